@@ -1,0 +1,35 @@
+# Quick start: `make run` simulates the 2021 election day; `make test` runs the test suite.
+# Both install missing Debian packages first (scripts/install-deps.sh) and build what is out of date.
+PRESET ?= release
+BUILD := build/$(PRESET)
+SCENARIO ?= scenarios/election-night-2021.yaml
+ARGS ?=
+
+.PHONY: run test build deps configure bench asan clean
+
+run: build
+	$(BUILD)/apps/shailoo run $(SCENARIO) --out out $(ARGS)
+
+test: build
+	ctest --preset $(PRESET)
+
+build: configure
+	cmake --build --preset $(PRESET)
+
+configure: deps
+	@[ -f $(BUILD)/CMakeCache.txt ] || cmake --preset $(PRESET)
+
+deps:
+	@scripts/install-deps.sh
+
+# ASan + UBSan build of everything, then the tests.
+asan:
+	$(MAKE) test PRESET=asan
+
+# Side-by-side benchmarks (Release).
+bench: build
+	bench/compare-simpy.sh $(BUILD)
+	$(BUILD)/bench/bench_identification
+
+clean:
+	rm -rf build out

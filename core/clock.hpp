@@ -1,0 +1,28 @@
+#pragma once
+/// Time as the real station and central software see it: given to them, never read from the OS.
+#include <cstdint>
+
+namespace core {
+
+/// Microseconds since midnight (local time, UTC+6) at the start of election day.
+/// Negative values are the evening before; values past 24 h are the night after.
+using Micros = std::int64_t;
+
+constexpr Micros kSecond = 1'000'000;
+constexpr Micros kMinute = 60 * kSecond;
+constexpr Micros kHour = 60 * kMinute;
+
+/// Time of day helper: at(20, 0) is 20:00 on election day.
+constexpr Micros at(int hour, int minute, int second = 0) {
+    return hour * kHour + minute * kMinute + second * kSecond;
+}
+
+/// The source of "now" for real code. The simulator, a drill or a real deployment supplies it.
+class Clock {
+public:
+    virtual ~Clock() = default;
+    /// The current time.
+    virtual Micros now() const = 0;
+};
+
+}  // namespace core

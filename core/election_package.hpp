@@ -1,0 +1,118 @@
+#pragma once
+/// The election package: everything about one election that the stations, the central server
+/// and the simulator share (regions, districts, PECs, parties and lists, district candidates,
+/// rules). Loaded from YAML files in a folder such as assets/kg2021/ (format: docs/election-package.md).
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace core {
+
+/// Sex as recorded in the voter list and on candidate lists.
+enum class Sex : std::uint8_t { female, male };
+
+/// An oblast, one of the two cities of republican significance, or "abroad".
+struct Region {
+    int code = 0;               ///< first digit of its PEC numbers (1 Bishkek ... 9 abroad)
+    std::string name;
+    std::int64_t voters = 0;    ///< registered voters in the single constituency
+    int districts = 0;          ///< single-mandate districts in it (0 abroad)
+    int pecs = 0;
+    bool abroad = false;
+    double turnout_bias = 0.0;  ///< additive turnout shift vs national (calibration, documented in the package)
+};
+
+/// A candidate on a party's list for the single nationwide constituency.
+struct ListCandidate {
+    int position = 0;           ///< 1-based place on the list
+    std::string name;
+    Sex sex = Sex::female;
+    int birth_year = 0;
+    bool minority = false;      ///< belongs to an ethnic minority (list quota)
+    bool disability = false;    ///< person with disabilities (list quota)
+};
+
+/// A party in the single nationwide constituency.
+struct Party {
+    int id = 0;                 ///< 1-based, order on the ballot
+    std::string name;
+    double support = 0.0;       ///< calibrated share of valid votes (ground-truth model input)
+    std::vector<ListCandidate> list;
+};
+
+/// A candidate in a single-mandate district.
+struct DistrictCandidate {
+    int id = 0;                 ///< 1-based, order on the district ballot; 0 means "against all"
+    std::string name;
+    Sex sex = Sex::female;
+    std::string nominated_by;   ///< party name or "self-nominated"
+    double support = 0.0;       ///< calibrated share of the district's votes
+};
+
+/// A single-mandate district.
+struct District {
+    int number = 0;             ///< 1..36
+    int region_code = 0;
+    std::string name;
+    std::int64_t voters = 0;
+    std::vector<DistrictCandidate> candidates;
+    double against_all = 0.0;   ///< calibrated share voting "against all"
+};
+
+/// A precinct election commission (polling station).
+struct Pec {
+    int number = 0;             ///< 4 digits, first digit = region code
+    int region_code = 0;
+    int district = 0;           ///< single-mandate district number, 0 abroad
+    std::int64_t registered = 0;
+    std::int64_t first_voter = 0;  ///< index of its first voter in the national roll (roll is PEC-ordered)
+    int id_desks = 0;           ///< biometric identification desks (operators on duty)
+    double lat = 0.0, lon = 0.0;   ///< map position (abroad: the host country's capital)
+    std::string place;          ///< settlement, or host country abroad
+};
+
+/// Rules of the election (2021: Constitutional Law on Elections of the President and Deputies).
+struct ElectionRules {
+    int seats_total = 0;
+    int seats_party_list = 0;
+    int seats_single_mandate = 0;
+    double threshold_national = 0.0;
+    double threshold_regional = 0.0;
+    double women_reserved_share = 0.0;
+    int max_list_length = 0;
+    std::string party_list_method;      ///< "largest_remainder_hare"
+    std::string single_mandate_method;  ///< "plurality"
+    double turnout = 0.0;               ///< calibrated national turnout (ground-truth model input)
+    double invalid_share = 0.0;         ///< calibrated share of ballots that are spoilt
+    double against_all = 0.0;           ///< calibrated "against all" share, single constituency
+};
+
+/// A whole election package.
+struct ElectionPackage {
+    std::string name;
+    std::string date;            ///< ISO date of election day
+    std::uint64_t seed = 0;      ///< seed the generated parts were made from
+    ElectionRules rules;
+    std::vector<Region> regions;
+    std::vector<District> districts;
+    std::vector<Party> parties;
+    std::vector<Pec> pecs;       ///< sorted by number; first_voter ascending
+
+    /// Total registered voters (single constituency).
+    std::int64_t registered() const;
+    /// The PEC with this number, or nullptr.
+    const Pec* find_pec(int number) const;
+    /// The region with this code, or nullptr.
+    const Region* find_region(int code) const;
+    /// The district with this number, or nullptr.
+    const District* find_district(int number) const;
+};
+
+/// Loads and validates a package folder. Errors name the file, line and field.
+Result<ElectionPackage> load_election_package(const std::filesystem::path& dir);
+
+}  // namespace core
