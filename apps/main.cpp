@@ -2,13 +2,27 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <exception>
+
+#include "apps/commands.hpp"
+
 int main(int argc, char** argv) {
-    CLI::App app{"Shailoo Sim - election-night simulation and training platform"};
+    CLI::App app{"Shailoo Sim - election-night simulation and training platform.\n"
+                 "Runs the real PEC and CEC software against a simulated (or physically attached) election night."};
     app.require_subcommand(1);
+    app.failure_message(CLI::FailureMessage::help);
+    apps::Runner runner;
+    for (apps::AddCommand add : {&apps::add_run_command, &apps::add_package_command}) add(app, runner);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? 0 : 2;
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
     }
-    return 0;
+    try {
+        return runner ? runner() : 0;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "shailoo: {}\n", e.what());
+        return 1;
+    }
 }

@@ -1,0 +1,20 @@
+#pragma once
+/// Subcommands of `shailoo`. Each lives in apps/cmd_<name>.cpp and adds itself to the parser;
+/// after parsing, main() calls the runner of the subcommand that was chosen.
+#include <functional>
+
+namespace CLI { class App; }
+
+namespace apps {
+
+/// The work a parsed subcommand does; returns the process exit code
+/// (0 ok, 1 the work found a problem, 2 bad arguments or input files).
+using Runner = std::function<int()>;
+
+/// Adds one subcommand to `app`; when it is chosen, `runner` is set to run it.
+using AddCommand = void (*)(CLI::App& app, Runner& runner);
+
+void add_run_command(CLI::App& app, Runner& runner);
+void add_package_command(CLI::App& app, Runner& runner);
+
+}  // namespace apps
