@@ -40,7 +40,7 @@ struct ListCandidate {
 struct Party {
     int id = 0;                 ///< 1-based, order on the ballot
     std::string name;
-    double support = 0.0;       ///< calibrated share of valid votes (ground-truth model input)
+    double support = 0.0;       ///< probability a valid, non-"against all" single-constituency ballot picks it (ground-truth model input)
     std::vector<ListCandidate> list;
 };
 
@@ -89,6 +89,25 @@ struct ElectionRules {
     double turnout = 0.0;               ///< calibrated national turnout (ground-truth model input)
     double invalid_share = 0.0;         ///< calibrated share of ballots that are spoilt
     double against_all = 0.0;           ///< calibrated "against all" share, single constituency
+    double list_max_one_sex_share = 0.0;   ///< at most this share of a list of one sex (0.70)
+    int list_max_same_sex_run = 0;         ///< at most this many consecutive places of one sex (3)
+    double list_youth_min_share = 0.0;     ///< at least this share of a list aged <= list_youth_max_age (0.15)
+    int list_youth_max_age = 0;            ///< youth means this age or younger on election day (35)
+    double list_minority_min_share = 0.0;  ///< at least this share of a list from ethnic minorities (0.15)
+    double list_disability_min_share = 0.0;  ///< at least this share of a list with disabilities (0.05)
+};
+
+/// An age band of the voter roll, e.g. 30..39 holding 24 % of voters.
+struct AgeBand {
+    int from = 0;               ///< youngest age in the band (on election day)
+    int to = 0;                 ///< oldest age in the band
+    double share = 0.0;         ///< share of registered voters in the band
+};
+
+/// Who is on the voter roll, in aggregate: what each voter's sex and age are derived from.
+struct VoterProfile {
+    double men_share = 0.0;     ///< share of men among registered voters
+    std::vector<AgeBand> age_bands;  ///< disjoint, ascending, shares summing to 1
 };
 
 /// A whole election package.
@@ -97,6 +116,7 @@ struct ElectionPackage {
     std::string date;            ///< ISO date of election day
     std::uint64_t seed = 0;      ///< seed the generated parts were made from
     ElectionRules rules;
+    VoterProfile voter_profile;  ///< sex and age make-up of the roll (core/voter_roll.hpp derives voters from it)
     std::vector<Region> regions;
     std::vector<District> districts;
     std::vector<Party> parties;
@@ -114,5 +134,9 @@ struct ElectionPackage {
 
 /// Loads and validates a package folder. Errors name the file, line and field.
 Result<ElectionPackage> load_election_package(const std::filesystem::path& dir);
+
+/// Checks one party list against the list rules in `rules` (sex share and alternation, youth,
+/// minority and disability quotas) for an election held in `election_year`. The error names the rule.
+Result<void> check_party_list(const Party& party, const ElectionRules& rules, int election_year);
 
 }  // namespace core

@@ -56,6 +56,7 @@ bool Device::enter_fault(Fault fault, core::Micros at, double severity) {
     auto it = std::find_if(severities_.begin(), severities_.end(), [&](auto& p) { return p.first == fault; });
     if (it == severities_.end()) severities_.emplace_back(fault, severity);
     else it->second = severity;
+    fault_changed(fault, true, at);
     if (listener_) listener_(FaultEvent{id_, kind_, fault, true, severity, at});
     return true;
 }
@@ -64,6 +65,7 @@ bool Device::clear_fault(Fault fault, core::Micros at) {
     if (!has_fault(fault)) return false;
     active_ &= ~(1u << static_cast<unsigned>(fault));
     std::erase_if(severities_, [&](auto& p) { return p.first == fault; });
+    fault_changed(fault, false, at);
     if (listener_) listener_(FaultEvent{id_, kind_, fault, false, 0.0, at});
     return true;
 }

@@ -90,6 +90,11 @@ public:
     /// Sets the listener; the simulator uses one per PEC.
     void on_fault(FaultListener listener) { listener_ = std::move(listener); }
 
+protected:
+    /// Hook for a device model that must act when a fault starts or ends (e.g. the UPS starts
+    /// running down on mains_loss). Called before the listener; default does nothing.
+    virtual void fault_changed(Fault /*fault*/, bool /*entered*/, core::Micros /*at*/) {}
+
 private:
     std::string id_;
     DeviceKind kind_;

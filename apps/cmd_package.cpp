@@ -1,0 +1,74 @@
+// `shailoo package generate|check`: makes and checks election packages (docs/election-package.md).
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <cstdint>
+#include <string>
+
+#include "apps/commands.hpp"
+#include "core/election_package.hpp"
+#include "sim/package_generator.hpp"
+
+namespace apps {
+namespace {
+
+int generate(std::uint64_t seed, const std::string& out) {
+    if (auto ok = sim::generate_election_package(seed, out); !ok) {
+        fmt::print(stderr, "shailoo package generate: {}\n", ok.error().message);
+        return 2;
+    }
+    fmt::print("election package (seed {}) written to {}\n", seed, out);
+    return 0;
+}
+
+int check(const std::string& dir) {
+    auto pkg = core::load_election_package(dir);
+    if (!pkg) {
+        fmt::print(stderr, "shailoo package check: {}\n", pkg.error().message);
+        return 2;
+    }
+    std::int64_t domestic = 0;
+    for (const auto& r : pkg->regions)
+        if (!r.abroad) domestic += r.voters;
+    int men = 0, women = 0;
+    for (const auto& p : pkg->parties)
+        for (const auto& c : p.list) (c.sex == core::Sex::male ? men : women) += 1;
+    std::size_t district_candidates = 0;
+    for (const auto& d : pkg->districts) district_candidates += d.candidates.size();
+    fmt::print("{}: valid\n", dir);
+    fmt::print("  election             {} ({}), seed {}\n", pkg->name, pkg->date, pkg->seed);
+    fmt::print("  regions              {}\n", pkg->regions.size());
+    fmt::print("  districts            {}\n", pkg->districts.size());
+    fmt::print("  PECs                 {}\n", pkg->pecs.size());
+    fmt::print("  registered           {}\n", pkg->registered());
+    fmt::print("  domestic             {}\n", domestic);
+    fmt::print("  parties              {}\n", pkg->parties.size());
+    fmt::print("  list candidates      {} ({} men, {} women)\n", men + women, men, women);
+    fmt::print("  district candidates  {}\n", district_candidates);
+    return 0;
+}
+
+}  // namespace
+
+void add_package_command(CLI::App& app, Runner& runner) {
+    auto* cmd = app.add_subcommand("package", "Generate or check an election package (docs/election-package.md)");
+    cmd->require_subcommand(1);
+
+    struct Options {
+        std::uint64_t seed = sim::kDefaultPackageSeed;
+        std::string out = "assets/kg2021";
+        std::string dir = "assets/kg2021";
+    };
+    static Options options;  // outlives parsing; the runner reads it after app.parse()
+
+    auto* gen = cmd->add_subcommand("generate", "Generate the 2021 package deterministically from a seed");
+    gen->add_option("--seed", options.seed, "Seed of the generated parts")->capture_default_str();
+    gen->add_option("--out", options.out, "Folder to write the YAML files to")->capture_default_str();
+    gen->callback([&runner] { runner = [] { return generate(options.seed, options.out); }; });
+
+    auto* chk = cmd->add_subcommand("check", "Load and validate a package, print its totals");
+    chk->add_option("dir", options.dir, "Package folder")->capture_default_str();
+    chk->callback([&runner] { runner = [] { return check(options.dir); }; });
+}
+
+}  // namespace apps

@@ -1,0 +1,115 @@
+// `shailoo run`: simulate an election day as fast as possible and report what happened.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "apps/commands.hpp"
+#include "core/election_package.hpp"
+#include "sim/results_json.hpp"
+#include "sim/scenario.hpp"
+#include "sim/world.hpp"
+
+namespace apps {
+namespace {
+
+struct RunOptions {
+    std::string scenario = "scenarios/election-night-2021.yaml";
+    std::optional<std::uint64_t> seed;
+    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::string out = "out";
+    bool quiet = false;
+};
+
+// Progress on stderr: a bar redrawn in place on a terminal, a line per quarter otherwise (logs, CI).
+class Progress {
+public:
+    explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+    void operator()(std::size_t done, std::size_t total) {
+        if (quiet_ || total == 0) return;
+        const int pct = static_cast<int>(100 * done / total);
+        if (tty_) {
+            const int width = 40, filled = width * pct / 100;
+            fmt::print(stderr, "\r  simulating [{}{}] {:3} %  {}/{} PECs", std::string(filled, '#'),
+                       std::string(width - filled, '.'), pct, done, total);
+            if (done == total) fmt::print(stderr, "\n");
+        } else if (pct >= next_) {
+            fmt::print(stderr, "  simulating: {} % ({}/{} PECs)\n", pct, done, total);
+            while (next_ <= pct) next_ += 25;
+        }
+    }
+
+private:
+    bool quiet_, tty_;
+    int next_ = 25;
+};
+
+int run(const RunOptions& o) {
+    auto scenario = sim::load_scenario(o.scenario);
+    if (!scenario) {
+        fmt::print(stderr, "shailoo run: {}\n", scenario.error().message);
+        return 2;
+    }
+    auto package = core::load_election_package(scenario->package_dir);
+    if (!package) {
+        fmt::print(stderr, "shailoo run: election package of {}: {}\n", o.scenario, package.error().message);
+        return 2;
+    }
+    const std::uint64_t seed = o.seed.value_or(scenario->seed);
+    std::error_code ec;
+    std::filesystem::create_directories(o.out, ec);
+    const auto results_path = std::filesystem::path(o.out) / "results.json";
+    std::ofstream file(results_path);
+    if (ec || !file) {
+        fmt::print(stderr, "shailoo run: cannot write {}: {}\n", results_path.string(), ec ? ec.message() : "cannot open");
+        return 2;
+    }
+    if (!o.quiet)
+        fmt::print(stderr, "shailoo run: {} ({} PECs in package {}), seed {}, {} thread(s)\n", scenario->name,
+                   package->pecs.size(), package->name, seed, o.threads);
+
+    const auto start = std::chrono::steady_clock::now();
+    sim::World world(*package, *scenario, seed);
+    Progress progress(o.quiet);
+    world.run_to_end(o.threads, std::ref(progress));
+    sim::RunResults results = world.results();
+    results.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    results.threads = o.threads;
+
+    file << sim::results_to_json(results, *package).dump(1) << '\n';
+    file.close();
+    if (!file) {
+        fmt::print(stderr, "shailoo run: writing {} failed\n", results_path.string());
+        return 2;
+    }
+    if (!o.quiet) fmt::print("{}\nresults: {}\n", sim::summary_text(results, *package), results_path.string());
+    return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Runner& runner) {
+    auto opts = std::make_shared<RunOptions>();
+    auto* cmd = app.add_subcommand("run", "Simulate a whole election day as fast as possible and report what happened");
+    cmd->footer(
+        "Writes DIR/results.json (format: docs/results.md) and prints a summary: turnout, votes per party,\n"
+        "identification outcomes, queues, busiest PECs, wall time and events/s. Progress goes to stderr.\n"
+        "Same scenario + seed give byte-identical results (apart from 'perf') whatever --threads is.\n"
+        "Exit codes: 0 done, 2 bad arguments or input files.");
+    cmd->add_option("scenario", opts->scenario, "Scenario file (YAML, format: docs/scenarios.md)")
+        ->capture_default_str()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--seed", opts->seed, "Random seed (default: the scenario's seed)");
+    cmd->add_option("--threads", opts->threads, "Worker threads (results do not depend on it)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    cmd->add_option("--out", opts->out, "Output folder for results.json")->capture_default_str();
+    cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing but errors");
+    cmd->callback([opts, &runner] { runner = [opts] { return run(*opts); }; });
+}
+
+}  // namespace apps

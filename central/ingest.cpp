@@ -1,0 +1,268 @@
+#include "central/ingest.hpp"
+
+#include <fmt/core.h>
+
+#include <set>
+#include <utility>
+
+#include "core/reports.hpp"
+#include "core/wire.hpp"
+
+namespace central {
+
+namespace {
+
+/// Ratios that check the device's own arithmetic: if one fails the data is corrupt, not a finding.
+const std::set<std::string, std::less<>> kArithmeticRatios{
+    "valid_plus_invalid_eq_scanned", "option_counts_sum_eq_valid", "invalid_reasons_sum_eq_invalid",
+    "scanned_plus_manual_eq_in_box", "preferences_le_party_votes"};
+
+}  // namespace
+
+std::string_view to_string(RejectReason reason) {
+    switch (reason) {
+        case RejectReason::none: return "none";
+        case RejectReason::malformed: return "malformed";
+        case RejectReason::wrong_election: return "wrong_election";
+        case RejectReason::unknown_device: return "unknown_device";
+        case RejectReason::wrong_pec: return "wrong_pec";
+        case RejectReason::wrong_box: return "wrong_box";
+        case RejectReason::bad_signature: return "bad_signature";
+        case RejectReason::sequence_reused: return "sequence_reused";
+        case RejectReason::out_of_order_sequence: return "out_of_order_sequence";
+        case RejectReason::wrong_shape: return "wrong_shape";
+        case RejectReason::failed_control_ratios: return "failed_control_ratios";
+        case RejectReason::exceeds_registered_voters: return "exceeds_registered_voters";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::accepted: return "accepted";
+        case Outcome::duplicate: return "duplicate";
+        case Outcome::rejected: return "rejected";
+    }
+    return "unknown";
+}
+
+Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, Store& store)
+    : package_(package), registry_(registry), store_(store) {
+    for (auto& k : store_.keys()) seen_[k.device][k.sequence] = Seen{k.body_hash, 0};
+}
+
+Decision Ingest::reject(Decision d, RejectReason reason, std::string text, std::string_view peer, core::Micros now) {
+    d.outcome = Outcome::rejected;
+    d.reason = reason;
+    d.text = std::move(text);
+    ++counters_.rejected[static_cast<std::size_t>(reason)];
+    log_.push_back({now, fmt::format("{}: rejected {}: {}", peer, to_string(reason), d.text)});
+    return d;
+}
+
+void Ingest::alert(const Decision& d, std::string text, std::string_view peer, core::Micros now) {
+    log_.push_back({now, fmt::format("{}: ALERT PEC {} device {} sequence {}: {}", peer, d.pec, d.device, d.sequence, text)});
+    alerts_.push_back({now, std::string(peer), d.pec, d.device, d.sequence, std::move(text)});
+}
+
+Decision Ingest::submit(std::span<const std::uint8_t> bytes, std::string_view peer, core::Micros now) {
+    ++counters_.received;
+    Decision d;
+    d.ticket = next_ticket_++;
+
+    // 1. Decode.
+    auto env = core::open_envelope(bytes);
+    if (!env) return reject(d, RejectReason::malformed, fmt::format("{}: {}", to_string(env.error().code), env.error().message), peer, now);
+    auto msg = core::decode_body(env->body);
+    if (!msg) return reject(d, RejectReason::malformed, fmt::format("{}: {}", to_string(msg.error().code), msg.error().message), peer, now);
+    const auto& h = msg->header;
+    d.pec = h.pec;
+    d.device = h.device_id;
+    d.sequence = h.sequence;
+
+    // 2-5. Who is speaking, and may it say this?
+    if (h.election != package_.name)
+        return reject(d, RejectReason::wrong_election,
+                      fmt::format("signed for election '{}', this server counts '{}'", h.election, package_.name), peer, now);
+    const auto* device = registry_.find(h.device_id);
+    if (!device)
+        return reject(d, RejectReason::unknown_device, fmt::format("device '{}' is not in the key registry", h.device_id), peer, now);
+    if (device->pec != h.pec)
+        return reject(d, RejectReason::wrong_pec,
+                      fmt::format("device '{}' belongs to PEC {}, the message says PEC {}", h.device_id, device->pec, h.pec), peer, now);
+    const core::Pec* pec = package_.find_pec(h.pec);
+    if (!pec)
+        return reject(d, RejectReason::wrong_pec, fmt::format("PEC {} is not in the election package", h.pec), peer, now);
+    const auto* arbb = std::get_if<core::ArbbReport>(&msg->payload);
+    const auto* ident = std::get_if<core::IdentificationReport>(&msg->payload);
+    ReportSource source = ReportSource::identification;
+    if (arbb) source = arbb->box == core::BoxKind::party_list ? ReportSource::party_list : ReportSource::district;
+    const bool role_ok = (device->role == core::DeviceRole::arbb_party_list && source == ReportSource::party_list) ||
+                         (device->role == core::DeviceRole::arbb_district && source == ReportSource::district) ||
+                         (device->role == core::DeviceRole::identification && source == ReportSource::identification);
+    if (!role_ok)
+        return reject(d, RejectReason::wrong_box,
+                      fmt::format("device '{}' ({}) sent a {} report", h.device_id, core::to_string(device->role), to_string(source)),
+                      peer, now);
+    if (source == ReportSource::district && pec->district == 0)
+        return reject(d, RejectReason::wrong_box, fmt::format("PEC {} is abroad and has no district box", h.pec), peer, now);
+
+    // 6. Signature over the bytes as received.
+    if (!core::verify_detached(device->public_key, env->body, env->signature))
+        return reject(d, RejectReason::bad_signature,
+                      fmt::format("signature does not verify with the registered key of '{}'", h.device_id), peer, now);
+
+    // 7. Sequence.
+    const auto hash = core::hash_body(env->body);
+    auto& stream = seen_[h.device_id];
+    if (auto it = stream.find(h.sequence); it != stream.end()) {
+        if (it->second.hash == hash) {
+            d.outcome = Outcome::duplicate;
+            d.text = fmt::format("identical retransmission of sequence {}", h.sequence);
+            ++counters_.duplicates;
+            if (it->second.store_ticket == 0)
+                d.acknowledged_now = true;
+            else
+                waiting_[it->second.store_ticket].push_back(d.ticket);
+            return d;
+        }
+        auto text = fmt::format("sequence {} of '{}' was already received with different contents; this report is "
+                                "refused: check the device and the PEC's paper protocol",
+                                h.sequence, h.device_id);
+        alert(d, text, peer, now);
+        return reject(d, RejectReason::sequence_reused, std::move(text), peer, now);
+    }
+    const std::uint64_t last = stream.empty() ? 0 : stream.rbegin()->first;
+    if (h.sequence != last + 1)
+        return reject(d, RejectReason::out_of_order_sequence,
+                      fmt::format("sequence {} of '{}', expected {}: resend in order", h.sequence, h.device_id, last + 1), peer, now);
+
+    // 8. Validate and build the stored form.
+    StoredReport s;
+    s.pec = h.pec;
+    s.source = source;
+    s.device = h.device_id;
+    s.sequence = h.sequence;
+    s.received_at = now;
+    s.raw.assign(bytes.begin(), bytes.end());
+    s.body_hash = hash;
+    s.registered = pec->registered;
+    std::vector<std::string> findings;
+    if (arbb) {
+        core::ArbbReport r = *arbb;
+        s.kind = std::string(core::to_string(r.kind));
+        std::size_t options = package_.parties.size() + 1;
+        if (source == ReportSource::district) {
+            const auto* district = package_.find_district(pec->district);
+            options = district ? district->candidates.size() + 1 : 1;
+        }
+        const bool may_be_empty = r.kind == core::ReportKind::zero;
+        if (!(r.option_counts.size() == options || (may_be_empty && r.option_counts.empty())))
+            return reject(d, RejectReason::wrong_shape,
+                          fmt::format("{} option counts, the {} ballot of PEC {} has {} options (against all included)",
+                                      r.option_counts.size(), to_string(source), h.pec, options), peer, now);
+        if (source == ReportSource::party_list && !(may_be_empty && r.preference_counts.empty())) {
+            if (r.preference_counts.size() != package_.parties.size())
+                return reject(d, RejectReason::wrong_shape,
+                              fmt::format("preference counts for {} parties, the ballot has {}", r.preference_counts.size(),
+                                          package_.parties.size()), peer, now);
+            for (std::size_t p = 0; p < package_.parties.size(); ++p)
+                if (r.preference_counts[p].size() > package_.parties[p].list.size())
+                    return reject(d, RejectReason::wrong_shape,
+                                  fmt::format("{} preference counts for party {}, its list has {} candidates",
+                                              r.preference_counts[p].size(), p + 1, package_.parties[p].list.size()), peer, now);
+        }
+        core::check_control_ratios(r);
+        for (const auto& c : r.control_ratios) {
+            if (c.holds) continue;
+            if (kArithmeticRatios.contains(c.name))
+                return reject(d, RejectReason::failed_control_ratios,
+                              fmt::format("{}: {} ({} vs {})", c.name, c.rule, c.left, c.right), peer, now);
+            findings.push_back(fmt::format("{}: {} ({} vs {})", c.name, c.rule, c.left, c.right));
+        }
+        if (r.ballots_in_box > pec->registered)
+            return reject(d, RejectReason::exceeds_registered_voters,
+                          fmt::format("{} ballots in the box, PEC {} has {} registered voters", r.ballots_in_box, h.pec,
+                                      pec->registered), peer, now);
+        s.ballots_in_box = r.ballots_in_box;
+        s.valid = r.valid;
+        s.invalid = r.invalid;
+        s.ballots_issued = r.figures.ballots_issued;
+        s.identified = r.figures.identified_voters;
+        s.option_votes = r.option_counts;
+        s.preference_votes = r.preference_counts;
+    } else {
+        const auto& r = *ident;
+        s.kind = "identification";
+        const std::int64_t identified = r.fingerprint + r.other_finger + r.face + r.manual;
+        if (identified != r.ballots_issued)
+            return reject(d, RejectReason::failed_control_ratios,
+                          fmt::format("identified by fingerprint, other finger, face and list ({}) != ballots issued ({})",
+                                      identified, r.ballots_issued), peer, now);
+        if (r.ballots_issued > pec->registered)
+            return reject(d, RejectReason::exceeds_registered_voters,
+                          fmt::format("{} ballots issued, PEC {} has {} registered voters", r.ballots_issued, h.pec,
+                                      pec->registered), peer, now);
+        if (r.registered && *r.registered != pec->registered)
+            findings.push_back(fmt::format("registered: the station's list has {} voters, the package {}", *r.registered,
+                                           pec->registered));
+        s.identified = identified;
+        s.ballots_issued = r.ballots_issued;
+    }
+    for (const auto& f : findings) s.violations += f + "\n";
+
+    // Stage; the acknowledgement waits for the commit.
+    const auto store_ticket = store_.stage(std::move(s), now);
+    stream[h.sequence] = Seen{hash, store_ticket};
+    staged_keys_.emplace_back(h.device_id, h.sequence);
+    waiting_[store_ticket].push_back(d.ticket);
+    d.outcome = Outcome::accepted;
+    d.text = fmt::format("{} report staged", to_string(source));
+    ++counters_.accepted;
+    if (!findings.empty()) {
+        ++counters_.flagged;
+        std::string text = "stored with protocol findings for the DEC:";
+        for (const auto& f : findings) text += " " + f + ";";
+        alert(d, std::move(text), peer, now);
+    }
+    return d;
+}
+
+std::vector<Release> Ingest::commit_staged(core::Micros now) {
+    std::vector<Release> out;
+    if (store_.staged() == 0) return out;
+    auto outcome = store_.commit();
+    if (outcome.committed) {
+        ++counters_.commits;
+        counters_.committed += static_cast<std::int64_t>(outcome.tickets.size());
+    } else {
+        ++counters_.failed_commits;
+        log_.push_back({now, fmt::format("store: batch of {} reports not stored ({}); senders will retransmit",
+                                       outcome.tickets.size(), outcome.error)});
+    }
+    // Committed: mark as durable. Failed: forget them, so retransmissions are accepted as new.
+    for (const auto& [device, sequence] : staged_keys_) {
+        auto& stream = seen_[device];
+        if (outcome.committed)
+            stream[sequence].store_ticket = 0;
+        else
+            stream.erase(sequence);
+    }
+    staged_keys_.clear();
+    for (auto t : outcome.tickets) {
+        auto w = waiting_.find(t);
+        if (w == waiting_.end()) continue;
+        for (auto decision_ticket : w->second) out.push_back({decision_ticket, outcome.committed, outcome.error});
+        waiting_.erase(w);
+    }
+    return out;
+}
+
+std::vector<Release> Ingest::poll(core::Micros now) {
+    if (!store_.commit_due(now)) return {};
+    return commit_staged(now);
+}
+
+std::vector<Release> Ingest::flush(core::Micros now) { return commit_staged(now); }
+
+}  // namespace central

@@ -1,0 +1,165 @@
+#pragma once
+/// The CEC's ingest: every message from a PEC device goes through submit(), which
+/// authenticates it, checks its sequence, validates it, stages it in the store and decides:
+/// accepted, duplicate or rejected (with a reason code, a sentence, a log line and a counter).
+/// Acknowledgements of accepted reports are released only by poll()/flush(), after the group
+/// commit that holds them; a retransmission of a report already committed is acknowledged at once.
+///
+/// Single writer: one thread owns an Ingest and its Store (a network server runs submit() and
+/// poll() on its writer thread or strand). No clock of its own: the caller passes `now`.
+///
+/// Order of checks (docs/protocol.md):
+///  1. decode (core/wire) -> malformed;  2. election name -> wrong_election;
+///  3. device in the key registry -> unknown_device;  4. registered to the message's PEC -> wrong_pec;
+///  5. device role matches the report (ARBB-1 party list, ARBB-2 district, id-1 identification;
+///     no district box abroad) -> wrong_box;  6. Ed25519 signature over the received body -> bad_signature;
+///  7. sequence: the same (device, sequence) already stored or staged with the same body -> duplicate,
+///     with a different body -> sequence_reused (also an Alert); a sequence other than last + 1
+///     -> out_of_order_sequence (the transmitter sends in order and resends until acknowledged);
+///  8. validation: option and preference counts sized as in the election package -> wrong_shape;
+///     the ARBB's own arithmetic (valid + invalid = scanned, options = valid, reasons = invalid,
+///     scanned + manual = in box, preferences <= party votes; identification: methods = issued)
+///     -> failed_control_ratios; ballots in the box or issued above the PEC's registered voters
+///     -> exceeds_registered_voters. Ratios against the commission's own figures (issued <=
+///     received, in box <= issued / identified, identified = issued) and a zero report with
+///     non-zero counters are findings, not corruption: the report is stored with its violations,
+///     counted as flagged and raised as an Alert so the DEC acts on it.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "central/store.hpp"
+#include "core/device_keys.hpp"
+#include "core/election_package.hpp"
+
+namespace central {
+
+/// What ingest decided about one message.
+enum class Outcome : std::uint8_t {
+    accepted,   ///< new report, staged; acknowledged after its commit
+    duplicate,  ///< identical retransmission; acknowledged (at once if committed, else with the original)
+    rejected,   ///< not stored; the reason says why
+};
+
+/// Why a message was rejected. Stable names (to_string) are used in logs and counters.
+enum class RejectReason : std::uint8_t {
+    none,                       ///< not rejected
+    malformed,                  ///< bytes are not a valid wire message (core::WireErrorCode in the text)
+    wrong_election,             ///< signed for another election package (e.g. a drill)
+    unknown_device,             ///< device id not in the key registry
+    wrong_pec,                  ///< device registered to another PEC
+    wrong_box,                  ///< report type or box does not match the device's role or the PEC
+    bad_signature,              ///< signature does not verify with the device's registered key
+    sequence_reused,            ///< a different report under a sequence already received (alert)
+    out_of_order_sequence,      ///< not the device's next sequence number
+    wrong_shape,                ///< counts not sized as the election package's ballot
+    failed_control_ratios,      ///< the device's own arithmetic does not add up
+    exceeds_registered_voters,  ///< more ballots than voters registered at the PEC
+};
+
+/// Number of RejectReason values.
+inline constexpr int kRejectReasonCount = 12;
+
+/// Stable name of a reason ("bad_signature", ...).
+std::string_view to_string(RejectReason reason);
+/// Stable name of an outcome ("accepted", "duplicate", "rejected").
+std::string_view to_string(Outcome outcome);
+
+/// The answer to one submit().
+struct Decision {
+    Outcome outcome = Outcome::rejected;         ///< what happened
+    RejectReason reason = RejectReason::none;    ///< why, when rejected
+    std::string text;                            ///< one sentence for the log and the sender
+    std::uint64_t ticket = 0;                    ///< this message's ticket (1, 2, ...)
+    bool acknowledged_now = false;               ///< duplicate of a committed report: acknowledge at once
+    int pec = 0;                                 ///< PEC of the message (0 if undecodable)
+    std::string device;                          ///< device of the message (empty if undecodable)
+    std::uint64_t sequence = 0;                  ///< its sequence (0 if undecodable)
+};
+
+/// An acknowledgement released (or withheld) by a group commit.
+struct Release {
+    std::uint64_t ticket = 0;   ///< the Decision's ticket
+    bool acknowledged = false;  ///< true: stored durably, send the ack; false: not stored, sender must retransmit
+    std::string error;          ///< why it was not stored
+};
+
+/// Something a person at the CEC must look at.
+struct Alert {
+    core::Micros at = 0;        ///< server time
+    std::string peer;           ///< where the message came from
+    int pec = 0;                ///< PEC concerned
+    std::string device;         ///< device concerned
+    std::uint64_t sequence = 0; ///< message sequence
+    std::string text;           ///< what happened and what to do
+};
+
+/// One line of the ingest log (rejections and alerts).
+struct LogLine {
+    core::Micros at = 0;        ///< server time
+    std::string text;           ///< "peer: rejected bad_signature: ..."
+};
+
+/// Running counts.
+struct IngestCounters {
+    std::int64_t received = 0;                               ///< messages submitted
+    std::int64_t accepted = 0;                               ///< new reports staged
+    std::int64_t duplicates = 0;                             ///< identical retransmissions
+    std::int64_t flagged = 0;                                ///< stored with protocol violations
+    std::int64_t committed = 0;                              ///< reports made durable
+    std::int64_t commits = 0;                                ///< transactions committed
+    std::int64_t failed_commits = 0;                         ///< transactions rolled back
+    std::array<std::int64_t, kRejectReasonCount> rejected{}; ///< per RejectReason
+    /// Rejections for one reason.
+    std::int64_t rejections(RejectReason r) const { return rejected[static_cast<std::size_t>(r)]; }
+};
+
+/// The ingest pipeline in front of a Store.
+class Ingest {
+public:
+    /// Ingest for `package` with device keys `registry`, writing to `store`. Rebuilds its
+    /// sequence indexes from what the store already holds (restart after a crash).
+    Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, Store& store);
+
+    /// Handles one received message. Never throws for bad input (StoreCorrupt may propagate).
+    Decision submit(std::span<const std::uint8_t> bytes, std::string_view peer, core::Micros now);
+    /// Commits the staged batch if the store's group-commit policy says it is due; returns the
+    /// acknowledgements released by that commit (empty if none was due).
+    std::vector<Release> poll(core::Micros now);
+    /// Commits the staged batch now (end of a burst, shutdown).
+    std::vector<Release> flush(core::Micros now);
+
+    /// Counts so far.
+    const IngestCounters& counters() const { return counters_; }
+    /// Alerts so far.
+    const std::vector<Alert>& alerts() const { return alerts_; }
+    /// Rejections and alerts, in order.
+    const std::vector<LogLine>& log() const { return log_; }
+
+private:
+    struct Seen {
+        std::array<std::uint8_t, 32> hash{};
+        std::uint64_t store_ticket = 0;  // 0 once committed
+    };
+    Decision reject(Decision d, RejectReason reason, std::string text, std::string_view peer, core::Micros now);
+    void alert(const Decision& d, std::string text, std::string_view peer, core::Micros now);
+    std::vector<Release> commit_staged(core::Micros now);
+
+    const core::ElectionPackage& package_;
+    const core::DeviceKeyRegistry& registry_;
+    Store& store_;
+    std::unordered_map<std::string, std::map<std::uint64_t, Seen>> seen_;  // device -> sequence -> body
+    std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> waiting_;  // store ticket -> decision tickets
+    std::vector<std::pair<std::string, std::uint64_t>> staged_keys_;        // (device, sequence) in the open batch
+    std::uint64_t next_ticket_ = 1;
+    IngestCounters counters_;
+    std::vector<Alert> alerts_;
+    std::vector<LogLine> log_;
+};
+
+}  // namespace central

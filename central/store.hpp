@@ -1,0 +1,144 @@
+#pragma once
+/// The CEC's durable store of received reports: one SQLite file in WAL mode with
+/// synchronous=FULL, so a committed transaction survives a power cut.
+///
+/// Group commit: reports are staged and written many per transaction. A batch is due when it
+/// holds `max_reports` or its oldest report has waited `max_delay`; the caller supplies the time
+/// (central/ has no clock) and calls commit() when due. Whoever acknowledges reports to the PECs
+/// does so only for tickets that commit() returned as committed.
+///
+/// Schema (version 1):
+///   reports(id, pec, box, device, sequence, kind, received_at, raw, body_hash,
+///           ballots_in_box, valid, invalid, identified, ballots_issued, registered, violations)
+///     UNIQUE(pec, device, sequence)
+///   option_votes(report_id, option, votes)               -- option 0 = against all
+///   preference_votes(report_id, party, position, votes)  -- party list box only
+/// A corrupt or foreign file is not an expected failure: the constructor throws StoreCorrupt.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+struct sqlite3;
+
+namespace central {
+
+/// The database file cannot be used (corrupt, not a database, newer schema): abort the operation.
+class StoreCorrupt : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Which box a report counts, or the identification station.
+enum class ReportSource : std::uint8_t { party_list, district, identification };
+
+/// Stable name ("party_list", "district", "identification").
+std::string_view to_string(ReportSource source);
+
+/// One received report as stored: the raw message and the counts decoded from it.
+struct StoredReport {
+    int pec = 0;                          ///< PEC number
+    ReportSource source = ReportSource::party_list;  ///< box or identification
+    std::string device;                   ///< sending device id
+    std::uint64_t sequence = 0;           ///< the device's sequence number
+    std::string kind;                     ///< "zero", "initial", "final", "identification"
+    core::Micros received_at = 0;         ///< server time of receipt
+    std::vector<std::uint8_t> raw;        ///< the SignedReport bytes exactly as received
+    std::array<std::uint8_t, 32> body_hash{};  ///< BLAKE2b-256 of the signed body
+    std::int64_t ballots_in_box = 0;      ///< ARBB: sheets in the box
+    std::int64_t valid = 0;               ///< ARBB: valid ballots
+    std::int64_t invalid = 0;             ///< ARBB: invalid ballots
+    std::int64_t identified = 0;          ///< identification: voters identified (all methods)
+    std::int64_t ballots_issued = 0;      ///< identification: ballots issued; ARBB final: the commission's figure
+    std::int64_t registered = 0;          ///< voters on the PEC's list (from the package)
+    std::vector<std::int64_t> option_votes;                   ///< ARBB: [0] against all, [i] option i
+    std::vector<std::vector<std::int64_t>> preference_votes;  ///< party list: [p-1][k-1]
+    std::string violations;               ///< broken control ratios, one per line (empty if none)
+    bool operator==(const StoredReport&) const = default;
+};
+
+/// When a staged batch must be committed.
+struct GroupCommitPolicy {
+    std::size_t max_reports = 256;          ///< commit when this many are staged
+    core::Micros max_delay = 20'000;        ///< or when the oldest has waited this long (20 ms)
+};
+
+/// What happened to one staged batch.
+struct CommitOutcome {
+    std::vector<std::uint64_t> tickets;     ///< tickets of the batch, in staging order
+    bool committed = false;                 ///< true: durable, acknowledge them; false: dropped, nothing written
+    std::string error;                      ///< why the batch was dropped
+};
+
+/// Identity of a stored report, for rebuilding the ingest's indexes at start-up.
+struct StoredKey {
+    int pec = 0;                            ///< PEC number
+    ReportSource source = ReportSource::party_list;  ///< box or identification
+    std::string device;                     ///< device id
+    std::uint64_t sequence = 0;             ///< sequence number
+    std::string kind;                       ///< report kind
+    std::array<std::uint8_t, 32> body_hash{};  ///< hash of the signed body
+};
+
+/// The SQLite store. Single writer: one thread owns it.
+class Store {
+public:
+    /// Opens (creating if absent) the store at `file`. Throws StoreCorrupt if the file is not a
+    /// usable store; std::runtime_error if it cannot be opened at all.
+    explicit Store(const std::filesystem::path& file, GroupCommitPolicy policy = {});
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    /// Stages a report for the next transaction; returns its ticket (1, 2, 3, ...).
+    std::uint64_t stage(StoredReport report, core::Micros now);
+    /// Number of staged reports.
+    std::size_t staged() const { return staged_.size(); }
+    /// True when the staged batch is full or its oldest report has waited max_delay.
+    bool commit_due(core::Micros now) const;
+    /// Writes every staged report in one transaction. On failure the transaction is rolled back,
+    /// the batch is dropped (senders will retransmit: nothing was acknowledged) and the outcome says why.
+    CommitOutcome commit();
+
+    /// Keys of all committed reports, in insertion order.
+    std::vector<StoredKey> keys() const;
+    /// All committed reports (decoded counts and raw bytes), in insertion order.
+    std::vector<StoredReport> reports() const;
+    /// Number of committed reports.
+    std::int64_t count() const;
+    /// The policy in force.
+    const GroupCommitPolicy& policy() const { return policy_; }
+
+    /// Fail-at-N hook (the idea of Boost.Beast's test::fail_count): the n-th database write from
+    /// now (0 = the next) fails once, as a disk error would. std::nullopt disarms it.
+    void fail_at(std::optional<int> n) { fail_countdown_ = n; }
+    /// Database writes so far (statements that change the file, BEGIN and COMMIT included).
+    std::int64_t writes() const { return writes_; }
+
+private:
+    struct Staged {
+        std::uint64_t ticket;
+        core::Micros at;
+        StoredReport report;
+    };
+    core::Result<void> write(const char* what, int rc);  // counts a write, applies the hook
+    core::Result<void> insert(const StoredReport& r);
+    void check(int rc, const char* what) const;          // throws on corruption / misuse
+
+    sqlite3* db_ = nullptr;
+    std::string file_;
+    GroupCommitPolicy policy_;
+    std::vector<Staged> staged_;
+    std::uint64_t next_ticket_ = 1;
+    std::optional<int> fail_countdown_;
+    std::int64_t writes_ = 0;
+};
+
+}  // namespace central

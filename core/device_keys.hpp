@@ -1,0 +1,104 @@
+#pragma once
+/// Device signing keys (Ed25519, libsodium) and the registry of their public halves.
+///
+/// Every reporting device at a PEC (the two ARBBs and the identification station) signs what it
+/// sends with its own key. The public keys are part of the election package
+/// (assets/<election>/device-keys.yaml, format: docs/device-keys.md); the private keys never leave
+/// the devices. In the simulator the private keys are derived from a device-secret seed that is
+/// NOT the public package seed: anyone holding the package (and therefore its seed) must not be
+/// able to forge a device's signature. Derivation (versioned, "v1"):
+///   ed25519_seed = BLAKE2b-256(key = secret_seed as 8 little-endian bytes,
+///                              message = "shailoo-device-key-v1:" + device_id)
+///   (public, secret) = crypto_sign_seed_keypair(ed25519_seed)
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/election_package.hpp"
+#include "core/result.hpp"
+
+namespace core {
+
+/// Ed25519 public key (32 bytes).
+using PublicKey = std::array<std::uint8_t, 32>;
+/// Ed25519 secret key as libsodium keeps it (seed + public key, 64 bytes).
+using SecretKey = std::array<std::uint8_t, 64>;
+/// Ed25519 detached signature (64 bytes).
+using Signature = std::array<std::uint8_t, 64>;
+
+/// What a reporting device at a PEC is.
+enum class DeviceRole : std::uint8_t {
+    arbb_party_list,  ///< ARBB of the single nationwide constituency box, id "PPPP-arbb-1"
+    arbb_district,    ///< ARBB of the single-mandate district box, id "PPPP-arbb-2"
+    identification,   ///< biometric identification station, id "PPPP-id-1"
+};
+
+/// Stable name of a role ("arbb_party_list", "arbb_district", "identification").
+std::string_view to_string(DeviceRole role);
+
+/// The id of a PEC's device in a role, e.g. device_id(1001, DeviceRole::arbb_district) == "1001-arbb-2".
+std::string device_id(int pec, DeviceRole role);
+
+/// A device's key pair. Lives only inside the (simulated) device.
+struct DeviceKeyPair {
+    PublicKey public_key{};  ///< goes to the registry
+    SecretKey secret_key{};  ///< stays in the device
+};
+
+/// Derives a device's key pair from the device-secret seed (rule in the file comment).
+DeviceKeyPair derive_device_keys(std::uint64_t device_secret_seed, std::string_view device_id);
+
+/// Signs `message` (Ed25519, detached).
+Signature sign_detached(const SecretKey& key, std::span<const std::uint8_t> message);
+
+/// True when `signature` is `key`'s signature of `message`.
+bool verify_detached(const PublicKey& key, std::span<const std::uint8_t> message, const Signature& signature);
+
+/// Lower-case hex of bytes.
+std::string to_hex(std::span<const std::uint8_t> bytes);
+
+/// One device known to the central server.
+struct RegisteredDevice {
+    std::string id;          ///< e.g. "1001-arbb-1"
+    int pec = 0;             ///< the PEC it belongs to
+    DeviceRole role = DeviceRole::arbb_party_list;  ///< what it is
+    PublicKey public_key{};  ///< its signing key
+};
+
+/// The public keys of every device of an election.
+class DeviceKeyRegistry {
+public:
+    /// Adds a device; error if its id is already registered.
+    Result<void> add(RegisteredDevice device);
+    /// The device with this id, or nullptr.
+    const RegisteredDevice* find(std::string_view id) const;
+    /// All devices in the order they were added.
+    const std::vector<RegisteredDevice>& devices() const { return devices_; }
+
+private:
+    std::vector<RegisteredDevice> devices_;
+    std::unordered_map<std::string, std::size_t> by_id_;
+};
+
+/// Builds the registry for every PEC of `package` (three devices each) from the device-secret seed.
+DeviceKeyRegistry make_device_key_registry(const ElectionPackage& package, std::uint64_t device_secret_seed);
+
+/// The registry as YAML text (docs/device-keys.md, version 1).
+std::string device_key_registry_yaml(const DeviceKeyRegistry& registry, std::string_view election_name);
+
+/// Writes assets/<election>/device-keys.yaml for `package`. Errors name the path.
+Result<void> write_device_key_registry(const ElectionPackage& package, std::uint64_t device_secret_seed,
+                                       const std::filesystem::path& path);
+
+/// Reads a registry from YAML text. Errors read "FILE:LINE: field: what is wrong".
+Result<DeviceKeyRegistry> parse_device_key_registry(std::string_view yaml, std::string_view file_name);
+
+/// Reads a registry file.
+Result<DeviceKeyRegistry> load_device_key_registry(const std::filesystem::path& path);
+
+}  // namespace core

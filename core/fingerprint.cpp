@@ -1,0 +1,107 @@
+#include "core/fingerprint.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace core {
+
+std::string_view to_string(Finger finger) {
+    switch (finger) {
+        case Finger::right_index: return "right_index";
+        case Finger::left_index: return "left_index";
+        case Finger::right_thumb: return "right_thumb";
+        case Finger::left_thumb: return "left_thumb";
+        case Finger::right_middle: return "right_middle";
+        case Finger::left_middle: return "left_middle";
+        case Finger::right_ring: return "right_ring";
+        case Finger::left_ring: return "left_ring";
+        case Finger::right_little: return "right_little";
+        case Finger::left_little: return "left_little";
+    }
+    return "unknown";
+}
+
+namespace {
+
+// Descriptor geometry. Cells are soft: a neighbour close to a cell border also sets the
+// neighbouring cell, which stands in for MCC's Gaussian spread and absorbs the placement,
+// rotation and distortion noise of a new impression. Cell index = ring * 32 + sector * 4 + dir.
+constexpr int kRingEdges[5] = {0, 32, 48, 62, kCylinderRadius};  // px
+constexpr int kRingMargin = 4;      // px
+constexpr int kSectorMargin = 64;   // of a 45-degree sector = 256 steps: about 11 degrees
+constexpr int kDirMargin = 14;      // of a 90-degree direction bin = 64 units: about 20 degrees
+
+// Squared ring edges with the margin, for classifying a neighbour by its squared distance.
+struct RingTable {
+    int lo2[4], hi2[4];  // ring k takes r in [edge_k - margin, edge_k+1 + margin)
+};
+constexpr RingTable make_ring_table() {
+    RingTable t{};
+    for (int k = 0; k < 4; ++k) {
+        const int lo = k == 0 ? 0 : kRingEdges[k] - kRingMargin;
+        const int hi = k == 3 ? kRingEdges[4] : kRingEdges[k + 1] + kRingMargin;
+        t.lo2[k] = lo * lo;
+        t.hi2[k] = hi * hi;
+    }
+    return t;
+}
+constexpr RingTable kRings = make_ring_table();
+
+// Direction of every neighbour offset (dx, dy) within the radius, in 1/2048 turn: a table
+// lookup instead of an atan2 per neighbour pair (46 KB; same values as angle_units).
+struct DirectionTable {
+    static constexpr int kSide = 2 * kCylinderRadius - 1;
+    std::uint16_t at[kSide][kSide];
+    DirectionTable() {
+        for (int dy = -(kCylinderRadius - 1); dy < kCylinderRadius; ++dy)
+            for (int dx = -(kCylinderRadius - 1); dx < kCylinderRadius; ++dx)
+                at[dy + kCylinderRadius - 1][dx + kCylinderRadius - 1] = static_cast<std::uint16_t>(
+                    static_cast<int>(angle_units(static_cast<float>(dx), static_cast<float>(dy)) * 8.0f) & 2047);
+    }
+};
+const DirectionTable kDirections;
+
+// Adds a neighbour at squared distance d2, relative position angle `alpha` (1/2048 turn,
+// in [0, 2048)) and relative direction `dtheta` (1/256 turn) to cylinder c.
+inline void add_neighbour(Cylinder& c, int d2, int alpha, std::uint8_t dtheta) {
+    const int d0 = dtheta >> 6, dfrac = dtheta & 63;
+    std::uint32_t dirs = 1u << d0;
+    if (dfrac < kDirMargin) dirs |= 1u << ((d0 + 3) & 3);
+    else if (dfrac >= 64 - kDirMargin) dirs |= 1u << ((d0 + 1) & 3);
+    const int s0 = alpha >> 8, sfrac = alpha & 255;
+    std::uint32_t row = dirs << (4 * s0);
+    if (sfrac < kSectorMargin) row |= dirs << (4 * ((s0 + 7) & 7));
+    else if (sfrac >= 256 - kSectorMargin) row |= dirs << (4 * ((s0 + 1) & 7));
+    for (int k = 0; k < 4; ++k)
+        if (d2 >= kRings.lo2[k] && d2 < kRings.hi2[k]) c.bits[k >> 1] |= std::uint64_t{row} << (32 * (k & 1));
+}
+
+}  // namespace
+
+FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> minutiae) {
+    FingerprintTemplate t;
+    const int n = static_cast<int>(std::min<std::size_t>(minutiae.size(), kMaxMinutiae));
+    t.count = static_cast<std::uint8_t>(n);
+    std::copy_n(minutiae.begin(), n, t.minutiae.begin());
+    constexpr int R = kCylinderRadius;
+    for (int i = 0; i < n; ++i) {
+        const Minutia& a = t.minutiae[i];
+        for (int j = i + 1; j < n; ++j) {
+            const Minutia& b = t.minutiae[j];
+            const int dx = b.x - a.x, dy = b.y - a.y;
+            if (dx >= R || dx <= -R || dy >= R || dy <= -R) continue;
+            const int d2 = dx * dx + dy * dy;
+            if (d2 >= R * R || d2 == 0) continue;
+            // Direction from a to b in 1/2048 turn; from b to a is half a turn more.
+            const int ab = kDirections.at[dy + kCylinderRadius - 1][dx + kCylinderRadius - 1];
+            add_neighbour(t.cylinders[i], d2, (ab - a.angle * 8) & 2047, static_cast<std::uint8_t>(b.angle - a.angle));
+            add_neighbour(t.cylinders[j], d2, (ab + 1024 - b.angle * 8) & 2047, static_cast<std::uint8_t>(a.angle - b.angle));
+        }
+    }
+    for (int i = 0; i < n; ++i)
+        t.cylinder_bits[i] = static_cast<std::uint8_t>(std::popcount(t.cylinders[i].bits[0]) + std::popcount(t.cylinders[i].bits[1]));
+    return t;
+}
+
+}  // namespace core

@@ -1,0 +1,33 @@
+#pragma once
+/// The identification desk's report: how many voters were identified and how, and how many
+/// received ballots. The central server and the reconciliation compare ballots_issued with
+/// the ARBB counts of the same PEC.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+
+namespace core {
+
+/// Counts by outcome at one identification desk.
+struct IdentificationReport {
+    int pec = 0;                                 ///< PEC number
+    std::string device_id;                       ///< the desk's fingerprint scanner id (the station's identity)
+    Micros at = 0;                               ///< when the report was made
+    std::optional<std::int64_t> registered;      ///< voters on the PEC's list, when known
+    std::int64_t fingerprint = 0;                ///< identified by the first enrolled finger
+    std::int64_t other_finger = 0;               ///< identified by another enrolled finger
+    std::int64_t face = 0;                       ///< identified by face against the document photo
+    std::int64_t manual = 0;                     ///< identified by the paper-list procedure
+    std::int64_t refused_already_voted = 0;      ///< second attempts refused (one voter, one vote)
+    std::int64_t refused_not_on_list = 0;        ///< documents not on this PEC's list
+    std::int64_t refused_other = 0;              ///< other refusals (no document presented)
+    std::int64_t ballots_issued = 0;             ///< voters who received ballots (sum of the four identified outcomes)
+    std::int64_t receipts_not_printed = 0;       ///< ballots issued without a receipt (printer out of paper or dead)
+
+    /// Field-wise equality.
+    friend bool operator==(const IdentificationReport&, const IdentificationReport&) = default;
+};
+
+}  // namespace core

@@ -1,0 +1,92 @@
+#pragma once
+/// Wire messages from the PEC devices to the CEC server (core/wire.proto, docs/protocol.md).
+/// A message is a SignedReport: the serialised ReportBody and the sending device's Ed25519
+/// signature of exactly those bytes. Decoding never trusts its input: every way bytes can be
+/// wrong comes back as a WireError with a specific code and a message naming the field.
+#include <array>
+#include <cstdint>
+#include <expected>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/device_keys.hpp"
+#include "core/identification_report.hpp"
+#include "core/reports.hpp"
+
+namespace core {
+
+/// Version of the wire format written and the only one read.
+inline constexpr std::uint32_t kWireVersion = 1;
+
+/// Largest message accepted (bytes). A final party-list report with 21 parties x 54 preference
+/// counts is a few kilobytes; anything far larger is refused before parsing.
+inline constexpr std::size_t kMaxWireMessageBytes = 256 * 1024;
+
+/// Who sent a report and where it sits in that device's stream.
+struct ReportHeader {
+    std::string election;     ///< election package name, e.g. "kg2021"
+    int pec = 0;              ///< PEC number
+    std::string device_id;    ///< e.g. "1001-arbb-1"
+    std::uint64_t sequence = 0;  ///< 1, 2, 3, ... per device
+    Micros sent_at = 0;       ///< device clock when sent
+    bool operator==(const ReportHeader&) const = default;
+};
+
+/// The reports a device can send: an ARBB's zero / initial / final report or the identification report.
+using ReportPayload = std::variant<ArbbReport, IdentificationReport>;
+
+/// One decoded report with its header.
+struct WireReport {
+    ReportHeader header;      ///< sender and sequence
+    ReportPayload payload;    ///< the report itself
+};
+
+/// Why bytes could not be read as a report.
+enum class WireErrorCode : std::uint8_t {
+    too_large,            ///< over kMaxWireMessageBytes
+    malformed_envelope,   ///< not a SignedReport (truncated or garbage)
+    unsupported_version,  ///< a wire_version this server does not read
+    bad_signature_size,   ///< signature not 64 bytes
+    malformed_body,       ///< body is not a ReportBody
+    missing_report,       ///< body carries no report
+    invalid_field,        ///< a field out of range (kind, box, negative count, ...)
+};
+
+/// Stable name of a code ("malformed_envelope", ...), for logs and counters.
+std::string_view to_string(WireErrorCode code);
+
+/// A decoding failure: the code and a sentence naming the field.
+struct WireError {
+    WireErrorCode code = WireErrorCode::malformed_envelope;  ///< what kind of failure
+    std::string message;                                       ///< for the person reading the log
+};
+
+/// The outer layer after parsing: body bytes as signed, and the signature.
+struct SignedEnvelope {
+    std::vector<std::uint8_t> body;  ///< serialised ReportBody (what the signature covers)
+    Signature signature{};           ///< Ed25519 detached signature
+};
+
+/// BLAKE2b-256 of a report body: how the store recognises an identical retransmission.
+using BodyHash = std::array<std::uint8_t, 32>;
+
+/// Hash of body bytes (libsodium crypto_generichash, 32 bytes, no key).
+BodyHash hash_body(std::span<const std::uint8_t> body);
+
+/// Serialises a report body (deterministic for equal reports).
+std::vector<std::uint8_t> encode_body(const WireReport& report);
+
+/// Signs and wraps a report: the bytes a device transmits.
+std::vector<std::uint8_t> encode_signed_report(const WireReport& report, const SecretKey& device_key);
+
+/// Parses the outer SignedReport.
+std::expected<SignedEnvelope, WireError> open_envelope(std::span<const std::uint8_t> bytes);
+
+/// Parses and range-checks a ReportBody (does not verify the signature).
+std::expected<WireReport, WireError> decode_body(std::span<const std::uint8_t> body);
+
+}  // namespace core

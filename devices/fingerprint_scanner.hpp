@@ -1,0 +1,27 @@
+#pragma once
+/// The fingerprint scanner at the identification desk: captures one finger and extracts its template.
+#include <cstdint>
+
+#include "core/fingerprint.hpp"
+#include "devices/device.hpp"
+
+namespace devices {
+
+/// One capture: the extracted template and the scanner's quality estimate.
+struct FingerprintCapture {
+    core::FingerprintTemplate print;  ///< minutiae and descriptors of this impression
+    int quality = 0;                  ///< 0 (unusable) .. 100 (excellent), NFIQ-like scale
+};
+
+/// A fingerprint scanner. Faults: dead (no capture), degraded (dirty sensor, worse captures).
+class FingerprintScanner : public Device {
+public:
+    /// A scanner with this device id, e.g. "1001-fingerprint-1".
+    explicit FingerprintScanner(std::string id) : Device(std::move(id), DeviceKind::fingerprint_scanner) {}
+
+    /// Captures the finger `which` of the person at the scanner. Fails when the scanner is dead
+    /// or no hand is on it (the error names which).
+    virtual DeviceResult<FingerprintCapture> capture(core::Finger which) = 0;
+};
+
+}  // namespace devices

@@ -1,0 +1,167 @@
+#include "devices/synthetic_finger.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace devices {
+
+namespace {
+
+// Random-stream purposes (keys) of this file.
+constexpr std::uint64_t kMasterPurpose = 0x66696e6765720001ULL;     // "finger" 1
+constexpr std::uint64_t kEnrolmentPurpose = 0x66696e6765720002ULL;  // "finger" 2
+
+// Fingertip contact area: an ellipse of 13 x 17 mm at 500 dpi.
+constexpr float kHalfWidth = 130.0f, kHalfHeight = 170.0f;
+// Minutiae are spread on a jittered grid (one candidate per cell): even coverage without
+// the cost of Poisson-disk sampling. 36 px is about 4 ridge periods.
+constexpr float kCell = 36.0f;
+// Sensor window (a 25.6 x 32 mm platen at 500 dpi): impressions are placed around its centre.
+constexpr float kSensorWidth = 512.0f, kSensorHeight = 640.0f;
+
+float unit16(std::uint64_t bits, int field) {  // uniform in [0, 1) from a 16-bit field
+    return static_cast<float>((bits >> (16 * field)) & 0xffff) * (1.0f / 65536.0f);
+}
+// Approximately standard normal from two 16-bit fields: the sum of two uniforms (triangular,
+// variance 1/6) rescaled. Cheap and bounded (|z| < 2.45), which is what capture noise needs.
+float bell16(std::uint64_t bits, int field) {
+    return (unit16(bits, field) + unit16(bits, field + 1) - 1.0f) * 2.4494897f;
+}
+float wrap256(float a) {  // into [0, 256); angles here stay within a few turns
+    int k = static_cast<int>(a * (1.0f / 256.0f));
+    if (a < 0) --k;
+    const float r = a - static_cast<float>(k) * 256.0f;
+    return r >= 256.0f ? r - 256.0f : r;
+}
+// Nearest integer for |v| < 16384 without a libm call (the offset makes truncation round down).
+int round_px(float v) { return static_cast<int>(v + 16384.5f) - 16384; }
+
+enum class Pattern { arch, left_loop, right_loop, whorl };
+
+}  // namespace
+
+SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Finger finger) {
+    core::RandomStream rs(biometric_seed, kMasterPurpose, static_cast<std::uint64_t>(finger));
+    SyntheticFinger f;
+    // Pattern class frequencies: loops about 65 %, whorls 30 %, arches 5 % (Henry classes).
+    const double p = rs.uniform();
+    const Pattern pattern = p < 0.05 ? Pattern::arch : p < 0.38 ? Pattern::left_loop
+                          : p < 0.70 ? Pattern::right_loop : Pattern::whorl;
+    struct Point { float x, y; };
+    Point cores[2], deltas[2];
+    int ncores = 0;
+    const float cx = static_cast<float>(rs.uniform() * 40 - 20), cy = static_cast<float>(rs.uniform() * 40 - 40);
+    const float side = pattern == Pattern::left_loop ? -1.0f : 1.0f;
+    if (pattern == Pattern::left_loop || pattern == Pattern::right_loop) {
+        cores[0] = {cx, cy};
+        deltas[0] = {cx + side * static_cast<float>(70 + rs.uniform() * 40), cy + static_cast<float>(100 + rs.uniform() * 40)};
+        ncores = 1;
+    } else if (pattern == Pattern::whorl) {
+        const float s = static_cast<float>(10 + rs.uniform() * 20);
+        cores[0] = {cx - s, cy};
+        cores[1] = {cx + s, cy + static_cast<float>(rs.uniform() * 20 - 10)};
+        deltas[0] = {cx - static_cast<float>(90 + rs.uniform() * 30), cy + static_cast<float>(110 + rs.uniform() * 30)};
+        deltas[1] = {cx + static_cast<float>(90 + rs.uniform() * 30), cy + static_cast<float>(110 + rs.uniform() * 30)};
+        ncores = 2;
+    }
+    const float base = static_cast<float>(rs.uniform() * 12 - 6);
+    // Ridge orientation (1/256 turn, modulo 128) at (x, y): Sherlock-Monro zero-pole model.
+    auto orientation = [&](float x, float y) {
+        if (ncores == 0) return base + 22.0f * (x / kHalfWidth) * std::max(0.0f, 1.0f - std::fabs(y) / 220.0f);
+        float sum = 0;
+        for (int k = 0; k < ncores; ++k)
+            sum += core::angle_units(x - cores[k].x, y - cores[k].y) - core::angle_units(x - deltas[k].x, y - deltas[k].y);
+        return base + 0.5f * sum;
+    };
+    const float keep = static_cast<float>(0.55 + rs.uniform() * 0.25);  // minutiae density differs between fingers
+    for (float gy = -kHalfHeight; gy < kHalfHeight && f.count < kMaxMasterMinutiae; gy += kCell) {
+        for (float gx = -kHalfWidth; gx < kHalfWidth && f.count < kMaxMasterMinutiae; gx += kCell) {
+            const std::uint64_t bits = rs.next_u64();
+            const float x = gx + kCell * (0.1f + 0.8f * unit16(bits, 0));
+            const float y = gy + kCell * (0.1f + 0.8f * unit16(bits, 1));
+            const float ex = x / kHalfWidth, ey = y / kHalfHeight;
+            if (ex * ex + ey * ey > 1.0f || unit16(bits, 2) >= keep) continue;
+            MasterMinutia& m = f.minutiae[f.count++];
+            m.x = x;
+            m.y = y;
+            // A minutia points along its ridge, one way or the other.
+            m.angle = wrap256(orientation(x, y) + ((bits >> 48) & 1 ? 128.0f : 0.0f));
+            m.type = ((bits >> 49) & 0xff) < 115 ? core::MinutiaType::bifurcation : core::MinutiaType::ending;  // 45 %
+        }
+    }
+    return f;
+}
+
+double skin_quality_for_age(int age) {
+    return std::clamp(1.0 - 0.008 * std::max(0, age - 30), 0.4, 1.0);
+}
+
+double capture_quality(const CaptureConditions& c) {
+    const double skin = std::clamp(c.skin_quality, 0.0, 1.0);
+    const double sensor = 1.0 - 0.85 * std::clamp(c.sensor_degradation, 0.0, 1.0);
+    return std::clamp(skin * sensor, 0.05, 1.0);
+}
+
+core::FingerprintTemplate make_impression(const SyntheticFinger& finger, const CaptureConditions& conditions,
+                                          core::RandomStream& stream) {
+    const float bad = static_cast<float>(1.0 - capture_quality(conditions));
+    const std::uint64_t g0 = stream.next_u64(), g1 = stream.next_u64(), g2 = stream.next_u64();
+    // Placement on the platen.
+    const float rot = (unit16(g0, 0) * 2 - 1) * 0.314f;  // +-18 degrees
+    const float tx = (unit16(g0, 1) * 2 - 1) * 35.0f, ty = (unit16(g0, 2) * 2 - 1) * 35.0f;
+    const float cr = std::cos(rot), sr = std::sin(rot);
+    const float rot_units = rot * (256.0f / 6.2831853f);
+    // Elastic distortion: a smooth displacement field (affine strain plus quadratic bending)
+    // whose strength grows with pressure and poor skin; a few pixels at the fingertip's edge.
+    const float strain = 0.02f + 0.04f * bad;
+    const float e1 = (unit16(g1, 0) * 2 - 1) * strain, e2 = (unit16(g1, 1) * 2 - 1) * strain;
+    const float e3 = (unit16(g1, 2) * 2 - 1) * strain, e4 = (unit16(g1, 3) * 2 - 1) * strain;
+    const float e5 = (unit16(g0, 3) * 2 - 1) * strain / 150.0f;
+    // Partial contact: the part of the fingertip that touched the platen.
+    const float ccx = (unit16(g2, 0) * 2 - 1) * (15.0f + 45.0f * bad);
+    const float ccy = (unit16(g2, 1) * 2 - 1) * (15.0f + 45.0f * bad);
+    const float scale = std::clamp(1.05f - 0.35f * bad - 0.2f * unit16(g2, 2), 0.5f, 1.1f);
+    const float inv_a = 1.0f / (kHalfWidth * scale), inv_b = 1.0f / (kHalfHeight * scale);
+    const float p_missing = 0.06f + 0.30f * bad;
+    const float p_flip = 0.08f + 0.20f * bad;
+    const float pos_sd = 1.5f + 3.5f * bad;  // px
+    const float dir_sd = 3.0f + 8.0f * bad;  // 1/256 turn (4 to 15 degrees)
+    const int spurious = static_cast<int>(unit16(g2, 3) * (1.0f + 12.0f * bad));
+
+    std::array<core::Minutia, core::kMaxMinutiae> out;
+    int n = 0;
+    auto place = [&](float x, float y, float angle, core::MinutiaType type) {
+        const float sx = cr * x - sr * y + tx + kSensorWidth / 2, sy = sr * x + cr * y + ty + kSensorHeight / 2;
+        if (sx < 0 || sy < 0 || sx >= kSensorWidth || sy >= kSensorHeight || n >= core::kMaxMinutiae) return;
+        out[n++] = core::Minutia{static_cast<std::int16_t>(round_px(sx)), static_cast<std::int16_t>(round_px(sy)),
+                                 static_cast<std::uint8_t>(round_px(angle + rot_units) & 255), type};
+    };
+    for (int i = 0; i < finger.count; ++i) {
+        const MasterMinutia& m = finger.minutiae[i];
+        const float ex = (m.x - ccx) * inv_a, ey = (m.y - ccy) * inv_b;
+        if (ex * ex + ey * ey > 1.0f) continue;
+        const std::uint64_t b0 = stream.next_u64(), b1 = stream.next_u64();
+        if (unit16(b1, 2) < p_missing) continue;
+        const float x = m.x + e1 * m.x + e2 * m.y + e5 * m.x * m.y + pos_sd * bell16(b0, 0);
+        const float y = m.y + e3 * m.x + e4 * m.y + e5 * m.x * m.x * 0.5f + pos_sd * bell16(b0, 2);
+        core::MinutiaType type = m.type;
+        if (unit16(b1, 3) < p_flip)
+            type = type == core::MinutiaType::ending ? core::MinutiaType::bifurcation : core::MinutiaType::ending;
+        place(x, y, m.angle + dir_sd * bell16(b1, 0), type);
+    }
+    for (int k = 0; k < spurious; ++k) {
+        const std::uint64_t b = stream.next_u64();
+        const float r = std::sqrt(unit16(b, 0)), t = unit16(b, 1) * 6.2831853f;
+        place(ccx + r * std::cos(t) / inv_a, ccy + r * std::sin(t) / inv_b, unit16(b, 2) * 256.0f,
+              (b >> 63) ? core::MinutiaType::bifurcation : core::MinutiaType::ending);
+    }
+    return core::FingerprintTemplate::from_minutiae({out.data(), static_cast<std::size_t>(n)});
+}
+
+core::FingerprintTemplate enrolment_template(std::uint64_t biometric_seed, core::Finger finger) {
+    core::RandomStream rs(biometric_seed, kEnrolmentPurpose, static_cast<std::uint64_t>(finger));
+    // Registration takes the best of several guided captures: good but not perfect quality.
+    return make_impression(SyntheticFinger::generate(biometric_seed, finger), CaptureConditions{0.9, 0.0}, rs);
+}
+
+}  // namespace devices

@@ -1,0 +1,62 @@
+#pragma once
+/// Synthetic fingers: the minutiae a person's finger really has (derived from the voter's
+/// biometric seed) and the impressions a scanner takes of it, each one different.
+///
+/// The master finger follows the usual synthetic-fingerprint recipe (cf. SFinGe, R. Cappelli,
+/// D. Maio, D. Maltoni, "Synthetic fingerprint-database generation", ICPR 2002), reduced to
+/// minutiae: a ridge orientation field from the zero-pole model of B. Sherlock and D. Monro
+/// ("A model for interpreting fingerprint topology", Pattern Recognition 26(7), 1993) with a
+/// pattern class (arch, left/right loop, whorl), and minutiae spread over the fingertip with
+/// directions along the ridges. An impression adds what a capture really does: placement
+/// (translation, rotation), elastic skin distortion, position and direction noise, missed and
+/// spurious minutiae, type confusion and partial contact, with a severity that grows as the
+/// capture quality falls (dry or worn skin of older voters, a dirty sensor).
+#include <array>
+#include <cstdint>
+
+#include "core/fingerprint.hpp"
+#include "core/random.hpp"
+
+namespace devices {
+
+/// Most minutiae a master finger has.
+inline constexpr int kMaxMasterMinutiae = 64;
+
+/// A minutia of the master finger, in fingertip coordinates (pixels at 500 dpi, centre at 0, 0).
+struct MasterMinutia {
+    float x = 0, y = 0;
+    float angle = 0;  ///< 1/256 turn
+    core::MinutiaType type = core::MinutiaType::ending;
+};
+
+/// One finger of one person: its true minutiae.
+struct SyntheticFinger {
+    int count = 0;                                            ///< minutiae in use
+    std::array<MasterMinutia, kMaxMasterMinutiae> minutiae{}; ///< first `count` are valid
+
+    /// The finger `finger` of the person with this biometric seed (always the same for the same inputs).
+    static SyntheticFinger generate(std::uint64_t biometric_seed, core::Finger finger);
+};
+
+/// How good a capture can be: both in [0, 1].
+struct CaptureConditions {
+    double skin_quality = 1.0;        ///< 1 = young healthy skin; lower for dry, worn or older skin
+    double sensor_degradation = 0.0;  ///< 0 = clean sensor; the scanner's `degraded` severity
+};
+
+/// Skin quality for a voter of this age: ridges flatten and skin dries with age (NIST studies of
+/// older subjects show more failed captures); 1.0 up to 30 years, 0.008 less a year after, at least 0.4.
+double skin_quality_for_age(int age);
+
+/// Overall capture quality in [0, 1] that the conditions allow (what the scanner reports, scaled to 0..100).
+double capture_quality(const CaptureConditions& conditions);
+
+/// A new impression of `finger` under `conditions`, drawing its variation from `stream`.
+core::FingerprintTemplate make_impression(const SyntheticFinger& finger, const CaptureConditions& conditions,
+                                          core::RandomStream& stream);
+
+/// The template enrolled for this finger at registration: a good-quality impression whose
+/// variation is drawn from a stream derived from the seed alone (so any party can rebuild it).
+core::FingerprintTemplate enrolment_template(std::uint64_t biometric_seed, core::Finger finger);
+
+}  // namespace devices

@@ -1,0 +1,47 @@
+#pragma once
+/// A simulated fingerprint scanner: each capture is a new synthetic impression of the presented finger.
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "core/random.hpp"
+#include "devices/fingerprint_scanner.hpp"
+#include "devices/synthetic_finger.hpp"
+
+namespace devices {
+
+/// A virtual scanner. World side: present_hand() / remove_hand(). Station side: capture().
+/// Capture severity comes from the person's skin quality and the `degraded` fault's severity
+/// (the sensor's dirt); variation comes from the stream the simulator gave it.
+class VirtualFingerprintScanner final : public FingerprintScanner {
+public:
+    /// A scanner drawing impression variation from `stream` (the simulator seeds it per PEC).
+    VirtualFingerprintScanner(std::string id, core::RandomStream stream)
+        : FingerprintScanner(std::move(id)), stream_(stream) {}
+
+    /// World side: the person with this biometric seed and skin quality (0..1) puts a hand on the scanner.
+    void present_hand(std::uint64_t biometric_seed, double skin_quality);
+    /// World side: the hand leaves the scanner.
+    void remove_hand() { hand_.reset(); }
+    /// Whether a hand is on the scanner.
+    bool hand_present() const { return hand_.has_value(); }
+
+    /// A new impression of finger `which`; dead -> error; degraded -> worse impressions.
+    DeviceResult<FingerprintCapture> capture(core::Finger which) override;
+
+    /// Captures taken so far (including failed ones).
+    std::int64_t captures() const { return captures_; }
+
+private:
+    struct Hand {
+        std::uint64_t seed = 0;
+        double skin_quality = 1.0;
+        std::uint16_t generated = 0;                 // bit per finger: master already generated
+        std::array<SyntheticFinger, 10> fingers{};   // generated on first capture of each finger
+    };
+    core::RandomStream stream_;
+    std::optional<Hand> hand_;
+    std::int64_t captures_ = 0;
+};
+
+}  // namespace devices

@@ -1,0 +1,130 @@
+#include "sim/identification_station.hpp"
+
+#include <fmt/core.h>
+
+#include "core/voter_roll.hpp"
+#include "devices/synthetic_finger.hpp"
+#include "sim/pec_model.hpp"
+#include "sim/roll_voter_list.hpp"
+
+namespace sim {
+namespace {
+
+enum : std::uint64_t { kDocumentCondition = 11, kFaceQuality = 12 };
+
+Time draw(const ServiceTime& t, core::RandomStream& r) {
+    const double s = t.median_s * std::exp(t.sigma * r.normal());
+    return std::max<Time>(core::kSecond / 2, static_cast<Time>(s * static_cast<double>(core::kSecond)));
+}
+
+}  // namespace
+
+IdentificationStation::IdentificationStation(const SharedDay& day, const core::Pec& pec, const core::Clock& clock,
+                                             core::RandomStream random)
+    : day_(day) {
+    const int n = std::max(1, pec.id_desks);
+    desks_.resize(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        Desk& d = desks_[static_cast<std::size_t>(i)];
+        const std::string prefix = fmt::format("{}-id-{}", pec.number, i + 1);
+        d.scanner = std::make_unique<devices::VirtualFingerprintScanner>(prefix + "-fingerprint",
+                                                                         core::RandomStream(random.next_u64()));
+        d.reader = std::make_unique<devices::VirtualDocumentReader>(prefix + "-document");
+        d.webcam = std::make_unique<devices::VirtualWebcam>(prefix + "-webcam", core::RandomStream(random.next_u64()));
+        d.printer = std::make_unique<devices::VirtualPrinter>(prefix + "-printer");
+        d.printer->keep_log(false);
+        d.desk = std::make_unique<station::IdentificationDesk>(pec.number, *d.scanner, *d.reader, *d.webcam, *d.printer,
+                                                               day.roll, clock);
+        d.desk->set_registered(pec.registered);
+        free_.push_back(n - 1 - i);
+    }
+}
+
+IdentificationStation::~IdentificationStation() = default;
+
+int IdentificationStation::take_free_desk() {
+    const int d = free_.back();
+    free_.pop_back();
+    return d;
+}
+
+void IdentificationStation::release_desk(int desk) { free_.push_back(desk); }
+
+IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t voter_index, core::RandomStream& service_random,
+                                                          IdentificationCounts& counts) {
+    Desk& d = desks_[static_cast<std::size_t>(desk)];
+    const core::Voter voter = core::voter_at(day_.package, voter_index);
+    // The voter's document is what it is all day: its condition derives from the voter, not the visit.
+    core::RandomStream condition(day_.seed, static_cast<std::uint64_t>(voter_index), kDocumentCondition);
+    devices::PresentedDocument document;
+    document.document_number = voter.document;
+    document.pin = voter.pin;
+    document.mrz_damaged = condition.bernoulli(kMrzDamaged);
+    document.chip_damaged = condition.bernoulli(kNoChip);
+    if (!document.chip_damaged) document.photo = devices::document_photo(voter.biometric_seed);
+    d.reader->present(std::move(document));
+    d.scanner->present_hand(voter.biometric_seed, devices::skin_quality_for_age(voter.age));
+    d.webcam->present_face(voter.biometric_seed, 0.6 + 0.4 * service_random.uniform());
+
+    const station::IdentificationResult r = d.desk->identify();
+
+    d.reader->take_back();
+    d.scanner->remove_hand();
+    d.webcam->leave();
+
+    const ServiceTimes& t = day_.scenario.service;
+    Time service = 0;
+    for (const auto& step : r.steps) {
+        switch (step.kind) {
+            case station::StepKind::document_read:
+            case station::StepKind::document_unreadable: service += draw(t.document, service_random); break;
+            case station::StepKind::document_reader_dead: service += 10 * core::kSecond; break;
+            case station::StepKind::list_lookup: break;  // part of the document step
+            case station::StepKind::fingerprint_capture: service += draw(t.fingerprint, service_random); break;
+            case station::StepKind::scanner_dead:
+            case station::StepKind::webcam_dead: service += 5 * core::kSecond; break;
+            case station::StepKind::face_capture: service += draw(t.face, service_random); break;
+            case station::StepKind::paper_list: service += draw(t.manual, service_random); break;
+            case station::StepKind::receipt: service += draw(t.receipt, service_random); break;
+        }
+    }
+    switch (r.outcome) {
+        case station::IdentificationOutcome::fingerprint: ++counts.fingerprint; break;
+        case station::IdentificationOutcome::other_finger: ++counts.other_finger; break;
+        case station::IdentificationOutcome::face: ++counts.face; break;
+        case station::IdentificationOutcome::manual: ++counts.manual; break;
+        default: ++counts.refused; break;
+    }
+    if (r.ballots_issued && !r.receipt_printed) ++counts.receipts_not_printed;
+    return Visit{r.ballots_issued, std::max<Time>(service, core::kSecond)};
+}
+
+devices::Device* IdentificationStation::device(FaultTarget target, int desk) {
+    if (desk < 0 || desk >= desks()) return nullptr;
+    Desk& d = desks_[static_cast<std::size_t>(desk)];
+    switch (target) {
+        case FaultTarget::fingerprint_scanner: return d.scanner.get();
+        case FaultTarget::document_reader: return d.reader.get();
+        case FaultTarget::webcam: return d.webcam.get();
+        case FaultTarget::printer: return d.printer.get();
+        default: return nullptr;
+    }
+}
+
+std::uint32_t IdentificationStation::active_faults() const {
+    std::uint32_t f = 0;
+    for (const auto& d : desks_)
+        f |= d.scanner->active_faults() | d.reader->active_faults() | d.webcam->active_faults() | d.printer->active_faults();
+    return f;
+}
+
+void IdentificationStation::on_fault(const devices::Device::FaultListener& listener) {
+    for (auto& d : desks_) {
+        d.scanner->on_fault(listener);
+        d.reader->on_fault(listener);
+        d.webcam->on_fault(listener);
+        d.printer->on_fault(listener);
+    }
+}
+
+}  // namespace sim

@@ -1,0 +1,72 @@
+#pragma once
+/// A PEC's identification desks as the simulator runs them: for each desk its virtual fingerprint
+/// scanner, document reader, webcam and receipt printer, and the real station::IdentificationDesk.
+/// The simulator puts each voter's document, hand and face in front of the devices (the world side),
+/// lets the desk do its work, and turns the steps the desk took into a service time.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/election_package.hpp"
+#include "core/random.hpp"
+#include "devices/virtual_document_reader.hpp"
+#include "devices/virtual_fingerprint_scanner.hpp"
+#include "devices/virtual_printer.hpp"
+#include "devices/virtual_webcam.hpp"
+#include "sim/engine.hpp"
+#include "sim/results.hpp"
+#include "sim/scenario.hpp"
+#include "station/identification_desk.hpp"
+
+namespace sim {
+
+struct SharedDay;
+
+/// All identification desks of one PEC.
+class IdentificationStation {
+public:
+    /// Share of voters whose passport MRZ is too worn to read (our estimate, docs/scenarios.md).
+    static constexpr double kMrzDamaged = 0.01;
+    /// Share of voters whose document has no working chip (older passports; our estimate).
+    static constexpr double kNoChip = 0.25;
+
+    /// Desks for `pec` (pec.id_desks, at least one), on `clock`, their devices drawing from `random`.
+    IdentificationStation(const SharedDay& day, const core::Pec& pec, const core::Clock& clock, core::RandomStream random);
+    ~IdentificationStation();
+
+    /// Number of desks.
+    int desks() const { return static_cast<int>(desks_.size()); }
+    /// Takes a free desk (one must be free: the queue's servers match the desks).
+    int take_free_desk();
+    /// Frees a desk.
+    void release_desk(int desk);
+
+    /// What one visit to a desk gave.
+    struct Visit {
+        bool ballots_issued = false;
+        Time service = 0;
+    };
+    /// Serves voter `voter_index` at `desk` now; adds the outcome to `counts`.
+    Visit serve(int desk, std::int64_t voter_index, core::RandomStream& service_random, IdentificationCounts& counts);
+
+    /// The device of kind `target` at `desk` (nullptr for a target that is not a desk device).
+    devices::Device* device(FaultTarget target, int desk);
+    /// Union of the active faults of every desk device.
+    std::uint32_t active_faults() const;
+    /// Sets one fault listener on every desk device.
+    void on_fault(const devices::Device::FaultListener& listener);
+
+private:
+    struct Desk {
+        std::unique_ptr<devices::VirtualFingerprintScanner> scanner;
+        std::unique_ptr<devices::VirtualDocumentReader> reader;
+        std::unique_ptr<devices::VirtualWebcam> webcam;
+        std::unique_ptr<devices::VirtualPrinter> printer;
+        std::unique_ptr<station::IdentificationDesk> desk;
+    };
+    const SharedDay& day_;
+    std::vector<Desk> desks_;
+    std::vector<int> free_;
+};
+
+}  // namespace sim

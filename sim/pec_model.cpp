@@ -1,0 +1,356 @@
+#include "sim/pec_model.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/identification_station.hpp"
+#include "sim/world.hpp"
+
+namespace sim {
+namespace {
+
+// Purposes of the PEC's random streams (keys next to the seed and PEC number).
+enum : std::uint64_t { kTurnout = 1, kArrivals, kService, kIntent, kOpening, kFaults, kDevices };
+
+constexpr double kQueueBuilding = 10;  // console: a PEC with this many waiting is "queue building"
+
+}  // namespace
+
+// [SECTION] Construction
+
+PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
+    : day_(day),
+      pec_(pec),
+      service_random_(day.seed, static_cast<std::uint64_t>(pec.number), kService),
+      intent_random_(day.seed, static_cast<std::uint64_t>(pec.number), kIntent),
+      queue_(engine_, 0),
+      booths_(engine_, std::max(1, pec.id_desks) * day.scenario.booths_per_desk) {
+    const auto& package = day.package;
+    result_.number = pec.number;
+    result_.region = pec.region_code;
+    result_.district = pec.district;
+    result_.registered = pec.registered;
+
+    desks_ = std::make_unique<IdentificationStation>(day, pec, engine_,
+                                                     core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices));
+    power_ = std::make_unique<devices::VirtualPowerSupply>(fmt::format("{}-ups", pec.number));
+    std::vector<int> list_sizes;
+    for (const auto& p : package.parties) list_sizes.push_back(static_cast<int>(p.list.size()));
+    const core::District* district = package.find_district(pec.district);
+    for (int b = 0; b < 2; ++b) {
+        if (b == 1 && district == nullptr) break;  // abroad: single constituency only
+        const bool party = b == 0;
+        const int options = party ? static_cast<int>(package.parties.size()) : static_cast<int>(district->candidates.size());
+        Box& box = boxes_[b];
+        const std::string id = fmt::format("{}-arbb-{}", pec.number, b + 1);
+        box.scanner = std::make_unique<devices::VirtualBallotScanner>(
+            id, options, core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices, 100 + b));
+        box.printer = std::make_unique<devices::VirtualPrinter>(id + "-printer");
+        box.box = std::make_unique<station::BallotBox>(pec.number, party ? core::BoxKind::party_list : core::BoxKind::district,
+                                                       options, party ? list_sizes : std::vector<int>{}, *box.scanner,
+                                                       *box.printer, *power_, engine_);
+    }
+    auto count_fault = [this](const devices::FaultEvent& e) { result_.fault_events += e.entered; };
+    power_->on_fault(count_fault);
+    for (auto& box : boxes_)
+        if (box.scanner) box.scanner->on_fault(count_fault), box.printer->on_fault(count_fault);
+    desks_->on_fault(count_fault);
+
+    result_.truth.party.assign(package.parties.size() + 1, 0);
+    result_.truth.district.assign(district ? district->candidates.size() + 1 : 1, 0);
+
+    // The commission meets (calibration: 21.7 % before 07:00, 46.7 % 07:00-07:30, 31.7 % after),
+    // shows the empty boxes and prints the zero reports 10-25 minutes later; voting opens at 08:00
+    // or as soon as the zero reports are out.
+    core::RandomStream opening(day.seed, static_cast<std::uint64_t>(pec.number), kOpening);
+    const double u = opening.uniform();
+    const Time meeting = u < 0.217 ? core::at(6, 30) + static_cast<Time>(opening.uniform() * 30 * core::kMinute)
+                         : u < 0.684 ? core::at(7, 0) + static_cast<Time>(opening.uniform() * 30 * core::kMinute)
+                                     : core::at(7, 30) + static_cast<Time>(opening.uniform() * 25 * core::kMinute);
+    const Time zero_reports = meeting + (10 + static_cast<Time>(opening.uniform() * 15)) * core::kMinute;
+    engine_.at(zero_reports, [this] { open_station(); });
+    engine_.at(day.scenario.voting_close, [this] {
+        voting_over_ = true;
+        result_.in_queue_at_close = static_cast<std::int64_t>(queue_.queue_length());
+        result_.mean_queue = queue_.time_avg_queue(engine_.now());
+        maybe_close();
+    });
+    plan_voters();
+    plan_faults();
+}
+
+PecModel::~PecModel() = default;
+
+void PecModel::plan_voters() {
+    const auto& package = day_.package;
+    const core::Region* region = package.find_region(pec_.region_code);
+    core::RandomStream turnout(day_.seed, static_cast<std::uint64_t>(pec_.number), kTurnout);
+    const double p = std::clamp(package.rules.turnout + (region ? region->turnout_bias : 0.0) +
+                                    day_.scenario.turnout_sd_pec * turnout.normal(),
+                                0.02, 0.95);
+    core::RandomStream arrivals(day_.seed, static_cast<std::uint64_t>(pec_.number), kArrivals);
+    const Time open = day_.scenario.voting_open, close = day_.scenario.voting_close;
+    const auto& cdf = day_.arrival_cdf;
+    trips_.reserve(static_cast<std::size_t>(static_cast<double>(pec_.registered) * (p + 0.05)));
+    for (std::int64_t i = 0; i < pec_.registered; ++i) {
+        if (!turnout.bernoulli(p)) continue;
+        // Hour by the scenario's arrival curve, then uniform inside the hour.
+        const double h = arrivals.uniform();
+        const std::size_t hour = std::upper_bound(cdf.begin(), cdf.end(), h) - cdf.begin();
+        Time t = open + static_cast<Time>(std::min(hour, cdf.size() - 1)) * core::kHour +
+                 static_cast<Time>(arrivals.uniform() * static_cast<double>(core::kHour));
+        t = std::min(t, close - 1);
+        trips_.push_back(Trip{pec_.first_voter + i, t, {}});
+    }
+    std::stable_sort(trips_.begin(), trips_.end(), [](const Trip& a, const Trip& b) { return a.arrived < b.arrived; });
+    if (!trips_.empty()) engine_.at(trips_[0].arrived, [this] { arrive(0); });
+}
+
+void PecModel::plan_faults() {
+    const auto& rules = day_.scenario.faults;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        const FaultRule& rule = rules[i];
+        core::RandomStream r(day_.seed, static_cast<std::uint64_t>(pec_.number), kFaults, i);
+        if (!rule.pecs.empty()) {
+            if (std::find(rule.pecs.begin(), rule.pecs.end(), pec_.number) == rule.pecs.end()) continue;
+        } else {
+            if (!rule.regions.empty() && std::find(rule.regions.begin(), rule.regions.end(), pec_.region_code) == rule.regions.end())
+                continue;
+            if (!r.bernoulli(rule.share)) continue;
+        }
+        FaultAction a;
+        a.pec = pec_.number;
+        a.at = rule.from + static_cast<Time>(r.uniform() * static_cast<double>(rule.to - rule.from));
+        a.duration = rule.min_duration + static_cast<Time>(r.uniform() * static_cast<double>(rule.max_duration - rule.min_duration));
+        a.target = rule.target;
+        if (a.target == FaultTarget::arbb_any) a.target = r.bernoulli(0.5) || !boxes_[1].box ? FaultTarget::arbb_party_list : FaultTarget::arbb_district;
+        a.unit = static_cast<int>(r.below(static_cast<std::uint64_t>(desks_->desks())));
+        a.fault = rule.fault;
+        a.severity = rule.severity;
+        a.replace_arbb = rule.replace_arbb;
+        schedule_fault(a);
+    }
+}
+
+devices::Device* PecModel::device_for(FaultTarget target, int index) {
+    switch (target) {
+        case FaultTarget::arbb_party_list: return boxes_[0].scanner.get();
+        case FaultTarget::arbb_district: return boxes_[1].scanner.get();
+        case FaultTarget::power: return power_.get();
+        case FaultTarget::modem:
+        case FaultTarget::arbb_any: return nullptr;
+        default: return desks_->device(target, index);
+    }
+}
+
+core::Result<void> PecModel::apply(const FaultAction& action) {
+    devices::Device* device = device_for(action.target, action.unit);
+    if (device == nullptr) return core::fail(fmt::format("PEC {} has no such device (desk {})", pec_.number, action.unit + 1));
+    const auto faults = devices::faults_of(device->kind());
+    if (std::find(faults.begin(), faults.end(), action.fault) == faults.end())
+        return core::fail(fmt::format("{} cannot be put in fault '{}'", device->id(), devices::to_string(action.fault)));
+    if (action.at < engine_.now()) return core::fail(fmt::format("PEC {}: time is already past", pec_.number));
+    schedule_fault(action);
+    return {};
+}
+
+void PecModel::schedule_fault(const FaultAction& action) {
+    engine_.at(action.at, [this, action] {
+        devices::Device* device = device_for(action.target, action.unit);
+        if (device == nullptr) return;
+        const int box = action.target == FaultTarget::arbb_party_list ? 0 : action.target == FaultTarget::arbb_district ? 1 : -1;
+        if (!action.enter) {
+            device->clear_fault(action.fault, engine_.now());
+            if (box >= 0) feed_waiting(box);
+            return;
+        }
+        device->enter_fault(action.fault, engine_.now(), action.severity);
+        if (action.replace_arbb && box >= 0) {
+            // The technical support group decides the ARBB cannot be repaired today; the commission
+            // puts a stationary box in its place (2021: 5 % of PECs) about 20-60 minutes later.
+            const Time decision = (20 + static_cast<Time>(service_random_.uniform() * 40)) * core::kMinute;
+            engine_.after(decision, [this, box] {
+                if (!boxes_[box].box->voting()) return;
+                boxes_[box].box->replace_by_stationary_box(engine_.now());
+                feed_waiting(box);
+            });
+        } else if (action.duration > 0) {
+            engine_.after(action.duration, [this, device, fault = action.fault, box] {
+                device->clear_fault(fault, engine_.now());
+                if (box >= 0) feed_waiting(box);
+            });
+        }
+    });
+}
+
+// [SECTION] Day
+
+Time PecModel::draw_service(const ServiceTime& t) {
+    const double s = t.median_s * std::exp(t.sigma * service_random_.normal());
+    return std::max<Time>(core::kSecond, static_cast<Time>(s * static_cast<double>(core::kSecond)));
+}
+
+void PecModel::open_station() {
+    for (auto& box : boxes_)
+        if (box.box) (void)box.box->open();  // a zero report that is not empty stays in the box's record
+    opened_ = true;
+    result_.opened_at = std::max(engine_.now(), day_.scenario.voting_open);
+    engine_.at(result_.opened_at, [this] {
+        queue_.reset_statistics();
+        queue_.set_servers(desks_->desks());
+    });
+}
+
+void PecModel::arrive(std::uint32_t k) {
+    ++in_station_;
+    ++result_.arrivals;
+    if (k + 1 < trips_.size()) engine_.at(trips_[k + 1].arrived, [this, n = k + 1] { arrive(n); });
+    queue_.request([this, k] { identify(k); });
+}
+
+void PecModel::identify(std::uint32_t k) {
+    const double wait = static_cast<double>(engine_.now() - trips_[k].arrived) / core::kSecond;
+    max_wait_s_ = std::max(max_wait_s_, wait);
+    const int desk = desks_->take_free_desk();
+    const auto visit = desks_->serve(desk, trips_[k].voter, service_random_, result_.identification);
+    if (visit.ballots_issued) {
+        ++result_.voters;
+        trips_[k].intent = day_.intents.draw(pec_, intent_random_);
+    }
+    engine_.after(visit.service, [this, k, desk, issued = visit.ballots_issued] {
+        desks_->release_desk(desk);
+        queue_.release();
+        if (issued) {
+            vote(k);
+        } else {
+            --in_station_;
+            maybe_close();
+        }
+    });
+}
+
+void PecModel::vote(std::uint32_t k) {
+    booths_.request([this, k] {
+        engine_.after(draw_service(day_.scenario.service.booth), [this, k] {
+            booths_.release();
+            const Intent& intent = trips_[k].intent;
+            auto& truth = result_.truth;
+            if (intent.party < 0) ++truth.party_spoilt;
+            else ++truth.party[intent.party];
+            cast(0, intent.party_ballot);
+            if (intent.has_district && boxes_[1].box) {
+                if (intent.district < 0) ++truth.district_spoilt;
+                else ++truth.district[intent.district];
+                cast(1, intent.district_ballot);
+            }
+            const Time feeding = draw_service(day_.scenario.service.arbb) * (boxes_[1].box ? 2 : 1);
+            engine_.after(feeding, [this] {
+                result_.last_voter_at = engine_.now();
+                --in_station_;
+                maybe_close();
+            });
+        });
+    });
+}
+
+void PecModel::cast(int b, const core::Ballot& ballot) {
+    Box& box = boxes_[b];
+    if (box.box->replaced()) {
+        (void)box.box->deposit_in_stationary_box();
+        return;
+    }
+    if (!box.waiting.empty()) {  // the box is down: the sheet joins the reserve slot, in order
+        box.waiting.push_back(ballot);
+        return;
+    }
+    // A misfed sheet is handed back and the voter inserts it again (three tries, then the reserve slot).
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        box.scanner->insert(ballot);
+        const station::BallotOutcome outcome = box.box->accept();
+        if (outcome.result == station::BallotResult::counted_valid || outcome.result == station::BallotResult::counted_invalid) return;
+        box.scanner->take_back();
+        if (outcome.result == station::BallotResult::refused) break;
+    }
+    box.waiting.push_back(ballot);
+}
+
+void PecModel::feed_waiting(int b) {
+    Box& box = boxes_[b];
+    while (!box.waiting.empty()) {
+        if (box.box->replaced()) {
+            (void)box.box->deposit_in_stationary_box();
+            box.waiting.pop_front();
+            continue;
+        }
+        box.scanner->insert(box.waiting.front());
+        const station::BallotOutcome outcome = box.box->accept();
+        if (outcome.result != station::BallotResult::counted_valid && outcome.result != station::BallotResult::counted_invalid) {
+            box.scanner->take_back();
+            return;  // still down: the rest waits for the next repair
+        }
+        box.waiting.pop_front();
+    }
+}
+
+void PecModel::maybe_close() {
+    if (!voting_over_ || in_station_ > 0 || closed_) return;
+    closed_ = true;
+    // Closing: the commission counts unused ballots and enters the protocol figures (10-20 minutes).
+    engine_.after((10 + static_cast<Time>(service_random_.uniform() * 10)) * core::kMinute, [this] { close_station(); });
+}
+
+void PecModel::close_station() {
+    const auto& id = result_.identification;
+    const std::int64_t identified = id.fingerprint + id.other_finger + id.face + id.manual;
+    for (int b = 0; b < 2; ++b) {
+        Box& box = boxes_[b];
+        if (!box.box) continue;
+        feed_waiting(b);
+        if (!box.waiting.empty()) {
+            // The ARBB never came back: its reserve-slot sheets are counted by hand.
+            box.box->replace_by_stationary_box(engine_.now());
+            feed_waiting(b);
+        }
+        core::ClosingFigures figures;
+        figures.ballots_received = pec_.registered;
+        figures.ballots_issued = result_.voters;
+        figures.identified_voters = identified;
+        if (auto reports = box.box->close(figures)) result_.final_reports[b] = std::move(reports->final_report);
+    }
+    if (!boxes_[1].box) {
+        result_.final_reports[1].pec = pec_.number;
+        result_.final_reports[1].box = core::BoxKind::district;
+        result_.final_reports[1].kind = core::ReportKind::final;
+    }
+}
+
+// [SECTION] Views
+
+PecResult PecModel::result() const {
+    PecResult r = result_;
+    r.max_queue = static_cast<std::int64_t>(queue_.max_queue());
+    r.mean_wait_s = queue_.mean_wait_s();
+    r.max_wait_s = max_wait_s_;
+    r.events = events();
+    return r;
+}
+
+PecView PecModel::view() const {
+    PecView v;
+    v.number = pec_.number;
+    v.queue = static_cast<std::int64_t>(queue_.queue_length());
+    v.voters = result_.voters;
+    v.active_faults = desks_->active_faults() | power_->active_faults();
+    for (const auto& box : boxes_)
+        if (box.scanner) v.active_faults |= box.scanner->active_faults() | box.printer->active_faults();
+    if (closed_) v.state = PecState::closed;
+    else if (!opened_ || engine_.now() < result_.opened_at) v.state = PecState::not_open;
+    else if (v.active_faults != 0) v.state = PecState::device_fault;
+    else if (static_cast<double>(v.queue) >= kQueueBuilding) v.state = PecState::queue_building;
+    else v.state = PecState::voting;
+    return v;
+}
+
+}  // namespace sim

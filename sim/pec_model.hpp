@@ -1,0 +1,117 @@
+#pragma once
+/// One PEC's election day on its own engine: its identification desks and ARBBs (the real station
+/// code on virtual devices), its voters (arrival, queue, booth, ballots), faults and closing.
+///
+/// [SECTION] Construction - devices, desks, boxes, planned faults
+/// [SECTION] Day          - opening, arrivals, identification, booths, ballots, closing
+/// [SECTION] Views        - results and live state
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "core/ballot.hpp"
+#include "core/election_package.hpp"
+#include "core/random.hpp"
+#include "devices/virtual_ballot_scanner.hpp"
+#include "devices/virtual_power_supply.hpp"
+#include "devices/virtual_printer.hpp"
+#include "sim/engine.hpp"
+#include "sim/resource.hpp"
+#include "sim/results.hpp"
+#include "sim/scenario.hpp"
+#include "sim/voter_intent.hpp"
+#include "station/ballot_box.hpp"
+
+namespace sim {
+
+struct FaultAction;
+struct PecView;
+class IdentificationStation;
+class RollVoterList;
+
+/// Read-only things every PEC shares (built once per run).
+struct SharedDay {
+    const core::ElectionPackage& package;
+    const Scenario& scenario;
+    std::uint64_t seed;
+    IntentModel intents;
+    std::vector<double> arrival_cdf;  ///< cumulative arrival weight per hour of voting, last = 1
+    const RollVoterList& roll;
+};
+
+/// One PEC's day.
+class PecModel {
+public:
+    /// Builds the PEC's devices, desks and boxes and plans its voters and scenario faults.
+    PecModel(const SharedDay& day, const core::Pec& pec);
+    ~PecModel();
+    PecModel(const PecModel&) = delete;
+    PecModel& operator=(const PecModel&) = delete;
+
+    /// Runs the PEC's events up to time t.
+    void run_until(Time t) { engine_.run_until(t); }
+    /// Runs the PEC's day to its end (all events).
+    void run_to_end() { engine_.run(); }
+    /// Schedules a fault action; an error names what is wrong.
+    core::Result<void> apply(const FaultAction& action);
+    /// The PEC's results (complete once the day has ended).
+    PecResult result() const;
+    /// Live state for the console.
+    PecView view() const;
+    /// Engine events executed.
+    std::int64_t events() const { return static_cast<std::int64_t>(engine_.events_executed()); }
+    /// The PEC.
+    const core::Pec& pec() const { return pec_; }
+
+private:
+    // One voter's way through the PEC.
+    struct Trip {
+        std::int64_t voter = 0;   // index in the national roll
+        Time arrived = 0;
+        Intent intent;
+    };
+    struct Box {
+        std::unique_ptr<devices::VirtualBallotScanner> scanner;
+        std::unique_ptr<devices::VirtualPrinter> printer;
+        std::unique_ptr<station::BallotBox> box;
+        std::deque<core::Ballot> waiting;  // sheets the box refused, kept in its reserve slot until it works
+        bool feeding = false;              // a feed of waiting sheets is under way
+    };
+
+    void plan_voters();
+    void plan_faults();
+    void open_station();
+    void arrive(std::uint32_t k);
+    void identify(std::uint32_t k);
+    void vote(std::uint32_t k);
+    void cast(int b, const core::Ballot& ballot);
+    void feed_waiting(int b);
+    void maybe_close();
+    void close_station();
+    devices::Device* device_for(FaultTarget target, int index);
+    void schedule_fault(const FaultAction& action);
+    Time draw_service(const ServiceTime& t);
+
+    const SharedDay& day_;
+    const core::Pec& pec_;
+    Engine engine_;
+    core::RandomStream service_random_;
+    core::RandomStream intent_random_;
+    std::vector<Trip> trips_;
+    std::unique_ptr<IdentificationStation> desks_;
+    Resource queue_;
+    Resource booths_;
+    std::unique_ptr<devices::VirtualPowerSupply> power_;
+    std::array<Box, 2> boxes_;
+    std::uint32_t next_arrival_ = 0;
+    std::int64_t in_station_ = 0;   // voters arrived and not yet done
+    bool opened_ = false;
+    bool voting_over_ = false;
+    bool closed_ = false;
+    PecResult result_;
+    double max_wait_s_ = 0.0;
+};
+
+}  // namespace sim

@@ -1,0 +1,67 @@
+#pragma once
+/// What a simulated election day produced: per PEC and national figures, ground truth beside what
+/// the ARBBs counted, and the engine's own performance. Written to results.json (docs/results.md).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/reports.hpp"
+
+namespace sim {
+
+/// How voters were identified (the desk's outcomes), per PEC or summed.
+struct IdentificationCounts {
+    std::int64_t fingerprint = 0;      ///< first finger matched
+    std::int64_t other_finger = 0;     ///< a further finger matched
+    std::int64_t face = 0;             ///< face matched the document photo
+    std::int64_t manual = 0;           ///< paper-list procedure
+    std::int64_t refused = 0;          ///< no ballots issued (already voted, not on this list, ...)
+    std::int64_t receipts_not_printed = 0;  ///< ballots issued but the receipt printer failed
+    /// Adds another PEC's counts.
+    IdentificationCounts& operator+=(const IdentificationCounts& o);
+};
+
+/// What the voters meant to vote (known only to the simulator).
+struct GroundTruth {
+    std::vector<std::int64_t> party;     ///< party[0] = against all, party[p] = Party.id p
+    std::int64_t party_spoilt = 0;       ///< party-list ballots spoilt on purpose or by mistake
+    std::vector<std::int64_t> district;  ///< district[0] = against all, district[c] = candidate c
+    std::int64_t district_spoilt = 0;
+};
+
+/// One PEC's day.
+struct PecResult {
+    int number = 0;
+    int region = 0;
+    int district = 0;
+    std::int64_t registered = 0;
+    std::int64_t voters = 0;             ///< voters who received ballots
+    std::int64_t arrivals = 0;           ///< voters who came (including refused)
+    core::Micros opened_at = 0;          ///< zero reports printed, voting open
+    core::Micros last_voter_at = 0;      ///< last ballot cast (>= 20:00 if a queue remained)
+    std::int64_t max_queue = 0;          ///< longest queue for identification
+    double mean_wait_s = 0.0;            ///< mean wait for an identification desk
+    double mean_queue = 0.0;             ///< time-average queue length from opening to voting close
+    double max_wait_s = 0.0;             ///< longest wait
+    std::int64_t in_queue_at_close = 0;  ///< voters still queued at voting close (they still vote)
+    IdentificationCounts identification;
+    GroundTruth truth;
+    std::array<core::ArbbReport, 2> final_reports;  ///< [0] party list box, [1] district box
+    std::int64_t fault_events = 0;       ///< faults entered at this PEC's devices
+    std::int64_t events = 0;             ///< engine events executed for this PEC
+};
+
+/// A whole run.
+struct RunResults {
+    std::string scenario;
+    std::string package;
+    std::uint64_t seed = 0;
+    int threads = 1;
+    std::vector<PecResult> pecs;         ///< in PEC number order
+    double wall_s = 0.0;
+    std::int64_t events = 0;
+};
+
+}  // namespace sim

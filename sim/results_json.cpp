@@ -1,0 +1,250 @@
+#include "sim/results_json.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace sim {
+namespace {
+
+std::string clock_text(core::Micros t) {
+    const long long s = t / core::kSecond;
+    return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+}
+
+double share(std::int64_t part, std::int64_t whole) { return whole > 0 ? static_cast<double>(part) / whole : 0.0; }
+
+// Thousands separators for the human summary.
+std::string grouped(std::int64_t v) {
+    std::string digits = std::to_string(v < 0 ? -v : v), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return (v < 0 ? "-" : "") + out;
+}
+
+nlohmann::ordered_json identification_json(const IdentificationCounts& c) {
+    return {{"fingerprint", c.fingerprint}, {"other_finger", c.other_finger}, {"face", c.face},
+            {"manual", c.manual},           {"refused", c.refused},           {"receipts_not_printed", c.receipts_not_printed}};
+}
+
+nlohmann::ordered_json arbb_json(const core::ArbbReport& r) {
+    nlohmann::ordered_json j{{"box", core::to_string(r.box)},
+                             {"device", r.device_id},
+                             {"at", clock_text(r.at)},
+                             {"ballots_in_box", r.ballots_in_box},
+                             {"scanned", r.ballots_scanned},
+                             {"valid", r.valid},
+                             {"invalid", r.invalid},
+                             {"returned_to_voters", r.returned_to_voters},
+                             {"replaced_by_stationary_box", r.replaced_by_stationary_box},
+                             {"awaiting_manual_count", r.ballots_awaiting_manual_count},
+                             {"options", r.option_counts},
+                             {"violations", r.violations},
+                             {"printed", r.printed}};
+    return j;
+}
+
+}  // namespace
+
+IdentificationCounts& IdentificationCounts::operator+=(const IdentificationCounts& o) {
+    fingerprint += o.fingerprint;
+    other_finger += o.other_finger;
+    face += o.face;
+    manual += o.manual;
+    refused += o.refused;
+    receipts_not_printed += o.receipts_not_printed;
+    return *this;
+}
+
+NationalFigures national_figures(const RunResults& results, const core::ElectionPackage& package) {
+    NationalFigures n;
+    n.party_votes.assign(package.parties.size() + 1, 0);
+    double wait_sum = 0.0;
+    for (const auto& p : results.pecs) {
+        n.registered += p.registered;
+        n.voters += p.voters;
+        const auto& party = p.final_reports[0];
+        for (std::size_t i = 0; i < party.option_counts.size() && i < n.party_votes.size(); ++i)
+            n.party_votes[i] += party.option_counts[i];
+        n.party_invalid += party.invalid;
+        n.party_awaiting_manual += party.ballots_awaiting_manual_count;
+        n.district_invalid += p.final_reports[1].invalid;
+        n.district_awaiting_manual += p.final_reports[1].ballots_awaiting_manual_count;
+        n.identification += p.identification;
+        n.max_queue = std::max(n.max_queue, p.max_queue);
+        n.max_wait_s = std::max(n.max_wait_s, p.max_wait_s);
+        wait_sum += p.mean_wait_s * static_cast<double>(p.arrivals);
+        n.pecs_with_queue_at_close += p.in_queue_at_close > 0;
+        n.pecs_long_queues += p.mean_queue >= kLongQueue;
+        n.pecs_no_queue += p.mean_queue < kNoQueue;
+        n.pecs_with_broken_ratios += !p.final_reports[0].consistent() || !p.final_reports[1].consistent();
+    }
+    std::int64_t arrivals = 0;
+    for (const auto& p : results.pecs) arrivals += p.arrivals;
+    n.mean_wait_s = arrivals > 0 ? wait_sum / static_cast<double>(arrivals) : 0.0;
+    return n;
+}
+
+nlohmann::ordered_json results_to_json(const RunResults& results, const core::ElectionPackage& package, bool with_perf) {
+    using json = nlohmann::ordered_json;
+    const NationalFigures n = national_figures(results, package);
+    json doc;
+    doc["format"] = "shailoo-results";
+    doc["version"] = 1;
+    doc["scenario"] = results.scenario;
+    doc["package"] = results.package;
+    doc["seed"] = results.seed;
+    doc["pecs"] = results.pecs.size();
+    doc["registered"] = n.registered;
+
+    json regions = json::array();
+    for (const auto& region : package.regions) {
+        std::int64_t reg = 0, vot = 0;
+        for (const auto& p : results.pecs)
+            if (p.region == region.code) reg += p.registered, vot += p.voters;
+        if (reg == 0) continue;
+        regions.push_back({{"code", region.code}, {"name", region.name}, {"registered", reg}, {"voters", vot}, {"share", share(vot, reg)}});
+    }
+    doc["turnout"] = {{"voters", n.voters}, {"share", share(n.voters, n.registered)}, {"regions", regions}};
+
+    const std::int64_t valid_party = std::accumulate(n.party_votes.begin() + 1, n.party_votes.end(), std::int64_t{0});
+    json parties = json::array();
+    for (const auto& party : package.parties) {
+        const std::int64_t v = n.party_votes[party.id];
+        parties.push_back({{"id", party.id}, {"name", party.name}, {"votes", v}, {"share", share(v, valid_party)}});
+    }
+    doc["parties"] = parties;
+    doc["against_all"] = n.party_votes[0];
+    doc["invalid"] = n.party_invalid;
+    doc["awaiting_manual_count"] = n.party_awaiting_manual;
+
+    json districts = json::array();
+    for (const auto& d : package.districts) {
+        std::vector<std::int64_t> votes(d.candidates.size() + 1, 0);
+        std::int64_t invalid = 0, awaiting = 0;
+        bool any = false;
+        for (const auto& p : results.pecs) {
+            if (p.district != d.number) continue;
+            any = true;
+            const auto& r = p.final_reports[1];
+            for (std::size_t i = 0; i < r.option_counts.size() && i < votes.size(); ++i) votes[i] += r.option_counts[i];
+            invalid += r.invalid;
+            awaiting += r.ballots_awaiting_manual_count;
+        }
+        if (!any) continue;
+        json cands = json::array();
+        for (const auto& c : d.candidates) cands.push_back({{"id", c.id}, {"name", c.name}, {"votes", votes[c.id]}});
+        districts.push_back({{"number", d.number}, {"name", d.name}, {"candidates", cands}, {"against_all", votes[0]},
+                             {"invalid", invalid}, {"awaiting_manual_count", awaiting}});
+    }
+    doc["districts"] = districts;
+
+    doc["identification"] = identification_json(n.identification);
+    doc["queues"] = {{"mean_wait_s", n.mean_wait_s},
+                     {"max_wait_s", n.max_wait_s},
+                     {"max_queue", n.max_queue},
+                     {"pecs_with_queue_at_close", n.pecs_with_queue_at_close},
+                     {"pecs_long_queues", n.pecs_long_queues},
+                     {"pecs_no_queue", n.pecs_no_queue}};
+    doc["control_ratios"] = {{"pecs_with_broken_ratios", n.pecs_with_broken_ratios}};
+
+    std::vector<std::int64_t> truth_party(package.parties.size() + 1, 0);
+    std::int64_t truth_spoilt = 0;
+    for (const auto& p : results.pecs) {
+        for (std::size_t i = 0; i < p.truth.party.size() && i < truth_party.size(); ++i) truth_party[i] += p.truth.party[i];
+        truth_spoilt += p.truth.party_spoilt;
+    }
+    json truth_parties = json::array();
+    for (const auto& party : package.parties) truth_parties.push_back({{"name", party.name}, {"votes", truth_party[party.id]}});
+    doc["ground_truth"] = {{"parties", truth_parties}, {"against_all", truth_party[0]}, {"spoilt", truth_spoilt}};
+
+    json pecs = json::array();
+    for (const auto& p : results.pecs) {
+        pecs.push_back({{"number", p.number},
+                        {"region", p.region},
+                        {"district", p.district},
+                        {"registered", p.registered},
+                        {"voters", p.voters},
+                        {"turnout", share(p.voters, p.registered)},
+                        {"max_queue", p.max_queue},
+                        {"mean_wait_s", p.mean_wait_s},
+                        {"mean_queue", p.mean_queue},
+                        {"max_wait_s", p.max_wait_s},
+                        {"in_queue_at_close", p.in_queue_at_close},
+                        {"opened_at", clock_text(p.opened_at)},
+                        {"last_voter_at", clock_text(p.last_voter_at)},
+                        {"identification", identification_json(p.identification)},
+                        {"arbb", {arbb_json(p.final_reports[0]), arbb_json(p.final_reports[1])}},
+                        {"fault_events", p.fault_events}});
+    }
+    doc["pec_results"] = pecs;
+    if (with_perf) {
+        doc["perf"] = {{"wall_s", results.wall_s},
+                       {"events", results.events},
+                       {"events_per_s", results.wall_s > 0 ? static_cast<double>(results.events) / results.wall_s : 0.0},
+                       {"threads", results.threads}};
+    }
+    return doc;
+}
+
+std::string summary_text(const RunResults& results, const core::ElectionPackage& package) {
+    const NationalFigures n = national_figures(results, package);
+    std::string out;
+    auto line = [&out](const std::string& s) { out += s + '\n'; };
+    line(fmt::format("{} - package {} ({}), seed {}", results.scenario, package.name, package.date, results.seed));
+    line(fmt::format("PECs {}   registered {}   voted {} ({:.2f} %)", grouped(std::ssize(results.pecs)),
+                     grouped(n.registered), grouped(n.voters), 100.0 * share(n.voters, n.registered)));
+    line("");
+    line("Turnout by region");
+    for (const auto& region : package.regions) {
+        std::int64_t reg = 0, vot = 0;
+        for (const auto& p : results.pecs)
+            if (p.region == region.code) reg += p.registered, vot += p.voters;
+        if (reg > 0) line(fmt::format("  {:<12} {:>10} of {:>10}  {:6.2f} %", region.name, grouped(vot), grouped(reg), 100.0 * share(vot, reg)));
+    }
+    line("");
+    line("Single constituency, as counted by the ARBBs");
+    const std::int64_t valid_party = std::accumulate(n.party_votes.begin() + 1, n.party_votes.end(), std::int64_t{0});
+    std::vector<const core::Party*> order;
+    for (const auto& p : package.parties) order.push_back(&p);
+    std::stable_sort(order.begin(), order.end(), [&](auto* a, auto* b) { return n.party_votes[a->id] > n.party_votes[b->id]; });
+    for (const auto* p : order)
+        line(fmt::format("  {:<44} {:>9}  {:6.2f} %", p->name, grouped(n.party_votes[p->id]), 100.0 * share(n.party_votes[p->id], valid_party)));
+    line(fmt::format("  {:<44} {:>9}", "Against all", grouped(n.party_votes[0])));
+    line(fmt::format("  {:<44} {:>9}", "Invalid (separate compartment)", grouped(n.party_invalid)));
+    if (n.party_awaiting_manual > 0)
+        line(fmt::format("  {:<44} {:>9}", "In stationary boxes, awaiting manual count", grouped(n.party_awaiting_manual)));
+    line("");
+    const auto& id = n.identification;
+    const std::int64_t identified = id.fingerprint + id.other_finger + id.face + id.manual;
+    line(fmt::format("Identification: fingerprint {} ({:.2f} %), other finger {}, face {}, paper list {}, refused {}",
+                     grouped(id.fingerprint), 100.0 * share(id.fingerprint, identified), grouped(id.other_finger),
+                     grouped(id.face), grouped(id.manual), grouped(id.refused)));
+    if (id.receipts_not_printed > 0) line(fmt::format("  receipts not printed: {}", grouped(id.receipts_not_printed)));
+    line(fmt::format("Queues: mean wait {:.1f} min, longest wait {:.1f} min, longest queue {}, PECs with a queue at closing {} ({:.1f} %)",
+                     n.mean_wait_s / 60.0, n.max_wait_s / 60.0, n.max_queue, n.pecs_with_queue_at_close,
+                     100.0 * share(n.pecs_with_queue_at_close, std::ssize(results.pecs))));
+    const double pecs = static_cast<double>(results.pecs.size());
+    line(fmt::format("  long queues all day (mean queue >= {:.0f}) at {:.1f} % of PECs (2021: 19 %); no queue (mean < {:.2f}) at {:.1f} % (2021: 47 %)",
+                     kLongQueue, 100.0 * n.pecs_long_queues / pecs, kNoQueue, 100.0 * n.pecs_no_queue / pecs));
+    std::vector<const PecResult*> busiest;
+    for (const auto& p : results.pecs) busiest.push_back(&p);
+    std::stable_sort(busiest.begin(), busiest.end(), [](auto* a, auto* b) { return a->max_wait_s > b->max_wait_s; });
+    line("Busiest PECs (longest wait)");
+    for (std::size_t i = 0; i < std::min<std::size_t>(5, busiest.size()); ++i) {
+        const auto* p = busiest[i];
+        const auto* pec = package.find_pec(p->number);
+        line(fmt::format("  PEC {} {:<22} registered {:>5}  voted {:>5}  queue up to {:>3}  wait up to {:5.1f} min", p->number,
+                         pec ? pec->place : "", p->registered, p->voters, p->max_queue, p->max_wait_s / 60.0));
+    }
+    line(fmt::format("Control ratios: {} PECs with a broken ratio in a final ARBB report", n.pecs_with_broken_ratios));
+    line("");
+    line(fmt::format("Performance: wall {:.2f} s on {} thread(s), {} events, {:.2f} M events/s", results.wall_s, results.threads,
+                     grouped(results.events), results.wall_s > 0 ? results.events / results.wall_s / 1e6 : 0.0));
+    return out;
+}
+
+}  // namespace sim

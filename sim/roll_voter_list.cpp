@@ -1,0 +1,30 @@
+#include "sim/roll_voter_list.hpp"
+
+#include <algorithm>
+
+#include "core/voter_roll.hpp"
+#include "devices/synthetic_finger.hpp"
+#include "devices/virtual_webcam.hpp"
+
+namespace sim {
+
+std::optional<station::VoterRecord> RollVoterList::find_by_document(std::string_view document_number) const {
+    const auto index = core::voter_index_of_document(package_, document_number);
+    if (!index) return std::nullopt;
+    const core::Voter voter = core::voter_at(package_, *index);
+    station::VoterRecord record;
+    record.voter_id = voter.index;
+    record.pec = voter.pec;
+    record.fingers.assign(kEnrolled.begin(), kEnrolled.end());
+    record.photo = devices::document_photo(voter.biometric_seed);
+    return record;
+}
+
+std::optional<core::FingerprintTemplate> RollVoterList::enrolled_template(const station::VoterRecord& voter,
+                                                                          core::Finger finger) const {
+    if (std::find(kEnrolled.begin(), kEnrolled.end(), finger) == kEnrolled.end()) return std::nullopt;
+    if (voter.voter_id < 0 || voter.voter_id >= registered_) return std::nullopt;
+    return devices::enrolment_template(core::voter_at(package_, voter.voter_id).biometric_seed, finger);
+}
+
+}  // namespace sim

@@ -1,0 +1,295 @@
+#include "sim/scenario.hpp"
+
+#include <fmt/core.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+namespace sim {
+namespace {
+
+using core::Micros;
+
+// Reads fields of one YAML file and turns every problem into "FILE:LINE: field 'x': what is wrong".
+class Reader {
+public:
+    explicit Reader(std::string file) : file_(std::move(file)) {}
+
+    core::Error error(const YAML::Node& node, const std::string& field, const std::string& what) const {
+        const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+        return core::Error{fmt::format("{}:{}: field '{}': {}", file_, line, field, what)};
+    }
+
+    template <class T>
+    core::Result<T> get(const YAML::Node& map, const std::string& field, T lo, T hi) const {
+        const YAML::Node n = map[field];
+        T value{};
+        try {
+            value = n.as<T>();
+        } catch (const YAML::Exception&) {
+            return std::unexpected(error(n.IsDefined() ? n : map, field, "expected a number"));
+        }
+        if (value < lo || value > hi)
+            return std::unexpected(error(n, field, fmt::format("{} is out of range [{}, {}]", value, lo, hi)));
+        return value;
+    }
+
+    core::Result<std::string> text(const YAML::Node& map, const std::string& field) const {
+        const YAML::Node n = map[field];
+        if (!n.IsScalar()) return std::unexpected(error(n.IsDefined() ? n : map, field, "expected text"));
+        return n.Scalar();
+    }
+
+    core::Result<Micros> time_of_day(const YAML::Node& map, const std::string& field) const {
+        auto t = text(map, field);
+        if (!t) return std::unexpected(t.error());
+        auto v = parse_time_of_day(*t);
+        if (!v) return std::unexpected(error(map[field], field, v.error().message));
+        return v;
+    }
+
+    core::Result<Micros> duration(const YAML::Node& map, const std::string& field) const {
+        auto t = text(map, field);
+        if (!t) return std::unexpected(t.error());
+        auto v = parse_duration(*t);
+        if (!v) return std::unexpected(error(map[field], field, v.error().message));
+        return v;
+    }
+
+    core::Result<std::vector<int>> ints(const YAML::Node& map, const std::string& field, int lo, int hi) const {
+        std::vector<int> out;
+        const YAML::Node n = map[field];
+        if (!n.IsDefined()) return out;
+        if (!n.IsSequence()) return std::unexpected(error(n, field, "expected a list of numbers"));
+        for (const auto& item : n) {
+            int v = 0;
+            try {
+                v = item.as<int>();
+            } catch (const YAML::Exception&) {
+                return std::unexpected(error(item, field, "expected a whole number"));
+            }
+            if (v < lo || v > hi) return std::unexpected(error(item, field, fmt::format("{} is out of range [{}, {}]", v, lo, hi)));
+            out.push_back(v);
+        }
+        return out;
+    }
+
+    // Rejects keys the format does not know: a typo must not silently fall back to a default.
+    core::Result<void> only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
+                                 const std::string& where) const {
+        for (const auto& kv : map) {
+            const std::string key = kv.first.as<std::string>();
+            if (std::find(known.begin(), known.end(), key) == known.end())
+                return std::unexpected(error(kv.first, where.empty() ? key : where + "." + key, "unknown field"));
+        }
+        return {};
+    }
+
+private:
+    std::string file_;
+};
+
+// Assigns the value of a Result to `lhs`, or returns its error from the enclosing function.
+#define SHAILOO_TRY(lhs, expr)                                                    \
+    if (auto shailoo_try_ = (expr); !shailoo_try_)                                \
+        return std::unexpected(shailoo_try_.error());                             \
+    else                                                                          \
+        lhs = std::move(*shailoo_try_)
+
+const std::map<std::string, FaultTarget>& targets() {
+    static const std::map<std::string, FaultTarget> m{
+        {"fingerprint_scanner", FaultTarget::fingerprint_scanner}, {"document_reader", FaultTarget::document_reader},
+        {"webcam", FaultTarget::webcam}, {"printer", FaultTarget::printer},
+        {"arbb_party_list", FaultTarget::arbb_party_list}, {"arbb_district", FaultTarget::arbb_district},
+        {"arbb", FaultTarget::arbb_any}, {"modem", FaultTarget::modem}, {"power", FaultTarget::power}};
+    return m;
+}
+
+devices::DeviceKind kind_of(FaultTarget t) {
+    switch (t) {
+        case FaultTarget::fingerprint_scanner: return devices::DeviceKind::fingerprint_scanner;
+        case FaultTarget::document_reader: return devices::DeviceKind::document_reader;
+        case FaultTarget::webcam: return devices::DeviceKind::webcam;
+        case FaultTarget::printer: return devices::DeviceKind::printer;
+        case FaultTarget::modem: return devices::DeviceKind::modem;
+        case FaultTarget::power: return devices::DeviceKind::power_supply;
+        default: return devices::DeviceKind::ballot_scanner;
+    }
+}
+
+core::Result<FaultRule> read_fault(const Reader& r, const YAML::Node& n, int index) {
+    const std::string at = fmt::format("faults[{}]", index);
+    FaultRule rule;
+    rule.line = n.Mark().line + 1;
+    if (!n.IsMap()) return std::unexpected(r.error(n, at, "expected a mapping"));
+    if (auto ok = r.only_keys(n, {"device", "fault", "share", "pecs", "regions", "from", "to", "duration",
+                                  "max_duration", "severity", "replace"}, at); !ok)
+        return std::unexpected(ok.error());
+    std::string device, fault;
+    SHAILOO_TRY(device, r.text(n, "device"));
+    auto t = targets().find(device);
+    if (t == targets().end()) {
+        std::string names;
+        for (auto& [k, v] : targets()) names += (names.empty() ? "" : ", ") + k;
+        return std::unexpected(r.error(n["device"], at + ".device", fmt::format("unknown device '{}' (one of: {})", device, names)));
+    }
+    rule.target = t->second;
+    SHAILOO_TRY(fault, r.text(n, "fault"));
+    bool found = false;
+    for (auto f : devices::faults_of(kind_of(rule.target)))
+        if (devices::to_string(f) == fault) rule.fault = f, found = true;
+    if (!found) {
+        std::string names;
+        for (auto f : devices::faults_of(kind_of(rule.target))) names += (names.empty() ? "" : ", ") + std::string(devices::to_string(f));
+        return std::unexpected(r.error(n["fault"], at + ".fault", fmt::format("'{}' is not a fault of {} (one of: {})", fault, device, names)));
+    }
+    if (n["share"]) { SHAILOO_TRY(rule.share, r.get<double>(n, "share", 0.0, 1.0)); }
+    SHAILOO_TRY(rule.pecs, r.ints(n, "pecs", 1000, 9999));
+    SHAILOO_TRY(rule.regions, r.ints(n, "regions", 1, 9));
+    if (!n["share"] && rule.pecs.empty()) return std::unexpected(r.error(n, at, "needs 'share' or 'pecs'"));
+    if (n["from"]) { SHAILOO_TRY(rule.from, r.time_of_day(n, "from")); }
+    rule.to = rule.from;
+    if (n["to"]) { SHAILOO_TRY(rule.to, r.time_of_day(n, "to")); }
+    else if (!n["from"]) rule.to = core::at(19, 0);
+    if (rule.to < rule.from) return std::unexpected(r.error(n["to"], at + ".to", "is before 'from'"));
+    if (n["duration"]) {
+        SHAILOO_TRY(rule.min_duration, r.duration(n, "duration"));
+        rule.max_duration = rule.min_duration;
+    }
+    if (n["max_duration"]) { SHAILOO_TRY(rule.max_duration, r.duration(n, "max_duration")); }
+    if (rule.max_duration < rule.min_duration)
+        return std::unexpected(r.error(n["max_duration"], at + ".max_duration", "is shorter than 'duration'"));
+    if (n["severity"]) { SHAILOO_TRY(rule.severity, r.get<double>(n, "severity", 0.0, 1000.0)); }
+    if (n["replace"]) {
+        try {
+            rule.replace_arbb = n["replace"].as<bool>();
+        } catch (const YAML::Exception&) {
+            return std::unexpected(r.error(n["replace"], at + ".replace", "expected true or false"));
+        }
+        if (rule.replace_arbb && kind_of(rule.target) != devices::DeviceKind::ballot_scanner)
+            return std::unexpected(r.error(n["replace"], at + ".replace", "only an ARBB can be replaced by a stationary box"));
+    }
+    return rule;
+}
+
+core::Result<ServiceTime> read_service(const Reader& r, const YAML::Node& map, const std::string& field, ServiceTime d) {
+    const YAML::Node n = map[field];
+    if (!n) return d;
+    if (!n.IsMap()) return std::unexpected(r.error(n, "service." + field, "expected {median_s: N, sigma: X}"));
+    if (auto ok = r.only_keys(n, {"median_s", "sigma"}, "service." + field); !ok) return std::unexpected(ok.error());
+    if (n["median_s"]) { SHAILOO_TRY(d.median_s, r.get<double>(n, "median_s", 0.1, 3600.0)); }
+    if (n["sigma"]) { SHAILOO_TRY(d.sigma, r.get<double>(n, "sigma", 0.0, 2.0)); }
+    return d;
+}
+
+}  // namespace
+
+core::Result<Micros> parse_time_of_day(const std::string& text) {
+    int h = -1, m = -1;
+    if (text.size() == 5 && text[2] == ':') {
+        std::from_chars(text.data(), text.data() + 2, h);
+        std::from_chars(text.data() + 3, text.data() + 5, m);
+    }
+    if (h < 0 || h > 23 || m < 0 || m > 59) return core::fail(fmt::format("'{}' is not a time of day HH:MM", text));
+    return core::at(h, m);
+}
+
+core::Result<Micros> parse_duration(const std::string& text) {
+    Micros total = 0;
+    const char* p = text.data();
+    const char* end = p + text.size();
+    if (p == end) return core::fail("empty duration");
+    while (p < end) {
+        long long v = 0;
+        auto [q, ec] = std::from_chars(p, end, v);
+        if (ec != std::errc{} || q == end || v < 0)
+            return core::fail(fmt::format("'{}' is not a duration like 90s, 20m or 1h30m", text));
+        const Micros unit = *q == 'h' ? core::kHour : *q == 'm' ? core::kMinute : *q == 's' ? core::kSecond : 0;
+        if (unit == 0) return core::fail(fmt::format("'{}' is not a duration like 90s, 20m or 1h30m", text));
+        total += v * unit;
+        p = q + 1;
+    }
+    return total;
+}
+
+core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
+    const std::string name = file.string();
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(name);
+    } catch (const YAML::BadFile&) {
+        return core::fail(fmt::format("{}: cannot open the scenario file", name));
+    } catch (const YAML::ParserException& e) {
+        return core::fail(fmt::format("{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.msg));
+    }
+    Reader r(name);
+    if (!root.IsMap()) return core::fail(fmt::format("{}: a scenario is a YAML mapping", name));
+    if (auto ok = r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
+                                     "turnout_sd_pec", "party_sd_region", "booths_per_desk", "service",
+                                     "regions", "faults"}, "");
+        !ok)
+        return std::unexpected(ok.error());
+    Scenario s;
+    s.file = file;
+    int version = 0;  // only version 1 exists; the check rejects files written for a newer format
+    SHAILOO_TRY(version, r.get<int>(root, "version", 1, 1));
+    (void)version;
+    SHAILOO_TRY(s.name, r.text(root, "name"));
+    if (root["description"]) { SHAILOO_TRY(s.description, r.text(root, "description")); }
+    std::string package;
+    SHAILOO_TRY(package, r.text(root, "package"));
+    s.package_dir = (file.parent_path() / package).lexically_normal();
+    if (root["seed"]) { SHAILOO_TRY(s.seed, r.get<std::uint64_t>(root, "seed", 0, UINT64_MAX)); }
+    if (const auto v = root["voting"]) {
+        if (auto ok = r.only_keys(v, {"open", "close"}, "voting"); !ok) return std::unexpected(ok.error());
+        if (v["open"]) { SHAILOO_TRY(s.voting_open, r.time_of_day(v, "open")); }
+        if (v["close"]) { SHAILOO_TRY(s.voting_close, r.time_of_day(v, "close")); }
+        if (s.voting_close <= s.voting_open) return std::unexpected(r.error(v, "voting.close", "must be after voting.open"));
+    }
+    const int hours = static_cast<int>((s.voting_close - s.voting_open + core::kHour - 1) / core::kHour);
+    if (const auto a = root["arrivals"]) {
+        if (!a.IsSequence() || static_cast<int>(a.size()) != hours)
+            return std::unexpected(r.error(a, "arrivals", fmt::format("expected a list of {} hourly weights", hours)));
+        for (const auto& w : a) {
+            double v = -1;
+            try { v = w.as<double>(); } catch (const YAML::Exception&) {}
+            if (v < 0) return std::unexpected(r.error(w, "arrivals", "weights are numbers >= 0"));
+            s.arrival_weights.push_back(v);
+        }
+    } else {
+        s.arrival_weights.assign(hours, 1.0);
+    }
+    double sum = 0;
+    for (double w : s.arrival_weights) sum += w;
+    if (sum <= 0) return std::unexpected(r.error(root["arrivals"], "arrivals", "all weights are zero"));
+    if (root["turnout_sd_pec"]) { SHAILOO_TRY(s.turnout_sd_pec, r.get<double>(root, "turnout_sd_pec", 0.0, 0.3)); }
+    if (root["party_sd_region"]) { SHAILOO_TRY(s.party_sd_region, r.get<double>(root, "party_sd_region", 0.0, 2.0)); }
+    if (root["booths_per_desk"]) { SHAILOO_TRY(s.booths_per_desk, r.get<int>(root, "booths_per_desk", 1, 10)); }
+    if (const auto sv = root["service"]) {
+        if (auto ok = r.only_keys(sv, {"document", "fingerprint", "face", "manual", "receipt", "booth", "arbb"}, "service"); !ok)
+            return std::unexpected(ok.error());
+        auto& t = s.service;
+        SHAILOO_TRY(t.document, read_service(r, sv, "document", t.document));
+        SHAILOO_TRY(t.fingerprint, read_service(r, sv, "fingerprint", t.fingerprint));
+        SHAILOO_TRY(t.face, read_service(r, sv, "face", t.face));
+        SHAILOO_TRY(t.manual, read_service(r, sv, "manual", t.manual));
+        SHAILOO_TRY(t.receipt, read_service(r, sv, "receipt", t.receipt));
+        SHAILOO_TRY(t.booth, read_service(r, sv, "booth", t.booth));
+        SHAILOO_TRY(t.arbb, read_service(r, sv, "arbb", t.arbb));
+    }
+    SHAILOO_TRY(s.only_regions, r.ints(root, "regions", 1, 9));
+    if (const auto f = root["faults"]) {
+        if (!f.IsSequence()) return std::unexpected(r.error(f, "faults", "expected a list of fault rules"));
+        int i = 0;
+        for (const auto& item : f) {
+            FaultRule rule;
+            SHAILOO_TRY(rule, read_fault(r, item, i++));
+            s.faults.push_back(std::move(rule));
+        }
+    }
+    return s;
+}
+
+}  // namespace sim

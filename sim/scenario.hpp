@@ -1,0 +1,80 @@
+#pragma once
+/// A scenario: which election package, which seed, how the day unfolds (arrival curve, service times)
+/// and which faults happen. Loaded from YAML (format: docs/scenarios.md).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "devices/device.hpp"
+
+namespace sim {
+
+/// Minutes-level service time model: a lognormal with this median and spread (sigma of log).
+struct ServiceTime {
+    double median_s = 0.0;
+    double sigma = 0.3;
+};
+
+/// Durations of the steps a voter goes through (medians; see docs/scenarios.md for the sources).
+struct ServiceTimes {
+    ServiceTime document{35.0, 0.35};      ///< document read + list lookup
+    ServiceTime fingerprint{10.0, 0.30};    ///< one fingerprint capture and match
+    ServiceTime face{20.0, 0.30};          ///< face capture vs. document photo
+    ServiceTime manual{150.0, 0.35};       ///< paper-list procedure
+    ServiceTime receipt{35.0, 0.25};        ///< receipt printed, ballots handed over
+    ServiceTime booth{75.0, 0.40};         ///< marking the two ballots in the booth
+    ServiceTime arbb{6.0, 0.30};           ///< feeding one ballot into an ARBB
+};
+
+/// Which devices a fault rule targets at each chosen PEC.
+enum class FaultTarget : std::uint8_t {
+    fingerprint_scanner, document_reader, webcam, printer, arbb_party_list, arbb_district, arbb_any, modem, power
+};
+
+/// A fault rule: at a share of PECs (or at listed PECs), the device enters `fault` at a time drawn
+/// uniformly in [from, to] and leaves it after a duration drawn uniformly in [min_duration, max_duration].
+/// A duration of 0 means the fault lasts until the end of the day (e.g. a replaced ARBB).
+struct FaultRule {
+    FaultTarget target = FaultTarget::arbb_any;
+    devices::Fault fault = devices::Fault::jam;
+    double share = 0.0;             ///< share of PECs affected (ignored when `pecs` is not empty)
+    std::vector<int> pecs;          ///< explicit PEC numbers
+    std::vector<int> regions;       ///< restrict to these region codes (empty: all)
+    core::Micros from = core::at(8, 0), to = core::at(19, 0);
+    core::Micros min_duration = 10 * core::kMinute, max_duration = 30 * core::kMinute;
+    double severity = 1.0;
+    bool replace_arbb = false;      ///< after the fault, the ARBB is replaced by a stationary box
+    int line = 0;                   ///< line in the scenario file (for messages)
+};
+
+/// Everything `shailoo run` needs besides the seed and thread count.
+struct Scenario {
+    std::filesystem::path file;           ///< where it was loaded from
+    std::string name;
+    std::string description;
+    std::filesystem::path package_dir;    ///< resolved relative to the scenario file
+    std::uint64_t seed = 2021;
+    core::Micros voting_open = core::at(8, 0);
+    core::Micros voting_close = core::at(20, 0);
+    std::vector<double> arrival_weights;  ///< relative arrival rate per hour from voting_open (12 values)
+    double turnout_sd_pec = 0.05;         ///< PEC-level spread of turnout around its region's
+    double party_sd_region = 0.25;        ///< regional spread of party support (log scale)
+    int booths_per_desk = 2;              ///< voting booths per identification desk
+    ServiceTimes service;
+    std::vector<int> only_regions;        ///< simulate only these regions (empty: all)
+    std::vector<FaultRule> faults;
+};
+
+/// Loads and validates a scenario file; errors name the file, line and field.
+core::Result<Scenario> load_scenario(const std::filesystem::path& file);
+
+/// Parses "HH:MM" into a time of day.
+core::Result<core::Micros> parse_time_of_day(const std::string& text);
+
+/// Parses a duration such as "90s", "20m", "1h30m".
+core::Result<core::Micros> parse_duration(const std::string& text);
+
+}  // namespace sim

@@ -1,0 +1,128 @@
+#include "sim/world.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "sim/pec_model.hpp"
+#include "sim/roll_voter_list.hpp"
+
+namespace sim {
+namespace {
+
+std::vector<double> arrival_cdf(const Scenario& s) {
+    std::vector<double> cdf;
+    double total = 0;
+    for (double w : s.arrival_weights) total += w;
+    double run = 0;
+    for (double w : s.arrival_weights) cdf.push_back((run += w) / total);
+    if (!cdf.empty()) cdf.back() = 1.0;
+    return cdf;
+}
+
+// Runs fn(i) for i in [0, n) on `threads` threads. Each i is independent, so which thread runs it
+// does not matter for the result; `tick` is called on the calling thread while work goes on.
+template <class Fn, class Tick>
+void parallel_for(std::size_t n, int threads, Fn fn, Tick tick) {
+    std::atomic<std::size_t> next{0}, done{0};
+    auto worker = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+            fn(i);
+            done.fetch_add(1, std::memory_order_release);
+        }
+    };
+    std::vector<std::jthread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+    if (threads <= 1) {
+        worker();
+    } else {
+        while (done.load(std::memory_order_acquire) < n) {
+            tick(done.load(std::memory_order_acquire), n);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    pool.clear();
+    tick(n, n);
+}
+
+}  // namespace
+
+std::string_view to_string(PecState state) {
+    switch (state) {
+        case PecState::not_open: return "not open";
+        case PecState::voting: return "voting";
+        case PecState::queue_building: return "queue building";
+        case PecState::device_fault: return "device fault";
+        case PecState::closed: return "closed";
+        case PecState::transmitted: return "transmitted";
+        case PecState::acknowledged: return "acknowledged";
+    }
+    return "unknown";
+}
+
+struct World::Shared {
+    RollVoterList roll;
+    SharedDay day;
+    Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
+        : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
+};
+
+World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
+    : package_(package), scenario_(scenario), seed_(seed), shared_(std::make_unique<Shared>(package, scenario, seed)) {
+    for (const auto& pec : package.pecs) {
+        if (!scenario.only_regions.empty() &&
+            std::find(scenario.only_regions.begin(), scenario.only_regions.end(), pec.region_code) == scenario.only_regions.end())
+            continue;
+        pecs_.push_back(std::make_unique<PecModel>(shared_->day, pec));
+    }
+}
+
+World::~World() = default;
+
+void World::run_to_end(int threads, const std::function<void(std::size_t, std::size_t)>& progress) {
+    parallel_for(pecs_.size(), threads, [this](std::size_t i) { pecs_[i]->run_to_end(); },
+                 [&](std::size_t done, std::size_t total) {
+                     if (progress) progress(done, total);
+                 });
+    now_ = std::max(now_, core::at(24, 0));
+}
+
+void World::advance_to(Time t, int threads) {
+    if (t <= now_) return;
+    parallel_for(pecs_.size(), threads, [this, t](std::size_t i) { pecs_[i]->run_until(t); }, [](std::size_t, std::size_t) {});
+    now_ = t;
+}
+
+core::Result<void> World::apply(const FaultAction& action) {
+    for (auto& p : pecs_)
+        if (p->pec().number == action.pec) {
+            if (action.at < now_) return core::fail(fmt::format("PEC {}: {} is in the past", action.pec, action.at));
+            return p->apply(action);
+        }
+    return core::fail(fmt::format("no PEC {} in this run", action.pec));
+}
+
+PecView World::view(std::size_t i) const { return pecs_[i]->view(); }
+
+RunResults World::results() const {
+    RunResults r;
+    r.scenario = scenario_.name;
+    r.package = package_.name;
+    r.seed = seed_;
+    r.pecs.reserve(pecs_.size());
+    for (const auto& p : pecs_) {
+        r.pecs.push_back(p->result());
+        r.events += r.pecs.back().events;
+    }
+    return r;
+}
+
+std::int64_t World::events() const {
+    std::int64_t n = 0;
+    for (const auto& p : pecs_) n += p->events();
+    return n;
+}
+
+}  // namespace sim

@@ -1,0 +1,217 @@
+#include "station/identification_desk.hpp"
+
+#include <fmt/core.h>
+
+namespace station {
+
+std::string_view to_string(IdentificationOutcome outcome) {
+    switch (outcome) {
+        case IdentificationOutcome::fingerprint: return "fingerprint";
+        case IdentificationOutcome::other_finger: return "other_finger";
+        case IdentificationOutcome::face: return "face";
+        case IdentificationOutcome::manual: return "manual";
+        case IdentificationOutcome::refused_already_voted: return "refused_already_voted";
+        case IdentificationOutcome::refused_not_on_list: return "refused_not_on_list";
+        case IdentificationOutcome::refused_other: return "refused_other";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(StepKind kind) {
+    switch (kind) {
+        case StepKind::document_read: return "document_read";
+        case StepKind::document_unreadable: return "document_unreadable";
+        case StepKind::document_reader_dead: return "document_reader_dead";
+        case StepKind::list_lookup: return "list_lookup";
+        case StepKind::fingerprint_capture: return "fingerprint_capture";
+        case StepKind::scanner_dead: return "scanner_dead";
+        case StepKind::face_capture: return "face_capture";
+        case StepKind::webcam_dead: return "webcam_dead";
+        case StepKind::paper_list: return "paper_list";
+        case StepKind::receipt: return "receipt";
+    }
+    return "unknown";
+}
+
+namespace {
+
+std::string clock_time(core::Micros t) {
+    const auto s = t / core::kSecond;
+    return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+}
+
+}  // namespace
+
+IdentificationDesk::IdentificationDesk(int pec, devices::FingerprintScanner& scanner, devices::DocumentReader& reader,
+                                       devices::Webcam& webcam, devices::Printer& printer, const VoterList& list,
+                                       const core::Clock& clock, DeskSettings settings)
+    : pec_(pec), scanner_(scanner), reader_(reader), webcam_(webcam), printer_(printer), list_(list), clock_(clock),
+      settings_(settings), fingerprint_matcher_(settings.fingerprint), face_matcher_(settings.face_threshold) {
+    counts_.pec = pec;
+    counts_.device_id = scanner.id();
+}
+
+IdentificationResult IdentificationDesk::refuse(IdentificationResult r, IdentificationOutcome outcome, std::string reason) {
+    r.outcome = outcome;
+    r.reason = std::move(reason);
+    switch (outcome) {
+        case IdentificationOutcome::refused_already_voted: ++counts_.refused_already_voted; break;
+        case IdentificationOutcome::refused_not_on_list: ++counts_.refused_not_on_list; break;
+        default: ++counts_.refused_other; break;
+    }
+    return r;
+}
+
+IdentificationResult IdentificationDesk::identify() {
+    IdentificationResult r;
+    r.steps.reserve(8);
+
+    // 1. The document.
+    std::string number;
+    std::optional<devices::FaceFeatures> document_photo;
+    bool manual_procedure = false;
+    std::string manual_reason;
+    auto read = reader_.read();
+    if (!read) {
+        r.steps.push_back({StepKind::document_reader_dead});
+        manual_procedure = true;
+        manual_reason = fmt::format("document reader failed ({}); paper-list procedure", read.error().message);
+    } else if (!read->has_value()) {
+        return refuse(std::move(r), IdentificationOutcome::refused_other,
+                      "no document presented: a passport or ID card is required to vote");
+    } else if (!(*read)->machine_readable()) {
+        r.steps.push_back({StepKind::document_unreadable});
+        manual_procedure = true;
+        manual_reason = "neither the MRZ nor the chip of the document could be read; paper-list procedure";
+    } else {
+        r.steps.push_back({StepKind::document_read, true});
+        number = (*read)->document_number;
+        document_photo = (*read)->photo;
+    }
+    if (manual_procedure) {
+        auto by_eye = reader_.number_read_by_eye();
+        if (!by_eye)
+            return refuse(std::move(r), IdentificationOutcome::refused_other,
+                          "no document presented: a passport or ID card is required to vote");
+        number = std::move(*by_eye);
+    }
+
+    // 2. The PEC's list.
+    const auto voter = list_.find_by_document(number);
+    if (!voter || voter->pec != pec_) {
+        r.steps.push_back({StepKind::list_lookup, false});
+        if (!voter)
+            return refuse(std::move(r), IdentificationOutcome::refused_not_on_list,
+                          fmt::format("document {} is not on the list of PEC {}: the voter should check their "
+                                      "polling station with the CEC's voter lookup", number, pec_));
+        r.voter_id = voter->voter_id;
+        return refuse(std::move(r), IdentificationOutcome::refused_not_on_list,
+                      fmt::format("document {} is on the list of PEC {}, not PEC {}: the voter must vote there",
+                                  number, voter->pec, pec_));
+    }
+    r.steps.push_back({StepKind::list_lookup, true});
+    r.voter_id = voter->voter_id;
+    if (auto it = voted_.find(voter->voter_id); it != voted_.end())
+        return refuse(std::move(r), IdentificationOutcome::refused_already_voted,
+                      fmt::format("voter with document {} already received ballots at PEC {} at {}: one voter, one vote",
+                                  number, pec_, clock_time(it->second)));
+
+    if (manual_procedure) {
+        r.steps.push_back({StepKind::paper_list, true});
+        r.outcome = IdentificationOutcome::manual;
+        r.reason = std::move(manual_reason);
+        issue_ballots(r);
+        return r;
+    }
+
+    // 3. Fingerprints: the enrolled fingers in order, a few captures each.
+    std::string fallback_reason;
+    bool scanner_ok = true;
+    int tried = 0;
+    for (std::size_t k = 0; k < voter->fingers.size() && tried < settings_.max_fingers && scanner_ok; ++k) {
+        const core::Finger finger = voter->fingers[k];
+        const auto enrolled = list_.enrolled_template(*voter, finger);
+        if (!enrolled) continue;
+        ++tried;
+        for (int attempt = 0; attempt < settings_.attempts_per_finger; ++attempt) {
+            auto capture = scanner_.capture(finger);
+            if (!capture) {
+                r.steps.push_back({StepKind::scanner_dead, false, finger});
+                fallback_reason = fmt::format("fingerprint scanner failed ({})", capture.error().message);
+                scanner_ok = false;
+                break;
+            }
+            const double score = fingerprint_matcher_.score(*enrolled, capture->print);
+            const bool match = score >= fingerprint_matcher_.threshold();
+            r.steps.push_back({StepKind::fingerprint_capture, match, finger, score});
+            if (match) {
+                r.outcome = tried == 1 ? IdentificationOutcome::fingerprint : IdentificationOutcome::other_finger;
+                r.reason = tried == 1 ? std::string("fingerprint matched")
+                                      : fmt::format("fingerprint matched on {} after the first finger failed", core::to_string(finger));
+                issue_ballots(r);
+                return r;
+            }
+        }
+    }
+    if (scanner_ok)
+        fallback_reason = tried == 0 ? std::string("no fingers enrolled")
+                                     : fmt::format("no match on {} enrolled finger(s)", tried);
+
+    // 4. Face against the document photo (the registration photo when the chip gave none).
+    auto frame = webcam_.capture();
+    if (!frame) {
+        r.steps.push_back({StepKind::webcam_dead});
+        fallback_reason += fmt::format("; webcam failed ({})", frame.error().message);
+    } else {
+        const devices::FaceFeatures& photo = document_photo ? *document_photo : voter->photo;
+        const double score = face_matcher_.score(frame->features, photo);
+        const bool match = score >= face_matcher_.threshold();
+        r.steps.push_back({StepKind::face_capture, match, core::Finger::right_index, score});
+        if (match) {
+            r.outcome = IdentificationOutcome::face;
+            r.reason = fallback_reason + "; face matched the document photo";
+            issue_ballots(r);
+            return r;
+        }
+        fallback_reason += "; face did not match the document photo";
+    }
+
+    // 5. The paper-list procedure: the commission checks the document by eye and the voter signs the paper list.
+    r.steps.push_back({StepKind::paper_list, true});
+    r.outcome = IdentificationOutcome::manual;
+    r.reason = fallback_reason + "; paper-list procedure";
+    issue_ballots(r);
+    return r;
+}
+
+void IdentificationDesk::issue_ballots(IdentificationResult& r) {
+    const core::Micros now = clock_.now();
+    voted_.emplace(r.voter_id, now);
+    r.ballots_issued = true;
+    ++counts_.ballots_issued;
+    switch (r.outcome) {
+        case IdentificationOutcome::fingerprint: ++counts_.fingerprint; break;
+        case IdentificationOutcome::other_finger: ++counts_.other_finger; break;
+        case IdentificationOutcome::face: ++counts_.face; break;
+        default: ++counts_.manual; break;
+    }
+    const std::string receipt = fmt::format("PEC {}\nVoter {} identified ({})\n{}\nBallots issued\n", pec_, r.voter_id,
+                                            to_string(r.outcome), clock_time(now));
+    // A printer out of paper or dead must not stop voting: the receipt is recorded as not printed.
+    auto printed = printer_.print(receipt, now);
+    r.receipt_printed = printed.has_value();
+    r.steps.push_back({StepKind::receipt, r.receipt_printed});
+    if (!printed) {
+        ++counts_.receipts_not_printed;
+        r.reason += fmt::format("; receipt not printed ({})", printed.error().message);
+    }
+}
+
+core::IdentificationReport IdentificationDesk::report() const {
+    core::IdentificationReport out = counts_;
+    out.at = clock_.now();
+    out.registered = registered_;
+    return out;
+}
+
+}  // namespace station

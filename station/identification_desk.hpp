@@ -1,0 +1,127 @@
+#pragma once
+/// The identification desk of a PEC: document -> list -> biometrics -> ballots -> receipt.
+///
+/// The procedure (CEC instruction, as summarised in docs/domain): the voter shows a passport or
+/// ID card, the operator finds the voter in the PEC's list, the voter puts a finger on the
+/// scanner; on success ballots are issued, the voter is marked as having voted and a receipt is
+/// printed. One voter, one vote: a second attempt is refused with the reason; a voter of another
+/// PEC is refused. When the fingerprint fails the fallbacks come in the real order: the other
+/// enrolled fingers, then the face against the document photo, then the paper-list procedure.
+/// A document no machine can read (or a dead reader) goes straight to the paper-list procedure.
+/// Every step is recorded in the result, for the log and for the simulator's service times.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/fingerprint.hpp"
+#include "core/identification_report.hpp"
+#include "devices/document_reader.hpp"
+#include "devices/fingerprint_scanner.hpp"
+#include "devices/printer.hpp"
+#include "devices/webcam.hpp"
+#include "station/face_matcher.hpp"
+#include "station/fingerprint_matcher.hpp"
+#include "station/voter_list.hpp"
+
+namespace station {
+
+/// How a visit to the desk ended.
+enum class IdentificationOutcome : std::uint8_t {
+    fingerprint,            ///< identified by the first enrolled finger
+    other_finger,           ///< identified by another enrolled finger
+    face,                   ///< identified by face against the document photo
+    manual,                 ///< identified by the paper-list procedure
+    refused_already_voted,  ///< this voter has already received ballots here
+    refused_not_on_list,    ///< the document is not on this PEC's list
+    refused_other,          ///< no document presented
+};
+
+/// Human name of an outcome ("other_finger", ...).
+std::string_view to_string(IdentificationOutcome outcome);
+/// True for the four outcomes in which ballots are issued.
+constexpr bool identified(IdentificationOutcome o) { return o <= IdentificationOutcome::manual; }
+
+/// One thing the desk did.
+enum class StepKind : std::uint8_t {
+    document_read,         ///< the reader read MRZ and/or chip
+    document_unreadable,   ///< neither MRZ nor chip could be read
+    document_reader_dead,  ///< the reader did not respond
+    list_lookup,           ///< looked up in the list (passed = on this PEC's list)
+    fingerprint_capture,   ///< one capture and comparison (finger, score, passed)
+    scanner_dead,          ///< the scanner did not respond (fingerprints skipped)
+    face_capture,          ///< one face capture and comparison (score, passed)
+    webcam_dead,           ///< the webcam did not respond (face skipped)
+    paper_list,            ///< the paper-list procedure
+    receipt,               ///< receipt printing (passed = printed)
+};
+
+/// Human name of a step kind.
+std::string_view to_string(StepKind kind);
+
+/// A step and its result.
+struct IdentificationStep {
+    StepKind kind = StepKind::document_read;
+    bool passed = false;
+    core::Finger finger = core::Finger::right_index;  ///< fingerprint_capture only
+    double score = 0.0;                               ///< fingerprint_capture and face_capture
+};
+
+/// The result of one visit.
+struct IdentificationResult {
+    IdentificationOutcome outcome = IdentificationOutcome::refused_other;
+    std::vector<IdentificationStep> steps;  ///< in the order taken
+    std::string reason;                     ///< why refused, or which fallback was used and why
+    std::int64_t voter_id = -1;             ///< -1 when the voter was not found
+    bool ballots_issued = false;
+    bool receipt_printed = false;
+};
+
+/// Desk settings.
+struct DeskSettings {
+    MatcherSettings fingerprint;            ///< fingerprint matcher settings
+    double face_threshold = kFaceThreshold; ///< face matcher threshold
+    int attempts_per_finger = 2;            ///< captures of one finger before moving to the next
+    int max_fingers = 4;                    ///< enrolled fingers tried at most
+};
+
+/// One identification desk. Thread-compatible; owns the "has voted" register of its PEC.
+class IdentificationDesk {
+public:
+    /// A desk of PEC `pec` with its devices, the PEC's list and the clock.
+    IdentificationDesk(int pec, devices::FingerprintScanner& scanner, devices::DocumentReader& reader,
+                       devices::Webcam& webcam, devices::Printer& printer, const VoterList& list,
+                       const core::Clock& clock, DeskSettings settings = {});
+
+    /// Serves the voter now at the desk (document on the reader, hand and face at the devices).
+    IdentificationResult identify();
+    /// The report so far, dated now.
+    core::IdentificationReport report() const;
+    /// Sets the number of voters on the PEC's list (shown in the report).
+    void set_registered(std::int64_t voters) { registered_ = voters; }
+    /// Whether this voter has received ballots at this desk.
+    bool has_voted(std::int64_t voter_id) const { return voted_.contains(voter_id); }
+
+private:
+    IdentificationResult refuse(IdentificationResult r, IdentificationOutcome outcome, std::string reason);
+    void issue_ballots(IdentificationResult& r);
+
+    int pec_;
+    devices::FingerprintScanner& scanner_;
+    devices::DocumentReader& reader_;
+    devices::Webcam& webcam_;
+    devices::Printer& printer_;
+    const VoterList& list_;
+    const core::Clock& clock_;
+    DeskSettings settings_;
+    FingerprintMatcher fingerprint_matcher_;
+    FaceMatcher face_matcher_;
+    std::unordered_map<std::int64_t, core::Micros> voted_;  // voter id -> when ballots were issued
+    core::IdentificationReport counts_;
+    std::optional<std::int64_t> registered_;
+};
+
+}  // namespace station

@@ -1,0 +1,31 @@
+#pragma once
+/// The PEC's list of voters as the identification desk sees it.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/fingerprint.hpp"
+#include "devices/webcam.hpp"
+
+namespace station {
+
+/// A voter's entry in the list.
+struct VoterRecord {
+    std::int64_t voter_id = 0;               ///< unique in the country (index in the national roll)
+    int pec = 0;                             ///< the PEC whose list the voter is on
+    std::vector<core::Finger> fingers;       ///< fingers enrolled at registration, in the order to try them
+    devices::FaceFeatures photo{};           ///< the registration photo (used when the document has no chip)
+};
+
+/// The list the desk looks voters up in. The simulator implements it from the national roll.
+class VoterList {
+public:
+    virtual ~VoterList() = default;
+    /// The voter holding this document, if the list knows the document (any PEC; the record says which).
+    virtual std::optional<VoterRecord> find_by_document(std::string_view document_number) const = 0;
+    /// The template enrolled for one of the voter's fingers (nullopt if that finger is not enrolled).
+    virtual std::optional<core::FingerprintTemplate> enrolled_template(const VoterRecord& voter, core::Finger finger) const = 0;
+};
+
+}  // namespace station

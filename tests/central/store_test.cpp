@@ -1,0 +1,169 @@
+#include "central/store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace central;
+
+namespace {
+
+/// A fresh store file under the build tree, removed (with its WAL files) when the test ends.
+class TempStoreFile {
+public:
+    explicit TempStoreFile(std::string name)
+        : path_(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / (name + ".sqlite")) {
+        std::filesystem::create_directories(path_.parent_path());
+        remove();
+    }
+    ~TempStoreFile() { remove(); }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    void remove() {
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+    }
+    std::filesystem::path path_;
+};
+
+StoredReport report(int pec, std::uint64_t sequence) {
+    StoredReport r;
+    r.pec = pec;
+    r.source = ReportSource::party_list;
+    r.device = std::to_string(pec) + "-arbb-1";
+    r.sequence = sequence;
+    r.kind = sequence == 1 ? "zero" : "final";
+    r.received_at = 1000 * static_cast<std::int64_t>(sequence);
+    r.raw = {1, 2, 3, static_cast<std::uint8_t>(sequence)};
+    r.body_hash[0] = static_cast<std::uint8_t>(pec);
+    r.body_hash[31] = static_cast<std::uint8_t>(sequence);
+    r.ballots_in_box = 517;
+    r.valid = 505;
+    r.invalid = 12;
+    r.ballots_issued = 520;
+    r.registered = 1500;
+    r.option_votes = {5, 300, 200};
+    r.preference_votes = {{100, 20, 0}, {}, {50, -0}};
+    r.violations = "in_box_le_identified: 517 > 510\n";
+    return r;
+}
+
+}  // namespace
+
+TEST(Store, CommittedReportsSurviveReopening) {
+    TempStoreFile file("reopen");
+    {
+        Store store(file.path());
+        store.stage(report(1001, 1), 0);
+        store.stage(report(1001, 2), 1);
+        store.stage(report(2040, 1), 2);
+        auto c = store.commit();
+        EXPECT_TRUE(c.committed) << c.error;
+        EXPECT_EQ(c.tickets, (std::vector<std::uint64_t>{1, 2, 3}));
+    }
+    Store again(file.path());
+    auto all = again.reports();
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0], report(1001, 1));
+    EXPECT_EQ(all[2], report(2040, 1));
+    auto keys = again.keys();
+    EXPECT_EQ(keys[1].device, "1001-arbb-1");
+    EXPECT_EQ(keys[1].sequence, 2u);
+    EXPECT_EQ(keys[1].body_hash, report(1001, 2).body_hash);
+}
+
+TEST(Store, FileIsInWriteAheadLogMode) {
+    TempStoreFile file("wal");
+    { Store store(file.path()); }
+    std::ifstream in(file.path(), std::ios::binary);
+    char header[20] = {};
+    in.read(header, sizeof header);
+    // SQLite file header bytes 18 and 19 are 2 when the database is in WAL mode.
+    EXPECT_EQ(header[18], 2);
+    EXPECT_EQ(header[19], 2);
+}
+
+TEST(Store, BatchIsDueWhenFullOrWhenItsOldestReportHasWaited) {
+    TempStoreFile file("due");
+    Store store(file.path(), {.max_reports = 3, .max_delay = 500});
+    EXPECT_FALSE(store.commit_due(0));
+    store.stage(report(1001, 1), 100);
+    EXPECT_FALSE(store.commit_due(599));
+    EXPECT_TRUE(store.commit_due(600));
+    store.stage(report(1002, 1), 200);
+    store.stage(report(1003, 1), 300);
+    EXPECT_TRUE(store.commit_due(300));
+    EXPECT_TRUE(store.commit().committed);
+    EXPECT_FALSE(store.commit_due(10'000));
+}
+
+TEST(Store, SameDeviceAndSequenceTwiceRollsBackTheWholeBatch) {
+    TempStoreFile file("unique");
+    Store store(file.path());
+    store.stage(report(1001, 1), 0);
+    ASSERT_TRUE(store.commit().committed);
+    store.stage(report(1002, 1), 0);
+    store.stage(report(1001, 1), 0);  // (pec, device, sequence) already stored
+    auto c = store.commit();
+    EXPECT_FALSE(c.committed);
+    EXPECT_NE(c.error.find("UNIQUE"), std::string::npos) << c.error;
+    EXPECT_EQ(store.count(), 1);
+    EXPECT_EQ(store.staged(), 0u);
+}
+
+TEST(Store, FailureAtAnyWriteLeavesNothingOfTheBatch) {
+    // Loop N = 0, 1, 2, ...: the N-th write of the commit fails; nothing of the batch may remain.
+    int n = 0;
+    for (;; ++n) {
+        TempStoreFile file("fail-at-" + std::to_string(n));
+        Store store(file.path());
+        store.stage(report(1001, 1), 0);
+        ASSERT_TRUE(store.commit().committed);
+        store.stage(report(1001, 2), 0);
+        store.stage(report(1002, 1), 0);
+        store.fail_at(n);
+        auto c = store.commit();
+        if (c.committed) {
+            EXPECT_EQ(store.count(), 3);
+            break;
+        }
+        EXPECT_FALSE(c.error.empty());
+        EXPECT_EQ(store.count(), 1) << "fail at write " << n;
+        Store reopened(file.path());
+        EXPECT_EQ(reopened.count(), 1) << "fail at write " << n;
+    }
+    // BEGIN + 2 x (report + 3 options + 3 preference rows) + COMMIT = 16 writes.
+    EXPECT_EQ(n, 16);
+}
+
+TEST(Store, NonDatabaseFileThrowsStoreCorrupt) {
+    TempStoreFile file("garbage");
+    {
+        std::ofstream out(file.path(), std::ios::binary);
+        for (int i = 0; i < 4096; ++i) out.put(static_cast<char>(i * 37));
+    }
+    try {
+        Store store(file.path());
+        FAIL() << "opened a garbage file";
+    } catch (const StoreCorrupt& e) {
+        EXPECT_NE(std::string(e.what()).find(file.path().string()), std::string::npos) << e.what();
+    }
+}
+
+TEST(Store, DamagedPagesAreDetectedAtOpening) {
+    TempStoreFile file("damaged");
+    {
+        Store store(file.path());
+        for (int pec = 1001; pec < 1101; ++pec) store.stage(report(pec, 1), 0);
+        ASSERT_TRUE(store.commit().committed);
+    }
+    // Overwrite pages 2 and 3 of the (checkpointed) file, b-tree headers included, with junk.
+    ASSERT_GT(std::filesystem::file_size(file.path()), 4u * 4096);
+    {
+        std::fstream f(file.path(), std::ios::binary | std::ios::in | std::ios::out);
+        f.seekp(4096);
+        for (int i = 0; i < 2 * 4096; ++i) f.put(static_cast<char>(0xA5 ^ (i * 7)));
+    }
+    EXPECT_THROW(Store store(file.path()), StoreCorrupt);
+}

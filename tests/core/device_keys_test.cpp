@@ -1,0 +1,109 @@
+#include "core/device_keys.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+
+using namespace core;
+
+namespace {
+
+ElectionPackage package_with_pecs(int n) {
+    ElectionPackage p;
+    p.name = "test";
+    for (int i = 0; i < n; ++i) p.pecs.push_back({.number = 1001 + i, .region_code = 1, .registered = 1000});
+    return p;
+}
+
+std::span<const std::uint8_t> bytes(std::string_view s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+TEST(DeviceKeys, DeviceIdsNameThePecAndTheRole) {
+    EXPECT_EQ(device_id(1001, DeviceRole::arbb_party_list), "1001-arbb-1");
+    EXPECT_EQ(device_id(1001, DeviceRole::arbb_district), "1001-arbb-2");
+    EXPECT_EQ(device_id(9003, DeviceRole::identification), "9003-id-1");
+}
+
+TEST(DeviceKeys, DerivationIsDeterministicAndDependsOnSeedAndDevice) {
+    auto a = derive_device_keys(42, "1001-arbb-1");
+    EXPECT_EQ(a.public_key, derive_device_keys(42, "1001-arbb-1").public_key);
+    EXPECT_NE(a.public_key, derive_device_keys(43, "1001-arbb-1").public_key);
+    EXPECT_NE(a.public_key, derive_device_keys(42, "1001-arbb-2").public_key);
+}
+
+TEST(DeviceKeys, SignatureVerifiesOnlyForTheSameKeyAndMessage) {
+    auto k = derive_device_keys(7, "1001-id-1");
+    auto other = derive_device_keys(7, "1002-id-1");
+    auto sig = sign_detached(k.secret_key, bytes("final report"));
+    EXPECT_TRUE(verify_detached(k.public_key, bytes("final report"), sig));
+    EXPECT_FALSE(verify_detached(k.public_key, bytes("final report!"), sig));
+    EXPECT_FALSE(verify_detached(other.public_key, bytes("final report"), sig));
+    sig[10] ^= 1;
+    EXPECT_FALSE(verify_detached(k.public_key, bytes("final report"), sig));
+}
+
+TEST(DeviceKeys, RegistryRoundTripsThroughYaml) {
+    auto reg = make_device_key_registry(package_with_pecs(3), 99);
+    ASSERT_EQ(reg.devices().size(), 9u);
+    auto text = device_key_registry_yaml(reg, "test");
+    auto back = parse_device_key_registry(text, "device-keys.yaml");
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_EQ(back->devices().size(), 9u);
+    for (const auto& d : reg.devices()) {
+        const auto* e = back->find(d.id);
+        ASSERT_NE(e, nullptr) << d.id;
+        EXPECT_EQ(e->public_key, d.public_key);
+        EXPECT_EQ(e->pec, d.pec);
+        EXPECT_EQ(e->role, d.role);
+    }
+    EXPECT_EQ(back->find("1001-arbb-1")->public_key, derive_device_keys(99, "1001-arbb-1").public_key);
+    EXPECT_EQ(back->find("9999-arbb-1"), nullptr);
+}
+
+TEST(DeviceKeys, WritesTheRegistryFileForAPackage) {
+    auto path = std::filesystem::path(SHAILOO_BINARY_DIR) / "device-keys-test.yaml";
+    ASSERT_TRUE(write_device_key_registry(package_with_pecs(2), 5, path));
+    auto back = load_device_key_registry(path);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->devices().size(), 6u);
+    std::filesystem::remove(path);
+    EXPECT_FALSE(load_device_key_registry(path));
+}
+
+TEST(DeviceKeys, BadRegistryFilesAreReportedWithLineAndField) {
+    auto expect_error = [](std::string_view text, std::string_view part) {
+        auto r = parse_device_key_registry(text, "k.yaml");
+        ASSERT_FALSE(r) << text;
+        EXPECT_NE(r.error().message.find(part), std::string::npos) << r.error().message;
+    };
+    const std::string head = "version: 1\nalgorithm: ed25519\npecs:\n  - pec: 1001\n    devices:\n";
+    const std::string key(64, 'a');
+    expect_error("version: 2\nalgorithm: ed25519\npecs: []\n", "version");
+    expect_error(head + "      - {id: \"1001-arbb-1\", role: arbb_party_list, public_key: \"abc\"}\n",
+                 "k.yaml:6: public_key: expected 64 hex digits");
+    expect_error(head + "      - {id: \"1001-arbb-1\", role: printer, public_key: \"" + key + "\"}\n",
+                 "role: unknown role 'printer'");
+    expect_error(head + "      - {id: \"1002-arbb-1\", role: arbb_party_list, public_key: \"" + key + "\"}\n",
+                 "does not match pec 1001");
+    expect_error(head + "      - {id: \"1001-arbb-1\", role: arbb_party_list, public_key: \"" + std::string(64, 'z') +
+                     "\"}\n",
+                 "not hex");
+    expect_error(head + "      - {id: \"1001-arbb-1\", role: arbb_party_list, public_key: \"" + key + "\"}\n" +
+                     "      - {id: \"1001-arbb-1\", role: arbb_party_list, public_key: \"" + key + "\"}\n",
+                 "registered twice");
+    expect_error("pecs: [", "k.yaml:");
+}
+
+TEST(DeviceKeys, WholeCountryRegistryIsDerivedQuickly) {
+    // 2,494 PECs x 3 devices, the 2021 size.
+    const auto start = std::chrono::steady_clock::now();
+    auto reg = make_device_key_registry(package_with_pecs(2494), 2021);
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(reg.devices().size(), 7482u);
+    RecordProperty("derive_ms", std::to_string(ms));
+    EXPECT_LT(ms, 5000.0);  // measured 0.25 s in Release on the dev machine; 5 s only catches gross regressions
+}

@@ -1,0 +1,97 @@
+#include "station/fingerprint_matcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "devices/synthetic_finger.hpp"
+
+namespace {
+
+using core::FingerprintTemplate;
+
+// Rotates a template's minutiae by `degrees` about (cx, cy) and shifts them by (dx, dy).
+FingerprintTemplate moved(const FingerprintTemplate& t, double degrees, int dx, int dy, double cx = 256, double cy = 320) {
+    const double r = degrees * 3.141592653589793 / 180.0, c = std::cos(r), s = std::sin(r);
+    std::vector<core::Minutia> out;
+    for (auto m : t.valid_minutiae()) {
+        const double x = m.x - cx, y = m.y - cy;
+        out.push_back({static_cast<std::int16_t>(std::lround(c * x - s * y + cx + dx)),
+                       static_cast<std::int16_t>(std::lround(s * x + c * y + cy + dy)),
+                       static_cast<std::uint8_t>((m.angle + static_cast<int>(std::lround(degrees * 256.0 / 360.0))) & 255), m.type});
+    }
+    return FingerprintTemplate::from_minutiae(out);
+}
+
+TEST(FingerprintMatcher, ScoresATemplateAgainstItselfAsOne) {
+    const auto t = devices::enrolment_template(17, core::Finger::right_index);
+    const station::FingerprintMatcher matcher;
+    EXPECT_NEAR(matcher.score(t, t), 1.0, 1e-9);
+}
+
+TEST(FingerprintMatcher, ScoresAnEmptyTemplateAsZero) {
+    const auto t = devices::enrolment_template(17, core::Finger::right_index);
+    const station::FingerprintMatcher matcher;
+    EXPECT_EQ(matcher.score(t, FingerprintTemplate{}), 0.0);
+}
+
+TEST(FingerprintMatcher, ScoresGenuineImpressionsAboveImpostors) {
+    const station::FingerprintMatcher matcher;
+    core::RandomStream rs(2021, 77);
+    std::vector<double> genuine, impostor;
+    for (std::uint64_t p = 0; p < 200; ++p) {
+        const auto enrolled = devices::enrolment_template(p, core::Finger::right_index);
+        const auto finger = devices::SyntheticFinger::generate(p, core::Finger::right_index);
+        genuine.push_back(matcher.score(enrolled, devices::make_impression(finger, {0.9, 0.0}, rs)));
+        const auto other = devices::SyntheticFinger::generate(p + 1000, core::Finger::right_index);
+        impostor.push_back(matcher.score(enrolled, devices::make_impression(other, {0.9, 0.0}, rs)));
+    }
+    std::sort(genuine.begin(), genuine.end());
+    std::sort(impostor.begin(), impostor.end());
+    // The median genuine score is far above the worst impostor, and the threshold separates nearly all.
+    EXPECT_GT(genuine[genuine.size() / 2], 2 * impostor.back());
+    const auto accepted = genuine.end() - std::lower_bound(genuine.begin(), genuine.end(), matcher.threshold());
+    EXPECT_GE(accepted, 190);
+    EXPECT_LT(impostor.back(), matcher.threshold());
+}
+
+TEST(FingerprintMatcher, IsInvariantToTranslationAndRotationWithinPlacementLimits) {
+    const station::FingerprintMatcher matcher;
+    core::RandomStream rs(4, 4);
+    for (std::uint64_t p = 0; p < 20; ++p) {
+        const auto enrolled = devices::enrolment_template(p, core::Finger::left_index);
+        const auto probe = devices::make_impression(devices::SyntheticFinger::generate(p, core::Finger::left_index), {0.9, 0.0}, rs);
+        const double base = matcher.score(enrolled, probe);
+        for (double deg : {-30.0, -15.0, 15.0, 30.0}) {
+            const double s = matcher.score(enrolled, moved(probe, deg, 40, -25));
+            // Rounding to whole pixels and 1/256 turns moves a neighbour across a cell border now and
+            // then, so the score moves a little; it must stay close.
+            EXPECT_NEAR(s, base, 0.2 * base + 0.005) << "person " << p << " rotated " << deg;
+        }
+    }
+}
+
+TEST(FingerprintMatcher, GivesLowerScoresToPoorCaptures) {
+    const station::FingerprintMatcher matcher;
+    core::RandomStream rs(8, 8);
+    double good = 0, poor = 0;
+    for (std::uint64_t p = 0; p < 100; ++p) {
+        const auto enrolled = devices::enrolment_template(p, core::Finger::right_index);
+        const auto finger = devices::SyntheticFinger::generate(p, core::Finger::right_index);
+        good += matcher.score(enrolled, devices::make_impression(finger, {1.0, 0.0}, rs));
+        poor += matcher.score(enrolled, devices::make_impression(finger, {0.5, 0.7}, rs));
+    }
+    EXPECT_LT(poor, 0.8 * good);
+}
+
+TEST(FingerprintMatcher, IsSymmetricUpToTheGreedyPairing) {
+    const station::FingerprintMatcher matcher;
+    core::RandomStream rs(1, 1);
+    const auto a = devices::enrolment_template(5, core::Finger::right_index);
+    const auto b = devices::make_impression(devices::SyntheticFinger::generate(5, core::Finger::right_index), {0.9, 0.0}, rs);
+    EXPECT_NEAR(matcher.score(a, b), matcher.score(b, a), 0.2 * matcher.score(a, b));
+}
+
+}  // namespace

@@ -1,0 +1,288 @@
+#include "station/identification_desk.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "devices/synthetic_finger.hpp"
+#include "devices/virtual_document_reader.hpp"
+#include "devices/virtual_fingerprint_scanner.hpp"
+#include "devices/virtual_printer.hpp"
+#include "devices/virtual_webcam.hpp"
+#include "station/face_matcher.hpp"
+
+namespace {
+
+using station::IdentificationOutcome;
+using station::StepKind;
+using core::Finger;
+
+class ManualClock final : public core::Clock {
+public:
+    core::Micros now() const override { return now_; }
+    core::Micros now_ = core::at(9, 30);
+};
+
+// A simple in-memory list: voter id = biometric seed; the document number is "ID" + id.
+class MemoryVoterList final : public station::VoterList {
+public:
+    struct Entry {
+        station::VoterRecord record;
+        std::map<Finger, core::FingerprintTemplate> templates;
+    };
+    void add(std::int64_t id, int pec, std::vector<Finger> fingers = {Finger::right_index, Finger::left_index}) {
+        Entry e;
+        e.record = {id, pec, fingers, devices::document_photo(static_cast<std::uint64_t>(id))};
+        for (Finger f : fingers) e.templates[f] = devices::enrolment_template(static_cast<std::uint64_t>(id), f);
+        entries_["ID" + std::to_string(id)] = std::move(e);
+    }
+    // Replaces an enrolled template (e.g. a finger scarred since registration, or a bad enrolment).
+    void replace_template(std::int64_t id, Finger f, const core::FingerprintTemplate& t) {
+        entries_.at("ID" + std::to_string(id)).templates[f] = t;
+    }
+    std::optional<station::VoterRecord> find_by_document(std::string_view number) const override {
+        auto it = entries_.find(std::string(number));
+        if (it == entries_.end()) return std::nullopt;
+        return it->second.record;
+    }
+    std::optional<core::FingerprintTemplate> enrolled_template(const station::VoterRecord& v, Finger f) const override {
+        const auto& e = entries_.at("ID" + std::to_string(v.voter_id));
+        auto it = e.templates.find(f);
+        if (it == e.templates.end()) return std::nullopt;
+        return it->second;
+    }
+
+private:
+    std::map<std::string, Entry> entries_;
+};
+
+struct Pec {
+    ManualClock clock;
+    MemoryVoterList list;
+    devices::VirtualFingerprintScanner scanner{"1001-fingerprint-1", core::RandomStream(2021, 1001, 1)};
+    devices::VirtualDocumentReader reader{"1001-docreader-1"};
+    devices::VirtualWebcam webcam{"1001-webcam-1", core::RandomStream(2021, 1001, 2)};
+    devices::VirtualPrinter printer{"1001-printer-1"};
+    station::IdentificationDesk desk{1001, scanner, reader, webcam, printer, list, clock};
+
+    // The voter with this id steps up: document on the reader, hand on the scanner, face to the camera.
+    void voter_arrives(std::int64_t id, double skin = 0.95, double face = 0.9) {
+        const auto seed = static_cast<std::uint64_t>(id);
+        reader.present({"ID" + std::to_string(id), "2120319900" + std::to_string(id), devices::document_photo(seed)});
+        scanner.present_hand(seed, skin);
+        webcam.present_face(seed, face);
+    }
+};
+
+std::vector<StepKind> kinds(const station::IdentificationResult& r) {
+    std::vector<StepKind> k;
+    for (auto& s : r.steps) k.push_back(s.kind);
+    return k;
+}
+
+TEST(IdentificationDesk, IssuesBallotsAndPrintsAReceiptForAVoterOnItsList) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.voter_arrives(7);
+    const auto r = pec.desk.identify();
+    EXPECT_EQ(r.outcome, IdentificationOutcome::fingerprint) << r.reason;
+    EXPECT_TRUE(r.ballots_issued);
+    EXPECT_TRUE(r.receipt_printed);
+    EXPECT_TRUE(pec.desk.has_voted(7));
+    ASSERT_EQ(pec.printer.printed().size(), 1u);
+    EXPECT_NE(pec.printer.printed()[0].text.find("PEC 1001"), std::string::npos);
+    EXPECT_EQ(kinds(r), (std::vector{StepKind::document_read, StepKind::list_lookup, StepKind::fingerprint_capture, StepKind::receipt}));
+}
+
+TEST(IdentificationDesk, RefusesASecondAttemptWithTheReason) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.voter_arrives(7);
+    ASSERT_TRUE(pec.desk.identify().ballots_issued);
+    pec.clock.now_ += core::kHour;
+    pec.voter_arrives(7);
+    const auto again = pec.desk.identify();
+    EXPECT_EQ(again.outcome, IdentificationOutcome::refused_already_voted);
+    EXPECT_FALSE(again.ballots_issued);
+    EXPECT_NE(again.reason.find("already received ballots"), std::string::npos) << again.reason;
+    EXPECT_NE(again.reason.find("09:30:00"), std::string::npos) << again.reason;
+    const auto report = pec.desk.report();
+    EXPECT_EQ(report.ballots_issued, 1);
+    EXPECT_EQ(report.refused_already_voted, 1);
+}
+
+TEST(IdentificationDesk, RefusesAVoterOfAnotherPecAndAnUnknownDocument) {
+    Pec pec;
+    pec.list.add(8, 1002);
+    pec.voter_arrives(8);
+    const auto other = pec.desk.identify();
+    EXPECT_EQ(other.outcome, IdentificationOutcome::refused_not_on_list);
+    EXPECT_NE(other.reason.find("PEC 1002"), std::string::npos) << other.reason;
+    pec.voter_arrives(9);
+    const auto unknown = pec.desk.identify();
+    EXPECT_EQ(unknown.outcome, IdentificationOutcome::refused_not_on_list);
+    EXPECT_NE(unknown.reason.find("not on the list of PEC 1001"), std::string::npos) << unknown.reason;
+    EXPECT_EQ(pec.desk.report().refused_not_on_list, 2);
+    EXPECT_EQ(pec.desk.report().ballots_issued, 0);
+    EXPECT_TRUE(pec.printer.printed().empty());
+}
+
+TEST(IdentificationDesk, RefusesWhenNoDocumentIsPresented) {
+    Pec pec;
+    const auto r = pec.desk.identify();
+    EXPECT_EQ(r.outcome, IdentificationOutcome::refused_other);
+    EXPECT_NE(r.reason.find("no document"), std::string::npos);
+}
+
+TEST(IdentificationDesk, SendsAnUnreadableDocumentToThePaperListProcedure) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.voter_arrives(7);
+    pec.reader.present({"ID7", "", std::nullopt, true, true});
+    const auto r = pec.desk.identify();
+    EXPECT_EQ(r.outcome, IdentificationOutcome::manual);
+    EXPECT_TRUE(r.ballots_issued);
+    EXPECT_EQ(kinds(r), (std::vector{StepKind::document_unreadable, StepKind::list_lookup, StepKind::paper_list, StepKind::receipt}));
+}
+
+TEST(IdentificationDesk, UsesThePaperListWhenTheDocumentReaderIsDeadAndStillRefusesDoubleVotes) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.reader.enter_fault(devices::Fault::dead, 0);
+    pec.voter_arrives(7);
+    const auto r = pec.desk.identify();
+    EXPECT_EQ(r.outcome, IdentificationOutcome::manual);
+    EXPECT_EQ(r.steps.front().kind, StepKind::document_reader_dead);
+    pec.voter_arrives(7);
+    EXPECT_EQ(pec.desk.identify().outcome, IdentificationOutcome::refused_already_voted);
+}
+
+TEST(IdentificationDesk, TriesTheOtherFingerWhenTheFirstDoesNotMatch) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    // The right index enrolled at registration does not match the finger today (scarred since).
+    pec.list.replace_template(7, Finger::right_index, devices::enrolment_template(9999, Finger::right_index));
+    pec.voter_arrives(7);
+    const auto r = pec.desk.identify();
+    EXPECT_EQ(r.outcome, IdentificationOutcome::other_finger) << r.reason;
+    ASSERT_GE(r.steps.size(), 5u);
+    EXPECT_EQ(r.steps[2].finger, Finger::right_index);
+    EXPECT_FALSE(r.steps[2].passed);
+    EXPECT_EQ(r.steps[3].finger, Finger::right_index);
+    EXPECT_EQ(r.steps.back().kind, StepKind::receipt);
+    const auto& matched = r.steps[r.steps.size() - 2];
+    EXPECT_EQ(matched.finger, Finger::left_index);
+    EXPECT_TRUE(matched.passed);
+    EXPECT_EQ(pec.desk.report().other_finger, 1);
+}
+
+TEST(IdentificationDesk, FallsBackToFaceThenToThePaperListInThatOrder) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.list.add(8, 1001);
+    for (Finger f : {Finger::right_index, Finger::left_index}) {
+        pec.list.replace_template(7, f, devices::enrolment_template(9999, f));
+        pec.list.replace_template(8, f, devices::enrolment_template(9998, f));
+    }
+    pec.voter_arrives(7);
+    const auto face = pec.desk.identify();
+    EXPECT_EQ(face.outcome, IdentificationOutcome::face) << face.reason;
+    EXPECT_EQ(kinds(face), (std::vector{StepKind::document_read, StepKind::list_lookup, StepKind::fingerprint_capture,
+                                        StepKind::fingerprint_capture, StepKind::fingerprint_capture,
+                                        StepKind::fingerprint_capture, StepKind::face_capture, StepKind::receipt}));
+    pec.voter_arrives(8);
+    pec.webcam.present_face(12345, 0.9);  // the face before the camera is not the document photo's
+    const auto manual = pec.desk.identify();
+    EXPECT_EQ(manual.outcome, IdentificationOutcome::manual) << manual.reason;
+    EXPECT_EQ(manual.steps[manual.steps.size() - 3].kind, StepKind::face_capture);
+    EXPECT_FALSE(manual.steps[manual.steps.size() - 3].passed);
+    EXPECT_EQ(manual.steps[manual.steps.size() - 2].kind, StepKind::paper_list);
+}
+
+TEST(IdentificationDesk, FallsToFaceWhenTheScannerIsDeadAndToThePaperListWhenTheWebcamIsDeadToo) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.list.add(8, 1001);
+    pec.scanner.enter_fault(devices::Fault::dead, 0);
+    pec.voter_arrives(7);
+    const auto face = pec.desk.identify();
+    EXPECT_EQ(face.outcome, IdentificationOutcome::face) << face.reason;
+    EXPECT_EQ(kinds(face), (std::vector{StepKind::document_read, StepKind::list_lookup, StepKind::scanner_dead,
+                                        StepKind::face_capture, StepKind::receipt}));
+    pec.webcam.enter_fault(devices::Fault::dead, 0);
+    pec.voter_arrives(8);
+    const auto manual = pec.desk.identify();
+    EXPECT_EQ(manual.outcome, IdentificationOutcome::manual);
+    EXPECT_EQ(kinds(manual), (std::vector{StepKind::document_read, StepKind::list_lookup, StepKind::scanner_dead,
+                                          StepKind::webcam_dead, StepKind::paper_list, StepKind::receipt}));
+    EXPECT_NE(manual.reason.find("does not respond"), std::string::npos) << manual.reason;
+}
+
+TEST(IdentificationDesk, KeepsIssuingBallotsWhenThePrinterIsOutOfPaper) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.printer.enter_fault(devices::Fault::out_of_paper, 0);
+    pec.voter_arrives(7);
+    const auto r = pec.desk.identify();
+    EXPECT_TRUE(r.ballots_issued);
+    EXPECT_FALSE(r.receipt_printed);
+    EXPECT_EQ(pec.desk.report().receipts_not_printed, 1);
+    EXPECT_EQ(pec.desk.report().ballots_issued, 1);
+}
+
+TEST(IdentificationDesk, FallsBackMoreOftenWithADirtySensorAndOlderVoters) {
+    auto fingerprint_share = [](double degradation, double skin) {
+        Pec pec;
+        if (degradation > 0) pec.scanner.enter_fault(devices::Fault::degraded, 0, degradation);
+        int first_finger = 0;
+        for (int id = 1; id <= 150; ++id) {
+            pec.list.add(id, 1001);
+            pec.voter_arrives(id, skin);
+            first_finger += pec.desk.identify().outcome == IdentificationOutcome::fingerprint;
+        }
+        return first_finger;
+    };
+    const int clean = fingerprint_share(0.0, 0.95);
+    const int dirty = fingerprint_share(1.0, 0.95);
+    const int old_dirty = fingerprint_share(1.0, 0.5);
+    EXPECT_GE(clean, 140);
+    EXPECT_LT(dirty, clean);
+    EXPECT_LT(old_dirty, dirty);
+}
+
+TEST(IdentificationDesk, ReportsCountsThatAddUpToTheBallotsIssued) {
+    Pec pec;
+    pec.desk.set_registered(3);
+    for (int id : {1, 2, 3}) pec.list.add(id, 1001);
+    pec.scanner.enter_fault(devices::Fault::dead, 0);
+    for (int id : {1, 2, 3, 3}) {
+        pec.voter_arrives(id);
+        pec.clock.now_ += core::kMinute;
+        pec.desk.identify();
+    }
+    const auto r = pec.desk.report();
+    EXPECT_EQ(r.pec, 1001);
+    EXPECT_EQ(r.device_id, "1001-fingerprint-1");
+    EXPECT_EQ(r.at, core::at(9, 34));
+    EXPECT_EQ(r.registered, 3);
+    EXPECT_EQ(r.fingerprint + r.other_finger + r.face + r.manual, r.ballots_issued);
+    EXPECT_EQ(r.ballots_issued, 3);
+    EXPECT_EQ(r.refused_already_voted, 1);
+}
+
+TEST(FaceMatcher, AcceptsNearlyAllGenuineFacesAndAlmostNoImpostorsAtItsThreshold) {
+    const station::FaceMatcher matcher;
+    core::RandomStream rs(2021, 5);
+    int false_rejects = 0, false_accepts = 0;
+    constexpr int n = 2000;
+    for (std::uint64_t p = 0; p < n; ++p) {
+        const auto photo = devices::document_photo(p);
+        false_rejects += !matcher.verify(devices::face_image(p, 0.5, rs), photo);
+        for (std::uint64_t q = 1; q <= 5; ++q) false_accepts += matcher.verify(devices::face_image(p + q * 100000, 0.9, rs), photo);
+    }
+    EXPECT_LT(false_rejects, n * 5 / 100);    // FNMR < 5 % for a mediocre frame
+    EXPECT_LT(false_accepts, 5 * n / 1000);   // FMR < 1e-3
+}
+
+}  // namespace
