@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <tuple>
 
 namespace core {
 
@@ -84,13 +85,19 @@ FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> 
     const int n = static_cast<int>(std::min<std::size_t>(minutiae.size(), kMaxMinutiae));
     t.count = static_cast<std::uint8_t>(n);
     std::copy_n(minutiae.begin(), n, t.minutiae.begin());
+    // Minutiae are kept sorted by y (then x, angle, type): the neighbour search then stops at the
+    // first minutia a radius below, and the template does not depend on the extractor's order.
+    std::sort(t.minutiae.begin(), t.minutiae.begin() + n, [](const Minutia& p, const Minutia& q) {
+        return std::tie(p.y, p.x, p.angle, p.type) < std::tie(q.y, q.x, q.angle, q.type);
+    });
     constexpr int R = kCylinderRadius;
     for (int i = 0; i < n; ++i) {
         const Minutia& a = t.minutiae[i];
         for (int j = i + 1; j < n; ++j) {
             const Minutia& b = t.minutiae[j];
             const int dx = b.x - a.x, dy = b.y - a.y;
-            if (dx >= R || dx <= -R || dy >= R || dy <= -R) continue;
+            if (dy >= R) break;
+            if (dx >= R || dx <= -R) continue;
             const int d2 = dx * dx + dy * dy;
             if (d2 >= R * R || d2 == 0) continue;
             // Direction from a to b in 1/2048 turn; from b to a is half a turn more.

@@ -57,7 +57,7 @@ struct FingerprintTemplate {
     std::array<Cylinder, kMaxMinutiae> cylinders{};         ///< descriptor of each minutia
     std::array<std::uint8_t, kMaxMinutiae> cylinder_bits{}; ///< cells set in each descriptor
 
-    /// Builds a template from extracted minutiae (the first kMaxMinutiae are kept).
+    /// Builds a template from extracted minutiae: the first kMaxMinutiae are kept, sorted by position (y, then x).
     static FingerprintTemplate from_minutiae(std::span<const Minutia> minutiae);
     /// The valid minutiae.
     std::span<const Minutia> valid_minutiae() const { return {minutiae.data(), count}; }

@@ -158,10 +158,14 @@ core::FingerprintTemplate make_impression(const SyntheticFinger& finger, const C
     return core::FingerprintTemplate::from_minutiae({out.data(), static_cast<std::size_t>(n)});
 }
 
-core::FingerprintTemplate enrolment_template(std::uint64_t biometric_seed, core::Finger finger) {
+core::FingerprintTemplate enrolment_template(const SyntheticFinger& master, std::uint64_t biometric_seed, core::Finger finger) {
     core::RandomStream rs(biometric_seed, kEnrolmentPurpose, static_cast<std::uint64_t>(finger));
     // Registration takes the best of several guided captures: good but not perfect quality.
-    return make_impression(SyntheticFinger::generate(biometric_seed, finger), CaptureConditions{0.9, 0.0}, rs);
+    return make_impression(master, CaptureConditions{0.9, 0.0}, rs);
+}
+
+core::FingerprintTemplate enrolment_template(std::uint64_t biometric_seed, core::Finger finger) {
+    return enrolment_template(SyntheticFinger::generate(biometric_seed, finger), biometric_seed, finger);
 }
 
 }  // namespace devices

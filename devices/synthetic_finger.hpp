@@ -58,5 +58,7 @@ core::FingerprintTemplate make_impression(const SyntheticFinger& finger, const C
 /// The template enrolled for this finger at registration: a good-quality impression whose
 /// variation is drawn from a stream derived from the seed alone (so any party can rebuild it).
 core::FingerprintTemplate enrolment_template(std::uint64_t biometric_seed, core::Finger finger);
+/// The same, from the finger already generated (saves generating it again).
+core::FingerprintTemplate enrolment_template(const SyntheticFinger& master, std::uint64_t biometric_seed, core::Finger finger);
 
 }  // namespace devices

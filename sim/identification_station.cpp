@@ -118,6 +118,15 @@ std::uint32_t IdentificationStation::active_faults() const {
     return f;
 }
 
+std::vector<DeviceView> IdentificationStation::devices() const {
+    std::vector<DeviceView> out;
+    for (const auto& d : desks_)
+        for (const devices::Device* dev : {static_cast<const devices::Device*>(d.reader.get()), static_cast<const devices::Device*>(d.scanner.get()),
+                                           static_cast<const devices::Device*>(d.webcam.get()), static_cast<const devices::Device*>(d.printer.get())})
+            out.push_back({dev->id(), dev->kind(), dev->active_faults()});
+    return out;
+}
+
 void IdentificationStation::on_fault(const devices::Device::FaultListener& listener) {
     for (auto& d : desks_) {
         d.scanner->on_fault(listener);

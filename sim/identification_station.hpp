@@ -16,6 +16,7 @@
 #include "sim/engine.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
+#include "sim/views.hpp"
 #include "station/identification_desk.hpp"
 
 namespace sim {
@@ -53,6 +54,8 @@ public:
     devices::Device* device(FaultTarget target, int desk);
     /// Union of the active faults of every desk device.
     std::uint32_t active_faults() const;
+    /// Every desk device, for the inspector.
+    std::vector<DeviceView> devices() const;
     /// Sets one fault listener on every desk device.
     void on_fault(const devices::Device::FaultListener& listener);
 

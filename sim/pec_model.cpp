@@ -52,7 +52,10 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
                                                        options, party ? list_sizes : std::vector<int>{}, *box.scanner,
                                                        *box.printer, *power_, engine_);
     }
-    auto count_fault = [this](const devices::FaultEvent& e) { result_.fault_events += e.entered; };
+    auto count_fault = [this](const devices::FaultEvent& e) {
+        result_.fault_events += e.entered;
+        note(fmt::format("{} {} {}", e.device_id, e.entered ? "entered" : "left", devices::to_string(e.fault)));
+    };
     power_->on_fault(count_fault);
     for (auto& box : boxes_)
         if (box.scanner) box.scanner->on_fault(count_fault), box.printer->on_fault(count_fault);
@@ -174,6 +177,7 @@ void PecModel::schedule_fault(const FaultAction& action) {
             engine_.after(decision, [this, box] {
                 if (!boxes_[box].box->voting()) return;
                 boxes_[box].box->replace_by_stationary_box(engine_.now());
+                note(fmt::format("{}-arbb-{} replaced by a stationary box; its ballots wait for the manual count", pec_.number, box + 1));
                 feed_waiting(box);
             });
         } else if (action.duration > 0) {
@@ -196,10 +200,12 @@ void PecModel::open_station() {
     for (auto& box : boxes_)
         if (box.box) (void)box.box->open();  // a zero report that is not empty stays in the box's record
     opened_ = true;
+    note("zero reports printed");
     result_.opened_at = std::max(engine_.now(), day_.scenario.voting_open);
     engine_.at(result_.opened_at, [this] {
         queue_.reset_statistics();
         queue_.set_servers(desks_->desks());
+        note("voting opens");
     });
 }
 
@@ -225,6 +231,7 @@ void PecModel::identify(std::uint32_t k) {
         if (issued) {
             vote(k);
         } else {
+            note(fmt::format("voter {} refused at desk {}", trips_[k].voter, desk + 1));
             --in_station_;
             maybe_close();
         }
@@ -317,7 +324,15 @@ void PecModel::close_station() {
         figures.ballots_received = pec_.registered;
         figures.ballots_issued = result_.voters;
         figures.identified_voters = identified;
-        if (auto reports = box.box->close(figures)) result_.final_reports[b] = std::move(reports->final_report);
+        if (auto reports = box.box->close(figures)) {
+            result_.final_reports[b] = std::move(reports->final_report);
+            const auto& r = result_.final_reports[b];
+            note(fmt::format("final report of {}: {} ballots, {} valid, {} invalid{}{}", r.device_id, r.ballots_in_box, r.valid,
+                             r.invalid, r.consistent() ? "" : "; BROKEN CONTROL RATIO: ",
+                             r.consistent() ? "" : r.violations.front()));
+        } else {
+            note(fmt::format("{}-arbb-{} could not close: {}", pec_.number, b + 1, reports.error().message));
+        }
     }
     if (!boxes_[1].box) {
         result_.final_reports[1].pec = pec_.number;
@@ -327,6 +342,30 @@ void PecModel::close_station() {
 }
 
 // [SECTION] Views
+
+void PecModel::note(std::string text) { log_.push_back(LogEntry{engine_.now(), pec_.number, std::move(text)}); }
+
+PecDetail PecModel::detail() const {
+    PecDetail d;
+    d.view = view();
+    d.arrivals = result_.arrivals;
+    d.mean_wait_s = queue_.mean_wait_s();
+    d.desks = desks_->desks();
+    d.desks_busy = queue_.busy();
+    d.identification = result_.identification;
+    d.devices = desks_->devices();
+    d.devices.push_back({power_->id(), power_->kind(), power_->active_faults()});
+    for (int b = 0; b < 2; ++b) {
+        const Box& box = boxes_[b];
+        if (!box.box) continue;
+        d.devices.push_back({box.scanner->id(), box.scanner->kind(), box.scanner->active_faults()});
+        d.devices.push_back({box.printer->id(), box.printer->kind(), box.printer->active_faults()});
+        d.boxes[b] = closed_ && !result_.final_reports[b].device_id.empty() ? result_.final_reports[b]
+                                                                             : box.box->snapshot(core::ReportKind::initial);
+        d.ballots_waiting[b] = static_cast<std::int64_t>(box.waiting.size());
+    }
+    return d;
+}
 
 PecResult PecModel::result() const {
     PecResult r = result_;

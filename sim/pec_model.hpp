@@ -21,13 +21,12 @@
 #include "sim/resource.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
+#include "sim/views.hpp"
 #include "sim/voter_intent.hpp"
 #include "station/ballot_box.hpp"
 
 namespace sim {
 
-struct FaultAction;
-struct PecView;
 class IdentificationStation;
 class RollVoterList;
 
@@ -60,6 +59,10 @@ public:
     PecResult result() const;
     /// Live state for the console.
     PecView view() const;
+    /// The inspector's details.
+    PecDetail detail() const;
+    /// This PEC's log so far.
+    const std::vector<LogEntry>& log() const { return log_; }
     /// Engine events executed.
     std::int64_t events() const { return static_cast<std::int64_t>(engine_.events_executed()); }
     /// The PEC.
@@ -92,6 +95,7 @@ private:
     void close_station();
     devices::Device* device_for(FaultTarget target, int index);
     void schedule_fault(const FaultAction& action);
+    void note(std::string text);
     Time draw_service(const ServiceTime& t);
 
     const SharedDay& day_;
@@ -111,6 +115,7 @@ private:
     bool voting_over_ = false;
     bool closed_ = false;
     PecResult result_;
+    std::vector<LogEntry> log_;
     double max_wait_s_ = 0.0;
 };
 

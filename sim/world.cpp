@@ -96,15 +96,35 @@ void World::advance_to(Time t, int threads) {
 }
 
 core::Result<void> World::apply(const FaultAction& action) {
-    for (auto& p : pecs_)
-        if (p->pec().number == action.pec) {
-            if (action.at < now_) return core::fail(fmt::format("PEC {}: {} is in the past", action.pec, action.at));
-            return p->apply(action);
-        }
-    return core::fail(fmt::format("no PEC {} in this run", action.pec));
+    const auto i = index_of(action.pec);
+    if (!i) return core::fail(fmt::format("no PEC {} in this run", action.pec));
+    if (action.at < now_) return core::fail(fmt::format("PEC {}: that time is already past", action.pec));
+    return pecs_[*i]->apply(action);
 }
 
 PecView World::view(std::size_t i) const { return pecs_[i]->view(); }
+
+PecDetail World::detail(std::size_t i) const { return pecs_[i]->detail(); }
+
+std::optional<std::size_t> World::index_of(int pec_number) const {
+    auto it = std::lower_bound(pecs_.begin(), pecs_.end(), pec_number,
+                               [](const std::unique_ptr<PecModel>& p, int n) { return p->pec().number < n; });
+    if (it == pecs_.end() || (*it)->pec().number != pec_number) return std::nullopt;
+    return static_cast<std::size_t>(it - pecs_.begin());
+}
+
+std::vector<LogEntry> World::log(int pec, std::size_t limit) const {
+    std::vector<LogEntry> out;
+    for (const auto& p : pecs_) {
+        if (pec != 0 && p->pec().number != pec) continue;
+        out.insert(out.end(), p->log().begin(), p->log().end());
+    }
+    std::stable_sort(out.begin(), out.end(), [](const LogEntry& a, const LogEntry& b) {
+        return a.at != b.at ? a.at < b.at : a.pec < b.pec;
+    });
+    if (out.size() > limit) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(limit));
+    return out;
+}
 
 RunResults World::results() const {
     RunResults r;

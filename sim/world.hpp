@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,45 +15,11 @@
 #include "sim/engine.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
+#include "sim/views.hpp"
 
 namespace sim {
 
 class PecModel;
-
-/// What a PEC is doing, as the console colours it.
-enum class PecState : std::uint8_t { not_open, voting, queue_building, device_fault, closed, transmitted, acknowledged };
-
-/// Human name of a PEC state.
-std::string_view to_string(PecState state);
-
-/// One line of the event log (faults, refusals, reports).
-struct LogEntry {
-    Time at = 0;
-    int pec = 0;
-    std::string text;
-};
-
-/// Something the instructor (or a scenario's explicit fault list) does to one PEC's device.
-struct FaultAction {
-    Time at = 0;
-    int pec = 0;
-    FaultTarget target = FaultTarget::arbb_party_list;  ///< arbb_any is resolved before an action is made
-    int unit = 0;               ///< which desk (0-based) for desk devices; ignored for ARBBs, modem, power
-    devices::Fault fault = devices::Fault::jam;
-    bool enter = true;          ///< true: enter the fault; false: clear it
-    double severity = 1.0;
-    Time duration = 0;          ///< > 0: cleared automatically after this long
-    bool replace_arbb = false;  ///< after the fault the ARBB is replaced by a stationary box
-};
-
-/// A live view of one PEC (for the console and the tests).
-struct PecView {
-    int number = 0;
-    PecState state = PecState::not_open;
-    std::int64_t queue = 0;
-    std::int64_t voters = 0;
-    std::uint32_t active_faults = 0;  ///< bit set of devices::Fault over all its devices
-};
 
 /// The whole country (or the scenario's regions) on election day.
 class World {
@@ -78,6 +45,13 @@ public:
     std::size_t pec_count() const { return pecs_.size(); }
     /// Live view of PEC i (0-based, PEC number order).
     PecView view(std::size_t i) const;
+    /// Everything the PEC inspector shows about PEC i.
+    PecDetail detail(std::size_t i) const;
+    /// Index of the PEC with this number, or nullopt.
+    std::optional<std::size_t> index_of(int pec_number) const;
+    /// The event log of all PECs up to now(), oldest first (`pec` = 0: all PECs), at most the
+    /// newest `limit` entries.
+    std::vector<LogEntry> log(int pec = 0, std::size_t limit = 1000) const;
     /// The results so far (complete after run_to_end).
     RunResults results() const;
     /// Engine events executed so far, all PECs.

@@ -115,6 +115,9 @@ TEST(Wire, OutOfRangeFieldsAreNamed) {
     w = sample_final_report();
     w.header.election.clear();
     expect_field_error(w, "election");
+    w = sample_final_report();
+    w.header.device_id = "1001-arbb-\x01";
+    expect_field_error(w, "device_id");
 }
 
 TEST(Wire, OtherVersionsAndSignatureSizesAreRefused) {

@@ -231,6 +231,31 @@ TEST(IdentificationDesk, KeepsIssuingBallotsWhenThePrinterIsOutOfPaper) {
     EXPECT_EQ(pec.desk.report().ballots_issued, 1);
 }
 
+TEST(IdentificationDesk, KeepsIssuingBallotsWhenThePrinterIsDead) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.printer.enter_fault(devices::Fault::dead, 0);
+    pec.voter_arrives(7);
+    const auto r = pec.desk.identify();
+    EXPECT_TRUE(r.ballots_issued);
+    EXPECT_FALSE(r.receipt_printed);
+    EXPECT_NE(r.reason.find("receipt not printed"), std::string::npos) << r.reason;
+}
+
+TEST(IdentificationDesk, GivesTheSameStepsAndScoresForTheSameSeeds) {
+    auto run = [] {
+        Pec pec;
+        std::vector<double> scores;
+        for (int id = 1; id <= 30; ++id) {
+            pec.list.add(id, 1001);
+            pec.voter_arrives(id, 0.6);
+            for (auto& step : pec.desk.identify().steps) scores.push_back(step.score);
+        }
+        return scores;
+    };
+    EXPECT_EQ(run(), run());
+}
+
 TEST(IdentificationDesk, FallsBackMoreOftenWithADirtySensorAndOlderVoters) {
     auto fingerprint_share = [](double degradation, double skin) {
         Pec pec;

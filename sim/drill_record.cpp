@@ -1,0 +1,322 @@
+#include "sim/drill_record.hpp"
+
+#include <fmt/core.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <fstream>
+#include <utility>
+
+#include "sim/world.hpp"
+
+namespace sim {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, FaultTarget>, 9> kTargets{{
+    {"fingerprint_scanner", FaultTarget::fingerprint_scanner},
+    {"document_reader", FaultTarget::document_reader},
+    {"webcam", FaultTarget::webcam},
+    {"printer", FaultTarget::printer},
+    {"arbb_party_list", FaultTarget::arbb_party_list},
+    {"arbb_district", FaultTarget::arbb_district},
+    {"arbb", FaultTarget::arbb_any},
+    {"modem", FaultTarget::modem},
+    {"power", FaultTarget::power},
+}};
+
+// "FILE:LINE: field 'x': what" for a node of the record file (style of sim/scenario.cpp).
+core::Error field_error(const std::string& file, const YAML::Node& node, const std::string& field, const std::string& what) {
+    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    return core::Error{fmt::format("{}:{}: field '{}': {}", file, line, field, what)};
+}
+
+core::Result<std::string> scalar(const std::string& file, const YAML::Node& map, const std::string& field,
+                                 const std::string& where) {
+    const YAML::Node n = map[field];
+    if (!n.IsDefined()) return std::unexpected(field_error(file, map, where + field, "is missing"));
+    if (!n.IsScalar()) return std::unexpected(field_error(file, n, where + field, "expected a single value"));
+    return n.Scalar();
+}
+
+core::Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
+                             const std::string& where) {
+    for (const auto& kv : map) {
+        const std::string key = kv.first.as<std::string>();
+        if (std::find(known.begin(), known.end(), key) == known.end())
+            return std::unexpected(field_error(file, kv.first, where + key, "unknown field"));
+    }
+    return {};
+}
+
+core::Result<RecordedAction> read_action(const std::string& file, const YAML::Node& n, std::size_t index) {
+    const std::string where = fmt::format("actions[{}].", index);
+    if (!n.IsMap()) return std::unexpected(field_error(file, n, where.substr(0, where.size() - 1), "expected a mapping"));
+    if (auto ok = only_keys(file, n, {"issued", "at", "pec", "device", "unit", "fault", "action", "severity", "duration", "replace"}, where);
+        !ok)
+        return std::unexpected(ok.error());
+    RecordedAction r;
+    FaultAction& a = r.action;
+    auto text = [&](const std::string& field) { return scalar(file, n, field, where); };
+    auto bad = [&](const std::string& field, const std::string& what) {
+        return std::unexpected(field_error(file, n[field].IsDefined() ? n[field] : n, where + field, what));
+    };
+
+    for (auto [field, out] : {std::pair<const char*, Time*>{"issued", &r.issued}, {"at", &a.at}}) {
+        auto t = text(field);
+        if (!t) return std::unexpected(t.error());
+        auto v = parse_clock(*t);
+        if (!v) return bad(field, v.error().message);
+        *out = *v;
+    }
+    if (a.at < r.issued) return bad("at", "is before 'issued' (an action cannot act in the past)");
+
+    auto pec = text("pec");
+    if (!pec) return std::unexpected(pec.error());
+    if (auto [p, ec] = std::from_chars(pec->data(), pec->data() + pec->size(), a.pec);
+        ec != std::errc{} || p != pec->data() + pec->size() || a.pec < 1000 || a.pec > 9999)
+        return bad("pec", fmt::format("'{}' is not a 4-digit PEC number", *pec));
+
+    auto device = text("device");
+    if (!device) return std::unexpected(device.error());
+    const auto target = fault_target_from(*device);
+    if (!target || *target == FaultTarget::arbb_any)
+        return bad("device", fmt::format("unknown device '{}' (one of: fingerprint_scanner, document_reader, webcam, printer, "
+                                         "arbb_party_list, arbb_district, modem, power)", *device));
+    a.target = *target;
+
+    if (n["unit"]) {
+        auto u = text("unit");
+        if (!u) return std::unexpected(u.error());
+        if (auto [p, ec] = std::from_chars(u->data(), u->data() + u->size(), a.unit);
+            ec != std::errc{} || p != u->data() + u->size() || a.unit < 1 || a.unit > 64)
+            return bad("unit", fmt::format("'{}' is not a desk number 1..64", *u));
+        a.unit -= 1;  // desks are numbered from 1 in files and on screen
+    }
+
+    auto fault = text("fault");
+    if (!fault) return std::unexpected(fault.error());
+    const auto f = fault_from(*fault, device_kind_of(a.target));
+    if (!f) {
+        std::string names;
+        for (auto k : devices::faults_of(device_kind_of(a.target))) names += (names.empty() ? "" : ", ") + std::string(devices::to_string(k));
+        return bad("fault", fmt::format("'{}' is not a fault of {} (one of: {})", *fault, *device, names));
+    }
+    a.fault = *f;
+
+    auto what = text("action");
+    if (!what) return std::unexpected(what.error());
+    if (*what == "enter") a.enter = true;
+    else if (*what == "clear") a.enter = false;
+    else return bad("action", fmt::format("'{}' is neither 'enter' nor 'clear'", *what));
+
+    if (n["severity"]) {
+        try {
+            a.severity = n["severity"].as<double>();
+        } catch (const YAML::Exception&) {
+            return bad("severity", "expected a number");
+        }
+        if (!(a.severity >= 0.0 && a.severity <= 1000.0)) return bad("severity", "is out of range [0, 1000]");
+    }
+    if (n["duration"]) {
+        auto d = text("duration");
+        if (!d) return std::unexpected(d.error());
+        auto v = parse_duration(*d);
+        if (!v) return bad("duration", v.error().message);
+        a.duration = *v;
+    }
+    if (n["replace"]) {
+        try {
+            a.replace_arbb = n["replace"].as<bool>();
+        } catch (const YAML::Exception&) {
+            return bad("replace", "expected true or false");
+        }
+        if (a.replace_arbb && device_kind_of(a.target) != devices::DeviceKind::ballot_scanner)
+            return bad("replace", "only an ARBB can be replaced by a stationary box");
+    }
+    if (!a.enter && (a.duration > 0 || a.replace_arbb))
+        return bad("action", "a 'clear' action takes no duration and no replace");
+    return r;
+}
+
+}  // namespace
+
+std::string_view to_string(FaultTarget target) {
+    for (const auto& [name, t] : kTargets)
+        if (t == target) return name;
+    return "unknown";
+}
+
+std::optional<FaultTarget> fault_target_from(std::string_view name) {
+    for (const auto& [n, t] : kTargets)
+        if (n == name) return t;
+    return std::nullopt;
+}
+
+devices::DeviceKind device_kind_of(FaultTarget target) {
+    switch (target) {
+        case FaultTarget::fingerprint_scanner: return devices::DeviceKind::fingerprint_scanner;
+        case FaultTarget::document_reader: return devices::DeviceKind::document_reader;
+        case FaultTarget::webcam: return devices::DeviceKind::webcam;
+        case FaultTarget::printer: return devices::DeviceKind::printer;
+        case FaultTarget::modem: return devices::DeviceKind::modem;
+        case FaultTarget::power: return devices::DeviceKind::power_supply;
+        case FaultTarget::arbb_party_list:
+        case FaultTarget::arbb_district:
+        case FaultTarget::arbb_any: return devices::DeviceKind::ballot_scanner;
+    }
+    return devices::DeviceKind::ballot_scanner;
+}
+
+std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceKind kind) {
+    for (auto f : devices::faults_of(kind))
+        if (devices::to_string(f) == name) return f;
+    return std::nullopt;
+}
+
+std::string format_clock(Time t) {
+    const Time s = t / core::kSecond, us = t % core::kSecond;
+    return fmt::format("{:02}:{:02}:{:02}.{:06}", s / 3600, s / 60 % 60, s % 60, us);
+}
+
+core::Result<Time> parse_clock(std::string_view text) {
+    auto bad = [&] { return core::fail(fmt::format("'{}' is not a time HH:MM, HH:MM:SS or HH:MM:SS.uuuuuu", text)); };
+    auto number = [&](std::size_t from, std::size_t len, int hi) -> std::optional<int> {
+        if (from + len > text.size()) return std::nullopt;
+        int v = -1;
+        auto [p, ec] = std::from_chars(text.data() + from, text.data() + from + len, v);
+        if (ec != std::errc{} || p != text.data() + from + len || v < 0 || v > hi) return std::nullopt;
+        return v;
+    };
+    if (text.size() != 5 && text.size() != 8 && text.size() != 15) return bad();
+    const auto h = number(0, 2, 47), m = number(3, 2, 59);
+    if (!h || !m || text[2] != ':') return bad();
+    Time t = core::at(*h, *m);
+    if (text.size() >= 8) {
+        const auto s = number(6, 2, 59);
+        if (!s || text[5] != ':') return bad();
+        t += *s * core::kSecond;
+    }
+    if (text.size() == 15) {
+        const auto us = number(9, 6, 999999);
+        if (!us || text[8] != '.') return bad();
+        t += *us;
+    }
+    return t;
+}
+
+std::string format_duration(Time d) {
+    const Time s = d / core::kSecond;
+    std::string out;
+    if (s >= 3600) out += fmt::format("{}h", s / 3600);
+    if (s % 3600 >= 60) out += fmt::format("{}m", s % 3600 / 60);
+    if (s % 60 != 0 || out.empty()) out += fmt::format("{}s", s % 60);
+    return out;
+}
+
+core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
+    const std::string name = file.string();
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(name);
+    } catch (const YAML::BadFile&) {
+        return core::fail(fmt::format("{}: cannot open the drill record", name));
+    } catch (const YAML::ParserException& e) {
+        return core::fail(fmt::format("{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.msg));
+    }
+    if (!root.IsMap()) return core::fail(fmt::format("{}: a drill record is a YAML mapping", name));
+    if (auto ok = only_keys(name, root, {"version", "scenario", "scenario_name", "seed", "actions"}, ""); !ok)
+        return std::unexpected(ok.error());
+    auto version = scalar(name, root, "version", "");
+    if (!version) return std::unexpected(version.error());
+    if (*version != "1") return std::unexpected(field_error(name, root["version"], "version", fmt::format("'{}' is not a supported version (1)", *version)));
+    DrillRecord r;
+    auto scenario = scalar(name, root, "scenario", "");
+    if (!scenario) return std::unexpected(scenario.error());
+    const std::filesystem::path sp(*scenario);
+    r.scenario = (sp.is_absolute() ? sp : (file.parent_path() / sp).lexically_normal()).string();
+    auto scenario_name = scalar(name, root, "scenario_name", "");
+    if (!scenario_name) return std::unexpected(scenario_name.error());
+    r.scenario_name = *scenario_name;
+    try {
+        if (!root["seed"].IsDefined()) return std::unexpected(field_error(name, root, "seed", "is missing"));
+        r.seed = root["seed"].as<std::uint64_t>();
+    } catch (const YAML::Exception&) {
+        return std::unexpected(field_error(name, root["seed"], "seed", "expected a whole number >= 0"));
+    }
+    const YAML::Node actions = root["actions"];
+    if (actions.IsDefined() && !actions.IsNull()) {
+        if (!actions.IsSequence()) return std::unexpected(field_error(name, actions, "actions", "expected a list of actions"));
+        std::size_t i = 0;
+        for (const auto& item : actions) {
+            auto a = read_action(name, item, i);
+            if (!a) return std::unexpected(a.error());
+            if (!r.actions.empty() && a->issued < r.actions.back().issued)
+                return std::unexpected(field_error(name, item["issued"], fmt::format("actions[{}].issued", i),
+                                                   "is earlier than the previous action's (actions are in the order taken)"));
+            r.actions.push_back(*a);
+            ++i;
+        }
+    }
+    return r;
+}
+
+core::Result<void> save_drill_record(const DrillRecord& record, const std::filesystem::path& file) {
+    std::filesystem::path scenario(record.scenario);
+    if (scenario.is_absolute() || std::filesystem::exists(scenario)) {
+        std::error_code ec;
+        const auto base = std::filesystem::absolute(file, ec).parent_path();
+        const auto rel = std::filesystem::absolute(scenario, ec).lexically_proximate(base);
+        if (!ec && !rel.empty()) scenario = rel;
+    }
+    YAML::Emitter out;
+    out << YAML::Comment("Shailoo Sim drill record (format: docs/trainer.md). Replay: shailoo train --replay FILE, shailoo run --replay FILE");
+    out << YAML::BeginMap;
+    out << YAML::Key << "version" << YAML::Value << 1;
+    out << YAML::Key << "scenario" << YAML::Value << scenario.generic_string();
+    out << YAML::Key << "scenario_name" << YAML::Value << record.scenario_name;
+    out << YAML::Key << "seed" << YAML::Value << record.seed;
+    out << YAML::Key << "actions" << YAML::Value << YAML::BeginSeq;
+    for (std::size_t i = 0; i < record.actions.size(); ++i) {
+        const auto& [issued, a] = record.actions[i];
+        if (a.duration % core::kSecond != 0)
+            return core::fail(fmt::format("{}: action {}: duration must be whole seconds", file.string(), i));
+        out << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << format_clock(issued);
+        out << YAML::Key << "at" << YAML::Value << YAML::DoubleQuoted << format_clock(a.at);
+        out << YAML::Key << "pec" << YAML::Value << a.pec;
+        out << YAML::Key << "device" << YAML::Value << std::string(to_string(a.target));
+        out << YAML::Key << "unit" << YAML::Value << a.unit + 1;
+        out << YAML::Key << "fault" << YAML::Value << std::string(devices::to_string(a.fault));
+        out << YAML::Key << "action" << YAML::Value << (a.enter ? "enter" : "clear");
+        if (a.enter) {
+            out << YAML::Key << "severity" << YAML::Value << a.severity;
+            out << YAML::Key << "duration" << YAML::Value << format_duration(a.duration);
+            if (a.replace_arbb) out << YAML::Key << "replace" << YAML::Value << true;
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq << YAML::EndMap;
+    if (!out.good()) return core::fail(fmt::format("{}: cannot write the record: {}", file.string(), out.GetLastError()));
+    std::ofstream f(file);
+    f << out.c_str() << '\n';
+    f.close();
+    if (!f) return core::fail(fmt::format("{}: cannot write the drill record", file.string()));
+    return {};
+}
+
+core::Result<void> apply_drill_record(const DrillRecord& record, World& world, int threads) {
+    for (std::size_t i = 0; i < record.actions.size(); ++i) {
+        const auto& [issued, action] = record.actions[i];
+        if (issued < world.now())
+            return core::fail(fmt::format("action {} (PEC {}, issued {}) is earlier than the world's time {}", i, action.pec,
+                                          format_clock(issued), format_clock(world.now())));
+        world.advance_to(issued, threads);
+        if (auto ok = world.apply(action); !ok)
+            return core::fail(fmt::format("action {} (PEC {}, at {}): {}", i, action.pec, format_clock(action.at), ok.error().message));
+    }
+    return {};
+}
+
+}  // namespace sim

@@ -1,0 +1,73 @@
+#pragma once
+/// What the simulator shows of a PEC while it runs: states, log lines, fault actions and the
+/// inspector's details. Shared by the console, `shailoo run --replay` and the tests.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/reports.hpp"
+#include "devices/device.hpp"
+#include "sim/engine.hpp"
+#include "sim/results.hpp"
+#include "sim/scenario.hpp"
+
+namespace sim {
+
+/// What a PEC is doing, as the console colours it.
+enum class PecState : std::uint8_t { not_open, voting, queue_building, device_fault, closed, transmitted, acknowledged };
+
+/// Human name of a PEC state.
+std::string_view to_string(PecState state);
+
+/// One line of the event log (faults, refusals, reports).
+struct LogEntry {
+    Time at = 0;
+    int pec = 0;
+    std::string text;
+};
+
+/// Something the instructor (or a scenario's explicit fault list) does to one PEC's device.
+struct FaultAction {
+    Time at = 0;
+    int pec = 0;
+    FaultTarget target = FaultTarget::arbb_party_list;  ///< arbb_any is resolved before an action is made
+    int unit = 0;               ///< which desk (0-based) for desk devices; ignored for ARBBs, modem, power
+    devices::Fault fault = devices::Fault::jam;
+    bool enter = true;          ///< true: enter the fault; false: clear it
+    double severity = 1.0;
+    Time duration = 0;          ///< > 0: cleared automatically after this long
+    bool replace_arbb = false;  ///< after the fault the ARBB is replaced by a stationary box
+};
+
+/// One device of a PEC, as the inspector lists it.
+struct DeviceView {
+    std::string id;
+    devices::DeviceKind kind = devices::DeviceKind::printer;
+    std::uint32_t faults = 0;  ///< bit set of active devices::Fault
+};
+
+/// A live view of one PEC (for the console and the tests).
+struct PecView {
+    int number = 0;
+    PecState state = PecState::not_open;
+    std::int64_t queue = 0;
+    std::int64_t voters = 0;
+    std::uint32_t active_faults = 0;  ///< bit set of devices::Fault over all its devices
+};
+
+/// Everything the PEC inspector shows.
+struct PecDetail {
+    PecView view;
+    std::int64_t arrivals = 0;          ///< voters who came so far
+    double mean_wait_s = 0.0;           ///< mean wait for a desk so far
+    int desks = 0;
+    int desks_busy = 0;
+    std::vector<DeviceView> devices;
+    IdentificationCounts identification;
+    std::array<core::ArbbReport, 2> boxes;  ///< live counters (or the final reports once closed)
+    std::array<std::int64_t, 2> ballots_waiting{};  ///< sheets in the reserve slot of a box that is down
+};
+
+}  // namespace sim
