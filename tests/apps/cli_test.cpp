@@ -1,0 +1,104 @@
+// The `shailoo` command line as a user meets it: help, errors with exit code 2, results.json.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+struct CliRun {
+    int code = -1;
+    std::string output;  // stdout and stderr together
+};
+
+CliRun shailoo(const std::string& args) {
+    const std::string cmd = std::string(SHAILOO_EXE) + " " + args + " 2>&1";
+    CliRun r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::filesystem::path temp_dir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / ("shailoo-cli-test-" + name);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+const std::string kData = std::string(SHAILOO_SOURCE_DIR) + "/tests/data/";
+
+TEST(Cli, HelpListsEverySubcommand) {
+    const CliRun r = shailoo("--help");
+    EXPECT_EQ(r.code, 0);
+    for (const char* sub : {"run", "package", "seats"}) EXPECT_NE(r.output.find(sub), std::string::npos) << sub;
+}
+
+TEST(Cli, RunHelpDescribesItsOptions) {
+    const CliRun r = shailoo("run --help");
+    EXPECT_EQ(r.code, 0);
+    for (const char* opt : {"--seed", "--threads", "--out", "results.json"}) EXPECT_NE(r.output.find(opt), std::string::npos) << opt;
+}
+
+TEST(Cli, UnknownSubcommandOrOptionExitsWithCode2) {
+    EXPECT_EQ(shailoo("frobnicate").code, 2);
+    EXPECT_EQ(shailoo("run --no-such-option").code, 2);
+    EXPECT_EQ(shailoo("run --threads 0").code, 2);
+    EXPECT_EQ(shailoo("run --seed banana").code, 2);
+}
+
+TEST(Cli, MissingScenarioFileIsNamedAndExitsWithCode2) {
+    const CliRun r = shailoo("run /nonexistent/scenario.yaml");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.output.find("/nonexistent/scenario.yaml"), std::string::npos) << r.output;
+}
+
+TEST(Cli, BadScenarioFieldIsReportedWithFileAndLine) {
+    const auto dir = temp_dir("bad-scenario");
+    const auto file = dir / "bad.yaml";
+    std::ofstream(file) << "version: 1\nname: bad\npackage: " << SHAILOO_SOURCE_DIR << "/assets/kg2021\n"
+                        << "faults:\n  - {device: arbb, fault: explode, share: 0.1}\n";
+    const CliRun r = shailoo("run " + file.string() + " --out " + (dir / "out").string());
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.output.find(file.string() + ":5:"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("explode"), std::string::npos) << r.output;
+}
+
+TEST(Cli, UnwritableOutputFolderExitsWithCode2) {
+    const CliRun r = shailoo("run " + kData + "talas-clean.yaml --out /proc/no-such-dir");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.output.find("/proc/no-such-dir"), std::string::npos) << r.output;
+}
+
+TEST(Cli, RunWritesResultsJsonWithTheDocumentedFields) {
+    const auto dir = temp_dir("results");
+    const CliRun r = shailoo("run " + kData + "talas-clean.yaml --threads 2 --out " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("Turnout by region"), std::string::npos);
+    EXPECT_NE(r.output.find("events/s"), std::string::npos);
+    std::ifstream in(dir / "results.json");
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["pecs"], 117);
+    EXPECT_GT(j["registered"].get<long>(), 0);
+    EXPECT_GT(j["turnout"]["voters"].get<long>(), 0);
+    EXPECT_GT(j["turnout"]["share"].get<double>(), 0.2);
+    EXPECT_EQ(j["parties"].size(), 21u);
+    EXPECT_TRUE(j["parties"][0].contains("name") && j["parties"][0].contains("votes"));
+    EXPECT_TRUE(j.contains("against_all") && j.contains("invalid"));
+    for (const char* k : {"fingerprint", "other_finger", "face", "manual", "refused"}) EXPECT_TRUE(j["identification"].contains(k)) << k;
+    ASSERT_EQ(j["pec_results"].size(), 117u);
+    EXPECT_TRUE(j["pec_results"][0].contains("turnout") && j["pec_results"][0].contains("max_queue"));
+    EXPECT_TRUE(j["pec_results"][0]["arbb"].is_array());
+    for (const char* k : {"wall_s", "events", "events_per_s"}) EXPECT_TRUE(j["perf"].contains(k)) << k;
+    EXPECT_GT(j["perf"]["events"].get<long>(), 0);
+}
+
+}  // namespace
