@@ -1,4 +1,5 @@
-// `shailoo package generate|check`: makes and checks election packages (docs/election-package.md).
+// `shailoo package generate|check|keys`: makes and checks election packages (docs/election-package.md)
+// and writes the package's device key registry (docs/device-keys.md).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -6,6 +7,7 @@
 #include <string>
 
 #include "apps/commands.hpp"
+#include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "sim/package_generator.hpp"
 
@@ -48,6 +50,21 @@ int check(const std::string& dir) {
     return 0;
 }
 
+int keys(const std::string& dir, std::uint64_t secret_seed, std::string out) {
+    auto pkg = core::load_election_package(dir);
+    if (!pkg) {
+        fmt::print(stderr, "shailoo package keys: {}\n", pkg.error().message);
+        return 2;
+    }
+    if (out.empty()) out = dir + "/device-keys.yaml";
+    if (auto ok = core::write_device_key_registry(*pkg, secret_seed, out); !ok) {
+        fmt::print(stderr, "shailoo package keys: {}\n", ok.error().message);
+        return 2;
+    }
+    fmt::print("device keys of {} PECs x 3 devices ({}) written to {}\n", pkg->pecs.size(), pkg->name, out);
+    return 0;
+}
+
 }  // namespace
 
 void add_package_command(CLI::App& app, Runner& runner) {
@@ -58,6 +75,8 @@ void add_package_command(CLI::App& app, Runner& runner) {
         std::uint64_t seed = sim::kDefaultPackageSeed;
         std::string out = "assets/kg2021";
         std::string dir = "assets/kg2021";
+        std::uint64_t secret_seed = core::kSimulatedDeviceSecret;
+        std::string keys_out;  // empty: <dir>/device-keys.yaml
     };
     static Options options;  // outlives parsing; the runner reads it after app.parse()
 
@@ -69,6 +88,15 @@ void add_package_command(CLI::App& app, Runner& runner) {
     auto* chk = cmd->add_subcommand("check", "Load and validate a package, print its totals");
     chk->add_option("dir", options.dir, "Package folder")->capture_default_str();
     chk->callback([&runner] { runner = [] { return check(options.dir); }; });
+
+    auto* key = cmd->add_subcommand("keys", "Write the package's device key registry (public keys only, docs/device-keys.md)");
+    key->add_option("dir", options.dir, "Package folder")->capture_default_str();
+    key->add_option("--secret-seed", options.secret_seed,
+                    "Device-secret seed the simulated devices derive their keys from (not part of the package); "
+                    "default: the training fleet's core::kSimulatedDeviceSecret")
+        ->capture_default_str();
+    key->add_option("--out", options.keys_out, "File to write (default: DIR/device-keys.yaml)");
+    key->callback([&runner] { runner = [] { return keys(options.dir, options.secret_seed, options.keys_out); }; });
 }
 
 }  // namespace apps

@@ -10,6 +10,7 @@
 
 #include "apps/commands.hpp"
 #include "core/election_package.hpp"
+#include "sim/drill_record.hpp"
 #include "sim/results_json.hpp"
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
@@ -23,6 +24,8 @@ struct RunOptions {
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::string out = "out";
     bool quiet = false;
+    bool scenario_given = false;
+    std::string replay;  // drill record whose instructor actions are applied (empty: none)
 };
 
 // Progress on stderr: a bar redrawn in place on a terminal, a line per quarter otherwise (logs, CI).
@@ -48,7 +51,22 @@ private:
     int next_ = 25;
 };
 
-int run(const RunOptions& o) {
+int run(RunOptions o) {
+    std::optional<sim::DrillRecord> record;
+    if (!o.replay.empty()) {
+        auto r = sim::load_drill_record(o.replay);
+        if (!r) {
+            fmt::print(stderr, "shailoo run: {}\n", r.error().message);
+            return 2;
+        }
+        record = std::move(*r);
+        if (!o.scenario_given) o.scenario = record->scenario;
+        if (o.seed && *o.seed != record->seed) {
+            fmt::print(stderr, "shailoo run: --seed {} differs from the seed {} of drill record {}\n", *o.seed, record->seed, o.replay);
+            return 2;
+        }
+        o.seed = record->seed;
+    }
     auto scenario = sim::load_scenario(o.scenario);
     if (!scenario) {
         fmt::print(stderr, "shailoo run: {}\n", scenario.error().message);
@@ -57,6 +75,11 @@ int run(const RunOptions& o) {
     auto package = core::load_election_package(scenario->package_dir);
     if (!package) {
         fmt::print(stderr, "shailoo run: election package of {}: {}\n", o.scenario, package.error().message);
+        return 2;
+    }
+    if (record && record->scenario_name != scenario->name) {
+        fmt::print(stderr, "shailoo run: drill record {} was made with scenario '{}', not '{}' ({})\n", o.replay,
+                   record->scenario_name, scenario->name, o.scenario);
         return 2;
     }
     const std::uint64_t seed = o.seed.value_or(scenario->seed);
@@ -74,6 +97,13 @@ int run(const RunOptions& o) {
 
     const auto start = std::chrono::steady_clock::now();
     sim::World world(*package, *scenario, seed);
+    if (record) {
+        if (auto ok = sim::apply_drill_record(*record, world, o.threads); !ok) {
+            fmt::print(stderr, "shailoo run: drill record {}: {}\n", o.replay, ok.error().message);
+            return 2;
+        }
+        if (!o.quiet) fmt::print(stderr, "shailoo run: replayed {} instructor action(s) from {}\n", record->actions.size(), o.replay);
+    }
     Progress progress(o.quiet);
     world.run_to_end(o.threads, std::ref(progress));
     sim::RunResults results = world.results();
@@ -99,16 +129,21 @@ void add_run_command(CLI::App& app, Runner& runner) {
         "Writes DIR/results.json (format: docs/results.md) and prints a summary: turnout, votes per party,\n"
         "identification outcomes, queues, busiest PECs, wall time and events/s. Progress goes to stderr.\n"
         "Same scenario + seed give byte-identical results (apart from 'perf') whatever --threads is.\n"
+        "--replay FILE applies the instructor actions of a drill record (shailoo train --record) and, unless a\n"
+        "scenario is given, uses the record's scenario and seed: the results equal the recorded session's.\n"
         "Exit codes: 0 done, 2 bad arguments or input files.");
     cmd->add_option("scenario", opts->scenario, "Scenario file (YAML, format: docs/scenarios.md)")
         ->capture_default_str()
-        ->check(CLI::ExistingFile);
+        ->check(CLI::ExistingFile)
+        ->each([opts](const std::string&) { opts->scenario_given = true; });
     cmd->add_option("--seed", opts->seed, "Random seed (default: the scenario's seed)");
     cmd->add_option("--threads", opts->threads, "Worker threads (results do not depend on it)")
         ->capture_default_str()
         ->check(CLI::Range(1, 256));
     cmd->add_option("--out", opts->out, "Output folder for results.json")->capture_default_str();
     cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing but errors");
+    cmd->add_option("--replay", opts->replay, "Drill record (YAML, docs/trainer.md) whose instructor actions to apply")
+        ->check(CLI::ExistingFile);
     cmd->callback([opts, &runner] { runner = [opts] { return run(*opts); }; });
 }
 

@@ -18,5 +18,7 @@ void add_run_command(CLI::App& app, Runner& runner);
 void add_package_command(CLI::App& app, Runner& runner);
 /// `shailoo seats`: party-list seats from a CSV of votes (apps/cmd_seats.cpp).
 void add_seats_command(CLI::App& app, Runner& runner);
+/// `shailoo train`: the instructor console (apps/cmd_train.cpp, trainer/).
+void add_train_command(CLI::App& app, Runner& runner);
 
 }  // namespace apps

@@ -66,54 +66,81 @@ void Ingest::alert(const Decision& d, std::string text, std::string_view peer, c
 }
 
 Decision Ingest::submit(std::span<const std::uint8_t> bytes, std::string_view peer, core::Micros now) {
-    ++counters_.received;
-    Decision d;
-    d.ticket = next_ticket_++;
+    return submit(precheck(bytes), peer, now);
+}
+
+Prechecked Ingest::precheck(std::span<const std::uint8_t> bytes) const {
+    Prechecked c;
+    c.raw.assign(bytes.begin(), bytes.end());
+    auto refuse = [&c](RejectReason reason, std::string text) {
+        c.rejected = reason;
+        c.text = std::move(text);
+        c.report.reset();
+        return std::move(c);
+    };
 
     // 1. Decode.
     auto env = core::open_envelope(bytes);
-    if (!env) return reject(d, RejectReason::malformed, fmt::format("{}: {}", to_string(env.error().code), env.error().message), peer, now);
+    if (!env) return refuse(RejectReason::malformed, fmt::format("{}: {}", to_string(env.error().code), env.error().message));
     auto msg = core::decode_body(env->body);
-    if (!msg) return reject(d, RejectReason::malformed, fmt::format("{}: {}", to_string(msg.error().code), msg.error().message), peer, now);
+    if (!msg) return refuse(RejectReason::malformed, fmt::format("{}: {}", to_string(msg.error().code), msg.error().message));
     const auto& h = msg->header;
-    d.pec = h.pec;
-    d.device = h.device_id;
-    d.sequence = h.sequence;
+    c.pec = h.pec;
+    c.device = h.device_id;
+    c.sequence = h.sequence;
 
     // 2-5. Who is speaking, and may it say this?
     if (h.election != package_.name)
-        return reject(d, RejectReason::wrong_election,
-                      fmt::format("signed for election '{}', this server counts '{}'", h.election, package_.name), peer, now);
+        return refuse(RejectReason::wrong_election,
+                      fmt::format("signed for election '{}', this server counts '{}'", h.election, package_.name));
     const auto* device = registry_.find(h.device_id);
     if (!device)
-        return reject(d, RejectReason::unknown_device, fmt::format("device '{}' is not in the key registry", h.device_id), peer, now);
+        return refuse(RejectReason::unknown_device, fmt::format("device '{}' is not in the key registry", h.device_id));
     if (device->pec != h.pec)
-        return reject(d, RejectReason::wrong_pec,
-                      fmt::format("device '{}' belongs to PEC {}, the message says PEC {}", h.device_id, device->pec, h.pec), peer, now);
+        return refuse(RejectReason::wrong_pec,
+                      fmt::format("device '{}' belongs to PEC {}, the message says PEC {}", h.device_id, device->pec, h.pec));
     const core::Pec* pec = package_.find_pec(h.pec);
-    if (!pec)
-        return reject(d, RejectReason::wrong_pec, fmt::format("PEC {} is not in the election package", h.pec), peer, now);
+    if (!pec) return refuse(RejectReason::wrong_pec, fmt::format("PEC {} is not in the election package", h.pec));
     const auto* arbb = std::get_if<core::ArbbReport>(&msg->payload);
-    const auto* ident = std::get_if<core::IdentificationReport>(&msg->payload);
     ReportSource source = ReportSource::identification;
     if (arbb) source = arbb->box == core::BoxKind::party_list ? ReportSource::party_list : ReportSource::district;
+    c.source = source;
     const bool role_ok = (device->role == core::DeviceRole::arbb_party_list && source == ReportSource::party_list) ||
                          (device->role == core::DeviceRole::arbb_district && source == ReportSource::district) ||
                          (device->role == core::DeviceRole::identification && source == ReportSource::identification);
     if (!role_ok)
-        return reject(d, RejectReason::wrong_box,
-                      fmt::format("device '{}' ({}) sent a {} report", h.device_id, core::to_string(device->role), to_string(source)),
-                      peer, now);
+        return refuse(RejectReason::wrong_box, fmt::format("device '{}' ({}) sent a {} report", h.device_id,
+                                                           core::to_string(device->role), to_string(source)));
     if (source == ReportSource::district && pec->district == 0)
-        return reject(d, RejectReason::wrong_box, fmt::format("PEC {} is abroad and has no district box", h.pec), peer, now);
+        return refuse(RejectReason::wrong_box, fmt::format("PEC {} is abroad and has no district box", h.pec));
 
     // 6. Signature over the bytes as received.
     if (!core::verify_detached(device->public_key, env->body, env->signature))
-        return reject(d, RejectReason::bad_signature,
-                      fmt::format("signature does not verify with the registered key of '{}'", h.device_id), peer, now);
+        return refuse(RejectReason::bad_signature,
+                      fmt::format("signature does not verify with the registered key of '{}'", h.device_id));
+    c.hash = core::hash_body(env->body);
+    c.report = std::move(*msg);
+    return c;
+}
+
+Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros now) {
+    ++counters_.received;
+    Decision d;
+    d.ticket = next_ticket_++;
+    d.pec = checked.pec;
+    d.device = checked.device;
+    d.sequence = checked.sequence;
+    if (checked.rejected || !checked.report)
+        return reject(d, checked.rejected.value_or(RejectReason::malformed), std::move(checked.text), peer, now);
+    const auto& msg = checked.report;
+    const auto& h = msg->header;
+    const core::Pec* pec = package_.find_pec(h.pec);
+    const auto* arbb = std::get_if<core::ArbbReport>(&msg->payload);
+    const auto* ident = std::get_if<core::IdentificationReport>(&msg->payload);
+    const ReportSource source = checked.source;
+    const auto& hash = checked.hash;
 
     // 7. Sequence.
-    const auto hash = core::hash_body(env->body);
     auto& stream = seen_[h.device_id];
     if (auto it = stream.find(h.sequence); it != stream.end()) {
         if (it->second.hash == hash) {
@@ -144,7 +171,7 @@ Decision Ingest::submit(std::span<const std::uint8_t> bytes, std::string_view pe
     s.device = h.device_id;
     s.sequence = h.sequence;
     s.received_at = now;
-    s.raw.assign(bytes.begin(), bytes.end());
+    s.raw = std::move(checked.raw);
     s.body_hash = hash;
     s.registered = pec->registered;
     std::vector<std::string> findings;

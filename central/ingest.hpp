@@ -27,6 +27,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@
 #include "central/store.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
+#include "core/wire.hpp"
 
 namespace central {
 
@@ -119,6 +121,20 @@ struct IngestCounters {
     std::int64_t rejections(RejectReason r) const { return rejected[static_cast<std::size_t>(r)]; }
 };
 
+/// Steps 1-6 of submit() done ahead (Ingest::precheck): the decoded report, its body hash, and
+/// either nothing wrong so far or the rejection. Holds the received bytes.
+struct Prechecked {
+    std::vector<std::uint8_t> raw;                 ///< the message exactly as received
+    std::optional<RejectReason> rejected;          ///< set when steps 1-6 refused it
+    std::string text;                              ///< why (when rejected)
+    int pec = 0;                                   ///< PEC of the message (0 if undecodable)
+    std::string device;                            ///< device of the message (empty if undecodable)
+    std::uint64_t sequence = 0;                    ///< its sequence (0 if undecodable)
+    ReportSource source = ReportSource::party_list;  ///< box or identification (when decoded)
+    core::BodyHash hash{};                         ///< BLAKE2b-256 of the signed body (when not rejected)
+    std::optional<core::WireReport> report;        ///< the decoded report (when not rejected)
+};
+
 /// The ingest pipeline in front of a Store.
 class Ingest {
 public:
@@ -127,7 +143,15 @@ public:
     Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, Store& store);
 
     /// Handles one received message. Never throws for bad input (StoreCorrupt may propagate).
+    /// Same as submit(precheck(bytes), peer, now).
     Decision submit(std::span<const std::uint8_t> bytes, std::string_view peer, core::Micros now);
+    /// Steps 1-6 (decode, election, device, PEC, role, Ed25519 signature) and the body hash. Reads
+    /// only the package and the key registry, so any thread may run it while the writer thread
+    /// runs submit(): a server verifies signatures (~50 us each) on its connection threads.
+    Prechecked precheck(std::span<const std::uint8_t> bytes) const;
+    /// Steps 7-8 (sequence, validation, staging) for a message prechecked by this Ingest; counts,
+    /// logs and alerts exactly as submit(bytes) does. Writer thread only.
+    Decision submit(Prechecked checked, std::string_view peer, core::Micros now);
     /// Commits the staged batch if the store's group-commit policy says it is due; returns the
     /// acknowledgements released by that commit (empty if none was due).
     std::vector<Release> poll(core::Micros now);

@@ -7,12 +7,12 @@
 /// (central/ has no clock) and calls commit() when due. Whoever acknowledges reports to the PECs
 /// does so only for tickets that commit() returned as committed.
 ///
-/// Schema (version 1):
+/// Schema (version 2; store.cpp says why it changed from 1):
 ///   reports(id, pec, box, device, sequence, kind, received_at, raw, body_hash,
-///           ballots_in_box, valid, invalid, identified, ballots_issued, registered, violations)
-///     UNIQUE(pec, device, sequence)
-///   option_votes(report_id, option, votes)               -- option 0 = against all
-///   preference_votes(report_id, party, position, votes)  -- party list box only
+///           ballots_in_box, valid, invalid, identified, ballots_issued, registered, violations,
+///           option_votes BLOB, preference_votes BLOB)   -- counts as varint blobs, option 0 = against all
+///     UNIQUE(device, sequence)                          -- a device belongs to one PEC
+/// One prepared INSERT is reused for every report; a commit writes one row per report.
 /// A corrupt or foreign file is not an expected failure: the constructor throws StoreCorrupt.
 #include <array>
 #include <cstdint>
@@ -27,6 +27,7 @@
 #include "core/result.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace central {
 
@@ -133,6 +134,8 @@ private:
     void check(int rc, const char* what) const;          // throws on corruption / misuse
 
     sqlite3* db_ = nullptr;
+    sqlite3_stmt* insert_ = nullptr;                      // prepared once, reused per report
+    std::vector<std::uint8_t> option_blob_, preference_blob_;  // reused encode buffers
     std::string file_;
     GroupCommitPolicy policy_;
     std::vector<Staged> staged_;

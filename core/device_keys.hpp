@@ -50,6 +50,11 @@ struct DeviceKeyPair {
     SecretKey secret_key{};  ///< stays in the device
 };
 
+/// The device-secret seed of the simulated training fleet (the virtual devices of `shailoo run`,
+/// `shailoo load` and the tests). Real devices hold keys made in their secure element instead;
+/// this value is not in the election package, only in the simulator's source.
+inline constexpr std::uint64_t kSimulatedDeviceSecret = 0x5348'41494c'4f4f'01ULL;
+
 /// Derives a device's key pair from the device-secret seed (rule in the file comment).
 DeviceKeyPair derive_device_keys(std::uint64_t device_secret_seed, std::string_view device_id);
 

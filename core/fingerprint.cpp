@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <tuple>
 
 namespace core {
 
@@ -33,21 +32,20 @@ constexpr int kRingMargin = 4;      // px
 constexpr int kSectorMargin = 64;   // of a 45-degree sector = 256 steps: about 11 degrees
 constexpr int kDirMargin = 14;      // of a 90-degree direction bin = 64 units: about 20 degrees
 
-// Squared ring edges with the margin, for classifying a neighbour by its squared distance.
+// The rings (bit k = ring k, one or two bits) a neighbour at squared distance d2 falls in: ring k
+// takes r in [edge_k - margin, edge_k+1 + margin). A table by d2 (5.8 KB) instead of a search.
 struct RingTable {
-    int lo2[4], hi2[4];  // ring k takes r in [edge_k - margin, edge_k+1 + margin)
-};
-constexpr RingTable make_ring_table() {
-    RingTable t{};
-    for (int k = 0; k < 4; ++k) {
-        const int lo = k == 0 ? 0 : kRingEdges[k] - kRingMargin;
-        const int hi = k == 3 ? kRingEdges[4] : kRingEdges[k + 1] + kRingMargin;
-        t.lo2[k] = lo * lo;
-        t.hi2[k] = hi * hi;
+    std::uint8_t mask[kCylinderRadius * kCylinderRadius];
+    constexpr RingTable() : mask{} {
+        for (int d2 = 0; d2 < kCylinderRadius * kCylinderRadius; ++d2)
+            for (int k = 0; k < 4; ++k) {
+                const int lo = k == 0 ? 0 : kRingEdges[k] - kRingMargin;
+                const int hi = k == 3 ? kRingEdges[4] : kRingEdges[k + 1] + kRingMargin;
+                if (d2 >= lo * lo && d2 < hi * hi) mask[d2] = static_cast<std::uint8_t>(mask[d2] | (1 << k));
+            }
     }
-    return t;
-}
-constexpr RingTable kRings = make_ring_table();
+};
+constexpr RingTable kRings;
 
 // Direction of every neighbour offset (dx, dy) within the radius, in 1/2048 turn: a table
 // lookup instead of an atan2 per neighbour pair (46 KB; same values as angle_units).
@@ -74,8 +72,10 @@ inline void add_neighbour(Cylinder& c, int d2, int alpha, std::uint8_t dtheta) {
     std::uint32_t row = dirs << (4 * s0);
     if (sfrac < kSectorMargin) row |= dirs << (4 * ((s0 + 7) & 7));
     else if (sfrac >= 256 - kSectorMargin) row |= dirs << (4 * ((s0 + 1) & 7));
-    for (int k = 0; k < 4; ++k)
-        if (d2 >= kRings.lo2[k] && d2 < kRings.hi2[k]) c.bits[k >> 1] |= std::uint64_t{row} << (32 * (k & 1));
+    const unsigned rings = kRings.mask[d2];
+    const std::uint64_t r = row;
+    c.bits[0] |= (r & (0 - std::uint64_t{rings & 1u})) | ((r << 32) & (0 - std::uint64_t{(rings >> 1) & 1u}));
+    c.bits[1] |= (r & (0 - std::uint64_t{(rings >> 2) & 1u})) | ((r << 32) & (0 - std::uint64_t{(rings >> 3) & 1u}));
 }
 
 }  // namespace
@@ -84,12 +84,21 @@ FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> 
     FingerprintTemplate t;
     const int n = static_cast<int>(std::min<std::size_t>(minutiae.size(), kMaxMinutiae));
     t.count = static_cast<std::uint8_t>(n);
-    std::copy_n(minutiae.begin(), n, t.minutiae.begin());
     // Minutiae are kept sorted by y (then x, angle, type): the neighbour search then stops at the
     // first minutia a radius below, and the template does not depend on the extractor's order.
-    std::sort(t.minutiae.begin(), t.minutiae.begin() + n, [](const Minutia& p, const Minutia& q) {
-        return std::tie(p.y, p.x, p.angle, p.type) < std::tie(q.y, q.x, q.angle, q.type);
-    });
+    // Sorted as packed 64-bit keys (one integer compare each).
+    std::array<std::uint64_t, kMaxMinutiae> keys;
+    for (int i = 0; i < n; ++i) {
+        const Minutia& m = minutiae[i];
+        keys[i] = (std::uint64_t{static_cast<std::uint16_t>(m.y + 32768)} << 32) |
+                  (std::uint64_t{static_cast<std::uint16_t>(m.x + 32768)} << 16) | (std::uint64_t{m.angle} << 8) |
+                  static_cast<std::uint64_t>(m.type);
+    }
+    std::sort(keys.begin(), keys.begin() + n);
+    for (int i = 0; i < n; ++i)
+        t.minutiae[i] = Minutia{static_cast<std::int16_t>(static_cast<int>((keys[i] >> 16) & 0xffff) - 32768),
+                                static_cast<std::int16_t>(static_cast<int>((keys[i] >> 32) & 0xffff) - 32768),
+                                static_cast<std::uint8_t>(keys[i] >> 8), static_cast<MinutiaType>(keys[i] & 0xff)};
     constexpr int R = kCylinderRadius;
     for (int i = 0; i < n; ++i) {
         const Minutia& a = t.minutiae[i];

@@ -272,8 +272,8 @@ std::expected<WireReport, WireError> decode_body(std::span<const std::uint8_t> b
     auto printable = [](const std::string& s) {
         return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
     };
-    if (m.election().empty() || m.election().size() > 64 || !printable(m.election()))
-        return wire_fail(WireErrorCode::invalid_field, "election: expected 1 to 64 printable ASCII characters");
+    if (m.election().empty() || m.election().size() > 128 || !printable(m.election()))
+        return wire_fail(WireErrorCode::invalid_field, "election: expected 1 to 128 printable ASCII characters");
     if (!printable(m.device_id())) return wire_fail(WireErrorCode::invalid_field, "device_id: not printable ASCII");
     if (m.pec() < 1000 || m.pec() > 9999) return wire_fail(WireErrorCode::invalid_field, fmt::format("pec: {} is not a 4-digit PEC number", m.pec()));
     if (m.device_id().empty() || m.device_id().size() > 64)

@@ -13,6 +13,13 @@ void VirtualFingerprintScanner::present_hand(std::uint64_t biometric_seed, doubl
     hand_->generated = 0;
 }
 
+void VirtualFingerprintScanner::share_finger(core::Finger which, const SyntheticFinger& master) {
+    if (!hand_) return;
+    const auto f = static_cast<unsigned>(which);
+    hand_->fingers[f] = master;
+    hand_->generated |= static_cast<std::uint16_t>(1u << f);
+}
+
 DeviceResult<FingerprintCapture> VirtualFingerprintScanner::capture(core::Finger which) {
     ++captures_;
     if (has_fault(Fault::dead))

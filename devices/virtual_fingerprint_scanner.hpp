@@ -21,6 +21,9 @@ public:
 
     /// World side: the person with this biometric seed and skin quality (0..1) puts a hand on the scanner.
     void present_hand(std::uint64_t biometric_seed, double skin_quality);
+    /// World side: hands over a finger of the presented hand already generated (e.g. by the voter
+    /// list for the enrolment template), so the scanner need not generate it again. Call after present_hand().
+    void share_finger(core::Finger which, const SyntheticFinger& master);
     /// World side: the hand leaves the scanner.
     void remove_hand() { hand_.reset(); }
     /// Whether a hand is on the scanner.

@@ -10,6 +10,7 @@ packages=(
   libsfml-dev libimgui-dev libstb-dev
   python3 python3-simpy
   xvfb xauth libgl1-mesa-dri
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

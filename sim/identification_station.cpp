@@ -34,7 +34,7 @@ IdentificationStation::IdentificationStation(const SharedDay& day, const core::P
         d.printer = std::make_unique<devices::VirtualPrinter>(prefix + "-printer");
         d.printer->keep_log(false);
         d.desk = std::make_unique<station::IdentificationDesk>(pec.number, *d.scanner, *d.reader, *d.webcam, *d.printer,
-                                                               day.roll, clock);
+                                                               day.roll, clock, station::DeskSettings{}, &voted_);
         d.desk->set_registered(pec.registered);
         free_.push_back(n - 1 - i);
     }
@@ -64,6 +64,7 @@ IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t
     if (!document.chip_damaged) document.photo = devices::document_photo(voter.biometric_seed);
     d.reader->present(std::move(document));
     d.scanner->present_hand(voter.biometric_seed, devices::skin_quality_for_age(voter.age));
+    d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(voter.biometric_seed, RollVoterList::kEnrolled[0]));
     d.webcam->present_face(voter.biometric_seed, 0.6 + 0.4 * service_random.uniform());
 
     const station::IdentificationResult r = d.desk->identify();
@@ -116,6 +117,27 @@ std::uint32_t IdentificationStation::active_faults() const {
     for (const auto& d : desks_)
         f |= d.scanner->active_faults() | d.reader->active_faults() | d.webcam->active_faults() | d.printer->active_faults();
     return f;
+}
+
+core::IdentificationReport IdentificationStation::report(Time now) const {
+    core::IdentificationReport sum;
+    for (const auto& d : desks_) {
+        const core::IdentificationReport r = d.desk->report();
+        sum.fingerprint += r.fingerprint;
+        sum.other_finger += r.other_finger;
+        sum.face += r.face;
+        sum.manual += r.manual;
+        sum.refused_already_voted += r.refused_already_voted;
+        sum.refused_not_on_list += r.refused_not_on_list;
+        sum.refused_other += r.refused_other;
+        sum.ballots_issued += r.ballots_issued;
+        sum.receipts_not_printed += r.receipts_not_printed;
+        sum.registered = r.registered;
+        sum.pec = r.pec;
+    }
+    sum.device_id = fmt::format("{}-id-1", sum.pec);
+    sum.at = now;
+    return sum;
 }
 
 std::vector<DeviceView> IdentificationStation::devices() const {

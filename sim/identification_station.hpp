@@ -54,6 +54,8 @@ public:
     devices::Device* device(FaultTarget target, int desk);
     /// Union of the active faults of every desk device.
     std::uint32_t active_faults() const;
+    /// The PEC's identification report: the desks' counts added up, sent as device "PPPP-id-1".
+    core::IdentificationReport report(Time now) const;
     /// Every desk device, for the inspector.
     std::vector<DeviceView> devices() const;
     /// Sets one fault listener on every desk device.
@@ -68,6 +70,7 @@ private:
         std::unique_ptr<station::IdentificationDesk> desk;
     };
     const SharedDay& day_;
+    station::VotedRegister voted_;  // one register for all desks: one voter, one vote at this PEC
     std::vector<Desk> desks_;
     std::vector<int> free_;
 };

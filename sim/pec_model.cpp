@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/device_keys.hpp"
+#include "core/wire.hpp"
 #include "sim/identification_station.hpp"
 #include "sim/world.hpp"
 
@@ -36,6 +38,9 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
     desks_ = std::make_unique<IdentificationStation>(day, pec, engine_,
                                                      core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices));
     power_ = std::make_unique<devices::VirtualPowerSupply>(fmt::format("{}-ups", pec.number));
+    modem_ = std::make_unique<devices::VirtualModem>(fmt::format("{}-modem", pec.number),
+                                                     core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices, 200));
+    transmitter_ = std::make_unique<station::Transmitter>(*modem_, engine_);
     std::vector<int> list_sizes;
     for (const auto& p : package.parties) list_sizes.push_back(static_cast<int>(p.list.size()));
     const core::District* district = package.find_district(pec.district);
@@ -57,6 +62,7 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
         note(fmt::format("{} {} {}", e.device_id, e.entered ? "entered" : "left", devices::to_string(e.fault)));
     };
     power_->on_fault(count_fault);
+    modem_->on_fault(count_fault);
     for (auto& box : boxes_)
         if (box.scanner) box.scanner->on_fault(count_fault), box.printer->on_fault(count_fault);
     desks_->on_fault(count_fault);
@@ -142,7 +148,7 @@ devices::Device* PecModel::device_for(FaultTarget target, int index) {
         case FaultTarget::arbb_party_list: return boxes_[0].scanner.get();
         case FaultTarget::arbb_district: return boxes_[1].scanner.get();
         case FaultTarget::power: return power_.get();
-        case FaultTarget::modem:
+        case FaultTarget::modem: return modem_.get();
         case FaultTarget::arbb_any: return nullptr;
         default: return desks_->device(target, index);
     }
@@ -339,6 +345,78 @@ void PecModel::close_station() {
         result_.final_reports[1].box = core::BoxKind::district;
         result_.final_reports[1].kind = core::ReportKind::final;
     }
+    result_.identification_report = desks_->report(engine_.now());
+    send_reports();
+}
+
+// [SECTION] Transmission
+
+void PecModel::send_reports() {
+    // After closing the ARBBs are connected to the modem (domain brief: after 20:00) and send their
+    // final reports; the identification station sends its report. Each device signs with its own key.
+    auto send = [this](std::string device, core::ReportPayload payload) {
+        core::WireReport report;
+        report.header = core::ReportHeader{day_.package.name, pec_.number, device, 1, engine_.now()};
+        report.payload = std::move(payload);
+        const auto keys = core::derive_device_keys(core::kSimulatedDeviceSecret, device);
+        transmitter_->enqueue(device, 1, core::encode_signed_report(report, keys.secret_key));
+    };
+    for (int b = 0; b < 2; ++b)
+        if (boxes_[b].box) send(result_.final_reports[b].device_id, result_.final_reports[b]);
+    send(result_.identification_report.device_id, result_.identification_report);
+    note("final reports handed to the modem");
+    transmit();
+}
+
+void PecModel::transmit() {
+    transmit_wakeup_ = -1;
+    for (auto& t : transmitter_->poll()) {
+        note(fmt::format("{} report {} sent (attempt {}), arrives {:.1f} s later", t.device_id, t.sequence, t.attempt,
+                         static_cast<double>(t.delivered_at - engine_.now()) / core::kSecond));
+        in_flight_.insert(t.delivered_at);
+        outbox_.push_back(std::move(t));
+    }
+    if (const auto next = transmitter_->next_wakeup()) {
+        transmit_wakeup_ = std::max(*next, engine_.now());
+        engine_.at(transmit_wakeup_, [this, at = transmit_wakeup_] {
+            if (transmit_wakeup_ == at) transmit();
+        });
+    }
+}
+
+void PecModel::run_until_waiting_for_cec(Time ack_latency) {
+    for (;;) {
+        const auto next = engine_.next_time();
+        if (!next) return;
+        if (!in_flight_.empty() && *next >= *in_flight_.begin() + ack_latency) return;
+        engine_.step();
+    }
+}
+
+std::vector<station::Transmission> PecModel::take_outbox() {
+    std::vector<station::Transmission> out;
+    out.swap(outbox_);
+    return out;
+}
+
+void PecModel::processed_by_cec(Time delivered_at) {
+    if (auto it = in_flight_.find(delivered_at); it != in_flight_.end()) in_flight_.erase(it);
+}
+
+void PecModel::deliver_ack(Time at, const std::string& device, std::uint64_t sequence, station::AckStatus status,
+                           std::string reason) {
+    engine_.at(at, [this, device, sequence, status, reason = std::move(reason)] {
+        transmitter_->on_ack(device, sequence, status, reason);
+        note(fmt::format("CEC answer for {} report {}: {}{}", device, sequence,
+                         status == station::AckStatus::stored ? "stored" : status == station::AckStatus::duplicate ? "duplicate, already stored" : "REJECTED: ",
+                         reason));
+        if (transmitter_->done()) {
+            result_.reports_rejected = 0;
+            for (const auto& st : transmitter_->states()) result_.reports_rejected += st.rejected;
+            if (result_.reports_rejected == 0) result_.reported_at = engine_.now();
+        }
+        if (transmit_wakeup_ < 0 || transmitter_->next_wakeup().value_or(transmit_wakeup_) < transmit_wakeup_) transmit();
+    });
 }
 
 // [SECTION] Views
@@ -355,6 +433,8 @@ PecDetail PecModel::detail() const {
     d.identification = result_.identification;
     d.devices = desks_->devices();
     d.devices.push_back({power_->id(), power_->kind(), power_->active_faults()});
+    d.devices.push_back({modem_->id(), modem_->kind(), modem_->active_faults()});
+    d.transmission = transmitter_->states();
     for (int b = 0; b < 2; ++b) {
         const Box& box = boxes_[b];
         if (!box.box) continue;
@@ -381,10 +461,14 @@ PecView PecModel::view() const {
     v.number = pec_.number;
     v.queue = static_cast<std::int64_t>(queue_.queue_length());
     v.voters = result_.voters;
-    v.active_faults = desks_->active_faults() | power_->active_faults();
+    v.active_faults = desks_->active_faults() | power_->active_faults() | modem_->active_faults();
     for (const auto& box : boxes_)
         if (box.scanner) v.active_faults |= box.scanner->active_faults() | box.printer->active_faults();
-    if (closed_) v.state = PecState::closed;
+    if (closed_ && transmitter_->done() && result_.reported_at > 0) v.state = PecState::acknowledged;
+    else if (closed_ && transmitter_->pending() > 0 && !transmitter_->states().empty() &&
+             std::any_of(transmitter_->states().begin(), transmitter_->states().end(), [](const station::OutgoingState& s) { return s.attempts > s.modem_failures; }))
+        v.state = PecState::transmitted;
+    else if (closed_) v.state = PecState::closed;
     else if (!opened_ || engine_.now() < result_.opened_at) v.state = PecState::not_open;
     else if (v.active_faults != 0) v.state = PecState::device_fault;
     else if (static_cast<double>(v.queue) >= kQueueBuilding) v.state = PecState::queue_building;

@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "core/ballot.hpp"
 #include "core/election_package.hpp"
 #include "core/random.hpp"
 #include "devices/virtual_ballot_scanner.hpp"
+#include "devices/virtual_modem.hpp"
 #include "devices/virtual_power_supply.hpp"
 #include "devices/virtual_printer.hpp"
 #include "sim/engine.hpp"
@@ -24,6 +26,7 @@
 #include "sim/views.hpp"
 #include "sim/voter_intent.hpp"
 #include "station/ballot_box.hpp"
+#include "station/transmitter.hpp"
 
 namespace sim {
 
@@ -51,8 +54,19 @@ public:
 
     /// Runs the PEC's events up to time t.
     void run_until(Time t) { engine_.run_until(t); }
-    /// Runs the PEC's day to its end (all events).
-    void run_to_end() { engine_.run(); }
+    /// Runs every event that cannot depend on an answer from the CEC: all events earlier than the
+    /// first delivered report's earliest possible acknowledgement (`ack_latency` after delivery).
+    void run_until_waiting_for_cec(Time ack_latency);
+    /// Time of the PEC's next event, if any.
+    std::optional<Time> next_event() const { return engine_.next_time(); }
+    /// Reports the modem delivered since the last call (the network carries them to the CEC).
+    std::vector<station::Transmission> take_outbox();
+    /// The CEC's answer to one report reaches the PEC's modem at `at` (>= the PEC's time).
+    void deliver_ack(Time at, const std::string& device, std::uint64_t sequence, station::AckStatus status, std::string reason);
+    /// The CEC has handled the report delivered at `delivered_at` (its answer, if any, is scheduled).
+    void processed_by_cec(Time delivered_at);
+    /// The PEC's modem, for the downlink of acknowledgements.
+    devices::VirtualModem& modem() { return *modem_; }
     /// Schedules a fault action; an error names what is wrong.
     core::Result<void> apply(const FaultAction& action);
     /// The PEC's results (complete once the day has ended).
@@ -93,6 +107,8 @@ private:
     void feed_waiting(int b);
     void maybe_close();
     void close_station();
+    void send_reports();
+    void transmit();
     devices::Device* device_for(FaultTarget target, int index);
     void schedule_fault(const FaultAction& action);
     void note(std::string text);
@@ -108,6 +124,11 @@ private:
     Resource queue_;
     Resource booths_;
     std::unique_ptr<devices::VirtualPowerSupply> power_;
+    std::unique_ptr<devices::VirtualModem> modem_;
+    std::unique_ptr<station::Transmitter> transmitter_;
+    std::vector<station::Transmission> outbox_;
+    std::multiset<Time> in_flight_;  // delivery times of reports the CEC has not handled yet
+    Time transmit_wakeup_ = -1;     // time of the scheduled transmit() call, -1 if none
     std::array<Box, 2> boxes_;
     std::uint32_t next_arrival_ = 0;
     std::int64_t in_station_ = 0;   // voters arrived and not yet done

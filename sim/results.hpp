@@ -2,11 +2,15 @@
 /// What a simulated election day produced: per PEC and national figures, ground truth beside what
 /// the ARBBs counted, and the engine's own performance. Written to results.json (docs/results.md).
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/clock.hpp"
+#include "central/aggregation.hpp"
+#include "central/ingest.hpp"
+#include "core/identification_report.hpp"
 #include "core/reports.hpp"
 
 namespace sim {
@@ -49,8 +53,27 @@ struct PecResult {
     IdentificationCounts identification;
     GroundTruth truth;
     std::array<core::ArbbReport, 2> final_reports;  ///< [0] party list box, [1] district box
+    core::IdentificationReport identification_report;  ///< the PEC's identification report (all desks)
+    core::Micros reported_at = 0;        ///< when the last report was acknowledged by the CEC (0: never)
+    std::int64_t reports_rejected = 0;   ///< reports the CEC refused
     std::int64_t fault_events = 0;       ///< faults entered at this PEC's devices
     std::int64_t events = 0;             ///< engine events executed for this PEC
+};
+
+/// One difference found by the reconciliation (sim/reconciler.hpp).
+struct Discrepancy {
+    int pec = 0;
+    std::string check;   ///< which comparison: identified_vs_box, box_vs_manual_count, box_vs_stored, not_stored, ...
+    std::string detail;  ///< what differs, in words
+};
+
+/// What the in-process CEC did and published.
+struct CentralOutcome {
+    central::IngestCounters counters;
+    std::int64_t alerts = 0;
+    std::optional<central::Results> results;   ///< aggregation of the store (empty if it failed)
+    std::string aggregation_error;
+    std::vector<Discrepancy> reconciliation;
 };
 
 /// A whole run.
@@ -60,6 +83,8 @@ struct RunResults {
     std::uint64_t seed = 0;
     int threads = 1;
     std::vector<PecResult> pecs;         ///< in PEC number order
+    core::Micros voting_close = 0;       ///< the scenario's closing time (the reporting curve starts there)
+    CentralOutcome central;
     double wall_s = 0.0;
     std::int64_t events = 0;
 };

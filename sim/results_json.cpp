@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 namespace sim {
@@ -161,6 +162,76 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
     for (const auto& party : package.parties) truth_parties.push_back({{"name", party.name}, {"votes", truth_party[party.id]}});
     doc["ground_truth"] = {{"parties", truth_parties}, {"against_all", truth_party[0]}, {"spoilt", truth_spoilt}};
 
+    // Reporting curve: PECs whose every report the CEC acknowledged, per 5 minutes after closing.
+    constexpr core::Micros kStep = 5 * core::kMinute;
+    std::vector<std::int64_t> per_step;
+    std::int64_t never = 0, first_hour = 0;
+    for (const auto& p : results.pecs) {
+        if (p.reported_at <= 0) {
+            ++never;
+            continue;
+        }
+        const auto step = static_cast<std::size_t>(std::max<core::Micros>(0, p.reported_at - results.voting_close) / kStep);
+        if (per_step.size() <= step) per_step.resize(step + 1, 0);
+        ++per_step[step];
+        first_hour += p.reported_at <= results.voting_close + core::kHour;
+    }
+    std::vector<std::int64_t> cumulative(per_step.size());
+    std::partial_sum(per_step.begin(), per_step.end(), cumulative.begin());
+    doc["reporting_curve"] = {{"from", clock_text(results.voting_close)},
+                              {"step_minutes", 5},
+                              {"reported", per_step},
+                              {"cumulative", cumulative},
+                              {"share_first_hour", share(first_hour, std::ssize(results.pecs))},
+                              {"never_reported", never}};
+
+    const auto& c = results.central;
+    json rejected = json::object();
+    for (int i = 0; i < central::kRejectReasonCount; ++i)
+        if (c.counters.rejected[static_cast<std::size_t>(i)] > 0)
+            rejected[std::string(central::to_string(static_cast<central::RejectReason>(i)))] = c.counters.rejected[static_cast<std::size_t>(i)];
+    doc["central"] = {{"received", c.counters.received},
+                      {"accepted", c.counters.accepted},
+                      {"duplicates", c.counters.duplicates},
+                      {"stored", c.counters.committed},
+                      {"commits", c.counters.commits},
+                      {"flagged", c.counters.flagged},
+                      {"rejected", rejected},
+                      {"alerts", c.alerts}};
+
+    json seats = json::object();
+    if (c.results) {
+        json list = json::array();
+        for (const auto& p : c.results->seats.parties)
+            if (!p.against_all) list.push_back({{"party", p.party}, {"votes", p.votes}, {"passed", p.passed}, {"seats", p.seats}});
+        json winners = json::array();
+        for (const auto& d : c.results->districts) {
+            if (d.district.pecs_reporting == 0) continue;  // not simulated or nothing reported yet
+            json row{{"district", d.number}, {"name", d.name}, {"outcome", core::describe(d.decision.outcome)},
+                     {"pecs_reporting", d.district.pecs_reporting}, {"pecs", d.district.pecs}};
+            if (d.decision.outcome == core::DistrictOutcome::elected) {
+                const auto* district = package.find_district(d.number);
+                row["winner"] = district && d.decision.winner >= 1 && d.decision.winner <= std::ssize(district->candidates)
+                                    ? district->candidates[static_cast<std::size_t>(d.decision.winner - 1)].name
+                                    : std::to_string(d.decision.winner);
+                row["votes"] = d.decision.winner_votes;
+            }
+            winners.push_back(row);
+        }
+        seats = {{"party_list", list}, {"districts", winners}, {"pecs_reporting", c.results->national.pecs_reporting}};
+    } else {
+        seats = {{"error", c.aggregation_error}};
+    }
+    doc["seats"] = seats;
+
+    std::map<std::string, std::int64_t> by_check;
+    json findings = json::array();
+    for (const auto& d : c.reconciliation) {
+        ++by_check[d.check];
+        findings.push_back({{"pec", d.pec}, {"check", d.check}, {"detail", d.detail}});
+    }
+    doc["reconciliation"] = {{"discrepancies", std::ssize(c.reconciliation)}, {"by_check", by_check}, {"findings", findings}};
+
     json pecs = json::array();
     for (const auto& p : results.pecs) {
         pecs.push_back({{"number", p.number},
@@ -178,7 +249,8 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
                         {"last_voter_at", clock_text(p.last_voter_at)},
                         {"identification", identification_json(p.identification)},
                         {"arbb", {arbb_json(p.final_reports[0]), arbb_json(p.final_reports[1])}},
-                        {"fault_events", p.fault_events}});
+                        {"fault_events", p.fault_events},
+                        {"reported_at", p.reported_at > 0 ? clock_text(p.reported_at) : ""}});
     }
     doc["pec_results"] = pecs;
     if (with_perf) {
@@ -241,6 +313,40 @@ std::string summary_text(const RunResults& results, const core::ElectionPackage&
                          pec ? pec->place : "", p->registered, p->voters, p->max_queue, p->max_wait_s / 60.0));
     }
     line(fmt::format("Control ratios: {} PECs with a broken ratio in a final ARBB report", n.pecs_with_broken_ratios));
+    const auto& c = results.central;
+    std::int64_t reported = 0, first_hour = 0;
+    core::Micros last = 0;
+    for (const auto& p : results.pecs) {
+        if (p.reported_at <= 0) continue;
+        ++reported;
+        first_hour += p.reported_at <= results.voting_close + core::kHour;
+        last = std::max(last, p.reported_at);
+    }
+    std::int64_t rejected = 0;
+    for (auto r : c.counters.rejected) rejected += r;
+    line(fmt::format("CEC: {} of {} PECs fully reported, {:.1f} % within the first hour (2021: 84 %), last at {}; "
+                     "{} reports stored, {} duplicates, {} rejected, {} alerts",
+                     reported, results.pecs.size(), 100.0 * share(first_hour, std::ssize(results.pecs)), clock_text(last),
+                     c.counters.committed, c.counters.duplicates, rejected, c.alerts));
+    if (c.results) {
+        std::string seats;
+        for (const auto& p : c.results->seats.parties)
+            if (p.seats > 0) seats += fmt::format("{}{} {}", seats.empty() ? "" : ", ", p.party, p.seats);
+        line(fmt::format("Party-list seats (from the CEC's store): {}", seats));
+        int elected = 0, repeats = 0;
+        for (const auto& d : c.results->districts) {
+            if (d.district.pecs_reporting == 0) continue;
+            (d.decision.outcome == core::DistrictOutcome::elected ? elected : repeats) += 1;
+        }
+        line(fmt::format("Districts: {} elected, {} repeat elections", elected, repeats));
+    } else {
+        line(fmt::format("Seats: not computed: {}", c.aggregation_error));
+    }
+    std::map<std::string, std::int64_t> by_check;
+    for (const auto& d : c.reconciliation) ++by_check[d.check];
+    std::string checks;
+    for (const auto& [k, v] : by_check) checks += fmt::format("{}{} {}", checks.empty() ? "" : ", ", k, v);
+    line(fmt::format("Reconciliation (truth vs ARBB vs CEC): {} findings{}{}", c.reconciliation.size(), checks.empty() ? "" : ": ", checks));
     line("");
     line(fmt::format("Performance: wall {:.2f} s on {} thread(s), {} events, {:.2f} M events/s", results.wall_s, results.threads,
                      grouped(results.events), results.wall_s > 0 ? results.events / results.wall_s / 1e6 : 0.0));

@@ -24,7 +24,25 @@ std::optional<core::FingerprintTemplate> RollVoterList::enrolled_template(const 
                                                                           core::Finger finger) const {
     if (std::find(kEnrolled.begin(), kEnrolled.end(), finger) == kEnrolled.end()) return std::nullopt;
     if (voter.voter_id < 0 || voter.voter_id >= registered_) return std::nullopt;
-    return devices::enrolment_template(core::voter_at(package_, voter.voter_id).biometric_seed, finger);
+    const std::uint64_t seed = core::voter_at(package_, voter.voter_id).biometric_seed;
+    return devices::enrolment_template(master(seed, finger), seed, finger);
+}
+
+const devices::SyntheticFinger& RollVoterList::master(std::uint64_t biometric_seed, core::Finger finger) const {
+    struct Cached {
+        std::uint64_t seed = 0;
+        core::Finger finger = core::Finger::right_index;
+        bool valid = false;
+        devices::SyntheticFinger master;
+    };
+    thread_local Cached cache;  // one voter at a time per thread: the last finger asked for
+    if (!cache.valid || cache.seed != biometric_seed || cache.finger != finger) {
+        cache.master = devices::SyntheticFinger::generate(biometric_seed, finger);
+        cache.seed = biometric_seed;
+        cache.finger = finger;
+        cache.valid = true;
+    }
+    return cache.master;
 }
 
 }  // namespace sim

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "core/election_package.hpp"
+#include "devices/synthetic_finger.hpp"
 #include "station/voter_list.hpp"
 
 namespace sim {
@@ -23,6 +24,10 @@ public:
     std::optional<station::VoterRecord> find_by_document(std::string_view document_number) const override;
     std::optional<core::FingerprintTemplate> enrolled_template(const station::VoterRecord& voter,
                                                                core::Finger finger) const override;
+    /// The master finger of a voter, generated once per thread and voter: the enrolment template (the list's
+    /// side) and the scanner's capture (the voter's side) derive it from the same seed, so the simulator
+    /// makes it once and hands it to both.
+    const devices::SyntheticFinger& master(std::uint64_t biometric_seed, core::Finger finger) const;
 
 private:
     const core::ElectionPackage& package_;

@@ -12,6 +12,7 @@
 #include "sim/engine.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
+#include "station/transmitter.hpp"
 
 namespace sim {
 
@@ -68,6 +69,7 @@ struct PecDetail {
     IdentificationCounts identification;
     std::array<core::ArbbReport, 2> boxes;  ///< live counters (or the final reports once closed)
     std::array<std::int64_t, 2> ballots_waiting{};  ///< sheets in the reserve slot of a box that is down
+    std::vector<station::OutgoingState> transmission;  ///< each report's way to the CEC
 };
 
 }  // namespace sim

@@ -4,13 +4,21 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <thread>
 
+#include "devices/virtual_modem.hpp"
+#include "sim/central_link.hpp"
 #include "sim/pec_model.hpp"
+#include "sim/reconciler.hpp"
 #include "sim/roll_voter_list.hpp"
 
 namespace sim {
 namespace {
+
+// The CEC's answer to a report reaches the PEC no sooner than a modem's base latency after the
+// report arrived: the lookahead of the conservative synchronisation.
+constexpr Time kLookahead = devices::VirtualModem::kBaseLatency;
 
 std::vector<double> arrival_cdf(const Scenario& s) {
     std::vector<double> cdf;
@@ -65,8 +73,11 @@ std::string_view to_string(PecState state) {
 struct World::Shared {
     RollVoterList roll;
     SharedDay day;
+    CentralLink link;
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
-        : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
+        : roll(package),
+          day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll},
+          link(package, ":memory:") {}
 };
 
 World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
@@ -82,11 +93,32 @@ World::World(const core::ElectionPackage& package, const Scenario& scenario, std
 World::~World() = default;
 
 void World::run_to_end(int threads, const std::function<void(std::size_t, std::size_t)>& progress) {
-    parallel_for(pecs_.size(), threads, [this](std::size_t i) { pecs_[i]->run_to_end(); },
+    // 1. Every PEC on its own, in parallel, as far as it can go without an answer from the CEC.
+    parallel_for(pecs_.size(), threads, [this](std::size_t i) { pecs_[i]->run_until_waiting_for_cec(kLookahead); },
                  [&](std::size_t done, std::size_t total) {
                      if (progress) progress(done, total);
                  });
-    now_ = std::max(now_, core::at(24, 0));
+    // 2. The night: the CEC handles deliveries in time order, PECs receive answers and go on.
+    for (;;) {
+        std::optional<Time> earliest_send;
+        for (auto& p : pecs_) {
+            shared_->link.accept(*p, p->take_outbox());
+            if (const auto next = p->next_event()) earliest_send = earliest_send ? std::min(*earliest_send, *next) : *next;
+        }
+        const Time safe = earliest_send ? *earliest_send + kLookahead : std::numeric_limits<Time>::max();
+        const bool cec_worked = shared_->link.advance(safe);
+        bool pec_worked = false;
+        for (auto& p : pecs_) {
+            const auto before = p->events();
+            p->run_until_waiting_for_cec(kLookahead);
+            pec_worked |= p->events() != before;
+        }
+        if (!cec_worked && !pec_worked && !earliest_send && !shared_->link.next_work()) break;
+    }
+    Time end = core::at(24, 0);
+    for (const auto& p : pecs_) end = std::max(end, p->result().reported_at);
+    shared_->link.finish(end);
+    now_ = std::max(now_, end);
 }
 
 void World::advance_to(Time t, int threads) {
@@ -131,11 +163,19 @@ RunResults World::results() const {
     r.scenario = scenario_.name;
     r.package = package_.name;
     r.seed = seed_;
+    r.voting_close = scenario_.voting_close;
     r.pecs.reserve(pecs_.size());
     for (const auto& p : pecs_) {
         r.pecs.push_back(p->result());
         r.events += r.pecs.back().events;
     }
+    auto& link = shared_->link;
+    r.central.counters = link.ingest().counters();
+    r.central.alerts = static_cast<std::int64_t>(link.ingest().alerts().size());
+    const auto stored = link.store().reports();
+    if (auto agg = central::aggregate(package_, stored)) r.central.results = std::move(*agg);
+    else r.central.aggregation_error = agg.error().message;
+    r.central.reconciliation = reconcile(r, stored);
     return r;
 }
 

@@ -44,9 +44,10 @@ std::string clock_time(core::Micros t) {
 
 IdentificationDesk::IdentificationDesk(int pec, devices::FingerprintScanner& scanner, devices::DocumentReader& reader,
                                        devices::Webcam& webcam, devices::Printer& printer, const VoterList& list,
-                                       const core::Clock& clock, DeskSettings settings)
+                                       const core::Clock& clock, DeskSettings settings, VotedRegister* voted)
     : pec_(pec), scanner_(scanner), reader_(reader), webcam_(webcam), printer_(printer), list_(list), clock_(clock),
-      settings_(settings), fingerprint_matcher_(settings.fingerprint), face_matcher_(settings.face_threshold) {
+      settings_(settings), fingerprint_matcher_(settings.fingerprint), face_matcher_(settings.face_threshold),
+      voted_(voted ? voted : &own_register_) {
     counts_.pec = pec;
     counts_.device_id = scanner.id();
 }
@@ -111,10 +112,10 @@ IdentificationResult IdentificationDesk::identify() {
     }
     r.steps.push_back({StepKind::list_lookup, true});
     r.voter_id = voter->voter_id;
-    if (auto it = voted_.find(voter->voter_id); it != voted_.end())
+    if (const auto when = voted_->voted_at(voter->voter_id))
         return refuse(std::move(r), IdentificationOutcome::refused_already_voted,
                       fmt::format("voter with document {} already received ballots at PEC {} at {}: one voter, one vote",
-                                  number, pec_, clock_time(it->second)));
+                                  number, pec_, clock_time(*when)));
 
     if (manual_procedure) {
         r.steps.push_back({StepKind::paper_list, true});
@@ -186,7 +187,7 @@ IdentificationResult IdentificationDesk::identify() {
 
 void IdentificationDesk::issue_ballots(IdentificationResult& r) {
     const core::Micros now = clock_.now();
-    voted_.emplace(r.voter_id, now);
+    voted_->mark(r.voter_id, now);
     r.ballots_issued = true;
     ++counts_.ballots_issued;
     switch (r.outcome) {

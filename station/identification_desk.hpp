@@ -9,6 +9,7 @@
 /// enrolled fingers, then the face against the document photo, then the paper-list procedure.
 /// A document no machine can read (or a dead reader) goes straight to the paper-list procedure.
 /// Every step is recorded in the result, for the log and for the simulator's service times.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -80,6 +81,25 @@ struct IdentificationResult {
     bool receipt_printed = false;
 };
 
+/// The PEC's register of voters who received ballots ("one voter, one vote"). A PEC with several
+/// desks gives them one register, so a voter refused nowhere at one desk cannot vote again at another.
+class VotedRegister {
+public:
+    /// When this voter received ballots, if they did.
+    std::optional<core::Micros> voted_at(std::int64_t voter_id) const {
+        auto it = voted_.find(voter_id);
+        if (it == voted_.end()) return std::nullopt;
+        return it->second;
+    }
+    /// Records that this voter received ballots at `at`; false if already recorded.
+    bool mark(std::int64_t voter_id, core::Micros at) { return voted_.emplace(voter_id, at).second; }
+    /// Voters recorded.
+    std::size_t size() const { return voted_.size(); }
+
+private:
+    std::unordered_map<std::int64_t, core::Micros> voted_;
+};
+
 /// Desk settings.
 struct DeskSettings {
     MatcherSettings fingerprint;            ///< fingerprint matcher settings
@@ -91,10 +111,16 @@ struct DeskSettings {
 /// One identification desk. Thread-compatible; owns the "has voted" register of its PEC.
 class IdentificationDesk {
 public:
-    /// A desk of PEC `pec` with its devices, the PEC's list and the clock.
+    /// A desk of PEC `pec` with its devices, the PEC's list and the clock. Desks of one PEC must share
+    /// `voted` (the PEC's register); without one the desk keeps its own (a PEC with a single desk).
     IdentificationDesk(int pec, devices::FingerprintScanner& scanner, devices::DocumentReader& reader,
                        devices::Webcam& webcam, devices::Printer& printer, const VoterList& list,
-                       const core::Clock& clock, DeskSettings settings = {});
+                       const core::Clock& clock, DeskSettings settings = {}, VotedRegister* voted = nullptr);
+
+    /// Not copyable: it may point at its own register.
+    IdentificationDesk(const IdentificationDesk&) = delete;
+    /// Not assignable.
+    IdentificationDesk& operator=(const IdentificationDesk&) = delete;
 
     /// Serves the voter now at the desk (document on the reader, hand and face at the devices).
     IdentificationResult identify();
@@ -102,8 +128,8 @@ public:
     core::IdentificationReport report() const;
     /// Sets the number of voters on the PEC's list (shown in the report).
     void set_registered(std::int64_t voters) { registered_ = voters; }
-    /// Whether this voter has received ballots at this desk.
-    bool has_voted(std::int64_t voter_id) const { return voted_.contains(voter_id); }
+    /// Whether this voter has received ballots at this PEC (by the register the desk uses).
+    bool has_voted(std::int64_t voter_id) const { return voted_->voted_at(voter_id).has_value(); }
 
 private:
     IdentificationResult refuse(IdentificationResult r, IdentificationOutcome outcome, std::string reason);
@@ -119,7 +145,8 @@ private:
     DeskSettings settings_;
     FingerprintMatcher fingerprint_matcher_;
     FaceMatcher face_matcher_;
-    std::unordered_map<std::int64_t, core::Micros> voted_;  // voter id -> when ballots were issued
+    VotedRegister own_register_;  // used when no shared register is given
+    VotedRegister* voted_;        // the register in use
     core::IdentificationReport counts_;
     std::optional<std::int64_t> registered_;
 };

@@ -355,5 +355,5 @@ TEST(Ingest, NoAcknowledgedReportIsLostWhateverWriteFails) {
             break;
         }
     }
-    EXPECT_GT(n, 20);  // the loop went through every write of the run before a run with no failure
+    EXPECT_GT(n, 10);  // every write of the run (BEGIN, one row per report, COMMIT) failed once first
 }

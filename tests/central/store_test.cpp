@@ -133,8 +133,8 @@ TEST(Store, FailureAtAnyWriteLeavesNothingOfTheBatch) {
         Store reopened(file.path());
         EXPECT_EQ(reopened.count(), 1) << "fail at write " << n;
     }
-    // BEGIN + 2 x (report + 3 options + 3 preference rows) + COMMIT = 16 writes.
-    EXPECT_EQ(n, 16);
+    // BEGIN + 2 reports (one row each, counts in the row: schema version 2) + COMMIT = 4 writes.
+    EXPECT_EQ(n, 4);
 }
 
 TEST(Store, NonDatabaseFileThrowsStoreCorrupt) {

@@ -13,6 +13,18 @@ TEST(VirtualFingerprintScanner, CapturesTheFingerOfThePresentedHand) {
     EXPECT_GT(capture->quality, 50);
 }
 
+TEST(VirtualFingerprintScanner, CapturesTheSameImpressionFromASharedFingerAsFromTheSeed) {
+    devices::VirtualFingerprintScanner a("1001-fingerprint-1", core::RandomStream(5, 1001));
+    devices::VirtualFingerprintScanner b("1001-fingerprint-1", core::RandomStream(5, 1001));
+    a.present_hand(99, 0.8);
+    b.present_hand(99, 0.8);
+    b.share_finger(core::Finger::right_index, devices::SyntheticFinger::generate(99, core::Finger::right_index));
+    const auto ca = a.capture(core::Finger::right_index), cb = b.capture(core::Finger::right_index);
+    ASSERT_TRUE(ca && cb);
+    ASSERT_EQ(ca->print.count, cb->print.count);
+    for (int i = 0; i < ca->print.count; ++i) EXPECT_EQ(ca->print.minutiae[i], cb->print.minutiae[i]);
+}
+
 TEST(VirtualFingerprintScanner, FailsWithAReasonWhenDeadOrWithoutAHand) {
     devices::VirtualFingerprintScanner scanner("1001-fingerprint-1", core::RandomStream(5, 1001));
     auto no_hand = scanner.capture(core::Finger::right_index);

@@ -112,6 +112,22 @@ TEST(IdentificationDesk, RefusesASecondAttemptWithTheReason) {
     EXPECT_EQ(report.refused_already_voted, 1);
 }
 
+TEST(IdentificationDesk, RefusesASecondAttemptAtAnotherDeskOfTheSamePec) {
+    station::VotedRegister voted;
+    Pec first, second;
+    station::IdentificationDesk desk1{1001, first.scanner, first.reader, first.webcam, first.printer, first.list, first.clock, {}, &voted};
+    station::IdentificationDesk desk2{1001, second.scanner, second.reader, second.webcam, second.printer, second.list, second.clock, {}, &voted};
+    first.list.add(7, 1001);
+    second.list.add(7, 1001);
+    first.voter_arrives(7);
+    ASSERT_TRUE(desk1.identify().ballots_issued);
+    second.voter_arrives(7);
+    const auto again = desk2.identify();
+    EXPECT_EQ(again.outcome, IdentificationOutcome::refused_already_voted) << again.reason;
+    EXPECT_TRUE(desk2.has_voted(7));
+    EXPECT_EQ(voted.size(), 1u);
+}
+
 TEST(IdentificationDesk, RefusesAVoterOfAnotherPecAndAnUnknownDocument) {
     Pec pec;
     pec.list.add(8, 1002);

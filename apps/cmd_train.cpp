@@ -1,0 +1,51 @@
+// `shailoo train`: the instructor console (trainer/), a drill on the simulated election night.
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+#include "apps/commands.hpp"
+#include "trainer/console.hpp"
+
+namespace apps {
+
+void add_train_command(CLI::App& app, Runner& runner) {
+    auto opts = std::make_shared<trainer::ConsoleOptions>();
+    auto* cmd = app.add_subcommand("train", "Run a drill in the instructor console (window: map, timeline, inspector, faults, log, summary)");
+    cmd->footer(
+        "The simulated night runs paced to the wall clock (x1 to x600); the instructor pauses, steps, selects PECs\n"
+        "on the map and injects or clears device faults. Every fault action is recorded: --record FILE saves\n"
+        "them (on exit), and --replay FILE (here or with `shailoo run`) reproduces the session's results.\n"
+        "Needs a display; without one run it under a virtual X server:\n"
+        "  xvfb-run -a -s \"-screen 0 1280x800x24\" shailoo train scenarios/demo-drill.yaml --speed 600\n"
+        "For tests: --script FILE (scripted actions, docs/trainer.md), --frames N, --screenshot PNG, --out DIR.\n"
+        "Prints a line 'trainer-summary: {json}' on exit (virtual time, frames, mean frames/s, selected PEC).\n"
+        "Exit codes: 0 done, 1 a scripted step failed, 2 bad arguments or files, or no display.");
+    cmd->add_option("scenario", opts->scenario, "Scenario file (default: scenarios/demo-drill.yaml, or the replayed record's)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--seed", opts->seed, "Random seed (default: the scenario's, or the replayed record's)");
+    cmd->add_option("--speed", opts->speed, "Initial speed: virtual seconds per wall second")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 600.0));
+    cmd->add_option("--start", opts->start, "Virtual time the console opens at (HH:MM)")->capture_default_str();
+    cmd->add_flag("--paused", opts->paused, "Open paused");
+    cmd->add_option("--record", opts->record, "Save the drill record (instructor actions, YAML) to FILE on exit");
+    cmd->add_option("--replay", opts->replay, "Replay the drill record FILE (its scenario and seed unless given)")->check(CLI::ExistingFile);
+    cmd->add_option("--script", opts->script, "Scripted instructor actions (YAML, docs/trainer.md)")->check(CLI::ExistingFile);
+    cmd->add_option("--frames", opts->frames, "Render N frames, then exit (0: until the window is closed)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 100000000));
+    cmd->add_option("--screenshot", opts->screenshot, "Save the last frame as a PNG (needs --frames)");
+    cmd->add_option("--out", opts->out, "On exit, simulate the rest of the day and write DIR/results.json");
+    cmd->add_option("--map", opts->map, "Country outline (GeoJSON; default: the package's ../map/kyrgyzstan.geojson)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--threads", opts->threads, "Threads that advance the world each frame (more than 1 adds ~100 ms waits per frame today)")->capture_default_str()->check(CLI::Range(1, 64));
+    cmd->add_option("--fps-limit", opts->fps_limit, "Frame-rate cap (0: none, to measure)")->capture_default_str()->check(CLI::Range(0, 1000));
+    cmd->add_option("--size", [opts](const CLI::results_t& r) {
+           return r.size() == 2 && CLI::detail::lexical_cast(r[0], opts->width) && CLI::detail::lexical_cast(r[1], opts->height) &&
+                  opts->width >= 640 && opts->height >= 480;
+       }, "Window size in pixels, e.g. --size 1280 800 (at least 640 480)")
+        ->expected(2);
+    cmd->callback([opts, &runner] { runner = [opts] { return trainer::run_console(*opts); }; });
+}
+
+}  // namespace apps

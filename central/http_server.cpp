@@ -1,0 +1,198 @@
+#include "central/http_server.hpp"
+
+#include <fmt/core.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <array>
+#include <string_view>
+
+#include "central/publication.hpp"
+
+namespace central {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct HttpServer::State {
+    State(asio::io_context& io_, tcp::endpoint endpoint_, ResultsProvider results_, HttpServerLimits limits_)
+        : io(io_), endpoint(endpoint_), results(std::move(results_)), limits(limits_), acceptor(asio::make_strand(io_)) {}
+    asio::io_context& io;
+    tcp::endpoint endpoint;
+    ResultsProvider results;
+    HttpServerLimits limits;
+    tcp::acceptor acceptor;  // on its own strand: stop() may come from any thread
+    HttpServerCounters counters;
+    bool started = false;
+};
+
+namespace {
+
+using Request = http::request<http::string_body>;
+
+// Most a refused client may still send after its error response before it is cut off.
+constexpr std::size_t kMaxDrainBytes = 1024 * 1024;
+using Response = http::response<http::string_body>;
+
+// The page is inline only: the policy makes the browser refuse anything from elsewhere, so a
+// page edit that pulled a script from a CDN would fail visibly in the end-to-end test.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
+
+Response make_response(http::status status, unsigned version, bool keep_alive, std::string_view content_type,
+                       std::string body, bool head) {
+    Response res{status, version};
+    res.set(http::field::server, "shailoo");
+    res.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+    res.set("X-Content-Type-Options", "nosniff");
+    res.keep_alive(keep_alive);
+    const auto size = body.size();
+    if (!head) res.body() = std::move(body);
+    res.content_length(size);  // HEAD: the length the GET would have, no body
+    return res;
+}
+
+Response error_response(http::status status, unsigned version, bool keep_alive, bool head) {
+    auto res = make_response(status, version, keep_alive, "text/plain; charset=utf-8",
+                             fmt::format("{} {}\n", static_cast<unsigned>(status), std::string_view(http::obsolete_reason(status))),
+                             head);
+    res.set(http::field::cache_control, "no-store");
+    return res;
+}
+
+Response answer(HttpServer::State& st, const Request& req) {
+    const bool head = req.method() == http::verb::head;
+    if (req.method() != http::verb::get && !head) {
+        ++st.counters.refused;
+        auto res = error_response(http::status::method_not_allowed, req.version(), req.keep_alive(), false);
+        res.set(http::field::allow, "GET, HEAD");
+        return res;
+    }
+    std::string_view target(req.target().data(), req.target().size());
+    target = target.substr(0, target.find('?'));  // the page may add a query to defeat caches
+    if (target == "/" || target == "/index.html") {
+        auto res = make_response(http::status::ok, req.version(), req.keep_alive(), "text/html; charset=utf-8",
+                                 std::string(results_page_html()), head);
+        res.set(http::field::cache_control, "no-cache");
+        res.set("Content-Security-Policy", beast::string_view(kContentSecurityPolicy.data(), kContentSecurityPolicy.size()));
+        return res;
+    }
+    if (target == "/api/results.json") {
+        std::string body;
+        try {
+            body = st.results();
+        } catch (const std::exception&) {
+            // The provider failing (e.g. the store unreadable) must not take the server down.
+            return error_response(http::status::service_unavailable, req.version(), req.keep_alive(), head);
+        }
+        auto res = make_response(http::status::ok, req.version(), req.keep_alive(), "application/json; charset=utf-8",
+                                 std::move(body), head);
+        res.set(http::field::cache_control, "no-store");
+        return res;
+    }
+    ++st.counters.not_found;
+    return error_response(http::status::not_found, req.version(), req.keep_alive(), head);
+}
+
+asio::awaitable<void> session(std::shared_ptr<HttpServer::State> st, tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    boost::system::error_code ec;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(st->limits.max_header_bytes));
+        parser.body_limit(st->limits.max_body_bytes);
+        stream.expires_after(st->limits.idle_timeout);
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::end_of_stream) break;
+        if (ec) {
+            http::status status = http::status::bad_request;
+            if (ec == http::error::header_limit) status = http::status::request_header_fields_too_large;
+            else if (ec == http::error::body_limit) status = http::status::payload_too_large;
+            else if (ec.category() != http::make_error_code(http::error::bad_target).category()) break;  // socket gone or timed out
+            ++st->counters.refused;
+            auto res = error_response(status, 11, false, false);
+            co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+            // Lingering close: closing with unread request bytes would send a reset that can
+            // destroy the response before the client reads it. Say we are done, then discard
+            // what the client still sends (bounded in bytes and time) until it closes.
+            stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+            std::array<char, 4096> discard;
+            for (std::size_t drained = 0; !ec && drained < kMaxDrainBytes;) {
+                stream.expires_after(st->limits.idle_timeout);
+                drained += co_await stream.async_read_some(asio::buffer(discard), asio::redirect_error(asio::use_awaitable, ec));
+            }
+            break;
+        }
+        Response res;
+        try {
+            res = answer(*st, parser.get());
+        } catch (const std::exception&) {
+            res = error_response(http::status::internal_server_error, parser.get().version(), false, false);
+        }
+        ++st->counters.requests;
+        const bool keep_alive = res.keep_alive();
+        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().close(ec);
+}
+
+asio::awaitable<void> listen(std::shared_ptr<HttpServer::State> st) {
+    for (;;) {
+        boost::system::error_code ec;
+        tcp::socket socket = co_await st->acceptor.async_accept(asio::make_strand(st->io),
+                                                                asio::redirect_error(asio::use_awaitable, ec));
+        if (!st->acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+        if (ec) continue;  // the client went away between connect and accept
+        ++st->counters.connections;
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, session(st, std::move(socket)), asio::detached);
+    }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& io, tcp::endpoint endpoint, ResultsProvider results_json, HttpServerLimits limits)
+    : state_(std::make_shared<State>(io, endpoint, std::move(results_json), limits)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+core::Result<void> HttpServer::start() {
+    auto& st = *state_;
+    if (st.started) return core::fail("HTTP server already started");
+    const auto where = fmt::format("{}:{}", st.endpoint.address().to_string(), st.endpoint.port());
+    boost::system::error_code ec;
+    st.acceptor.open(st.endpoint.protocol(), ec);
+    if (!ec) st.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) st.acceptor.bind(st.endpoint, ec);
+    if (!ec) st.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        st.acceptor.close(ec);
+        return core::fail(fmt::format("HTTP server cannot listen on {}: {}", where, ec.message()));
+    }
+    port_ = st.acceptor.local_endpoint().port();
+    st.started = true;
+    asio::co_spawn(st.acceptor.get_executor(), listen(state_), asio::detached);
+    return {};
+}
+
+void HttpServer::stop() {
+    asio::post(state_->acceptor.get_executor(), [st = state_] {
+        boost::system::error_code ec;
+        st->acceptor.close(ec);
+    });
+}
+
+const HttpServerCounters& HttpServer::counters() const { return state_->counters; }
+
+}  // namespace central

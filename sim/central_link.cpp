@@ -1,0 +1,102 @@
+#include "sim/central_link.hpp"
+
+#include <fmt/core.h>
+
+#include "sim/pec_model.hpp"
+
+namespace sim {
+namespace {
+
+constexpr std::size_t kAckBytes = 64;  // an acknowledgement frame on the downlink
+
+}  // namespace
+
+CentralLink::CentralLink(const core::ElectionPackage& package, const std::filesystem::path& db)
+    : package_(package),
+      registry_(core::make_device_key_registry(package, core::kSimulatedDeviceSecret)),
+      store_(std::make_unique<central::Store>(db)),
+      ingest_(std::make_unique<central::Ingest>(package, registry_, *store_)) {}
+
+CentralLink::~CentralLink() = default;
+
+void CentralLink::accept(PecModel& pec, std::vector<station::Transmission> delivered) {
+    for (auto& t : delivered) {
+        const Time at = t.delivered_at;
+        queue_.push(Delivery{at, pec.pec().number, order_++, &pec, std::move(t)});
+    }
+}
+
+std::optional<Time> CentralLink::next_work() const {
+    std::optional<Time> next;
+    if (!queue_.empty()) next = queue_.top().at;
+    if (oldest_staged_) {
+        const Time due = *oldest_staged_ + central::GroupCommitPolicy{}.max_delay;
+        next = next ? std::min(*next, due) : due;
+    }
+    return next;
+}
+
+void CentralLink::answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence,
+                         station::AckStatus status, std::string reason) {
+    // The answer goes back over the PEC's modem; if the link is down it is lost and the PEC resends.
+    const auto arrives = pec.modem().transmit(kAckBytes, at);
+    if (arrives) pec.deliver_ack(*arrives, device, sequence, status, std::move(reason));
+}
+
+void CentralLink::commit(Time at) {
+    for (const auto& release : ingest_->flush(at)) {
+        auto it = staged_.find(release.ticket);
+        if (it == staged_.end()) continue;
+        Waiting w = it->second;
+        staged_.erase(it);
+        if (!release.acknowledged) continue;  // not stored: no answer, the PEC resends after its timeout
+        stored_.emplace_back(at, w.model->pec().number);
+        answer(*w.model, at, w.device, w.sequence, station::AckStatus::stored, {});
+    }
+    oldest_staged_.reset();
+}
+
+bool CentralLink::advance(Time safe) {
+    bool did = false;
+    const central::GroupCommitPolicy policy;
+    for (;;) {
+        const std::optional<Time> due = oldest_staged_ ? std::optional<Time>(*oldest_staged_ + policy.max_delay) : std::nullopt;
+        const bool delivery_next = !queue_.empty() && queue_.top().at < safe && (!due || queue_.top().at < *due);
+        if (!delivery_next) {
+            if (due && *due < safe) {
+                commit(*due);
+                did = true;
+                continue;
+            }
+            return did;
+        }
+        Delivery d = queue_.top();
+        queue_.pop();
+        did = true;
+        const std::string peer = fmt::format("PEC {} modem", d.pec);
+        const central::Decision decision = ingest_->submit(d.t.bytes, peer, d.at);
+        d.model->processed_by_cec(d.t.delivered_at);
+        switch (decision.outcome) {
+            case central::Outcome::rejected:
+                answer(*d.model, d.at, d.t.device_id, d.t.sequence, station::AckStatus::rejected, decision.text);
+                break;
+            case central::Outcome::duplicate:
+                if (decision.acknowledged_now) {
+                    answer(*d.model, d.at, d.t.device_id, d.t.sequence, station::AckStatus::duplicate, {});
+                    break;
+                }
+                [[fallthrough]];
+            case central::Outcome::accepted:
+                staged_.emplace(decision.ticket, Waiting{d.model, d.t.device_id, d.t.sequence});
+                if (!oldest_staged_) oldest_staged_ = d.at;
+                if (staged_.size() >= policy.max_reports) commit(d.at);
+                break;
+        }
+    }
+}
+
+void CentralLink::finish(Time now) {
+    if (oldest_staged_) commit(now);
+}
+
+}  // namespace sim

@@ -1,0 +1,85 @@
+#pragma once
+/// The network and the CEC of an in-process simulation. Reports the PECs' modems delivered are
+/// handed to the real central::Ingest in delivery-time order; its answers travel back through each
+/// PEC's modem. Conservative synchronisation (Chandy-Misra style, with the modem's minimum latency
+/// as lookahead) keeps the result independent of thread count: the CEC handles a delivery only when
+/// no PEC can still send anything that arrives earlier.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "central/ingest.hpp"
+#include "central/store.hpp"
+#include "core/device_keys.hpp"
+#include "core/election_package.hpp"
+#include "sim/engine.hpp"
+#include "station/transmitter.hpp"
+
+namespace sim {
+
+class PecModel;
+
+/// The CEC end of the simulated network.
+class CentralLink {
+public:
+    /// The CEC for `package`, storing into `db` (":memory:" for a run that keeps nothing).
+    CentralLink(const core::ElectionPackage& package, const std::filesystem::path& db);
+    ~CentralLink();
+
+    /// Takes the reports PEC `pec` delivered; they wait for their turn.
+    void accept(PecModel& pec, std::vector<station::Transmission> delivered);
+    /// Handles every waiting delivery earlier than `safe` (and group commits due before it);
+    /// answers are scheduled on the PECs. Returns true if anything was done.
+    bool advance(Time safe);
+    /// Commits whatever is staged (end of the night).
+    void finish(Time now);
+    /// Earliest time the CEC has work (a waiting delivery or a due commit), if any.
+    std::optional<Time> next_work() const;
+
+    /// The ingest (counters, alerts, log).
+    const central::Ingest& ingest() const { return *ingest_; }
+    /// The store.
+    central::Store& store() { return *store_; }
+    /// Reports stored, with the time each was acknowledged: (commit time, PEC) pairs.
+    const std::vector<std::pair<Time, int>>& stored_log() const { return stored_; }
+
+private:
+    struct Delivery {
+        Time at;
+        int pec;
+        std::uint64_t order;  // arrival order at the link, to break ties deterministically
+        PecModel* model;
+        station::Transmission t;
+    };
+    struct Later {
+        bool operator()(const Delivery& a, const Delivery& b) const {
+            if (a.at != b.at) return a.at > b.at;
+            if (a.pec != b.pec) return a.pec > b.pec;
+            return a.order > b.order;
+        }
+    };
+    struct Waiting {
+        PecModel* model;
+        std::string device;
+        std::uint64_t sequence;
+    };
+    void commit(Time at);
+    void answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence, station::AckStatus status,
+                std::string reason);
+
+    const core::ElectionPackage& package_;
+    core::DeviceKeyRegistry registry_;
+    std::unique_ptr<central::Store> store_;
+    std::unique_ptr<central::Ingest> ingest_;
+    std::priority_queue<Delivery, std::vector<Delivery>, Later> queue_;
+    std::map<std::uint64_t, Waiting> staged_;  // ticket -> who waits for the commit
+    std::optional<Time> oldest_staged_;
+    std::uint64_t order_ = 0;
+    std::vector<std::pair<Time, int>> stored_;
+};
+
+}  // namespace sim

@@ -1,0 +1,21 @@
+#pragma once
+/// The simulator's end-to-end check: ground truth (what voters marked) vs what the ARBBs counted
+/// vs what the CEC stored, per PEC and box, plus identified voters vs ballots in each box. Every
+/// difference is a finding listed in results.json, never absorbed (docs/results.md).
+#include <string>
+#include <vector>
+
+#include "central/store.hpp"
+#include "core/election_package.hpp"
+#include "sim/results.hpp"
+
+namespace sim {
+
+/// Compares, for every PEC of `results`:
+/// - identified voters (identification report) vs ballots in each ARBB (more ballots than identified voters);
+/// - the ARBB's counts vs a manual count of the same paper (the simulator knows what each sheet says; boxes
+///   replaced by a stationary box are listed as awaiting their manual count);
+/// - the ARBB's final report vs the report the CEC stored (missing or different).
+std::vector<Discrepancy> reconcile(const RunResults& results, const std::vector<central::StoredReport>& stored);
+
+}  // namespace sim

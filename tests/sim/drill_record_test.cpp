@@ -1,0 +1,203 @@
+#include "sim/drill_record.hpp"
+
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "core/election_package.hpp"
+#include "sim/results_json.hpp"
+#include "sim/world.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path temp_dir() {
+    const fs::path dir = fs::temp_directory_path() / "shailoo_drill_record_test";
+    fs::create_directories(dir);
+    return dir;
+}
+
+fs::path write(const std::string& name, const std::string& text) {
+    const fs::path p = temp_dir() / name;
+    std::ofstream(p) << text;
+    return p;
+}
+
+sim::FaultAction jam_at_6006() {
+    sim::FaultAction a;
+    a.at = core::at(10, 0) + 123456;
+    a.pec = 6006;
+    a.target = sim::FaultTarget::arbb_party_list;
+    a.fault = devices::Fault::dead;
+    a.replace_arbb = true;
+    return a;
+}
+
+TEST(DrillRecord, SavesAndLoadsEveryFieldExactly) {
+    sim::DrillRecord r;
+    r.scenario = (fs::path(SHAILOO_SOURCE_DIR) / "scenarios/demo-drill.yaml").string();
+    r.scenario_name = "Demo drill (Talas and abroad)";
+    r.seed = 77;
+    r.actions.push_back({core::at(9, 59, 3) + 7, jam_at_6006()});
+    sim::FaultAction clear;
+    clear.at = core::at(11, 0);
+    clear.pec = 6007;
+    clear.target = sim::FaultTarget::fingerprint_scanner;
+    clear.unit = 2;
+    clear.fault = devices::Fault::degraded;
+    clear.enter = false;
+    r.actions.push_back({core::at(10, 30), clear});
+    sim::FaultAction slow = jam_at_6006();
+    slow.target = sim::FaultTarget::fingerprint_scanner;
+    slow.fault = devices::Fault::degraded;
+    slow.replace_arbb = false;
+    slow.severity = 0.1 + 0.2;  // not exactly representable in short decimal: must survive the round trip
+    slow.duration = 90 * core::kMinute + 5 * core::kSecond;
+    slow.at = core::at(10, 45);
+    r.actions.push_back({core::at(10, 30), slow});
+
+    const fs::path file = temp_dir() / "roundtrip.yaml";
+    ASSERT_TRUE(sim::save_drill_record(r, file));
+    auto back = sim::load_drill_record(file);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(fs::path(back->scenario).lexically_normal(), fs::path(r.scenario).lexically_normal());
+    EXPECT_EQ(back->scenario_name, r.scenario_name);
+    EXPECT_EQ(back->seed, 77u);
+    ASSERT_EQ(back->actions.size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        const auto& [ei, ea] = r.actions[i];
+        const auto& [gi, ga] = back->actions[i];
+        EXPECT_EQ(gi, ei);
+        EXPECT_EQ(ga.at, ea.at);
+        EXPECT_EQ(ga.pec, ea.pec);
+        EXPECT_EQ(ga.target, ea.target);
+        EXPECT_EQ(ga.unit, ea.unit);
+        EXPECT_EQ(ga.fault, ea.fault);
+        EXPECT_EQ(ga.enter, ea.enter);
+        EXPECT_EQ(ga.severity, ea.severity);
+        EXPECT_EQ(ga.duration, ea.duration);
+        EXPECT_EQ(ga.replace_arbb, ea.replace_arbb);
+    }
+}
+
+TEST(DrillRecord, ParsesAndFormatsClockTimesExactly) {
+    EXPECT_EQ(sim::format_clock(core::at(20, 5, 9) + 42), "20:05:09.000042");
+    EXPECT_EQ(*sim::parse_clock("20:05:09.000042"), core::at(20, 5, 9) + 42);
+    EXPECT_EQ(*sim::parse_clock("07:30"), core::at(7, 30));
+    EXPECT_EQ(*sim::parse_clock("25:00:01"), core::at(25, 0, 1));
+    EXPECT_FALSE(sim::parse_clock("7:30"));
+    EXPECT_FALSE(sim::parse_clock("10:60"));
+    EXPECT_FALSE(sim::parse_clock("10:00:00.5"));
+    EXPECT_EQ(sim::format_duration(90 * core::kMinute + 5 * core::kSecond), "1h30m5s");
+    EXPECT_EQ(sim::format_duration(0), "0s");
+    EXPECT_EQ(*sim::parse_duration(sim::format_duration(3 * core::kHour + 1 * core::kSecond)), 3 * core::kHour + core::kSecond);
+}
+
+TEST(DrillRecord, RejectsBadFieldsWithFileLineAndField) {
+    const std::string head = "version: 1\nscenario: x.yaml\nscenario_name: X\nseed: 1\nactions:\n";
+    auto error_of = [&](const std::string& name, const std::string& action) {
+        auto r = sim::load_drill_record(write(name, head + action));
+        return r ? std::string("loaded") : r.error().message;
+    };
+    EXPECT_NE(error_of("a.yaml", "  - {issued: \"10:00\", at: \"10:00\", pec: 6001, device: modem, fault: jam, action: enter}\n")
+                  .find("a.yaml:6: field 'actions[0].fault': 'jam' is not a fault of modem"),
+              std::string::npos);
+    EXPECT_NE(error_of("b.yaml", "  - {issued: \"10:00\", at: \"09:00\", pec: 6001, device: printer, fault: dead, action: enter}\n")
+                  .find("b.yaml:6: field 'actions[0].at': is before 'issued'"),
+              std::string::npos);
+    EXPECT_NE(error_of("c.yaml", "  - {issued: \"10:00\", at: \"10:00\", pec: 6001, device: printer, fault: dead, action: enter, colour: red}\n")
+                  .find("c.yaml:6: field 'actions[0].colour': unknown field"),
+              std::string::npos);
+    EXPECT_NE(error_of("d.yaml", "  - {issued: \"10:00\", at: \"10:00\", pec: 61, device: printer, fault: dead, action: enter}\n")
+                  .find("field 'actions[0].pec'"),
+              std::string::npos);
+    EXPECT_NE(error_of("e.yaml", "  - {issued: \"10:00\", at: \"10:00\", pec: 6001, device: printer, fault: dead, action: fix}\n")
+                  .find("field 'actions[0].action'"),
+              std::string::npos);
+    EXPECT_NE(error_of("f.yaml", "  - {issued: \"11:00\", at: \"11:00\", pec: 6001, device: printer, fault: dead, action: enter}\n"
+                                 "  - {issued: \"10:00\", at: \"11:00\", pec: 6001, device: printer, fault: dead, action: clear}\n")
+                  .find("f.yaml:7: field 'actions[1].issued'"),
+              std::string::npos);
+    auto v2 = sim::load_drill_record(write("g.yaml", "version: 2\nscenario: x\nscenario_name: X\nseed: 1\n"));
+    ASSERT_FALSE(v2);
+    EXPECT_NE(v2.error().message.find("g.yaml:1: field 'version'"), std::string::npos);
+}
+
+// A small world (Talas) to replay records on.
+class DrillRecordWorld : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        const fs::path scenario = write("talas.yaml", fmt::format("version: 1\nname: Talas\npackage: {}\nseed: 5\nregions: [6]\n",
+                                                                    (fs::path(SHAILOO_SOURCE_DIR) / "assets/kg2021").string()));
+        auto s = sim::load_scenario(scenario);
+        ASSERT_TRUE(s) << s.error().message;
+        scenario_ = std::make_unique<sim::Scenario>(*s);
+        auto p = core::load_election_package(scenario_->package_dir);
+        ASSERT_TRUE(p) << p.error().message;
+        package_ = std::make_unique<core::ElectionPackage>(std::move(*p));
+    }
+    static std::string results(const std::function<void(sim::World&)>& before) {
+        sim::World world(*package_, *scenario_, 5);
+        before(world);
+        world.run_to_end(2);
+        return sim::results_to_json(world.results(), *package_, false).dump();
+    }
+    static inline std::unique_ptr<sim::Scenario> scenario_;
+    static inline std::unique_ptr<core::ElectionPackage> package_;
+};
+
+TEST_F(DrillRecordWorld, ReplayGivesTheResultsOfTheLiveSessionAndTheActionsChangeThem) {
+    sim::DrillRecord record;
+    record.scenario_name = "Talas";
+    record.seed = 5;
+    record.actions.push_back({core::at(9, 30), jam_at_6006()});
+    sim::FaultAction printer;
+    printer.pec = 6010;
+    printer.target = sim::FaultTarget::printer;
+    printer.fault = devices::Fault::out_of_paper;
+    printer.at = core::at(11, 0);
+    printer.duration = 2 * core::kHour;
+    record.actions.push_back({core::at(11, 0), printer});
+
+    // The live session: the instructor advances the world in frames and acts at the issued times.
+    const std::string live = results([&](sim::World& w) {
+        for (sim::Time t = core::at(7, 0); t <= core::at(12, 0); t += 61 * core::kSecond) {
+            for (const auto& [issued, action] : record.actions)
+                if (issued > w.now() && issued <= t) {
+                    w.advance_to(issued);
+                    ASSERT_TRUE(w.apply(action));
+                }
+            w.advance_to(t);
+        }
+    });
+    const std::string replayed = results([&](sim::World& w) { ASSERT_TRUE(sim::apply_drill_record(record, w, 2)); });
+    const std::string untouched = results([](sim::World&) {});
+    EXPECT_EQ(replayed, live);
+    EXPECT_NE(replayed, untouched);
+
+    // The dead party-list ARBB at 6006 was replaced: its ballots wait for the manual count.
+    sim::World world(*package_, *scenario_, 5);
+    ASSERT_TRUE(sim::apply_drill_record(record, world));
+    world.run_to_end(2);
+    const auto r = world.results();
+    const auto& pec = r.pecs[*world.index_of(6006)];
+    EXPECT_GT(pec.final_reports[0].ballots_in_box, pec.final_reports[0].ballots_scanned);
+    EXPECT_GE(pec.fault_events, 1);
+}
+
+TEST_F(DrillRecordWorld, ApplyingARecordNamesTheActionThatFails) {
+    sim::DrillRecord record;
+    auto bad = jam_at_6006();
+    bad.pec = 1001;  // not in a Talas-only world
+    record.actions.push_back({core::at(9, 0), bad});
+    sim::World world(*package_, *scenario_, 5);
+    auto ok = sim::apply_drill_record(record, world);
+    ASSERT_FALSE(ok);
+    EXPECT_NE(ok.error().message.find("action 0 (PEC 1001"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,224 @@
+// The console's frame loop: SFML window and events, the paced world, the six panels, scripted
+// steps, screenshot, frame statistics, drill record and results on exit.
+//
+// [SECTION] Setup   - display check, record, script, session, outline, window
+// [SECTION] Frames  - events, script, world, panels, screenshot
+// [SECTION] Exit    - summary line, record, results
+#include "trainer/console.hpp"
+
+#include <SFML/Graphics/RenderWindow.hpp>
+#include <SFML/Graphics/Texture.hpp>
+#include <fmt/core.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "sim/results_json.hpp"
+#include "trainer/drill_script.hpp"
+#include "trainer/imgui_sfml_bridge.hpp"
+#include "trainer/panels.hpp"
+
+namespace trainer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int fail_with(const std::string& message, int code) {
+    fmt::print(stderr, "shailoo train: {}\n", message);
+    return code;
+}
+
+// The machine-readable line tests read: where the drill stands and the selected PEC in detail.
+nlohmann::ordered_json summary_json(const DrillSession& s, int frames, double mean_fps, double worst_ms) {
+    nlohmann::ordered_json j;
+    j["time"] = sim::format_clock(s.world().now());
+    j["frames"] = frames;
+    j["mean_fps"] = std::round(mean_fps * 10) / 10;
+    j["worst_frame_ms"] = std::round(worst_ms * 10) / 10;
+    j["pecs"] = s.world().pec_count();
+    j["actions"] = s.record().actions.size();
+    j["voters"] = s.summary().voters;
+    j["pecs_with_faults"] = s.summary().pecs_with_faults;
+    j["reports_printed"] = s.summary().reports_printed;
+    if (const auto sel = s.selected()) {
+        const sim::PecDetail d = s.world().detail(*sel);
+        auto& p = j["selected"];
+        p["pec"] = d.view.number;
+        p["state"] = std::string(sim::to_string(d.view.state));
+        p["queue"] = d.view.queue;
+        p["voters"] = d.view.voters;
+        p["devices"] = nlohmann::ordered_json::array();
+        for (const auto& dev : d.devices) {
+            nlohmann::ordered_json faults = nlohmann::ordered_json::array();
+            for (unsigned f = 0; f < 32; ++f)
+                if ((dev.faults >> f) & 1u) faults.push_back(std::string(devices::to_string(static_cast<devices::Fault>(f))));
+            p["devices"].push_back({{"id", dev.id}, {"faults", faults}});
+        }
+        p["boxes"] = nlohmann::ordered_json::array();
+        for (int b = 0; b < 2; ++b) {
+            const auto& r = d.boxes[static_cast<std::size_t>(b)];
+            if (r.device_id.empty()) continue;
+            p["boxes"].push_back({{"id", r.device_id}, {"ballots_in_box", r.ballots_in_box}, {"scanned", r.ballots_scanned},
+                                  {"valid", r.valid}, {"invalid", r.invalid}, {"waiting", d.ballots_waiting[static_cast<std::size_t>(b)]}});
+        }
+    }
+    return j;
+}
+
+}  // namespace
+
+int run_console(const ConsoleOptions& o) {
+    // [SECTION] Setup
+    const char* display = std::getenv("DISPLAY");
+    if (display == nullptr || *display == '\0')
+        return fail_with("no display ($DISPLAY is not set). The console needs a window; on a machine without one run it under a "
+                         "virtual X server:\n  xvfb-run -a -s \"-screen 0 1280x800x24\" shailoo train ...",
+                         2);
+    if (!o.screenshot.empty() && o.frames <= 0) return fail_with("--screenshot needs --frames N (the frame to capture)", 2);
+
+    std::optional<sim::DrillRecord> replay;
+    std::string scenario = o.scenario;
+    if (!o.replay.empty()) {
+        auto r = sim::load_drill_record(o.replay);
+        if (!r) return fail_with(r.error().message, 2);
+        if (scenario.empty()) scenario = r->scenario;
+        replay = std::move(*r);
+    }
+    if (scenario.empty()) scenario = "scenarios/demo-drill.yaml";
+    std::optional<DrillScript> script;
+    if (!o.script.empty()) {
+        auto s = load_drill_script(o.script);
+        if (!s) return fail_with(s.error().message, 2);
+        script = std::move(*s);
+    }
+    auto start = sim::parse_clock(o.start);
+    if (!start) return fail_with(fmt::format("--start: {}", start.error().message), 2);
+
+    auto opened = DrillSession::open(scenario, o.seed, std::move(replay), *start, Clock::now(), o.threads);
+    if (!opened) return fail_with(opened.error().message, 2);
+    DrillSession& session = **opened;
+    if (auto ok = session.set_speed(o.speed, Clock::now()); !ok) return fail_with(fmt::format("--speed: {}", ok.error().message), 2);
+    if (o.paused) session.pause(Clock::now());
+
+    ConsoleState state;
+    const std::filesystem::path map_file =
+        o.map.empty() ? session.scenario().package_dir.parent_path() / "map" / "kyrgyzstan.geojson" : std::filesystem::path(o.map);
+    if (auto outline = load_map_outline(map_file); outline) {
+        state.map.outline = std::move(*outline);
+    } else if (!o.map.empty()) {
+        return fail_with(outline.error().message, 2);
+    } else {
+        state.map.outline_error = outline.error().message;
+        fmt::print(stderr, "shailoo train: map without outline: {}\n", outline.error().message);
+    }
+
+    sf::ContextSettings gl(0, 0, 0, 3, 0);
+    sf::RenderWindow window(sf::VideoMode(static_cast<unsigned>(o.width), static_cast<unsigned>(o.height)),
+                            "Shailoo Sim - instructor console", sf::Style::Default, gl);
+    if (!window.isOpen()) return fail_with("could not open a window on this display", 2);
+    window.setVerticalSyncEnabled(false);
+    if (o.fps_limit > 0) window.setFramerateLimit(static_cast<unsigned>(o.fps_limit));
+    if (auto ok = ImGuiSfmlBridge::init(window); !ok) return fail_with(ok.error().message, 2);
+
+    // [SECTION] Frames
+    int exit_code = 0;
+    std::size_t next_step = 0;
+    int wait_frames = 0;
+    int frames = 0;
+    double worst_ms = 0.0;
+    const auto t0 = Clock::now();
+    auto last = t0;
+    auto fps_window_start = t0;
+    int fps_window_frames = 0;
+    while (window.isOpen()) {
+        sf::Event event;
+        while (window.pollEvent(event)) {
+            if (event.type == sf::Event::Closed) window.close();
+            ImGuiSfmlBridge::process_event(event);
+        }
+        if (!window.isOpen()) break;
+
+        if (script && exit_code == 0) {
+            if (wait_frames > 0) --wait_frames;
+            while (wait_frames == 0 && next_step < script->steps.size()) {
+                auto waited = run_script_step(*script, script->steps[next_step++], session, Clock::now());
+                if (!waited) {
+                    fmt::print(stderr, "shailoo train: script: {}\n", waited.error().message);
+                    exit_code = 1;
+                    break;
+                }
+                wait_frames = *waited;
+            }
+        }
+
+        const auto before_sim = Clock::now();
+        session.tick(before_sim);
+        const auto after_sim = Clock::now();
+        state.stats.sim_ms = std::chrono::duration<double, std::milli>(after_sim - before_sim).count();
+        state.wall_seconds = std::chrono::duration<double>(after_sim - t0).count();
+
+        ImGuiSfmlBridge::new_frame(window, std::chrono::duration<float>(after_sim - last).count());
+        draw_map_panel(session, state);
+        draw_timeline_panel(session, state, after_sim);
+        draw_inspector_panel(session, state);
+        draw_faults_panel(session, state);
+        draw_log_panel(session, state);
+        draw_summary_panel(session, state);
+        ImGuiSfmlBridge::render(window);
+
+        ++frames;
+        const bool last_frame = o.frames > 0 && frames >= o.frames;
+        if (last_frame && !o.screenshot.empty()) {
+            sf::Texture texture;
+            if (!texture.create(window.getSize().x, window.getSize().y)) return fail_with("cannot create the screenshot texture", 2);
+            texture.update(window);
+            if (!texture.copyToImage().saveToFile(o.screenshot)) return fail_with(fmt::format("cannot write {}", o.screenshot), 2);
+        }
+        window.display();
+
+        const auto end = Clock::now();
+        const double frame_ms = std::chrono::duration<double, std::milli>(end - last).count();
+        if (frames > 1) worst_ms = std::max(worst_ms, frame_ms);  // the first frame builds the font atlas
+        state.stats.frame_ms = frame_ms;
+        last = end;
+        ++fps_window_frames;
+        if (const double w = std::chrono::duration<double>(end - fps_window_start).count(); w >= 1.0) {
+            state.stats.fps = fps_window_frames / w;
+            fps_window_frames = 0;
+            fps_window_start = end;
+        }
+        if (last_frame) window.close();
+    }
+    const double elapsed = std::chrono::duration<double>(last - t0).count();
+    const double mean_fps = elapsed > 0 ? frames / elapsed : 0.0;
+    ImGuiSfmlBridge::shutdown();
+
+    // [SECTION] Exit
+    fmt::print("trainer-summary: {}\n", summary_json(session, frames, mean_fps, worst_ms).dump());
+    fmt::print(stderr, "shailoo train: {} frames in {:.1f} s, mean {:.1f} frames/s, slowest frame {:.1f} ms; virtual time {}\n", frames,
+               elapsed, mean_fps, worst_ms, sim::format_clock(session.world().now()).substr(0, 8));
+    if (!o.record.empty()) {
+        if (auto ok = sim::save_drill_record(session.record(), o.record); !ok) return fail_with(ok.error().message, 2);
+        fmt::print(stderr, "shailoo train: {} instructor action(s) recorded in {}\n", session.record().actions.size(), o.record);
+    }
+    if (!o.out.empty()) {
+        const sim::RunResults results = session.finish(std::max(2, o.threads));  // one long run: threads pay off
+        std::error_code ec;
+        std::filesystem::create_directories(o.out, ec);
+        const auto path = std::filesystem::path(o.out) / "results.json";
+        std::ofstream file(path);
+        file << sim::results_to_json(results, session.package()).dump(1) << '\n';
+        file.close();
+        if (ec || !file) return fail_with(fmt::format("cannot write {}", path.string()), 2);
+        fmt::print(stderr, "shailoo train: the rest of the day simulated; results: {}\n", path.string());
+    }
+    return exit_code;
+}
+
+}  // namespace trainer

@@ -1,0 +1,36 @@
+#pragma once
+/// The instructor console: one window with the six panels over a DrillSession, paced to the wall
+/// clock; scripted and headless-friendly for tests (--script, --frames, --screenshot).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace trainer {
+
+/// What `shailoo train` was asked to do.
+struct ConsoleOptions {
+    std::string scenario;                 ///< scenario file (empty with a replay: the record's)
+    std::optional<std::uint64_t> seed;    ///< default: the scenario's (or the record's)
+    double speed = 60.0;                  ///< initial speed factor, 1..600
+    std::string start = "06:30";          ///< virtual time the console opens at
+    bool paused = false;                  ///< open paused
+    std::string record;                   ///< write the drill record here on exit (empty: do not)
+    std::string replay;                   ///< drill record to replay (empty: none)
+    std::string script;                   ///< scripted instructor actions (empty: none)
+    int frames = 0;                       ///< render this many frames, then exit (0: until closed)
+    std::string screenshot;               ///< PNG of the last frame (needs frames > 0)
+    std::string out;                      ///< on exit finish the day headless and write DIR/results.json
+    std::string map;                      ///< outline GeoJSON (default: <package>/../map/kyrgyzstan.geojson)
+    /// Threads that advance the world each frame. 1 by default: World::advance_to with more threads
+    /// waits for its workers in 100 ms polls (sim/world.cpp parallel_for), longer than a frame.
+    int threads = 1;
+    int fps_limit = 60;                   ///< frame-rate cap (0: none, e.g. to measure)
+    int width = 1280;                     ///< window size in pixels
+    int height = 800;
+};
+
+/// Runs the console; returns the exit code (0 ok, 1 a scripted step failed, 2 bad arguments,
+/// files or no display).
+int run_console(const ConsoleOptions& options);
+
+}  // namespace trainer

@@ -1,0 +1,167 @@
+#pragma once
+/// A drill: the world, its paced clock and everything the instructor did, without any window, so
+/// the console's panels only draw it and the tests drive it directly. Every action that changes
+/// the simulation goes through here and is appended to the drill record (sim/drill_record.hpp).
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/election_package.hpp"
+#include "core/result.hpp"
+#include "sim/drill_record.hpp"
+#include "sim/paced_clock.hpp"
+#include "sim/scenario.hpp"
+#include "sim/views.hpp"
+#include "sim/world.hpp"
+
+namespace trainer {
+
+/// Wall-clock time points (monotonic).
+using WallTime = sim::PacedClock::WallTime;
+
+/// Country-wide figures of the summary panel, recomputed after every advance.
+struct CountrySummary {
+    std::int64_t registered = 0;   ///< registered voters of the simulated PECs
+    std::int64_t voters = 0;       ///< voters who received ballots so far
+    std::int64_t in_queues = 0;    ///< voters waiting for an identification desk
+    int pecs_with_faults = 0;      ///< PECs with at least one device in a fault state
+    int reports_printed = 0;       ///< PECs closed with final reports printed (or later states)
+    int reports_transmitted = 0;   ///< PECs whose results left the modem (transmitted or acknowledged)
+    int reports_acknowledged = 0;  ///< PECs whose results the CEC acknowledged
+    std::array<int, 7> by_state{}; ///< PECs per sim::PecState
+};
+
+/// One point of the "PECs reported after 20:00" curve.
+struct ReportedPoint {
+    sim::Time at = 0;
+    int printed = 0;       ///< final reports printed (closed or later)
+    int transmitted = 0;   ///< transmitted or acknowledged (0 until transmission is simulated)
+};
+
+/// One device fault active somewhere, for the fault panel's list.
+struct ActiveFault {
+    int pec = 0;
+    std::size_t index = 0;     ///< PEC index in the world
+    std::string device_id;
+    devices::DeviceKind kind = devices::DeviceKind::printer;
+    devices::Fault fault = devices::Fault::dead;
+};
+
+/// Which PECs an injection addresses.
+struct PecSelection {
+    enum class Scope : std::uint8_t { pec, region, share } scope = Scope::pec;
+    int pec = 0;          ///< scope pec
+    int region = 0;       ///< scope region (0 with scope share: the whole simulated country)
+    double share = 0.0;   ///< scope share: share of the PECs (of `region` if set) picked, 0..1
+};
+
+/// One instructor action as the console shows it in the log (time, what).
+struct InstructorNote {
+    sim::Time at = 0;
+    int pec = 0;
+    std::string text;
+};
+
+/// The drill in progress.
+class DrillSession {
+public:
+    /// Virtual time the console starts at unless told otherwise (before the first PEC opens).
+    static constexpr sim::Time kDefaultStart = core::at(6, 30);
+
+    /// Loads the scenario and its package, builds the world with `seed` (default the scenario's)
+    /// and advances it to `start`. `replay`, if given, is a record whose actions are re-applied
+    /// as time passes their `issued` times; its scenario name and seed must match.
+    static core::Result<std::unique_ptr<DrillSession>> open(const std::filesystem::path& scenario_file,
+                                                           std::optional<std::uint64_t> seed,
+                                                           std::optional<sim::DrillRecord> replay, sim::Time start,
+                                                           WallTime wall_now, int threads = 2);
+
+    /// Advances the world to the paced clock's target for `wall_now` (replaying due actions).
+    void tick(WallTime wall_now);
+    /// Pauses virtual time.
+    void pause(WallTime wall_now) { clock_.pause(wall_now); }
+    /// Lets virtual time run again.
+    void resume(WallTime wall_now) { clock_.resume(wall_now); }
+    /// True while paused.
+    bool paused() const { return clock_.paused(); }
+    /// Sets the speed factor (1..600).
+    core::Result<void> set_speed(double factor, WallTime wall_now) { return clock_.set_speed(factor, wall_now); }
+    /// Current speed factor.
+    double speed() const { return clock_.speed(); }
+    /// Advances to the next event of any PEC (pauses first). Returns the time reached.
+    sim::Time step_event(WallTime wall_now);
+    /// Advances one virtual minute (pauses first).
+    sim::Time step_minute(WallTime wall_now);
+    /// Advances to virtual time t (pauses first); an error if t is already past.
+    core::Result<void> run_to(sim::Time t, WallTime wall_now);
+
+    /// Schedules one fault action (at >= now; at < now means "now") at one PEC and records it.
+    core::Result<void> act(sim::FaultAction action);
+    /// Enters `fault` at every PEC of `selection` (the share is drawn from the drill's seed and the
+    /// number of actions so far, so the same session picks the same PECs); returns how many PECs.
+    core::Result<int> inject(const PecSelection& selection, sim::FaultAction action);
+
+    /// The world (read-only: changes go through the session so they are recorded).
+    const sim::World& world() const { return *world_; }
+    /// The election package.
+    const core::ElectionPackage& package() const { return *package_; }
+    /// The scenario.
+    const sim::Scenario& scenario() const { return *scenario_; }
+    /// The package's PEC for world index i.
+    const core::Pec& pec(std::size_t i) const { return *pecs_[i]; }
+    /// Live views of every PEC, refreshed after every advance.
+    const std::vector<sim::PecView>& views() const { return views_; }
+    /// Country summary, refreshed after every advance.
+    const CountrySummary& summary() const { return summary_; }
+    /// PECs reported after 20:00, one point per virtual minute reached.
+    const std::vector<ReportedPoint>& reported_curve() const { return curve_; }
+    /// Every device fault active now (recomputed after every advance that changed fault bits).
+    const std::vector<ActiveFault>& active_faults() const { return active_; }
+    /// Everything the instructor did, as recorded (saved with --record).
+    const sim::DrillRecord& record() const { return record_; }
+    /// The instructor's actions as log lines.
+    const std::vector<InstructorNote>& notes() const { return notes_; }
+    /// Actions of the replayed record not applied yet.
+    std::size_t replay_pending() const { return replay_ ? replay_->actions.size() - replay_next_ : 0; }
+
+    /// Selected PEC (world index), if any.
+    std::optional<std::size_t> selected() const { return selected_; }
+    /// Selects the PEC with this number; an error if it is not simulated.
+    core::Result<void> select(int pec_number);
+    /// Selects by world index (nullopt: none).
+    void select_index(std::optional<std::size_t> i) { selected_ = i; }
+
+    /// Finishes the day headless (all remaining events) and returns the results.
+    sim::RunResults finish(int threads);
+
+private:
+    DrillSession() = default;
+    void advance(sim::Time t);
+    void refresh();
+
+    std::unique_ptr<core::ElectionPackage> package_;
+    std::unique_ptr<sim::Scenario> scenario_;
+    std::unique_ptr<sim::World> world_;
+    std::vector<const core::Pec*> pecs_;
+    sim::PacedClock clock_{0, WallTime{}};
+    int threads_ = 2;
+    sim::DrillRecord record_;
+    std::optional<sim::DrillRecord> replay_;
+    std::size_t replay_next_ = 0;
+    std::vector<InstructorNote> notes_;
+    std::vector<sim::PecView> views_;
+    CountrySummary summary_;
+    std::vector<ReportedPoint> curve_;
+    std::vector<ActiveFault> active_;
+    std::uint64_t fault_bits_hash_ = 0;
+    std::optional<std::size_t> selected_;
+};
+
+/// Describes a fault action for the log ("PEC 6006 arbb_party_list: jam for 30m").
+std::string describe(const sim::FaultAction& action);
+
+}  // namespace trainer

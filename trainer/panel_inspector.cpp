@@ -1,0 +1,119 @@
+// PEC inspector: the selected PEC's queue and waiting time, each device with its state,
+// the identification and ARBB counters, its reports and its transmission status.
+#include <fmt/core.h>
+
+#include <string>
+
+#include "trainer/panels.hpp"
+
+namespace trainer {
+
+std::string fault_names(std::uint32_t bits) {
+    std::string out;
+    for (unsigned f = 0; f < 32; ++f)
+        if ((bits >> f) & 1u) out += (out.empty() ? "" : ", ") + std::string(devices::to_string(static_cast<devices::Fault>(f)));
+    return out.empty() ? "ok" : out;
+}
+
+std::optional<std::pair<sim::FaultTarget, int>> target_of(const sim::DeviceView& d) {
+    using devices::DeviceKind;
+    if (d.kind == DeviceKind::power_supply) return std::pair{sim::FaultTarget::power, 0};
+    if (d.kind == DeviceKind::modem) return std::pair{sim::FaultTarget::modem, 0};
+    if (d.kind == DeviceKind::ballot_scanner) {
+        if (d.id.ends_with("-arbb-1")) return std::pair{sim::FaultTarget::arbb_party_list, 0};
+        if (d.id.ends_with("-arbb-2")) return std::pair{sim::FaultTarget::arbb_district, 0};
+        return std::nullopt;
+    }
+    // Desk devices: "<pec>-id-<desk>-<device>".
+    const auto p = d.id.find("-id-");
+    if (p == std::string::npos) return std::nullopt;  // e.g. an ARBB's report printer: not addressable
+    const int desk = std::atoi(d.id.c_str() + p + 4);
+    if (desk < 1) return std::nullopt;
+    switch (d.kind) {
+        case DeviceKind::fingerprint_scanner: return std::pair{sim::FaultTarget::fingerprint_scanner, desk - 1};
+        case DeviceKind::document_reader: return std::pair{sim::FaultTarget::document_reader, desk - 1};
+        case DeviceKind::webcam: return std::pair{sim::FaultTarget::webcam, desk - 1};
+        case DeviceKind::printer: return std::pair{sim::FaultTarget::printer, desk - 1};
+        default: return std::nullopt;
+    }
+}
+
+void draw_inspector_panel(DrillSession& session, ConsoleState& /*state*/) {
+    place_panel(0.6f, 0.0f, 0.4f, 0.42f);
+    ImGui::Begin("PEC inspector", nullptr, ImGuiWindowFlags_NoCollapse);
+    const auto sel = session.selected();
+    if (!sel) {
+        ImGui::TextWrapped("Click a PEC on the map to inspect it.");
+        ImGui::End();
+        return;
+    }
+    const core::Pec& pec = session.pec(*sel);
+    const sim::PecDetail d = session.world().detail(*sel);
+    const core::Region* region = session.package().find_region(pec.region_code);
+    ImGui::Text("PEC %d  %s (%s%s)", pec.number, pec.place.c_str(), region ? region->name.c_str() : "?",
+                pec.district > 0 ? fmt::format(", district {}", pec.district).c_str() : "");
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(state_colour(d.view.state)), "[%s]", std::string(sim::to_string(d.view.state)).c_str());
+    ImGui::Text("queue %lld   mean wait %.0f s   desks busy %d of %d", static_cast<long long>(d.view.queue), d.mean_wait_s, d.desks_busy,
+                d.desks);
+    ImGui::Text("voted %lld of %lld registered (%.1f %%), %lld came", static_cast<long long>(d.view.voters),
+                static_cast<long long>(pec.registered),
+                pec.registered > 0 ? 100.0 * static_cast<double>(d.view.voters) / static_cast<double>(pec.registered) : 0.0,
+                static_cast<long long>(d.arrivals));
+    const auto& id = d.identification;
+    ImGui::TextWrapped("identified: fingerprint %lld, other finger %lld, face %lld, paper list %lld; refused %lld; no receipt %lld",
+                static_cast<long long>(id.fingerprint), static_cast<long long>(id.other_finger), static_cast<long long>(id.face),
+                static_cast<long long>(id.manual), static_cast<long long>(id.refused), static_cast<long long>(id.receipts_not_printed));
+
+    if (ImGui::BeginTable("boxes", 6, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) {
+        for (const char* h : {"ARBB", "in box", "scanned", "valid", "invalid", "waiting"}) ImGui::TableSetupColumn(h);
+        ImGui::TableHeadersRow();
+        for (int b = 0; b < 2; ++b) {
+            const auto& r = d.boxes[static_cast<std::size_t>(b)];
+            if (r.device_id.empty()) continue;
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::Text("%s%s", b == 0 ? "party list" : "district", r.kind == core::ReportKind::final ? " (final)" : "");
+            for (long long v : {static_cast<long long>(r.ballots_in_box), static_cast<long long>(r.ballots_scanned),
+                                static_cast<long long>(r.valid), static_cast<long long>(r.invalid),
+                                static_cast<long long>(d.ballots_waiting[static_cast<std::size_t>(b)])}) {
+                ImGui::TableNextColumn();
+                ImGui::Text("%lld", v);
+            }
+        }
+        ImGui::EndTable();
+    }
+
+    if (ImGui::BeginTable("devices", 2, ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp,
+                          ImVec2(0, 120))) {
+        ImGui::TableSetupColumn("device");
+        ImGui::TableSetupColumn("state");
+        ImGui::TableHeadersRow();
+        for (const auto& dev : d.devices) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(dev.id.c_str());
+            ImGui::TableNextColumn();
+            if (dev.faults == 0) ImGui::TextColored(ImVec4(0.5f, 0.85f, 0.5f, 1), "ok");
+            else ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", fault_names(dev.faults).c_str());
+        }
+        ImGui::EndTable();
+    }
+
+    // Transmission: the PEC's state says whether results left the modem and were acknowledged.
+    const char* tx = d.view.state == sim::PecState::acknowledged  ? "acknowledged by the CEC"
+                     : d.view.state == sim::PecState::transmitted ? "transmitted, waiting for the CEC's acknowledgement"
+                     : d.view.state == sim::PecState::closed      ? "final reports printed, not transmitted"
+                                                                  : "voting not closed";
+    ImGui::Text("transmission: %s", tx);
+
+    ImGui::TextDisabled("reports and events of this PEC");
+    ImGui::BeginChild("pec_log", ImVec2(0, 0), true);
+    for (const auto& e : session.world().log(pec.number, 60))
+        ImGui::Text("%s  %s", sim::format_clock(e.at).substr(0, 8).c_str(), e.text.c_str());
+    ImGui::SetScrollHereY(1.0f);
+    ImGui::EndChild();
+    ImGui::End();
+}
+
+}  // namespace trainer

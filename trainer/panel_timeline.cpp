@@ -1,0 +1,95 @@
+// Timeline panel: the virtual clock, play / pause / step (one event, one minute, to a time), the
+// speed (x1 to x600) and the curve of PECs reported after 20:00.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "trainer/panels.hpp"
+
+namespace trainer {
+namespace {
+
+// The curve of reports after voting close: x from close to max(now, close + 2 h), y 0..PECs.
+void draw_reported_curve(const DrillSession& session, ImVec2 size) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    const ImVec2 p1(p0.x + size.x, p0.y + size.y);
+    draw->AddRectFilled(p0, p1, IM_COL32(30, 32, 38, 255));
+    draw->AddRect(p0, p1, IM_COL32(90, 90, 100, 255));
+    const sim::Time close = session.scenario().voting_close;
+    const auto& curve = session.reported_curve();
+    const sim::Time end = std::max(close + 2 * core::kHour, curve.empty() ? close : curve.back().at);
+    const double pecs = std::max<double>(1.0, static_cast<double>(session.world().pec_count()));
+    auto at = [&](sim::Time t, int n) {
+        return ImVec2(p0.x + static_cast<float>(static_cast<double>(t - close) / static_cast<double>(end - close)) * size.x,
+                      p1.y - static_cast<float>(n / pecs) * (size.y - 4.0f) - 2.0f);
+    };
+    for (sim::Time h = close; h <= end; h += core::kHour) {
+        const ImVec2 a = at(h, 0);
+        draw->AddLine(ImVec2(a.x, p0.y), ImVec2(a.x, p1.y), IM_COL32(60, 60, 70, 255));
+        draw->AddText(ImVec2(a.x + 2, p0.y + 1), IM_COL32(140, 140, 150, 255), sim::format_clock(h).substr(0, 5).c_str());
+    }
+    for (std::size_t k = 1; k < curve.size(); ++k) {
+        draw->AddLine(at(curve[k - 1].at, curve[k - 1].printed), at(curve[k].at, curve[k].printed), state_colour(sim::PecState::closed), 2.0f);
+        draw->AddLine(at(curve[k - 1].at, curve[k - 1].transmitted), at(curve[k].at, curve[k].transmitted),
+                      state_colour(sim::PecState::transmitted), 2.0f);
+    }
+    ImGui::Dummy(size);
+}
+
+}  // namespace
+
+void draw_timeline_panel(DrillSession& session, ConsoleState& state, WallTime wall_now) {
+    place_panel(0.0f, 0.58f, 0.6f, 0.2f);
+    ImGui::Begin("Timeline", nullptr, ImGuiWindowFlags_NoCollapse);
+    const sim::Time now = session.world().now();
+    ImGui::Text("%s  %s  x%.0f", sim::format_clock(now).substr(0, 8).c_str(), session.paused() ? "PAUSED" : "running", session.speed());
+    if (session.replay_pending() > 0) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "replay: %zu action(s) to come", session.replay_pending());
+    }
+    if (ImGui::Button(session.paused() ? "Play" : "Pause", ImVec2(60, 0))) {
+        if (session.paused()) session.resume(wall_now);
+        else session.pause(wall_now);
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Step event")) session.step_event(wall_now);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Advances to the next event of any PEC once the world can say when that is;\nuntil then, by one virtual second.");
+    ImGui::SameLine();
+    if (ImGui::Button("Step minute")) session.step_minute(wall_now);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(70);
+    ImGui::InputText("##runto", state.timeline.run_to.data(), state.timeline.run_to.size());
+    ImGui::SameLine();
+    if (ImGui::Button("Run to")) {
+        auto t = sim::parse_clock(state.timeline.run_to.data());
+        if (!t) state.timeline.message = t.error().message;
+        else if (auto ok = session.run_to(*t, wall_now); !ok) state.timeline.message = ok.error().message;
+        else state.timeline.message.clear();
+    }
+    ImGui::SameLine();
+    float speed = static_cast<float>(session.speed());
+    ImGui::SetNextItemWidth(140);
+    if (ImGui::SliderFloat("speed", &speed, 1.0f, 600.0f, "x%.0f", ImGuiSliderFlags_Logarithmic))
+        (void)session.set_speed(std::round(speed), wall_now);
+    for (double x : {1.0, 10.0, 60.0, 600.0}) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton(fmt::format("x{:g}", x).c_str())) (void)session.set_speed(x, wall_now);
+    }
+    if (!state.timeline.message.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", state.timeline.message.c_str());
+
+    const auto& s = session.summary();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(state_colour(sim::PecState::closed)), "final reports printed %d", s.reports_printed);
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(state_colour(sim::PecState::transmitted)), "  transmitted %d", s.reports_transmitted);
+    ImGui::SameLine();
+    ImGui::TextDisabled("  of %zu PECs, after %s", session.world().pec_count(),
+                        sim::format_clock(session.scenario().voting_close).substr(0, 5).c_str());
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    draw_reported_curve(session, ImVec2(std::max(100.0f, avail.x), std::max(30.0f, avail.y)));
+    ImGui::End();
+}
+
+}  // namespace trainer

@@ -1,0 +1,106 @@
+#pragma once
+/// The console's panels, one file each (trainer/panel_<name>.cpp), and the state each keeps
+/// between frames. Panels only read the DrillSession and call its actions; nothing here changes
+/// the world directly, so every change is recorded.
+#include <imgui.h>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/views.hpp"
+#include "trainer/drill_session.hpp"
+#include "trainer/map_outline.hpp"
+
+namespace trainer {
+
+/// Map panel: the outline and where the last frame drew each PEC (for hover and click).
+struct MapPanelState {
+    std::optional<MapOutline> outline;   ///< nullopt: the outline file could not be loaded
+    std::string outline_error;           ///< why, shown in the panel
+    std::vector<ImVec2> dot;             ///< screen position of PEC i in the last frame
+};
+
+/// Timeline panel: the "run to" field and the last message.
+struct TimelinePanelState {
+    std::array<char, 16> run_to{"20:00"};
+    std::string message;
+};
+
+/// Fault injection panel: the form and the last message.
+struct FaultPanelState {
+    int scope = 0;              ///< 0 selected PEC, 1 region, 2 share
+    int region = 0;             ///< region code for scopes 1 and 2 (0 in scope 2: everywhere)
+    float share_pct = 10.0f;
+    int target = 4;             ///< index into kFaultTargets (arbb_party_list)
+    int unit = 1;               ///< desk number, 1-based
+    int fault = 0;              ///< index into faults_of(kind)
+    float severity = 1.0f;
+    int duration_min = 30;      ///< 0: until cleared
+    bool replace = false;
+    bool now = true;
+    std::array<char, 16> at{"12:00"};
+    std::string message;
+    bool message_is_error = false;
+};
+
+/// Event log panel: filters and a cache refreshed a few times a second.
+struct LogPanelState {
+    std::array<char, 64> text{};
+    bool faults = true, refusals = true, reports = true, instructor = true, other = true;
+    bool selected_only = false;
+    std::vector<sim::LogEntry> cache;
+    sim::Time cached_at = -1;
+    std::optional<std::size_t> cached_pec;
+    double cached_wall = -1.0;
+};
+
+/// Frame timing the summary panel shows.
+struct FrameStats {
+    double fps = 0.0;           ///< frames per second over the last second
+    double sim_ms = 0.0;        ///< wall time the last advance of the world took
+    double frame_ms = 0.0;      ///< wall time of the last whole frame
+};
+
+/// Everything the panels keep between frames.
+struct ConsoleState {
+    MapPanelState map;
+    TimelinePanelState timeline;
+    FaultPanelState faults;
+    LogPanelState log;
+    FrameStats stats;
+    double wall_seconds = 0.0;  ///< seconds since the console started (for throttled refreshes)
+};
+
+/// The fault targets the instructor can choose, in the order the panel lists them.
+inline constexpr std::array<sim::FaultTarget, 8> kFaultTargets{
+    sim::FaultTarget::fingerprint_scanner, sim::FaultTarget::document_reader, sim::FaultTarget::webcam,
+    sim::FaultTarget::printer, sim::FaultTarget::arbb_party_list, sim::FaultTarget::arbb_district,
+    sim::FaultTarget::modem, sim::FaultTarget::power};
+
+/// Colour of a PEC state on the map and in legends.
+ImU32 state_colour(sim::PecState state);
+/// "jam, out_of_paper" for a bit set of faults ("ok" when empty).
+std::string fault_names(std::uint32_t bits);
+/// The fault target and desk (0-based) that address a device of the inspector, if instructors can.
+std::optional<std::pair<sim::FaultTarget, int>> target_of(const sim::DeviceView& device);
+
+/// Places the next panel window at a fixed share of the display (x, y, w, h in 0..1).
+void place_panel(float x, float y, float w, float h);
+
+/// Map: outline, every PEC as a dot coloured by state, PECs abroad in their own strip; hover, click.
+void draw_map_panel(DrillSession& session, ConsoleState& state);
+/// Timeline: virtual clock, play/pause/step/run-to, speed, PECs reported after 20:00.
+void draw_timeline_panel(DrillSession& session, ConsoleState& state, WallTime wall_now);
+/// PEC inspector: the selected PEC's queue, devices, counters, reports and transmission.
+void draw_inspector_panel(DrillSession& session, ConsoleState& state);
+/// Fault injection: every fault of every device, for a PEC, a region or a share; active faults.
+void draw_faults_panel(DrillSession& session, ConsoleState& state);
+/// Event log: filterable stream of what happened, instructor actions included.
+void draw_log_panel(DrillSession& session, ConsoleState& state);
+/// Country summary: turnout, queues, faults, reports, frame rate.
+void draw_summary_panel(DrillSession& session, ConsoleState& state);
+
+}  // namespace trainer
