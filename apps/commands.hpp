@@ -18,6 +18,10 @@ void add_run_command(CLI::App& app, Runner& runner);
 void add_package_command(CLI::App& app, Runner& runner);
 /// `shailoo seats`: party-list seats from a CSV of votes (apps/cmd_seats.cpp).
 void add_seats_command(CLI::App& app, Runner& runner);
+/// `shailoo serve`: the CEC's TLS ingest server (apps/cmd_serve.cpp, docs/serve.md).
+void add_serve_command(CLI::App& app, Runner& runner);
+/// `shailoo load`: the simulated PEC fleet over real TLS sockets (apps/cmd_load.cpp, docs/load.md).
+void add_load_command(CLI::App& app, Runner& runner);
 /// `shailoo train`: the instructor console (apps/cmd_train.cpp, trainer/).
 void add_train_command(CLI::App& app, Runner& runner);
 

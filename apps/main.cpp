@@ -12,7 +12,9 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.failure_message(CLI::FailureMessage::help);
     apps::Runner runner;
-    for (apps::AddCommand add : {&apps::add_run_command, &apps::add_package_command, &apps::add_seats_command, &apps::add_train_command}) add(app, runner);
+    for (apps::AddCommand add : {&apps::add_run_command, &apps::add_package_command, &apps::add_seats_command, &apps::add_train_command,
+                                 &apps::add_serve_command, &apps::add_load_command})
+        add(app, runner);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -61,25 +61,56 @@ struct DirectionTable {
 };
 const DirectionTable kDirections;
 
-// Adds a neighbour at squared distance d2, relative position angle `alpha` (1/2048 turn,
+// A neighbour's cells factor into ring x sector x direction, so its 128-bit contribution is
+// built from three small tables and two multiplications instead of branches:
+//  - kDirBins[dtheta]: the direction bins (4 bits) of a relative direction (1/256 turn);
+//  - kSectorSpread[alpha >> 6]: the sectors of a relative angle (1/2048 turn), one bit per
+//    nibble (sector s -> bit 4s); kSectorMargin is a quarter sector, so alpha / 64 decides it.
+//    row = spread * dirs puts the direction bins into every selected sector's nibble;
+//  - kRingFactors[rings]: multipliers that copy the 32-bit row into the 32-bit ring slots of
+//    the two 64-bit words (1 = low ring, 2^32 = high ring).
+static_assert(kSectorMargin == 64, "kSectorSpread resolves the sector margin in steps of 64");
+struct CellTables {
+    std::uint32_t dir_bins[256]{};
+    std::uint32_t sector_spread[32]{};
+    std::uint64_t ring_factors[16][2]{};
+    constexpr CellTables() {
+        for (int d = 0; d < 256; ++d) {
+            const int d0 = d >> 6, frac = d & 63;
+            std::uint32_t bins = 1u << d0;
+            if (frac < kDirMargin) bins |= 1u << ((d0 + 3) & 3);
+            else if (frac >= 64 - kDirMargin) bins |= 1u << ((d0 + 1) & 3);
+            dir_bins[d] = bins;
+        }
+        for (int q = 0; q < 32; ++q) {
+            const int s0 = q >> 2, quarter = q & 3;
+            std::uint32_t spread = 1u << (4 * s0);
+            if (quarter == 0) spread |= 1u << (4 * ((s0 + 7) & 7));
+            else if (quarter == 3) spread |= 1u << (4 * ((s0 + 1) & 7));
+            sector_spread[q] = spread;
+        }
+        for (int r = 0; r < 16; ++r) {
+            ring_factors[r][0] = ((r & 1) ? 1u : 0u) | ((r & 2) ? std::uint64_t{1} << 32 : 0);
+            ring_factors[r][1] = ((r & 4) ? 1u : 0u) | ((r & 8) ? std::uint64_t{1} << 32 : 0);
+        }
+    }
+};
+constexpr CellTables kCells;
+
+// Adds a neighbour with ring set `rings`, relative position angle `alpha` (1/2048 turn,
 // in [0, 2048)) and relative direction `dtheta` (1/256 turn) to cylinder c.
-inline void add_neighbour(Cylinder& c, int d2, int alpha, std::uint8_t dtheta) {
-    const int d0 = dtheta >> 6, dfrac = dtheta & 63;
-    std::uint32_t dirs = 1u << d0;
-    if (dfrac < kDirMargin) dirs |= 1u << ((d0 + 3) & 3);
-    else if (dfrac >= 64 - kDirMargin) dirs |= 1u << ((d0 + 1) & 3);
-    const int s0 = alpha >> 8, sfrac = alpha & 255;
-    std::uint32_t row = dirs << (4 * s0);
-    if (sfrac < kSectorMargin) row |= dirs << (4 * ((s0 + 7) & 7));
-    else if (sfrac >= 256 - kSectorMargin) row |= dirs << (4 * ((s0 + 1) & 7));
-    const unsigned rings = kRings.mask[d2];
-    const std::uint64_t r = row;
-    c.bits[0] |= (r & (0 - std::uint64_t{rings & 1u})) | ((r << 32) & (0 - std::uint64_t{(rings >> 1) & 1u}));
-    c.bits[1] |= (r & (0 - std::uint64_t{(rings >> 2) & 1u})) | ((r << 32) & (0 - std::uint64_t{(rings >> 3) & 1u}));
+inline void add_neighbour(Cylinder& c, const std::uint64_t* ring_factors, int alpha, std::uint8_t dtheta) {
+    const std::uint64_t row = std::uint64_t{kCells.sector_spread[alpha >> 6] * kCells.dir_bins[dtheta]};
+    c.bits[0] |= row * ring_factors[0];
+    c.bits[1] |= row * ring_factors[1];
 }
 
 }  // namespace
 
+// Hardware popcount where the CPU has it (every x86-64 since 2008), a portable one elsewhere.
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target_clones("popcnt", "default")]]
+#endif
 FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> minutiae) {
     FingerprintTemplate t;
     const int n = static_cast<int>(std::min<std::size_t>(minutiae.size(), kMaxMinutiae));
@@ -99,20 +130,26 @@ FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> 
         t.minutiae[i] = Minutia{static_cast<std::int16_t>(static_cast<int>((keys[i] >> 16) & 0xffff) - 32768),
                                 static_cast<std::int16_t>(static_cast<int>((keys[i] >> 32) & 0xffff) - 32768),
                                 static_cast<std::uint8_t>(keys[i] >> 8), static_cast<MinutiaType>(keys[i] & 0xff)};
+    // Coordinates as plain ints side by side (structure of arrays) for the pair scan.
     constexpr int R = kCylinderRadius;
+    std::array<int, kMaxMinutiae> xs, ys, as;
     for (int i = 0; i < n; ++i) {
-        const Minutia& a = t.minutiae[i];
+        xs[i] = t.minutiae[i].x;
+        ys[i] = t.minutiae[i].y;
+        as[i] = t.minutiae[i].angle;
+    }
+    for (int i = 0; i < n; ++i) {
+        const int xi = xs[i], yi = ys[i], ai = as[i];
         for (int j = i + 1; j < n; ++j) {
-            const Minutia& b = t.minutiae[j];
-            const int dx = b.x - a.x, dy = b.y - a.y;
+            const int dx = xs[j] - xi, dy = ys[j] - yi;
             if (dy >= R) break;
-            if (dx >= R || dx <= -R) continue;
             const int d2 = dx * dx + dy * dy;
             if (d2 >= R * R || d2 == 0) continue;
-            // Direction from a to b in 1/2048 turn; from b to a is half a turn more.
-            const int ab = kDirections.at[dy + kCylinderRadius - 1][dx + kCylinderRadius - 1];
-            add_neighbour(t.cylinders[i], d2, (ab - a.angle * 8) & 2047, static_cast<std::uint8_t>(b.angle - a.angle));
-            add_neighbour(t.cylinders[j], d2, (ab + 1024 - b.angle * 8) & 2047, static_cast<std::uint8_t>(a.angle - b.angle));
+            // Direction from i to j in 1/2048 turn; from j to i is half a turn more.
+            const int ab = kDirections.at[dy + R - 1][dx + R - 1];
+            const std::uint64_t* rings = kCells.ring_factors[kRings.mask[d2]];
+            add_neighbour(t.cylinders[i], rings, (ab - ai * 8) & 2047, static_cast<std::uint8_t>(as[j] - ai));
+            add_neighbour(t.cylinders[j], rings, (ab + 1024 - as[j] * 8) & 2047, static_cast<std::uint8_t>(ai - as[j]));
         }
     }
     for (int i = 0; i < n; ++i)

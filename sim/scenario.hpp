@@ -20,11 +20,11 @@ struct ServiceTime {
 
 /// Durations of the steps a voter goes through (medians; see docs/scenarios.md for the sources).
 struct ServiceTimes {
-    ServiceTime document{35.0, 0.35};      ///< document read + list lookup
-    ServiceTime fingerprint{10.0, 0.30};    ///< one fingerprint capture and match
+    ServiceTime document{40.0, 0.35};      ///< document read + list lookup
+    ServiceTime fingerprint{12.0, 0.30};    ///< one fingerprint capture and match
     ServiceTime face{20.0, 0.30};          ///< face capture vs. document photo
     ServiceTime manual{150.0, 0.35};       ///< paper-list procedure
-    ServiceTime receipt{35.0, 0.25};        ///< receipt printed, ballots handed over
+    ServiceTime receipt{40.0, 0.25};        ///< receipt printed, ballots handed over
     ServiceTime booth{75.0, 0.40};         ///< marking the two ballots in the booth
     ServiceTime arbb{6.0, 0.30};           ///< feeding one ballot into an ARBB
 };

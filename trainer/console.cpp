@@ -136,6 +136,7 @@ int run_console(const ConsoleOptions& o) {
     auto last = t0;
     auto fps_window_start = t0;
     int fps_window_frames = 0;
+    sim::Time fps_window_virtual = session.world().now();
     // Steady-state rate: frames after the script's last step (a scripted jump to 10:00 simulates
     // hours in one frame and says nothing about how the console keeps pace).
     std::optional<Clock::time_point> steady_start;
@@ -162,7 +163,7 @@ int run_console(const ConsoleOptions& o) {
         }
 
         const auto before_sim = Clock::now();
-        session.tick(before_sim);
+        state.stats.keeping_up = session.tick(before_sim);
         const auto after_sim = Clock::now();
         state.stats.sim_ms = std::chrono::duration<double, std::milli>(after_sim - before_sim).count();
         state.wall_seconds = std::chrono::duration<double>(after_sim - t0).count();
@@ -196,6 +197,8 @@ int run_console(const ConsoleOptions& o) {
         ++fps_window_frames;
         if (const double w = std::chrono::duration<double>(end - fps_window_start).count(); w >= 1.0) {
             state.stats.fps = fps_window_frames / w;
+            state.stats.effective_speed = static_cast<double>(session.world().now() - fps_window_virtual) / static_cast<double>(core::kSecond) / w;
+            fps_window_virtual = session.world().now();
             fps_window_frames = 0;
             fps_window_start = end;
         }

@@ -83,6 +83,11 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
 }
 
 void DrillSession::advance(sim::Time t) {
+    advance_world(t);
+    refresh();
+}
+
+void DrillSession::advance_world(sim::Time t) {
     // A replayed action is applied at the very point of the event order where the instructor took
     // it: the world first reaches its `issued` time, exactly as in the recorded session.
     while (replay_ && replay_next_ < replay_->actions.size() && replay_->actions[replay_next_].issued <= t) {
@@ -92,10 +97,26 @@ void DrillSession::advance(sim::Time t) {
             notes_.push_back({world_->now(), action.pec, fmt::format("replay: action {} failed: {}", replay_next_ - 1, ok.error().message)});
     }
     world_->advance_to(t, threads_);
-    refresh();
 }
 
-void DrillSession::tick(WallTime wall_now) { advance(clock_.target(wall_now)); }
+bool DrillSession::tick(WallTime wall_now, std::chrono::milliseconds budget) {
+    // Chunks of virtual time keep each advance short enough to check the budget between them.
+    constexpr sim::Time kChunk = 5 * core::kSecond;
+    const sim::Time target = clock_.target(wall_now);
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    while (world_->now() < target) {
+        advance_world(std::min(target, world_->now() + kChunk));
+        if (std::chrono::steady_clock::now() >= deadline) break;
+    }
+    refresh();
+    if (world_->now() >= target) return true;
+    const double speed = clock_.speed();
+    const bool was_paused = clock_.paused();
+    clock_ = sim::PacedClock(world_->now(), wall_now);
+    (void)clock_.set_speed(speed, wall_now);  // the speed was valid before
+    if (was_paused) clock_.pause(wall_now);
+    return false;
+}
 
 sim::Time DrillSession::step_event(WallTime wall_now) {
     clock_.pause(wall_now);

@@ -80,8 +80,11 @@ public:
                                                            std::optional<sim::DrillRecord> replay, sim::Time start,
                                                            WallTime wall_now, int threads = 2);
 
-    /// Advances the world to the paced clock's target for `wall_now` (replaying due actions).
-    void tick(WallTime wall_now);
+    /// Advances the world towards the paced clock's target for `wall_now` (replaying due actions),
+    /// spending at most `budget` of wall time so the console stays responsive. If the world cannot
+    /// keep up, the clock is re-anchored where the world is: virtual time then runs as fast as the
+    /// machine allows, never jumps and never runs ahead of the simulation. Returns true if it kept up.
+    bool tick(WallTime wall_now, std::chrono::milliseconds budget = std::chrono::milliseconds(20));
     /// Pauses virtual time.
     void pause(WallTime wall_now) { clock_.pause(wall_now); }
     /// Lets virtual time run again.
@@ -141,6 +144,7 @@ public:
 private:
     DrillSession() = default;
     void advance(sim::Time t);
+    void advance_world(sim::Time t);
     void refresh();
 
     std::unique_ptr<core::ElectionPackage> package_;

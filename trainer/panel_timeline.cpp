@@ -45,6 +45,9 @@ void draw_timeline_panel(DrillSession& session, ConsoleState& state, WallTime wa
     ImGui::Begin("Timeline", nullptr, ImGuiWindowFlags_NoCollapse);
     const sim::Time now = session.world().now();
     ImGui::Text("%s  %s  x%.0f", sim::format_clock(now).substr(0, 8).c_str(), session.paused() ? "PAUSED" : "running", session.speed());
+    ImGui::SameLine();
+    if (state.stats.keeping_up) ImGui::TextDisabled("(actual x%.0f)", state.stats.effective_speed);
+    else ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "(actual x%.0f: the simulation is the limit)", state.stats.effective_speed);
     if (session.replay_pending() > 0) {
         ImGui::SameLine();
         ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "replay: %zu action(s) to come", session.replay_pending());

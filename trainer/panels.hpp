@@ -62,6 +62,8 @@ struct FrameStats {
     double fps = 0.0;           ///< frames per second over the last second
     double sim_ms = 0.0;        ///< wall time the last advance of the world took
     double frame_ms = 0.0;      ///< wall time of the last whole frame
+    double effective_speed = 0.0;  ///< virtual seconds per wall second over the last second
+    bool keeping_up = true;     ///< false: the world could not follow the chosen speed
 };
 
 /// Everything the panels keep between frames.

@@ -1,0 +1,183 @@
+// `shailoo serve`: the CEC's central server alone - TLS ingest of the PEC devices' signed reports
+// into the durable store (docs/serve.md). Wiring only: central::IngestServer does the work.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "apps/commands.hpp"
+#include "central/ingest_server.hpp"
+#include "central/tls_client.hpp"
+#include "core/device_keys.hpp"
+#include "core/election_package.hpp"
+
+namespace apps {
+namespace {
+
+struct ServeOptions {
+    std::string db;
+    std::string listen = "127.0.0.1:5443";
+    std::string package = "assets/kg2021";
+    std::string keys;         // empty: PACKAGE/device-keys.yaml
+    std::string certificate;  // empty: PACKAGE/tls/training-server.pem
+    std::string private_key;  // empty: PACKAGE/tls/training-server.key
+    int threads = 2;
+    std::size_t batch = 1024;
+    double batch_delay_ms = 20;
+    double stats_every_s = 5;
+};
+
+/// Server time: microseconds since local midnight (UTC+6) of the day the server started, from the
+/// system clock at start and the steady clock after (so it never runs backwards).
+class ServerClock final : public core::Clock {
+public:
+    ServerClock() : start_(std::chrono::steady_clock::now()) {
+        using namespace std::chrono;
+        const auto local = system_clock::now().time_since_epoch() + hours(6);
+        base_ = duration_cast<microseconds>(local % days(1)).count();
+    }
+    core::Micros now() const override {
+        return base_ + std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
+    }
+
+private:
+    std::chrono::steady_clock::time_point start_;
+    core::Micros base_ = 0;
+};
+
+std::string clock_text(core::Micros t) {
+    const auto s = t / core::kSecond;
+    return fmt::format("{:02}:{:02}:{:02}.{:03}", (s / 3600) % 24, (s / 60) % 60, s % 60, (t / 1000) % 1000);
+}
+
+void print_counters(const central::IngestCounters& c, const central::IngestServerCounters& n, core::Micros now) {
+    std::int64_t rejected = 0;
+    for (auto r : c.rejected) rejected += r;
+    fmt::print("[{}] connections {} (handshake failures {}), received {}, stored {} in {} commits, duplicates {}, "
+               "rejected {}, flagged {}, failed commits {}\n",
+               clock_text(now), n.connections.load(), n.handshake_failures.load(), c.received, c.committed, c.commits,
+               c.duplicates, rejected, c.flagged, c.failed_commits);
+    std::fflush(stdout);
+}
+
+int serve(const ServeOptions& o) {
+    const std::filesystem::path package_dir = o.package;
+    auto address = central::parse_server_address(o.listen);
+    if (!address) {
+        fmt::print(stderr, "shailoo serve: --listen {}\n", address.error().message);
+        return 2;
+    }
+    boost::system::error_code ec;
+    const auto ip = boost::asio::ip::make_address(address->host, ec);
+    if (ec) {
+        fmt::print(stderr, "shailoo serve: --listen '{}': '{}' is not an IP address to listen on\n", o.listen, address->host);
+        return 2;
+    }
+    auto package = core::load_election_package(package_dir);
+    if (!package) {
+        fmt::print(stderr, "shailoo serve: {}\n", package.error().message);
+        return 2;
+    }
+    const auto keys_file = o.keys.empty() ? package_dir / "device-keys.yaml" : std::filesystem::path(o.keys);
+    auto registry = core::load_device_key_registry(keys_file);
+    if (!registry) {
+        fmt::print(stderr, "shailoo serve: {}\n", registry.error().message);
+        return 2;
+    }
+    std::unique_ptr<central::Store> store;
+    try {
+        store = std::make_unique<central::Store>(
+            o.db, central::GroupCommitPolicy{.max_reports = o.batch,
+                                             .max_delay = static_cast<core::Micros>(o.batch_delay_ms * 1000)});
+    } catch (const central::StoreCorrupt& e) {
+        fmt::print(stderr, "shailoo serve: {}\n", e.what());
+        return 2;
+    } catch (const std::runtime_error& e) {
+        fmt::print(stderr, "shailoo serve: --db: {}\n", e.what());
+        return 2;
+    }
+    central::Ingest ingest(*package, *registry, *store);
+    ServerClock clock;
+    boost::asio::io_context io;
+    central::IngestServerOptions options{
+        .certificate = o.certificate.empty() ? package_dir / "tls" / "training-server.pem" : std::filesystem::path(o.certificate),
+        .private_key = o.private_key.empty() ? package_dir / "tls" / "training-server.key" : std::filesystem::path(o.private_key)};
+    central::IngestServer server(
+        io, {ip, address->port}, ingest, clock, options,
+        [](const central::LogLine& line) { fmt::print(stderr, "[{}] {}\n", clock_text(line.at), line.text); });
+    if (auto started = server.start(); !started) {
+        fmt::print(stderr, "shailoo serve: {}\n", started.error().message);
+        return 2;
+    }
+    fmt::print("shailoo serve: {} ({} PECs, {} devices), store {} ({} reports), TLS ingest on {}:{}\n", package->name,
+               package->pecs.size(), registry->devices().size(), o.db, store->count(), address->host, server.port());
+    std::fflush(stdout);
+
+    // Periodic counters, and a clean stop on SIGINT/SIGTERM: stop accepting, commit what is
+    // staged (its acknowledgements are released), give connections a moment to send them.
+    boost::asio::steady_timer stats(io);
+    const auto every = std::chrono::milliseconds(static_cast<std::int64_t>(o.stats_every_s * 1000));
+    std::function<void()> tick = [&] {
+        stats.expires_after(every);
+        stats.async_wait([&](boost::system::error_code e) {
+            if (e) return;
+            print_counters(server.ingest_counters(), server.counters(), clock.now());
+            tick();
+        });
+    };
+    if (o.stats_every_s > 0) tick();
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    boost::asio::steady_timer grace(io);
+    signals.async_wait([&](boost::system::error_code e, int signal) {
+        if (e) return;
+        fmt::print("shailoo serve: signal {}: committing and shutting down\n", signal);
+        server.shutdown();
+        stats.cancel();
+        grace.expires_after(std::chrono::milliseconds(300));
+        grace.async_wait([&](boost::system::error_code) { io.stop(); });
+    });
+    std::vector<std::jthread> pool;
+    for (int i = 1; i < std::max(1, o.threads); ++i) pool.emplace_back([&io] { io.run(); });
+    io.run();
+    pool.clear();
+    server.shutdown();
+    print_counters(server.ingest_counters(), server.counters(), clock.now());
+    fmt::print("shailoo serve: stopped; store {} holds {} reports\n", o.db, store->count());
+    return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, Runner& runner) {
+    static ServeOptions o;  // outlives parsing; the runner reads it after app.parse()
+    auto* cmd = app.add_subcommand("serve", "Run the CEC's TLS ingest server on a durable store (docs/serve.md)");
+    cmd->add_option("--db", o.db, "SQLite store file (created if absent)")->required();
+    cmd->add_option("--listen", o.listen, "Address to listen on, IP:PORT")->capture_default_str();
+    cmd->add_option("--package", o.package, "Election package folder")->capture_default_str();
+    cmd->add_option("--keys", o.keys, "Device key registry (default: PACKAGE/device-keys.yaml)");
+    cmd->add_option("--cert", o.certificate, "Server certificate chain, PEM (default: PACKAGE/tls/training-server.pem)");
+    cmd->add_option("--key", o.private_key, "Server private key, PEM (default: PACKAGE/tls/training-server.key)");
+    cmd->add_option("--threads", o.threads, "Network threads (the store has its own writer thread)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
+    cmd->add_option("--batch", o.batch, "Group commit: at most this many reports per transaction")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    cmd->add_option("--batch-delay-ms", o.batch_delay_ms, "Group commit: commit when the oldest staged report waited this long")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 10000.0));
+    cmd->add_option("--stats-every", o.stats_every_s, "Print counters every this many seconds (0: only at exit)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 3600.0));
+    cmd->callback([&runner] { runner = [] { return serve(o); }; });
+}
+
+}  // namespace apps

@@ -1,0 +1,328 @@
+// The TLS ingest server (see ingest_server.hpp for the threading and group-commit rules).
+// [SECTION] State and writer thread
+// [SECTION] Submission: connection -> writer -> connection
+// [SECTION] Connections (TLS, frames, idle watchdog)
+// [SECTION] IngestServer
+#include "central/ingest_server.hpp"
+
+#include <fmt/core.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "central/tls_context.hpp"
+#include "central/tls_frame.hpp"
+
+namespace central {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+
+// [SECTION] State and writer thread
+
+/// Completes one waiting connection with its Ack (posts to the connection's executor).
+using Completion = std::move_only_function<void(Ack)>;
+
+struct IngestServer::State {
+    State(asio::io_context& io_, tcp::endpoint ep, Ingest& in, const core::Clock& c, IngestServerOptions o, LogSink l,
+          CommitHook h)
+        : io(io_), endpoint(ep), acceptor(asio::make_strand(io_)), ingest(in), clock(c), options(std::move(o)),
+          log(std::move(l)), on_commit(std::move(h)) {}
+
+    asio::io_context& io;
+    tcp::endpoint endpoint;
+    tcp::acceptor acceptor;
+    std::shared_ptr<ssl::context> tls;
+    Ingest& ingest;
+    const core::Clock& clock;
+    IngestServerOptions options;
+    LogSink log;
+    CommitHook on_commit;
+    IngestServerCounters net;
+
+    // The writer: its own io_context run by one thread, so everything posted to it is serial.
+    asio::io_context writer_io{1};
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> writer_guard;
+    std::thread writer;
+    std::atomic<std::int64_t> queued{0};  // submissions posted to the writer and not yet handled
+    std::atomic<bool> stopping{false};
+
+    // Writer-thread only.
+    struct Waiting {
+        AckOutcome outcome;
+        std::uint64_t sequence;
+        Completion done;
+    };
+    std::unordered_map<std::uint64_t, Waiting> waiting;  // decision ticket -> connection
+    bool closing = false;
+    std::size_t log_emitted = 0;
+
+    mutable std::mutex counters_mutex;
+    IngestCounters counters_copy;
+
+    void emit_log() {
+        const auto& lines = ingest.log();
+        for (; log_emitted < lines.size(); ++log_emitted)
+            if (log) log(lines[log_emitted]);
+    }
+
+    void publish_counters() {
+        std::lock_guard lock(counters_mutex);
+        counters_copy = ingest.counters();
+    }
+
+    void release(const std::vector<Release>& releases) {
+        for (const auto& r : releases) {
+            auto it = waiting.find(r.ticket);
+            if (it == waiting.end()) continue;
+            Ack ack{r.acknowledged ? it->second.outcome : AckOutcome::retry, 0, r.ticket, it->second.sequence,
+                    r.acknowledged ? std::string(to_string(it->second.outcome)) : "not stored: " + r.error};
+            it->second.done(std::move(ack));
+            waiting.erase(it);
+        }
+        if (!releases.empty() && on_commit) on_commit(ingest.counters());
+    }
+
+    // [SECTION] Submission: connection -> writer -> connection
+    void on_submit(Prechecked checked, const std::string& peer, Completion done) {
+        queued.fetch_sub(1, std::memory_order_acq_rel);
+        if (closing) {
+            done(Ack{AckOutcome::retry, 0, 0, checked.sequence, "server shutting down: resend later"});
+            return;
+        }
+        const auto now = clock.now();
+        const auto sequence = checked.sequence;
+        auto d = ingest.submit(std::move(checked), peer, now);
+        switch (d.outcome) {
+            case Outcome::rejected:
+                done(Ack{AckOutcome::rejected, static_cast<std::uint8_t>(d.reason), d.ticket, sequence,
+                         fmt::format("{}: {}", to_string(d.reason), d.text)});
+                break;
+            case Outcome::duplicate:
+                if (d.acknowledged_now)
+                    done(Ack{AckOutcome::duplicate, 0, d.ticket, sequence, d.text});
+                else
+                    waiting.emplace(d.ticket, Waiting{AckOutcome::duplicate, sequence, std::move(done)});
+                break;
+            case Outcome::accepted: waiting.emplace(d.ticket, Waiting{AckOutcome::stored, sequence, std::move(done)}); break;
+        }
+        // Commit now if the policy says so, or if nothing else is queued: the burst is over.
+        const bool idle = queued.load(std::memory_order_acquire) == 0;
+        release(idle ? ingest.flush(clock.now()) : ingest.poll(clock.now()));
+        emit_log();
+        publish_counters();
+    }
+
+    void close_writer() {  // on the writer thread
+        if (closing) return;
+        closing = true;
+        release(ingest.flush(clock.now()));
+        for (auto& [ticket, w] : waiting)
+            w.done(Ack{AckOutcome::retry, 0, ticket, w.sequence, "server shutting down: resend later"});
+        waiting.clear();
+        emit_log();
+        publish_counters();
+    }
+};
+
+namespace {
+
+using State = IngestServer::State;
+
+template <class Token>
+auto async_submit(std::shared_ptr<State> st, Prechecked checked, std::string peer, Token&& token) {
+    return asio::async_initiate<Token, void(Ack)>(
+        [st](auto handler, Prechecked c, std::string p) {
+            auto ex = asio::get_associated_executor(handler);
+            Completion done = [h = std::move(handler), ex](Ack ack) mutable {
+                asio::post(ex, [h = std::move(h), ack = std::move(ack)]() mutable { h(std::move(ack)); });
+            };
+            st->queued.fetch_add(1, std::memory_order_acq_rel);
+            asio::post(st->writer_io, [st, c = std::move(c), p = std::move(p), done = std::move(done)]() mutable {
+                st->on_submit(std::move(c), p, std::move(done));
+            });
+        },
+        token, std::move(checked), std::move(peer));
+}
+
+// [SECTION] Connections (TLS, frames, idle watchdog)
+
+struct Connection {
+    Connection(tcp::socket s, ssl::context& ctx) : stream(std::move(s), ctx), timer(stream.get_executor()) {}
+    ssl::stream<tcp::socket> stream;
+    asio::steady_timer timer;
+    std::chrono::steady_clock::time_point deadline;
+    bool done = false;
+};
+
+/// Closes the socket when the connection has been silent past its deadline (Asio's timeout example).
+asio::awaitable<void> watchdog(std::shared_ptr<Connection> c) {
+    while (!c->done) {
+        c->timer.expires_at(c->deadline);
+        boost::system::error_code ec;
+        co_await c->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (c->done) break;
+        if (std::chrono::steady_clock::now() >= c->deadline) {
+            c->stream.lowest_layer().close(ec);
+            break;
+        }
+    }
+}
+
+asio::awaitable<void> session(std::shared_ptr<State> st, tcp::socket socket) {
+    boost::system::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    const std::string peer = ec ? std::string("unknown peer") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
+    auto c = std::make_shared<Connection>(std::move(socket), *st->tls);
+    auto touch = [&] { c->deadline = std::chrono::steady_clock::now() + st->options.idle_timeout; };
+    touch();
+    asio::co_spawn(c->stream.get_executor(), watchdog(c), asio::detached);
+
+    co_await c->stream.async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+        st->net.handshake_failures.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        std::vector<std::uint8_t> payload;
+        for (;;) {
+            touch();
+            std::array<std::uint8_t, kFrameHeaderBytes> header{};
+            co_await asio::async_read(c->stream, asio::buffer(header), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) break;  // end of stream, reset or idle timeout
+            const std::size_t length = frame_length(header);
+            if (length == 0 || length > st->options.max_frame_bytes) {
+                st->net.bad_frames.fetch_add(1, std::memory_order_relaxed);
+                const auto ack = frame(encode_ack(Ack{AckOutcome::rejected, static_cast<std::uint8_t>(RejectReason::malformed), 0, 0,
+                                                      fmt::format("malformed: frame of {} bytes, expected 1 to {}; closing",
+                                                                  length, st->options.max_frame_bytes)}));
+                co_await asio::async_write(c->stream, asio::buffer(ack), asio::redirect_error(asio::use_awaitable, ec));
+                break;  // the stream cannot be resynchronised
+            }
+            payload.resize(length);
+            co_await asio::async_read(c->stream, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) break;
+            auto checked = st->ingest.precheck(payload);  // decode + Ed25519 on this thread, not the writer's
+            Ack ack = co_await async_submit(st, std::move(checked), peer, asio::use_awaitable);
+            const auto out = frame(encode_ack(ack));
+            touch();
+            co_await asio::async_write(c->stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) break;
+            st->net.acks_sent.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || !ec) {
+            touch();
+            co_await c->stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
+    c->done = true;
+    c->timer.cancel();
+    c->stream.lowest_layer().close(ec);
+}
+
+asio::awaitable<void> listen(std::shared_ptr<State> st) {
+    for (;;) {
+        boost::system::error_code ec;
+        tcp::socket socket = co_await st->acceptor.async_accept(asio::make_strand(st->io), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::operation_aborted || !st->acceptor.is_open() || st->stopping) co_return;
+        if (ec) continue;  // e.g. the peer reset before accept; file-descriptor exhaustion clears as connections end
+        st->net.connections.fetch_add(1, std::memory_order_relaxed);
+        auto ex = socket.get_executor();
+        asio::co_spawn(ex, session(st, std::move(socket)), asio::detached);
+    }
+}
+
+}  // namespace
+
+// [SECTION] IngestServer
+
+IngestServer::IngestServer(asio::io_context& io, tcp::endpoint endpoint, Ingest& ingest, const core::Clock& clock,
+                           IngestServerOptions options, LogSink log, CommitHook on_commit)
+    : state_(std::make_shared<State>(io, endpoint, ingest, clock, std::move(options), std::move(log), std::move(on_commit))) {}
+
+IngestServer::~IngestServer() { shutdown(); }
+
+core::Result<void> IngestServer::start() {
+    auto& st = *state_;
+    if (st.writer.joinable()) return core::fail("ingest server: already started");
+    auto tls = make_server_tls_context(st.options.certificate, st.options.private_key);
+    if (!tls) return std::unexpected(tls.error());
+    st.tls = *tls;
+    boost::system::error_code ec;
+    st.acceptor.open(st.endpoint.protocol(), ec);
+    if (!ec) st.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) st.acceptor.bind(st.endpoint, ec);
+    if (!ec) st.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        boost::system::error_code ignored;
+        st.acceptor.close(ignored);
+        return core::fail(fmt::format("{}:{}: cannot listen: {}", st.endpoint.address().to_string(), st.endpoint.port(), ec.message()));
+    }
+    port_ = st.acceptor.local_endpoint().port();
+    st.writer_guard.emplace(st.writer_io.get_executor());
+    st.writer = std::thread([s = state_] {
+        try {
+            s->writer_io.run();
+        } catch (const std::exception& e) {
+            // A corrupt store aborts the ingest: say so, answer everyone "retry", accept nothing more.
+            if (s->log) s->log(LogLine{s->clock.now(), fmt::format("store: FATAL: {}; ingest stopped", e.what())});
+            s->stopping = true;
+            for (auto& [ticket, w] : s->waiting) w.done(Ack{AckOutcome::retry, 0, ticket, w.sequence, "server store failed"});
+            s->waiting.clear();
+            s->closing = true;
+            asio::post(s->acceptor.get_executor(), [s] {
+                boost::system::error_code ignored;
+                s->acceptor.close(ignored);
+            });
+            s->writer_io.restart();
+            s->writer_io.run();  // keep answering "retry" until shutdown()
+        }
+    });
+    asio::co_spawn(st.acceptor.get_executor(), listen(state_), asio::detached);
+    return {};
+}
+
+void IngestServer::shutdown() {
+    auto st = state_;
+    if (!st->writer.joinable()) return;
+    st->stopping = true;
+    asio::post(st->acceptor.get_executor(), [st] {
+        boost::system::error_code ignored;
+        st->acceptor.close(ignored);
+    });
+    std::promise<void> flushed;
+    asio::post(st->writer_io, [st, &flushed] {
+        st->close_writer();
+        flushed.set_value();
+    });
+    flushed.get_future().wait();
+    st->writer_guard.reset();
+    st->writer.join();
+    // Submissions that reached the writer queue after it closed: answer "retry" here.
+    st->writer_io.restart();
+    st->writer_io.poll();
+}
+
+IngestCounters IngestServer::ingest_counters() const {
+    std::lock_guard lock(state_->counters_mutex);
+    return state_->counters_copy;
+}
+
+const IngestServerCounters& IngestServer::counters() const { return state_->net; }
+
+}  // namespace central

@@ -1,0 +1,87 @@
+#pragma once
+/// The CEC's ingest over the network: TLS 1.3 on TCP, length-prefixed frames (central/tls_frame.hpp,
+/// docs/protocol.md), C++20 coroutines after Boost.Beast's awaitable server example.
+///
+/// Threads: connections run on the caller's io_context (one or more threads); each one decodes
+/// and verifies its reports there (Ingest::precheck: the Ed25519 check is the costly part). The
+/// Ingest and its Store belong to one writer thread that this server owns: submissions reach it
+/// in order through its own io_context (a strand of one thread), and acknowledgements go back to
+/// the connections only after the group commit that holds the report.
+///
+/// Group commit on the writer: after each submission the batch is committed if the store's
+/// policy says it is due (full, or its oldest report waited max_delay), or at once when no other
+/// submission is queued for the writer (the burst ended). A batch therefore grows while a commit
+/// is in progress, and no report waits for a timer. `now` comes from the core::Clock the caller
+/// supplies (central/ reads no clock of its own); the only timers here are socket idle timeouts.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "central/ingest.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+namespace central {
+
+/// Settings of the ingest server.
+struct IngestServerOptions {
+    std::filesystem::path certificate;               ///< server certificate chain (PEM)
+    std::filesystem::path private_key;               ///< its private key (PEM)
+    std::size_t max_frame_bytes = core::kMaxWireMessageBytes;  ///< larger frames: rejected, connection closed
+    std::chrono::seconds idle_timeout{30};           ///< close a connection silent (or stuck in a handshake) this long
+};
+
+/// Counts of the network layer (read from any thread).
+struct IngestServerCounters {
+    std::atomic<std::int64_t> connections{0};        ///< TCP connections accepted
+    std::atomic<std::int64_t> handshake_failures{0}; ///< TLS handshakes that failed (wrong CA, not TLS, timeout)
+    std::atomic<std::int64_t> bad_frames{0};         ///< frames of length 0 or over max_frame_bytes
+    std::atomic<std::int64_t> acks_sent{0};          ///< acknowledgements written
+};
+
+/// TLS ingest server in front of an Ingest.
+class IngestServer {
+public:
+    /// Receives every new ingest log line (rejections, alerts, failed commits), on the writer thread.
+    using LogSink = std::function<void(const LogLine&)>;
+    /// Called on the writer thread after each commit (e.g. to refresh published results).
+    using CommitHook = std::function<void(const IngestCounters&)>;
+
+    /// A server for `ingest` (which it drives from its writer thread from start() on) listening on
+    /// `endpoint` (port 0: any free port) with connections on `io`; time from `clock`.
+    IngestServer(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint, Ingest& ingest,
+                 const core::Clock& clock, IngestServerOptions options, LogSink log = {}, CommitHook on_commit = {});
+    /// Stops and joins the writer thread (see shutdown()).
+    ~IngestServer();
+    IngestServer(const IngestServer&) = delete;
+    IngestServer& operator=(const IngestServer&) = delete;
+
+    /// Loads the certificate and key, binds, listens, starts the writer and accepting.
+    /// Errors: unreadable certificate or key, address in use or not available.
+    core::Result<void> start();
+    /// The bound port (after start()).
+    std::uint16_t port() const { return port_; }
+    /// Stops accepting, commits what is staged and releases its acknowledgements, answers any
+    /// later submission with "retry", and joins the writer thread. Safe from any thread but the
+    /// writer; idempotent. Connections still open finish on `io`.
+    void shutdown();
+    /// The ingest's counters as of the last submission (a copy taken on the writer thread).
+    IngestCounters ingest_counters() const;
+    /// Network counters.
+    const IngestServerCounters& counters() const;
+
+    /// Shared with the running coroutines, so connections may outlive the object (ingest_server.cpp).
+    struct State;
+
+private:
+    std::shared_ptr<State> state_;
+    std::uint16_t port_ = 0;
+};
+
+}  // namespace central
