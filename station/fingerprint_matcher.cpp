@@ -5,6 +5,9 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace station {
 
@@ -23,10 +26,8 @@ constexpr float kT0 = 10.0f, kSlope = 0.15f;
 constexpr int kAngleTolerance = 18;
 
 struct Tables {
-    std::array<std::uint32_t, 260> dice{};  // c * dice[s] >> 8 = 2c/s scaled to 256 (rounded up: identical = 256)
     std::array<float, 256> cos{}, sin{};
     Tables() {
-        for (int s = 1; s < 260; ++s) dice[s] = static_cast<std::uint32_t>(((512u << 8) + static_cast<unsigned>(s) - 1) / static_cast<unsigned>(s));
         for (int a = 0; a < 256; ++a) {
             cos[a] = static_cast<float>(std::cos(a * 6.283185307179586 / 256));
             sin[a] = static_cast<float>(std::sin(a * 6.283185307179586 / 256));
@@ -35,95 +36,221 @@ struct Tables {
 };
 const Tables kTables;
 
+// Local similarity of two descriptors, 0..256: the Dice overlap 2c / (wa + wb) scaled to 512c / s
+// and truncated. Computed as a float quotient because the AVX2 path divides 8 lanes at once; it is
+// exact: 512c < 2^17 and s < 2^9, so a quotient that is not an integer lies at least 1/s from the
+// next one, far more than a float's rounding error, and truncation gives the integer quotient.
+inline std::uint32_t dice(std::uint32_t c, std::uint32_t s) {
+    return static_cast<std::uint32_t>(static_cast<float>(512 * c) / static_cast<float>(s));
+}
+
+// B's descriptors in columns for the local stage: the two 64-bit halves of every descriptor in
+// their own arrays (unusable descriptors emptied, so the inner loop needs no test), padded with
+// empty descriptors to whole blocks of 8. The AVX2 kernel produces the 8 counts of a block in the
+// lane order j = 0, 4, 1, 5, 2, 6, 3, 7, so cells-set and index are also kept in that order.
+constexpr int kBlock = 8;
+constexpr int kColumns = (core::kMaxMinutiae + kBlock - 1) / kBlock * kBlock;
+constexpr int kLaneMinutia[kBlock] = {0, 4, 1, 5, 2, 6, 3, 7};
+
+struct DescriptorColumns {
+    alignas(32) std::uint64_t lo[kColumns];
+    alignas(32) std::uint64_t hi[kColumns];
+    alignas(32) std::uint32_t cells[kColumns];       // natural order (portable path)
+    alignas(32) float cells_lane[kColumns];          // lane order (AVX2 path)
+    alignas(32) std::uint32_t index_lane[kColumns];  // lane order (AVX2 path)
+    int blocks = 0;
+
+    explicit DescriptorColumns(const core::FingerprintTemplate& b) {
+        const int nb = b.count;
+        blocks = (nb + kBlock - 1) / kBlock;
+        for (int j = 0; j < blocks * kBlock; ++j) {
+            const bool ok = j < nb && b.cylinder_bits[j] >= kMinCylinderBits;
+            lo[j] = ok ? b.cylinders[j].bits[0] : 0;
+            hi[j] = ok ? b.cylinders[j].bits[1] : 0;
+            cells[j] = j < nb ? std::max<std::uint32_t>(b.cylinder_bits[j], 1) : 1;  // never 0: no 0 / 0
+        }
+        for (int k = 0; k < blocks; ++k)
+            for (int l = 0; l < kBlock; ++l) {
+                const int j = k * kBlock + kLaneMinutia[l];
+                cells_lane[k * kBlock + l] = static_cast<float>(cells[j]);
+                index_lane[k * kBlock + l] = static_cast<std::uint32_t>(j);
+            }
+    }
+};
+
 struct LocalPair {
     std::uint8_t i, j;
     std::uint16_t sim;
 };
 
-}  // namespace
+// Appends row i's best two pairs (keys similarity << 8 | j) if they are similar enough.
+inline void keep_best_two(int i, std::uint32_t best1, std::uint32_t best2, LocalPair* pairs, int& np) {
+    if ((best1 >> 8) >= kMinLocalSimilarity)
+        pairs[np++] = {static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(best1 & 255), static_cast<std::uint16_t>(best1 >> 8)};
+    if ((best2 >> 8) >= kMinLocalSimilarity)
+        pairs[np++] = {static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(best2 & 255), static_cast<std::uint16_t>(best2 >> 8)};
+}
 
-// The hot loop needs the hardware popcount; target_clones picks it at load time where the CPU has it
-// (every x86-64 since 2008) and keeps a portable version for the rest. Integer results are identical.
+// The local stage, portable: for every usable minutia of A, its two most similar minutiae of B.
+// The hot loop needs the hardware popcount; target_clones picks it at load time where the CPU has
+// it and keeps a portable version for the rest. Results are identical to local_pairs_avx2.
 #if defined(__x86_64__) && defined(__GNUC__)
 [[gnu::target_clones("popcnt", "default")]]
 #endif
-std::uint32_t consolidated_similarity(const core::FingerprintTemplate& a, const core::FingerprintTemplate& b) {
-    const int na = a.count, nb = b.count;
-    std::array<LocalPair, 2 * core::kMaxMinutiae> pairs;
+int local_pairs_portable(const core::FingerprintTemplate& a, const DescriptorColumns& cb, LocalPair* pairs) {
     int np = 0;
-    // B's descriptors with the unusable ones emptied, so the inner loop needs no test.
-    std::array<core::Cylinder, core::kMaxMinutiae> cb;
-    std::array<std::uint32_t, core::kMaxMinutiae> wbs;
-    for (int j = 0; j < nb; ++j) {
-        const bool ok = b.cylinder_bits[j] >= kMinCylinderBits;
-        cb[j].bits[0] = ok ? b.cylinders[j].bits[0] : 0;
-        cb[j].bits[1] = ok ? b.cylinders[j].bits[1] : 0;
-        wbs[j] = b.cylinder_bits[j];
-    }
-    for (int i = 0; i < na; ++i) {
-        const int wa = a.cylinder_bits[i];
+    const int nb = cb.blocks * kBlock;
+    for (int i = 0; i < a.count; ++i) {
+        const std::uint32_t wa = a.cylinder_bits[i];
         if (wa < kMinCylinderBits) continue;
         const std::uint64_t a0 = a.cylinders[i].bits[0], a1 = a.cylinders[i].bits[1];
-        const std::uint32_t* dice = kTables.dice.data() + wa;
-        // Best two (similarity << 8 | j) of the row, branch-free.
         std::uint32_t best1 = 0, best2 = 0;
         for (int j = 0; j < nb; ++j) {
-            const std::uint32_t c = static_cast<std::uint32_t>(std::popcount(a0 & cb[j].bits[0]) + std::popcount(a1 & cb[j].bits[1]));
-            const std::uint32_t key = (((c * dice[wbs[j]]) >> 8) << 8) | static_cast<std::uint32_t>(j);
+            const std::uint32_t c = static_cast<std::uint32_t>(std::popcount(a0 & cb.lo[j]) + std::popcount(a1 & cb.hi[j]));
+            const std::uint32_t key = (dice(c, wa + cb.cells[j]) << 8) | static_cast<std::uint32_t>(j);
             const std::uint32_t lo = std::min(best1, key);
             best1 = std::max(best1, key);
             best2 = std::max(best2, lo);
         }
-        if ((best1 >> 8) >= kMinLocalSimilarity)
-            pairs[np++] = {static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(best1 & 255), static_cast<std::uint16_t>(best1 >> 8)};
-        if ((best2 >> 8) >= kMinLocalSimilarity)
-            pairs[np++] = {static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(best2 & 255), static_cast<std::uint16_t>(best2 >> 8)};
+        keep_best_two(i, best1, best2, pairs, np);
     }
-    if (np == 0) return 0;
-    // The kCandidates best local pairs (selection; np <= 96).
-    int cand[kCandidates], nc = 0;
-    std::uint64_t taken = 0, taken_hi = 0;
-    for (; nc < kCandidates && nc < np; ++nc) {
-        int best = -1;
-        for (int p = 0; p < np; ++p) {
-            const bool t = p < 64 ? (taken >> p) & 1 : (taken_hi >> (p - 64)) & 1;
-            if (!t && (best < 0 || pairs[p].sim > pairs[best].sim)) best = p;
+    return np;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SHAILOO_MATCHER_AVX2 1
+
+// The local stage with AVX2, 8 minutiae of B at a time: AND, per-byte popcount by nibble table
+// lookups (W. Mula, N. Kurz, D. Lemire, "Faster population counts using AVX2 instructions",
+// The Computer Journal 61(1), 2018), byte sums, then the same Dice quotient and keys as the
+// portable loop, the best two kept per lane and merged at the end of the row.
+[[gnu::target("avx2"), gnu::always_inline]] inline __m256i byte_counts(__m256i v) {
+    const __m256i nibble_counts = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                                   0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i low_nibbles = _mm256_set1_epi8(0x0f);
+    const __m256i lo = _mm256_and_si256(v, low_nibbles);
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low_nibbles);
+    return _mm256_add_epi8(_mm256_shuffle_epi8(nibble_counts, lo), _mm256_shuffle_epi8(nibble_counts, hi));
+}
+
+// Merges two sets of per-lane best two keys into (best1, best2).
+[[gnu::target("avx2"), gnu::always_inline]] inline void merge_best_two(__m256i& best1, __m256i& best2, __m256i o1, __m256i o2) {
+    const __m256i lo = _mm256_min_epu32(best1, o1);
+    best1 = _mm256_max_epu32(best1, o1);
+    best2 = _mm256_max_epu32(_mm256_max_epu32(best2, o2), lo);
+}
+
+[[gnu::target("avx2,popcnt")]]
+int local_pairs_avx2(const core::FingerprintTemplate& a, const DescriptorColumns& cb, LocalPair* pairs) {
+    const __m256 scale = _mm256_set1_ps(512.0f);
+    int np = 0;
+    for (int i = 0; i < a.count; ++i) {
+        const std::uint32_t wa = a.cylinder_bits[i];
+        if (wa < kMinCylinderBits) continue;
+        const __m256i a0 = _mm256_set1_epi64x(static_cast<long long>(a.cylinders[i].bits[0]));
+        const __m256i a1 = _mm256_set1_epi64x(static_cast<long long>(a.cylinders[i].bits[1]));
+        const __m256 fwa = _mm256_set1_ps(static_cast<float>(wa));
+        __m256i best1 = _mm256_setzero_si256(), best2 = _mm256_setzero_si256();
+        for (int k = 0; k < cb.blocks; ++k) {
+            const int j = k * kBlock;
+            const __m256i l0 = _mm256_and_si256(a0, _mm256_load_si256(reinterpret_cast<const __m256i*>(cb.lo + j)));
+            const __m256i l1 = _mm256_and_si256(a0, _mm256_load_si256(reinterpret_cast<const __m256i*>(cb.lo + j + 4)));
+            const __m256i h0 = _mm256_and_si256(a1, _mm256_load_si256(reinterpret_cast<const __m256i*>(cb.hi + j)));
+            const __m256i h1 = _mm256_and_si256(a1, _mm256_load_si256(reinterpret_cast<const __m256i*>(cb.hi + j + 4)));
+            const __m256i s0 = _mm256_sad_epu8(_mm256_add_epi8(byte_counts(l0), byte_counts(h0)), _mm256_setzero_si256());
+            const __m256i s1 = _mm256_sad_epu8(_mm256_add_epi8(byte_counts(l1), byte_counts(h1)), _mm256_setzero_si256());
+            const __m256i c = _mm256_or_si256(s0, _mm256_slli_epi64(s1, 32));  // lanes j+0, j+4, j+1, j+5, ...
+            const __m256 s = _mm256_add_ps(fwa, _mm256_load_ps(cb.cells_lane + j));
+            const __m256i sim = _mm256_cvttps_epi32(_mm256_div_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(c), scale), s));
+            const __m256i key = _mm256_or_si256(_mm256_slli_epi32(sim, 8),
+                                                _mm256_load_si256(reinterpret_cast<const __m256i*>(cb.index_lane + j)));
+            const __m256i lo = _mm256_min_epu32(best1, key);
+            best1 = _mm256_max_epu32(best1, key);
+            best2 = _mm256_max_epu32(best2, lo);
         }
-        if (best < 64) taken |= std::uint64_t{1} << best;
-        else taken_hi |= std::uint64_t{1} << (best - 64);
-        cand[nc] = best;
+        // Merge the lanes: the best two of a union are among both halves' best two.
+        merge_best_two(best1, best2, _mm256_permute2x128_si256(best1, best1, 1), _mm256_permute2x128_si256(best2, best2, 1));
+        merge_best_two(best1, best2, _mm256_shuffle_epi32(best1, 0x4e), _mm256_shuffle_epi32(best2, 0x4e));
+        merge_best_two(best1, best2, _mm256_shuffle_epi32(best1, 0xb1), _mm256_shuffle_epi32(best2, 0xb1));
+        keep_best_two(i, static_cast<std::uint32_t>(_mm256_cvtsi256_si32(best1)),
+                      static_cast<std::uint32_t>(_mm256_cvtsi256_si32(best2)), pairs, np);
+    }
+    return np;
+}
+
+const bool kHaveAvx2 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+}();
+#endif
+
+std::uint32_t consolidated_similarity(const core::FingerprintTemplate& a, const core::FingerprintTemplate& b, bool portable) {
+    std::array<LocalPair, 2 * core::kMaxMinutiae> pairs;
+    const DescriptorColumns cb(b);
+    int np = 0;
+#ifdef SHAILOO_MATCHER_AVX2
+    if (kHaveAvx2 && !portable) np = local_pairs_avx2(a, cb, pairs.data());
+    else
+#endif
+        np = local_pairs_portable(a, cb, pairs.data());
+    (void)portable;
+    if (np == 0) return 0;
+    // The kCandidates best local pairs, most similar first (earlier pair first on ties): one pass
+    // keeping a small sorted list of keys similarity << 8 | (255 - p).
+    std::uint32_t top[kCandidates] = {};
+    for (int p = 0; p < np; ++p) {
+        std::uint32_t key = (std::uint32_t{pairs[p].sim} << 8) | static_cast<std::uint32_t>(255 - p);
+        if (key <= top[kCandidates - 1]) continue;
+        for (int c = 0; c < kCandidates; ++c)
+            if (key > top[c]) std::swap(key, top[c]);
+    }
+    const int nc = std::min(np, kCandidates);
+    // Pair data side by side for the consolidation loop.
+    std::array<float, 2 * core::kMaxMinutiae> pax, pay, pbx, pby;
+    std::array<std::uint8_t, 2 * core::kMaxMinutiae> pdir;
+    for (int p = 0; p < np; ++p) {
+        const core::Minutia& ma = a.minutiae[pairs[p].i];
+        const core::Minutia& mb = b.minutiae[pairs[p].j];
+        pax[p] = ma.x;
+        pay[p] = ma.y;
+        pbx[p] = mb.x;
+        pby[p] = mb.y;
+        pdir[p] = static_cast<std::uint8_t>(mb.angle - ma.angle);
     }
     std::uint32_t best_sum = 0;
+    std::uint64_t consolidated_lo = 0, consolidated_hi = 0;  // pairs already paired under an earlier alignment
     for (int c = 0; c < nc; ++c) {
-        const LocalPair& ref = pairs[cand[c]];
-        const core::Minutia& ra = a.minutiae[ref.i];
-        const core::Minutia& rb = b.minutiae[ref.j];
-        const std::uint8_t rot = static_cast<std::uint8_t>(rb.angle - ra.angle);
+        const int r = 255 - static_cast<int>(top[c] & 255);
+        // A reference pair that an earlier alignment already paired proposes nearly the same
+        // alignment again: skip it (for a genuine print the best local pairs all agree).
+        if (r < 64 ? (consolidated_lo >> r) & 1 : (consolidated_hi >> (r - 64)) & 1) continue;
+        const std::uint8_t rot = pdir[r];
         const float cs = kTables.cos[rot], sn = kTables.sin[rot];
-        std::uint64_t used_b = 0;
+        const float rax = pax[r], ray = pay[r], rbx = pbx[r], rby = pby[r];
+        std::uint64_t used_b = 0, paired_lo = 0, paired_hi = 0;
         int last_row = -1;
         std::uint32_t sum = 0;
         for (int p = 0; p < np; ++p) {
+            // Direction within the tolerance: the signed difference, shifted by the tolerance, as unsigned.
+            if (static_cast<std::uint8_t>(pdir[p] - rot + kAngleTolerance) > 2 * kAngleTolerance) continue;
             const LocalPair& q = pairs[p];
             if (q.i == last_row || ((used_b >> q.j) & 1)) continue;
-            const core::Minutia& ma = a.minutiae[q.i];
-            const core::Minutia& mb = b.minutiae[q.j];
-            const int dang = static_cast<std::int8_t>(static_cast<std::uint8_t>(mb.angle - rot - ma.angle));
-            if (dang > kAngleTolerance || dang < -kAngleTolerance) continue;
-            const float bx = static_cast<float>(mb.x - rb.x), by = static_cast<float>(mb.y - rb.y);
-            const float ax = static_cast<float>(ma.x - ra.x), ay = static_cast<float>(ma.y - ra.y);
+            const float bx = pbx[p] - rbx, by = pby[p] - rby;
+            const float ax = pax[p] - rax, ay = pay[p] - ray;
             const float ex = cs * bx + sn * by - ax, ey = -sn * bx + cs * by - ay;
             if (ex * ex + ey * ey > kT0 * kT0 + kSlope * kSlope * (ax * ax + ay * ay)) continue;
             used_b |= std::uint64_t{1} << q.j;
             last_row = q.i;
             sum += q.sim;
+            if (p < 64) paired_lo |= std::uint64_t{1} << p;
+            else paired_hi |= std::uint64_t{1} << (p - 64);
         }
+        consolidated_lo |= paired_lo;
+        consolidated_hi |= paired_hi;
         if (sum > best_sum) best_sum = sum;
     }
     return best_sum;
 }
-
-namespace {
 
 // Minutiae with a usable descriptor, but at least kMinMinutiae: a print with very few usable
 // minutiae cannot score high (a partial touch must not pass on three lucky pairs).
@@ -139,7 +266,7 @@ int usable(const core::FingerprintTemplate& t) {
 
 double FingerprintMatcher::score(const core::FingerprintTemplate& a, const core::FingerprintTemplate& b) const {
     if (a.count == 0 || b.count == 0) return 0.0;
-    const double s = consolidated_similarity(a, b) / 256.0;
+    const double s = consolidated_similarity(a, b, settings_.portable) / 256.0;
     const double v = s * s / (static_cast<double>(usable(a)) * usable(b));
     return v > 1.0 ? 1.0 : v;
 }

@@ -25,6 +25,7 @@ inline constexpr double kFingerprintThreshold = 0.0223;
 /// Matcher settings.
 struct MatcherSettings {
     double threshold = kFingerprintThreshold;  ///< scores at or above it are a match
+    bool portable = false;  ///< use the portable local stage even where the CPU has AVX2 (same scores; for tests)
 };
 
 /// The verification algorithm. Stateless apart from its settings; safe to share between threads.

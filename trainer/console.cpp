@@ -103,8 +103,9 @@ int run_console(const ConsoleOptions& o) {
     auto opened = DrillSession::open(scenario, o.seed, std::move(replay), *start, Clock::now(), o.threads);
     if (!opened) return fail_with(opened.error().message, 2);
     DrillSession& session = **opened;
-    if (auto ok = session.set_speed(o.speed, Clock::now()); !ok) return fail_with(fmt::format("--speed: {}", ok.error().message), 2);
-    if (o.paused) session.pause(Clock::now());
+    const auto opened_at = Clock::now();
+    if (auto ok = session.set_speed(o.speed, opened_at); !ok) return fail_with(fmt::format("--speed: {}", ok.error().message), 2);
+    if (o.paused) session.pause(opened_at);
 
     ConsoleState state;
     const std::filesystem::path map_file =

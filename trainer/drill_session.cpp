@@ -78,7 +78,8 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
     if (s->pecs_.size() != s->world_->pec_count())
         return core::fail(fmt::format("the world has {} PECs but the package lists {} of them", s->world_->pec_count(), s->pecs_.size()));
     s->advance(start);
-    s->clock_ = sim::PacedClock(s->world_->now(), wall_now);
+    // Loading and reaching `start` take seconds: the clock starts now, not when open() was called.
+    s->clock_ = sim::PacedClock(s->world_->now(), std::max(wall_now, std::chrono::steady_clock::now()));
     return s;
 }
 

@@ -74,7 +74,8 @@ public:
 
     /// Loads the scenario and its package, builds the world with `seed` (default the scenario's)
     /// and advances it to `start`. `replay`, if given, is a record whose actions are re-applied
-    /// as time passes their `issued` times; its scenario name and seed must match.
+    /// as time passes their `issued` times; its scenario name and seed must match. The paced clock
+    /// starts at `start` at the later of `wall_now` and the moment loading is done.
     static core::Result<std::unique_ptr<DrillSession>> open(const std::filesystem::path& scenario_file,
                                                            std::optional<std::uint64_t> seed,
                                                            std::optional<sim::DrillRecord> replay, sim::Time start,

@@ -1,0 +1,194 @@
+#include "trainer/drill_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "sim/results_json.hpp"
+#include "trainer/drill_script.hpp"
+#include "trainer/map_outline.hpp"
+#include "trainer/panels.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using trainer::DrillSession;
+using trainer::WallTime;
+
+const fs::path kSource(SHAILOO_SOURCE_DIR);
+const WallTime kWall{std::chrono::seconds(5000)};
+
+std::unique_ptr<DrillSession> open_demo(std::optional<sim::DrillRecord> replay = std::nullopt) {
+    auto s = DrillSession::open(kSource / "scenarios/demo-drill.yaml", std::nullopt, std::move(replay), core::at(9, 0), kWall, 1);
+    EXPECT_TRUE(s) << (s ? "" : s.error().message);
+    return s ? std::move(*s) : nullptr;
+}
+
+sim::FaultAction dead_party_arbb() {
+    sim::FaultAction a;
+    a.target = sim::FaultTarget::arbb_party_list;
+    a.fault = devices::Fault::dead;
+    a.replace_arbb = true;
+    return a;
+}
+
+TEST(DrillSession, OpensAtTheStartTimeWithEveryPecOfTheScenario) {
+    auto s = open_demo();
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->world().now(), core::at(9, 0));
+    EXPECT_EQ(s->world().pec_count(), 176u);  // Talas 117 + abroad 59
+    EXPECT_EQ(s->views().size(), 176u);
+    EXPECT_GT(s->summary().voters, 0);
+    EXPECT_EQ(s->summary().reports_printed, 0);
+    EXPECT_TRUE(s->reported_curve().empty());  // before 20:00
+}
+
+TEST(DrillSession, InjectedFaultReachesTheDeviceAndIsRecorded) {
+    auto s = open_demo();
+    ASSERT_TRUE(s);
+    trainer::PecSelection sel;
+    sel.pec = 6006;
+    auto n = s->inject(sel, dead_party_arbb());
+    ASSERT_TRUE(n) << n.error().message;
+    EXPECT_EQ(*n, 1);
+    ASSERT_EQ(s->record().actions.size(), 1u);
+    EXPECT_EQ(s->record().actions[0].issued, core::at(9, 0));
+    EXPECT_EQ(s->record().actions[0].action.pec, 6006);
+    EXPECT_EQ(s->record().actions[0].action.at, core::at(9, 0));  // "now"
+    s->step_minute(kWall);
+    EXPECT_EQ(s->world().now(), core::at(9, 1));
+    EXPECT_TRUE(s->paused());
+    const auto i = *s->world().index_of(6006);
+    EXPECT_EQ(s->views()[i].state, sim::PecState::device_fault);
+    bool found = false;
+    for (const auto& f : s->active_faults()) found |= f.pec == 6006 && f.device_id == "6006-arbb-1" && f.fault == devices::Fault::dead;
+    EXPECT_TRUE(found);
+    ASSERT_TRUE(s->select(6006));
+    EXPECT_EQ(s->selected(), i);
+    EXPECT_FALSE(s->select(1001));  // Bishkek is not in the demo drill
+}
+
+TEST(DrillSession, ShareOfARegionPicksTheSamePecsEveryTime) {
+    auto a = open_demo(), b = open_demo();
+    ASSERT_TRUE(a && b);
+    trainer::PecSelection sel;
+    sel.scope = trainer::PecSelection::Scope::share;
+    sel.region = 6;
+    sel.share = 0.1;
+    sim::FaultAction f;
+    f.target = sim::FaultTarget::printer;
+    f.fault = devices::Fault::out_of_paper;
+    f.duration = 20 * core::kMinute;
+    auto na = a->inject(sel, f), nb = b->inject(sel, f);
+    ASSERT_TRUE(na && nb);
+    EXPECT_EQ(*na, 12);  // round(0.1 x 117)
+    ASSERT_EQ(a->record().actions.size(), b->record().actions.size());
+    for (std::size_t k = 0; k < a->record().actions.size(); ++k) {
+        EXPECT_EQ(a->record().actions[k].action.pec, b->record().actions[k].action.pec);
+        EXPECT_EQ(a->record().actions[k].action.pec / 1000, 6);
+    }
+}
+
+TEST(DrillSession, RefusesActionsInThePastAndUnknownPecs) {
+    auto s = open_demo();
+    ASSERT_TRUE(s);
+    EXPECT_FALSE(s->run_to(core::at(8, 0), kWall));
+    trainer::PecSelection sel;
+    sel.pec = 1234;
+    EXPECT_FALSE(s->inject(sel, dead_party_arbb()));
+    sel.scope = trainer::PecSelection::Scope::region;
+    sel.region = 1;
+    EXPECT_FALSE(s->inject(sel, dead_party_arbb()));
+    EXPECT_TRUE(s->record().actions.empty());
+}
+
+TEST(DrillSession, ReplayingTheRecordReproducesTheSessionsResults) {
+    std::string live_json, untouched_json;
+    sim::DrillRecord record;
+    {
+        auto s = open_demo();
+        ASSERT_TRUE(s);
+        trainer::PecSelection sel;
+        sel.pec = 6006;
+        ASSERT_TRUE(s->inject(sel, dead_party_arbb()));
+        ASSERT_TRUE(s->run_to(core::at(10, 17) + 345, kWall));
+        sim::FaultAction jam;
+        jam.target = sim::FaultTarget::arbb_district;
+        jam.fault = devices::Fault::jam;
+        jam.duration = 90 * core::kMinute;
+        sel.pec = 6040;
+        ASSERT_TRUE(s->inject(sel, jam));
+        s->step_event(kWall);
+        record = s->record();
+        live_json = sim::results_to_json(s->finish(2), s->package(), false).dump();
+    }
+    {
+        auto replayed = open_demo(record);
+        ASSERT_TRUE(replayed);
+        EXPECT_EQ(replayed->replay_pending(), 1u);  // the 09:00 action is applied on opening, the 10:17 one later
+        EXPECT_EQ(sim::results_to_json(replayed->finish(2), replayed->package(), false).dump(), live_json);
+        EXPECT_EQ(replayed->record().actions.size(), 2u);
+    }
+    {
+        auto untouched = open_demo();
+        ASSERT_TRUE(untouched);
+        untouched_json = sim::results_to_json(untouched->finish(2), untouched->package(), false).dump();
+    }
+    EXPECT_NE(untouched_json, live_json);
+}
+
+TEST(DrillSession, ReplayOfARecordFromAnotherScenarioIsRefused) {
+    sim::DrillRecord record;
+    record.scenario_name = "Some other drill";
+    auto s = DrillSession::open(kSource / "scenarios/demo-drill.yaml", std::nullopt, record, core::at(9, 0), kWall, 1);
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("Some other drill"), std::string::npos);
+}
+
+TEST(DrillScript, RejectsUnknownStepsAndFaultsWithFileAndLine) {
+    const fs::path dir = fs::temp_directory_path() / "shailoo_trainer_test";
+    fs::create_directories(dir);
+    auto load = [&](const std::string& name, const std::string& steps) {
+        std::ofstream(dir / name) << "version: 1\nsteps:\n" << steps;
+        auto s = trainer::load_drill_script(dir / name);
+        return s ? std::string("loaded") : s.error().message;
+    };
+    EXPECT_NE(load("a.yaml", "  - jump: 3\n").find("a.yaml:3: field 'steps[0].jump': unknown step"), std::string::npos);
+    EXPECT_NE(load("b.yaml", "  - pause\n  - inject: {pec: 6001, device: webcam, fault: jam}\n")
+                  .find("b.yaml:4: field 'steps[1].inject.fault': 'jam' is not a fault of webcam"),
+              std::string::npos);
+    EXPECT_NE(load("c.yaml", "  - speed: 1000\n").find("field 'steps[0].speed': 1000 is out of range"), std::string::npos);
+    EXPECT_NE(load("d.yaml", "  - clear: {region: 6, device: printer, fault: dead}\n").find("clear addresses one PEC"), std::string::npos);
+    EXPECT_EQ(load("e.yaml", "  - speed: 600\n  - advance_to: \"10:00\"\n  - step: event\n  - wait_frames: 3\n  - play\n"), "loaded");
+    auto ok = trainer::load_drill_script(kSource / "tests/trainer/console_actions.yaml");
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->steps.size(), 13u);
+}
+
+TEST(MapOutline, LoadsTheCommittedKyrgyzstanOutline) {
+    auto m = trainer::load_map_outline(kSource / "assets/map/kyrgyzstan.geojson");
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_EQ(m->rings.size(), 3u);  // border + Vorukh + Sokh
+    EXPECT_GT(m->rings[0].size(), 500u);
+    for (const auto& p : m->rings[0]) {
+        EXPECT_GE(p.lon, 69.2);
+        EXPECT_LE(p.lon, 80.3);
+        EXPECT_GE(p.lat, 39.1);
+        EXPECT_LE(p.lat, 43.3);
+    }
+}
+
+TEST(Panels, EveryInspectorDeviceThatCanFailIsAddressable) {
+    using devices::DeviceKind;
+    EXPECT_EQ(trainer::target_of({"6006-id-3-fingerprint", DeviceKind::fingerprint_scanner, 0}),
+              std::make_optional(std::pair{sim::FaultTarget::fingerprint_scanner, 2}));
+    EXPECT_EQ(trainer::target_of({"6006-arbb-2", DeviceKind::ballot_scanner, 0}),
+              std::make_optional(std::pair{sim::FaultTarget::arbb_district, 0}));
+    EXPECT_EQ(trainer::target_of({"6006-ups", DeviceKind::power_supply, 0}), std::make_optional(std::pair{sim::FaultTarget::power, 0}));
+    EXPECT_FALSE(trainer::target_of({"6006-arbb-1-printer", DeviceKind::printer, 0}));
+    EXPECT_EQ(trainer::fault_names(0), "ok");
+    EXPECT_EQ(trainer::fault_names((1u << static_cast<unsigned>(devices::Fault::jam)) | 1u), "dead, jam");
+}
+
+}  // namespace
