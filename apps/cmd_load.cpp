@@ -28,6 +28,7 @@ struct LoadCliOptions {
     std::uint64_t seed = 2021;
     std::uint64_t secret_seed = core::kSimulatedDeviceSecret;
     int threads = 2;
+    int connections = 256;
     double timeout_s = 30;
 };
 
@@ -67,6 +68,7 @@ int load(const LoadCliOptions& o) {
                              .port = address->port,
                              .ca_file = o.ca.empty() ? std::filesystem::path(o.package) / "tls" / "cec-ca.pem" : std::filesystem::path(o.ca),
                              .threads = o.threads,
+                             .connections = o.connections,
                              .timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout_s * 1000))};
     auto report = sim::run_load(plan, options);
     if (!report) {
@@ -100,6 +102,9 @@ void add_load_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--seed", o.seed, "Seed of the report contents and send times")->capture_default_str();
     cmd->add_option("--secret-seed", o.secret_seed, "Device-secret seed of the fleet's signing keys")->capture_default_str();
     cmd->add_option("--threads", o.threads, "Client threads")->capture_default_str()->check(CLI::Range(1, 64));
+    cmd->add_option("--connections", o.connections, "Reports in flight at most (senders); latency still counts from the planned time")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 20000));
     cmd->add_option("--timeout", o.timeout_s, "Seconds allowed per report (connect, handshake, ack)")->capture_default_str()->check(CLI::PositiveNumber);
     cmd->callback([&runner] { runner = [] { return load(o); }; });
 }

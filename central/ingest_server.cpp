@@ -242,6 +242,7 @@ asio::awaitable<void> listen(std::shared_ptr<State> st) {
         if (ec == asio::error::operation_aborted || !st->acceptor.is_open() || st->stopping) co_return;
         if (ec) continue;  // e.g. the peer reset before accept; file-descriptor exhaustion clears as connections end
         st->net.connections.fetch_add(1, std::memory_order_relaxed);
+        socket.set_option(tcp::no_delay(true), ec);  // one small ack per report: no Nagle delay (tls_client.cpp)
         auto ex = socket.get_executor();
         asio::co_spawn(ex, session(st, std::move(socket)), asio::detached);
     }

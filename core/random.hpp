@@ -24,7 +24,8 @@ constexpr std::uint64_t hash_keys(std::uint64_t a, std::uint64_t b, Rest... rest
 }
 
 /// A stream of random numbers: the i-th draw is mix64(key + i * golden), so a stream is
-/// fully described by its key and position and any entity's stream can be rebuilt alone.
+/// fully described by its key, position and (for normal()) the spare value of the last pair,
+/// and any entity's stream can be rebuilt alone.
 class RandomStream {
 public:
     /// A stream for one entity and purpose, e.g. RandomStream(seed, pec_number, kArrivals).
@@ -46,10 +47,18 @@ public:
     bool bernoulli(double p) { return uniform() < p; }
     /// Exponential with the given mean.
     double exponential(double mean) { return -mean * std::log(uniform_pos()); }
-    /// Standard normal (Box-Muller; one of the pair is dropped to keep the stream stateless).
+    /// Standard normal (Box-Muller; the second value of each pair is kept for the next call).
     double normal() {
+        if (has_spare_) {
+            has_spare_ = false;
+            return spare_;
+        }
         const double u1 = uniform_pos(), u2 = uniform();
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+        const double r = std::sqrt(-2.0 * std::log(u1));
+        const double a = 6.283185307179586 * u2;
+        spare_ = r * std::sin(a);
+        has_spare_ = true;
+        return r * std::cos(a);
     }
     /// Normal with mean and standard deviation.
     double normal(double mean, double sd) { return mean + sd * normal(); }
@@ -59,6 +68,8 @@ public:
 private:
     std::uint64_t key_;
     std::uint64_t counter_ = 0;
+    double spare_ = 0.0;
+    bool has_spare_ = false;
 };
 
 }  // namespace core

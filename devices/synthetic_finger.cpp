@@ -38,6 +38,18 @@ int round_px(float v) { return static_cast<int>(v + 16384.5f) - 16384; }
 
 enum class Pattern { arch, left_loop, right_loop, whorl };
 
+// cos and sin of the 256 angle units: table lookups instead of libm calls per spurious minutia.
+struct UnitCircle {
+    std::array<float, 256> cos{}, sin{};
+    UnitCircle() {
+        for (int a = 0; a < 256; ++a) {
+            cos[a] = static_cast<float>(std::cos(a * 6.283185307179586 / 256));
+            sin[a] = static_cast<float>(std::sin(a * 6.283185307179586 / 256));
+        }
+    }
+};
+const UnitCircle kUnitCircle;
+
 }  // namespace
 
 SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Finger finger) {
@@ -65,29 +77,47 @@ SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Fi
         ncores = 2;
     }
     const float base = static_cast<float>(rs.uniform() * 12 - 6);
-    // Ridge orientation (1/256 turn, modulo 128) at (x, y): Sherlock-Monro zero-pole model.
+    // Ridge orientation (1/256 turn, modulo 128) at (x, y): Sherlock-Monro zero-pole model,
+    // base + (sum of arg(z - core) - sum of arg(z - delta)) / 2. The sum of arguments is the
+    // argument of a product, so one atan2 per minutia: w = prod (z - core_k) * conj(z - delta_k).
+    // (Modulo a whole turn before halving: the orientation is the same modulo half a turn.)
     auto orientation = [&](float x, float y) {
         if (ncores == 0) return base + 22.0f * (x / kHalfWidth) * std::max(0.0f, 1.0f - std::fabs(y) / 220.0f);
-        float sum = 0;
-        for (int k = 0; k < ncores; ++k)
-            sum += core::angle_units(x - cores[k].x, y - cores[k].y) - core::angle_units(x - deltas[k].x, y - deltas[k].y);
-        return base + 0.5f * sum;
+        float wr = 1.0f, wi = 0.0f;
+        for (int k = 0; k < ncores; ++k) {
+            const float cr = x - cores[k].x, ci = y - cores[k].y;   // z - core
+            const float dr = x - deltas[k].x, di = -(y - deltas[k].y);  // conj(z - delta)
+            const float pr = cr * dr - ci * di, pi = cr * di + ci * dr;
+            const float nr = wr * pr - wi * pi;
+            wi = wr * pi + wi * pr;
+            wr = nr;
+        }
+        return base + 0.5f * core::angle_units(wr, wi);
     };
     const float keep = static_cast<float>(0.55 + rs.uniform() * 0.25);  // minutiae density differs between fingers
-    for (float gy = -kHalfHeight; gy < kHalfHeight && f.count < kMaxMasterMinutiae; gy += kCell) {
-        for (float gx = -kHalfWidth; gx < kHalfWidth && f.count < kMaxMasterMinutiae; gx += kCell) {
+    // Two passes: the cells' candidates first, kept without a branch (whether a candidate is kept
+    // is a coin toss, which a branch would mispredict half the time), then their directions.
+    std::array<std::uint64_t, kMaxMasterMinutiae> kept_bits;
+    int n = 0;
+    for (float gy = -kHalfHeight; gy < kHalfHeight && n < kMaxMasterMinutiae; gy += kCell) {
+        for (float gx = -kHalfWidth; gx < kHalfWidth && n < kMaxMasterMinutiae; gx += kCell) {
             const std::uint64_t bits = rs.next_u64();
             const float x = gx + kCell * (0.1f + 0.8f * unit16(bits, 0));
             const float y = gy + kCell * (0.1f + 0.8f * unit16(bits, 1));
             const float ex = x / kHalfWidth, ey = y / kHalfHeight;
-            if (ex * ex + ey * ey > 1.0f || unit16(bits, 2) >= keep) continue;
-            MasterMinutia& m = f.minutiae[f.count++];
-            m.x = x;
-            m.y = y;
-            // A minutia points along its ridge, one way or the other.
-            m.angle = wrap256(orientation(x, y) + ((bits >> 48) & 1 ? 128.0f : 0.0f));
-            m.type = ((bits >> 49) & 0xff) < 115 ? core::MinutiaType::bifurcation : core::MinutiaType::ending;  // 45 %
+            f.minutiae[n].x = x;
+            f.minutiae[n].y = y;
+            kept_bits[n] = bits;
+            n += static_cast<int>((ex * ex + ey * ey <= 1.0f) & (unit16(bits, 2) < keep));
         }
+    }
+    f.count = n;
+    for (int i = 0; i < n; ++i) {
+        MasterMinutia& m = f.minutiae[i];
+        const std::uint64_t bits = kept_bits[i];
+        // A minutia points along its ridge, one way or the other.
+        m.angle = wrap256(orientation(m.x, m.y) + ((bits >> 48) & 1 ? 128.0f : 0.0f));
+        m.type = ((bits >> 49) & 0xff) < 115 ? core::MinutiaType::bifurcation : core::MinutiaType::ending;  // 45 %
     }
     return f;
 }
@@ -128,32 +158,36 @@ core::FingerprintTemplate make_impression(const SyntheticFinger& finger, const C
     const float dir_sd = 3.0f + 8.0f * bad;  // 1/256 turn (4 to 15 degrees)
     const int spurious = static_cast<int>(unit16(g2, 3) * (1.0f + 12.0f * bad));
 
-    std::array<core::Minutia, core::kMaxMinutiae> out;
+    // Minutiae are written unconditionally and kept by advancing n: whether one is kept is random,
+    // so a branch would be mispredicted often. `out` has a spare slot for the last unkept write.
+    std::array<core::Minutia, core::kMaxMinutiae + 1> out;
     int n = 0;
-    auto place = [&](float x, float y, float angle, core::MinutiaType type) {
+    auto place = [&](float x, float y, float angle, core::MinutiaType type, bool keep) {
         const float sx = cr * x - sr * y + tx + kSensorWidth / 2, sy = sr * x + cr * y + ty + kSensorHeight / 2;
-        if (sx < 0 || sy < 0 || sx >= kSensorWidth || sy >= kSensorHeight || n >= core::kMaxMinutiae) return;
-        out[n++] = core::Minutia{static_cast<std::int16_t>(round_px(sx)), static_cast<std::int16_t>(round_px(sy)),
-                                 static_cast<std::uint8_t>(round_px(angle + rot_units) & 255), type};
+        keep &= (sx >= 0) & (sy >= 0) & (sx < kSensorWidth) & (sy < kSensorHeight);
+        out[n] = core::Minutia{static_cast<std::int16_t>(round_px(std::clamp(sx, -1.0f, kSensorWidth))),
+                               static_cast<std::int16_t>(round_px(std::clamp(sy, -1.0f, kSensorHeight))),
+                               static_cast<std::uint8_t>(round_px(angle + rot_units) & 255), type};
+        n += static_cast<int>(keep);
     };
-    for (int i = 0; i < finger.count; ++i) {
+    for (int i = 0; i < finger.count && n < core::kMaxMinutiae; ++i) {
         const MasterMinutia& m = finger.minutiae[i];
         const float ex = (m.x - ccx) * inv_a, ey = (m.y - ccy) * inv_b;
-        if (ex * ex + ey * ey > 1.0f) continue;
         const std::uint64_t b0 = stream.next_u64(), b1 = stream.next_u64();
-        if (unit16(b1, 2) < p_missing) continue;
+        const bool touched = (ex * ex + ey * ey <= 1.0f) & (unit16(b1, 2) >= p_missing);
         const float x = m.x + e1 * m.x + e2 * m.y + e5 * m.x * m.y + pos_sd * bell16(b0, 0);
         const float y = m.y + e3 * m.x + e4 * m.y + e5 * m.x * m.x * 0.5f + pos_sd * bell16(b0, 2);
-        core::MinutiaType type = m.type;
-        if (unit16(b1, 3) < p_flip)
-            type = type == core::MinutiaType::ending ? core::MinutiaType::bifurcation : core::MinutiaType::ending;
-        place(x, y, m.angle + dir_sd * bell16(b1, 0), type);
+        const auto flip = static_cast<std::uint8_t>(unit16(b1, 3) < p_flip);
+        const auto type = static_cast<core::MinutiaType>(static_cast<std::uint8_t>(m.type) ^ flip);
+        place(x, y, m.angle + dir_sd * bell16(b1, 0), type, touched);
     }
-    for (int k = 0; k < spurious; ++k) {
+    for (int k = 0; k < spurious && n < core::kMaxMinutiae; ++k) {
         const std::uint64_t b = stream.next_u64();
-        const float r = std::sqrt(unit16(b, 0)), t = unit16(b, 1) * 6.2831853f;
-        place(ccx + r * std::cos(t) / inv_a, ccy + r * std::sin(t) / inv_b, unit16(b, 2) * 256.0f,
-              (b >> 63) ? core::MinutiaType::bifurcation : core::MinutiaType::ending);
+        // A point uniform on the contact ellipse: radius sqrt(u), angle from the unit-circle table.
+        const float r = std::sqrt(unit16(b, 0));
+        const auto t = static_cast<std::uint8_t>(b >> 16);
+        place(ccx + r * kUnitCircle.cos[t] / inv_a, ccy + r * kUnitCircle.sin[t] / inv_b, unit16(b, 2) * 256.0f,
+              (b >> 63) ? core::MinutiaType::bifurcation : core::MinutiaType::ending, true);
     }
     return core::FingerprintTemplate::from_minutiae({out.data(), static_cast<std::size_t>(n)});
 }

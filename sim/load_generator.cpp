@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -174,10 +175,10 @@ struct Run {
     std::mutex mutex;              // guards report and acked_at
     LoadReport report;
     std::vector<double> acked_at;  // seconds after start, per acked report
+    std::atomic<std::size_t> next{0};  // next report of the plan to send
 };
 
-asio::awaitable<void> send_one(Run& run, const PlannedReport& planned) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+asio::awaitable<void> send_one(Run& run, const PlannedReport& planned, asio::steady_timer& timer) {
     const auto due = run.start + std::chrono::microseconds(planned.at);
     timer.expires_at(due);
     co_await timer.async_wait(asio::use_awaitable);
@@ -210,6 +211,17 @@ asio::awaitable<void> send_one(Run& run, const PlannedReport& planned) {
     run.acked_at.push_back(std::chrono::duration<double>(done - run.start).count());
 }
 
+/// One of `connections` senders: takes the next report of the plan (sorted by planned time),
+/// waits for its planned time if it is still ahead, sends it, and so on (wrk2's model).
+asio::awaitable<void> sender(Run& run, const std::vector<PlannedReport>& plan) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        const auto i = run.next.fetch_add(1, std::memory_order_relaxed);
+        if (i >= plan.size()) co_return;
+        co_await send_one(run, plan[i], timer);
+    }
+}
+
 }  // namespace
 
 core::Result<LoadReport> run_load(const std::vector<PlannedReport>& plan, const LoadOptions& o) {
@@ -225,7 +237,8 @@ core::Result<LoadReport> run_load(const std::vector<PlannedReport>& plan, const 
     run.report.planned = static_cast<std::int64_t>(plan.size());
     asio::io_context io;
     run.start = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);  // time to spawn everything
-    for (const auto& planned : plan) asio::co_spawn(asio::make_strand(io), send_one(run, planned), asio::detached);
+    const auto senders = std::min<std::size_t>(plan.size(), static_cast<std::size_t>(std::max(1, o.connections)));
+    for (std::size_t i = 0; i < senders; ++i) asio::co_spawn(asio::make_strand(io), sender(run, plan), asio::detached);
     std::vector<std::jthread> pool;
     for (int i = 1; i < std::max(1, o.threads); ++i) pool.emplace_back([&io] { io.run(); });
     io.run();

@@ -6,7 +6,10 @@
 /// (all at 0 without a rate profile: the worst burst; else drawn from the profile's cumulative
 /// curve with a fixed seed and compressed by `speed`); it sends at that time whatever the server
 /// is doing, and its latency is measured from the planned time to the acknowledgement, so time
-/// spent waiting behind a slow server counts (no coordinated omission). Each device (ARBB-1,
+/// spent waiting behind a slow server counts (no coordinated omission). At most `connections`
+/// reports are in flight at once (a fleet of thousands connecting in the same millisecond
+/// overflows the server's listen backlog, and dropped SYNs come back after 1, 3, 7 s of TCP
+/// back-off: a property of the kernel, not of the server). Each device (ARBB-1,
 /// ARBB-2, identification station) sends its final report over its own fresh TLS connection.
 #include <chrono>
 #include <cstdint>
@@ -54,6 +57,8 @@ struct LoadOptions {
     std::uint16_t port = 5443;                 ///< server port
     std::filesystem::path ca_file;             ///< the CEC's CA certificate (pinned)
     int threads = 2;                           ///< client threads
+    int connections = 256;                     ///< at most this many reports in flight (wrk2's -c); a report
+                                               ///< waiting for a free sender still counts its latency from the planned time
     std::chrono::milliseconds timeout{30000};  ///< per report (connect + handshake + ack)
 };
 

@@ -16,7 +16,7 @@ std::optional<station::VoterRecord> RollVoterList::find_by_document(std::string_
     record.voter_id = voter.index;
     record.pec = voter.pec;
     record.fingers.assign(kEnrolled.begin(), kEnrolled.end());
-    record.photo = devices::document_photo(voter.biometric_seed);
+    record.photo = photo(voter.biometric_seed);
     return record;
 }
 
@@ -43,6 +43,25 @@ const devices::SyntheticFinger& RollVoterList::master(std::uint64_t biometric_se
         cache.valid = true;
     }
     return cache.master;
+}
+
+}  // namespace sim
+
+namespace sim {
+
+const devices::FaceFeatures& RollVoterList::photo(std::uint64_t biometric_seed) const {
+    struct Cached {
+        std::uint64_t seed = 0;
+        bool valid = false;
+        devices::FaceFeatures features{};
+    };
+    thread_local Cached cache;
+    if (!cache.valid || cache.seed != biometric_seed) {
+        cache.features = devices::document_photo(biometric_seed);
+        cache.seed = biometric_seed;
+        cache.valid = true;
+    }
+    return cache.features;
 }
 
 }  // namespace sim

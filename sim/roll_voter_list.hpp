@@ -6,6 +6,7 @@
 
 #include "core/election_package.hpp"
 #include "devices/synthetic_finger.hpp"
+#include "devices/virtual_webcam.hpp"
 #include "station/voter_list.hpp"
 
 namespace sim {
@@ -28,6 +29,9 @@ public:
     /// side) and the scanner's capture (the voter's side) derive it from the same seed, so the simulator
     /// makes it once and hands it to both.
     const devices::SyntheticFinger& master(std::uint64_t biometric_seed, core::Finger finger) const;
+    /// The voter's registration / document photo features, made once per thread and voter (the list's
+    /// record and the document the voter presents hold the same photo).
+    const devices::FaceFeatures& photo(std::uint64_t biometric_seed) const;
 
 private:
     const core::ElectionPackage& package_;

@@ -64,10 +64,10 @@ struct DescriptorColumns {
         const int nb = b.count;
         blocks = (nb + kBlock - 1) / kBlock;
         for (int j = 0; j < blocks * kBlock; ++j) {
-            const bool ok = j < nb && b.cylinder_bits[j] >= kMinCylinderBits;
-            lo[j] = ok ? b.cylinders[j].bits[0] : 0;
-            hi[j] = ok ? b.cylinders[j].bits[1] : 0;
-            cells[j] = j < nb ? std::max<std::uint32_t>(b.cylinder_bits[j], 1) : 1;  // never 0: no 0 / 0
+            const auto keep = 0 - static_cast<std::uint64_t>((j < nb) && b.cylinder_bits[j] >= kMinCylinderBits);
+            lo[j] = b.cylinders[j].bits[0] & keep;
+            hi[j] = b.cylinders[j].bits[1] & keep;
+            cells[j] = std::max<std::uint32_t>(b.cylinder_bits[j], 1);  // never 0: no 0 / 0
         }
         for (int k = 0; k < blocks; ++k)
             for (int l = 0; l < kBlock; ++l) {
@@ -197,56 +197,66 @@ std::uint32_t consolidated_similarity(const core::FingerprintTemplate& a, const 
     if (np == 0) return 0;
     // The kCandidates best local pairs, most similar first (earlier pair first on ties): one pass
     // keeping a small sorted list of keys similarity << 8 | (255 - p).
+    // Branch-free (min/max) insertion: whether a pair enters the list is hard to predict.
     std::uint32_t top[kCandidates] = {};
     for (int p = 0; p < np; ++p) {
         std::uint32_t key = (std::uint32_t{pairs[p].sim} << 8) | static_cast<std::uint32_t>(255 - p);
-        if (key <= top[kCandidates - 1]) continue;
-        for (int c = 0; c < kCandidates; ++c)
-            if (key > top[c]) std::swap(key, top[c]);
+        for (int c = 0; c < kCandidates; ++c) {
+            const std::uint32_t hi = std::max(key, top[c]);
+            key = std::min(key, top[c]);
+            top[c] = hi;
+        }
     }
     const int nc = std::min(np, kCandidates);
-    // Pair data side by side for the consolidation loop.
-    std::array<float, 2 * core::kMaxMinutiae> pax, pay, pbx, pby;
-    std::array<std::uint8_t, 2 * core::kMaxMinutiae> pdir;
-    for (int p = 0; p < np; ++p) {
-        const core::Minutia& ma = a.minutiae[pairs[p].i];
-        const core::Minutia& mb = b.minutiae[pairs[p].j];
-        pax[p] = ma.x;
-        pay[p] = ma.y;
-        pbx[p] = mb.x;
-        pby[p] = mb.y;
-        pdir[p] = static_cast<std::uint8_t>(mb.angle - ma.angle);
-    }
+    // Relative direction of every pair (B's minus A's), padded to whole 16-byte chunks.
+    constexpr int kPairChunks = (2 * core::kMaxMinutiae + 15) / 16;
+    alignas(16) std::uint8_t pdir[kPairChunks * 16] = {};
+    for (int p = 0; p < np; ++p)
+        pdir[p] = static_cast<std::uint8_t>(b.minutiae[pairs[p].j].angle - a.minutiae[pairs[p].i].angle);
+    const int chunks = (np + 15) / 16;
+    const unsigned __int128 valid = np == 128 ? ~static_cast<unsigned __int128>(0) : (static_cast<unsigned __int128>(1) << np) - 1;
     std::uint32_t best_sum = 0;
-    std::uint64_t consolidated_lo = 0, consolidated_hi = 0;  // pairs already paired under an earlier alignment
     for (int c = 0; c < nc; ++c) {
         const int r = 255 - static_cast<int>(top[c] & 255);
-        // A reference pair that an earlier alignment already paired proposes nearly the same
-        // alignment again: skip it (for a genuine print the best local pairs all agree).
-        if (r < 64 ? (consolidated_lo >> r) & 1 : (consolidated_hi >> (r - 64)) & 1) continue;
+        const core::Minutia& ra = a.minutiae[pairs[r].i];
+        const core::Minutia& rb = b.minutiae[pairs[r].j];
         const std::uint8_t rot = pdir[r];
         const float cs = kTables.cos[rot], sn = kTables.sin[rot];
-        const float rax = pax[r], ray = pay[r], rbx = pbx[r], rby = pby[r];
-        std::uint64_t used_b = 0, paired_lo = 0, paired_hi = 0;
+        // The pairs whose directions agree with this alignment: the signed difference shifted by
+        // the tolerance, as unsigned, is at most twice the tolerance (16 pairs per step).
+        unsigned __int128 agree = 0;
+#if defined(__SSE2__)
+        const __m128i shift = _mm_set1_epi8(static_cast<char>(kAngleTolerance - rot));
+        const __m128i limit = _mm_set1_epi8(2 * kAngleTolerance);
+        for (int k = 0; k < chunks; ++k) {
+            const __m128i d = _mm_add_epi8(_mm_load_si128(reinterpret_cast<const __m128i*>(pdir + 16 * k)), shift);
+            const auto bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, limit), d)));
+            agree |= static_cast<unsigned __int128>(bits) << (16 * k);
+        }
+#else
+        for (int p = 0; p < chunks * 16; ++p)
+            agree |= static_cast<unsigned __int128>(static_cast<std::uint8_t>(pdir[p] - rot + kAngleTolerance) <= 2 * kAngleTolerance) << p;
+#endif
+        agree &= valid;
+        std::uint64_t used_b = 0;
         int last_row = -1;
         std::uint32_t sum = 0;
-        for (int p = 0; p < np; ++p) {
-            // Direction within the tolerance: the signed difference, shifted by the tolerance, as unsigned.
-            if (static_cast<std::uint8_t>(pdir[p] - rot + kAngleTolerance) > 2 * kAngleTolerance) continue;
+        // Greedy one-to-one pairing in pair order (rows ascending, each row's best first).
+        for (; agree != 0; agree &= agree - 1) {
+            const auto lo = static_cast<std::uint64_t>(agree);
+            const int p = lo ? std::countr_zero(lo) : 64 + std::countr_zero(static_cast<std::uint64_t>(agree >> 64));
             const LocalPair& q = pairs[p];
             if (q.i == last_row || ((used_b >> q.j) & 1)) continue;
-            const float bx = pbx[p] - rbx, by = pby[p] - rby;
-            const float ax = pax[p] - rax, ay = pay[p] - ray;
+            const core::Minutia& ma = a.minutiae[q.i];
+            const core::Minutia& mb = b.minutiae[q.j];
+            const float bx = static_cast<float>(mb.x - rb.x), by = static_cast<float>(mb.y - rb.y);
+            const float ax = static_cast<float>(ma.x - ra.x), ay = static_cast<float>(ma.y - ra.y);
             const float ex = cs * bx + sn * by - ax, ey = -sn * bx + cs * by - ay;
             if (ex * ex + ey * ey > kT0 * kT0 + kSlope * kSlope * (ax * ax + ay * ay)) continue;
             used_b |= std::uint64_t{1} << q.j;
             last_row = q.i;
             sum += q.sim;
-            if (p < 64) paired_lo |= std::uint64_t{1} << p;
-            else paired_hi |= std::uint64_t{1} << (p - 64);
         }
-        consolidated_lo |= paired_lo;
-        consolidated_hi |= paired_hi;
         if (sum > best_sum) best_sum = sum;
     }
     return best_sum;

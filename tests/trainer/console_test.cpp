@@ -19,14 +19,14 @@ const fs::path kSource(SHAILOO_SOURCE_DIR);
 const std::string kExe(SHAILOO_EXE);
 const std::string kXvfb = "xvfb-run -a -s \"-screen 0 1280x800x24\" ";
 
-struct Run {
+struct CommandResult {
     int code = -1;
     std::string out;
 };
 
 // Runs a shell command, capturing stdout and stderr together.
-Run run(const std::string& command) {
-    Run r;
+CommandResult run(const std::string& command) {
+    CommandResult r;
     FILE* p = popen((command + " 2>&1").c_str(), "r");
     if (p == nullptr) return r;
     char buf[4096];
@@ -62,7 +62,7 @@ protected:
         return {};
     }
     static inline fs::path dir_;
-    static inline Run drill_;
+    static inline CommandResult drill_;
 };
 
 TEST_F(Console, ScriptedDrillRunsAndTheInjectedFaultReachesTheDevice) {
@@ -88,11 +88,11 @@ TEST_F(Console, InjectedFaultChangesTheOutcomeAndReplayReproducesIt) {
     const auto trained = results_without_perf(dir_ / "train/results.json");
     ASSERT_TRUE(trained.is_object());
 
-    const Run replayed = run(kExe + " run --replay " + (dir_ / "record.yaml").string() + " --threads 2 -q --out " + (dir_ / "replayed").string());
+    const CommandResult replayed = run(kExe + " run --replay " + (dir_ / "record.yaml").string() + " --threads 2 -q --out " + (dir_ / "replayed").string());
     ASSERT_EQ(replayed.code, 0) << replayed.out;
     EXPECT_EQ(results_without_perf(dir_ / "replayed/results.json"), trained);
 
-    const Run plain = run(kExe + " run " + (kSource / "scenarios/demo-drill.yaml").string() + " --threads 2 -q --out " + (dir_ / "plain").string());
+    const CommandResult plain = run(kExe + " run " + (kSource / "scenarios/demo-drill.yaml").string() + " --threads 2 -q --out " + (dir_ / "plain").string());
     ASSERT_EQ(plain.code, 0) << plain.out;
     const auto untouched = results_without_perf(dir_ / "plain/results.json");
     EXPECT_NE(untouched, trained);
@@ -137,7 +137,7 @@ TEST_F(Console, ScreenshotShowsThePanels) {
 }
 
 TEST(ConsoleWithoutDisplay, FailsWithAHintToUseXvfb) {
-    const Run r = run("env -u DISPLAY " + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --frames 1");
+    const CommandResult r = run("env -u DISPLAY " + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --frames 1");
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.out.find("xvfb-run"), std::string::npos) << r.out;
 }
@@ -145,7 +145,7 @@ TEST(ConsoleWithoutDisplay, FailsWithAHintToUseXvfb) {
 TEST(ConsoleArguments, BadScriptIsAnInputError) {
     const fs::path bad = fs::temp_directory_path() / "shailoo_console_bad_script.yaml";
     std::ofstream(bad) << "version: 1\nsteps:\n  - inject: {pec: 6001, device: toaster, fault: dead}\n";
-    const Run r = run(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --frames 1 --script " + bad.string());
+    const CommandResult r = run(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --frames 1 --script " + bad.string());
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.out.find(":3: field 'steps[0].inject.device': unknown device 'toaster'"), std::string::npos) << r.out;
 }

@@ -1,0 +1,207 @@
+// The TLS ingest server on 127.0.0.1 (port picked by the OS), with the package's training
+// certificate and CA. Each test starts its own server; every exchange is bounded by a timeout.
+#include "central/ingest_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <filesystem>
+#include <thread>
+
+#include "central/tls_client.hpp"
+#include "central/tls_context.hpp"
+#include "central/tls_frame.hpp"
+#include "core/wire.hpp"
+
+using namespace central;
+
+namespace {
+
+constexpr std::uint64_t kSecret = 0x7E57;
+const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
+const std::filesystem::path kTls = kSource / "assets" / "kg2021" / "tls";
+constexpr std::chrono::milliseconds kTimeout{5000};
+
+core::ElectionPackage package() {
+    core::ElectionPackage p;
+    p.name = "test-election";
+    core::Party party{.id = 1, .name = "Party 1"};
+    party.list.push_back({.position = 1, .name = "C1"});
+    p.parties.push_back(party);
+    p.districts.push_back({.number = 1, .region_code = 1, .name = "D1", .candidates = {{.id = 1, .name = "Asel"}}});
+    p.pecs = {{.number = 1001, .region_code = 1, .district = 1, .registered = 1000}};
+    return p;
+}
+
+std::vector<std::uint8_t> identification(std::uint64_t sequence, std::int64_t issued) {
+    core::IdentificationReport r;
+    r.fingerprint = issued;
+    r.ballots_issued = issued;
+    core::WireReport w{{"test-election", 1001, "1001-id-1", sequence, core::at(20, 1)}, r};
+    return core::encode_signed_report(w, core::derive_device_keys(kSecret, "1001-id-1").secret_key);
+}
+
+class FixedClock final : public core::Clock {
+public:
+    core::Micros now() const override { return core::at(20, 30); }
+};
+
+/// A server on its own io_context thread, with a store in the build tree.
+struct Server {
+    explicit Server(const std::string& name)
+        : file(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / ("server-" + name + ".sqlite")) {
+        std::filesystem::create_directories(file.parent_path());
+        for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + s);
+        store = std::make_unique<Store>(file);
+        ingest = std::make_unique<Ingest>(pkg, registry, *store);
+        server = std::make_unique<IngestServer>(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
+                                                *ingest, clock,
+                                                IngestServerOptions{.certificate = kTls / "training-server.pem",
+                                                                    .private_key = kTls / "training-server.key"});
+        auto started = server->start();
+        EXPECT_TRUE(started) << started.error().message;
+        guard.emplace(io.get_executor());
+        thread = std::jthread([this] { io.run(); });
+    }
+    ~Server() {
+        server->shutdown();
+        guard.reset();
+        io.stop();
+        thread = {};
+    }
+    boost::asio::ip::tcp::endpoint endpoint() const {
+        return {boost::asio::ip::make_address("127.0.0.1"), server->port()};
+    }
+
+    core::ElectionPackage pkg = package();
+    core::DeviceKeyRegistry registry = core::make_device_key_registry(pkg, kSecret);
+    FixedClock clock;
+    std::filesystem::path file;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<Ingest> ingest;
+    boost::asio::io_context io;
+    std::unique_ptr<IngestServer> server;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard;
+    std::jthread thread;
+};
+
+std::int64_t stored_on_disk(const std::filesystem::path& file) { return Store(file).count(); }
+
+}  // namespace
+
+TEST(IngestServer, StoresAReportOverTlsWithThePinnedCaAndAcksAfterTheCommit) {
+    Server s("round-trip");
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls) << tls.error().message;
+    auto acks = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, kTimeout);
+    ASSERT_TRUE(acks) << acks.error().message;
+    ASSERT_EQ(acks->size(), 1u);
+    EXPECT_EQ(acks->front().outcome, AckOutcome::stored) << acks->front().text;
+    EXPECT_EQ(acks->front().sequence, 1u);
+    // The ack came back: the report must already be in the file, seen by another connection.
+    EXPECT_EQ(stored_on_disk(s.file), 1);
+}
+
+TEST(IngestServer, ARetransmissionIsAcknowledgedAsDuplicateAndStoredOnce) {
+    Server s("duplicate");
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls);
+    const auto message = identification(1, 500);
+    auto first = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {message}, kTimeout);
+    auto again = exchange_blocking(**tls, s.endpoint(), "localhost", {message}, kTimeout);
+    ASSERT_TRUE(first && again) << (first ? again.error().message : first.error().message);
+    EXPECT_EQ(first->front().outcome, AckOutcome::stored);
+    EXPECT_EQ(again->front().outcome, AckOutcome::duplicate);
+    EXPECT_EQ(stored_on_disk(s.file), 1);
+}
+
+TEST(IngestServer, SeveralReportsOnOneConnectionAreAckedInOrderAndRejectionsCarryTheReason) {
+    Server s("several");
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls);
+    auto bad = identification(2, 500);
+    bad.back() ^= 0x01;  // last signature byte: the body is intact, the signature is not
+    auto acks = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500), bad, identification(2, 2000)}, kTimeout);
+    ASSERT_TRUE(acks) << acks.error().message;
+    ASSERT_EQ(acks->size(), 3u);
+    EXPECT_EQ((*acks)[0].outcome, AckOutcome::stored);
+    EXPECT_EQ((*acks)[1].outcome, AckOutcome::rejected);
+    EXPECT_EQ((*acks)[1].reason, static_cast<std::uint8_t>(RejectReason::bad_signature)) << (*acks)[1].text;
+    EXPECT_EQ((*acks)[2].outcome, AckOutcome::rejected);
+    EXPECT_EQ((*acks)[2].reason, static_cast<std::uint8_t>(RejectReason::exceeds_registered_voters)) << (*acks)[2].text;
+    EXPECT_EQ(stored_on_disk(s.file), 1);
+}
+
+TEST(IngestServer, AClientPinningAnotherCaRefusesTheServer) {
+    Server s("other-ca");
+    auto tls = make_client_tls_context(kSource / "tests" / "central" / "data" / "other-ca.pem");
+    ASSERT_TRUE(tls) << tls.error().message;
+    auto acks = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, kTimeout);
+    ASSERT_FALSE(acks);
+    EXPECT_NE(acks.error().message.find("TLS handshake"), std::string::npos) << acks.error().message;
+    EXPECT_EQ(stored_on_disk(s.file), 0);
+}
+
+TEST(IngestServer, AClientExpectingAnotherHostNameRefusesTheServer) {
+    Server s("other-name");
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls);
+    auto acks = exchange_blocking(**tls, s.endpoint(), "cec.example.kg", {identification(1, 500)}, kTimeout);
+    ASSERT_FALSE(acks);
+    EXPECT_NE(acks.error().message.find("TLS handshake"), std::string::npos) << acks.error().message;
+}
+
+TEST(IngestServer, MalformedFramesAreRefusedWithoutHarmingTheServer) {
+    Server s("malformed");
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls);
+    // A zero-length frame, a frame announcing 4 GiB, and garbage inside a well-formed frame.
+    auto zero = send_raw_blocking(**tls, s.endpoint(), "127.0.0.1", {0, 0, 0, 0}, kTimeout);
+    ASSERT_TRUE(zero) << zero.error().message;
+    ASSERT_EQ(zero->size(), 1u);
+    EXPECT_EQ(zero->front().outcome, AckOutcome::rejected);
+    auto huge = send_raw_blocking(**tls, s.endpoint(), "127.0.0.1", {0xff, 0xff, 0xff, 0xff, 1, 2, 3}, kTimeout);
+    ASSERT_TRUE(huge) << huge.error().message;
+    ASSERT_EQ(huge->size(), 1u);
+    EXPECT_NE(huge->front().text.find("frame of"), std::string::npos) << huge->front().text;
+    auto garbage = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {std::vector<std::uint8_t>(100, 0xAB)}, kTimeout);
+    ASSERT_TRUE(garbage) << garbage.error().message;
+    EXPECT_EQ(garbage->front().outcome, AckOutcome::rejected);
+    EXPECT_EQ(garbage->front().reason, static_cast<std::uint8_t>(RejectReason::malformed));
+    // A truncated frame (announces 100 bytes, sends 3, closes): nothing stored, server still serves.
+    auto truncated = send_raw_blocking(**tls, s.endpoint(), "127.0.0.1", {0, 0, 0, 100, 1, 2, 3}, std::chrono::milliseconds(300));
+    (void)truncated;
+    auto ok = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, kTimeout);
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->front().outcome, AckOutcome::stored);
+    EXPECT_EQ(s.server->counters().bad_frames.load(), 2);
+    EXPECT_EQ(stored_on_disk(s.file), 1);
+}
+
+TEST(TlsFrame, AcksRoundTripAndBrokenAcksAreErrors) {
+    const Ack a{AckOutcome::rejected, 6, 42, 7, "bad_signature: no"};
+    auto back = decode_ack(encode_ack(a));
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(*back, a);
+    auto bytes = encode_ack(a);
+    bytes[0] = 9;
+    EXPECT_FALSE(decode_ack(bytes));
+    bytes = encode_ack(a);
+    bytes.pop_back();
+    EXPECT_FALSE(decode_ack(bytes));
+    EXPECT_EQ(frame_length(frame_header(0x01020304)), 0x01020304u);
+}
+
+TEST(TlsClient, ParsesServerAddresses) {
+    auto a = parse_server_address("127.0.0.1:5443");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->host, "127.0.0.1");
+    EXPECT_EQ(a->port, 5443);
+    auto v6 = parse_server_address("[::1]:80");
+    ASSERT_TRUE(v6);
+    EXPECT_EQ(v6->host, "::1");
+    EXPECT_FALSE(parse_server_address("localhost"));
+    EXPECT_FALSE(parse_server_address("localhost:99999"));
+    EXPECT_FALSE(parse_server_address("localhost:http"));
+}
