@@ -6,15 +6,21 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "apps/commands.hpp"
+#include "central/aggregation.hpp"
+#include "central/http_server.hpp"
 #include "central/ingest_server.hpp"
+#include "central/publication.hpp"
 #include "central/tls_client.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
@@ -25,6 +31,7 @@ namespace {
 struct ServeOptions {
     std::string db;
     std::string listen = "127.0.0.1:5443";
+    std::string http;  // empty: no results page
     std::string package = "assets/kg2021";
     std::string keys;         // empty: PACKAGE/device-keys.yaml
     std::string certificate;  // empty: PACKAGE/tls/training-server.pem
@@ -81,6 +88,16 @@ int serve(const ServeOptions& o) {
         fmt::print(stderr, "shailoo serve: --listen '{}': '{}' is not an IP address to listen on\n", o.listen, address->host);
         return 2;
     }
+    std::optional<boost::asio::ip::tcp::endpoint> http_endpoint;
+    if (!o.http.empty()) {
+        auto h = central::parse_server_address(o.http);
+        const auto hip = h ? boost::asio::ip::make_address(h->host, ec) : boost::asio::ip::address{};
+        if (!h || ec) {
+            fmt::print(stderr, "shailoo serve: --http '{}': expected IP:PORT\n", o.http);
+            return 2;
+        }
+        http_endpoint.emplace(hip, h->port);
+    }
     auto package = core::load_election_package(package_dir);
     if (!package) {
         fmt::print(stderr, "shailoo serve: {}\n", package.error().message);
@@ -119,11 +136,53 @@ int serve(const ServeOptions& o) {
     }
     fmt::print("shailoo serve: {} ({} PECs, {} devices), store {} ({} reports), TLS ingest on {}:{}\n", package->name,
                package->pecs.size(), registry->devices().size(), o.db, store->count(), address->host, server.port());
+
+    // Results page (central::HttpServer): the published document is rebuilt at most once a
+    // second, after commits, from a second read connection to the store (WAL: readers never
+    // block the writer) and served from a cache.
+    std::unique_ptr<central::Store> reader;
+    std::unique_ptr<central::HttpServer> http;
+    std::mutex published_mutex;
+    std::string published;
+    std::int64_t published_commits = -1;
+    // Timers and signals of this command share one strand: the io_context runs on several threads.
+    auto control = boost::asio::make_strand(io);
+    boost::asio::steady_timer publish_timer(control);
+    std::function<void()> publish = [&] {
+        const auto commits = server.ingest_counters().commits;
+        if (commits != published_commits) {
+            auto results = central::aggregate(*package, *reader);
+            std::lock_guard lock(published_mutex);
+            if (results) {
+                published = central::results_document(*results, *package).dump();
+                published_commits = commits;
+            } else {
+                fmt::print(stderr, "shailoo serve: results not published: {}\n", results.error().message);
+            }
+        }
+        publish_timer.expires_after(std::chrono::seconds(1));
+        publish_timer.async_wait([&](boost::system::error_code e) {
+            if (!e) publish();
+        });
+    };
+    if (http_endpoint) {
+        reader = std::make_unique<central::Store>(o.db);
+        http = std::make_unique<central::HttpServer>(io, *http_endpoint, [&] {
+            std::lock_guard lock(published_mutex);
+            return published;
+        });
+        if (auto started = http->start(); !started) {
+            fmt::print(stderr, "shailoo serve: --http: {}\n", started.error().message);
+            return 2;
+        }
+        publish();
+        fmt::print("shailoo serve: results page on http://{}:{}/\n", http_endpoint->address().to_string(), http->port());
+    }
     std::fflush(stdout);
 
     // Periodic counters, and a clean stop on SIGINT/SIGTERM: stop accepting, commit what is
     // staged (its acknowledgements are released), give connections a moment to send them.
-    boost::asio::steady_timer stats(io);
+    boost::asio::steady_timer stats(control);
     const auto every = std::chrono::milliseconds(static_cast<std::int64_t>(o.stats_every_s * 1000));
     std::function<void()> tick = [&] {
         stats.expires_after(every);
@@ -134,13 +193,15 @@ int serve(const ServeOptions& o) {
         });
     };
     if (o.stats_every_s > 0) tick();
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    boost::asio::steady_timer grace(io);
+    boost::asio::signal_set signals(control, SIGINT, SIGTERM);
+    boost::asio::steady_timer grace(control);
     signals.async_wait([&](boost::system::error_code e, int signal) {
         if (e) return;
         fmt::print("shailoo serve: signal {}: committing and shutting down\n", signal);
         server.shutdown();
         stats.cancel();
+        publish_timer.cancel();
+        if (http) http->stop();
         grace.expires_after(std::chrono::milliseconds(300));
         grace.async_wait([&](boost::system::error_code) { io.stop(); });
     });
@@ -161,6 +222,7 @@ void add_serve_command(CLI::App& app, Runner& runner) {
     auto* cmd = app.add_subcommand("serve", "Run the CEC's TLS ingest server on a durable store (docs/serve.md)");
     cmd->add_option("--db", o.db, "SQLite store file (created if absent)")->required();
     cmd->add_option("--listen", o.listen, "Address to listen on, IP:PORT")->capture_default_str();
+    cmd->add_option("--http", o.http, "Also serve the results page and /api/results.json on IP:PORT (docs/publication.md)");
     cmd->add_option("--package", o.package, "Election package folder")->capture_default_str();
     cmd->add_option("--keys", o.keys, "Device key registry (default: PACKAGE/device-keys.yaml)");
     cmd->add_option("--cert", o.certificate, "Server certificate chain, PEM (default: PACKAGE/tls/training-server.pem)");

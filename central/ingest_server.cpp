@@ -133,7 +133,11 @@ struct IngestServer::State {
     void close_writer() {  // on the writer thread
         if (closing) return;
         closing = true;
-        release(ingest.flush(clock.now()));
+        try {
+            release(ingest.flush(clock.now()));
+        } catch (const std::exception& e) {  // a corrupt store: nothing more can be stored
+            if (log) log(LogLine{clock.now(), fmt::format("store: FATAL at shutdown: {}", e.what())});
+        }
         for (auto& [ticket, w] : waiting)
             w.done(Ack{AckOutcome::retry, 0, ticket, w.sequence, "server shutting down: resend later"});
         waiting.clear();

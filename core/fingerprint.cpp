@@ -103,12 +103,11 @@ struct CellTables {
 };
 constexpr CellTables kCells;
 
-// Adds a neighbour with ring set `rings`, relative position angle `alpha` and relative
-// direction `dtheta` (both 1/256 turn) to cylinder c.
-inline void add_neighbour(Cylinder& c, const std::uint64_t* ring_factors, std::uint8_t alpha, std::uint8_t dtheta) {
-    const std::uint64_t row = std::uint64_t{kCells.sector_spread[alpha >> 3] * kCells.dir_bins[dtheta]};
-    c.bits[0] |= row * ring_factors[0];
-    c.bits[1] |= row * ring_factors[1];
+// The cells of one ring that a neighbour at relative position angle `alpha` and relative direction
+// `dtheta` (both 1/256 turn) sets: 8 sectors x 4 directions in 32 bits (copied into its rings by
+// a multiplication with kCells.ring_factors).
+inline std::uint64_t cell_row(std::uint8_t alpha, std::uint8_t dtheta) {
+    return std::uint64_t{kCells.sector_spread[alpha >> 3] * kCells.dir_bins[dtheta]};
 }
 
 }  // namespace
@@ -152,32 +151,42 @@ FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> 
         const int xi = xs[i], yi = ys[i], ai = as[i];
         // Neighbours j > i (so dy >= 0), four at a time: squared distances of the saturated int16
         // differences (a saturated difference is beyond the radius anyway; dy >= 0 keeps the sum
-        // within int32), kept where 0 < d2 < R^2. Minutiae a radius or more below end the search.
+        // within int32), kept where 0 < d2 < R^2, gathered into one mask. Minutiae a radius or more
+        // below end the search.
+        std::uint64_t near = 0;
         for (int j0 = i + 1; j0 < n && ys[j0] - yi < R; j0 += 4) {
-            unsigned near = 0;
 #if defined(__SSE2__)
             const __m128i d = _mm_subs_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(xy.data() + 2 * j0)),
                                              _mm_set1_epi32(static_cast<int>((static_cast<std::uint32_t>(yi) << 16) |
                                                                              (static_cast<std::uint32_t>(xi) & 0xffff))));
             const __m128i d2 = _mm_madd_epi16(d, d);
-            near = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(
-                _mm_and_si128(_mm_cmplt_epi32(d2, _mm_set1_epi32(R * R)), _mm_cmpgt_epi32(d2, _mm_setzero_si128())))));
+            near |= static_cast<std::uint64_t>(_mm_movemask_ps(_mm_castsi128_ps(
+                        _mm_and_si128(_mm_cmplt_epi32(d2, _mm_set1_epi32(R * R)), _mm_cmpgt_epi32(d2, _mm_setzero_si128())))))
+                    << j0;
 #else
             for (int l = 0; l < 4 && j0 + l < n; ++l) {
                 const int dx = xs[j0 + l] - xi, dy = ys[j0 + l] - yi, d2 = dx * dx + dy * dy;
-                near |= static_cast<unsigned>(d2 < R * R && d2 != 0) << l;
+                near |= static_cast<std::uint64_t>(d2 < R * R && d2 != 0) << (j0 + l);
             }
 #endif
-            for (; near != 0; near &= near - 1) {
-                const int j = j0 + std::countr_zero(near);
-                const int dx = xs[j] - xi, dy = ys[j] - yi;
-                // Direction from i to j in 1/256 turn; from j to i is half a turn more.
-                const int ab = kDirections.at[dy][dx + R - 1];
-                const std::uint64_t* rings = kCells.ring_factors[kRings.mask[dx * dx + dy * dy]];
-                add_neighbour(t.cylinders[i], rings, static_cast<std::uint8_t>(ab - ai), static_cast<std::uint8_t>(as[j] - ai));
-                add_neighbour(t.cylinders[j], rings, static_cast<std::uint8_t>(ab + 128 - as[j]), static_cast<std::uint8_t>(ai - as[j]));
-            }
         }
+        // i's own descriptor accumulates in registers; each neighbour's in memory.
+        std::uint64_t own0 = 0, own1 = 0;
+        for (; near != 0; near &= near - 1) {
+            const int j = std::countr_zero(near);
+            const int dx = xs[j] - xi, dy = ys[j] - yi;
+            // Direction from i to j in 1/256 turn; from j to i is half a turn more.
+            const int ab = kDirections.at[dy][dx + R - 1];
+            const std::uint64_t* rings = kCells.ring_factors[kRings.mask[dx * dx + dy * dy]];
+            const std::uint64_t row_i = cell_row(static_cast<std::uint8_t>(ab - ai), static_cast<std::uint8_t>(as[j] - ai));
+            const std::uint64_t row_j = cell_row(static_cast<std::uint8_t>(ab + 128 - as[j]), static_cast<std::uint8_t>(ai - as[j]));
+            own0 |= row_i * rings[0];
+            own1 |= row_i * rings[1];
+            t.cylinders[j].bits[0] |= row_j * rings[0];
+            t.cylinders[j].bits[1] |= row_j * rings[1];
+        }
+        t.cylinders[i].bits[0] |= own0;
+        t.cylinders[i].bits[1] |= own1;
     }
     for (int i = 0; i < n; ++i)
         t.cylinder_bits[i] = static_cast<std::uint8_t>(std::popcount(t.cylinders[i].bits[0]) + std::popcount(t.cylinders[i].bits[1]));

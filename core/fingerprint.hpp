@@ -66,16 +66,19 @@ struct FingerprintTemplate {
 /// Angle of the vector (x, y) in 1/256 turn, in [0, 256); a polynomial atan2 (error < 0.01 unit).
 inline float angle_units(float x, float y) {
     // Minimax polynomial for atan on [0, 1] (max error about 1e-5 rad), folded into all octants.
+    // The folds are selected arithmetically (adding 0 or multiplying by +-1 is exact) rather than
+    // by branches: the octant of a random vector is unpredictable.
     const float ax = std::fabs(x), ay = std::fabs(y);
     const float mx = std::max(ax, ay), mn = std::min(ax, ay);
     if (mx == 0.0f) return 0.0f;
     const float a = mn / mx, s = a * a;
     float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
-    if (ay > ax) r = 1.57079637f - r;
-    if (x < 0) r = 3.14159274f - r;
-    if (y < 0) r = -r;
+    const float steep = static_cast<float>(ay > ax), left = static_cast<float>(x < 0), down = static_cast<float>(y < 0);
+    r = steep * 1.57079637f + (1.0f - 2.0f * steep) * r;
+    r = left * 3.14159274f + (1.0f - 2.0f * left) * r;
+    r = (1.0f - 2.0f * down) * r;
     float u = r * (256.0f / 6.28318531f);
-    if (u < 0) u += 256.0f;
+    u += static_cast<float>(u < 0) * 256.0f;
     return u >= 256.0f ? 0.0f : u;
 }
 

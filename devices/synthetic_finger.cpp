@@ -22,21 +22,44 @@ constexpr float kSensorWidth = 512.0f, kSensorHeight = 640.0f;
 float unit16(std::uint64_t bits, int field) {  // uniform in [0, 1) from a 16-bit field
     return static_cast<float>((bits >> (16 * field)) & 0xffff) * (1.0f / 65536.0f);
 }
-// Approximately standard normal from two 16-bit fields: the sum of two uniforms (triangular,
-// variance 1/6) rescaled. Cheap and bounded (|z| < 2.45), which is what capture noise needs.
-float bell16(std::uint64_t bits, int field) {
-    return (unit16(bits, field) + unit16(bits, field + 1) - 1.0f) * 2.4494897f;
+float unit8(std::uint64_t bits, int field) {  // uniform in [0, 1) from an 8-bit field
+    return static_cast<float>((bits >> (8 * field)) & 0xff) * (1.0f / 256.0f);
 }
-float wrap256(float a) {  // into [0, 256); angles here stay within a few turns
-    int k = static_cast<int>(a * (1.0f / 256.0f));
-    if (a < 0) --k;
-    const float r = a - static_cast<float>(k) * 256.0f;
-    return r >= 256.0f ? r - 256.0f : r;
+// Approximately standard normal from two 8-bit fields: the sum of two uniforms (triangular,
+// variance 1/6) rescaled, centred on 0, in steps of 0.01. Cheap and bounded (|z| < 2.45), which
+// is what capture noise needs.
+float bell8(std::uint64_t bits, int field) {
+    const int sum = static_cast<int>(((bits >> (8 * field)) & 0xff) + ((bits >> (8 * field + 8)) & 0xff)) - 255;
+    return static_cast<float>(sum) * (2.4494897f / 256.0f);
+}
+float wrap256(float a) {  // into [0, 256) for a in [-1024, 3072), in steps of 1/256 unit; branch-free
+    return static_cast<float>(static_cast<int>((a + 1024.0f) * 256.0f) & 0xffff) * (1.0f / 256.0f);
 }
 // Nearest integer for |v| < 16384 without a libm call (the offset makes truncation round down).
 int round_px(float v) { return static_cast<int>(v + 16384.5f) - 16384; }
 
 enum class Pattern { arch, left_loop, right_loop, whorl };
+
+// The grid cells (lower-left corners, row by row) whose candidate area, [0.1, 0.9] of the cell,
+// reaches the fingertip ellipse: the others could never keep a minutia, so they are not drawn.
+struct GridCells {
+    static constexpr int kMax = 128;
+    float x[kMax]{}, y[kMax]{};
+    int count = 0;
+    constexpr GridCells() {
+        for (float gy = -kHalfHeight; gy < kHalfHeight; gy += kCell)
+            for (float gx = -kHalfWidth; gx < kHalfWidth; gx += kCell) {
+                // The point of the area nearest the centre, in ellipse units (the terms are separable).
+                const float lx = gx + 0.1f * kCell, hx = gx + 0.9f * kCell, ly = gy + 0.1f * kCell, hy = gy + 0.9f * kCell;
+                const float nx = lx > 0 ? lx : hx < 0 ? hx : 0.0f, ny = ly > 0 ? ly : hy < 0 ? hy : 0.0f;
+                if ((nx / kHalfWidth) * (nx / kHalfWidth) + (ny / kHalfHeight) * (ny / kHalfHeight) > 1.0f) continue;
+                x[count] = gx;
+                y[count] = gy;
+                ++count;
+            }
+    }
+};
+constexpr GridCells kGridCells;
 
 // cos and sin of the 256 angle units: table lookups instead of libm calls per spurious minutia.
 struct UnitCircle {
@@ -82,7 +105,7 @@ SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Fi
     // argument of a product, so one atan2 per minutia: w = prod (z - core_k) * conj(z - delta_k).
     // (Modulo a whole turn before halving: the orientation is the same modulo half a turn.)
     auto orientation = [&](float x, float y) {
-        if (ncores == 0) return base + 22.0f * (x / kHalfWidth) * std::max(0.0f, 1.0f - std::fabs(y) / 220.0f);
+        if (ncores == 0) return base + 22.0f * (x * (1.0f / kHalfWidth)) * std::max(0.0f, 1.0f - std::fabs(y) * (1.0f / 220.0f));
         float wr = 1.0f, wi = 0.0f;
         for (int k = 0; k < ncores; ++k) {
             const float cr = x - cores[k].x, ci = y - cores[k].y;   // z - core
@@ -99,24 +122,22 @@ SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Fi
     // is a coin toss, which a branch would mispredict half the time), then their directions.
     std::array<std::uint64_t, kMaxMasterMinutiae> kept_bits;
     int n = 0;
-    for (float gy = -kHalfHeight; gy < kHalfHeight && n < kMaxMasterMinutiae; gy += kCell) {
-        for (float gx = -kHalfWidth; gx < kHalfWidth && n < kMaxMasterMinutiae; gx += kCell) {
-            const std::uint64_t bits = rs.next_u64();
-            const float x = gx + kCell * (0.1f + 0.8f * unit16(bits, 0));
-            const float y = gy + kCell * (0.1f + 0.8f * unit16(bits, 1));
-            const float ex = x / kHalfWidth, ey = y / kHalfHeight;
-            f.minutiae[n].x = x;
-            f.minutiae[n].y = y;
-            kept_bits[n] = bits;
-            n += static_cast<int>((ex * ex + ey * ey <= 1.0f) & (unit16(bits, 2) < keep));
-        }
+    for (int c = 0; c < kGridCells.count && n < kMaxMasterMinutiae; ++c) {
+        const std::uint64_t bits = rs.next_u64();
+        const float x = kGridCells.x[c] + kCell * (0.1f + 0.8f * unit16(bits, 0));
+        const float y = kGridCells.y[c] + kCell * (0.1f + 0.8f * unit16(bits, 1));
+        const float ex = x * (1.0f / kHalfWidth), ey = y * (1.0f / kHalfHeight);
+        f.minutiae[n].x = x;
+        f.minutiae[n].y = y;
+        kept_bits[n] = bits;
+        n += static_cast<int>((ex * ex + ey * ey <= 1.0f) & (unit16(bits, 2) < keep));
     }
     f.count = n;
     for (int i = 0; i < n; ++i) {
         MasterMinutia& m = f.minutiae[i];
         const std::uint64_t bits = kept_bits[i];
         // A minutia points along its ridge, one way or the other.
-        m.angle = wrap256(orientation(m.x, m.y) + ((bits >> 48) & 1 ? 128.0f : 0.0f));
+        m.angle = wrap256(orientation(m.x, m.y) + static_cast<float>((bits >> 48) & 1) * 128.0f);
         m.type = ((bits >> 49) & 0xff) < 115 ? core::MinutiaType::bifurcation : core::MinutiaType::ending;  // 45 %
     }
     return f;
@@ -173,13 +194,14 @@ core::FingerprintTemplate make_impression(const SyntheticFinger& finger, const C
     for (int i = 0; i < finger.count && n < core::kMaxMinutiae; ++i) {
         const MasterMinutia& m = finger.minutiae[i];
         const float ex = (m.x - ccx) * inv_a, ey = (m.y - ccy) * inv_b;
-        const std::uint64_t b0 = stream.next_u64(), b1 = stream.next_u64();
-        const bool touched = (ex * ex + ey * ey <= 1.0f) & (unit16(b1, 2) >= p_missing);
-        const float x = m.x + e1 * m.x + e2 * m.y + e5 * m.x * m.y + pos_sd * bell16(b0, 0);
-        const float y = m.y + e3 * m.x + e4 * m.y + e5 * m.x * m.x * 0.5f + pos_sd * bell16(b0, 2);
-        const auto flip = static_cast<std::uint8_t>(unit16(b1, 3) < p_flip);
+        // One 64-bit draw per minutia, in 8-bit fields: three bells (x, y, direction), missed, type flip.
+        const std::uint64_t b = stream.next_u64();
+        const bool touched = (ex * ex + ey * ey <= 1.0f) & (unit8(b, 6) >= p_missing);
+        const float x = m.x + e1 * m.x + e2 * m.y + e5 * m.x * m.y + pos_sd * bell8(b, 0);
+        const float y = m.y + e3 * m.x + e4 * m.y + e5 * m.x * m.x * 0.5f + pos_sd * bell8(b, 2);
+        const auto flip = static_cast<std::uint8_t>(unit8(b, 7) < p_flip);
         const auto type = static_cast<core::MinutiaType>(static_cast<std::uint8_t>(m.type) ^ flip);
-        place(x, y, m.angle + dir_sd * bell16(b1, 0), type, touched);
+        place(x, y, m.angle + dir_sd * bell8(b, 4), type, touched);
     }
     for (int k = 0; k < spurious && n < core::kMaxMinutiae; ++k) {
         const std::uint64_t b = stream.next_u64();

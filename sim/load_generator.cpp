@@ -142,7 +142,10 @@ std::vector<PlannedReport> plan_fleet(const core::ElectionPackage& package, int 
                                (0.75 + 0.5 * rng.uniform());
         const auto issued = std::min<std::int64_t>(pec.registered, static_cast<std::int64_t>(static_cast<double>(pec.registered) * turnout));
         core::Micros at = 0;
-        if (profile) at = static_cast<core::Micros>(inverse(*profile, rng.uniform()) * 60e6 / std::max(speed, 1e-9));
+        if (profile) {  // its own stream: the reports' contents do not depend on the schedule
+            core::RandomStream when(seed, static_cast<std::uint64_t>(pec.number), 1);
+            at = static_cast<core::Micros>(inverse(*profile, when.uniform()) * 60e6 / std::max(speed, 1e-9));
+        }
         auto add = [&](core::DeviceRole role, core::ReportPayload payload) {
             const auto id = core::device_id(pec.number, role);
             core::WireReport w{core::ReportHeader{package.name, pec.number, id, 1, core::at(20, 5)}, std::move(payload)};
@@ -287,13 +290,14 @@ nlohmann::json load_json(const LoadReport& r) {
 
 std::string describe(const LoadReport& r) {
     auto ms = [](std::uint64_t us) { return static_cast<double>(us) / 1000.0; };
+    auto seconds = [](double s) { return s < 0 ? std::string("never") : fmt::format("{:.3f} s", s); };
     std::string out = fmt::format(
         "planned {}  sent {}  acked {} (stored {}, duplicate {})  rejected {}  retry {}  errors {}\n"
         "ack latency from planned time (ms): p50 {:.2f}  p90 {:.2f}  p99 {:.2f}  p99.9 {:.2f}  max {:.2f}\n"
-        "time to 50 % acked {:.3f} s, 84 % {:.3f} s, 100 % {}\n",
+        "time to 50 % acked {}, 84 % {}, 100 % {}\n",
         r.planned, r.sent, r.acked, r.stored, r.duplicates, r.rejected, r.retry, r.errors, ms(r.latency.quantile(0.5)),
         ms(r.latency.quantile(0.9)), ms(r.latency.quantile(0.99)), ms(r.latency.quantile(0.999)), ms(r.latency.max()),
-        r.time_to_50, r.time_to_84, r.time_to_all < 0 ? std::string("never") : fmt::format("{:.3f} s", r.time_to_all));
+        seconds(r.time_to_50), seconds(r.time_to_84), seconds(r.time_to_all));
     if (!r.first_problem.empty()) out += "first problem: " + r.first_problem + "\n";
     return out;
 }

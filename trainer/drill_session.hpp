@@ -53,6 +53,7 @@ struct ActiveFault {
 
 /// Which PECs an injection addresses.
 struct PecSelection {
+    /// One PEC, every PEC of a region, or a share of the PECs (of a region or of all).
     enum class Scope : std::uint8_t { pec, region, share } scope = Scope::pec;
     int pec = 0;          ///< scope pec
     int region = 0;       ///< scope region (0 with scope share: the whole simulated country)
@@ -85,7 +86,7 @@ public:
     /// spending at most `budget` of wall time so the console stays responsive. If the world cannot
     /// keep up, the clock is re-anchored where the world is: virtual time then runs as fast as the
     /// machine allows, never jumps and never runs ahead of the simulation. Returns true if it kept up.
-    bool tick(WallTime wall_now, std::chrono::milliseconds budget = std::chrono::milliseconds(20));
+    bool tick(WallTime wall_now, std::chrono::milliseconds budget = std::chrono::milliseconds(15));
     /// Pauses virtual time.
     void pause(WallTime wall_now) { clock_.pause(wall_now); }
     /// Lets virtual time run again.

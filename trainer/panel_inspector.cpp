@@ -100,12 +100,30 @@ void draw_inspector_panel(DrillSession& session, ConsoleState& /*state*/) {
         ImGui::EndTable();
     }
 
-    // Transmission: the PEC's state says whether results left the modem and were acknowledged.
-    const char* tx = d.view.state == sim::PecState::acknowledged  ? "acknowledged by the CEC"
-                     : d.view.state == sim::PecState::transmitted ? "transmitted, waiting for the CEC's acknowledgement"
-                     : d.view.state == sim::PecState::closed      ? "final reports printed, not transmitted"
-                                                                  : "voting not closed";
-    ImGui::Text("transmission: %s", tx);
+    // Transmission: each report's way to the CEC (station::Transmitter's store-and-forward state).
+    if (d.transmission.empty()) {
+        ImGui::Text("transmission: %s", d.view.state == sim::PecState::not_open || d.view.state == sim::PecState::voting ||
+                                                d.view.state == sim::PecState::queue_building || d.view.state == sim::PecState::device_fault
+                                            ? "voting not closed"
+                                            : "nothing handed to the modem");
+    } else if (ImGui::BeginTable("transmission", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) {
+        for (const char* h : {"report of", "attempts", "modem failures", "status"}) ImGui::TableSetupColumn(h);
+        ImGui::TableHeadersRow();
+        for (const auto& t : d.transmission) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(t.device_id.c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", t.attempts);
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", t.modem_failures);
+            ImGui::TableNextColumn();
+            if (t.acknowledged) ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "acknowledged %s", sim::format_clock(t.acknowledged_at).substr(0, 8).c_str());
+            else if (t.rejected) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "rejected: %s", t.reason.c_str());
+            else ImGui::Text("waiting%s%s", t.reason.empty() ? "" : ": ", t.reason.c_str());
+        }
+        ImGui::EndTable();
+    }
 
     ImGui::TextDisabled("reports and events of this PEC");
     ImGui::BeginChild("pec_log", ImVec2(0, 0), true);

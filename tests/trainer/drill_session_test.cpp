@@ -163,7 +163,7 @@ TEST(DrillScript, RejectsUnknownStepsAndFaultsWithFileAndLine) {
     EXPECT_EQ(load("e.yaml", "  - speed: 600\n  - advance_to: \"10:00\"\n  - step: event\n  - wait_frames: 3\n  - play\n"), "loaded");
     auto ok = trainer::load_drill_script(kSource / "tests/trainer/console_actions.yaml");
     ASSERT_TRUE(ok) << ok.error().message;
-    EXPECT_EQ(ok->steps.size(), 13u);
+    EXPECT_EQ(ok->steps.size(), 12u);
 }
 
 TEST(MapOutline, LoadsTheCommittedKyrgyzstanOutline) {
@@ -189,6 +189,22 @@ TEST(Panels, EveryInspectorDeviceThatCanFailIsAddressable) {
     EXPECT_FALSE(trainer::target_of({"6006-arbb-1-printer", DeviceKind::printer, 0}));
     EXPECT_EQ(trainer::fault_names(0), "ok");
     EXPECT_EQ(trainer::fault_names((1u << static_cast<unsigned>(devices::Fault::jam)) | 1u), "dead, jam");
+}
+
+}  // namespace
+
+namespace {
+
+// The console follows the night past voting close: PECs close, print their final reports and hand
+// them to the modem, and the curve of reports after 20:00 grows.
+TEST(DrillSession, FollowsTheNightPastVotingClose) {
+    auto s = DrillSession::open(kSource / "scenarios/demo-drill.yaml", std::nullopt, std::nullopt, core::at(19, 50), kWall, 1);
+    ASSERT_TRUE(s) << s.error().message;
+    for (int minute = 0; minute < 40; ++minute) (*s)->step_minute(kWall);
+    EXPECT_EQ((*s)->world().now(), core::at(20, 30));
+    EXPECT_GT((*s)->summary().reports_printed, 100);
+    ASSERT_GE((*s)->reported_curve().size(), 30u);
+    EXPECT_LE((*s)->reported_curve().front().printed, (*s)->reported_curve().back().printed);
 }
 
 }  // namespace

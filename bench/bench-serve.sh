@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# bench-serve.sh: end-to-end figures of the TLS ingest (docs/serve.md, docs/load.md).
+# Starts `shailoo serve` on a fresh store (WAL, synchronous=FULL) in a temporary folder on disk,
+# runs `shailoo load` scenarios against it over loopback, and prints the figures:
+#   1. the national night at once: every PEC's final reports (2 boxes + identification), each on a
+#      fresh TLS 1.3 connection, signature check and durable group commit - time to all acked;
+#   2. the 2021 reporting curve (scenarios/rate-2021.yaml, 180 minutes) replayed 600x and 3600x
+#      compressed (18 s and 3 s): ack latency percentiles from the planned send times. At x1 the
+#      curve's peak is ~3 reports/s (25 % of 7,423 in the first 10 minutes), so 10x the national
+#      fleet is ~31 reports/s; x600 peaks near 1,860 reports/s, 60 times harsher than that;
+#   3. bench_ingest: the store alone, group commit vs one transaction per report, in one run.
+# Usage: bench/bench-serve.sh [BUILD_DIR]   (default build/net; run from the repository root)
+set -euo pipefail
+build=${1:-build/net}
+shailoo="$build/apps/shailoo"
+dir=$(mktemp -d "${TMPDIR:-/var/tmp}/shailoo-bench-serve.XXXXXX")
+port=$((20000 + RANDOM % 20000))
+serve_pid=""
+cleanup() { [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+
+start_server() {
+  rm -f "$dir"/store.sqlite*
+  "$shailoo" serve --db "$dir/store.sqlite" --listen "127.0.0.1:$port" --stats-every 0 >"$dir/serve.log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 50); do grep -q "TLS ingest on" "$dir/serve.log" && return; sleep 0.1; done
+  echo "server did not start:"; cat "$dir/serve.log"; exit 1
+}
+stop_server() { kill -INT "$serve_pid"; wait "$serve_pid" || true; serve_pid=""; tail -2 "$dir/serve.log"; }
+
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); store in $dir"
+for c in 64 256; do
+  echo "== 1. national night at once, all PECs, --connections $c (fresh store)"
+  start_server
+  "$shailoo" load --target "127.0.0.1:$port" --connections "$c" --out "$dir/national-$c" | tail -n +2
+  stop_server
+done
+for speed in 600 3600; do
+  echo "== 2. 2021 curve (scenarios/rate-2021.yaml) at x$speed (fresh store)"
+  start_server
+  "$shailoo" load --target "127.0.0.1:$port" --rate-profile scenarios/rate-2021.yaml --speed "$speed" --out "$dir/curve-$speed" | tail -n +2
+  stop_server
+done
+echo "== 3. store alone (bench_ingest, same disk)"
+"$build/bench/bench_ingest" "$dir" 8000 1000

@@ -1,0 +1,102 @@
+// What `shailoo load` sends (sim/load_generator) and how it measures (sim/load_histogram),
+// without sockets: the plan for the whole 2021 package passes the real ingest, the schedule
+// follows the rate profile, the histogram's percentiles are right.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "central/ingest.hpp"
+#include "core/device_keys.hpp"
+#include "core/election_package.hpp"
+#include "sim/load_generator.hpp"
+#include "sim/load_histogram.hpp"
+
+namespace {
+const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
+}
+
+TEST(LoadPlan, EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys) {
+    auto package = core::load_election_package(kSource / "assets" / "kg2021");
+    ASSERT_TRUE(package) << package.error().message;
+    auto registry = core::load_device_key_registry(kSource / "assets" / "kg2021" / "device-keys.yaml");
+    ASSERT_TRUE(registry) << registry.error().message;
+    const auto plan = sim::plan_fleet(*package, 0, core::kSimulatedDeviceSecret, 2021, nullptr, 1.0);
+    std::size_t abroad = 0;
+    for (const auto& p : package->pecs) abroad += p.district == 0;
+    EXPECT_EQ(plan.size(), package->pecs.size() * 3 - abroad);
+    const auto file = std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / "load-plan.sqlite";
+    std::filesystem::create_directories(file.parent_path());
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + s);
+    central::Store store(file, {.max_reports = 100000, .max_delay = 1'000'000'000});
+    central::Ingest ingest(*package, *registry, store);
+    for (const auto& p : plan) {
+        EXPECT_EQ(p.at, 0);
+        const auto d = ingest.submit(p.message, "test", 0);
+        ASSERT_EQ(d.outcome, central::Outcome::accepted) << p.device << ": " << d.text;
+    }
+    EXPECT_EQ(ingest.counters().flagged, 0);  // the commission's figures agree with the counts too
+    EXPECT_EQ(ingest.flush(0).size(), plan.size());
+}
+
+TEST(LoadPlan, ARateProfileSpreadsSendTimesWithoutChangingTheReports) {
+    auto package = core::load_election_package(kSource / "assets" / "kg2021");
+    ASSERT_TRUE(package);
+    auto profile = sim::load_rate_profile(kSource / "scenarios" / "rate-2021.yaml");
+    ASSERT_TRUE(profile) << profile.error().message;
+    const auto burst = sim::plan_fleet(*package, 0, core::kSimulatedDeviceSecret, 2021, nullptr, 1.0);
+    const auto night = sim::plan_fleet(*package, 0, core::kSimulatedDeviceSecret, 2021, &*profile, 60.0);
+    ASSERT_EQ(burst.size(), night.size());
+    std::map<std::string, std::vector<std::uint8_t>> by_device;
+    for (const auto& p : burst) by_device[p.device] = p.message;
+    std::size_t first_hour = 0;
+    for (const auto& p : night) {
+        EXPECT_EQ(by_device[p.device], p.message) << p.device;
+        first_hour += p.at <= 60 * core::kSecond;  // 60 minutes at x60
+        EXPECT_LE(p.at, 180 * core::kSecond);
+    }
+    // 84 % of the reports in the first hour after 20:00 (CEC report 2021), within sampling noise.
+    EXPECT_NEAR(static_cast<double>(first_hour) / night.size(), 0.84, 0.02);
+    EXPECT_TRUE(std::is_sorted(night.begin(), night.end(), [](auto& a, auto& b) { return a.at < b.at; }));
+}
+
+TEST(LoadPlan, ABrokenRateProfileNamesTheFileAndLine) {
+    const auto file = std::filesystem::temp_directory_path() / "shailoo-bad-profile.yaml";
+    {
+        std::ofstream out(file);
+        out << "version: 1\ncumulative:\n  - {minute: 0, share: 0}\n  - {minute: 10, share: 0.5}\n  - {minute: 5, share: 1}\n";
+    }
+    auto p = sim::load_rate_profile(file);
+    ASSERT_FALSE(p);
+    EXPECT_NE(p.error().message.find(file.string() + ":5"), std::string::npos) << p.error().message;
+}
+
+TEST(LatencyHistogram, PercentilesAreWithinTheBucketResolution) {
+    sim::LatencyHistogram h;
+    for (int v = 1; v <= 100000; ++v) h.record(v);  // 1 us .. 100 ms, uniform
+    EXPECT_EQ(h.count(), 100000u);
+    EXPECT_EQ(h.max(), 100000u);
+    for (double q : {0.5, 0.9, 0.99, 0.999}) {
+        const double exact = q * 100000;
+        EXPECT_NEAR(static_cast<double>(h.quantile(q)), exact, exact * 0.002 + 1) << q;
+    }
+    sim::LatencyHistogram other;
+    other.record(5'000'000);
+    h.add(other);
+    EXPECT_EQ(h.quantile(1.0), 5'000'000u);
+}
+
+TEST(DeviceKeys, TheCommittedRegistryIsTheTrainingFleetsPublicKeys) {
+    // `shailoo package keys` wrote assets/kg2021/device-keys.yaml from core::kSimulatedDeviceSecret;
+    // the simulator, `shailoo load` and the tests sign with keys derived from the same secret.
+    auto package = core::load_election_package(kSource / "assets" / "kg2021");
+    ASSERT_TRUE(package);
+    std::ifstream in(kSource / "assets" / "kg2021" / "device-keys.yaml", std::ios::binary);
+    ASSERT_TRUE(in);
+    const std::string committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(committed, core::device_key_registry_yaml(core::make_device_key_registry(*package, core::kSimulatedDeviceSecret),
+                                                        package->name))
+        << "regenerate with: shailoo package keys";
+}

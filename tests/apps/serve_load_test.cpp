@@ -1,0 +1,242 @@
+// `shailoo serve` and `shailoo load` as processes on 127.0.0.1: CLI errors, load.json, and the
+// crash test - the server is killed (SIGKILL) at fixed-seed random moments while a client streams
+// reports, restarted, and every acknowledged report must be in the store exactly once
+// (reported in Jepsen's form: ok / lost / duplicated).
+#include <fcntl.h>
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "central/store.hpp"
+#include "central/tls_client.hpp"
+#include "central/tls_context.hpp"
+#include "core/device_keys.hpp"
+#include "core/election_package.hpp"
+#include "core/random.hpp"
+#include "sim/load_generator.hpp"
+
+namespace {
+
+const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
+const std::filesystem::path kPackage = kSource / "assets" / "kg2021";
+
+std::filesystem::path temp_dir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / ("shailoo-serve-test-" + name);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+struct Run {
+    int code = -1;
+    std::string output;
+};
+
+Run shailoo(const std::string& args) {
+    const std::string cmd = std::string(SHAILOO_EXE) + " " + args + " 2>&1";
+    Run r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+/// `shailoo serve` as a child process listening on a port the OS picks; the port is read from
+/// its first line of output.
+class ServeProcess {
+public:
+    ServeProcess(const std::filesystem::path& db, const std::filesystem::path& log) {
+        int out[2];
+        if (pipe(out) != 0) return;
+        pid_ = fork();
+        if (pid_ == 0) {
+            dup2(out[1], STDOUT_FILENO);
+            const int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (err >= 0) dup2(err, STDERR_FILENO);
+            close(out[0]);
+            close(out[1]);
+            const std::string db_arg = db.string(), pkg = kPackage.string();
+            execl(SHAILOO_EXE, SHAILOO_EXE, "serve", "--db", db_arg.c_str(), "--listen", "127.0.0.1:0", "--package", pkg.c_str(),
+                  "--stats-every", "0", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(out[1]);
+        std::string line;
+        char c;
+        while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+        out_ = out[0];
+        const auto at = line.rfind(':');
+        if (line.find("TLS ingest on") != std::string::npos && at != std::string::npos) port_ = static_cast<std::uint16_t>(std::stoi(line.substr(at + 1)));
+        first_line_ = line;
+    }
+    ~ServeProcess() {
+        if (pid_ > 0) kill(SIGKILL);
+        if (out_ >= 0) close(out_);
+    }
+    std::uint16_t port() const { return port_; }
+    const std::string& first_line() const { return first_line_; }
+    /// Sends `signal` and waits for the process; returns its wait status.
+    int kill(int signal) {
+        if (pid_ <= 0) return -1;
+        ::kill(pid_, signal);
+        int status = 0;
+        waitpid(pid_, &status, 0);
+        pid_ = -1;
+        return status;
+    }
+
+private:
+    pid_t pid_ = -1;
+    int out_ = -1;
+    std::uint16_t port_ = 0;
+    std::string first_line_;
+};
+
+}  // namespace
+
+TEST(ServeCli, AnUnusableDatabasePathIsExitCode2) {
+    const auto r = shailoo("serve --db /nonexistent-dir/x/store.sqlite --listen 127.0.0.1:0");
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("/nonexistent-dir/x/store.sqlite"), std::string::npos) << r.output;
+}
+
+TEST(ServeCli, ABadListenAddressIsExitCode2) {
+    const auto dir = temp_dir("bad-address");
+    for (const char* address : {"nohost", "127.0.0.1:99999", "not-an-ip:5443"}) {
+        const auto r = shailoo(fmt::format("serve --db {}/s.sqlite --listen {}", dir.string(), address));
+        EXPECT_EQ(r.code, 2) << address << ": " << r.output;
+    }
+}
+
+TEST(LoadCli, ABadTargetIsExitCode2) {
+    const auto r = shailoo("load --target nohost --pecs 1 --out " + temp_dir("bad-target").string());
+    EXPECT_EQ(r.code, 2) << r.output;
+}
+
+TEST(LoadCli, SendsToServeAndWritesLoadJsonWithTheFields) {
+    const auto dir = temp_dir("load-json");
+    ServeProcess server(dir / "store.sqlite", dir / "serve.log");
+    ASSERT_NE(server.port(), 0) << server.first_line();
+    const auto r = shailoo(fmt::format("load --target 127.0.0.1:{} --pecs 5 --out {}", server.port(), (dir / "out").string()));
+    EXPECT_EQ(r.code, 0) << r.output;
+    std::ifstream in(dir / "out" / "load.json");
+    ASSERT_TRUE(in);
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j.at("sent").get<int>(), 15);  // 5 Bishkek PECs x (2 boxes + identification)
+    EXPECT_EQ(j.at("acked").get<int>(), 15);
+    EXPECT_EQ(j.at("rejected").get<int>(), 0);
+    for (const char* k : {"p50", "p90", "p99", "p999", "max"}) EXPECT_GT(j.at("latency_ms").at(k).get<double>(), 0.0) << k;
+    EXPECT_LE(j.at("latency_ms").at("p50").get<double>(), j.at("latency_ms").at("max").get<double>());
+    EXPECT_GT(j.at("time_to_all_s").get<double>(), 0.0);
+    EXPECT_EQ(WEXITSTATUS(server.kill(SIGTERM)), 0);
+    EXPECT_EQ(central::Store(dir / "store.sqlite").count(), 15);
+}
+
+TEST(ServeCrash, EveryAcknowledgedReportSurvivesSigkillExactlyOnce) {
+    const auto dir = temp_dir("sigkill");
+    const auto db = dir / "store.sqlite";
+    auto package = core::load_election_package(kPackage);
+    ASSERT_TRUE(package) << package.error().message;
+    const auto plan = sim::plan_fleet(*package, 200, core::kSimulatedDeviceSecret, 7, nullptr, 1.0);  // ~600 reports
+    auto tls = central::make_client_tls_context(kPackage / "tls" / "cec-ca.pem");
+    ASSERT_TRUE(tls) << tls.error().message;
+
+    std::atomic<std::uint16_t> port{0};
+    std::mutex mutex;
+    std::map<std::string, int> acknowledged;  // device -> acks received (stored or duplicate)
+    std::atomic<std::size_t> next{0};
+    std::atomic<int> failed_attempts{0};
+    std::atomic<int> acks_total{0};
+    auto worker = [&] {
+        for (std::size_t i = next++; i < plan.size(); i = next++) {
+            for (;;) {  // resend until acknowledged, as the station's transmitter does
+                const std::uint16_t p = port.load();
+                if (p != 0) {
+                    auto acks = central::exchange_blocking(**tls, {boost::asio::ip::make_address("127.0.0.1"), p}, "127.0.0.1",
+                                                           {plan[i].message}, std::chrono::milliseconds(2000));
+                    if (acks && (acks->front().outcome == central::AckOutcome::stored ||
+                                 acks->front().outcome == central::AckOutcome::duplicate)) {
+                        std::lock_guard lock(mutex);
+                        ++acknowledged[plan[i].device];
+                        ++acks_total;
+                        break;
+                    }
+                    ASSERT_TRUE(!acks || acks->front().outcome != central::AckOutcome::rejected) << acks->front().text;
+                    ++failed_attempts;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        }
+    };
+
+    core::RandomStream rng(2021, 9);  // fixed seed: the kill moments are the same every run
+    constexpr int kKills = 6;
+    int kills = 0;
+    std::vector<std::jthread> clients;
+    const auto start = std::chrono::steady_clock::now();
+    while (true) {
+        ServeProcess server(db, dir / "serve.log");
+        ASSERT_NE(server.port(), 0) << server.first_line();
+        port = server.port();
+        if (clients.empty())
+            for (int c = 0; c < 8; ++c) clients.emplace_back(worker);
+        if (kills < kKills) {
+            // Kill after a random number of acknowledgements of this incarnation (so reports are
+            // in flight whatever the machine's speed), plus a random 0-20 ms.
+            const int target = acks_total + 20 + static_cast<int>(rng.below(60));
+            const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (acks_total < target && std::chrono::steady_clock::now() < give_up)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            std::this_thread::sleep_for(std::chrono::microseconds(rng.below(20'000)));
+            port = 0;
+            const int status = server.kill(SIGKILL);
+            ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the server died before it was killed";
+            ++kills;
+            continue;
+        }
+        for (auto& c : clients) c.join();  // the last server stays up until every report is acknowledged
+        port = 0;
+        EXPECT_EQ(WEXITSTATUS(server.kill(SIGTERM)), 0);
+        break;
+    }
+    ASSERT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+
+    // Jepsen-style check: every acknowledged report present exactly once.
+    central::Store store(db);
+    std::map<std::string, int> present;
+    for (const auto& k : store.keys()) ++present[k.device];
+    int ok = 0, lost = 0, duplicated = 0;
+    for (const auto& [device, acks] : acknowledged) {
+        const int n = present.contains(device) ? present[device] : 0;
+        if (n == 0) ++lost;
+        else if (n > 1) ++duplicated;
+        else ++ok;
+    }
+    for (const auto& [device, n] : present)
+        if (!acknowledged.contains(device)) ADD_FAILURE() << device << " stored but never acknowledged at the end";
+    std::printf("kills: %d  failed attempts (resent): %d\nok: %d lost: %d duplicated: %d\n", kills, failed_attempts.load(), ok, lost,
+                duplicated);
+    EXPECT_EQ(kills, kKills);
+    EXPECT_EQ(ok, static_cast<int>(plan.size()));
+    EXPECT_EQ(lost, 0);
+    EXPECT_EQ(duplicated, 0);
+    EXPECT_GT(failed_attempts.load(), 0) << "no kill interrupted a report: the test did not test anything";
+}
