@@ -384,10 +384,10 @@ void PecModel::transmit() {
     }
 }
 
-void PecModel::run_until_waiting_for_cec(Time ack_latency) {
+void PecModel::run_until_waiting_for_cec(Time ack_latency, Time limit) {
     for (;;) {
         const auto next = engine_.next_time();
-        if (!next) return;
+        if (!next || *next > limit) return;
         if (!in_flight_.empty() && *next >= *in_flight_.begin() + ack_latency) return;
         engine_.step();
     }
@@ -465,8 +465,11 @@ PecView PecModel::view() const {
     for (const auto& box : boxes_)
         if (box.scanner) v.active_faults |= box.scanner->active_faults() | box.printer->active_faults();
     if (closed_ && transmitter_->done() && result_.reported_at > 0) v.state = PecState::acknowledged;
-    else if (closed_ && transmitter_->pending() > 0 && !transmitter_->states().empty() &&
-             std::any_of(transmitter_->states().begin(), transmitter_->states().end(), [](const station::OutgoingState& s) { return s.attempts > s.modem_failures; }))
+    else if (closed_ && transmitter_->pending() > 0 && [&] {
+                 const auto states = transmitter_->states();
+                 return std::any_of(states.begin(), states.end(),
+                                    [](const station::OutgoingState& s) { return s.attempts > s.modem_failures; });
+             }())
         v.state = PecState::transmitted;
     else if (closed_) v.state = PecState::closed;
     else if (!opened_ || engine_.now() < result_.opened_at) v.state = PecState::not_open;

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <set>
 #include <vector>
@@ -55,8 +56,9 @@ public:
     /// Runs the PEC's events up to time t.
     void run_until(Time t) { engine_.run_until(t); }
     /// Runs every event that cannot depend on an answer from the CEC: all events earlier than the
-    /// first delivered report's earliest possible acknowledgement (`ack_latency` after delivery).
-    void run_until_waiting_for_cec(Time ack_latency);
+    /// first delivered report's earliest possible acknowledgement (`ack_latency` after delivery),
+    /// and no later than `limit`.
+    void run_until_waiting_for_cec(Time ack_latency, Time limit = std::numeric_limits<Time>::max());
     /// Time of the PEC's next event, if any.
     std::optional<Time> next_event() const { return engine_.next_time(); }
     /// Reports the modem delivered since the last call (the network carries them to the CEC).

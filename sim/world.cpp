@@ -30,8 +30,9 @@ std::vector<double> arrival_cdf(const Scenario& s) {
     return cdf;
 }
 
-// Runs fn(i) for i in [0, n) on `threads` threads. Each i is independent, so which thread runs it
-// does not matter for the result; `tick` is called on the calling thread while work goes on.
+// Runs fn(i) for i in [0, n) on `threads` threads, the calling thread included. Each i is
+// independent, so which thread runs it does not matter for the result; `tick(done, n)` is called
+// on the calling thread at most ten times a second, and once at the end.
 template <class Fn, class Tick>
 void parallel_for(std::size_t n, int threads, Fn fn, Tick tick) {
     std::atomic<std::size_t> next{0}, done{0};
@@ -42,16 +43,17 @@ void parallel_for(std::size_t n, int threads, Fn fn, Tick tick) {
         }
     };
     std::vector<std::jthread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    if (threads <= 1) {
-        worker();
-    } else {
-        while (done.load(std::memory_order_acquire) < n) {
+    for (int t = 1; t < threads && static_cast<std::size_t>(t) < n; ++t) pool.emplace_back(worker);
+    auto last = std::chrono::steady_clock::now();
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+        fn(i);
+        done.fetch_add(1, std::memory_order_release);
+        if (const auto now = std::chrono::steady_clock::now(); now - last > std::chrono::milliseconds(100)) {
             tick(done.load(std::memory_order_acquire), n);
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            last = now;
         }
     }
-    pool.clear();
+    pool.clear();  // joins
     tick(n, n);
 }
 
@@ -93,8 +95,23 @@ World::World(const core::ElectionPackage& package, const Scenario& scenario, std
 World::~World() = default;
 
 void World::run_to_end(int threads, const std::function<void(std::size_t, std::size_t)>& progress) {
+    advance(std::numeric_limits<Time>::max(), threads, progress);
+    Time end = std::max(now_, core::at(24, 0));
+    for (const auto& p : pecs_) end = std::max(end, p->result().reported_at);
+    shared_->link.finish(end);
+    now_ = end;
+}
+
+void World::advance_to(Time t, int threads) {
+    if (t <= now_) return;
+    advance(t, threads, {});
+    for (auto& p : pecs_) p->run_until(t);  // nothing left at or before t: only sets each PEC's clock
+    now_ = t;
+}
+
+void World::advance(Time limit, int threads, const std::function<void(std::size_t, std::size_t)>& progress) {
     // 1. Every PEC on its own, in parallel, as far as it can go without an answer from the CEC.
-    parallel_for(pecs_.size(), threads, [this](std::size_t i) { pecs_[i]->run_until_waiting_for_cec(kLookahead); },
+    parallel_for(pecs_.size(), threads, [&](std::size_t i) { pecs_[i]->run_until_waiting_for_cec(kLookahead, limit); },
                  [&](std::size_t done, std::size_t total) {
                      if (progress) progress(done, total);
                  });
@@ -103,28 +120,27 @@ void World::run_to_end(int threads, const std::function<void(std::size_t, std::s
         std::optional<Time> earliest_send;
         for (auto& p : pecs_) {
             shared_->link.accept(*p, p->take_outbox());
-            if (const auto next = p->next_event()) earliest_send = earliest_send ? std::min(*earliest_send, *next) : *next;
+            if (const auto next = p->next_event(); next && *next <= limit)
+                earliest_send = earliest_send ? std::min(*earliest_send, *next) : *next;
         }
-        const Time safe = earliest_send ? *earliest_send + kLookahead : std::numeric_limits<Time>::max();
+        Time safe = earliest_send ? *earliest_send + kLookahead : std::numeric_limits<Time>::max();
+        if (limit < std::numeric_limits<Time>::max()) safe = std::min(safe, limit + 1);
         const bool cec_worked = shared_->link.advance(safe);
         bool pec_worked = false;
         for (auto& p : pecs_) {
             const auto before = p->events();
-            p->run_until_waiting_for_cec(kLookahead);
+            p->run_until_waiting_for_cec(kLookahead, limit);
             pec_worked |= p->events() != before;
         }
-        if (!cec_worked && !pec_worked && !earliest_send && !shared_->link.next_work()) break;
+        if (!cec_worked && !pec_worked) break;
     }
-    Time end = core::at(24, 0);
-    for (const auto& p : pecs_) end = std::max(end, p->result().reported_at);
-    shared_->link.finish(end);
-    now_ = std::max(now_, end);
 }
 
-void World::advance_to(Time t, int threads) {
-    if (t <= now_) return;
-    parallel_for(pecs_.size(), threads, [this, t](std::size_t i) { pecs_[i]->run_until(t); }, [](std::size_t, std::size_t) {});
-    now_ = t;
+std::optional<Time> World::next_event_time() const {
+    std::optional<Time> next = shared_->link.next_work();
+    for (const auto& p : pecs_)
+        if (const auto t = p->next_event()) next = next ? std::min(*next, *t) : *t;
+    return next;
 }
 
 core::Result<void> World::apply(const FaultAction& action) {

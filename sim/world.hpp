@@ -33,8 +33,11 @@ public:
     /// Runs every PEC to the end of its day on `threads` threads; `progress(done, total)` is called
     /// from the calling thread about ten times a second and once at the end.
     void run_to_end(int threads, const std::function<void(std::size_t, std::size_t)>& progress = {});
-    /// Advances every PEC to virtual time t (the trainer's frame step).
+    /// Advances every PEC and the CEC to virtual time t (the trainer's frame step): the same
+    /// co-simulation as run_to_end, stopped at t.
     void advance_to(Time t, int threads = 1);
+    /// Time of the earliest pending event of any PEC or of the CEC (the console's "step one event").
+    std::optional<Time> next_event_time() const;
     /// Virtual time all PECs have reached.
     Time now() const { return now_; }
 
@@ -59,6 +62,7 @@ public:
 
 private:
     struct Shared;
+    void advance(Time limit, int threads, const std::function<void(std::size_t, std::size_t)>& progress);
     const core::ElectionPackage& package_;
     const Scenario& scenario_;
     std::uint64_t seed_;
