@@ -10,27 +10,11 @@
 #include <utility>
 
 #include "sim/world.hpp"
+#include "sim/yaml_fields.hpp"
 
 namespace sim {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, FaultTarget>, 9> kTargets{{
-    {"fingerprint_scanner", FaultTarget::fingerprint_scanner},
-    {"document_reader", FaultTarget::document_reader},
-    {"webcam", FaultTarget::webcam},
-    {"printer", FaultTarget::printer},
-    {"arbb_party_list", FaultTarget::arbb_party_list},
-    {"arbb_district", FaultTarget::arbb_district},
-    {"arbb", FaultTarget::arbb_any},
-    {"modem", FaultTarget::modem},
-    {"power", FaultTarget::power},
-}};
-
-// "FILE:LINE: field 'x': what" for a node of the record file (style of sim/scenario.cpp).
-core::Error field_error(const std::string& file, const YAML::Node& node, const std::string& field, const std::string& what) {
-    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
-    return core::Error{fmt::format("{}:{}: field '{}': {}", file, line, field, what)};
-}
 
 core::Result<std::string> scalar(const std::string& file, const YAML::Node& map, const std::string& field,
                                  const std::string& where) {
@@ -38,16 +22,6 @@ core::Result<std::string> scalar(const std::string& file, const YAML::Node& map,
     if (!n.IsDefined()) return std::unexpected(field_error(file, map, where + field, "is missing"));
     if (!n.IsScalar()) return std::unexpected(field_error(file, n, where + field, "expected a single value"));
     return n.Scalar();
-}
-
-core::Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
-                             const std::string& where) {
-    for (const auto& kv : map) {
-        const std::string key = kv.first.as<std::string>();
-        if (std::find(known.begin(), known.end(), key) == known.end())
-            return std::unexpected(field_error(file, kv.first, where + key, "unknown field"));
-    }
-    return {};
 }
 
 core::Result<RecordedAction> read_action(const std::string& file, const YAML::Node& n, std::size_t index) {
@@ -142,32 +116,6 @@ core::Result<RecordedAction> read_action(const std::string& file, const YAML::No
 
 }  // namespace
 
-std::string_view to_string(FaultTarget target) {
-    for (const auto& [name, t] : kTargets)
-        if (t == target) return name;
-    return "unknown";
-}
-
-std::optional<FaultTarget> fault_target_from(std::string_view name) {
-    for (const auto& [n, t] : kTargets)
-        if (n == name) return t;
-    return std::nullopt;
-}
-
-devices::DeviceKind device_kind_of(FaultTarget target) {
-    switch (target) {
-        case FaultTarget::fingerprint_scanner: return devices::DeviceKind::fingerprint_scanner;
-        case FaultTarget::document_reader: return devices::DeviceKind::document_reader;
-        case FaultTarget::webcam: return devices::DeviceKind::webcam;
-        case FaultTarget::printer: return devices::DeviceKind::printer;
-        case FaultTarget::modem: return devices::DeviceKind::modem;
-        case FaultTarget::power: return devices::DeviceKind::power_supply;
-        case FaultTarget::arbb_party_list:
-        case FaultTarget::arbb_district:
-        case FaultTarget::arbb_any: return devices::DeviceKind::ballot_scanner;
-    }
-    return devices::DeviceKind::ballot_scanner;
-}
 
 std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceKind kind) {
     for (auto f : devices::faults_of(kind))
@@ -217,14 +165,9 @@ std::string format_duration(Time d) {
 
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
     const std::string name = file.string();
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(name);
-    } catch (const YAML::BadFile&) {
-        return core::fail(fmt::format("{}: cannot open the drill record", name));
-    } catch (const YAML::ParserException& e) {
-        return core::fail(fmt::format("{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.msg));
-    }
+    auto loaded = load_yaml_file(name, "drill record");
+    if (!loaded) return std::unexpected(loaded.error());
+    const YAML::Node root = *loaded;
     if (!root.IsMap()) return core::fail(fmt::format("{}: a drill record is a YAML mapping", name));
     if (auto ok = only_keys(name, root, {"version", "scenario", "scenario_name", "seed", "actions"}, ""); !ok)
         return std::unexpected(ok.error());

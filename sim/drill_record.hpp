@@ -34,12 +34,6 @@ struct DrillRecord {
     std::vector<RecordedAction> actions;
 };
 
-/// Name of a fault target as used in scenarios, scripts and records ("arbb_party_list", ...).
-std::string_view to_string(FaultTarget target);
-/// The target with this name (the scenario names; "arbb" is arbb_any), or nullopt.
-std::optional<FaultTarget> fault_target_from(std::string_view name);
-/// The kind of device a target addresses (arbb_* -> ballot_scanner).
-devices::DeviceKind device_kind_of(FaultTarget target);
 /// The fault with this name for a device kind, or nullopt if that kind has no such fault.
 std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceKind kind);
 

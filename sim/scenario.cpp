@@ -1,11 +1,13 @@
 #include "sim/scenario.hpp"
 
+#include "sim/yaml_fields.hpp"
+
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
-#include <map>
+#include <array>
 
 namespace sim {
 namespace {
@@ -18,8 +20,7 @@ public:
     explicit Reader(std::string file) : file_(std::move(file)) {}
 
     core::Error error(const YAML::Node& node, const std::string& field, const std::string& what) const {
-        const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
-        return core::Error{fmt::format("{}:{}: field '{}': {}", file_, line, field, what)};
+        return field_error(file_, node, field, what);
     }
 
     template <class T>
@@ -79,12 +80,7 @@ public:
     // Rejects keys the format does not know: a typo must not silently fall back to a default.
     core::Result<void> only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
                                  const std::string& where) const {
-        for (const auto& kv : map) {
-            const std::string key = kv.first.as<std::string>();
-            if (std::find(known.begin(), known.end(), key) == known.end())
-                return std::unexpected(error(kv.first, where.empty() ? key : where + "." + key, "unknown field"));
-        }
-        return {};
+        return sim::only_keys(file_, map, known, where.empty() ? "" : where + ".");
     }
 
 private:
@@ -98,26 +94,17 @@ private:
     else                                                                          \
         lhs = std::move(*shailoo_try_)
 
-const std::map<std::string, FaultTarget>& targets() {
-    static const std::map<std::string, FaultTarget> m{
-        {"fingerprint_scanner", FaultTarget::fingerprint_scanner}, {"document_reader", FaultTarget::document_reader},
-        {"webcam", FaultTarget::webcam}, {"printer", FaultTarget::printer},
-        {"arbb_party_list", FaultTarget::arbb_party_list}, {"arbb_district", FaultTarget::arbb_district},
-        {"arbb", FaultTarget::arbb_any}, {"modem", FaultTarget::modem}, {"power", FaultTarget::power}};
-    return m;
-}
-
-devices::DeviceKind kind_of(FaultTarget t) {
-    switch (t) {
-        case FaultTarget::fingerprint_scanner: return devices::DeviceKind::fingerprint_scanner;
-        case FaultTarget::document_reader: return devices::DeviceKind::document_reader;
-        case FaultTarget::webcam: return devices::DeviceKind::webcam;
-        case FaultTarget::printer: return devices::DeviceKind::printer;
-        case FaultTarget::modem: return devices::DeviceKind::modem;
-        case FaultTarget::power: return devices::DeviceKind::power_supply;
-        default: return devices::DeviceKind::ballot_scanner;
-    }
-}
+constexpr std::array<std::pair<std::string_view, FaultTarget>, 9> kTargets{{
+    {"fingerprint_scanner", FaultTarget::fingerprint_scanner},
+    {"document_reader", FaultTarget::document_reader},
+    {"webcam", FaultTarget::webcam},
+    {"printer", FaultTarget::printer},
+    {"arbb_party_list", FaultTarget::arbb_party_list},
+    {"arbb_district", FaultTarget::arbb_district},
+    {"arbb", FaultTarget::arbb_any},
+    {"modem", FaultTarget::modem},
+    {"power", FaultTarget::power},
+}};
 
 core::Result<FaultRule> read_fault(const Reader& r, const YAML::Node& n, int index) {
     const std::string at = fmt::format("faults[{}]", index);
@@ -129,20 +116,20 @@ core::Result<FaultRule> read_fault(const Reader& r, const YAML::Node& n, int ind
         return std::unexpected(ok.error());
     std::string device, fault;
     SHAILOO_TRY(device, r.text(n, "device"));
-    auto t = targets().find(device);
-    if (t == targets().end()) {
+    const auto target = fault_target_from(device);
+    if (!target) {
         std::string names;
-        for (auto& [k, v] : targets()) names += (names.empty() ? "" : ", ") + k;
+        for (auto& [k, v] : kTargets) names += (names.empty() ? "" : ", ") + std::string(k);
         return std::unexpected(r.error(n["device"], at + ".device", fmt::format("unknown device '{}' (one of: {})", device, names)));
     }
-    rule.target = t->second;
+    rule.target = *target;
     SHAILOO_TRY(fault, r.text(n, "fault"));
     bool found = false;
-    for (auto f : devices::faults_of(kind_of(rule.target)))
+    for (auto f : devices::faults_of(device_kind_of(rule.target)))
         if (devices::to_string(f) == fault) rule.fault = f, found = true;
     if (!found) {
         std::string names;
-        for (auto f : devices::faults_of(kind_of(rule.target))) names += (names.empty() ? "" : ", ") + std::string(devices::to_string(f));
+        for (auto f : devices::faults_of(device_kind_of(rule.target))) names += (names.empty() ? "" : ", ") + std::string(devices::to_string(f));
         return std::unexpected(r.error(n["fault"], at + ".fault", fmt::format("'{}' is not a fault of {} (one of: {})", fault, device, names)));
     }
     if (n["share"]) { SHAILOO_TRY(rule.share, r.get<double>(n, "share", 0.0, 1.0)); }
@@ -168,7 +155,7 @@ core::Result<FaultRule> read_fault(const Reader& r, const YAML::Node& n, int ind
         } catch (const YAML::Exception&) {
             return std::unexpected(r.error(n["replace"], at + ".replace", "expected true or false"));
         }
-        if (rule.replace_arbb && kind_of(rule.target) != devices::DeviceKind::ballot_scanner)
+        if (rule.replace_arbb && device_kind_of(rule.target) != devices::DeviceKind::ballot_scanner)
             return std::unexpected(r.error(n["replace"], at + ".replace", "only an ARBB can be replaced by a stationary box"));
     }
     return rule;
@@ -185,6 +172,33 @@ core::Result<ServiceTime> read_service(const Reader& r, const YAML::Node& map, c
 }
 
 }  // namespace
+
+std::string_view to_string(FaultTarget target) {
+    for (const auto& [name, t] : kTargets)
+        if (t == target) return name;
+    return "unknown";
+}
+
+std::optional<FaultTarget> fault_target_from(std::string_view name) {
+    for (const auto& [n, t] : kTargets)
+        if (n == name) return t;
+    return std::nullopt;
+}
+
+devices::DeviceKind device_kind_of(FaultTarget target) {
+    switch (target) {
+        case FaultTarget::fingerprint_scanner: return devices::DeviceKind::fingerprint_scanner;
+        case FaultTarget::document_reader: return devices::DeviceKind::document_reader;
+        case FaultTarget::webcam: return devices::DeviceKind::webcam;
+        case FaultTarget::printer: return devices::DeviceKind::printer;
+        case FaultTarget::modem: return devices::DeviceKind::modem;
+        case FaultTarget::power: return devices::DeviceKind::power_supply;
+        case FaultTarget::arbb_party_list:
+        case FaultTarget::arbb_district:
+        case FaultTarget::arbb_any: return devices::DeviceKind::ballot_scanner;
+    }
+    return devices::DeviceKind::ballot_scanner;
+}
 
 core::Result<Micros> parse_time_of_day(const std::string& text) {
     int h = -1, m = -1;
@@ -216,14 +230,9 @@ core::Result<Micros> parse_duration(const std::string& text) {
 
 core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     const std::string name = file.string();
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(name);
-    } catch (const YAML::BadFile&) {
-        return core::fail(fmt::format("{}: cannot open the scenario file", name));
-    } catch (const YAML::ParserException& e) {
-        return core::fail(fmt::format("{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.msg));
-    }
+    auto loaded = load_yaml_file(name, "scenario file");
+    if (!loaded) return std::unexpected(loaded.error());
+    const YAML::Node root = *loaded;
     Reader r(name);
     if (!root.IsMap()) return core::fail(fmt::format("{}: a scenario is a YAML mapping", name));
     if (auto ok = r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",

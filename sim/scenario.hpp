@@ -3,7 +3,9 @@
 /// and which faults happen. Loaded from YAML (format: docs/scenarios.md).
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -33,6 +35,13 @@ struct ServiceTimes {
 enum class FaultTarget : std::uint8_t {
     fingerprint_scanner, document_reader, webcam, printer, arbb_party_list, arbb_district, arbb_any, modem, power
 };
+
+/// Name of a fault target as used in scenarios, scripts and records ("arbb_party_list", ...).
+std::string_view to_string(FaultTarget target);
+/// The target with this name (the scenario names; "arbb" is arbb_any), or nullopt.
+std::optional<FaultTarget> fault_target_from(std::string_view name);
+/// The kind of device a target addresses (arbb_* -> ballot_scanner).
+devices::DeviceKind device_kind_of(FaultTarget target);
 
 /// A fault rule: at a share of PECs (or at listed PECs), the device enters `fault` at a time drawn
 /// uniformly in [from, to] and leaves it after a duration drawn uniformly in [min_duration, max_duration].

@@ -5,13 +5,15 @@
 
 #include <algorithm>
 
+#include "sim/yaml_fields.hpp"
+
 namespace trainer {
 namespace {
 
 struct Reader {
     std::string file;
     core::Error error(const YAML::Node& n, const std::string& field, const std::string& what) const {
-        return core::Error{fmt::format("{}:{}: field '{}': {}", file, n.IsDefined() ? n.Mark().line + 1 : 0, field, what)};
+        return sim::field_error(file, n, field, what);
     }
 };
 
@@ -37,11 +39,10 @@ core::Result<sim::Time> clock(const Reader& r, const YAML::Node& n, const std::s
 // {pec | region [+ share] | share, device, unit, fault, severity, duration, at, replace}
 core::Result<void> read_fault(const Reader& r, const YAML::Node& n, const std::string& where, ScriptStep& s) {
     if (!n.IsMap()) return std::unexpected(r.error(n, where, "expected a mapping {pec: N, device: D, fault: F, ...}"));
-    for (const auto& kv : n) {
-        static const std::vector<std::string> known{"pec", "region", "share", "device", "unit", "fault", "severity", "duration", "at", "replace"};
-        const std::string key = kv.first.as<std::string>();
-        if (std::find(known.begin(), known.end(), key) == known.end()) return std::unexpected(r.error(kv.first, where + "." + key, "unknown field"));
-    }
+    if (auto ok = sim::only_keys(r.file, n, {"pec", "region", "share", "device", "unit", "fault", "severity", "duration", "at", "replace"},
+                                 where + ".");
+        !ok)
+        return std::unexpected(ok.error());
     sim::FaultAction& a = s.action;
     a.enter = s.kind == ScriptStep::Kind::inject;
     if (n["pec"]) {
@@ -116,14 +117,9 @@ core::Result<void> read_fault(const Reader& r, const YAML::Node& n, const std::s
 
 core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
     const std::string name = file.string();
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(name);
-    } catch (const YAML::BadFile&) {
-        return core::fail(fmt::format("{}: cannot open the script", name));
-    } catch (const YAML::ParserException& e) {
-        return core::fail(fmt::format("{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.msg));
-    }
+    auto loaded = sim::load_yaml_file(name, "script");
+    if (!loaded) return std::unexpected(loaded.error());
+    const YAML::Node root = *loaded;
     const Reader r{name};
     if (!root.IsMap() || !root["steps"]) return core::fail(fmt::format("{}: a script is a mapping with 'version: 1' and 'steps'", name));
     for (const auto& kv : root) {

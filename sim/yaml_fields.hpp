@@ -1,0 +1,25 @@
+#pragma once
+/// Reading the simulator's YAML files (scenarios, drill records, scripts) with errors that name
+/// the file, the line and the field: "FILE:LINE: field 'x': what is wrong".
+#include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace sim {
+
+/// The error for `field` at `node` of `file` (line 0 when the node does not exist).
+core::Error field_error(const std::string& file, const YAML::Node& node, const std::string& field, const std::string& what);
+
+/// Rejects keys of `map` that are not in `known` (a typo must not fall back to a default silently);
+/// `prefix` is put before a key in the message, e.g. "faults[2].".
+core::Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
+                             const std::string& prefix);
+
+/// Parses a YAML file; `what` names it in messages ("scenario file", "drill record").
+core::Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what);
+
+}  // namespace sim
