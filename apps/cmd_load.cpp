@@ -23,7 +23,7 @@ struct LoadCliOptions {
     std::string rate_profile;
     double speed = 1.0;
     std::string out = "out/load";
-    std::string package = "assets/kg2021";
+    std::string package = default_path("assets/kg2021");
     std::string ca;  // empty: PACKAGE/tls/cec-ca.pem
     std::uint64_t seed = 2021;
     std::uint64_t secret_seed = core::kSimulatedDeviceSecret;

@@ -74,7 +74,7 @@ void add_package_command(CLI::App& app, Runner& runner) {
     struct Options {
         std::uint64_t seed = sim::kDefaultPackageSeed;
         std::string out = "assets/kg2021";
-        std::string dir = "assets/kg2021";
+        std::string dir = default_path("assets/kg2021");
         std::uint64_t secret_seed = core::kSimulatedDeviceSecret;
         std::string keys_out;  // empty: <dir>/device-keys.yaml
     };

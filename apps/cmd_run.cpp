@@ -19,7 +19,7 @@ namespace apps {
 namespace {
 
 struct RunOptions {
-    std::string scenario = "scenarios/election-night-2021.yaml";
+    std::string scenario = default_path("scenarios/election-night-2021.yaml");
     std::optional<std::uint64_t> seed;
     int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::string out = "out";

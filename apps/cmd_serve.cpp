@@ -32,7 +32,7 @@ struct ServeOptions {
     std::string db;
     std::string listen = "127.0.0.1:5443";
     std::string http;  // empty: no results page
-    std::string package = "assets/kg2021";
+    std::string package = default_path("assets/kg2021");
     std::string keys;         // empty: PACKAGE/device-keys.yaml
     std::string certificate;  // empty: PACKAGE/tls/training-server.pem
     std::string private_key;  // empty: PACKAGE/tls/training-server.key

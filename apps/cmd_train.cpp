@@ -38,14 +38,19 @@ void add_train_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--out", opts->out, "On exit, simulate the rest of the day and write DIR/results.json");
     cmd->add_option("--map", opts->map, "Country outline (GeoJSON; default: the package's ../map/kyrgyzstan.geojson)")
         ->check(CLI::ExistingFile);
-    cmd->add_option("--threads", opts->threads, "Threads that advance the world each frame (more than 1 adds ~100 ms waits per frame today)")->capture_default_str()->check(CLI::Range(1, 64));
+    cmd->add_option("--threads", opts->threads, "Threads that advance the world each frame")->capture_default_str()->check(CLI::Range(1, 64));
     cmd->add_option("--fps-limit", opts->fps_limit, "Frame-rate cap (0: none, to measure)")->capture_default_str()->check(CLI::Range(0, 1000));
     cmd->add_option("--size", [opts](const CLI::results_t& r) {
            return r.size() == 2 && CLI::detail::lexical_cast(r[0], opts->width) && CLI::detail::lexical_cast(r[1], opts->height) &&
                   opts->width >= 640 && opts->height >= 480;
        }, "Window size in pixels, e.g. --size 1280 800 (at least 640 480)")
         ->expected(2);
-    cmd->callback([opts, &runner] { runner = [opts] { return trainer::run_console(*opts); }; });
+    cmd->callback([opts, &runner] {
+        runner = [opts] {
+            if (opts->scenario.empty() && opts->replay.empty()) opts->scenario = default_path("scenarios/demo-drill.yaml");
+            return trainer::run_console(*opts);
+        };
+    });
 }
 
 }  // namespace apps

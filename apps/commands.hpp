@@ -2,6 +2,7 @@
 /// Subcommands of `shailoo`. Each lives in apps/cmd_<name>.cpp and adds itself to the parser;
 /// after parsing, main() calls the runner of the subcommand that was chosen.
 #include <functional>
+#include <string>
 
 namespace CLI { class App; }
 
@@ -10,6 +11,10 @@ namespace apps {
 /// The work a parsed subcommand does; returns the process exit code
 /// (0 ok, 1 the work found a problem, 2 bad arguments or input files).
 using Runner = std::function<int()>;
+
+/// A default input path such as "assets/kg2021": as given when it exists under the current folder,
+/// else the same path in the source tree shailoo was built from (so the defaults work from any folder).
+std::string default_path(const std::string& relative);
 
 /// Adds one subcommand to `app`; when it is chosen, `runner` is set to run it.
 using AddCommand = void (*)(CLI::App& app, Runner& runner);

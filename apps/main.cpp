@@ -6,6 +6,14 @@
 
 #include "apps/commands.hpp"
 
+#include <filesystem>
+
+std::string apps::default_path(const std::string& relative) {
+    if (std::filesystem::exists(relative)) return relative;
+    const std::filesystem::path built_from = std::filesystem::path(SHAILOO_SOURCE_DIR) / relative;
+    return std::filesystem::exists(built_from) ? built_from.string() : relative;
+}
+
 int main(int argc, char** argv) {
     CLI::App app{"Shailoo Sim - election-night simulation and training platform.\n"
                  "Runs the real PEC and CEC software against a simulated (or physically attached) election night."};

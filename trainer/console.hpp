@@ -21,9 +21,8 @@ struct ConsoleOptions {
     std::string screenshot;               ///< PNG of the last frame (needs frames > 0)
     std::string out;                      ///< on exit finish the day headless and write DIR/results.json
     std::string map;                      ///< outline GeoJSON (default: <package>/../map/kyrgyzstan.geojson)
-    /// Threads that advance the world each frame. 1 by default: World::advance_to with more threads
-    /// waits for its workers in 100 ms polls (sim/world.cpp parallel_for), longer than a frame.
-    int threads = 1;
+    /// Threads that advance the world each frame (results do not depend on it).
+    int threads = 2;
     int fps_limit = 60;                   ///< frame-rate cap (0: none, e.g. to measure)
     int width = 1280;                     ///< window size in pixels
     int height = 800;
