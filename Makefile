@@ -30,6 +30,7 @@ asan:
 bench: build
 	bench/compare-simpy.sh $(BUILD)
 	$(BUILD)/bench/bench_identification
+	bench/bench-serve.sh $(BUILD)
 
 clean:
 	rm -rf build out

@@ -9,9 +9,9 @@
 #      curve's peak is ~3 reports/s (25 % of 7,423 in the first 10 minutes), so 10x the national
 #      fleet is ~31 reports/s; x600 peaks near 1,860 reports/s, 60 times harsher than that;
 #   3. bench_ingest: the store alone, group commit vs one transaction per report, in one run.
-# Usage: bench/bench-serve.sh [BUILD_DIR]   (default build/net; run from the repository root)
+# Usage: bench/bench-serve.sh [BUILD_DIR]   (default build/release; run from the repository root)
 set -euo pipefail
-build=${1:-build/net}
+build=${1:-build/release}
 shailoo="$build/apps/shailoo"
 dir=$(mktemp -d "${TMPDIR:-/var/tmp}/shailoo-bench-serve.XXXXXX")
 port=$((20000 + RANDOM % 20000))
