@@ -61,4 +61,26 @@ std::vector<Discrepancy> reconcile(const RunResults& results, const std::vector<
     return found;
 }
 
+std::vector<Discrepancy> reconcile_published(const RunResults& results, const core::ElectionPackage& package,
+                                             const nlohmann::json& published) {
+    std::vector<Discrepancy> found;
+    std::vector<std::int64_t> counted(package.parties.size() + 1, 0);
+    for (const auto& p : results.pecs) {
+        if (p.reported_at <= 0) continue;
+        const auto& box = p.final_reports[0];
+        for (std::size_t i = 0; i < box.option_counts.size() && i < counted.size(); ++i) counted[i] += box.option_counts[i];
+    }
+    const auto& parties = published.value("parties", nlohmann::json::array());
+    for (const auto& party : package.parties) {
+        std::int64_t shown = -1;
+        for (const auto& row : parties)
+            if (row.value("name", "") == party.name) shown = row.value("votes", std::int64_t{-1});
+        if (shown != counted[static_cast<std::size_t>(party.id)])
+            found.push_back({0, "box_vs_published",
+                             fmt::format("{}: the ARBBs counted {}, the results page shows {}", party.name,
+                                         counted[static_cast<std::size_t>(party.id)], shown)});
+    }
+    return found;
+}
+
 }  // namespace sim

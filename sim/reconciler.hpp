@@ -1,7 +1,10 @@
 #pragma once
 /// The simulator's end-to-end check: ground truth (what voters marked) vs what the ARBBs counted
 /// vs what the CEC stored, per PEC and box, plus identified voters vs ballots in each box. Every
-/// difference is a finding listed in results.json, never absorbed (docs/results.md).
+/// difference is a finding listed in results.json, never absorbed (docs/results.md); and the
+/// national ARBB totals vs what the public page would show.
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -17,5 +20,10 @@ namespace sim {
 ///   replaced by a stationary box are listed as awaiting their manual count);
 /// - the ARBB's final report vs the report the CEC stored (missing or different).
 std::vector<Discrepancy> reconcile(const RunResults& results, const std::vector<central::StoredReport>& stored);
+
+/// The end of the chain: national party votes the ARBBs counted (final reports of every PEC that
+/// reported) vs the party votes in the published document (docs/publication.md).
+std::vector<Discrepancy> reconcile_published(const RunResults& results, const core::ElectionPackage& package,
+                                             const nlohmann::json& published);
 
 }  // namespace sim

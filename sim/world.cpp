@@ -10,6 +10,7 @@
 #include "devices/virtual_modem.hpp"
 #include "sim/central_link.hpp"
 #include "sim/pec_model.hpp"
+#include "central/publication.hpp"
 #include "sim/reconciler.hpp"
 #include "sim/roll_voter_list.hpp"
 
@@ -192,6 +193,13 @@ RunResults World::results() const {
     if (auto agg = central::aggregate(package_, stored)) r.central.results = std::move(*agg);
     else r.central.aggregation_error = agg.error().message;
     r.central.reconciliation = reconcile(r, stored);
+    if (r.central.results) {
+        // What the public page would show: the published document as a browser receives it.
+        const auto published = nlohmann::json::parse(central::results_document(*r.central.results, package_).dump());
+        for (const auto& d : central::check_publication(*r.central.results, package_, published))
+            r.central.reconciliation.push_back({0, "stored_vs_published", fmt::format("{}: stored {}, published {}", d.path, d.stored, d.published)});
+        for (const auto& d : reconcile_published(r, package_, published)) r.central.reconciliation.push_back(d);
+    }
     return r;
 }
 

@@ -4,6 +4,8 @@
 #include <numeric>
 
 #include "core/election_package.hpp"
+#include "central/publication.hpp"
+#include "sim/reconciler.hpp"
 #include "sim/results_json.hpp"
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
@@ -66,6 +68,26 @@ TEST(World, ArbbCountsEqualGroundTruthWhenNoDeviceFails) {
                   p.voters);
     }
     EXPECT_GT(voters, 0);
+    // Ground truth = ARBB = stored = published: the reconciliation finds nothing.
+    for (const auto& d : results.central.reconciliation) ADD_FAILURE() << d.pec << " " << d.check << ": " << d.detail;
+    ASSERT_TRUE(results.central.results.has_value());
+    EXPECT_EQ(results.central.counters.committed, 3 * 117);
+}
+
+TEST(World, ADisplayScriptShowingOtherPartyFiguresIsFound) {
+    const auto& l = load("talas-clean.yaml");
+    sim::World world(l.package, l.scenario, 7);
+    world.run_to_end(2);
+    const auto results = world.results();
+    ASSERT_TRUE(results.central.results.has_value());
+    auto page = central::results_document(*results.central.results, l.package);
+    EXPECT_TRUE(sim::reconcile_published(results, l.package, page).empty());
+    // The 2021 incident: the page shows another party's figure in one row.
+    page["parties"][2]["votes"] = page["parties"][3]["votes"];
+    const auto found = sim::reconcile_published(results, l.package, page);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].check, "box_vs_published");
+    EXPECT_NE(found[0].detail.find(page["parties"][2]["name"].get<std::string>()), std::string::npos) << found[0].detail;
 }
 
 TEST(World, VotersQueuedAtClosingTimeStillVote) {
