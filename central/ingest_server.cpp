@@ -172,21 +172,19 @@ struct Connection {
     Connection(tcp::socket s, ssl::context& ctx) : stream(std::move(s), ctx), timer(stream.get_executor()) {}
     ssl::stream<tcp::socket> stream;
     asio::steady_timer timer;
-    std::chrono::steady_clock::time_point deadline;
     bool done = false;
 };
 
-/// Closes the socket when the connection has been silent past its deadline (Asio's timeout example).
+/// Closes the socket when the connection has been silent for the idle timeout. Each sign of life
+/// re-arms the timer (cancelling the pending wait), so central/ never reads a clock itself.
 asio::awaitable<void> watchdog(std::shared_ptr<Connection> c) {
     while (!c->done) {
-        c->timer.expires_at(c->deadline);
         boost::system::error_code ec;
         co_await c->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (c->done) break;
-        if (std::chrono::steady_clock::now() >= c->deadline) {
-            c->stream.lowest_layer().close(ec);
-            break;
-        }
+        if (ec == asio::error::operation_aborted) continue;  // re-armed: wait for the new expiry
+        c->stream.lowest_layer().close(ec);
+        break;
     }
 }
 
@@ -195,7 +193,7 @@ asio::awaitable<void> session(std::shared_ptr<State> st, tcp::socket socket) {
     const auto remote = socket.remote_endpoint(ec);
     const std::string peer = ec ? std::string("unknown peer") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
     auto c = std::make_shared<Connection>(std::move(socket), *st->tls);
-    auto touch = [&] { c->deadline = std::chrono::steady_clock::now() + st->options.idle_timeout; };
+    auto touch = [&] { c->timer.expires_after(st->options.idle_timeout); };
     touch();
     asio::co_spawn(c->stream.get_executor(), watchdog(c), asio::detached);
 
