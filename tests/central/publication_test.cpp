@@ -109,7 +109,9 @@ struct StoredElection {
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
     }
     core::ElectionPackage package = small_package();
-    std::filesystem::path file = std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / "publication.sqlite";
+    // One file per test: ctest runs tests of this suite in parallel.
+    std::filesystem::path file = std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" /
+                                 (std::string("publication-") + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".sqlite");
     Results results;
 };
 
