@@ -144,6 +144,17 @@ int local_pairs_portable(const core::FingerprintTemplate& a, const DescriptorCol
     best2 = _mm256_max_epu32(_mm256_max_epu32(best2, o2), lo);
 }
 
+// Merges the 8 lanes' best two keys (the best two of a union are among both halves' best two)
+// and keeps minutia i's two best local pairs.
+[[gnu::target("avx2"), gnu::always_inline]] inline void keep_lane_best_two(int i, __m256i best1, __m256i best2,
+                                                                         LocalPair* pairs, int& np) {
+    merge_best_two(best1, best2, _mm256_permute2x128_si256(best1, best1, 1), _mm256_permute2x128_si256(best2, best2, 1));
+    merge_best_two(best1, best2, _mm256_shuffle_epi32(best1, 0x4e), _mm256_shuffle_epi32(best2, 0x4e));
+    merge_best_two(best1, best2, _mm256_shuffle_epi32(best1, 0xb1), _mm256_shuffle_epi32(best2, 0xb1));
+    keep_best_two(i, static_cast<std::uint32_t>(_mm256_cvtsi256_si32(best1)),
+                  static_cast<std::uint32_t>(_mm256_cvtsi256_si32(best2)), pairs, np);
+}
+
 [[gnu::target("avx2,popcnt")]]
 int local_pairs_avx2(const core::FingerprintTemplate& a, const DescriptorColumns& cb, LocalPair* pairs) {
     const __m256 scale = _mm256_set1_ps(512.0f);
@@ -172,12 +183,7 @@ int local_pairs_avx2(const core::FingerprintTemplate& a, const DescriptorColumns
             best1 = _mm256_max_epu32(best1, key);
             best2 = _mm256_max_epu32(best2, lo);
         }
-        // Merge the lanes: the best two of a union are among both halves' best two.
-        merge_best_two(best1, best2, _mm256_permute2x128_si256(best1, best1, 1), _mm256_permute2x128_si256(best2, best2, 1));
-        merge_best_two(best1, best2, _mm256_shuffle_epi32(best1, 0x4e), _mm256_shuffle_epi32(best2, 0x4e));
-        merge_best_two(best1, best2, _mm256_shuffle_epi32(best1, 0xb1), _mm256_shuffle_epi32(best2, 0xb1));
-        keep_best_two(i, static_cast<std::uint32_t>(_mm256_cvtsi256_si32(best1)),
-                      static_cast<std::uint32_t>(_mm256_cvtsi256_si32(best2)), pairs, np);
+        keep_lane_best_two(i, best1, best2, pairs, np);
     }
     return np;
 }
@@ -209,11 +215,7 @@ int local_pairs_avx512(const core::FingerprintTemplate& a, const DescriptorColum
             best1 = _mm256_max_epu32(best1, key);
             best2 = _mm256_max_epu32(best2, lo);
         }
-        merge_best_two(best1, best2, _mm256_permute2x128_si256(best1, best1, 1), _mm256_permute2x128_si256(best2, best2, 1));
-        merge_best_two(best1, best2, _mm256_shuffle_epi32(best1, 0x4e), _mm256_shuffle_epi32(best2, 0x4e));
-        merge_best_two(best1, best2, _mm256_shuffle_epi32(best1, 0xb1), _mm256_shuffle_epi32(best2, 0xb1));
-        keep_best_two(i, static_cast<std::uint32_t>(_mm256_cvtsi256_si32(best1)),
-                      static_cast<std::uint32_t>(_mm256_cvtsi256_si32(best2)), pairs, np);
+        keep_lane_best_two(i, best1, best2, pairs, np);
     }
     return np;
 }

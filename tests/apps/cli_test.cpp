@@ -1,5 +1,7 @@
 // The `shailoo` command line as a user meets it: help, errors with exit code 2, results.json.
 #include <gtest/gtest.h>
+
+#include "shailoo_process.hpp"
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
@@ -10,29 +12,11 @@
 
 namespace {
 
-struct CliRun {
-    int code = -1;
-    std::string output;  // stdout and stderr together
-};
+using shailoo_test::CliRun;
+using shailoo_test::shailoo;
+using shailoo_test::temp_dir;
 
-CliRun shailoo(const std::string& args) {
-    const std::string cmd = std::string(SHAILOO_EXE) + " " + args + " 2>&1";
-    CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
 
-std::filesystem::path temp_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / ("shailoo-cli-test-" + name);
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
 
 const std::string kData = std::string(SHAILOO_SOURCE_DIR) + "/tests/data/";
 

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <gtest/gtest.h>
+
+#include "shailoo_process.hpp"
 #include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
@@ -32,32 +34,14 @@
 
 namespace {
 
+using shailoo_test::CliRun;
+using shailoo_test::shailoo;
+using shailoo_test::temp_dir;
+
 const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
 const std::filesystem::path kPackage = kSource / "assets" / "kg2021";
 
-std::filesystem::path temp_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / ("shailoo-serve-test-" + name);
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
 
-struct Run {
-    int code = -1;
-    std::string output;
-};
-
-Run shailoo(const std::string& args) {
-    const std::string cmd = std::string(SHAILOO_EXE) + " " + args + " 2>&1";
-    Run r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
 
 /// `shailoo serve` as a child process listening on a port the OS picks; the port is read from
 /// its first line of output.

@@ -1,0 +1,38 @@
+#pragma once
+// Running the `shailoo` executable from the apps tests, as a user would from a shell.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace shailoo_test {
+
+/// What one `shailoo` invocation gave.
+struct CliRun {
+    int code = -1;
+    std::string output;  ///< stdout and stderr together
+};
+
+/// Runs `shailoo ARGS` (the one built with these tests) and collects its exit code and output.
+inline CliRun shailoo(const std::string& args) {
+    const std::string cmd = std::string(SHAILOO_EXE) + " " + args + " 2>&1";
+    CliRun r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+/// A fresh, empty temporary folder named after the test.
+inline std::filesystem::path temp_dir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / ("shailoo-test-" + name);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+}  // namespace shailoo_test
