@@ -20,6 +20,10 @@ core::Result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context
                                                                                 const std::filesystem::path& private_key);
 
 /// A client context: TLS 1.3 only, peer verification on, trusting only the CA certificate(s) in `ca_file`.
+/// A server certificate it has verified once is remembered (with the host name or address it was
+/// checked for); later connections presenting the byte-identical certificate for the same name,
+/// within its validity period, skip the chain verification. Every handshake still checks the
+/// server's CertificateVerify signature, i.e. that the server holds the certificate's private key.
 core::Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(const std::filesystem::path& ca_file);
 
 /// Makes a client connection check that the server's certificate names `host` (a DNS name or an

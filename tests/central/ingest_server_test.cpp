@@ -49,7 +49,8 @@ public:
 
 /// A server on its own io_context thread, with a store in the build tree.
 struct Server {
-    explicit Server(const std::string& name)
+    /// `tls_name`: the certificate and key files in `tls_dir` (default: the package's training server).
+    explicit Server(const std::string& name, const std::filesystem::path& tls_dir = kTls, const std::string& tls_name = "training-server")
         : file(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / ("server-" + name + ".sqlite")) {
         std::filesystem::create_directories(file.parent_path());
         for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + s);
@@ -57,8 +58,8 @@ struct Server {
         ingest = std::make_unique<Ingest>(pkg, registry, *store);
         server = std::make_unique<IngestServer>(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
                                                 *ingest, clock,
-                                                IngestServerOptions{.certificate = kTls / "training-server.pem",
-                                                                    .private_key = kTls / "training-server.key"});
+                                                IngestServerOptions{.certificate = tls_dir / (tls_name + ".pem"),
+                                                                    .private_key = tls_dir / (tls_name + ".key")});
         auto started = server->start();
         EXPECT_TRUE(started) << started.error().message;
         guard.emplace(io.get_executor());
@@ -150,6 +151,31 @@ TEST(IngestServer, AClientExpectingAnotherHostNameRefusesTheServer) {
     auto acks = exchange_blocking(**tls, s.endpoint(), "cec.example.kg", {identification(1, 500)}, kTimeout);
     ASSERT_FALSE(acks);
     EXPECT_NE(acks.error().message.find("TLS handshake"), std::string::npos) << acks.error().message;
+}
+
+// The client context remembers a certificate it has verified; that must not let a server with
+// another certificate, or the same server under a name its certificate does not carry, through.
+TEST(IngestServer, AVerifiedCertificateIsRememberedOnlyForThatCertificateAndName) {
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls);
+    {
+        Server s("remembered");
+        for (const char* host : {"127.0.0.1", "127.0.0.1", "localhost"}) {
+            auto acks = exchange_blocking(**tls, s.endpoint(), host, {identification(1, 500)}, kTimeout);
+            ASSERT_TRUE(acks) << host << ": " << acks.error().message;
+        }
+        auto renamed = exchange_blocking(**tls, s.endpoint(), "cec.example.kg", {identification(1, 500)}, kTimeout);
+        ASSERT_FALSE(renamed);
+        EXPECT_NE(renamed.error().message.find("TLS handshake"), std::string::npos) << renamed.error().message;
+    }
+    // Same names, same address, a certificate the pinned CA did not sign.
+    Server impostor("impostor", kSource / "tests" / "central" / "data", "impostor-server");
+    for (const char* host : {"127.0.0.1", "localhost"}) {
+        auto acks = exchange_blocking(**tls, impostor.endpoint(), host, {identification(1, 500)}, kTimeout);
+        ASSERT_FALSE(acks) << host;
+        EXPECT_NE(acks.error().message.find("TLS handshake"), std::string::npos) << acks.error().message;
+    }
+    EXPECT_EQ(stored_on_disk(impostor.file), 0);
 }
 
 TEST(IngestServer, MalformedFramesAreRefusedWithoutHarmingTheServer) {
