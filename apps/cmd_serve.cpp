@@ -2,6 +2,7 @@
 // into the durable store (docs/serve.md). Wiring only: central::IngestServer does the work.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -37,6 +38,7 @@ struct ServeOptions {
     std::string certificate;  // empty: PACKAGE/tls/training-server.pem
     std::string private_key;  // empty: PACKAGE/tls/training-server.key
     int threads = 2;
+    int max_connections = 4096;
     std::size_t batch = 1024;
     double batch_delay_ms = 20;
     double stats_every_s = 5;
@@ -68,11 +70,29 @@ std::string clock_text(core::Micros t) {
 void print_counters(const central::IngestCounters& c, const central::IngestServerCounters& n, core::Micros now) {
     std::int64_t rejected = 0;
     for (auto r : c.rejected) rejected += r;
-    fmt::print("[{}] connections {} (handshake failures {}), received {}, stored {} in {} commits, duplicates {}, "
-               "rejected {}, flagged {}, failed commits {}\n",
-               clock_text(now), n.connections.load(), n.handshake_failures.load(), c.received, c.committed, c.commits,
-               c.duplicates, rejected, c.flagged, c.failed_commits);
+    fmt::print("[{}] connections {} (open {}, handshake failures {}, paused at the cap {}, failed accepts {}), received {}, "
+               "stored {} in {} commits, duplicates {}, rejected {}, flagged {}, failed commits {}\n",
+               clock_text(now), n.connections.load(), n.open.load(), n.handshake_failures.load(), n.capacity_waits.load(),
+               n.accept_errors.load(), c.received, c.committed, c.commits, c.duplicates, rejected, c.flagged, c.failed_commits);
     std::fflush(stdout);
+}
+
+// Raises the soft limit on open files to the hard one (each connection holds a descriptor) and
+// returns the connection cap that fits under it, keeping 64 descriptors for the store and the rest.
+std::size_t connection_cap(int wanted) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return static_cast<std::size_t>(wanted);
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+        getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    const auto fits = limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > 1 << 30 ? rlim_t{1} << 30 : limit.rlim_cur;
+    const auto cap = std::min<rlim_t>(static_cast<rlim_t>(wanted), fits > 128 ? fits - 64 : fits / 2);
+    if (cap < static_cast<rlim_t>(wanted))
+        fmt::print(stderr, "shailoo serve: --max-connections {} lowered to {}: the process may open {} files\n", wanted, cap,
+                   static_cast<unsigned long long>(fits));
+    return static_cast<std::size_t>(std::max<rlim_t>(cap, 1));
 }
 
 int serve(const ServeOptions& o) {
@@ -126,7 +146,8 @@ int serve(const ServeOptions& o) {
     boost::asio::io_context io;
     central::IngestServerOptions options{
         .certificate = o.certificate.empty() ? package_dir / "tls" / "training-server.pem" : std::filesystem::path(o.certificate),
-        .private_key = o.private_key.empty() ? package_dir / "tls" / "training-server.key" : std::filesystem::path(o.private_key)};
+        .private_key = o.private_key.empty() ? package_dir / "tls" / "training-server.key" : std::filesystem::path(o.private_key),
+        .max_connections = connection_cap(o.max_connections)};
     central::IngestServer server(
         io, {ip, address->port}, ingest, clock, options,
         [](const central::LogLine& line) { fmt::print(stderr, "[{}] {}\n", clock_text(line.at), line.text); });
@@ -230,6 +251,10 @@ void add_serve_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--threads", o.threads, "Network threads (the store has its own writer thread)")
         ->capture_default_str()
         ->check(CLI::Range(1, 64));
+    cmd->add_option("--max-connections", o.max_connections,
+                    "Connections open at once at most; beyond it new ones wait in the listen backlog")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
     cmd->add_option("--batch", o.batch, "Group commit: at most this many reports per transaction")
         ->capture_default_str()
         ->check(CLI::Range(1, 100000));

@@ -235,15 +235,34 @@ asio::awaitable<void> session(std::shared_ptr<State> st, tcp::socket socket) {
     c->done = true;
     c->timer.cancel();
     c->stream.lowest_layer().close(ec);
+    st->net.open.fetch_sub(1, std::memory_order_acq_rel);
 }
 
 asio::awaitable<void> listen(std::shared_ptr<State> st) {
+    asio::steady_timer pause(st->acceptor.get_executor());
+    auto wait = [&](std::chrono::milliseconds how_long) -> asio::awaitable<void> {
+        boost::system::error_code ignored;
+        pause.expires_after(how_long);
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    };
     for (;;) {
+        if (st->net.open.load(std::memory_order_acquire) >= static_cast<std::int64_t>(st->options.max_connections)) {
+            // At the cap: leave new connections in the listen backlog and look again shortly.
+            st->net.capacity_waits.fetch_add(1, std::memory_order_relaxed);
+            while (!st->stopping && st->net.open.load(std::memory_order_acquire) >= static_cast<std::int64_t>(st->options.max_connections))
+                co_await wait(std::chrono::milliseconds(5));
+        }
         boost::system::error_code ec;
         tcp::socket socket = co_await st->acceptor.async_accept(asio::make_strand(st->io), asio::redirect_error(asio::use_awaitable, ec));
         if (ec == asio::error::operation_aborted || !st->acceptor.is_open() || st->stopping) co_return;
-        if (ec) continue;  // e.g. the peer reset before accept; file-descriptor exhaustion clears as connections end
+        if (ec) {
+            // E.g. out of file descriptors (EMFILE): retrying at once would spin; they free up as connections end.
+            st->net.accept_errors.fetch_add(1, std::memory_order_relaxed);
+            co_await wait(std::chrono::milliseconds(50));
+            continue;
+        }
         st->net.connections.fetch_add(1, std::memory_order_relaxed);
+        st->net.open.fetch_add(1, std::memory_order_acq_rel);
         socket.set_option(tcp::no_delay(true), ec);  // one small ack per report: no Nagle delay (tls_client.cpp)
         auto ex = socket.get_executor();
         asio::co_spawn(ex, session(st, std::move(socket)), asio::detached);

@@ -12,7 +12,8 @@
 /// policy says it is due (full, or its oldest report waited max_delay), or at once when no other
 /// submission is queued for the writer (the burst ended). A batch therefore grows while a commit
 /// is in progress, and no report waits for a timer. `now` comes from the core::Clock the caller
-/// supplies (central/ reads no clock of its own); the only timers here are socket idle timeouts.
+/// supplies (central/ reads no clock of its own); the only timers here are socket idle timeouts and
+/// the accept loop's pauses (at max_connections, and after a failed accept).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -35,6 +36,9 @@ struct IngestServerOptions {
     std::filesystem::path private_key;               ///< its private key (PEM)
     std::size_t max_frame_bytes = core::kMaxWireMessageBytes;  ///< larger frames: rejected, connection closed
     std::chrono::seconds idle_timeout{30};           ///< close a connection silent (or stuck in a handshake) this long
+    /// Connections open at once at most; at the cap the server stops accepting (new ones wait in
+    /// the kernel's listen backlog) until one closes, so a flood cannot exhaust file descriptors.
+    std::size_t max_connections = 4096;
 };
 
 /// Counts of the network layer (read from any thread).
@@ -43,6 +47,9 @@ struct IngestServerCounters {
     std::atomic<std::int64_t> handshake_failures{0}; ///< TLS handshakes that failed (wrong CA, not TLS, timeout)
     std::atomic<std::int64_t> bad_frames{0};         ///< frames of length 0 or over max_frame_bytes
     std::atomic<std::int64_t> acks_sent{0};          ///< acknowledgements written
+    std::atomic<std::int64_t> open{0};               ///< connections open now
+    std::atomic<std::int64_t> capacity_waits{0};     ///< times accepting paused at max_connections
+    std::atomic<std::int64_t> accept_errors{0};      ///< failed accepts (e.g. out of file descriptors), each retried after 50 ms
 };
 
 /// TLS ingest server in front of an Ingest.

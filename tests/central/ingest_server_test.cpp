@@ -50,7 +50,8 @@ public:
 /// A server on its own io_context thread, with a store in the build tree.
 struct Server {
     /// `tls_name`: the certificate and key files in `tls_dir` (default: the package's training server).
-    explicit Server(const std::string& name, const std::filesystem::path& tls_dir = kTls, const std::string& tls_name = "training-server")
+    explicit Server(const std::string& name, const std::filesystem::path& tls_dir = kTls, const std::string& tls_name = "training-server",
+                    std::size_t max_connections = 4096)
         : file(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / ("server-" + name + ".sqlite")) {
         std::filesystem::create_directories(file.parent_path());
         for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + s);
@@ -59,7 +60,8 @@ struct Server {
         server = std::make_unique<IngestServer>(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
                                                 *ingest, clock,
                                                 IngestServerOptions{.certificate = tls_dir / (tls_name + ".pem"),
-                                                                    .private_key = tls_dir / (tls_name + ".key")});
+                                                                    .private_key = tls_dir / (tls_name + ".key"),
+                                                                    .max_connections = max_connections});
         auto started = server->start();
         EXPECT_TRUE(started) << started.error().message;
         guard.emplace(io.get_executor());
@@ -176,6 +178,32 @@ TEST(IngestServer, AVerifiedCertificateIsRememberedOnlyForThatCertificateAndName
         EXPECT_NE(acks.error().message.find("TLS handshake"), std::string::npos) << acks.error().message;
     }
     EXPECT_EQ(stored_on_disk(impostor.file), 0);
+}
+
+// Two silent TCP connections fill a cap of two: a third connection waits in the listen backlog
+// (its handshake gets no answer), and is served once one of the two closes.
+TEST(IngestServer, AtTheConnectionCapNewConnectionsWaitUntilOneCloses) {
+    Server s("cap", kTls, "training-server", 2);
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls);
+    boost::asio::io_context io;
+    std::vector<boost::asio::ip::tcp::socket> idle;
+    for (int i = 0; i < 2; ++i) {
+        idle.emplace_back(io);
+        idle.back().connect(s.endpoint());
+    }
+    for (int i = 0; i < 200 && s.server->counters().open.load() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(s.server->counters().open.load(), 2);
+    auto waiting = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, std::chrono::milliseconds(400));
+    ASSERT_FALSE(waiting);
+    EXPECT_NE(waiting.error().message.find("timed out"), std::string::npos) << waiting.error().message;
+    EXPECT_GE(s.server->counters().capacity_waits.load(), 1);
+    EXPECT_EQ(stored_on_disk(s.file), 0);
+    idle.front().close();
+    auto served = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, kTimeout);
+    ASSERT_TRUE(served) << served.error().message;
+    EXPECT_EQ(served->front().outcome, AckOutcome::stored);
+    EXPECT_EQ(stored_on_disk(s.file), 1);
 }
 
 TEST(IngestServer, MalformedFramesAreRefusedWithoutHarmingTheServer) {
