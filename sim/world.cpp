@@ -163,15 +163,23 @@ std::optional<std::size_t> World::index_of(int pec_number) const {
 }
 
 std::vector<LogEntry> World::log(int pec, std::size_t limit) const {
-    std::vector<LogEntry> out;
+    // Every PEC's log is in time order; only the newest `limit` entries are copied. Entries are
+    // ordered by time, then PEC, then their order in the PEC's log (addresses within one log rise).
+    std::vector<const LogEntry*> all;
     for (const auto& p : pecs_) {
         if (pec != 0 && p->pec().number != pec) continue;
-        out.insert(out.end(), p->log().begin(), p->log().end());
+        for (const auto& e : p->log()) all.push_back(&e);
     }
-    std::stable_sort(out.begin(), out.end(), [](const LogEntry& a, const LogEntry& b) {
-        return a.at != b.at ? a.at < b.at : a.pec < b.pec;
-    });
-    if (out.size() > limit) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(limit));
+    const auto newer = [](const LogEntry* a, const LogEntry* b) {
+        if (a->at != b->at) return a->at > b->at;
+        if (a->pec != b->pec) return a->pec > b->pec;
+        return a > b;
+    };
+    const std::size_t keep = std::min(limit, all.size());
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(), newer);
+    std::vector<LogEntry> out;
+    out.reserve(keep);
+    for (std::size_t i = keep; i-- > 0;) out.push_back(*all[i]);
     return out;
 }
 
