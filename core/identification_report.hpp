@@ -13,7 +13,9 @@ namespace core {
 /// Counts by outcome at one identification desk.
 struct IdentificationReport {
     int pec = 0;                                 ///< PEC number
-    std::string device_id;                       ///< the desk's fingerprint scanner id (the station's identity)
+    std::string device_id;                       ///< who made it: one desk's report carries its fingerprint scanner's id;
+                                                 ///< the PEC's summed report, the one signed and sent, the signing
+                                                 ///< identity "PPPP-id-1" of the key registry
     Micros at = 0;                               ///< when the report was made
     std::optional<std::int64_t> registered;      ///< voters on the PEC's list, when known
     std::int64_t fingerprint = 0;                ///< identified by the first enrolled finger
