@@ -131,7 +131,14 @@ FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> 
                   (std::uint64_t{static_cast<std::uint16_t>(m.x + 32768)} << 22) | (std::uint64_t{m.angle} << 14) |
                   (std::uint64_t{static_cast<std::uint8_t>(m.type)} << 6) | static_cast<std::uint64_t>(i);
     }
-    std::sort(keys.begin(), keys.begin() + n);
+    // Insertion sort: an impression's minutiae arrive nearly in order (the master's rows, turned
+    // by at most ~18 degrees), with a few spurious ones at the end; for 48 keys this beats std::sort.
+    for (int i = 1; i < n; ++i) {
+        const std::uint64_t k = keys[i];
+        int j = i;
+        for (; j > 0 && keys[j - 1] > k; --j) keys[j] = keys[j - 1];
+        keys[j] = k;
+    }
     for (int r = 0; r < n; ++r) t.minutiae[r] = minutiae[keys[r] & 63];
     // Coordinates side by side: ints for the pair arithmetic, and (x, y) as interleaved int16
     // for the vector distance test, padded with far-away points so a 4-wide load never reads

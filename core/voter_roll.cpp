@@ -163,8 +163,12 @@ Voter voter_at(const ElectionPackage& package, std::int64_t index) {
     put_digits(v.pin.data() + 9, (b >> 32) % 100000, 5);
 
     v.document = document_of_voter(package, index);
-    v.biometric_seed = hash_keys(seed, u, kBiometricKey);
+    v.biometric_seed = biometric_seed_of(package, index);
     return v;
+}
+
+std::uint64_t biometric_seed_of(const ElectionPackage& package, std::int64_t index) {
+    return hash_keys(package.seed, static_cast<std::uint64_t>(index), kBiometricKey);
 }
 
 Result<std::int64_t> voter_index_of_document(const ElectionPackage& package, std::string_view document) {

@@ -28,6 +28,9 @@ struct Voter {
 /// The voter at `index` (0 <= index < package.registered()); same package and index, same voter.
 Voter voter_at(const ElectionPackage& package, std::int64_t index);
 
+/// voter_at(package, index).biometric_seed without materialising the rest of the voter.
+std::uint64_t biometric_seed_of(const ElectionPackage& package, std::int64_t index);
+
 /// The PEC whose range of the roll holds `index` (binary search over first_voter), or nullptr if out of range.
 const Pec* pec_of_voter(const ElectionPackage& package, std::int64_t index);
 

@@ -11,12 +11,12 @@ namespace sim {
 std::optional<station::VoterRecord> RollVoterList::find_by_document(std::string_view document_number) const {
     const auto index = core::voter_index_of_document(package_, document_number);
     if (!index) return std::nullopt;
-    const core::Voter voter = core::voter_at(package_, *index);
+    const core::Pec* pec = core::pec_of_voter(package_, *index);
     station::VoterRecord record;
-    record.voter_id = voter.index;
-    record.pec = voter.pec;
+    record.voter_id = *index;
+    record.pec = pec ? pec->number : 0;
     record.fingers.assign(kEnrolled.begin(), kEnrolled.end());
-    record.photo = photo(voter.biometric_seed);
+    record.photo = photo(core::biometric_seed_of(package_, *index));
     return record;
 }
 
@@ -24,7 +24,7 @@ std::optional<core::FingerprintTemplate> RollVoterList::enrolled_template(const 
                                                                           core::Finger finger) const {
     if (std::find(kEnrolled.begin(), kEnrolled.end(), finger) == kEnrolled.end()) return std::nullopt;
     if (voter.voter_id < 0 || voter.voter_id >= registered_) return std::nullopt;
-    const std::uint64_t seed = core::voter_at(package_, voter.voter_id).biometric_seed;
+    const std::uint64_t seed = core::biometric_seed_of(package_, voter.voter_id);
     return devices::enrolment_template(master(seed, finger), seed, finger);
 }
 
