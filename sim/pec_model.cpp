@@ -14,7 +14,7 @@ namespace sim {
 namespace {
 
 // Purposes of the PEC's random streams (keys next to the seed and PEC number).
-enum : std::uint64_t { kTurnout = 1, kArrivals, kService, kIntent, kOpening, kFaults, kDevices };
+enum : std::uint64_t { kTurnout = 1, kArrivals, kService, kIntent, kOpening, kFaults, kDevices, kPace, kPatience };
 
 constexpr double kQueueBuilding = 10;  // console: a PEC with this many waiting is "queue building"
 
@@ -30,6 +30,11 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
       queue_(engine_, 0),
       booths_(engine_, std::max(1, pec.id_desks) * day.scenario.booths_per_desk) {
     const auto& package = day.package;
+    if (const DeskPace& p = day.scenario.desk_pace; p.sigma > 0 || p.median != 1.0) {
+        core::RandomStream pace(day.seed, static_cast<std::uint64_t>(pec.number), kPace);
+        desk_pace_ = std::clamp(p.median * std::exp(p.sigma * pace.normal()), p.min, p.max);
+    }
+    result_.desk_pace = desk_pace_;
     result_.number = pec.number;
     result_.region = pec.region_code;
     result_.district = pec.district;
@@ -216,9 +221,21 @@ void PecModel::open_station() {
 }
 
 void PecModel::arrive(std::uint32_t k) {
-    ++in_station_;
     ++result_.arrivals;
     if (k + 1 < trips_.size()) engine_.at(trips_[k + 1].arrived, [this, n = k + 1] { arrive(n); });
+    if (const Patience& p = day_.scenario.patience; p.median_min > 0 && queue_.servers() > 0 && queue_.queue_length() > 0) {
+        // The voter judges the queue by its length, at this PEC's pace. The voter's own stream:
+        // whether one voter stays does not shift anyone else's draws.
+        const ServiceTimes& t = day_.scenario.service;
+        const double typical_s = (t.document.median_s + t.fingerprint.median_s + t.receipt.median_s) * desk_pace_;
+        const double expected_wait_s = static_cast<double>(queue_.queue_length()) * typical_s / queue_.servers();
+        core::RandomStream patience(day_.seed, static_cast<std::uint64_t>(trips_[k].voter), kPatience);
+        if (expected_wait_s > p.median_min * 60.0 * std::exp(p.sigma * patience.normal())) {
+            ++result_.left_queue;
+            return;
+        }
+    }
+    ++in_station_;
     queue_.request([this, k] { identify(k); });
 }
 
@@ -231,7 +248,8 @@ void PecModel::identify(std::uint32_t k) {
         ++result_.voters;
         trips_[k].intent = day_.intents.draw(pec_, intent_random_);
     }
-    engine_.after(visit.service, [this, k, desk, issued = visit.ballots_issued] {
+    const auto service = std::max<Time>(core::kSecond, static_cast<Time>(static_cast<double>(visit.service) * desk_pace_));
+    engine_.after(service, [this, k, desk, issued = visit.ballots_issued] {
         desks_->release_desk(desk);
         queue_.release();
         if (issued) {
@@ -427,6 +445,8 @@ PecDetail PecModel::detail() const {
     PecDetail d;
     d.view = view();
     d.arrivals = result_.arrivals;
+    d.left_queue = result_.left_queue;
+    d.desk_pace = desk_pace_;
     d.mean_wait_s = queue_.mean_wait_s();
     d.desks = desks_->desks();
     d.desks_busy = queue_.busy();

@@ -50,6 +50,8 @@ struct PecResult {
     double mean_queue = 0.0;             ///< time-average queue length from opening to voting close
     double max_wait_s = 0.0;             ///< longest wait
     std::int64_t in_queue_at_close = 0;  ///< voters still queued at voting close (they still vote)
+    double desk_pace = 1.0;              ///< the PEC's operator pace: multiplier on identification durations
+    std::int64_t left_queue = 0;         ///< voters who came, saw the queue and left without voting
     IdentificationCounts identification;
     GroundTruth truth;
     std::array<core::ArbbReport, 2> final_reports;  ///< [0] party list box, [1] district box

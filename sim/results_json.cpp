@@ -81,6 +81,7 @@ NationalFigures national_figures(const RunResults& results, const core::Election
         n.pecs_with_queue_at_close += p.in_queue_at_close > 0;
         n.pecs_long_queues += p.mean_queue >= kLongQueue;
         n.pecs_no_queue += p.mean_queue < kNoQueue;
+        n.left_queue += p.left_queue;
         n.pecs_with_broken_ratios += !p.final_reports[0].consistent() || !p.final_reports[1].consistent();
     }
     std::int64_t arrivals = 0;
@@ -149,7 +150,8 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
                      {"max_queue", n.max_queue},
                      {"pecs_with_queue_at_close", n.pecs_with_queue_at_close},
                      {"pecs_long_queues", n.pecs_long_queues},
-                     {"pecs_no_queue", n.pecs_no_queue}};
+                     {"pecs_no_queue", n.pecs_no_queue},
+                     {"left_without_voting", n.left_queue}};
     doc["control_ratios"] = {{"pecs_with_broken_ratios", n.pecs_with_broken_ratios}};
 
     std::vector<std::int64_t> truth_party(package.parties.size() + 1, 0);
@@ -245,6 +247,8 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
                         {"mean_queue", p.mean_queue},
                         {"max_wait_s", p.max_wait_s},
                         {"in_queue_at_close", p.in_queue_at_close},
+                        {"desk_pace", p.desk_pace},
+                        {"left_queue", p.left_queue},
                         {"opened_at", clock_text(p.opened_at)},
                         {"last_voter_at", clock_text(p.last_voter_at)},
                         {"identification", identification_json(p.identification)},
@@ -302,6 +306,9 @@ std::string summary_text(const RunResults& results, const core::ElectionPackage&
     const double pecs = static_cast<double>(results.pecs.size());
     line(fmt::format("  long queues all day (mean queue >= {:.0f}) at {:.1f} % of PECs (2021: 19 %); no queue (mean < {:.2f}) at {:.1f} % (2021: 47 %)",
                      kLongQueue, 100.0 * n.pecs_long_queues / pecs, kNoQueue, 100.0 * n.pecs_no_queue / pecs));
+    if (n.left_queue > 0)
+        line(fmt::format("  left without voting, the queue too long for them: {} voters ({:.2f} % of those who came)", grouped(n.left_queue),
+                         100.0 * share(n.left_queue, n.left_queue + n.voters)));
     std::vector<const PecResult*> busiest;
     for (const auto& p : results.pecs) busiest.push_back(&p);
     std::stable_sort(busiest.begin(), busiest.end(), [](auto* a, auto* b) { return a->max_wait_s > b->max_wait_s; });

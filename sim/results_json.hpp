@@ -25,6 +25,7 @@ struct NationalFigures {
     std::int64_t pecs_with_queue_at_close = 0;
     std::int64_t pecs_long_queues = 0;          ///< mean queue over the day >= kLongQueue
     std::int64_t pecs_no_queue = 0;             ///< mean queue over the day < kNoQueue
+    std::int64_t left_queue = 0;                ///< voters who left a queue too long for their patience
     std::int64_t pecs_with_broken_ratios = 0;
 };
 

@@ -236,7 +236,7 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     Reader r(name);
     if (!root.IsMap()) return core::fail(fmt::format("{}: a scenario is a YAML mapping", name));
     if (auto ok = r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
-                                     "turnout_sd_pec", "party_sd_region", "booths_per_desk", "service",
+                                     "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "service",
                                      "regions", "faults"}, "");
         !ok)
         return std::unexpected(ok.error());
@@ -276,6 +276,23 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     if (root["turnout_sd_pec"]) { SHAILOO_TRY(s.turnout_sd_pec, r.get<double>(root, "turnout_sd_pec", 0.0, 0.3)); }
     if (root["party_sd_region"]) { SHAILOO_TRY(s.party_sd_region, r.get<double>(root, "party_sd_region", 0.0, 2.0)); }
     if (root["booths_per_desk"]) { SHAILOO_TRY(s.booths_per_desk, r.get<int>(root, "booths_per_desk", 1, 10)); }
+    if (const auto dp = root["desk_pace"]) {
+        if (!dp.IsMap()) return std::unexpected(r.error(dp, "desk_pace", "expected {median: X, sigma: X, min: X, max: X}"));
+        if (auto ok = r.only_keys(dp, {"median", "sigma", "min", "max"}, "desk_pace"); !ok) return std::unexpected(ok.error());
+        auto& p = s.desk_pace;
+        if (dp["median"]) { SHAILOO_TRY(p.median, r.get<double>(dp, "median", 0.1, 10.0)); }
+        if (dp["sigma"]) { SHAILOO_TRY(p.sigma, r.get<double>(dp, "sigma", 0.0, 2.0)); }
+        if (dp["min"]) { SHAILOO_TRY(p.min, r.get<double>(dp, "min", 0.1, 10.0)); }
+        if (dp["max"]) { SHAILOO_TRY(p.max, r.get<double>(dp, "max", 0.1, 10.0)); }
+        if (p.min > p.median || p.median > p.max)
+            return std::unexpected(r.error(dp, "desk_pace", fmt::format("needs min <= median <= max, got {} / {} / {}", p.min, p.median, p.max)));
+    }
+    if (const auto pt = root["patience"]) {
+        if (!pt.IsMap()) return std::unexpected(r.error(pt, "patience", "expected {median_min: N, sigma: X}"));
+        if (auto ok = r.only_keys(pt, {"median_min", "sigma"}, "patience"); !ok) return std::unexpected(ok.error());
+        if (pt["median_min"]) { SHAILOO_TRY(s.patience.median_min, r.get<double>(pt, "median_min", 0.0, 24 * 60.0)); }
+        if (pt["sigma"]) { SHAILOO_TRY(s.patience.sigma, r.get<double>(pt, "sigma", 0.0, 2.0)); }
+    }
     if (const auto sv = root["service"]) {
         if (auto ok = r.only_keys(sv, {"document", "fingerprint", "face", "manual", "receipt", "booth", "arbb"}, "service"); !ok)
             return std::unexpected(ok.error());

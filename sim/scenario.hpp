@@ -31,6 +31,26 @@ struct ServiceTimes {
     ServiceTime arbb{6.0, 0.30};           ///< feeding one ballot into an ARBB
 };
 
+/// How fast a PEC's identification operators work: a multiplier on the duration of every
+/// identification at that PEC (1 = the `service` medians), drawn once per PEC from a lognormal
+/// with this median and sigma and clipped to [min, max]. Operators differ in experience and
+/// laptops in speed, so some PECs queue all day while others never do.
+struct DeskPace {
+    double median = 1.0;
+    double sigma = 0.0;
+    double min = 0.25;
+    double max = 4.0;
+};
+
+/// How long voters are willing to queue. A voter who arrives to a queue whose expected wait
+/// (people waiting x the PEC's typical identification time / desks) exceeds their patience,
+/// drawn per voter from a lognormal with this median and sigma, leaves without voting.
+/// median_min = 0 (the default): everyone queues, however long.
+struct Patience {
+    double median_min = 0.0;
+    double sigma = 0.5;
+};
+
 /// Which devices a fault rule targets at each chosen PEC.
 enum class FaultTarget : std::uint8_t {
     fingerprint_scanner, document_reader, webcam, printer, arbb_party_list, arbb_district, arbb_any, modem, power
@@ -72,6 +92,8 @@ struct Scenario {
     double turnout_sd_pec = 0.05;         ///< PEC-level spread of turnout around its region's
     double party_sd_region = 0.25;        ///< regional spread of party support (log scale)
     int booths_per_desk = 2;              ///< voting booths per identification desk
+    DeskPace desk_pace;                   ///< PEC-to-PEC spread of the identification operators' pace
+    Patience patience;                    ///< voters leave a queue whose expected wait exceeds their patience
     ServiceTimes service;
     std::vector<int> only_regions;        ///< simulate only these regions (empty: all)
     std::vector<FaultRule> faults;

@@ -62,6 +62,8 @@ struct PecView {
 struct PecDetail {
     PecView view;
     std::int64_t arrivals = 0;          ///< voters who came so far
+    std::int64_t left_queue = 0;        ///< of them, left without voting: the queue was too long (scenario `patience`)
+    double desk_pace = 1.0;             ///< the operators' pace: multiplier on identification durations
     double mean_wait_s = 0.0;           ///< mean wait for a desk so far
     int desks = 0;
     int desks_busy = 0;

@@ -54,12 +54,13 @@ void draw_inspector_panel(DrillSession& session, ConsoleState& /*state*/) {
                 pec.district > 0 ? fmt::format(", district {}", pec.district).c_str() : "");
     ImGui::SameLine();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(state_colour(d.view.state)), "[%s]", std::string(sim::to_string(d.view.state)).c_str());
-    ImGui::Text("queue %lld   mean wait %.0f s   desks busy %d of %d", static_cast<long long>(d.view.queue), d.mean_wait_s, d.desks_busy,
-                d.desks);
+    ImGui::Text("queue %lld   mean wait %.0f s   desks busy %d of %d   operator pace x%.2f", static_cast<long long>(d.view.queue),
+                d.mean_wait_s, d.desks_busy, d.desks, d.desk_pace);
     ImGui::Text("voted %lld of %lld registered (%.1f %%), %lld came", static_cast<long long>(d.view.voters),
                 static_cast<long long>(pec.registered),
                 pec.registered > 0 ? 100.0 * static_cast<double>(d.view.voters) / static_cast<double>(pec.registered) : 0.0,
                 static_cast<long long>(d.arrivals));
+    if (d.left_queue > 0) ImGui::Text("left without voting, the queue too long for them: %lld", static_cast<long long>(d.left_queue));
     const auto& id = d.identification;
     ImGui::TextWrapped("identified: fingerprint %lld, other finger %lld, face %lld, paper list %lld; refused %lld; no receipt %lld",
                 static_cast<long long>(id.fingerprint), static_cast<long long>(id.other_finger), static_cast<long long>(id.face),

@@ -56,6 +56,17 @@ TEST(Cli, BadScenarioFieldIsReportedWithFileAndLine) {
     EXPECT_NE(r.output.find("explode"), std::string::npos) << r.output;
 }
 
+TEST(Cli, InconsistentDeskPaceIsReportedWithFileAndLine) {
+    const auto dir = temp_dir("bad-pace");
+    const auto file = dir / "bad.yaml";
+    std::ofstream(file) << "version: 1\nname: bad\npackage: " << SHAILOO_SOURCE_DIR << "/assets/kg2021\n"
+                        << "desk_pace: {median: 1.0, sigma: 0.2, min: 1.5, max: 2.0}\n";
+    const CliRun r = shailoo("run " + file.string() + " --out " + (dir / "out").string());
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.output.find(file.string() + ":4:"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("min <= median <= max"), std::string::npos) << r.output;
+}
+
 TEST(Cli, UnwritableOutputFolderExitsWithCode2) {
     const CliRun r = shailoo("run " + kData + "talas-clean.yaml --out /proc/no-such-dir");
     EXPECT_EQ(r.code, 2);

@@ -56,6 +56,15 @@ TEST(Calibration, WholeCountryDayMatchesThe2021Figures) {
     EXPECT_GT(static_cast<double>(id.fingerprint) / static_cast<double>(n.voters), 0.9);
     EXPECT_GT(id.face + id.manual, 0);
 
+    // Queues as observed in 2021: long all day at 19 % of PECs, none at 47 % (+/- 5 pp), and the
+    // voters who leave a long queue stay a small minority.
+    const double pecs = static_cast<double>(results.pecs.size());
+    EXPECT_NEAR(static_cast<double>(n.pecs_long_queues) / pecs, 0.19, 0.05);
+    EXPECT_NEAR(static_cast<double>(n.pecs_no_queue) / pecs, 0.47, 0.05);
+    EXPECT_GT(n.left_queue, 0);
+    EXPECT_LT(static_cast<double>(n.left_queue) / static_cast<double>(n.left_queue + n.voters), 0.03);
+    EXPECT_LT(n.max_wait_s, 4 * 3600.0);
+
     // Every PEC reports; about 84 % within the first hour after 20:00.
     int reported = 0, first_hour = 0;
     for (const auto& p : results.pecs) {

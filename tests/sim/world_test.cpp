@@ -105,6 +105,57 @@ TEST(World, VotersQueuedAtClosingTimeStillVote) {
     EXPECT_GT(queued_pecs, 10) << "the scenario should leave queues at 20:00";
 }
 
+// The same crowded day with impatient voters: some leave, every arrival is accounted for exactly
+// once (voted, refused or left), and nobody waits much longer than the most patient would.
+TEST(World, VotersLeaveAQueueLongerThanTheirPatience) {
+    const auto& l = load("naryn-crowded.yaml");
+    sim::World patient(l.package, l.scenario, 3);
+    patient.run_to_end(2);
+    sim::Scenario impatient_scenario = l.scenario;
+    impatient_scenario.patience = {.median_min = 20, .sigma = 0.3};
+    sim::World impatient(l.package, impatient_scenario, 3);
+    impatient.run_to_end(2);
+    std::int64_t left = 0, voters_patient = 0, voters_impatient = 0;
+    double longest_patient = 0, longest_impatient = 0;
+    for (const auto& p : patient.results().pecs) {
+        EXPECT_EQ(p.left_queue, 0) << "PEC " << p.number;
+        voters_patient += p.voters;
+        longest_patient = std::max(longest_patient, p.max_wait_s);
+    }
+    for (const auto& p : impatient.results().pecs) {
+        EXPECT_EQ(p.voters + p.identification.refused + p.left_queue, p.arrivals) << "PEC " << p.number;
+        left += p.left_queue;
+        voters_impatient += p.voters;
+        longest_impatient = std::max(longest_impatient, p.max_wait_s);
+    }
+    EXPECT_GT(left, 100);
+    EXPECT_EQ(voters_impatient + left, voters_patient) << "the same voters come; those who leave do not vote";
+    EXPECT_LT(longest_impatient, longest_patient / 2);
+    EXPECT_LT(longest_impatient, 3 * 3600.0) << "a queue that looked short can still grow behind a voter, but not for hours";
+}
+
+// Operators twice as slow at every PEC (pace fixed at 2): identification takes twice as long, so
+// queues and waits grow, and the pace is reported per PEC.
+TEST(World, SlowerOperatorsMakeLongerWaits) {
+    const auto& l = load("talas-clean.yaml");
+    sim::World normal(l.package, l.scenario, 5);
+    normal.run_to_end(2);
+    sim::Scenario slow_scenario = l.scenario;
+    slow_scenario.desk_pace = {.median = 2.0, .sigma = 0.0, .min = 2.0, .max = 2.0};
+    sim::World slow(l.package, slow_scenario, 5);
+    slow.run_to_end(2);
+    double wait_normal = 0, wait_slow = 0;
+    for (const auto& p : normal.results().pecs) {
+        EXPECT_EQ(p.desk_pace, 1.0);
+        wait_normal += p.mean_wait_s;
+    }
+    for (const auto& p : slow.results().pecs) {
+        EXPECT_EQ(p.desk_pace, 2.0);
+        wait_slow += p.mean_wait_s;
+    }
+    EXPECT_GT(wait_slow, 3 * wait_normal);
+}
+
 TEST(World, ReplacedArbbLeavesItsBallotsForTheManualCount) {
     const auto& l = load("talas-faults.yaml");
     sim::World world(l.package, l.scenario, 7);
