@@ -45,26 +45,25 @@ TEST(Cli, MissingScenarioFileIsNamedAndExitsWithCode2) {
     EXPECT_NE(r.output.find("/nonexistent/scenario.yaml"), std::string::npos) << r.output;
 }
 
-TEST(Cli, BadScenarioFieldIsReportedWithFileAndLine) {
-    const auto dir = temp_dir("bad-scenario");
+// Runs `shailoo run` on a scenario made of the usual header and `body`; expects exit code 2 and
+// an error that names the file, the line and `what`.
+void expect_scenario_error(const std::string& name, const std::string& body, int line, const std::string& what) {
+    const auto dir = temp_dir(name);
     const auto file = dir / "bad.yaml";
-    std::ofstream(file) << "version: 1\nname: bad\npackage: " << SHAILOO_SOURCE_DIR << "/assets/kg2021\n"
-                        << "faults:\n  - {device: arbb, fault: explode, share: 0.1}\n";
+    std::ofstream(file) << "version: 1\nname: bad\npackage: " << SHAILOO_SOURCE_DIR << "/assets/kg2021\n" << body;
     const CliRun r = shailoo("run " + file.string() + " --out " + (dir / "out").string());
     EXPECT_EQ(r.code, 2);
-    EXPECT_NE(r.output.find(file.string() + ":5:"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("explode"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(file.string() + ":" + std::to_string(line) + ":"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(what), std::string::npos) << r.output;
+}
+
+TEST(Cli, BadScenarioFieldIsReportedWithFileAndLine) {
+    expect_scenario_error("bad-scenario", "faults:\n  - {device: arbb, fault: explode, share: 0.1}\n", 5, "explode");
 }
 
 TEST(Cli, InconsistentDeskPaceIsReportedWithFileAndLine) {
-    const auto dir = temp_dir("bad-pace");
-    const auto file = dir / "bad.yaml";
-    std::ofstream(file) << "version: 1\nname: bad\npackage: " << SHAILOO_SOURCE_DIR << "/assets/kg2021\n"
-                        << "desk_pace: {median: 1.0, sigma: 0.2, min: 1.5, max: 2.0}\n";
-    const CliRun r = shailoo("run " + file.string() + " --out " + (dir / "out").string());
-    EXPECT_EQ(r.code, 2);
-    EXPECT_NE(r.output.find(file.string() + ":4:"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("min <= median <= max"), std::string::npos) << r.output;
+    expect_scenario_error("bad-pace", "desk_pace: {median: 1.0, sigma: 0.2, min: 1.5, max: 2.0}\n", 4, "min <= median <= max");
+    expect_scenario_error("bad-patience", "patience: {median_min: 30, spread: 0.2}\n", 4, "spread");
 }
 
 TEST(Cli, UnwritableOutputFolderExitsWithCode2) {
