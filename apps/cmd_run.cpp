@@ -96,7 +96,7 @@ int run(RunOptions o) {
                    package->pecs.size(), package->name, seed, o.threads);
 
     const auto start = std::chrono::steady_clock::now();
-    sim::World world(*package, *scenario, seed);
+    sim::World world(*package, *scenario, seed, o.threads);
     if (record) {
         if (auto ok = sim::apply_drill_record(*record, world, o.threads); !ok) {
             fmt::print(stderr, "shailoo run: drill record {}: {}\n", o.replay, ok.error().message);

@@ -19,10 +19,20 @@ CentralLink::CentralLink(const core::ElectionPackage& package, const std::filesy
 
 CentralLink::~CentralLink() = default;
 
-void CentralLink::accept(PecModel& pec, std::vector<station::Transmission> delivered) {
+std::vector<CentralLink::Arrival> CentralLink::precheck(std::vector<station::Transmission> delivered) const {
+    std::vector<Arrival> out;
+    out.reserve(delivered.size());
     for (auto& t : delivered) {
-        const Time at = t.delivered_at;
-        queue_.push(Delivery{at, pec.pec().number, order_++, &pec, std::move(t)});
+        auto checked = ingest_->precheck(t.bytes);
+        out.push_back({std::move(t), std::move(checked)});
+    }
+    return out;
+}
+
+void CentralLink::accept(PecModel& pec, std::vector<Arrival> delivered) {
+    for (auto& a : delivered) {
+        const Time at = a.t.delivered_at;
+        queue_.push(Delivery{at, pec.pec().number, order_++, &pec, std::move(a.t), std::move(a.checked)});
     }
 }
 
@@ -74,7 +84,7 @@ bool CentralLink::advance(Time safe) {
         queue_.pop();
         did = true;
         const std::string peer = fmt::format("PEC {} modem", d.pec);
-        const central::Decision decision = ingest_->submit(d.t.bytes, peer, d.at);
+        const central::Decision decision = ingest_->submit(std::move(d.checked), peer, d.at);
         d.model->processed_by_cec(d.t.delivered_at);
         switch (decision.outcome) {
             case central::Outcome::rejected:

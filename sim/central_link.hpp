@@ -30,8 +30,16 @@ public:
     CentralLink(const core::ElectionPackage& package, const std::filesystem::path& db);
     ~CentralLink();
 
-    /// Takes the reports PEC `pec` delivered; they wait for their turn.
-    void accept(PecModel& pec, std::vector<station::Transmission> delivered);
+    /// A delivered report with the ingest's precheck (decode, device, Ed25519 signature) done.
+    struct Arrival {
+        station::Transmission t;
+        central::Prechecked checked;
+    };
+    /// Prechecks delivered reports. Reads only the package and key registry: PECs' threads may
+    /// run it at the same time (as a server's connection threads do), but not during advance().
+    std::vector<Arrival> precheck(std::vector<station::Transmission> delivered) const;
+    /// Takes the reports PEC `pec` delivered, prechecked; they wait for their turn.
+    void accept(PecModel& pec, std::vector<Arrival> delivered);
     /// Handles every waiting delivery earlier than `safe` (and group commits due before it);
     /// answers are scheduled on the PECs. Returns true if anything was done.
     bool advance(Time safe);
@@ -54,6 +62,7 @@ private:
         std::uint64_t order;  // arrival order at the link, to break ties deterministically
         PecModel* model;
         station::Transmission t;
+        central::Prechecked checked;
     };
     struct Later {
         bool operator()(const Delivery& a, const Delivery& b) const {

@@ -83,14 +83,16 @@ struct World::Shared {
           link(package, ":memory:") {}
 };
 
-World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
+World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads)
     : package_(package), scenario_(scenario), seed_(seed), shared_(std::make_unique<Shared>(package, scenario, seed)) {
-    for (const auto& pec : package.pecs) {
-        if (!scenario.only_regions.empty() &&
-            std::find(scenario.only_regions.begin(), scenario.only_regions.end(), pec.region_code) == scenario.only_regions.end())
-            continue;
-        pecs_.push_back(std::make_unique<PecModel>(shared_->day, pec));
-    }
+    std::vector<const core::Pec*> chosen;
+    for (const auto& pec : package.pecs)
+        if (scenario.only_regions.empty() ||
+            std::find(scenario.only_regions.begin(), scenario.only_regions.end(), pec.region_code) != scenario.only_regions.end())
+            chosen.push_back(&pec);
+    pecs_.resize(chosen.size());
+    parallel_for(chosen.size(), threads, [&](std::size_t i) { pecs_[i] = std::make_unique<PecModel>(shared_->day, *chosen[i]); },
+                 [](std::size_t, std::size_t) {});
 }
 
 World::~World() = default;
@@ -111,28 +113,40 @@ void World::advance_to(Time t, int threads) {
 }
 
 void World::advance(Time limit, int threads, const std::function<void(std::size_t, std::size_t)>& progress) {
-    // 1. Every PEC on its own, in parallel, as far as it can go without an answer from the CEC.
-    parallel_for(pecs_.size(), threads, [&](std::size_t i) { pecs_[i]->run_until_waiting_for_cec(kLookahead, limit); },
-                 [&](std::size_t done, std::size_t total) {
-                     if (progress) progress(done, total);
-                 });
-    // 2. The night: the CEC handles deliveries in time order, PECs receive answers and go on.
+    // Every PEC on its own, in parallel, as far as it can go without an answer from the CEC; what
+    // its modem delivered is prechecked (Ed25519) there too, as a server's connection threads do.
+    std::vector<std::vector<CentralLink::Arrival>> delivered(pecs_.size());
+    std::vector<char> worked(pecs_.size());
+    auto run_pecs = [&](const std::function<void(std::size_t, std::size_t)>& tick) {
+        parallel_for(
+            pecs_.size(), threads,
+            [&](std::size_t i) {
+                const auto before = pecs_[i]->events();
+                pecs_[i]->run_until_waiting_for_cec(kLookahead, limit);
+                worked[i] = pecs_[i]->events() != before;
+                delivered[i] = shared_->link.precheck(pecs_[i]->take_outbox());
+            },
+            [&](std::size_t done, std::size_t total) {
+                if (tick) tick(done, total);
+            });
+    };
+    // 1. The day.
+    run_pecs(progress);
+    // 2. The night: the CEC handles deliveries in time order (taken in PEC order, so the result does
+    // not depend on the threads), PECs receive answers and go on.
     for (;;) {
         std::optional<Time> earliest_send;
-        for (auto& p : pecs_) {
-            shared_->link.accept(*p, p->take_outbox());
-            if (const auto next = p->next_event(); next && *next <= limit)
+        for (std::size_t i = 0; i < pecs_.size(); ++i) {
+            shared_->link.accept(*pecs_[i], std::move(delivered[i]));
+            delivered[i].clear();
+            if (const auto next = pecs_[i]->next_event(); next && *next <= limit)
                 earliest_send = earliest_send ? std::min(*earliest_send, *next) : *next;
         }
         Time safe = earliest_send ? *earliest_send + kLookahead : std::numeric_limits<Time>::max();
         if (limit < std::numeric_limits<Time>::max()) safe = std::min(safe, limit + 1);
         const bool cec_worked = shared_->link.advance(safe);
-        bool pec_worked = false;
-        for (auto& p : pecs_) {
-            const auto before = p->events();
-            p->run_until_waiting_for_cec(kLookahead, limit);
-            pec_worked |= p->events() != before;
-        }
+        run_pecs({});
+        const bool pec_worked = std::find(worked.begin(), worked.end(), char{1}) != worked.end();
         if (!cec_worked && !pec_worked) break;
     }
 }

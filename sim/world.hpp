@@ -24,8 +24,10 @@ class PecModel;
 /// The whole country (or the scenario's regions) on election day.
 class World {
 public:
-    /// Builds every PEC from the package (only the scenario's regions if it names some).
-    World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed);
+    /// Builds every PEC from the package (only the scenario's regions if it names some), on
+    /// `threads` threads (each PEC plans its voters and faults from its own random streams, so
+    /// the world is the same whatever the thread count).
+    World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads = 1);
     ~World();
     World(const World&) = delete;
     World& operator=(const World&) = delete;

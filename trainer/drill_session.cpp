@@ -68,7 +68,7 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
     s->scenario_ = std::make_unique<sim::Scenario>(std::move(*scenario));
     s->package_ = std::make_unique<core::ElectionPackage>(std::move(*package));
     const std::uint64_t used_seed = seed.value_or(s->scenario_->seed);
-    s->world_ = std::make_unique<sim::World>(*s->package_, *s->scenario_, used_seed);
+    s->world_ = std::make_unique<sim::World>(*s->package_, *s->scenario_, used_seed, std::max(1, threads));
     s->record_.scenario = scenario_file.string();
     s->record_.scenario_name = s->scenario_->name;
     s->record_.seed = used_seed;

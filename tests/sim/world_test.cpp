@@ -31,7 +31,7 @@ const Loaded& load(const std::string& name) {
 }
 
 std::string run_json(const Loaded& l, std::uint64_t seed, int threads) {
-    sim::World world(l.package, l.scenario, seed);
+    sim::World world(l.package, l.scenario, seed, threads);
     world.run_to_end(threads);
     return sim::results_to_json(world.results(), l.package, false).dump();
 }
