@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#if defined(__SSE2__)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -35,17 +37,24 @@ constexpr int kRingMargin = 4;      // px
 constexpr int kSectorMargin = 64;   // of a 45-degree sector = 256 steps: about 11 degrees
 constexpr int kDirMargin = 14;      // of a 90-degree direction bin = 64 units: about 20 degrees
 
-// The rings (bit k = ring k, one or two bits) a neighbour at squared distance d2 falls in: ring k
-// takes r in [edge_k - margin, edge_k+1 + margin). A table by d2 (5.8 KB) instead of a search.
+// Ring k takes r in [edge_k - margin, edge_k+1 + margin): squared distances in [ring_lo2(k), ring_hi2(k)).
+constexpr int ring_lo2(int k) {
+    const int lo = k == 0 ? 0 : kRingEdges[k] - kRingMargin;
+    return lo * lo;
+}
+constexpr int ring_hi2(int k) {
+    const int hi = k == 3 ? kRingEdges[4] : kRingEdges[k + 1] + kRingMargin;
+    return hi * hi;
+}
+
+// The rings (bit k = ring k, one or two bits) a neighbour at squared distance d2 falls in.
+// A table by d2 (5.8 KB) instead of a search.
 struct RingTable {
     std::uint8_t mask[kCylinderRadius * kCylinderRadius];
     constexpr RingTable() : mask{} {
         for (int d2 = 0; d2 < kCylinderRadius * kCylinderRadius; ++d2)
-            for (int k = 0; k < 4; ++k) {
-                const int lo = k == 0 ? 0 : kRingEdges[k] - kRingMargin;
-                const int hi = k == 3 ? kRingEdges[4] : kRingEdges[k + 1] + kRingMargin;
-                if (d2 >= lo * lo && d2 < hi * hi) mask[d2] = static_cast<std::uint8_t>(mask[d2] | (1 << k));
-            }
+            for (int k = 0; k < 4; ++k)
+                if (d2 >= ring_lo2(k) && d2 < ring_hi2(k)) mask[d2] = static_cast<std::uint8_t>(mask[d2] | (1 << k));
     }
 };
 constexpr RingTable kRings;
@@ -110,20 +119,13 @@ inline std::uint64_t cell_row(std::uint8_t alpha, std::uint8_t dtheta) {
     return std::uint64_t{kCells.sector_spread[alpha >> 3] * kCells.dir_bins[dtheta]};
 }
 
-}  // namespace
-
-// Hardware popcount where the CPU has it (every x86-64 since 2008), a portable one elsewhere.
-#if defined(__x86_64__) && defined(__GNUC__)
-[[gnu::target_clones("popcnt", "default")]]
-#endif
-FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> minutiae) {
-    FingerprintTemplate t;
+// Minutiae are kept sorted by y (then x, angle, type): the neighbour search then stops at the
+// first minutia a radius below, and the template does not depend on the extractor's order.
+// Sorted as packed 64-bit keys (one integer compare each) that carry the input index in the
+// low bits, so equal minutiae keep their input order.
+void sort_minutiae(std::span<const Minutia> minutiae, FingerprintTemplate& t) {
     const int n = static_cast<int>(std::min<std::size_t>(minutiae.size(), kMaxMinutiae));
     t.count = static_cast<std::uint8_t>(n);
-    // Minutiae are kept sorted by y (then x, angle, type): the neighbour search then stops at the
-    // first minutia a radius below, and the template does not depend on the extractor's order.
-    // Sorted as packed 64-bit keys (one integer compare each) that carry the input index in the
-    // low bits, so equal minutiae keep their input order.
     std::array<std::uint64_t, kMaxMinutiae> keys;
     for (int i = 0; i < n; ++i) {
         const Minutia& m = minutiae[i];
@@ -140,9 +142,18 @@ FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> 
         keys[j] = k;
     }
     for (int r = 0; r < n; ++r) t.minutiae[r] = minutiae[keys[r] & 63];
+}
+
+// The descriptors and their cells-set counts of t's sorted minutiae, portable. Hardware popcount
+// where the CPU has it (every x86-64 since 2008), a portable one elsewhere.
+#if defined(__x86_64__) && defined(__GNUC__)
+[[gnu::target_clones("popcnt", "default")]]
+#endif
+void describe_portable(FingerprintTemplate& t) {
+    const int n = t.count;
     // Coordinates side by side: ints for the pair arithmetic, and (x, y) as interleaved int16
     // for the vector distance test, padded with far-away points so a 4-wide load never reads
-    // past the end nor finds a neighbour there.
+    // past the end (lanes past the last minutia are dropped from the result).
     constexpr int R = kCylinderRadius;
     std::array<int, kMaxMinutiae> xs, ys, as;
     alignas(16) std::array<std::int16_t, 2 * (kMaxMinutiae + 4)> xy;
@@ -154,6 +165,7 @@ FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> 
         xy[2 * i] = t.minutiae[i].x;
         xy[2 * i + 1] = t.minutiae[i].y;
     }
+    const std::uint64_t present = (std::uint64_t{1} << n) - 1;
     for (int i = 0; i < n; ++i) {
         const int xi = xs[i], yi = ys[i], ai = as[i];
         // Neighbours j > i (so dy >= 0), four at a time: squared distances of the saturated int16
@@ -177,6 +189,8 @@ FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> 
             }
 #endif
         }
+        // (A padding point is a neighbour of a minutia within the radius of (32767, 32767).)
+        near &= present;
         // i's own descriptor accumulates in registers; each neighbour's in memory.
         std::uint64_t own0 = 0, own1 = 0;
         for (; near != 0; near &= near - 1) {
@@ -197,6 +211,167 @@ FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> 
     }
     for (int i = 0; i < n; ++i)
         t.cylinder_bits[i] = static_cast<std::uint8_t>(std::popcount(t.cylinders[i].bits[0]) + std::popcount(t.cylinders[i].bits[1]));
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SHAILOO_TEMPLATE_AVX512 1
+// GCC 12's AVX-512 intrinsics start many results from _mm512_undefined_epi32(), which trips false
+// -Wmaybe-uninitialized warnings once inlined here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
+// The cell rows of 16 neighbour pairs (32-bit lanes; alpha and dtheta in 1/256 turn, any bits above
+// the low 8 ignored), as cell_row: the sector spread by a two-register permute (its index is the low
+// 5 bits of alpha >> 3), the direction bins by a gather.
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+inline __m512i cell_rows(__m512i alpha, __m512i dtheta) {
+    const __m512i spread = _mm512_permutex2var_epi32(_mm512_loadu_si512(kCells.sector_spread), _mm512_srli_epi32(alpha, 3),
+                                                     _mm512_loadu_si512(kCells.sector_spread + 16));
+    const __m512i bins = _mm512_i32gather_epi32(_mm512_and_si512(dtheta, _mm512_set1_epi32(255)), kCells.dir_bins, 4);
+    return _mm512_mullo_epi32(spread, bins);
+}
+
+// The descriptor contributions of 16 pairs from their cell rows: a descriptor is four 32-bit ring
+// words (ring k = word k: bits[0] holds rings 0 and 1, bits[1] rings 2 and 3), and word k of pair p
+// is its row where the pair lies in ring k (what the multiplication by kCells.ring_factors does).
+// A 4x4 transpose within each 128-bit lane makes each pair's words one 128-bit descriptor:
+// out[k] holds pairs 4L + k (L = 128-bit lane), i.e. pair p lands in 128-bit slot 4 (p & 3) + (p >> 2).
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+inline void descriptor_parts(__m512i row, const __mmask16 (&in_ring)[4], __m512i (&out)[4]) {
+    const __m512i w0 = _mm512_maskz_mov_epi32(in_ring[0], row), w1 = _mm512_maskz_mov_epi32(in_ring[1], row);
+    const __m512i w2 = _mm512_maskz_mov_epi32(in_ring[2], row), w3 = _mm512_maskz_mov_epi32(in_ring[3], row);
+    const __m512i t0 = _mm512_unpacklo_epi32(w0, w1), t1 = _mm512_unpackhi_epi32(w0, w1);
+    const __m512i t2 = _mm512_unpacklo_epi32(w2, w3), t3 = _mm512_unpackhi_epi32(w2, w3);
+    out[0] = _mm512_unpacklo_epi64(t0, t2);
+    out[1] = _mm512_unpackhi_epi64(t0, t2);
+    out[2] = _mm512_unpacklo_epi64(t1, t3);
+    out[3] = _mm512_unpackhi_epi64(t1, t3);
+}
+
+// The same as describe_portable with AVX-512, in three steps: (1) the neighbour pairs, 16 candidates
+// at a time, compressed into a list; (2) their descriptor contributions, 16 pairs at a time, ORed into
+// the descriptors one pair at a time; (3) the cells-set counts of all kMaxMinutiae descriptors.
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+void describe_avx512(FingerprintTemplate& t) {
+    constexpr int R = kCylinderRadius;
+    const int n = t.count;
+    const __m512i zero = _mm512_setzero_si512();
+    // Per minutia, one 32-bit lane: (x, y) as two int16 (x low) for the distance test, and
+    // j | angle << 16; zeros for a whole vector past the last minutia (read, but masked off).
+    alignas(64) std::uint32_t xy[kMaxMinutiae + 16], ja[kMaxMinutiae + 16];
+    std::array<int, kMaxMinutiae> ys;
+    for (int j = 0; j < n; ++j) {
+        const Minutia& m = t.minutiae[j];
+        xy[j] = static_cast<std::uint16_t>(m.x) | static_cast<std::uint32_t>(static_cast<std::uint16_t>(m.y)) << 16;
+        ja[j] = static_cast<std::uint32_t>(j) | static_cast<std::uint32_t>(m.angle) << 16;
+        ys[j] = m.y;
+    }
+    _mm512_storeu_si512(xy + n, zero);
+    _mm512_storeu_si512(ja + n, zero);
+
+    // (1) Pairs (i, j > i) with 0 < d2 < R^2, as in describe_portable (saturated int16 differences,
+    // VPMADDWD sums), in three columns: the offset's index in kDirections (dy * width + dx, relative
+    // to (0, 0), also by VPMADDWD), d2, and i | j << 8 | angle_i << 16 | angle_j << 24. Each column
+    // gets a whole vector stored (compressed pairs first), hence the 16 spare entries.
+    constexpr int kMaxPairs = kMaxMinutiae * (kMaxMinutiae - 1) / 2;
+    alignas(64) std::int32_t offsets[kMaxPairs + 16], dist2[kMaxPairs + 16];
+    alignas(64) std::uint32_t ends[kMaxPairs + 16];
+    int np = 0;
+    const std::uint64_t present = (std::uint64_t{1} << n) - 1;
+    const __m512i offset_weights = _mm512_set1_epi32(DirectionTable::kWidth << 16 | 1);
+    for (int i = 0; i < n; ++i) {
+        const __m512i pos_i = _mm512_set1_epi32(static_cast<int>(xy[i]));
+        const __m512i end_i = _mm512_set1_epi32(static_cast<int>(i | t.minutiae[i].angle << 16));
+        for (int j0 = i + 1; j0 < n && ys[j0] - ys[i] < R; j0 += 16) {
+            const __m512i d = _mm512_subs_epi16(_mm512_loadu_si512(xy + j0), pos_i);
+            const __m512i d2 = _mm512_madd_epi16(d, d);
+            const auto candidates = static_cast<__mmask16>(present >> j0);
+            const __mmask16 near = _mm512_mask_cmplt_epi32_mask(_mm512_mask_cmpgt_epi32_mask(candidates, d2, zero), d2,
+                                                                _mm512_set1_epi32(R * R));
+            _mm512_storeu_si512(offsets + np, _mm512_maskz_compress_epi32(near, _mm512_madd_epi16(d, offset_weights)));
+            _mm512_storeu_si512(dist2 + np, _mm512_maskz_compress_epi32(near, d2));
+            _mm512_storeu_si512(ends + np, _mm512_maskz_compress_epi32(
+                                               near, _mm512_or_si512(end_i, _mm512_slli_epi32(_mm512_loadu_si512(ja + j0), 8))));
+            np += std::popcount(static_cast<unsigned>(near));
+        }
+    }
+
+    // (2) Direction from i to j by a gather from kDirections (bytes read as 32-bit words: the last
+    // offset within the radius, (dx, dy) = (12, 75), is 64 bytes before the table's end), from j to i
+    // half a turn more; the ring words by compares of d2 with the rings' bounds.
+    const std::uint8_t* directions = &kDirections.at[0][R - 1];
+    auto* cylinders = reinterpret_cast<__m128i*>(t.cylinders.data());
+    for (int b = 0; b < np; b += 16) {
+        const int m = std::min(16, np - b);
+        const auto live = static_cast<__mmask16>((1u << m) - 1);
+        const __m512i d2 = _mm512_maskz_loadu_epi32(live, dist2 + b);
+        const __m512i e = _mm512_maskz_loadu_epi32(live, ends + b);
+        const __m512i ab = _mm512_and_si512(_mm512_i32gather_epi32(_mm512_maskz_loadu_epi32(live, offsets + b), directions, 1),
+                                            _mm512_set1_epi32(255));
+        const __m512i ai = _mm512_and_si512(_mm512_srli_epi32(e, 16), _mm512_set1_epi32(255)), aj = _mm512_srli_epi32(e, 24);
+        __mmask16 in_ring[4];
+        for (int k = 0; k < 4; ++k)
+            in_ring[k] = _mm512_mask_cmplt_epi32_mask(_mm512_cmpge_epi32_mask(d2, _mm512_set1_epi32(ring_lo2(k))), d2,
+                                                      _mm512_set1_epi32(ring_hi2(k)));
+        __m512i parts_i[4], parts_j[4];
+        descriptor_parts(cell_rows(_mm512_sub_epi32(ab, ai), _mm512_sub_epi32(aj, ai)), in_ring, parts_i);
+        descriptor_parts(cell_rows(_mm512_sub_epi32(_mm512_add_epi32(ab, _mm512_set1_epi32(128)), aj), _mm512_sub_epi32(ai, aj)),
+                         in_ring, parts_j);
+        const auto* slots_i = reinterpret_cast<const __m128i*>(parts_i);
+        const auto* slots_j = reinterpret_cast<const __m128i*>(parts_j);
+        for (int p = 0; p < m; ++p) {
+            const int slot = 4 * (p & 3) + (p >> 2);
+            const std::uint32_t i = ends[b + p] & 255, j = (ends[b + p] >> 8) & 255;
+            _mm_storeu_si128(cylinders + i, _mm_or_si128(_mm_loadu_si128(cylinders + i), slots_i[slot]));
+            _mm_storeu_si128(cylinders + j, _mm_or_si128(_mm_loadu_si128(cylinders + j), slots_j[slot]));
+        }
+    }
+
+    // (3) Cells set: VPOPCNTQ of the halves of 8 descriptors, the two halves of each added (even
+    // plus odd 64-bit lanes), narrowed to bytes. Unused descriptors are empty and count 0.
+    static_assert(kMaxMinutiae % 8 == 0, "descriptors are counted 8 at a time");
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    for (int c = 0; c < kMaxMinutiae; c += 8) {
+        const __m512i lo = _mm512_popcnt_epi64(_mm512_loadu_si512(t.cylinders.data() + c));
+        const __m512i hi = _mm512_popcnt_epi64(_mm512_loadu_si512(t.cylinders.data() + c + 4));
+        const __m512i sum = _mm512_add_epi64(_mm512_permutex2var_epi64(lo, even, hi), _mm512_permutex2var_epi64(lo, odd, hi));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(t.cylinder_bits.data() + c), _mm512_cvtepi64_epi8(sum));
+    }
+}
+
+// The widest vector unit this CPU has for the descriptors: 512 (AVX-512 with VPOPCNTDQ) or 0.
+const int kVectorWidth = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+                   __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vpopcntdq")
+               ? 512
+               : 0;
+}();
+#pragma GCC diagnostic pop
+#endif
+
+}  // namespace
+
+int template_vector_width() {
+#ifdef SHAILOO_TEMPLATE_AVX512
+    return kVectorWidth;
+#else
+    return 0;
+#endif
+}
+
+FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> minutiae, int max_vector_width) {
+    FingerprintTemplate t;
+    sort_minutiae(minutiae, t);
+#ifdef SHAILOO_TEMPLATE_AVX512
+    if (std::min(kVectorWidth, max_vector_width) >= 512) {
+        describe_avx512(t);
+        return t;
+    }
+#endif
+    (void)max_vector_width;
+    describe_portable(t);
     return t;
 }
 

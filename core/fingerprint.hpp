@@ -58,10 +58,15 @@ struct FingerprintTemplate {
     std::array<std::uint8_t, kMaxMinutiae> cylinder_bits{}; ///< cells set in each descriptor
 
     /// Builds a template from extracted minutiae: the first kMaxMinutiae are kept, sorted by position (y, then x).
-    static FingerprintTemplate from_minutiae(std::span<const Minutia> minutiae);
+    /// `max_vector_width` caps the vector unit the descriptors are built with, in bits: 512 (AVX-512)
+    /// or 0 (portable code); the CPU's own limit applies too. Templates are the same whichever runs.
+    static FingerprintTemplate from_minutiae(std::span<const Minutia> minutiae, int max_vector_width = 512);
     /// The valid minutiae.
     std::span<const Minutia> valid_minutiae() const { return {minutiae.data(), count}; }
 };
+
+/// Widest vector unit from_minutiae can use on this CPU, in bits: 512 (AVX-512) or 0.
+int template_vector_width();
 
 /// Angle of the vector (x, y) in 1/256 turn, in [0, 256); a polynomial atan2 (error < 0.01 unit).
 inline float angle_units(float x, float y) {
