@@ -126,15 +126,31 @@ inline std::uint64_t cell_row(std::uint8_t alpha, std::uint8_t dtheta) {
 void sort_minutiae(std::span<const Minutia> minutiae, FingerprintTemplate& t) {
     const int n = static_cast<int>(std::min<std::size_t>(minutiae.size(), kMaxMinutiae));
     t.count = static_cast<std::uint8_t>(n);
-    std::array<std::uint64_t, kMaxMinutiae> keys;
+    if (n == 0) return;
+    std::array<std::uint64_t, kMaxMinutiae> unsorted, keys;
+    std::uint32_t y_min = 0xffff, y_max = 0;
     for (int i = 0; i < n; ++i) {
         const Minutia& m = minutiae[i];
-        keys[i] = (std::uint64_t{static_cast<std::uint16_t>(m.y + 32768)} << 38) |
-                  (std::uint64_t{static_cast<std::uint16_t>(m.x + 32768)} << 22) | (std::uint64_t{m.angle} << 14) |
-                  (std::uint64_t{static_cast<std::uint8_t>(m.type)} << 6) | static_cast<std::uint64_t>(i);
+        const std::uint32_t y = static_cast<std::uint16_t>(m.y + 32768);
+        unsorted[i] = (std::uint64_t{y} << 38) | (std::uint64_t{static_cast<std::uint16_t>(m.x + 32768)} << 22) |
+                      (std::uint64_t{m.angle} << 14) | (std::uint64_t{static_cast<std::uint8_t>(m.type)} << 6) |
+                      static_cast<std::uint64_t>(i);
+        y_min = std::min(y_min, y);
+        y_max = std::max(y_max, y);
     }
-    // Insertion sort: an impression's minutiae arrive nearly in order (the master's rows, turned
-    // by at most ~18 degrees), with a few spurious ones at the end; for 48 keys this beats std::sort.
+    // First into kBands bands of y between the lowest and the highest (a stable counting sort; the
+    // band rises with the key), then an insertion sort, which only has to order each band.
+    // band = (y - y_min) * scale >> 16 with scale = floor(kBands * 2^16 / span): rises with y, below kBands.
+    constexpr std::uint64_t kBands = 32;
+    const std::uint64_t scale = (kBands << 16) / (y_max - y_min + 1);
+    std::array<std::uint8_t, kMaxMinutiae> band;
+    std::array<std::uint32_t, kBands + 1> start{};
+    for (int i = 0; i < n; ++i) {
+        band[i] = static_cast<std::uint8_t>(((unsorted[i] >> 38) - y_min) * scale >> 16);
+        ++start[band[i] + 1];
+    }
+    for (std::uint64_t b = 1; b <= kBands; ++b) start[b] += start[b - 1];
+    for (int i = 0; i < n; ++i) keys[start[band[i]]++] = unsorted[i];
     for (int i = 1; i < n; ++i) {
         const std::uint64_t k = keys[i];
         int j = i;
