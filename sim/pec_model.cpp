@@ -32,9 +32,8 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
     const auto& package = day.package;
     if (const DeskPace& p = day.scenario.desk_pace; p.sigma > 0 || p.median != 1.0) {
         core::RandomStream pace(day.seed, static_cast<std::uint64_t>(pec.number), kPace);
-        desk_pace_ = std::clamp(p.median * std::exp(p.sigma * pace.normal()), p.min, p.max);
+        result_.desk_pace = std::clamp(p.median * std::exp(p.sigma * pace.normal()), p.min, p.max);
     }
-    result_.desk_pace = desk_pace_;
     result_.number = pec.number;
     result_.region = pec.region_code;
     result_.district = pec.district;
@@ -227,7 +226,7 @@ void PecModel::arrive(std::uint32_t k) {
         // The voter judges the queue by its length, at this PEC's pace. The voter's own stream:
         // whether one voter stays does not shift anyone else's draws.
         const ServiceTimes& t = day_.scenario.service;
-        const double typical_s = (t.document.median_s + t.fingerprint.median_s + t.receipt.median_s) * desk_pace_;
+        const double typical_s = (t.document.median_s + t.fingerprint.median_s + t.receipt.median_s) * result_.desk_pace;
         const double expected_wait_s = static_cast<double>(queue_.queue_length()) * typical_s / queue_.servers();
         core::RandomStream patience(day_.seed, static_cast<std::uint64_t>(trips_[k].voter), kPatience);
         if (expected_wait_s > p.median_min * 60.0 * std::exp(p.sigma * patience.normal())) {
@@ -248,7 +247,7 @@ void PecModel::identify(std::uint32_t k) {
         ++result_.voters;
         trips_[k].intent = day_.intents.draw(pec_, intent_random_);
     }
-    const auto service = std::max<Time>(core::kSecond, static_cast<Time>(static_cast<double>(visit.service) * desk_pace_));
+    const auto service = std::max<Time>(core::kSecond, static_cast<Time>(static_cast<double>(visit.service) * result_.desk_pace));
     engine_.after(service, [this, k, desk, issued = visit.ballots_issued] {
         desks_->release_desk(desk);
         queue_.release();
@@ -446,7 +445,7 @@ PecDetail PecModel::detail() const {
     d.view = view();
     d.arrivals = result_.arrivals;
     d.left_queue = result_.left_queue;
-    d.desk_pace = desk_pace_;
+    d.desk_pace = result_.desk_pace;
     d.mean_wait_s = queue_.mean_wait_s();
     d.desks = desks_->desks();
     d.desks_busy = queue_.busy();

@@ -140,7 +140,6 @@ private:
     PecResult result_;
     std::vector<LogEntry> log_;
     double max_wait_s_ = 0.0;
-    double desk_pace_ = 1.0;  // this PEC's operators: multiplier on every identification's duration
 };
 
 }  // namespace sim
