@@ -15,7 +15,6 @@ struct DocumentData {
     std::string pin;              ///< personal identification number (14 digits in Kyrgyzstan)
     bool mrz_ok = false;          ///< the MRZ was read and its check digits are right
     bool chip_ok = false;         ///< the chip was read and its data authenticated
-    std::optional<FaceFeatures> photo;  ///< the holder's photo, from the chip (only when chip_ok)
 
     /// True when the machine could read the document at all (MRZ or chip).
     bool machine_readable() const { return mrz_ok || chip_ok; }
@@ -30,6 +29,11 @@ public:
     /// Reads the document on the reader: nullopt when there is none; the flags tell what could be
     /// read. Fails only when the reader is dead.
     virtual DeviceResult<std::optional<DocumentData>> read() = 0;
+
+    /// The holder's photo from the chip (ICAO Doc 9303 data group 2), read only when the desk
+    /// needs it: the photo is the slow part of a chip read. nullopt when there is no document,
+    /// its chip cannot be read or holds no photo. Fails only when the reader is dead.
+    virtual DeviceResult<std::optional<FaceFeatures>> read_chip_photo() = 0;
 
     /// The document number as the operator reads it by eye from the data page of the document on
     /// the reader's glass (works even when the reader is dead; nullopt when there is no document).

@@ -2,12 +2,17 @@
 
 #include <fmt/core.h>
 
+#include "devices/virtual_webcam.hpp"
+
 namespace devices {
 
+std::optional<DeviceError> VirtualDocumentReader::dead_error() const {
+    if (!has_fault(Fault::dead)) return std::nullopt;
+    return DeviceError{Fault::dead, fmt::format("document reader {} does not respond: check its cable or replace it", id())};
+}
+
 DeviceResult<std::optional<DocumentData>> VirtualDocumentReader::read() {
-    if (has_fault(Fault::dead))
-        return std::unexpected(DeviceError{Fault::dead, fmt::format("document reader {} does not respond: "
-                                                                    "check its cable or replace it", id())});
+    if (auto dead = dead_error()) return std::unexpected(std::move(*dead));
     if (!document_) return std::optional<DocumentData>{};
     DocumentData d;
     d.mrz_ok = !document_->mrz_damaged;
@@ -16,8 +21,13 @@ DeviceResult<std::optional<DocumentData>> VirtualDocumentReader::read() {
         d.document_number = document_->document_number;
         d.pin = document_->pin;
     }
-    if (d.chip_ok) d.photo = document_->photo;
     return std::optional<DocumentData>{std::move(d)};
+}
+
+DeviceResult<std::optional<FaceFeatures>> VirtualDocumentReader::read_chip_photo() {
+    if (auto dead = dead_error()) return std::unexpected(std::move(*dead));
+    if (!document_ || document_->chip_damaged || !document_->photo_of) return std::optional<FaceFeatures>{};
+    return std::optional<FaceFeatures>{document_photo(*document_->photo_of)};
 }
 
 std::optional<std::string> VirtualDocumentReader::number_read_by_eye() const {

@@ -1,5 +1,6 @@
 #pragma once
 /// A simulated passport / ID-card reader.
+#include <cstdint>
 #include <optional>
 
 #include "devices/document_reader.hpp"
@@ -10,7 +11,7 @@ namespace devices {
 struct PresentedDocument {
     std::string document_number;      ///< as printed
     std::string pin;                  ///< personal number
-    std::optional<FaceFeatures> photo;  ///< chip photo (see devices::document_photo)
+    std::optional<std::uint64_t> photo_of;  ///< the chip holds devices::document_photo(photo_of); nullopt: no photo
     bool mrz_damaged = false;         ///< worn or soiled MRZ: unreadable
     bool chip_damaged = false;        ///< dead chip (or an old passport without one)
 };
@@ -28,10 +29,14 @@ public:
 
     /// Reads MRZ and chip of the presented document; dead -> error.
     DeviceResult<std::optional<DocumentData>> read() override;
+    /// The chip's photo, made from the presented document's photo_of when asked; dead -> error.
+    DeviceResult<std::optional<FaceFeatures>> read_chip_photo() override;
     /// The printed number (the operator's eyes).
     std::optional<std::string> number_read_by_eye() const override;
 
 private:
+    std::optional<DeviceError> dead_error() const;  ///< the error every read gives while the reader is dead
+
     std::optional<PresentedDocument> document_;
 };
 

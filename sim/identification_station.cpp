@@ -61,7 +61,7 @@ IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t
     document.pin = voter.pin;
     document.mrz_damaged = condition.bernoulli(kMrzDamaged);
     document.chip_damaged = condition.bernoulli(kNoChip);
-    if (!document.chip_damaged) document.photo = day_.roll.photo(voter.biometric_seed);
+    document.photo_of = voter.biometric_seed;  // the chip photo is made only if the desk reads it
     d.reader->present(std::move(document));
     d.scanner->present_hand(voter.biometric_seed, devices::skin_quality_for_age(voter.age));
     d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(voter.biometric_seed, RollVoterList::kEnrolled[0]));

@@ -16,7 +16,6 @@ std::optional<station::VoterRecord> RollVoterList::find_by_document(std::string_
     record.voter_id = *index;
     record.pec = pec ? pec->number : 0;
     record.fingers.assign(kEnrolled.begin(), kEnrolled.end());
-    record.photo = photo(core::biometric_seed_of(package_, *index));
     return record;
 }
 
@@ -45,23 +44,8 @@ const devices::SyntheticFinger& RollVoterList::master(std::uint64_t biometric_se
     return cache.master;
 }
 
-}  // namespace sim
-
-namespace sim {
-
-const devices::FaceFeatures& RollVoterList::photo(std::uint64_t biometric_seed) const {
-    struct Cached {
-        std::uint64_t seed = 0;
-        bool valid = false;
-        devices::FaceFeatures features{};
-    };
-    thread_local Cached cache;
-    if (!cache.valid || cache.seed != biometric_seed) {
-        cache.features = devices::document_photo(biometric_seed);
-        cache.seed = biometric_seed;
-        cache.valid = true;
-    }
-    return cache.features;
+devices::FaceFeatures RollVoterList::registration_photo(const station::VoterRecord& voter) const {
+    return devices::document_photo(core::biometric_seed_of(package_, voter.voter_id));
 }
 
 }  // namespace sim

@@ -29,9 +29,8 @@ public:
     /// side) and the scanner's capture (the voter's side) derive it from the same seed, so the simulator
     /// makes it once and hands it to both.
     const devices::SyntheticFinger& master(std::uint64_t biometric_seed, core::Finger finger) const;
-    /// The voter's registration / document photo features, made once per thread and voter (the list's
-    /// record and the document the voter presents hold the same photo).
-    const devices::FaceFeatures& photo(std::uint64_t biometric_seed) const;
+    /// The registration photo: the same as the document's chip photo (devices::document_photo).
+    devices::FaceFeatures registration_photo(const station::VoterRecord& voter) const override;
 
 private:
     const core::ElectionPackage& package_;

@@ -69,7 +69,7 @@ IdentificationResult IdentificationDesk::identify() {
 
     // 1. The document.
     std::string number;
-    std::optional<devices::FaceFeatures> document_photo;
+    bool chip_read = false;
     bool manual_procedure = false;
     std::string manual_reason;
     auto read = reader_.read();
@@ -87,7 +87,7 @@ IdentificationResult IdentificationDesk::identify() {
     } else {
         r.steps.push_back({StepKind::document_read, true});
         number = (*read)->document_number;
-        document_photo = (*read)->photo;
+        chip_read = (*read)->chip_ok;
     }
     if (manual_procedure) {
         auto by_eye = reader_.number_read_by_eye();
@@ -164,7 +164,11 @@ IdentificationResult IdentificationDesk::identify() {
         r.steps.push_back({StepKind::webcam_dead});
         fallback_reason += fmt::format("; webcam failed ({})", frame.error().message);
     } else {
-        const devices::FaceFeatures& photo = document_photo ? *document_photo : voter->photo;
+        // The document's chip photo if it has one, else the registration photo on the list.
+        std::optional<devices::FaceFeatures> chip_photo;
+        if (chip_read)
+            if (auto photo = reader_.read_chip_photo()) chip_photo = std::move(*photo);
+        const devices::FaceFeatures photo = chip_photo ? *chip_photo : list_.registration_photo(*voter);
         const double score = face_matcher_.score(frame->features, photo);
         const bool match = score >= face_matcher_.threshold();
         r.steps.push_back({StepKind::face_capture, match, core::Finger::right_index, score});

@@ -15,7 +15,6 @@ struct VoterRecord {
     std::int64_t voter_id = 0;               ///< unique in the country (index in the national roll)
     int pec = 0;                             ///< the PEC whose list the voter is on
     std::vector<core::Finger> fingers;       ///< fingers enrolled at registration, in the order to try them
-    devices::FaceFeatures photo{};           ///< the registration photo (used when the document has no chip)
 };
 
 /// The list the desk looks voters up in. The simulator implements it from the national roll.
@@ -26,6 +25,9 @@ public:
     virtual std::optional<VoterRecord> find_by_document(std::string_view document_number) const = 0;
     /// The template enrolled for one of the voter's fingers (nullopt if that finger is not enrolled).
     virtual std::optional<core::FingerprintTemplate> enrolled_template(const VoterRecord& voter, core::Finger finger) const = 0;
+    /// The voter's registration photo (the desk asks for it only when it falls back to the face
+    /// and the document's chip gives no photo).
+    virtual devices::FaceFeatures registration_photo(const VoterRecord& voter) const = 0;
 };
 
 }  // namespace station

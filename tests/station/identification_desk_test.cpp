@@ -30,10 +30,12 @@ public:
     struct Entry {
         station::VoterRecord record;
         std::map<Finger, core::FingerprintTemplate> templates;
+        std::uint64_t photo_of = 0;  // whose face the registration photo shows
     };
     void add(std::int64_t id, int pec, std::vector<Finger> fingers = {Finger::right_index, Finger::left_index}) {
         Entry e;
-        e.record = {id, pec, fingers, devices::document_photo(static_cast<std::uint64_t>(id))};
+        e.record = {id, pec, fingers};
+        e.photo_of = static_cast<std::uint64_t>(id);
         for (Finger f : fingers) e.templates[f] = devices::enrolment_template(static_cast<std::uint64_t>(id), f);
         entries_["ID" + std::to_string(id)] = std::move(e);
     }
@@ -41,6 +43,8 @@ public:
     void replace_template(std::int64_t id, Finger f, const core::FingerprintTemplate& t) {
         entries_.at("ID" + std::to_string(id)).templates[f] = t;
     }
+    // Replaces the registration photo with a photo of this person.
+    void replace_photo(std::int64_t id, std::uint64_t photo_of) { entries_.at("ID" + std::to_string(id)).photo_of = photo_of; }
     std::optional<station::VoterRecord> find_by_document(std::string_view number) const override {
         auto it = entries_.find(std::string(number));
         if (it == entries_.end()) return std::nullopt;
@@ -51,6 +55,9 @@ public:
         auto it = e.templates.find(f);
         if (it == e.templates.end()) return std::nullopt;
         return it->second;
+    }
+    devices::FaceFeatures registration_photo(const station::VoterRecord& v) const override {
+        return devices::document_photo(entries_.at("ID" + std::to_string(v.voter_id)).photo_of);
     }
 
 private:
@@ -69,7 +76,7 @@ struct Pec {
     // The voter with this id steps up: document on the reader, hand on the scanner, face to the camera.
     void voter_arrives(std::int64_t id, double skin = 0.95, double face = 0.9) {
         const auto seed = static_cast<std::uint64_t>(id);
-        reader.present({"ID" + std::to_string(id), "2120319900" + std::to_string(id), devices::document_photo(seed)});
+        reader.present({"ID" + std::to_string(id), "2120319900" + std::to_string(id), seed});
         scanner.present_hand(seed, skin);
         webcam.present_face(seed, face);
     }
@@ -214,6 +221,29 @@ TEST(IdentificationDesk, FallsBackToFaceThenToThePaperListInThatOrder) {
     EXPECT_EQ(manual.steps[manual.steps.size() - 3].kind, StepKind::face_capture);
     EXPECT_FALSE(manual.steps[manual.steps.size() - 3].passed);
     EXPECT_EQ(manual.steps[manual.steps.size() - 2].kind, StepKind::paper_list);
+}
+
+TEST(IdentificationDesk, ComparesTheFaceWithTheChipPhotoElseWithTheRegistrationPhoto) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.list.add(8, 1001);
+    pec.scanner.enter_fault(devices::Fault::dead, 0);  // straight to the face
+    // Voter 7's registration photo shows somebody else, but the chip's photo is theirs: the chip wins.
+    pec.list.replace_photo(7, 4242);
+    pec.voter_arrives(7);
+    EXPECT_EQ(pec.desk.identify().outcome, IdentificationOutcome::face);
+    // Voter 8's document has a dead chip (MRZ fine): the registration photo is the one compared.
+    pec.voter_arrives(8);
+    pec.reader.present({"ID8", "", 8, false, true});
+    EXPECT_EQ(pec.desk.identify().outcome, IdentificationOutcome::face);
+    // The same with a registration photo of somebody else: no face match, paper list.
+    pec.list.add(9, 1001);
+    pec.list.replace_photo(9, 4243);
+    pec.voter_arrives(9);
+    pec.reader.present({"ID9", "", 9, false, true});
+    const auto r = pec.desk.identify();
+    EXPECT_EQ(r.outcome, IdentificationOutcome::manual) << r.reason;
+    EXPECT_NE(r.reason.find("face did not match"), std::string::npos);
 }
 
 TEST(IdentificationDesk, FallsToFaceWhenTheScannerIsDeadAndToThePaperListWhenTheWebcamIsDeadToo) {
