@@ -92,16 +92,24 @@ const RegisteredDevice* DeviceKeyRegistry::find(std::string_view id) const {
 }
 
 DeviceKeyRegistry make_device_key_registry(const ElectionPackage& package, std::uint64_t device_secret_seed) {
-    DeviceKeyRegistry registry;
-    for (const auto& pec : package.pecs) {
-        for (auto role : {DeviceRole::arbb_party_list, DeviceRole::arbb_district, DeviceRole::identification}) {
-            auto id = device_id(pec.number, role);
-            auto keys = derive_device_keys(device_secret_seed, id);
-            sodium_memzero(keys.secret_key.data(), keys.secret_key.size());
-            // PEC numbers are unique in a validated package, so ids are too.
-            (void)registry.add({std::move(id), pec.number, role, keys.public_key});
+    std::vector<std::array<PublicKey, 3>> keys(package.pecs.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        for (std::size_t r = 0; r < 3; ++r) {
+            auto pair = derive_device_keys(device_secret_seed, device_id(package.pecs[i].number, kDeviceRoles[r]));
+            sodium_memzero(pair.secret_key.data(), pair.secret_key.size());
+            keys[i][r] = pair.public_key;
         }
-    }
+    return make_device_key_registry(package, keys);
+}
+
+DeviceKeyRegistry make_device_key_registry(const ElectionPackage& package, std::span<const std::array<PublicKey, 3>> keys) {
+    if (keys.size() != package.pecs.size())
+        throw std::logic_error(fmt::format("device keys for {} PECs, but the package has {}", keys.size(), package.pecs.size()));
+    DeviceKeyRegistry registry;
+    for (std::size_t i = 0; i < package.pecs.size(); ++i)
+        for (std::size_t r = 0; r < 3; ++r)
+            // PEC numbers are unique in a validated package, so ids are too.
+            (void)registry.add({device_id(package.pecs[i].number, kDeviceRoles[r]), package.pecs[i].number, kDeviceRoles[r], keys[i][r]});
     return registry;
 }
 

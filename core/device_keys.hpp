@@ -90,8 +90,14 @@ private:
     std::unordered_map<std::string, std::size_t> by_id_;
 };
 
+/// The three roles every PEC has a device for, in registry order.
+inline constexpr DeviceRole kDeviceRoles[3] = {DeviceRole::arbb_party_list, DeviceRole::arbb_district, DeviceRole::identification};
+
 /// Builds the registry for every PEC of `package` (three devices each) from the device-secret seed.
 DeviceKeyRegistry make_device_key_registry(const ElectionPackage& package, std::uint64_t device_secret_seed);
+/// The same registry from public keys the devices already hold: keys[i][r] is the key of
+/// package.pecs[i]'s device in role kDeviceRoles[r] (keys.size() == package.pecs.size()).
+DeviceKeyRegistry make_device_key_registry(const ElectionPackage& package, std::span<const std::array<PublicKey, 3>> keys);
 
 /// The registry as YAML text (docs/device-keys.md, version 1).
 std::string device_key_registry_yaml(const DeviceKeyRegistry& registry, std::string_view election_name);

@@ -11,9 +11,9 @@ constexpr std::size_t kAckBytes = 64;  // an acknowledgement frame on the downli
 
 }  // namespace
 
-CentralLink::CentralLink(const core::ElectionPackage& package, const std::filesystem::path& db)
+CentralLink::CentralLink(const core::ElectionPackage& package, core::DeviceKeyRegistry registry, const std::filesystem::path& db)
     : package_(package),
-      registry_(core::make_device_key_registry(package, core::kSimulatedDeviceSecret)),
+      registry_(std::move(registry)),
       store_(std::make_unique<central::Store>(db)),
       ingest_(std::make_unique<central::Ingest>(package, registry_, *store_)) {}
 

@@ -26,8 +26,9 @@ class PecModel;
 /// The CEC end of the simulated network.
 class CentralLink {
 public:
-    /// The CEC for `package`, storing into `db` (":memory:" for a run that keeps nothing).
-    CentralLink(const core::ElectionPackage& package, const std::filesystem::path& db);
+    /// The CEC for `package` with this registry of device keys, storing into `db` (":memory:" for a
+    /// run that keeps nothing).
+    CentralLink(const core::ElectionPackage& package, core::DeviceKeyRegistry registry, const std::filesystem::path& db);
     ~CentralLink();
 
     /// A delivered report with the ingest's precheck (decode, device, Ed25519 signature) done.

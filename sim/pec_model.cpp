@@ -45,6 +45,9 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
     modem_ = std::make_unique<devices::VirtualModem>(fmt::format("{}-modem", pec.number),
                                                      core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices, 200));
     transmitter_ = std::make_unique<station::Transmitter>(*modem_, engine_);
+    // Each reporting device holds its own key pair (derived as in a provisioned device).
+    for (std::size_t r = 0; r < keys_.size(); ++r)
+        keys_[r] = core::derive_device_keys(core::kSimulatedDeviceSecret, core::device_id(pec.number, core::kDeviceRoles[r]));
     std::vector<int> list_sizes;
     for (const auto& p : package.parties) list_sizes.push_back(static_cast<int>(p.list.size()));
     const core::District* district = package.find_district(pec.district);
@@ -95,6 +98,10 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
 }
 
 PecModel::~PecModel() = default;
+
+std::array<core::PublicKey, 3> PecModel::public_keys() const {
+    return {keys_[0].public_key, keys_[1].public_key, keys_[2].public_key};
+}
 
 void PecModel::plan_voters() {
     const auto& package = day_.package;
@@ -371,16 +378,15 @@ void PecModel::close_station() {
 void PecModel::send_reports() {
     // After closing the ARBBs are connected to the modem (domain brief: after 20:00) and send their
     // final reports; the identification station sends its report. Each device signs with its own key.
-    auto send = [this](std::string device, core::ReportPayload payload) {
+    auto send = [this](std::size_t role, std::string device, core::ReportPayload payload) {
         core::WireReport report;
         report.header = core::ReportHeader{day_.package.name, pec_.number, device, 1, engine_.now()};
         report.payload = std::move(payload);
-        const auto keys = core::derive_device_keys(core::kSimulatedDeviceSecret, device);
-        transmitter_->enqueue(device, 1, core::encode_signed_report(report, keys.secret_key));
+        transmitter_->enqueue(device, 1, core::encode_signed_report(report, keys_[role].secret_key));
     };
-    for (int b = 0; b < 2; ++b)
-        if (boxes_[b].box) send(result_.final_reports[b].device_id, result_.final_reports[b]);
-    send(result_.identification_report.device_id, result_.identification_report);
+    for (std::size_t b = 0; b < 2; ++b)  // box b is the device in role kDeviceRoles[b]
+        if (boxes_[b].box) send(b, result_.final_reports[b].device_id, result_.final_reports[b]);
+    send(2, result_.identification_report.device_id, result_.identification_report);
     note("final reports handed to the modem");
     transmit();
 }

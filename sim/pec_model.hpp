@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/ballot.hpp"
+#include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "core/random.hpp"
 #include "devices/virtual_ballot_scanner.hpp"
@@ -83,6 +84,8 @@ public:
     std::int64_t events() const { return static_cast<std::int64_t>(engine_.events_executed()); }
     /// The PEC.
     const core::Pec& pec() const { return pec_; }
+    /// Public signing keys of the PEC's devices, in the order of core::kDeviceRoles (for the CEC's registry).
+    std::array<core::PublicKey, 3> public_keys() const;
 
 private:
     // One voter's way through the PEC.
@@ -128,6 +131,7 @@ private:
     std::unique_ptr<devices::VirtualPowerSupply> power_;
     std::unique_ptr<devices::VirtualModem> modem_;
     std::unique_ptr<station::Transmitter> transmitter_;
+    std::array<core::DeviceKeyPair, 3> keys_;  // the devices' signing keys, by core::kDeviceRoles
     std::vector<station::Transmission> outbox_;
     std::multiset<Time> in_flight_;  // delivery times of reports the CEC has not handled yet
     Time transmit_wakeup_ = -1;     // time of the scheduled transmit() call, -1 if none

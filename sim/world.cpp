@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <optional>
 #include <thread>
 
 #include "devices/virtual_modem.hpp"
@@ -76,11 +77,9 @@ std::string_view to_string(PecState state) {
 struct World::Shared {
     RollVoterList roll;
     SharedDay day;
-    CentralLink link;
+    std::optional<CentralLink> link;  // made once the PECs' devices have their keys
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
-        : roll(package),
-          day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll},
-          link(package, ":memory:") {}
+        : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
 };
 
 World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads)
@@ -93,6 +92,24 @@ World::World(const core::ElectionPackage& package, const Scenario& scenario, std
     pecs_.resize(chosen.size());
     parallel_for(chosen.size(), threads, [&](std::size_t i) { pecs_[i] = std::make_unique<PecModel>(shared_->day, *chosen[i]); },
                  [](std::size_t, std::size_t) {});
+    // The CEC's registry of device keys: the public keys the PECs' devices hold; those of PECs the
+    // scenario leaves out are derived the same way (all on the run's threads).
+    std::vector<const PecModel*> model_of(package.pecs.size(), nullptr);
+    for (std::size_t i = 0; i < chosen.size(); ++i) model_of[static_cast<std::size_t>(chosen[i] - package.pecs.data())] = pecs_[i].get();
+    std::vector<std::array<core::PublicKey, 3>> keys(package.pecs.size());
+    parallel_for(
+        keys.size(), threads,
+        [&](std::size_t i) {
+            if (model_of[i] != nullptr) {
+                keys[i] = model_of[i]->public_keys();
+                return;
+            }
+            for (std::size_t r = 0; r < 3; ++r)
+                keys[i][r] = core::derive_device_keys(core::kSimulatedDeviceSecret, core::device_id(package.pecs[i].number, core::kDeviceRoles[r]))
+                                 .public_key;
+        },
+        [](std::size_t, std::size_t) {});
+    shared_->link.emplace(package, core::make_device_key_registry(package, keys), ":memory:");
 }
 
 World::~World() = default;
@@ -101,7 +118,7 @@ void World::run_to_end(int threads, const std::function<void(std::size_t, std::s
     advance(std::numeric_limits<Time>::max(), threads, progress);
     Time end = std::max(now_, core::at(24, 0));
     for (const auto& p : pecs_) end = std::max(end, p->result().reported_at);
-    shared_->link.finish(end);
+    shared_->link->finish(end);
     now_ = end;
 }
 
@@ -124,7 +141,7 @@ void World::advance(Time limit, int threads, const std::function<void(std::size_
                 const auto before = pecs_[i]->events();
                 pecs_[i]->run_until_waiting_for_cec(kLookahead, limit);
                 worked[i] = pecs_[i]->events() != before;
-                delivered[i] = shared_->link.precheck(pecs_[i]->take_outbox());
+                delivered[i] = shared_->link->precheck(pecs_[i]->take_outbox());
             },
             [&](std::size_t done, std::size_t total) {
                 if (tick) tick(done, total);
@@ -137,14 +154,14 @@ void World::advance(Time limit, int threads, const std::function<void(std::size_
     for (;;) {
         std::optional<Time> earliest_send;
         for (std::size_t i = 0; i < pecs_.size(); ++i) {
-            shared_->link.accept(*pecs_[i], std::move(delivered[i]));
+            shared_->link->accept(*pecs_[i], std::move(delivered[i]));
             delivered[i].clear();
             if (const auto next = pecs_[i]->next_event(); next && *next <= limit)
                 earliest_send = earliest_send ? std::min(*earliest_send, *next) : *next;
         }
         Time safe = earliest_send ? *earliest_send + kLookahead : std::numeric_limits<Time>::max();
         if (limit < std::numeric_limits<Time>::max()) safe = std::min(safe, limit + 1);
-        const bool cec_worked = shared_->link.advance(safe);
+        const bool cec_worked = shared_->link->advance(safe);
         run_pecs({});
         const bool pec_worked = std::find(worked.begin(), worked.end(), char{1}) != worked.end();
         if (!cec_worked && !pec_worked) break;
@@ -152,7 +169,7 @@ void World::advance(Time limit, int threads, const std::function<void(std::size_
 }
 
 std::optional<Time> World::next_event_time() const {
-    std::optional<Time> next = shared_->link.next_work();
+    std::optional<Time> next = shared_->link->next_work();
     for (const auto& p : pecs_)
         if (const auto t = p->next_event()) next = next ? std::min(*next, *t) : *t;
     return next;
@@ -208,7 +225,7 @@ RunResults World::results() const {
         r.pecs.push_back(p->result());
         r.events += r.pecs.back().events;
     }
-    auto& link = shared_->link;
+    auto& link = *shared_->link;
     r.central.counters = link.ingest().counters();
     r.central.alerts = static_cast<std::int64_t>(link.ingest().alerts().size());
     const auto stored = link.store().reports();

@@ -1,6 +1,6 @@
 #include "station/identification_desk.hpp"
 
-#include <fmt/core.h>
+#include <fmt/format.h>
 
 namespace station {
 
@@ -200,10 +200,11 @@ void IdentificationDesk::issue_ballots(IdentificationResult& r) {
         case IdentificationOutcome::face: ++counts_.face; break;
         default: ++counts_.manual; break;
     }
-    const std::string receipt = fmt::format("PEC {}\nVoter {} identified ({})\n{}\nBallots issued\n", pec_, r.voter_id,
-                                            to_string(r.outcome), clock_time(now));
+    fmt::memory_buffer receipt;  // on the stack: one per voter
+    fmt::format_to(std::back_inserter(receipt), "PEC {}\nVoter {} identified ({})\n{}\nBallots issued\n", pec_, r.voter_id,
+                   to_string(r.outcome), clock_time(now));
     // A printer out of paper or dead must not stop voting: the receipt is recorded as not printed.
-    auto printed = printer_.print(receipt, now);
+    auto printed = printer_.print({receipt.data(), receipt.size()}, now);
     r.receipt_printed = printed.has_value();
     r.steps.push_back({StepKind::receipt, r.receipt_printed});
     if (!printed) {

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
+#include <vector>
 
 using namespace core;
 
@@ -63,6 +65,22 @@ TEST(DeviceKeys, RegistryRoundTripsThroughYaml) {
     }
     EXPECT_EQ(back->find("1001-arbb-1")->public_key, derive_device_keys(99, "1001-arbb-1").public_key);
     EXPECT_EQ(back->find("9999-arbb-1"), nullptr);
+}
+
+TEST(DeviceKeys, RegistryFromTheDevicesOwnPublicKeysIsTheDerivedOne) {
+    const auto package = package_with_pecs(3);
+    std::vector<std::array<PublicKey, 3>> keys(3);
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t r = 0; r < 3; ++r)
+            keys[i][r] = derive_device_keys(99, device_id(package.pecs[i].number, kDeviceRoles[r])).public_key;
+    const auto derived = make_device_key_registry(package, 99);
+    const auto given = make_device_key_registry(package, keys);
+    ASSERT_EQ(given.devices().size(), 9u);
+    EXPECT_EQ(device_key_registry_yaml(given, "t"), device_key_registry_yaml(derived, "t"));
+    keys[1][2] = derive_device_keys(98, "1002-id-1").public_key;  // another device secret
+    EXPECT_NE(device_key_registry_yaml(make_device_key_registry(package, keys), "t"), device_key_registry_yaml(derived, "t"));
+    keys.pop_back();  // a PEC without keys is a programming error, not a shorter registry
+    EXPECT_THROW(make_device_key_registry(package, keys), std::logic_error);
 }
 
 TEST(DeviceKeys, WritesTheRegistryFileForAPackage) {
