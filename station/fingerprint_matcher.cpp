@@ -4,7 +4,9 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
@@ -46,8 +48,10 @@ inline std::uint32_t dice(std::uint32_t c, std::uint32_t s) {
 
 // B's descriptors in columns for the local stage: the two 64-bit halves of every descriptor in
 // their own arrays (unusable descriptors emptied, so the inner loop needs no test), padded with
-// empty descriptors to whole blocks of 8. The AVX2 kernel produces the 8 counts of a block in the
-// lane order j = 0, 4, 1, 5, 2, 6, 3, 7, so cells-set and index are also kept in that order.
+// empty descriptors to whole blocks of 8, and the cells-set counts (never 0: no 0 / 0) in the form
+// the kernel of the given vector width reads: integers in natural order (portable), floats in
+// natural order (AVX-512), or floats and indices in the lane order j = 0, 4, 1, 5, 2, 6, 3, 7 in
+// which the AVX2 kernel produces the 8 counts of a block. Only that kernel's arrays are filled.
 constexpr int kBlock = 8;
 constexpr int kColumns = (core::kMaxMinutiae + kBlock - 1) / kBlock * kBlock;
 constexpr int kLaneMinutia[kBlock] = {0, 4, 1, 5, 2, 6, 3, 7};
@@ -61,25 +65,8 @@ struct DescriptorColumns {
     alignas(32) std::uint32_t index_lane[kColumns];  // lane order (AVX2 path)
     int blocks = 0;
 
-    /// Columns of b's descriptors; the lane-order arrays only when the AVX2 kernel will read them.
-    DescriptorColumns(const core::FingerprintTemplate& b, bool lane_order) {
-        const int nb = b.count;
-        blocks = (nb + kBlock - 1) / kBlock;
-        for (int j = 0; j < blocks * kBlock; ++j) {
-            const auto keep = 0 - static_cast<std::uint64_t>((j < nb) && b.cylinder_bits[j] >= kMinCylinderBits);
-            lo[j] = b.cylinders[j].bits[0] & keep;
-            hi[j] = b.cylinders[j].bits[1] & keep;
-            cells[j] = std::max<std::uint32_t>(b.cylinder_bits[j], 1);  // never 0: no 0 / 0
-            cells_f[j] = static_cast<float>(cells[j]);
-        }
-        if (!lane_order) return;
-        for (int k = 0; k < blocks; ++k)
-            for (int l = 0; l < kBlock; ++l) {
-                const int j = k * kBlock + kLaneMinutia[l];
-                cells_lane[k * kBlock + l] = static_cast<float>(cells[j]);
-                index_lane[k * kBlock + l] = static_cast<std::uint32_t>(j);
-            }
-    }
+    /// Columns of b's descriptors for the kernel of vector width `width` (512, 256 or 0).
+    DescriptorColumns(const core::FingerprintTemplate& b, int width);
 };
 
 struct LocalPair {
@@ -220,6 +207,25 @@ int local_pairs_avx512(const core::FingerprintTemplate& a, const DescriptorColum
     return np;
 }
 
+// DescriptorColumns for the AVX-512 kernel, 8 descriptors per step: the halves split by two
+// permutes of the 16 words of 8 descriptors, unusable ones zeroed by the permutes' mask.
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+void fill_columns_avx512(const core::FingerprintTemplate& b, DescriptorColumns& cb) {
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (int k = 0; k < cb.blocks; ++k) {
+        const int j = k * kBlock;
+        const __m512i c0 = _mm512_loadu_si512(b.cylinders.data() + j), c1 = _mm512_loadu_si512(b.cylinders.data() + j + 4);
+        const __m256i bits = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(b.cylinder_bits.data() + j)));
+        const __mmask8 keep = _mm256_mask_cmpge_epu32_mask(
+            _mm256_cmpgt_epi32_mask(_mm256_set1_epi32(b.count), _mm256_add_epi32(iota, _mm256_set1_epi32(j))), bits,
+            _mm256_set1_epi32(kMinCylinderBits));
+        _mm512_store_si512(cb.lo + j, _mm512_maskz_permutex2var_epi64(keep, c0, even, c1));
+        _mm512_store_si512(cb.hi + j, _mm512_maskz_permutex2var_epi64(keep, c0, odd, c1));
+        _mm256_store_ps(cb.cells_f + j, _mm256_cvtepi32_ps(_mm256_max_epu32(bits, _mm256_set1_epi32(1))));
+    }
+}
+
 // The widest vector unit this CPU has for the local stage: 512 (AVX-512 with VPOPCNTDQ), 256 (AVX2) or 0.
 const int kVectorWidth = [] {
     __builtin_cpu_init();
@@ -230,14 +236,252 @@ const int kVectorWidth = [] {
 }();
 #endif
 
+DescriptorColumns::DescriptorColumns(const core::FingerprintTemplate& b, int width) : blocks((b.count + kBlock - 1) / kBlock) {
+#ifdef SHAILOO_MATCHER_AVX2
+    if (width >= 512) {
+        fill_columns_avx512(b, *this);
+        return;
+    }
+#endif
+    for (int j = 0; j < blocks * kBlock; ++j) {
+        const auto keep = 0 - static_cast<std::uint64_t>((j < b.count) && b.cylinder_bits[j] >= kMinCylinderBits);
+        lo[j] = b.cylinders[j].bits[0] & keep;
+        hi[j] = b.cylinders[j].bits[1] & keep;
+        cells[j] = std::max<std::uint32_t>(b.cylinder_bits[j], 1);
+    }
+    if (width < 256) return;
+    for (int k = 0; k < blocks; ++k)
+        for (int l = 0; l < kBlock; ++l) {
+            const int j = k * kBlock + kLaneMinutia[l];
+            cells_lane[k * kBlock + l] = static_cast<float>(cells[j]);
+            index_lane[k * kBlock + l] = static_cast<std::uint32_t>(j);
+        }
+}
+
+// The local pairs' data side by side, padded to whole chunks of 16 with finite values (the lanes
+// past the last pair are computed, then masked off): relative direction (B's minus A's) and both
+// positions as floats.
+constexpr int kPairChunks = (2 * core::kMaxMinutiae + 15) / 16;
+
+struct PairColumns {
+    alignas(64) std::uint8_t dir[kPairChunks * 16];
+    alignas(64) float ax[kPairChunks * 16];
+    alignas(64) float ay[kPairChunks * 16];
+    alignas(64) float bx[kPairChunks * 16];
+    alignas(64) float by[kPairChunks * 16];
+
+    /// The data of the first np pairs; AVX-512 where the width allows.
+    PairColumns(const core::FingerprintTemplate& a, const core::FingerprintTemplate& b, const LocalPair* pairs, int np, int width);
+};
+
+// A candidate alignment: the rotation that takes B's reference minutia onto A's, and both positions.
+struct Alignment {
+    std::uint8_t rot;
+    float cs, sn, rax, ray, rbx, rby;
+};
+
+// The alignments proposed by the best local pairs (keys similarity << 8 | (255 - p), most similar
+// first or in any order; a key of 0 means no pair and proposes the first pair's alignment again).
+void candidate_alignments(const PairColumns& pc, const std::uint32_t (&top)[kCandidates], Alignment (&al)[kCandidates]) {
+    for (int c = 0; c < kCandidates; ++c) {
+        const int r = 255 - static_cast<int>((top[c] ? top[c] : top[0]) & 255);
+        const std::uint8_t rot = pc.dir[r];
+        al[c] = {rot, kTables.cos[rot], kTables.sin[rot], pc.ax[r], pc.ay[r], pc.bx[r], pc.by[r]};
+    }
+}
+
+// The pairs of `chunks` chunks of 16 that agree with an alignment, as a bit mask, without a branch
+// per pair (whether a pair agrees is hard to predict): (1) direction: the signed difference shifted
+// by the tolerance, as unsigned, is at most twice the tolerance; (2) position: B's minutia, turned
+// and moved onto A, lies within the tolerance of A's. SSE2 four or sixteen pairs at a time; the same
+// float operations in the same order as the scalar form, so the same results.
+unsigned __int128 agreement(const PairColumns& pc, int chunks, const Alignment& al) {
+    unsigned __int128 agree = 0;
+#if defined(__SSE2__)
+    const __m128i shift = _mm_set1_epi8(static_cast<char>(kAngleTolerance - al.rot));
+    const __m128i limit = _mm_set1_epi8(2 * kAngleTolerance);
+    const __m128 vcs = _mm_set1_ps(al.cs), vsn = _mm_set1_ps(al.sn), vnsn = _mm_set1_ps(-al.sn);
+    const __m128 vrax = _mm_set1_ps(al.rax), vray = _mm_set1_ps(al.ray), vrbx = _mm_set1_ps(al.rbx), vrby = _mm_set1_ps(al.rby);
+    const __m128 t0 = _mm_set1_ps(kT0 * kT0), slope = _mm_set1_ps(kSlope * kSlope);
+    for (int k = 0; k < chunks; ++k) {
+        const __m128i d = _mm_add_epi8(_mm_load_si128(reinterpret_cast<const __m128i*>(pc.dir + 16 * k)), shift);
+        auto bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, limit), d)));
+        unsigned near = 0;
+        for (int q = 0; q < 4; ++q) {
+            const int p = 16 * k + 4 * q;
+            const __m128 bx = _mm_sub_ps(_mm_load_ps(pc.bx + p), vrbx), by = _mm_sub_ps(_mm_load_ps(pc.by + p), vrby);
+            const __m128 ax = _mm_sub_ps(_mm_load_ps(pc.ax + p), vrax), ay = _mm_sub_ps(_mm_load_ps(pc.ay + p), vray);
+            const __m128 ex = _mm_sub_ps(_mm_add_ps(_mm_mul_ps(vcs, bx), _mm_mul_ps(vsn, by)), ax);
+            const __m128 ey = _mm_sub_ps(_mm_add_ps(_mm_mul_ps(vnsn, bx), _mm_mul_ps(vcs, by)), ay);
+            const __m128 e2 = _mm_add_ps(_mm_mul_ps(ex, ex), _mm_mul_ps(ey, ey));
+            const __m128 tol = _mm_add_ps(t0, _mm_mul_ps(slope, _mm_add_ps(_mm_mul_ps(ax, ax), _mm_mul_ps(ay, ay))));
+            near |= static_cast<unsigned>(_mm_movemask_ps(_mm_cmple_ps(e2, tol))) << (4 * q);
+        }
+        agree |= static_cast<unsigned __int128>(bits & near) << (16 * k);
+    }
+#else
+    for (int p = 0; p < chunks * 16; ++p) {
+        const float bx = pc.bx[p] - al.rbx, by = pc.by[p] - al.rby, ax = pc.ax[p] - al.rax, ay = pc.ay[p] - al.ray;
+        const float ex = al.cs * bx + al.sn * by - ax, ey = -al.sn * bx + al.cs * by - ay;
+        const bool ok = static_cast<std::uint8_t>(pc.dir[p] - al.rot + kAngleTolerance) <= 2 * kAngleTolerance &&
+                        ex * ex + ey * ey <= kT0 * kT0 + kSlope * kSlope * (ax * ax + ay * ay);
+        agree |= static_cast<unsigned __int128>(ok) << p;
+    }
+#endif
+    return agree;
+}
+
+#ifdef SHAILOO_MATCHER_AVX2
+// GCC 12's AVX-512 intrinsics start many results from _mm512_undefined_epi32(), which trips false
+// -Wmaybe-uninitialized warnings once inlined here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
+// PairColumns with AVX-512, 16 pairs per step: each template's minutiae gathered twice, as 32-bit
+// words at bytes 0 (x, y) and 2 (y, angle) of each 6-byte minutia. Lanes past np gather minutia 0.
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+void fill_pairs_avx512(const core::FingerprintTemplate& a, const core::FingerprintTemplate& b, const LocalPair* pairs, int np,
+                       PairColumns& pc) {
+    static_assert(sizeof(core::Minutia) == 6 && offsetof(core::Minutia, y) == 2 && offsetof(core::Minutia, angle) == 4,
+                  "a minutia is x, y, angle, type in 6 bytes");
+    const __m512i byte = _mm512_set1_epi32(255);
+    for (int k = 0; 16 * k < np; ++k) {
+        const auto live = static_cast<__mmask16>((1u << std::min(np - 16 * k, 16)) - 1);
+        const __m512i v = _mm512_maskz_loadu_epi32(live, pairs + 16 * k);
+        // Byte offsets 6i and 6j as 3i and 3j at scale 2.
+        const __m512i i3 = _mm512_mullo_epi32(_mm512_and_si512(v, byte), _mm512_set1_epi32(3));
+        const __m512i j3 = _mm512_mullo_epi32(_mm512_and_si512(_mm512_srli_epi32(v, 8), byte), _mm512_set1_epi32(3));
+        const __m512i a_xy = _mm512_i32gather_epi32(i3, a.minutiae.data(), 2);
+        const __m512i b_xy = _mm512_i32gather_epi32(j3, b.minutiae.data(), 2);
+        const __m512i a_ya = _mm512_i32gather_epi32(_mm512_add_epi32(i3, _mm512_set1_epi32(1)), a.minutiae.data(), 2);
+        const __m512i b_ya = _mm512_i32gather_epi32(_mm512_add_epi32(j3, _mm512_set1_epi32(1)), b.minutiae.data(), 2);
+        _mm_store_si128(reinterpret_cast<__m128i*>(pc.dir + 16 * k),
+                        _mm512_cvtepi32_epi8(_mm512_sub_epi32(_mm512_srli_epi32(b_ya, 16), _mm512_srli_epi32(a_ya, 16))));
+        _mm512_store_ps(pc.ax + 16 * k, _mm512_cvtepi32_ps(_mm512_srai_epi32(_mm512_slli_epi32(a_xy, 16), 16)));
+        _mm512_store_ps(pc.ay + 16 * k, _mm512_cvtepi32_ps(_mm512_srai_epi32(a_xy, 16)));
+        _mm512_store_ps(pc.bx + 16 * k, _mm512_cvtepi32_ps(_mm512_srai_epi32(_mm512_slli_epi32(b_xy, 16), 16)));
+        _mm512_store_ps(pc.by + 16 * k, _mm512_cvtepi32_ps(_mm512_srai_epi32(b_xy, 16)));
+    }
+}
+
+// The keys of the kCandidates best local pairs with AVX-512, in any order (the consolidation takes
+// the best of their sums): all keys in six registers, the largest found by a butterfly of maxima
+// and removed, five times over. Fixed work instead of the scalar insertion's per-pair chain.
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+void best_keys_avx512(const LocalPair* pairs, int np, std::uint32_t (&top)[kCandidates]) {
+    static_assert(sizeof(LocalPair) == 4, "a pair is one 32-bit lane: i | j << 8 | similarity << 16");
+    const __m512i rank = _mm512_setr_epi32(255, 254, 253, 252, 251, 250, 249, 248, 247, 246, 245, 244, 243, 242, 241, 240);
+    __m512i keys[kPairChunks];
+    for (int k = 0; k < kPairChunks; ++k) {
+        const auto live = static_cast<__mmask16>((1u << std::clamp(np - 16 * k, 0, 16)) - 1);
+        const __m512i v = _mm512_maskz_loadu_epi32(live, pairs + 16 * k);
+        keys[k] = _mm512_maskz_or_epi32(live, _mm512_slli_epi32(_mm512_srli_epi32(v, 16), 8),
+                                        _mm512_sub_epi32(rank, _mm512_set1_epi32(16 * k)));
+    }
+    for (int c = 0; c < kCandidates; ++c) {
+        __m512i m = _mm512_max_epu32(_mm512_max_epu32(_mm512_max_epu32(keys[0], keys[1]), _mm512_max_epu32(keys[2], keys[3])),
+                                     _mm512_max_epu32(keys[4], keys[5]));
+        m = _mm512_max_epu32(m, _mm512_shuffle_i32x4(m, m, _MM_SHUFFLE(1, 0, 3, 2)));
+        m = _mm512_max_epu32(m, _mm512_shuffle_i32x4(m, m, _MM_SHUFFLE(2, 3, 0, 1)));
+        m = _mm512_max_epu32(m, _mm512_shuffle_epi32(m, _MM_PERM_BADC));
+        m = _mm512_max_epu32(m, _mm512_shuffle_epi32(m, _MM_PERM_CDAB));
+        top[c] = static_cast<std::uint32_t>(_mm512_cvtsi512_si32(m));
+        for (auto& v : keys) v = _mm512_maskz_mov_epi32(_mm512_cmplt_epu32_mask(v, m), v);
+    }
+}
+
+// Float arithmetic that GCC never fuses: _mm512_mul_ps and _mm512_add_ps are plain vector arithmetic,
+// which -ffp-contract=fast (GCC's default) turns into one fused multiply-add, rounded once, where the
+// target has FMA (every AVX-512 target does); the _round forms are builtins left as they are.
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512 mul(__m512 a, __m512 b) {
+    return _mm512_mul_round_ps(a, b, _MM_FROUND_CUR_DIRECTION);
+}
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512 add(__m512 a, __m512 b) {
+    return _mm512_add_round_ps(a, b, _MM_FROUND_CUR_DIRECTION);
+}
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512 sub(__m512 a, __m512 b) {
+    return _mm512_sub_round_ps(a, b, _MM_FROUND_CUR_DIRECTION);
+}
+
+// agreement for all kCandidates alignments with AVX-512, 16 pairs per step: each chunk's pair data
+// loaded once for all five; the same float operations in the same order, each rounded (mul, add, sub above).
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+void agreement_avx512(const PairColumns& pc, int chunks, const Alignment (&al)[kCandidates],
+                      unsigned __int128 (&agree)[kCandidates]) {
+    std::uint16_t masks[kCandidates][8] = {};  // 16 pairs a word, words in pair order
+    static_assert(kPairChunks <= 8, "a candidate's masks fill 128 bits");
+    const __m128i limit = _mm_set1_epi8(2 * kAngleTolerance);
+    const __m512 t0 = _mm512_set1_ps(kT0 * kT0), slope = _mm512_set1_ps(kSlope * kSlope);
+    for (int k = 0; k < chunks; ++k) {
+        const __m128i dir = _mm_load_si128(reinterpret_cast<const __m128i*>(pc.dir + 16 * k));
+        const __m512 pax = _mm512_load_ps(pc.ax + 16 * k), pay = _mm512_load_ps(pc.ay + 16 * k);
+        const __m512 pbx = _mm512_load_ps(pc.bx + 16 * k), pby = _mm512_load_ps(pc.by + 16 * k);
+        for (int c = 0; c < kCandidates; ++c) {
+            const __mmask16 turned =
+                _mm_cmple_epu8_mask(_mm_add_epi8(dir, _mm_set1_epi8(static_cast<char>(kAngleTolerance - al[c].rot))), limit);
+            const __m512 cs = _mm512_set1_ps(al[c].cs), sn = _mm512_set1_ps(al[c].sn), nsn = _mm512_set1_ps(-al[c].sn);
+            const __m512 bx = sub(pbx, _mm512_set1_ps(al[c].rbx)), by = sub(pby, _mm512_set1_ps(al[c].rby));
+            const __m512 ax = sub(pax, _mm512_set1_ps(al[c].rax)), ay = sub(pay, _mm512_set1_ps(al[c].ray));
+            const __m512 ex = sub(add(mul(cs, bx), mul(sn, by)), ax);
+            const __m512 ey = sub(add(mul(nsn, bx), mul(cs, by)), ay);
+            const __m512 e2 = add(mul(ex, ex), mul(ey, ey));
+            const __m512 tol = add(t0, mul(slope, add(mul(ax, ax), mul(ay, ay))));
+            masks[c][k] = _mm512_mask_cmp_ps_mask(turned, e2, tol, _CMP_LE_OS);
+        }
+    }
+    for (int c = 0; c < kCandidates; ++c) std::memcpy(&agree[c], masks[c], sizeof agree[c]);
+}
+#pragma GCC diagnostic pop
+#endif
+
+// Greedy one-to-one pairing of the agreeing pairs in pair order (rows ascending, each row's best
+// first): the sum of the similarities of the pairs taken. Branch-free per pair: whether a pair is
+// taken (its row and B's minutia still free) is hard to predict.
+std::uint32_t paired_similarity(const LocalPair* pairs, unsigned __int128 agree) {
+    std::uint64_t used_b = 0;
+    int last_row = -1;
+    std::uint32_t sum = 0;
+    for (int h = 0; h < 2; ++h)
+        for (auto bits = static_cast<std::uint64_t>(agree >> (64 * h)); bits != 0; bits &= bits - 1) {
+            const LocalPair& q = pairs[64 * h + std::countr_zero(bits)];
+            const std::uint64_t take = (q.i != last_row) & ~(used_b >> q.j) & 1;
+            used_b |= take << q.j;
+            last_row = take ? q.i : last_row;
+            sum += take ? q.sim : 0u;
+        }
+    return sum;
+}
+
+PairColumns::PairColumns(const core::FingerprintTemplate& a, const core::FingerprintTemplate& b, const LocalPair* pairs, int np,
+                         [[maybe_unused]] int width) {
+#ifdef SHAILOO_MATCHER_AVX2
+    if (width >= 512) {
+        fill_pairs_avx512(a, b, pairs, np, *this);
+        return;
+    }
+#endif
+    for (int p = 0; p < np; ++p) {
+        const core::Minutia& ma = a.minutiae[pairs[p].i];
+        const core::Minutia& mb = b.minutiae[pairs[p].j];
+        dir[p] = static_cast<std::uint8_t>(mb.angle - ma.angle);
+        ax[p] = ma.x;
+        ay[p] = ma.y;
+        bx[p] = mb.x;
+        by[p] = mb.y;
+    }
+    for (int p = np; p < (np + 15) / 16 * 16; ++p) dir[p] = 0, ax[p] = ay[p] = bx[p] = by[p] = 0.0f;
+}
+
 std::uint32_t consolidated_similarity(const core::FingerprintTemplate& a, const core::FingerprintTemplate& b, int max_vector_width) {
-    std::array<LocalPair, 2 * core::kMaxMinutiae> pairs;
 #ifdef SHAILOO_MATCHER_AVX2
     const int width = std::min(kVectorWidth, max_vector_width);
-    const DescriptorColumns cb(b, width == 256);
 #else
-    const DescriptorColumns cb(b, false);
+    const int width = 0;
+    (void)max_vector_width;
 #endif
+    std::array<LocalPair, 2 * core::kMaxMinutiae> pairs;
+    const DescriptorColumns cb(b, width);
     int np = 0;
 #ifdef SHAILOO_MATCHER_AVX2
     if (width >= 512) np = local_pairs_avx512(a, cb, pairs.data());
@@ -245,104 +489,39 @@ std::uint32_t consolidated_similarity(const core::FingerprintTemplate& a, const 
     else
 #endif
         np = local_pairs_portable(a, cb, pairs.data());
-    (void)max_vector_width;
     if (np == 0) return 0;
-    // The kCandidates best local pairs, most similar first (earlier pair first on ties): one pass
-    // keeping a small sorted list of keys similarity << 8 | (255 - p).
-    // Branch-free (min/max) insertion: whether a pair enters the list is hard to predict.
-    static_assert(kCandidates == 5, "the insertion below keeps five");
-    std::uint32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
-    auto insert = [](std::uint32_t& slot, std::uint32_t& key) {
-        const std::uint32_t hi = slot > key ? slot : key;
-        key = slot > key ? key : slot;
-        slot = hi;
-    };
-    for (int p = 0; p < np; ++p) {
-        std::uint32_t key = (std::uint32_t{pairs[p].sim} << 8) | static_cast<std::uint32_t>(255 - p);
-        insert(t0, key);
-        insert(t1, key);
-        insert(t2, key);
-        insert(t3, key);
-        insert(t4, key);
+    // The kCandidates best local pairs: keys similarity << 8 | (255 - p) (earlier pair first on ties).
+    std::uint32_t top[kCandidates] = {};
+#ifdef SHAILOO_MATCHER_AVX2
+    if (width >= 512) best_keys_avx512(pairs.data(), np, top);
+    else
+#endif
+    {
+        // One pass keeping a small sorted list of keys. Branch-free (min/max) insertion: whether a
+        // pair enters the list is hard to predict.
+        auto insert = [](std::uint32_t& slot, std::uint32_t& key) {
+            const std::uint32_t hi = slot > key ? slot : key;
+            key = slot > key ? key : slot;
+            slot = hi;
+        };
+        for (int p = 0; p < np; ++p) {
+            std::uint32_t key = (std::uint32_t{pairs[p].sim} << 8) | static_cast<std::uint32_t>(255 - p);
+            for (auto& slot : top) insert(slot, key);
+        }
     }
-    const std::uint32_t top[kCandidates] = {t0, t1, t2, t3, t4};
-    const int nc = std::min(np, kCandidates);
-    // Pair data side by side, padded to whole chunks of 16: relative direction (B's minus A's) and
-    // both positions as floats.
-    constexpr int kPairChunks = (2 * core::kMaxMinutiae + 15) / 16;
-    alignas(16) std::uint8_t pdir[kPairChunks * 16] = {};
-    alignas(16) float pax[kPairChunks * 16] = {}, pay[kPairChunks * 16] = {};
-    alignas(16) float pbx[kPairChunks * 16] = {}, pby[kPairChunks * 16] = {};
-    for (int p = 0; p < np; ++p) {
-        const core::Minutia& ma = a.minutiae[pairs[p].i];
-        const core::Minutia& mb = b.minutiae[pairs[p].j];
-        pdir[p] = static_cast<std::uint8_t>(mb.angle - ma.angle);
-        pax[p] = ma.x;
-        pay[p] = ma.y;
-        pbx[p] = mb.x;
-        pby[p] = mb.y;
-    }
+    const PairColumns pc(a, b, pairs.data(), np, width);
+    Alignment al[kCandidates];
+    candidate_alignments(pc, top, al);
     const int chunks = (np + 15) / 16;
+    unsigned __int128 agree[kCandidates];
+#ifdef SHAILOO_MATCHER_AVX2
+    if (width >= 512) agreement_avx512(pc, chunks, al, agree);
+    else
+#endif
+        for (int c = 0; c < kCandidates; ++c) agree[c] = agreement(pc, chunks, al[c]);
     const unsigned __int128 valid = (static_cast<unsigned __int128>(1) << np) - 1;  // np <= 96
     std::uint32_t best_sum = 0;
-    for (int c = 0; c < nc; ++c) {
-        const int r = 255 - static_cast<int>(top[c] & 255);
-        const std::uint8_t rot = pdir[r];
-        const float cs = kTables.cos[rot], sn = kTables.sin[rot];
-        const float rax = pax[r], ray = pay[r], rbx = pbx[r], rby = pby[r];
-        // The pairs that agree with this alignment, as a bit mask, without a branch per pair (whether
-        // a pair agrees is hard to predict): (1) direction: the signed difference shifted by the
-        // tolerance, as unsigned, is at most twice the tolerance; (2) position: B's minutia, turned
-        // and moved onto A, lies within the tolerance of A's. SSE2 four or sixteen pairs at a time;
-        // the same float operations in the same order as the scalar form, so the same results.
-        unsigned __int128 agree = 0;
-#if defined(__SSE2__)
-        const __m128i shift = _mm_set1_epi8(static_cast<char>(kAngleTolerance - rot));
-        const __m128i limit = _mm_set1_epi8(2 * kAngleTolerance);
-        const __m128 vcs = _mm_set1_ps(cs), vsn = _mm_set1_ps(sn), vnsn = _mm_set1_ps(-sn);
-        const __m128 vrax = _mm_set1_ps(rax), vray = _mm_set1_ps(ray), vrbx = _mm_set1_ps(rbx), vrby = _mm_set1_ps(rby);
-        const __m128 t0 = _mm_set1_ps(kT0 * kT0), slope = _mm_set1_ps(kSlope * kSlope);
-        for (int k = 0; k < chunks; ++k) {
-            const __m128i d = _mm_add_epi8(_mm_load_si128(reinterpret_cast<const __m128i*>(pdir + 16 * k)), shift);
-            auto bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, limit), d)));
-            unsigned near = 0;
-            for (int q = 0; q < 4; ++q) {
-                const int p = 16 * k + 4 * q;
-                const __m128 bx = _mm_sub_ps(_mm_load_ps(pbx + p), vrbx), by = _mm_sub_ps(_mm_load_ps(pby + p), vrby);
-                const __m128 ax = _mm_sub_ps(_mm_load_ps(pax + p), vrax), ay = _mm_sub_ps(_mm_load_ps(pay + p), vray);
-                const __m128 ex = _mm_sub_ps(_mm_add_ps(_mm_mul_ps(vcs, bx), _mm_mul_ps(vsn, by)), ax);
-                const __m128 ey = _mm_sub_ps(_mm_add_ps(_mm_mul_ps(vnsn, bx), _mm_mul_ps(vcs, by)), ay);
-                const __m128 e2 = _mm_add_ps(_mm_mul_ps(ex, ex), _mm_mul_ps(ey, ey));
-                const __m128 tol = _mm_add_ps(t0, _mm_mul_ps(slope, _mm_add_ps(_mm_mul_ps(ax, ax), _mm_mul_ps(ay, ay))));
-                near |= static_cast<unsigned>(_mm_movemask_ps(_mm_cmple_ps(e2, tol))) << (4 * q);
-            }
-            agree |= static_cast<unsigned __int128>(bits & near) << (16 * k);
-        }
-#else
-        for (int p = 0; p < chunks * 16; ++p) {
-            const float bx = pbx[p] - rbx, by = pby[p] - rby, ax = pax[p] - rax, ay = pay[p] - ray;
-            const float ex = cs * bx + sn * by - ax, ey = -sn * bx + cs * by - ay;
-            const bool ok = static_cast<std::uint8_t>(pdir[p] - rot + kAngleTolerance) <= 2 * kAngleTolerance &&
-                            ex * ex + ey * ey <= kT0 * kT0 + kSlope * kSlope * (ax * ax + ay * ay);
-            agree |= static_cast<unsigned __int128>(ok) << p;
-        }
-#endif
-        agree &= valid;
-        // Greedy one-to-one pairing in pair order (rows ascending, each row's best first).
-        std::uint64_t used_b = 0;
-        int last_row = -1;
-        std::uint32_t sum = 0;
-        for (; agree != 0; agree &= agree - 1) {
-            const auto lo = static_cast<std::uint64_t>(agree);
-            const int p = lo ? std::countr_zero(lo) : 64 + std::countr_zero(static_cast<std::uint64_t>(agree >> 64));
-            const LocalPair& q = pairs[p];
-            if (q.i == last_row || ((used_b >> q.j) & 1)) continue;
-            used_b |= std::uint64_t{1} << q.j;
-            last_row = q.i;
-            sum += q.sim;
-        }
-        if (sum > best_sum) best_sum = sum;
-    }
+    for (const auto mask : agree) best_sum = std::max(best_sum, paired_similarity(pairs.data(), mask & valid));
     return best_sum;
 }
 

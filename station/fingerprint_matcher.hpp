@@ -16,7 +16,8 @@
 /// local stage compares each of A's descriptors with 8 of B's at a time (AVX-512 VPOPCNTDQ or
 /// AVX2, portable code elsewhere; the same scores), keeps each row's best two pairs, and the
 /// consolidation tests all pairs against an alignment at once as bit masks (direction, then
-/// position) before the greedy one-to-one pass.
+/// position) before the greedy one-to-one pass; with AVX-512, the pairs' data is gathered and
+/// tested against all five alignments 16 pairs at a time (the same float operations, no FMA).
 #include "core/fingerprint.hpp"
 
 namespace station {
@@ -33,7 +34,7 @@ inline constexpr double kFingerprintThreshold = 0.0225;
 /// Matcher settings.
 struct MatcherSettings {
     double threshold = kFingerprintThreshold;  ///< scores at or above it are a match
-    /// Widest vector unit the local stage may use, in bits: 512 (AVX-512), 256 (AVX2) or 0 (portable
+    /// Widest vector unit the matcher may use, in bits: 512 (AVX-512), 256 (AVX2) or 0 (portable
     /// code); the CPU's own limit applies too. Scores are the same whichever runs (tests compare them).
     int max_vector_width = 512;
 };
