@@ -371,6 +371,7 @@ void fill_pairs_avx512(const core::FingerprintTemplate& a, const core::Fingerpri
 [[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
 void best_keys_avx512(const LocalPair* pairs, int np, std::uint32_t (&top)[kCandidates]) {
     static_assert(sizeof(LocalPair) == 4, "a pair is one 32-bit lane: i | j << 8 | similarity << 16");
+    static_assert(kPairChunks == 6, "the maxima below take six registers of keys");
     const __m512i rank = _mm512_setr_epi32(255, 254, 253, 252, 251, 250, 249, 248, 247, 246, 245, 244, 243, 242, 241, 240);
     __m512i keys[kPairChunks];
     for (int k = 0; k < kPairChunks; ++k) {
