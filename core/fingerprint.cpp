@@ -122,42 +122,62 @@ inline std::uint64_t cell_row(std::uint8_t alpha, std::uint8_t dtheta) {
 // Minutiae are kept sorted by y (then x, angle, type): the neighbour search then stops at the
 // first minutia a radius below, and the template does not depend on the extractor's order.
 // Sorted as packed 64-bit keys (one integer compare each) that carry the input index in the
-// low bits, so equal minutiae keep their input order.
-void sort_minutiae(std::span<const Minutia> minutiae, FingerprintTemplate& t) {
-    const int n = static_cast<int>(std::min<std::size_t>(minutiae.size(), kMaxMinutiae));
-    t.count = static_cast<std::uint8_t>(n);
-    if (n == 0) return;
-    std::array<std::uint64_t, kMaxMinutiae> unsorted, keys;
-    std::uint32_t y_min = 0xffff, y_max = 0;
-    for (int i = 0; i < n; ++i) {
+// low bits, so equal minutiae keep their input order and every key is distinct: any correct
+// sort of the keys gives the same order.
+struct SortKeys {
+    static constexpr int kCapacity = 64;                // the AVX-512 network's size; kMaxMinutiae fit
+    alignas(64) std::array<std::uint64_t, kCapacity> key;
+    int n = 0;
+    std::uint32_t y_min = 0xffff, y_max = 0;            // of the biased y (y + 32768)
+};
+static_assert(kMaxMinutiae <= SortKeys::kCapacity, "the sort network holds every kept minutia");
+
+// The keys of the first kMaxMinutiae minutiae: y, x (biased to unsigned), angle, type, input index.
+SortKeys sort_keys(std::span<const Minutia> minutiae) {
+    SortKeys k;
+    k.n = static_cast<int>(std::min<std::size_t>(minutiae.size(), kMaxMinutiae));
+    for (int i = 0; i < k.n; ++i) {
         const Minutia& m = minutiae[i];
         const std::uint32_t y = static_cast<std::uint16_t>(m.y + 32768);
-        unsorted[i] = (std::uint64_t{y} << 38) | (std::uint64_t{static_cast<std::uint16_t>(m.x + 32768)} << 22) |
-                      (std::uint64_t{m.angle} << 14) | (std::uint64_t{static_cast<std::uint8_t>(m.type)} << 6) |
-                      static_cast<std::uint64_t>(i);
-        y_min = std::min(y_min, y);
-        y_max = std::max(y_max, y);
+        k.key[i] = (std::uint64_t{y} << 38) | (std::uint64_t{static_cast<std::uint16_t>(m.x + 32768)} << 22) |
+                   (std::uint64_t{m.angle} << 14) | (std::uint64_t{static_cast<std::uint8_t>(m.type)} << 6) |
+                   static_cast<std::uint64_t>(i);
+        k.y_min = std::min(k.y_min, y);
+        k.y_max = std::max(k.y_max, y);
     }
-    // First into kBands bands of y between the lowest and the highest (a stable counting sort; the
-    // band rises with the key), then an insertion sort, which only has to order each band.
-    // band = (y - y_min) * scale >> 16 with scale = floor(kBands * 2^16 / span): rises with y, below kBands.
+    return k;
+}
+
+// Sorts the keys, portable: first into kBands bands of y between the lowest and the highest (a
+// stable counting sort; the band rises with the key), then an insertion sort, which only has to
+// order each band. band = (y - y_min) * scale >> 16 with scale = floor(kBands * 2^16 / span): rises
+// with y, below kBands.
+void sort_keys_portable(SortKeys& k) {
+    const int n = k.n;
     constexpr std::uint64_t kBands = 32;
-    const std::uint64_t scale = (kBands << 16) / (y_max - y_min + 1);
+    const std::uint64_t scale = (kBands << 16) / (k.y_max - k.y_min + 1);
+    std::array<std::uint64_t, kMaxMinutiae> keys;
     std::array<std::uint8_t, kMaxMinutiae> band;
     std::array<std::uint32_t, kBands + 1> start{};
     for (int i = 0; i < n; ++i) {
-        band[i] = static_cast<std::uint8_t>(((unsorted[i] >> 38) - y_min) * scale >> 16);
+        band[i] = static_cast<std::uint8_t>(((k.key[i] >> 38) - k.y_min) * scale >> 16);
         ++start[band[i] + 1];
     }
     for (std::uint64_t b = 1; b <= kBands; ++b) start[b] += start[b - 1];
-    for (int i = 0; i < n; ++i) keys[start[band[i]]++] = unsorted[i];
+    for (int i = 0; i < n; ++i) keys[start[band[i]]++] = k.key[i];
     for (int i = 1; i < n; ++i) {
-        const std::uint64_t k = keys[i];
+        const std::uint64_t key = keys[i];
         int j = i;
-        for (; j > 0 && keys[j - 1] > k; --j) keys[j] = keys[j - 1];
-        keys[j] = k;
+        for (; j > 0 && keys[j - 1] > key; --j) keys[j] = keys[j - 1];
+        keys[j] = key;
     }
-    for (int r = 0; r < n; ++r) t.minutiae[r] = minutiae[keys[r] & 63];
+    std::copy_n(keys.begin(), n, k.key.begin());
+}
+
+// The template's minutiae in the order of the sorted keys.
+void place_sorted(std::span<const Minutia> minutiae, const SortKeys& k, FingerprintTemplate& t) {
+    t.count = static_cast<std::uint8_t>(k.n);
+    for (int r = 0; r < k.n; ++r) t.minutiae[r] = minutiae[k.key[r] & 63];
 }
 
 // The descriptors and their cells-set counts of t's sorted minutiae, portable. Hardware popcount
@@ -263,6 +283,57 @@ inline void descriptor_parts(__m512i row, const __mmask16 (&in_ring)[4], __m512i
     out[1] = _mm512_unpackhi_epi64(t0, t2);
     out[2] = _mm512_unpacklo_epi64(t1, t3);
     out[3] = _mm512_unpackhi_epi64(t1, t3);
+}
+
+// Sorts the keys with AVX-512: a bitonic sorting network (K. E. Batcher, "Sorting networks and
+// their applications", AFIPS 1968) over the smallest of 16, 32 or 64 slots that holds them, padded
+// with the largest key, in 2, 4 or 8 registers of 8 keys (slot = 8 * register + lane). A
+// compare-exchange across registers is a min and a max; within a register the partner comes from a
+// permute and a blend keeps the min or the max per lane. About 0.1 of the portable sort's time.
+template <int R>
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+void bitonic_sort(SortKeys& k) {
+    __m512i v[R];
+    for (int r = 0; r < R; ++r)
+        v[r] = _mm512_mask_loadu_epi64(_mm512_set1_epi64(-1), static_cast<__mmask8>((1u << std::clamp(k.n - 8 * r, 0, 8)) - 1),
+                                       k.key.data() + 8 * r);
+    const __m512i partner[3] = {_mm512_setr_epi64(1, 0, 3, 2, 5, 4, 7, 6), _mm512_setr_epi64(2, 3, 0, 1, 6, 7, 4, 5),
+                                _mm512_setr_epi64(4, 5, 6, 7, 0, 1, 2, 3)};
+    constexpr unsigned kLower[3] = {0x55, 0x33, 0x0f};  // lanes l with (l & j) == 0, for j = 1, 2, 4
+    // Slots s ascending in stage (size, stride): (s & size) == 0.
+#pragma GCC unroll 8
+    for (int size = 2; size <= 8 * R; size *= 2)
+#pragma GCC unroll 8
+        for (int stride = size / 2; stride > 0; stride /= 2) {
+            if (stride >= 8) {
+                const int rs = stride / 8;
+#pragma GCC unroll 8
+                for (int r = 0; r < R; ++r) {
+                    if (r & rs) continue;
+                    const __m512i lo = _mm512_min_epu64(v[r], v[r | rs]), hi = _mm512_max_epu64(v[r], v[r | rs]);
+                    const bool ascending = ((8 * r) & size) == 0;
+                    v[r] = ascending ? lo : hi;
+                    v[r | rs] = ascending ? hi : lo;
+                }
+                continue;
+            }
+            const int bit = stride == 1 ? 0 : stride == 2 ? 1 : 2;
+#pragma GCC unroll 8
+            for (int r = 0; r < R; ++r) {
+                const unsigned ascending = size == 2 ? 0x33 : size == 4 ? 0x0f : ((8 * r) & size) == 0 ? 0xff : 0x00;
+                const auto take_min = static_cast<__mmask8>(~(kLower[bit] ^ ascending));
+                const __m512i p = _mm512_permutexvar_epi64(partner[bit], v[r]);
+                v[r] = _mm512_mask_blend_epi64(take_min, _mm512_max_epu64(v[r], p), _mm512_min_epu64(v[r], p));
+            }
+        }
+    for (int r = 0; r < R; ++r) _mm512_store_si512(k.key.data() + 8 * r, v[r]);
+}
+
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+void sort_keys_avx512(SortKeys& k) {
+    if (k.n <= 16) bitonic_sort<2>(k);
+    else if (k.n <= 32) bitonic_sort<4>(k);
+    else bitonic_sort<8>(k);
 }
 
 // The same as describe_portable with AVX-512, in three steps: (1) the neighbour pairs, 16 candidates
@@ -379,14 +450,19 @@ int template_vector_width() {
 
 FingerprintTemplate FingerprintTemplate::from_minutiae(std::span<const Minutia> minutiae, int max_vector_width) {
     FingerprintTemplate t;
-    sort_minutiae(minutiae, t);
+    SortKeys keys = sort_keys(minutiae);
+    if (keys.n == 0) return t;
 #ifdef SHAILOO_TEMPLATE_AVX512
     if (std::min(kVectorWidth, max_vector_width) >= 512) {
+        sort_keys_avx512(keys);
+        place_sorted(minutiae, keys, t);
         describe_avx512(t);
         return t;
     }
 #endif
     (void)max_vector_width;
+    sort_keys_portable(keys);
+    place_sorted(minutiae, keys, t);
     describe_portable(t);
     return t;
 }
