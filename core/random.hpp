@@ -33,8 +33,11 @@ public:
     explicit RandomStream(std::uint64_t seed, Keys... keys)
         : key_(hash_keys(seed, static_cast<std::uint64_t>(keys)...)) {}
 
+    /// Step between the mixer inputs of consecutive draws (the golden ratio, as in SplitMix64).
+    static constexpr std::uint64_t kStep = 0x9e3779b97f4a7c15ULL;
+
     /// Next 64 random bits.
-    std::uint64_t next_u64() { return mix64(key_ + (counter_++) * 0x9e3779b97f4a7c15ULL); }
+    std::uint64_t next_u64() { return mix64(key_ + (counter_++) * kStep); }
     /// Uniform in [0, 1) with 53 bits.
     double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
     /// Uniform in (0, 1]: safe for log().
@@ -64,6 +67,11 @@ public:
     double normal(double mean, double sd) { return mean + sd * normal(); }
     /// Number of draws made so far.
     std::uint64_t position() const { return counter_; }
+    /// The stream's key: draw i is mix64(key() + i * kStep). For code that computes several draws
+    /// at once (e.g. in vector registers) and then moves the stream past them with seek().
+    std::uint64_t key() const { return key_; }
+    /// Continues the stream at draw number `position` (the spare normal value is kept).
+    void seek(std::uint64_t position) { counter_ = position; }
 
 private:
     std::uint64_t key_;

@@ -1,7 +1,12 @@
 #include "devices/synthetic_finger.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstddef>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace devices {
 
@@ -19,24 +24,30 @@ constexpr float kCell = 36.0f;
 // Sensor window (a 25.6 x 32 mm platen at 500 dpi): impressions are placed around its centre.
 constexpr float kSensorWidth = 512.0f, kSensorHeight = 640.0f;
 
+// Scales of the random fields and of the small conversions below (shared with the vector path).
+constexpr float kUnit16 = 1.0f / 65536.0f, kUnit8 = 1.0f / 256.0f;
+constexpr float kBellStep = 2.4494897f / 256.0f;
+constexpr float kRoundOffset = 16384.5f;
+constexpr int kRoundBias = 16384;
+
 float unit16(std::uint64_t bits, int field) {  // uniform in [0, 1) from a 16-bit field
-    return static_cast<float>((bits >> (16 * field)) & 0xffff) * (1.0f / 65536.0f);
+    return static_cast<float>((bits >> (16 * field)) & 0xffff) * kUnit16;
 }
 float unit8(std::uint64_t bits, int field) {  // uniform in [0, 1) from an 8-bit field
-    return static_cast<float>((bits >> (8 * field)) & 0xff) * (1.0f / 256.0f);
+    return static_cast<float>((bits >> (8 * field)) & 0xff) * kUnit8;
 }
 // Approximately standard normal from two 8-bit fields: the sum of two uniforms (triangular,
 // variance 1/6) rescaled, centred on 0, in steps of 0.01. Cheap and bounded (|z| < 2.45), which
 // is what capture noise needs.
 float bell8(std::uint64_t bits, int field) {
     const int sum = static_cast<int>(((bits >> (8 * field)) & 0xff) + ((bits >> (8 * field + 8)) & 0xff)) - 255;
-    return static_cast<float>(sum) * (2.4494897f / 256.0f);
+    return static_cast<float>(sum) * kBellStep;
 }
 float wrap256(float a) {  // into [0, 256) for a in [-1024, 3072), in steps of 1/256 unit; branch-free
-    return static_cast<float>(static_cast<int>((a + 1024.0f) * 256.0f) & 0xffff) * (1.0f / 256.0f);
+    return static_cast<float>(static_cast<int>((a + 1024.0f) * 256.0f) & 0xffff) * kUnit8;
 }
 // Nearest integer for |v| < 16384 without a libm call (the offset makes truncation round down).
-int round_px(float v) { return static_cast<int>(v + 16384.5f) - 16384; }
+int round_px(float v) { return static_cast<int>(v + kRoundOffset) - kRoundBias; }
 
 enum class Pattern { arch, left_loop, right_loop, whorl };
 
@@ -73,38 +84,42 @@ struct UnitCircle {
 };
 const UnitCircle kUnitCircle;
 
-}  // namespace
-
-SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Finger finger) {
-    core::RandomStream rs(biometric_seed, kMasterPurpose, static_cast<std::uint64_t>(finger));
-    SyntheticFinger f;
-    // Pattern class frequencies: loops about 65 %, whorls 30 %, arches 5 % (Henry classes).
-    const double p = rs.uniform();
-    const Pattern pattern = p < 0.05 ? Pattern::arch : p < 0.38 ? Pattern::left_loop
-                          : p < 0.70 ? Pattern::right_loop : Pattern::whorl;
-    struct Point { float x, y; };
+// The finger's ridge pattern and minutiae density: the first draws of its stream.
+struct RidgeModel {
+    struct Point { float x = 0, y = 0; };
     Point cores[2], deltas[2];
     int ncores = 0;
-    const float cx = static_cast<float>(rs.uniform() * 40 - 20), cy = static_cast<float>(rs.uniform() * 40 - 40);
-    const float side = pattern == Pattern::left_loop ? -1.0f : 1.0f;
-    if (pattern == Pattern::left_loop || pattern == Pattern::right_loop) {
-        cores[0] = {cx, cy};
-        deltas[0] = {cx + side * static_cast<float>(70 + rs.uniform() * 40), cy + static_cast<float>(100 + rs.uniform() * 40)};
-        ncores = 1;
-    } else if (pattern == Pattern::whorl) {
-        const float s = static_cast<float>(10 + rs.uniform() * 20);
-        cores[0] = {cx - s, cy};
-        cores[1] = {cx + s, cy + static_cast<float>(rs.uniform() * 20 - 10)};
-        deltas[0] = {cx - static_cast<float>(90 + rs.uniform() * 30), cy + static_cast<float>(110 + rs.uniform() * 30)};
-        deltas[1] = {cx + static_cast<float>(90 + rs.uniform() * 30), cy + static_cast<float>(110 + rs.uniform() * 30)};
-        ncores = 2;
+    float base = 0;  // orientation offset, 1/256 turn
+    float keep = 0;  // share of the candidates kept
+
+    explicit RidgeModel(core::RandomStream& rs) {
+        // Pattern class frequencies: loops about 65 %, whorls 30 %, arches 5 % (Henry classes).
+        const double p = rs.uniform();
+        const Pattern pattern = p < 0.05 ? Pattern::arch : p < 0.38 ? Pattern::left_loop
+                              : p < 0.70 ? Pattern::right_loop : Pattern::whorl;
+        const float cx = static_cast<float>(rs.uniform() * 40 - 20), cy = static_cast<float>(rs.uniform() * 40 - 40);
+        const float side = pattern == Pattern::left_loop ? -1.0f : 1.0f;
+        if (pattern == Pattern::left_loop || pattern == Pattern::right_loop) {
+            cores[0] = {cx, cy};
+            deltas[0] = {cx + side * static_cast<float>(70 + rs.uniform() * 40), cy + static_cast<float>(100 + rs.uniform() * 40)};
+            ncores = 1;
+        } else if (pattern == Pattern::whorl) {
+            const float s = static_cast<float>(10 + rs.uniform() * 20);
+            cores[0] = {cx - s, cy};
+            cores[1] = {cx + s, cy + static_cast<float>(rs.uniform() * 20 - 10)};
+            deltas[0] = {cx - static_cast<float>(90 + rs.uniform() * 30), cy + static_cast<float>(110 + rs.uniform() * 30)};
+            deltas[1] = {cx + static_cast<float>(90 + rs.uniform() * 30), cy + static_cast<float>(110 + rs.uniform() * 30)};
+            ncores = 2;
+        }
+        base = static_cast<float>(rs.uniform() * 12 - 6);
+        keep = static_cast<float>(0.55 + rs.uniform() * 0.25);  // minutiae density differs between fingers
     }
-    const float base = static_cast<float>(rs.uniform() * 12 - 6);
+
     // Ridge orientation (1/256 turn, modulo 128) at (x, y): Sherlock-Monro zero-pole model,
     // base + (sum of arg(z - core) - sum of arg(z - delta)) / 2. The sum of arguments is the
     // argument of a product, so one atan2 per minutia: w = prod (z - core_k) * conj(z - delta_k).
     // (Modulo a whole turn before halving: the orientation is the same modulo half a turn.)
-    auto orientation = [&](float x, float y) {
+    float orientation(float x, float y) const {
         if (ncores == 0) return base + 22.0f * (x * (1.0f / kHalfWidth)) * std::max(0.0f, 1.0f - std::fabs(y) * (1.0f / 220.0f));
         float wr = 1.0f, wi = 0.0f;
         for (int k = 0; k < ncores; ++k) {
@@ -116,10 +131,16 @@ SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Fi
             wr = nr;
         }
         return base + 0.5f * core::angle_units(wr, wi);
-    };
-    const float keep = static_cast<float>(0.55 + rs.uniform() * 0.25);  // minutiae density differs between fingers
-    // Two passes: the cells' candidates first, kept without a branch (whether a candidate is kept
-    // is a coin toss, which a branch would mispredict half the time), then their directions.
+    }
+};
+
+// Whether the draw of a kept candidate makes it a bifurcation (45 %).
+constexpr std::uint64_t kBifurcationBelow = 115;
+
+// The master finger's minutiae from the rest of its stream, in two passes: the cells' candidates
+// first, kept without a branch (whether a candidate is kept is a coin toss, which a branch would
+// mispredict half the time), then their directions.
+void place_minutiae_portable(const RidgeModel& model, core::RandomStream& rs, SyntheticFinger& f) {
     std::array<std::uint64_t, kMaxMasterMinutiae> kept_bits;
     int n = 0;
     for (int c = 0; c < kGridCells.count && n < kMaxMasterMinutiae; ++c) {
@@ -130,16 +151,466 @@ SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Fi
         f.minutiae[n].x = x;
         f.minutiae[n].y = y;
         kept_bits[n] = bits;
-        n += static_cast<int>((ex * ex + ey * ey <= 1.0f) & (unit16(bits, 2) < keep));
+        n += static_cast<int>((ex * ex + ey * ey <= 1.0f) & (unit16(bits, 2) < model.keep));
     }
     f.count = n;
     for (int i = 0; i < n; ++i) {
         MasterMinutia& m = f.minutiae[i];
         const std::uint64_t bits = kept_bits[i];
         // A minutia points along its ridge, one way or the other.
-        m.angle = wrap256(orientation(m.x, m.y) + static_cast<float>((bits >> 48) & 1) * 128.0f);
-        m.type = ((bits >> 49) & 0xff) < 115 ? core::MinutiaType::bifurcation : core::MinutiaType::ending;  // 45 %
+        m.angle = wrap256(model.orientation(m.x, m.y) + static_cast<float>((bits >> 48) & 1) * 128.0f);
+        m.type = ((bits >> 49) & 0xff) < kBifurcationBelow ? core::MinutiaType::bifurcation : core::MinutiaType::ending;
     }
+}
+
+// One capture: placement, distortion, partial contact and noise levels, from the first three draws.
+struct Capture {
+    float cr, sr, tx, ty, rot_units;
+    float e1, e2, e3, e4, e5;
+    float ccx, ccy, inv_a, inv_b;
+    float p_missing, p_flip, pos_sd, dir_sd;
+    int spurious;
+
+    Capture(const CaptureConditions& conditions, core::RandomStream& stream) {
+        const float bad = static_cast<float>(1.0 - capture_quality(conditions));
+        const std::uint64_t g0 = stream.next_u64(), g1 = stream.next_u64(), g2 = stream.next_u64();
+        // Placement on the platen.
+        const float rot = (unit16(g0, 0) * 2 - 1) * 0.314f;  // +-18 degrees
+        tx = (unit16(g0, 1) * 2 - 1) * 35.0f;
+        ty = (unit16(g0, 2) * 2 - 1) * 35.0f;
+        cr = std::cos(rot);
+        sr = std::sin(rot);
+        rot_units = rot * (256.0f / 6.2831853f);
+        // Elastic distortion: a smooth displacement field (affine strain plus quadratic bending)
+        // whose strength grows with pressure and poor skin; a few pixels at the fingertip's edge.
+        const float strain = 0.02f + 0.04f * bad;
+        e1 = (unit16(g1, 0) * 2 - 1) * strain;
+        e2 = (unit16(g1, 1) * 2 - 1) * strain;
+        e3 = (unit16(g1, 2) * 2 - 1) * strain;
+        e4 = (unit16(g1, 3) * 2 - 1) * strain;
+        e5 = (unit16(g0, 3) * 2 - 1) * strain / 150.0f;
+        // Partial contact: the part of the fingertip that touched the platen.
+        ccx = (unit16(g2, 0) * 2 - 1) * (15.0f + 45.0f * bad);
+        ccy = (unit16(g2, 1) * 2 - 1) * (15.0f + 45.0f * bad);
+        const float scale = std::clamp(1.05f - 0.35f * bad - 0.2f * unit16(g2, 2), 0.5f, 1.1f);
+        inv_a = 1.0f / (kHalfWidth * scale);
+        inv_b = 1.0f / (kHalfHeight * scale);
+        p_missing = 0.06f + 0.30f * bad;
+        p_flip = 0.08f + 0.20f * bad;
+        pos_sd = 1.5f + 3.5f * bad;  // px
+        dir_sd = 3.0f + 8.0f * bad;  // 1/256 turn (4 to 15 degrees)
+        spurious = static_cast<int>(unit16(g2, 3) * (1.0f + 12.0f * bad));
+    }
+};
+
+// Writes the minutia at fingertip point (x, y) as the sensor sees it; true if it lies on the sensor.
+bool place(const Capture& c, float x, float y, float angle, core::MinutiaType type, core::Minutia& out) {
+    const float sx = c.cr * x - c.sr * y + c.tx + kSensorWidth / 2, sy = c.sr * x + c.cr * y + c.ty + kSensorHeight / 2;
+    out = core::Minutia{static_cast<std::int16_t>(round_px(std::clamp(sx, -1.0f, kSensorWidth))),
+                        static_cast<std::int16_t>(round_px(std::clamp(sy, -1.0f, kSensorHeight))),
+                        static_cast<std::uint8_t>(round_px(angle + c.rot_units) & 255), type};
+    return (sx >= 0) & (sy >= 0) & (sx < kSensorWidth) & (sy < kSensorHeight);
+}
+
+// The impression's minutiae into `out` (kMaxMinutiae + 1 slots); returns how many.
+// Minutiae are written unconditionally and kept by advancing n: whether one is kept is random,
+// so a branch would be mispredicted often. `out` has a spare slot for the last unkept write.
+int impress_portable(const SyntheticFinger& finger, const Capture& c, core::RandomStream& stream, core::Minutia* out) {
+    int n = 0;
+    for (int i = 0; i < finger.count && n < core::kMaxMinutiae; ++i) {
+        const MasterMinutia& m = finger.minutiae[i];
+        const float ex = (m.x - c.ccx) * c.inv_a, ey = (m.y - c.ccy) * c.inv_b;
+        // One 64-bit draw per minutia, in 8-bit fields: three bells (x, y, direction), missed, type flip.
+        const std::uint64_t b = stream.next_u64();
+        const bool touched = (ex * ex + ey * ey <= 1.0f) & (unit8(b, 6) >= c.p_missing);
+        const float x = m.x + c.e1 * m.x + c.e2 * m.y + c.e5 * m.x * m.y + c.pos_sd * bell8(b, 0);
+        const float y = m.y + c.e3 * m.x + c.e4 * m.y + c.e5 * m.x * m.x * 0.5f + c.pos_sd * bell8(b, 2);
+        const auto flip = static_cast<std::uint8_t>(unit8(b, 7) < c.p_flip);
+        const auto type = static_cast<core::MinutiaType>(static_cast<std::uint8_t>(m.type) ^ flip);
+        n += static_cast<int>(place(c, x, y, m.angle + c.dir_sd * bell8(b, 4), type, out[n]) & touched);
+    }
+    for (int k = 0; k < c.spurious && n < core::kMaxMinutiae; ++k) {
+        const std::uint64_t b = stream.next_u64();
+        // A point uniform on the contact ellipse: radius sqrt(u), angle from the unit-circle table.
+        const float r = std::sqrt(unit16(b, 0));
+        const auto t = static_cast<std::uint8_t>(b >> 16);
+        n += static_cast<int>(place(c, c.ccx + r * kUnitCircle.cos[t] / c.inv_a, c.ccy + r * kUnitCircle.sin[t] / c.inv_b,
+                                    unit16(b, 2) * 256.0f, (b >> 63) ? core::MinutiaType::bifurcation : core::MinutiaType::ending,
+                                    out[n]));
+    }
+    return n;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SHAILOO_SYNTH_AVX512 1
+#define SHAILOO_SYNTH_TARGET gnu::target("avx512f,avx512dq,avx512bw,avx512vl,avx512vbmi,bmi2")
+// GCC 12's AVX-512 intrinsics start many results from _mm512_undefined_epi32(), which trips false
+// -Wmaybe-uninitialized warnings once inlined here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+// The vector paths give the portable results bit for bit: the same IEEE operations in the same
+// order, each rounded on its own. GCC implements the float intrinsics as vector arithmetic and would
+// contract a multiply and an add into an FMA (one rounding), so contraction is off here.
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+
+// The first `lanes` lanes (any int; <= 0 none, >= 16 all).
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __mmask16 first_lanes(int lanes) {
+    return static_cast<__mmask16>(_bzhi_u32(0xffff, static_cast<unsigned>(std::clamp(lanes, 0, 16))));
+}
+
+// core::mix64 in eight 64-bit lanes (VPMULLQ).
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512i mix64_x8(__m512i x) {
+    x = _mm512_add_epi64(x, _mm512_set1_epi64(static_cast<long long>(0x9e3779b97f4a7c15ULL)));
+    x = _mm512_mullo_epi64(_mm512_xor_si512(x, _mm512_srli_epi64(x, 30)), _mm512_set1_epi64(static_cast<long long>(0xbf58476d1ce4e5b9ULL)));
+    x = _mm512_mullo_epi64(_mm512_xor_si512(x, _mm512_srli_epi64(x, 27)), _mm512_set1_epi64(static_cast<long long>(0x94d049bb133111ebULL)));
+    return _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
+}
+
+// Draws `pos` to `pos` + 15 of the stream with this key (RandomStream::next_u64 without moving it),
+// as their low and high 32-bit halves, one draw per 32-bit lane.
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline void draws_x16(std::uint64_t key, std::uint64_t pos, __m512i& lo, __m512i& hi) {
+    constexpr std::uint64_t s = core::RandomStream::kStep;
+    const __m512i first = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(key + pos * s)),
+                                           _mm512_setr_epi64(0, s, 2 * s, 3 * s, 4 * s, 5 * s, 6 * s, 7 * s));
+    const __m512i a = mix64_x8(first), b = mix64_x8(_mm512_add_epi64(first, _mm512_set1_epi64(static_cast<long long>(8 * s))));
+    lo = _mm512_permutex2var_epi32(a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
+    hi = _mm512_permutex2var_epi32(a, _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
+}
+
+// The 8-bit field at bit kShift of 32-bit lanes.
+template <int kShift>
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512i byte_x16(__m512i half) {
+    return _mm512_and_si512(_mm512_srli_epi32(half, kShift), _mm512_set1_epi32(0xff));
+}
+
+// unit16, unit8, bell8, wrap256 and round_px in 16 lanes (fields already moved into 32-bit lanes).
+template <int kShift>
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512 unit16_x16(__m512i half) {
+    return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(half, kShift), _mm512_set1_epi32(0xffff))),
+                         _mm512_set1_ps(kUnit16));
+}
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512 unit8_x16(__m512i byte) {
+    return _mm512_mul_ps(_mm512_cvtepi32_ps(byte), _mm512_set1_ps(kUnit8));
+}
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512 bell8_x16(__m512i byte0, __m512i byte1) {
+    return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_add_epi32(byte0, byte1), _mm512_set1_epi32(255))),
+                         _mm512_set1_ps(kBellStep));
+}
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512 wrap256_x16(__m512 a) {
+    const __m512i units = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_add_ps(a, _mm512_set1_ps(1024.0f)), _mm512_set1_ps(256.0f)));
+    return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(units, _mm512_set1_epi32(0xffff))), _mm512_set1_ps(kUnit8));
+}
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512i round_px_x16(__m512 v) {
+    return _mm512_sub_epi32(_mm512_cvttps_epi32(_mm512_add_ps(v, _mm512_set1_ps(kRoundOffset))), _mm512_set1_epi32(kRoundBias));
+}
+// 1.0f where the mask is set, else 0.0f (what static_cast<float>(bool) gives).
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512 ones_x16(__mmask16 m) {
+    return _mm512_maskz_mov_ps(m, _mm512_set1_ps(1.0f));
+}
+
+// core::angle_units in 16 lanes: the same operations in the same order. std::max(ax, ay) is
+// VMAXPS(ay, ax) and std::min(ax, ay) VMINPS(ay, ax) (both return their second operand unless the
+// first compares greater, resp. less, as std::max and std::min do, NaN included).
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512 angle_units_x16(__m512 x, __m512 y) {
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f), two = _mm512_set1_ps(2.0f);
+    const __m512 ax = _mm512_abs_ps(x), ay = _mm512_abs_ps(y);
+    const __m512 mx = _mm512_max_ps(ay, ax), mn = _mm512_min_ps(ay, ax);
+    const __m512 a = _mm512_div_ps(mn, mx), s = _mm512_mul_ps(a, a);
+    __m512 r = _mm512_add_ps(_mm512_mul_ps(_mm512_set1_ps(-0.0464964749f), s), _mm512_set1_ps(0.15931422f));
+    r = _mm512_sub_ps(_mm512_mul_ps(r, s), _mm512_set1_ps(0.327622764f));
+    r = _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(r, s), a), a);
+    const __m512 steep = ones_x16(_mm512_cmp_ps_mask(ay, ax, _CMP_GT_OQ));
+    const __m512 left = ones_x16(_mm512_cmp_ps_mask(x, zero, _CMP_LT_OQ)), down = ones_x16(_mm512_cmp_ps_mask(y, zero, _CMP_LT_OQ));
+    r = _mm512_add_ps(_mm512_mul_ps(steep, _mm512_set1_ps(1.57079637f)), _mm512_mul_ps(_mm512_sub_ps(one, _mm512_mul_ps(two, steep)), r));
+    r = _mm512_add_ps(_mm512_mul_ps(left, _mm512_set1_ps(3.14159274f)), _mm512_mul_ps(_mm512_sub_ps(one, _mm512_mul_ps(two, left)), r));
+    r = _mm512_mul_ps(_mm512_sub_ps(one, _mm512_mul_ps(two, down)), r);
+    __m512 u = _mm512_mul_ps(r, _mm512_set1_ps(256.0f / 6.28318531f));
+    u = _mm512_add_ps(u, _mm512_mul_ps(ones_x16(_mm512_cmp_ps_mask(u, zero, _CMP_LT_OQ)), _mm512_set1_ps(256.0f)));
+    const __mmask16 to_zero = _mm512_cmp_ps_mask(u, _mm512_set1_ps(256.0f), _CMP_GE_OQ) | _mm512_cmp_ps_mask(mx, zero, _CMP_EQ_OQ);
+    return _mm512_mask_mov_ps(u, to_zero, zero);
+}
+
+// RidgeModel::orientation in 16 lanes.
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512 orientation_x16(const RidgeModel& model, __m512 x, __m512 y) {
+    const __m512 base = _mm512_set1_ps(model.base);
+    if (model.ncores == 0) {
+        const __m512 fade = _mm512_max_ps(_mm512_sub_ps(_mm512_set1_ps(1.0f), _mm512_mul_ps(_mm512_abs_ps(y), _mm512_set1_ps(1.0f / 220.0f))),
+                                          _mm512_setzero_ps());  // std::max(0.0f, v) is VMAXPS(v, 0)
+        return _mm512_add_ps(base, _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(22.0f), _mm512_mul_ps(x, _mm512_set1_ps(1.0f / kHalfWidth))), fade));
+    }
+    __m512 wr = _mm512_set1_ps(1.0f), wi = _mm512_setzero_ps();
+    for (int k = 0; k < model.ncores; ++k) {
+        const __m512 cr = _mm512_sub_ps(x, _mm512_set1_ps(model.cores[k].x)), ci = _mm512_sub_ps(y, _mm512_set1_ps(model.cores[k].y));
+        const __m512 dr = _mm512_sub_ps(x, _mm512_set1_ps(model.deltas[k].x));
+        const __m512 di = _mm512_xor_ps(_mm512_sub_ps(y, _mm512_set1_ps(model.deltas[k].y)), _mm512_set1_ps(-0.0f));
+        const __m512 pr = _mm512_sub_ps(_mm512_mul_ps(cr, dr), _mm512_mul_ps(ci, di));
+        const __m512 pi = _mm512_add_ps(_mm512_mul_ps(cr, di), _mm512_mul_ps(ci, dr));
+        const __m512 nr = _mm512_sub_ps(_mm512_mul_ps(wr, pr), _mm512_mul_ps(wi, pi));
+        wi = _mm512_add_ps(_mm512_mul_ps(wr, pi), _mm512_mul_ps(wi, pr));
+        wr = nr;
+    }
+    return _mm512_add_ps(base, _mm512_mul_ps(_mm512_set1_ps(0.5f), angle_units_x16(wr, wi)));
+}
+
+// place_minutiae_portable with AVX-512: 16 cells' candidates at a time, the kept ones compressed
+// into columns (x, y, high half of the draw), then the directions of 16 kept minutiae at a time,
+// transposed into MasterMinutia records by two rounds of two-register permutes.
+[[SHAILOO_SYNTH_TARGET]]
+void place_minutiae_avx512(const RidgeModel& model, const core::RandomStream& rs, SyntheticFinger& f) {
+    static_assert(GridCells::kMax % 16 == 0, "cells are read 16 at a time");
+    static_assert(sizeof(MasterMinutia) == 16 && offsetof(MasterMinutia, y) == 4 && offsetof(MasterMinutia, angle) == 8 &&
+                      offsetof(MasterMinutia, type) == 12,
+                  "a MasterMinutia is stored as four 32-bit lanes");
+    // Each column gets whole vectors stored (the kept candidates first), hence the 16 spare entries.
+    alignas(64) float xs[kMaxMasterMinutiae + 16], ys[kMaxMasterMinutiae + 16];
+    alignas(64) std::uint32_t highs[kMaxMasterMinutiae + 16];
+    const std::uint64_t start = rs.position();
+    int n = 0, c = 0;
+    __m512 x, y;
+    __mmask16 kept = 0;
+    for (; c < kGridCells.count; c += 16) {
+        __m512i lo, hi;
+        draws_x16(rs.key(), start + static_cast<std::uint64_t>(c), lo, hi);
+        x = _mm512_add_ps(_mm512_loadu_ps(kGridCells.x + c),
+                          _mm512_mul_ps(_mm512_set1_ps(kCell), _mm512_add_ps(_mm512_set1_ps(0.1f), _mm512_mul_ps(_mm512_set1_ps(0.8f), unit16_x16<0>(lo)))));
+        y = _mm512_add_ps(_mm512_loadu_ps(kGridCells.y + c),
+                          _mm512_mul_ps(_mm512_set1_ps(kCell), _mm512_add_ps(_mm512_set1_ps(0.1f), _mm512_mul_ps(_mm512_set1_ps(0.8f), unit16_x16<16>(lo)))));
+        const __m512 ex = _mm512_mul_ps(x, _mm512_set1_ps(1.0f / kHalfWidth)), ey = _mm512_mul_ps(y, _mm512_set1_ps(1.0f / kHalfHeight));
+        kept = _mm512_mask_cmp_ps_mask(first_lanes(kGridCells.count - c), _mm512_add_ps(_mm512_mul_ps(ex, ex), _mm512_mul_ps(ey, ey)),
+                                       _mm512_set1_ps(1.0f), _CMP_LE_OQ) &
+               _mm512_cmp_ps_mask(unit16_x16<0>(hi), _mm512_set1_ps(model.keep), _CMP_LT_OQ);
+        _mm512_storeu_ps(xs + n, _mm512_maskz_compress_ps(kept, x));
+        _mm512_storeu_ps(ys + n, _mm512_maskz_compress_ps(kept, y));
+        _mm512_storeu_si512(highs + n, _mm512_maskz_compress_epi32(kept, hi));
+        n += std::popcount(static_cast<unsigned>(kept));
+        if (n >= kMaxMasterMinutiae) break;  // the scalar loop stops at the cap: later cells are never looked at
+    }
+    f.count = n = std::min(n, kMaxMasterMinutiae);
+
+    const __m512i pair_lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i pair_hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const __m512i quad_lo = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), quad_hi = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+    auto* records = reinterpret_cast<float*>(f.minutiae.data());
+    for (int i = 0; i < n; i += 16) {
+        const __mmask16 live = first_lanes(n - i);
+        const __m512 mx = _mm512_maskz_loadu_ps(live, xs + i), my = _mm512_maskz_loadu_ps(live, ys + i);
+        const __m512i h = _mm512_maskz_loadu_epi32(live, highs + i);
+        // A minutia points along its ridge, one way or the other.
+        const __m512 flip = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(h, 16), _mm512_set1_epi32(1))),
+                                          _mm512_set1_ps(128.0f));
+        const __m512 angle = wrap256_x16(_mm512_add_ps(orientation_x16(model, mx, my), flip));
+        const __mmask16 bifurcation = _mm512_cmplt_epu32_mask(byte_x16<17>(h), _mm512_set1_epi32(kBifurcationBelow));
+        const __m512 type = _mm512_castsi512_ps(
+            _mm512_maskz_mov_epi32(bifurcation, _mm512_set1_epi32(static_cast<int>(core::MinutiaType::bifurcation))));
+        // Records: (x, y) pairs and (angle, type) pairs interleaved, then a pair of each per record.
+        const __m512d xy_lo = _mm512_castps_pd(_mm512_permutex2var_ps(mx, pair_lo, my));
+        const __m512d xy_hi = _mm512_castps_pd(_mm512_permutex2var_ps(mx, pair_hi, my));
+        const __m512d at_lo = _mm512_castps_pd(_mm512_permutex2var_ps(angle, pair_lo, type));
+        const __m512d at_hi = _mm512_castps_pd(_mm512_permutex2var_ps(angle, pair_hi, type));
+        const __m512d rows[4] = {_mm512_permutex2var_pd(xy_lo, quad_lo, at_lo), _mm512_permutex2var_pd(xy_lo, quad_hi, at_lo),
+                                 _mm512_permutex2var_pd(xy_hi, quad_lo, at_hi), _mm512_permutex2var_pd(xy_hi, quad_hi, at_hi)};
+        for (int k = 0; k < 4; ++k)
+            _mm512_mask_storeu_ps(records + 4 * i + 16 * k, first_lanes(4 * (n - i) - 16 * k), _mm512_castpd_ps(rows[k]));
+    }
+    // The scalar loop writes each candidate to slot n before deciding to keep it: when the last cell's
+    // candidate was not kept (and the cap was not reached), slot n holds its position.
+    const int last = kGridCells.count - 1 - (c - 16);
+    if (n < kMaxMasterMinutiae && !((kept >> last) & 1)) {
+        f.minutiae[n].x = _mm512_cvtss_f32(_mm512_permutexvar_ps(_mm512_set1_epi32(last), x));
+        f.minutiae[n].y = _mm512_cvtss_f32(_mm512_permutexvar_ps(_mm512_set1_epi32(last), y));
+    }
+}
+
+// place in 16 lanes: the sensor's minutiae as 32-bit lanes x | y << 16 and angle | type << 8;
+// returns `keep` and-ed with the on-sensor test. std::clamp(v, lo, hi) is VMAXPS(lo, VMINPS(hi, v)),
+// the same for any v (NaN included).
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __mmask16 place_x16(const Capture& c, __m512 x, __m512 y, __m512 angle, __m512i type, __mmask16 keep, __m512i& xy,
+                           __m512i& at) {
+    const __m512 cr = _mm512_set1_ps(c.cr), sr = _mm512_set1_ps(c.sr), zero = _mm512_setzero_ps();
+    const __m512 w = _mm512_set1_ps(kSensorWidth), h = _mm512_set1_ps(kSensorHeight), low = _mm512_set1_ps(-1.0f);
+    const __m512 sx = _mm512_add_ps(_mm512_add_ps(_mm512_sub_ps(_mm512_mul_ps(cr, x), _mm512_mul_ps(sr, y)), _mm512_set1_ps(c.tx)),
+                                    _mm512_set1_ps(kSensorWidth / 2));
+    const __m512 sy = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(sr, x), _mm512_mul_ps(cr, y)), _mm512_set1_ps(c.ty)),
+                                    _mm512_set1_ps(kSensorHeight / 2));
+    keep = _mm512_mask_cmp_ps_mask(keep, sx, zero, _CMP_GE_OQ) & _mm512_cmp_ps_mask(sy, zero, _CMP_GE_OQ) &
+           _mm512_cmp_ps_mask(sx, w, _CMP_LT_OQ) & _mm512_cmp_ps_mask(sy, h, _CMP_LT_OQ);
+    const __m512i px = round_px_x16(_mm512_max_ps(low, _mm512_min_ps(w, sx)));
+    const __m512i py = round_px_x16(_mm512_max_ps(low, _mm512_min_ps(h, sy)));
+    xy = _mm512_or_si512(_mm512_and_si512(px, _mm512_set1_epi32(0xffff)), _mm512_slli_epi32(py, 16));
+    at = _mm512_or_si512(_mm512_and_si512(round_px_x16(_mm512_add_ps(angle, _mm512_set1_ps(c.rot_units))), _mm512_set1_epi32(255)),
+                         _mm512_slli_epi32(type, 8));
+    return keep;
+}
+
+// Appends the kept lanes to the minutia columns (whole vectors stored: 16 spare entries), up to
+// kMaxMinutiae. Returns 0 while there is room, else the lane after the one that filled the
+// template: where the scalar loop, which checks for room before each draw, stops drawing.
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline int append(__mmask16 kept, __m512i xy, __m512i at, int& n, std::uint32_t* xys, std::uint32_t* ats) {
+    _mm512_storeu_si512(xys + n, _mm512_maskz_compress_epi32(kept, xy));
+    _mm512_storeu_si512(ats + n, _mm512_maskz_compress_epi32(kept, at));
+    const int room = core::kMaxMinutiae - n, count = std::popcount(static_cast<unsigned>(kept));
+    if (count < room) {
+        n += count;
+        return 0;
+    }
+    n = core::kMaxMinutiae;
+    return 32 - std::countl_zero(_pdep_u32((1u << room) - 1, kept));  // PDEP: the first `room` kept lanes
+}
+
+// Byte shuffle (VPERMT2B) from 16 lanes x | y << 16 (bytes 0-63) and angle | type << 8 (bytes
+// 64-127) to 16 core::Minutia of 6 bytes: output bytes 0-63, then 64-95.
+struct MinutiaPacking {
+    alignas(64) std::uint8_t index[128]{};
+    constexpr MinutiaPacking() {
+        for (int k = 0; k < 96; ++k) {
+            const int j = k / 6, field = k % 6;
+            index[k] = static_cast<std::uint8_t>(field < 4 ? 4 * j + field : 64 + 4 * j + field - 4);
+        }
+    }
+};
+constexpr MinutiaPacking kMinutiaPacking;
+
+// impress_portable with AVX-512: 16 master minutiae (16 draws) at a time, the kept ones compressed
+// into columns and stopped where the scalar loop stops, then the spurious minutiae the same way, and
+// the columns packed into core::Minutia records by byte shuffles. The stream ends where the scalar
+// code leaves it.
+[[SHAILOO_SYNTH_TARGET]]
+int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::RandomStream& stream, core::Minutia* out) {
+    static_assert(sizeof(core::Minutia) == 6 && offsetof(core::Minutia, y) == 2 && offsetof(core::Minutia, angle) == 4 &&
+                      offsetof(core::Minutia, type) == 5,
+                  "a core::Minutia is packed as x, y, angle, type");
+    static_assert(kMaxMasterMinutiae % 16 == 0, "master minutiae are read 16 at a time");
+    alignas(64) std::uint32_t xys[core::kMaxMinutiae + 16], ats[core::kMaxMinutiae + 16];
+    const std::uint64_t key = stream.key();
+    std::uint64_t pos = stream.position();
+    int n = 0;
+
+    // Master records to columns: (x, y) and (angle, type) of 8 records per register, then 16.
+    const __m512i even = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
+    const __m512i odd = _mm512_setr_epi32(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
+    const __m512i halves_lo = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+    const __m512i halves_hi = _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    const auto* records = reinterpret_cast<const float*>(finger.minutiae.data());
+    int drawn = finger.count;
+    for (int i = 0; i < finger.count; i += 16) {
+        const float* r = records + 4 * i;
+        const __m512 xy0 = _mm512_permutex2var_ps(_mm512_loadu_ps(r), even, _mm512_loadu_ps(r + 16));
+        const __m512 xy1 = _mm512_permutex2var_ps(_mm512_loadu_ps(r + 32), even, _mm512_loadu_ps(r + 48));
+        const __m512 at0 = _mm512_permutex2var_ps(_mm512_loadu_ps(r), odd, _mm512_loadu_ps(r + 16));
+        const __m512 at1 = _mm512_permutex2var_ps(_mm512_loadu_ps(r + 32), odd, _mm512_loadu_ps(r + 48));
+        const __m512 mx = _mm512_permutex2var_ps(xy0, halves_lo, xy1), my = _mm512_permutex2var_ps(xy0, halves_hi, xy1);
+        const __m512 mangle = _mm512_permutex2var_ps(at0, halves_lo, at1);
+        const __m512i mtype = _mm512_and_si512(_mm512_castps_si512(_mm512_permutex2var_ps(at0, halves_hi, at1)), _mm512_set1_epi32(0xff));
+
+        __m512i lo, hi;
+        draws_x16(key, pos + static_cast<std::uint64_t>(i), lo, hi);
+        const __m512 ex = _mm512_mul_ps(_mm512_sub_ps(mx, _mm512_set1_ps(c.ccx)), _mm512_set1_ps(c.inv_a));
+        const __m512 ey = _mm512_mul_ps(_mm512_sub_ps(my, _mm512_set1_ps(c.ccy)), _mm512_set1_ps(c.inv_b));
+        const __mmask16 touched = _mm512_mask_cmp_ps_mask(first_lanes(finger.count - i), _mm512_add_ps(_mm512_mul_ps(ex, ex), _mm512_mul_ps(ey, ey)),
+                                                          _mm512_set1_ps(1.0f), _CMP_LE_OQ) &
+                                  _mm512_cmp_ps_mask(unit8_x16(byte_x16<16>(hi)), _mm512_set1_ps(c.p_missing), _CMP_GE_OQ);
+        const __m512 e5x = _mm512_mul_ps(_mm512_set1_ps(c.e5), mx), pos_sd = _mm512_set1_ps(c.pos_sd);
+        const __m512 x = _mm512_add_ps(
+            _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(mx, _mm512_mul_ps(_mm512_set1_ps(c.e1), mx)), _mm512_mul_ps(_mm512_set1_ps(c.e2), my)),
+                          _mm512_mul_ps(e5x, my)),
+            _mm512_mul_ps(pos_sd, bell8_x16(byte_x16<0>(lo), byte_x16<8>(lo))));
+        const __m512 y = _mm512_add_ps(
+            _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(my, _mm512_mul_ps(_mm512_set1_ps(c.e3), mx)), _mm512_mul_ps(_mm512_set1_ps(c.e4), my)),
+                          _mm512_mul_ps(_mm512_mul_ps(e5x, mx), _mm512_set1_ps(0.5f))),
+            _mm512_mul_ps(pos_sd, bell8_x16(byte_x16<16>(lo), byte_x16<24>(lo))));
+        const __mmask16 flip = _mm512_cmp_ps_mask(unit8_x16(byte_x16<24>(hi)), _mm512_set1_ps(c.p_flip), _CMP_LT_OQ);
+        const __m512i type = _mm512_mask_xor_epi32(mtype, flip, mtype, _mm512_set1_epi32(1));
+        const __m512 angle = _mm512_add_ps(mangle, _mm512_mul_ps(_mm512_set1_ps(c.dir_sd), bell8_x16(byte_x16<0>(hi), byte_x16<8>(hi))));
+        __m512i xy, at;
+        const __mmask16 kept = place_x16(c, x, y, angle, type, touched, xy, at);
+        if (const int end = append(kept, xy, at, n, xys, ats)) {
+            drawn = i + end;
+            break;
+        }
+    }
+    pos += static_cast<std::uint64_t>(drawn);
+
+    // Spurious minutiae: a point uniform on the contact ellipse (as in impress_portable).
+    for (int k = 0; k < c.spurious && n < core::kMaxMinutiae; k += 16) {
+        __m512i lo, hi;
+        draws_x16(key, pos, lo, hi);
+        const __m512 r = _mm512_sqrt_ps(unit16_x16<0>(lo));
+        const __m512i t = byte_x16<16>(lo);
+        const __m512 x = _mm512_add_ps(_mm512_set1_ps(c.ccx), _mm512_div_ps(_mm512_mul_ps(r, _mm512_i32gather_ps(t, kUnitCircle.cos.data(), 4)),
+                                                                            _mm512_set1_ps(c.inv_a)));
+        const __m512 y = _mm512_add_ps(_mm512_set1_ps(c.ccy), _mm512_div_ps(_mm512_mul_ps(r, _mm512_i32gather_ps(t, kUnitCircle.sin.data(), 4)),
+                                                                            _mm512_set1_ps(c.inv_b)));
+        const __m512 angle = _mm512_mul_ps(unit16_x16<0>(hi), _mm512_set1_ps(256.0f));
+        __m512i xy, at;
+        const __mmask16 kept = place_x16(c, x, y, angle, _mm512_srli_epi32(hi, 31), first_lanes(c.spurious - k), xy, at);
+        const int end = append(kept, xy, at, n, xys, ats);
+        pos += static_cast<std::uint64_t>(end ? end : std::min(16, c.spurious - k));
+    }
+    stream.seek(pos);
+
+    auto* bytes = reinterpret_cast<char*>(out);
+    const __m512i pack_lo = _mm512_load_si512(kMinutiaPacking.index), pack_hi = _mm512_load_si512(kMinutiaPacking.index + 64);
+    for (int i = 0; i < n; i += 16) {
+        const __mmask16 live = first_lanes(n - i);
+        const __m512i xy = _mm512_maskz_loadu_epi32(live, xys + i), at = _mm512_maskz_loadu_epi32(live, ats + i);
+        const unsigned size = 6 * static_cast<unsigned>(std::min(16, n - i));
+        _mm512_mask_storeu_epi8(bytes + 6 * i, _bzhi_u64(~0ULL, size), _mm512_permutex2var_epi8(xy, pack_lo, at));
+        _mm512_mask_storeu_epi8(bytes + 6 * i + 64, _bzhi_u64(~0ULL, size > 64 ? size - 64 : 0), _mm512_permutex2var_epi8(xy, pack_hi, at));
+    }
+    return n;
+}
+
+// The widest vector unit this CPU has for these paths: 512 (AVX-512 with VBMI, and BMI2) or 0.
+const int kVectorWidth = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("bmi2")
+               ? 512
+               : 0;
+}();
+#pragma GCC pop_options
+#pragma GCC diagnostic pop
+#undef SHAILOO_SYNTH_TARGET
+#endif
+
+}  // namespace
+
+int synthetic_finger_vector_width() {
+#ifdef SHAILOO_SYNTH_AVX512
+    return kVectorWidth;
+#else
+    return 0;
+#endif
+}
+
+SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Finger finger, int max_vector_width) {
+    core::RandomStream rs(biometric_seed, kMasterPurpose, static_cast<std::uint64_t>(finger));
+    const RidgeModel model(rs);
+    SyntheticFinger f;
+#ifdef SHAILOO_SYNTH_AVX512
+    if (std::min(kVectorWidth, max_vector_width) >= 512) {
+        place_minutiae_avx512(model, rs, f);
+        return f;
+    }
+#endif
+    (void)max_vector_width;
+    place_minutiae_portable(model, rs, f);
     return f;
 }
 
@@ -154,65 +625,21 @@ double capture_quality(const CaptureConditions& c) {
 }
 
 core::FingerprintTemplate make_impression(const SyntheticFinger& finger, const CaptureConditions& conditions,
-                                          core::RandomStream& stream) {
-    const float bad = static_cast<float>(1.0 - capture_quality(conditions));
-    const std::uint64_t g0 = stream.next_u64(), g1 = stream.next_u64(), g2 = stream.next_u64();
-    // Placement on the platen.
-    const float rot = (unit16(g0, 0) * 2 - 1) * 0.314f;  // +-18 degrees
-    const float tx = (unit16(g0, 1) * 2 - 1) * 35.0f, ty = (unit16(g0, 2) * 2 - 1) * 35.0f;
-    const float cr = std::cos(rot), sr = std::sin(rot);
-    const float rot_units = rot * (256.0f / 6.2831853f);
-    // Elastic distortion: a smooth displacement field (affine strain plus quadratic bending)
-    // whose strength grows with pressure and poor skin; a few pixels at the fingertip's edge.
-    const float strain = 0.02f + 0.04f * bad;
-    const float e1 = (unit16(g1, 0) * 2 - 1) * strain, e2 = (unit16(g1, 1) * 2 - 1) * strain;
-    const float e3 = (unit16(g1, 2) * 2 - 1) * strain, e4 = (unit16(g1, 3) * 2 - 1) * strain;
-    const float e5 = (unit16(g0, 3) * 2 - 1) * strain / 150.0f;
-    // Partial contact: the part of the fingertip that touched the platen.
-    const float ccx = (unit16(g2, 0) * 2 - 1) * (15.0f + 45.0f * bad);
-    const float ccy = (unit16(g2, 1) * 2 - 1) * (15.0f + 45.0f * bad);
-    const float scale = std::clamp(1.05f - 0.35f * bad - 0.2f * unit16(g2, 2), 0.5f, 1.1f);
-    const float inv_a = 1.0f / (kHalfWidth * scale), inv_b = 1.0f / (kHalfHeight * scale);
-    const float p_missing = 0.06f + 0.30f * bad;
-    const float p_flip = 0.08f + 0.20f * bad;
-    const float pos_sd = 1.5f + 3.5f * bad;  // px
-    const float dir_sd = 3.0f + 8.0f * bad;  // 1/256 turn (4 to 15 degrees)
-    const int spurious = static_cast<int>(unit16(g2, 3) * (1.0f + 12.0f * bad));
-
-    // Minutiae are written unconditionally and kept by advancing n: whether one is kept is random,
-    // so a branch would be mispredicted often. `out` has a spare slot for the last unkept write.
-    std::array<core::Minutia, core::kMaxMinutiae + 1> out;
-    int n = 0;
-    auto place = [&](float x, float y, float angle, core::MinutiaType type, bool keep) {
-        const float sx = cr * x - sr * y + tx + kSensorWidth / 2, sy = sr * x + cr * y + ty + kSensorHeight / 2;
-        keep &= (sx >= 0) & (sy >= 0) & (sx < kSensorWidth) & (sy < kSensorHeight);
-        out[n] = core::Minutia{static_cast<std::int16_t>(round_px(std::clamp(sx, -1.0f, kSensorWidth))),
-                               static_cast<std::int16_t>(round_px(std::clamp(sy, -1.0f, kSensorHeight))),
-                               static_cast<std::uint8_t>(round_px(angle + rot_units) & 255), type};
-        n += static_cast<int>(keep);
-    };
-    for (int i = 0; i < finger.count && n < core::kMaxMinutiae; ++i) {
-        const MasterMinutia& m = finger.minutiae[i];
-        const float ex = (m.x - ccx) * inv_a, ey = (m.y - ccy) * inv_b;
-        // One 64-bit draw per minutia, in 8-bit fields: three bells (x, y, direction), missed, type flip.
-        const std::uint64_t b = stream.next_u64();
-        const bool touched = (ex * ex + ey * ey <= 1.0f) & (unit8(b, 6) >= p_missing);
-        const float x = m.x + e1 * m.x + e2 * m.y + e5 * m.x * m.y + pos_sd * bell8(b, 0);
-        const float y = m.y + e3 * m.x + e4 * m.y + e5 * m.x * m.x * 0.5f + pos_sd * bell8(b, 2);
-        const auto flip = static_cast<std::uint8_t>(unit8(b, 7) < p_flip);
-        const auto type = static_cast<core::MinutiaType>(static_cast<std::uint8_t>(m.type) ^ flip);
-        place(x, y, m.angle + dir_sd * bell8(b, 4), type, touched);
-    }
-    for (int k = 0; k < spurious && n < core::kMaxMinutiae; ++k) {
-        const std::uint64_t b = stream.next_u64();
-        // A point uniform on the contact ellipse: radius sqrt(u), angle from the unit-circle table.
-        const float r = std::sqrt(unit16(b, 0));
-        const auto t = static_cast<std::uint8_t>(b >> 16);
-        place(ccx + r * kUnitCircle.cos[t] / inv_a, ccy + r * kUnitCircle.sin[t] / inv_b, unit16(b, 2) * 256.0f,
-              (b >> 63) ? core::MinutiaType::bifurcation : core::MinutiaType::ending, true);
-    }
-    return core::FingerprintTemplate::from_minutiae({out.data(), static_cast<std::size_t>(n)});
+                                          core::RandomStream& stream, int max_vector_width) {
+    const Capture capture(conditions, stream);
+    // Spare slots past kMaxMinutiae: the portable path's last unkept write, the span of the vector
+    // path's (masked) whole-register stores.
+    std::array<core::Minutia, core::kMaxMinutiae + 16> out;
+    int n;
+#ifdef SHAILOO_SYNTH_AVX512
+    if (std::min(kVectorWidth, max_vector_width) >= 512)
+        n = impress_avx512(finger, capture, stream, out.data());
+    else
+#endif
+        n = impress_portable(finger, capture, stream, out.data());
+    return core::FingerprintTemplate::from_minutiae({out.data(), static_cast<std::size_t>(n)}, max_vector_width);
 }
+
 
 core::FingerprintTemplate enrolment_template(const SyntheticFinger& master, std::uint64_t biometric_seed, core::Finger finger) {
     core::RandomStream rs(biometric_seed, kEnrolmentPurpose, static_cast<std::uint64_t>(finger));

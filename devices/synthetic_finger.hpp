@@ -35,7 +35,9 @@ struct SyntheticFinger {
     std::array<MasterMinutia, kMaxMasterMinutiae> minutiae{}; ///< first `count` are valid
 
     /// The finger `finger` of the person with this biometric seed (always the same for the same inputs).
-    static SyntheticFinger generate(std::uint64_t biometric_seed, core::Finger finger);
+    /// `max_vector_width` caps the vector unit used (512: AVX-512 where the CPU has it; 0: the
+    /// portable code, e.g. for tests); the result is the same bit for bit.
+    static SyntheticFinger generate(std::uint64_t biometric_seed, core::Finger finger, int max_vector_width = 512);
 };
 
 /// How good a capture can be: both in [0, 1].
@@ -52,8 +54,14 @@ double skin_quality_for_age(int age);
 double capture_quality(const CaptureConditions& conditions);
 
 /// A new impression of `finger` under `conditions`, drawing its variation from `stream`.
+/// `max_vector_width` caps the vector unit used, for the minutiae and for their template (as in
+/// core::FingerprintTemplate::from_minutiae); the template and the stream's position afterwards are
+/// the same bit for bit.
 core::FingerprintTemplate make_impression(const SyntheticFinger& finger, const CaptureConditions& conditions,
-                                          core::RandomStream& stream);
+                                          core::RandomStream& stream, int max_vector_width = 512);
+
+/// The widest vector unit generate and make_impression use on this CPU: 512 (AVX-512) or 0.
+int synthetic_finger_vector_width();
 
 /// The template enrolled for this finger at registration: a good-quality impression whose
 /// variation is drawn from a stream derived from the seed alone (so any party can rebuild it).
