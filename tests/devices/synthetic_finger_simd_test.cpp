@@ -17,9 +17,7 @@ using devices::SyntheticFinger;
 
 constexpr int kCases = 200'000;
 
-void skip_without_avx512(int width) {
-    if (width < 512) GTEST_SKIP() << "no AVX-512 (F, DQ, BW, VL, VBMI) and BMI2 on this CPU: only the portable path runs";
-}
+constexpr const char* kNoVectorPath = "no AVX-512 (F, DQ, BW, VL, VBMI) with BMI2 on this CPU: only the portable path runs";
 
 // The first field where two fingers differ (all kMaxMasterMinutiae slots; floats bit for bit), or "".
 std::string first_difference(const SyntheticFinger& a, const SyntheticFinger& b) {
@@ -90,7 +88,7 @@ void expect_same_impression(const SyntheticFinger& f, const devices::CaptureCond
 }
 
 TEST(SyntheticFingerSimd, GenerateIsTheSameOnEveryPath) {
-    skip_without_avx512(devices::synthetic_finger_vector_width());
+    if (devices::synthetic_finger_vector_width() < 512) GTEST_SKIP() << kNoVectorPath;
     core::RandomStream rs(20240901, 1);
     int failures = 0;
     for (int i = 0; i < kCases; ++i) {
@@ -104,7 +102,7 @@ TEST(SyntheticFingerSimd, GenerateIsTheSameOnEveryPath) {
 }
 
 TEST(SyntheticFingerSimd, ImpressionsAreTheSameOnEveryPath) {
-    skip_without_avx512(devices::synthetic_finger_vector_width());
+    if (devices::synthetic_finger_vector_width() < 512) GTEST_SKIP() << kNoVectorPath;
     core::RandomStream rs(20240901, 2);
     int failures = 0;
     for (int i = 0; i < kCases; ++i) {
@@ -121,7 +119,7 @@ TEST(SyntheticFingerSimd, ImpressionsAreTheSameOnEveryPath) {
 }
 
 TEST(SyntheticFingerSimd, ImpressionsThatFillTheTemplateStopWhereThePortablePathStops) {
-    skip_without_avx512(devices::synthetic_finger_vector_width());
+    if (devices::synthetic_finger_vector_width() < 512) GTEST_SKIP() << kNoVectorPath;
     // 64 minutiae near the centre: always in the contact area and on the sensor, so only the missed
     // ones (6 % to 12 % with these conditions) are lost and the 48th kept one ends the master loop early.
     core::RandomStream rs(20240901, 4);
