@@ -250,10 +250,7 @@ int impress_portable(const SyntheticFinger& finger, const Capture& c, core::Rand
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 // The vector paths give the portable results bit for bit: the same IEEE operations in the same
-// order, each rounded on its own. GCC implements the float intrinsics as vector arithmetic and would
-// contract a multiply and an add into an FMA (one rounding), so contraction is off here.
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
+// order, each rounded on its own (the build turns FMA contraction off: CMakeLists.txt).
 
 // The first `lanes` lanes (any int; <= 0 none, >= 16 all).
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
@@ -584,7 +581,6 @@ const int kVectorWidth = [] {
                ? 512
                : 0;
 }();
-#pragma GCC pop_options
 #pragma GCC diagnostic pop
 #undef SHAILOO_SYNTH_TARGET
 #endif

@@ -392,18 +392,11 @@ void best_keys_avx512(const LocalPair* pairs, int np, std::uint32_t (&top)[kCand
     }
 }
 
-// Float arithmetic that GCC never fuses: _mm512_mul_ps and _mm512_add_ps are plain vector arithmetic,
-// which -ffp-contract=fast (GCC's default) turns into one fused multiply-add, rounded once, where the
-// target has FMA (every AVX-512 target does); the _round forms are builtins left as they are.
-[[gnu::target("avx512f"), gnu::always_inline]] inline __m512 mul(__m512 a, __m512 b) {
-    return _mm512_mul_round_ps(a, b, _MM_FROUND_CUR_DIRECTION);
-}
-[[gnu::target("avx512f"), gnu::always_inline]] inline __m512 add(__m512 a, __m512 b) {
-    return _mm512_add_round_ps(a, b, _MM_FROUND_CUR_DIRECTION);
-}
-[[gnu::target("avx512f"), gnu::always_inline]] inline __m512 sub(__m512 a, __m512 b) {
-    return _mm512_sub_round_ps(a, b, _MM_FROUND_CUR_DIRECTION);
-}
+// Short names for the arithmetic below. Each operation rounds on its own, as in the portable
+// code: the build turns FMA contraction off (CMakeLists.txt).
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512 mul(__m512 a, __m512 b) { return _mm512_mul_ps(a, b); }
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512 add(__m512 a, __m512 b) { return _mm512_add_ps(a, b); }
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512 sub(__m512 a, __m512 b) { return _mm512_sub_ps(a, b); }
 
 // agreement for all kCandidates alignments with AVX-512, 16 pairs per step: each chunk's pair data
 // loaded once for all five; the same float operations in the same order, each rounded (mul, add, sub above).
