@@ -1,5 +1,6 @@
 #include "station/identification_desk.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace station {
@@ -37,7 +38,7 @@ namespace {
 
 std::string clock_time(core::Micros t) {
     const auto s = t / core::kSecond;
-    return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
+    return fmt::format(FMT_COMPILE("{:02}:{:02}:{:02}"), s / 3600, (s / 60) % 60, s % 60);
 }
 
 }  // namespace
@@ -201,8 +202,8 @@ void IdentificationDesk::issue_ballots(IdentificationResult& r) {
         default: ++counts_.manual; break;
     }
     fmt::memory_buffer receipt;  // on the stack: one per voter
-    fmt::format_to(std::back_inserter(receipt), "PEC {}\nVoter {} identified ({})\n{}\nBallots issued\n", pec_, r.voter_id,
-                   to_string(r.outcome), clock_time(now));
+    fmt::format_to(std::back_inserter(receipt), FMT_COMPILE("PEC {}\nVoter {} identified ({})\n{}\nBallots issued\n"), pec_,
+                   r.voter_id, to_string(r.outcome), clock_time(now));
     // A printer out of paper or dead must not stop voting: the receipt is recorded as not printed.
     auto printed = printer_.print({receipt.data(), receipt.size()}, now);
     r.receipt_printed = printed.has_value();
