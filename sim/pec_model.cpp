@@ -122,7 +122,7 @@ void PecModel::plan_voters() {
         Time t = open + static_cast<Time>(std::min(hour, cdf.size() - 1)) * core::kHour +
                  static_cast<Time>(arrivals.uniform() * static_cast<double>(core::kHour));
         t = std::min(t, close - 1);
-        trips_.push_back(Trip{pec_.first_voter + i, t, {}});
+        trips_.push_back(Trip{pec_.first_voter + i, t});
     }
     std::stable_sort(trips_.begin(), trips_.end(), [](const Trip& a, const Trip& b) { return a.arrived < b.arrived; });
     if (!trips_.empty()) engine_.at(trips_[0].arrived, [this] { arrive(0); });
@@ -250,16 +250,23 @@ void PecModel::identify(std::uint32_t k) {
     max_wait_s_ = std::max(max_wait_s_, wait);
     const int desk = desks_->take_free_desk();
     const auto visit = desks_->serve(desk, trips_[k].voter, service_random_, result_.identification);
+    std::uint32_t intent = 0;
     if (visit.ballots_issued) {
         ++result_.voters;
-        trips_[k].intent = day_.intents.draw(pec_, intent_random_);
+        if (free_intents_.empty()) {
+            free_intents_.push_back(static_cast<std::uint32_t>(intents_.size()));
+            intents_.emplace_back();
+        }
+        intent = free_intents_.back();
+        free_intents_.pop_back();
+        intents_[intent] = day_.intents.draw(pec_, intent_random_);
     }
     const auto service = std::max<Time>(core::kSecond, static_cast<Time>(static_cast<double>(visit.service) * result_.desk_pace));
-    engine_.after(service, [this, k, desk, issued = visit.ballots_issued] {
+    engine_.after(service, [this, k, desk, intent, issued = visit.ballots_issued] {
         desks_->release_desk(desk);
         queue_.release();
         if (issued) {
-            vote(k);
+            vote(intent);
         } else {
             note(fmt::format("voter {} refused at desk {}", trips_[k].voter, desk + 1));
             --in_station_;
@@ -268,11 +275,11 @@ void PecModel::identify(std::uint32_t k) {
     });
 }
 
-void PecModel::vote(std::uint32_t k) {
-    booths_.request([this, k] {
-        engine_.after(draw_service(day_.scenario.service.booth), [this, k] {
+void PecModel::vote(std::uint32_t slot) {
+    booths_.request([this, slot] {
+        engine_.after(draw_service(day_.scenario.service.booth), [this, slot] {
             booths_.release();
-            const Intent& intent = trips_[k].intent;
+            const Intent& intent = intents_[slot];
             auto& truth = result_.truth;
             if (intent.party < 0) ++truth.party_spoilt;
             else ++truth.party[intent.party];
@@ -282,6 +289,7 @@ void PecModel::vote(std::uint32_t k) {
                 else ++truth.district[intent.district];
                 cast(1, intent.district_ballot);
             }
+            free_intents_.push_back(slot);  // the sheets are in the boxes (or their reserve slots) now
             const Time feeding = draw_service(day_.scenario.service.arbb) * (boxes_[1].box ? 2 : 1);
             engine_.after(feeding, [this] {
                 result_.last_voter_at = engine_.now();

@@ -88,11 +88,10 @@ public:
     std::array<core::PublicKey, 3> public_keys() const;
 
 private:
-    // One voter's way through the PEC.
+    // One voter's way to the PEC (what the voter will mark is drawn at the desk: intents_).
     struct Trip {
         std::int64_t voter = 0;   // index in the national roll
         Time arrived = 0;
-        Intent intent;
     };
     struct Box {
         std::unique_ptr<devices::VirtualBallotScanner> scanner;
@@ -107,7 +106,7 @@ private:
     void open_station();
     void arrive(std::uint32_t k);
     void identify(std::uint32_t k);
-    void vote(std::uint32_t k);
+    void vote(std::uint32_t intent);
     void cast(int b, const core::Ballot& ballot);
     void feed_waiting(int b);
     void maybe_close();
@@ -125,6 +124,10 @@ private:
     core::RandomStream service_random_;
     core::RandomStream intent_random_;
     std::vector<Trip> trips_;
+    // What the voters between the desk and the boxes will mark, in reused slots: only the few
+    // voters inside at a time hold one (an Intent is a few hundred bytes; a PEC has thousands of trips).
+    std::vector<Intent> intents_;
+    std::vector<std::uint32_t> free_intents_;
     std::unique_ptr<IdentificationStation> desks_;
     Resource queue_;
     Resource booths_;
