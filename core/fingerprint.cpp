@@ -338,7 +338,7 @@ void sort_keys_avx512(SortKeys& k) {
 
 // The same as describe_portable with AVX-512, in three steps: (1) the neighbour pairs, 16 candidates
 // at a time, compressed into a list; (2) their descriptor contributions, 16 pairs at a time, ORed into
-// the descriptors one pair at a time; (3) the cells-set counts of all kMaxMinutiae descriptors.
+// the descriptors (j's one pair at a time, i's per run of pairs); (3) the cells-set counts of all kMaxMinutiae descriptors.
 [[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
 void describe_avx512(FingerprintTemplate& t) {
     constexpr int R = kCylinderRadius;
@@ -358,15 +358,17 @@ void describe_avx512(FingerprintTemplate& t) {
     _mm512_storeu_si512(ja + n, zero);
 
     // (1) Pairs (i, j > i) with 0 < d2 < R^2, as in describe_portable (saturated int16 differences,
-    // VPMADDWD sums), in three columns: the offset's index in kDirections (dy * width + dx, relative
-    // to (0, 0), also by VPMADDWD), d2, and i | j << 8 | angle_i << 16 | angle_j << 24. Each column
-    // gets a whole vector stored (compressed pairs first), hence the 16 spare entries.
+    // VPMADDWD sums), in two columns: the offset (dx, dy) as two int16, from which step (2) recomputes
+    // d2 and the index in kDirections (one compress fewer per 16 candidates than storing both), and
+    // i | j << 8 | angle_i << 16 | angle_j << 24. Each column gets a whole vector stored (compressed
+    // pairs first), hence the 16 spare entries.
     constexpr int kMaxPairs = kMaxMinutiae * (kMaxMinutiae - 1) / 2;
-    alignas(64) std::int32_t offsets[kMaxPairs + 16], dist2[kMaxPairs + 16];
-    alignas(64) std::uint32_t ends[kMaxPairs + 16];
+    alignas(64) std::int32_t deltas[kMaxPairs + 16];
+    alignas(64) std::uint32_t ends_and_sentinel[1 + kMaxPairs + 16];
+    ends_and_sentinel[0] = 255;
+    std::uint32_t* ends = ends_and_sentinel + 1;
     int np = 0;
     const std::uint64_t present = (std::uint64_t{1} << n) - 1;
-    const __m512i offset_weights = _mm512_set1_epi32(DirectionTable::kWidth << 16 | 1);
     for (int i = 0; i < n; ++i) {
         const __m512i pos_i = _mm512_set1_epi32(static_cast<int>(xy[i]));
         const __m512i end_i = _mm512_set1_epi32(static_cast<int>(i | t.minutiae[i].angle << 16));
@@ -376,27 +378,41 @@ void describe_avx512(FingerprintTemplate& t) {
             const auto candidates = static_cast<__mmask16>(present >> j0);
             const __mmask16 near = _mm512_mask_cmplt_epi32_mask(_mm512_mask_cmpgt_epi32_mask(candidates, d2, zero), d2,
                                                                 _mm512_set1_epi32(R * R));
-            _mm512_storeu_si512(offsets + np, _mm512_maskz_compress_epi32(near, _mm512_madd_epi16(d, offset_weights)));
-            _mm512_storeu_si512(dist2 + np, _mm512_maskz_compress_epi32(near, d2));
+            _mm512_storeu_si512(deltas + np, _mm512_maskz_compress_epi32(near, d));
             _mm512_storeu_si512(ends + np, _mm512_maskz_compress_epi32(
                                                near, _mm512_or_si512(end_i, _mm512_slli_epi32(_mm512_loadu_si512(ja + j0), 8))));
             np += std::popcount(static_cast<unsigned>(near));
         }
     }
 
-    // (2) Direction from i to j by a gather from kDirections (bytes read as 32-bit words: the last
+    // (2) d2 and the offset's index in kDirections (dy * width + dx, relative to (0, 0)) by VPMADDWD.
+    // Direction from i to j by a gather from kDirections (bytes read as 32-bit words: the last
     // offset within the radius, (dx, dy) = (12, 75), is 64 bytes before the table's end), from j to i
-    // half a turn more; the ring words by compares of d2 with the rings' bounds.
+    // half a turn more; the ring words by compares of d2 with the rings' bounds. The 16 pairs are
+    // loaded in transposed order (lane 4L + k holds pair 4k + L), so that descriptor_parts puts pair p
+    // in 128-bit slot p. Each pair's part for j is ORed into cylinders[j]; the parts for i, whose
+    // pairs come in runs of the same i, are ORed in a register instead (a segmented OR: the run so far
+    // is kept where the previous pair has the same i, without a branch), each prefix stored to own[i]
+    // (the run's last store leaves its whole OR), and own ORed into the descriptors at the end. A
+    // load-OR-store per pair on cylinders[i] made every pair wait for the previous pair's store.
     const std::uint8_t* directions = &kDirections.at[0][R - 1];
     auto* cylinders = reinterpret_cast<__m128i*>(t.cylinders.data());
+    alignas(64) __m128i own[kMaxMinutiae] = {};
+    const __m512i transposed = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    const __m512i low_byte = _mm512_set1_epi32(255);
+    alignas(64) std::int32_t same_i[16];  // per pair: all ones if the previous pair has the same i
+    __m128i run = _mm_setzero_si128();
     for (int b = 0; b < np; b += 16) {
         const int m = std::min(16, np - b);
         const auto live = static_cast<__mmask16>((1u << m) - 1);
-        const __m512i d2 = _mm512_maskz_loadu_epi32(live, dist2 + b);
-        const __m512i e = _mm512_maskz_loadu_epi32(live, ends + b);
-        const __m512i ab = _mm512_and_si512(_mm512_i32gather_epi32(_mm512_maskz_loadu_epi32(live, offsets + b), directions, 1),
-                                            _mm512_set1_epi32(255));
-        const __m512i ai = _mm512_and_si512(_mm512_srli_epi32(e, 16), _mm512_set1_epi32(255)), aj = _mm512_srli_epi32(e, 24);
+        const __m512i d = _mm512_permutexvar_epi32(transposed, _mm512_maskz_loadu_epi32(live, deltas + b));
+        const __m512i d2 = _mm512_madd_epi16(d, d);
+        const __m512i e_in_order = _mm512_maskz_loadu_epi32(live, ends + b);
+        const __m512i e = _mm512_permutexvar_epi32(transposed, e_in_order);
+        const __m512i ab = _mm512_and_si512(
+            _mm512_i32gather_epi32(_mm512_madd_epi16(d, _mm512_set1_epi32(DirectionTable::kWidth << 16 | 1)), directions, 1),
+            low_byte);
+        const __m512i ai = _mm512_and_si512(_mm512_srli_epi32(e, 16), low_byte), aj = _mm512_srli_epi32(e, 24);
         __mmask16 in_ring[4];
         for (int k = 0; k < 4; ++k)
             in_ring[k] = _mm512_mask_cmplt_epi32_mask(_mm512_cmpge_epi32_mask(d2, _mm512_set1_epi32(ring_lo2(k))), d2,
@@ -405,15 +421,21 @@ void describe_avx512(FingerprintTemplate& t) {
         descriptor_parts(cell_rows(_mm512_sub_epi32(ab, ai), _mm512_sub_epi32(aj, ai)), in_ring, parts_i);
         descriptor_parts(cell_rows(_mm512_sub_epi32(_mm512_add_epi32(ab, _mm512_set1_epi32(128)), aj), _mm512_sub_epi32(ai, aj)),
                          in_ring, parts_j);
+        // ends[-1] is the sentinel 255, which no i equals.
+        _mm512_store_si512(same_i, _mm512_movm_epi32(_mm512_cmpeq_epi32_mask(
+                                       _mm512_and_si512(e_in_order, low_byte),
+                                       _mm512_and_si512(_mm512_loadu_si512(ends + b - 1), low_byte))));
         const auto* slots_i = reinterpret_cast<const __m128i*>(parts_i);
         const auto* slots_j = reinterpret_cast<const __m128i*>(parts_j);
         for (int p = 0; p < m; ++p) {
-            const int slot = 4 * (p & 3) + (p >> 2);
             const std::uint32_t i = ends[b + p] & 255, j = (ends[b + p] >> 8) & 255;
-            _mm_storeu_si128(cylinders + i, _mm_or_si128(_mm_loadu_si128(cylinders + i), slots_i[slot]));
-            _mm_storeu_si128(cylinders + j, _mm_or_si128(_mm_loadu_si128(cylinders + j), slots_j[slot]));
+            run = _mm_ternarylogic_epi32(run, _mm_set1_epi32(same_i[p]), slots_i[p], 0xea);  // run & same | part
+            _mm_store_si128(&own[i], run);
+            _mm_storeu_si128(cylinders + j, _mm_or_si128(_mm_loadu_si128(cylinders + j), slots_j[p]));
         }
     }
+    for (int c = 0; c < kMaxMinutiae; c += 4)
+        _mm512_storeu_si512(cylinders + c, _mm512_or_si512(_mm512_loadu_si512(cylinders + c), _mm512_load_si512(&own[c])));
 
     // (3) Cells set: VPOPCNTQ of the halves of 8 descriptors, the two halves of each added (even
     // plus odd 64-bit lanes), narrowed to bytes. Unused descriptors are empty and count 0.
