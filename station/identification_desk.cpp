@@ -38,7 +38,9 @@ namespace {
 
 std::string clock_time(core::Micros t) {
     const auto s = t / core::kSecond;
-    return fmt::format(FMT_COMPILE("{:02}:{:02}:{:02}"), s / 3600, (s / 60) % 60, s % 60);
+    char text[32];  // any int64 time fits: at most 11 characters of hours
+    char* end = fmt::format_to(text, FMT_COMPILE("{:02}:{:02}:{:02}"), s / 3600, (s / 60) % 60, s % 60);
+    return {text, end};
 }
 
 }  // namespace
@@ -202,7 +204,7 @@ void IdentificationDesk::issue_ballots(IdentificationResult& r) {
         default: ++counts_.manual; break;
     }
     fmt::memory_buffer receipt;  // on the stack: one per voter
-    fmt::format_to(std::back_inserter(receipt), FMT_COMPILE("PEC {}\nVoter {} identified ({})\n{}\nBallots issued\n"), pec_,
+    fmt::format_to(fmt::appender(receipt), FMT_COMPILE("PEC {}\nVoter {} identified ({})\n{}\nBallots issued\n"), pec_,
                    r.voter_id, to_string(r.outcome), clock_time(now));
     // A printer out of paper or dead must not stop voting: the receipt is recorded as not printed.
     auto printed = printer_.print({receipt.data(), receipt.size()}, now);
