@@ -64,6 +64,7 @@ struct DescriptorColumns {
     alignas(32) float cells_lane[kColumns];          // lane order (AVX2 path)
     alignas(32) std::uint32_t index_lane[kColumns];  // lane order (AVX2 path)
     int blocks = 0;
+    int count = 0;  // b's minutiae (the AVX-512 kernel steps over these only)
 
     /// Columns of b's descriptors for the kernel of vector width `width` (512, 256 or 0).
     DescriptorColumns(const core::FingerprintTemplate& b, int width);
@@ -175,37 +176,74 @@ int local_pairs_avx2(const core::FingerprintTemplate& a, const DescriptorColumns
     return np;
 }
 
-// The same with AVX-512: the 64-bit halves' popcounts directly (VPOPCNTDQ), 8 minutiae of B per
-// step in their natural order, then the same quotient, keys and merge in 8 lanes of 32 bits.
+// Word w (0..3, low first) of B's descriptor j in all 16 lanes, read as 32 bits (no aliasing of lo, hi).
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512i word(const DescriptorColumns& cb, int j, int w) {
+    const std::uint64_t* half = w < 2 ? cb.lo : cb.hi;
+    return _mm512_broadcastd_epi32(_mm_loadu_si32(reinterpret_cast<const char*>(half + j) + 4 * (w & 1)));
+}
+
+// The same with AVX-512, transposed: 16 minutiae of A at a time, one per 32-bit lane, their
+// descriptors held as 4 registers of one 32-bit word each (word k of 16 rows), and B's columns
+// stepped one at a time with each word broadcast: AND, VPOPCNTD, the same quotient and keys, and
+// every lane keeps its own row's best two, so no lanes are merged. At the end the rows' pairs are
+// interleaved (best1, best2 per row) and compressed out in row order; lanes of unusable or absent
+// rows are zeroed first, so they keep nothing.
+// (GCC 12's AVX-512 intrinsics trip the same false -Wmaybe-uninitialized here as further down.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 [[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
 int local_pairs_avx512(const core::FingerprintTemplate& a, const DescriptorColumns& cb, LocalPair* pairs) {
-    const __m256 scale = _mm256_set1_ps(512.0f);
-    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    static_assert(sizeof(LocalPair) == 4 && sizeof(core::Cylinder) == 16, "a pair is one 32-bit lane, a descriptor 4 words");
+    const __m512 scale = _mm512_set1_ps(512.0f);
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    // Word 0 and 1 (then 2 and 3) of 8 descriptors out of two registers of 4 descriptors each.
+    const __m512i words01 = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
+    const __m512i words23 = _mm512_setr_epi32(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
+    // Rows' (best1, best2) pairs in row order, rows 0-7 then 8-15.
+    const __m512i first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i second = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const __m512i min_pair = _mm512_set1_epi32(kMinLocalSimilarity << 16);
     int np = 0;
-    for (int i = 0; i < a.count; ++i) {
-        const std::uint32_t wa = a.cylinder_bits[i];
-        if (wa < kMinCylinderBits) continue;
-        const __m512i a0 = _mm512_set1_epi64(static_cast<long long>(a.cylinders[i].bits[0]));
-        const __m512i a1 = _mm512_set1_epi64(static_cast<long long>(a.cylinders[i].bits[1]));
-        const __m256 fwa = _mm256_set1_ps(static_cast<float>(wa));
-        __m256i best1 = _mm256_setzero_si256(), best2 = _mm256_setzero_si256();
-        for (int k = 0; k < cb.blocks; ++k) {
-            const int j = k * kBlock;
-            const __m512i c64 = _mm512_add_epi64(_mm512_popcnt_epi64(_mm512_and_si512(a0, _mm512_load_si512(cb.lo + j))),
-                                                 _mm512_popcnt_epi64(_mm512_and_si512(a1, _mm512_load_si512(cb.hi + j))));
-            // (the masked form of VPMOVQD: the plain intrinsic trips a false -Wmaybe-uninitialized in GCC 12)
-            const __m256i c = _mm512_mask_cvtepi64_epi32(_mm256_setzero_si256(), 0xff, c64);
-            const __m256 s = _mm256_add_ps(fwa, _mm256_load_ps(cb.cells_f + j));
-            const __m256i sim = _mm256_cvttps_epi32(_mm256_div_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(c), scale), s));
-            const __m256i key = _mm256_or_si256(_mm256_slli_epi32(sim, 8), _mm256_add_epi32(iota, _mm256_set1_epi32(j)));
-            const __m256i lo = _mm256_min_epu32(best1, key);
-            best1 = _mm256_max_epu32(best1, key);
-            best2 = _mm256_max_epu32(best2, lo);
+    for (int i = 0; i < a.count; i += 16) {
+        const auto* rows = a.cylinders.data() + i;
+        const __m512i r0 = _mm512_loadu_si512(rows), r1 = _mm512_loadu_si512(rows + 4);
+        const __m512i r2 = _mm512_loadu_si512(rows + 8), r3 = _mm512_loadu_si512(rows + 12);
+        const __m512i t0 = _mm512_permutex2var_epi32(r0, words01, r1), t1 = _mm512_permutex2var_epi32(r0, words23, r1);
+        const __m512i t2 = _mm512_permutex2var_epi32(r2, words01, r3), t3 = _mm512_permutex2var_epi32(r2, words23, r3);
+        const __m512i a0 = _mm512_shuffle_i64x2(t0, t2, 0x44), a1 = _mm512_shuffle_i64x2(t0, t2, 0xee);
+        const __m512i a2 = _mm512_shuffle_i64x2(t1, t3, 0x44), a3 = _mm512_shuffle_i64x2(t1, t3, 0xee);
+        const __m512i wa = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a.cylinder_bits.data() + i)));
+        const __mmask16 use = _mm512_mask_cmpge_epu32_mask(_mm512_cmpgt_epi32_mask(_mm512_set1_epi32(a.count - i), iota), wa,
+                                                           _mm512_set1_epi32(kMinCylinderBits));
+        const __m512 fwa = _mm512_cvtepi32_ps(wa);
+        __m512i best1 = _mm512_setzero_si512(), best2 = _mm512_setzero_si512();
+        for (int j = 0; j < cb.count; ++j) {
+            const __m512i c = _mm512_add_epi32(_mm512_add_epi32(_mm512_popcnt_epi32(_mm512_and_si512(a0, word(cb, j, 0))),
+                                                                _mm512_popcnt_epi32(_mm512_and_si512(a1, word(cb, j, 1)))),
+                                               _mm512_add_epi32(_mm512_popcnt_epi32(_mm512_and_si512(a2, word(cb, j, 2))),
+                                                                _mm512_popcnt_epi32(_mm512_and_si512(a3, word(cb, j, 3)))));
+            const __m512 s = _mm512_add_ps(fwa, _mm512_set1_ps(cb.cells_f[j]));
+            const __m512i sim = _mm512_cvttps_epi32(_mm512_div_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(c), scale), s));
+            const __m512i key = _mm512_or_si512(_mm512_slli_epi32(sim, 8), _mm512_set1_epi32(j));
+            const __m512i lo = _mm512_min_epu32(best1, key);
+            best1 = _mm512_max_epu32(best1, key);
+            best2 = _mm512_max_epu32(best2, lo);
         }
-        keep_lane_best_two(i, best1, best2, pairs, np);
+        const __m512i row = _mm512_add_epi32(iota, _mm512_set1_epi32(i));
+        const __m512i p1 = _mm512_maskz_or_epi32(use, _mm512_slli_epi32(best1, 8), row);
+        const __m512i p2 = _mm512_maskz_or_epi32(use, _mm512_slli_epi32(best2, 8), row);
+        const __m512i q0 = _mm512_permutex2var_epi32(p1, first, p2), q1 = _mm512_permutex2var_epi32(p1, second, p2);
+        const __mmask16 k0 = _mm512_cmpge_epu32_mask(q0, min_pair), k1 = _mm512_cmpge_epu32_mask(q1, min_pair);
+        // Whole stores past the last pair stay inside pairs: at most 2 pairs per row before them.
+        _mm512_storeu_si512(pairs + np, _mm512_maskz_compress_epi32(k0, q0));
+        np += std::popcount(static_cast<unsigned>(k0));
+        _mm512_storeu_si512(pairs + np, _mm512_maskz_compress_epi32(k1, q1));
+        np += std::popcount(static_cast<unsigned>(k1));
     }
     return np;
 }
+#pragma GCC diagnostic pop
 
 // DescriptorColumns for the AVX-512 kernel, 8 descriptors per step: the halves split by two
 // permutes of the 16 words of 8 descriptors, unusable ones zeroed by the permutes' mask.
@@ -236,7 +274,7 @@ const int kVectorWidth = [] {
 }();
 #endif
 
-DescriptorColumns::DescriptorColumns(const core::FingerprintTemplate& b, int width) : blocks((b.count + kBlock - 1) / kBlock) {
+DescriptorColumns::DescriptorColumns(const core::FingerprintTemplate& b, int width) : blocks((b.count + kBlock - 1) / kBlock), count(b.count) {
 #ifdef SHAILOO_MATCHER_AVX2
     if (width >= 512) {
         fill_columns_avx512(b, *this);
