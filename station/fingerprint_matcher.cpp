@@ -185,54 +185,66 @@ int local_pairs_avx2(const core::FingerprintTemplate& a, const DescriptorColumns
 // The same with AVX-512, transposed: 16 minutiae of A at a time, one per 32-bit lane, their
 // descriptors held as 4 registers of one 32-bit word each (word k of 16 rows), and B's columns
 // stepped one at a time with each word broadcast: AND, VPOPCNTD, the same quotient and keys, and
-// every lane keeps its own row's best two, so no lanes are merged. At the end the rows' pairs are
-// interleaved (best1, best2 per row) and compressed out in row order; lanes of unusable or absent
-// rows are zeroed first, so they keep nothing.
+// every lane keeps its own row's best two, so no lanes are merged. G groups of 16 rows share the
+// pass over B (more independent work per step). At the end the rows' pairs are interleaved
+// (best1, best2 per row) and compressed out in row order; lanes of unusable or absent rows are
+// zeroed first, so they keep nothing.
 // (GCC 12's AVX-512 intrinsics trip the same false -Wmaybe-uninitialized here as further down.)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
-[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
-int local_pairs_avx512(const core::FingerprintTemplate& a, const DescriptorColumns& cb, LocalPair* pairs) {
+template <int G>
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+inline void local_rows_avx512(const core::FingerprintTemplate& a, const DescriptorColumns& cb, int i, LocalPair* pairs, int& np) {
     static_assert(sizeof(LocalPair) == 4 && sizeof(core::Cylinder) == 16, "a pair is one 32-bit lane, a descriptor 4 words");
     const __m512 scale = _mm512_set1_ps(512.0f);
     const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     // Word 0 and 1 (then 2 and 3) of 8 descriptors out of two registers of 4 descriptors each.
     const __m512i words01 = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
     const __m512i words23 = _mm512_setr_epi32(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
-    // Rows' (best1, best2) pairs in row order, rows 0-7 then 8-15.
-    const __m512i first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    const __m512i second = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-    const __m512i min_pair = _mm512_set1_epi32(kMinLocalSimilarity << 16);
-    int np = 0;
-    for (int i = 0; i < a.count; i += 16) {
-        const auto* rows = a.cylinders.data() + i;
+    __m512i d[G][4], best1[G], best2[G];
+    __m512 fwa[G];
+    __mmask16 use[G];
+    for (int g = 0; g < G; ++g) {
+        const auto* rows = a.cylinders.data() + i + 16 * g;
         const __m512i r0 = _mm512_loadu_si512(rows), r1 = _mm512_loadu_si512(rows + 4);
         const __m512i r2 = _mm512_loadu_si512(rows + 8), r3 = _mm512_loadu_si512(rows + 12);
         const __m512i t0 = _mm512_permutex2var_epi32(r0, words01, r1), t1 = _mm512_permutex2var_epi32(r0, words23, r1);
         const __m512i t2 = _mm512_permutex2var_epi32(r2, words01, r3), t3 = _mm512_permutex2var_epi32(r2, words23, r3);
-        const __m512i a0 = _mm512_shuffle_i64x2(t0, t2, 0x44), a1 = _mm512_shuffle_i64x2(t0, t2, 0xee);
-        const __m512i a2 = _mm512_shuffle_i64x2(t1, t3, 0x44), a3 = _mm512_shuffle_i64x2(t1, t3, 0xee);
-        const __m512i wa = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a.cylinder_bits.data() + i)));
-        const __mmask16 use = _mm512_mask_cmpge_epu32_mask(_mm512_cmpgt_epi32_mask(_mm512_set1_epi32(a.count - i), iota), wa,
-                                                           _mm512_set1_epi32(kMinCylinderBits));
-        const __m512 fwa = _mm512_cvtepi32_ps(wa);
-        __m512i best1 = _mm512_setzero_si512(), best2 = _mm512_setzero_si512();
-        for (int j = 0; j < cb.count; ++j) {
-            const __m512i c = _mm512_add_epi32(_mm512_add_epi32(_mm512_popcnt_epi32(_mm512_and_si512(a0, word(cb, j, 0))),
-                                                                _mm512_popcnt_epi32(_mm512_and_si512(a1, word(cb, j, 1)))),
-                                               _mm512_add_epi32(_mm512_popcnt_epi32(_mm512_and_si512(a2, word(cb, j, 2))),
-                                                                _mm512_popcnt_epi32(_mm512_and_si512(a3, word(cb, j, 3)))));
-            const __m512 s = _mm512_add_ps(fwa, _mm512_set1_ps(cb.cells_f[j]));
+        d[g][0] = _mm512_shuffle_i64x2(t0, t2, 0x44), d[g][1] = _mm512_shuffle_i64x2(t0, t2, 0xee);
+        d[g][2] = _mm512_shuffle_i64x2(t1, t3, 0x44), d[g][3] = _mm512_shuffle_i64x2(t1, t3, 0xee);
+        const __m512i wa =
+            _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a.cylinder_bits.data() + i + 16 * g)));
+        use[g] = _mm512_mask_cmpge_epu32_mask(_mm512_cmpgt_epi32_mask(_mm512_set1_epi32(a.count - i - 16 * g), iota), wa,
+                                              _mm512_set1_epi32(kMinCylinderBits));
+        fwa[g] = _mm512_cvtepi32_ps(wa);
+        best1[g] = best2[g] = _mm512_setzero_si512();
+    }
+    for (int j = 0; j < cb.count; ++j) {
+        const __m512i w0 = word(cb, j, 0), w1 = word(cb, j, 1), w2 = word(cb, j, 2), w3 = word(cb, j, 3);
+        const __m512 wb = _mm512_set1_ps(cb.cells_f[j]);
+        const __m512i column = _mm512_set1_epi32(j);
+        for (int g = 0; g < G; ++g) {
+            const __m512i c = _mm512_add_epi32(_mm512_add_epi32(_mm512_popcnt_epi32(_mm512_and_si512(d[g][0], w0)),
+                                                                _mm512_popcnt_epi32(_mm512_and_si512(d[g][1], w1))),
+                                               _mm512_add_epi32(_mm512_popcnt_epi32(_mm512_and_si512(d[g][2], w2)),
+                                                                _mm512_popcnt_epi32(_mm512_and_si512(d[g][3], w3))));
+            const __m512 s = _mm512_add_ps(fwa[g], wb);
             const __m512i sim = _mm512_cvttps_epi32(_mm512_div_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(c), scale), s));
-            const __m512i key = _mm512_or_si512(_mm512_slli_epi32(sim, 8), _mm512_set1_epi32(j));
-            const __m512i lo = _mm512_min_epu32(best1, key);
-            best1 = _mm512_max_epu32(best1, key);
-            best2 = _mm512_max_epu32(best2, lo);
+            const __m512i key = _mm512_or_si512(_mm512_slli_epi32(sim, 8), column);
+            const __m512i lo = _mm512_min_epu32(best1[g], key);
+            best1[g] = _mm512_max_epu32(best1[g], key);
+            best2[g] = _mm512_max_epu32(best2[g], lo);
         }
-        const __m512i row = _mm512_add_epi32(iota, _mm512_set1_epi32(i));
-        const __m512i p1 = _mm512_maskz_or_epi32(use, _mm512_slli_epi32(best1, 8), row);
-        const __m512i p2 = _mm512_maskz_or_epi32(use, _mm512_slli_epi32(best2, 8), row);
+    }
+    // Rows' (best1, best2) pairs in row order, rows 0-7 then 8-15.
+    const __m512i first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i second = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    const __m512i min_pair = _mm512_set1_epi32(kMinLocalSimilarity << 16);
+    for (int g = 0; g < G; ++g) {
+        const __m512i row = _mm512_add_epi32(iota, _mm512_set1_epi32(i + 16 * g));
+        const __m512i p1 = _mm512_maskz_or_epi32(use[g], _mm512_slli_epi32(best1[g], 8), row);
+        const __m512i p2 = _mm512_maskz_or_epi32(use[g], _mm512_slli_epi32(best2[g], 8), row);
         const __m512i q0 = _mm512_permutex2var_epi32(p1, first, p2), q1 = _mm512_permutex2var_epi32(p1, second, p2);
         const __mmask16 k0 = _mm512_cmpge_epu32_mask(q0, min_pair), k1 = _mm512_cmpge_epu32_mask(q1, min_pair);
         // Whole stores past the last pair stay inside pairs: at most 2 pairs per row before them.
@@ -241,6 +253,14 @@ int local_pairs_avx512(const core::FingerprintTemplate& a, const DescriptorColum
         _mm512_storeu_si512(pairs + np, _mm512_maskz_compress_epi32(k1, q1));
         np += std::popcount(static_cast<unsigned>(k1));
     }
+}
+
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+int local_pairs_avx512(const core::FingerprintTemplate& a, const DescriptorColumns& cb, LocalPair* pairs) {
+    int np = 0;
+    int i = 0;
+    for (; a.count - i > 16; i += 32) local_rows_avx512<2>(a, cb, i, pairs, np);
+    if (i < a.count) local_rows_avx512<1>(a, cb, i, pairs, np);
     return np;
 }
 #pragma GCC diagnostic pop
