@@ -63,7 +63,7 @@ constexpr RingTable kRings;
 // scan only looks down the sorted minutiae), in 1/256 turn: a table lookup instead of an atan2 per
 // neighbour pair (11.6 KB, small enough to stay in the L1 cache; same values as angle_units).
 // 1/256 turn is all the cells need: the relative angle is taken in steps of 1/32 turn
-// (kSectorSpread) after subtracting a direction in whole 1/256 turns.
+// (sector_nibbles) after subtracting a direction in whole 1/256 turns.
 struct DirectionTable {
     static constexpr int kWidth = 2 * kCylinderRadius - 1;
     std::uint8_t at[kCylinderRadius][kWidth];
@@ -77,32 +77,36 @@ struct DirectionTable {
 const DirectionTable kDirections;
 
 // A neighbour's cells factor into ring x sector x direction, so its 128-bit contribution is
-// built from three small tables and two multiplications instead of branches:
-//  - kDirBins[dtheta]: the direction bins (4 bits) of a relative direction (1/256 turn);
-//  - kSectorSpread[alpha >> 3]: the sectors of a relative angle (1/256 turn), one bit per
-//    nibble (sector s -> bit 4s); kSectorMargin is a quarter sector, so alpha / 8 decides it.
-//    row = spread * dirs puts the direction bins into every selected sector's nibble;
-//  - kRingFactors[rings]: multipliers that copy the 32-bit row into the 32-bit ring slots of
+// built from three small tables and an AND instead of branches:
+//  - dir_nibbles[dtheta >> 1]: the direction bins (4 bits) of a relative direction (1/256 turn) in
+//    both nibbles of a byte; kDirMargin is even, so dtheta / 2 decides them (128 bytes: two
+//    registers for a byte permute);
+//  - sector_nibbles[alpha >> 3]: the sectors of a relative angle (1/256 turn), a whole nibble per
+//    sector (sector s -> bits 4s..4s+3); kSectorMargin is a quarter sector, so alpha / 8 decides it.
+//    row = sectors & dirs (the direction byte copied into all four bytes) puts the direction bins
+//    into every selected sector's nibble;
+//  - ring_factors[rings]: multipliers that copy the 32-bit row into the 32-bit ring slots of
 //    the two 64-bit words (1 = low ring, 2^32 = high ring).
-static_assert(kSectorMargin == 64, "kSectorSpread resolves the sector margin in steps of 64");
+static_assert(kSectorMargin == 64, "sector_nibbles resolves the sector margin in steps of 64");
+static_assert(kDirMargin % 2 == 0, "dir_nibbles resolves the direction margin in steps of 2");
 struct CellTables {
-    std::uint32_t dir_bins[256]{};
-    std::uint32_t sector_spread[32]{};
+    std::uint8_t dir_nibbles[128]{};
+    std::uint32_t sector_nibbles[32]{};
     std::uint64_t ring_factors[16][2]{};
     constexpr CellTables() {
-        for (int d = 0; d < 256; ++d) {
-            const int d0 = d >> 6, frac = d & 63;
-            std::uint32_t bins = 1u << d0;
+        for (int h = 0; h < 128; ++h) {
+            const int d0 = h >> 5, frac = 2 * h & 63;
+            unsigned bins = 1u << d0;
             if (frac < kDirMargin) bins |= 1u << ((d0 + 3) & 3);
             else if (frac >= 64 - kDirMargin) bins |= 1u << ((d0 + 1) & 3);
-            dir_bins[d] = bins;
+            dir_nibbles[h] = static_cast<std::uint8_t>(bins * 0x11);
         }
         for (int q = 0; q < 32; ++q) {
             const int s0 = q >> 2, quarter = q & 3;
-            std::uint32_t spread = 1u << (4 * s0);
-            if (quarter == 0) spread |= 1u << (4 * ((s0 + 7) & 7));
-            else if (quarter == 3) spread |= 1u << (4 * ((s0 + 1) & 7));
-            sector_spread[q] = spread;
+            std::uint32_t sectors = 0xfu << (4 * s0);
+            if (quarter == 0) sectors |= 0xfu << (4 * ((s0 + 7) & 7));
+            else if (quarter == 3) sectors |= 0xfu << (4 * ((s0 + 1) & 7));
+            sector_nibbles[q] = sectors;
         }
         for (int r = 0; r < 16; ++r) {
             ring_factors[r][0] = ((r & 1) ? 1u : 0u) | ((r & 2) ? std::uint64_t{1} << 32 : 0);
@@ -116,7 +120,7 @@ constexpr CellTables kCells;
 // `dtheta` (both 1/256 turn) sets: 8 sectors x 4 directions in 32 bits (copied into its rings by
 // a multiplication with kCells.ring_factors).
 inline std::uint64_t cell_row(std::uint8_t alpha, std::uint8_t dtheta) {
-    return std::uint64_t{kCells.sector_spread[alpha >> 3] * kCells.dir_bins[dtheta]};
+    return std::uint64_t{kCells.sector_nibbles[alpha >> 3] & kCells.dir_nibbles[dtheta >> 1] * 0x01010101u};
 }
 
 // Minutiae are kept sorted by y (then x, angle, type): the neighbour search then stops at the
@@ -258,14 +262,17 @@ void describe_portable(FingerprintTemplate& t) {
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
 // The cell rows of 16 neighbour pairs (32-bit lanes; alpha and dtheta in 1/256 turn, any bits above
-// the low 8 ignored), as cell_row: the sector spread by a two-register permute (its index is the low
-// 5 bits of alpha >> 3), the direction bins by a gather.
-[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+// the low 8 ignored), as cell_row: the sectors by a two-register permute (its index is the low 5 bits
+// of alpha >> 3), the direction byte by a two-register byte permute whose index, bits 1..7 of
+// dtheta, VPMULTISHIFTQB puts into all four bytes of the lane (no gather, no multiplication).
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
 inline __m512i cell_rows(__m512i alpha, __m512i dtheta) {
-    const __m512i spread = _mm512_permutex2var_epi32(_mm512_loadu_si512(kCells.sector_spread), _mm512_srli_epi32(alpha, 3),
-                                                     _mm512_loadu_si512(kCells.sector_spread + 16));
-    const __m512i bins = _mm512_i32gather_epi32(_mm512_and_si512(dtheta, _mm512_set1_epi32(255)), kCells.dir_bins, 4);
-    return _mm512_mullo_epi32(spread, bins);
+    const __m512i sectors = _mm512_permutex2var_epi32(_mm512_loadu_si512(kCells.sector_nibbles), _mm512_srli_epi32(alpha, 3),
+                                                      _mm512_loadu_si512(kCells.sector_nibbles + 16));
+    const __m512i half = _mm512_multishift_epi64_epi8(_mm512_set1_epi64(0x2121212101010101), dtheta);
+    const __m512i dirs = _mm512_permutex2var_epi8(_mm512_loadu_si512(kCells.dir_nibbles), half,
+                                                  _mm512_loadu_si512(kCells.dir_nibbles + 64));
+    return _mm512_and_si512(sectors, dirs);
 }
 
 // The descriptor contributions of 16 pairs from their cell rows: a descriptor is four 32-bit ring
@@ -273,7 +280,7 @@ inline __m512i cell_rows(__m512i alpha, __m512i dtheta) {
 // is its row where the pair lies in ring k (what the multiplication by kCells.ring_factors does).
 // A 4x4 transpose within each 128-bit lane makes each pair's words one 128-bit descriptor:
 // out[k] holds pairs 4L + k (L = 128-bit lane), i.e. pair p lands in 128-bit slot 4 (p & 3) + (p >> 2).
-[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
 inline void descriptor_parts(__m512i row, const __mmask16 (&in_ring)[4], __m512i (&out)[4]) {
     const __m512i w0 = _mm512_maskz_mov_epi32(in_ring[0], row), w1 = _mm512_maskz_mov_epi32(in_ring[1], row);
     const __m512i w2 = _mm512_maskz_mov_epi32(in_ring[2], row), w3 = _mm512_maskz_mov_epi32(in_ring[3], row);
@@ -291,7 +298,7 @@ inline void descriptor_parts(__m512i row, const __mmask16 (&in_ring)[4], __m512i
 // compare-exchange across registers is a min and a max; within a register the partner comes from a
 // permute and a blend keeps the min or the max per lane. About 0.1 of the portable sort's time.
 template <int R>
-[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt")]]
 void bitonic_sort(SortKeys& k) {
     __m512i v[R];
     for (int r = 0; r < R; ++r)
@@ -329,7 +336,7 @@ void bitonic_sort(SortKeys& k) {
     for (int r = 0; r < R; ++r) _mm512_store_si512(k.key.data() + 8 * r, v[r]);
 }
 
-[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt")]]
 void sort_keys_avx512(SortKeys& k) {
     if (k.n <= 16) bitonic_sort<2>(k);
     else if (k.n <= 32) bitonic_sort<4>(k);
@@ -339,7 +346,7 @@ void sort_keys_avx512(SortKeys& k) {
 // The same as describe_portable with AVX-512, in three steps: (1) the neighbour pairs, 16 candidates
 // at a time, compressed into a list; (2) their descriptor contributions, 16 pairs at a time, ORed into
 // the descriptors (j's one pair at a time, i's per run of pairs); (3) the cells-set counts of all kMaxMinutiae descriptors.
-[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt")]]
 void describe_avx512(FingerprintTemplate& t) {
     constexpr int R = kCylinderRadius;
     const int n = t.count;
@@ -449,11 +456,12 @@ void describe_avx512(FingerprintTemplate& t) {
     }
 }
 
-// The widest vector unit this CPU has for the descriptors: 512 (AVX-512 with VPOPCNTDQ) or 0.
+// The widest vector unit this CPU has for the descriptors: 512 (AVX-512 with VBMI and VPOPCNTDQ) or 0.
 const int kVectorWidth = [] {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-                   __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vpopcntdq")
+                   __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
+                   __builtin_cpu_supports("avx512vpopcntdq")
                ? 512
                : 0;
 }();

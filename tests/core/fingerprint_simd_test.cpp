@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -241,6 +242,31 @@ TEST(FingerprintTemplateSimd, EveryPathMatchesTheScalarReferenceBitForBit) {
         }
         if (!first_difference(want, FingerprintTemplate::from_minutiae(m)).empty()) ++failures;
     }
+    EXPECT_EQ(failures, 0);
+}
+
+TEST(FingerprintTemplateSimd, EveryPairGeometryMatchesTheScalarReference) {
+    // Two minutiae: every offset within the radius (the direction of the pair), and every pair of
+    // angles at a few offsets (all relative angles and directions, for the cell rows' tables).
+    int failures = 0;
+    auto check = [&](int dx, int dy, int ai, int aj) {
+        const std::vector<Minutia> m{{100, 100, static_cast<std::uint8_t>(ai), MinutiaType::ending},
+                                     {static_cast<std::int16_t>(100 + dx), static_cast<std::int16_t>(100 + dy),
+                                      static_cast<std::uint8_t>(aj), MinutiaType::bifurcation}};
+        const FingerprintTemplate want = reference::from_minutiae(m);
+        for (const int width : kWidths) {
+            const std::string diff = first_difference(want, FingerprintTemplate::from_minutiae(m, width));
+            if (!diff.empty() && ++failures <= 5)
+                ADD_FAILURE() << "(" << dx << ", " << dy << ") angles " << ai << ", " << aj << ", width " << width << ": " << diff;
+        }
+    };
+    constexpr int R = core::kCylinderRadius;
+    for (int dy = 0; dy < R; ++dy)
+        for (int dx = -(R - 1); dx < R; ++dx)
+            if (dx * dx + dy * dy < R * R && (dx != 0 || dy != 0)) check(dx, dy, 0, 37);
+    for (const auto& [dx, dy] : {std::pair{3, 0}, std::pair{-40, 17}, std::pair{0, 70}})
+        for (int ai = 0; ai < 256; ++ai)
+            for (int aj = 0; aj < 256; ++aj) check(dx, dy, ai, aj);
     EXPECT_EQ(failures, 0);
 }
 
