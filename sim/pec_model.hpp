@@ -106,7 +106,7 @@ private:
     void open_station();
     void arrive(std::uint32_t k);
     void identify(std::uint32_t k);
-    void vote(std::uint32_t intent);
+    void vote(std::uint32_t slot);
     void cast(int b, const core::Ballot& ballot);
     void feed_waiting(int b);
     void maybe_close();
@@ -125,7 +125,7 @@ private:
     core::RandomStream intent_random_;
     std::vector<Trip> trips_;
     // What the voters between the desk and the boxes will mark, in reused slots: only the few
-    // voters inside at a time hold one (an Intent is a few hundred bytes; a PEC has thousands of trips).
+    // voters inside at a time hold one (an Intent is 164 bytes; a PEC plans up to a few thousand trips).
     std::vector<Intent> intents_;
     std::vector<std::uint32_t> free_intents_;
     std::unique_ptr<IdentificationStation> desks_;
