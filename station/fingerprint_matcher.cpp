@@ -484,6 +484,20 @@ void agreement_avx512(const PairColumns& pc, int chunks, const Alignment (&al)[k
     }
     for (int c = 0; c < kCandidates; ++c) std::memcpy(&agree[c], masks[c], sizeof agree[c]);
 }
+
+// Per candidate, the sum of the similarities of its agreeing pairs, 16 pairs per step by masked
+// adds (the masks hold no pair past np, so no lane past np is added).
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+void agreeing_sums_avx512(const LocalPair* pairs, int chunks, const unsigned __int128 (&agree)[kCandidates], std::uint32_t (&bound)[kCandidates]) {
+    __m512i acc[kCandidates];
+    for (auto& a : acc) a = _mm512_setzero_si512();
+    for (int k = 0; k < chunks; ++k) {
+        const __m512i sim = _mm512_srli_epi32(_mm512_loadu_si512(pairs + 16 * k), 16);
+        for (int c = 0; c < kCandidates; ++c)
+            acc[c] = _mm512_mask_add_epi32(acc[c], static_cast<__mmask16>(agree[c] >> (16 * k)), acc[c], sim);
+    }
+    for (int c = 0; c < kCandidates; ++c) bound[c] = static_cast<std::uint32_t>(_mm512_reduce_add_epi32(acc[c]));
+}
 #pragma GCC diagnostic pop
 #endif
 
@@ -572,8 +586,18 @@ std::uint32_t consolidated_similarity(const core::FingerprintTemplate& a, const 
 #endif
         for (int c = 0; c < kCandidates; ++c) agree[c] = agreement(pc, chunks, al[c]);
     const unsigned __int128 valid = (static_cast<unsigned __int128>(1) << np) - 1;  // np <= 96
+    for (auto& mask : agree) mask &= valid;
+    // A candidate's greedy sum is at most the sum of all its agreeing pairs' similarities; one whose
+    // bound is at most the best sum so far cannot raise the maximum and is skipped (AVX-512 only:
+    // elsewhere the bound costs a serial loop like the pairing's, and every candidate is paired).
+    std::uint32_t bound[kCandidates];
+    std::fill(bound, bound + kCandidates, ~0u);
+#ifdef SHAILOO_MATCHER_AVX2
+    if (width >= 512) agreeing_sums_avx512(pairs.data(), chunks, agree, bound);
+#endif
     std::uint32_t best_sum = 0;
-    for (const auto mask : agree) best_sum = std::max(best_sum, paired_similarity(pairs.data(), mask & valid));
+    for (int c = 0; c < kCandidates; ++c)
+        if (bound[c] > best_sum) best_sum = std::max(best_sum, paired_similarity(pairs.data(), agree[c]));
     return best_sum;
 }
 
