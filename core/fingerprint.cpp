@@ -408,17 +408,27 @@ void describe_avx512(FingerprintTemplate& t) {
     const int n = t.count;
     const __m512i zero = _mm512_setzero_si512();
     // Per minutia, one 32-bit lane: (x, y) as two int16 (x low) for the distance test, and
-    // j | angle << 16; zeros for a whole vector past the last minutia (read, but masked off).
+    // j | angle << 16. Built for all kMaxMinutiae slots, 16 (96 bytes) at a time by byte permutes,
+    // and a whole vector of zeros after them (slots past t.count are read, but masked off).
+    static_assert(sizeof(Minutia) == 6 && kMaxMinutiae % 16 == 0, "16 minutiae of x, y, angle, type in 96 bytes");
     alignas(64) std::uint32_t xy[kMaxMinutiae + 16], ja[kMaxMinutiae + 16];
-    std::array<int, kMaxMinutiae> ys;
-    for (int j = 0; j < n; ++j) {
-        const Minutia& m = t.minutiae[j];
-        xy[j] = static_cast<std::uint16_t>(m.x) | static_cast<std::uint32_t>(static_cast<std::uint16_t>(m.y)) << 16;
-        ja[j] = static_cast<std::uint32_t>(j) | static_cast<std::uint32_t>(m.angle) << 16;
-        ys[j] = m.y;
+    {
+        const auto* in = reinterpret_cast<const std::uint8_t*>(t.minutiae.data());
+        const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        const __m512i first_byte = _mm512_mullo_epi32(lane, _mm512_set1_epi32(0x06060606));  // 6 * lane in each byte
+        const __m512i xy_bytes = _mm512_add_epi8(first_byte, _mm512_set1_epi32(0x03020100));
+        const __m512i angle_byte = _mm512_add_epi8(first_byte, _mm512_set1_epi32(0x04040404));
+        for (int j0 = 0; j0 < kMaxMinutiae; j0 += 16) {
+            const __m512i lo = _mm512_loadu_si512(in + 6 * j0);
+            const __m512i hi = _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + 6 * j0 + 64)));
+            _mm512_store_si512(xy + j0, _mm512_permutex2var_epi8(lo, xy_bytes, hi));
+            _mm512_store_si512(ja + j0, _mm512_or_si512(_mm512_maskz_permutex2var_epi8(0x4444444444444444, lo, angle_byte, hi),
+                                                        _mm512_add_epi32(lane, _mm512_set1_epi32(j0))));
+        }
     }
-    _mm512_storeu_si512(xy + n, zero);
-    _mm512_storeu_si512(ja + n, zero);
+    _mm512_store_si512(xy + kMaxMinutiae, zero);
+    _mm512_store_si512(ja + kMaxMinutiae, zero);
+    const auto y = [&xy](int j) { return static_cast<int>(static_cast<std::int16_t>(xy[j] >> 16)); };
 
     // (1) Pairs (i, j > i) with 0 < d2 < R^2, as in describe_portable (saturated int16 differences,
     // VPMADDWD sums), in two columns: the offset (dx, dy) as two int16, from which step (2) recomputes
@@ -434,8 +444,8 @@ void describe_avx512(FingerprintTemplate& t) {
     const std::uint64_t present = (std::uint64_t{1} << n) - 1;
     for (int i = 0; i < n; ++i) {
         const __m512i pos_i = _mm512_set1_epi32(static_cast<int>(xy[i]));
-        const __m512i end_i = _mm512_set1_epi32(static_cast<int>(i | t.minutiae[i].angle << 16));
-        for (int j0 = i + 1; j0 < n && ys[j0] - ys[i] < R; j0 += 16) {
+        const __m512i end_i = _mm512_set1_epi32(static_cast<int>(ja[i]));
+        for (int j0 = i + 1; j0 < n && y(j0) - y(i) < R; j0 += 16) {
             const __m512i d = _mm512_subs_epi16(_mm512_loadu_si512(xy + j0), pos_i);
             const __m512i d2 = _mm512_madd_epi16(d, d);
             const auto candidates = static_cast<__mmask16>(present >> j0);
