@@ -475,16 +475,24 @@ void describe_avx512(FingerprintTemplate& t) {
     const __m512i low_byte = _mm512_set1_epi32(255);
     alignas(64) std::int32_t same_i[16];  // per pair: all ones if the previous pair has the same i
     __m128i run = _mm_setzero_si128();
+    // The offsets of the pairs from b on (zeros past np), transposed, and their directions from i to j
+    // (the low byte of each lane). Fetched for the next batch before this batch's scalar loop, so that the
+    // gather's latency overlaps that loop instead of stalling the next batch.
+    const auto fetch_offsets = [&] [[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"),
+                                     gnu::always_inline]] (int b, __m512i& d, __m512i& ab) {
+        const auto live = static_cast<__mmask16>((1u << std::min(16, np - b)) - 1);
+        d = _mm512_permutexvar_epi32(transposed, _mm512_maskz_loadu_epi32(live, deltas + b));
+        ab = _mm512_i32gather_epi32(_mm512_madd_epi16(d, _mm512_set1_epi32(DirectionTable::kWidth << 16 | 1)), directions, 1);
+    };
+    __m512i next_d, next_ab;
+    if (np > 0) fetch_offsets(0, next_d, next_ab);
     for (int b = 0; b < np; b += 16) {
         const int m = std::min(16, np - b);
         const auto live = static_cast<__mmask16>((1u << m) - 1);
-        const __m512i d = _mm512_permutexvar_epi32(transposed, _mm512_maskz_loadu_epi32(live, deltas + b));
+        const __m512i d = next_d, ab = _mm512_and_si512(next_ab, low_byte);
         const __m512i d2 = _mm512_madd_epi16(d, d);
         const __m512i e_in_order = _mm512_maskz_loadu_epi32(live, ends + b);
         const __m512i e = _mm512_permutexvar_epi32(transposed, e_in_order);
-        const __m512i ab = _mm512_and_si512(
-            _mm512_i32gather_epi32(_mm512_madd_epi16(d, _mm512_set1_epi32(DirectionTable::kWidth << 16 | 1)), directions, 1),
-            low_byte);
         const __m512i ai = _mm512_and_si512(_mm512_srli_epi32(e, 16), low_byte), aj = _mm512_srli_epi32(e, 24);
         __mmask16 in_ring[4];
         for (int k = 0; k < 4; ++k)
@@ -498,6 +506,7 @@ void describe_avx512(FingerprintTemplate& t) {
         _mm512_store_si512(same_i, _mm512_movm_epi32(_mm512_cmpeq_epi32_mask(
                                        _mm512_and_si512(e_in_order, low_byte),
                                        _mm512_and_si512(_mm512_loadu_si512(ends + b - 1), low_byte))));
+        if (b + 16 < np) fetch_offsets(b + 16, next_d, next_ab);
         const auto* slots_i = reinterpret_cast<const __m128i*>(parts_i);
         const auto* slots_j = reinterpret_cast<const __m128i*>(parts_j);
         for (int p = 0; p < m; ++p) {
