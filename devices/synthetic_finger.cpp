@@ -311,31 +311,30 @@ inline __m512 wrap256_x16(__m512 a) {
 inline __m512i round_px_x16(__m512 v) {
     return _mm512_sub_epi32(_mm512_cvttps_epi32(_mm512_add_ps(v, _mm512_set1_ps(kRoundOffset))), _mm512_set1_epi32(kRoundBias));
 }
-// 1.0f where the mask is set, else 0.0f (what static_cast<float>(bool) gives).
-[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
-inline __m512 ones_x16(__mmask16 m) {
-    return _mm512_maskz_mov_ps(m, _mm512_set1_ps(1.0f));
-}
 
-// core::angle_units in 16 lanes: the same operations in the same order. std::max(ax, ay) is
-// VMAXPS(ay, ax) and std::min(ax, ay) VMINPS(ay, ax) (both return their second operand unless the
-// first compares greater, resp. less, as std::max and std::min do, NaN included).
+// core::angle_units in 16 lanes: the same rounded operations in the same order (its exact folds as
+// masked ones). std::max(ax, ay) is VMAXPS(ay, ax) and std::min(ax, ay) VMINPS(ay, ax) (both return
+// their second operand unless the first compares greater, resp. less, as std::max and std::min do,
+// NaN included).
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __m512 angle_units_x16(__m512 x, __m512 y) {
-    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f), two = _mm512_set1_ps(2.0f);
+    const __m512 zero = _mm512_setzero_ps();
     const __m512 ax = _mm512_abs_ps(x), ay = _mm512_abs_ps(y);
     const __m512 mx = _mm512_max_ps(ay, ax), mn = _mm512_min_ps(ay, ax);
     const __m512 a = _mm512_div_ps(mn, mx), s = _mm512_mul_ps(a, a);
     __m512 r = _mm512_add_ps(_mm512_mul_ps(_mm512_set1_ps(-0.0464964749f), s), _mm512_set1_ps(0.15931422f));
     r = _mm512_sub_ps(_mm512_mul_ps(r, s), _mm512_set1_ps(0.327622764f));
     r = _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(r, s), a), a);
-    const __m512 steep = ones_x16(_mm512_cmp_ps_mask(ay, ax, _CMP_GT_OQ));
-    const __m512 left = ones_x16(_mm512_cmp_ps_mask(x, zero, _CMP_LT_OQ)), down = ones_x16(_mm512_cmp_ps_mask(y, zero, _CMP_LT_OQ));
-    r = _mm512_add_ps(_mm512_mul_ps(steep, _mm512_set1_ps(1.57079637f)), _mm512_mul_ps(_mm512_sub_ps(one, _mm512_mul_ps(two, steep)), r));
-    r = _mm512_add_ps(_mm512_mul_ps(left, _mm512_set1_ps(3.14159274f)), _mm512_mul_ps(_mm512_sub_ps(one, _mm512_mul_ps(two, left)), r));
-    r = _mm512_mul_ps(_mm512_sub_ps(one, _mm512_mul_ps(two, down)), r);
+    // The scalar code's s * c + (1 - 2 * s) * r for a 0/1 flag s is r or c - r exactly (r >= +0 here:
+    // +0 + r is r), (1 - 2 * s) * r is r or -r, and u + s * 256 is u or u + 256 (u is never -0: r
+    // is +0 only right of the origin): masked subtractions, a sign flip and a masked add.
+    const __mmask16 steep = _mm512_cmp_ps_mask(ay, ax, _CMP_GT_OQ);
+    const __mmask16 left = _mm512_cmp_ps_mask(x, zero, _CMP_LT_OQ), down = _mm512_cmp_ps_mask(y, zero, _CMP_LT_OQ);
+    r = _mm512_mask_sub_ps(r, steep, _mm512_set1_ps(1.57079637f), r);
+    r = _mm512_mask_sub_ps(r, left, _mm512_set1_ps(3.14159274f), r);
+    r = _mm512_mask_xor_ps(r, down, r, _mm512_set1_ps(-0.0f));
     __m512 u = _mm512_mul_ps(r, _mm512_set1_ps(256.0f / 6.28318531f));
-    u = _mm512_add_ps(u, _mm512_mul_ps(ones_x16(_mm512_cmp_ps_mask(u, zero, _CMP_LT_OQ)), _mm512_set1_ps(256.0f)));
+    u = _mm512_mask_add_ps(u, _mm512_cmp_ps_mask(u, zero, _CMP_LT_OQ), u, _mm512_set1_ps(256.0f));
     const __mmask16 to_zero = _mm512_cmp_ps_mask(u, _mm512_set1_ps(256.0f), _CMP_GE_OQ) | _mm512_cmp_ps_mask(mx, zero, _CMP_EQ_OQ);
     return _mm512_mask_mov_ps(u, to_zero, zero);
 }
