@@ -7,17 +7,17 @@
 namespace devices {
 
 void VirtualFingerprintScanner::present_hand(std::uint64_t biometric_seed, double skin_quality) {
-    if (!hand_) hand_.emplace();
-    hand_->seed = biometric_seed;
-    hand_->skin_quality = skin_quality;
-    hand_->generated = 0;
+    hand_.present = true;
+    hand_.seed = biometric_seed;
+    hand_.skin_quality = skin_quality;
+    hand_.generated = 0;
 }
 
 void VirtualFingerprintScanner::share_finger(core::Finger which, const SyntheticFinger& master) {
-    if (!hand_) return;
+    if (!hand_.present) return;
     const auto f = static_cast<unsigned>(which);
-    hand_->fingers[f] = master;
-    hand_->generated |= static_cast<std::uint16_t>(1u << f);
+    hand_.fingers[f] = master;
+    hand_.generated |= static_cast<std::uint16_t>(1u << f);
 }
 
 DeviceResult<FingerprintCapture> VirtualFingerprintScanner::capture(core::Finger which) {
@@ -25,16 +25,16 @@ DeviceResult<FingerprintCapture> VirtualFingerprintScanner::capture(core::Finger
     if (has_fault(Fault::dead))
         return std::unexpected(DeviceError{Fault::dead, fmt::format("fingerprint scanner {} does not respond: "
                                                                     "check its USB cable or replace it", id())});
-    if (!hand_)
+    if (!hand_.present)
         return std::unexpected(DeviceError{Fault::dead, fmt::format("fingerprint scanner {}: no finger on the sensor; "
                                                                     "ask the voter to place the finger", id())});
     const auto f = static_cast<unsigned>(which);
-    if (!((hand_->generated >> f) & 1u)) {
-        hand_->fingers[f] = SyntheticFinger::generate(hand_->seed, which);
-        hand_->generated |= static_cast<std::uint16_t>(1u << f);
+    if (!((hand_.generated >> f) & 1u)) {
+        hand_.fingers[f] = SyntheticFinger::generate(hand_.seed, which);
+        hand_.generated |= static_cast<std::uint16_t>(1u << f);
     }
-    const CaptureConditions conditions{hand_->skin_quality, severity(Fault::degraded)};
-    FingerprintCapture out{make_impression(hand_->fingers[f], conditions, stream_), 0};
+    const CaptureConditions conditions{hand_.skin_quality, severity(Fault::degraded)};
+    FingerprintCapture out{make_impression(hand_.fingers[f], conditions, stream_), 0};
     // Quality as a scanner estimates it: the conditions, and how much of the finger it saw.
     const double coverage = std::min(1.0, out.print.count / 30.0);
     out.quality = static_cast<int>(std::lround(100.0 * capture_quality(conditions) * coverage));

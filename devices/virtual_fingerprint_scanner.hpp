@@ -2,7 +2,6 @@
 /// A simulated fingerprint scanner: each capture is a new synthetic impression of the presented finger.
 #include <array>
 #include <cstdint>
-#include <optional>
 
 #include "core/random.hpp"
 #include "devices/fingerprint_scanner.hpp"
@@ -25,9 +24,9 @@ public:
     /// list for the enrolment template), so the scanner need not generate it again. Call after present_hand().
     void share_finger(core::Finger which, const SyntheticFinger& master);
     /// World side: the hand leaves the scanner.
-    void remove_hand() { hand_.reset(); }
+    void remove_hand() { hand_.present = false; }
     /// Whether a hand is on the scanner.
-    bool hand_present() const { return hand_.has_value(); }
+    bool hand_present() const { return hand_.present; }
 
     /// A new impression of finger `which`; dead -> error; degraded -> worse impressions.
     DeviceResult<FingerprintCapture> capture(core::Finger which) override;
@@ -36,14 +35,17 @@ public:
     std::int64_t captures() const { return captures_; }
 
 private:
+    // The hand's storage is kept from one person to the next: making it anew zeroed 10 KB of fingers
+    // per voter. A finger is read only once its `generated` bit is set.
     struct Hand {
+        bool present = false;
         std::uint64_t seed = 0;
         double skin_quality = 1.0;
         std::uint16_t generated = 0;                 // bit per finger: master already generated
         std::array<SyntheticFinger, 10> fingers{};   // generated on first capture of each finger
     };
     core::RandomStream stream_;
-    std::optional<Hand> hand_;
+    Hand hand_;
     std::int64_t captures_ = 0;
 };
 
