@@ -1,6 +1,8 @@
 #include "sim/roll_voter_list.hpp"
 
 #include <algorithm>
+#include <new>
+#include <type_traits>
 
 #include "core/voter_roll.hpp"
 #include "devices/synthetic_finger.hpp"
@@ -36,7 +38,9 @@ const devices::SyntheticFinger& RollVoterList::master(std::uint64_t biometric_se
     };
     thread_local Cached cache;  // one voter at a time per thread: the last finger asked for
     if (!cache.valid || cache.seed != biometric_seed || cache.finger != finger) {
-        cache.master = devices::SyntheticFinger::generate(biometric_seed, finger);
+        // Generated straight into the cache (guaranteed elision): assigning it would copy ~1 KB per voter.
+        static_assert(std::is_trivially_destructible_v<devices::SyntheticFinger>, "replaced without destroying");
+        ::new (&cache.master) devices::SyntheticFinger(devices::SyntheticFinger::generate(biometric_seed, finger));
         cache.seed = biometric_seed;
         cache.finger = finger;
         cache.valid = true;
