@@ -298,7 +298,6 @@ inline void descriptor_parts(__m512i row, const __mmask16 (&in_ring)[4], __m512i
 // comes from a permute and a blend keeps the min or the max per lane. A register known to hold only
 // padding (all R - U at first) needs no sort within it, and a compare-exchange with it is a move; the
 // unrolled network tracks them at compile time, so 33 to 48 minutiae cost 6 registers' work, not 8.
-// About 0.1 of the portable sort's time.
 // A key holds all 48 bits of its minutia, so the keys are built from the input's bytes and the sorted
 // minutiae rebuilt from the sorted keys by byte permutes (VPERMB), without a gather by index and
 // without leaving the registers: 8 minutiae (48 bytes, a masked load that never reads past the input)
