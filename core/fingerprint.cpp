@@ -406,55 +406,70 @@ void describe_avx512(FingerprintTemplate& t) {
     constexpr int R = kCylinderRadius;
     const int n = t.count;
     const __m512i zero = _mm512_setzero_si512();
-    // Per minutia, one 32-bit lane: (x, y) as two int16 (x low) for the distance test, and
-    // j | angle << 16. Built for all kMaxMinutiae slots, 16 (96 bytes) at a time by byte permutes,
-    // and a whole vector of zeros after them (slots past t.count are read, but masked off).
+    // Per minutia, one 32-bit lane of (x, y) as two int16 (x low) for the distance test, built for all
+    // kMaxMinutiae slots, 16 (96 bytes) at a time by byte permutes, and a whole vector of zeros after
+    // them (slots past t.count are read, but masked off); and the angles, byte j of one register, which
+    // step (2) looks up by VPERMB.
     static_assert(sizeof(Minutia) == 6 && kMaxMinutiae % 16 == 0, "16 minutiae of x, y, angle, type in 96 bytes");
-    alignas(64) std::uint32_t xy[kMaxMinutiae + 16], ja[kMaxMinutiae + 16];
+    static_assert(kMaxMinutiae <= 64, "the angles of all minutiae in one register of 64 bytes");
+    alignas(64) std::uint32_t xy[kMaxMinutiae + 32];
+    __m512i angles = zero;
     {
         const auto* in = reinterpret_cast<const std::uint8_t*>(t.minutiae.data());
         const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         const __m512i first_byte = _mm512_mullo_epi32(lane, _mm512_set1_epi32(0x06060606));  // 6 * lane in each byte
         const __m512i xy_bytes = _mm512_add_epi8(first_byte, _mm512_set1_epi32(0x03020100));
-        const __m512i angle_byte = _mm512_add_epi8(first_byte, _mm512_set1_epi32(0x04040404));
+        // Byte b: the angle of minutia b % 16 (byte 6 * (b % 16) + 4 of the 16).
+        const __m512i angle_bytes = _mm512_broadcast_i32x4(_mm_setr_epi8(4, 10, 16, 22, 28, 34, 40, 46, 52, 58, 64, 70, 76, 82, 88, 94));
         for (int j0 = 0; j0 < kMaxMinutiae; j0 += 16) {
             const __m512i lo = _mm512_loadu_si512(in + 6 * j0);
             const __m512i hi = _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + 6 * j0 + 64)));
             _mm512_store_si512(xy + j0, _mm512_permutex2var_epi8(lo, xy_bytes, hi));
-            _mm512_store_si512(ja + j0, _mm512_or_si512(_mm512_maskz_permutex2var_epi8(0x4444444444444444, lo, angle_byte, hi),
-                                                        _mm512_add_epi32(lane, _mm512_set1_epi32(j0))));
+            angles = _mm512_or_si512(angles, _mm512_maskz_permutex2var_epi8(std::uint64_t{0xffff} << j0, lo, angle_bytes, hi));
         }
     }
     _mm512_store_si512(xy + kMaxMinutiae, zero);
-    _mm512_store_si512(ja + kMaxMinutiae, zero);
+    _mm512_store_si512(xy + kMaxMinutiae + 16, zero);
     const auto y = [&xy](int j) { return static_cast<int>(static_cast<std::int16_t>(xy[j] >> 16)); };
 
     // (1) Pairs (i, j > i) with 0 < d2 < R^2, as in describe_portable (saturated int16 differences,
-    // VPMADDWD sums), in two columns: the offset (dx, dy) as two int16, from which step (2) recomputes
-    // d2 and the index in kDirections (one compress fewer per 16 candidates than storing both), and
-    // i | j << 8 | angle_i << 16 | angle_j << 24. Each column gets a whole vector stored (compressed
-    // pairs first), hence the 16 spare entries.
+    // VPMADDWD sums; 0 < d2 < R^2 as one unsigned compare of d2 - 1), in one column of four bytes:
+    // dx, 4 i, dy, 4 j. |dx| < R and 0 <= dy < R fit a signed byte: one VPTERNLOGD keeps the low
+    // bytes of the differences and puts in i and j, so that a single compress per 16 candidates
+    // stores a pair. 4 i and 4 j are the descriptors' offsets in 32-bit words, which the scalar loop
+    // of step (2) uses as they are. Step (2) recomputes d2 and the index in kDirections from dx and
+    // dy and looks up the angles of i and j. The column gets a whole vector stored per 16 candidates
+    // (compressed pairs first), hence the 16 spare entries.
+    static_assert(R <= 128, "dx and dy of a neighbour fit a signed byte");
     constexpr int kMaxPairs = kMaxMinutiae * (kMaxMinutiae - 1) / 2;
-    alignas(64) std::int32_t deltas[kMaxPairs + 16];
-    alignas(64) std::uint32_t ends_and_sentinel[1 + kMaxPairs + 16];
-    ends_and_sentinel[0] = 255;
-    std::uint32_t* ends = ends_and_sentinel + 1;
+    alignas(64) std::uint32_t pairs_and_sentinel[1 + kMaxPairs + 16];
+    pairs_and_sentinel[0] = 255 << 8;  // byte 1 = 255, which no pair has
+    std::uint32_t* pairs = pairs_and_sentinel + 1;
     int np = 0;
     const std::uint64_t present = (std::uint64_t{1} << n) - 1;
+    const __m512i low_bytes = _mm512_set1_epi32(0x00ff00ff);
+    // 4 i << 8 | 4 j << 24 for the candidates j = i + 1 + lane.
+    __m512i ij_next = _mm512_slli_epi32(_mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                                         _mm512_set1_epi32(1)), 26);
     for (int i = 0; i < n; ++i) {
         const __m512i pos_i = _mm512_set1_epi32(static_cast<int>(xy[i]));
-        const __m512i end_i = _mm512_set1_epi32(static_cast<int>(ja[i]));
-        for (int j0 = i + 1; j0 < n && y(j0) - y(i) < R; j0 += 16) {
+        __m512i ij = ij_next;
+        ij_next = _mm512_add_epi32(ij_next, _mm512_set1_epi32(4 << 24 | 4 << 8));
+        // The first 16 candidates whatever they are (one past the last minutia is masked off; when the
+        // next minutia is a radius or more below, none is near), so that only the rare next 16 (while
+        // still less than a radius below) take a branch, one that is seldom taken: well predicted.
+        int j0 = i + 1;
+        do {
             const __m512i d = _mm512_subs_epi16(_mm512_loadu_si512(xy + j0), pos_i);
             const __m512i d2 = _mm512_madd_epi16(d, d);
             const auto candidates = static_cast<__mmask16>(present >> j0);
-            const __mmask16 near = _mm512_mask_cmplt_epi32_mask(_mm512_mask_cmpgt_epi32_mask(candidates, d2, zero), d2,
-                                                                _mm512_set1_epi32(R * R));
-            _mm512_storeu_si512(deltas + np, _mm512_maskz_compress_epi32(near, d));
-            _mm512_storeu_si512(ends + np, _mm512_maskz_compress_epi32(
-                                               near, _mm512_or_si512(end_i, _mm512_slli_epi32(_mm512_loadu_si512(ja + j0), 8))));
+            const __mmask16 near = _mm512_mask_cmplt_epu32_mask(candidates, _mm512_sub_epi32(d2, _mm512_set1_epi32(1)),
+                                                                _mm512_set1_epi32(R * R - 1));
+            _mm512_storeu_si512(pairs + np, _mm512_maskz_compress_epi32(near, _mm512_ternarylogic_epi32(d, low_bytes, ij, 0xea)));
             np += std::popcount(static_cast<unsigned>(near));
-        }
+            ij = _mm512_add_epi32(ij, _mm512_set1_epi32(64 << 24));
+            j0 += 16;
+        } while ((j0 < n) & (y(j0) - y(i) < R));
     }
 
     // (2) d2 and the offset's index in kDirections (dy * width + dx, relative to (0, 0)) by VPMADDWD.
@@ -474,25 +489,30 @@ void describe_avx512(FingerprintTemplate& t) {
     const __m512i low_byte = _mm512_set1_epi32(255);
     alignas(64) std::int32_t same_i[16];  // per pair: all ones if the previous pair has the same i
     __m128i run = _mm_setzero_si128();
-    // The offsets of the pairs from b on (zeros past np), transposed, and their directions from i to j
-    // (the low byte of each lane). Fetched for the next batch before this batch's scalar loop, so that the
+    auto* own_words = reinterpret_cast<std::uint32_t*>(own);
+    auto* cylinder_words = reinterpret_cast<std::uint32_t*>(cylinders);
+    // The pairs from b on (zeros past np), transposed, their offsets (dx, dy) as two int16 (the
+    // signed bytes 0 and 2 of the column, sign-extended) and their directions from i to j (the low
+    // byte of each lane). Fetched for the next batch before this batch's scalar loop, so that the
     // gather's latency overlaps that loop instead of stalling the next batch.
-    const auto fetch_offsets = [&] [[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"),
-                                     gnu::always_inline]] (int b, __m512i& d, __m512i& ab) {
+    const auto fetch = [&] [[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"),
+                             gnu::always_inline]] (int b, __m512i& c, __m512i& d, __m512i& ab) {
         const auto live = static_cast<__mmask16>((1u << std::min(16, np - b)) - 1);
-        d = _mm512_permutexvar_epi32(transposed, _mm512_maskz_loadu_epi32(live, deltas + b));
+        c = _mm512_permutexvar_epi32(transposed, _mm512_maskz_loadu_epi32(live, pairs + b));
+        d = _mm512_srai_epi16(_mm512_slli_epi16(c, 8), 8);
         ab = _mm512_i32gather_epi32(_mm512_madd_epi16(d, _mm512_set1_epi32(DirectionTable::kWidth << 16 | 1)), directions, 1);
     };
-    __m512i next_d, next_ab;
-    if (np > 0) fetch_offsets(0, next_d, next_ab);
+    __m512i next_c, next_d, next_ab;
+    if (np > 0) fetch(0, next_c, next_d, next_ab);
     for (int b = 0; b < np; b += 16) {
         const int m = std::min(16, np - b);
-        const auto live = static_cast<__mmask16>((1u << m) - 1);
-        const __m512i d = next_d, ab = _mm512_and_si512(next_ab, low_byte);
+        const __m512i c = next_c, d = next_d, ab = _mm512_and_si512(next_ab, low_byte);
         const __m512i d2 = _mm512_madd_epi16(d, d);
-        const __m512i e_in_order = _mm512_maskz_loadu_epi32(live, ends + b);
-        const __m512i e = _mm512_permutexvar_epi32(transposed, e_in_order);
-        const __m512i ai = _mm512_and_si512(_mm512_srli_epi32(e, 16), low_byte), aj = _mm512_srli_epi32(e, 24);
+        // Bytes 1 and 3 of each lane: the angles of i and j (VPERMB reads the low 6 bits of each index
+        // byte: 4 i >> 2 and 4 j >> 2; bytes 0 and 2 look up junk, which the shifts drop or cell_rows
+        // ignores: it reads the low 8 bits only).
+        const __m512i a = _mm512_permutexvar_epi8(_mm512_srli_epi32(c, 2), angles);
+        const __m512i ai = _mm512_srli_epi32(a, 8), aj = _mm512_srli_epi32(a, 24);
         __mmask16 in_ring[4];
         for (int k = 0; k < 4; ++k)
             in_ring[k] = _mm512_mask_cmplt_epi32_mask(_mm512_cmpge_epi32_mask(d2, _mm512_set1_epi32(ring_lo2(k))), d2,
@@ -501,18 +521,21 @@ void describe_avx512(FingerprintTemplate& t) {
         descriptor_parts(cell_rows(_mm512_sub_epi32(ab, ai), _mm512_sub_epi32(aj, ai)), in_ring, parts_i);
         descriptor_parts(cell_rows(_mm512_sub_epi32(_mm512_add_epi32(ab, _mm512_set1_epi32(128)), aj), _mm512_sub_epi32(ai, aj)),
                          in_ring, parts_j);
-        // ends[-1] is the sentinel 255, which no i equals.
+        // pairs[-1] is the sentinel, whose byte 1 no pair has.
+        const __m512i i_byte = _mm512_set1_epi32(255 << 8);
         _mm512_store_si512(same_i, _mm512_movm_epi32(_mm512_cmpeq_epi32_mask(
-                                       _mm512_and_si512(e_in_order, low_byte),
-                                       _mm512_and_si512(_mm512_loadu_si512(ends + b - 1), low_byte))));
-        if (b + 16 < np) fetch_offsets(b + 16, next_d, next_ab);
+                                       _mm512_and_si512(_mm512_loadu_si512(pairs + b), i_byte),
+                                       _mm512_and_si512(_mm512_loadu_si512(pairs + b - 1), i_byte))));
+        if (b + 16 < np) fetch(b + 16, next_c, next_d, next_ab);
         const auto* slots_i = reinterpret_cast<const __m128i*>(parts_i);
         const auto* slots_j = reinterpret_cast<const __m128i*>(parts_j);
         for (int p = 0; p < m; ++p) {
-            const std::uint32_t i = ends[b + p] & 255, j = (ends[b + p] >> 8) & 255;
+            // 4 i and 4 j: the descriptors' offsets in 32-bit words.
+            const std::uint32_t i4 = (pairs[b + p] >> 8) & 255, j4 = pairs[b + p] >> 24;
             run = _mm_ternarylogic_epi32(run, _mm_set1_epi32(same_i[p]), slots_i[p], 0xea);  // run & same | part
-            _mm_store_si128(&own[i], run);
-            _mm_storeu_si128(cylinders + j, _mm_or_si128(_mm_loadu_si128(cylinders + j), slots_j[p]));
+            _mm_store_si128(reinterpret_cast<__m128i*>(own_words + i4), run);
+            auto* cylinder_j = reinterpret_cast<__m128i*>(cylinder_words + j4);
+            _mm_storeu_si128(cylinder_j, _mm_or_si128(_mm_loadu_si128(cylinder_j), slots_j[p]));
         }
     }
     for (int c = 0; c < kMaxMinutiae; c += 4)
