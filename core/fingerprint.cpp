@@ -493,7 +493,6 @@ void describe_avx512(FingerprintTemplate& t) {
         for (int c = 0; c < kMaxMinutiae; c += 4) _mm512_store_si512(own + c, opaque_zero);
     }
     const __m512i transposed = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-    const __m512i low_byte = _mm512_set1_epi32(255);
     alignas(64) std::int32_t same_i[16];  // per pair: all ones if the previous pair has the same i
     __m128i run = _mm_setzero_si128();
     auto* own_words = reinterpret_cast<std::uint32_t*>(own);
@@ -513,17 +512,24 @@ void describe_avx512(FingerprintTemplate& t) {
     if (np > 0) fetch(0, next_c, next_d, next_ab);
     for (int b = 0; b < np; b += 16) {
         const int m = std::min(16, np - b);
-        const __m512i c = next_c, d = next_d, ab = _mm512_and_si512(next_ab, low_byte);
+        // The direction is the low byte of ab: the bytes above it (the table's next entries) are left,
+        // as cell_rows reads only the low 8 bits of its arguments.
+        const __m512i c = next_c, d = next_d, ab = next_ab;
         const __m512i d2 = _mm512_madd_epi16(d, d);
         // Bytes 1 and 3 of each lane: the angles of i and j (VPERMB reads the low 6 bits of each index
         // byte: 4 i >> 2 and 4 j >> 2; bytes 0 and 2 look up junk, which the shifts drop or cell_rows
         // ignores: it reads the low 8 bits only).
         const __m512i a = _mm512_permutexvar_epi8(_mm512_srli_epi32(c, 2), angles);
         const __m512i ai = _mm512_srli_epi32(a, 8), aj = _mm512_srli_epi32(a, 24);
+        // A pair's d2 is in [0, R^2), so ring 0 needs no lower bound and ring 3 no upper one (lanes past
+        // the last pair are not used).
+        static_assert(ring_lo2(0) == 0 && ring_hi2(3) == R * R, "the inner ring starts at 0, the outer one ends at R");
         __mmask16 in_ring[4];
-        for (int k = 0; k < 4; ++k)
+        in_ring[0] = _mm512_cmplt_epi32_mask(d2, _mm512_set1_epi32(ring_hi2(0)));
+        for (int k = 1; k < 3; ++k)
             in_ring[k] = _mm512_mask_cmplt_epi32_mask(_mm512_cmpge_epi32_mask(d2, _mm512_set1_epi32(ring_lo2(k))), d2,
                                                       _mm512_set1_epi32(ring_hi2(k)));
+        in_ring[3] = _mm512_cmpge_epi32_mask(d2, _mm512_set1_epi32(ring_lo2(3)));
         __m512i parts_i[4], parts_j[4];
         descriptor_parts(cell_rows(_mm512_sub_epi32(ab, ai), _mm512_sub_epi32(aj, ai)), in_ring, parts_i);
         descriptor_parts(cell_rows(_mm512_sub_epi32(_mm512_add_epi32(ab, _mm512_set1_epi32(128)), aj), _mm512_sub_epi32(ai, aj)),
