@@ -466,7 +466,12 @@ void describe_avx512(FingerprintTemplate& t) {
             const __mmask16 near = _mm512_mask_cmplt_epu32_mask(candidates, _mm512_sub_epi32(d2, _mm512_set1_epi32(1)),
                                                                 _mm512_set1_epi32(R * R - 1));
             _mm512_storeu_si512(pairs + np, _mm512_maskz_compress_epi32(near, _mm512_ternarylogic_epi32(d, low_bytes, ij, 0xea)));
-            np += std::popcount(static_cast<unsigned>(near));
+            // A 32-bit POPCNT: GCC narrows the count of a 16-bit mask to a 16-bit POPCNT, whose write
+            // to the low 16 bits of a register merges with (so waits for) what it held, here np, which
+            // made each 16 candidates wait for the previous ones' count. The empty asm hides the width.
+            unsigned near_bits = _cvtmask16_u32(near);
+            asm("" : "+r"(near_bits));
+            np += std::popcount(near_bits);
             ij = _mm512_add_epi32(ij, _mm512_set1_epi32(64 << 24));
             j0 += 16;
         } while ((j0 < n) & (y(j0) - y(i) < R));
