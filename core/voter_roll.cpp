@@ -22,10 +22,21 @@ struct DocumentKeys {
     std::uint64_t round[kRounds];
 };
 
-DocumentKeys document_keys(std::uint64_t seed) {
-    DocumentKeys k{};
-    for (int r = 0; r < kRounds; ++r) k.round[r] = hash_keys(seed, kDocumentKey, static_cast<std::uint64_t>(r));
-    return k;
+// The keys of the last package seed asked for on this thread: every voter at a desk is one
+// permute and one unpermute, and rebuilding the keys each time was a third of their cost.
+const DocumentKeys& document_keys(std::uint64_t seed) {
+    struct Cached {
+        std::uint64_t seed = 0;
+        bool valid = false;
+        DocumentKeys keys{};
+    };
+    thread_local Cached cache;
+    if (!cache.valid || cache.seed != seed) {
+        for (int r = 0; r < kRounds; ++r) cache.keys.round[r] = hash_keys(seed, kDocumentKey, static_cast<std::uint64_t>(r));
+        cache.seed = seed;
+        cache.valid = true;
+    }
+    return cache.keys;
 }
 
 std::uint32_t round_function(std::uint64_t key, std::uint32_t half) {
@@ -99,6 +110,25 @@ void put_digits(char* out, std::uint64_t value, int width) {
     for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
 }
 
+std::uint64_t profile_hash(const ElectionPackage& package, std::int64_t index) {
+    return hash_keys(package.seed, static_cast<std::uint64_t>(index), kProfileKey);
+}
+
+// The age band is drawn with the low 32 bits of the profile hash (the high ones give the sex).
+int age_of_profile_hash(const VoterProfile& profile, std::uint64_t h) {
+    const double age_u = static_cast<double>(h & 0xffffffffULL) * 0x1.0p-32;
+    double below = 0.0;
+    for (const auto& band : profile.age_bands) {
+        if (age_u < below + band.share) {
+            const int span = band.to - band.from + 1;
+            const int k = static_cast<int>((age_u - below) / band.share * span);
+            return band.from + std::min(k, span - 1);
+        }
+        below += band.share;
+    }
+    return profile.age_bands.empty() ? 18 : profile.age_bands.back().to;
+}
+
 }  // namespace
 
 const Pec* pec_of_voter(const ElectionPackage& package, std::int64_t index) {
@@ -129,21 +159,10 @@ Voter voter_at(const ElectionPackage& package, std::int64_t index) {
     const auto u = static_cast<std::uint64_t>(index);
 
     // Sex from the high 32 bits, age from the low 32 bits of one hash.
-    const std::uint64_t h = hash_keys(seed, u, kProfileKey);
+    const std::uint64_t h = profile_hash(package, index);
     const double sex_u = static_cast<double>(h >> 32) * 0x1.0p-32;
-    const double age_u = static_cast<double>(h & 0xffffffffULL) * 0x1.0p-32;
     v.sex = sex_u < profile.men_share ? Sex::male : Sex::female;
-    double below = 0.0;
-    v.age = profile.age_bands.empty() ? 18 : profile.age_bands.back().to;
-    for (const auto& band : profile.age_bands) {
-        if (age_u < below + band.share) {
-            const int span = band.to - band.from + 1;
-            const int k = static_cast<int>((age_u - below) / band.share * span);
-            v.age = band.from + std::min(k, span - 1);
-            break;
-        }
-        below += band.share;
-    }
+    v.age = age_of_profile_hash(profile, h);
 
     // Birth date: uniform over the year of days that make the voter v.age on election day.
     const std::string& date = package.date;
@@ -165,6 +184,10 @@ Voter voter_at(const ElectionPackage& package, std::int64_t index) {
     v.document = document_of_voter(package, index);
     v.biometric_seed = biometric_seed_of(package, index);
     return v;
+}
+
+int age_of(const ElectionPackage& package, std::int64_t index) {
+    return age_of_profile_hash(package.voter_profile, profile_hash(package, index));
 }
 
 std::uint64_t biometric_seed_of(const ElectionPackage& package, std::int64_t index) {

@@ -31,6 +31,9 @@ Voter voter_at(const ElectionPackage& package, std::int64_t index);
 /// voter_at(package, index).biometric_seed without materialising the rest of the voter.
 std::uint64_t biometric_seed_of(const ElectionPackage& package, std::int64_t index);
 
+/// voter_at(package, index).age without materialising the rest of the voter.
+int age_of(const ElectionPackage& package, std::int64_t index);
+
 /// The PEC whose range of the roll holds `index` (binary search over first_voter), or nullptr if out of range.
 const Pec* pec_of_voter(const ElectionPackage& package, std::int64_t index);
 

@@ -53,19 +53,20 @@ void IdentificationStation::release_desk(int desk) { free_.push_back(desk); }
 IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t voter_index, core::RandomStream& service_random,
                                                           IdentificationCounts& counts) {
     Desk& d = desks_[static_cast<std::size_t>(desk)];
-    const core::Voter voter = core::voter_at(day_.package, voter_index);
+    // Only what the devices see of the voter is derived (not a whole core::Voter): the desk goes by the
+    // document number, so the document's personal number (the birth date's work) is left out.
+    const std::uint64_t biometric_seed = core::biometric_seed_of(day_.package, voter_index);
     // The voter's document is what it is all day: its condition derives from the voter, not the visit.
     core::RandomStream condition(day_.seed, static_cast<std::uint64_t>(voter_index), kDocumentCondition);
     devices::PresentedDocument document;
-    document.document_number = voter.document;
-    document.pin = voter.pin;
+    document.document_number = core::document_of_voter(day_.package, voter_index);
     document.mrz_damaged = condition.bernoulli(kMrzDamaged);
     document.chip_damaged = condition.bernoulli(kNoChip);
-    document.photo_of = voter.biometric_seed;  // the chip photo is made only if the desk reads it
+    document.photo_of = biometric_seed;  // the chip photo is made only if the desk reads it
     d.reader->present(std::move(document));
-    d.scanner->present_hand(voter.biometric_seed, devices::skin_quality_for_age(voter.age));
-    d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(voter.biometric_seed, RollVoterList::kEnrolled[0]));
-    d.webcam->present_face(voter.biometric_seed, 0.6 + 0.4 * service_random.uniform());
+    d.scanner->present_hand(biometric_seed, devices::skin_quality_for_age(core::age_of(day_.package, voter_index)));
+    d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(biometric_seed, RollVoterList::kEnrolled[0]));
+    d.webcam->present_face(biometric_seed, 0.6 + 0.4 * service_random.uniform());
 
     const station::IdentificationResult r = d.desk->identify();
 

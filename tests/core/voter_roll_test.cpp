@@ -33,6 +33,7 @@ TEST(VoterRoll, GivesTheSameVoterForTheSameIndex) {
         EXPECT_EQ(a.document, b.document);
         EXPECT_EQ(a.biometric_seed, b.biometric_seed);
         EXPECT_EQ(core::biometric_seed_of(package(), i), a.biometric_seed);  // the shortcut the roll list uses
+        EXPECT_EQ(core::age_of(package(), i), a.age);  // the shortcut the identification station uses
         EXPECT_EQ(a.age, b.age);
     }
     EXPECT_NE(core::voter_at(package(), 1).biometric_seed, core::voter_at(package(), 2).biometric_seed);
@@ -96,6 +97,7 @@ TEST(VoterRoll, WritesSexAndBirthDateIntoThePersonalNumber) {
         // Age on 2021-11-28 from the birth date.
         const int age = 2021 - year - ((month > 11 || (month == 11 && day > 28)) ? 1 : 0);
         EXPECT_EQ(age, v.age) << v.pin;
+        EXPECT_EQ(core::age_of(package(), i), v.age);
         EXPECT_GE(v.age, 18);
     }
 }
@@ -115,4 +117,17 @@ TEST(VoterRoll, MatchesTheCalibratedSexAndAgeShares) {
     for (std::size_t b = 0; b < bands.size(); ++b)
         EXPECT_NEAR(band_count[static_cast<int>(b)] / double(sample), bands[b].share, 0.005)
             << bands[b].from << ".." << bands[b].to;
+}
+
+TEST(VoterRoll, KeepsTheDocumentNumbersOfTwoPackagesApartOnOneThread) {
+    core::ElectionPackage other = package();
+    other.seed ^= 0x5eed;
+    for (std::int64_t i : {std::int64_t{3}, std::int64_t{777'777}}) {
+        const std::string mine = core::document_of_voter(package(), i), theirs = core::document_of_voter(other, i);
+        EXPECT_NE(mine, theirs);
+        // Alternating packages: each number still leads back through its own package's keys.
+        EXPECT_EQ(core::voter_index_of_document(package(), mine).value(), i);
+        EXPECT_EQ(core::voter_index_of_document(other, theirs).value(), i);
+        EXPECT_EQ(core::document_of_voter(package(), i), mine);
+    }
 }
