@@ -68,7 +68,7 @@ IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t
     d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(biometric_seed, RollVoterList::kEnrolled[0]));
     d.webcam->present_face(biometric_seed, 0.6 + 0.4 * service_random.uniform());
 
-    const station::IdentificationResult r = d.desk->identify();
+    const station::IdentificationResult& r = d.desk->identify();
 
     d.reader->take_back();
     d.scanner->remove_hand();

@@ -1,6 +1,7 @@
 #include "sim/roll_voter_list.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <new>
 #include <type_traits>
 
@@ -17,14 +18,13 @@ std::optional<station::VoterRecord> RollVoterList::find_by_document(std::string_
     station::VoterRecord record;
     record.voter_id = *index;
     record.pec = pec ? pec->number : 0;
-    record.fingers.assign(kEnrolled.begin(), kEnrolled.end());
+    record.fingers = kEnrolled;
     return record;
 }
 
-std::optional<core::FingerprintTemplate> RollVoterList::enrolled_template(const station::VoterRecord& voter,
-                                                                          core::Finger finger) const {
-    if (std::find(kEnrolled.begin(), kEnrolled.end(), finger) == kEnrolled.end()) return std::nullopt;
-    if (voter.voter_id < 0 || voter.voter_id >= registered_) return std::nullopt;
+core::FingerprintTemplate RollVoterList::enrolled_template(const station::VoterRecord& voter, core::Finger finger) const {
+    assert(std::find(kEnrolled.begin(), kEnrolled.end(), finger) != kEnrolled.end());
+    assert(voter.voter_id >= 0 && voter.voter_id < registered_);
     const std::uint64_t seed = core::biometric_seed_of(package_, voter.voter_id);
     return devices::enrolment_template(master(seed, finger), seed, finger);
 }

@@ -23,8 +23,7 @@ public:
     explicit RollVoterList(const core::ElectionPackage& package)
         : package_(package), registered_(package.registered()) {}
     std::optional<station::VoterRecord> find_by_document(std::string_view document_number) const override;
-    std::optional<core::FingerprintTemplate> enrolled_template(const station::VoterRecord& voter,
-                                                               core::Finger finger) const override;
+    core::FingerprintTemplate enrolled_template(const station::VoterRecord& voter, core::Finger finger) const override;
     /// The master finger of a voter, generated once per thread and voter: the enrolment template (the list's
     /// side) and the scanner's capture (the voter's side) derive it from the same seed, so the simulator
     /// makes it once and hands it to both.

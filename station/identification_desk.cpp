@@ -55,20 +55,20 @@ IdentificationDesk::IdentificationDesk(int pec, devices::FingerprintScanner& sca
     counts_.device_id = scanner.id();
 }
 
-IdentificationResult IdentificationDesk::refuse(IdentificationResult r, IdentificationOutcome outcome, std::string reason) {
-    r.outcome = outcome;
-    r.reason = std::move(reason);
+const IdentificationResult& IdentificationDesk::refuse(IdentificationOutcome outcome, std::string reason) {
+    result_.outcome = outcome;
+    result_.reason = std::move(reason);
     switch (outcome) {
         case IdentificationOutcome::refused_already_voted: ++counts_.refused_already_voted; break;
         case IdentificationOutcome::refused_not_on_list: ++counts_.refused_not_on_list; break;
         default: ++counts_.refused_other; break;
     }
-    return r;
+    return result_;
 }
 
-IdentificationResult IdentificationDesk::identify() {
-    IdentificationResult r;
-    r.steps.reserve(8);
+const IdentificationResult& IdentificationDesk::identify() {
+    IdentificationResult& r = result_;
+    r.clear();
 
     // 1. The document.
     std::string number;
@@ -81,8 +81,7 @@ IdentificationResult IdentificationDesk::identify() {
         manual_procedure = true;
         manual_reason = fmt::format("document reader failed ({}); paper-list procedure", read.error().message);
     } else if (!read->has_value()) {
-        return refuse(std::move(r), IdentificationOutcome::refused_other,
-                      "no document presented: a passport or ID card is required to vote");
+        return refuse(IdentificationOutcome::refused_other, "no document presented: a passport or ID card is required to vote");
     } else if (!(*read)->machine_readable()) {
         r.steps.push_back({StepKind::document_unreadable});
         manual_procedure = true;
@@ -95,8 +94,7 @@ IdentificationResult IdentificationDesk::identify() {
     if (manual_procedure) {
         auto by_eye = reader_.number_read_by_eye();
         if (!by_eye)
-            return refuse(std::move(r), IdentificationOutcome::refused_other,
-                          "no document presented: a passport or ID card is required to vote");
+            return refuse(IdentificationOutcome::refused_other, "no document presented: a passport or ID card is required to vote");
         number = std::move(*by_eye);
     }
 
@@ -105,18 +103,18 @@ IdentificationResult IdentificationDesk::identify() {
     if (!voter || voter->pec != pec_) {
         r.steps.push_back({StepKind::list_lookup, false});
         if (!voter)
-            return refuse(std::move(r), IdentificationOutcome::refused_not_on_list,
+            return refuse(IdentificationOutcome::refused_not_on_list,
                           fmt::format("document {} is not on the list of PEC {}: the voter should check their "
                                       "polling station with the CEC's voter lookup", number, pec_));
         r.voter_id = voter->voter_id;
-        return refuse(std::move(r), IdentificationOutcome::refused_not_on_list,
+        return refuse(IdentificationOutcome::refused_not_on_list,
                       fmt::format("document {} is on the list of PEC {}, not PEC {}: the voter must vote there",
                                   number, voter->pec, pec_));
     }
     r.steps.push_back({StepKind::list_lookup, true});
     r.voter_id = voter->voter_id;
     if (const auto when = voted_->voted_at(voter->voter_id))
-        return refuse(std::move(r), IdentificationOutcome::refused_already_voted,
+        return refuse(IdentificationOutcome::refused_already_voted,
                       fmt::format("voter with document {} already received ballots at PEC {} at {}: one voter, one vote",
                                   number, pec_, clock_time(*when)));
 
@@ -124,8 +122,7 @@ IdentificationResult IdentificationDesk::identify() {
         r.steps.push_back({StepKind::paper_list, true});
         r.outcome = IdentificationOutcome::manual;
         r.reason = std::move(manual_reason);
-        issue_ballots(r);
-        return r;
+        return issue_ballots();
     }
 
     // 3. Fingerprints: the enrolled fingers in order, a few captures each.
@@ -134,8 +131,7 @@ IdentificationResult IdentificationDesk::identify() {
     int tried = 0;
     for (std::size_t k = 0; k < voter->fingers.size() && tried < settings_.max_fingers && scanner_ok; ++k) {
         const core::Finger finger = voter->fingers[k];
-        const auto enrolled = list_.enrolled_template(*voter, finger);
-        if (!enrolled) continue;
+        const core::FingerprintTemplate enrolled = list_.enrolled_template(*voter, finger);
         ++tried;
         for (int attempt = 0; attempt < settings_.attempts_per_finger; ++attempt) {
             auto capture = scanner_.capture(finger);
@@ -145,15 +141,16 @@ IdentificationResult IdentificationDesk::identify() {
                 scanner_ok = false;
                 break;
             }
-            const double score = fingerprint_matcher_.score(*enrolled, capture->print);
+            const double score = fingerprint_matcher_.score(enrolled, capture->print);
             const bool match = score >= fingerprint_matcher_.threshold();
             r.steps.push_back({StepKind::fingerprint_capture, match, finger, score});
             if (match) {
                 r.outcome = tried == 1 ? IdentificationOutcome::fingerprint : IdentificationOutcome::other_finger;
-                r.reason = tried == 1 ? std::string("fingerprint matched")
-                                      : fmt::format("fingerprint matched on {} after the first finger failed", core::to_string(finger));
-                issue_ballots(r);
-                return r;
+                if (tried == 1)
+                    r.reason = "fingerprint matched";  // into the reason's storage kept from the last voter
+                else
+                    r.reason = fmt::format("fingerprint matched on {} after the first finger failed", core::to_string(finger));
+                return issue_ballots();
             }
         }
     }
@@ -178,8 +175,7 @@ IdentificationResult IdentificationDesk::identify() {
         if (match) {
             r.outcome = IdentificationOutcome::face;
             r.reason = fallback_reason + "; face matched the document photo";
-            issue_ballots(r);
-            return r;
+            return issue_ballots();
         }
         fallback_reason += "; face did not match the document photo";
     }
@@ -188,11 +184,11 @@ IdentificationResult IdentificationDesk::identify() {
     r.steps.push_back({StepKind::paper_list, true});
     r.outcome = IdentificationOutcome::manual;
     r.reason = fallback_reason + "; paper-list procedure";
-    issue_ballots(r);
-    return r;
+    return issue_ballots();
 }
 
-void IdentificationDesk::issue_ballots(IdentificationResult& r) {
+const IdentificationResult& IdentificationDesk::issue_ballots() {
+    IdentificationResult& r = result_;
     const core::Micros now = clock_.now();
     voted_->mark(r.voter_id, now);
     r.ballots_issued = true;
@@ -216,6 +212,7 @@ void IdentificationDesk::issue_ballots(IdentificationResult& r) {
         ++counts_.receipts_not_printed;
         r.reason += fmt::format("; receipt not printed ({})", printed.error().message);
     }
+    return r;
 }
 
 core::IdentificationReport IdentificationDesk::report() const {

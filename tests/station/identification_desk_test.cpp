@@ -28,15 +28,17 @@ public:
 class MemoryVoterList final : public station::VoterList {
 public:
     struct Entry {
-        station::VoterRecord record;
+        station::VoterRecord record;  // its fingers are filled in at lookup, pointing at `fingers`
+        std::vector<Finger> fingers;
         std::map<Finger, core::FingerprintTemplate> templates;
         std::uint64_t photo_of = 0;  // whose face the registration photo shows
     };
     void add(std::int64_t id, int pec, std::vector<Finger> fingers = {Finger::right_index, Finger::left_index}) {
         Entry e;
-        e.record = {id, pec, fingers};
+        e.record = {id, pec, {}};
+        e.fingers = std::move(fingers);
         e.photo_of = static_cast<std::uint64_t>(id);
-        for (Finger f : fingers) e.templates[f] = devices::enrolment_template(static_cast<std::uint64_t>(id), f);
+        for (Finger f : e.fingers) e.templates[f] = devices::enrolment_template(static_cast<std::uint64_t>(id), f);
         entries_["ID" + std::to_string(id)] = std::move(e);
     }
     // Replaces an enrolled template (e.g. a finger scarred since registration, or a bad enrolment).
@@ -48,13 +50,12 @@ public:
     std::optional<station::VoterRecord> find_by_document(std::string_view number) const override {
         auto it = entries_.find(std::string(number));
         if (it == entries_.end()) return std::nullopt;
-        return it->second.record;
+        station::VoterRecord record = it->second.record;
+        record.fingers = it->second.fingers;
+        return record;
     }
-    std::optional<core::FingerprintTemplate> enrolled_template(const station::VoterRecord& v, Finger f) const override {
-        const auto& e = entries_.at("ID" + std::to_string(v.voter_id));
-        auto it = e.templates.find(f);
-        if (it == e.templates.end()) return std::nullopt;
-        return it->second;
+    core::FingerprintTemplate enrolled_template(const station::VoterRecord& v, Finger f) const override {
+        return entries_.at("ID" + std::to_string(v.voter_id)).templates.at(f);
     }
     devices::FaceFeatures registration_photo(const station::VoterRecord& v) const override {
         return devices::document_photo(entries_.at("ID" + std::to_string(v.voter_id)).photo_of);
@@ -149,6 +150,21 @@ TEST(IdentificationDesk, RefusesAVoterOfAnotherPecAndAnUnknownDocument) {
     EXPECT_EQ(pec.desk.report().refused_not_on_list, 2);
     EXPECT_EQ(pec.desk.report().ballots_issued, 0);
     EXPECT_TRUE(pec.printer.printed().empty());
+}
+
+TEST(IdentificationDesk, StartsEachVisitFromABlankResult) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.voter_arrives(7);
+    ASSERT_TRUE(pec.desk.identify().receipt_printed);
+    pec.reader.take_back();  // the next person brings no document: nothing of voter 7's visit may remain
+    const auto& r = pec.desk.identify();
+    EXPECT_EQ(r.outcome, IdentificationOutcome::refused_other);
+    EXPECT_TRUE(r.steps.empty());
+    EXPECT_EQ(r.voter_id, -1);
+    EXPECT_FALSE(r.ballots_issued);
+    EXPECT_FALSE(r.receipt_printed);
+    EXPECT_EQ(r.reason.find("fingerprint"), std::string::npos) << r.reason;
 }
 
 TEST(IdentificationDesk, RefusesWhenNoDocumentIsPresented) {
