@@ -1,7 +1,13 @@
 #include "station/identification_desk.hpp"
 
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
 #include <fmt/compile.h>
 #include <fmt/format.h>
+
+#include "core/random.hpp"
 
 namespace station {
 
@@ -44,6 +50,36 @@ std::string clock_time(core::Micros t) {
 }
 
 }  // namespace
+
+std::size_t VotedRegister::slot_of(std::int64_t voter_id) const {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>(core::mix64(static_cast<std::uint64_t>(voter_id))) & mask;
+    while (slots_[i].voter_id != voter_id && slots_[i].voter_id != kFree) i = (i + 1) & mask;
+    return i;
+}
+
+std::optional<core::Micros> VotedRegister::voted_at(std::int64_t voter_id) const {
+    if (slots_.empty()) return std::nullopt;
+    const Slot& slot = slots_[slot_of(voter_id)];
+    if (slot.voter_id == kFree) return std::nullopt;
+    return slot.at;
+}
+
+bool VotedRegister::mark(std::int64_t voter_id, core::Micros at) {
+    assert(voter_id != kFree);
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    Slot& slot = slots_[slot_of(voter_id)];
+    if (slot.voter_id == voter_id) return false;
+    slot = {voter_id, at};
+    ++size_;
+    return true;
+}
+
+void VotedRegister::grow() {
+    std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<std::size_t>(64, 2 * slots_.size())));
+    for (const Slot& s : old)
+        if (s.voter_id != kFree) slots_[slot_of(s.voter_id)] = s;
+}
 
 IdentificationDesk::IdentificationDesk(int pec, devices::FingerprintScanner& scanner, devices::DocumentReader& reader,
                                        devices::Webcam& webcam, devices::Printer& printer, const VoterList& list,

@@ -120,6 +120,22 @@ TEST(IdentificationDesk, RefusesASecondAttemptWithTheReason) {
     EXPECT_EQ(report.refused_already_voted, 1);
 }
 
+TEST(VotedRegister, RemembersEveryVoterAndWhenTheyVotedAsItGrows) {
+    station::VotedRegister voted;
+    EXPECT_FALSE(voted.voted_at(0).has_value());
+    // A PEC's voters have consecutive roll places; a second range stands for voters of elsewhere.
+    for (std::int64_t id = 1'000'000; id < 1'005'000; ++id) ASSERT_TRUE(voted.mark(id, id * 10));
+    for (std::int64_t id = 0; id < 3'000; id += 3) ASSERT_TRUE(voted.mark(id, -id));
+    EXPECT_EQ(voted.size(), 6'000u);
+    EXPECT_FALSE(voted.mark(1'000'123, 5));  // one voter, one vote: the first time stays
+    EXPECT_EQ(voted.voted_at(1'000'123), 10'001'230);
+    for (std::int64_t id = 1'000'000; id < 1'005'000; ++id) ASSERT_EQ(voted.voted_at(id), id * 10);
+    for (std::int64_t id = 0; id < 3'000; ++id)
+        ASSERT_EQ(voted.voted_at(id), id % 3 == 0 ? std::optional<core::Micros>(-id) : std::nullopt) << id;
+    EXPECT_FALSE(voted.voted_at(1'005'000).has_value());
+    EXPECT_EQ(voted.size(), 6'000u);
+}
+
 TEST(IdentificationDesk, RefusesASecondAttemptAtAnotherDeskOfTheSamePec) {
     station::VotedRegister voted;
     Pec first, second;
