@@ -136,6 +136,20 @@ TEST(VotedRegister, RemembersEveryVoterAndWhenTheyVotedAsItGrows) {
     EXPECT_EQ(voted.size(), 6'000u);
 }
 
+TEST(IdentificationDesk, PrintsTheTimeOnTheReceiptWithTwoDigitsAndHoursUnwrapped) {
+    Pec pec;
+    for (int id : {7, 8}) pec.list.add(id, 1001);
+    pec.clock.now_ = core::at(9, 5, 7);
+    pec.voter_arrives(7);
+    ASSERT_TRUE(pec.desk.identify().receipt_printed);
+    pec.clock.now_ = core::at(123, 0, 59);  // a clock left running for days
+    pec.voter_arrives(8);
+    ASSERT_TRUE(pec.desk.identify().receipt_printed);
+    ASSERT_EQ(pec.printer.printed().size(), 2u);
+    EXPECT_EQ(pec.printer.printed()[0].text, "PEC 1001\nVoter 7 identified (fingerprint)\n09:05:07\nBallots issued\n");
+    EXPECT_NE(pec.printer.printed()[1].text.find("\n123:00:59\n"), std::string::npos) << pec.printer.printed()[1].text;
+}
+
 TEST(IdentificationDesk, RefusesASecondAttemptAtAnotherDeskOfTheSamePec) {
     station::VotedRegister voted;
     Pec first, second;
