@@ -58,12 +58,12 @@ IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t
     const std::uint64_t biometric_seed = core::biometric_seed_of(day_.package, voter_index);
     // The voter's document is what it is all day: its condition derives from the voter, not the visit.
     core::RandomStream condition(day_.seed, static_cast<std::uint64_t>(voter_index), kDocumentCondition);
-    devices::PresentedDocument document;
-    document.document_number = core::document_of_voter(day_.package, voter_index);
-    document.mrz_damaged = condition.bernoulli(kMrzDamaged);
-    document.chip_damaged = condition.bernoulli(kNoChip);
-    document.photo_of = biometric_seed;  // the chip photo is made only if the desk reads it
-    d.reader->present(std::move(document));
+    const bool mrz_damaged = condition.bernoulli(kMrzDamaged);
+    const bool chip_damaged = condition.bernoulli(kNoChip);
+    d.reader->present({.document_number = core::document_of_voter(day_.package, voter_index),
+                       .photo_of = biometric_seed,  // the chip photo is made only if the desk reads it
+                       .mrz_damaged = mrz_damaged,
+                       .chip_damaged = chip_damaged});
     d.scanner->present_hand(biometric_seed, devices::skin_quality_for_age(core::age_of(day_.package, voter_index)));
     d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(biometric_seed, RollVoterList::kEnrolled[0]));
     d.webcam->present_face(biometric_seed, 0.6 + 0.4 * service_random.uniform());

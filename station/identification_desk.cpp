@@ -124,11 +124,12 @@ const IdentificationResult& IdentificationDesk::identify() {
     r.clear();
 
     // 1. The document.
-    std::string number;
+    auto read = reader_.read();
+    std::optional<std::string> by_eye;
+    std::string_view number;  // in `read` or `by_eye`, both kept to the end: no copy of the number
     bool chip_read = false;
     bool manual_procedure = false;
     std::string manual_reason;
-    auto read = reader_.read();
     if (!read) {
         r.steps.push_back({StepKind::document_reader_dead});
         manual_procedure = true;
@@ -145,10 +146,10 @@ const IdentificationResult& IdentificationDesk::identify() {
         chip_read = (*read)->chip_ok;
     }
     if (manual_procedure) {
-        auto by_eye = reader_.number_read_by_eye();
+        by_eye = reader_.number_read_by_eye();
         if (!by_eye)
             return refuse(IdentificationOutcome::refused_other, "no document presented: a passport or ID card is required to vote");
-        number = std::move(*by_eye);
+        number = *by_eye;
     }
 
     // 2. The PEC's list.
