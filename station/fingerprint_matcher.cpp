@@ -485,16 +485,32 @@ void agreement_avx512(const PairColumns& pc, int chunks, const Alignment (&al)[k
     for (int c = 0; c < kCandidates; ++c) std::memcpy(&agree[c], masks[c], sizeof agree[c]);
 }
 
-// Per candidate, the sum of the similarities of its agreeing pairs, 16 pairs per step by masked
-// adds (the masks hold no pair past np, so no lane past np is added).
+// Per candidate, a bound on its greedy sum: the pairing takes at most one pair a row, and a row's
+// first pair is its most similar, so the bound sums each row's first agreeing pair only (a row's
+// second pair counts only where its first disagrees). 16 pairs per step by masked adds (the masks
+// hold no pair past np, so no lane past np is added).
 [[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
 void agreeing_sums_avx512(const LocalPair* pairs, int chunks, const unsigned __int128 (&agree)[kCandidates], std::uint32_t (&bound)[kCandidates]) {
+    const __m512i row = _mm512_set1_epi32(255);
+    unsigned __int128 second = 0;  // pairs whose row is the previous pair's (pair 0 has none)
+    __m512i last_rows = _mm512_setzero_si512();  // the previous chunk's
+    for (int k = 0; k < chunks; ++k) {
+        const __m512i rows = _mm512_and_si512(_mm512_loadu_si512(pairs + 16 * k), row);
+        const __m512i previous_rows = _mm512_alignr_epi32(rows, last_rows, 15);
+        const auto has_previous = static_cast<__mmask16>(k == 0 ? 0xfffe : 0xffff);
+        second |= static_cast<unsigned __int128>(_mm512_mask_cmpeq_epi32_mask(has_previous, rows, previous_rows)) << (16 * k);
+        last_rows = rows;
+    }
     __m512i acc[kCandidates];
-    for (auto& a : acc) a = _mm512_setzero_si512();
+    unsigned __int128 counted[kCandidates];
+    for (int c = 0; c < kCandidates; ++c) {
+        acc[c] = _mm512_setzero_si512();
+        counted[c] = agree[c] & ~(second & (agree[c] << 1));
+    }
     for (int k = 0; k < chunks; ++k) {
         const __m512i sim = _mm512_srli_epi32(_mm512_loadu_si512(pairs + 16 * k), 16);
         for (int c = 0; c < kCandidates; ++c)
-            acc[c] = _mm512_mask_add_epi32(acc[c], static_cast<__mmask16>(agree[c] >> (16 * k)), acc[c], sim);
+            acc[c] = _mm512_mask_add_epi32(acc[c], static_cast<__mmask16>(counted[c] >> (16 * k)), acc[c], sim);
     }
     for (int c = 0; c < kCandidates; ++c) bound[c] = static_cast<std::uint32_t>(_mm512_reduce_add_epi32(acc[c]));
 }
@@ -587,17 +603,22 @@ std::uint32_t consolidated_similarity(const core::FingerprintTemplate& a, const 
         for (int c = 0; c < kCandidates; ++c) agree[c] = agreement(pc, chunks, al[c]);
     const unsigned __int128 valid = (static_cast<unsigned __int128>(1) << np) - 1;  // np <= 96
     for (auto& mask : agree) mask &= valid;
-    // A candidate's greedy sum is at most the sum of all its agreeing pairs' similarities; one whose
-    // bound is at most the best sum so far cannot raise the maximum and is skipped (AVX-512 only:
-    // elsewhere the bound costs a serial loop like the pairing's, and every candidate is paired).
+    // A candidate's greedy sum is at most a bound (agreeing_sums_avx512); candidates are paired
+    // highest bound first, and once no bound left exceeds the best sum so far, none can raise the
+    // maximum (AVX-512 only: elsewhere the bound costs a serial loop like the pairing's, and every
+    // candidate is paired).
     std::uint32_t bound[kCandidates];
     std::fill(bound, bound + kCandidates, ~0u);
 #ifdef SHAILOO_MATCHER_AVX2
     if (width >= 512) agreeing_sums_avx512(pairs.data(), chunks, agree, bound);
 #endif
     std::uint32_t best_sum = 0;
-    for (int c = 0; c < kCandidates; ++c)
-        if (bound[c] > best_sum) best_sum = std::max(best_sum, paired_similarity(pairs.data(), agree[c]));
+    for (;;) {
+        const int c = static_cast<int>(std::max_element(bound, bound + kCandidates) - bound);
+        if (bound[c] <= best_sum) break;
+        best_sum = std::max(best_sum, paired_similarity(pairs.data(), agree[c]));
+        bound[c] = 0;
+    }
     return best_sum;
 }
 
