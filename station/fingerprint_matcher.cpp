@@ -49,8 +49,8 @@ inline std::uint32_t dice(std::uint32_t c, std::uint32_t s) {
 // B's descriptors in columns for the local stage: the two 64-bit halves of every descriptor in
 // their own arrays (unusable descriptors emptied, so the inner loop needs no test), padded with
 // empty descriptors to whole blocks of 8, and the cells-set counts (never 0: no 0 / 0) in the form
-// the kernel of the given vector width reads: integers in natural order (portable), floats in
-// natural order (AVX-512), or floats and indices in the lane order j = 0, 4, 1, 5, 2, 6, 3, 7 in
+// the kernel of the given vector width reads: integers in natural order (portable), floats divided
+// by 512 in natural order (AVX-512, see local_rows_avx512), or floats and indices in the lane order j = 0, 4, 1, 5, 2, 6, 3, 7 in
 // which the AVX2 kernel produces the 8 counts of a block. Only that kernel's arrays are filled.
 constexpr int kBlock = 8;
 constexpr int kColumns = (core::kMaxMinutiae + kBlock - 1) / kBlock * kBlock;
@@ -60,7 +60,7 @@ struct DescriptorColumns {
     alignas(64) std::uint64_t lo[kColumns];
     alignas(64) std::uint64_t hi[kColumns];
     alignas(32) std::uint32_t cells[kColumns];       // natural order (portable path)
-    alignas(32) float cells_f[kColumns];             // natural order (AVX-512 path)
+    alignas(32) float cells_f[kColumns];             // natural order, / 512 (AVX-512 path)
     alignas(32) float cells_lane[kColumns];          // lane order (AVX2 path)
     alignas(32) std::uint32_t index_lane[kColumns];  // lane order (AVX2 path)
     int blocks = 0;
@@ -185,7 +185,10 @@ int local_pairs_avx2(const core::FingerprintTemplate& a, const DescriptorColumns
 // The same with AVX-512, transposed: 16 minutiae of A at a time, one per 32-bit lane, their
 // descriptors held as 4 registers of one 32-bit word each (word k of 16 rows), and B's columns
 // stepped one at a time with each word broadcast: AND, VPOPCNTD, the same quotient and keys, and
-// every lane keeps its own row's best two, so no lanes are merged. G groups of 16 rows share the
+// every lane keeps its own row's best two, so no lanes are merged. The quotient is c / (s / 512):
+// s / 512 is exact (s < 2^9), so the true quotient, and hence the rounded one, is the same as
+// 512c / s's, one multiplication fewer; a key is made by one double shift of the quotient and
+// the column j << 24. G groups of 16 rows share the
 // pass over B (more independent work per step). At the end the rows' pairs are interleaved
 // (best1, best2 per row) and compressed out in row order; lanes of unusable or absent rows are
 // zeroed first, so they keep nothing.
@@ -194,10 +197,9 @@ int local_pairs_avx2(const core::FingerprintTemplate& a, const DescriptorColumns
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 template <int G>
-[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx512vbmi2,avx2,popcnt"), gnu::always_inline]]
 inline void local_rows_avx512(const core::FingerprintTemplate& a, const DescriptorColumns& cb, int i, LocalPair* pairs, int& np) {
     static_assert(sizeof(LocalPair) == 4 && sizeof(core::Cylinder) == 16, "a pair is one 32-bit lane, a descriptor 4 words");
-    const __m512 scale = _mm512_set1_ps(512.0f);
     const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     // Word 0 and 1 (then 2 and 3) of 8 descriptors out of two registers of 4 descriptors each.
     const __m512i words01 = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
@@ -217,21 +219,21 @@ inline void local_rows_avx512(const core::FingerprintTemplate& a, const Descript
             _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a.cylinder_bits.data() + i + 16 * g)));
         use[g] = _mm512_mask_cmpge_epu32_mask(_mm512_cmpgt_epi32_mask(_mm512_set1_epi32(a.count - i - 16 * g), iota), wa,
                                               _mm512_set1_epi32(kMinCylinderBits));
-        fwa[g] = _mm512_cvtepi32_ps(wa);
+        fwa[g] = _mm512_mul_ps(_mm512_cvtepi32_ps(wa), _mm512_set1_ps(1.0f / 512));
         best1[g] = best2[g] = _mm512_setzero_si512();
     }
     for (int j = 0; j < cb.count; ++j) {
         const __m512i w0 = word(cb, j, 0), w1 = word(cb, j, 1), w2 = word(cb, j, 2), w3 = word(cb, j, 3);
         const __m512 wb = _mm512_set1_ps(cb.cells_f[j]);
-        const __m512i column = _mm512_set1_epi32(j);
+        const __m512i column = _mm512_set1_epi32(j << 24);
         for (int g = 0; g < G; ++g) {
             const __m512i c = _mm512_add_epi32(_mm512_add_epi32(_mm512_popcnt_epi32(_mm512_and_si512(d[g][0], w0)),
                                                                 _mm512_popcnt_epi32(_mm512_and_si512(d[g][1], w1))),
                                                _mm512_add_epi32(_mm512_popcnt_epi32(_mm512_and_si512(d[g][2], w2)),
                                                                 _mm512_popcnt_epi32(_mm512_and_si512(d[g][3], w3))));
             const __m512 s = _mm512_add_ps(fwa[g], wb);
-            const __m512i sim = _mm512_cvttps_epi32(_mm512_div_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(c), scale), s));
-            const __m512i key = _mm512_or_si512(_mm512_slli_epi32(sim, 8), column);
+            const __m512i sim = _mm512_cvttps_epi32(_mm512_div_ps(_mm512_cvtepi32_ps(c), s));
+            const __m512i key = _mm512_shldi_epi32(sim, column, 8);  // sim << 8 | j
             const __m512i lo = _mm512_min_epu32(best1[g], key);
             best1[g] = _mm512_max_epu32(best1[g], key);
             best2[g] = _mm512_max_epu32(best2[g], lo);
@@ -255,7 +257,7 @@ inline void local_rows_avx512(const core::FingerprintTemplate& a, const Descript
     }
 }
 
-[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx2,popcnt")]]
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vpopcntdq,avx512vbmi2,avx2,popcnt")]]
 int local_pairs_avx512(const core::FingerprintTemplate& a, const DescriptorColumns& cb, LocalPair* pairs) {
     int np = 0;
     int i = 0;
@@ -280,15 +282,17 @@ void fill_columns_avx512(const core::FingerprintTemplate& b, DescriptorColumns& 
             _mm256_set1_epi32(kMinCylinderBits));
         _mm512_store_si512(cb.lo + j, _mm512_maskz_permutex2var_epi64(keep, c0, even, c1));
         _mm512_store_si512(cb.hi + j, _mm512_maskz_permutex2var_epi64(keep, c0, odd, c1));
-        _mm256_store_ps(cb.cells_f + j, _mm256_cvtepi32_ps(_mm256_max_epu32(bits, _mm256_set1_epi32(1))));
+        _mm256_store_ps(cb.cells_f + j, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_max_epu32(bits, _mm256_set1_epi32(1))),
+                                                      _mm256_set1_ps(1.0f / 512)));
     }
 }
 
-// The widest vector unit this CPU has for the local stage: 512 (AVX-512 with VPOPCNTDQ), 256 (AVX2) or 0.
+// The widest vector unit this CPU has for the local stage: 512 (AVX-512 with VPOPCNTDQ and VBMI2), 256 (AVX2) or 0.
 const int kVectorWidth = [] {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vpopcntdq"))
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vpopcntdq") &&
+        __builtin_cpu_supports("avx512vbmi2"))
         return 512;
     return __builtin_cpu_supports("avx2") ? 256 : 0;
 }();
