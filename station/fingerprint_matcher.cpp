@@ -631,9 +631,12 @@ std::uint32_t consolidated_similarity(const core::FingerprintTemplate& a, const 
 constexpr int kMinMinutiae = 12;
 
 int usable(const core::FingerprintTemplate& t) {
-    int n = 0;
-    for (int i = 0; i < t.count; ++i) n += t.cylinder_bits[i] >= kMinCylinderBits;
-    return std::max(n, kMinMinutiae);
+    // Over all kMaxMinutiae slots, the count a condition, in bytes: a fixed trip count that the
+    // compiler turns into three whole vector steps, with no scalar loop.
+    std::uint8_t n = 0;
+    for (std::uint8_t i = 0; i < core::kMaxMinutiae; ++i)
+        n = static_cast<std::uint8_t>(n + ((t.cylinder_bits[i] >= kMinCylinderBits) & (i < t.count)));
+    return std::max<int>(n, kMinMinutiae);
 }
 
 }  // namespace

@@ -73,6 +73,25 @@ TEST(FingerprintMatcher, IsInvariantToTranslationAndRotationWithinPlacementLimit
     }
 }
 
+TEST(FingerprintMatcher, IgnoresSlotsPastTheCount) {
+    // A template cut short by its count scores as one whose slots past the count are cleared, at
+    // every width (the vector paths read whole registers of slots).
+    core::RandomStream rs(9, 9);
+    for (std::uint64_t p = 0; p < 20; ++p) {
+        const auto enrolled = devices::enrolment_template(p, core::Finger::right_index);
+        const auto probe = devices::make_impression(devices::SyntheticFinger::generate(p, core::Finger::right_index), {0.9, 0.0}, rs);
+        auto cut = enrolled;
+        cut.count = static_cast<std::uint8_t>(enrolled.count * 2 / 3);
+        auto cleared = cut;
+        for (int i = cut.count; i < core::kMaxMinutiae; ++i) cleared.minutiae[i] = {}, cleared.cylinders[i] = {}, cleared.cylinder_bits[i] = 0;
+        for (int width : {512, 256, 0}) {
+            const station::FingerprintMatcher matcher(station::MatcherSettings{.max_vector_width = width});
+            EXPECT_EQ(matcher.score(cut, probe), matcher.score(cleared, probe)) << "person " << p << " width " << width;
+            EXPECT_EQ(matcher.score(probe, cut), matcher.score(probe, cleared)) << "person " << p << " width " << width;
+        }
+    }
+}
+
 TEST(FingerprintMatcher, GivesLowerScoresToPoorCaptures) {
     const station::FingerprintMatcher matcher;
     core::RandomStream rs(8, 8);
