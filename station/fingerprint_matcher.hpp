@@ -13,11 +13,13 @@
 /// with a usable descriptor (at least 12): 1 for identical templates, near 0 for unrelated ones.
 ///
 /// Speed (about 1 us a comparison on one core; the whole country is verified in seconds): the
-/// local stage compares each of A's descriptors with 8 of B's at a time (AVX-512 VPOPCNTDQ or
-/// AVX2, portable code elsewhere; the same scores), keeps each row's best two pairs, and the
-/// consolidation tests all pairs against an alignment at once as bit masks (direction, then
-/// position) before the greedy one-to-one pass; with AVX-512, the pairs' data is gathered and
-/// tested against all five alignments 16 pairs at a time (the same float operations, no FMA).
+/// local stage compares each of A's descriptors with 8 of B's at a time (AVX2), or 16 of A's with
+/// one of B's (AVX-512 with VPOPCNTDQ and VBMI2; portable code elsewhere; the same scores), keeps
+/// each row's best two pairs, and the consolidation tests all pairs against an alignment at once
+/// as bit masks (direction, then position) before the greedy one-to-one pass; with AVX-512, the
+/// pairs' data is gathered and tested against all five alignments 16 pairs at a time (the same
+/// float operations, no FMA), and the alignments are paired best bound first until no bound left
+/// can beat the best sum.
 #include "core/fingerprint.hpp"
 
 namespace station {
