@@ -118,7 +118,7 @@ void PecModel::plan_voters() {
         if (!turnout.bernoulli(p)) continue;
         // Hour by the scenario's arrival curve, then uniform inside the hour.
         const double h = arrivals.uniform();
-        const std::size_t hour = std::upper_bound(cdf.begin(), cdf.end(), h) - cdf.begin();
+        const std::size_t hour = upper_bound_index(cdf, h);
         Time t = open + static_cast<Time>(std::min(hour, cdf.size() - 1)) * core::kHour +
                  static_cast<Time>(arrivals.uniform() * static_cast<double>(core::kHour));
         t = std::min(t, close - 1);

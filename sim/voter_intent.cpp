@@ -11,8 +11,7 @@ constexpr std::uint64_t kRegionShift = 0x5245474e;  // "REGN": stream purpose of
 }  // namespace
 
 int IntentModel::Cdf::pick(double u) const {
-    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
-    return option[std::min<std::size_t>(it - cumulative.begin(), option.size() - 1)];
+    return option[std::min<std::size_t>(upper_bound_index(cumulative, u), option.size() - 1)];
 }
 
 IntentModel::IntentModel(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)

@@ -5,7 +5,9 @@
 /// share, and otherwise picks a party with the package's support shifted per region (log-normal
 /// factor, scenario's party_sd_region) so that regional thresholds matter; a share of party voters
 /// also marks a preferred candidate, favouring the top of the list. District ballots likewise.
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/ballot.hpp"
@@ -14,6 +16,22 @@
 #include "sim/scenario.hpp"
 
 namespace sim {
+
+/// Index of the first element of `ascending` greater than u (its size if none): the same as
+/// std::upper_bound, but without data-dependent branches. The draws it serves are random, so a
+/// branching binary search mispredicts about every other step.
+inline std::size_t upper_bound_index(std::span<const double> ascending, double u) {
+    if (ascending.empty()) return 0;
+    const double* base = ascending.data();
+    std::size_t n = ascending.size();
+    while (n > 1) {  // invariant: the answer is in [base, base + n]
+        const std::size_t half = n / 2;
+        // Arithmetic, not `?:`: g++ 12 compiles the conditional form to a branch here.
+        base += static_cast<std::size_t>(base[half - 1] <= u) * half;
+        n -= half;
+    }
+    return static_cast<std::size_t>(base - ascending.data()) + (*base <= u ? 1 : 0);
+}
 
 /// One voter's intent and the two sheets it becomes.
 struct Intent {
