@@ -87,12 +87,16 @@ public:
     /// Public signing keys of the PEC's devices, in the order of core::kDeviceRoles (for the CEC's registry).
     std::array<core::PublicKey, 3> public_keys() const;
 
-private:
-    // One voter's way to the PEC (what the voter will mark is drawn at the desk: intents_).
+    /// One voter's way to the PEC (what the voter will mark is drawn at the desk: intents_).
     struct Trip {
-        std::int64_t voter = 0;   // index in the national roll
-        Time arrived = 0;
+        std::int64_t voter = 0;  ///< index in the national roll
+        Time arrived = 0;        ///< arrival time
     };
+    /// Sorts trips by arrival time as std::stable_sort would (ties keep their order), faster for
+    /// times spread over `hours` hours from `open` (times outside still sort correctly).
+    static void sort_by_arrival(std::vector<Trip>& trips, Time open, std::size_t hours);
+
+private:
     struct Box {
         std::unique_ptr<devices::VirtualBallotScanner> scanner;
         std::unique_ptr<devices::VirtualPrinter> printer;
