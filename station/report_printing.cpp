@@ -1,6 +1,6 @@
 #include "station/report_printing.hpp"
 
-#include <iterator>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -22,11 +22,10 @@ std::string clock_time(core::Micros t) {
     return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
 }
 
-}  // namespace
-
-std::string report_text(const core::ArbbReport& r) {
-    std::string out;
-    auto line = std::back_inserter(out);
+// Writes the report into a fmt buffer: appending through fmt::appender goes straight into the
+// buffer, where a back_inserter on a std::string resizes the string on every line.
+void write_report(const core::ArbbReport& r, fmt::memory_buffer& out) {
+    const fmt::appender line(out);
     fmt::format_to(line, "ARBB {}\n", title(r.kind));
     fmt::format_to(line, "PEC {}  box {}\n", r.pec,
                    r.box == core::BoxKind::party_list ? "single constituency" : "single-mandate district");
@@ -64,11 +63,20 @@ std::string report_text(const core::ArbbReport& r) {
         fmt::format_to(line, "  [{}] {} ({} / {})\n", c.holds ? "ok" : "BROKEN", c.rule, c.left, c.right);
     for (const auto& v : r.violations) fmt::format_to(line, "! {}\n", v);
     fmt::format_to(line, "{}\n", r.violations.empty() ? "all control ratios hold" : "CONTROL RATIOS BROKEN");
-    return out;
+}
+
+}  // namespace
+
+std::string report_text(const core::ArbbReport& report) {
+    fmt::memory_buffer out;
+    write_report(report, out);
+    return fmt::to_string(out);
 }
 
 void print_report(core::ArbbReport& report, devices::Printer& printer, core::Micros now) {
-    const auto printed = printer.print(report_text(report), now);
+    fmt::memory_buffer text;
+    write_report(report, text);
+    const auto printed = printer.print(std::string_view(text.data(), text.size()), now);
     report.printed = printed.has_value();
     report.print_error = printed ? std::string() : printed.error().message;
 }
