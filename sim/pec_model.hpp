@@ -74,6 +74,8 @@ public:
     core::Result<void> apply(const FaultAction& action);
     /// The PEC's results (complete once the day has ended).
     PecResult result() const;
+    /// When the CEC acknowledged the PEC's last report (0: not yet); result().reported_at without copying the results.
+    Time reported_at() const { return result_.reported_at; }
     /// Live state for the console.
     PecView view() const;
     /// The inspector's details.

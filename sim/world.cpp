@@ -117,7 +117,7 @@ World::~World() = default;
 void World::run_to_end(int threads, const std::function<void(std::size_t, std::size_t)>& progress) {
     advance(std::numeric_limits<Time>::max(), threads, progress);
     Time end = std::max(now_, core::at(24, 0));
-    for (const auto& p : pecs_) end = std::max(end, p->result().reported_at);
+    for (const auto& p : pecs_) end = std::max(end, p->reported_at());
     shared_->link->finish(end);
     now_ = end;
 }

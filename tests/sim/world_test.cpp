@@ -44,6 +44,15 @@ TEST(World, SameSeedGivesIdenticalResultsWhateverTheThreadCount) {
     EXPECT_NE(one, run_json(l, 8, 2));
 }
 
+TEST(World, RunToEndStopsAtMidnightOrTheLastAcknowledgementIfLater) {
+    const auto& l = load("talas-clean.yaml");
+    sim::World world(l.package, l.scenario, 7);
+    world.run_to_end(2);
+    sim::Time last = core::at(24, 0);
+    for (const auto& p : world.results().pecs) last = std::max(last, p.reported_at);
+    EXPECT_EQ(world.now(), last);
+}
+
 TEST(World, ArbbCountsEqualGroundTruthWhenNoDeviceFails) {
     const auto& l = load("talas-clean.yaml");
     sim::World world(l.package, l.scenario, 7);
