@@ -35,6 +35,8 @@ public:
     IdentificationStation(const SharedDay& day, const core::Pec& pec, const core::Clock& clock, core::RandomStream random);
     ~IdentificationStation();
 
+    /// Sizes the PEC's register of voters who received ballots for `voters` visits (the day's plan).
+    void expect_voters(std::size_t voters) { voted_.reserve(voters); }
     /// Number of desks.
     int desks() const { return static_cast<int>(desks_.size()); }
     /// Takes a free desk (one must be free: the queue's servers match the desks).

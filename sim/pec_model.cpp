@@ -125,6 +125,7 @@ void PecModel::plan_voters() {
         trips_.push_back(Trip{pec_.first_voter + i, t});
     }
     sort_by_arrival(trips_, open, cdf.size());
+    desks_->expect_voters(trips_.size());  // the register is sized once, not grown voter by voter
     if (!trips_.empty()) engine_.at(trips_[0].arrived, [this] { arrive(0); });
 }
 

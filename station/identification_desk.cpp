@@ -1,6 +1,7 @@
 #include "station/identification_desk.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <utility>
 
@@ -84,7 +85,7 @@ std::optional<core::Micros> VotedRegister::voted_at(std::int64_t voter_id) const
 
 bool VotedRegister::mark(std::int64_t voter_id, core::Micros at) {
     assert(voter_id != kFree);
-    if (2 * (size_ + 1) > slots_.size()) grow();
+    if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(64, 2 * slots_.size()));
     Slot& slot = slots_[slot_of(voter_id)];
     if (slot.voter_id == voter_id) return false;
     slot = {voter_id, at};
@@ -92,8 +93,13 @@ bool VotedRegister::mark(std::int64_t voter_id, core::Micros at) {
     return true;
 }
 
-void VotedRegister::grow() {
-    std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<std::size_t>(64, 2 * slots_.size())));
+void VotedRegister::reserve(std::size_t voters) {
+    const std::size_t slots = std::bit_ceil(std::max<std::size_t>(64, 2 * voters));  // at most half full
+    if (slots > slots_.size()) rehash(slots);
+}
+
+void VotedRegister::rehash(std::size_t slots) {
+    std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(slots));
     for (const Slot& s : old)
         if (s.voter_id != kFree) slots_[slot_of(s.voter_id)] = s;
 }

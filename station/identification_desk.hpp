@@ -104,6 +104,9 @@ public:
     bool mark(std::int64_t voter_id, core::Micros at);
     /// Voters recorded.
     std::size_t size() const { return size_; }
+    /// Makes room for `voters` voters in all, so that recording them does not grow the table again
+    /// (a PEC that knows how many it expects sizes its register once).
+    void reserve(std::size_t voters);
 
 private:
     /// Marks a free slot. Not a voter id: ids are places in the national roll, 0 or more.
@@ -113,7 +116,7 @@ private:
         core::Micros at = 0;
     };
     std::size_t slot_of(std::int64_t voter_id) const;  // where the voter is, or the free slot where it goes
-    void grow();
+    void rehash(std::size_t slots);  // into `slots` slots (a power of two, more than twice size_)
 
     std::vector<Slot> slots_;  // size a power of two (or empty)
     std::size_t size_ = 0;

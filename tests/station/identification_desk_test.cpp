@@ -136,6 +136,21 @@ TEST(VotedRegister, RemembersEveryVoterAndWhenTheyVotedAsItGrows) {
     EXPECT_EQ(voted.size(), 6'000u);
 }
 
+TEST(VotedRegister, KeepsEveryVoterWhenReservedBeforeOrAfterMarking) {
+    station::VotedRegister voted;
+    voted.reserve(1'000);
+    for (std::int64_t id = 0; id < 1'500; ++id) ASSERT_TRUE(voted.mark(id, id + 1));  // past the reservation too
+    voted.reserve(10);      // smaller than what it holds: nothing changes
+    voted.reserve(40'000);  // larger: every voter moves to the bigger table
+    for (std::int64_t id = 1'500; id < 2'000; ++id) ASSERT_TRUE(voted.mark(id, id + 1));
+    EXPECT_EQ(voted.size(), 2'000u);
+    for (std::int64_t id = 0; id < 2'000; ++id) {
+        ASSERT_EQ(voted.voted_at(id), id + 1) << id;
+        ASSERT_FALSE(voted.mark(id, 0)) << id;
+    }
+    EXPECT_FALSE(voted.voted_at(2'000).has_value());
+}
+
 TEST(IdentificationDesk, PrintsTheTimeOnTheReceiptWithTwoDigitsAndHoursUnwrapped) {
     Pec pec;
     for (int id : {7, 8}) pec.list.add(id, 1001);
