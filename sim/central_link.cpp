@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "sim/pec_model.hpp"
 
 namespace sim {
@@ -32,13 +34,14 @@ std::vector<CentralLink::Arrival> CentralLink::precheck(std::vector<station::Tra
 void CentralLink::accept(PecModel& pec, std::vector<Arrival> delivered) {
     for (auto& a : delivered) {
         const Time at = a.t.delivered_at;
-        queue_.push(Delivery{at, pec.pec().number, order_++, &pec, std::move(a.t), std::move(a.checked)});
+        queue_.push_back(Delivery{at, pec.pec().number, order_++, &pec, std::move(a.t), std::move(a.checked)});
+        std::push_heap(queue_.begin(), queue_.end(), Later{});
     }
 }
 
 std::optional<Time> CentralLink::next_work() const {
     std::optional<Time> next;
-    if (!queue_.empty()) next = queue_.top().at;
+    if (!queue_.empty()) next = queue_.front().at;
     if (oldest_staged_) {
         const Time due = *oldest_staged_ + central::GroupCommitPolicy{}.max_delay;
         next = next ? std::min(*next, due) : due;
@@ -71,7 +74,7 @@ bool CentralLink::advance(Time safe) {
     const central::GroupCommitPolicy policy;
     for (;;) {
         const std::optional<Time> due = oldest_staged_ ? std::optional<Time>(*oldest_staged_ + policy.max_delay) : std::nullopt;
-        const bool delivery_next = !queue_.empty() && queue_.top().at < safe && (!due || queue_.top().at < *due);
+        const bool delivery_next = !queue_.empty() && queue_.front().at < safe && (!due || queue_.front().at < *due);
         if (!delivery_next) {
             if (due && *due < safe) {
                 commit(*due);
@@ -80,8 +83,9 @@ bool CentralLink::advance(Time safe) {
             }
             return did;
         }
-        Delivery d = queue_.top();
-        queue_.pop();
+        std::pop_heap(queue_.begin(), queue_.end(), Later{});
+        Delivery d = std::move(queue_.back());
+        queue_.pop_back();
         did = true;
         const std::string peer = fmt::format("PEC {} modem", d.pec);
         const central::Decision decision = ingest_->submit(std::move(d.checked), peer, d.at);

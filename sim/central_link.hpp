@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <queue>
 #include <string>
 #include <vector>
 
@@ -85,7 +84,9 @@ private:
     core::DeviceKeyRegistry registry_;
     std::unique_ptr<central::Store> store_;
     std::unique_ptr<central::Ingest> ingest_;
-    std::priority_queue<Delivery, std::vector<Delivery>, Later> queue_;
+    // A heap (std::push_heap / pop_heap with Later): unlike std::priority_queue's top(), pop_heap
+    // lets the next delivery be moved out, not copied with its report.
+    std::vector<Delivery> queue_;
     std::map<std::uint64_t, Waiting> staged_;  // ticket -> who waits for the commit
     std::optional<Time> oldest_staged_;
     std::uint64_t order_ = 0;
