@@ -289,9 +289,13 @@ inline __m512i byte_x16(__m512i half) {
 // unit16, unit8, bell8, wrap256 and round_px in 16 lanes (fields already moved into 32-bit lanes).
 template <int kShift>
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline __m512 field16_x16(__m512i half) {  // the 16-bit field, unscaled
+    return _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(half, kShift), _mm512_set1_epi32(0xffff)));
+}
+template <int kShift>
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __m512 unit16_x16(__m512i half) {
-    return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(half, kShift), _mm512_set1_epi32(0xffff))),
-                         _mm512_set1_ps(kUnit16));
+    return _mm512_mul_ps(field16_x16<kShift>(half), _mm512_set1_ps(kUnit16));
 }
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __m512 unit8_x16(__m512i byte) {
@@ -348,13 +352,22 @@ inline __m512 orientation_x16(const RidgeModel& model, __m512 x, __m512 y) {
                                           _mm512_setzero_ps());  // std::max(0.0f, v) is VMAXPS(v, 0)
         return _mm512_add_ps(base, _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(22.0f), _mm512_mul_ps(x, _mm512_set1_ps(1.0f / kHalfWidth))), fade));
     }
-    __m512 wr = _mm512_set1_ps(1.0f), wi = _mm512_setzero_ps();
+    // The scalar product starts from w = 1: its first step gives the first factor exactly, but for
+    // the sign of a zero (1 * p - 0 * q), which angle_units never tells apart (it takes magnitudes and
+    // tests < 0), nor do the later steps (a zero factor makes zero products, of either sign). So w
+    // starts as the first factor.
+    __m512 wr, wi;
     for (int k = 0; k < model.ncores; ++k) {
         const __m512 cr = _mm512_sub_ps(x, _mm512_set1_ps(model.cores[k].x)), ci = _mm512_sub_ps(y, _mm512_set1_ps(model.cores[k].y));
         const __m512 dr = _mm512_sub_ps(x, _mm512_set1_ps(model.deltas[k].x));
         const __m512 di = _mm512_xor_ps(_mm512_sub_ps(y, _mm512_set1_ps(model.deltas[k].y)), _mm512_set1_ps(-0.0f));
         const __m512 pr = _mm512_sub_ps(_mm512_mul_ps(cr, dr), _mm512_mul_ps(ci, di));
         const __m512 pi = _mm512_add_ps(_mm512_mul_ps(cr, di), _mm512_mul_ps(ci, dr));
+        if (k == 0) {
+            wr = pr;
+            wi = pi;
+            continue;
+        }
         const __m512 nr = _mm512_sub_ps(_mm512_mul_ps(wr, pr), _mm512_mul_ps(wi, pi));
         wi = _mm512_add_ps(_mm512_mul_ps(wr, pi), _mm512_mul_ps(wi, pr));
         wr = nr;
@@ -381,14 +394,16 @@ void place_minutiae_avx512(const RidgeModel& model, const core::RandomStream& rs
     for (; c < kGridCells.count; c += 16) {
         __m512i lo, hi;
         draws_x16(rs.key(), start + static_cast<std::uint64_t>(c), lo, hi);
+        // 0.8f * unit16(bits) as one product: scaling by 2^-16 is exact, so 0.8f * (v * 2^-16) and
+        // (0.8f * 2^-16) * v round alike. Likewise the keep test compares the field with keep * 2^16.
         x = _mm512_add_ps(_mm512_loadu_ps(kGridCells.x + c),
-                          _mm512_mul_ps(_mm512_set1_ps(kCell), _mm512_add_ps(_mm512_set1_ps(0.1f), _mm512_mul_ps(_mm512_set1_ps(0.8f), unit16_x16<0>(lo)))));
+                          _mm512_mul_ps(_mm512_set1_ps(kCell), _mm512_add_ps(_mm512_set1_ps(0.1f), _mm512_mul_ps(_mm512_set1_ps(0.8f * kUnit16), field16_x16<0>(lo)))));
         y = _mm512_add_ps(_mm512_loadu_ps(kGridCells.y + c),
-                          _mm512_mul_ps(_mm512_set1_ps(kCell), _mm512_add_ps(_mm512_set1_ps(0.1f), _mm512_mul_ps(_mm512_set1_ps(0.8f), unit16_x16<16>(lo)))));
+                          _mm512_mul_ps(_mm512_set1_ps(kCell), _mm512_add_ps(_mm512_set1_ps(0.1f), _mm512_mul_ps(_mm512_set1_ps(0.8f * kUnit16), field16_x16<16>(lo)))));
         const __m512 ex = _mm512_mul_ps(x, _mm512_set1_ps(1.0f / kHalfWidth)), ey = _mm512_mul_ps(y, _mm512_set1_ps(1.0f / kHalfHeight));
         kept = _mm512_mask_cmp_ps_mask(first_lanes(kGridCells.count - c), _mm512_add_ps(_mm512_mul_ps(ex, ex), _mm512_mul_ps(ey, ey)),
                                        _mm512_set1_ps(1.0f), _CMP_LE_OQ) &
-               _mm512_cmp_ps_mask(unit16_x16<0>(hi), _mm512_set1_ps(model.keep), _CMP_LT_OQ);
+               _mm512_cmp_ps_mask(field16_x16<0>(hi), _mm512_set1_ps(model.keep * 65536.0f), _CMP_LT_OQ);
         _mm512_storeu_ps(xs + n, _mm512_maskz_compress_ps(kept, x));
         _mm512_storeu_ps(ys + n, _mm512_maskz_compress_ps(kept, y));
         _mm512_storeu_si512(highs + n, _mm512_maskz_compress_epi32(kept, hi));
@@ -406,8 +421,7 @@ void place_minutiae_avx512(const RidgeModel& model, const core::RandomStream& rs
         const __m512 mx = _mm512_maskz_loadu_ps(live, xs + i), my = _mm512_maskz_loadu_ps(live, ys + i);
         const __m512i h = _mm512_maskz_loadu_epi32(live, highs + i);
         // A minutia points along its ridge, one way or the other.
-        const __m512 flip = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(h, 16), _mm512_set1_epi32(1))),
-                                          _mm512_set1_ps(128.0f));
+        const __m512 flip = _mm512_maskz_mov_ps(_mm512_test_epi32_mask(h, _mm512_set1_epi32(1 << 16)), _mm512_set1_ps(128.0f));
         const __m512 angle = wrap256_x16(_mm512_add_ps(orientation_x16(model, mx, my), flip));
         const __mmask16 bifurcation = _mm512_cmplt_epu32_mask(byte_x16<17>(h), _mm512_set1_epi32(kBifurcationBelow));
         const __m512 type = _mm512_castsi512_ps(
