@@ -258,10 +258,9 @@ inline __mmask16 first_lanes(int lanes) {
     return static_cast<__mmask16>(_bzhi_u32(0xffff, static_cast<unsigned>(std::clamp(lanes, 0, 16))));
 }
 
-// core::mix64 in eight 64-bit lanes (VPMULLQ).
+// core::mix64 in eight 64-bit lanes (VPMULLQ), less its first step: x is the input plus 0x9e3779b97f4a7c15.
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
-inline __m512i mix64_x8(__m512i x) {
-    x = _mm512_add_epi64(x, _mm512_set1_epi64(static_cast<long long>(0x9e3779b97f4a7c15ULL)));
+inline __m512i mix64_x8_added(__m512i x) {
     x = _mm512_mullo_epi64(_mm512_xor_si512(x, _mm512_srli_epi64(x, 30)), _mm512_set1_epi64(static_cast<long long>(0xbf58476d1ce4e5b9ULL)));
     x = _mm512_mullo_epi64(_mm512_xor_si512(x, _mm512_srli_epi64(x, 27)), _mm512_set1_epi64(static_cast<long long>(0x94d049bb133111ebULL)));
     return _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
@@ -271,10 +270,13 @@ inline __m512i mix64_x8(__m512i x) {
 // as their low and high 32-bit halves, one draw per 32-bit lane.
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline void draws_x16(std::uint64_t key, std::uint64_t pos, __m512i& lo, __m512i& hi) {
+    // mix64 starts by adding 0x9e3779b97f4a7c15, the stream's step: draw i's mixer input plus it is
+    // key + (i + 1) * step, so the addition is made once, in the scalar base.
     constexpr std::uint64_t s = core::RandomStream::kStep;
-    const __m512i first = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(key + pos * s)),
+    static_assert(s == 0x9e3779b97f4a7c15ULL, "mix64 adds the stream's step first");
+    const __m512i first = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(key + (pos + 1) * s)),
                                            _mm512_setr_epi64(0, s, 2 * s, 3 * s, 4 * s, 5 * s, 6 * s, 7 * s));
-    const __m512i a = mix64_x8(first), b = mix64_x8(_mm512_add_epi64(first, _mm512_set1_epi64(static_cast<long long>(8 * s))));
+    const __m512i a = mix64_x8_added(first), b = mix64_x8_added(_mm512_add_epi64(first, _mm512_set1_epi64(static_cast<long long>(8 * s))));
     lo = _mm512_permutex2var_epi32(a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
     hi = _mm512_permutex2var_epi32(a, _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
 }
@@ -286,7 +288,8 @@ inline __m512i byte_x16(__m512i half) {
     return _mm512_and_si512(_mm512_srli_epi32(half, kShift), _mm512_set1_epi32(0xff));
 }
 
-// unit16, unit8, bell8, wrap256 and round_px in 16 lanes (fields already moved into 32-bit lanes).
+// unit16, bell8, wrap256 and round_px in 16 lanes (fields already moved into 32-bit lanes). unit8 tests
+// compare the field itself with the probability times 256 instead: scaling by 2^8 is exact.
 template <int kShift>
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __m512 field16_x16(__m512i half) {  // the 16-bit field, unscaled
@@ -296,10 +299,6 @@ template <int kShift>
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __m512 unit16_x16(__m512i half) {
     return _mm512_mul_ps(field16_x16<kShift>(half), _mm512_set1_ps(kUnit16));
-}
-[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
-inline __m512 unit8_x16(__m512i byte) {
-    return _mm512_mul_ps(_mm512_cvtepi32_ps(byte), _mm512_set1_ps(kUnit8));
 }
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __m512 bell8_x16(__m512i byte0, __m512i byte1) {
@@ -534,7 +533,7 @@ int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::Random
         const __m512 ey = _mm512_mul_ps(_mm512_sub_ps(my, _mm512_set1_ps(c.ccy)), _mm512_set1_ps(c.inv_b));
         const __mmask16 touched = _mm512_mask_cmp_ps_mask(first_lanes(finger.count - i), _mm512_add_ps(_mm512_mul_ps(ex, ex), _mm512_mul_ps(ey, ey)),
                                                           _mm512_set1_ps(1.0f), _CMP_LE_OQ) &
-                                  _mm512_cmp_ps_mask(unit8_x16(byte_x16<16>(hi)), _mm512_set1_ps(c.p_missing), _CMP_GE_OQ);
+                                  _mm512_cmp_ps_mask(_mm512_cvtepi32_ps(byte_x16<16>(hi)), _mm512_set1_ps(c.p_missing * 256.0f), _CMP_GE_OQ);
         const __m512 e5x = _mm512_mul_ps(_mm512_set1_ps(c.e5), mx), pos_sd = _mm512_set1_ps(c.pos_sd);
         const __m512 x = _mm512_add_ps(
             _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(mx, _mm512_mul_ps(_mm512_set1_ps(c.e1), mx)), _mm512_mul_ps(_mm512_set1_ps(c.e2), my)),
@@ -544,7 +543,7 @@ int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::Random
             _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(my, _mm512_mul_ps(_mm512_set1_ps(c.e3), mx)), _mm512_mul_ps(_mm512_set1_ps(c.e4), my)),
                           _mm512_mul_ps(_mm512_mul_ps(e5x, mx), _mm512_set1_ps(0.5f))),
             _mm512_mul_ps(pos_sd, bell8_x16(byte_x16<16>(lo), byte_x16<24>(lo))));
-        const __mmask16 flip = _mm512_cmp_ps_mask(unit8_x16(byte_x16<24>(hi)), _mm512_set1_ps(c.p_flip), _CMP_LT_OQ);
+        const __mmask16 flip = _mm512_cmp_ps_mask(_mm512_cvtepi32_ps(byte_x16<24>(hi)), _mm512_set1_ps(c.p_flip * 256.0f), _CMP_LT_OQ);
         const __m512i type = _mm512_mask_xor_epi32(mtype, flip, mtype, _mm512_set1_epi32(1));
         const __m512 angle = _mm512_add_ps(mangle, _mm512_mul_ps(_mm512_set1_ps(c.dir_sd), bell8_x16(byte_x16<0>(hi), byte_x16<8>(hi))));
         __m512i xy, at;
@@ -566,7 +565,7 @@ int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::Random
                                                                             _mm512_set1_ps(c.inv_a)));
         const __m512 y = _mm512_add_ps(_mm512_set1_ps(c.ccy), _mm512_div_ps(_mm512_mul_ps(r, _mm512_i32gather_ps(t, kUnitCircle.sin.data(), 4)),
                                                                             _mm512_set1_ps(c.inv_b)));
-        const __m512 angle = _mm512_mul_ps(unit16_x16<0>(hi), _mm512_set1_ps(256.0f));
+        const __m512 angle = _mm512_mul_ps(field16_x16<0>(hi), _mm512_set1_ps(kUnit8));  // unit16 * 256: both scalings exact
         __m512i xy, at;
         const __mmask16 kept = place_x16(c, x, y, angle, _mm512_srli_epi32(hi, 31), first_lanes(c.spurious - k), xy, at);
         const int end = append(kept, xy, at, n, xys, ats);
