@@ -266,17 +266,21 @@ inline __m512i mix64_x8_added(__m512i x) {
     return _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
 }
 
-// Draws `pos` to `pos` + 15 of the stream with this key (RandomStream::next_u64 without moving it),
-// as their low and high 32-bit halves, one draw per 32-bit lane.
+// Draws `pos` to `pos` + 7 of the stream with this key (RandomStream::next_u64 without moving it).
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
-inline void draws_x16(std::uint64_t key, std::uint64_t pos, __m512i& lo, __m512i& hi) {
+inline __m512i draws_x8(std::uint64_t key, std::uint64_t pos) {
     // mix64 starts by adding 0x9e3779b97f4a7c15, the stream's step: draw i's mixer input plus it is
     // key + (i + 1) * step, so the addition is made once, in the scalar base.
     constexpr std::uint64_t s = core::RandomStream::kStep;
     static_assert(s == 0x9e3779b97f4a7c15ULL, "mix64 adds the stream's step first");
-    const __m512i first = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(key + (pos + 1) * s)),
-                                           _mm512_setr_epi64(0, s, 2 * s, 3 * s, 4 * s, 5 * s, 6 * s, 7 * s));
-    const __m512i a = mix64_x8_added(first), b = mix64_x8_added(_mm512_add_epi64(first, _mm512_set1_epi64(static_cast<long long>(8 * s))));
+    return mix64_x8_added(_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(key + (pos + 1) * s)),
+                                           _mm512_setr_epi64(0, s, 2 * s, 3 * s, 4 * s, 5 * s, 6 * s, 7 * s)));
+}
+
+// Draws `pos` to `pos` + 15 as their low and high 32-bit halves, one draw per 32-bit lane.
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline void draws_x16(std::uint64_t key, std::uint64_t pos, __m512i& lo, __m512i& hi) {
+    const __m512i a = draws_x8(key, pos), b = draws_x8(key, pos + 8);
     lo = _mm512_permutex2var_epi32(a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
     hi = _mm512_permutex2var_epi32(a, _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
 }
@@ -555,21 +559,26 @@ int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::Random
     }
     pos += static_cast<std::uint64_t>(drawn);
 
-    // Spurious minutiae: a point uniform on the contact ellipse (as in impress_portable).
-    for (int k = 0; k < c.spurious && n < core::kMaxMinutiae; k += 16) {
-        __m512i lo, hi;
-        draws_x16(key, pos, lo, hi);
-        const __m512 r = _mm512_sqrt_ps(unit16_x16<0>(lo));
-        const __m512i t = byte_x16<16>(lo);
-        const __m512 x = _mm512_add_ps(_mm512_set1_ps(c.ccx), _mm512_div_ps(_mm512_mul_ps(r, _mm512_i32gather_ps(t, kUnitCircle.cos.data(), 4)),
-                                                                            _mm512_set1_ps(c.inv_a)));
-        const __m512 y = _mm512_add_ps(_mm512_set1_ps(c.ccy), _mm512_div_ps(_mm512_mul_ps(r, _mm512_i32gather_ps(t, kUnitCircle.sin.data(), 4)),
-                                                                            _mm512_set1_ps(c.inv_b)));
-        const __m512 angle = _mm512_mul_ps(field16_x16<0>(hi), _mm512_set1_ps(kUnit8));  // unit16 * 256: both scalings exact
+    // Spurious minutiae: a point uniform on the contact ellipse (as in impress_portable), 8 at a time:
+    // there are rarely more (13 at most), and 8 take one mixer register, 8-lane gathers, square
+    // roots and divisions. The 8 lanes are widened (upper lanes zero, never kept) for place_x16.
+    for (int k = 0; k < c.spurious && n < core::kMaxMinutiae; k += 8) {
+        const __m512i d = draws_x8(key, pos);
+        const __m256i lo = _mm512_cvtepi64_epi32(d), hi = _mm512_cvtepi64_epi32(_mm512_srli_epi64(d, 32));
+        const __m256 r = _mm256_sqrt_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_and_si256(lo, _mm256_set1_epi32(0xffff))), _mm256_set1_ps(kUnit16)));
+        const __m256i t = _mm256_and_si256(_mm256_srli_epi32(lo, 16), _mm256_set1_epi32(0xff));
+        const __m256 x = _mm256_add_ps(_mm256_set1_ps(c.ccx), _mm256_div_ps(_mm256_mul_ps(r, _mm256_i32gather_ps(kUnitCircle.cos.data(), t, 4)),
+                                                                            _mm256_set1_ps(c.inv_a)));
+        const __m256 y = _mm256_add_ps(_mm256_set1_ps(c.ccy), _mm256_div_ps(_mm256_mul_ps(r, _mm256_i32gather_ps(kUnitCircle.sin.data(), t, 4)),
+                                                                            _mm256_set1_ps(c.inv_b)));
+        // unit16 * 256 as the field times 2^-8: both scalings are exact.
+        const __m256 angle = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_and_si256(hi, _mm256_set1_epi32(0xffff))), _mm256_set1_ps(kUnit8));
+        const int lanes = std::min(8, c.spurious - k);
         __m512i xy, at;
-        const __mmask16 kept = place_x16(c, x, y, angle, _mm512_srli_epi32(hi, 31), first_lanes(c.spurious - k), xy, at);
+        const __mmask16 kept = place_x16(c, _mm512_zextps256_ps512(x), _mm512_zextps256_ps512(y), _mm512_zextps256_ps512(angle),
+                                         _mm512_zextsi256_si512(_mm256_srli_epi32(hi, 31)), first_lanes(lanes), xy, at);
         const int end = append(kept, xy, at, n, xys, ats);
-        pos += static_cast<std::uint64_t>(end ? end : std::min(16, c.spurious - k));
+        pos += static_cast<std::uint64_t>(end ? end : lanes);
     }
     stream.seek(pos);
 
