@@ -289,6 +289,7 @@ inline void draws_x16(std::uint64_t key, std::uint64_t pos, __m512i& lo, __m512i
 template <int kShift>
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __m512i byte_x16(__m512i half) {
+    if constexpr (kShift == 24) return _mm512_srli_epi32(half, 24);  // nothing above it to mask
     return _mm512_and_si512(_mm512_srli_epi32(half, kShift), _mm512_set1_epi32(0xff));
 }
 
@@ -315,8 +316,8 @@ inline __m512 wrap256_x16(__m512 a) {
     return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(units, _mm512_set1_epi32(0xffff))), _mm512_set1_ps(kUnit8));
 }
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
-inline __m512i round_px_x16(__m512 v) {
-    return _mm512_sub_epi32(_mm512_cvttps_epi32(_mm512_add_ps(v, _mm512_set1_ps(kRoundOffset))), _mm512_set1_epi32(kRoundBias));
+inline __m512i round_px_biased_x16(__m512 v) {  // round_px(v) + kRoundBias
+    return _mm512_cvttps_epi32(_mm512_add_ps(v, _mm512_set1_ps(kRoundOffset)));
 }
 
 // core::angle_units in 16 lanes: the same rounded operations in the same order (its exact folds as
@@ -449,23 +450,27 @@ void place_minutiae_avx512(const RidgeModel& model, const core::RandomStream& rs
 }
 
 // place in 16 lanes: the sensor's minutiae as 32-bit lanes x | y << 16 and angle | type << 8;
-// returns `keep` and-ed with the on-sensor test. std::clamp(v, lo, hi) is VMAXPS(lo, VMINPS(hi, v)),
-// the same for any v (NaN included).
+// returns `keep` and-ed with the on-sensor test. Only the kept lanes are right, which is all the
+// callers use: on the sensor (0 <= sx < 512, 0 <= sy < 640) the clamps change nothing and the
+// positions rounded with round_px's bias, in [kRoundBias, kRoundBias + 640], lose both biases at
+// once from the packed pair without a borrow. The angle's bias is a multiple of 256: the low byte
+// is the same with or without it.
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __mmask16 place_x16(const Capture& c, __m512 x, __m512 y, __m512 angle, __m512i type, __mmask16 keep, __m512i& xy,
                            __m512i& at) {
     const __m512 cr = _mm512_set1_ps(c.cr), sr = _mm512_set1_ps(c.sr), zero = _mm512_setzero_ps();
-    const __m512 w = _mm512_set1_ps(kSensorWidth), h = _mm512_set1_ps(kSensorHeight), low = _mm512_set1_ps(-1.0f);
+    const __m512 w = _mm512_set1_ps(kSensorWidth), h = _mm512_set1_ps(kSensorHeight);
     const __m512 sx = _mm512_add_ps(_mm512_add_ps(_mm512_sub_ps(_mm512_mul_ps(cr, x), _mm512_mul_ps(sr, y)), _mm512_set1_ps(c.tx)),
                                     _mm512_set1_ps(kSensorWidth / 2));
     const __m512 sy = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(sr, x), _mm512_mul_ps(cr, y)), _mm512_set1_ps(c.ty)),
                                     _mm512_set1_ps(kSensorHeight / 2));
     keep = _mm512_mask_cmp_ps_mask(keep, sx, zero, _CMP_GE_OQ) & _mm512_cmp_ps_mask(sy, zero, _CMP_GE_OQ) &
            _mm512_cmp_ps_mask(sx, w, _CMP_LT_OQ) & _mm512_cmp_ps_mask(sy, h, _CMP_LT_OQ);
-    const __m512i px = round_px_x16(_mm512_max_ps(low, _mm512_min_ps(w, sx)));
-    const __m512i py = round_px_x16(_mm512_max_ps(low, _mm512_min_ps(h, sy)));
-    xy = _mm512_or_si512(_mm512_and_si512(px, _mm512_set1_epi32(0xffff)), _mm512_slli_epi32(py, 16));
-    at = _mm512_or_si512(_mm512_and_si512(round_px_x16(_mm512_add_ps(angle, _mm512_set1_ps(c.rot_units))), _mm512_set1_epi32(255)),
+    static_assert(kRoundBias % 256 == 0 && kRoundBias + kSensorHeight < 0x10000, "biases come off the packed lanes");
+    const __m512i px = round_px_biased_x16(sx), py = round_px_biased_x16(sy);
+    xy = _mm512_sub_epi32(_mm512_or_si512(_mm512_and_si512(px, _mm512_set1_epi32(0xffff)), _mm512_slli_epi32(py, 16)),
+                          _mm512_set1_epi32(kRoundBias | kRoundBias << 16));
+    at = _mm512_or_si512(_mm512_and_si512(round_px_biased_x16(_mm512_add_ps(angle, _mm512_set1_ps(c.rot_units))), _mm512_set1_epi32(255)),
                          _mm512_slli_epi32(type, 8));
     return keep;
 }
