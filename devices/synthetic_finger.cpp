@@ -243,7 +243,7 @@ int impress_portable(const SyntheticFinger& finger, const Capture& c, core::Rand
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define SHAILOO_SYNTH_AVX512 1
-#define SHAILOO_SYNTH_TARGET gnu::target("avx512f,avx512dq,avx512bw,avx512vl,avx512vbmi,bmi2")
+#define SHAILOO_SYNTH_TARGET gnu::target("avx512f,avx512dq,avx512bw,avx512vl,avx512vbmi,avx512vnni,bmi2")
 // GCC 12's AVX-512 intrinsics start many results from _mm512_undefined_epi32(), which trips false
 // -Wmaybe-uninitialized warnings once inlined here.
 #pragma GCC diagnostic push
@@ -305,10 +305,13 @@ template <int kShift>
 inline __m512 unit16_x16(__m512i half) {
     return _mm512_mul_ps(field16_x16<kShift>(half), _mm512_set1_ps(kUnit16));
 }
+// bell8 of the bytes kByte and kByte + 1 of 32-bit lanes: their sum less 255 is one VPDPBUSD (the
+// lane's unsigned bytes times the signed weights 1, 1 there and 0 elsewhere, added to -255).
+template <int kByte>
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
-inline __m512 bell8_x16(__m512i byte0, __m512i byte1) {
-    return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_add_epi32(byte0, byte1), _mm512_set1_epi32(255))),
-                         _mm512_set1_ps(kBellStep));
+inline __m512 bell8_x16(__m512i half) {
+    const __m512i sum = _mm512_dpbusd_epi32(_mm512_set1_epi32(-255), half, _mm512_set1_epi32(0x0101 << (8 * kByte)));
+    return _mm512_mul_ps(_mm512_cvtepi32_ps(sum), _mm512_set1_ps(kBellStep));
 }
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __m512 wrap256_x16(__m512 a) {
@@ -547,14 +550,14 @@ int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::Random
         const __m512 x = _mm512_add_ps(
             _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(mx, _mm512_mul_ps(_mm512_set1_ps(c.e1), mx)), _mm512_mul_ps(_mm512_set1_ps(c.e2), my)),
                           _mm512_mul_ps(e5x, my)),
-            _mm512_mul_ps(pos_sd, bell8_x16(byte_x16<0>(lo), byte_x16<8>(lo))));
+            _mm512_mul_ps(pos_sd, bell8_x16<0>(lo)));
         const __m512 y = _mm512_add_ps(
             _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(my, _mm512_mul_ps(_mm512_set1_ps(c.e3), mx)), _mm512_mul_ps(_mm512_set1_ps(c.e4), my)),
                           _mm512_mul_ps(_mm512_mul_ps(e5x, mx), _mm512_set1_ps(0.5f))),
-            _mm512_mul_ps(pos_sd, bell8_x16(byte_x16<16>(lo), byte_x16<24>(lo))));
+            _mm512_mul_ps(pos_sd, bell8_x16<2>(lo)));
         const __mmask16 flip = _mm512_cmp_ps_mask(_mm512_cvtepi32_ps(byte_x16<24>(hi)), _mm512_set1_ps(c.p_flip * 256.0f), _CMP_LT_OQ);
         const __m512i type = _mm512_mask_xor_epi32(mtype, flip, mtype, _mm512_set1_epi32(1));
-        const __m512 angle = _mm512_add_ps(mangle, _mm512_mul_ps(_mm512_set1_ps(c.dir_sd), bell8_x16(byte_x16<0>(hi), byte_x16<8>(hi))));
+        const __m512 angle = _mm512_add_ps(mangle, _mm512_mul_ps(_mm512_set1_ps(c.dir_sd), bell8_x16<0>(hi)));
         __m512i xy, at;
         const __mmask16 kept = place_x16(c, x, y, angle, type, touched, xy, at);
         if (const int end = append(kept, xy, at, n, xys, ats)) {
@@ -599,11 +602,13 @@ int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::Random
     return n;
 }
 
-// The widest vector unit this CPU has for these paths: 512 (AVX-512 with VBMI, and BMI2) or 0.
+// The widest vector unit this CPU has for these paths: 512 (AVX-512 with VBMI and VNNI, and BMI2) or 0.
+// (Every CPU with VBMI so far has VNNI too.)
 const int kVectorWidth = [] {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
-                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("bmi2")
+                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") &&
+                   __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("bmi2")
                ? 512
                : 0;
 }();

@@ -17,7 +17,7 @@ using devices::SyntheticFinger;
 
 constexpr int kCases = 200'000;
 
-constexpr const char* kNoVectorPath = "no AVX-512 (F, DQ, BW, VL, VBMI) with BMI2 on this CPU: only the portable path runs";
+constexpr const char* kNoVectorPath = "no AVX-512 (F, DQ, BW, VL, VBMI, VNNI) with BMI2 on this CPU: only the portable path runs";
 
 // The first field where two fingers differ (all kMaxMasterMinutiae slots; floats bit for bit), or "".
 std::string first_difference(const SyntheticFinger& a, const SyntheticFinger& b) {
