@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstddef>
+#include <new>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
@@ -655,16 +656,19 @@ core::FingerprintTemplate make_impression(const SyntheticFinger& finger, const C
                                           core::RandomStream& stream, int max_vector_width) {
     const Capture capture(conditions, stream);
     // Spare slots past kMaxMinutiae: the portable path's last unkept write, the span of the vector
-    // path's (masked) whole-register stores.
-    std::array<core::Minutia, core::kMaxMinutiae + 16> out;
+    // path's (masked) whole-register stores. Raw storage, in which the array of core::Minutia (an
+    // implicit-lifetime type) exists implicitly: a std::array of them would be zeroed first, as
+    // their members have default initializers, only to be overwritten.
+    alignas(core::Minutia) std::byte storage[sizeof(core::Minutia) * (core::kMaxMinutiae + 16)];
+    core::Minutia* out = std::launder(reinterpret_cast<core::Minutia*>(storage));
     int n;
 #ifdef SHAILOO_SYNTH_AVX512
     if (std::min(kVectorWidth, max_vector_width) >= 512)
-        n = impress_avx512(finger, capture, stream, out.data());
+        n = impress_avx512(finger, capture, stream, out);
     else
 #endif
-        n = impress_portable(finger, capture, stream, out.data());
-    return core::FingerprintTemplate::from_minutiae({out.data(), static_cast<std::size_t>(n)}, max_vector_width);
+        n = impress_portable(finger, capture, stream, out);
+    return core::FingerprintTemplate::from_minutiae({out, static_cast<std::size_t>(n)}, max_vector_width);
 }
 
 
