@@ -113,26 +113,35 @@ void PecModel::plan_voters() {
     core::RandomStream arrivals(day_.seed, static_cast<std::uint64_t>(pec_.number), kArrivals);
     const Time open = day_.scenario.voting_open, close = day_.scenario.voting_close;
     const auto& cdf = day_.arrival_cdf;
-    trips_.reserve(static_cast<std::size_t>(static_cast<double>(pec_.registered) * (p + 0.05)));
+    // Who turns out, without a branch (a coin toss the branch predictor cannot learn): every voter's
+    // index is written, the next one overwrites it unless the voter comes. One buffer per thread,
+    // reused PEC after PEC; the PEC keeps only its sorted trips, sized exactly.
+    thread_local std::vector<Trip> drawn;
+    drawn.resize(static_cast<std::size_t>(std::max<std::int64_t>(pec_.registered, 0)));
+    std::size_t coming = 0;
     for (std::int64_t i = 0; i < pec_.registered; ++i) {
-        if (!turnout.bernoulli(p)) continue;
+        drawn[coming].voter = pec_.first_voter + i;
+        coming += turnout.bernoulli(p);
+    }
+    // Arrival times from their own stream, voter after voter as before.
+    for (std::size_t k = 0; k < coming; ++k) {
         // Hour by the scenario's arrival curve, then uniform inside the hour.
         const double h = arrivals.uniform();
         const std::size_t hour = upper_bound_index(cdf, h);
         Time t = open + static_cast<Time>(std::min(hour, cdf.size() - 1)) * core::kHour +
                  static_cast<Time>(arrivals.uniform() * static_cast<double>(core::kHour));
-        t = std::min(t, close - 1);
-        trips_.push_back(Trip{pec_.first_voter + i, t});
+        drawn[k].arrived = std::min(t, close - 1);
     }
-    sort_by_arrival(trips_, open, cdf.size());
+    trips_ = sort_by_arrival(std::span(drawn).first(coming), open, cdf.size());
     desks_->expect_voters(trips_.size());  // the register is sized once, not grown voter by voter
     if (!trips_.empty()) engine_.at(trips_[0].arrived, [this] { arrive(0); });
 }
 
-void PecModel::sort_by_arrival(std::vector<Trip>& trips, Time open, std::size_t hours) {
+std::vector<PecModel::Trip> PecModel::sort_by_arrival(std::span<const Trip> trips, Time open, std::size_t hours) {
     // The order of std::stable_sort by arrival time, in two cheaper steps: a counting sort by the
-    // hour of arrival (stable), then a stable sort inside each hour. The hour is a non-decreasing
-    // function of the time, so equal times share an hour and keep their roll order.
+    // hour of arrival (stable), then a sort inside each hour by time and voter. The hour is a
+    // non-decreasing function of the time, so equal times share an hour; the voters ascend in the
+    // roll order, so ordering ties by voter keeps their roll order, without a stable sort's buffer.
     if (hours == 0) hours = 1;
     auto hour_of = [open, hours](const Trip& t) {
         return std::min(static_cast<std::size_t>(std::max<Time>(t.arrived - open, 0) / core::kHour), hours - 1);
@@ -144,9 +153,9 @@ void PecModel::sort_by_arrival(std::vector<Trip>& trips, Time open, std::size_t 
     std::vector<std::size_t> next(start.begin(), start.end() - 1);
     for (const Trip& t : trips) by_hour[next[hour_of(t)]++] = t;
     for (std::size_t h = 0; h < hours; ++h)
-        std::stable_sort(by_hour.begin() + static_cast<std::ptrdiff_t>(start[h]), by_hour.begin() + static_cast<std::ptrdiff_t>(start[h + 1]),
-                         [](const Trip& a, const Trip& b) { return a.arrived < b.arrived; });
-    trips.swap(by_hour);
+        std::sort(by_hour.begin() + static_cast<std::ptrdiff_t>(start[h]), by_hour.begin() + static_cast<std::ptrdiff_t>(start[h + 1]),
+                  [](const Trip& a, const Trip& b) { return a.arrived < b.arrived || (a.arrived == b.arrived && a.voter < b.voter); });
+    return by_hour;
 }
 
 void PecModel::plan_faults() {

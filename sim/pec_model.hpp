@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "core/ballot.hpp"
@@ -94,9 +95,10 @@ public:
         std::int64_t voter = 0;  ///< index in the national roll
         Time arrived = 0;        ///< arrival time
     };
-    /// Sorts trips by arrival time as std::stable_sort would (ties keep their order), faster for
-    /// times spread over `hours` hours from `open` (times outside still sort correctly).
-    static void sort_by_arrival(std::vector<Trip>& trips, Time open, std::size_t hours);
+    /// The trips sorted by arrival time as std::stable_sort would (ties keep their order), given in
+    /// roll order (voters ascending); faster for times spread over `hours` hours from `open` (times
+    /// outside still sort correctly).
+    static std::vector<Trip> sort_by_arrival(std::span<const Trip> trips, Time open, std::size_t hours);
 
 private:
     struct Box {

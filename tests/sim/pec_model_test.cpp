@@ -22,7 +22,7 @@ TEST(PecModel, SortsTripsByArrivalAsAStableSortDoes) {
             trips.push_back(Trip{i, open - core::kHour + static_cast<sim::Time>(random.below(15 * 60)) * core::kMinute});
         std::vector<Trip> expected = trips;
         std::stable_sort(expected.begin(), expected.end(), [](const Trip& a, const Trip& b) { return a.arrived < b.arrived; });
-        sim::PecModel::sort_by_arrival(trips, open, hours);
+        trips = sim::PecModel::sort_by_arrival(trips, open, hours);
         ASSERT_EQ(trips.size(), expected.size());
         for (std::size_t k = 0; k < trips.size(); ++k) {
             EXPECT_EQ(trips[k].voter, expected[k].voter) << "hours " << hours << " at " << k;
