@@ -139,23 +139,25 @@ void PecModel::plan_voters() {
 
 std::vector<PecModel::Trip> PecModel::sort_by_arrival(std::span<const Trip> trips, Time open, std::size_t hours) {
     // The order of std::stable_sort by arrival time, in two cheaper steps: a counting sort by the
-    // hour of arrival (stable), then a sort inside each hour by time and voter. The hour is a
-    // non-decreasing function of the time, so equal times share an hour; the voters ascend in the
+    // minute of arrival (stable), then a sort inside each minute by time and voter: a PEC's voters
+    // spread over hundreds of minutes, so most minutes hold a few trips or none. The minute is a
+    // non-decreasing function of the time, so equal times share a minute; the voters ascend in the
     // roll order, so ordering ties by voter keeps their roll order, without a stable sort's buffer.
-    if (hours == 0) hours = 1;
-    auto hour_of = [open, hours](const Trip& t) {
-        return std::min(static_cast<std::size_t>(std::max<Time>(t.arrived - open, 0) / core::kHour), hours - 1);
+    const std::size_t minutes = std::max<std::size_t>(hours, 1) * 60;
+    auto minute_of = [open, minutes](const Trip& t) {
+        return std::min(static_cast<std::size_t>(std::max<Time>(t.arrived - open, 0) / core::kMinute), minutes - 1);
     };
-    std::vector<std::size_t> start(hours + 1, 0);
-    for (const Trip& t : trips) ++start[hour_of(t) + 1];
-    for (std::size_t h = 0; h < hours; ++h) start[h + 1] += start[h];
-    std::vector<Trip> by_hour(trips.size());
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (const Trip& t : trips) by_hour[next[hour_of(t)]++] = t;
-    for (std::size_t h = 0; h < hours; ++h)
-        std::sort(by_hour.begin() + static_cast<std::ptrdiff_t>(start[h]), by_hour.begin() + static_cast<std::ptrdiff_t>(start[h + 1]),
-                  [](const Trip& a, const Trip& b) { return a.arrived < b.arrived || (a.arrived == b.arrived && a.voter < b.voter); });
-    return by_hour;
+    std::vector<std::uint32_t> start(minutes + 1, 0);
+    for (const Trip& t : trips) ++start[minute_of(t) + 1];
+    for (std::size_t m = 0; m < minutes; ++m) start[m + 1] += start[m];
+    std::vector<Trip> sorted(trips.size());
+    std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+    for (const Trip& t : trips) sorted[next[minute_of(t)]++] = t;
+    for (std::size_t m = 0; m < minutes; ++m)
+        if (start[m + 1] - start[m] > 1)
+            std::sort(sorted.begin() + start[m], sorted.begin() + start[m + 1],
+                      [](const Trip& a, const Trip& b) { return a.arrived < b.arrived || (a.arrived == b.arrived && a.voter < b.voter); });
+    return sorted;
 }
 
 void PecModel::plan_faults() {
