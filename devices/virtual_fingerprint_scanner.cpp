@@ -16,7 +16,7 @@ void VirtualFingerprintScanner::present_hand(std::uint64_t biometric_seed, doubl
 void VirtualFingerprintScanner::share_finger(core::Finger which, const SyntheticFinger& master) {
     if (!hand_.present) return;
     const auto f = static_cast<unsigned>(which);
-    hand_.fingers[f] = master;
+    ::new (hand_.fingers[f]) SyntheticFinger(master);
     hand_.generated |= static_cast<std::uint16_t>(1u << f);
 }
 
@@ -30,13 +30,13 @@ DeviceResult<FingerprintCapture> VirtualFingerprintScanner::capture(core::Finger
                                                                     "ask the voter to place the finger", id())});
     const auto f = static_cast<unsigned>(which);
     if (!((hand_.generated >> f) & 1u)) {
-        hand_.fingers[f] = SyntheticFinger::generate(hand_.seed, which);
+        ::new (hand_.fingers[f]) SyntheticFinger(SyntheticFinger::generate(hand_.seed, which));
         hand_.generated |= static_cast<std::uint16_t>(1u << f);
     }
     const CaptureConditions conditions{hand_.skin_quality, severity(Fault::degraded)};
     // Made in a plain variable and copied once into the result: made inside a FingerprintCapture{...}
     // aggregate, the template (1.2 KB) was first zeroed by g++ 12, then copied.
-    const core::FingerprintTemplate print = make_impression(hand_.fingers[f], conditions, stream_);
+    const core::FingerprintTemplate print = make_impression(hand_.finger(f), conditions, stream_);
     // Quality as a scanner estimates it: the conditions, and how much of the finger it saw.
     const double coverage = std::min(1.0, print.count / 30.0);
     const int quality = static_cast<int>(std::lround(100.0 * capture_quality(conditions) * coverage));

@@ -1,7 +1,9 @@
 #pragma once
 /// A simulated fingerprint scanner: each capture is a new synthetic impression of the presented finger.
-#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <new>
+#include <type_traits>
 
 #include "core/random.hpp"
 #include "devices/fingerprint_scanner.hpp"
@@ -36,13 +38,19 @@ public:
 
 private:
     // The hand's storage is kept from one person to the next: making it anew zeroed 10 KB of fingers
-    // per voter. A finger is read only once its `generated` bit is set.
+    // per voter. A finger is read only once its `generated` bit is set, so its storage is raw bytes,
+    // not SyntheticFinger objects (whose construction zeroed 10 KB per scanner, 70 MB for the
+    // country's desks, of which the voters' enrolled fingers, the first four, are all that is used).
+    static_assert(std::is_trivially_copyable_v<SyntheticFinger> && std::is_trivially_destructible_v<SyntheticFinger>,
+                  "fingers are made in place and never destroyed");
     struct Hand {
         bool present = false;
         std::uint64_t seed = 0;
         double skin_quality = 1.0;
-        std::uint16_t generated = 0;                 // bit per finger: master already generated
-        std::array<SyntheticFinger, 10> fingers{};   // generated on first capture of each finger
+        std::uint16_t generated = 0;  // bit per finger: master already generated
+        alignas(SyntheticFinger) std::byte fingers[10][sizeof(SyntheticFinger)];  // made on first capture of each finger
+        /// Finger f (its `generated` bit must be set).
+        const SyntheticFinger& finger(unsigned f) const { return *std::launder(reinterpret_cast<const SyntheticFinger*>(fingers[f])); }
     };
     core::RandomStream stream_;
     Hand hand_;
