@@ -100,29 +100,29 @@ struct World::Shared {
 
 World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads)
     : package_(package), scenario_(scenario), seed_(seed), shared_(std::make_unique<Shared>(package, scenario, seed)) {
-    std::vector<const core::Pec*> chosen;
-    for (const auto& pec : package.pecs)
+    // Where each package PEC the scenario simulates goes in pecs_ (package order); kLeftOut for the others.
+    constexpr std::size_t kLeftOut = std::numeric_limits<std::size_t>::max();
+    std::vector<std::size_t> place(package.pecs.size(), kLeftOut);
+    std::size_t chosen = 0;
+    for (std::size_t i = 0; i < package.pecs.size(); ++i)
         if (scenario.only_regions.empty() ||
-            std::find(scenario.only_regions.begin(), scenario.only_regions.end(), pec.region_code) != scenario.only_regions.end())
-            chosen.push_back(&pec);
-    pecs_.resize(chosen.size());
-    parallel_for(chosen.size(), threads, [&](std::size_t i) { pecs_[i] = std::make_unique<PecModel>(shared_->day, *chosen[i]); },
-                 [](std::size_t, std::size_t) {});
-    // The CEC's registry of device keys: the public keys the PECs' devices hold; those of PECs the
-    // scenario leaves out are derived the same way (all on the run's threads).
-    std::vector<const PecModel*> model_of(package.pecs.size(), nullptr);
-    for (std::size_t i = 0; i < chosen.size(); ++i) model_of[static_cast<std::size_t>(chosen[i] - package.pecs.data())] = pecs_[i].get();
+            std::find(scenario.only_regions.begin(), scenario.only_regions.end(), package.pecs[i].region_code) != scenario.only_regions.end())
+            place[i] = chosen++;
+    pecs_.resize(chosen);
+    // One pass on the run's threads builds the PECs and the CEC's registry of device keys: the public
+    // keys the PECs' devices hold; those of PECs the scenario leaves out are derived the same way.
     std::vector<std::array<core::PublicKey, 3>> keys(package.pecs.size());
     parallel_for(
-        keys.size(), threads,
+        package.pecs.size(), threads,
         [&](std::size_t i) {
-            if (model_of[i] != nullptr) {
-                keys[i] = model_of[i]->public_keys();
+            const core::Pec& pec = package.pecs[i];
+            if (place[i] != kLeftOut) {
+                pecs_[place[i]] = std::make_unique<PecModel>(shared_->day, pec);
+                keys[i] = pecs_[place[i]]->public_keys();
                 return;
             }
             for (std::size_t r = 0; r < 3; ++r)
-                keys[i][r] = core::derive_device_keys(core::kSimulatedDeviceSecret, core::device_id(package.pecs[i].number, core::kDeviceRoles[r]))
-                                 .public_key;
+                keys[i][r] = core::derive_device_keys(core::kSimulatedDeviceSecret, core::device_id(pec.number, core::kDeviceRoles[r])).public_key;
         },
         [](std::size_t, std::size_t) {});
     shared_->link.emplace(package, core::make_device_key_registry(package, keys), ":memory:");
