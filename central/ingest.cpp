@@ -132,10 +132,10 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
     d.sequence = checked.sequence;
     if (checked.rejected || !checked.report)
         return reject(d, checked.rejected.value_or(RejectReason::malformed), std::move(checked.text), peer, now);
-    const auto& msg = checked.report;
+    auto& msg = checked.report;
     const auto& h = msg->header;
     const core::Pec* pec = package_.find_pec(h.pec);
-    const auto* arbb = std::get_if<core::ArbbReport>(&msg->payload);
+    auto* arbb = std::get_if<core::ArbbReport>(&msg->payload);
     const auto* ident = std::get_if<core::IdentificationReport>(&msg->payload);
     const ReportSource source = checked.source;
     const auto& hash = checked.hash;
@@ -176,7 +176,8 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
     s.registered = pec->registered;
     std::vector<std::string> findings;
     if (arbb) {
-        core::ArbbReport r = *arbb;
+        // The decoded report is ours (checked is taken by value): its counts move into the stored form.
+        core::ArbbReport& r = *arbb;
         s.kind = std::string(core::to_string(r.kind));
         std::size_t options = package_.parties.size() + 1;
         if (source == ReportSource::district) {
@@ -216,8 +217,8 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
         s.invalid = r.invalid;
         s.ballots_issued = r.figures.ballots_issued;
         s.identified = r.figures.identified_voters;
-        s.option_votes = r.option_counts;
-        s.preference_votes = r.preference_counts;
+        s.option_votes = std::move(r.option_counts);
+        s.preference_votes = std::move(r.preference_counts);
     } else {
         const auto& r = *ident;
         s.kind = "identification";
