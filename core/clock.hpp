@@ -1,6 +1,7 @@
 #pragma once
 /// Time as the real station and central software see it: given to them, never read from the OS.
 #include <cstdint>
+#include <string>
 
 namespace core {
 
@@ -16,6 +17,12 @@ constexpr Micros kHour = 60 * kMinute;
 constexpr Micros at(int hour, int minute, int second = 0) {
     return hour * kHour + minute * kMinute + second * kSecond;
 }
+
+/// Writes `t` as "hh:mm:ss" (hours past 23 not wrapped; each field as fmt's "{:02}" writes it, so
+/// times before midnight show their minus signs) and returns the end; any Micros fits in 32 chars.
+char* write_clock_time(char* out, Micros t);
+/// The same as a string: "20:00:00" for at(20, 0).
+std::string clock_time(Micros t);
 
 /// The source of "now" for real code. The simulator, a drill or a real deployment supplies it.
 class Clock {

@@ -6,13 +6,10 @@
 #include <map>
 #include <numeric>
 
+#include "core/clock.hpp"
+
 namespace sim {
 namespace {
-
-std::string clock_text(core::Micros t) {
-    const long long s = t / core::kSecond;
-    return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
-}
 
 double share(std::int64_t part, std::int64_t whole) { return whole > 0 ? static_cast<double>(part) / whole : 0.0; }
 
@@ -34,7 +31,7 @@ nlohmann::ordered_json identification_json(const IdentificationCounts& c) {
 nlohmann::ordered_json arbb_json(const core::ArbbReport& r) {
     nlohmann::ordered_json j{{"box", core::to_string(r.box)},
                              {"device", r.device_id},
-                             {"at", clock_text(r.at)},
+                             {"at", core::clock_time(r.at)},
                              {"ballots_in_box", r.ballots_in_box},
                              {"scanned", r.ballots_scanned},
                              {"valid", r.valid},
@@ -180,7 +177,7 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
     }
     std::vector<std::int64_t> cumulative(per_step.size());
     std::partial_sum(per_step.begin(), per_step.end(), cumulative.begin());
-    doc["reporting_curve"] = {{"from", clock_text(results.voting_close)},
+    doc["reporting_curve"] = {{"from", core::clock_time(results.voting_close)},
                               {"step_minutes", 5},
                               {"reported", per_step},
                               {"cumulative", cumulative},
@@ -249,12 +246,12 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
                         {"in_queue_at_close", p.in_queue_at_close},
                         {"desk_pace", p.desk_pace},
                         {"left_queue", p.left_queue},
-                        {"opened_at", clock_text(p.opened_at)},
-                        {"last_voter_at", clock_text(p.last_voter_at)},
+                        {"opened_at", core::clock_time(p.opened_at)},
+                        {"last_voter_at", core::clock_time(p.last_voter_at)},
                         {"identification", identification_json(p.identification)},
                         {"arbb", {arbb_json(p.final_reports[0]), arbb_json(p.final_reports[1])}},
                         {"fault_events", p.fault_events},
-                        {"reported_at", p.reported_at > 0 ? clock_text(p.reported_at) : ""}});
+                        {"reported_at", p.reported_at > 0 ? core::clock_time(p.reported_at) : ""}});
     }
     doc["pec_results"] = pecs;
     if (with_perf) {
@@ -333,7 +330,7 @@ std::string summary_text(const RunResults& results, const core::ElectionPackage&
     for (auto r : c.counters.rejected) rejected += r;
     line(fmt::format("CEC: {} of {} PECs fully reported, {:.1f} % within the first hour (2021: 84 %), last at {}; "
                      "{} reports stored, {} duplicates, {} rejected, {} alerts",
-                     reported, results.pecs.size(), 100.0 * share(first_hour, std::ssize(results.pecs)), clock_text(last),
+                     reported, results.pecs.size(), 100.0 * share(first_hour, std::ssize(results.pecs)), core::clock_time(last),
                      c.counters.committed, c.counters.duplicates, rejected, c.alerts));
     if (c.results) {
         std::string seats;

@@ -41,34 +41,6 @@ std::string_view to_string(StepKind kind) {
     return "unknown";
 }
 
-namespace {
-
-// Writes `v` as fmt's "{:02}" does. Two digits by hand in the usual case: the padded fields took
-// longer than all the rest of a receipt, which carries three of them.
-char* put_two_digits(char* out, std::int64_t v) {
-    if (v < 0 || v > 99) return fmt::format_to(out, FMT_COMPILE("{:02}"), v);
-    out[0] = static_cast<char>('0' + v / 10);
-    out[1] = static_cast<char>('0' + v % 10);
-    return out + 2;
-}
-
-// Writes the time of day "hh:mm:ss" (hours past 23 not wrapped); at most 19 characters for any int64 time.
-char* put_clock_time(char* out, core::Micros t) {
-    const auto s = t / core::kSecond;
-    out = put_two_digits(out, s / 3600);
-    *out++ = ':';
-    out = put_two_digits(out, (s / 60) % 60);
-    *out++ = ':';
-    return put_two_digits(out, s % 60);
-}
-
-std::string clock_time(core::Micros t) {
-    char text[32];
-    return {text, put_clock_time(text, t)};
-}
-
-}  // namespace
-
 std::size_t VotedRegister::slot_of(std::int64_t voter_id) const {
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = static_cast<std::size_t>(core::mix64(static_cast<std::uint64_t>(voter_id))) & mask;
@@ -176,7 +148,7 @@ const IdentificationResult& IdentificationDesk::identify() {
     if (const auto when = voted_->voted_at(voter->voter_id))
         return refuse(IdentificationOutcome::refused_already_voted,
                       fmt::format("voter with document {} already received ballots at PEC {} at {}: one voter, one vote",
-                                  number, pec_, clock_time(*when)));
+                                  number, pec_, core::clock_time(*when)));
 
     if (manual_procedure) {
         r.steps.push_back({StepKind::paper_list, true});
@@ -264,7 +236,7 @@ const IdentificationResult& IdentificationDesk::issue_ballots() {
     char receipt[160];
     char* end = fmt::format_to(receipt, FMT_COMPILE("PEC {}\nVoter {} identified ({})\n"), pec_, r.voter_id,
                                to_string(r.outcome));
-    end = put_clock_time(end, now);
+    end = core::write_clock_time(end, now);
     end = fmt::format_to(end, FMT_COMPILE("\nBallots issued\n"));
     // A printer out of paper or dead must not stop voting: the receipt is recorded as not printed.
     auto printed = printer_.print({receipt, end}, now);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
+
 namespace station {
 
 namespace {
@@ -17,11 +19,6 @@ std::string_view title(core::ReportKind kind) {
     return "REPORT";
 }
 
-std::string clock_time(core::Micros t) {
-    const auto s = t / core::kSecond;
-    return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
-}
-
 // Writes the report into a fmt buffer: appending through fmt::appender goes straight into the
 // buffer, where a back_inserter on a std::string resizes the string on every line.
 void write_report(const core::ArbbReport& r, fmt::memory_buffer& out) {
@@ -29,7 +26,7 @@ void write_report(const core::ArbbReport& r, fmt::memory_buffer& out) {
     fmt::format_to(line, "ARBB {}\n", title(r.kind));
     fmt::format_to(line, "PEC {}  box {}\n", r.pec,
                    r.box == core::BoxKind::party_list ? "single constituency" : "single-mandate district");
-    fmt::format_to(line, "scanner {}  time {}\n", r.device_id, clock_time(r.at));
+    fmt::format_to(line, "scanner {}  time {}\n", r.device_id, core::clock_time(r.at));
     fmt::format_to(line, "ballots in the box: {}\n", r.ballots_in_box);
     fmt::format_to(line, "ballots scanned: {}\n", r.ballots_scanned);
     fmt::format_to(line, "valid ballots: {}\n", r.valid);
@@ -52,7 +49,7 @@ void write_report(const core::ArbbReport& r, fmt::memory_buffer& out) {
     }
     if (r.replaced_by_stationary_box)
         fmt::format_to(line, "ARBB REPLACED BY A STATIONARY BOX at {}: {} ballots await the manual count\n",
-                       clock_time(r.replaced_at), r.ballots_awaiting_manual_count);
+                       core::clock_time(r.replaced_at), r.ballots_awaiting_manual_count);
     else if (r.ballots_awaiting_manual_count > 0)
         fmt::format_to(line, "ballots awaiting the manual count: {}\n", r.ballots_awaiting_manual_count);
     if (r.kind == core::ReportKind::final)
