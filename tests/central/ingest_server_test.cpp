@@ -38,7 +38,9 @@ std::vector<std::uint8_t> identification(std::uint64_t sequence, std::int64_t is
     core::IdentificationReport r;
     r.fingerprint = issued;
     r.ballots_issued = issued;
-    core::WireReport w{{"test-election", 1001, "1001-id-1", sequence, core::at(20, 1)}, r};
+    core::WireReport w;
+    w.header = {"test-election", 1001, "1001-id-1", sequence, core::at(20, 1)};
+    w.payload = r;
     return core::encode_signed_report(w, core::derive_device_keys(kSecret, "1001-id-1").secret_key);
 }
 
