@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -95,8 +96,12 @@ int run(RunOptions o) {
         fmt::print(stderr, "shailoo run: {} ({} PECs in package {}), seed {}, {} thread(s)\n", scenario->name,
                    package->pecs.size(), package->name, seed, o.threads);
 
-    const auto start = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    const auto seconds = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); };
+    const std::clock_t cpu_start = std::clock();  // the process's CPU time, all threads
+    const auto start = Clock::now();
     sim::World world(*package, *scenario, seed, o.threads);
+    const auto built = Clock::now();
     if (record) {
         if (auto ok = sim::apply_drill_record(*record, world, o.threads); !ok) {
             fmt::print(stderr, "shailoo run: drill record {}: {}\n", o.replay, ok.error().message);
@@ -105,9 +110,14 @@ int run(RunOptions o) {
         if (!o.quiet) fmt::print(stderr, "shailoo run: replayed {} instructor action(s) from {}\n", record->actions.size(), o.replay);
     }
     Progress progress(o.quiet);
+    const auto simulating = Clock::now();  // after a drill record's actions are scheduled
     world.run_to_end(o.threads, std::ref(progress));
+    const auto simulated = Clock::now();
     sim::RunResults results = world.results();
-    results.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto end = Clock::now();
+    results.wall_s = seconds(start, end);
+    results.phases = {.build_s = seconds(start, built), .simulate_s = seconds(simulating, simulated), .results_s = seconds(simulated, end)};
+    results.cpu_s = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
     results.threads = o.threads;
 
     file << sim::results_to_json(results, *package).dump(1) << '\n';
@@ -127,7 +137,8 @@ void add_run_command(CLI::App& app, Runner& runner) {
     auto* cmd = app.add_subcommand("run", "Simulate a whole election day as fast as possible and report what happened");
     cmd->footer(
         "Writes DIR/results.json (format: docs/results.md) and prints a summary: turnout, votes per party,\n"
-        "identification outcomes, queues, busiest PECs, wall time and events/s. Progress goes to stderr.\n"
+        "identification outcomes, queues, busiest PECs, wall time by phase (build, day and night, results),\n"
+        "CPU time and events/s. Progress goes to stderr.\n"
         "Same scenario + seed give byte-identical results (apart from 'perf') whatever --threads is.\n"
         "--replay FILE applies the instructor actions of a drill record (shailoo train --record) and, unless a\n"
         "scenario is given, uses the record's scenario and seed: the results equal the recorded session's.\n"

@@ -87,7 +87,16 @@ struct RunResults {
     std::vector<PecResult> pecs;         ///< in PEC number order
     core::Micros voting_close = 0;       ///< the scenario's closing time (the reporting curve starts there)
     CentralOutcome central;
-    double wall_s = 0.0;
+    double wall_s = 0.0;                 ///< wall time from building the world to the results gathered
+    /// Where wall_s went (their sum is at most wall_s): building the world (PECs, devices, plans, key
+    /// pairs), the day and night (every PEC and the CEC), gathering the results (store, seats,
+    /// reconciliation, publication check).
+    struct Phases {
+        double build_s = 0.0;
+        double simulate_s = 0.0;
+        double results_s = 0.0;
+    } phases;
+    double cpu_s = 0.0;                  ///< CPU time of the process over wall_s, all threads
     std::int64_t events = 0;
 };
 

@@ -256,6 +256,9 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
     doc["pec_results"] = pecs;
     if (with_perf) {
         doc["perf"] = {{"wall_s", results.wall_s},
+                       {"phases_s",
+                        {{"build", results.phases.build_s}, {"simulate", results.phases.simulate_s}, {"results", results.phases.results_s}}},
+                       {"cpu_s", results.cpu_s},
                        {"events", results.events},
                        {"events_per_s", results.wall_s > 0 ? static_cast<double>(results.events) / results.wall_s : 0.0},
                        {"threads", results.threads}};
@@ -354,6 +357,10 @@ std::string summary_text(const RunResults& results, const core::ElectionPackage&
     line("");
     line(fmt::format("Performance: wall {:.2f} s on {} thread(s), {} events, {:.2f} M events/s", results.wall_s, results.threads,
                      grouped(results.events), results.wall_s > 0 ? results.events / results.wall_s / 1e6 : 0.0));
+    const RunResults::Phases& ph = results.phases;
+    line(fmt::format("  build {:.2f} s, day and night {:.2f} s, results {:.2f} s; CPU {:.2f} s (on average {:.2f} of {} thread(s) busy)", ph.build_s,
+                     ph.simulate_s, ph.results_s, results.cpu_s, results.wall_s > 0 ? results.cpu_s / results.wall_s : 0.0,
+                     results.threads));
     return out;
 }
 

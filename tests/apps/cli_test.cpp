@@ -91,8 +91,19 @@ TEST(Cli, RunWritesResultsJsonWithTheDocumentedFields) {
     ASSERT_EQ(j["pec_results"].size(), 117u);
     EXPECT_TRUE(j["pec_results"][0].contains("turnout") && j["pec_results"][0].contains("max_queue"));
     EXPECT_TRUE(j["pec_results"][0]["arbb"].is_array());
-    for (const char* k : {"wall_s", "events", "events_per_s"}) EXPECT_TRUE(j["perf"].contains(k)) << k;
-    EXPECT_GT(j["perf"]["events"].get<long>(), 0);
+    const auto& perf = j["perf"];
+    for (const char* k : {"wall_s", "cpu_s", "events", "events_per_s"}) EXPECT_TRUE(perf.contains(k)) << k;
+    EXPECT_GT(perf["events"].get<long>(), 0);
+    // The phases are parts of the wall time, each measured (none left at zero), and add up to at most it.
+    double phases = 0;
+    for (const char* k : {"build", "simulate", "results"}) {
+        ASSERT_TRUE(perf["phases_s"].contains(k)) << k;
+        EXPECT_GT(perf["phases_s"][k].get<double>(), 0.0) << k;
+        phases += perf["phases_s"][k].get<double>();
+    }
+    EXPECT_LE(phases, perf["wall_s"].get<double>() + 1e-9);  // + rounding of the seconds
+    EXPECT_GT(perf["cpu_s"].get<double>(), 0.0);
+    EXPECT_NE(r.output.find("day and night"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -92,6 +92,10 @@ TEST_F(Console, InjectedFaultChangesTheOutcomeAndReplayReproducesIt) {
     ASSERT_EQ(drill_.code, 0) << drill_.out;
     const auto trained = results_without_perf(dir_ / "train/results.json");
     ASSERT_TRUE(trained.is_object());
+    {  // a paced session's timings are no performance figures: its results.json has none
+        std::ifstream in(dir_ / "train/results.json");
+        EXPECT_FALSE(nlohmann::json::parse(in, nullptr, false).contains("perf"));
+    }
 
     const CommandResult replayed = run(kExe + " run --replay " + (dir_ / "record.yaml").string() + " --threads 2 -q --out " + (dir_ / "replayed").string());
     ASSERT_EQ(replayed.code, 0) << replayed.out;
