@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 
 #include "apps/commands.hpp"
@@ -93,14 +94,14 @@ void add_load_command(CLI::App& app, Runner& runner) {
     static LoadCliOptions o;  // outlives parsing; the runner reads it after app.parse()
     auto* cmd = app.add_subcommand("load", "Drive the simulated PEC fleet over TLS against an ingest server (docs/load.md)");
     cmd->add_option("--target", o.target, "Server address HOST:PORT (its certificate must name HOST)")->capture_default_str();
-    cmd->add_option("--pecs", o.pecs, "Send for the first N PECs of the package (0: all)")->capture_default_str()->check(CLI::NonNegativeNumber);
+    cmd->add_option("--pecs", o.pecs, "Send for the first N PECs of the package (0: all)")->capture_default_str()->check(CLI::Range(0, std::numeric_limits<int>::max()));
     cmd->add_option("--rate-profile", o.rate_profile, "Cumulative reporting curve, e.g. scenarios/rate-2021.yaml (default: all at once)");
     cmd->add_option("--speed", o.speed, "Compress the profile's time by this factor")->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_option("--out", o.out, "Folder for load.json")->capture_default_str();
     cmd->add_option("--package", o.package, "Election package folder")->capture_default_str();
     cmd->add_option("--ca", o.ca, "CA certificate to pin, PEM (default: PACKAGE/tls/cec-ca.pem)");
-    cmd->add_option("--seed", o.seed, "Seed of the report contents and send times")->capture_default_str();
-    cmd->add_option("--secret-seed", o.secret_seed, "Device-secret seed of the fleet's signing keys")->capture_default_str();
+    cmd->add_option("--seed", o.seed, "Seed of the report contents and send times")->capture_default_str()->check(seed_check());
+    cmd->add_option("--secret-seed", o.secret_seed, "Device-secret seed of the fleet's signing keys")->capture_default_str()->check(seed_check());
     cmd->add_option("--threads", o.threads, "Client threads")->capture_default_str()->check(CLI::Range(1, 64));
     cmd->add_option("--connections", o.connections, "Reports in flight at most (senders); latency still counts from the planned time")
         ->capture_default_str()

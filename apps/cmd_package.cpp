@@ -81,7 +81,7 @@ void add_package_command(CLI::App& app, Runner& runner) {
     static Options options;  // outlives parsing; the runner reads it after app.parse()
 
     auto* gen = cmd->add_subcommand("generate", "Generate the 2021 package deterministically from a seed");
-    gen->add_option("--seed", options.seed, "Seed of the generated parts")->capture_default_str();
+    gen->add_option("--seed", options.seed, "Seed of the generated parts")->capture_default_str()->check(seed_check());
     gen->add_option("--out", options.out, "Folder to write the YAML files to")->capture_default_str();
     gen->callback([&runner] { runner = [] { return generate(options.seed, options.out); }; });
 
@@ -94,7 +94,8 @@ void add_package_command(CLI::App& app, Runner& runner) {
     key->add_option("--secret-seed", options.secret_seed,
                     "Device-secret seed the simulated devices derive their keys from (not part of the package); "
                     "default: the training fleet's core::kSimulatedDeviceSecret")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(seed_check());
     key->add_option("--out", options.keys_out, "File to write (default: DIR/device-keys.yaml)");
     key->callback([&runner] { runner = [] { return keys(options.dir, options.secret_seed, options.keys_out); }; });
 }

@@ -147,7 +147,7 @@ void add_run_command(CLI::App& app, Runner& runner) {
         ->capture_default_str()
         ->check(CLI::ExistingFile)
         ->each([opts](const std::string&) { opts->scenario_given = true; });
-    cmd->add_option("--seed", opts->seed, "Random seed (default: the scenario's seed)");
+    cmd->add_option("--seed", opts->seed, "Random seed (default: the scenario's seed)")->check(seed_check());
     cmd->add_option("--threads", opts->threads, "Worker threads (results do not depend on it)")
         ->capture_default_str()
         ->check(CLI::Range(1, 256));

@@ -22,7 +22,7 @@ void add_train_command(CLI::App& app, Runner& runner) {
         "Exit codes: 0 done, 1 a scripted step failed, 2 bad arguments or files, or no display.");
     cmd->add_option("scenario", opts->scenario, "Scenario file (default: scenarios/demo-drill.yaml, or the replayed record's)")
         ->check(CLI::ExistingFile);
-    cmd->add_option("--seed", opts->seed, "Random seed (default: the scenario's, or the replayed record's)");
+    cmd->add_option("--seed", opts->seed, "Random seed (default: the scenario's, or the replayed record's)")->check(seed_check());
     cmd->add_option("--speed", opts->speed, "Initial speed: virtual seconds per wall second")
         ->capture_default_str()
         ->check(CLI::Range(1.0, 600.0));

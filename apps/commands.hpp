@@ -4,7 +4,7 @@
 #include <functional>
 #include <string>
 
-namespace CLI { class App; }
+namespace CLI { class App; class Validator; }
 
 namespace apps {
 
@@ -15,6 +15,10 @@ using Runner = std::function<int()>;
 /// A default input path such as "assets/kg2021": as given when it exists under the current folder,
 /// else the same path in the source tree shailoo was built from (so the defaults work from any folder).
 std::string default_path(const std::string& relative);
+
+/// Check for a seed option: a whole number from 0 to 18446744073709551615, in decimal. (CLI11 on its
+/// own would wrap "-1" round to 2^64 - 1 and cap a larger number, both silently.)
+const CLI::Validator& seed_check();
 
 /// Adds one subcommand to `app`; when it is chosen, `runner` is set to run it.
 using AddCommand = void (*)(CLI::App& app, Runner& runner);

@@ -2,16 +2,31 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <charconv>
+#include <cstdint>
 #include <exception>
+#include <filesystem>
 
 #include "apps/commands.hpp"
-
-#include <filesystem>
 
 std::string apps::default_path(const std::string& relative) {
     if (std::filesystem::exists(relative)) return relative;
     const std::filesystem::path built_from = std::filesystem::path(SHAILOO_SOURCE_DIR) / relative;
     return std::filesystem::exists(built_from) ? built_from.string() : relative;
+}
+
+const CLI::Validator& apps::seed_check() {
+    static const CLI::Validator check(
+        [](const std::string& text) -> std::string {
+            std::uint64_t value = 0;
+            const char* end = text.data() + text.size();
+            const auto [stop, error] = std::from_chars(text.data(), end, value);
+            if (text.empty() || error != std::errc{} || stop != end)
+                return fmt::format("'{}': a seed is a whole number from 0 to {}", text, UINT64_MAX);
+            return {};
+        },
+        "SEED");
+    return check;
 }
 
 int main(int argc, char** argv) {

@@ -72,6 +72,24 @@ TEST(Cli, UnwritableOutputFolderExitsWithCode2) {
     EXPECT_NE(r.output.find("/proc/no-such-dir"), std::string::npos) << r.output;
 }
 
+TEST(Cli, SeedsOutsideTheirRangeAreRefusedNotWrapped) {
+    // CLI11 alone turned "-1" into 2^64 - 1 and capped larger numbers, running with a seed nobody gave.
+    for (const std::string args : {"run --seed -1", "run --seed 18446744073709551616", "run --seed 12x", "train --seed -3",
+                                   "load --seed -1", "load --secret-seed 1.5", "package generate --seed -2"}) {
+        const CliRun r = shailoo(args);
+        EXPECT_EQ(r.code, 2) << args;
+        const std::string option = args.find("secret") != std::string::npos ? "--secret-seed" : "--seed";
+        EXPECT_NE(r.output.find(option + ": '"), std::string::npos) << args << "\n" << r.output;
+        EXPECT_NE(r.output.find("a seed is a whole number from 0 to 18446744073709551615"), std::string::npos) << args << "\n" << r.output;
+    }
+    // The largest seed is a seed.
+    const auto dir = temp_dir("largest-seed");
+    const CliRun r = shailoo("run " + kData + "talas-clean.yaml -q --seed 18446744073709551615 --out " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    std::ifstream in(dir / "results.json");
+    EXPECT_EQ(nlohmann::json::parse(in)["seed"].get<std::uint64_t>(), UINT64_MAX);
+}
+
 TEST(Cli, RunWritesResultsJsonWithTheDocumentedFields) {
     const auto dir = temp_dir("results");
     const CliRun r = shailoo("run " + kData + "talas-clean.yaml --threads 2 --out " + dir.string());
