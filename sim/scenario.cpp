@@ -39,7 +39,8 @@ public:
 
     core::Result<std::string> text(const YAML::Node& map, const std::string& field) const {
         const YAML::Node n = map[field];
-        if (!n.IsScalar()) return std::unexpected(error(n.IsDefined() ? n : map, field, "expected text"));
+        if (!n.IsDefined()) return std::unexpected(error(map, field, "is missing"));  // (asking a missing node its type throws)
+        if (!n.IsScalar()) return std::unexpected(error(n, field, "expected text"));
         return n.Scalar();
     }
 
