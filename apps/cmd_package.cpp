@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "apps/commands.hpp"
@@ -37,6 +38,21 @@ int check(const std::string& dir) {
         for (const auto& c : p.list) (c.sex == core::Sex::male ? men : women) += 1;
     std::size_t district_candidates = 0;
     for (const auto& d : pkg->districts) district_candidates += d.candidates.size();
+    // The device key registry, when the package has one (`serve` needs it; `package keys` writes it).
+    const std::filesystem::path keys_file = std::filesystem::path(dir) / "device-keys.yaml";
+    std::string keys_line = fmt::format("none ({} is missing: `shailoo package keys` writes it; serve needs it)", keys_file.string());
+    if (std::filesystem::exists(keys_file)) {
+        auto registry = core::load_device_key_registry(keys_file);
+        if (!registry) {
+            fmt::print(stderr, "shailoo package check: {}\n", registry.error().message);
+            return 2;
+        }
+        if (auto ok = core::check_device_key_registry(*registry, *pkg, keys_file.string()); !ok) {
+            fmt::print(stderr, "shailoo package check: {}\n", ok.error().message);
+            return 2;
+        }
+        keys_line = fmt::format("{} (3 for each PEC)", registry->devices().size());
+    }
     fmt::print("{}: valid\n", dir);
     fmt::print("  election             {} ({}), seed {}\n", pkg->name, pkg->date, pkg->seed);
     fmt::print("  regions              {}\n", pkg->regions.size());
@@ -47,6 +63,7 @@ int check(const std::string& dir) {
     fmt::print("  parties              {}\n", pkg->parties.size());
     fmt::print("  list candidates      {} ({} men, {} women)\n", men + women, men, women);
     fmt::print("  district candidates  {}\n", district_candidates);
+    fmt::print("  device keys          {}\n", keys_line);
     return 0;
 }
 

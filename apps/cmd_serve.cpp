@@ -129,6 +129,10 @@ int serve(const ServeOptions& o) {
         fmt::print(stderr, "shailoo serve: {}\n", registry.error().message);
         return 2;
     }
+    if (auto ok = core::check_device_key_registry(*registry, *package, keys_file.string()); !ok) {
+        fmt::print(stderr, "shailoo serve: {}\n", ok.error().message);
+        return 2;
+    }
     std::unique_ptr<central::Store> store;
     try {
         store = std::make_unique<central::Store>(

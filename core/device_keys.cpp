@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace core {
 
@@ -106,6 +107,7 @@ DeviceKeyRegistry make_device_key_registry(const ElectionPackage& package, std::
     if (keys.size() != package.pecs.size())
         throw std::logic_error(fmt::format("device keys for {} PECs, but the package has {}", keys.size(), package.pecs.size()));
     DeviceKeyRegistry registry;
+    registry.set_election(package.name);
     for (std::size_t i = 0; i < package.pecs.size(); ++i)
         for (std::size_t r = 0; r < 3; ++r)
             // PEC numbers are unique in a validated package, so ids are too.
@@ -168,9 +170,13 @@ Result<DeviceKeyRegistry> parse_device_key_registry(std::string_view yaml, std::
         auto algorithm = root["algorithm"];
         if (!algorithm || algorithm.as<std::string>("") != "ed25519")
             return fail(fmt::format("{}: algorithm: expected ed25519", file_name));
+        auto election = root["election"];
+        if (!election || !election.IsScalar() || election.Scalar().empty())
+            return fail(fmt::format("{}: election: expected the election's name", file_name));
         auto pecs = root["pecs"];
         if (!pecs || !pecs.IsSequence()) return fail(fmt::format("{}: pecs: expected a list", file_name));
         DeviceKeyRegistry registry;
+        registry.set_election(election.Scalar());
         for (const auto& p : pecs) {
             const int pec = p["pec"] ? p["pec"].as<int>(0) : 0;
             if (pec <= 0) return fail(fmt::format("{}: pec: expected a PEC number", where(p)));
@@ -206,6 +212,24 @@ Result<DeviceKeyRegistry> parse_device_key_registry(std::string_view yaml, std::
     } catch (const YAML::Exception& e) {
         return fail(fmt::format("{}:{}: {}", file_name, e.mark.line + 1, e.msg));
     }
+}
+
+Result<void> check_device_key_registry(const DeviceKeyRegistry& registry, const ElectionPackage& package,
+                                       std::string_view file_name) {
+    if (registry.election() != package.name)
+        return fail(fmt::format("{}: election: the registry is for \"{}\", the package is \"{}\"", file_name,
+                                registry.election(), package.name));
+    std::unordered_set<int> pecs;
+    for (const auto& pec : package.pecs) {
+        pecs.insert(pec.number);
+        for (const DeviceRole role : kDeviceRoles)
+            if (registry.find(device_id(pec.number, role)) == nullptr)
+                return fail(fmt::format("{}: PEC {} has no key for its device '{}'", file_name, pec.number, device_id(pec.number, role)));
+    }
+    for (const auto& d : registry.devices())
+        if (!pecs.contains(d.pec))
+            return fail(fmt::format("{}: device '{}' is of PEC {}, which is not in the package", file_name, d.id, d.pec));
+    return {};
 }
 
 Result<DeviceKeyRegistry> load_device_key_registry(const std::filesystem::path& path) {

@@ -84,8 +84,12 @@ public:
     const RegisteredDevice* find(std::string_view id) const;
     /// All devices in the order they were added.
     const std::vector<RegisteredDevice>& devices() const { return devices_; }
+    /// The election the registry is for: its file's `election`, or the package's name when made from one.
+    const std::string& election() const { return election_; }
+    void set_election(std::string name) { election_ = std::move(name); }
 
 private:
+    std::string election_;
     std::vector<RegisteredDevice> devices_;
     std::unordered_map<std::string, std::size_t> by_id_;
 };
@@ -111,5 +115,12 @@ Result<DeviceKeyRegistry> parse_device_key_registry(std::string_view yaml, std::
 
 /// Reads a registry file.
 Result<DeviceKeyRegistry> load_device_key_registry(const std::filesystem::path& path);
+
+/// Checks that `registry` is `package`'s: written for the package's election, a key for each of
+/// the three devices of every PEC, and no device of a PEC the package does not have. A registry of
+/// another election or package version would otherwise pass unnoticed until the CEC rejected every
+/// report it signed. Errors name `file_name` and the first device or PEC that is wrong.
+Result<void> check_device_key_registry(const DeviceKeyRegistry& registry, const ElectionPackage& package,
+                                       std::string_view file_name);
 
 }  // namespace core

@@ -16,8 +16,6 @@ using shailoo_test::CliRun;
 using shailoo_test::shailoo;
 using shailoo_test::temp_dir;
 
-
-
 const std::string kData = std::string(SHAILOO_SOURCE_DIR) + "/tests/data/";
 
 TEST(Cli, HelpListsEverySubcommand) {
@@ -66,10 +64,45 @@ TEST(Cli, InconsistentDeskPaceIsReportedWithFileAndLine) {
     expect_scenario_error("bad-patience", "patience: {median_min: 30, spread: 0.2}\n", 4, "spread");
 }
 
+TEST(Cli, MissingScenarioFieldsAreNamed) {
+    // A missing required field used to escape as yaml-cpp's "invalid node" exception, exit code 1.
+    for (const auto& [body, field] : {std::pair<std::string, std::string>{"version: 1\n", "name"}, {"version: 1\nname: x\n", "package"}}) {
+        const auto dir = temp_dir("missing-" + field);
+        const auto file = dir / "bad.yaml";
+        std::ofstream(file) << body;
+        const CliRun r = shailoo("run " + file.string() + " --out " + (dir / "out").string());
+        EXPECT_EQ(r.code, 2) << r.output;
+        EXPECT_NE(r.output.find(file.string() + ":1: field '" + field + "': is missing"), std::string::npos) << r.output;
+    }
+}
+
 TEST(Cli, UnwritableOutputFolderExitsWithCode2) {
     const CliRun r = shailoo("run " + kData + "talas-clean.yaml --out /proc/no-such-dir");
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.output.find("/proc/no-such-dir"), std::string::npos) << r.output;
+}
+
+TEST(Cli, PackageCheckChecksTheDeviceKeysAreThePackages) {
+    const std::filesystem::path package = std::filesystem::path(SHAILOO_SOURCE_DIR) / "assets/kg2021";
+    const CliRun ok = shailoo("package check " + package.string());
+    ASSERT_EQ(ok.code, 0) << ok.output;
+    EXPECT_NE(ok.output.find("device keys          7482 (3 for each PEC)"), std::string::npos) << ok.output;
+
+    // The same package with the registry of a package that lacks its last PEC.
+    const auto dir = temp_dir("package-keys");
+    std::filesystem::copy(package, dir, std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+    std::ifstream in(package / "device-keys.yaml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto last = text.rfind("  - pec: ");
+    ASSERT_NE(last, std::string::npos);
+    const std::string last_pec = text.substr(last + 9, 4);
+    std::ofstream(dir / "device-keys.yaml") << text.substr(0, last);
+    for (const std::string& command : {std::string("package check "), "serve --db " + (dir / "s.sqlite").string() + " --package "}) {
+        const CliRun r = shailoo(command + dir.string());
+        EXPECT_EQ(r.code, 2) << command << r.output;
+        EXPECT_NE(r.output.find("device-keys.yaml: PEC " + last_pec + " has no key for its device '" + last_pec + "-arbb-1'"),
+                  std::string::npos) << command << r.output;
+    }
 }
 
 TEST(Cli, SeedsOutsideTheirRangeAreRefusedNotWrapped) {

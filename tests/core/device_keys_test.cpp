@@ -97,11 +97,13 @@ TEST(DeviceKeys, BadRegistryFilesAreReportedWithLineAndField) {
         ASSERT_FALSE(r) << text;
         EXPECT_NE(r.error().message.find(part), std::string::npos) << r.error().message;
     };
-    const std::string head = "version: 1\nalgorithm: ed25519\npecs:\n  - pec: 1001\n    devices:\n";
+    const std::string head = "version: 1\nelection: test\nalgorithm: ed25519\npecs:\n  - pec: 1001\n    devices:\n";
     const std::string key(64, 'a');
-    expect_error("version: 2\nalgorithm: ed25519\npecs: []\n", "version");
+    expect_error("version: 2\nelection: test\nalgorithm: ed25519\npecs: []\n", "version");
+    expect_error("version: 1\nalgorithm: ed25519\npecs: []\n", "k.yaml: election: expected the election's name");
+    expect_error("version: 1\nelection: [a]\nalgorithm: ed25519\npecs: []\n", "k.yaml: election: expected the election's name");
     expect_error(head + "      - {id: \"1001-arbb-1\", role: arbb_party_list, public_key: \"abc\"}\n",
-                 "k.yaml:6: public_key: expected 64 hex digits");
+                 "k.yaml:7: public_key: expected 64 hex digits");
     expect_error(head + "      - {id: \"1001-arbb-1\", role: printer, public_key: \"" + key + "\"}\n",
                  "role: unknown role 'printer'");
     expect_error(head + "      - {id: \"1002-arbb-1\", role: arbb_party_list, public_key: \"" + key + "\"}\n",
@@ -113,6 +115,34 @@ TEST(DeviceKeys, BadRegistryFilesAreReportedWithLineAndField) {
                      "      - {id: \"1001-arbb-1\", role: arbb_party_list, public_key: \"" + key + "\"}\n",
                  "registered twice");
     expect_error("pecs: [", "k.yaml:");
+}
+
+TEST(DeviceKeys, RegistryMustBeThePackagesOwn) {
+    const auto package = package_with_pecs(3);
+    const auto own = make_device_key_registry(package, 5);
+    EXPECT_TRUE(check_device_key_registry(own, package, "k.yaml"));
+    // Read back from its file, it is still the package's.
+    auto back = parse_device_key_registry(device_key_registry_yaml(own, package.name), "k.yaml");
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->election(), "test");
+    EXPECT_TRUE(check_device_key_registry(*back, package, "k.yaml"));
+
+    auto expect_error = [&package](const DeviceKeyRegistry& registry, std::string_view part) {
+        auto r = check_device_key_registry(registry, package, "k.yaml");
+        ASSERT_FALSE(r);
+        EXPECT_NE(r.error().message.find(part), std::string::npos) << r.error().message;
+    };
+    // Another election's registry.
+    auto other = parse_device_key_registry(device_key_registry_yaml(own, "kg2026"), "k.yaml");
+    ASSERT_TRUE(other);
+    expect_error(*other, "k.yaml: election: the registry is for \"kg2026\", the package is \"test\"");
+    // A PEC's device without a key (a registry of a smaller package).
+    auto smaller = make_device_key_registry(package_with_pecs(2), 5);
+    smaller.set_election("test");
+    expect_error(smaller, "k.yaml: PEC 1003 has no key for its device '1003-arbb-1'");
+    // A device of a PEC the package does not have (a registry of a larger package).
+    auto larger = make_device_key_registry(package_with_pecs(4), 5);
+    expect_error(larger, "k.yaml: device '1004-arbb-1' is of PEC 1004, which is not in the package");
 }
 
 TEST(DeviceKeys, WholeCountryRegistryRoundTripsThroughYaml) {
