@@ -96,7 +96,10 @@ void add_load_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--target", o.target, "Server address HOST:PORT (its certificate must name HOST)")->capture_default_str();
     cmd->add_option("--pecs", o.pecs, "Send for the first N PECs of the package (0: all)")->capture_default_str()->check(CLI::Range(0, std::numeric_limits<int>::max()));
     cmd->add_option("--rate-profile", o.rate_profile, "Cumulative reporting curve, e.g. scenarios/rate-2021.yaml (default: all at once)");
-    cmd->add_option("--speed", o.speed, "Compress the profile's time by this factor")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--speed", o.speed, "Compress the profile's time by this factor")
+        ->capture_default_str()
+        ->check(finite_check())
+        ->check(CLI::Range(0.001, 1e6));
     cmd->add_option("--out", o.out, "Folder for load.json")->capture_default_str();
     cmd->add_option("--package", o.package, "Election package folder")->capture_default_str();
     cmd->add_option("--ca", o.ca, "CA certificate to pin, PEM (default: PACKAGE/tls/cec-ca.pem)");
@@ -106,7 +109,10 @@ void add_load_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--connections", o.connections, "Reports in flight at most (senders); latency still counts from the planned time")
         ->capture_default_str()
         ->check(CLI::Range(1, 20000));
-    cmd->add_option("--timeout", o.timeout_s, "Seconds allowed per report (connect, handshake, ack)")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--timeout", o.timeout_s, "Seconds allowed per report (connect, handshake, ack)")
+        ->capture_default_str()
+        ->check(finite_check())
+        ->check(CLI::Range(0.001, 3600.0));
     cmd->callback([&runner] { runner = [] { return load(o); }; });
 }
 

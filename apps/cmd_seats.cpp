@@ -98,13 +98,15 @@ void add_seats_command(CLI::App& app, Runner& runner) {
     auto* cmd = app.add_subcommand("seats", "Share party-list seats from a CSV of votes (2021 rules)");
     cmd->add_option("--votes", opts->votes_file, "CSV: party,votes[,region...]; see docs/seats-csv.md")
         ->required();
-    cmd->add_option("--seats", opts->seats, "seats to share")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--seats", opts->seats, "seats to share")->capture_default_str()->check(CLI::Range(1, 100000));
     cmd->add_option("--threshold", opts->threshold, "national threshold, share (0.05 = 5 %)")
         ->capture_default_str()
+        ->check(finite_check())
         ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--regional-threshold", opts->regional_threshold,
                     "threshold in every region column, share (only when the CSV has region columns)")
         ->capture_default_str()
+        ->check(finite_check())
         ->check(CLI::Range(0.0, 1.0));
     cmd->add_flag("--json", opts->json, "print {\"parties\": [...]} as JSON");
     cmd->callback([opts, &runner] { runner = [opts] { return run_seats(*opts); }; });

@@ -264,9 +264,11 @@ void add_serve_command(CLI::App& app, Runner& runner) {
         ->check(CLI::Range(1, 100000));
     cmd->add_option("--batch-delay-ms", o.batch_delay_ms, "Group commit: commit when the oldest staged report waited this long")
         ->capture_default_str()
+        ->check(finite_check())
         ->check(CLI::Range(0.0, 10000.0));
     cmd->add_option("--stats-every", o.stats_every_s, "Print counters every this many seconds (0: only at exit)")
         ->capture_default_str()
+        ->check(finite_check())
         ->check(CLI::Range(0.0, 3600.0));
     cmd->callback([&runner] { runner = [] { return serve(o); }; });
 }

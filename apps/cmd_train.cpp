@@ -25,6 +25,7 @@ void add_train_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--seed", opts->seed, "Random seed (default: the scenario's, or the replayed record's)")->check(seed_check());
     cmd->add_option("--speed", opts->speed, "Initial speed: virtual seconds per wall second")
         ->capture_default_str()
+        ->check(finite_check())
         ->check(CLI::Range(1.0, 600.0));
     cmd->add_option("--start", opts->start, "Virtual time the console opens at (HH:MM)")->capture_default_str();
     cmd->add_flag("--paused", opts->paused, "Open paused");

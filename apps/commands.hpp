@@ -20,6 +20,11 @@ std::string default_path(const std::string& relative);
 /// own would wrap "-1" round to 2^64 - 1 and cap a larger number, both silently.)
 const CLI::Validator& seed_check();
 
+/// Check for a real-valued option, put before its range check: a finite number. (CLI11's range and
+/// sign checks compare, and every comparison with "nan" is false: it went through, into timers and
+/// durations.)
+const CLI::Validator& finite_check();
+
 /// Adds one subcommand to `app`; when it is chosen, `runner` is set to run it.
 using AddCommand = void (*)(CLI::App& app, Runner& runner);
 

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -26,6 +27,20 @@ const CLI::Validator& apps::seed_check() {
             return {};
         },
         "SEED");
+    return check;
+}
+
+const CLI::Validator& apps::finite_check() {
+    static const CLI::Validator check(
+        [](const std::string& text) -> std::string {
+            double value = 0;
+            const char* end = text.data() + text.size();
+            const auto [stop, error] = std::from_chars(text.data(), end, value);
+            if (text.empty() || error != std::errc{} || stop != end || !std::isfinite(value))
+                return fmt::format("'{}': expected a finite number", text);
+            return {};
+        },
+        "NUMBER");
     return check;
 }
 

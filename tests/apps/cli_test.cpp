@@ -123,6 +123,20 @@ TEST(Cli, SeedsOutsideTheirRangeAreRefusedNotWrapped) {
     EXPECT_EQ(nlohmann::json::parse(in)["seed"].get<std::uint64_t>(), UINT64_MAX);
 }
 
+TEST(Cli, RealNumberOptionsMustBeFinite) {
+    // "nan" passed CLI11's range checks (every comparison with it is false) and reached timers and
+    // durations. Each command line would also fail later without the check (no server, no display,
+    // a bad address), so a missing check fails here rather than hangs.
+    for (const std::string args : {"load --speed nan --target 127.0.0.1:1 --pecs 1 --out /proc/x", "load --timeout inf --target 127.0.0.1:1 --pecs 1 --out /proc/x",
+                                   "serve --db /proc/x/s.sqlite --listen bad --batch-delay-ms nan", "serve --db /proc/x/s.sqlite --listen bad --stats-every -inf",
+                                   "seats --votes /proc/x/v.csv --threshold nan", "seats --votes /proc/x/v.csv --regional-threshold nan",
+                                   "train --speed nan --frames 1"}) {
+        const CliRun r = shailoo(args);
+        EXPECT_EQ(r.code, 2) << args;
+        EXPECT_NE(r.output.find("': expected a finite number"), std::string::npos) << args << "\n" << r.output;
+    }
+}
+
 TEST(Cli, RunWritesResultsJsonWithTheDocumentedFields) {
     const auto dir = temp_dir("results");
     const CliRun r = shailoo("run " + kData + "talas-clean.yaml --threads 2 --out " + dir.string());
