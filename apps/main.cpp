@@ -1,4 +1,4 @@
-// shailoo: the command line of Shailoo Sim. Only wiring lives here; see apps/README.md.
+// shailoo: the command line of Shailoo Sim. Only wiring and the option checks the subcommands share live here; see apps/README.md.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <exception>
 #include <filesystem>
+#include <optional>
 
 #include "apps/commands.hpp"
 
@@ -16,14 +17,24 @@ std::string apps::default_path(const std::string& relative) {
     return std::filesystem::exists(built_from) ? built_from.string() : relative;
 }
 
+namespace {
+
+/// `text` read whole as a T (decimal, nothing before or after), or nullopt.
+template <class T>
+std::optional<T> whole_text_as(const std::string& text) {
+    T value{};
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    if (text.empty() || error != std::errc{} || stop != end) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
 const CLI::Validator& apps::seed_check() {
     static const CLI::Validator check(
         [](const std::string& text) -> std::string {
-            std::uint64_t value = 0;
-            const char* end = text.data() + text.size();
-            const auto [stop, error] = std::from_chars(text.data(), end, value);
-            if (text.empty() || error != std::errc{} || stop != end)
-                return fmt::format("'{}': a seed is a whole number from 0 to {}", text, UINT64_MAX);
+            if (!whole_text_as<std::uint64_t>(text)) return fmt::format("'{}': a seed is a whole number from 0 to {}", text, UINT64_MAX);
             return {};
         },
         "SEED");
@@ -33,11 +44,8 @@ const CLI::Validator& apps::seed_check() {
 const CLI::Validator& apps::finite_check() {
     static const CLI::Validator check(
         [](const std::string& text) -> std::string {
-            double value = 0;
-            const char* end = text.data() + text.size();
-            const auto [stop, error] = std::from_chars(text.data(), end, value);
-            if (text.empty() || error != std::errc{} || stop != end || !std::isfinite(value))
-                return fmt::format("'{}': expected a finite number", text);
+            const auto value = whole_text_as<double>(text);
+            if (!value || !std::isfinite(*value)) return fmt::format("'{}': expected a finite number", text);
             return {};
         },
         "NUMBER");
