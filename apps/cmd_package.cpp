@@ -42,13 +42,9 @@ int check(const std::string& dir) {
     const std::filesystem::path keys_file = std::filesystem::path(dir) / "device-keys.yaml";
     std::string keys_line = fmt::format("none ({} is missing: `shailoo package keys` writes it; serve needs it)", keys_file.string());
     if (std::filesystem::exists(keys_file)) {
-        auto registry = core::load_device_key_registry(keys_file);
+        const auto registry = core::load_device_key_registry(keys_file, *pkg);
         if (!registry) {
             fmt::print(stderr, "shailoo package check: {}\n", registry.error().message);
-            return 2;
-        }
-        if (auto ok = core::check_device_key_registry(*registry, *pkg, keys_file.string()); !ok) {
-            fmt::print(stderr, "shailoo package check: {}\n", ok.error().message);
             return 2;
         }
         keys_line = fmt::format("{} (3 for each PEC)", registry->devices().size());

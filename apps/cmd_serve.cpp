@@ -124,13 +124,9 @@ int serve(const ServeOptions& o) {
         return 2;
     }
     const auto keys_file = o.keys.empty() ? package_dir / "device-keys.yaml" : std::filesystem::path(o.keys);
-    auto registry = core::load_device_key_registry(keys_file);
+    auto registry = core::load_device_key_registry(keys_file, *package);  // and check it is the package's
     if (!registry) {
         fmt::print(stderr, "shailoo serve: {}\n", registry.error().message);
-        return 2;
-    }
-    if (auto ok = core::check_device_key_registry(*registry, *package, keys_file.string()); !ok) {
-        fmt::print(stderr, "shailoo serve: {}\n", ok.error().message);
         return 2;
     }
     std::unique_ptr<central::Store> store;

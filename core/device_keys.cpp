@@ -240,4 +240,11 @@ Result<DeviceKeyRegistry> load_device_key_registry(const std::filesystem::path& 
     return parse_device_key_registry(buf.str(), path.string());
 }
 
+Result<DeviceKeyRegistry> load_device_key_registry(const std::filesystem::path& path, const ElectionPackage& package) {
+    auto registry = load_device_key_registry(path);
+    if (!registry) return registry;
+    if (auto ok = check_device_key_registry(*registry, package, path.string()); !ok) return std::unexpected(ok.error());
+    return registry;
+}
+
 }  // namespace core

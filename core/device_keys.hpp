@@ -123,4 +123,7 @@ Result<DeviceKeyRegistry> load_device_key_registry(const std::filesystem::path& 
 Result<void> check_device_key_registry(const DeviceKeyRegistry& registry, const ElectionPackage& package,
                                        std::string_view file_name);
 
+/// Reads a registry file and checks that it is `package`'s (check_device_key_registry).
+Result<DeviceKeyRegistry> load_device_key_registry(const std::filesystem::path& path, const ElectionPackage& package);
+
 }  // namespace core

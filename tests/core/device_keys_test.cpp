@@ -143,6 +143,15 @@ TEST(DeviceKeys, RegistryMustBeThePackagesOwn) {
     // A device of a PEC the package does not have (a registry of a larger package).
     auto larger = make_device_key_registry(package_with_pecs(4), 5);
     expect_error(larger, "k.yaml: device '1004-arbb-1' is of PEC 1004, which is not in the package");
+
+    // Loading with the package checks the same: the file of a smaller package is refused.
+    const auto path = std::filesystem::path(SHAILOO_BINARY_DIR) / "device-keys-check-test.yaml";
+    ASSERT_TRUE(write_device_key_registry(package_with_pecs(2), 5, path));
+    EXPECT_TRUE(load_device_key_registry(path, package_with_pecs(2)));
+    const auto refused = load_device_key_registry(path, package);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find(path.string() + ": PEC 1003 has no key"), std::string::npos) << refused.error().message;
+    std::filesystem::remove(path);
 }
 
 TEST(DeviceKeys, WholeCountryRegistryRoundTripsThroughYaml) {
