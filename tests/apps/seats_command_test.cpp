@@ -2,33 +2,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 
+#include "shailoo_process.hpp"
+
 namespace {
 
-struct RunOutput {
-    int exit_code = -1;
-    std::string out;  // stdout and stderr together
-};
-
-RunOutput shailoo(const std::string& args) {
-    RunOutput r;
-    const std::string cmd = std::string(SHAILOO_EXE) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+using shailoo_test::shailoo;
 
 std::string write_file(const std::string& name, const std::string& text) {
     const auto dir = std::filesystem::path(SHAILOO_BINARY_DIR) / "test-seats";
@@ -45,8 +28,8 @@ TEST(SeatsCommand, PrintsThe2021OfficialSeatsAsJson) {
                                 "party,votes\nAta-Jurt Kyrgyzstan,222005\nIshenim,174470\nYntymak,141009\n"
                                 "Alliance,106955\nButun Kyrgyzstan,90223\nYiman Nuru,79025\n");
     auto r = shailoo("seats --votes " + csv + " --seats 54 --json");
-    ASSERT_EQ(r.exit_code, 0) << r.out;
-    auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(r.code, 0) << r.output;
+    auto j = nlohmann::json::parse(r.output);
     std::map<std::string, int> seats;
     for (const auto& p : j["parties"]) {
         EXPECT_TRUE(p["passed"].get<bool>());
@@ -61,17 +44,17 @@ TEST(SeatsCommand, SaysWhichThresholdBaseAndWhetherRegionsWereTested) {
     const auto csv = write_file("regions.csv",
                                 "party,votes,Bishkek,Osh city\nA,600,300,300\nB,398,397,1\nagainst all,2,1,1\n");
     auto r = shailoo("seats --votes " + csv + " --seats 10");
-    ASSERT_EQ(r.exit_code, 0) << r.out;
-    EXPECT_NE(r.out.find("valid votes in the file"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("Regional threshold 0.50 % applied"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("below the regional threshold in: Osh city"), std::string::npos) << r.out;
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("valid votes in the file"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("Regional threshold 0.50 % applied"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("below the regional threshold in: Osh city"), std::string::npos) << r.output;
 }
 
 TEST(SeatsCommand, BadCsvNamesFileAndLineAndExitsWithTwo) {
     const auto csv = write_file("bad.csv", "party,votes\nA,10\nB,ten\n");
     auto r = shailoo("seats --votes " + csv);
-    EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.out.find(csv + ":3: votes:"), std::string::npos) << r.out;
-    EXPECT_EQ(shailoo("seats --votes /nonexistent/votes.csv").exit_code, 2);
-    EXPECT_EQ(shailoo("seats --votes " + csv + " --threshold 2").exit_code, 2);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.output.find(csv + ":3: votes:"), std::string::npos) << r.output;
+    EXPECT_EQ(shailoo("seats --votes /nonexistent/votes.csv").code, 2);
+    EXPECT_EQ(shailoo("seats --votes " + csv + " --threshold 2").code, 2);
 }
