@@ -81,6 +81,7 @@ void expect_clear_answers(const fs::path& original, const fs::path& file, const 
         const CliRun r = shailoo(args);
         const bool known_code = std::find(codes.begin(), codes.end(), r.code) != codes.end();
         const bool raw = r.output.find("invalid node") != std::string::npos || r.output.find("bad conversion") != std::string::npos ||
+                         r.output.find("Sanitizer") != std::string::npos ||  // an ASan or UBSan report (the asan preset)
                          r.output.find("terminate called") != std::string::npos || r.output.starts_with("shailoo: ") ||
                          r.output.find("\nshailoo: ") != std::string::npos;  // main()'s last-resort catch
         EXPECT_TRUE(known_code && !raw) << original.filename() << ", " << broken.what << ": exit code " << r.code << "\n" << r.output;
