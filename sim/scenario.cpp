@@ -6,8 +6,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <charconv>
 #include <array>
+#include <charconv>
+#include <cmath>
+#include <type_traits>
 
 namespace sim {
 namespace {
@@ -32,6 +34,8 @@ public:
         } catch (const YAML::Exception&) {
             return std::unexpected(error(n.IsDefined() ? n : map, field, "expected a number"));
         }
+        if constexpr (std::is_floating_point_v<T>)  // .nan would pass the range check: every comparison with it is false
+            if (!std::isfinite(value)) return std::unexpected(error(n, field, fmt::format("expected a finite number, got {}", n.Scalar())));
         if (value < lo || value > hi)
             return std::unexpected(error(n, field, fmt::format("{} is out of range [{}, {}]", value, lo, hi)));
         return value;
@@ -265,7 +269,7 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
         for (const auto& w : a) {
             double v = -1;
             try { v = w.as<double>(); } catch (const YAML::Exception&) {}
-            if (v < 0) return std::unexpected(r.error(w, "arrivals", "weights are numbers >= 0"));
+            if (!(v >= 0) || !std::isfinite(v)) return std::unexpected(r.error(w, "arrivals", "weights are finite numbers >= 0"));
             s.arrival_weights.push_back(v);
         }
     } else {

@@ -64,6 +64,14 @@ TEST(Cli, InconsistentDeskPaceIsReportedWithFileAndLine) {
     expect_scenario_error("bad-patience", "patience: {median_min: 30, spread: 0.2}\n", 4, "spread");
 }
 
+TEST(Cli, NotANumberInAScenarioIsRefused) {
+    // .nan passed every range check (each comparison with it is false) and went into the day's draws.
+    expect_scenario_error("nan-sd", "turnout_sd_pec: .nan\n", 4, "field 'turnout_sd_pec': expected a finite number, got .nan");
+    expect_scenario_error("nan-pace", "desk_pace: {median: .nan}\n", 4, "field 'median': expected a finite number");
+    expect_scenario_error("nan-patience", "patience: {median_min: .nan}\n", 4, "field 'median_min': expected a finite number");
+    expect_scenario_error("nan-arrivals", "arrivals: [1, 1, 1, 1, 1, .nan, 1, 1, 1, 1, 1, 1]\n", 4, "weights are finite numbers >= 0");
+}
+
 TEST(Cli, MissingScenarioFieldsAreNamed) {
     // A missing required field used to escape as yaml-cpp's "invalid node" exception, exit code 1.
     for (const auto& [body, field] : {std::pair<std::string, std::string>{"version: 1\n", "name"}, {"version: 1\nname: x\n", "package"}}) {
