@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -27,6 +26,7 @@
 #include "core/device_keys.hpp"
 #include "core/random.hpp"
 #include "core/wire.hpp"
+#include "sim/yaml_fields.hpp"
 
 namespace sim {
 
@@ -43,21 +43,13 @@ core::Result<RateProfile> load_rate_profile(const std::filesystem::path& file) {
         const auto points = root["cumulative"];
         if (!points || !points.IsSequence() || points.size() < 2)
             return core::fail(fmt::format("{}: cumulative: expected a list of at least two {{minute, share}} points", file.string()));
-        // A finite number, or an error naming the field (yaml-cpp alone says only "bad conversion", and takes .nan).
-        auto number = [&](const YAML::Node& pt, const char* field) -> core::Result<double> {
-            double v = std::numeric_limits<double>::quiet_NaN();
-            if (pt[field].IsScalar()) v = pt[field].as<double>(v);
-            if (!std::isfinite(v)) return core::fail(fmt::format("{}: {}: expected a number, got '{}'", where(pt[field]), field, pt[field].Scalar()));
-            return v;
-        };
         for (const auto& pt : points) {
             if (!pt.IsMap() || !pt["minute"] || !pt["share"]) return core::fail(fmt::format("{}: expected {{minute: M, share: S}}", where(pt)));
-            const auto minute = number(pt, "minute");
+            const auto minute = field_number(file.string(), pt["minute"], "minute", 0.0, 1e9);
             if (!minute) return std::unexpected(minute.error());
-            const auto share = number(pt, "share");
+            const auto share = field_number(file.string(), pt["share"], "share", 0.0, 1.0);
             if (!share) return std::unexpected(share.error());
             const double m = *minute, s = *share;
-            if (m < 0 || s < 0 || s > 1) return core::fail(fmt::format("{}: minute must be >= 0 and share within 0..1", where(pt)));
             if (!p.points.empty() && (m <= p.points.back().first || s < p.points.back().second))
                 return core::fail(fmt::format("{}: minutes must increase and shares must not decrease", where(pt)));
             p.points.emplace_back(m, s);

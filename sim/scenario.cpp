@@ -9,7 +9,6 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <type_traits>
 
 namespace sim {
 namespace {
@@ -28,17 +27,7 @@ public:
     template <class T>
     core::Result<T> get(const YAML::Node& map, const std::string& field, T lo, T hi) const {
         const YAML::Node n = map[field];
-        T value{};
-        try {
-            value = n.as<T>();
-        } catch (const YAML::Exception&) {
-            return std::unexpected(error(n.IsDefined() ? n : map, field, "expected a number"));
-        }
-        if constexpr (std::is_floating_point_v<T>)  // .nan would pass the range check: every comparison with it is false
-            if (!std::isfinite(value)) return std::unexpected(error(n, field, fmt::format("expected a finite number, got {}", n.Scalar())));
-        if (value < lo || value > hi)
-            return std::unexpected(error(n, field, fmt::format("{} is out of range [{}, {}]", value, lo, hi)));
-        return value;
+        return field_number(file_, n.IsDefined() ? n : map, field, lo, hi);  // a missing field: the map's line
     }
 
     core::Result<std::string> text(const YAML::Node& map, const std::string& field) const {

@@ -19,14 +19,7 @@ struct Reader {
 
 template <class T>
 core::Result<T> number(const Reader& r, const YAML::Node& n, const std::string& field, T lo, T hi) {
-    T v{};
-    try {
-        v = n.as<T>();
-    } catch (const YAML::Exception&) {
-        return std::unexpected(r.error(n, field, "expected a number"));
-    }
-    if (v < lo || v > hi) return std::unexpected(r.error(n, field, fmt::format("{} is out of range [{}, {}]", v, lo, hi)));
-    return v;
+    return sim::field_number(r.file, n, field, lo, hi);
 }
 
 core::Result<sim::Time> clock(const Reader& r, const YAML::Node& n, const std::string& field) {

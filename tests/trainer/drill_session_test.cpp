@@ -160,6 +160,10 @@ TEST(DrillScript, RejectsUnknownStepsAndFaultsWithFileAndLine) {
               std::string::npos);
     EXPECT_NE(load("c.yaml", "  - speed: 1000\n").find("field 'steps[0].speed': 1000 is out of range"), std::string::npos);
     EXPECT_NE(load("d.yaml", "  - clear: {region: 6, device: printer, fault: dead}\n").find("clear addresses one PEC"), std::string::npos);
+    // .nan passes a plain range check (every comparison with it is false).
+    EXPECT_NE(load("f.yaml", "  - speed: .nan\n").find("field 'steps[0].speed': expected a finite number, got .nan"), std::string::npos);
+    EXPECT_NE(load("g.yaml", "  - inject: {region: 6, share: .nan, device: printer, fault: dead}\n").find("share': expected a finite number"),
+              std::string::npos);
     EXPECT_EQ(load("e.yaml", "  - speed: 600\n  - advance_to: \"10:00\"\n  - step: event\n  - wait_frames: 3\n  - play\n"), "loaded");
     auto ok = trainer::load_drill_script(kSource / "tests/trainer/console_actions.yaml");
     ASSERT_TRUE(ok) << ok.error().message;
