@@ -10,13 +10,13 @@
 #include "apps/commands.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
-#include "sim/package_generator.hpp"
+#include "packagegen/package_generator.hpp"
 
 namespace apps {
 namespace {
 
 int generate(std::uint64_t seed, const std::string& out) {
-    if (auto ok = sim::generate_election_package(seed, out); !ok) {
+    if (auto ok = packagegen::generate_election_package(seed, out); !ok) {
         fmt::print(stderr, "shailoo package generate: {}\n", ok.error().message);
         return 2;
     }
@@ -85,7 +85,7 @@ void add_package_command(CLI::App& app, Runner& runner) {
     cmd->require_subcommand(1);
 
     struct Options {
-        std::uint64_t seed = sim::kDefaultPackageSeed;
+        std::uint64_t seed = packagegen::kDefaultPackageSeed;
         std::string out = "assets/kg2021";
         std::string dir = default_path("assets/kg2021");
         std::uint64_t secret_seed = core::kSimulatedDeviceSecret;

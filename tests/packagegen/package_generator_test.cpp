@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/election_package.hpp"
-#include "sim/package_generator.hpp"
+#include "packagegen/package_generator.hpp"
 
 namespace fs = std::filesystem;
 
@@ -37,7 +37,7 @@ TEST(PackageGenerator, ReproducesTheCommittedPackageFromItsSeed) {
     auto pkg = core::load_election_package(committed);
     ASSERT_TRUE(pkg) << pkg.error().message;
     TempDir out("committed");
-    ASSERT_TRUE(sim::generate_election_package(pkg->seed, out.path));
+    ASSERT_TRUE(packagegen::generate_election_package(pkg->seed, out.path));
     for (const char* file : kFiles)
         EXPECT_TRUE(slurp(out.path / file) == slurp(committed / file))
             << file << " differs from the generator's output: run `shailoo package generate` and commit";
@@ -45,14 +45,14 @@ TEST(PackageGenerator, ReproducesTheCommittedPackageFromItsSeed) {
 
 TEST(PackageGenerator, WritesTheSameBytesForTheSameSeed) {
     TempDir a("same-a"), b("same-b");
-    ASSERT_TRUE(sim::generate_election_package(7, a.path));
-    ASSERT_TRUE(sim::generate_election_package(7, b.path));
+    ASSERT_TRUE(packagegen::generate_election_package(7, a.path));
+    ASSERT_TRUE(packagegen::generate_election_package(7, b.path));
     for (const char* file : kFiles) EXPECT_EQ(slurp(a.path / file), slurp(b.path / file)) << file;
 }
 
 TEST(PackageGenerator, KeepsThePublishedTotalsForAnotherSeed) {
     TempDir out("other-seed");
-    ASSERT_TRUE(sim::generate_election_package(99, out.path));
+    ASSERT_TRUE(packagegen::generate_election_package(99, out.path));
     auto pkg = core::load_election_package(out.path);
     ASSERT_TRUE(pkg) << pkg.error().message;
     EXPECT_EQ(pkg->seed, 99u);
@@ -64,7 +64,7 @@ TEST(PackageGenerator, KeepsThePublishedTotalsForAnotherSeed) {
     for (const auto& d : pkg->districts) district += d.candidates.size();
     EXPECT_EQ(list, 1006u);
     EXPECT_EQ(district, 286u);
-    auto base = sim::build_election_package(2021);
+    auto base = packagegen::build_election_package(2021);
     ASSERT_TRUE(base);
     EXPECT_NE(base->pecs[0].registered * 7 + base->pecs[1].registered, pkg->pecs[0].registered * 7 + pkg->pecs[1].registered)
         << "a different seed should give different PEC sizes";
@@ -73,7 +73,7 @@ TEST(PackageGenerator, KeepsThePublishedTotalsForAnotherSeed) {
 TEST(PackageGenerator, ReportsAnUnwritableFolder) {
     TempDir blocker("blocker");
     std::ofstream(blocker.path.string()) << "a file, not a folder";
-    auto r = sim::generate_election_package(1, blocker.path / "out");
+    auto r = packagegen::generate_election_package(1, blocker.path / "out");
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("cannot create folder"), std::string::npos) << r.error().message;
 }

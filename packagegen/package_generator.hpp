@@ -9,7 +9,7 @@
 #include "core/election_package.hpp"
 #include "core/result.hpp"
 
-namespace sim {
+namespace packagegen {
 
 /// Seed of the committed package in assets/kg2021/.
 constexpr std::uint64_t kDefaultPackageSeed = 2021;
@@ -23,4 +23,4 @@ core::Result<void> write_election_package(const core::ElectionPackage& package, 
 /// Builds the package from `seed` and writes it to `out_dir`; byte for byte the same for the same seed.
 core::Result<void> generate_election_package(std::uint64_t seed, const std::filesystem::path& out_dir);
 
-}  // namespace sim
+}  // namespace packagegen
