@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "sim/world.hpp"
-#include "sim/yaml_fields.hpp"
+#include "core/yaml_fields.hpp"
 
 namespace sim {
 namespace {
@@ -19,22 +19,22 @@ namespace {
 core::Result<std::string> scalar(const std::string& file, const YAML::Node& map, const std::string& field,
                                  const std::string& where) {
     const YAML::Node n = map[field];
-    if (!n.IsDefined()) return std::unexpected(field_error(file, map, where + field, "is missing"));
-    if (!n.IsScalar()) return std::unexpected(field_error(file, n, where + field, "expected a single value"));
+    if (!n.IsDefined()) return std::unexpected(core::field_error(file, map, where + field, "is missing"));
+    if (!n.IsScalar()) return std::unexpected(core::field_error(file, n, where + field, "expected a single value"));
     return n.Scalar();
 }
 
 core::Result<RecordedAction> read_action(const std::string& file, const YAML::Node& n, std::size_t index) {
     const std::string where = fmt::format("actions[{}].", index);
-    if (!n.IsMap()) return std::unexpected(field_error(file, n, where.substr(0, where.size() - 1), "expected a mapping"));
-    if (auto ok = only_keys(file, n, {"issued", "at", "pec", "device", "unit", "fault", "action", "severity", "duration", "replace"}, where);
+    if (!n.IsMap()) return std::unexpected(core::field_error(file, n, where.substr(0, where.size() - 1), "expected a mapping"));
+    if (auto ok = core::only_keys(file, n, {"issued", "at", "pec", "device", "unit", "fault", "action", "severity", "duration", "replace"}, where);
         !ok)
         return std::unexpected(ok.error());
     RecordedAction r;
     FaultAction& a = r.action;
     auto text = [&](const std::string& field) { return scalar(file, n, field, where); };
     auto bad = [&](const std::string& field, const std::string& what) {
-        return std::unexpected(field_error(file, n[field].IsDefined() ? n[field] : n, where + field, what));
+        return std::unexpected(core::field_error(file, n[field].IsDefined() ? n[field] : n, where + field, what));
     };
 
     for (auto [field, out] : {std::pair<const char*, Time*>{"issued", &r.issued}, {"at", &a.at}}) {
@@ -165,15 +165,15 @@ std::string format_duration(Time d) {
 
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
     const std::string name = file.string();
-    auto loaded = load_yaml_file(name, "drill record");
+    auto loaded = core::load_yaml_file(name, "drill record");
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     if (!root.IsMap()) return core::fail(fmt::format("{}: a drill record is a YAML mapping", name));
-    if (auto ok = only_keys(name, root, {"version", "scenario", "scenario_name", "seed", "actions"}, ""); !ok)
+    if (auto ok = core::only_keys(name, root, {"version", "scenario", "scenario_name", "seed", "actions"}, ""); !ok)
         return std::unexpected(ok.error());
     auto version = scalar(name, root, "version", "");
     if (!version) return std::unexpected(version.error());
-    if (*version != "1") return std::unexpected(field_error(name, root["version"], "version", fmt::format("'{}' is not a supported version (1)", *version)));
+    if (*version != "1") return std::unexpected(core::field_error(name, root["version"], "version", fmt::format("'{}' is not a supported version (1)", *version)));
     DrillRecord r;
     auto scenario = scalar(name, root, "scenario", "");
     if (!scenario) return std::unexpected(scenario.error());
@@ -183,20 +183,20 @@ core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
     if (!scenario_name) return std::unexpected(scenario_name.error());
     r.scenario_name = *scenario_name;
     try {
-        if (!root["seed"].IsDefined()) return std::unexpected(field_error(name, root, "seed", "is missing"));
+        if (!root["seed"].IsDefined()) return std::unexpected(core::field_error(name, root, "seed", "is missing"));
         r.seed = root["seed"].as<std::uint64_t>();
     } catch (const YAML::Exception&) {
-        return std::unexpected(field_error(name, root["seed"], "seed", "expected a whole number >= 0"));
+        return std::unexpected(core::field_error(name, root["seed"], "seed", "expected a whole number >= 0"));
     }
     const YAML::Node actions = root["actions"];
     if (actions.IsDefined() && !actions.IsNull()) {
-        if (!actions.IsSequence()) return std::unexpected(field_error(name, actions, "actions", "expected a list of actions"));
+        if (!actions.IsSequence()) return std::unexpected(core::field_error(name, actions, "actions", "expected a list of actions"));
         std::size_t i = 0;
         for (const auto& item : actions) {
             auto a = read_action(name, item, i);
             if (!a) return std::unexpected(a.error());
             if (!r.actions.empty() && a->issued < r.actions.back().issued)
-                return std::unexpected(field_error(name, item["issued"], fmt::format("actions[{}].issued", i),
+                return std::unexpected(core::field_error(name, item["issued"], fmt::format("actions[{}].issued", i),
                                                    "is earlier than the previous action's (actions are in the order taken)"));
             r.actions.push_back(*a);
             ++i;

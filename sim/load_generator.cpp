@@ -26,7 +26,7 @@
 #include "core/device_keys.hpp"
 #include "core/random.hpp"
 #include "core/wire.hpp"
-#include "sim/yaml_fields.hpp"
+#include "core/yaml_fields.hpp"
 
 namespace sim {
 
@@ -45,9 +45,9 @@ core::Result<RateProfile> load_rate_profile(const std::filesystem::path& file) {
             return core::fail(fmt::format("{}: cumulative: expected a list of at least two {{minute, share}} points", file.string()));
         for (const auto& pt : points) {
             if (!pt.IsMap() || !pt["minute"] || !pt["share"]) return core::fail(fmt::format("{}: expected {{minute: M, share: S}}", where(pt)));
-            const auto minute = field_number(file.string(), pt["minute"], "minute", 0.0, 1e9);
+            const auto minute = core::field_number(file.string(), pt["minute"], "minute", 0.0, 1e9);
             if (!minute) return std::unexpected(minute.error());
-            const auto share = field_number(file.string(), pt["share"], "share", 0.0, 1.0);
+            const auto share = core::field_number(file.string(), pt["share"], "share", 0.0, 1.0);
             if (!share) return std::unexpected(share.error());
             const double m = *minute, s = *share;
             if (!p.points.empty() && (m <= p.points.back().first || s < p.points.back().second))

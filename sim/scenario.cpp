@@ -1,6 +1,6 @@
 #include "sim/scenario.hpp"
 
-#include "sim/yaml_fields.hpp"
+#include "core/yaml_fields.hpp"
 
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
@@ -21,13 +21,13 @@ public:
     explicit Reader(std::string file) : file_(std::move(file)) {}
 
     core::Error error(const YAML::Node& node, const std::string& field, const std::string& what) const {
-        return field_error(file_, node, field, what);
+        return core::field_error(file_, node, field, what);
     }
 
     template <class T>
     core::Result<T> get(const YAML::Node& map, const std::string& field, T lo, T hi) const {
         const YAML::Node n = map[field];
-        return field_number(file_, n.IsDefined() ? n : map, field, lo, hi);  // a missing field: the map's line
+        return core::field_number(file_, n.IsDefined() ? n : map, field, lo, hi);  // a missing field: the map's line
     }
 
     core::Result<std::string> text(const YAML::Node& map, const std::string& field) const {
@@ -74,7 +74,7 @@ public:
     // Rejects keys the format does not know: a typo must not silently fall back to a default.
     core::Result<void> only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
                                  const std::string& where) const {
-        return sim::only_keys(file_, map, known, where.empty() ? "" : where + ".");
+        return core::only_keys(file_, map, known, where.empty() ? "" : where + ".");
     }
 
 private:
@@ -224,7 +224,7 @@ core::Result<Micros> parse_duration(const std::string& text) {
 
 core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     const std::string name = file.string();
-    auto loaded = load_yaml_file(name, "scenario file");
+    auto loaded = core::load_yaml_file(name, "scenario file");
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     Reader r(name);

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "sim/yaml_fields.hpp"
+#include "core/yaml_fields.hpp"
 
 namespace trainer {
 namespace {
@@ -13,13 +13,13 @@ namespace {
 struct Reader {
     std::string file;
     core::Error error(const YAML::Node& n, const std::string& field, const std::string& what) const {
-        return sim::field_error(file, n, field, what);
+        return core::field_error(file, n, field, what);
     }
 };
 
 template <class T>
 core::Result<T> number(const Reader& r, const YAML::Node& n, const std::string& field, T lo, T hi) {
-    return sim::field_number(r.file, n, field, lo, hi);
+    return core::field_number(r.file, n, field, lo, hi);
 }
 
 core::Result<sim::Time> clock(const Reader& r, const YAML::Node& n, const std::string& field) {
@@ -32,7 +32,7 @@ core::Result<sim::Time> clock(const Reader& r, const YAML::Node& n, const std::s
 // {pec | region [+ share] | share, device, unit, fault, severity, duration, at, replace}
 core::Result<void> read_fault(const Reader& r, const YAML::Node& n, const std::string& where, ScriptStep& s) {
     if (!n.IsMap()) return std::unexpected(r.error(n, where, "expected a mapping {pec: N, device: D, fault: F, ...}"));
-    if (auto ok = sim::only_keys(r.file, n, {"pec", "region", "share", "device", "unit", "fault", "severity", "duration", "at", "replace"},
+    if (auto ok = core::only_keys(r.file, n, {"pec", "region", "share", "device", "unit", "fault", "severity", "duration", "at", "replace"},
                                  where + ".");
         !ok)
         return std::unexpected(ok.error());
@@ -110,7 +110,7 @@ core::Result<void> read_fault(const Reader& r, const YAML::Node& n, const std::s
 
 core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
     const std::string name = file.string();
-    auto loaded = sim::load_yaml_file(name, "script");
+    auto loaded = core::load_yaml_file(name, "script");
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     const Reader r{name};

@@ -1,5 +1,5 @@
 #pragma once
-/// Reading the simulator's YAML files (scenarios, drill records, scripts) with errors that name
+/// Reading YAML files (scenarios, drill records and scripts, rate profiles) with errors that name
 /// the file, the line and the field: "FILE:LINE: field 'x': what is wrong".
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
@@ -12,15 +12,15 @@
 
 #include "core/result.hpp"
 
-namespace sim {
+namespace core {
 
 /// The error for `field` at `node` of `file` (line 0 when the node does not exist).
-core::Error field_error(const std::string& file, const YAML::Node& node, const std::string& field, const std::string& what);
+Error field_error(const std::string& file, const YAML::Node& node, const std::string& field, const std::string& what);
 
 /// The number at `node`, field `field` of `file`: a T (finite, for a real type) within [lo, hi], or an
 /// error naming the file, line and field. (.nan passes a plain range check: every comparison with it is false.)
 template <class T>
-core::Result<T> field_number(const std::string& file, const YAML::Node& node, const std::string& field, T lo, T hi) {
+Result<T> field_number(const std::string& file, const YAML::Node& node, const std::string& field, T lo, T hi) {
     T value{};
     try {
         value = node.as<T>();
@@ -36,10 +36,10 @@ core::Result<T> field_number(const std::string& file, const YAML::Node& node, co
 
 /// Rejects keys of `map` that are not in `known` (a typo must not fall back to a default silently);
 /// `prefix` is put before a key in the message, e.g. "faults[2].".
-core::Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
+Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
                              const std::string& prefix);
 
 /// Parses a YAML file; `what` names it in messages ("scenario file", "drill record").
-core::Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what);
+Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what);
 
-}  // namespace sim
+}  // namespace core
