@@ -10,7 +10,7 @@
 #include <optional>
 
 #include "apps/commands.hpp"
-#include "central/tls_client.hpp"
+#include "net/tls_client.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "sim/load_generator.hpp"
@@ -34,7 +34,7 @@ struct LoadCliOptions {
 };
 
 int load(const LoadCliOptions& o) {
-    auto address = central::parse_server_address(o.target);
+    auto address = net::parse_server_address(o.target);
     if (!address) {
         fmt::print(stderr, "shailoo load: --target {}\n", address.error().message);
         return 2;

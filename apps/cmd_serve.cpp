@@ -18,11 +18,11 @@
 #include <vector>
 
 #include "apps/commands.hpp"
+#include "net/tls_client.hpp"
 #include "central/aggregation.hpp"
 #include "central/http_server.hpp"
 #include "central/ingest_server.hpp"
 #include "central/publication.hpp"
-#include "central/tls_client.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 
@@ -97,7 +97,7 @@ std::size_t connection_cap(int wanted) {
 
 int serve(const ServeOptions& o) {
     const std::filesystem::path package_dir = o.package;
-    auto address = central::parse_server_address(o.listen);
+    auto address = net::parse_server_address(o.listen);
     if (!address) {
         fmt::print(stderr, "shailoo serve: --listen {}\n", address.error().message);
         return 2;
@@ -110,7 +110,7 @@ int serve(const ServeOptions& o) {
     }
     std::optional<boost::asio::ip::tcp::endpoint> http_endpoint;
     if (!o.http.empty()) {
-        auto h = central::parse_server_address(o.http);
+        auto h = net::parse_server_address(o.http);
         const auto hip = h ? boost::asio::ip::make_address(h->host, ec) : boost::asio::ip::address{};
         if (!h || ec) {
             fmt::print(stderr, "shailoo serve: --http '{}': expected IP:PORT\n", o.http);

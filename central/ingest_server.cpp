@@ -26,10 +26,20 @@
 #include <thread>
 #include <unordered_map>
 
-#include "central/tls_context.hpp"
-#include "central/tls_frame.hpp"
+#include "core/wire.hpp"
+#include "net/tls_context.hpp"
+#include "net/tls_frame.hpp"
 
 namespace central {
+
+// The wire protocol (core/wire.hpp) and its transport (net/) are shared with the stations.
+using core::Ack;
+using core::AckOutcome;
+using core::encode_ack;
+using net::frame;
+using net::frame_length;
+using net::kFrameHeaderBytes;
+using net::make_server_tls_context;
 
 namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;

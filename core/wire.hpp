@@ -1,6 +1,6 @@
 #pragma once
-/// Wire messages from the PEC devices to the CEC server (core/wire.proto, docs/protocol.md).
-/// A message is a SignedReport: the serialised ReportBody and the sending device's Ed25519
+/// Wire messages between the PEC devices and the CEC server (docs/protocol.md): the devices'
+/// SignedReports (core/wire.proto) and the server's Acks. A SignedReport: the serialised ReportBody and the sending device's Ed25519
 /// signature of exactly those bytes. Decoding never trusts its input: every way bytes can be
 /// wrong comes back as a WireError with a specific code and a message naming the field.
 #include <array>
@@ -16,6 +16,7 @@
 #include "core/device_keys.hpp"
 #include "core/identification_report.hpp"
 #include "core/reports.hpp"
+#include "core/result.hpp"
 
 namespace core {
 
@@ -88,5 +89,40 @@ std::expected<SignedEnvelope, WireError> open_envelope(std::span<const std::uint
 
 /// Parses and range-checks a ReportBody (does not verify the signature).
 std::expected<WireReport, WireError> decode_body(std::span<const std::uint8_t> body);
+
+// Acknowledgements: the server's answer to each SignedReport.
+
+/// Version of the Ack layout written and the only one read.
+inline constexpr std::uint8_t kAckVersion = 1;
+/// Largest Ack payload accepted by a client (the text is cut to fit).
+inline constexpr std::size_t kMaxAckBytes = 1024;
+
+/// What the server says about one report.
+enum class AckOutcome : std::uint8_t {
+    stored = 1,     ///< new report, committed durably
+    duplicate = 2,  ///< identical retransmission of a report that is (now) committed
+    rejected = 3,   ///< refused for good (reason says why); resending the same bytes will not help
+    retry = 4,      ///< not stored (failed commit, server shutting down): resend later
+};
+
+/// Stable name ("stored", "duplicate", "rejected", "retry").
+std::string_view to_string(AckOutcome outcome);
+
+/// The answer to one report frame.
+struct Ack {
+    AckOutcome outcome = AckOutcome::retry;  ///< what happened
+    std::uint8_t reason = 0;                 ///< the server's reason code when rejected (docs/protocol.md), else 0
+    std::uint64_t ticket = 0;                ///< the server's ticket for the message
+    std::uint64_t sequence = 0;              ///< the report's sequence as the server read it (0 if undecodable)
+    std::string text;                        ///< one sentence for the log
+    bool operator==(const Ack&) const = default;
+};
+
+/// The Ack payload (without the length prefix): version, outcome, reason, 0, ticket (u64 BE),
+/// sequence (u64 BE), text length (u16 BE), text (UTF-8, at most kMaxAckBytes - 22 bytes).
+std::vector<std::uint8_t> encode_ack(const Ack& ack);
+/// Reads an Ack payload; errors name the field.
+Result<Ack> decode_ack(std::span<const std::uint8_t> payload);
+
 
 }  // namespace core

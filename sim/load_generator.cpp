@@ -20,13 +20,12 @@
 #include <mutex>
 #include <thread>
 
-#include "central/ingest.hpp"
-#include "central/tls_client.hpp"
-#include "central/tls_context.hpp"
 #include "core/device_keys.hpp"
 #include "core/random.hpp"
 #include "core/wire.hpp"
 #include "core/yaml_fields.hpp"
+#include "net/tls_client.hpp"
+#include "net/tls_context.hpp"
 
 namespace sim {
 
@@ -190,7 +189,7 @@ asio::awaitable<void> send_one(Run& run, const PlannedReport& planned, asio::ste
     timer.expires_at(due);
     co_await timer.async_wait(asio::use_awaitable);
     std::vector<std::vector<std::uint8_t>> messages(1, planned.message);  // not a braced list: GCC 12 coroutine bug
-    auto acks = co_await central::exchange(*run.tls, run.endpoint, run.options->host, std::move(messages), run.options->timeout);
+    auto acks = co_await net::exchange(*run.tls, run.endpoint, run.options->host, std::move(messages), run.options->timeout);
     const auto done = std::chrono::steady_clock::now();
     std::lock_guard lock(run.mutex);
     auto& report = run.report;
@@ -202,13 +201,13 @@ asio::awaitable<void> send_one(Run& run, const PlannedReport& planned, asio::ste
     }
     const auto& ack = acks->front();
     switch (ack.outcome) {
-        case central::AckOutcome::stored: ++report.stored; break;
-        case central::AckOutcome::duplicate: ++report.duplicates; break;
-        case central::AckOutcome::rejected:
+        case core::AckOutcome::stored: ++report.stored; break;
+        case core::AckOutcome::duplicate: ++report.duplicates; break;
+        case core::AckOutcome::rejected:
             ++report.rejected;
             if (report.first_problem.empty()) report.first_problem = planned.device + ": rejected: " + ack.text;
             co_return;
-        case central::AckOutcome::retry:
+        case core::AckOutcome::retry:
             ++report.retry;
             if (report.first_problem.empty()) report.first_problem = planned.device + ": retry: " + ack.text;
             co_return;
@@ -232,9 +231,9 @@ asio::awaitable<void> sender(Run& run, const std::vector<PlannedReport>& plan) {
 }  // namespace
 
 core::Result<LoadReport> run_load(const std::vector<PlannedReport>& plan, const LoadOptions& o) {
-    auto tls = central::make_client_tls_context(o.ca_file);
+    auto tls = net::make_client_tls_context(o.ca_file);
     if (!tls) return std::unexpected(tls.error());
-    auto endpoint = central::resolve({o.host, o.port});
+    auto endpoint = net::resolve({o.host, o.port});
     if (!endpoint) return std::unexpected(endpoint.error());
 
     Run run;

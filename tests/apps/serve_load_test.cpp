@@ -25,11 +25,12 @@
 #include <vector>
 
 #include "central/store.hpp"
-#include "central/tls_client.hpp"
-#include "central/tls_context.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "core/random.hpp"
+#include "core/wire.hpp"
+#include "net/tls_client.hpp"
+#include "net/tls_context.hpp"
 #include "sim/load_generator.hpp"
 
 namespace {
@@ -140,7 +141,7 @@ TEST(ServeCrash, EveryAcknowledgedReportSurvivesSigkillExactlyOnce) {
     auto package = core::load_election_package(kPackage);
     ASSERT_TRUE(package) << package.error().message;
     const auto plan = sim::plan_fleet(*package, 200, core::kSimulatedDeviceSecret, 7, nullptr, 1.0);  // ~600 reports
-    auto tls = central::make_client_tls_context(kPackage / "tls" / "cec-ca.pem");
+    auto tls = net::make_client_tls_context(kPackage / "tls" / "cec-ca.pem");
     ASSERT_TRUE(tls) << tls.error().message;
 
     std::atomic<std::uint16_t> port{0};
@@ -154,16 +155,16 @@ TEST(ServeCrash, EveryAcknowledgedReportSurvivesSigkillExactlyOnce) {
             for (;;) {  // resend until acknowledged, as the station's transmitter does
                 const std::uint16_t p = port.load();
                 if (p != 0) {
-                    auto acks = central::exchange_blocking(**tls, {boost::asio::ip::make_address("127.0.0.1"), p}, "127.0.0.1",
+                    auto acks = net::exchange_blocking(**tls, {boost::asio::ip::make_address("127.0.0.1"), p}, "127.0.0.1",
                                                            {plan[i].message}, std::chrono::milliseconds(2000));
-                    if (acks && (acks->front().outcome == central::AckOutcome::stored ||
-                                 acks->front().outcome == central::AckOutcome::duplicate)) {
+                    if (acks && (acks->front().outcome == core::AckOutcome::stored ||
+                                 acks->front().outcome == core::AckOutcome::duplicate)) {
                         std::lock_guard lock(mutex);
                         ++acknowledged[plan[i].device];
                         ++acks_total;
                         break;
                     }
-                    ASSERT_TRUE(!acks || acks->front().outcome != central::AckOutcome::rejected) << acks->front().text;
+                    ASSERT_TRUE(!acks || acks->front().outcome != core::AckOutcome::rejected) << acks->front().text;
                     ++failed_attempts;
                 }
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));

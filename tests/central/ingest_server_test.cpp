@@ -9,12 +9,15 @@
 #include <filesystem>
 #include <thread>
 
-#include "central/tls_client.hpp"
-#include "central/tls_context.hpp"
-#include "central/tls_frame.hpp"
 #include "core/wire.hpp"
+#include "net/tls_client.hpp"
+#include "net/tls_context.hpp"
+#include "net/tls_frame.hpp"
 
 using namespace central;
+using namespace net;
+using core::Ack;
+using core::AckOutcome;
 
 namespace {
 
@@ -233,31 +236,4 @@ TEST(IngestServer, MalformedFramesAreRefusedWithoutHarmingTheServer) {
     EXPECT_EQ(ok->front().outcome, AckOutcome::stored);
     EXPECT_EQ(s.server->counters().bad_frames.load(), 2);
     EXPECT_EQ(stored_on_disk(s.file), 1);
-}
-
-TEST(TlsFrame, AcksRoundTripAndBrokenAcksAreErrors) {
-    const Ack a{AckOutcome::rejected, 6, 42, 7, "bad_signature: no"};
-    auto back = decode_ack(encode_ack(a));
-    ASSERT_TRUE(back) << back.error().message;
-    EXPECT_EQ(*back, a);
-    auto bytes = encode_ack(a);
-    bytes[0] = 9;
-    EXPECT_FALSE(decode_ack(bytes));
-    bytes = encode_ack(a);
-    bytes.pop_back();
-    EXPECT_FALSE(decode_ack(bytes));
-    EXPECT_EQ(frame_length(frame_header(0x01020304)), 0x01020304u);
-}
-
-TEST(TlsClient, ParsesServerAddresses) {
-    auto a = parse_server_address("127.0.0.1:5443");
-    ASSERT_TRUE(a);
-    EXPECT_EQ(a->host, "127.0.0.1");
-    EXPECT_EQ(a->port, 5443);
-    auto v6 = parse_server_address("[::1]:80");
-    ASSERT_TRUE(v6);
-    EXPECT_EQ(v6->host, "::1");
-    EXPECT_FALSE(parse_server_address("localhost"));
-    EXPECT_FALSE(parse_server_address("localhost:99999"));
-    EXPECT_FALSE(parse_server_address("localhost:http"));
 }

@@ -168,3 +168,16 @@ TEST(Wire, IdentificationReportRoundTrips) {
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("identification.face"), std::string::npos);
 }
+
+TEST(Ack, RoundTripsAndBrokenAcksAreErrors) {
+    const Ack a{AckOutcome::rejected, 6, 42, 7, "bad_signature: no"};
+    auto back = decode_ack(encode_ack(a));
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(*back, a);
+    auto bytes = encode_ack(a);
+    bytes[0] = 9;
+    EXPECT_FALSE(decode_ack(bytes));
+    bytes = encode_ack(a);
+    bytes.pop_back();
+    EXPECT_FALSE(decode_ack(bytes));
+}

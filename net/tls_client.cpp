@@ -1,4 +1,4 @@
-#include "central/tls_client.hpp"
+#include "net/tls_client.hpp"
 
 #include <fmt/core.h>
 
@@ -18,9 +18,9 @@
 #include <memory>
 #include <optional>
 
-#include "central/tls_context.hpp"
+#include "net/tls_context.hpp"
 
-namespace central {
+namespace net {
 
 namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
@@ -70,23 +70,23 @@ struct Link {
 std::string where(const tcp::endpoint& server) { return fmt::format("{}:{}", server.address().to_string(), server.port()); }
 
 /// Reads one Ack frame.
-asio::awaitable<core::Result<Ack>> read_ack(Link& l, const tcp::endpoint& server) {
+asio::awaitable<core::Result<core::Ack>> read_ack(Link& l, const tcp::endpoint& server) {
     boost::system::error_code ec;
     std::array<std::uint8_t, kFrameHeaderBytes> header{};
     co_await asio::async_read(l.stream, asio::buffer(header), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return core::fail(fmt::format("{}: reading the ack: {}", where(server), l.timed_out ? "timed out" : ec.message()));
     const auto length = frame_length(header);
-    if (length == 0 || length > kMaxAckBytes)
-        co_return core::fail(fmt::format("{}: ack frame of {} bytes, expected 1 to {}", where(server), length, kMaxAckBytes));
+    if (length == 0 || length > core::kMaxAckBytes)
+        co_return core::fail(fmt::format("{}: ack frame of {} bytes, expected 1 to {}", where(server), length, core::kMaxAckBytes));
     std::vector<std::uint8_t> payload(length);
     co_await asio::async_read(l.stream, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return core::fail(fmt::format("{}: reading the ack: {}", where(server), l.timed_out ? "timed out" : ec.message()));
-    auto ack = decode_ack(payload);
+    auto ack = core::decode_ack(payload);
     if (!ack) co_return core::fail(fmt::format("{}: {}", where(server), ack.error().message));
     co_return *ack;
 }
 
-asio::awaitable<core::Result<std::vector<Ack>>> run(ssl::context& tls, tcp::endpoint server, std::string host,
+asio::awaitable<core::Result<std::vector<core::Ack>>> run(ssl::context& tls, tcp::endpoint server, std::string host,
                                                     std::vector<std::vector<std::uint8_t>> frames, bool raw,
                                                     std::chrono::milliseconds timeout) {
     auto ex = co_await asio::this_coro::executor;
@@ -113,7 +113,7 @@ asio::awaitable<core::Result<std::vector<Ack>>> run(ssl::context& tls, tcp::endp
     co_await l->stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
     if (ec)
         co_return core::fail(fmt::format("{}: TLS handshake: {}", where(server), l->timed_out ? "timed out" : ec.message()));
-    std::vector<Ack> acks;
+    std::vector<core::Ack> acks;
     if (raw) {
         co_await asio::async_write(l->stream, asio::buffer(frames.front()), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return core::fail(fmt::format("{}: sending: {}", where(server), ec.message()));
@@ -139,12 +139,12 @@ asio::awaitable<core::Result<std::vector<Ack>>> run(ssl::context& tls, tcp::endp
     co_return acks;
 }
 
-core::Result<std::vector<Ack>> block_on(ssl::context& tls, tcp::endpoint server, std::string host,
+core::Result<std::vector<core::Ack>> block_on(ssl::context& tls, tcp::endpoint server, std::string host,
                                         std::vector<std::vector<std::uint8_t>> frames, bool raw, std::chrono::milliseconds timeout) {
     asio::io_context io;
-    std::optional<core::Result<std::vector<Ack>>> out;
+    std::optional<core::Result<std::vector<core::Ack>>> out;
     asio::co_spawn(io, run(tls, server, std::move(host), std::move(frames), raw, timeout),
-                   [&out](std::exception_ptr e, core::Result<std::vector<Ack>> r) {
+                   [&out](std::exception_ptr e, core::Result<std::vector<core::Ack>> r) {
                        if (e) std::rethrow_exception(e);
                        out = std::move(r);
                    });
@@ -154,20 +154,20 @@ core::Result<std::vector<Ack>> block_on(ssl::context& tls, tcp::endpoint server,
 
 }  // namespace
 
-asio::awaitable<core::Result<std::vector<Ack>>> exchange(ssl::context& tls, tcp::endpoint server, std::string host,
+asio::awaitable<core::Result<std::vector<core::Ack>>> exchange(ssl::context& tls, tcp::endpoint server, std::string host,
                                                          std::vector<std::vector<std::uint8_t>> messages,
                                                          std::chrono::milliseconds timeout) {
     co_return co_await run(tls, server, std::move(host), std::move(messages), false, timeout);
 }
 
-core::Result<std::vector<Ack>> exchange_blocking(ssl::context& tls, tcp::endpoint server, std::string host,
+core::Result<std::vector<core::Ack>> exchange_blocking(ssl::context& tls, tcp::endpoint server, std::string host,
                                                  std::vector<std::vector<std::uint8_t>> messages, std::chrono::milliseconds timeout) {
     return block_on(tls, server, std::move(host), std::move(messages), false, timeout);
 }
 
-core::Result<std::vector<Ack>> send_raw_blocking(ssl::context& tls, tcp::endpoint server, std::string host,
+core::Result<std::vector<core::Ack>> send_raw_blocking(ssl::context& tls, tcp::endpoint server, std::string host,
                                                  std::vector<std::uint8_t> bytes, std::chrono::milliseconds timeout) {
     return block_on(tls, server, std::move(host), {std::move(bytes)}, true, timeout);
 }
 
-}  // namespace central
+}  // namespace net

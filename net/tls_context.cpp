@@ -1,4 +1,4 @@
-#include "central/tls_context.hpp"
+#include "net/tls_context.hpp"
 
 #include <fmt/core.h>
 #include <openssl/err.h>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace central {
+namespace net {
 
 namespace {
 
@@ -130,4 +130,4 @@ core::Result<void> expect_server_name(SSL* ssl, const std::string& host) {
     return {};
 }
 
-}  // namespace central
+}  // namespace net

@@ -13,7 +13,7 @@
 
 typedef struct ssl_st SSL;
 
-namespace central {
+namespace net {
 
 /// A server context: TLS 1.3 only, the certificate chain and private key from PEM files.
 core::Result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(const std::filesystem::path& certificate,
@@ -30,4 +30,4 @@ core::Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context
 /// IP address, matched against the subjectAltName) and sends it as SNI when it is a name.
 core::Result<void> expect_server_name(SSL* ssl, const std::string& host);
 
-}  // namespace central
+}  // namespace net
