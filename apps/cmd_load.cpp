@@ -10,10 +10,10 @@
 #include <optional>
 
 #include "apps/commands.hpp"
-#include "net/tls_client.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
-#include "sim/load_generator.hpp"
+#include "loadgen/load_generator.hpp"
+#include "net/tls_client.hpp"
 
 namespace apps {
 namespace {
@@ -44,9 +44,9 @@ int load(const LoadCliOptions& o) {
         fmt::print(stderr, "shailoo load: {}\n", package.error().message);
         return 2;
     }
-    std::optional<sim::RateProfile> profile;
+    std::optional<loadgen::RateProfile> profile;
     if (!o.rate_profile.empty()) {
-        auto p = sim::load_rate_profile(o.rate_profile);
+        auto p = loadgen::load_rate_profile(o.rate_profile);
         if (!p) {
             fmt::print(stderr, "shailoo load: {}\n", p.error().message);
             return 2;
@@ -59,31 +59,31 @@ int load(const LoadCliOptions& o) {
         fmt::print(stderr, "shailoo load: --out {}: {}\n", o.out, fs_error.message());
         return 2;
     }
-    const auto plan = sim::plan_fleet(*package, o.pecs, o.secret_seed, o.seed, profile ? &*profile : nullptr, o.speed);
+    const auto plan = loadgen::plan_fleet(*package, o.pecs, o.secret_seed, o.seed, profile ? &*profile : nullptr, o.speed);
     const double span = plan.empty() ? 0.0 : static_cast<double>(plan.back().at) / 1e6;
     fmt::print("shailoo load: {} reports from {} PECs to {}:{}, {} (planned over {:.3f} s)\n", plan.size(),
                o.pecs > 0 ? std::min<std::size_t>(o.pecs, package->pecs.size()) : package->pecs.size(), address->host, address->port,
                profile ? fmt::format("profile '{}' at x{}", profile->name, o.speed) : std::string("all at once"), span);
     std::fflush(stdout);
-    sim::LoadOptions options{.host = address->host,
+    loadgen::LoadOptions options{.host = address->host,
                              .port = address->port,
                              .ca_file = o.ca.empty() ? std::filesystem::path(o.package) / "tls" / "cec-ca.pem" : std::filesystem::path(o.ca),
                              .threads = o.threads,
                              .connections = o.connections,
                              .timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout_s * 1000))};
-    auto report = sim::run_load(plan, options);
+    auto report = loadgen::run_load(plan, options);
     if (!report) {
         fmt::print(stderr, "shailoo load: {}\n", report.error().message);
         return 2;
     }
     const auto file = std::filesystem::path(o.out) / "load.json";
     std::ofstream out(file);
-    out << sim::load_json(*report).dump(2) << "\n";
+    out << loadgen::load_json(*report).dump(2) << "\n";
     if (!out) {
         fmt::print(stderr, "shailoo load: {}: cannot write\n", file.string());
         return 2;
     }
-    fmt::print("{}written {}\n", sim::describe(*report), file.string());
+    fmt::print("{}written {}\n", loadgen::describe(*report), file.string());
     // 1: the run found a problem (not every planned report was acknowledged).
     return report->acked == report->planned ? 0 : 1;
 }

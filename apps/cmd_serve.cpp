@@ -18,13 +18,13 @@
 #include <vector>
 
 #include "apps/commands.hpp"
-#include "net/tls_client.hpp"
 #include "central/aggregation.hpp"
 #include "central/http_server.hpp"
 #include "central/ingest_server.hpp"
 #include "central/publication.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
+#include "net/tls_client.hpp"
 
 namespace apps {
 namespace {

@@ -29,9 +29,9 @@
 #include "core/election_package.hpp"
 #include "core/random.hpp"
 #include "core/wire.hpp"
+#include "loadgen/load_generator.hpp"
 #include "net/tls_client.hpp"
 #include "net/tls_context.hpp"
-#include "sim/load_generator.hpp"
 
 namespace {
 
@@ -140,7 +140,7 @@ TEST(ServeCrash, EveryAcknowledgedReportSurvivesSigkillExactlyOnce) {
     const auto db = dir / "store.sqlite";
     auto package = core::load_election_package(kPackage);
     ASSERT_TRUE(package) << package.error().message;
-    const auto plan = sim::plan_fleet(*package, 200, core::kSimulatedDeviceSecret, 7, nullptr, 1.0);  // ~600 reports
+    const auto plan = loadgen::plan_fleet(*package, 200, core::kSimulatedDeviceSecret, 7, nullptr, 1.0);  // ~600 reports
     auto tls = net::make_client_tls_context(kPackage / "tls" / "cec-ca.pem");
     ASSERT_TRUE(tls) << tls.error().message;
 

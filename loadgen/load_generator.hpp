@@ -22,9 +22,9 @@
 #include "core/clock.hpp"
 #include "core/election_package.hpp"
 #include "core/result.hpp"
-#include "sim/load_histogram.hpp"
+#include "loadgen/load_histogram.hpp"
 
-namespace sim {
+namespace loadgen {
 
 /// How the fleet's reports are spread over the night: cumulative share reported by minutes after
 /// the start (scenarios/rate-2021.yaml, format in docs/load.md).
@@ -80,7 +80,7 @@ struct LoadReport {
     double time_to_all = 0;       ///< ... 100 % (-1 if never)
 };
 
-/// Sends the plan. Reads the steady clock (sim/ may; central/ may not).
+/// Sends the plan. Reads the steady clock (loadgen/ may; central/ may not).
 core::Result<LoadReport> run_load(const std::vector<PlannedReport>& plan, const LoadOptions& options);
 
 /// The report as load.json (docs/load.md).
@@ -89,4 +89,4 @@ nlohmann::json load_json(const LoadReport& report);
 /// The report as text for the terminal.
 std::string describe(const LoadReport& report);
 
-}  // namespace sim
+}  // namespace loadgen

@@ -11,8 +11,8 @@
 #include "central/ingest.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
-#include "sim/load_generator.hpp"
-#include "sim/load_histogram.hpp"
+#include "loadgen/load_generator.hpp"
+#include "loadgen/load_histogram.hpp"
 
 namespace {
 const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
@@ -23,7 +23,7 @@ TEST(LoadPlan, EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys) {
     ASSERT_TRUE(package) << package.error().message;
     auto registry = core::load_device_key_registry(kSource / "assets" / "kg2021" / "device-keys.yaml");
     ASSERT_TRUE(registry) << registry.error().message;
-    const auto plan = sim::plan_fleet(*package, 0, core::kSimulatedDeviceSecret, 2021, nullptr, 1.0);
+    const auto plan = loadgen::plan_fleet(*package, 0, core::kSimulatedDeviceSecret, 2021, nullptr, 1.0);
     std::size_t abroad = 0;
     for (const auto& p : package->pecs) abroad += p.district == 0;
     EXPECT_EQ(plan.size(), package->pecs.size() * 3 - abroad);
@@ -44,10 +44,10 @@ TEST(LoadPlan, EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys) {
 TEST(LoadPlan, ARateProfileSpreadsSendTimesWithoutChangingTheReports) {
     auto package = core::load_election_package(kSource / "assets" / "kg2021");
     ASSERT_TRUE(package);
-    auto profile = sim::load_rate_profile(kSource / "scenarios" / "rate-2021.yaml");
+    auto profile = loadgen::load_rate_profile(kSource / "scenarios" / "rate-2021.yaml");
     ASSERT_TRUE(profile) << profile.error().message;
-    const auto burst = sim::plan_fleet(*package, 0, core::kSimulatedDeviceSecret, 2021, nullptr, 1.0);
-    const auto night = sim::plan_fleet(*package, 0, core::kSimulatedDeviceSecret, 2021, &*profile, 60.0);
+    const auto burst = loadgen::plan_fleet(*package, 0, core::kSimulatedDeviceSecret, 2021, nullptr, 1.0);
+    const auto night = loadgen::plan_fleet(*package, 0, core::kSimulatedDeviceSecret, 2021, &*profile, 60.0);
     ASSERT_EQ(burst.size(), night.size());
     std::map<std::string, std::vector<std::uint8_t>> by_device;
     for (const auto& p : burst) by_device[p.device] = p.message;
@@ -68,7 +68,7 @@ TEST(LoadPlan, ABrokenRateProfileNamesTheFileAndLine) {
         std::ofstream out(file);
         out << "version: 1\ncumulative:\n  - {minute: 0, share: 0}\n  - {minute: 10, share: 0.5}\n  - {minute: 5, share: 1}\n";
     }
-    auto p = sim::load_rate_profile(file);
+    auto p = loadgen::load_rate_profile(file);
     ASSERT_FALSE(p);
     EXPECT_NE(p.error().message.find(file.string() + ":5"), std::string::npos) << p.error().message;
 }
@@ -79,14 +79,14 @@ TEST(LoadPlan, ARateProfilePointThatIsNoNumberIsNamed) {
     for (const auto& [point, what] : {std::pair<std::string, std::string>{"{minute: 1O, share: 0.5}", ":4: field 'minute': expected a number"},
                                       {"{minute: 10, share: .nan}", ":4: field 'share': expected a finite number, got .nan"}}) {
         std::ofstream(file) << "version: 1\ncumulative:\n  - {minute: 0, share: 0}\n  - " << point << "\n  - {minute: 20, share: 1}\n";
-        auto p = sim::load_rate_profile(file);
+        auto p = loadgen::load_rate_profile(file);
         ASSERT_FALSE(p) << point;
         EXPECT_NE(p.error().message.find(file.string() + what), std::string::npos) << p.error().message;
     }
 }
 
 TEST(LatencyHistogram, PercentilesAreWithinTheBucketResolution) {
-    sim::LatencyHistogram h;
+    loadgen::LatencyHistogram h;
     for (int v = 1; v <= 100000; ++v) h.record(v);  // 1 us .. 100 ms, uniform
     EXPECT_EQ(h.count(), 100000u);
     EXPECT_EQ(h.max(), 100000u);
@@ -94,7 +94,7 @@ TEST(LatencyHistogram, PercentilesAreWithinTheBucketResolution) {
         const double exact = q * 100000;
         EXPECT_NEAR(static_cast<double>(h.quantile(q)), exact, exact * 0.002 + 1) << q;
     }
-    sim::LatencyHistogram other;
+    loadgen::LatencyHistogram other;
     other.record(5'000'000);
     h.add(other);
     EXPECT_EQ(h.quantile(1.0), 5'000'000u);

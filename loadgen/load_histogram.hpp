@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace sim {
+namespace loadgen {
 
 /// Log-linear histogram of microsecond values.
 class LatencyHistogram {
@@ -73,4 +73,4 @@ private:
     std::uint64_t max_ = 0;
 };
 
-}  // namespace sim
+}  // namespace loadgen

@@ -1,4 +1,4 @@
-#include "sim/load_generator.hpp"
+#include "loadgen/load_generator.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -27,7 +27,7 @@
 #include "net/tls_client.hpp"
 #include "net/tls_context.hpp"
 
-namespace sim {
+namespace loadgen {
 
 namespace asio = boost::asio;
 
@@ -305,4 +305,4 @@ std::string describe(const LoadReport& r) {
     return out;
 }
 
-}  // namespace sim
+}  // namespace loadgen
