@@ -1,5 +1,5 @@
 // bench_mmc: an M/M/c station (one voter source, c identification desks, FIFO queue) on
-// sim::Engine + sim::Resource. bench/mmc_simpy.py runs the very same model in SimPy 2.3 and
+// kernel::Engine + kernel::Resource. bench/mmc_simpy.py runs the very same model in SimPy 2.3 and
 // bench/compare-simpy.sh runs both and prints the ratio.
 //
 // Same model, same numbers: both programs draw voter i's interarrival gap and service time from
@@ -20,8 +20,8 @@
 #include <fmt/format.h>
 
 #include "core/random.hpp"
-#include "sim/engine.hpp"
-#include "sim/resource.hpp"
+#include "kernel/engine.hpp"
+#include "kernel/resource.hpp"
 
 namespace {
 
@@ -36,8 +36,8 @@ struct Params {
 
 // Draws an exponential duration in whole microseconds: floor(x + 0.5), the rounding
 // mmc_simpy.py uses too (std::llround and Python's round() differ on ties).
-sim::Time draw_us(core::RandomStream& s, double mean_us) {
-    return static_cast<sim::Time>(std::floor(s.exponential(mean_us) + 0.5));
+kernel::Time draw_us(core::RandomStream& s, double mean_us) {
+    return static_cast<kernel::Time>(std::floor(s.exponential(mean_us) + 0.5));
 }
 
 struct Outcome {
@@ -51,8 +51,8 @@ struct Outcome {
 // The model: voter i arrives gap_i after voter i-1 (the first gap_0 after 0), asks for a desk,
 // holds it for service_i, releases it. Both draws are made on arrival, in voter order.
 struct Station {
-    sim::Engine engine;
-    sim::Resource desks;
+    kernel::Engine engine;
+    kernel::Resource desks;
     core::RandomStream gaps;
     core::RandomStream services;
     double mean_gap_us;
@@ -72,7 +72,7 @@ struct Station {
     }
 
     void arrive() {
-        const sim::Time service = draw_us(services, mean_service_us);
+        const kernel::Time service = draw_us(services, mean_service_us);
         desks.request([this, service] { engine.after(service, [this] { desks.release(); }); });
         if (--to_come > 0) schedule_next_arrival();
     }
@@ -126,12 +126,12 @@ bool parse(int argc, char** argv, Params& p) {
 int main(int argc, char** argv) {
     Params p;
     if (!parse(argc, argv, p)) return 2;
-    const auto wq = sim::erlang_c_mean_wait(p.lambda, p.mu, p.servers);
+    const auto wq = kernel::erlang_c_mean_wait(p.lambda, p.mu, p.servers);
     if (!wq) {
         fmt::print(stderr, "bench_mmc: {}\n", wq.error().message);
         return 2;
     }
-    fmt::print("engine: sim::Engine + sim::Resource (C++)\n");
+    fmt::print("engine: kernel::Engine + kernel::Resource (C++)\n");
     fmt::print("model: M/M/{} lambda={}/s mu={}/s rho={:.3f} voters={} seed={}\n", p.servers, p.lambda, p.mu,
                p.lambda / (p.servers * p.mu), p.voters, p.seed);
 

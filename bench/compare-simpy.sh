@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs the M/M/c model on sim::Engine (bench_mmc) and on SimPy 2.3 (mmc_simpy.py) in one go,
+# Runs the M/M/c model on kernel::Engine (bench_mmc) and on SimPy 2.3 (mmc_simpy.py) in one go,
 # with the same parameters, and prints each one's rate, then last `ratio: N` (C++ / SimPy).
 # Usage: bench/compare-simpy.sh [BUILD_DIR]   (default build/release, relative to the repository)
 # Each side reports its best repetition (C++ 15 x ~25 ms, SimPy 3 x ~2 s) to damp noise from other load.
@@ -33,6 +33,6 @@ if [ -z "$cpp" ] || [ -z "$py" ]; then
     echo "compare-simpy.sh: a run did not print voters_per_s" >&2
     exit 1
 fi
-echo "sim::Engine voters_per_s: $cpp"
+echo "kernel::Engine voters_per_s: $cpp"
 echo "SimPy voters_per_s: $py"
 awk -v a="$cpp" -v b="$py" 'BEGIN { printf "ratio: %.1f\n", a / b }'

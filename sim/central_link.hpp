@@ -15,10 +15,13 @@
 #include "central/store.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
-#include "sim/engine.hpp"
+#include "kernel/engine.hpp"
 #include "station/transmitter.hpp"
 
 namespace sim {
+
+/// Virtual time of the event kernel: integer microseconds since midnight of election day.
+using kernel::Time;
 
 class PecModel;
 

@@ -10,7 +10,7 @@
 
 #include "core/result.hpp"
 #include "devices/device.hpp"
-#include "sim/engine.hpp"
+#include "kernel/engine.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"
 

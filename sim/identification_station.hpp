@@ -13,7 +13,7 @@
 #include "devices/virtual_fingerprint_scanner.hpp"
 #include "devices/virtual_printer.hpp"
 #include "devices/virtual_webcam.hpp"
-#include "sim/engine.hpp"
+#include "kernel/engine.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"

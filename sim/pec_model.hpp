@@ -22,8 +22,8 @@
 #include "devices/virtual_modem.hpp"
 #include "devices/virtual_power_supply.hpp"
 #include "devices/virtual_printer.hpp"
-#include "sim/engine.hpp"
-#include "sim/resource.hpp"
+#include "kernel/engine.hpp"
+#include "kernel/resource.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"
@@ -128,7 +128,7 @@ private:
 
     const SharedDay& day_;
     const core::Pec& pec_;
-    Engine engine_;
+    kernel::Engine engine_;
     core::RandomStream service_random_;
     core::RandomStream intent_random_;
     std::vector<Trip> trips_;
@@ -137,8 +137,8 @@ private:
     std::vector<Intent> intents_;
     std::vector<std::uint32_t> free_intents_;
     std::unique_ptr<IdentificationStation> desks_;
-    Resource queue_;
-    Resource booths_;
+    kernel::Resource queue_;
+    kernel::Resource booths_;
     std::unique_ptr<devices::VirtualPowerSupply> power_;
     std::unique_ptr<devices::VirtualModem> modem_;
     std::unique_ptr<station::Transmitter> transmitter_;

@@ -9,12 +9,15 @@
 
 #include "core/reports.hpp"
 #include "devices/device.hpp"
-#include "sim/engine.hpp"
+#include "kernel/engine.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "station/transmitter.hpp"
 
 namespace sim {
+
+/// Virtual time of the event kernel: integer microseconds since midnight of election day.
+using kernel::Time;
 
 /// What a PEC is doing, as the console colours it.
 enum class PecState : std::uint8_t { not_open, voting, queue_building, device_fault, closed, transmitted, acknowledged };

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/election_package.hpp"
-#include "sim/engine.hpp"
+#include "kernel/engine.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"

@@ -153,7 +153,7 @@ core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
             s.pec = *p;
         } else if (key == "speed") {
             s.kind = K::speed;
-            auto x = number<double>(r, v, field, sim::PacedClock::kMinSpeed, sim::PacedClock::kMaxSpeed);
+            auto x = number<double>(r, v, field, kernel::PacedClock::kMinSpeed, kernel::PacedClock::kMaxSpeed);
             if (!x) return std::unexpected(x.error());
             s.speed = *x;
         } else if (key == "wait_frames") {

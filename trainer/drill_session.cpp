@@ -79,7 +79,7 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
         return core::fail(fmt::format("the world has {} PECs but the package lists {} of them", s->world_->pec_count(), s->pecs_.size()));
     s->advance(start);
     // Loading and reaching `start` take seconds: the clock starts now, not when open() was called.
-    s->clock_ = sim::PacedClock(s->world_->now(), std::max(wall_now, std::chrono::steady_clock::now()));
+    s->clock_ = kernel::PacedClock(s->world_->now(), std::max(wall_now, std::chrono::steady_clock::now()));
     return s;
 }
 
@@ -113,7 +113,7 @@ bool DrillSession::tick(WallTime wall_now, std::chrono::milliseconds budget) {
     if (world_->now() >= target) return true;
     const double speed = clock_.speed();
     const bool was_paused = clock_.paused();
-    clock_ = sim::PacedClock(world_->now(), wall_now);
+    clock_ = kernel::PacedClock(world_->now(), wall_now);
     (void)clock_.set_speed(speed, wall_now);  // the speed was valid before
     if (was_paused) clock_.pause(wall_now);
     return false;

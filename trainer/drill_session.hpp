@@ -13,7 +13,7 @@
 #include "core/election_package.hpp"
 #include "core/result.hpp"
 #include "sim/drill_record.hpp"
-#include "sim/paced_clock.hpp"
+#include "kernel/paced_clock.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"
 #include "sim/world.hpp"
@@ -21,7 +21,7 @@
 namespace trainer {
 
 /// Wall-clock time points (monotonic).
-using WallTime = sim::PacedClock::WallTime;
+using WallTime = kernel::PacedClock::WallTime;
 
 /// Country-wide figures of the summary panel, recomputed after every advance.
 struct CountrySummary {
@@ -153,7 +153,7 @@ private:
     std::unique_ptr<sim::Scenario> scenario_;
     std::unique_ptr<sim::World> world_;
     std::vector<const core::Pec*> pecs_;
-    sim::PacedClock clock_{0, WallTime{}};
+    kernel::PacedClock clock_{0, WallTime{}};
     int threads_ = 2;
     sim::DrillRecord record_;
     std::optional<sim::DrillRecord> replay_;

@@ -1,4 +1,4 @@
-#include "sim/paced_clock.hpp"
+#include "kernel/paced_clock.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 namespace {
 
 using namespace std::chrono_literals;
-using sim::PacedClock;
+using kernel::PacedClock;
 using Wall = PacedClock::WallTime;
 
 const Wall kT0{std::chrono::seconds(1000)};
@@ -23,7 +23,7 @@ TEST(PacedClock, FollowsTheWallClockAtTheChosenSpeed) {
 TEST(PacedClock, ChangingSpeedDoesNotMakeVirtualTimeJump) {
     PacedClock clock(0, kT0);
     const Wall w = kT0 + 10s;
-    const sim::Time before = clock.target(w);
+    const kernel::Time before = clock.target(w);
     ASSERT_TRUE(clock.set_speed(60, w));
     EXPECT_EQ(clock.target(w), before);
     ASSERT_TRUE(clock.set_speed(1, w + 1s));
@@ -57,7 +57,7 @@ TEST(PacedClock, NeverGoesBackwardsEvenForAnOlderWallTime) {
 }
 
 TEST(PacedClock, SkipsForwardAfterTheEngineWasSteppedAheadWhilePaused) {
-    sim::Engine engine;
+    kernel::Engine engine;
     engine.at(5 * core::kMinute, [] {});
     PacedClock clock(0, kT0);
     clock.pause(kT0);

@@ -1,6 +1,6 @@
-#include "sim/engine.hpp"
+#include "kernel/engine.hpp"
 
-namespace sim {
+namespace kernel {
 
 // A 4-ary heap: half the depth of a binary heap and the four children share a cache line or
 // two, which beats std::push_heap/pop_heap for the small-to-medium queues of a PEC.
@@ -42,7 +42,7 @@ Engine::Entry Engine::pop() {
 
 std::uint32_t Engine::new_slot() {
     const std::uint32_t slot = slots_++;
-    assert(slots_ != 0 && "sim::Engine: more than 2^32 pending events");
+    assert(slots_ != 0 && "kernel::Engine: more than 2^32 pending events");
     const std::uint32_t biased = slot + kFirstChunk;
     const auto chunk = static_cast<std::size_t>(std::bit_width(biased) - std::bit_width(kFirstChunk));
     if (chunk == chunks_.size()) chunks_.push_back(std::make_unique<Action[]>(std::size_t{kFirstChunk} << chunk));
@@ -86,7 +86,7 @@ bool Engine::step() {
 }
 
 void Engine::run_until(Time t) {
-    assert(t >= now_ && "sim::Engine::run_until: target is in the past");
+    assert(t >= now_ && "kernel::Engine::run_until: target is in the past");
     pause_requested_ = false;
     while (due(t)) {
         run_top();
@@ -103,4 +103,4 @@ void Engine::run() {
     }
 }
 
-}  // namespace sim
+}  // namespace kernel

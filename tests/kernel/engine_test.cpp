@@ -1,4 +1,4 @@
-#include "sim/engine.hpp"
+#include "kernel/engine.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,8 +15,8 @@
 
 namespace {
 
-using sim::Engine;
-using sim::Time;
+using kernel::Engine;
+using kernel::Time;
 
 TEST(Engine, StartsAtTheGivenTimeAndIsTheClockOfRealCode) {
     Engine engine(core::at(7, 0));
@@ -154,10 +154,10 @@ TEST(Engine, StoresSmallCapturesInlineAndLargeOnesOnTheHeap) {
         std::array<char, 200> bytes{};
         void operator()() const {}
     };
-    static_assert(sim::Action::fits_inline<Small>);
-    static_assert(!sim::Action::fits_inline<Large>);
-    EXPECT_TRUE(sim::Action(Small{}).stored_inline());
-    EXPECT_FALSE(sim::Action(Large{}).stored_inline());
+    static_assert(kernel::Action::fits_inline<Small>);
+    static_assert(!kernel::Action::fits_inline<Large>);
+    EXPECT_TRUE(kernel::Action(Small{}).stored_inline());
+    EXPECT_FALSE(kernel::Action(Large{}).stored_inline());
 
     Engine engine;
     int sum = 0;

@@ -1,4 +1,4 @@
-#include "sim/resource.hpp"
+#include "kernel/resource.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,9 +13,9 @@
 
 namespace {
 
-using sim::Engine;
-using sim::Resource;
-using sim::Time;
+using kernel::Engine;
+using kernel::Resource;
+using kernel::Time;
 
 TEST(Resource, GrantsAtOnceWhenAServerIsFree) {
     Engine engine(5);
@@ -134,19 +134,19 @@ TEST(Resource, ResettingTheStatisticsForgetsTheWarmUp) {
 
 TEST(ErlangC, MatchesTheClosedFormsForOneAndTwoServers) {
     // M/M/1: C = rho, Wq = rho / (mu - lambda).
-    EXPECT_NEAR(*sim::erlang_c_wait_probability(0.5, 1.0, 1), 0.5, 1e-12);
-    EXPECT_NEAR(*sim::erlang_c_mean_wait(0.5, 1.0, 1), 1.0, 1e-12);
+    EXPECT_NEAR(*kernel::erlang_c_wait_probability(0.5, 1.0, 1), 0.5, 1e-12);
+    EXPECT_NEAR(*kernel::erlang_c_mean_wait(0.5, 1.0, 1), 1.0, 1e-12);
     // M/M/2: C = 2 rho^2 / (1 + rho); rho = 0.75 gives 0.642857..., Wq = C / (2 mu - lambda).
     const double lambda = 1.0 / 40, mu = 1.0 / 60;
-    EXPECT_NEAR(*sim::erlang_c_wait_probability(lambda, mu, 2), 2 * 0.5625 / 1.75, 1e-12);
-    EXPECT_NEAR(*sim::erlang_c_mean_wait(lambda, mu, 2), (2 * 0.5625 / 1.75) / (2 * mu - lambda), 1e-9);
+    EXPECT_NEAR(*kernel::erlang_c_wait_probability(lambda, mu, 2), 2 * 0.5625 / 1.75, 1e-12);
+    EXPECT_NEAR(*kernel::erlang_c_mean_wait(lambda, mu, 2), (2 * 0.5625 / 1.75) / (2 * mu - lambda), 1e-9);
 }
 
 TEST(ErlangC, RefusesAnUnstableOrMeaninglessQueue) {
-    EXPECT_FALSE(sim::erlang_c_mean_wait(2.0, 1.0, 2).has_value());
-    EXPECT_FALSE(sim::erlang_c_mean_wait(1.0, 1.0, 0).has_value());
-    EXPECT_FALSE(sim::erlang_c_mean_wait(-1.0, 1.0, 1).has_value());
-    const auto e = sim::erlang_c_mean_wait(3.0, 1.0, 2);
+    EXPECT_FALSE(kernel::erlang_c_mean_wait(2.0, 1.0, 2).has_value());
+    EXPECT_FALSE(kernel::erlang_c_mean_wait(1.0, 1.0, 0).has_value());
+    EXPECT_FALSE(kernel::erlang_c_mean_wait(-1.0, 1.0, 1).has_value());
+    const auto e = kernel::erlang_c_mean_wait(3.0, 1.0, 2);
     ASSERT_FALSE(e.has_value());
     EXPECT_NE(e.error().message.find("unstable"), std::string::npos);
 }
@@ -228,7 +228,7 @@ TEST_P(MmcStation, MeanWaitMatchesErlangCWithinFourBatchStandardErrors) {
     for (double m : means) ss += (m - grand) * (m - grand);
     const double se = std::sqrt(ss / (batches - 1) / batches);
 
-    const double wq = *sim::erlang_c_mean_wait(p.lambda, p.mu, p.c);
+    const double wq = *kernel::erlang_c_mean_wait(p.lambda, p.mu, p.c);
     EXPECT_LT(se, 0.03 * wq) << "too few customers for a meaningful comparison";
     EXPECT_LT(std::abs(grand - wq), 4.0 * se) << "simulated " << grand << " s, Erlang C " << wq << " s, se " << se;
 }

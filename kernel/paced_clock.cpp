@@ -1,10 +1,10 @@
-#include "sim/paced_clock.hpp"
+#include "kernel/paced_clock.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-namespace sim {
+namespace kernel {
 
 PacedClock::PacedClock(Time virtual_start, WallTime wall_now) noexcept
     : virtual_anchor_(virtual_start), wall_anchor_(wall_now) {}
@@ -48,4 +48,4 @@ void PacedClock::skip_to(Time virtual_now, WallTime wall_now) noexcept {
     if (virtual_now > virtual_anchor_) virtual_anchor_ = virtual_now;
 }
 
-}  // namespace sim
+}  // namespace kernel

@@ -21,7 +21,7 @@
 
 #include "core/clock.hpp"
 
-namespace sim {
+namespace kernel {
 
 /// Virtual time: integer microseconds since midnight of election day (exact, deterministic).
 using Time = core::Micros;
@@ -182,7 +182,7 @@ public:
     /// same time run in the order they were scheduled.
     template <class F>
     void at(Time t, F&& f) {
-        assert(t >= now_ && "sim::Engine::at: scheduling in the past");
+        assert(t >= now_ && "kernel::Engine::at: scheduling in the past");
         const std::uint32_t slot = free_.empty() ? new_slot() : take_free_slot();
         if constexpr (std::is_same_v<std::decay_t<F>, Action>) {
             action_at(slot) = std::move(f);
@@ -199,7 +199,7 @@ public:
     /// Schedules `f` to run dt after now() (dt >= 0).
     template <class F>
     void after(Time dt, F&& f) {
-        assert(dt >= 0 && "sim::Engine::after: negative delay");
+        assert(dt >= 0 && "kernel::Engine::after: negative delay");
         at(now_ + dt, std::forward<F>(f));
     }
 
@@ -280,4 +280,4 @@ private:
     std::vector<std::uint32_t> free_;      // free slots (LIFO: the hottest slot is reused first)
 };
 
-}  // namespace sim
+}  // namespace kernel

@@ -1,14 +1,14 @@
-#include "sim/resource.hpp"
+#include "kernel/resource.hpp"
 
 #include <cassert>
 
 #include <fmt/format.h>
 
-namespace sim {
+namespace kernel {
 
 Resource::Resource(Engine& engine, int servers)
     : engine_(engine), servers_(servers), stats_start_(engine.now()), last_change_(engine.now()) {
-    assert(servers >= 0 && "sim::Resource: negative server count");
+    assert(servers >= 0 && "kernel::Resource: negative server count");
 }
 
 void Resource::note_queue_change() {
@@ -49,19 +49,19 @@ void Resource::grant_waiting() {
 }
 
 void Resource::release() {
-    assert(busy_ > 0 && "sim::Resource::release without a busy server");
+    assert(busy_ > 0 && "kernel::Resource::release without a busy server");
     --busy_;
     grant_waiting();
 }
 
 void Resource::set_servers(int servers) {
-    assert(servers >= 0 && "sim::Resource::set_servers: negative server count");
+    assert(servers >= 0 && "kernel::Resource::set_servers: negative server count");
     servers_ = servers;
     grant_waiting();
 }
 
 double Resource::time_avg_queue(Time until) const {
-    assert(until >= last_change_ && "sim::Resource::time_avg_queue: before the last queue change");
+    assert(until >= last_change_ && "kernel::Resource::time_avg_queue: before the last queue change");
     if (until <= stats_start_) return 0.0;
     const std::int64_t area = queue_area_ + static_cast<std::int64_t>(size_) * (until - last_change_);
     return static_cast<double>(area) / static_cast<double>(until - stats_start_);
@@ -101,4 +101,4 @@ core::Result<double> erlang_c_mean_wait(double lambda, double mu, int c) {
     return *p / (c * mu - lambda);
 }
 
-}  // namespace sim
+}  // namespace kernel

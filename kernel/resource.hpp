@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "sim/engine.hpp"
+#include "kernel/engine.hpp"
 
-namespace sim {
+namespace kernel {
 
 /// c servers and a first-come-first-served queue, driven by an Engine.
 ///
@@ -111,4 +111,4 @@ core::Result<double> erlang_c_wait_probability(double lambda, double mu, int c);
 /// time unit of 1/lambda; same errors as erlang_c_wait_probability.
 core::Result<double> erlang_c_mean_wait(double lambda, double mu, int c);
 
-}  // namespace sim
+}  // namespace kernel

@@ -5,9 +5,9 @@
 #include <chrono>
 
 #include "core/result.hpp"
-#include "sim/engine.hpp"
+#include "kernel/engine.hpp"
 
-namespace sim {
+namespace kernel {
 
 /// Maps wall time to virtual time: virtual = anchor + (wall - wall_anchor) x speed while running.
 /// Every change (pause, resume, speed, skip) re-anchors at the given wall time, so virtual time
@@ -54,4 +54,4 @@ private:
     bool paused_ = false;
 };
 
-}  // namespace sim
+}  // namespace kernel
