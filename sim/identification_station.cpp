@@ -120,27 +120,6 @@ std::uint32_t IdentificationStation::active_faults() const {
     return f;
 }
 
-core::IdentificationReport IdentificationStation::report(Time now) const {
-    core::IdentificationReport sum;
-    for (const auto& d : desks_) {
-        const core::IdentificationReport r = d.desk->report();
-        sum.fingerprint += r.fingerprint;
-        sum.other_finger += r.other_finger;
-        sum.face += r.face;
-        sum.manual += r.manual;
-        sum.refused_already_voted += r.refused_already_voted;
-        sum.refused_not_on_list += r.refused_not_on_list;
-        sum.refused_other += r.refused_other;
-        sum.ballots_issued += r.ballots_issued;
-        sum.receipts_not_printed += r.receipts_not_printed;
-        sum.registered = r.registered;
-        sum.pec = r.pec;
-    }
-    sum.device_id = fmt::format("{}-id-1", sum.pec);
-    sum.at = now;
-    return sum;
-}
-
 std::vector<DeviceView> IdentificationStation::devices() const {
     std::vector<DeviceView> out;
     for (const auto& d : desks_)

@@ -56,8 +56,8 @@ public:
     devices::Device* device(FaultTarget target, int desk);
     /// Union of the active faults of every desk device.
     std::uint32_t active_faults() const;
-    /// The PEC's identification report: the desks' counts added up, sent as device "PPPP-id-1".
-    core::IdentificationReport report(Time now) const;
+    /// The real desk `desk` (the PEC's station::PollingStation adds their reports up).
+    const station::IdentificationDesk& desk(int desk) const { return *desks_[static_cast<std::size_t>(desk)].desk; }
     /// Every desk device, for the inspector.
     std::vector<DeviceView> devices() const;
     /// Sets one fault listener on every desk device.

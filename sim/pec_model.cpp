@@ -6,7 +6,6 @@
 #include <cmath>
 
 #include "core/device_keys.hpp"
-#include "core/wire.hpp"
 #include "sim/identification_station.hpp"
 #include "sim/world.hpp"
 
@@ -46,8 +45,11 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
                                                      core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices, 200));
     transmitter_ = std::make_unique<station::Transmitter>(*modem_, engine_);
     // Each reporting device holds its own key pair (derived as in a provisioned device).
-    for (std::size_t r = 0; r < keys_.size(); ++r)
-        keys_[r] = core::derive_device_keys(core::kSimulatedDeviceSecret, core::device_id(pec.number, core::kDeviceRoles[r]));
+    std::array<core::DeviceKeyPair, 3> keys;
+    for (std::size_t r = 0; r < keys.size(); ++r)
+        keys[r] = core::derive_device_keys(core::kSimulatedDeviceSecret, core::device_id(pec.number, core::kDeviceRoles[r]));
+    station_ = std::make_unique<station::PollingStation>(package.name, pec.number, pec.registered, keys, *transmitter_, engine_);
+    for (int d = 0; d < desks_->desks(); ++d) station_->add_desk(desks_->desk(d));
     std::vector<int> list_sizes;
     for (const auto& p : package.parties) list_sizes.push_back(static_cast<int>(p.list.size()));
     const core::District* district = package.find_district(pec.district);
@@ -63,6 +65,7 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
         box.box = std::make_unique<station::BallotBox>(pec.number, party ? core::BoxKind::party_list : core::BoxKind::district,
                                                        options, party ? list_sizes : std::vector<int>{}, *box.scanner,
                                                        *box.printer, *power_, engine_);
+        station_->set_box(static_cast<std::size_t>(b), *box.box);
     }
     auto count_fault = [this](const devices::FaultEvent& e) {
         result_.fault_events += e.entered;
@@ -99,9 +102,7 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
 
 PecModel::~PecModel() = default;
 
-std::array<core::PublicKey, 3> PecModel::public_keys() const {
-    return {keys_[0].public_key, keys_[1].public_key, keys_[2].public_key};
-}
+std::array<core::PublicKey, 3> PecModel::public_keys() const { return station_->public_keys(); }
 
 void PecModel::plan_voters() {
     const auto& package = day_.package;
@@ -379,8 +380,6 @@ void PecModel::maybe_close() {
 }
 
 void PecModel::close_station() {
-    const auto& id = result_.identification;
-    const std::int64_t identified = id.fingerprint + id.other_finger + id.face + id.manual;
     for (int b = 0; b < 2; ++b) {
         Box& box = boxes_[b];
         if (!box.box) continue;
@@ -390,18 +389,14 @@ void PecModel::close_station() {
             box.box->replace_by_stationary_box(engine_.now());
             feed_waiting(b);
         }
-        core::ClosingFigures figures;
-        figures.ballots_received = pec_.registered;
-        figures.ballots_issued = result_.voters;
-        figures.identified_voters = identified;
-        if (auto reports = box.box->close(figures)) {
-            result_.final_reports[b] = std::move(reports->final_report);
+        if (auto report = station_->close_box(static_cast<std::size_t>(b))) {
+            result_.final_reports[b] = **report;
             const auto& r = result_.final_reports[b];
             note(fmt::format("final report of {}: {} ballots, {} valid, {} invalid{}{}", r.device_id, r.ballots_in_box, r.valid,
                              r.invalid, r.consistent() ? "" : "; BROKEN CONTROL RATIO: ",
                              r.consistent() ? "" : r.violations.front()));
         } else {
-            note(fmt::format("{}-arbb-{} could not close: {}", pec_.number, b + 1, reports.error().message));
+            note(fmt::format("{}-arbb-{} could not close: {}", pec_.number, b + 1, report.error().message));
         }
     }
     if (!boxes_[1].box) {
@@ -409,27 +404,13 @@ void PecModel::close_station() {
         result_.final_reports[1].box = core::BoxKind::district;
         result_.final_reports[1].kind = core::ReportKind::final;
     }
-    result_.identification_report = desks_->report(engine_.now());
-    send_reports();
-}
-
-// [SECTION] Transmission
-
-void PecModel::send_reports() {
-    // After closing the ARBBs are connected to the modem (domain brief: after 20:00) and send their
-    // final reports; the identification station sends its report. Each device signs with its own key.
-    auto send = [this](std::size_t role, std::string device, core::ReportPayload payload) {
-        core::WireReport report;
-        report.header = core::ReportHeader{day_.package.name, pec_.number, device, 1, engine_.now()};
-        report.payload = std::move(payload);
-        transmitter_->enqueue(device, 1, core::encode_signed_report(report, keys_[role].secret_key));
-    };
-    for (std::size_t b = 0; b < 2; ++b)  // box b is the device in role kDeviceRoles[b]
-        if (boxes_[b].box) send(b, result_.final_reports[b].device_id, result_.final_reports[b]);
-    send(2, result_.identification_report.device_id, result_.identification_report);
+    result_.identification_report = station_->close_identification();
+    station_->send_final_reports();
     note("final reports handed to the modem");
     transmit();
 }
+
+// [SECTION] Transmission
 
 void PecModel::transmit() {
     transmit_wakeup_ = -1;

@@ -29,6 +29,7 @@
 #include "sim/views.hpp"
 #include "sim/voter_intent.hpp"
 #include "station/ballot_box.hpp"
+#include "station/polling_station.hpp"
 #include "station/transmitter.hpp"
 
 namespace sim {
@@ -119,7 +120,6 @@ private:
     void feed_waiting(int b);
     void maybe_close();
     void close_station();
-    void send_reports();
     void transmit();
     devices::Device* device_for(FaultTarget target, int index);
     void schedule_fault(const FaultAction& action);
@@ -142,7 +142,7 @@ private:
     std::unique_ptr<devices::VirtualPowerSupply> power_;
     std::unique_ptr<devices::VirtualModem> modem_;
     std::unique_ptr<station::Transmitter> transmitter_;
-    std::array<core::DeviceKeyPair, 3> keys_;  // the devices' signing keys, by core::kDeviceRoles
+    std::unique_ptr<station::PollingStation> station_;  // the PEC's closing, reports and their signing
     std::vector<station::Transmission> outbox_;
     std::multiset<Time> in_flight_;  // delivery times of reports the CEC has not handled yet
     Time transmit_wakeup_ = -1;     // time of the scheduled transmit() call, -1 if none
