@@ -21,7 +21,7 @@
 #include <fstream>
 
 #include "sim/results_json.hpp"
-#include "trainer/drill_script.hpp"
+#include "drill/drill_script.hpp"
 #include "trainer/imgui_sfml_bridge.hpp"
 #include "trainer/panels.hpp"
 
@@ -36,7 +36,7 @@ int fail_with(const std::string& message, int code) {
 }
 
 // The machine-readable line tests read: where the drill stands and the selected PEC in detail.
-nlohmann::ordered_json summary_json(const DrillSession& s, int frames, double mean_fps, double worst_ms) {
+nlohmann::ordered_json summary_json(const drill::DrillSession& s, int frames, double mean_fps, double worst_ms) {
     nlohmann::ordered_json j;
     j["time"] = sim::format_clock(s.world().now());
     j["frames"] = frames;
@@ -92,18 +92,18 @@ int run_console(const ConsoleOptions& o) {
         replay = std::move(*r);
     }
     if (scenario.empty()) scenario = "scenarios/demo-drill.yaml";
-    std::optional<DrillScript> script;
+    std::optional<drill::DrillScript> script;
     if (!o.script.empty()) {
-        auto s = load_drill_script(o.script);
+        auto s = drill::load_drill_script(o.script);
         if (!s) return fail_with(s.error().message, 2);
         script = std::move(*s);
     }
     auto start = sim::parse_clock(o.start);
     if (!start) return fail_with(fmt::format("--start: {}", start.error().message), 2);
 
-    auto opened = DrillSession::open(scenario, o.seed, std::move(replay), *start, Clock::now(), o.threads);
+    auto opened = drill::DrillSession::open(scenario, o.seed, std::move(replay), *start, Clock::now(), o.threads);
     if (!opened) return fail_with(opened.error().message, 2);
-    DrillSession& session = **opened;
+    drill::DrillSession& session = **opened;
     const auto opened_at = Clock::now();
     if (auto ok = session.set_speed(o.speed, opened_at); !ok) return fail_with(fmt::format("--speed: {}", ok.error().message), 2);
     if (o.paused) session.pause(opened_at);
@@ -111,7 +111,7 @@ int run_console(const ConsoleOptions& o) {
     ConsoleState state;
     const std::filesystem::path map_file =
         o.map.empty() ? session.scenario().package_dir.parent_path() / "map" / "kyrgyzstan.geojson" : std::filesystem::path(o.map);
-    if (auto outline = load_map_outline(map_file); outline) {
+    if (auto outline = drill::load_map_outline(map_file); outline) {
         state.map.outline = std::move(*outline);
     } else if (!o.map.empty()) {
         return fail_with(outline.error().message, 2);
@@ -155,7 +155,7 @@ int run_console(const ConsoleOptions& o) {
         if (script && exit_code == 0) {
             if (wait_frames > 0) --wait_frames;
             while (wait_frames == 0 && next_step < script->steps.size()) {
-                auto waited = run_script_step(*script, script->steps[next_step++], session, Clock::now());
+                auto waited = drill::run_script_step(*script, script->steps[next_step++], session, Clock::now());
                 if (!waited) {
                     fmt::print(stderr, "shailoo train: script: {}\n", waited.error().message);
                     exit_code = 1;

@@ -1,5 +1,5 @@
 #pragma once
-/// The instructor console: one window with the six panels over a DrillSession, paced to the wall
+/// The instructor console: one window with the six panels over a drill::DrillSession, paced to the wall
 /// clock; scripted and headless-friendly for tests (--script, --frames, --screenshot).
 #include <cstdint>
 #include <optional>

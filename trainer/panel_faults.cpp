@@ -28,7 +28,7 @@ void show(FaultPanelState& st, const std::string& text, bool error) {
 
 }  // namespace
 
-void draw_faults_panel(DrillSession& session, ConsoleState& state) {
+void draw_faults_panel(drill::DrillSession& session, ConsoleState& state) {
     place_panel(0.6f, 0.42f, 0.4f, 0.36f);
     ImGui::Begin("Fault injection", nullptr, ImGuiWindowFlags_NoCollapse);
     FaultPanelState& st = state.faults;
@@ -123,17 +123,17 @@ void draw_faults_panel(DrillSession& session, ConsoleState& state) {
         }
         return a;
     };
-    auto selection = [&]() -> std::optional<PecSelection> {
-        PecSelection s;
+    auto selection = [&]() -> std::optional<drill::PecSelection> {
+        drill::PecSelection s;
         if (st.scope == 0) {
             if (!sel) return show(st, "select a PEC on the map first", true), std::nullopt;
             s.pec = session.pec(*sel).number;
         } else if (st.scope == 1) {
             if (st.region == 0) return show(st, "choose a region", true), std::nullopt;
-            s.scope = PecSelection::Scope::region;
+            s.scope = drill::PecSelection::Scope::region;
             s.region = st.region;
         } else {
-            s.scope = PecSelection::Scope::share;
+            s.scope = drill::PecSelection::Scope::share;
             s.region = st.region;
             s.share = st.share_pct / 100.0;
         }
@@ -175,7 +175,7 @@ void draw_faults_panel(DrillSession& session, ConsoleState& state) {
         std::optional<sim::FaultAction> to_clear;
         while (clipper.Step())
             for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
-                const ActiveFault& f = active[static_cast<std::size_t>(r)];
+                const drill::ActiveFault& f = active[static_cast<std::size_t>(r)];
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
                 if (ImGui::Selectable(fmt::format("{}##row{}", f.pec, r).c_str(), session.selected() == f.index)) session.select_index(f.index);

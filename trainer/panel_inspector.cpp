@@ -8,37 +8,7 @@
 
 namespace trainer {
 
-std::string fault_names(std::uint32_t bits) {
-    std::string out;
-    for (unsigned f = 0; f < 32; ++f)
-        if ((bits >> f) & 1u) out += (out.empty() ? "" : ", ") + std::string(devices::to_string(static_cast<devices::Fault>(f)));
-    return out.empty() ? "ok" : out;
-}
-
-std::optional<std::pair<sim::FaultTarget, int>> target_of(const sim::DeviceView& d) {
-    using devices::DeviceKind;
-    if (d.kind == DeviceKind::power_supply) return std::pair{sim::FaultTarget::power, 0};
-    if (d.kind == DeviceKind::modem) return std::pair{sim::FaultTarget::modem, 0};
-    if (d.kind == DeviceKind::ballot_scanner) {
-        if (d.id.ends_with("-arbb-1")) return std::pair{sim::FaultTarget::arbb_party_list, 0};
-        if (d.id.ends_with("-arbb-2")) return std::pair{sim::FaultTarget::arbb_district, 0};
-        return std::nullopt;
-    }
-    // Desk devices: "<pec>-id-<desk>-<device>".
-    const auto p = d.id.find("-id-");
-    if (p == std::string::npos) return std::nullopt;  // e.g. an ARBB's report printer: not addressable
-    const int desk = std::atoi(d.id.c_str() + p + 4);
-    if (desk < 1) return std::nullopt;
-    switch (d.kind) {
-        case DeviceKind::fingerprint_scanner: return std::pair{sim::FaultTarget::fingerprint_scanner, desk - 1};
-        case DeviceKind::document_reader: return std::pair{sim::FaultTarget::document_reader, desk - 1};
-        case DeviceKind::webcam: return std::pair{sim::FaultTarget::webcam, desk - 1};
-        case DeviceKind::printer: return std::pair{sim::FaultTarget::printer, desk - 1};
-        default: return std::nullopt;
-    }
-}
-
-void draw_inspector_panel(DrillSession& session, ConsoleState& /*state*/) {
+void draw_inspector_panel(drill::DrillSession& session, ConsoleState& /*state*/) {
     place_panel(0.6f, 0.0f, 0.4f, 0.42f);
     ImGui::Begin("PEC inspector", nullptr, ImGuiWindowFlags_NoCollapse);
     const auto sel = session.selected();

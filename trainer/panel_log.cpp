@@ -29,7 +29,7 @@ constexpr std::size_t kLogLimit = 2000;
 
 }  // namespace
 
-void draw_log_panel(DrillSession& session, ConsoleState& state) {
+void draw_log_panel(drill::DrillSession& session, ConsoleState& state) {
     place_panel(0.0f, 0.78f, 0.6f, 0.22f);
     ImGui::Begin("Event log", nullptr, ImGuiWindowFlags_NoCollapse);
     LogPanelState& st = state.log;

@@ -18,20 +18,7 @@ const double kCosLat = std::cos(41.2 * 3.14159265358979 / 180.0);
 
 }  // namespace
 
-ImU32 state_colour(sim::PecState state) {
-    switch (state) {
-        case sim::PecState::not_open: return IM_COL32(110, 110, 120, 255);
-        case sim::PecState::voting: return IM_COL32(70, 170, 255, 255);
-        case sim::PecState::queue_building: return IM_COL32(255, 200, 40, 255);
-        case sim::PecState::device_fault: return IM_COL32(240, 60, 60, 255);
-        case sim::PecState::closed: return IM_COL32(180, 120, 255, 255);
-        case sim::PecState::transmitted: return IM_COL32(80, 220, 200, 255);
-        case sim::PecState::acknowledged: return IM_COL32(90, 220, 90, 255);
-    }
-    return IM_COL32_WHITE;
-}
-
-void draw_map_panel(DrillSession& session, ConsoleState& state) {
+void draw_map_panel(drill::DrillSession& session, ConsoleState& state) {
     place_panel(0.0f, 0.0f, 0.6f, 0.58f);
     ImGui::Begin("Map", nullptr, ImGuiWindowFlags_NoCollapse);
     const auto& views = session.views();

@@ -6,16 +6,10 @@
 
 namespace trainer {
 
-void place_panel(float x, float y, float w, float h) {
-    const ImVec2 d = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(x * d.x, y * d.y), ImGuiCond_Always);
-    ImGui::SetNextWindowSize(ImVec2(w * d.x, h * d.y), ImGuiCond_Always);
-}
-
-void draw_summary_panel(DrillSession& session, ConsoleState& state) {
+void draw_summary_panel(drill::DrillSession& session, ConsoleState& state) {
     place_panel(0.6f, 0.78f, 0.4f, 0.22f);
     ImGui::Begin("Country summary", nullptr, ImGuiWindowFlags_NoCollapse);
-    const CountrySummary& s = session.summary();
+    const drill::CountrySummary& s = session.summary();
     const double turnout = s.registered > 0 ? 100.0 * static_cast<double>(s.voters) / static_cast<double>(s.registered) : 0.0;
     ImGui::Text("%s  -  %zu PECs, seed %llu", session.scenario().name.c_str(), session.world().pec_count(),
                 static_cast<unsigned long long>(session.record().seed));

@@ -11,7 +11,7 @@ namespace trainer {
 namespace {
 
 // The curve of reports after voting close: x from close to max(now, close + 2 h), y 0..PECs.
-void draw_reported_curve(const DrillSession& session, ImVec2 size) {
+void draw_reported_curve(const drill::DrillSession& session, ImVec2 size) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     const ImVec2 p1(p0.x + size.x, p0.y + size.y);
@@ -40,7 +40,7 @@ void draw_reported_curve(const DrillSession& session, ImVec2 size) {
 
 }  // namespace
 
-void draw_timeline_panel(DrillSession& session, ConsoleState& state, WallTime wall_now) {
+void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, drill::WallTime wall_now) {
     place_panel(0.0f, 0.58f, 0.6f, 0.2f);
     ImGui::Begin("Timeline", nullptr, ImGuiWindowFlags_NoCollapse);
     const sim::Time now = session.world().now();

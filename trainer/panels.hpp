@@ -1,6 +1,6 @@
 #pragma once
 /// The console's panels, one file each (trainer/panel_<name>.cpp), and the state each keeps
-/// between frames. Panels only read the DrillSession and call its actions; nothing here changes
+/// between frames. Panels only read the drill::DrillSession and call its actions; nothing here changes
 /// the world directly, so every change is recorded.
 #include <imgui.h>
 
@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "sim/views.hpp"
-#include "trainer/drill_session.hpp"
-#include "trainer/map_outline.hpp"
+#include "drill/drill_session.hpp"
+#include "drill/map_outline.hpp"
 
 namespace trainer {
 
 /// Map panel: the outline and where the last frame drew each PEC (for hover and click).
 struct MapPanelState {
-    std::optional<MapOutline> outline;   ///< nullopt: the outline file could not be loaded
+    std::optional<drill::MapOutline> outline;   ///< nullopt: the outline file could not be loaded
     std::string outline_error;           ///< why, shown in the panel
     std::vector<ImVec2> dot;             ///< screen position of PEC i in the last frame
 };
@@ -82,6 +82,8 @@ inline constexpr std::array<sim::FaultTarget, 8> kFaultTargets{
     sim::FaultTarget::printer, sim::FaultTarget::arbb_party_list, sim::FaultTarget::arbb_district,
     sim::FaultTarget::modem, sim::FaultTarget::power};
 
+// Shared helpers (trainer/panel_utils.cpp).
+
 /// Colour of a PEC state on the map and in legends.
 ImU32 state_colour(sim::PecState state);
 /// "jam, out_of_paper" for a bit set of faults ("ok" when empty).
@@ -92,17 +94,19 @@ std::optional<std::pair<sim::FaultTarget, int>> target_of(const sim::DeviceView&
 /// Places the next panel window at a fixed share of the display (x, y, w, h in 0..1).
 void place_panel(float x, float y, float w, float h);
 
+// Panels, one file each.
+
 /// Map: outline, every PEC as a dot coloured by state, PECs abroad in their own strip; hover, click.
-void draw_map_panel(DrillSession& session, ConsoleState& state);
+void draw_map_panel(drill::DrillSession& session, ConsoleState& state);
 /// Timeline: virtual clock, play/pause/step/run-to, speed, PECs reported after 20:00.
-void draw_timeline_panel(DrillSession& session, ConsoleState& state, WallTime wall_now);
+void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, drill::WallTime wall_now);
 /// PEC inspector: the selected PEC's queue, devices, counters, reports and transmission.
-void draw_inspector_panel(DrillSession& session, ConsoleState& state);
+void draw_inspector_panel(drill::DrillSession& session, ConsoleState& state);
 /// Fault injection: every fault of every device, for a PEC, a region or a share; active faults.
-void draw_faults_panel(DrillSession& session, ConsoleState& state);
+void draw_faults_panel(drill::DrillSession& session, ConsoleState& state);
 /// Event log: filterable stream of what happened, instructor actions included.
-void draw_log_panel(DrillSession& session, ConsoleState& state);
+void draw_log_panel(drill::DrillSession& session, ConsoleState& state);
 /// Country summary: turnout, queues, faults, reports, frame rate.
-void draw_summary_panel(DrillSession& session, ConsoleState& state);
+void draw_summary_panel(drill::DrillSession& session, ConsoleState& state);
 
 }  // namespace trainer

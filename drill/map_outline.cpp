@@ -1,11 +1,11 @@
-#include "trainer/map_outline.hpp"
+#include "drill/map_outline.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
 
-namespace trainer {
+namespace drill {
 namespace {
 
 core::Result<std::vector<LonLat>> read_ring(const nlohmann::json& ring, const std::string& where) {
@@ -60,4 +60,4 @@ core::Result<MapOutline> load_map_outline(const std::filesystem::path& file) {
     return outline;
 }
 
-}  // namespace trainer
+}  // namespace drill

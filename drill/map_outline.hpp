@@ -6,7 +6,7 @@
 
 #include "core/result.hpp"
 
-namespace trainer {
+namespace drill {
 
 /// A point in degrees.
 struct LonLat {
@@ -22,4 +22,4 @@ struct MapOutline {
 /// Loads the outline; errors name the file and what is wrong.
 core::Result<MapOutline> load_map_outline(const std::filesystem::path& file);
 
-}  // namespace trainer
+}  // namespace drill

@@ -1,20 +1,19 @@
-#include "trainer/drill_session.hpp"
+#include "drill/drill_session.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "drill/drill_script.hpp"
+#include "drill/map_outline.hpp"
 #include "sim/results_json.hpp"
-#include "trainer/drill_script.hpp"
-#include "trainer/map_outline.hpp"
-#include "trainer/panels.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using trainer::DrillSession;
-using trainer::WallTime;
+using drill::DrillSession;
+using drill::WallTime;
 
 const fs::path kSource(SHAILOO_SOURCE_DIR);
 const WallTime kWall{std::chrono::seconds(5000)};
@@ -47,7 +46,7 @@ TEST(DrillSession, OpensAtTheStartTimeWithEveryPecOfTheScenario) {
 TEST(DrillSession, InjectedFaultReachesTheDeviceAndIsRecorded) {
     auto s = open_demo();
     ASSERT_TRUE(s);
-    trainer::PecSelection sel;
+    drill::PecSelection sel;
     sel.pec = 6006;
     auto n = s->inject(sel, dead_party_arbb());
     ASSERT_TRUE(n) << n.error().message;
@@ -72,8 +71,8 @@ TEST(DrillSession, InjectedFaultReachesTheDeviceAndIsRecorded) {
 TEST(DrillSession, ShareOfARegionPicksTheSamePecsEveryTime) {
     auto a = open_demo(), b = open_demo();
     ASSERT_TRUE(a && b);
-    trainer::PecSelection sel;
-    sel.scope = trainer::PecSelection::Scope::share;
+    drill::PecSelection sel;
+    sel.scope = drill::PecSelection::Scope::share;
     sel.region = 6;
     sel.share = 0.1;
     sim::FaultAction f;
@@ -94,10 +93,10 @@ TEST(DrillSession, RefusesActionsInThePastAndUnknownPecs) {
     auto s = open_demo();
     ASSERT_TRUE(s);
     EXPECT_FALSE(s->run_to(core::at(8, 0), kWall));
-    trainer::PecSelection sel;
+    drill::PecSelection sel;
     sel.pec = 1234;
     EXPECT_FALSE(s->inject(sel, dead_party_arbb()));
-    sel.scope = trainer::PecSelection::Scope::region;
+    sel.scope = drill::PecSelection::Scope::region;
     sel.region = 1;
     EXPECT_FALSE(s->inject(sel, dead_party_arbb()));
     EXPECT_TRUE(s->record().actions.empty());
@@ -109,7 +108,7 @@ TEST(DrillSession, ReplayingTheRecordReproducesTheSessionsResults) {
     {
         auto s = open_demo();
         ASSERT_TRUE(s);
-        trainer::PecSelection sel;
+        drill::PecSelection sel;
         sel.pec = 6006;
         ASSERT_TRUE(s->inject(sel, dead_party_arbb()));
         ASSERT_TRUE(s->run_to(core::at(10, 17) + 345, kWall));
@@ -151,7 +150,7 @@ TEST(DrillScript, RejectsUnknownStepsAndFaultsWithFileAndLine) {
     fs::create_directories(dir);
     auto load = [&](const std::string& name, const std::string& steps) {
         std::ofstream(dir / name) << "version: 1\nsteps:\n" << steps;
-        auto s = trainer::load_drill_script(dir / name);
+        auto s = drill::load_drill_script(dir / name);
         return s ? std::string("loaded") : s.error().message;
     };
     EXPECT_NE(load("a.yaml", "  - jump: 3\n").find("a.yaml:3: field 'steps[0].jump': unknown step"), std::string::npos);
@@ -165,13 +164,13 @@ TEST(DrillScript, RejectsUnknownStepsAndFaultsWithFileAndLine) {
     EXPECT_NE(load("g.yaml", "  - inject: {region: 6, share: .nan, device: printer, fault: dead}\n").find("share': expected a finite number"),
               std::string::npos);
     EXPECT_EQ(load("e.yaml", "  - speed: 600\n  - advance_to: \"10:00\"\n  - step: event\n  - wait_frames: 3\n  - play\n"), "loaded");
-    auto ok = trainer::load_drill_script(kSource / "tests/trainer/console_actions.yaml");
+    auto ok = drill::load_drill_script(kSource / "tests/trainer/console_actions.yaml");
     ASSERT_TRUE(ok) << ok.error().message;
     EXPECT_EQ(ok->steps.size(), 12u);
 }
 
 TEST(MapOutline, LoadsTheCommittedKyrgyzstanOutline) {
-    auto m = trainer::load_map_outline(kSource / "assets/map/kyrgyzstan.geojson");
+    auto m = drill::load_map_outline(kSource / "assets/map/kyrgyzstan.geojson");
     ASSERT_TRUE(m) << m.error().message;
     ASSERT_EQ(m->rings.size(), 3u);  // border + Vorukh + Sokh
     EXPECT_GT(m->rings[0].size(), 500u);
@@ -181,18 +180,6 @@ TEST(MapOutline, LoadsTheCommittedKyrgyzstanOutline) {
         EXPECT_GE(p.lat, 39.1);
         EXPECT_LE(p.lat, 43.3);
     }
-}
-
-TEST(Panels, EveryInspectorDeviceThatCanFailIsAddressable) {
-    using devices::DeviceKind;
-    EXPECT_EQ(trainer::target_of({"6006-id-3-fingerprint", DeviceKind::fingerprint_scanner, 0}),
-              std::make_optional(std::pair{sim::FaultTarget::fingerprint_scanner, 2}));
-    EXPECT_EQ(trainer::target_of({"6006-arbb-2", DeviceKind::ballot_scanner, 0}),
-              std::make_optional(std::pair{sim::FaultTarget::arbb_district, 0}));
-    EXPECT_EQ(trainer::target_of({"6006-ups", DeviceKind::power_supply, 0}), std::make_optional(std::pair{sim::FaultTarget::power, 0}));
-    EXPECT_FALSE(trainer::target_of({"6006-arbb-1-printer", DeviceKind::printer, 0}));
-    EXPECT_EQ(trainer::fault_names(0), "ok");
-    EXPECT_EQ(trainer::fault_names((1u << static_cast<unsigned>(devices::Fault::jam)) | 1u), "dead, jam");
 }
 
 }  // namespace

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "trainer/drill_session.hpp"
+#include "drill/drill_session.hpp"
 
-namespace trainer {
+namespace drill {
 
 /// One step of a script.
 struct ScriptStep {
@@ -37,4 +37,4 @@ core::Result<DrillScript> load_drill_script(const std::filesystem::path& file);
 /// Errors name the script's file and line.
 core::Result<int> run_script_step(const DrillScript& script, const ScriptStep& step, DrillSession& session, WallTime wall_now);
 
-}  // namespace trainer
+}  // namespace drill

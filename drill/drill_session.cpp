@@ -1,4 +1,4 @@
-#include "trainer/drill_session.hpp"
+#include "drill/drill_session.hpp"
 
 #include <fmt/core.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/random.hpp"
 
-namespace trainer {
+namespace drill {
 namespace {
 
 // "Step one event" wants the earliest pending event over all PECs. sim::World does not offer it yet
@@ -242,4 +242,4 @@ sim::RunResults DrillSession::finish(int threads) {
     return world_->results();
 }
 
-}  // namespace trainer
+}  // namespace drill

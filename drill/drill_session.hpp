@@ -18,7 +18,7 @@
 #include "sim/views.hpp"
 #include "sim/world.hpp"
 
-namespace trainer {
+namespace drill {
 
 /// Wall-clock time points (monotonic).
 using WallTime = kernel::PacedClock::WallTime;
@@ -170,4 +170,4 @@ private:
 /// Describes a fault action for the log ("PEC 6006 arbb_party_list: jam for 30m").
 std::string describe(const sim::FaultAction& action);
 
-}  // namespace trainer
+}  // namespace drill

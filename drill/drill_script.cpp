@@ -1,4 +1,4 @@
-#include "trainer/drill_script.hpp"
+#include "drill/drill_script.hpp"
 
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
@@ -7,7 +7,7 @@
 
 #include "core/yaml_fields.hpp"
 
-namespace trainer {
+namespace drill {
 namespace {
 
 struct Reader {
@@ -208,4 +208,4 @@ core::Result<int> run_script_step(const DrillScript& script, const ScriptStep& s
     return 0;
 }
 
-}  // namespace trainer
+}  // namespace drill

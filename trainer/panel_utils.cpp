@@ -1,0 +1,59 @@
+// Helpers the panels share (declared in trainer/panels.hpp): window placement, state colours,
+// fault names, and which instructor target addresses a device of the inspector.
+#include <cstdlib>
+#include <string>
+
+#include "trainer/panels.hpp"
+
+namespace trainer {
+
+void place_panel(float x, float y, float w, float h) {
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(x * d.x, y * d.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(w * d.x, h * d.y), ImGuiCond_Always);
+}
+
+ImU32 state_colour(sim::PecState state) {
+    switch (state) {
+        case sim::PecState::not_open: return IM_COL32(110, 110, 120, 255);
+        case sim::PecState::voting: return IM_COL32(70, 170, 255, 255);
+        case sim::PecState::queue_building: return IM_COL32(255, 200, 40, 255);
+        case sim::PecState::device_fault: return IM_COL32(240, 60, 60, 255);
+        case sim::PecState::closed: return IM_COL32(180, 120, 255, 255);
+        case sim::PecState::transmitted: return IM_COL32(80, 220, 200, 255);
+        case sim::PecState::acknowledged: return IM_COL32(90, 220, 90, 255);
+    }
+    return IM_COL32_WHITE;
+}
+
+std::string fault_names(std::uint32_t bits) {
+    std::string out;
+    for (unsigned f = 0; f < 32; ++f)
+        if ((bits >> f) & 1u) out += (out.empty() ? "" : ", ") + std::string(devices::to_string(static_cast<devices::Fault>(f)));
+    return out.empty() ? "ok" : out;
+}
+
+std::optional<std::pair<sim::FaultTarget, int>> target_of(const sim::DeviceView& d) {
+    using devices::DeviceKind;
+    if (d.kind == DeviceKind::power_supply) return std::pair{sim::FaultTarget::power, 0};
+    if (d.kind == DeviceKind::modem) return std::pair{sim::FaultTarget::modem, 0};
+    if (d.kind == DeviceKind::ballot_scanner) {
+        if (d.id.ends_with("-arbb-1")) return std::pair{sim::FaultTarget::arbb_party_list, 0};
+        if (d.id.ends_with("-arbb-2")) return std::pair{sim::FaultTarget::arbb_district, 0};
+        return std::nullopt;
+    }
+    // Desk devices: "<pec>-id-<desk>-<device>".
+    const auto p = d.id.find("-id-");
+    if (p == std::string::npos) return std::nullopt;  // e.g. an ARBB's report printer: not addressable
+    const int desk = std::atoi(d.id.c_str() + p + 4);
+    if (desk < 1) return std::nullopt;
+    switch (d.kind) {
+        case DeviceKind::fingerprint_scanner: return std::pair{sim::FaultTarget::fingerprint_scanner, desk - 1};
+        case DeviceKind::document_reader: return std::pair{sim::FaultTarget::document_reader, desk - 1};
+        case DeviceKind::webcam: return std::pair{sim::FaultTarget::webcam, desk - 1};
+        case DeviceKind::printer: return std::pair{sim::FaultTarget::printer, desk - 1};
+        default: return std::nullopt;
+    }
+}
+
+}  // namespace trainer
