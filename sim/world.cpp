@@ -243,7 +243,7 @@ RunResults World::results() const {
     }
     auto& link = *shared_->link;
     r.central.counters = link.ingest().counters();
-    r.central.alerts = static_cast<std::int64_t>(link.ingest().alerts().size());
+    r.central.alerts = link.ingest().counters().alerts;
     const auto stored = link.store().reports();
     if (auto agg = central::aggregate(package_, stored)) r.central.results = std::move(*agg);
     else r.central.aggregation_error = agg.error().message;
