@@ -39,6 +39,7 @@ struct ServeOptions {
     std::string private_key;  // empty: PACKAGE/tls/training-server.key
     int threads = 2;
     int max_connections = 4096;
+    int http_max_connections = 512;
     std::size_t batch = 1024;
     double batch_delay_ms = 20;
     double stats_every_s = 5;
@@ -77,22 +78,35 @@ void print_counters(const central::IngestCounters& c, const central::IngestServe
     std::fflush(stdout);
 }
 
+/// The connection budgets of the two listeners.
+struct ConnectionCaps {
+    std::size_t ingest = 0;  ///< TLS ingest
+    std::size_t http = 0;    ///< results page (0 without --http)
+};
+
 // Raises the soft limit on open files to the hard one (each connection holds a descriptor) and
-// returns the connection cap that fits under it, keeping 64 descriptors for the store and the rest.
-std::size_t connection_cap(int wanted) {
+// returns the caps that fit under it together, keeping 64 descriptors for the store and the rest.
+// The two budgets are apart, so idle page connections can never take the ingest's descriptors;
+// when both do not fit, each is lowered in proportion and the change is said.
+ConnectionCaps connection_caps(int ingest, int http) {
+    ConnectionCaps wanted{static_cast<std::size_t>(ingest), static_cast<std::size_t>(http)};
     rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return static_cast<std::size_t>(wanted);
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
     if (limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
         getrlimit(RLIMIT_NOFILE, &limit);
     }
     const auto fits = limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > 1 << 30 ? rlim_t{1} << 30 : limit.rlim_cur;
-    const auto cap = std::min<rlim_t>(static_cast<rlim_t>(wanted), fits > 128 ? fits - 64 : fits / 2);
-    if (cap < static_cast<rlim_t>(wanted))
-        fmt::print(stderr, "shailoo serve: --max-connections {} lowered to {}: the process may open {} files\n", wanted, cap,
-                   static_cast<unsigned long long>(fits));
-    return static_cast<std::size_t>(std::max<rlim_t>(cap, 1));
+    const auto room = static_cast<double>(fits > 128 ? fits - 64 : fits / 2);
+    const auto total = static_cast<double>(wanted.ingest + wanted.http);
+    if (total <= room) return wanted;
+    ConnectionCaps caps{std::max<std::size_t>(1, static_cast<std::size_t>(wanted.ingest * room / total)),
+                        wanted.http == 0 ? 0 : std::max<std::size_t>(1, static_cast<std::size_t>(wanted.http * room / total))};
+    fmt::print(stderr,
+               "shailoo serve: --max-connections {} and --http-max-connections {} lowered to {} and {}: the process may "
+               "open {} files\n", wanted.ingest, wanted.http, caps.ingest, caps.http, static_cast<unsigned long long>(fits));
+    return caps;
 }
 
 int serve(const ServeOptions& o) {
@@ -144,10 +158,11 @@ int serve(const ServeOptions& o) {
     central::Ingest ingest(*package, *registry, *store);
     ServerClock clock;
     boost::asio::io_context io;
+    const auto caps = connection_caps(o.max_connections, http_endpoint ? o.http_max_connections : 0);
     central::IngestServerOptions options{
         .certificate = o.certificate.empty() ? package_dir / "tls" / "training-server.pem" : std::filesystem::path(o.certificate),
         .private_key = o.private_key.empty() ? package_dir / "tls" / "training-server.key" : std::filesystem::path(o.private_key),
-        .max_connections = connection_cap(o.max_connections)};
+        .max_connections = caps.ingest};
     central::IngestServer server(
         io, {ip, address->port}, ingest, clock, options,
         [](const central::LogLine& line) { fmt::print(stderr, "[{}] {}\n", clock_text(line.at), line.text); });
@@ -188,10 +203,13 @@ int serve(const ServeOptions& o) {
     };
     if (http_endpoint) {
         reader = std::make_unique<central::Store>(o.db);
-        http = std::make_unique<central::HttpServer>(io, *http_endpoint, [&] {
-            std::lock_guard lock(published_mutex);
-            return published;
-        });
+        http = std::make_unique<central::HttpServer>(
+            io, *http_endpoint,
+            [&] {
+                std::lock_guard lock(published_mutex);
+                return published;
+            },
+            central::HttpServerLimits{.max_connections = caps.http});
         if (auto started = http->start(); !started) {
             fmt::print(stderr, "shailoo serve: --http: {}\n", started.error().message);
             return 2;
@@ -252,7 +270,12 @@ void add_serve_command(CLI::App& app, Runner& runner) {
         ->capture_default_str()
         ->check(CLI::Range(1, 64));
     cmd->add_option("--max-connections", o.max_connections,
-                    "Connections open at once at most; beyond it new ones wait in the listen backlog")
+                    "TLS ingest connections open at once at most; a new one beyond it closes the oldest idle one "
+                    "(docs/serve.md)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--http-max-connections", o.http_max_connections,
+                    "Results page connections open at once at most, a budget apart from the ingest's")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000000));
     cmd->add_option("--batch", o.batch, "Group commit: at most this many reports per transaction")

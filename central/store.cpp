@@ -391,6 +391,16 @@ std::vector<StoredReport> Store::reports() const {
     return out;
 }
 
+std::vector<std::string> Store::integrity_problems() const {
+    std::vector<std::string> problems;
+    Statement q(db_, "PRAGMA integrity_check");
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW)
+        if (auto line = q.text_at(0); line != "ok") problems.push_back(std::move(line));
+    check(rc, "integrity check");
+    return problems;
+}
+
 std::int64_t Store::count() const {
     Statement q(db_, "SELECT count(*) FROM reports");
     check(sqlite3_step(q.get()), "count reports");

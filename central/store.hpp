@@ -114,6 +114,9 @@ public:
     std::vector<StoredReport> reports() const;
     /// Number of committed reports.
     std::int64_t count() const;
+    /// SQLite's `PRAGMA integrity_check` of the whole file: the problems it lists, empty when the
+    /// file is sound (a crash test runs it after every kill).
+    std::vector<std::string> integrity_problems() const;
     /// The policy in force.
     const GroupCommitPolicy& policy() const { return policy_; }
 

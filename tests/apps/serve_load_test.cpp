@@ -194,6 +194,9 @@ TEST(ServeCrash, EveryAcknowledgedReportSurvivesSigkillExactlyOnce) {
             const int status = server.kill(SIGKILL);
             ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the server died before it was killed";
             ++kills;
+            // The file a killed server left must be sound (opened as the next server opens it).
+            const auto problems = central::Store(db).integrity_problems();
+            EXPECT_TRUE(problems.empty()) << "after kill " << kills << ": " << problems.front();
             continue;
         }
         for (auto& c : clients) c.join();  // the last server stays up until every report is acknowledged
