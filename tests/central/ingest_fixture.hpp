@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/core.h>
+
 #include "central/ingest.hpp"
 #include "core/wire.hpp"
 
@@ -24,8 +26,8 @@ inline core::ElectionPackage small_package() {
     core::ElectionPackage p;
     p.name = "test-election";
     for (int id = 1; id <= 2; ++id) {
-        core::Party party{.id = id, .name = "Party " + std::to_string(id)};
-        for (int k = 1; k <= 3; ++k) party.list.push_back({.position = k, .name = "C" + std::to_string(k)});
+        core::Party party{.id = id, .name = fmt::format("Party {}", id)};
+        for (int k = 1; k <= 3; ++k) party.list.push_back({.position = k, .name = fmt::format("C{}", k)});
         p.parties.push_back(party);
     }
     core::District d{.number = 1, .region_code = 1, .name = "D1"};
