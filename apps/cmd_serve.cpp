@@ -20,6 +20,7 @@
 #include "apps/commands.hpp"
 #include "central/aggregation.hpp"
 #include "central/http_server.hpp"
+#include "central/metrics.hpp"
 #include "central/ingest_server.hpp"
 #include "central/publication.hpp"
 #include "central/tls_client.hpp"
@@ -33,6 +34,7 @@ struct ServeOptions {
     std::string db;
     std::string listen = "127.0.0.1:5443";
     std::string http;  // empty: no results page
+    std::string ops;   // empty: no operations endpoint
     std::string package = default_path("assets/kg2021");
     std::string keys;         // empty: PACKAGE/device-keys.yaml
     std::string certificate;  // empty: PACKAGE/tls/training-server.pem
@@ -122,16 +124,20 @@ int serve(const ServeOptions& o) {
         fmt::print(stderr, "shailoo serve: --listen '{}': '{}' is not an IP address to listen on\n", o.listen, address->host);
         return 2;
     }
-    std::optional<boost::asio::ip::tcp::endpoint> http_endpoint;
-    if (!o.http.empty()) {
-        auto h = central::parse_server_address(o.http);
+    auto endpoint_of = [&ec](const std::string& option, const std::string& text) -> std::optional<boost::asio::ip::tcp::endpoint> {
+        if (text.empty()) return std::nullopt;
+        auto h = central::parse_server_address(text);
         const auto hip = h ? boost::asio::ip::make_address(h->host, ec) : boost::asio::ip::address{};
         if (!h || ec) {
-            fmt::print(stderr, "shailoo serve: --http '{}': expected IP:PORT\n", o.http);
-            return 2;
+            fmt::print(stderr, "shailoo serve: {} '{}': expected IP:PORT\n", option, text);
+            return boost::asio::ip::tcp::endpoint{};  // port 0 on the unspecified address: the caller refuses it
         }
-        http_endpoint.emplace(hip, h->port);
-    }
+        return boost::asio::ip::tcp::endpoint(hip, h->port);
+    };
+    const auto http_endpoint = endpoint_of("--http", o.http);
+    const auto ops_endpoint = endpoint_of("--ops", o.ops);
+    for (const auto& e : {http_endpoint, ops_endpoint})
+        if (e && e->address().is_unspecified() && e->port() == 0) return 2;
     auto package = core::load_election_package(package_dir);
     if (!package) {
         fmt::print(stderr, "shailoo serve: {}\n", package.error().message);
@@ -217,6 +223,30 @@ int serve(const ServeOptions& o) {
         publish();
         fmt::print("shailoo serve: results page on http://{}:{}/\n", http_endpoint->address().to_string(), http->port());
     }
+    // Operations view (docs/serve.md): Prometheus metrics and the operator page, on an address of
+    // its own so the public results port never shows peers, rejections or alerts.
+    std::unique_ptr<central::HttpServer> ops;
+    auto snapshot = [&] {
+        return central::MetricsSnapshot{.ingest = server.ingest_counters(),
+                                        .network = &server.counters(),
+                                        .http = http ? &http->counters() : nullptr,
+                                        .ack_latency = &server.ack_latency(),
+                                        .commit_time = &server.commit_time()};
+    };
+    if (ops_endpoint) {
+        ops = std::make_unique<central::HttpServer>(io, *ops_endpoint, []() -> std::string { throw std::runtime_error("the results are on --http, not --ops"); },
+                                                    central::HttpServerLimits{.max_connections = 64});
+        ops->add_page("/metrics", "text/plain; version=0.0.4; charset=utf-8", [&] { return central::prometheus_text(snapshot()); });
+        ops->add_page("/operator", "text/html; charset=utf-8", [&] {
+            return central::operator_page(snapshot(), server.latest_log(), server.latest_alerts(), clock.now());
+        });
+        if (auto started = ops->start(); !started) {
+            fmt::print(stderr, "shailoo serve: --ops: {}\n", started.error().message);
+            return 2;
+        }
+        fmt::print("shailoo serve: operations view on http://{}:{}/operator and /metrics\n", ops_endpoint->address().to_string(),
+                   ops->port());
+    }
     std::fflush(stdout);
 
     // Periodic counters, and a clean stop on SIGINT/SIGTERM: stop accepting, commit what is
@@ -241,6 +271,7 @@ int serve(const ServeOptions& o) {
         stats.cancel();
         publish_timer.cancel();
         if (http) http->stop();
+        if (ops) ops->stop();
         grace.expires_after(std::chrono::milliseconds(300));
         grace.async_wait([&](boost::system::error_code) { io.stop(); });
     });
@@ -262,6 +293,9 @@ void add_serve_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--db", o.db, "SQLite store file (created if absent)")->required();
     cmd->add_option("--listen", o.listen, "Address to listen on, IP:PORT")->capture_default_str();
     cmd->add_option("--http", o.http, "Also serve the results page and /api/results.json on IP:PORT (docs/publication.md)");
+    cmd->add_option("--ops", o.ops,
+                    "Also serve the operations view on IP:PORT: Prometheus metrics at /metrics, the operator page at "
+                    "/operator (keep it off the public network)");
     cmd->add_option("--package", o.package, "Election package folder")->capture_default_str();
     cmd->add_option("--keys", o.keys, "Device key registry (default: PACKAGE/device-keys.yaml)");
     cmd->add_option("--cert", o.certificate, "Server certificate chain, PEM (default: PACKAGE/tls/training-server.pem)");

@@ -35,6 +35,11 @@ struct HttpServer::State {
     tcp::acceptor acceptor;  // on its own strand: stop() may come from any thread
     HttpServerCounters counters;
     ConnectionBudget budget;  // the page's own budget, apart from the ingest's
+    struct Page {
+        std::string content_type;
+        std::function<std::string()> body;
+    };
+    std::map<std::string, Page, std::less<>> pages;  // add_page(); fixed once started
     bool started = false;
 };
 
@@ -100,6 +105,18 @@ Response answer(HttpServer::State& st, const Request& req) {
         auto res = make_response(http::status::ok, req.version(), req.keep_alive(), "application/json; charset=utf-8",
                                  std::move(body), head);
         res.set(http::field::cache_control, "no-store");
+        return res;
+    }
+    if (auto page = st.pages.find(target); page != st.pages.end()) {
+        std::string body;
+        try {
+            body = page->second.body();
+        } catch (const std::exception&) {
+            return error_response(http::status::service_unavailable, req.version(), req.keep_alive(), head);
+        }
+        auto res = make_response(http::status::ok, req.version(), req.keep_alive(), page->second.content_type, std::move(body), head);
+        res.set(http::field::cache_control, "no-store");
+        res.set("Content-Security-Policy", beast::string_view(kContentSecurityPolicy.data(), kContentSecurityPolicy.size()));
         return res;
     }
     ++st.counters.not_found;
@@ -225,6 +242,10 @@ core::Result<void> HttpServer::start() {
     st.started = true;
     asio::co_spawn(st.acceptor.get_executor(), listen(state_), asio::detached);
     return {};
+}
+
+void HttpServer::add_page(std::string path, std::string content_type, std::function<std::string()> body) {
+    state_->pages[std::move(path)] = State::Page{std::move(content_type), std::move(body)};
 }
 
 void HttpServer::stop() {

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -63,6 +64,10 @@ public:
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
+
+    /// A page produced on each request (e.g. "/metrics"), answered with `content_type` and no
+    /// caching. Before start() only; the provider runs on the io_context's threads.
+    void add_page(std::string path, std::string content_type, std::function<std::string()> body);
 
     /// Binds, listens and starts accepting. Errors: address in use, not available, already started.
     core::Result<void> start();

@@ -80,8 +80,14 @@ struct IngestServer::State {
     std::size_t log_second_lines = 0;      // lines shown in it
     std::int64_t log_not_shown = 0;        // lines over the limit since the last summary
 
+    LatencyHistogram ack_latency;
+    LatencyHistogram commit_time;
+
     mutable std::mutex counters_mutex;
     IngestCounters counters_copy;
+    std::vector<LogLine> latest_log;  // guarded by counters_mutex
+    std::vector<Alert> latest_alerts;  // guarded by counters_mutex
+    std::int64_t copied_log_lines = 0;  // log lines written when latest_log was copied
 
     /// Hands new ingest log lines to the sink, at most options.log_lines_per_second of them in
     /// any second of server time; the rest are summed up in one line when the next second starts
@@ -120,6 +126,24 @@ struct IngestServer::State {
     void publish_counters() {
         std::lock_guard lock(counters_mutex);
         counters_copy = ingest.counters();
+        // The operator page's copies: only when something new was logged (a line or an alert).
+        const auto& lines = ingest.log();
+        if (copied_log_lines != counters_copy.log_lines) {
+            copied_log_lines = counters_copy.log_lines;
+            const std::size_t n = std::min(IngestServer::kLatest, lines.size());
+            latest_log.assign(lines.end() - static_cast<std::ptrdiff_t>(n), lines.end());
+            const auto& alerts = ingest.alerts();
+            const std::size_t k = std::min(IngestServer::kLatest, alerts.size());
+            latest_alerts.assign(alerts.end() - static_cast<std::ptrdiff_t>(k), alerts.end());
+        }
+    }
+
+    /// ingest.poll() or flush(), timed when it committed.
+    std::vector<Release> commit(bool now) {
+        const auto start = clock.now();
+        auto releases = now ? ingest.flush(start) : ingest.poll(start);
+        if (!releases.empty()) commit_time.add(clock.now() - start);
+        return releases;
     }
 
     void release(const std::vector<Release>& releases) {
@@ -159,7 +183,7 @@ struct IngestServer::State {
         }
         // Commit now if the policy says so, or if nothing else is queued: the burst is over.
         const bool idle = queued.load(std::memory_order_acquire) == 0;
-        release(idle ? ingest.flush(clock.now()) : ingest.poll(clock.now()));
+        release(commit(idle));
         emit_log();
         publish_counters();
     }
@@ -269,6 +293,7 @@ asio::awaitable<void> session(std::shared_ptr<State> st, std::shared_ptr<Connect
             }
             co_await read_payload(c->stream, payload, length, ec);
             if (ec) break;
+            const core::Micros received = st->clock.now();
             st->budget.set_busy(c->slot, true);  // its report is with the writer: not to be evicted now
             auto checked = st->ingest.precheck(payload);  // decode + Ed25519 on this thread, not the writer's
             Ack ack = co_await async_submit(st, std::move(checked), peer, asio::use_awaitable);
@@ -277,6 +302,7 @@ asio::awaitable<void> session(std::shared_ptr<State> st, std::shared_ptr<Connect
             co_await asio::async_write(c->stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
             st->budget.set_busy(c->slot, false);
             if (ec) break;
+            st->ack_latency.add(st->clock.now() - received);
             st->net.acks_sent.fetch_add(1, std::memory_order_relaxed);
         }
         if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || !ec) {
@@ -412,5 +438,19 @@ IngestCounters IngestServer::ingest_counters() const {
 }
 
 const IngestServerCounters& IngestServer::counters() const { return state_->net; }
+
+const LatencyHistogram& IngestServer::ack_latency() const { return state_->ack_latency; }
+
+const LatencyHistogram& IngestServer::commit_time() const { return state_->commit_time; }
+
+std::vector<LogLine> IngestServer::latest_log() const {
+    std::lock_guard lock(state_->counters_mutex);
+    return state_->latest_log;
+}
+
+std::vector<Alert> IngestServer::latest_alerts() const {
+    std::lock_guard lock(state_->counters_mutex);
+    return state_->latest_alerts;
+}
 
 }  // namespace central

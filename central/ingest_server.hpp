@@ -26,6 +26,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "central/ingest.hpp"
+#include "central/latency_histogram.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 
@@ -89,6 +90,16 @@ public:
     IngestCounters ingest_counters() const;
     /// Network counters.
     const IngestServerCounters& counters() const;
+    /// Time from a frame's last byte to its ack written (server clock), per report.
+    const LatencyHistogram& ack_latency() const;
+    /// Time of each group commit of the store (server clock).
+    const LatencyHistogram& commit_time() const;
+    /// The latest ingest log lines (at most kLatest), oldest first: a copy taken on the writer thread.
+    std::vector<LogLine> latest_log() const;
+    /// The latest alerts (at most kLatest), oldest first.
+    std::vector<Alert> latest_alerts() const;
+    /// How many log lines and alerts latest_log() and latest_alerts() keep.
+    static constexpr std::size_t kLatest = 50;
 
     /// Shared with the running coroutines, so connections may outlive the object (ingest_server.cpp).
     struct State;
