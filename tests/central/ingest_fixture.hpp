@@ -76,10 +76,11 @@ inline std::vector<std::uint8_t> sign(int pec, const std::string& device, std::u
     return sign("test-election", pec, device, seq, std::move(payload));
 }
 
+/// A fresh store file under the build tree, removed (with its WAL files) when the test ends.
 class TempStoreFile {
 public:
-    explicit TempStoreFile(std::string name)
-        : path_(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / ("ingest-" + name + ".sqlite")) {
+    explicit TempStoreFile(const std::string& name)
+        : path_(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / (name + ".sqlite")) {
         std::filesystem::create_directories(path_.parent_path());
         remove();
     }
@@ -96,7 +97,7 @@ private:
 /// Package, registry, store and ingest for one test.
 struct Server {
     explicit Server(const std::string& name, GroupCommitPolicy policy = {})
-        : file(name), registry(core::make_device_key_registry(package, kDeviceSecret)), store(file.path(), policy),
+        : file("ingest-" + name), registry(core::make_device_key_registry(package, kDeviceSecret)), store(file.path(), policy),
           ingest(package, registry, store) {}
     core::ElectionPackage package = small_package();
     TempStoreFile file;
