@@ -8,59 +8,64 @@ namespace central {
 ConnectionBudget::ConnectionBudget(std::size_t cap) : cap_(std::max<std::size_t>(cap, 1)) {}
 
 bool ConnectionBudget::has_room() const {
-    std::lock_guard lock(mutex_);
-    if (entries_.size() < cap_) return true;
-    return std::any_of(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.busy && !e.evicted; });
+    std::lock_guard lock(shared_->mutex);
+    const auto& entries = shared_->entries;
+    if (entries.size() < cap_) return true;
+    return std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return !e.busy && !e.evicted; });
 }
 
 ConnectionBudget::Handle ConnectionBudget::admit(std::function<void()> close) {
     std::function<void()> evict;
     Handle slot;
     {
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(shared_->mutex);
+        auto& entries = shared_->entries;
         // Connections already told to close still count until they are released: count only the live ones.
         const auto live = static_cast<std::size_t>(
-            std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.evicted; }));
+            std::count_if(entries.begin(), entries.end(), [](const Entry& e) { return !e.evicted; }));
         if (live >= cap_) {
-            auto victim = std::find_if(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.busy && !e.evicted; });
-            if (victim != entries_.end()) {
+            auto victim = std::find_if(entries.begin(), entries.end(), [](const Entry& e) { return !e.busy && !e.evicted; });
+            if (victim != entries.end()) {
                 victim->evicted = true;
                 evict = std::move(victim->close);
-                ++evicted_;
+                ++shared_->evicted;
             }
         }
-        entries_.push_back(Entry{std::move(close)});
-        slot.reset(new Slot(*this, std::prev(entries_.end())));
+        entries.push_back(Entry{std::move(close)});
+        slot.reset(new Slot(shared_, std::prev(entries.end())));
     }
     if (evict) evict();  // outside the lock: it posts to the victim's executor
     return slot;
 }
 
 void ConnectionBudget::set_busy(const Handle& slot, bool busy) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(shared_->mutex);
     if (!slot->released_) slot->entry_->busy = busy;
 }
 
 void ConnectionBudget::release(const Handle& slot) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(shared_->mutex);
     if (slot->released_) return;
     slot->released_ = true;
-    entries_.erase(slot->entry_);
+    shared_->entries.erase(slot->entry_);
 }
 
 std::size_t ConnectionBudget::open() const {
-    std::lock_guard lock(mutex_);
-    return entries_.size();
+    std::lock_guard lock(shared_->mutex);
+    return shared_->entries.size();
 }
 
 std::int64_t ConnectionBudget::evicted() const {
-    std::lock_guard lock(mutex_);
-    return evicted_;
+    std::lock_guard lock(shared_->mutex);
+    return shared_->evicted;
 }
 
 ConnectionBudget::Slot::~Slot() {
-    std::lock_guard lock(budget_.mutex_);
-    if (!released_) budget_.entries_.erase(entry_);
+    std::function<void()> close;  // destroyed outside the lock
+    std::lock_guard lock(shared_->mutex);
+    if (released_) return;
+    close = std::move(entry_->close);
+    shared_->entries.erase(entry_);
 }
 
 }  // namespace central

@@ -38,7 +38,8 @@ public:
     Handle admit(std::function<void()> close);
     /// Marks a connection busy (not evictable) or idle again.
     void set_busy(const Handle& slot, bool busy);
-    /// Removes a connection from the budget (its socket is closed). Idempotent.
+    /// Removes a connection from the budget (its socket is closed). Idempotent; a handle that is
+    /// destroyed unreleased releases itself (it shares the budget's state, so any order is safe).
     void release(const Handle& slot);
 
     /// Connections admitted and not released.
@@ -54,11 +55,16 @@ private:
         bool busy = false;
         bool evicted = false;
     };
+    /// What the budget and its handles share: handles may outlive the budget (a coroutine frame
+    /// destroyed after its server), so they keep this alive, never the budget itself.
+    struct Shared {
+        std::mutex mutex;
+        std::list<Entry> entries;  // admission order: the front was admitted longest ago
+        std::int64_t evicted = 0;
+    };
 
     const std::size_t cap_;
-    mutable std::mutex mutex_;
-    std::list<Entry> entries_;  // admission order: the front was admitted longest ago
-    std::int64_t evicted_ = 0;
+    std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 
     friend class Slot;
 };
@@ -72,10 +78,10 @@ public:
 
 private:
     friend class ConnectionBudget;
-    Slot(ConnectionBudget& budget, std::list<Entry>::iterator entry) : budget_(budget), entry_(entry) {}
-    ConnectionBudget& budget_;
+    Slot(std::shared_ptr<Shared> shared, std::list<Entry>::iterator entry) : shared_(std::move(shared)), entry_(entry) {}
+    std::shared_ptr<Shared> shared_;
     std::list<Entry>::iterator entry_;
-    bool released_ = false;  // guarded by budget_.mutex_
+    bool released_ = false;  // guarded by shared_->mutex
 };
 
 }  // namespace central

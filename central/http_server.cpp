@@ -206,8 +206,9 @@ asio::awaitable<void> listen(std::shared_ptr<HttpServer::State> st) {
         ++st->counters.open;
         auto executor = socket.get_executor();
         auto c = std::make_shared<Connection>(std::move(socket));
-        c->slot = st->budget.admit([st, weak = std::weak_ptr<Connection>(c)] {
-            ++st->counters.evicted;
+        // A plain pointer to the counters: the budget keeping this function lives in the same State.
+        c->slot = st->budget.admit([counters = &st->counters, weak = std::weak_ptr<Connection>(c)] {
+            ++counters->evicted;
             if (auto c = weak.lock())
                 asio::post(c->stream.get_executor(), [c] {
                     boost::system::error_code ignored;

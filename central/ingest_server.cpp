@@ -317,10 +317,12 @@ asio::awaitable<void> session(std::shared_ptr<State> st, std::shared_ptr<Connect
     st->net.open.fetch_sub(1, std::memory_order_acq_rel);
 }
 
-/// Closes a connection to make room for a newer one (called by the budget, from the accepting thread).
-std::function<void()> evictor(std::shared_ptr<State> st, std::weak_ptr<Connection> weak) {
-    return [st, weak] {
-        st->net.evicted.fetch_add(1, std::memory_order_relaxed);
+/// Closes a connection to make room for a newer one (called by the budget, from the accepting
+/// thread). A plain pointer to the counters: the budget that keeps this function lives in the same
+/// State, and a shared_ptr here would make the State own itself.
+std::function<void()> evictor(IngestServerCounters* net, std::weak_ptr<Connection> weak) {
+    return [net, weak] {
+        net->evicted.fetch_add(1, std::memory_order_relaxed);
         if (auto c = weak.lock())
             asio::post(c->stream.get_executor(), [c] {
                 boost::system::error_code ignored;
@@ -356,7 +358,7 @@ asio::awaitable<void> listen(std::shared_ptr<State> st) {
         socket.set_option(tcp::no_delay(true), ec);  // one small ack per report: no Nagle delay (tls_client.cpp)
         auto ex = socket.get_executor();
         auto c = std::make_shared<Connection>(std::move(socket), *st->tls);
-        c->slot = st->budget.admit(evictor(st, c));
+        c->slot = st->budget.admit(evictor(&st->net, c));
         asio::co_spawn(ex, session(st, std::move(c)), asio::detached);
     }
 }
