@@ -311,7 +311,14 @@ TEST(ServeOps, MetricsAndTheOperatorPageFollowALoad) {
     ASSERT_TRUE(tls);
     (void)central::exchange_blocking(**tls, {boost::asio::ip::make_address("127.0.0.1"), server.port()}, "127.0.0.1",
                                      {std::vector<std::uint8_t>(40, 0xAB)}, std::chrono::milliseconds(3000));
-    const std::string after = http_get(server.ops_port(), "/metrics");
+    // The client has its answer before the server has closed the connection and recorded the
+    // latency: wait (bounded) until the server has finished with it.
+    std::string after;
+    for (int i = 0; i < 200; ++i) {
+        after = http_get(server.ops_port(), "/metrics");
+        if (after.find("shailoo_connections_open{port=\"ingest\"} 0\n") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
     const std::string samples = parsed_by_prometheus(dir, after);
     ASSERT_EQ(samples.find("PARSE FAILED"), std::string::npos) << samples << "\n" << after;
     for (const char* line : {"shailoo_reports_stored_total{} 120\n",  // 40 PECs x (2 boxes + identification)
