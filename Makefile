@@ -5,7 +5,7 @@ BUILD := build/$(PRESET)
 SCENARIO ?= scenarios/election-night-2021.yaml
 ARGS ?=
 
-.PHONY: run test build deps configure bench asan clean
+.PHONY: run test build deps configure bench asan sanitize clean
 
 run: build
 	$(BUILD)/apps/shailoo run $(SCENARIO) --out out $(ARGS)
@@ -25,6 +25,17 @@ deps:
 # ASan + UBSan build of everything, then the tests.
 asan:
 	$(MAKE) test PRESET=asan
+
+# ASan + UBSan over the real code's tests only (core, kernel, devices, station, net, central, regressions):
+# what CI runs besides `make test` (.ci/run), a few minutes on 2 cores.
+SANITIZED_TESTS := test_core test_kernel test_devices test_station test_net test_central test_regressions
+sanitize: deps
+	@[ -f build/asan/CMakeCache.txt ] || cmake --preset asan
+	cmake --build --preset asan --target $(SANITIZED_TESTS)
+	@for t in $(SANITIZED_TESTS); do \
+	  echo "== $$t under ASan + UBSan"; \
+	  build/asan/tests/$$t --gtest_brief=1 || exit 1; \
+	done
 
 # Side-by-side benchmarks (Release).
 bench: build

@@ -1,5 +1,5 @@
 // `shailoo load`: drives the simulated PEC fleet over real TLS sockets against any server that
-// speaks the ingest protocol (docs/load.md). Wiring only: sim/load_generator does the work.
+// speaks the ingest protocol (docs/load.md). Wiring only: loadgen/load_generator does the work.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -44,6 +44,11 @@ int load(const LoadCliOptions& o) {
         fmt::print(stderr, "shailoo load: {}\n", package.error().message);
         return 2;
     }
+    if (static_cast<std::size_t>(o.pecs) > package->pecs.size()) {
+        fmt::print(stderr, "shailoo load: --pecs {}: the package {} has {} PECs (0 sends for all of them)\n", o.pecs,
+                   o.package, package->pecs.size());
+        return 2;
+    }
     std::optional<loadgen::RateProfile> profile;
     if (!o.rate_profile.empty()) {
         auto p = loadgen::load_rate_profile(o.rate_profile);
@@ -62,7 +67,7 @@ int load(const LoadCliOptions& o) {
     const auto plan = loadgen::plan_fleet(*package, o.pecs, o.secret_seed, o.seed, profile ? &*profile : nullptr, o.speed);
     const double span = plan.empty() ? 0.0 : static_cast<double>(plan.back().at) / 1e6;
     fmt::print("shailoo load: {} reports from {} PECs to {}:{}, {} (planned over {:.3f} s)\n", plan.size(),
-               o.pecs > 0 ? std::min<std::size_t>(o.pecs, package->pecs.size()) : package->pecs.size(), address->host, address->port,
+               o.pecs > 0 ? static_cast<std::size_t>(o.pecs) : package->pecs.size(), address->host, address->port,
                profile ? fmt::format("profile '{}' at x{}", profile->name, o.speed) : std::string("all at once"), span);
     std::fflush(stdout);
     loadgen::LoadOptions options{.host = address->host,

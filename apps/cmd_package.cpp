@@ -86,7 +86,7 @@ void add_package_command(CLI::App& app, Runner& runner) {
 
     struct Options {
         std::uint64_t seed = packagegen::kDefaultPackageSeed;
-        std::string out = "assets/kg2021";
+        std::string out;  // required: no default, so the shipped package is never overwritten by accident
         std::string dir = default_path("assets/kg2021");
         std::uint64_t secret_seed = core::kSimulatedDeviceSecret;
         std::string keys_out;  // empty: <dir>/device-keys.yaml
@@ -95,7 +95,10 @@ void add_package_command(CLI::App& app, Runner& runner) {
 
     auto* gen = cmd->add_subcommand("generate", "Generate the 2021 package deterministically from a seed");
     gen->add_option("--seed", options.seed, "Seed of the generated parts")->capture_default_str()->check(seed_check());
-    gen->add_option("--out", options.out, "Folder to write the YAML files to")->capture_default_str();
+    gen->add_option("--out", options.out,
+                    "Folder to write the YAML files to (required: to regenerate the shipped package, say "
+                    "--out assets/kg2021)")
+        ->required();
     gen->callback([&runner] { runner = [] { return generate(options.seed, options.out); }; });
 
     auto* chk = cmd->add_subcommand("check", "Load and validate a package, print its totals");

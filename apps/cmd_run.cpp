@@ -78,6 +78,10 @@ int run(RunOptions o) {
         fmt::print(stderr, "shailoo run: election package of {}: {}\n", o.scenario, package.error().message);
         return 2;
     }
+    if (auto bound = sim::bind_to_package(*scenario, *package); !bound) {
+        fmt::print(stderr, "shailoo run: {}\n", bound.error().message);
+        return 2;
+    }
     if (record && record->scenario_name != scenario->name) {
         fmt::print(stderr, "shailoo run: drill record {} was made with scenario '{}', not '{}' ({})\n", o.replay,
                    record->scenario_name, scenario->name, o.scenario);

@@ -20,6 +20,7 @@
 #include "apps/commands.hpp"
 #include "central/aggregation.hpp"
 #include "central/http_server.hpp"
+#include "central/metrics.hpp"
 #include "central/ingest_server.hpp"
 #include "central/publication.hpp"
 #include "core/device_keys.hpp"
@@ -33,12 +34,14 @@ struct ServeOptions {
     std::string db;
     std::string listen = "127.0.0.1:5443";
     std::string http;  // empty: no results page
+    std::string ops;   // empty: no operations endpoint
     std::string package = default_path("assets/kg2021");
     std::string keys;         // empty: PACKAGE/device-keys.yaml
     std::string certificate;  // empty: PACKAGE/tls/training-server.pem
     std::string private_key;  // empty: PACKAGE/tls/training-server.key
     int threads = 2;
     int max_connections = 4096;
+    int http_max_connections = 512;
     std::size_t batch = 1024;
     double batch_delay_ms = 20;
     double stats_every_s = 5;
@@ -77,22 +80,35 @@ void print_counters(const central::IngestCounters& c, const central::IngestServe
     std::fflush(stdout);
 }
 
+/// The connection budgets of the two listeners.
+struct ConnectionCaps {
+    std::size_t ingest = 0;  ///< TLS ingest
+    std::size_t http = 0;    ///< results page (0 without --http)
+};
+
 // Raises the soft limit on open files to the hard one (each connection holds a descriptor) and
-// returns the connection cap that fits under it, keeping 64 descriptors for the store and the rest.
-std::size_t connection_cap(int wanted) {
+// returns the caps that fit under it together, keeping 64 descriptors for the store and the rest.
+// The two budgets are apart, so idle page connections can never take the ingest's descriptors;
+// when both do not fit, each is lowered in proportion and the change is said.
+ConnectionCaps connection_caps(int ingest, int http) {
+    ConnectionCaps wanted{static_cast<std::size_t>(ingest), static_cast<std::size_t>(http)};
     rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return static_cast<std::size_t>(wanted);
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
     if (limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
         getrlimit(RLIMIT_NOFILE, &limit);
     }
     const auto fits = limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > 1 << 30 ? rlim_t{1} << 30 : limit.rlim_cur;
-    const auto cap = std::min<rlim_t>(static_cast<rlim_t>(wanted), fits > 128 ? fits - 64 : fits / 2);
-    if (cap < static_cast<rlim_t>(wanted))
-        fmt::print(stderr, "shailoo serve: --max-connections {} lowered to {}: the process may open {} files\n", wanted, cap,
-                   static_cast<unsigned long long>(fits));
-    return static_cast<std::size_t>(std::max<rlim_t>(cap, 1));
+    const auto room = static_cast<double>(fits > 128 ? fits - 64 : fits / 2);
+    const auto total = static_cast<double>(wanted.ingest + wanted.http);
+    if (total <= room) return wanted;
+    ConnectionCaps caps{std::max<std::size_t>(1, static_cast<std::size_t>(wanted.ingest * room / total)),
+                        wanted.http == 0 ? 0 : std::max<std::size_t>(1, static_cast<std::size_t>(wanted.http * room / total))};
+    fmt::print(stderr,
+               "shailoo serve: --max-connections {} and --http-max-connections {} lowered to {} and {}: the process may "
+               "open {} files\n", wanted.ingest, wanted.http, caps.ingest, caps.http, static_cast<unsigned long long>(fits));
+    return caps;
 }
 
 int serve(const ServeOptions& o) {
@@ -108,16 +124,20 @@ int serve(const ServeOptions& o) {
         fmt::print(stderr, "shailoo serve: --listen '{}': '{}' is not an IP address to listen on\n", o.listen, address->host);
         return 2;
     }
-    std::optional<boost::asio::ip::tcp::endpoint> http_endpoint;
-    if (!o.http.empty()) {
-        auto h = net::parse_server_address(o.http);
+    auto endpoint_of = [&ec](const std::string& option, const std::string& text) -> std::optional<boost::asio::ip::tcp::endpoint> {
+        if (text.empty()) return std::nullopt;
+        auto h = net::parse_server_address(text);
         const auto hip = h ? boost::asio::ip::make_address(h->host, ec) : boost::asio::ip::address{};
         if (!h || ec) {
-            fmt::print(stderr, "shailoo serve: --http '{}': expected IP:PORT\n", o.http);
-            return 2;
+            fmt::print(stderr, "shailoo serve: {} '{}': expected IP:PORT\n", option, text);
+            return boost::asio::ip::tcp::endpoint{};  // port 0 on the unspecified address: the caller refuses it
         }
-        http_endpoint.emplace(hip, h->port);
-    }
+        return boost::asio::ip::tcp::endpoint(hip, h->port);
+    };
+    const auto http_endpoint = endpoint_of("--http", o.http);
+    const auto ops_endpoint = endpoint_of("--ops", o.ops);
+    for (const auto& e : {http_endpoint, ops_endpoint})
+        if (e && e->address().is_unspecified() && e->port() == 0) return 2;
     auto package = core::load_election_package(package_dir);
     if (!package) {
         fmt::print(stderr, "shailoo serve: {}\n", package.error().message);
@@ -144,10 +164,11 @@ int serve(const ServeOptions& o) {
     central::Ingest ingest(*package, *registry, *store);
     ServerClock clock;
     boost::asio::io_context io;
+    const auto caps = connection_caps(o.max_connections, http_endpoint ? o.http_max_connections : 0);
     central::IngestServerOptions options{
         .certificate = o.certificate.empty() ? package_dir / "tls" / "training-server.pem" : std::filesystem::path(o.certificate),
         .private_key = o.private_key.empty() ? package_dir / "tls" / "training-server.key" : std::filesystem::path(o.private_key),
-        .max_connections = connection_cap(o.max_connections)};
+        .max_connections = caps.ingest};
     central::IngestServer server(
         io, {ip, address->port}, ingest, clock, options,
         [](const central::LogLine& line) { fmt::print(stderr, "[{}] {}\n", clock_text(line.at), line.text); });
@@ -188,16 +209,43 @@ int serve(const ServeOptions& o) {
     };
     if (http_endpoint) {
         reader = std::make_unique<central::Store>(o.db);
-        http = std::make_unique<central::HttpServer>(io, *http_endpoint, [&] {
-            std::lock_guard lock(published_mutex);
-            return published;
-        });
+        http = std::make_unique<central::HttpServer>(
+            io, *http_endpoint,
+            [&] {
+                std::lock_guard lock(published_mutex);
+                return published;
+            },
+            central::HttpServerLimits{.max_connections = caps.http});
         if (auto started = http->start(); !started) {
             fmt::print(stderr, "shailoo serve: --http: {}\n", started.error().message);
             return 2;
         }
         publish();
         fmt::print("shailoo serve: results page on http://{}:{}/\n", http_endpoint->address().to_string(), http->port());
+    }
+    // Operations view (docs/serve.md): Prometheus metrics and the operator page, on an address of
+    // its own so the public results port never shows peers, rejections or alerts.
+    std::unique_ptr<central::HttpServer> ops;
+    auto snapshot = [&] {
+        return central::MetricsSnapshot{.ingest = server.ingest_counters(),
+                                        .network = &server.counters(),
+                                        .http = http ? &http->counters() : nullptr,
+                                        .ack_latency = &server.ack_latency(),
+                                        .commit_time = &server.commit_time()};
+    };
+    if (ops_endpoint) {
+        ops = std::make_unique<central::HttpServer>(io, *ops_endpoint, []() -> std::string { throw std::runtime_error("the results are on --http, not --ops"); },
+                                                    central::HttpServerLimits{.max_connections = 64});
+        ops->add_page("/metrics", "text/plain; version=0.0.4; charset=utf-8", [&] { return central::prometheus_text(snapshot()); });
+        ops->add_page("/operator", "text/html; charset=utf-8", [&] {
+            return central::operator_page(snapshot(), server.latest_log(), server.latest_alerts(), clock.now());
+        });
+        if (auto started = ops->start(); !started) {
+            fmt::print(stderr, "shailoo serve: --ops: {}\n", started.error().message);
+            return 2;
+        }
+        fmt::print("shailoo serve: operations view on http://{}:{}/operator and /metrics\n", ops_endpoint->address().to_string(),
+                   ops->port());
     }
     std::fflush(stdout);
 
@@ -223,6 +271,7 @@ int serve(const ServeOptions& o) {
         stats.cancel();
         publish_timer.cancel();
         if (http) http->stop();
+        if (ops) ops->stop();
         grace.expires_after(std::chrono::milliseconds(300));
         grace.async_wait([&](boost::system::error_code) { io.stop(); });
     });
@@ -244,6 +293,9 @@ void add_serve_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--db", o.db, "SQLite store file (created if absent)")->required();
     cmd->add_option("--listen", o.listen, "Address to listen on, IP:PORT")->capture_default_str();
     cmd->add_option("--http", o.http, "Also serve the results page and /api/results.json on IP:PORT (docs/publication.md)");
+    cmd->add_option("--ops", o.ops,
+                    "Also serve the operations view on IP:PORT: Prometheus metrics at /metrics, the operator page at "
+                    "/operator (keep it off the public network)");
     cmd->add_option("--package", o.package, "Election package folder")->capture_default_str();
     cmd->add_option("--keys", o.keys, "Device key registry (default: PACKAGE/device-keys.yaml)");
     cmd->add_option("--cert", o.certificate, "Server certificate chain, PEM (default: PACKAGE/tls/training-server.pem)");
@@ -252,7 +304,12 @@ void add_serve_command(CLI::App& app, Runner& runner) {
         ->capture_default_str()
         ->check(CLI::Range(1, 64));
     cmd->add_option("--max-connections", o.max_connections,
-                    "Connections open at once at most; beyond it new ones wait in the listen backlog")
+                    "TLS ingest connections open at once at most; a new one beyond it closes the oldest idle one "
+                    "(docs/serve.md)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--http-max-connections", o.http_max_connections,
+                    "Results page connections open at once at most, a budget apart from the ingest's")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000000));
     cmd->add_option("--batch", o.batch, "Group commit: at most this many reports per transaction")

@@ -56,11 +56,33 @@ int main(int argc, char** argv) {
     CLI::App app{"Shailoo Sim - election-night simulation and training platform.\n"
                  "Runs the real PEC and CEC software against a simulated (or physically attached) election night."};
     app.require_subcommand(1);
-    app.failure_message(CLI::FailureMessage::help);
+    // A bad argument gets its message and a one-line hint, not the whole help.
+    app.failure_message([](const CLI::App* top, const CLI::Error& e) {
+        std::string command = "shailoo";
+        for (const CLI::App* sub = top; sub != nullptr;) {
+            const auto chosen = sub->get_subcommands();
+            sub = chosen.empty() ? nullptr : chosen.front();
+            if (sub) command += " " + sub->get_name();
+        }
+        return fmt::format("{}: {}\nsee '{} --help'\n", command, e.what(), command);
+    });
     apps::Runner runner;
     for (apps::AddCommand add : {&apps::add_run_command, &apps::add_package_command, &apps::add_seats_command, &apps::add_train_command,
                                  &apps::add_serve_command, &apps::add_load_command})
         add(app, runner);
+    if (argc > 1 && argv[1][0] != '-') {  // an unknown subcommand is named, with the list of known ones
+        const CLI::App& top = app;
+        std::string names;
+        bool known = false;
+        for (const CLI::App* sub : top.get_subcommands([](const CLI::App*) { return true; })) {
+            names += (names.empty() ? "" : ", ") + sub->get_name();
+            known = known || sub->get_name() == argv[1];
+        }
+        if (!known) {
+            fmt::print(stderr, "shailoo: '{}' is not a subcommand; the subcommands are: {}\nsee 'shailoo --help'\n", argv[1], names);
+            return 2;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -3,6 +3,9 @@
 #include <fmt/core.h>
 
 #include <map>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <unordered_map>
 
 namespace central {
@@ -21,6 +24,27 @@ void add_final(Tally& t, const StoredReport& r) {
     t.valid += r.valid;
     t.invalid += r.invalid;
     add_counts(t.option_votes, r.option_votes);
+}
+
+/// The first count of a stored report above the PEC's registered voters, named, or nothing. The
+/// ingest refuses such reports, so one here means the database was damaged or written by another
+/// program: aggregation stops rather than publish a figure no PEC can hold (or a wrapped sum).
+std::optional<std::string> count_above(const StoredReport& r, std::int64_t registered) {
+    auto over = [registered](std::int64_t v) { return v < 0 || v > registered; };
+    const std::pair<std::string_view, std::int64_t> totals[] = {{"ballots_in_box", r.ballots_in_box},
+                                                                {"valid", r.valid},
+                                                                {"invalid", r.invalid},
+                                                                {"identified", r.identified},
+                                                                {"ballots_issued", r.ballots_issued}};
+    for (const auto& [field, v] : totals)
+        if (over(v)) return fmt::format("{} = {}", field, v);
+    for (std::size_t i = 0; i < r.option_votes.size(); ++i)
+        if (over(r.option_votes[i])) return fmt::format("option_votes[{}] = {}", i, r.option_votes[i]);
+    for (std::size_t q = 0; q < r.preference_votes.size(); ++q)
+        for (std::size_t k = 0; k < r.preference_votes[q].size(); ++k)
+            if (over(r.preference_votes[q][k]))
+                return fmt::format("preference_votes[{}][{}] = {}", q, k, r.preference_votes[q][k]);
+    return std::nullopt;
 }
 
 }  // namespace
@@ -49,6 +73,14 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
         if (r.kind != "final" && r.kind != "identification") continue;
         auto& slot = latest[{r.pec, r.source}];
         if (!slot || slot->sequence < r.sequence) slot = &r;
+    }
+    // Only the reports that are summed: a superseded one never reaches a figure.
+    for (const auto& [key, r] : latest) {
+        const std::int64_t registered = package.pecs[pec_index[key.first]].registered;
+        if (auto field = count_above(*r, registered))
+            return core::fail(fmt::format("stored report of PEC {} (device '{}', sequence {}): {} is outside 0 to {} "
+                                          "(its registered voters); the store is damaged or was not written by this "
+                                          "server", r->pec, r->device, r->sequence, *field, registered));
     }
 
     const std::size_t party_options = package.parties.size() + 1;

@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -13,6 +14,7 @@
 #include <array>
 #include <string_view>
 
+#include "central/connection_budget.hpp"
 #include "central/publication.hpp"
 
 namespace central {
@@ -24,13 +26,20 @@ using tcp = asio::ip::tcp;
 
 struct HttpServer::State {
     State(asio::io_context& io_, tcp::endpoint endpoint_, ResultsProvider results_, HttpServerLimits limits_)
-        : io(io_), endpoint(endpoint_), results(std::move(results_)), limits(limits_), acceptor(asio::make_strand(io_)) {}
+        : io(io_), endpoint(endpoint_), results(std::move(results_)), limits(limits_), acceptor(asio::make_strand(io_)),
+          budget(limits_.max_connections) {}
     asio::io_context& io;
     tcp::endpoint endpoint;
     ResultsProvider results;
     HttpServerLimits limits;
     tcp::acceptor acceptor;  // on its own strand: stop() may come from any thread
     HttpServerCounters counters;
+    ConnectionBudget budget;  // the page's own budget, apart from the ingest's
+    struct Page {
+        std::string content_type;
+        std::function<std::string()> body;
+    };
+    std::map<std::string, Page, std::less<>> pages;  // add_page(); fixed once started
     bool started = false;
 };
 
@@ -98,12 +107,31 @@ Response answer(HttpServer::State& st, const Request& req) {
         res.set(http::field::cache_control, "no-store");
         return res;
     }
+    if (auto page = st.pages.find(target); page != st.pages.end()) {
+        std::string body;
+        try {
+            body = page->second.body();
+        } catch (const std::exception&) {
+            return error_response(http::status::service_unavailable, req.version(), req.keep_alive(), head);
+        }
+        auto res = make_response(http::status::ok, req.version(), req.keep_alive(), page->second.content_type, std::move(body), head);
+        res.set(http::field::cache_control, "no-store");
+        res.set("Content-Security-Policy", beast::string_view(kContentSecurityPolicy.data(), kContentSecurityPolicy.size()));
+        return res;
+    }
     ++st.counters.not_found;
     return error_response(http::status::not_found, req.version(), req.keep_alive(), head);
 }
 
-asio::awaitable<void> session(std::shared_ptr<HttpServer::State> st, tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+/// One HTTP connection and its place in the budget.
+struct Connection {
+    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    ConnectionBudget::Handle slot;
+};
+
+asio::awaitable<void> session(std::shared_ptr<HttpServer::State> st, std::shared_ptr<Connection> c) {
+    beast::tcp_stream& stream = c->stream;
     beast::flat_buffer buffer;
     boost::system::error_code ec;
     for (;;) {
@@ -132,6 +160,7 @@ asio::awaitable<void> session(std::shared_ptr<HttpServer::State> st, tcp::socket
             }
             break;
         }
+        st->budget.set_busy(c->slot, true);  // answering: not to be evicted until the response is out
         Response res;
         try {
             res = answer(*st, parser.get());
@@ -141,22 +170,52 @@ asio::awaitable<void> session(std::shared_ptr<HttpServer::State> st, tcp::socket
         ++st->counters.requests;
         const bool keep_alive = res.keep_alive();
         co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        st->budget.set_busy(c->slot, false);
         if (ec || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.socket().close(ec);
+    st->budget.release(c->slot);
+    --st->counters.open;
 }
 
 asio::awaitable<void> listen(std::shared_ptr<HttpServer::State> st) {
+    asio::steady_timer pause(st->acceptor.get_executor());
+    auto wait = [&](std::chrono::milliseconds how_long) -> asio::awaitable<void> {
+        boost::system::error_code ignored;
+        pause.expires_after(how_long);
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    };
     for (;;) {
+        while (st->acceptor.is_open() && !st->budget.has_room()) {
+            ++st->counters.capacity_waits;  // every connection is answering a request
+            co_await wait(std::chrono::milliseconds(5));
+        }
         boost::system::error_code ec;
         tcp::socket socket = co_await st->acceptor.async_accept(asio::make_strand(st->io),
                                                                 asio::redirect_error(asio::use_awaitable, ec));
         if (!st->acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
-        if (ec) continue;  // the client went away between connect and accept
+        if (ec) {
+            // The client went away between connect and accept, or no descriptor was free (EMFILE):
+            // pause briefly rather than spin on a failing accept.
+            ++st->counters.accept_errors;
+            co_await wait(std::chrono::milliseconds(50));
+            continue;
+        }
         ++st->counters.connections;
+        ++st->counters.open;
         auto executor = socket.get_executor();
-        asio::co_spawn(executor, session(st, std::move(socket)), asio::detached);
+        auto c = std::make_shared<Connection>(std::move(socket));
+        // A plain pointer to the counters: the budget keeping this function lives in the same State.
+        c->slot = st->budget.admit([counters = &st->counters, weak = std::weak_ptr<Connection>(c)] {
+            ++counters->evicted;
+            if (auto c = weak.lock())
+                asio::post(c->stream.get_executor(), [c] {
+                    boost::system::error_code ignored;
+                    c->stream.socket().close(ignored);
+                });
+        });
+        asio::co_spawn(executor, session(st, std::move(c)), asio::detached);
     }
 }
 
@@ -184,6 +243,10 @@ core::Result<void> HttpServer::start() {
     st.started = true;
     asio::co_spawn(st.acceptor.get_executor(), listen(state_), asio::detached);
     return {};
+}
+
+void HttpServer::add_page(std::string path, std::string content_type, std::function<std::string()> body) {
+    state_->pages[std::move(path)] = State::Page{std::move(content_type), std::move(body)};
 }
 
 void HttpServer::stop() {

@@ -10,12 +10,15 @@
 /// only GET and HEAD are served (405 with an Allow header otherwise); unknown paths get 404.
 /// Idle connections are closed after `idle_timeout`: a socket timer of the network layer (steady
 /// clock, never the wall clock), so a slow client cannot hold a connection forever; it does not
-/// touch the results.
+/// touch the results. Connections are capped (`max_connections`, a budget of the page's own, so
+/// idle page connections cannot take the descriptors the ingest needs); at the cap the oldest
+/// idle connection makes room for the new one.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -31,6 +34,9 @@ struct HttpServerLimits {
     std::size_t max_header_bytes = 8 * 1024;     ///< request line and headers
     std::size_t max_body_bytes = 1024;           ///< request body (GET and HEAD need none)
     std::chrono::seconds idle_timeout{30};       ///< close a connection silent this long
+    /// Connections open at once at most, a budget apart from the ingest's (central/connection_budget.hpp):
+    /// at the cap a new connection closes the oldest one not answering a request right now.
+    std::size_t max_connections = 512;
 };
 
 /// Running counts (read from any thread).
@@ -39,6 +45,10 @@ struct HttpServerCounters {
     std::atomic<std::int64_t> requests{0};     ///< requests answered
     std::atomic<std::int64_t> not_found{0};    ///< answered 404
     std::atomic<std::int64_t> refused{0};      ///< answered 405, 413 or 431, or unreadable
+    std::atomic<std::int64_t> open{0};         ///< connections open now
+    std::atomic<std::int64_t> evicted{0};      ///< idle connections closed at the cap to make room
+    std::atomic<std::int64_t> capacity_waits{0};  ///< pauses of 5 ms at the cap with every connection answering
+    std::atomic<std::int64_t> accept_errors{0};   ///< failed accepts (e.g. no descriptor free), each followed by a 50 ms pause
 };
 
 /// HTTP/1.1 server for the results page and the JSON API.
@@ -54,6 +64,10 @@ public:
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
+
+    /// A page produced on each request (e.g. "/metrics"), answered with `content_type` and no
+    /// caching. Before start() only; the provider runs on the io_context's threads.
+    void add_page(std::string path, std::string content_type, std::function<std::string()> body);
 
     /// Binds, listens and starts accepting. Errors: address in use, not available, already started.
     core::Result<void> start();

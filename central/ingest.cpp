@@ -17,6 +17,46 @@ const std::set<std::string, std::less<>> kArithmeticRatios{
     "valid_plus_invalid_eq_scanned", "option_counts_sum_eq_valid", "invalid_reasons_sum_eq_invalid",
     "scanned_plus_manual_eq_in_box", "preferences_le_party_votes"};
 
+/// The first count of an ARBB report above `limit` (the PEC's registered voters), named as in
+/// docs/protocol.md ("option_counts[2] = 4611686018427388904"), or nothing. Every count that is
+/// summed, stored or published is bounded, so no sum of them can wrap.
+std::optional<std::string> count_above(const core::ArbbReport& r, std::int64_t limit) {
+    auto above = [limit](std::int64_t v) { return v > limit; };
+    auto named = [](std::string_view field, std::int64_t v) { return fmt::format("{} = {}", field, v); };
+    for (std::size_t i = 0; i < r.option_counts.size(); ++i)
+        if (above(r.option_counts[i])) return named(fmt::format("option_counts[{}]", i), r.option_counts[i]);
+    for (std::size_t p = 0; p < r.preference_counts.size(); ++p)
+        for (std::size_t k = 0; k < r.preference_counts[p].size(); ++k)
+            if (above(r.preference_counts[p][k]))
+                return named(fmt::format("preference_counts[{}][{}]", p, k), r.preference_counts[p][k]);
+    for (std::size_t i = 0; i < r.invalid_by_reason.size(); ++i)
+        if (above(r.invalid_by_reason[i])) return named(fmt::format("invalid_by_reason[{}]", i), r.invalid_by_reason[i]);
+    const std::pair<std::string_view, std::int64_t> totals[] = {
+        {"ballots_in_box", r.ballots_in_box},
+        {"ballots_scanned", r.ballots_scanned},
+        {"valid", r.valid},
+        {"invalid", r.invalid},
+        {"ballots_awaiting_manual_count", r.ballots_awaiting_manual_count},
+        {"figures.ballots_issued", r.figures.ballots_issued},
+        {"figures.identified_voters", r.figures.identified_voters}};
+    for (const auto& [field, v] : totals)
+        if (above(v)) return named(field, v);
+    return std::nullopt;
+}
+
+/// The same for an identification report: identified voters by method and ballots issued.
+std::optional<std::string> count_above(const core::IdentificationReport& r, std::int64_t limit) {
+    const std::pair<std::string_view, std::int64_t> counts[] = {{"fingerprint", r.fingerprint},
+                                                                {"other_finger", r.other_finger},
+                                                                {"face", r.face},
+                                                                {"manual", r.manual},
+                                                                {"ballots_issued", r.ballots_issued},
+                                                                {"receipts_not_printed", r.receipts_not_printed}};
+    for (const auto& [field, v] : counts)
+        if (v > limit) return fmt::format("{} = {}", field, v);
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view to_string(RejectReason reason) {
@@ -56,13 +96,21 @@ Decision Ingest::reject(Decision d, RejectReason reason, std::string text, std::
     d.reason = reason;
     d.text = std::move(text);
     ++counters_.rejected[static_cast<std::size_t>(reason)];
-    log_.push_back({now, fmt::format("{}: rejected {}: {}", peer, to_string(reason), d.text)});
+    write_log(now, fmt::format("{}: rejected {}: {}", peer, to_string(reason), d.text));
     return d;
 }
 
+void Ingest::write_log(core::Micros now, std::string text) {
+    if (log_.size() == kKeptLogLines) log_.pop_front();
+    log_.push_back({now, std::move(text)});
+    ++counters_.log_lines;
+}
+
 void Ingest::alert(const Decision& d, std::string text, std::string_view peer, core::Micros now) {
-    log_.push_back({now, fmt::format("{}: ALERT PEC {} device {} sequence {}: {}", peer, d.pec, d.device, d.sequence, text)});
+    write_log(now, fmt::format("{}: ALERT PEC {} device {} sequence {}: {}", peer, d.pec, d.device, d.sequence, text));
+    if (alerts_.size() == kKeptAlerts) alerts_.pop_front();
     alerts_.push_back({now, std::string(peer), d.pec, d.device, d.sequence, std::move(text)});
+    ++counters_.alerts;
 }
 
 Decision Ingest::submit(std::span<const std::uint8_t> bytes, std::string_view peer, core::Micros now) {
@@ -200,6 +248,10 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
                                   fmt::format("{} preference counts for party {}, its list has {} candidates",
                                               r.preference_counts[p].size(), p + 1, package_.parties[p].list.size()), peer, now);
         }
+        if (auto field = count_above(r, pec->registered))
+            return reject(d, RejectReason::exceeds_registered_voters,
+                          fmt::format("{}: no count can exceed the {} registered voters of PEC {}", *field,
+                                      pec->registered, h.pec), peer, now);
         core::check_control_ratios(r);
         for (const auto& c : r.control_ratios) {
             if (c.holds) continue;
@@ -208,10 +260,6 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
                               fmt::format("{}: {} ({} vs {})", c.name, c.rule, c.left, c.right), peer, now);
             findings.push_back(fmt::format("{}: {} ({} vs {})", c.name, c.rule, c.left, c.right));
         }
-        if (r.ballots_in_box > pec->registered)
-            return reject(d, RejectReason::exceeds_registered_voters,
-                          fmt::format("{} ballots in the box, PEC {} has {} registered voters", r.ballots_in_box, h.pec,
-                                      pec->registered), peer, now);
         s.ballots_in_box = r.ballots_in_box;
         s.valid = r.valid;
         s.invalid = r.invalid;
@@ -222,15 +270,15 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
     } else {
         const auto& r = *ident;
         s.kind = "identification";
+        if (auto field = count_above(r, pec->registered))
+            return reject(d, RejectReason::exceeds_registered_voters,
+                          fmt::format("{}: no count can exceed the {} registered voters of PEC {}", *field,
+                                      pec->registered, h.pec), peer, now);
         const std::int64_t identified = r.fingerprint + r.other_finger + r.face + r.manual;
         if (identified != r.ballots_issued)
             return reject(d, RejectReason::failed_control_ratios,
                           fmt::format("identified by fingerprint, other finger, face and list ({}) != ballots issued ({})",
                                       identified, r.ballots_issued), peer, now);
-        if (r.ballots_issued > pec->registered)
-            return reject(d, RejectReason::exceeds_registered_voters,
-                          fmt::format("{} ballots issued, PEC {} has {} registered voters", r.ballots_issued, h.pec,
-                                      pec->registered), peer, now);
         if (r.registered && *r.registered != pec->registered)
             findings.push_back(fmt::format("registered: the station's list has {} voters, the package {}", *r.registered,
                                            pec->registered));
@@ -265,8 +313,8 @@ std::vector<Release> Ingest::commit_staged(core::Micros now) {
         counters_.committed += static_cast<std::int64_t>(outcome.tickets.size());
     } else {
         ++counters_.failed_commits;
-        log_.push_back({now, fmt::format("store: batch of {} reports not stored ({}); senders will retransmit",
-                                       outcome.tickets.size(), outcome.error)});
+        write_log(now, fmt::format("store: batch of {} reports not stored ({}); senders will retransmit",
+                                   outcome.tickets.size(), outcome.error));
     }
     // Committed: mark as durable. Failed: forget them, so retransmissions are accepted as new.
     for (const auto& [device, sequence] : staged_keys_) {

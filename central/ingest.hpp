@@ -17,15 +17,17 @@
 ///     with a different body -> sequence_reused (also an Alert); a sequence other than last + 1
 ///     -> out_of_order_sequence (the transmitter sends in order and resends until acknowledged);
 ///  8. validation: option and preference counts sized as in the election package -> wrong_shape;
+///     every count that is summed, stored or published at most the PEC's registered voters
+///     (so no sum can wrap) -> exceeds_registered_voters, naming the field;
 ///     the ARBB's own arithmetic (valid + invalid = scanned, options = valid, reasons = invalid,
 ///     scanned + manual = in box, preferences <= party votes; identification: methods = issued)
-///     -> failed_control_ratios; ballots in the box or issued above the PEC's registered voters
-///     -> exceeds_registered_voters. Ratios against the commission's own figures (issued <=
+///     -> failed_control_ratios. Ratios against the commission's own figures (issued <=
 ///     received, in box <= issued / identified, identified = issued) and a zero report with
 ///     non-zero counters are findings, not corruption: the report is stored with its violations,
 ///     counted as flagged and raised as an Alert so the DEC acts on it.
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <span>
@@ -116,6 +118,8 @@ struct IngestCounters {
     std::int64_t committed = 0;                              ///< reports made durable
     std::int64_t commits = 0;                                ///< transactions committed
     std::int64_t failed_commits = 0;                         ///< transactions rolled back
+    std::int64_t alerts = 0;                                 ///< alerts raised (Ingest::alerts() keeps the latest)
+    std::int64_t log_lines = 0;                              ///< log lines written (Ingest::log() keeps the latest)
     std::array<std::int64_t, kRejectReasonCount> rejected{}; ///< per RejectReason
     /// Rejections for one reason.
     std::int64_t rejections(RejectReason r) const { return rejected[static_cast<std::size_t>(r)]; }
@@ -160,10 +164,16 @@ public:
 
     /// Counts so far.
     const IngestCounters& counters() const { return counters_; }
-    /// Alerts so far.
-    const std::vector<Alert>& alerts() const { return alerts_; }
-    /// Rejections and alerts, in order.
-    const std::vector<LogLine>& log() const { return log_; }
+    /// The latest alerts, at most kKeptAlerts (counters().alerts counts them all).
+    const std::deque<Alert>& alerts() const { return alerts_; }
+    /// The latest log lines (rejections, alerts, failed commits), in order, at most kKeptLogLines;
+    /// line i of all written (0-based) is log()[i - (counters().log_lines - log().size())].
+    const std::deque<LogLine>& log() const { return log_; }
+
+    /// Alerts kept for reading; older ones are dropped (counted in counters().alerts).
+    static constexpr std::size_t kKeptAlerts = 1000;
+    /// Log lines kept for reading: a flood of garbage costs counters, not memory.
+    static constexpr std::size_t kKeptLogLines = 1000;
 
 private:
     struct Seen {
@@ -182,8 +192,10 @@ private:
     std::vector<std::pair<std::string, std::uint64_t>> staged_keys_;        // (device, sequence) in the open batch
     std::uint64_t next_ticket_ = 1;
     IngestCounters counters_;
-    std::vector<Alert> alerts_;
-    std::vector<LogLine> log_;
+    void write_log(core::Micros now, std::string text);
+
+    std::deque<Alert> alerts_;
+    std::deque<LogLine> log_;
 };
 
 }  // namespace central

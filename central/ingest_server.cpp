@@ -20,12 +20,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
+#include "central/connection_budget.hpp"
 #include "core/wire.hpp"
 #include "net/tls_context.hpp"
 #include "net/tls_frame.hpp"
@@ -54,7 +56,7 @@ struct IngestServer::State {
     State(asio::io_context& io_, tcp::endpoint ep, Ingest& in, const core::Clock& c, IngestServerOptions o, LogSink l,
           CommitHook h)
         : io(io_), endpoint(ep), acceptor(asio::make_strand(io_)), ingest(in), clock(c), options(std::move(o)),
-          log(std::move(l)), on_commit(std::move(h)) {}
+          log(std::move(l)), on_commit(std::move(h)), budget(options.max_connections) {}
 
     asio::io_context& io;
     tcp::endpoint endpoint;
@@ -66,6 +68,7 @@ struct IngestServer::State {
     LogSink log;
     CommitHook on_commit;
     IngestServerCounters net;
+    ConnectionBudget budget;  // open connections; at the cap the oldest idle one makes room
 
     // The writer: its own io_context run by one thread, so everything posted to it is serial.
     asio::io_context writer_io{1};
@@ -82,20 +85,75 @@ struct IngestServer::State {
     };
     std::unordered_map<std::uint64_t, Waiting> waiting;  // decision ticket -> connection
     bool closing = false;
-    std::size_t log_emitted = 0;
+    std::int64_t log_emitted = 0;          // lines of the ingest log handed on or counted as not shown
+    core::Micros log_second = 0;           // start of the current second of the log rate limit
+    std::size_t log_second_lines = 0;      // lines shown in it
+    std::int64_t log_not_shown = 0;        // lines over the limit since the last summary
+
+    LatencyHistogram ack_latency;
+    LatencyHistogram commit_time;
 
     mutable std::mutex counters_mutex;
     IngestCounters counters_copy;
+    std::vector<LogLine> latest_log;  // guarded by counters_mutex
+    std::vector<Alert> latest_alerts;  // guarded by counters_mutex
+    std::int64_t copied_log_lines = 0;  // log lines written when latest_log was copied
 
+    /// Hands new ingest log lines to the sink, at most options.log_lines_per_second of them in
+    /// any second of server time; the rest are summed up in one line when the next second starts
+    /// (a flood of garbage must not flood the operator's terminal; the counters have every one).
     void emit_log() {
         const auto& lines = ingest.log();
-        for (; log_emitted < lines.size(); ++log_emitted)
-            if (log) log(lines[log_emitted]);
+        const std::int64_t written = ingest.counters().log_lines;
+        const std::int64_t first_kept = written - static_cast<std::int64_t>(lines.size());
+        if (log_emitted < first_kept) {  // more lines in one submission than the ingest keeps
+            log_not_shown += first_kept - log_emitted;
+            log_emitted = first_kept;
+        }
+        for (; log_emitted < written; ++log_emitted) {
+            const LogLine& line = lines[static_cast<std::size_t>(log_emitted - first_kept)];
+            if (line.at - log_second >= 1'000'000) {
+                summarise_log(line.at);
+                log_second = line.at;
+                log_second_lines = 0;
+            }
+            if (log_second_lines < options.log_lines_per_second) {
+                ++log_second_lines;
+                if (log) log(line);
+            } else {
+                ++log_not_shown;
+            }
+        }
+    }
+
+    void summarise_log(core::Micros now) {
+        if (log_not_shown > 0 && log)
+            log(LogLine{now, fmt::format("{} more log lines not shown (at most {} a second; the counters count every one)",
+                                         log_not_shown, options.log_lines_per_second)});
+        log_not_shown = 0;
     }
 
     void publish_counters() {
         std::lock_guard lock(counters_mutex);
         counters_copy = ingest.counters();
+        // The operator page's copies: only when something new was logged (a line or an alert).
+        const auto& lines = ingest.log();
+        if (copied_log_lines != counters_copy.log_lines) {
+            copied_log_lines = counters_copy.log_lines;
+            const std::size_t n = std::min(IngestServer::kLatest, lines.size());
+            latest_log.assign(lines.end() - static_cast<std::ptrdiff_t>(n), lines.end());
+            const auto& alerts = ingest.alerts();
+            const std::size_t k = std::min(IngestServer::kLatest, alerts.size());
+            latest_alerts.assign(alerts.end() - static_cast<std::ptrdiff_t>(k), alerts.end());
+        }
+    }
+
+    /// ingest.poll() or flush(), timed when it committed.
+    std::vector<Release> commit(bool now) {
+        const auto start = clock.now();
+        auto releases = now ? ingest.flush(start) : ingest.poll(start);
+        if (!releases.empty()) commit_time.add(clock.now() - start);
+        return releases;
     }
 
     void release(const std::vector<Release>& releases) {
@@ -135,7 +193,7 @@ struct IngestServer::State {
         }
         // Commit now if the policy says so, or if nothing else is queued: the burst is over.
         const bool idle = queued.load(std::memory_order_acquire) == 0;
-        release(idle ? ingest.flush(clock.now()) : ingest.poll(clock.now()));
+        release(commit(idle));
         emit_log();
         publish_counters();
     }
@@ -152,6 +210,7 @@ struct IngestServer::State {
             w.done(Ack{AckOutcome::retry, 0, ticket, w.sequence, "server shutting down: resend later"});
         waiting.clear();
         emit_log();
+        summarise_log(clock.now());
         publish_counters();
     }
 };
@@ -183,7 +242,24 @@ struct Connection {
     ssl::stream<tcp::socket> stream;
     asio::steady_timer timer;
     bool done = false;
+    ConnectionBudget::Handle slot;  // its place in the listener's budget
 };
+
+/// Frames are read in steps of this size, so a client that announces a large frame and sends
+/// little holds little memory: the buffer grows only as the bytes arrive.
+constexpr std::size_t kFrameReadStep = 16 * 1024;
+
+/// Reads `length` bytes of a frame into `payload`, growing it one step at a time.
+asio::awaitable<void> read_payload(ssl::stream<tcp::socket>& stream, std::vector<std::uint8_t>& payload,
+                                   std::size_t length, boost::system::error_code& ec) {
+    payload.clear();
+    while (payload.size() < length && !ec) {
+        const std::size_t have = payload.size();
+        const std::size_t step = std::min(kFrameReadStep, length - have);
+        payload.resize(have + step);
+        co_await asio::async_read(stream, asio::buffer(payload.data() + have, step), asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
 
 /// Closes the socket when the connection has been silent for the idle timeout. Each sign of life
 /// re-arms the timer (cancelling the pending wait), so central/ never reads a clock itself.
@@ -198,11 +274,10 @@ asio::awaitable<void> watchdog(std::shared_ptr<Connection> c) {
     }
 }
 
-asio::awaitable<void> session(std::shared_ptr<State> st, tcp::socket socket) {
+asio::awaitable<void> session(std::shared_ptr<State> st, std::shared_ptr<Connection> c) {
     boost::system::error_code ec;
-    const auto remote = socket.remote_endpoint(ec);
+    const auto remote = c->stream.lowest_layer().remote_endpoint(ec);
     const std::string peer = ec ? std::string("unknown peer") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
-    auto c = std::make_shared<Connection>(std::move(socket), *st->tls);
     auto touch = [&] { c->timer.expires_after(st->options.idle_timeout); };
     touch();
     asio::co_spawn(c->stream.get_executor(), watchdog(c), asio::detached);
@@ -226,15 +301,18 @@ asio::awaitable<void> session(std::shared_ptr<State> st, tcp::socket socket) {
                 co_await asio::async_write(c->stream, asio::buffer(ack), asio::redirect_error(asio::use_awaitable, ec));
                 break;  // the stream cannot be resynchronised
             }
-            payload.resize(length);
-            co_await asio::async_read(c->stream, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
+            co_await read_payload(c->stream, payload, length, ec);
             if (ec) break;
+            const core::Micros received = st->clock.now();
+            st->budget.set_busy(c->slot, true);  // its report is with the writer: not to be evicted now
             auto checked = st->ingest.precheck(payload);  // decode + Ed25519 on this thread, not the writer's
             Ack ack = co_await async_submit(st, std::move(checked), peer, asio::use_awaitable);
             const auto out = frame(encode_ack(ack));
             touch();
             co_await asio::async_write(c->stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+            st->budget.set_busy(c->slot, false);
             if (ec) break;
+            st->ack_latency.add(st->clock.now() - received);
             st->net.acks_sent.fetch_add(1, std::memory_order_relaxed);
         }
         if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || !ec) {
@@ -245,7 +323,22 @@ asio::awaitable<void> session(std::shared_ptr<State> st, tcp::socket socket) {
     c->done = true;
     c->timer.cancel();
     c->stream.lowest_layer().close(ec);
+    st->budget.release(c->slot);
     st->net.open.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+/// Closes a connection to make room for a newer one (called by the budget, from the accepting
+/// thread). A plain pointer to the counters: the budget that keeps this function lives in the same
+/// State, and a shared_ptr here would make the State own itself.
+std::function<void()> evictor(IngestServerCounters* net, std::weak_ptr<Connection> weak) {
+    return [net, weak] {
+        net->evicted.fetch_add(1, std::memory_order_relaxed);
+        if (auto c = weak.lock())
+            asio::post(c->stream.get_executor(), [c] {
+                boost::system::error_code ignored;
+                c->stream.lowest_layer().close(ignored);
+            });
+    };
 }
 
 asio::awaitable<void> listen(std::shared_ptr<State> st) {
@@ -256,11 +349,10 @@ asio::awaitable<void> listen(std::shared_ptr<State> st) {
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     };
     for (;;) {
-        if (st->net.open.load(std::memory_order_acquire) >= static_cast<std::int64_t>(st->options.max_connections)) {
-            // At the cap: leave new connections in the listen backlog and look again shortly.
+        if (!st->budget.has_room()) {
+            // Every connection is busy with a report: leave new ones in the listen backlog and look again shortly.
             st->net.capacity_waits.fetch_add(1, std::memory_order_relaxed);
-            while (!st->stopping && st->net.open.load(std::memory_order_acquire) >= static_cast<std::int64_t>(st->options.max_connections))
-                co_await wait(std::chrono::milliseconds(5));
+            while (!st->stopping && !st->budget.has_room()) co_await wait(std::chrono::milliseconds(5));
         }
         boost::system::error_code ec;
         tcp::socket socket = co_await st->acceptor.async_accept(asio::make_strand(st->io), asio::redirect_error(asio::use_awaitable, ec));
@@ -275,7 +367,9 @@ asio::awaitable<void> listen(std::shared_ptr<State> st) {
         st->net.open.fetch_add(1, std::memory_order_acq_rel);
         socket.set_option(tcp::no_delay(true), ec);  // one small ack per report: no Nagle delay (tls_client.cpp)
         auto ex = socket.get_executor();
-        asio::co_spawn(ex, session(st, std::move(socket)), asio::detached);
+        auto c = std::make_shared<Connection>(std::move(socket), *st->tls);
+        c->slot = st->budget.admit(evictor(&st->net, c));
+        asio::co_spawn(ex, session(st, std::move(c)), asio::detached);
     }
 }
 
@@ -356,5 +450,19 @@ IngestCounters IngestServer::ingest_counters() const {
 }
 
 const IngestServerCounters& IngestServer::counters() const { return state_->net; }
+
+const LatencyHistogram& IngestServer::ack_latency() const { return state_->ack_latency; }
+
+const LatencyHistogram& IngestServer::commit_time() const { return state_->commit_time; }
+
+std::vector<LogLine> IngestServer::latest_log() const {
+    std::lock_guard lock(state_->counters_mutex);
+    return state_->latest_log;
+}
+
+std::vector<Alert> IngestServer::latest_alerts() const {
+    std::lock_guard lock(state_->counters_mutex);
+    return state_->latest_alerts;
+}
 
 }  // namespace central

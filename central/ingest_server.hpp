@@ -1,5 +1,5 @@
 #pragma once
-/// The CEC's ingest over the network: TLS 1.3 on TCP, length-prefixed frames (central/tls_frame.hpp,
+/// The CEC's ingest over the network: TLS 1.3 on TCP, length-prefixed frames (net/tls_frame.hpp,
 /// docs/protocol.md), C++20 coroutines after Boost.Beast's awaitable server example.
 ///
 /// Threads: connections run on the caller's io_context (one or more threads); each one decodes
@@ -13,7 +13,8 @@
 /// submission is queued for the writer (the burst ended). A batch therefore grows while a commit
 /// is in progress, and no report waits for a timer. `now` comes from the core::Clock the caller
 /// supplies (central/ reads no clock of its own); the only timers here are socket idle timeouts and
-/// the accept loop's pauses (at max_connections, and after a failed accept).
+/// the accept loop's pauses (at max_connections with every connection busy, and after a failed
+/// accept). A frame's buffer grows as its bytes arrive, never to the announced length up front.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -25,6 +26,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "central/ingest.hpp"
+#include "central/latency_histogram.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 
@@ -36,9 +38,14 @@ struct IngestServerOptions {
     std::filesystem::path private_key;               ///< its private key (PEM)
     std::size_t max_frame_bytes = core::kMaxWireMessageBytes;  ///< larger frames: rejected, connection closed
     std::chrono::seconds idle_timeout{30};           ///< close a connection silent (or stuck in a handshake) this long
-    /// Connections open at once at most; at the cap the server stops accepting (new ones wait in
-    /// the kernel's listen backlog) until one closes, so a flood cannot exhaust file descriptors.
+    /// Connections open at once at most (central/connection_budget.hpp): at the cap a new
+    /// connection closes the oldest one that is not busy with a report (a silent or trickling
+    /// client); when all are busy, new ones wait in the kernel's listen backlog until one closes.
+    /// A flood therefore cannot exhaust file descriptors nor keep honest stations waiting.
     std::size_t max_connections = 4096;
+    /// Ingest log lines handed to the LogSink in any one second at most; the rest are summed up in
+    /// one line ("N more log lines not shown") when the next second starts, and at shutdown.
+    std::size_t log_lines_per_second = 20;
 };
 
 /// Counts of the network layer (read from any thread).
@@ -48,7 +55,8 @@ struct IngestServerCounters {
     std::atomic<std::int64_t> bad_frames{0};         ///< frames of length 0 or over max_frame_bytes
     std::atomic<std::int64_t> acks_sent{0};          ///< acknowledgements written
     std::atomic<std::int64_t> open{0};               ///< connections open now
-    std::atomic<std::int64_t> capacity_waits{0};     ///< times accepting paused at max_connections
+    std::atomic<std::int64_t> capacity_waits{0};     ///< times accepting paused: at max_connections, every one busy
+    std::atomic<std::int64_t> evicted{0};            ///< idle connections closed at the cap to make room for new ones
     std::atomic<std::int64_t> accept_errors{0};      ///< failed accepts (e.g. out of file descriptors), each retried after 50 ms
 };
 
@@ -82,6 +90,16 @@ public:
     IngestCounters ingest_counters() const;
     /// Network counters.
     const IngestServerCounters& counters() const;
+    /// Time from a frame's last byte to its ack written (server clock), per report.
+    const LatencyHistogram& ack_latency() const;
+    /// Time of each group commit of the store (server clock).
+    const LatencyHistogram& commit_time() const;
+    /// The latest ingest log lines (at most kLatest), oldest first: a copy taken on the writer thread.
+    std::vector<LogLine> latest_log() const;
+    /// The latest alerts (at most kLatest), oldest first.
+    std::vector<Alert> latest_alerts() const;
+    /// How many log lines and alerts latest_log() and latest_alerts() keep.
+    static constexpr std::size_t kLatest = 50;
 
     /// Shared with the running coroutines, so connections may outlive the object (ingest_server.cpp).
     struct State;

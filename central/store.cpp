@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 #include <span>
 
@@ -250,19 +251,6 @@ core::Result<void> Store::write(const char* what, int rc) {
     return core::fail(fmt::format("{}: {}: {} (SQLite {})", file_, what, sqlite3_errmsg(db_), rc));
 }
 
-namespace {
-/// Applies the fail-at-N hook before a write; true = this write must fail.
-bool hook_fires(std::optional<int>& countdown) {
-    if (!countdown) return false;
-    if (*countdown == 0) {
-        countdown.reset();
-        return true;
-    }
-    --*countdown;
-    return false;
-}
-}  // namespace
-
 core::Result<void> Store::insert(const StoredReport& r) {
     // One prepared statement for the life of the store (preparing it per report cost as much as
     // the insert itself); SQLITE_STATIC: the bound buffers outlive the step.
@@ -293,7 +281,7 @@ core::Result<void> Store::insert(const StoredReport& r) {
     text(15, r.violations);
     blob(16, option_blob_.data(), option_blob_.size());
     blob(17, preference_blob_.data(), preference_blob_.size());
-    if (hook_fires(fail_countdown_)) return write("insert report", SQLITE_IOERR);
+    if (fail_count_.fail()) return write("insert report", SQLITE_IOERR);
     auto w = write("insert report", sqlite3_step(ins));
     sqlite3_reset(ins);
     sqlite3_clear_bindings(ins);
@@ -308,22 +296,43 @@ CommitOutcome Store::commit() {
         return out;
     }
     auto run = [&]() -> core::Result<void> {
-        if (hook_fires(fail_countdown_)) return write("BEGIN", SQLITE_IOERR);
+        if (fail_count_.fail()) return write("BEGIN", SQLITE_IOERR);
         if (auto w = write("BEGIN", sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr)); !w) return w;
         for (const auto& s : staged_)
             if (auto w = insert(s.report); !w) return w;
-        if (hook_fires(fail_countdown_)) return write("COMMIT", SQLITE_IOERR);
-        return write("COMMIT", sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr));
+        if (fail_count_.fail()) return write("COMMIT", SQLITE_IOERR);
+        auto committed = write("COMMIT", sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr));
+        if (committed && in_doubt_.fail()) return write("COMMIT (reply lost after the sync)", SQLITE_IOERR);
+        return committed;
     };
     auto result = run();
-    staged_.clear();
     if (!result) {
         if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        out.error = result.error().message;
-        return out;
+        // In doubt: an error from COMMIT does not prove the batch missed the disk. The batch is one
+        // transaction, so either every row of it is in the file or none is: look, and never drop
+        // (and so never let the senders' retransmissions collide with) a batch that is stored.
+        if (!batch_is_stored()) {
+            staged_.clear();
+            out.error = result.error().message;
+            return out;
+        }
     }
+    staged_.clear();
     out.committed = true;
     return out;
+}
+
+bool Store::batch_is_stored() const {
+    Statement q(db_, "SELECT body_hash FROM reports WHERE device = ?1 AND sequence = ?2");
+    for (const auto& s : staged_) {
+        sqlite3_reset(q.get());
+        q.bind(1, s.report.device);
+        q.bind(2, static_cast<std::int64_t>(s.report.sequence));
+        if (sqlite3_step(q.get()) != SQLITE_ROW) return false;
+        const auto hash = q.blob_at(0);
+        if (!std::equal(hash.begin(), hash.end(), s.report.body_hash.begin(), s.report.body_hash.end())) return false;
+    }
+    return true;
 }
 
 std::vector<StoredKey> Store::keys() const {
@@ -389,6 +398,16 @@ std::vector<StoredReport> Store::reports() const {
         check(rc, "read reports");
     }
     return out;
+}
+
+std::vector<std::string> Store::integrity_problems() const {
+    std::vector<std::string> problems;
+    Statement q(db_, "PRAGMA integrity_check");
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW)
+        if (auto line = q.text_at(0); line != "ok") problems.push_back(std::move(line));
+    check(rc, "integrity check");
+    return problems;
 }
 
 std::int64_t Store::count() const {

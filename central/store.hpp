@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/fail_count.hpp"
 #include "core/result.hpp"
 
 struct sqlite3;
@@ -114,12 +115,19 @@ public:
     std::vector<StoredReport> reports() const;
     /// Number of committed reports.
     std::int64_t count() const;
+    /// SQLite's `PRAGMA integrity_check` of the whole file: the problems it lists, empty when the
+    /// file is sound (a crash test runs it after every kill).
+    std::vector<std::string> integrity_problems() const;
     /// The policy in force.
     const GroupCommitPolicy& policy() const { return policy_; }
 
-    /// Fail-at-N hook (the idea of Boost.Beast's test::fail_count): the n-th database write from
-    /// now (0 = the next) fails once, as a disk error would. std::nullopt disarms it.
-    void fail_at(std::optional<int> n) { fail_countdown_ = n; }
+    /// Fail-at-N hook (core::FailCount): the n-th database write from now (0 = the next) fails,
+    /// as a disk error would, before it reaches the file; negative disarms.
+    void fail_at(std::int64_t n, core::FailCount::Mode mode = core::FailCount::Mode::once) { fail_count_.arm(n, mode); }
+    /// In-doubt hook: the n-th COMMIT from now (0 = the next) reaches the disk, and then reports an
+    /// error (as a lost reply or an I/O error after the sync would). commit() must then find out
+    /// that the batch is stored, not drop it; negative disarms.
+    void fail_after_commit_at(std::int64_t n) { in_doubt_.arm(n); }
     /// Database writes so far (statements that change the file, BEGIN and COMMIT included).
     std::int64_t writes() const { return writes_; }
 
@@ -140,7 +148,11 @@ private:
     GroupCommitPolicy policy_;
     std::vector<Staged> staged_;
     std::uint64_t next_ticket_ = 1;
-    std::optional<int> fail_countdown_;
+    /// True when every staged report is in the file with its body (a COMMIT that failed in doubt).
+    bool batch_is_stored() const;
+
+    core::FailCount fail_count_;
+    core::FailCount in_doubt_;
     std::int64_t writes_ = 0;
 };
 

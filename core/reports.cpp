@@ -1,8 +1,10 @@
 #include "core/reports.hpp"
 
-#include <numeric>
+#include <limits>
 
 #include <fmt/format.h>
+
+#include "core/checked_count.hpp"
 
 namespace core {
 
@@ -17,17 +19,27 @@ std::string_view to_string(ReportKind kind) {
 
 namespace {
 
-std::int64_t sum(const std::vector<std::int64_t>& v) { return std::accumulate(v.begin(), v.end(), std::int64_t{0}); }
-
 enum class Relation { eq, le };
 
-void add(ArbbReport& r, std::string name, std::string rule, std::int64_t left, Relation rel, std::int64_t right,
+/// A side of a ratio: a count, or nothing when its sum did not fit in 64 bits.
+using Side = std::optional<std::int64_t>;
+
+/// a + b, nothing when either is nothing or the sum does not fit.
+Side plus(Side a, Side b) { return b ? checked_add(a, *b) : std::nullopt; }
+
+/// Adds one ratio. A side whose sum did not fit breaks the ratio (shown as the largest count):
+/// no wrapped sum may ever make a ratio hold.
+void add(ArbbReport& r, std::string name, std::string rule, Side left_sum, Relation rel, Side right_sum,
          std::string_view action, bool holds_override = true) {
-    const bool holds = holds_override && (rel == Relation::eq ? left == right : left <= right);
+    constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+    const std::int64_t left = left_sum.value_or(kMax);
+    const std::int64_t right = right_sum.value_or(kMax);
+    const bool holds = holds_override && left_sum && right_sum && (rel == Relation::eq ? left == right : left <= right);
     if (!holds)
-        r.violations.push_back(fmt::format("PEC {} {} box, {} report: control ratio broken: {} ({} {} {}); {}", r.pec,
+        r.violations.push_back(fmt::format("PEC {} {} box, {} report: control ratio broken: {} ({} {} {}{}); {}", r.pec,
                                            to_string(r.box), to_string(r.kind), rule, left,
-                                           rel == Relation::eq ? "!=" : ">", right, action));
+                                           rel == Relation::eq ? "!=" : ">", right,
+                                           left_sum && right_sum ? "" : ", a sum does not fit in 64 bits", action));
     r.control_ratios.push_back(ControlRatio{std::move(name), std::move(rule), left, right, holds});
 }
 
@@ -36,20 +48,20 @@ void add(ArbbReport& r, std::string name, std::string rule, std::int64_t left, R
 void check_control_ratios(ArbbReport& r) {
     r.control_ratios.clear();
     r.violations.clear();
-    const std::int64_t options_sum = sum(r.option_counts);
-    const std::int64_t reasons_sum =
-        std::accumulate(r.invalid_by_reason.begin(), r.invalid_by_reason.end(), std::int64_t{0});
-    std::int64_t preferences_sum = 0;
-    for (const auto& list : r.preference_counts) preferences_sum += sum(list);
+    const Side options_sum = checked_sum(r.option_counts);
+    const Side reasons_sum = checked_sum(r.invalid_by_reason);
+    Side preferences_sum = 0;
+    for (const auto& list : r.preference_counts) preferences_sum = plus(preferences_sum, checked_sum(list));
 
     if (r.kind == ReportKind::zero) {
-        const std::int64_t all = r.ballots_in_box + r.ballots_scanned + r.valid + r.invalid + reasons_sum +
-                                 r.returned_to_voters + r.ballots_awaiting_manual_count + options_sum + preferences_sum;
+        const Side counters = checked_sum(std::array{r.ballots_in_box, r.ballots_scanned, r.valid, r.invalid,
+                                                     r.returned_to_voters, r.ballots_awaiting_manual_count});
+        const Side all = plus(plus(plus(counters, reasons_sum), options_sum), preferences_sum);
         add(r, "counters_zero", "every counter is zero at opening", all, Relation::eq, 0,
             "do not open voting: the box is not empty or the scanner was used; call the DEC and technical support");
         return;
     }
-    add(r, "valid_plus_invalid_eq_scanned", "valid + invalid ballots = ballots scanned", r.valid + r.invalid,
+    add(r, "valid_plus_invalid_eq_scanned", "valid + invalid ballots = ballots scanned", checked_add(r.valid, r.invalid),
         Relation::eq, r.ballots_scanned, "the ARBB counters disagree: count this box manually");
     add(r, "option_counts_sum_eq_valid", "sum of votes for all options = valid ballots", options_sum, Relation::eq,
         r.valid, "the ARBB counters disagree: count this box manually");
@@ -57,14 +69,15 @@ void check_control_ratios(ArbbReport& r) {
         Relation::eq, r.invalid, "the ARBB counters disagree: count this box manually");
     add(r, "scanned_plus_manual_eq_in_box",
         "ballots scanned + ballots awaiting manual count = ballots in the box (scanner's sheet counter)",
-        r.ballots_scanned + r.ballots_awaiting_manual_count, Relation::eq, r.ballots_in_box,
+        checked_add(r.ballots_scanned, r.ballots_awaiting_manual_count), Relation::eq, r.ballots_in_box,
         "sheets entered the box without being counted: count this box manually");
     if (r.box == BoxKind::party_list) {
         bool each_party_holds = true;
         int first_broken = 0;
         for (std::size_t p = 0; p < r.preference_counts.size(); ++p) {
             const std::int64_t votes = p + 1 < r.option_counts.size() ? r.option_counts[p + 1] : 0;
-            if (sum(r.preference_counts[p]) > votes) {
+            const Side party_preferences = checked_sum(r.preference_counts[p]);
+            if (!party_preferences || *party_preferences > votes) {
                 if (each_party_holds) first_broken = static_cast<int>(p + 1);
                 each_party_holds = false;
             }

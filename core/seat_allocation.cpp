@@ -9,6 +9,8 @@
 #include <numeric>
 #include <set>
 
+#include "core/checked_count.hpp"
+
 namespace core {
 
 namespace {
@@ -53,17 +55,21 @@ Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const Lis
     ListSeatAllocation out;
     out.seats = rules.seats;
     out.regional_applied = n_regions > 0;
-    std::int64_t valid = 0;
-    for (const auto& row : table.rows) valid += row.votes;
+    std::optional<std::int64_t> valid = 0;
+    for (const auto& row : table.rows) valid = checked_add(valid, row.votes);
+    if (!valid) return fail("the parties' votes add up to more than a 64-bit count holds");
     out.base_is_took_part = table.took_part.has_value();
-    out.national_base = table.took_part.value_or(valid);
+    out.national_base = table.took_part.value_or(*valid);
 
     std::vector<std::int64_t> regional_base(n_regions, 0);
     for (std::size_t r = 0; r < n_regions; ++r) {
         if (!table.regional_took_part.empty()) {
             regional_base[r] = table.regional_took_part[r];
         } else {
-            for (const auto& row : table.rows) regional_base[r] += row.regional[r];
+            std::optional<std::int64_t> base = 0;
+            for (const auto& row : table.rows) base = checked_add(base, row.regional[r]);
+            if (!base) return fail(fmt::format("region '{}': votes add up to more than a 64-bit count holds", table.regions[r]));
+            regional_base[r] = *base;
         }
     }
 
@@ -80,7 +86,7 @@ Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const Lis
                 p.failed_regions.push_back(table.regions[r]);
         // A party with no votes at all never passes, even against a zero base.
         p.passed = p.passed_national && p.failed_regions.empty() && row.votes > 0;
-        if (p.passed) out.passing_votes += row.votes;
+        if (p.passed) out.passing_votes += row.votes;  // at most the checked sum of all votes
         out.parties.push_back(std::move(p));
     }
 
@@ -308,15 +314,17 @@ Result<VoteTable> parse_vote_table_csv(std::string_view text, std::string_view f
         auto votes = parse_count((*fields)[1]);
         if (!votes) return err(fmt::format("votes: {}", votes.error().message));
         std::vector<std::int64_t> regional;
-        std::int64_t regional_sum = 0;
+        std::optional<std::int64_t> regional_sum = 0;
         for (std::size_t k = 2; k < n_fields; ++k) {
             auto v = parse_count((*fields)[k]);
             if (!v) return err(fmt::format("column '{}': {}", table.regions[k - 2], v.error().message));
             regional.push_back(*v);
-            regional_sum += *v;
+            regional_sum = checked_add(regional_sum, *v);
         }
-        if (!regional.empty() && regional_sum != *votes)
-            return err(fmt::format("regional columns add up to {} but votes is {}", regional_sum, *votes));
+        if (!regional.empty() && !regional_sum)
+            return err("regional columns add up to more than a 64-bit count holds");
+        if (!regional.empty() && *regional_sum != *votes)
+            return err(fmt::format("regional columns add up to {} but votes is {}", *regional_sum, *votes));
         if (lower(name) == "took part") {
             table.took_part = *votes;
             table.regional_took_part = std::move(regional);
@@ -326,13 +334,12 @@ Result<VoteTable> parse_vote_table_csv(std::string_view text, std::string_view f
     }
     if (!header_seen) return fail(fmt::format("{}:1: empty file, expected a header 'party,votes'", file_name));
     if (table.rows.empty()) return fail(fmt::format("{}:{}: no party rows", file_name, line_no));
-    if (table.took_part) {
-        std::int64_t valid = 0;
-        for (const auto& r : table.rows) valid += r.votes;
-        if (*table.took_part < valid)
-            return fail(fmt::format("{}: 'took part' is {} but the rows hold {} valid votes", file_name,
-                                    *table.took_part, valid));
-    }
+    std::optional<std::int64_t> valid = 0;
+    for (const auto& r : table.rows) valid = checked_add(valid, r.votes);
+    if (!valid) return fail(fmt::format("{}: the parties' votes add up to more than a 64-bit count holds", file_name));
+    if (table.took_part && *table.took_part < *valid)
+        return fail(fmt::format("{}: 'took part' is {} but the rows hold {} valid votes", file_name,
+                                *table.took_part, *valid));
     return table;
 }
 

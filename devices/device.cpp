@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/core.h>
+
 namespace devices {
 
 std::string_view to_string(Fault fault) {
@@ -74,6 +76,12 @@ double Device::severity(Fault fault) const {
     for (auto& [f, s] : severities_)
         if (f == fault) return s;
     return 0.0;
+}
+
+std::optional<DeviceError> Device::injected_failure(Fault cause, std::string_view operation) {
+    if (!fail_count_.fail()) return std::nullopt;
+    return DeviceError{cause, fmt::format("{} {}: the {} failed: try again, or replace the device if it keeps failing",
+                                          to_string(kind_), id_, operation)};
 }
 
 }  // namespace devices

@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/fail_count.hpp"
 
 namespace devices {
 
@@ -90,7 +92,17 @@ public:
     /// Sets the listener; the simulator uses one per PEC.
     void on_fault(FaultListener listener) { listener_ = std::move(listener); }
 
+    /// Fail-at-N hook (core::FailCount, house style): the n-th operation of this device from now
+    /// (0 = the next; a capture, read, scan, routing, print or transfer) fails as the device's
+    /// operations fail, once or from then on; negative disarms. For tests and drills: unarmed,
+    /// it changes nothing.
+    void fail_at(std::int64_t n, core::FailCount::Mode mode = core::FailCount::Mode::once) { fail_count_.arm(n, mode); }
+
 protected:
+    /// Counts one operation against the fail-at-N hook; when this one must fail, the error to
+    /// return: `cause` and a sentence naming the device and the operation.
+    std::optional<DeviceError> injected_failure(Fault cause, std::string_view operation);
+
     /// Hook for a device model that must act when a fault starts or ends (e.g. the UPS starts
     /// running down on mains_loss). Called before the listener; default does nothing.
     virtual void fault_changed(Fault /*fault*/, bool /*entered*/, core::Micros /*at*/) {}
@@ -101,6 +113,7 @@ private:
     std::uint32_t active_ = 0;
     std::vector<std::pair<Fault, double>> severities_;
     FaultListener listener_;
+    core::FailCount fail_count_;
 };
 
 }  // namespace devices

@@ -61,6 +61,10 @@ DeviceResult<core::BallotMarks> VirtualBallotScanner::read(core::Micros now) {
             if (has_fault(f)) return refuse(f, now);
         if (has_fault(Fault::misfeed) && random_.bernoulli(severity(Fault::misfeed))) return refuse(Fault::misfeed, now);
     }
+    if (auto injected = injected_failure(Fault::misfeed, "sheet feed")) {
+        waiting_ = false;  // the sheet goes back to the voter
+        return std::unexpected(std::move(*injected));
+    }
     waiting_ = false;
     held_ = true;
     core::BallotMarks marks{sheet_.sheet, sheet_.condition == core::PaperCondition::intact};

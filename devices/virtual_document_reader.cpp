@@ -13,6 +13,7 @@ std::optional<DeviceError> VirtualDocumentReader::dead_error() const {
 
 DeviceResult<std::optional<DocumentData>> VirtualDocumentReader::read() {
     if (auto dead = dead_error()) return std::unexpected(std::move(*dead));
+    if (auto injected = injected_failure(Fault::dead, "document read")) return std::unexpected(std::move(*injected));
     if (!document_) return std::optional<DocumentData>{};
     // Filled in place and returned whole (named return value): a DocumentData moved out into the
     // result would copy its short strings once or twice more per voter.
@@ -29,6 +30,7 @@ DeviceResult<std::optional<DocumentData>> VirtualDocumentReader::read() {
 
 DeviceResult<std::optional<FaceFeatures>> VirtualDocumentReader::read_chip_photo() {
     if (auto dead = dead_error()) return std::unexpected(std::move(*dead));
+    if (auto injected = injected_failure(Fault::dead, "chip photo read")) return std::unexpected(std::move(*injected));
     if (!document_ || document_->chip_damaged || !document_->photo_of) return std::optional<FaceFeatures>{};
     return std::optional<FaceFeatures>{document_photo(*document_->photo_of)};
 }

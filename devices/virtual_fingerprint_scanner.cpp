@@ -28,6 +28,7 @@ DeviceResult<FingerprintCapture> VirtualFingerprintScanner::capture(core::Finger
     if (!hand_.present)
         return std::unexpected(DeviceError{Fault::dead, fmt::format("fingerprint scanner {}: no finger on the sensor; "
                                                                     "ask the voter to place the finger", id())});
+    if (auto injected = injected_failure(Fault::dead, "capture")) return std::unexpected(std::move(*injected));
     const auto f = static_cast<unsigned>(which);
     if (!((hand_.generated >> f) & 1u)) {
         ::new (hand_.fingers[f]) SyntheticFinger(SyntheticFinger::generate(hand_.seed, which));

@@ -26,9 +26,7 @@ DeviceResult<core::Micros> VirtualModem::transmit(std::size_t bytes, core::Micro
     if (has_fault(Fault::no_signal))
         return std::unexpected(DeviceError{Fault::no_signal,
             fmt::format("modem {} has no signal: move it or its antenna, or use the backup channel", id())});
-    if (fail_countdown_ >= 0 && fail_countdown_-- == 0)
-        return std::unexpected(DeviceError{Fault::no_signal,
-            fmt::format("modem {} lost the signal during the transfer: send again", id())});
+    if (auto injected = injected_failure(Fault::no_signal, "transfer")) return std::unexpected(std::move(*injected));
     core::Micros latency = kBaseLatency + static_cast<core::Micros>(bytes) * kMicrosPerByte;
     if (has_fault(Fault::slow))
         latency = static_cast<core::Micros>(static_cast<double>(latency) * std::max(1.0, severity(Fault::slow)));

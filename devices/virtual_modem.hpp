@@ -17,8 +17,8 @@ namespace devices {
 /// flapping (severity = share of time down) takes the link down for severity x kFlapPeriod at the
 /// start of every kFlapPeriod = 60 s cycle, shifted by a phase drawn once from the RandomStream;
 /// a transfer that starts or would still be running in a down window fails.
-/// fail_at(n) makes the n-th transmit from now fail once with no_signal (Boost.Beast-style
-/// countdown, so transmitter tests can hit every failure point).
+/// Device::fail_at(n) makes the n-th transmit from now fail with no_signal (core::FailCount, so
+/// transmitter tests can hit every failure point).
 class VirtualModem final : public Modem {
 public:
     /// Fixed part of every transfer's latency.
@@ -33,8 +33,6 @@ public:
 
     DeviceResult<core::Micros> transmit(std::size_t bytes, core::Micros now) override;
 
-    /// Makes the n-th transmit() from now (0 = the next one) fail once with no_signal; negative disarms.
-    void fail_at(std::int64_t n) { fail_countdown_ = n; }
     /// Whether a flapping link is down at `t` (false when not flapping).
     bool link_down_at(core::Micros t) const;
     /// Transfers attempted so far.
@@ -44,7 +42,6 @@ public:
 
 private:
     core::Micros phase_;
-    std::int64_t fail_countdown_ = -1;
     std::int64_t transfers_ = 0;
     std::int64_t bytes_delivered_ = 0;
 };

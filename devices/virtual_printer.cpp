@@ -22,6 +22,7 @@ DeviceResult<void> VirtualPrinter::print(std::string_view text, core::Micros now
     if (has_fault(Fault::out_of_paper))
         return std::unexpected(DeviceError{Fault::out_of_paper,
             fmt::format("printer {} is out of paper: load a new roll and print again", id())});
+    if (auto injected = injected_failure(Fault::dead, "print")) return std::unexpected(std::move(*injected));
     const std::size_t lines = printed_lines(text);
     if (lines > paper_left_) {
         paper_left_ = 0;

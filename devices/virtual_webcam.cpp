@@ -86,6 +86,7 @@ DeviceResult<FaceCapture> VirtualWebcam::capture() {
         return std::unexpected(DeviceError{Fault::dead, fmt::format("webcam {} gives no picture: check its cable or replace it", id())});
     if (!face_)
         return std::unexpected(DeviceError{Fault::dead, fmt::format("webcam {}: nobody in front of the camera", id())});
+    if (auto injected = injected_failure(Fault::dead, "capture")) return std::unexpected(std::move(*injected));
     return FaceCapture{face_image(face_->seed, face_->quality, stream_),
                        static_cast<int>(std::lround(100.0 * std::clamp(face_->quality, 0.0, 1.0)))};
 }

@@ -200,6 +200,23 @@ core::Result<int> run_script_step(const DrillScript& script, const ScriptStep& s
         case K::clear: {
             if (s.action.at != 0 && s.action.at < session.world().now())
                 return failed(fmt::format("time {} is already past", sim::format_clock(s.action.at).substr(0, 5)));
+            // A clear that takes effect now must clear something: a typo in the device or fault
+            // would otherwise do nothing, silently. (A later clear may follow a later inject.)
+            if (s.kind == K::clear && (s.action.at == 0 || s.action.at == session.world().now())) {
+                const auto i = session.world().index_of(s.selection.pec);
+                if (!i) return failed(fmt::format("PEC {} is not in this drill", s.selection.pec));
+                const auto kind = sim::device_kind_of(s.action.target);
+                bool active = false;
+                for (const auto& d : session.world().detail(*i).devices)
+                    active = active || (d.kind == kind && ((d.faults >> static_cast<unsigned>(s.action.fault)) & 1u));
+                // An inject of this drill not yet applied (the world applies it as its next event) counts too.
+                for (const auto& r : session.record().actions)
+                    active = active || (r.action.enter && r.action.pec == s.selection.pec && r.action.fault == s.action.fault &&
+                                        sim::device_kind_of(r.action.target) == kind && r.action.at >= session.world().now());
+                if (!active)
+                    return failed(fmt::format("clear: no {} of PEC {} is in the fault '{}' now", sim::to_string(s.action.target),
+                                              s.selection.pec, devices::to_string(s.action.fault)));
+            }
             auto n = session.inject(s.selection, s.action);
             if (!n) return failed(n.error().message);
             return 0;

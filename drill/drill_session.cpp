@@ -62,6 +62,7 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
     }
     auto package = core::load_election_package(scenario->package_dir);
     if (!package) return core::fail(fmt::format("election package of {}: {}", scenario_file.string(), package.error().message));
+    if (auto bound = sim::bind_to_package(*scenario, *package); !bound) return std::unexpected(bound.error());
 
     std::unique_ptr<DrillSession> s(new DrillSession());
     s->threads_ = std::max(1, threads);

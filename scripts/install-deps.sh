@@ -8,7 +8,7 @@ packages=(
   libsodium-dev libssl-dev libsqlite3-dev sqlite3 libgoogle-perftools-dev
   libboost-dev libboost-system-dev libprotobuf-dev protobuf-compiler
   libsfml-dev libimgui-dev libstb-dev
-  python3 python3-simpy
+  python3 python3-simpy python3-prometheus-client
   xvfb xauth libgl1-mesa-dri
   chromium
 )

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -15,19 +16,28 @@ namespace {
 
 using core::Micros;
 
-// Reads fields of one YAML file and turns every problem into "FILE:LINE: field 'x': what is wrong".
+// Reads fields of one YAML file and turns every problem into "FILE:LINE: field 'x': what is wrong",
+// with the field's full path ("faults[1].share") when the Reader is within() a nested mapping.
 class Reader {
 public:
     explicit Reader(std::string file) : file_(std::move(file)) {}
 
+    /// The same file's fields inside the mapping at `path` (e.g. "faults[1]").
+    Reader within(const std::string& path) const {
+        Reader inner(file_);
+        inner.prefix_ = prefix_ + path + ".";
+        return inner;
+    }
+
+    /// `field` is the path below this Reader's mapping.
     core::Error error(const YAML::Node& node, const std::string& field, const std::string& what) const {
-        return core::field_error(file_, node, field, what);
+        return core::field_error(file_, node, prefix_ + field, what);
     }
 
     template <class T>
     core::Result<T> get(const YAML::Node& map, const std::string& field, T lo, T hi) const {
         const YAML::Node n = map[field];
-        return core::field_number(file_, n.IsDefined() ? n : map, field, lo, hi);  // a missing field: the map's line
+        return core::field_number(file_, n.IsDefined() ? n : map, prefix_ + field, lo, hi);  // a missing field: the map's line
     }
 
     core::Result<std::string> text(const YAML::Node& map, const std::string& field) const {
@@ -71,14 +81,35 @@ public:
         return out;
     }
 
+    /// A list of regions, each a code (1-9) or a name the package resolves later (RegionRef).
+    core::Result<std::vector<RegionRef>> regions(const YAML::Node& map, const std::string& field) const {
+        std::vector<RegionRef> out;
+        const YAML::Node n = map[field];
+        if (!n.IsDefined()) return out;
+        if (!n.IsSequence()) return std::unexpected(error(n, field, "expected a list of region codes or names"));
+        for (const auto& item : n) {
+            if (!item.IsScalar() || item.Scalar().empty())
+                return std::unexpected(error(item, field, "expected a region code or name"));
+            RegionRef ref{.line = item.Mark().line + 1};
+            try {
+                ref.code = item.as<int>();
+            } catch (const YAML::Exception&) {
+                ref.name = item.Scalar();
+            }
+            out.push_back(std::move(ref));
+        }
+        return out;
+    }
+
     // Rejects keys the format does not know: a typo must not silently fall back to a default.
     core::Result<void> only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
                                  const std::string& where) const {
-        return core::only_keys(file_, map, known, where.empty() ? "" : where + ".");
+        return core::only_keys(file_, map, known, prefix_ + (where.empty() ? "" : where + "."));
     }
 
 private:
     std::string file_;
+    std::string prefix_;  // "faults[1]." inside a fault rule
 };
 
 // Assigns the value of a Result to `lhs`, or returns its error from the enclosing function.
@@ -100,13 +131,14 @@ constexpr std::array<std::pair<std::string_view, FaultTarget>, 9> kTargets{{
     {"power", FaultTarget::power},
 }};
 
-core::Result<FaultRule> read_fault(const Reader& r, const YAML::Node& n, int index) {
+core::Result<FaultRule> read_fault(const Reader& top, const YAML::Node& n, int index) {
     const std::string at = fmt::format("faults[{}]", index);
+    const Reader r = top.within(at);  // every message names faults[i].field
     FaultRule rule;
     rule.line = n.Mark().line + 1;
-    if (!n.IsMap()) return std::unexpected(r.error(n, at, "expected a mapping"));
+    if (!n.IsMap()) return std::unexpected(top.error(n, at, "expected a mapping"));
     if (auto ok = r.only_keys(n, {"device", "fault", "share", "pecs", "regions", "from", "to", "duration",
-                                  "max_duration", "severity", "replace"}, at); !ok)
+                                  "max_duration", "severity", "replace"}, ""); !ok)
         return std::unexpected(ok.error());
     std::string device, fault;
     SHAILOO_TRY(device, r.text(n, "device"));
@@ -114,7 +146,7 @@ core::Result<FaultRule> read_fault(const Reader& r, const YAML::Node& n, int ind
     if (!target) {
         std::string names;
         for (auto& [k, v] : kTargets) names += (names.empty() ? "" : ", ") + std::string(k);
-        return std::unexpected(r.error(n["device"], at + ".device", fmt::format("unknown device '{}' (one of: {})", device, names)));
+        return std::unexpected(r.error(n["device"], "device", fmt::format("unknown device '{}' (one of: {})", device, names)));
     }
     rule.target = *target;
     SHAILOO_TRY(fault, r.text(n, "fault"));
@@ -124,33 +156,36 @@ core::Result<FaultRule> read_fault(const Reader& r, const YAML::Node& n, int ind
     if (!found) {
         std::string names;
         for (auto f : devices::faults_of(device_kind_of(rule.target))) names += (names.empty() ? "" : ", ") + std::string(devices::to_string(f));
-        return std::unexpected(r.error(n["fault"], at + ".fault", fmt::format("'{}' is not a fault of {} (one of: {})", fault, device, names)));
+        return std::unexpected(r.error(n["fault"], "fault", fmt::format("'{}' is not a fault of {} (one of: {})", fault, device, names)));
     }
     if (n["share"]) { SHAILOO_TRY(rule.share, r.get<double>(n, "share", 0.0, 1.0)); }
     SHAILOO_TRY(rule.pecs, r.ints(n, "pecs", 1000, 9999));
-    SHAILOO_TRY(rule.regions, r.ints(n, "regions", 1, 9));
-    if (!n["share"] && rule.pecs.empty()) return std::unexpected(r.error(n, at, "needs 'share' or 'pecs'"));
+    SHAILOO_TRY(rule.region_refs, r.regions(n, "regions"));
+    for (const auto& ref : rule.region_refs)
+        if (ref.name.empty()) rule.regions.push_back(ref.code);
+    if (n["pecs"]) rule.pecs_line = n["pecs"].Mark().line + 1;
+    if (!n["share"] && rule.pecs.empty()) return std::unexpected(top.error(n, at, "needs 'share' or 'pecs'"));
     if (n["from"]) { SHAILOO_TRY(rule.from, r.time_of_day(n, "from")); }
     rule.to = rule.from;
     if (n["to"]) { SHAILOO_TRY(rule.to, r.time_of_day(n, "to")); }
     else if (!n["from"]) rule.to = core::at(19, 0);
-    if (rule.to < rule.from) return std::unexpected(r.error(n["to"], at + ".to", "is before 'from'"));
+    if (rule.to < rule.from) return std::unexpected(r.error(n["to"], "to", "is before 'from'"));
     if (n["duration"]) {
         SHAILOO_TRY(rule.min_duration, r.duration(n, "duration"));
         rule.max_duration = rule.min_duration;
     }
     if (n["max_duration"]) { SHAILOO_TRY(rule.max_duration, r.duration(n, "max_duration")); }
     if (rule.max_duration < rule.min_duration)
-        return std::unexpected(r.error(n["max_duration"], at + ".max_duration", "is shorter than 'duration'"));
+        return std::unexpected(r.error(n["max_duration"], "max_duration", "is shorter than 'duration'"));
     if (n["severity"]) { SHAILOO_TRY(rule.severity, r.get<double>(n, "severity", 0.0, 1000.0)); }
     if (n["replace"]) {
         try {
             rule.replace_arbb = n["replace"].as<bool>();
         } catch (const YAML::Exception&) {
-            return std::unexpected(r.error(n["replace"], at + ".replace", "expected true or false"));
+            return std::unexpected(r.error(n["replace"], "replace", "expected true or false"));
         }
         if (rule.replace_arbb && device_kind_of(rule.target) != devices::DeviceKind::ballot_scanner)
-            return std::unexpected(r.error(n["replace"], at + ".replace", "only an ARBB can be replaced by a stationary box"));
+            return std::unexpected(r.error(n["replace"], "replace", "only an ARBB can be replaced by a stationary box"));
     }
     return rule;
 }
@@ -160,8 +195,9 @@ core::Result<ServiceTime> read_service(const Reader& r, const YAML::Node& map, c
     if (!n) return d;
     if (!n.IsMap()) return std::unexpected(r.error(n, "service." + field, "expected {median_s: N, sigma: X}"));
     if (auto ok = r.only_keys(n, {"median_s", "sigma"}, "service." + field); !ok) return std::unexpected(ok.error());
-    if (n["median_s"]) { SHAILOO_TRY(d.median_s, r.get<double>(n, "median_s", 0.1, 3600.0)); }
-    if (n["sigma"]) { SHAILOO_TRY(d.sigma, r.get<double>(n, "sigma", 0.0, 2.0)); }
+    const Reader f = r.within("service." + field);
+    if (n["median_s"]) { SHAILOO_TRY(d.median_s, f.get<double>(n, "median_s", 0.1, 3600.0)); }
+    if (n["sigma"]) { SHAILOO_TRY(d.sigma, f.get<double>(n, "sigma", 0.0, 2.0)); }
     return d;
 }
 
@@ -229,6 +265,9 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     const YAML::Node root = *loaded;
     Reader r(name);
     if (!root.IsMap()) return core::fail(fmt::format("{}: a scenario is a YAML mapping", name));
+    if (root["cumulative"] && !root["package"])
+        return core::fail(fmt::format("{}: this is a rate profile (its 'cumulative' curve is for `shailoo load "
+                                      "--rate-profile`, docs/load.md), not a scenario (docs/scenarios.md)", name));
     if (auto ok = r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
                                      "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "service",
                                      "regions", "faults"}, "");
@@ -274,18 +313,20 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
         if (!dp.IsMap()) return std::unexpected(r.error(dp, "desk_pace", "expected {median: X, sigma: X, min: X, max: X}"));
         if (auto ok = r.only_keys(dp, {"median", "sigma", "min", "max"}, "desk_pace"); !ok) return std::unexpected(ok.error());
         auto& p = s.desk_pace;
-        if (dp["median"]) { SHAILOO_TRY(p.median, r.get<double>(dp, "median", 0.1, 10.0)); }
-        if (dp["sigma"]) { SHAILOO_TRY(p.sigma, r.get<double>(dp, "sigma", 0.0, 2.0)); }
-        if (dp["min"]) { SHAILOO_TRY(p.min, r.get<double>(dp, "min", 0.1, 10.0)); }
-        if (dp["max"]) { SHAILOO_TRY(p.max, r.get<double>(dp, "max", 0.1, 10.0)); }
+        const Reader f = r.within("desk_pace");
+        if (dp["median"]) { SHAILOO_TRY(p.median, f.get<double>(dp, "median", 0.1, 10.0)); }
+        if (dp["sigma"]) { SHAILOO_TRY(p.sigma, f.get<double>(dp, "sigma", 0.0, 2.0)); }
+        if (dp["min"]) { SHAILOO_TRY(p.min, f.get<double>(dp, "min", 0.1, 10.0)); }
+        if (dp["max"]) { SHAILOO_TRY(p.max, f.get<double>(dp, "max", 0.1, 10.0)); }
         if (p.min > p.median || p.median > p.max)
             return std::unexpected(r.error(dp, "desk_pace", fmt::format("needs min <= median <= max, got {} / {} / {}", p.min, p.median, p.max)));
     }
     if (const auto pt = root["patience"]) {
         if (!pt.IsMap()) return std::unexpected(r.error(pt, "patience", "expected {median_min: N, sigma: X}"));
         if (auto ok = r.only_keys(pt, {"median_min", "sigma"}, "patience"); !ok) return std::unexpected(ok.error());
-        if (pt["median_min"]) { SHAILOO_TRY(s.patience.median_min, r.get<double>(pt, "median_min", 0.0, 24 * 60.0)); }
-        if (pt["sigma"]) { SHAILOO_TRY(s.patience.sigma, r.get<double>(pt, "sigma", 0.0, 2.0)); }
+        const Reader f = r.within("patience");
+        if (pt["median_min"]) { SHAILOO_TRY(s.patience.median_min, f.get<double>(pt, "median_min", 0.0, 24 * 60.0)); }
+        if (pt["sigma"]) { SHAILOO_TRY(s.patience.sigma, f.get<double>(pt, "sigma", 0.0, 2.0)); }
     }
     if (const auto sv = root["service"]) {
         if (auto ok = r.only_keys(sv, {"document", "fingerprint", "face", "manual", "receipt", "booth", "arbb"}, "service"); !ok)
@@ -299,7 +340,9 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
         SHAILOO_TRY(t.booth, read_service(r, sv, "booth", t.booth));
         SHAILOO_TRY(t.arbb, read_service(r, sv, "arbb", t.arbb));
     }
-    SHAILOO_TRY(s.only_regions, r.ints(root, "regions", 1, 9));
+    SHAILOO_TRY(s.only_region_refs, r.regions(root, "regions"));
+    for (const auto& ref : s.only_region_refs)
+        if (ref.name.empty()) s.only_regions.push_back(ref.code);
     if (const auto f = root["faults"]) {
         if (!f.IsSequence()) return std::unexpected(r.error(f, "faults", "expected a list of fault rules"));
         int i = 0;
@@ -310,6 +353,63 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
         }
     }
     return s;
+}
+
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+/// Resolves and checks one list of regions; `codes` gets the resolved codes in order.
+core::Result<void> bind_regions(const Scenario& s, const core::ElectionPackage& package, const std::vector<RegionRef>& refs,
+                                const std::string& field, std::vector<int>& codes) {
+    codes.clear();
+    for (const auto& ref : refs) {
+        const core::Region* found = nullptr;
+        for (const auto& region : package.regions)
+            if (ref.name.empty() ? region.code == ref.code : lower(region.name) == lower(ref.name)) found = &region;
+        if (!found) {
+            std::string valid;
+            for (const auto& region : package.regions) valid += fmt::format("{}{} ({})", valid.empty() ? "" : ", ", region.name, region.code);
+            return core::fail(fmt::format("{}:{}: field '{}': {} is not a region of election package '{}' (one of: {})",
+                                          s.file.string(), ref.line, field,
+                                          ref.name.empty() ? std::to_string(ref.code) : "'" + ref.name + "'", package.name, valid));
+        }
+        codes.push_back(found->code);
+    }
+    return {};
+}
+
+bool within(const std::vector<int>& codes, int code) {
+    return codes.empty() || std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+}  // namespace
+
+core::Result<void> bind_to_package(Scenario& s, const core::ElectionPackage& package) {
+    if (auto ok = bind_regions(s, package, s.only_region_refs, "regions", s.only_regions); !ok) return ok;
+    for (std::size_t i = 0; i < s.faults.size(); ++i) {
+        auto& rule = s.faults[i];
+        const std::string at = fmt::format("faults[{}]", i);
+        if (auto ok = bind_regions(s, package, rule.region_refs, at + ".regions", rule.regions); !ok) return ok;
+        for (int number : rule.pecs) {
+            const core::Pec* pec = package.find_pec(number);
+            if (!pec)
+                return core::fail(fmt::format("{}:{}: field '{}.pecs': PEC {} is not in election package '{}'",
+                                              s.file.string(), rule.pecs_line, at, number, package.name));
+            if (!within(s.only_regions, pec->region_code) || !within(rule.regions, pec->region_code)) {
+                const bool scenario_regions = !within(s.only_regions, pec->region_code);
+                return core::fail(fmt::format("{}:{}: field '{}.pecs': PEC {} is in region {}, outside {}: the fault "
+                                              "would never happen", s.file.string(), rule.pecs_line, at, number,
+                                              pec->region_code,
+                                              scenario_regions ? "the scenario's regions" : "this rule's regions"));
+            }
+        }
+    }
+    return {};
 }
 
 }  // namespace sim

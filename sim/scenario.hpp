@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/election_package.hpp"
 #include "core/result.hpp"
 #include "devices/device.hpp"
 
@@ -63,6 +64,14 @@ std::optional<FaultTarget> fault_target_from(std::string_view name);
 /// The kind of device a target addresses (arbb_* -> ballot_scanner).
 devices::DeviceKind device_kind_of(FaultTarget target);
 
+/// A region as a scenario names it: by code (`regions: [6]`) or by name (`regions: [Talas]`, any
+/// case); bind_to_package() resolves names to codes.
+struct RegionRef {
+    int code = 0;       ///< the region's code (0 until a name is resolved)
+    std::string name;   ///< the name as written (empty when given as a code)
+    int line = 0;       ///< line in the scenario file
+};
+
 /// A fault rule: at a share of PECs (or at listed PECs), the device enters `fault` at a time drawn
 /// uniformly in [from, to] and leaves it after a duration drawn uniformly in [min_duration, max_duration].
 /// A duration of 0 means the fault lasts until the end of the day (e.g. a replaced ARBB).
@@ -71,7 +80,9 @@ struct FaultRule {
     devices::Fault fault = devices::Fault::jam;
     double share = 0.0;             ///< share of PECs affected (ignored when `pecs` is not empty)
     std::vector<int> pecs;          ///< explicit PEC numbers
-    std::vector<int> regions;       ///< restrict to these region codes (empty: all)
+    std::vector<int> regions;       ///< restrict to these region codes (empty: all); from region_refs
+    std::vector<RegionRef> region_refs;  ///< the regions as written
+    int pecs_line = 0;              ///< line of `pecs` in the scenario file (0: none given)
     core::Micros from = core::at(8, 0), to = core::at(19, 0);
     core::Micros min_duration = 10 * core::kMinute, max_duration = 30 * core::kMinute;
     double severity = 1.0;
@@ -95,12 +106,21 @@ struct Scenario {
     DeskPace desk_pace;                   ///< PEC-to-PEC spread of the identification operators' pace
     Patience patience;                    ///< voters leave a queue whose expected wait exceeds their patience
     ServiceTimes service;
-    std::vector<int> only_regions;        ///< simulate only these regions (empty: all)
+    std::vector<int> only_regions;        ///< simulate only these region codes (empty: all); from only_region_refs
+    std::vector<RegionRef> only_region_refs;  ///< the regions as written
     std::vector<FaultRule> faults;
 };
 
-/// Loads and validates a scenario file; errors name the file, line and field.
+/// Loads and validates a scenario file; errors name the file, line and field. Region names stay
+/// unresolved until bind_to_package().
 core::Result<Scenario> load_scenario(const std::filesystem::path& file);
+
+/// Checks a loaded scenario against its election package and resolves region names to codes:
+/// every region (code or name, any case) must be one of the package's, and a wrong one is named
+/// with the list of valid names and codes; every PEC a fault rule lists must be in the package and
+/// inside the scenario's `regions` and the rule's own. Errors name the file, line and field.
+/// shailoo run and the console call it before building the World.
+core::Result<void> bind_to_package(Scenario& scenario, const core::ElectionPackage& package);
 
 /// Parses "HH:MM" into a time of day.
 core::Result<core::Micros> parse_time_of_day(const std::string& text);

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <atomic>
 #include <chrono>
 #include <limits>
@@ -100,6 +101,11 @@ struct World::Shared {
 
 World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads)
     : package_(package), scenario_(scenario), seed_(seed), shared_(std::make_unique<Shared>(package, scenario, seed)) {
+    // Region names are resolved by sim::bind_to_package; a World of an unbound scenario would
+    // quietly simulate more regions than the file says.
+    bool bound = scenario.only_regions.size() == scenario.only_region_refs.size();
+    for (const auto& rule : scenario.faults) bound = bound && rule.regions.size() == rule.region_refs.size();
+    if (!bound) throw std::logic_error("sim::World: the scenario names regions it was not bound to (call sim::bind_to_package)");
     // Where each package PEC the scenario simulates goes in pecs_ (package order); kLeftOut for the others.
     constexpr std::size_t kLeftOut = std::numeric_limits<std::size_t>::max();
     std::vector<std::size_t> place(package.pecs.size(), kLeftOut);
@@ -243,7 +249,7 @@ RunResults World::results() const {
     }
     auto& link = *shared_->link;
     r.central.counters = link.ingest().counters();
-    r.central.alerts = static_cast<std::int64_t>(link.ingest().alerts().size());
+    r.central.alerts = link.ingest().counters().alerts;
     const auto stored = link.store().reports();
     if (auto agg = central::aggregate(package_, stored)) r.central.results = std::move(*agg);
     else r.central.aggregation_error = agg.error().message;

@@ -67,8 +67,8 @@ TEST(Cli, InconsistentDeskPaceIsReportedWithFileAndLine) {
 TEST(Cli, NotANumberInAScenarioIsRefused) {
     // .nan passed every range check (each comparison with it is false) and went into the day's draws.
     expect_scenario_error("nan-sd", "turnout_sd_pec: .nan\n", 4, "field 'turnout_sd_pec': expected a finite number, got .nan");
-    expect_scenario_error("nan-pace", "desk_pace: {median: .nan}\n", 4, "field 'median': expected a finite number");
-    expect_scenario_error("nan-patience", "patience: {median_min: .nan}\n", 4, "field 'median_min': expected a finite number");
+    expect_scenario_error("nan-pace", "desk_pace: {median: .nan}\n", 4, "field 'desk_pace.median': expected a finite number");
+    expect_scenario_error("nan-patience", "patience: {median_min: .nan}\n", 4, "field 'patience.median_min': expected a finite number");
     expect_scenario_error("nan-arrivals", "arrivals: [1, 1, 1, 1, 1, .nan, 1, 1, 1, 1, 1, 1]\n", 4, "weights are finite numbers >= 0");
 }
 
@@ -116,7 +116,7 @@ TEST(Cli, PackageCheckChecksTheDeviceKeysAreThePackages) {
 TEST(Cli, SeedsOutsideTheirRangeAreRefusedNotWrapped) {
     // CLI11 alone turned "-1" into 2^64 - 1 and capped larger numbers, running with a seed nobody gave.
     for (const std::string args : {"run --seed -1", "run --seed 18446744073709551616", "run --seed 12x", "train --seed -3",
-                                   "load --seed -1", "load --secret-seed 1.5", "package generate --seed -2"}) {
+                                   "load --seed -1", "load --secret-seed 1.5", "package generate --out never-written --seed -2"}) {
         const CliRun r = shailoo(args);
         EXPECT_EQ(r.code, 2) << args;
         const std::string option = args.find("secret") != std::string::npos ? "--secret-seed" : "--seed";
@@ -180,3 +180,32 @@ TEST(Cli, RunWritesResultsJsonWithTheDocumentedFields) {
 }
 
 }  // namespace
+
+TEST(Cli, ABadArgumentGetsItsMessageAndAOneLineHintNotTheWholeHelp) {
+    const CliRun r = shailoo("run --seed 12x");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.output.find("see 'shailoo run --help'"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("Options:"), std::string::npos) << "the whole help was printed:\n" << r.output;
+}
+
+TEST(Cli, AnUnknownSubcommandIsNamedWithTheListOfSubcommands) {
+    const CliRun r = shailoo("frobnicate --fast");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.output.find("'frobnicate' is not a subcommand"), std::string::npos) << r.output;
+    for (const char* name : {"run", "package", "seats", "train", "serve", "load"})
+        EXPECT_NE(r.output.find(name), std::string::npos) << name << "\n" << r.output;
+}
+
+TEST(Cli, PackageGenerateWithoutOutRefusesRatherThanOverwriteTheShippedPackage) {
+    const CliRun r = shailoo("package generate");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.output.find("--out"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("see 'shailoo package generate --help'"), std::string::npos) << r.output;
+}
+
+TEST(Cli, LoadRefusesMorePecsThanThePackageHas) {
+    const CliRun r = shailoo("load --pecs 9999 --target 127.0.0.1:1");
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("--pecs 9999: the package"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("has 2494 PECs"), std::string::npos) << r.output;
+}

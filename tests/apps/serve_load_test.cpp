@@ -3,6 +3,10 @@
 // reports, restarted, and every acknowledged report must be in the store exactly once
 // (reported in Jepsen's form: ok / lost / duplicated).
 #include <fcntl.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
@@ -12,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -48,7 +53,8 @@ const std::filesystem::path kPackage = kSource / "assets" / "kg2021";
 /// its first line of output.
 class ServeProcess {
 public:
-    ServeProcess(const std::filesystem::path& db, const std::filesystem::path& log) {
+    /// `extra`: more arguments; with "--ops", the operations port is read from the second line.
+    ServeProcess(const std::filesystem::path& db, const std::filesystem::path& log, std::vector<std::string> extra = {}) {
         int out[2];
         if (pipe(out) != 0) return;
         pid_ = fork();
@@ -59,8 +65,11 @@ public:
             close(out[0]);
             close(out[1]);
             const std::string db_arg = db.string(), pkg = kPackage.string();
-            execl(SHAILOO_EXE, SHAILOO_EXE, "serve", "--db", db_arg.c_str(), "--listen", "127.0.0.1:0", "--package", pkg.c_str(),
-                  "--stats-every", "0", static_cast<char*>(nullptr));
+            std::vector<const char*> argv{SHAILOO_EXE, "serve", "--db", db_arg.c_str(), "--listen", "127.0.0.1:0",
+                                          "--package", pkg.c_str(), "--stats-every", "0"};
+            for (const auto& e : extra) argv.push_back(e.c_str());
+            argv.push_back(nullptr);
+            execv(SHAILOO_EXE, const_cast<char* const*>(argv.data()));
             _exit(127);
         }
         close(out[1]);
@@ -71,7 +80,17 @@ public:
         const auto at = line.rfind(':');
         if (line.find("TLS ingest on") != std::string::npos && at != std::string::npos) port_ = static_cast<std::uint16_t>(std::stoi(line.substr(at + 1)));
         first_line_ = line;
+        if (std::find(extra.begin(), extra.end(), "--ops") != extra.end()) {
+            std::string ops;
+            while (read(out[0], &c, 1) == 1 && c != '\n') ops += c;
+            const auto slash = ops.rfind("/operator");
+            const auto colon = ops.rfind(':', slash);
+            if (slash != std::string::npos && colon != std::string::npos)
+                ops_port_ = static_cast<std::uint16_t>(std::stoi(ops.substr(colon + 1, slash - colon - 1)));
+        }
     }
+    /// The operations port (with --ops), else 0.
+    std::uint16_t ops_port() const { return ops_port_; }
     ~ServeProcess() {
         if (pid_ > 0) kill(SIGKILL);
         if (out_ >= 0) close(out_);
@@ -92,8 +111,45 @@ private:
     pid_t pid_ = -1;
     int out_ = -1;
     std::uint16_t port_ = 0;
+    std::uint16_t ops_port_ = 0;
     std::string first_line_;
 };
+
+/// GET http://127.0.0.1:port/path; the body ("" on any failure). Bounded to 5 s.
+std::string http_get(std::uint16_t port, const std::string& path) {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    std::string response;
+    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    socket.async_connect({boost::asio::ip::make_address("127.0.0.1"), port}, [&](boost::system::error_code ec) {
+        if (ec) return;
+        boost::asio::async_write(socket, boost::asio::buffer(request), [&](boost::system::error_code ec, std::size_t) {
+            if (!ec) boost::asio::async_read(socket, boost::asio::dynamic_buffer(response), [](boost::system::error_code, std::size_t) {});
+        });
+    });
+    io.run_for(std::chrono::seconds(5));
+    const auto body = response.find("\r\n\r\n");
+    return body == std::string::npos ? std::string() : response.substr(body + 4);
+}
+
+/// Parses a Prometheus text exposition with the official client's parser (Debian's
+/// python3-prometheus-client) and returns "name{labels} value" per sample, one a line.
+std::string parsed_by_prometheus(const std::filesystem::path& dir, const std::string& text) {
+    std::ofstream(dir / "metrics.txt") << text;
+    std::ofstream(dir / "parse.py") << "import sys\nfrom prometheus_client.parser import text_string_to_metric_families\n"
+                                       "for f in text_string_to_metric_families(open(sys.argv[1]).read()):\n"
+                                       "    for s in f.samples:\n"
+                                       "        labels = ','.join(f'{k}={v}' for k, v in sorted(s.labels.items()))\n"
+                                       "        print(f'{s.name}{{{labels}}} {s.value:g}')\n";
+    const std::string cmd = "/usr/bin/python3 " + (dir / "parse.py").string() + " " + (dir / "metrics.txt").string() + " 2>&1";
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return out;
+    char buf[4096];
+    while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    if (pclose(p) != 0) return "PARSE FAILED: " + out;
+    return out;
+}
 
 }  // namespace
 
@@ -195,6 +251,9 @@ TEST(ServeCrash, EveryAcknowledgedReportSurvivesSigkillExactlyOnce) {
             const int status = server.kill(SIGKILL);
             ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the server died before it was killed";
             ++kills;
+            // The file a killed server left must be sound (opened as the next server opens it).
+            const auto problems = central::Store(db).integrity_problems();
+            EXPECT_TRUE(problems.empty()) << "after kill " << kills << ": " << problems.front();
             continue;
         }
         for (auto& c : clients) c.join();  // the last server stays up until every report is acknowledged
@@ -224,4 +283,53 @@ TEST(ServeCrash, EveryAcknowledgedReportSurvivesSigkillExactlyOnce) {
     EXPECT_EQ(lost, 0);
     EXPECT_EQ(duplicated, 0);
     EXPECT_GT(failed_attempts.load(), 0) << "no kill interrupted a report: the test did not test anything";
+}
+
+// The operations view during a load: /metrics parses as Prometheus text and its counters follow
+// the load (issue 18: an operations team scrapes it; the operator page shows what stderr showed).
+TEST(ServeOps, MetricsAndTheOperatorPageFollowALoad) {
+    const auto dir = temp_dir("serve-ops");
+    ServeProcess server(dir / "store.sqlite", dir / "serve.log", {"--ops", "127.0.0.1:0"});
+    ASSERT_NE(server.port(), 0) << server.first_line();
+    ASSERT_NE(server.ops_port(), 0);
+    const std::string before = http_get(server.ops_port(), "/metrics");
+    EXPECT_NE(before.find("shailoo_reports_stored_total 0"), std::string::npos) << before;
+    std::atomic<bool> done{false};
+    std::atomic<int> scrapes{0};
+    std::jthread scraper([&] {  // scrapes every 20 ms while the load runs (bounded: 500 at most)
+        for (int i = 0; i < 500 && !done; ++i) {
+            if (http_get(server.ops_port(), "/metrics").find("shailoo_reports_received_total") != std::string::npos) ++scrapes;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    });
+    const auto r = shailoo(fmt::format("load --target 127.0.0.1:{} --pecs 40 --out {}", server.port(), (dir / "out").string()));
+    done = true;
+    scraper = {};
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_GT(scrapes.load(), 0) << "no scrape answered during the load";
+    // A garbage frame, so a rejection and its log line exist.
+    auto tls = net::make_client_tls_context(kPackage / "tls" / "cec-ca.pem");
+    ASSERT_TRUE(tls);
+    (void)net::exchange_blocking(**tls, {boost::asio::ip::make_address("127.0.0.1"), server.port()}, "127.0.0.1",
+                                     {std::vector<std::uint8_t>(40, 0xAB)}, std::chrono::milliseconds(3000));
+    // The client has its answer before the server has closed the connection and recorded the
+    // latency: wait (bounded) until the server has finished with it.
+    std::string after;
+    for (int i = 0; i < 200; ++i) {
+        after = http_get(server.ops_port(), "/metrics");
+        if (after.find("shailoo_connections_open{port=\"ingest\"} 0\n") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    const std::string samples = parsed_by_prometheus(dir, after);
+    ASSERT_EQ(samples.find("PARSE FAILED"), std::string::npos) << samples << "\n" << after;
+    for (const char* line : {"shailoo_reports_stored_total{} 120\n",  // 40 PECs x (2 boxes + identification)
+                             "shailoo_reports_received_total{} 121\n", "shailoo_reports_rejected_total{reason=malformed} 1\n",
+                             "shailoo_ack_latency_seconds_count{} 121\n", "shailoo_connections_open{port=ingest} 0\n"})
+        EXPECT_NE(samples.find(line), std::string::npos) << line << "in:\n" << samples;
+    EXPECT_NE(samples.find("shailoo_ack_latency_seconds_bucket{le=+Inf} 121"), std::string::npos) << samples;
+    EXPECT_NE(samples.find("shailoo_store_commit_seconds_count{}"), std::string::npos) << samples;
+    const std::string page = http_get(server.ops_port(), "/operator");
+    EXPECT_NE(page.find("operator view"), std::string::npos) << page;
+    EXPECT_NE(page.find("rejected malformed"), std::string::npos) << page;
+    EXPECT_EQ(WEXITSTATUS(server.kill(SIGTERM)), 0);
 }

@@ -71,13 +71,14 @@ std::string exchange(std::uint16_t port, const std::string& request) {
 /// An HttpServer on 127.0.0.1, any free port, run by a thread of its own.
 class RunningServer {
 public:
-    explicit RunningServer(std::string results = R"({"version":1,"parties":[]})")
+    explicit RunningServer(std::string results = R"({"version":1,"parties":[]})", HttpServerLimits limits = {})
         : results_(std::move(results)),
           server_(io_, {asio::ip::address_v4::loopback(), 0},
                   [this] {
                       ++calls;
                       return results_;
-                  }) {
+                  },
+                  limits) {
         auto started = server_.start();
         EXPECT_TRUE(started) << started.error().message;
         thread_ = std::thread([this] { io_.run(); });
@@ -216,4 +217,25 @@ TEST(HttpServer, StopClosesTheListeningSocket) {
         if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     EXPECT_TRUE(refused);
+}
+
+// Regression (issue 17 audit): 4,200 idle page connections took the descriptors the ingest
+// needed. The page has a budget of its own; at its cap the oldest idle connection makes room, so
+// the page still answers and the count of open connections stays at the cap.
+TEST(HttpServer, IdleConnectionsBeyondTheCapMakeRoomForNewOnes) {
+    RunningServer s(R"({"version":1,"parties":[]})", HttpServerLimits{.max_connections = 4});
+    asio::io_context io;
+    std::vector<tcp::socket> idle;
+    for (int i = 0; i < 10; ++i) {
+        idle.emplace_back(io);
+        idle.back().connect({asio::ip::address_v4::loopback(), s.port()});
+    }
+    for (int i = 0; i < 400 && s.server().counters().connections.load() < 10; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto r = get(s.port(), "GET /api/results.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_GE(s.server().counters().evicted.load(), 7);  // 11 connections for 4 places
+    for (int i = 0; i < 400 && s.server().counters().open.load() > 4; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_LE(s.server().counters().open.load(), 4);
 }

@@ -13,90 +13,15 @@
 #include "net/tls_client.hpp"
 #include "net/tls_context.hpp"
 #include "net/tls_frame.hpp"
+#include "ingest_server_fixture.hpp"
 
 using namespace central;
 using namespace net;
 using core::Ack;
 using core::AckOutcome;
 
-namespace {
+using namespace ingest_server_fixture;
 
-constexpr std::uint64_t kSecret = 0x7E57;
-const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
-const std::filesystem::path kTls = kSource / "assets" / "kg2021" / "tls";
-constexpr std::chrono::milliseconds kTimeout{5000};
-
-core::ElectionPackage package() {
-    core::ElectionPackage p;
-    p.name = "test-election";
-    core::Party party{.id = 1, .name = "Party 1"};
-    party.list.push_back({.position = 1, .name = "C1"});
-    p.parties.push_back(party);
-    p.districts.push_back({.number = 1, .region_code = 1, .name = "D1", .candidates = {{.id = 1, .name = "Asel"}}});
-    p.pecs = {{.number = 1001, .region_code = 1, .district = 1, .registered = 1000}};
-    return p;
-}
-
-std::vector<std::uint8_t> identification(std::uint64_t sequence, std::int64_t issued) {
-    core::IdentificationReport r;
-    r.fingerprint = issued;
-    r.ballots_issued = issued;
-    core::WireReport w;
-    w.header = {"test-election", 1001, "1001-id-1", sequence, core::at(20, 1)};
-    w.payload = r;
-    return core::encode_signed_report(w, core::derive_device_keys(kSecret, "1001-id-1").secret_key);
-}
-
-class FixedClock final : public core::Clock {
-public:
-    core::Micros now() const override { return core::at(20, 30); }
-};
-
-/// A server on its own io_context thread, with a store in the build tree.
-struct Server {
-    /// `tls_name`: the certificate and key files in `tls_dir` (default: the package's training server).
-    explicit Server(const std::string& name, const std::filesystem::path& tls_dir = kTls, const std::string& tls_name = "training-server",
-                    std::size_t max_connections = 4096)
-        : file(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / ("server-" + name + ".sqlite")) {
-        std::filesystem::create_directories(file.parent_path());
-        for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + s);
-        store = std::make_unique<Store>(file);
-        ingest = std::make_unique<Ingest>(pkg, registry, *store);
-        server = std::make_unique<IngestServer>(io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0),
-                                                *ingest, clock,
-                                                IngestServerOptions{.certificate = tls_dir / (tls_name + ".pem"),
-                                                                    .private_key = tls_dir / (tls_name + ".key"),
-                                                                    .max_connections = max_connections});
-        auto started = server->start();
-        EXPECT_TRUE(started) << started.error().message;
-        guard.emplace(io.get_executor());
-        thread = std::jthread([this] { io.run(); });
-    }
-    ~Server() {
-        server->shutdown();
-        guard.reset();
-        io.stop();
-        thread = {};
-    }
-    boost::asio::ip::tcp::endpoint endpoint() const {
-        return {boost::asio::ip::make_address("127.0.0.1"), server->port()};
-    }
-
-    core::ElectionPackage pkg = package();
-    core::DeviceKeyRegistry registry = core::make_device_key_registry(pkg, kSecret);
-    FixedClock clock;
-    std::filesystem::path file;
-    std::unique_ptr<Store> store;
-    std::unique_ptr<Ingest> ingest;
-    boost::asio::io_context io;
-    std::unique_ptr<IngestServer> server;
-    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard;
-    std::jthread thread;
-};
-
-std::int64_t stored_on_disk(const std::filesystem::path& file) { return Store(file).count(); }
-
-}  // namespace
 
 TEST(IngestServer, StoresAReportOverTlsWithThePinnedCaAndAcksAfterTheCommit) {
     Server s("round-trip");
@@ -183,32 +108,6 @@ TEST(IngestServer, AVerifiedCertificateIsRememberedOnlyForThatCertificateAndName
         EXPECT_NE(acks.error().message.find("TLS handshake"), std::string::npos) << acks.error().message;
     }
     EXPECT_EQ(stored_on_disk(impostor.file), 0);
-}
-
-// Two silent TCP connections fill a cap of two: a third connection waits in the listen backlog
-// (its handshake gets no answer), and is served once one of the two closes.
-TEST(IngestServer, AtTheConnectionCapNewConnectionsWaitUntilOneCloses) {
-    Server s("cap", kTls, "training-server", 2);
-    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
-    ASSERT_TRUE(tls);
-    boost::asio::io_context io;
-    std::vector<boost::asio::ip::tcp::socket> idle;
-    for (int i = 0; i < 2; ++i) {
-        idle.emplace_back(io);
-        idle.back().connect(s.endpoint());
-    }
-    for (int i = 0; i < 200 && s.server->counters().open.load() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    ASSERT_EQ(s.server->counters().open.load(), 2);
-    auto waiting = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, std::chrono::milliseconds(400));
-    ASSERT_FALSE(waiting);
-    EXPECT_NE(waiting.error().message.find("timed out"), std::string::npos) << waiting.error().message;
-    EXPECT_GE(s.server->counters().capacity_waits.load(), 1);
-    EXPECT_EQ(stored_on_disk(s.file), 0);
-    idle.front().close();
-    auto served = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, kTimeout);
-    ASSERT_TRUE(served) << served.error().message;
-    EXPECT_EQ(served->front().outcome, AckOutcome::stored);
-    EXPECT_EQ(stored_on_disk(s.file), 1);
 }
 
 TEST(IngestServer, MalformedFramesAreRefusedWithoutHarmingTheServer) {

@@ -5,27 +5,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ingest_fixture.hpp"
+
 using namespace central;
 
 namespace {
 
-/// A fresh store file under the build tree, removed (with its WAL files) when the test ends.
-class TempStoreFile {
-public:
-    explicit TempStoreFile(std::string name)
-        : path_(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / (name + ".sqlite")) {
-        std::filesystem::create_directories(path_.parent_path());
-        remove();
-    }
-    ~TempStoreFile() { remove(); }
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    void remove() {
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
-    }
-    std::filesystem::path path_;
-};
+using ingest_fixture::TempStoreFile;
 
 StoredReport report(int pec, std::uint64_t sequence) {
     StoredReport r;

@@ -199,3 +199,32 @@ TEST(DrillSession, FollowsTheNightPastVotingClose) {
 }
 
 }  // namespace
+
+TEST(DrillScript, ClearingAFaultThatIsNotActiveIsAnError) {
+    const fs::path dir = fs::temp_directory_path() / "shailoo_trainer_test";
+    fs::create_directories(dir);
+    std::ofstream(dir / "clear.yaml") << "version: 1\nsteps:\n"
+                                         "  - clear: {pec: 6006, device: modem, fault: no_signal}\n"
+                                         "  - inject: {pec: 6006, device: modem, fault: no_signal}\n"
+                                         "  - advance_to: \"09:05\"\n"
+                                         "  - clear: {pec: 6006, device: modem, fault: no_signal}\n"
+                                         "  - inject: {pec: 6006, device: printer, fault: dead}\n"
+                                         "  - clear: {pec: 6006, device: printer, fault: dead}\n";
+    auto script = drill::load_drill_script(dir / "clear.yaml");
+    ASSERT_TRUE(script) << script.error().message;
+    auto s = DrillSession::open(kSource / "scenarios/demo-drill.yaml", std::nullopt, std::nullopt, core::at(9, 0), kWall, 1);
+    ASSERT_TRUE(s) << s.error().message;
+    auto& session = **s;
+    const auto nothing = drill::run_script_step(*script, script->steps[0], session, kWall);
+    ASSERT_FALSE(nothing);
+    EXPECT_NE(nothing.error().message.find("clear.yaml:3: clear: no modem of PEC 6006 is in the fault 'no_signal' now"),
+              std::string::npos) << nothing.error().message;
+    ASSERT_TRUE(drill::run_script_step(*script, script->steps[1], session, kWall));
+    ASSERT_TRUE(drill::run_script_step(*script, script->steps[2], session, kWall));
+    const auto cleared = drill::run_script_step(*script, script->steps[3], session, kWall);
+    EXPECT_TRUE(cleared) << cleared.error().message;
+    // Cleared right after its inject, before the world applied it: as in docs/trainer.md's example.
+    ASSERT_TRUE(drill::run_script_step(*script, script->steps[4], session, kWall));
+    const auto at_once = drill::run_script_step(*script, script->steps[5], session, kWall);
+    EXPECT_TRUE(at_once) << at_once.error().message;
+}

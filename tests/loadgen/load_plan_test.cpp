@@ -1,4 +1,4 @@
-// What `shailoo load` sends (sim/load_generator) and how it measures (sim/load_histogram),
+// What `shailoo load` sends (loadgen/load_generator) and how it measures (loadgen/load_histogram),
 // without sockets: the plan for the whole 2021 package passes the real ingest, the schedule
 // follows the rate profile, the histogram's percentiles are right.
 #include <gtest/gtest.h>

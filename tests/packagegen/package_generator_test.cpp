@@ -40,7 +40,7 @@ TEST(PackageGenerator, ReproducesTheCommittedPackageFromItsSeed) {
     ASSERT_TRUE(packagegen::generate_election_package(pkg->seed, out.path));
     for (const char* file : kFiles)
         EXPECT_TRUE(slurp(out.path / file) == slurp(committed / file))
-            << file << " differs from the generator's output: run `shailoo package generate` and commit";
+            << file << " differs from the generator's output: run `shailoo package generate --out assets/kg2021` and commit";
 }
 
 TEST(PackageGenerator, WritesTheSameBytesForTheSameSeed) {

@@ -1,0 +1,93 @@
+// Scenario files checked against their package: regions by name or code, PECs that exist and can
+// be reached, full field paths in every message, and a rate profile named as such (issue 18).
+#include "sim/scenario.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "sim/world.hpp"
+
+namespace {
+
+const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
+
+/// Writes a scenario of the 2021 package with `body` after its header and loads it.
+core::Result<sim::Scenario> scenario_with(const std::string& name, const std::string& body) {
+    const auto dir = std::filesystem::path(SHAILOO_BINARY_DIR) / "test-scenarios";
+    std::filesystem::create_directories(dir);
+    const auto file = dir / (name + ".yaml");
+    std::ofstream(file) << "version: 1\nname: " << name << "\npackage: " << (kSource / "assets" / "kg2021").string() << "\n"
+                        << body;
+    return sim::load_scenario(file);
+}
+
+const core::ElectionPackage& package() {
+    static const core::ElectionPackage p = *core::load_election_package(kSource / "assets" / "kg2021");
+    return p;
+}
+
+/// The error of binding the scenario to the package (empty when it binds).
+std::string bind_error(const std::string& name, const std::string& body) {
+    auto s = scenario_with(name, body);
+    if (!s) return "load: " + s.error().message;
+    auto bound = sim::bind_to_package(*s, package());
+    return bound ? std::string() : bound.error().message;
+}
+
+}  // namespace
+
+TEST(ScenarioBinding, RegionsCanBeNamedInAnyCaseAsWellAsNumbered) {
+    auto s = scenario_with("named", "regions: [talas, Osh]\nfaults:\n  - {device: modem, fault: no_signal, share: 0.1, regions: [Chui]}\n");
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_TRUE(sim::bind_to_package(*s, package()));
+    EXPECT_EQ(s->only_regions, (std::vector<int>{6, 5}));
+    EXPECT_EQ(s->faults[0].regions, (std::vector<int>{7}));
+}
+
+TEST(ScenarioBinding, AWrongRegionListsTheValidNamesAndCodes) {
+    const auto e = bind_error("wrong-region", "regions: [Talass]\n");
+    EXPECT_NE(e.find("wrong-region.yaml:4: field 'regions': 'Talass' is not a region"), std::string::npos) << e;
+    EXPECT_NE(e.find("Talas (6)"), std::string::npos) << e;
+    EXPECT_NE(e.find("Abroad (9)"), std::string::npos) << e;
+    const auto code = bind_error("wrong-code", "faults:\n  - {device: modem, fault: dead, share: 0.1, regions: [0]}\n");
+    EXPECT_NE(code.find("field 'faults[0].regions': 0 is not a region"), std::string::npos) << code;
+}
+
+TEST(ScenarioBinding, APecNotInThePackageIsAnError) {
+    const auto e = bind_error("no-pec", "faults:\n  - {device: modem, fault: dead, pecs: [9999]}\n");
+    EXPECT_NE(e.find("no-pec.yaml:5: field 'faults[0].pecs': PEC 9999 is not in election package"), std::string::npos) << e;
+}
+
+TEST(ScenarioBinding, APecOutsideTheRegionsIsAnError) {
+    const auto e = bind_error("outside", "regions: [6]\nfaults:\n  - {device: modem, fault: dead, pecs: [1001]}\n");
+    EXPECT_NE(e.find("field 'faults[0].pecs': PEC 1001 is in region 1, outside the scenario's regions"), std::string::npos) << e;
+    const auto rule = bind_error("outside-rule", "faults:\n  - {device: modem, fault: dead, pecs: [1001], regions: [Talas]}\n");
+    EXPECT_NE(rule.find("outside this rule's regions"), std::string::npos) << rule;
+}
+
+TEST(ScenarioBinding, MessagesNameTheFieldsFullPath) {
+    const auto share = scenario_with("share", "faults:\n  - {device: modem, fault: dead, share: 0.1}\n  - {device: modem, fault: dead, share: 2}\n");
+    ASSERT_FALSE(share);
+    EXPECT_NE(share.error().message.find("field 'faults[1].share'"), std::string::npos) << share.error().message;
+    const auto pace = scenario_with("pace", "desk_pace: {median: 99}\n");
+    ASSERT_FALSE(pace);
+    EXPECT_NE(pace.error().message.find("field 'desk_pace.median'"), std::string::npos) << pace.error().message;
+    const auto unknown = scenario_with("unknown", "faults:\n  - {device: modem, fault: dead, share: 0.1, shar: 1}\n");
+    ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().message.find("field 'faults[0].shar': unknown field"), std::string::npos) << unknown.error().message;
+}
+
+TEST(ScenarioBinding, ARateProfileIsNamedAsOneNotAsABrokenScenario) {
+    const auto s = sim::load_scenario(kSource / "scenarios" / "rate-2021.yaml");
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("this is a rate profile"), std::string::npos) << s.error().message;
+}
+
+TEST(ScenarioBinding, AWorldRefusesAScenarioWhoseRegionNamesWereNotBound) {
+    auto s = scenario_with("unbound", "regions: [Talas]\n");
+    ASSERT_TRUE(s);
+    EXPECT_THROW(sim::World(package(), *s, 1, 1), std::logic_error);
+}

@@ -1,0 +1,21 @@
+# Read by ctest after the discovered GoogleTest cases (TEST_INCLUDE_FILES, tests/CMakeLists.txt):
+# the cases that take a second or more get the label `slow`, so `ctest -LE slow` is a quick loop.
+# Add a case here when it grows slow (house style: slow tests carry the label).
+set(shailoo_slow_tests
+  InputFuzz.BrokenPackageFilesGetClearErrors
+  InputFuzz.BrokenScenariosGetClearErrors
+  InputFuzz.BrokenRateProfilesGetClearErrors
+  InputFuzz.BrokenVotesTablesGetClearErrors
+  ServeCrash.EveryAcknowledgedReportSurvivesSigkillExactlyOnce
+  Calibration.WholeCountryDayMatchesThe2021Figures
+  Console.InjectedFaultChangesTheOutcomeAndReplayReproducesIt
+  Console.ScriptedDrillRunsAndTheInjectedFaultReachesTheDevice
+  Console.ScreenshotShowsThePanels
+  DrillRecordWorld.ReplayGivesTheResultsOfTheLiveSessionAndTheActionsChangeThem
+  DrillSession.ReplayingTheRecordReproducesTheSessionsResults
+  World.SameSeedGivesIdenticalResultsWhateverTheThreadCount
+  LoadPlan.EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys)
+# ctest's script mode cannot read a property back, so the end-to-end cases name both labels.
+set_tests_properties(${shailoo_slow_tests} PROPERTIES LABELS slow)
+set_tests_properties(ResultsPage.ChromiumShowsExactlyTheStoredResults
+                     ResultsPage.AWrongFigureInThePublishedDocumentIsCaught PROPERTIES LABELS "e2e;slow")
