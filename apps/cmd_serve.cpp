@@ -65,10 +65,8 @@ private:
     core::Micros base_ = 0;
 };
 
-std::string clock_text(core::Micros t) {
-    const auto s = t / core::kSecond;
-    return fmt::format("{:02}:{:02}:{:02}.{:03}", (s / 3600) % 24, (s / 60) % 60, s % 60, (t / 1000) % 1000);
-}
+/// The wall clock's time of day with milliseconds (the server may run past midnight).
+std::string clock_text(core::Micros t) { return core::clock_time(t % (24 * core::kHour), core::ClockText::millis); }
 
 void print_counters(const central::IngestCounters& c, const central::IngestServerCounters& n, core::Micros now) {
     std::int64_t rejected = 0;

@@ -49,7 +49,7 @@ struct DistrictResultRow {
 };
 
 /// What is known of one PEC.
-struct PecResult {
+struct PecTally {
     int number = 0;                      ///< PEC number
     bool zero_party_list = false;        ///< zero report of the party-list box stored
     bool zero_district = false;          ///< zero report of the district box stored
@@ -73,7 +73,7 @@ struct Results {
     Tally national;                          ///< party-list box, whole country and abroad
     std::vector<RegionResult> regions;       ///< in package order
     std::vector<DistrictResultRow> districts;///< in package order
-    std::vector<PecResult> pecs;             ///< in package order
+    std::vector<PecTally> pecs;              ///< in package order
     core::ListSeatAllocation seats;          ///< party-list seats
     std::vector<PartyMandates> mandates;     ///< parties with seats, in ballot order
     std::int64_t reports_stored = 0;         ///< every stored report

@@ -111,7 +111,7 @@ std::string_view to_string(PecStatus status) {
     return "unknown";
 }
 
-PecStatus pec_status(const PecResult& pec, bool has_district) {
+PecStatus pec_status(const PecTally& pec, bool has_district) {
     const int owed = has_district ? 3 : 2;
     const int have = int(pec.final_party_list) + int(has_district && pec.final_district) + int(pec.identification);
     if (have == owed) return PecStatus::reported;

@@ -38,7 +38,7 @@ enum class PecStatus : std::uint8_t {
 std::string_view to_string(PecStatus status);
 
 /// The status of one PEC from its aggregated row; `has_district` is false abroad.
-PecStatus pec_status(const PecResult& pec, bool has_district);
+PecStatus pec_status(const PecTally& pec, bool has_district);
 
 /// The published results document (JSON API body of /api/results.json, format docs/publication.md).
 /// `results` must come from aggregate(package, ...) for the same package.

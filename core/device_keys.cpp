@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -33,13 +34,36 @@ std::string_view to_string(DeviceRole role) {
     return "unknown";
 }
 
-std::string device_id(int pec, DeviceRole role) {
+std::string device_id(int pec, DeviceRole role, int desk) {
     switch (role) {
         case DeviceRole::arbb_party_list: return fmt::format("{}-arbb-1", pec);
         case DeviceRole::arbb_district: return fmt::format("{}-arbb-2", pec);
-        case DeviceRole::identification: return fmt::format("{}-id-1", pec);
+        case DeviceRole::identification: return fmt::format("{}-id-{}", pec, desk);
     }
     return fmt::format("{}-unknown", pec);
+}
+
+std::optional<DeviceIdParts> parse_device_id(std::string_view id) {
+    DeviceIdParts parts;
+    auto number = [&](std::string_view& rest, int& out) {
+        auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), out);
+        if (ec != std::errc{} || out < 1) return false;
+        rest.remove_prefix(static_cast<std::size_t>(p - rest.data()));
+        return rest.empty() || rest.front() == '-';
+    };
+    std::string_view rest = id;
+    if (!number(rest, parts.pec)) return std::nullopt;
+    int index = 0;
+    if (rest.starts_with("-arbb-")) {
+        rest.remove_prefix(6);
+        if (!number(rest, index) || index > 2) return std::nullopt;
+        parts.role = index == 1 ? DeviceRole::arbb_party_list : DeviceRole::arbb_district;
+        return parts;
+    }
+    if (!rest.starts_with("-id-")) return std::nullopt;
+    rest.remove_prefix(4);
+    if (!number(rest, parts.desk)) return std::nullopt;
+    return parts;
 }
 
 DeviceKeyPair derive_device_keys(std::uint64_t device_secret_seed, std::string_view id) {

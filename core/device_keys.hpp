@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,7 +43,18 @@ enum class DeviceRole : std::uint8_t {
 std::string_view to_string(DeviceRole role);
 
 /// The id of a PEC's device in a role, e.g. device_id(1001, DeviceRole::arbb_district) == "1001-arbb-2".
-std::string device_id(int pec, DeviceRole role);
+/// `desk` numbers the identification desks from 1 ("1001-id-2"; desk 1's id is the station's, the one
+/// that signs the summed identification report); the ARBB roles ignore it. The desks' parts add their
+/// kind: "1001-id-2-fingerprint", "1001-arbb-1-printer".
+std::string device_id(int pec, DeviceRole role, int desk = 1);
+
+/// What device_id wrote, read back from an id or the id of one of its parts: PEC, role and desk.
+struct DeviceIdParts {
+    int pec = 0;
+    DeviceRole role = DeviceRole::identification;
+    int desk = 1;  ///< 1 for the ARBBs
+};
+std::optional<DeviceIdParts> parse_device_id(std::string_view id);
 
 /// A device's key pair. Lives only inside the (simulated) device.
 struct DeviceKeyPair {

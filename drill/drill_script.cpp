@@ -24,7 +24,7 @@ core::Result<T> number(const Reader& r, const YAML::Node& n, const std::string& 
 
 core::Result<sim::Time> clock(const Reader& r, const YAML::Node& n, const std::string& field) {
     if (!n.IsScalar()) return std::unexpected(r.error(n, field, "expected a time HH:MM"));
-    auto t = sim::parse_clock(n.Scalar());
+    auto t = core::parse_clock_time(n.Scalar());
     if (!t) return std::unexpected(r.error(n, field, t.error().message));
     return t;
 }
@@ -199,7 +199,7 @@ core::Result<int> run_script_step(const DrillScript& script, const ScriptStep& s
         case K::inject:
         case K::clear: {
             if (s.action.at != 0 && s.action.at < session.world().now())
-                return failed(fmt::format("time {} is already past", sim::format_clock(s.action.at).substr(0, 5)));
+                return failed(fmt::format("time {} is already past", core::clock_time(s.action.at, core::ClockText::minutes)));
             // A clear that takes effect now must clear something: a typo in the device or fault
             // would otherwise do nothing, silently. (A later clear may follow a later inject.)
             if (s.kind == K::clear && (s.action.at == 0 || s.action.at == session.world().now())) {

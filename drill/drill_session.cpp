@@ -42,7 +42,7 @@ std::string describe(const sim::FaultAction& a) {
     if (a.enter && a.severity != 1.0) text += fmt::format(", severity {:g}", a.severity);
     if (a.enter && a.duration > 0) text += fmt::format(" for {}", sim::format_duration(a.duration));
     if (a.replace_arbb) text += ", then replaced by a stationary box";
-    text += fmt::format(" at {}", sim::format_clock(a.at).substr(0, 8));
+    text += fmt::format(" at {}", core::clock_time(a.at));
     return text;
 }
 
@@ -138,7 +138,7 @@ sim::Time DrillSession::step_minute(WallTime wall_now) {
 
 core::Result<void> DrillSession::run_to(sim::Time t, WallTime wall_now) {
     if (t < world_->now())
-        return core::fail(fmt::format("{} is already past (now {})", sim::format_clock(t).substr(0, 8), sim::format_clock(world_->now()).substr(0, 8)));
+        return core::fail(fmt::format("{} is already past (now {})", core::clock_time(t), core::clock_time(world_->now())));
     clock_.pause(wall_now);
     advance(t);
     clock_.skip_to(world_->now(), wall_now);

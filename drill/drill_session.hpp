@@ -13,6 +13,7 @@
 #include "core/election_package.hpp"
 #include "core/result.hpp"
 #include "sim/drill_record.hpp"
+#include "sim/fault_action.hpp"
 #include "kernel/paced_clock.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"

@@ -40,7 +40,7 @@ core::Result<RecordedAction> read_action(const std::string& file, const YAML::No
     for (auto [field, out] : {std::pair<const char*, Time*>{"issued", &r.issued}, {"at", &a.at}}) {
         auto t = text(field);
         if (!t) return std::unexpected(t.error());
-        auto v = parse_clock(*t);
+        auto v = core::parse_clock_time(*t);
         if (!v) return bad(field, v.error().message);
         *out = *v;
     }
@@ -123,37 +123,6 @@ std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceK
     return std::nullopt;
 }
 
-std::string format_clock(Time t) {
-    const Time s = t / core::kSecond, us = t % core::kSecond;
-    return fmt::format("{:02}:{:02}:{:02}.{:06}", s / 3600, s / 60 % 60, s % 60, us);
-}
-
-core::Result<Time> parse_clock(std::string_view text) {
-    auto bad = [&] { return core::fail(fmt::format("'{}' is not a time HH:MM, HH:MM:SS or HH:MM:SS.uuuuuu", text)); };
-    auto number = [&](std::size_t from, std::size_t len, int hi) -> std::optional<int> {
-        if (from + len > text.size()) return std::nullopt;
-        int v = -1;
-        auto [p, ec] = std::from_chars(text.data() + from, text.data() + from + len, v);
-        if (ec != std::errc{} || p != text.data() + from + len || v < 0 || v > hi) return std::nullopt;
-        return v;
-    };
-    if (text.size() != 5 && text.size() != 8 && text.size() != 15) return bad();
-    const auto h = number(0, 2, 47), m = number(3, 2, 59);
-    if (!h || !m || text[2] != ':') return bad();
-    Time t = core::at(*h, *m);
-    if (text.size() >= 8) {
-        const auto s = number(6, 2, 59);
-        if (!s || text[5] != ':') return bad();
-        t += *s * core::kSecond;
-    }
-    if (text.size() == 15) {
-        const auto us = number(9, 6, 999999);
-        if (!us || text[8] != '.') return bad();
-        t += *us;
-    }
-    return t;
-}
-
 std::string format_duration(Time d) {
     const Time s = d / core::kSecond;
     std::string out;
@@ -226,8 +195,8 @@ core::Result<void> save_drill_record(const DrillRecord& record, const std::files
         if (a.duration % core::kSecond != 0)
             return core::fail(fmt::format("{}: action {}: duration must be whole seconds", file.string(), i));
         out << YAML::Flow << YAML::BeginMap;
-        out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << format_clock(issued);
-        out << YAML::Key << "at" << YAML::Value << YAML::DoubleQuoted << format_clock(a.at);
+        out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << core::clock_time(issued, core::ClockText::micros);
+        out << YAML::Key << "at" << YAML::Value << YAML::DoubleQuoted << core::clock_time(a.at, core::ClockText::micros);
         out << YAML::Key << "pec" << YAML::Value << a.pec;
         out << YAML::Key << "device" << YAML::Value << std::string(to_string(a.target));
         out << YAML::Key << "unit" << YAML::Value << a.unit + 1;
@@ -254,10 +223,10 @@ core::Result<void> apply_drill_record(const DrillRecord& record, World& world, i
         const auto& [issued, action] = record.actions[i];
         if (issued < world.now())
             return core::fail(fmt::format("action {} (PEC {}, issued {}) is earlier than the world's time {}", i, action.pec,
-                                          format_clock(issued), format_clock(world.now())));
+                                          core::clock_time(issued, core::ClockText::micros), core::clock_time(world.now(), core::ClockText::micros)));
         world.advance_to(issued, threads);
         if (auto ok = world.apply(action); !ok)
-            return core::fail(fmt::format("action {} (PEC {}, at {}): {}", i, action.pec, format_clock(action.at), ok.error().message));
+            return core::fail(fmt::format("action {} (PEC {}, at {}): {}", i, action.pec, core::clock_time(action.at, core::ClockText::micros), ok.error().message));
     }
     return {};
 }

@@ -12,6 +12,7 @@
 #include "devices/device.hpp"
 #include "kernel/engine.hpp"
 #include "sim/scenario.hpp"
+#include "sim/fault_action.hpp"
 #include "sim/views.hpp"
 
 namespace sim {
@@ -37,10 +38,6 @@ struct DrillRecord {
 /// The fault with this name for a device kind, or nullopt if that kind has no such fault.
 std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceKind kind);
 
-/// Formats a virtual time exactly as "HH:MM:SS.uuuuuu" (hours past 23 are the night after).
-std::string format_clock(Time t);
-/// Parses "HH:MM", "HH:MM:SS" or "HH:MM:SS.uuuuuu" (hours 0..47) into a virtual time.
-core::Result<Time> parse_clock(std::string_view text);
 /// Formats a whole-second duration as "1h30m", "45s", "0s" (parse_duration reads it back).
 std::string format_duration(Time d);
 

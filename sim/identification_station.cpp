@@ -26,7 +26,7 @@ IdentificationStation::IdentificationStation(const SharedDay& day, const core::P
     desks_.resize(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
         Desk& d = desks_[static_cast<std::size_t>(i)];
-        const std::string prefix = fmt::format("{}-id-{}", pec.number, i + 1);
+        const std::string prefix = core::device_id(pec.number, core::DeviceRole::identification, i + 1);
         d.scanner = std::make_unique<devices::VirtualFingerprintScanner>(prefix + "-fingerprint",
                                                                          core::RandomStream(random.next_u64()));
         d.reader = std::make_unique<devices::VirtualDocumentReader>(prefix + "-document");
@@ -51,7 +51,7 @@ int IdentificationStation::take_free_desk() {
 void IdentificationStation::release_desk(int desk) { free_.push_back(desk); }
 
 IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t voter_index, core::RandomStream& service_random,
-                                                          IdentificationCounts& counts) {
+                                                          core::IdentificationCounts& counts) {
     Desk& d = desks_[static_cast<std::size_t>(desk)];
     // Only what the devices see of the voter is derived (not a whole core::Voter): the desk goes by the
     // document number, so the document's personal number (the birth date's work) is left out.
@@ -90,14 +90,7 @@ IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t
             case station::StepKind::receipt: service += draw(t.receipt, service_random); break;
         }
     }
-    switch (r.outcome) {
-        case station::IdentificationOutcome::fingerprint: ++counts.fingerprint; break;
-        case station::IdentificationOutcome::other_finger: ++counts.other_finger; break;
-        case station::IdentificationOutcome::face: ++counts.face; break;
-        case station::IdentificationOutcome::manual: ++counts.manual; break;
-        default: ++counts.refused; break;
-    }
-    if (r.ballots_issued && !r.receipt_printed) ++counts.receipts_not_printed;
+    station::count_outcome(counts, r);
     return Visit{r.ballots_issued, std::max<Time>(service, core::kSecond)};
 }
 

@@ -50,7 +50,7 @@ public:
         Time service = 0;
     };
     /// Serves voter `voter_index` at `desk` now; adds the outcome to `counts`.
-    Visit serve(int desk, std::int64_t voter_index, core::RandomStream& service_random, IdentificationCounts& counts);
+    Visit serve(int desk, std::int64_t voter_index, core::RandomStream& service_random, core::IdentificationCounts& counts);
 
     /// The device of kind `target` at `desk` (nullptr for a target that is not a desk device).
     devices::Device* device(FaultTarget target, int desk);

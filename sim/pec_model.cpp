@@ -58,7 +58,7 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
         const bool party = b == 0;
         const int options = party ? static_cast<int>(package.parties.size()) : static_cast<int>(district->candidates.size());
         Box& box = boxes_[b];
-        const std::string id = fmt::format("{}-arbb-{}", pec.number, b + 1);
+        const std::string id = core::device_id(pec.number, party ? core::DeviceRole::arbb_party_list : core::DeviceRole::arbb_district);
         box.scanner = std::make_unique<devices::VirtualBallotScanner>(
             id, options, core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices, 100 + b));
         box.printer = std::make_unique<devices::VirtualPrinter>(id + "-printer");
@@ -227,7 +227,7 @@ void PecModel::schedule_fault(const FaultAction& action) {
             engine_.after(decision, [this, box] {
                 if (!boxes_[box].box->voting()) return;
                 boxes_[box].box->replace_by_stationary_box(engine_.now());
-                note(fmt::format("{}-arbb-{} replaced by a stationary box; its ballots wait for the manual count", pec_.number, box + 1));
+                note(fmt::format("{} replaced by a stationary box; its ballots wait for the manual count", boxes_[box].scanner->id()));
                 feed_waiting(box);
             });
         } else if (action.duration > 0) {
@@ -396,7 +396,7 @@ void PecModel::close_station() {
                              r.invalid, r.consistent() ? "" : "; BROKEN CONTROL RATIO: ",
                              r.consistent() ? "" : r.violations.front()));
         } else {
-            note(fmt::format("{}-arbb-{} could not close: {}", pec_.number, b + 1, report.error().message));
+            note(fmt::format("{} could not close: {}", boxes_[b].scanner->id(), report.error().message));
         }
     }
     if (!boxes_[1].box) {

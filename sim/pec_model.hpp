@@ -24,6 +24,7 @@
 #include "devices/virtual_printer.hpp"
 #include "kernel/engine.hpp"
 #include "kernel/resource.hpp"
+#include "sim/fault_action.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"

@@ -15,18 +15,6 @@
 
 namespace sim {
 
-/// How voters were identified (the desk's outcomes), per PEC or summed.
-struct IdentificationCounts {
-    std::int64_t fingerprint = 0;      ///< first finger matched
-    std::int64_t other_finger = 0;     ///< a further finger matched
-    std::int64_t face = 0;             ///< face matched the document photo
-    std::int64_t manual = 0;           ///< paper-list procedure
-    std::int64_t refused = 0;          ///< no ballots issued (already voted, not on this list, ...)
-    std::int64_t receipts_not_printed = 0;  ///< ballots issued but the receipt printer failed
-    /// Adds another PEC's counts.
-    IdentificationCounts& operator+=(const IdentificationCounts& o);
-};
-
 /// What the voters meant to vote (known only to the simulator).
 struct GroundTruth {
     std::vector<std::int64_t> party;     ///< party[0] = against all, party[p] = Party.id p
@@ -52,7 +40,7 @@ struct PecResult {
     std::int64_t in_queue_at_close = 0;  ///< voters still queued at voting close (they still vote)
     double desk_pace = 1.0;              ///< the PEC's operator pace: multiplier on identification durations
     std::int64_t left_queue = 0;         ///< voters who came, saw the queue and left without voting
-    IdentificationCounts identification;
+    core::IdentificationCounts identification;
     GroundTruth truth;
     std::array<core::ArbbReport, 2> final_reports;  ///< [0] party list box, [1] district box
     core::IdentificationReport identification_report;  ///< the PEC's identification report (all desks)

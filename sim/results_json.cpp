@@ -23,9 +23,9 @@ std::string grouped(std::int64_t v) {
     return (v < 0 ? "-" : "") + out;
 }
 
-nlohmann::ordered_json identification_json(const IdentificationCounts& c) {
+nlohmann::ordered_json identification_json(const core::IdentificationCounts& c) {
     return {{"fingerprint", c.fingerprint}, {"other_finger", c.other_finger}, {"face", c.face},
-            {"manual", c.manual},           {"refused", c.refused},           {"receipts_not_printed", c.receipts_not_printed}};
+            {"manual", c.manual},           {"refused", c.refused()},           {"receipts_not_printed", c.receipts_not_printed}};
 }
 
 nlohmann::ordered_json arbb_json(const core::ArbbReport& r) {
@@ -46,16 +46,6 @@ nlohmann::ordered_json arbb_json(const core::ArbbReport& r) {
 }
 
 }  // namespace
-
-IdentificationCounts& IdentificationCounts::operator+=(const IdentificationCounts& o) {
-    fingerprint += o.fingerprint;
-    other_finger += o.other_finger;
-    face += o.face;
-    manual += o.manual;
-    refused += o.refused;
-    receipts_not_printed += o.receipts_not_printed;
-    return *this;
-}
 
 NationalFigures national_figures(const RunResults& results, const core::ElectionPackage& package) {
     NationalFigures n;
@@ -298,7 +288,7 @@ std::string summary_text(const RunResults& results, const core::ElectionPackage&
     const std::int64_t identified = id.fingerprint + id.other_finger + id.face + id.manual;
     line(fmt::format("Identification: fingerprint {} ({:.2f} %), other finger {}, face {}, paper list {}, refused {}",
                      grouped(id.fingerprint), 100.0 * share(id.fingerprint, identified), grouped(id.other_finger),
-                     grouped(id.face), grouped(id.manual), grouped(id.refused)));
+                     grouped(id.face), grouped(id.manual), grouped(id.refused())));
     if (id.receipts_not_printed > 0) line(fmt::format("  receipts not printed: {}", grouped(id.receipts_not_printed)));
     line(fmt::format("Queues: mean wait {:.1f} min, longest wait {:.1f} min, longest queue {}, PECs with a queue at closing {} ({:.1f} %)",
                      n.mean_wait_s / 60.0, n.max_wait_s / 60.0, n.max_queue, n.pecs_with_queue_at_close,

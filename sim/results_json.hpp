@@ -18,7 +18,7 @@ struct NationalFigures {
     std::int64_t party_awaiting_manual = 0;    ///< party-list ballots in stationary boxes
     std::int64_t district_invalid = 0;
     std::int64_t district_awaiting_manual = 0;
-    IdentificationCounts identification;
+    core::IdentificationCounts identification;
     std::int64_t max_queue = 0;
     double mean_wait_s = 0.0;                  ///< voter-weighted mean wait for a desk
     double max_wait_s = 0.0;

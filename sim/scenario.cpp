@@ -50,7 +50,7 @@ public:
     core::Result<Micros> time_of_day(const YAML::Node& map, const std::string& field) const {
         auto t = text(map, field);
         if (!t) return std::unexpected(t.error());
-        auto v = parse_time_of_day(*t);
+        auto v = core::parse_clock_time(*t);
         if (!v) return std::unexpected(error(map[field], field, v.error().message));
         return v;
     }
@@ -228,16 +228,6 @@ devices::DeviceKind device_kind_of(FaultTarget target) {
         case FaultTarget::arbb_any: return devices::DeviceKind::ballot_scanner;
     }
     return devices::DeviceKind::ballot_scanner;
-}
-
-core::Result<Micros> parse_time_of_day(const std::string& text) {
-    int h = -1, m = -1;
-    if (text.size() == 5 && text[2] == ':') {
-        std::from_chars(text.data(), text.data() + 2, h);
-        std::from_chars(text.data() + 3, text.data() + 5, m);
-    }
-    if (h < 0 || h > 23 || m < 0 || m > 59) return core::fail(fmt::format("'{}' is not a time of day HH:MM", text));
-    return core::at(h, m);
 }
 
 core::Result<Micros> parse_duration(const std::string& text) {

@@ -122,8 +122,6 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file);
 /// shailoo run and the console call it before building the World.
 core::Result<void> bind_to_package(Scenario& scenario, const core::ElectionPackage& package);
 
-/// Parses "HH:MM" into a time of day.
-core::Result<core::Micros> parse_time_of_day(const std::string& text);
 
 /// Parses a duration such as "90s", "20m", "1h30m".
 core::Result<core::Micros> parse_duration(const std::string& text);

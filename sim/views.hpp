@@ -1,6 +1,6 @@
 #pragma once
-/// What the simulator shows of a PEC while it runs: states, log lines, fault actions and the
-/// inspector's details. Shared by the console, `shailoo run --replay` and the tests.
+/// What the simulator shows of a PEC while it runs: states, log lines and the inspector's details.
+/// Shared by the console, `shailoo run --replay` and the tests.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -32,19 +32,6 @@ struct LogEntry {
     std::string text;
 };
 
-/// Something the instructor (or a scenario's explicit fault list) does to one PEC's device.
-struct FaultAction {
-    Time at = 0;
-    int pec = 0;
-    FaultTarget target = FaultTarget::arbb_party_list;  ///< arbb_any is resolved before an action is made
-    int unit = 0;               ///< which desk (0-based) for desk devices; ignored for ARBBs, modem, power
-    devices::Fault fault = devices::Fault::jam;
-    bool enter = true;          ///< true: enter the fault; false: clear it
-    double severity = 1.0;
-    Time duration = 0;          ///< > 0: cleared automatically after this long
-    bool replace_arbb = false;  ///< after the fault the ARBB is replaced by a stationary box
-};
-
 /// One device of a PEC, as the inspector lists it.
 struct DeviceView {
     std::string id;
@@ -71,7 +58,7 @@ struct PecDetail {
     int desks = 0;
     int desks_busy = 0;
     std::vector<DeviceView> devices;
-    IdentificationCounts identification;
+    core::IdentificationCounts identification;
     std::array<core::ArbbReport, 2> boxes;  ///< live counters (or the final reports once closed)
     std::array<std::int64_t, 2> ballots_waiting{};  ///< sheets in the reserve slot of a box that is down
     std::vector<station::OutgoingState> transmission;  ///< each report's way to the CEC

@@ -13,6 +13,7 @@
 
 #include "core/election_package.hpp"
 #include "kernel/engine.hpp"
+#include "sim/fault_action.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"

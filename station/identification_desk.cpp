@@ -25,6 +25,22 @@ std::string_view to_string(IdentificationOutcome outcome) {
     return "unknown";
 }
 
+void count_outcome(core::IdentificationCounts& counts, const IdentificationResult& r) {
+    switch (r.outcome) {
+        case IdentificationOutcome::fingerprint: ++counts.fingerprint; break;
+        case IdentificationOutcome::other_finger: ++counts.other_finger; break;
+        case IdentificationOutcome::face: ++counts.face; break;
+        case IdentificationOutcome::manual: ++counts.manual; break;
+        case IdentificationOutcome::refused_already_voted: ++counts.refused_already_voted; break;
+        case IdentificationOutcome::refused_not_on_list: ++counts.refused_not_on_list; break;
+        case IdentificationOutcome::refused_other: ++counts.refused_other; break;
+    }
+    if (r.ballots_issued) {
+        ++counts.ballots_issued;
+        if (!r.receipt_printed) ++counts.receipts_not_printed;
+    }
+}
+
 std::string_view to_string(StepKind kind) {
     switch (kind) {
         case StepKind::document_read: return "document_read";
@@ -89,11 +105,7 @@ IdentificationDesk::IdentificationDesk(int pec, devices::FingerprintScanner& sca
 const IdentificationResult& IdentificationDesk::refuse(IdentificationOutcome outcome, std::string reason) {
     result_.outcome = outcome;
     result_.reason = std::move(reason);
-    switch (outcome) {
-        case IdentificationOutcome::refused_already_voted: ++counts_.refused_already_voted; break;
-        case IdentificationOutcome::refused_not_on_list: ++counts_.refused_not_on_list; break;
-        default: ++counts_.refused_other; break;
-    }
+    count_outcome(counts_, result_);
     return result_;
 }
 
@@ -224,13 +236,6 @@ const IdentificationResult& IdentificationDesk::issue_ballots() {
     const core::Micros now = clock_.now();
     voted_->mark(r.voter_id, now);
     r.ballots_issued = true;
-    ++counts_.ballots_issued;
-    switch (r.outcome) {
-        case IdentificationOutcome::fingerprint: ++counts_.fingerprint; break;
-        case IdentificationOutcome::other_finger: ++counts_.other_finger; break;
-        case IdentificationOutcome::face: ++counts_.face; break;
-        default: ++counts_.manual; break;
-    }
     // On the stack, one per voter. Every field is bounded: 11 + 20 characters of numbers, an outcome
     // name of at most 21, a clock time of at most 19 and 45 of text make at most 116.
     char receipt[160];
@@ -242,10 +247,8 @@ const IdentificationResult& IdentificationDesk::issue_ballots() {
     auto printed = printer_.print({receipt, end}, now);
     r.receipt_printed = printed.has_value();
     r.steps.push_back({StepKind::receipt, r.receipt_printed});
-    if (!printed) {
-        ++counts_.receipts_not_printed;
-        r.reason += fmt::format("; receipt not printed ({})", printed.error().message);
-    }
+    if (!printed) r.reason += fmt::format("; receipt not printed ({})", printed.error().message);
+    count_outcome(counts_, r);
     return r;
 }
 

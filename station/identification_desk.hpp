@@ -90,6 +90,10 @@ struct IdentificationResult {
     }
 };
 
+/// Adds one visit's outcome to `counts`: its outcome, and the ballots (and a receipt not printed)
+/// when ballots were issued. The desks' reports and the simulator's tallies count through it.
+void count_outcome(core::IdentificationCounts& counts, const IdentificationResult& result);
+
 /// The PEC's register of voters who received ballots ("one voter, one vote"). A PEC with several
 /// desks gives them one register, so a voter refused nowhere at one desk cannot vote again at another.
 ///

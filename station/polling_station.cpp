@@ -21,19 +21,11 @@ core::IdentificationReport PollingStation::identification_report() const {
     core::IdentificationReport sum;
     for (const IdentificationDesk* d : desks_) {
         const core::IdentificationReport r = d->report();
-        sum.fingerprint += r.fingerprint;
-        sum.other_finger += r.other_finger;
-        sum.face += r.face;
-        sum.manual += r.manual;
-        sum.refused_already_voted += r.refused_already_voted;
-        sum.refused_not_on_list += r.refused_not_on_list;
-        sum.refused_other += r.refused_other;
-        sum.ballots_issued += r.ballots_issued;
-        sum.receipts_not_printed += r.receipts_not_printed;
+        sum += r;
         sum.registered = r.registered;
         sum.pec = r.pec;
     }
-    sum.device_id = fmt::format("{}-id-1", sum.pec);
+    sum.device_id = core::device_id(sum.pec, core::DeviceRole::identification);
     sum.at = clock_.now();
     return sum;
 }
@@ -43,7 +35,7 @@ core::ClosingFigures PollingStation::closing_figures() const {
     core::ClosingFigures figures;
     figures.ballots_received = ballots_received_;
     figures.ballots_issued = id.ballots_issued;
-    figures.identified_voters = id.fingerprint + id.other_finger + id.face + id.manual;
+    figures.identified_voters = id.identified();
     return figures;
 }
 

@@ -38,7 +38,7 @@ int fail_with(const std::string& message, int code) {
 // The machine-readable line tests read: where the drill stands and the selected PEC in detail.
 nlohmann::ordered_json summary_json(const drill::DrillSession& s, int frames, double mean_fps, double worst_ms) {
     nlohmann::ordered_json j;
-    j["time"] = sim::format_clock(s.world().now());
+    j["time"] = core::clock_time(s.world().now(), core::ClockText::micros);
     j["frames"] = frames;
     j["mean_fps"] = std::round(mean_fps * 10) / 10;
     j["worst_frame_ms"] = std::round(worst_ms * 10) / 10;
@@ -98,7 +98,7 @@ int run_console(const ConsoleOptions& o) {
         if (!s) return fail_with(s.error().message, 2);
         script = std::move(*s);
     }
-    auto start = sim::parse_clock(o.start);
+    auto start = core::parse_clock_time(o.start);
     if (!start) return fail_with(fmt::format("--start: {}", start.error().message), 2);
 
     auto opened = drill::DrillSession::open(scenario, o.seed, std::move(replay), *start, Clock::now(), o.threads);
@@ -229,7 +229,7 @@ int run_console(const ConsoleOptions& o) {
     fmt::print(stderr,
                "shailoo train: {} frames in {:.1f} s; after the script: {} frames in {:.1f} s, mean {:.1f} frames/s, slowest {:.1f} ms, "
                "CPU {:.1f} ms per frame; virtual time {}\n",
-               frames, elapsed, steady_frames, steady_s, mean_fps, worst_ms, cpu_ms, sim::format_clock(session.world().now()).substr(0, 8));
+               frames, elapsed, steady_frames, steady_s, mean_fps, worst_ms, cpu_ms, core::clock_time(session.world().now()));
     if (!o.record.empty()) {
         std::error_code ec;  // a missing folder is created, as for --out; a failure shows when writing
         if (const auto parent = std::filesystem::path(o.record).parent_path(); !parent.empty()) std::filesystem::create_directories(parent, ec);

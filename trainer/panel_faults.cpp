@@ -116,7 +116,7 @@ void draw_faults_panel(drill::DrillSession& session, ConsoleState& state) {
         a.duration = enter ? static_cast<sim::Time>(st.duration_min) * core::kMinute : 0;
         a.replace_arbb = enter && st.replace && sim::device_kind_of(target) == devices::DeviceKind::ballot_scanner;
         if (!st.now) {
-            auto t = sim::parse_clock(st.at.data());
+            auto t = core::parse_clock_time(st.at.data());
             if (!t) return show(st, t.error().message, true), std::nullopt;
             if (*t < session.world().now()) return show(st, fmt::format("{} is already past", st.at.data()), true), std::nullopt;
             a.at = *t;

@@ -34,7 +34,7 @@ void draw_inspector_panel(drill::DrillSession& session, ConsoleState& /*state*/)
     const auto& id = d.identification;
     ImGui::TextWrapped("identified: fingerprint %lld, other finger %lld, face %lld, paper list %lld; refused %lld; no receipt %lld",
                 static_cast<long long>(id.fingerprint), static_cast<long long>(id.other_finger), static_cast<long long>(id.face),
-                static_cast<long long>(id.manual), static_cast<long long>(id.refused), static_cast<long long>(id.receipts_not_printed));
+                static_cast<long long>(id.manual), static_cast<long long>(id.refused()), static_cast<long long>(id.receipts_not_printed));
 
     if (ImGui::BeginTable("boxes", 6, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) {
         for (const char* h : {"ARBB", "in box", "scanned", "valid", "invalid", "waiting"}) ImGui::TableSetupColumn(h);
@@ -89,7 +89,7 @@ void draw_inspector_panel(drill::DrillSession& session, ConsoleState& /*state*/)
             ImGui::TableNextColumn();
             ImGui::Text("%d", t.modem_failures);
             ImGui::TableNextColumn();
-            if (t.acknowledged) ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "acknowledged %s", sim::format_clock(t.acknowledged_at).substr(0, 8).c_str());
+            if (t.acknowledged) ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "acknowledged %s", core::clock_time(t.acknowledged_at).c_str());
             else if (t.rejected) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "rejected: %s", t.reason.c_str());
             else ImGui::Text("waiting%s%s", t.reason.empty() ? "" : ": ", t.reason.c_str());
         }
@@ -99,7 +99,7 @@ void draw_inspector_panel(drill::DrillSession& session, ConsoleState& /*state*/)
     ImGui::TextDisabled("reports and events of this PEC");
     ImGui::BeginChild("pec_log", ImVec2(0, 0), true);
     for (const auto& e : session.world().log(pec.number, 60))
-        ImGui::Text("%s  %s", sim::format_clock(e.at).substr(0, 8).c_str(), e.text.c_str());
+        ImGui::Text("%s  %s", core::clock_time(e.at).c_str(), e.text.c_str());
     ImGui::SetScrollHereY(1.0f);
     ImGui::EndChild();
     ImGui::End();

@@ -87,7 +87,7 @@ void draw_log_panel(drill::DrillSession& session, ConsoleState& state) {
                                   : c == Category::fault        ? ImVec4(1.0f, 0.55f, 0.5f, 1)
                                   : c == Category::report       ? ImVec4(0.75f, 0.6f, 1.0f, 1)
                                                                 : ImVec4(0.85f, 0.85f, 0.85f, 1);
-            ImGui::TextColored(colour, "%s  %d  %s", sim::format_clock(e.at).substr(0, 8).c_str(), e.pec, e.text.c_str());
+            ImGui::TextColored(colour, "%s  %d  %s", core::clock_time(e.at).c_str(), e.pec, e.text.c_str());
         }
     if (at_bottom) ImGui::SetScrollHereY(1.0f);
     ImGui::EndChild();

@@ -28,7 +28,7 @@ void draw_reported_curve(const drill::DrillSession& session, ImVec2 size) {
     for (sim::Time h = close; h <= end; h += core::kHour) {
         const ImVec2 a = at(h, 0);
         draw->AddLine(ImVec2(a.x, p0.y), ImVec2(a.x, p1.y), IM_COL32(60, 60, 70, 255));
-        draw->AddText(ImVec2(a.x + 2, p0.y + 1), IM_COL32(140, 140, 150, 255), sim::format_clock(h).substr(0, 5).c_str());
+        draw->AddText(ImVec2(a.x + 2, p0.y + 1), IM_COL32(140, 140, 150, 255), core::clock_time(h, core::ClockText::minutes).c_str());
     }
     for (std::size_t k = 1; k < curve.size(); ++k) {
         draw->AddLine(at(curve[k - 1].at, curve[k - 1].printed), at(curve[k].at, curve[k].printed), state_colour(sim::PecState::closed), 2.0f);
@@ -44,7 +44,7 @@ void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, dril
     place_panel(0.0f, 0.58f, 0.6f, 0.2f);
     ImGui::Begin("Timeline", nullptr, ImGuiWindowFlags_NoCollapse);
     const sim::Time now = session.world().now();
-    ImGui::Text("%s  %s  x%.0f", sim::format_clock(now).substr(0, 8).c_str(), session.paused() ? "PAUSED" : "running", session.speed());
+    ImGui::Text("%s  %s  x%.0f", core::clock_time(now).c_str(), session.paused() ? "PAUSED" : "running", session.speed());
     ImGui::SameLine();
     if (state.stats.keeping_up) ImGui::TextDisabled("(actual x%.0f)", state.stats.effective_speed);
     else ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "(actual x%.0f: the simulation is the limit)", state.stats.effective_speed);
@@ -67,7 +67,7 @@ void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, dril
     ImGui::InputText("##runto", state.timeline.run_to.data(), state.timeline.run_to.size());
     ImGui::SameLine();
     if (ImGui::Button("Run to")) {
-        auto t = sim::parse_clock(state.timeline.run_to.data());
+        auto t = core::parse_clock_time(state.timeline.run_to.data());
         if (!t) state.timeline.message = t.error().message;
         else if (auto ok = session.run_to(*t, wall_now); !ok) state.timeline.message = ok.error().message;
         else state.timeline.message.clear();
@@ -89,7 +89,7 @@ void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, dril
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(state_colour(sim::PecState::transmitted)), "  transmitted %d", s.reports_transmitted);
     ImGui::SameLine();
     ImGui::TextDisabled("  of %zu PECs, after %s", session.world().pec_count(),
-                        sim::format_clock(session.scenario().voting_close).substr(0, 5).c_str());
+                        core::clock_time(session.scenario().voting_close, core::ClockText::minutes).c_str());
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     draw_reported_curve(session, ImVec2(std::max(100.0f, avail.x), std::max(30.0f, avail.y)));
     ImGui::End();

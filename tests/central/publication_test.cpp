@@ -128,7 +128,7 @@ TEST(Publication, PercentagesAreRoundedHalfUpFromExactIntegers) {
 }
 
 TEST(Publication, PecStatusFollowsTheFinalReportsItOwes) {
-    PecResult p;
+    PecTally p;
     EXPECT_EQ(pec_status(p, true), PecStatus::not_reported);
     p.zero_district = true;
     EXPECT_EQ(pec_status(p, true), PecStatus::opened);

@@ -29,4 +29,25 @@ TEST(ClockTime, WritesEveryTimeAsThePaddedFmtFieldsDo) {
     for (core::Micros t = -3 * core::kHour; t < 30 * core::kHour; t += 7 * core::kSecond + 1) ASSERT_EQ(clock_time(t), reference(t)) << t;
 }
 
+TEST(ClockTime, ShowsMinutesMillisOrMicrosWhenAsked) {
+    const core::Micros t = core::at(20, 5, 9) + 123'042;
+    EXPECT_EQ(clock_time(t, core::ClockText::minutes), "20:05");
+    EXPECT_EQ(clock_time(t, core::ClockText::seconds), "20:05:09");
+    EXPECT_EQ(clock_time(t, core::ClockText::millis), "20:05:09.123");
+    EXPECT_EQ(clock_time(t, core::ClockText::micros), "20:05:09.123042");
+    EXPECT_EQ(clock_time(core::at(25, 0), core::ClockText::minutes), "25:00");  // the night after
+}
+
+TEST(ClockTime, ParsesWhatItWritesAndNothingElse) {
+    for (core::Micros t : {core::Micros{0}, core::at(7, 30), core::at(20, 5, 9) + 42, core::at(47, 59, 59) + 999'999})
+        EXPECT_EQ(*core::parse_clock_time(clock_time(t, core::ClockText::micros)), t) << t;
+    EXPECT_EQ(*core::parse_clock_time("07:30"), core::at(7, 30));
+    EXPECT_EQ(*core::parse_clock_time("25:00:01"), core::at(25, 0, 1));
+    for (const char* bad : {"7:30", "10:60", "48:00", "10:00:00.5", "10:00:60", "-1:00", "+1:00", "10-00", "", "10:00 ", "ab:cd"}) {
+        const auto r = core::parse_clock_time(bad);
+        ASSERT_FALSE(r) << bad;
+        EXPECT_NE(r.error().message.find("is not a time HH:MM"), std::string::npos) << r.error().message;
+    }
+}
+
 }  // namespace

@@ -27,6 +27,25 @@ TEST(DeviceKeys, DeviceIdsNameThePecAndTheRole) {
     EXPECT_EQ(device_id(1001, DeviceRole::arbb_party_list), "1001-arbb-1");
     EXPECT_EQ(device_id(1001, DeviceRole::arbb_district), "1001-arbb-2");
     EXPECT_EQ(device_id(9003, DeviceRole::identification), "9003-id-1");
+    EXPECT_EQ(device_id(9003, DeviceRole::identification, 3), "9003-id-3");
+}
+
+TEST(DeviceKeys, DeviceIdsAndTheirPartsReadBack) {
+    for (int desk : {1, 2, 12}) {
+        const auto p = core::parse_device_id(device_id(6006, DeviceRole::identification, desk) + "-fingerprint");
+        ASSERT_TRUE(p);
+        EXPECT_EQ(p->pec, 6006);
+        EXPECT_EQ(p->role, DeviceRole::identification);
+        EXPECT_EQ(p->desk, desk);
+    }
+    for (auto role : {DeviceRole::arbb_party_list, DeviceRole::arbb_district}) {
+        const auto p = core::parse_device_id(device_id(1001, role) + "-printer");
+        ASSERT_TRUE(p);
+        EXPECT_EQ(p->pec, 1001);
+        EXPECT_EQ(p->role, role);
+    }
+    for (const char* bad : {"", "modem", "1001", "1001-arbb-3", "1001-id-0", "1001-id-", "x-id-1", "1001-idx-1", "1001-arbb-1x", "-5-id-1"})
+        EXPECT_FALSE(core::parse_device_id(bad)) << bad;
 }
 
 TEST(DeviceKeys, DerivationIsDeterministicAndDependsOnSeedAndDevice) {

@@ -105,7 +105,7 @@ TEST(World, VotersQueuedAtClosingTimeStillVote) {
     world.run_to_end(2);
     int queued_pecs = 0;
     for (const auto& p : world.results().pecs) {
-        EXPECT_EQ(p.voters + p.identification.refused, p.arrivals) << "PEC " << p.number;
+        EXPECT_EQ(p.voters + p.identification.refused(), p.arrivals) << "PEC " << p.number;
         if (p.in_queue_at_close > 0) {
             ++queued_pecs;
             EXPECT_GT(p.last_voter_at, core::at(20, 0)) << "PEC " << p.number;
@@ -132,7 +132,7 @@ TEST(World, VotersLeaveAQueueLongerThanTheirPatience) {
         longest_patient = std::max(longest_patient, p.max_wait_s);
     }
     for (const auto& p : impatient.results().pecs) {
-        EXPECT_EQ(p.voters + p.identification.refused + p.left_queue, p.arrivals) << "PEC " << p.number;
+        EXPECT_EQ(p.voters + p.identification.refused() + p.left_queue, p.arrivals) << "PEC " << p.number;
         left += p.left_queue;
         voters_impatient += p.voters;
         longest_impatient = std::max(longest_impatient, p.max_wait_s);
