@@ -136,7 +136,7 @@ RunResult run(const std::filesystem::path& file, const core::ElectionPackage& pa
                 ready[i].wait(false, std::memory_order_acquire);
             }
             auto d = ingest.submit(std::move(checked[i]), "bench", since());
-            if (d.outcome != central::Outcome::accepted) throw std::runtime_error(d.text);
+            if (d.outcome != core::AckOutcome::stored) throw std::runtime_error(d.text);
             if (store.commit_due(since())) commit(since());
         }
         commit(since());

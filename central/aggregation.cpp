@@ -54,7 +54,7 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
     out.reports_stored = static_cast<std::int64_t>(reports.size());
 
     // The latest final report per (PEC, box); identification: latest per PEC.
-    std::map<std::pair<int, ReportSource>, const StoredReport*> latest;
+    std::map<std::pair<int, core::DeviceRole>, const StoredReport*> latest;
     std::unordered_map<int, std::size_t> pec_index;
     for (std::size_t i = 0; i < package.pecs.size(); ++i) {
         const auto& p = package.pecs[i];
@@ -67,7 +67,7 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
         auto& pec = out.pecs[it->second];
         if (!r.violations.empty()) pec.flagged = true;
         if (r.kind == "zero") {
-            (r.source == ReportSource::district ? pec.zero_district : pec.zero_party_list) = true;
+            (r.source == core::DeviceRole::arbb_district ? pec.zero_district : pec.zero_party_list) = true;
             continue;
         }
         if (r.kind != "final" && r.kind != "identification") continue;
@@ -118,7 +118,7 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
             ++district->pecs;
             district->registered += p.registered;
         }
-        if (auto it = latest.find({p.number, ReportSource::party_list}); it != latest.end()) {
+        if (auto it = latest.find({p.number, core::DeviceRole::arbb_party_list}); it != latest.end()) {
             const auto& r = *it->second;
             if (r.option_votes.size() != party_options)
                 return core::fail(fmt::format("PEC {}: party-list report with {} options, the ballot has {}", p.number,
@@ -132,7 +132,7 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
                 for (std::size_t k = 0; k < r.preference_votes[q].size() && k < preferences[q].size(); ++k)
                     preferences[q][k] += r.preference_votes[q][k];
         }
-        if (auto it = latest.find({p.number, ReportSource::district}); it != latest.end() && district) {
+        if (auto it = latest.find({p.number, core::DeviceRole::arbb_district}); it != latest.end() && district) {
             const auto& r = *it->second;
             if (r.option_votes.size() != district->option_votes.size())
                 return core::fail(fmt::format("PEC {}: district report with {} options, district {} has {}", p.number,
@@ -141,7 +141,7 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
             ++out.reports_final;
             add_final(*district, r);
         }
-        if (auto it = latest.find({p.number, ReportSource::identification}); it != latest.end()) {
+        if (auto it = latest.find({p.number, core::DeviceRole::identification}); it != latest.end()) {
             row.identification = true;
             row.ballots_issued = it->second->ballots_issued;
             ++out.reports_final;

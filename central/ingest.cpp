@@ -77,22 +77,13 @@ std::string_view to_string(RejectReason reason) {
     return "unknown";
 }
 
-std::string_view to_string(Outcome outcome) {
-    switch (outcome) {
-        case Outcome::accepted: return "accepted";
-        case Outcome::duplicate: return "duplicate";
-        case Outcome::rejected: return "rejected";
-    }
-    return "unknown";
-}
-
 Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, Store& store)
     : package_(package), registry_(registry), store_(store) {
     for (auto& k : store_.keys()) seen_[k.device][k.sequence] = Seen{k.body_hash, 0};
 }
 
 Decision Ingest::reject(Decision d, RejectReason reason, std::string text, std::string_view peer, core::Micros now) {
-    d.outcome = Outcome::rejected;
+    d.outcome = core::AckOutcome::rejected;
     d.reason = reason;
     d.text = std::move(text);
     ++counters_.rejected[static_cast<std::size_t>(reason)];
@@ -150,16 +141,12 @@ Prechecked Ingest::precheck(std::span<const std::uint8_t> bytes) const {
     const core::Pec* pec = package_.find_pec(h.pec);
     if (!pec) return refuse(RejectReason::wrong_pec, fmt::format("PEC {} is not in the election package", h.pec));
     const auto* arbb = std::get_if<core::ArbbReport>(&msg->payload);
-    ReportSource source = ReportSource::identification;
-    if (arbb) source = arbb->box == core::BoxKind::party_list ? ReportSource::party_list : ReportSource::district;
+    const core::DeviceRole source = arbb ? core::arbb_role(arbb->box) : core::DeviceRole::identification;
     c.source = source;
-    const bool role_ok = (device->role == core::DeviceRole::arbb_party_list && source == ReportSource::party_list) ||
-                         (device->role == core::DeviceRole::arbb_district && source == ReportSource::district) ||
-                         (device->role == core::DeviceRole::identification && source == ReportSource::identification);
-    if (!role_ok)
+    if (device->role != source)
         return refuse(RejectReason::wrong_box, fmt::format("device '{}' ({}) sent a {} report", h.device_id,
-                                                           core::to_string(device->role), to_string(source)));
-    if (source == ReportSource::district && pec->district == 0)
+                                                           core::to_string(device->role), box_name(source)));
+    if (source == core::DeviceRole::arbb_district && pec->district == 0)
         return refuse(RejectReason::wrong_box, fmt::format("PEC {} is abroad and has no district box", h.pec));
 
     // 6. Signature over the bytes as received.
@@ -185,14 +172,14 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
     const core::Pec* pec = package_.find_pec(h.pec);
     auto* arbb = std::get_if<core::ArbbReport>(&msg->payload);
     const auto* ident = std::get_if<core::IdentificationReport>(&msg->payload);
-    const ReportSource source = checked.source;
+    const core::DeviceRole source = checked.source;
     const auto& hash = checked.hash;
 
     // 7. Sequence.
     auto& stream = seen_[h.device_id];
     if (auto it = stream.find(h.sequence); it != stream.end()) {
         if (it->second.hash == hash) {
-            d.outcome = Outcome::duplicate;
+            d.outcome = core::AckOutcome::duplicate;
             d.text = fmt::format("identical retransmission of sequence {}", h.sequence);
             ++counters_.duplicates;
             if (it->second.store_ticket == 0)
@@ -228,7 +215,7 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
         core::ArbbReport& r = *arbb;
         s.kind = std::string(core::to_string(r.kind));
         std::size_t options = package_.parties.size() + 1;
-        if (source == ReportSource::district) {
+        if (source == core::DeviceRole::arbb_district) {
             const auto* district = package_.find_district(pec->district);
             options = district ? district->candidates.size() + 1 : 1;
         }
@@ -236,8 +223,8 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
         if (!(r.option_counts.size() == options || (may_be_empty && r.option_counts.empty())))
             return reject(d, RejectReason::wrong_shape,
                           fmt::format("{} option counts, the {} ballot of PEC {} has {} options (against all included)",
-                                      r.option_counts.size(), to_string(source), h.pec, options), peer, now);
-        if (source == ReportSource::party_list && !(may_be_empty && r.preference_counts.empty())) {
+                                      r.option_counts.size(), box_name(source), h.pec, options), peer, now);
+        if (source == core::DeviceRole::arbb_party_list && !(may_be_empty && r.preference_counts.empty())) {
             if (r.preference_counts.size() != package_.parties.size())
                 return reject(d, RejectReason::wrong_shape,
                               fmt::format("preference counts for {} parties, the ballot has {}", r.preference_counts.size(),
@@ -292,8 +279,8 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
     stream[h.sequence] = Seen{hash, store_ticket};
     staged_keys_.emplace_back(h.device_id, h.sequence);
     waiting_[store_ticket].push_back(d.ticket);
-    d.outcome = Outcome::accepted;
-    d.text = fmt::format("{} report staged", to_string(source));
+    d.outcome = core::AckOutcome::stored;
+    d.text = fmt::format("{} report staged", box_name(source));
     ++counters_.accepted;
     if (!findings.empty()) {
         ++counters_.flagged;

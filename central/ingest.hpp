@@ -43,13 +43,6 @@
 
 namespace central {
 
-/// What ingest decided about one message.
-enum class Outcome : std::uint8_t {
-    accepted,   ///< new report, staged; acknowledged after its commit
-    duplicate,  ///< identical retransmission; acknowledged (at once if committed, else with the original)
-    rejected,   ///< not stored; the reason says why
-};
-
 /// Why a message was rejected. Stable names (to_string) are used in logs and counters.
 enum class RejectReason : std::uint8_t {
     none,                       ///< not rejected
@@ -71,12 +64,12 @@ inline constexpr int kRejectReasonCount = 12;
 
 /// Stable name of a reason ("bad_signature", ...).
 std::string_view to_string(RejectReason reason);
-/// Stable name of an outcome ("accepted", "duplicate", "rejected").
-std::string_view to_string(Outcome outcome);
 
 /// The answer to one submit().
 struct Decision {
-    Outcome outcome = Outcome::rejected;         ///< what happened
+    /// What the sender's Ack will say: stored (a new report, staged; the Ack leaves after its
+    /// commit), duplicate (an identical retransmission) or rejected (the reason says why); never retry.
+    core::AckOutcome outcome = core::AckOutcome::rejected;
     RejectReason reason = RejectReason::none;    ///< why, when rejected
     std::string text;                            ///< one sentence for the log and the sender
     std::uint64_t ticket = 0;                    ///< this message's ticket (1, 2, ...)
@@ -134,7 +127,7 @@ struct Prechecked {
     int pec = 0;                                   ///< PEC of the message (0 if undecodable)
     std::string device;                            ///< device of the message (empty if undecodable)
     std::uint64_t sequence = 0;                    ///< its sequence (0 if undecodable)
-    ReportSource source = ReportSource::party_list;  ///< box or identification (when decoded)
+    core::DeviceRole source = core::DeviceRole::arbb_party_list;  ///< box or identification (when decoded)
     core::BodyHash hash{};                         ///< BLAKE2b-256 of the signed body (when not rejected)
     std::optional<core::WireReport> report;        ///< the decoded report (when not rejected)
 };

@@ -179,17 +179,18 @@ struct IngestServer::State {
         const auto sequence = checked.sequence;
         auto d = ingest.submit(std::move(checked), peer, now);
         switch (d.outcome) {
-            case Outcome::rejected:
+            case AckOutcome::rejected:
                 done(Ack{AckOutcome::rejected, static_cast<std::uint8_t>(d.reason), d.ticket, sequence,
                          fmt::format("{}: {}", to_string(d.reason), d.text)});
                 break;
-            case Outcome::duplicate:
+            case AckOutcome::duplicate:
                 if (d.acknowledged_now)
                     done(Ack{AckOutcome::duplicate, 0, d.ticket, sequence, d.text});
                 else
                     waiting.emplace(d.ticket, Waiting{AckOutcome::duplicate, sequence, std::move(done)});
                 break;
-            case Outcome::accepted: waiting.emplace(d.ticket, Waiting{AckOutcome::stored, sequence, std::move(done)}); break;
+            case AckOutcome::stored: waiting.emplace(d.ticket, Waiting{AckOutcome::stored, sequence, std::move(done)}); break;
+            case AckOutcome::retry: done(Ack{AckOutcome::retry, 0, d.ticket, sequence, d.text}); break;  // (ingest never says it)
         }
         // Commit now if the policy says so, or if nothing else is queued: the burst is over.
         const bool idle = queued.load(std::memory_order_acquire) == 0;

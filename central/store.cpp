@@ -147,20 +147,20 @@ bool is_corruption(int rc) {
     return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
 }
 
-ReportSource source_from(const std::string& s, const std::string& file) {
-    if (s == "party_list") return ReportSource::party_list;
-    if (s == "district") return ReportSource::district;
-    if (s == "identification") return ReportSource::identification;
+core::DeviceRole source_from(const std::string& s, const std::string& file) {
+    if (s == "party_list") return core::DeviceRole::arbb_party_list;
+    if (s == "district") return core::DeviceRole::arbb_district;
+    if (s == "identification") return core::DeviceRole::identification;
     throw StoreCorrupt(fmt::format("{}: reports.box has unknown value '{}'", file, s));
 }
 
 }  // namespace
 
-std::string_view to_string(ReportSource source) {
+std::string_view box_name(core::DeviceRole source) {
     switch (source) {
-        case ReportSource::party_list: return "party_list";
-        case ReportSource::district: return "district";
-        case ReportSource::identification: return "identification";
+        case core::DeviceRole::arbb_party_list: return "party_list";
+        case core::DeviceRole::arbb_district: return "district";
+        case core::DeviceRole::identification: return "identification";
     }
     return "unknown";
 }
@@ -256,7 +256,7 @@ core::Result<void> Store::insert(const StoredReport& r) {
     // the insert itself); SQLITE_STATIC: the bound buffers outlive the step.
     sqlite3_stmt* ins = insert_;
     sqlite3_reset(ins);
-    const auto box = to_string(r.source);
+    const auto box = box_name(r.source);
     option_blob_.clear();
     put_counts(option_blob_, r.option_votes);
     preference_blob_.clear();

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/device_keys.hpp"
 #include "core/clock.hpp"
 #include "core/fail_count.hpp"
 #include "core/result.hpp"
@@ -38,16 +39,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// Which box a report counts, or the identification station.
-enum class ReportSource : std::uint8_t { party_list, district, identification };
-
-/// Stable name ("party_list", "district", "identification").
-std::string_view to_string(ReportSource source);
+/// The store's name for a report's origin, the reporting device's role (reports.box:
+/// "party_list", "district", "identification"; also in ingest's messages).
+std::string_view box_name(core::DeviceRole source);
 
 /// One received report as stored: the raw message and the counts decoded from it.
 struct StoredReport {
     int pec = 0;                          ///< PEC number
-    ReportSource source = ReportSource::party_list;  ///< box or identification
+    core::DeviceRole source = core::DeviceRole::arbb_party_list;  ///< box or identification
     std::string device;                   ///< sending device id
     std::uint64_t sequence = 0;           ///< the device's sequence number
     std::string kind;                     ///< "zero", "initial", "final", "identification"
@@ -82,7 +81,7 @@ struct CommitOutcome {
 /// Identity of a stored report, for rebuilding the ingest's indexes at start-up.
 struct StoredKey {
     int pec = 0;                            ///< PEC number
-    ReportSource source = ReportSource::party_list;  ///< box or identification
+    core::DeviceRole source = core::DeviceRole::arbb_party_list;  ///< box or identification
     std::string device;                     ///< device id
     std::uint64_t sequence = 0;             ///< sequence number
     std::string kind;                       ///< report kind

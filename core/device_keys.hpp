@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/ballot.hpp"
 #include "core/election_package.hpp"
 #include "core/result.hpp"
 
@@ -38,6 +39,11 @@ enum class DeviceRole : std::uint8_t {
     arbb_district,    ///< ARBB of the single-mandate district box, id "PPPP-arbb-2"
     identification,   ///< biometric identification station, id "PPPP-id-1"
 };
+
+/// The role of the ARBB that counts a box.
+constexpr DeviceRole arbb_role(BoxKind box) {
+    return box == BoxKind::party_list ? DeviceRole::arbb_party_list : DeviceRole::arbb_district;
+}
 
 /// Stable name of a role ("arbb_party_list", "arbb_district", "identification").
 std::string_view to_string(DeviceRole role);

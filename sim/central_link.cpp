@@ -50,7 +50,7 @@ std::optional<Time> CentralLink::next_work() const {
 }
 
 void CentralLink::answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence,
-                         station::AckStatus status, std::string reason) {
+                         core::AckOutcome status, std::string reason) {
     // The answer goes back over the PEC's modem; if the link is down it is lost and the PEC resends.
     const auto arrives = pec.modem().transmit(kAckBytes, at);
     if (arrives) pec.deliver_ack(*arrives, device, sequence, status, std::move(reason));
@@ -64,7 +64,7 @@ void CentralLink::commit(Time at) {
         staged_.erase(it);
         if (!release.acknowledged) continue;  // not stored: no answer, the PEC resends after its timeout
         stored_.emplace_back(at, w.model->pec().number);
-        answer(*w.model, at, w.device, w.sequence, station::AckStatus::stored, {});
+        answer(*w.model, at, w.device, w.sequence, core::AckOutcome::stored, {});
     }
     oldest_staged_.reset();
 }
@@ -91,16 +91,17 @@ bool CentralLink::advance(Time safe) {
         const central::Decision decision = ingest_->submit(std::move(d.checked), peer, d.at);
         d.model->processed_by_cec(d.t.delivered_at);
         switch (decision.outcome) {
-            case central::Outcome::rejected:
-                answer(*d.model, d.at, d.t.device_id, d.t.sequence, station::AckStatus::rejected, decision.text);
+            case core::AckOutcome::retry:  // (ingest never says it)
+            case core::AckOutcome::rejected:
+                answer(*d.model, d.at, d.t.device_id, d.t.sequence, decision.outcome, decision.text);
                 break;
-            case central::Outcome::duplicate:
+            case core::AckOutcome::duplicate:
                 if (decision.acknowledged_now) {
-                    answer(*d.model, d.at, d.t.device_id, d.t.sequence, station::AckStatus::duplicate, {});
+                    answer(*d.model, d.at, d.t.device_id, d.t.sequence, core::AckOutcome::duplicate, {});
                     break;
                 }
                 [[fallthrough]];
-            case central::Outcome::accepted:
+            case core::AckOutcome::stored:
                 staged_.emplace(decision.ticket, Waiting{d.model, d.t.device_id, d.t.sequence});
                 if (!oldest_staged_) oldest_staged_ = d.at;
                 if (staged_.size() >= policy.max_reports) commit(d.at);

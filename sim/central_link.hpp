@@ -80,7 +80,7 @@ private:
         std::uint64_t sequence;
     };
     void commit(Time at);
-    void answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence, station::AckStatus status,
+    void answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status,
                 std::string reason);
 
     const core::ElectionPackage& package_;

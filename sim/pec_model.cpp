@@ -447,12 +447,15 @@ void PecModel::processed_by_cec(Time delivered_at) {
     if (auto it = in_flight_.find(delivered_at); it != in_flight_.end()) in_flight_.erase(it);
 }
 
-void PecModel::deliver_ack(Time at, const std::string& device, std::uint64_t sequence, station::AckStatus status,
+void PecModel::deliver_ack(Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status,
                            std::string reason) {
     engine_.at(at, [this, device, sequence, status, reason = std::move(reason)] {
         transmitter_->on_ack(device, sequence, status, reason);
         note(fmt::format("CEC answer for {} report {}: {}{}", device, sequence,
-                         status == station::AckStatus::stored ? "stored" : status == station::AckStatus::duplicate ? "duplicate, already stored" : "REJECTED: ",
+                         status == core::AckOutcome::stored      ? "stored"
+                         : status == core::AckOutcome::duplicate ? "duplicate, already stored"
+                         : status == core::AckOutcome::retry     ? "not stored, to be sent again: "
+                                                                 : "REJECTED: ",
                          reason));
         if (transmitter_->done()) {
             result_.reports_rejected = 0;

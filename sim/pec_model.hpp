@@ -68,7 +68,7 @@ public:
     /// Reports the modem delivered since the last call (the network carries them to the CEC).
     std::vector<station::Transmission> take_outbox();
     /// The CEC's answer to one report reaches the PEC's modem at `at` (>= the PEC's time).
-    void deliver_ack(Time at, const std::string& device, std::uint64_t sequence, station::AckStatus status, std::string reason);
+    void deliver_ack(Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status, std::string reason);
     /// The CEC has handled the report delivered at `delivered_at` (its answer, if any, is scheduled).
     void processed_by_cec(Time delivered_at);
     /// The PEC's modem, for the downlink of acknowledgements.

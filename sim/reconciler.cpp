@@ -46,7 +46,7 @@ std::vector<Discrepancy> reconcile(const RunResults& results, const std::vector<
                                      fmt::format("{} invalid: ARBB {} vs manual count {}", box_name(b), box.invalid, spoilt)});
             }
             // What the CEC stored.
-            const auto source = b == 0 ? central::ReportSource::party_list : central::ReportSource::district;
+            const auto source = b == 0 ? core::DeviceRole::arbb_party_list : core::DeviceRole::arbb_district;
             const auto it = latest.find({p.number, static_cast<int>(source)});
             if (it == latest.end()) {
                 found.push_back({p.number, "not_stored", fmt::format("{} final report never reached the CEC", box_name(b))});
@@ -55,7 +55,7 @@ std::vector<Discrepancy> reconcile(const RunResults& results, const std::vector<
                 found.push_back({p.number, "box_vs_stored", fmt::format("{}: the CEC stored other figures than the ARBB printed", box_name(b))});
             }
         }
-        if (latest.find({p.number, static_cast<int>(central::ReportSource::identification)}) == latest.end())
+        if (latest.find({p.number, static_cast<int>(core::DeviceRole::identification)}) == latest.end())
             found.push_back({p.number, "not_stored", "identification report never reached the CEC"});
     }
     return found;

@@ -47,11 +47,13 @@ std::optional<core::Micros> Transmitter::next_wakeup() const {
     return next;
 }
 
-bool Transmitter::on_ack(std::string_view device_id, std::uint64_t sequence, AckStatus status, std::string_view reason) {
+bool Transmitter::on_ack(std::string_view device_id, std::uint64_t sequence, core::AckOutcome outcome, std::string_view reason) {
     for (auto& o : outgoing_) {
         if (o.state.device_id != device_id || o.state.sequence != sequence) continue;
         if (o.state.acknowledged || o.state.rejected) return true;
-        if (status == AckStatus::rejected) {
+        if (outcome == core::AckOutcome::retry) {
+            o.state.reason = std::string(reason);
+        } else if (outcome == core::AckOutcome::rejected) {
             o.state.rejected = true;
             o.state.reason = std::string(reason);
         } else {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/wire.hpp"
 #include "devices/modem.hpp"
 
 namespace station {
@@ -32,13 +33,6 @@ struct Transmission {
     std::vector<std::uint8_t> bytes;
     core::Micros delivered_at = 0;  ///< when the last byte reached the CEC
     int attempt = 0;                ///< 1 for the first send
-};
-
-/// The CEC's answer to one report.
-enum class AckStatus : std::uint8_t {
-    stored,     ///< stored durably
-    duplicate,  ///< already stored earlier (a retransmission)
-    rejected,   ///< refused; resending the same bytes cannot help (the reason says why)
 };
 
 /// Where one report stands.
@@ -65,8 +59,10 @@ public:
     std::vector<Transmission> poll();
     /// When poll() has work next (a retry, an ack timeout), or nullopt when nothing is pending.
     std::optional<core::Micros> next_wakeup() const;
-    /// The CEC answered for (device, sequence). Answers for unknown reports are ignored (returns false).
-    bool on_ack(std::string_view device_id, std::uint64_t sequence, AckStatus status, std::string_view reason = {});
+    /// The CEC answered for (device, sequence): stored or duplicate acknowledge it, rejected ends it
+    /// (`reason` kept), retry leaves it pending (sent again when its ack timeout passes). Answers for
+    /// unknown reports are ignored (returns false).
+    bool on_ack(std::string_view device_id, std::uint64_t sequence, core::AckOutcome outcome, std::string_view reason = {});
 
     /// True when every stored report is acknowledged (or rejected).
     bool done() const;

@@ -29,11 +29,11 @@ core::ElectionPackage package() {
     return p;
 }
 
-StoredReport final_report(int pec, ReportSource source, std::uint64_t seq, std::vector<std::int64_t> options) {
+StoredReport final_report(int pec, core::DeviceRole source, std::uint64_t seq, std::vector<std::int64_t> options) {
     StoredReport r;
     r.pec = pec;
     r.source = source;
-    r.device = std::to_string(pec) + (source == ReportSource::party_list ? "-arbb-1" : "-arbb-2");
+    r.device = std::to_string(pec) + (source == core::DeviceRole::arbb_party_list ? "-arbb-1" : "-arbb-2");
     r.sequence = seq;
     r.kind = "final";
     r.option_votes = options;
@@ -41,7 +41,7 @@ StoredReport final_report(int pec, ReportSource source, std::uint64_t seq, std::
     r.invalid = 10;
     r.ballots_in_box = r.valid + r.invalid;
     r.registered = pec == 9001 ? 500 : 1000;
-    if (source == ReportSource::party_list) r.preference_votes = {{5, 1, 40, 0, 0}, {0, 0, 0, 0, 0}, {}};
+    if (source == core::DeviceRole::arbb_party_list) r.preference_votes = {{5, 1, 40, 0, 0}, {0, 0, 0, 0, 0}, {}};
     return r;
 }
 
@@ -49,13 +49,13 @@ StoredReport final_report(int pec, ReportSource source, std::uint64_t seq, std::
 
 TEST(Aggregation, SumsLatestFinalReportsIntoNationalRegionAndDistrictResults) {
     std::vector<StoredReport> reports;
-    StoredReport zero = final_report(1001, ReportSource::party_list, 1, {});
+    StoredReport zero = final_report(1001, core::DeviceRole::arbb_party_list, 1, {});
     zero.kind = "zero";
     reports.push_back(zero);
-    reports.push_back(final_report(1001, ReportSource::party_list, 2, {0, 999, 999, 999}));  // superseded below
-    reports.push_back(final_report(1001, ReportSource::party_list, 3, {10, 300, 150, 40}));
-    reports.push_back(final_report(9001, ReportSource::party_list, 1, {0, 100, 50, 0}));
-    reports.push_back(final_report(1001, ReportSource::district, 2, {100, 250, 150}));
+    reports.push_back(final_report(1001, core::DeviceRole::arbb_party_list, 2, {0, 999, 999, 999}));  // superseded below
+    reports.push_back(final_report(1001, core::DeviceRole::arbb_party_list, 3, {10, 300, 150, 40}));
+    reports.push_back(final_report(9001, core::DeviceRole::arbb_party_list, 1, {0, 100, 50, 0}));
+    reports.push_back(final_report(1001, core::DeviceRole::arbb_district, 2, {100, 250, 150}));
     auto res = aggregate(package(), reports);
     ASSERT_TRUE(res) << res.error().message;
     EXPECT_EQ(res->national.option_votes, (std::vector<std::int64_t>{10, 400, 200, 40}));
@@ -88,15 +88,15 @@ TEST(Aggregation, SumsLatestFinalReportsIntoNationalRegionAndDistrictResults) {
 }
 
 TEST(Aggregation, AgainstAllLeadingADistrictCallsARepeatElection) {
-    auto res = aggregate(package(), {final_report(1002, ReportSource::district, 2, {330, 300, 250})});
+    auto res = aggregate(package(), {final_report(1002, core::DeviceRole::arbb_district, 2, {330, 300, 250})});
     ASSERT_TRUE(res);
     EXPECT_EQ(res->districts[0].decision.outcome, core::DistrictOutcome::repeat_against_all);
 }
 
 TEST(Aggregation, RegionalThresholdIgnoresAbroadAndRemovesAPartyWeakAtHome) {
     // Party 3 is strong abroad only: 0 votes in Bishkek -> below 0.5 % there -> no seats.
-    auto res = aggregate(package(), {final_report(1001, ReportSource::party_list, 2, {0, 300, 300, 0}),
-                                     final_report(9001, ReportSource::party_list, 1, {0, 0, 0, 200})});
+    auto res = aggregate(package(), {final_report(1001, core::DeviceRole::arbb_party_list, 2, {0, 300, 300, 0}),
+                                     final_report(9001, core::DeviceRole::arbb_party_list, 1, {0, 0, 0, 200})});
     ASSERT_TRUE(res);
     EXPECT_TRUE(res->seats.regional_applied);
     EXPECT_TRUE(res->seats.parties[3].passed_national);
@@ -105,7 +105,7 @@ TEST(Aggregation, RegionalThresholdIgnoresAbroadAndRemovesAPartyWeakAtHome) {
 }
 
 TEST(Aggregation, ReportFromAnUnknownPecIsAnError) {
-    auto res = aggregate(package(), {final_report(4444, ReportSource::party_list, 1, {0, 1, 1, 1})});
+    auto res = aggregate(package(), {final_report(4444, core::DeviceRole::arbb_party_list, 1, {0, 1, 1, 1})});
     ASSERT_FALSE(res);
     EXPECT_NE(res.error().message.find("4444"), std::string::npos);
 }

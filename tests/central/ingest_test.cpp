@@ -15,7 +15,7 @@ using namespace ingest_fixture;
 TEST(Ingest, AcceptedReportIsAcknowledgedOnlyAfterItsCommit) {
     Server s("accept", {.max_reports = 10, .max_delay = 1000});
     auto d = s.ingest.submit(sign(1001, "1001-arbb-1", 1, zero_report(1001, BoxKind::party_list)), "peer-a", 0);
-    EXPECT_EQ(d.outcome, Outcome::accepted) << d.text;
+    EXPECT_EQ(d.outcome, core::AckOutcome::stored) << d.text;
     EXPECT_FALSE(d.acknowledged_now);
     EXPECT_EQ(s.store.count(), 0);
     EXPECT_TRUE(s.ingest.poll(999).empty());  // batch not due yet: no acknowledgement
@@ -46,14 +46,14 @@ TEST(Ingest, IdenticalRetransmissionIsADuplicateAcknowledgedWithTheOriginal) {
     const auto bytes = sign(1001, "1001-arbb-1", 1, zero_report(1001, BoxKind::party_list));
     auto first = s.ingest.submit(bytes, "p", 0);
     auto again = s.ingest.submit(bytes, "p", 1);
-    EXPECT_EQ(again.outcome, Outcome::duplicate);
+    EXPECT_EQ(again.outcome, core::AckOutcome::duplicate);
     EXPECT_FALSE(again.acknowledged_now);  // the original is not durable yet
     auto released = s.ingest.flush(2);
     ASSERT_EQ(released.size(), 2u);
     EXPECT_EQ(released[0].ticket, first.ticket);
     EXPECT_EQ(released[1].ticket, again.ticket);
     auto late = s.ingest.submit(bytes, "p", 3);
-    EXPECT_EQ(late.outcome, Outcome::duplicate);
+    EXPECT_EQ(late.outcome, core::AckOutcome::duplicate);
     EXPECT_TRUE(late.acknowledged_now);
     EXPECT_EQ(s.store.count(), 1);
     EXPECT_EQ(s.ingest.counters().duplicates, 2);
@@ -62,11 +62,11 @@ TEST(Ingest, IdenticalRetransmissionIsADuplicateAcknowledgedWithTheOriginal) {
 TEST(Ingest, DifferentReportUnderAUsedSequenceIsRejectedAndRaisedAsAnAlert) {
     Server s("conflict");
     ASSERT_EQ(s.ingest.submit(sign(1001, "1001-arbb-1", 1, zero_report(1001, BoxKind::party_list)), "p", 0).outcome,
-              Outcome::accepted);
+              core::AckOutcome::stored);
     s.ingest.flush(0);
     auto other = final_party_list(1001);
     auto d = s.ingest.submit(sign(1001, "1001-arbb-1", 1, other), "modem-17", 10);
-    EXPECT_EQ(d.outcome, Outcome::rejected);
+    EXPECT_EQ(d.outcome, core::AckOutcome::rejected);
     EXPECT_EQ(d.reason, RejectReason::sequence_reused);
     ASSERT_EQ(s.ingest.alerts().size(), 1u);
     EXPECT_EQ(s.ingest.alerts()[0].peer, "modem-17");
@@ -78,10 +78,10 @@ TEST(Ingest, DifferentReportUnderAUsedSequenceIsRejectedAndRaisedAsAnAlert) {
 TEST(Ingest, EveryRejectionReasonIsSpecificCountedAndLogged) {
     Server s("reasons");
     ASSERT_EQ(s.ingest.submit(sign(1001, "1001-arbb-1", 1, zero_report(1001, BoxKind::party_list)), "p", 0).outcome,
-              Outcome::accepted);
+              core::AckOutcome::stored);
     auto expect = [&](const std::vector<std::uint8_t>& bytes, RejectReason reason, std::string_view words) {
         auto d = s.ingest.submit(bytes, "peer-x", 1);
-        EXPECT_EQ(d.outcome, Outcome::rejected) << to_string(reason);
+        EXPECT_EQ(d.outcome, core::AckOutcome::rejected) << to_string(reason);
         EXPECT_EQ(d.reason, reason) << d.text;
         EXPECT_NE(d.text.find(words), std::string::npos) << d.text;
         EXPECT_EQ(s.ingest.counters().rejections(reason), 1) << to_string(reason);
@@ -119,7 +119,7 @@ TEST(Ingest, EveryRejectionReasonIsSpecificCountedAndLogged) {
     s.ingest.flush(3);
     EXPECT_EQ(s.store.count(), 1);
     // After all that the device's next report in order is still accepted.
-    EXPECT_EQ(s.ingest.submit(sign(1001, "1001-arbb-1", 2, good), "p", 4).outcome, Outcome::accepted);
+    EXPECT_EQ(s.ingest.submit(sign(1001, "1001-arbb-1", 2, good), "p", 4).outcome, core::AckOutcome::stored);
 }
 
 TEST(Ingest, ProtocolFindingsAreStoredFlaggedAndAlerted) {
@@ -127,7 +127,7 @@ TEST(Ingest, ProtocolFindingsAreStoredFlaggedAndAlerted) {
     auto r = final_party_list(1001);
     r.figures.identified_voters = 590;  // 600 ballots in the box but 590 identified voters (the 2021 case)
     auto d = s.ingest.submit(sign(1001, "1001-arbb-1", 1, r), "p", 0);
-    EXPECT_EQ(d.outcome, Outcome::accepted) << d.text;
+    EXPECT_EQ(d.outcome, core::AckOutcome::stored) << d.text;
     EXPECT_EQ(s.ingest.counters().flagged, 1);
     ASSERT_EQ(s.ingest.alerts().size(), 1u);
     EXPECT_NE(s.ingest.alerts()[0].text.find("in_box_le_identified"), std::string::npos);
@@ -142,14 +142,14 @@ TEST(Ingest, IdentificationReportIsCheckedAndStored) {
     r.face = 60;
     r.manual = 40;
     r.ballots_issued = 600;
-    EXPECT_EQ(s.ingest.submit(sign(1001, "1001-id-1", 1, r), "p", 0).outcome, Outcome::accepted);
+    EXPECT_EQ(s.ingest.submit(sign(1001, "1001-id-1", 1, r), "p", 0).outcome, core::AckOutcome::stored);
     r.ballots_issued = 601;
     EXPECT_EQ(s.ingest.submit(sign(1002, "1002-id-1", 1, r), "p", 0).reason, RejectReason::failed_control_ratios);
     EXPECT_EQ(s.ingest.submit(sign(1002, "1002-arbb-1", 1, r), "p", 0).reason, RejectReason::wrong_box);
     s.ingest.flush(1);
     auto stored = s.store.reports();
     ASSERT_EQ(stored.size(), 1u);
-    EXPECT_EQ(stored[0].source, ReportSource::identification);
+    EXPECT_EQ(stored[0].source, core::DeviceRole::identification);
     EXPECT_EQ(stored[0].ballots_issued, 600);
 }
 
@@ -158,13 +158,13 @@ TEST(Ingest, EveryTruncationAndGarbageIsRejectedWithoutTouchingTheStore) {
     const auto bytes = sign(1001, "1001-arbb-1", 1, final_party_list(1001));
     for (std::size_t n = 0; n < bytes.size(); ++n) {
         auto d = s.ingest.submit(std::span(bytes.data(), n), "p", 0);
-        EXPECT_EQ(d.outcome, Outcome::rejected) << n;
+        EXPECT_EQ(d.outcome, core::AckOutcome::rejected) << n;
     }
     core::RandomStream rng(11, 3);
     for (int i = 0; i < 500; ++i) {
         std::vector<std::uint8_t> junk(bytes);
         for (int k = 0; k < 4; ++k) junk[rng.below(junk.size())] ^= static_cast<std::uint8_t>(1 + rng.below(255));
-        EXPECT_EQ(s.ingest.submit(junk, "p", 0).outcome, Outcome::rejected) << i;
+        EXPECT_EQ(s.ingest.submit(junk, "p", 0).outcome, core::AckOutcome::rejected) << i;
     }
     EXPECT_EQ(s.store.staged(), 0u);
     s.ingest.flush(0);
@@ -186,11 +186,11 @@ TEST(Ingest, RestartRebuildsSequencesFromTheStore) {
     Store store(file.path());
     Ingest ingest(package, registry, store);
     auto d = ingest.submit(zero, "p", 1);
-    EXPECT_EQ(d.outcome, Outcome::duplicate);
+    EXPECT_EQ(d.outcome, core::AckOutcome::duplicate);
     EXPECT_TRUE(d.acknowledged_now);
     EXPECT_EQ(ingest.submit(sign(1001, "1001-arbb-1", 3, final_party_list(1001)), "p", 1).reason,
               RejectReason::out_of_order_sequence);
-    EXPECT_EQ(ingest.submit(sign(1001, "1001-arbb-1", 2, final_party_list(1001)), "p", 1).outcome, Outcome::accepted);
+    EXPECT_EQ(ingest.submit(sign(1001, "1001-arbb-1", 2, final_party_list(1001)), "p", 1).outcome, core::AckOutcome::stored);
 }
 
 TEST(Ingest, NoAcknowledgedReportIsLostWhateverWriteFails) {
@@ -233,7 +233,7 @@ TEST(Ingest, NoAcknowledgedReportIsLostWhateverWriteFails) {
                 if (d.acked == d.messages.size() || d.in_flight) continue;
                 pending = true;
                 auto decision = s.ingest.submit(d.messages[d.acked], d.id, now);
-                ASSERT_NE(decision.outcome, Outcome::rejected) << decision.text;
+                ASSERT_NE(decision.outcome, core::AckOutcome::rejected) << decision.text;
                 if (decision.acknowledged_now) {
                     acknowledged.insert({d.id, ++d.acked});
                 } else {

@@ -86,7 +86,7 @@ struct StoredElection {
         Ingest ingest(package, registry, store);
         auto submit = [&](std::vector<std::uint8_t> bytes) {
             auto d = ingest.submit(bytes, "test", 0);
-            EXPECT_EQ(d.outcome, Outcome::accepted) << d.text;
+            EXPECT_EQ(d.outcome, core::AckOutcome::stored) << d.text;
         };
         // 1001: every report. 1002: only a zero report. 9001 (abroad): party list and identification.
         submit(sign(1001, "1001-arbb-1", 1,

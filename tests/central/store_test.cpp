@@ -16,7 +16,7 @@ using ingest_fixture::TempStoreFile;
 StoredReport report(int pec, std::uint64_t sequence) {
     StoredReport r;
     r.pec = pec;
-    r.source = ReportSource::party_list;
+    r.source = core::DeviceRole::arbb_party_list;
     r.device = std::to_string(pec) + "-arbb-1";
     r.sequence = sequence;
     r.kind = sequence == 1 ? "zero" : "final";

@@ -122,7 +122,7 @@ struct ElectionNight {
             core::WireReport w{{kElection, pec, device, ++sequence[device], core::at(20, 6)}, std::move(payload)};
             auto bytes = core::encode_signed_report(w, core::derive_device_keys(kDeviceSecret, device).secret_key);
             auto d = ingest.submit(bytes, "e2e", 0);
-            ASSERT_EQ(d.outcome, Outcome::accepted) << d.text;
+            ASSERT_EQ(d.outcome, core::AckOutcome::stored) << d.text;
         };
         core::RandomStream rng(kSeed, 2);
         const std::vector<double> party_weights{0.05, 0.30, 0.25, 0.20, 0.16, 0.04};  // [0] against all

@@ -35,7 +35,7 @@ TEST(LoadPlan, EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys) {
     for (const auto& p : plan) {
         EXPECT_EQ(p.at, 0);
         const auto d = ingest.submit(p.message, "test", 0);
-        ASSERT_EQ(d.outcome, central::Outcome::accepted) << p.device << ": " << d.text;
+        ASSERT_EQ(d.outcome, core::AckOutcome::stored) << p.device << ": " << d.text;
     }
     EXPECT_EQ(ingest.counters().flagged, 0);  // the commission's figures agree with the counts too
     EXPECT_EQ(ingest.flush(0).size(), plan.size());

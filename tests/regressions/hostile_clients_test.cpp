@@ -41,7 +41,7 @@ TEST(IngestLog, AlertsAreCountedAllAndKeptLatest) {
     ingest_fixture::Server s("alert-flood");
     // Sequence reuse raises an alert each time: the same sequence 1, each time with other counts.
     ASSERT_EQ(s.ingest.submit(ingest_fixture::sign(1001, "1001-arbb-1", 1, ingest_fixture::zero_report(1001, core::BoxKind::party_list)), "p", 0).outcome,
-              central::Outcome::accepted);
+              core::AckOutcome::stored);
     const int kAlerts = static_cast<int>(central::Ingest::kKeptAlerts) + 50;
     for (int i = 0; i < kAlerts; ++i) {
         auto r = ingest_fixture::final_party_list(1001);

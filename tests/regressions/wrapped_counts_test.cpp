@@ -36,7 +36,7 @@ ArbbReport wrapped_party_counts(int pec) {
 TEST(WrappedCounts, PartyCountsWhoseSumWrapsBackToValidAreRejectedNamingTheField) {
     Server s("wrap-options");
     const auto d = s.ingest.submit(sign(1001, "1001-arbb-1", 1, wrapped_party_counts(1001)), "hostile", 0);
-    EXPECT_EQ(d.outcome, Outcome::rejected);
+    EXPECT_EQ(d.outcome, core::AckOutcome::rejected);
     EXPECT_EQ(d.reason, RejectReason::exceeds_registered_voters) << d.text;
     EXPECT_NE(d.text.find("option_counts[0]"), std::string::npos) << d.text;
     EXPECT_NE(d.text.find("1000 registered voters of PEC 1001"), std::string::npos) << d.text;
@@ -93,7 +93,7 @@ TEST(WrappedCounts, AggregationRefusesAStoredCountNoPecCanHold) {
     Server s("wrap-aggregate");
     StoredReport bad;
     bad.pec = 1001;
-    bad.source = ReportSource::party_list;
+    bad.source = core::DeviceRole::arbb_party_list;
     bad.device = "1001-arbb-1";
     bad.sequence = 1;
     bad.kind = "final";

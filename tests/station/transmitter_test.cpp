@@ -32,7 +32,7 @@ struct Harness {
                 const bool first = copies == 0;
                 if (first) copies = 1;
                 clock.t = std::max(clock.t, t.delivered_at);
-                tx.on_ack(t.device_id, t.sequence, first ? station::AckStatus::stored : station::AckStatus::duplicate);
+                tx.on_ack(t.device_id, t.sequence, first ? core::AckOutcome::stored : core::AckOutcome::duplicate);
             }
             if (auto next = tx.next_wakeup()) clock.t = std::max(clock.t, *next);
         }
@@ -86,10 +86,10 @@ TEST(Transmitter, ResendsWhenNoAnswerComesAndStopsAtTheAcknowledgement) {
     ASSERT_EQ(second.size(), 1u);
     EXPECT_EQ(second[0].bytes, first[0].bytes);
     EXPECT_EQ(second[0].attempt, 2);
-    EXPECT_TRUE(tx.on_ack("1001-arbb-1", 1, station::AckStatus::duplicate));
+    EXPECT_TRUE(tx.on_ack("1001-arbb-1", 1, core::AckOutcome::duplicate));
     EXPECT_TRUE(tx.done());
     EXPECT_FALSE(tx.next_wakeup().has_value());
-    EXPECT_FALSE(tx.on_ack("1001-arbb-9", 1, station::AckStatus::stored));  // unknown report
+    EXPECT_FALSE(tx.on_ack("1001-arbb-9", 1, core::AckOutcome::stored));  // unknown report
 }
 
 TEST(Transmitter, RejectedReportIsNotResentAndKeepsTheReason) {
@@ -98,12 +98,32 @@ TEST(Transmitter, RejectedReportIsNotResentAndKeepsTheReason) {
     station::Transmitter tx{modem, clock};
     tx.enqueue("1001-arbb-1", 1, bytes(100));
     ASSERT_EQ(tx.poll().size(), 1u);
-    tx.on_ack("1001-arbb-1", 1, station::AckStatus::rejected, "bad_signature");
+    tx.on_ack("1001-arbb-1", 1, core::AckOutcome::rejected, "bad_signature");
     EXPECT_TRUE(tx.done());
     EXPECT_TRUE(tx.states()[0].rejected);
     EXPECT_EQ(tx.states()[0].reason, "bad_signature");
     clock.t += core::kHour;
     EXPECT_TRUE(tx.poll().empty());
+}
+
+TEST(Transmitter, ARetryAnswerKeepsTheReportAndSendsItAgain) {
+    ManualClock clock;
+    devices::VirtualModem modem{"1001-modem", core::RandomStream(1)};
+    station::Transmitter tx{modem, clock};
+    tx.enqueue("1001-arbb-1", 1, bytes(100));
+    const auto first = tx.poll();
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_TRUE(tx.on_ack("1001-arbb-1", 1, core::AckOutcome::retry, "server store failed"));
+    EXPECT_FALSE(tx.done());
+    EXPECT_FALSE(tx.states()[0].acknowledged);
+    EXPECT_FALSE(tx.states()[0].rejected);
+    EXPECT_EQ(tx.states()[0].reason, "server store failed");
+    clock.t = first[0].delivered_at + station::TransmitterPolicy{}.ack_timeout;
+    const auto again = tx.poll();
+    ASSERT_EQ(again.size(), 1u);
+    EXPECT_EQ(again[0].bytes, first[0].bytes);
+    EXPECT_TRUE(tx.on_ack("1001-arbb-1", 1, core::AckOutcome::stored));
+    EXPECT_TRUE(tx.done());
 }
 
 // Boost.Beast's fail_count idea: make the n-th modem transfer fail, for n = 0, 1, 2, ... until a
