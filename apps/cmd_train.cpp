@@ -17,7 +17,10 @@ void add_train_command(CLI::App& app, Runner& runner) {
         "them (on exit), and --replay FILE (here or with `shailoo run`) reproduces the session's results.\n"
         "Needs a display; without one run it under a virtual X server:\n"
         "  xvfb-run -a -s \"-screen 0 1280x800x24\" shailoo train scenarios/demo-drill.yaml --speed 600\n"
-        "For tests: --script FILE (scripted actions, docs/trainer.md), --frames N, --screenshot PNG, --out DIR.\n"
+        "Map: wheel zooms, drag pans, the region combo fits the map to one region. The layout is made for 1280x800.\n"
+        "For tests and demos: --script FILE (scripted actions; `screenshot: FILE.png` and `map:` steps capture a\n"
+        "drill's moments in one run; docs/trainer.md), --frames N, --screenshot PNG (the last frame), --out DIR.\n"
+        "A fault injected without a duration lasts 30 minutes, in the fault panel and in scripts (0: until cleared).\n"
         "Prints a line 'trainer-summary: {json}' on exit (virtual time, frames, mean frames/s, selected PEC).\n"
         "Exit codes: 0 done, 1 a scripted step failed, 2 bad arguments or files, or no display.");
     cmd->add_option("scenario", opts->scenario, "Scenario file (default: scenarios/demo-drill.yaml, or the replayed record's)")

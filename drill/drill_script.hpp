@@ -3,25 +3,43 @@
 /// do without a person at the mouse. YAML, format: docs/trainer.md.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "core/result.hpp"
 #include "drill/drill_session.hpp"
+#include "drill/map_view.hpp"
 
 namespace drill {
 
 /// One step of a script.
 struct ScriptStep {
     /// What the step does.
-    enum class Kind : std::uint8_t { advance_to, select, speed, pause, play, inject, clear, step_event, step_minute, wait_frames };
+    enum class Kind : std::uint8_t {
+        advance_to, select, speed, pause, play, inject, clear, step_event, step_minute, wait_frames, screenshot, map
+    };
     Kind kind = Kind::pause;
     sim::Time time = 0;        ///< advance_to
     int pec = 0;               ///< select
     double speed = 1.0;        ///< speed
     int frames = 0;            ///< wait_frames
     PecSelection selection;    ///< inject, clear
-    sim::FaultAction action;   ///< inject, clear (action.at = 0: now)
+    sim::FaultAction action;   ///< inject, clear (action.at = 0: now; inject's duration: kDefaultFaultDuration unless given)
+    std::filesystem::path file;  ///< screenshot (relative: to the current directory, as --screenshot)
+    MapView map;               ///< map
     int line = 0;              ///< line in the script file, for messages
+};
+
+/// A `screenshot` step lets this many frames be drawn and saves the last of them: the first shows
+/// what the steps before did, the second what the panels make of it once laid out (a tab chosen for
+/// the selected PEC, the log scrolled to its end). The next step runs in the frame after.
+inline constexpr int kScreenshotFrames = 2;
+
+/// What the console does after a step.
+struct StepOutcome {
+    int wait_frames = 0;                              ///< frames to draw before the next step
+    std::optional<std::filesystem::path> screenshot;  ///< save the window to this PNG after kScreenshotFrames frames
+    std::optional<MapView> map;                       ///< show the map this way
 };
 
 /// A loaded script.
@@ -33,8 +51,8 @@ struct DrillScript {
 /// Loads and validates a script; errors name FILE:LINE: field.
 core::Result<DrillScript> load_drill_script(const std::filesystem::path& file);
 
-/// Carries out one step on the session; returns the frames to render before the next step.
-/// Errors name the script's file and line.
-core::Result<int> run_script_step(const DrillScript& script, const ScriptStep& step, DrillSession& session, WallTime wall_now);
+/// Carries out one step on the session; returns what the console does next (frames to draw before the
+/// next step, a screenshot to take, a map view to show). Errors name the script's file and line.
+core::Result<StepOutcome> run_script_step(const DrillScript& script, const ScriptStep& step, DrillSession& session, WallTime wall_now);
 
 }  // namespace drill

@@ -31,19 +31,47 @@ bool reported(sim::PecState s) {
     return s == sim::PecState::closed || s == sim::PecState::transmitted || s == sim::PecState::acknowledged;
 }
 
-}  // namespace
+bool transmitted(sim::PecState s) { return s == sim::PecState::transmitted || s == sim::PecState::acknowledged; }
 
-std::string describe(const sim::FaultAction& a) {
+// "printer (desk 1) enters out_of_paper for 30m at 10:20:00": the action without its PECs.
+std::string what_happens(const sim::FaultAction& a) {
     const bool desk = a.target == sim::FaultTarget::fingerprint_scanner || a.target == sim::FaultTarget::document_reader ||
                       a.target == sim::FaultTarget::webcam || a.target == sim::FaultTarget::printer;
-    std::string text = fmt::format("instructor: PEC {} {}{} {} {}", a.pec, sim::to_string(a.target),
-                                   desk ? fmt::format(" (desk {})", a.unit + 1) : std::string(), a.enter ? "enters" : "clears",
-                                   devices::to_string(a.fault));
+    std::string text = fmt::format("{}{} {} {}", sim::to_string(a.target), desk ? fmt::format(" (desk {})", a.unit + 1) : std::string(),
+                                   a.enter ? "enters" : "clears", devices::to_string(a.fault));
     if (a.enter && a.severity != 1.0) text += fmt::format(", severity {:g}", a.severity);
     if (a.enter && a.duration > 0) text += fmt::format(" for {}", sim::format_duration(a.duration));
     if (a.replace_arbb) text += ", then replaced by a stationary box";
     text += fmt::format(" at {}", core::clock_time(a.at));
     return text;
+}
+
+}  // namespace
+
+std::string describe(const sim::FaultAction& a) { return fmt::format("instructor: PEC {} {}", a.pec, what_happens(a)); }
+
+std::string describe(const sim::RecordedAction& r, std::string_view region_name) {
+    if (r.pecs.empty()) return describe(r.action);
+    const std::string where = r.region == 0         ? std::string("all PECs")
+                              : region_name.empty() ? fmt::format("region {}", r.region)
+                                                    : fmt::format("region {}", region_name);
+    const std::string scope = r.share > 0.0 ? fmt::format("{:g} % of {}", r.share * 100.0, where) : where;
+    return fmt::format("instructor: {}, {} PEC{} ({}): {}", scope, r.pecs.size(), r.pecs.size() == 1 ? "" : "s", format_pec_list(r.pecs),
+                       what_happens(r.action));
+}
+
+std::string format_pec_list(std::vector<int> pecs) {
+    std::sort(pecs.begin(), pecs.end());
+    std::string out;
+    for (std::size_t i = 0; i < pecs.size();) {
+        std::size_t j = i;
+        while (j + 1 < pecs.size() && pecs[j + 1] == pecs[j] + 1) ++j;
+        if (!out.empty()) out += ", ";
+        if (j - i >= 2) out += fmt::format("{}-{}", pecs[i], pecs[j]);
+        else out += j == i ? fmt::format("{}", pecs[i]) : fmt::format("{}, {}", pecs[i], pecs[j]);
+        i = j + 1;
+    }
+    return out;
 }
 
 core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesystem::path& scenario_file,
@@ -90,15 +118,42 @@ void DrillSession::advance(sim::Time t) {
 }
 
 void DrillSession::advance_world(sim::Time t) {
+    // The curve's minutes after voting close: the world stops at each and the curve samples it, so a
+    // jump (run_to, a scripted advance_to) fills every minute it crosses, as playing does.
+    for (sim::Time m = next_curve_sample(); m <= t && m >= world_->now(); m = next_curve_sample()) {
+        replay_before(m, false);
+        world_->advance_to(m, threads_);
+        sample_curve();
+    }
+    replay_before(t, true);
+    world_->advance_to(t, threads_);
+}
+
+void DrillSession::replay_before(sim::Time t, bool including_t) {
     // A replayed action is applied at the very point of the event order where the instructor took
     // it: the world first reaches its `issued` time, exactly as in the recorded session.
-    while (replay_ && replay_next_ < replay_->actions.size() && replay_->actions[replay_next_].issued <= t) {
-        const auto& [issued, action] = replay_->actions[replay_next_++];
-        world_->advance_to(issued, threads_);
-        if (auto ok = act(action); !ok)
-            notes_.push_back({world_->now(), action.pec, fmt::format("replay: action {} failed: {}", replay_next_ - 1, ok.error().message)});
+    while (replay_ && replay_next_ < replay_->actions.size()) {
+        const sim::RecordedAction& r = replay_->actions[replay_next_];
+        if (r.issued > t || (r.issued == t && !including_t)) break;
+        ++replay_next_;
+        world_->advance_to(r.issued, threads_);
+        if (auto ok = apply_and_record(r); !ok)
+            notes_.push_back({world_->now(), sim::pecs_of(r).front(), {}, fmt::format("replay: action {} failed: {}", replay_next_ - 1, ok.error().message)});
     }
-    world_->advance_to(t, threads_);
+}
+
+sim::Time DrillSession::next_curve_sample() const {
+    return curve_.empty() ? scenario_->voting_close : curve_.back().at + core::kMinute;
+}
+
+void DrillSession::sample_curve() {
+    ReportedPoint p{next_curve_sample(), 0, 0};
+    for (std::size_t i = 0; i < world_->pec_count(); ++i) {
+        const sim::PecState state = world_->view(i).state;
+        p.printed += reported(state) ? 1 : 0;
+        p.transmitted += transmitted(state) ? 1 : 0;
+    }
+    curve_.push_back(p);
 }
 
 bool DrillSession::tick(WallTime wall_now, std::chrono::milliseconds budget) {
@@ -146,53 +201,72 @@ core::Result<void> DrillSession::run_to(sim::Time t, WallTime wall_now) {
 }
 
 core::Result<void> DrillSession::act(sim::FaultAction action) {
-    const sim::Time now = world_->now();
-    if (action.at < now) action.at = now;
-    if (auto ok = world_->apply(action); !ok) return ok;
-    record_.actions.push_back({now, action});
-    notes_.push_back({now, action.pec, describe(action)});
+    sim::RecordedAction r;
+    r.action = action;
+    if (auto n = apply_and_record(std::move(r)); !n) return std::unexpected(n.error());
     return {};
 }
 
 core::Result<int> DrillSession::inject(const PecSelection& sel, sim::FaultAction action) {
-    std::vector<std::size_t> chosen;
-    switch (sel.scope) {
-        case PecSelection::Scope::pec: {
-            const auto i = world_->index_of(sel.pec);
-            if (!i) return core::fail(fmt::format("PEC {} is not in this drill", sel.pec));
-            chosen.push_back(*i);
-            break;
-        }
-        case PecSelection::Scope::region:
-        case PecSelection::Scope::share: {
-            std::vector<std::size_t> pool;
-            for (std::size_t i = 0; i < pecs_.size(); ++i)
-                if (sel.region == 0 || pecs_[i]->region_code == sel.region) pool.push_back(i);
-            if (pool.empty()) return core::fail(fmt::format("no PEC of region {} is in this drill", sel.region));
-            if (sel.scope == PecSelection::Scope::region) {
-                chosen = pool;
-            } else {
-                if (!(sel.share > 0.0 && sel.share <= 1.0)) return core::fail(fmt::format("share {} is not in (0, 1]", sel.share));
-                // Partial Fisher-Yates on a stream keyed by the drill's seed and its action count.
-                core::RandomStream r(record_.seed, kShareStream, record_.actions.size());
-                const auto n = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(sel.share * static_cast<double>(pool.size()))));
-                for (std::size_t k = 0; k < n; ++k) std::swap(pool[k], pool[k + r.below(pool.size() - k)]);
-                chosen.assign(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(n));
-                std::sort(chosen.begin(), chosen.end());
-            }
-            break;
-        }
+    auto chosen = draw_pecs(sel);
+    if (!chosen) return std::unexpected(chosen.error());
+    sim::RecordedAction r;
+    r.action = action;
+    if (sel.scope == PecSelection::Scope::pec) {
+        r.action.pec = sel.pec;
+    } else {
+        r.action.pec = 0;
+        for (std::size_t i : *chosen) r.pecs.push_back(pecs_[i]->number);
+        r.region = sel.region;
+        r.share = sel.scope == PecSelection::Scope::share ? sel.share : 0.0;
     }
-    int done = 0;
+    auto n = apply_and_record(std::move(r));
+    if (n) refresh();
+    return n;
+}
+
+core::Result<std::vector<std::size_t>> DrillSession::draw_pecs(const PecSelection& sel) {
+    if (sel.scope == PecSelection::Scope::pec) {
+        const auto i = world_->index_of(sel.pec);
+        if (!i) return core::fail(fmt::format("PEC {} is not in this drill", sel.pec));
+        return std::vector<std::size_t>{*i};
+    }
+    std::vector<std::size_t> pool;
+    for (std::size_t i = 0; i < pecs_.size(); ++i)
+        if (sel.region == 0 || pecs_[i]->region_code == sel.region) pool.push_back(i);
+    if (pool.empty()) return core::fail(fmt::format("no PEC of region {} is in this drill", sel.region));
+    if (sel.scope == PecSelection::Scope::region) return pool;
+    if (!(sel.share > 0.0 && sel.share <= 1.0)) return core::fail(fmt::format("share {} is not in (0, 1]", sel.share));
+    // Partial Fisher-Yates on a stream keyed by the drill's seed and its action count.
+    core::RandomStream r(record_.seed, kShareStream, record_.actions.size());
+    const auto n = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(sel.share * static_cast<double>(pool.size()))));
+    for (std::size_t k = 0; k < n; ++k) std::swap(pool[k], pool[k + r.below(pool.size() - k)]);
+    std::vector<std::size_t> chosen(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(n));
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+}
+
+core::Result<int> DrillSession::apply_and_record(sim::RecordedAction r) {
+    r.issued = world_->now();
+    r.action.at = std::max(r.action.at, r.issued);  // "now"
+    std::vector<int> applied;
     std::string first_error;
-    for (std::size_t i : chosen) {
-        action.pec = pecs_[i]->number;
-        if (auto ok = act(action); ok) ++done;
+    for (int pec : sim::pecs_of(r)) {
+        sim::FaultAction a = r.action;
+        a.pec = pec;
+        if (auto ok = world_->apply(a); ok) applied.push_back(pec);
         else if (first_error.empty()) first_error = ok.error().message;
     }
-    if (done == 0) return core::fail(first_error.empty() ? "no PEC chosen" : first_error);
-    refresh();
-    return done;
+    if (applied.empty()) return core::fail(first_error.empty() ? "no PEC chosen" : first_error);
+    if (!r.pecs.empty()) r.pecs = applied;  // what the record replays: the PECs where it took effect
+    const core::Region* region = package_->find_region(r.region);
+    notes_.push_back({r.issued, r.pecs.empty() ? r.action.pec : 0, r.pecs, describe(r, region ? std::string_view(region->name) : "")});
+    record_.actions.push_back(std::move(r));
+    return static_cast<int>(applied.size());
+}
+
+bool DrillSession::has_region(int code) const {
+    return std::any_of(pecs_.begin(), pecs_.end(), [code](const core::Pec* p) { return p->region_code == code; });
 }
 
 core::Result<void> DrillSession::select(int pec_number) {
@@ -214,15 +288,12 @@ void DrillSession::refresh() {
         s.in_queues += v.queue;
         if (v.active_faults != 0) ++s.pecs_with_faults;
         if (reported(v.state)) ++s.reports_printed;
-        if (v.state == sim::PecState::transmitted || v.state == sim::PecState::acknowledged) ++s.reports_transmitted;
+        if (transmitted(v.state)) ++s.reports_transmitted;
         if (v.state == sim::PecState::acknowledged) ++s.reports_acknowledged;
         ++s.by_state[static_cast<std::size_t>(v.state)];
         hash = (hash ^ (v.active_faults * 2654435761ULL + i)) * 1099511628211ULL;
     }
     summary_ = s;
-    const sim::Time now = world_->now();
-    if (now >= scenario_->voting_close && (curve_.empty() || now >= curve_.back().at + core::kMinute))
-        curve_.push_back({now, s.reports_printed, s.reports_transmitted});
     if (hash != fault_bits_hash_) {
         fault_bits_hash_ = hash;
         active_.clear();

@@ -24,6 +24,10 @@ namespace drill {
 /// Wall-clock time points (monotonic).
 using WallTime = kernel::PacedClock::WallTime;
 
+/// How long an injected fault lasts when the instructor does not say: the fault panel's default and
+/// a script's `inject` without `duration` (docs/trainer.md). 0 would mean "until cleared".
+inline constexpr sim::Time kDefaultFaultDuration = 30 * core::kMinute;
+
 /// Country-wide figures of the summary panel, recomputed after every advance.
 struct CountrySummary {
     std::int64_t registered = 0;   ///< registered voters of the simulated PECs
@@ -36,7 +40,8 @@ struct CountrySummary {
     std::array<int, 7> by_state{}; ///< PECs per sim::PecState
 };
 
-/// One point of the "PECs reported after 20:00" curve.
+/// One point of the "PECs reported after 20:00" curve: one per virtual minute from voting close,
+/// sampled as the world passes it (so a jump with run_to fills every minute it crossed).
 struct ReportedPoint {
     sim::Time at = 0;
     int printed = 0;       ///< final reports printed (closed or later)
@@ -64,7 +69,8 @@ struct PecSelection {
 /// One instructor action as the console shows it in the log (time, what).
 struct InstructorNote {
     sim::Time at = 0;
-    int pec = 0;
+    int pec = 0;            ///< the PEC of a one-PEC action (0 with `pecs`)
+    std::vector<int> pecs;  ///< the PECs a region or share injection drew
     std::string text;
 };
 
@@ -107,8 +113,9 @@ public:
 
     /// Schedules one fault action (at >= now; at < now means "now") at one PEC and records it.
     core::Result<void> act(sim::FaultAction action);
-    /// Enters `fault` at every PEC of `selection` (the share is drawn from the drill's seed and the
+    /// Applies `action` at every PEC of `selection` (the share is drawn from the drill's seed and the
     /// number of actions so far, so the same session picks the same PECs); returns how many PECs.
+    /// A region or share is one action in the record and one note in the log, listing the PECs drawn.
     core::Result<int> inject(const PecSelection& selection, sim::FaultAction action);
 
     /// The world (read-only: changes go through the session so they are recorded).
@@ -119,11 +126,13 @@ public:
     const sim::Scenario& scenario() const { return *scenario_; }
     /// The package's PEC for world index i.
     const core::Pec& pec(std::size_t i) const { return *pecs_[i]; }
+    /// True if the drill has a PEC of region `code`.
+    bool has_region(int code) const;
     /// Live views of every PEC, refreshed after every advance.
     const std::vector<sim::PecView>& views() const { return views_; }
     /// Country summary, refreshed after every advance.
     const CountrySummary& summary() const { return summary_; }
-    /// PECs reported after 20:00, one point per virtual minute reached.
+    /// PECs reported after voting close, one point per virtual minute from close to now.
     const std::vector<ReportedPoint>& reported_curve() const { return curve_; }
     /// Every device fault active now (recomputed after every advance that changed fault bits).
     const std::vector<ActiveFault>& active_faults() const { return active_; }
@@ -148,6 +157,11 @@ private:
     DrillSession() = default;
     void advance(sim::Time t);
     void advance_world(sim::Time t);
+    void replay_before(sim::Time t, bool including_t);
+    sim::Time next_curve_sample() const;
+    void sample_curve();
+    core::Result<std::vector<std::size_t>> draw_pecs(const PecSelection& selection);
+    core::Result<int> apply_and_record(sim::RecordedAction action);
     void refresh();
 
     std::unique_ptr<core::ElectionPackage> package_;
@@ -168,7 +182,12 @@ private:
     std::optional<std::size_t> selected_;
 };
 
-/// Describes a fault action for the log ("PEC 6006 arbb_party_list: jam for 30m").
+/// Describes a fault action for the log ("instructor: PEC 6006 arbb_party_list enters jam for 30m at 10:15:00").
 std::string describe(const sim::FaultAction& action);
+/// Describes a recorded action: one PEC as above, or the region / share and every PEC it drew
+/// ("instructor: region Talas, 117 PECs (6001-6117): printer (desk 1) enters out_of_paper ...").
+std::string describe(const sim::RecordedAction& action, std::string_view region_name);
+/// PEC numbers, sorted, runs of three or more as ranges: "6001-6003, 6007, 6010".
+std::string format_pec_list(std::vector<int> pecs);
 
 }  // namespace drill

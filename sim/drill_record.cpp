@@ -24,98 +24,191 @@ core::Result<std::string> scalar(const std::string& file, const YAML::Node& map,
     return n.Scalar();
 }
 
-core::Result<RecordedAction> read_action(const std::string& file, const YAML::Node& n, std::size_t index) {
+// Reads the fields of one action; `n` is its mapping, `where` "actions[i].".
+struct ActionReader {
+    const std::string& file;
+    const YAML::Node& n;
+    std::string where;
+
+    core::Result<std::string> text(const std::string& field) const { return scalar(file, n, field, where); }
+    std::unexpected<core::Error> bad(const std::string& field, const std::string& what) const {
+        return std::unexpected(core::field_error(file, n[field].IsDefined() ? n[field] : n, where + field, what));
+    }
+    std::unexpected<core::Error> bad_at(const YAML::Node& item, const std::string& field, const std::string& what) const {
+        return std::unexpected(core::field_error(file, item, where + field, what));
+    }
+
+    core::Result<void> times(RecordedAction& r) const {
+        for (auto [field, out] : {std::pair<const char*, Time*>{"issued", &r.issued}, {"at", &r.action.at}}) {
+            auto t = text(field);
+            if (!t) return std::unexpected(t.error());
+            auto v = core::parse_clock_time(*t);
+            if (!v) return bad(field, v.error().message);
+            *out = *v;
+        }
+        if (r.action.at < r.issued) return bad("at", "is before 'issued' (an action cannot act in the past)");
+        return {};
+    }
+
+    core::Result<int> pec_number(const std::string& value, const YAML::Node& node, const std::string& field) const {
+        int pec = 0;
+        if (auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), pec);
+            ec != std::errc{} || p != value.data() + value.size() || pec < 1000 || pec > 9999)
+            return bad_at(node, field, fmt::format("'{}' is not a 4-digit PEC number", value));
+        return pec;
+    }
+
+    // `pec: N` (versions 1 and 2), or `pecs: [...]` with optional `region` and `share` (version 2).
+    core::Result<void> pecs(RecordedAction& r, int version) const {
+        if (version >= 2 && n["pecs"]) {
+            if (n["pec"]) return bad("pec", "give 'pec' or 'pecs', not both");
+            const YAML::Node list = n["pecs"];
+            if (!list.IsSequence() || list.size() == 0) return bad("pecs", "expected a non-empty list of PEC numbers");
+            for (std::size_t k = 0; k < list.size(); ++k) {
+                const std::string field = fmt::format("pecs[{}]", k);
+                if (!list[k].IsScalar()) return bad_at(list[k], field, "expected a PEC number");
+                auto p = pec_number(list[k].Scalar(), list[k], field);
+                if (!p) return std::unexpected(p.error());
+                if (std::find(r.pecs.begin(), r.pecs.end(), *p) != r.pecs.end()) return bad_at(list[k], field, fmt::format("PEC {} is listed twice", *p));
+                r.pecs.push_back(*p);
+            }
+            return scope(r);
+        }
+        if (n["region"] || n["share"]) return bad(n["region"] ? "region" : "share", "only an action with 'pecs' has a region or a share");
+        auto pec = text("pec");
+        if (!pec) return std::unexpected(pec.error());
+        auto p = pec_number(*pec, n["pec"], "pec");
+        if (!p) return std::unexpected(p.error());
+        r.action.pec = *p;
+        return {};
+    }
+
+    core::Result<void> scope(RecordedAction& r) const {
+        if (n["region"]) {
+            auto v = core::field_number<int>(file, n["region"], where + "region", 1, 9);
+            if (!v) return std::unexpected(v.error());
+            r.region = *v;
+        }
+        if (n["share"]) {
+            auto v = core::field_number<double>(file, n["share"], where + "share", 0.0, 1.0);
+            if (!v) return std::unexpected(v.error());
+            if (*v <= 0.0) return bad("share", "must be more than 0");
+            r.share = *v;
+        }
+        return {};
+    }
+
+    core::Result<void> device_and_fault(FaultAction& a) const {
+        auto device = text("device");
+        if (!device) return std::unexpected(device.error());
+        const auto target = fault_target_from(*device);
+        if (!target || *target == FaultTarget::arbb_any)
+            return bad("device", fmt::format("unknown device '{}' (one of: fingerprint_scanner, document_reader, webcam, printer, "
+                                             "arbb_party_list, arbb_district, modem, power)", *device));
+        a.target = *target;
+        if (n["unit"]) {
+            auto u = text("unit");
+            if (!u) return std::unexpected(u.error());
+            if (auto [p, ec] = std::from_chars(u->data(), u->data() + u->size(), a.unit);
+                ec != std::errc{} || p != u->data() + u->size() || a.unit < 1 || a.unit > 64)
+                return bad("unit", fmt::format("'{}' is not a desk number 1..64", *u));
+            a.unit -= 1;  // desks are numbered from 1 in files and on screen
+        }
+        auto fault = text("fault");
+        if (!fault) return std::unexpected(fault.error());
+        const auto f = fault_from(*fault, device_kind_of(a.target));
+        if (!f) {
+            std::string names;
+            for (auto k : devices::faults_of(device_kind_of(a.target))) names += (names.empty() ? "" : ", ") + std::string(devices::to_string(k));
+            return bad("fault", fmt::format("'{}' is not a fault of {} (one of: {})", *fault, *device, names));
+        }
+        a.fault = *f;
+        return {};
+    }
+
+    core::Result<void> enter_or_clear(FaultAction& a) const {
+        auto what = text("action");
+        if (!what) return std::unexpected(what.error());
+        if (*what == "enter") a.enter = true;
+        else if (*what == "clear") a.enter = false;
+        else return bad("action", fmt::format("'{}' is neither 'enter' nor 'clear'", *what));
+        if (n["severity"]) {
+            try {
+                a.severity = n["severity"].as<double>();
+            } catch (const YAML::Exception&) {
+                return bad("severity", "expected a number");
+            }
+            if (!(a.severity >= 0.0 && a.severity <= 1000.0)) return bad("severity", "is out of range [0, 1000]");
+        }
+        if (n["duration"]) {
+            auto d = text("duration");
+            if (!d) return std::unexpected(d.error());
+            auto v = parse_duration(*d);
+            if (!v) return bad("duration", v.error().message);
+            a.duration = *v;
+        }
+        if (n["replace"]) {
+            try {
+                a.replace_arbb = n["replace"].as<bool>();
+            } catch (const YAML::Exception&) {
+                return bad("replace", "expected true or false");
+            }
+            if (a.replace_arbb && device_kind_of(a.target) != devices::DeviceKind::ballot_scanner)
+                return bad("replace", "only an ARBB can be replaced by a stationary box");
+        }
+        if (!a.enter && (a.duration > 0 || a.replace_arbb)) return bad("action", "a 'clear' action takes no duration and no replace");
+        return {};
+    }
+};
+
+core::Result<RecordedAction> read_action(const std::string& file, const YAML::Node& n, std::size_t index, int version) {
     const std::string where = fmt::format("actions[{}].", index);
     if (!n.IsMap()) return std::unexpected(core::field_error(file, n, where.substr(0, where.size() - 1), "expected a mapping"));
-    if (auto ok = core::only_keys(file, n, {"issued", "at", "pec", "device", "unit", "fault", "action", "severity", "duration", "replace"}, where);
-        !ok)
-        return std::unexpected(ok.error());
+    auto known = version >= 2 ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
+                                                          "severity", "duration", "replace"}, where)
+                              : core::only_keys(file, n, {"issued", "at", "pec", "device", "unit", "fault", "action", "severity", "duration",
+                                                          "replace"}, where);
+    if (!known) return std::unexpected(known.error());
+    const ActionReader reader{file, n, where};
     RecordedAction r;
-    FaultAction& a = r.action;
-    auto text = [&](const std::string& field) { return scalar(file, n, field, where); };
-    auto bad = [&](const std::string& field, const std::string& what) {
-        return std::unexpected(core::field_error(file, n[field].IsDefined() ? n[field] : n, where + field, what));
-    };
-
-    for (auto [field, out] : {std::pair<const char*, Time*>{"issued", &r.issued}, {"at", &a.at}}) {
-        auto t = text(field);
-        if (!t) return std::unexpected(t.error());
-        auto v = core::parse_clock_time(*t);
-        if (!v) return bad(field, v.error().message);
-        *out = *v;
-    }
-    if (a.at < r.issued) return bad("at", "is before 'issued' (an action cannot act in the past)");
-
-    auto pec = text("pec");
-    if (!pec) return std::unexpected(pec.error());
-    if (auto [p, ec] = std::from_chars(pec->data(), pec->data() + pec->size(), a.pec);
-        ec != std::errc{} || p != pec->data() + pec->size() || a.pec < 1000 || a.pec > 9999)
-        return bad("pec", fmt::format("'{}' is not a 4-digit PEC number", *pec));
-
-    auto device = text("device");
-    if (!device) return std::unexpected(device.error());
-    const auto target = fault_target_from(*device);
-    if (!target || *target == FaultTarget::arbb_any)
-        return bad("device", fmt::format("unknown device '{}' (one of: fingerprint_scanner, document_reader, webcam, printer, "
-                                         "arbb_party_list, arbb_district, modem, power)", *device));
-    a.target = *target;
-
-    if (n["unit"]) {
-        auto u = text("unit");
-        if (!u) return std::unexpected(u.error());
-        if (auto [p, ec] = std::from_chars(u->data(), u->data() + u->size(), a.unit);
-            ec != std::errc{} || p != u->data() + u->size() || a.unit < 1 || a.unit > 64)
-            return bad("unit", fmt::format("'{}' is not a desk number 1..64", *u));
-        a.unit -= 1;  // desks are numbered from 1 in files and on screen
-    }
-
-    auto fault = text("fault");
-    if (!fault) return std::unexpected(fault.error());
-    const auto f = fault_from(*fault, device_kind_of(a.target));
-    if (!f) {
-        std::string names;
-        for (auto k : devices::faults_of(device_kind_of(a.target))) names += (names.empty() ? "" : ", ") + std::string(devices::to_string(k));
-        return bad("fault", fmt::format("'{}' is not a fault of {} (one of: {})", *fault, *device, names));
-    }
-    a.fault = *f;
-
-    auto what = text("action");
-    if (!what) return std::unexpected(what.error());
-    if (*what == "enter") a.enter = true;
-    else if (*what == "clear") a.enter = false;
-    else return bad("action", fmt::format("'{}' is neither 'enter' nor 'clear'", *what));
-
-    if (n["severity"]) {
-        try {
-            a.severity = n["severity"].as<double>();
-        } catch (const YAML::Exception&) {
-            return bad("severity", "expected a number");
-        }
-        if (!(a.severity >= 0.0 && a.severity <= 1000.0)) return bad("severity", "is out of range [0, 1000]");
-    }
-    if (n["duration"]) {
-        auto d = text("duration");
-        if (!d) return std::unexpected(d.error());
-        auto v = parse_duration(*d);
-        if (!v) return bad("duration", v.error().message);
-        a.duration = *v;
-    }
-    if (n["replace"]) {
-        try {
-            a.replace_arbb = n["replace"].as<bool>();
-        } catch (const YAML::Exception&) {
-            return bad("replace", "expected true or false");
-        }
-        if (a.replace_arbb && device_kind_of(a.target) != devices::DeviceKind::ballot_scanner)
-            return bad("replace", "only an ARBB can be replaced by a stationary box");
-    }
-    if (!a.enter && (a.duration > 0 || a.replace_arbb))
-        return bad("action", "a 'clear' action takes no duration and no replace");
+    if (auto ok = reader.times(r); !ok) return std::unexpected(ok.error());
+    if (auto ok = reader.pecs(r, version); !ok) return std::unexpected(ok.error());
+    if (auto ok = reader.device_and_fault(r.action); !ok) return std::unexpected(ok.error());
+    if (auto ok = reader.enter_or_clear(r.action); !ok) return std::unexpected(ok.error());
     return r;
+}
+
+// One action as a flow mapping: `pec` or `pecs` (+ `region`, `share`), then the device and fault.
+void emit_action(YAML::Emitter& out, const RecordedAction& r) {
+    const FaultAction& a = r.action;
+    out << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << core::clock_time(r.issued, core::ClockText::micros);
+    out << YAML::Key << "at" << YAML::Value << YAML::DoubleQuoted << core::clock_time(a.at, core::ClockText::micros);
+    if (r.pecs.empty()) {
+        out << YAML::Key << "pec" << YAML::Value << a.pec;
+    } else {
+        if (r.region != 0) out << YAML::Key << "region" << YAML::Value << r.region;
+        if (r.share > 0.0) out << YAML::Key << "share" << YAML::Value << fmt::format("{}", r.share);
+        out << YAML::Key << "pecs" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (int p : r.pecs) out << p;
+        out << YAML::EndSeq;
+    }
+    out << YAML::Key << "device" << YAML::Value << std::string(to_string(a.target));
+    out << YAML::Key << "unit" << YAML::Value << a.unit + 1;
+    out << YAML::Key << "fault" << YAML::Value << std::string(devices::to_string(a.fault));
+    out << YAML::Key << "action" << YAML::Value << (a.enter ? "enter" : "clear");
+    if (a.enter) {
+        // The shortest decimal that reads back as the same double ("0.7", not "0.69999999999999996").
+        out << YAML::Key << "severity" << YAML::Value << fmt::format("{}", a.severity);
+        out << YAML::Key << "duration" << YAML::Value << format_duration(a.duration);
+        if (a.replace_arbb) out << YAML::Key << "replace" << YAML::Value << true;
+    }
+    out << YAML::EndMap;
 }
 
 }  // namespace
 
+std::vector<int> pecs_of(const RecordedAction& r) { return r.pecs.empty() ? std::vector<int>{r.action.pec} : r.pecs; }
 
 std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceKind kind) {
     for (auto f : devices::faults_of(kind))
@@ -142,7 +235,11 @@ core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
         return std::unexpected(ok.error());
     auto version = scalar(name, root, "version", "");
     if (!version) return std::unexpected(version.error());
-    if (*version != "1") return std::unexpected(core::field_error(name, root["version"], "version", fmt::format("'{}' is not a supported version (1)", *version)));
+    const int v = *version == "1" ? 1 : *version == "2" ? 2 : 0;
+    if (v == 0)
+        return std::unexpected(core::field_error(name, root["version"], "version",
+                                                 fmt::format("'{}' is not a supported version (1, 2; this build writes {})", *version,
+                                                             kDrillRecordVersion)));
     DrillRecord r;
     auto scenario = scalar(name, root, "scenario", "");
     if (!scenario) return std::unexpected(scenario.error());
@@ -162,7 +259,7 @@ core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
         if (!actions.IsSequence()) return std::unexpected(core::field_error(name, actions, "actions", "expected a list of actions"));
         std::size_t i = 0;
         for (const auto& item : actions) {
-            auto a = read_action(name, item, i);
+            auto a = read_action(name, item, i, v);
             if (!a) return std::unexpected(a.error());
             if (!r.actions.empty() && a->issued < r.actions.back().issued)
                 return std::unexpected(core::field_error(name, item["issued"], fmt::format("actions[{}].issued", i),
@@ -185,29 +282,15 @@ core::Result<void> save_drill_record(const DrillRecord& record, const std::files
     YAML::Emitter out;
     out << YAML::Comment("Shailoo Sim drill record (format: docs/trainer.md). Replay: shailoo train --replay FILE, shailoo run --replay FILE");
     out << YAML::BeginMap;
-    out << YAML::Key << "version" << YAML::Value << 1;
+    out << YAML::Key << "version" << YAML::Value << kDrillRecordVersion;
     out << YAML::Key << "scenario" << YAML::Value << scenario.generic_string();
     out << YAML::Key << "scenario_name" << YAML::Value << record.scenario_name;
     out << YAML::Key << "seed" << YAML::Value << record.seed;
     out << YAML::Key << "actions" << YAML::Value << YAML::BeginSeq;
     for (std::size_t i = 0; i < record.actions.size(); ++i) {
-        const auto& [issued, a] = record.actions[i];
-        if (a.duration % core::kSecond != 0)
+        if (record.actions[i].action.duration % core::kSecond != 0)
             return core::fail(fmt::format("{}: action {}: duration must be whole seconds", file.string(), i));
-        out << YAML::Flow << YAML::BeginMap;
-        out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << core::clock_time(issued, core::ClockText::micros);
-        out << YAML::Key << "at" << YAML::Value << YAML::DoubleQuoted << core::clock_time(a.at, core::ClockText::micros);
-        out << YAML::Key << "pec" << YAML::Value << a.pec;
-        out << YAML::Key << "device" << YAML::Value << std::string(to_string(a.target));
-        out << YAML::Key << "unit" << YAML::Value << a.unit + 1;
-        out << YAML::Key << "fault" << YAML::Value << std::string(devices::to_string(a.fault));
-        out << YAML::Key << "action" << YAML::Value << (a.enter ? "enter" : "clear");
-        if (a.enter) {
-            out << YAML::Key << "severity" << YAML::Value << a.severity;
-            out << YAML::Key << "duration" << YAML::Value << format_duration(a.duration);
-            if (a.replace_arbb) out << YAML::Key << "replace" << YAML::Value << true;
-        }
-        out << YAML::EndMap;
+        emit_action(out, record.actions[i]);
     }
     out << YAML::EndSeq << YAML::EndMap;
     if (!out.good()) return core::fail(fmt::format("{}: cannot write the record: {}", file.string(), out.GetLastError()));
@@ -220,13 +303,17 @@ core::Result<void> save_drill_record(const DrillRecord& record, const std::files
 
 core::Result<void> apply_drill_record(const DrillRecord& record, World& world, int threads) {
     for (std::size_t i = 0; i < record.actions.size(); ++i) {
-        const auto& [issued, action] = record.actions[i];
-        if (issued < world.now())
-            return core::fail(fmt::format("action {} (PEC {}, issued {}) is earlier than the world's time {}", i, action.pec,
-                                          core::clock_time(issued, core::ClockText::micros), core::clock_time(world.now(), core::ClockText::micros)));
-        world.advance_to(issued, threads);
-        if (auto ok = world.apply(action); !ok)
-            return core::fail(fmt::format("action {} (PEC {}, at {}): {}", i, action.pec, core::clock_time(action.at, core::ClockText::micros), ok.error().message));
+        const RecordedAction& r = record.actions[i];
+        if (r.issued < world.now())
+            return core::fail(fmt::format("action {} (PEC {}, issued {}) is earlier than the world's time {}", i, pecs_of(r).front(),
+                                          core::clock_time(r.issued, core::ClockText::micros), core::clock_time(world.now(), core::ClockText::micros)));
+        world.advance_to(r.issued, threads);
+        for (int pec : pecs_of(r)) {
+            FaultAction a = r.action;
+            a.pec = pec;
+            if (auto ok = world.apply(a); !ok)
+                return core::fail(fmt::format("action {} (PEC {}, at {}): {}", i, pec, core::clock_time(a.at, core::ClockText::micros), ok.error().message));
+        }
     }
     return {};
 }

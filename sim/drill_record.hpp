@@ -22,10 +22,18 @@ class World;
 /// One instructor action: a fault action plus the virtual time at which the instructor issued it.
 /// Replaying advances the world to `issued` before applying, so the engine schedules it at the very
 /// same point of its event order as in the live session (events at equal times run in scheduling order).
+/// An injection into a region or a share of PECs is one action listing the PECs it drew (`pecs`),
+/// applied to each of them in that order at the same `issued` time.
 struct RecordedAction {
-    Time issued = 0;     ///< World::now() when the instructor took the action
-    FaultAction action;  ///< what was scheduled (action.at >= issued)
+    Time issued = 0;        ///< World::now() when the instructor took the action
+    FaultAction action;     ///< what was scheduled (action.at >= issued); action.pec is the PEC when `pecs` is empty
+    std::vector<int> pecs;  ///< the PECs a region or share injection drew, in the order applied (empty: action.pec alone)
+    int region = 0;         ///< with `pecs`: the region they were drawn from (0: the whole simulated country)
+    double share = 0.0;     ///< with `pecs`: the share drawn, 0..1 (0: every PEC of the region)
 };
+
+/// The PECs an action addresses, in the order they are applied.
+std::vector<int> pecs_of(const RecordedAction& action);
 
 /// The instructor's actions of one session, in the order they were taken.
 struct DrillRecord {
@@ -41,14 +49,18 @@ std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceK
 /// Formats a whole-second duration as "1h30m", "45s", "0s" (parse_duration reads it back).
 std::string format_duration(Time d);
 
-/// Loads and validates a record (version 1); errors name FILE:LINE: field. A relative `scenario`
+/// The version save_drill_record writes. Version 2 added `pecs`, `region` and `share` (one action per
+/// region or share injection); version 1 records (one action per PEC) are still read.
+inline constexpr int kDrillRecordVersion = 2;
+
+/// Loads and validates a record (version 1 or 2); errors name FILE:LINE: field. A relative `scenario`
 /// is resolved against the record file's folder.
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file);
 /// Writes a record (the scenario path relative to the file's folder when possible).
 core::Result<void> save_drill_record(const DrillRecord& record, const std::filesystem::path& file);
 
 /// Applies every action of the record to a fresh world: advances to each action's `issued` time
-/// (with `threads`) and applies it. Errors name the action (index, PEC, time).
+/// (with `threads`) and applies it at each of its PECs. Errors name the action (index, PEC, time).
 core::Result<void> apply_drill_record(const DrillRecord& record, World& world, int threads = 1);
 
 }  // namespace sim

@@ -13,6 +13,12 @@ set(shailoo_slow_tests
   Console.ScreenshotShowsThePanels
   DrillRecordWorld.ReplayGivesTheResultsOfTheLiveSessionAndTheActionsChangeThem
   DrillSession.ReplayingTheRecordReproducesTheSessionsResults
+  DrillSession.RegionInjectionIsOneRecordedActionAndItsReplayReproducesTheResults
+  DrillSession.TimelineCurveIsFilledAfterAJumpPastVotingClose
+  DrillSession.MapLegendCountsEveryPecWithAFaultAsTheSummaryDoes
+  DrillRecordWorld.AnActionListingPecsAppliesAtEachOfThem
+  DrillScript.MapStepSetsTheViewAndChecksTheRegion
+  ConsoleScript.ScreenshotStepsSavePngsOfTheWindowSize
   World.SameSeedGivesIdenticalResultsWhateverTheThreadCount
   LoadPlan.EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys)
 # ctest's script mode cannot read a property back, so the end-to-end cases name both labels.

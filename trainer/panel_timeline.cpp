@@ -23,7 +23,7 @@ void draw_reported_curve(const drill::DrillSession& session, ImVec2 size) {
     const double pecs = std::max<double>(1.0, static_cast<double>(session.world().pec_count()));
     auto at = [&](sim::Time t, int n) {
         return ImVec2(p0.x + static_cast<float>(static_cast<double>(t - close) / static_cast<double>(end - close)) * size.x,
-                      p1.y - static_cast<float>(n / pecs) * (size.y - 4.0f) - 2.0f);
+                      p1.y - static_cast<float>(n / pecs) * std::max(1.0f, size.y - 18.0f) - 2.0f);  // the hour labels keep the top band
     };
     for (sim::Time h = close; h <= end; h += core::kHour) {
         const ImVec2 a = at(h, 0);
@@ -38,11 +38,7 @@ void draw_reported_curve(const drill::DrillSession& session, ImVec2 size) {
     ImGui::Dummy(size);
 }
 
-}  // namespace
-
-void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, drill::WallTime wall_now) {
-    place_panel(0.0f, 0.58f, 0.6f, 0.2f);
-    ImGui::Begin("Timeline", nullptr, ImGuiWindowFlags_NoCollapse);
+void draw_clock(const drill::DrillSession& session, const ConsoleState& state) {
     const sim::Time now = session.world().now();
     ImGui::Text("%s  %s  x%.0f", core::clock_time(now).c_str(), session.paused() ? "PAUSED" : "running", session.speed());
     ImGui::SameLine();
@@ -52,6 +48,10 @@ void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, dril
         ImGui::SameLine();
         ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "replay: %zu action(s) to come", session.replay_pending());
     }
+}
+
+// Play / pause, step event, step minute, run to, speed slider and presets (wrapping when narrow).
+void draw_controls(drill::DrillSession& session, TimelinePanelState& st, drill::WallTime wall_now) {
     if (ImGui::Button(session.paused() ? "Play" : "Pause", ImVec2(60, 0))) {
         if (session.paused()) session.resume(wall_now);
         else session.pause(wall_now);
@@ -62,27 +62,35 @@ void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, dril
         ImGui::SetTooltip("Advances to the next event of any PEC once the world can say when that is;\nuntil then, by one virtual second.");
     ImGui::SameLine();
     if (ImGui::Button("Step minute")) session.step_minute(wall_now);
-    ImGui::SameLine();
+    same_line_if_fits(70 + 60);
     ImGui::SetNextItemWidth(70);
-    ImGui::InputText("##runto", state.timeline.run_to.data(), state.timeline.run_to.size());
+    ImGui::InputText("##runto", st.run_to.data(), st.run_to.size());
     ImGui::SameLine();
     if (ImGui::Button("Run to")) {
-        auto t = core::parse_clock_time(state.timeline.run_to.data());
-        if (!t) state.timeline.message = t.error().message;
-        else if (auto ok = session.run_to(*t, wall_now); !ok) state.timeline.message = ok.error().message;
-        else state.timeline.message.clear();
+        auto t = core::parse_clock_time(st.run_to.data());
+        if (!t) st.message = t.error().message;
+        else if (auto ok = session.run_to(*t, wall_now); !ok) st.message = ok.error().message;
+        else st.message.clear();
     }
-    ImGui::SameLine();
+    same_line_if_fits(140 + 50);
     float speed = static_cast<float>(session.speed());
     ImGui::SetNextItemWidth(140);
-    if (ImGui::SliderFloat("speed", &speed, 1.0f, 600.0f, "x%.0f", ImGuiSliderFlags_Logarithmic))
-        (void)session.set_speed(std::round(speed), wall_now);
+    if (ImGui::SliderFloat("speed", &speed, 1.0f, 600.0f, "x%.0f", ImGuiSliderFlags_Logarithmic)) (void)session.set_speed(std::round(speed), wall_now);
     for (double x : {1.0, 10.0, 60.0, 600.0}) {
-        ImGui::SameLine();
-        if (ImGui::SmallButton(fmt::format("x{:g}", x).c_str())) (void)session.set_speed(x, wall_now);
+        const std::string label = fmt::format("x{:g}", x);
+        same_line_if_fits(ImGui::CalcTextSize(label.c_str()).x + 8);
+        if (ImGui::SmallButton(label.c_str())) (void)session.set_speed(x, wall_now);
     }
-    if (!state.timeline.message.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", state.timeline.message.c_str());
+    if (!st.message.empty()) wrapped_text(st.message, ImVec4(1, 0.4f, 0.4f, 1));
+}
 
+}  // namespace
+
+void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, drill::WallTime wall_now) {
+    place_panel(kLayout.timeline);
+    ImGui::Begin("Timeline", nullptr, ImGuiWindowFlags_NoCollapse);
+    draw_clock(session, state);
+    draw_controls(session, state.timeline, wall_now);
     const auto& s = session.summary();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(state_colour(sim::PecState::closed)), "final reports printed %d", s.reports_printed);
     ImGui::SameLine();
@@ -96,3 +104,4 @@ void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, dril
 }
 
 }  // namespace trainer
+

@@ -1,5 +1,9 @@
 // Helpers the panels share (declared in trainer/panels.hpp): window placement, state colours,
-// fault names, and which instructor target addresses a device of the inspector.
+// fault names, waiting times, wrapped text, and which instructor target addresses a device of the inspector.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -7,10 +11,38 @@
 
 namespace trainer {
 
-void place_panel(float x, float y, float w, float h) {
-    const ImVec2 d = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(x * d.x, y * d.y), ImGuiCond_Always);
-    ImGui::SetNextWindowSize(ImVec2(w * d.x, h * d.y), ImGuiCond_Always);
+ImVec4 panel_pixels(const PanelRect& r, ImVec2 d) {
+    const float x0 = std::round(r.x * d.x), y0 = std::round(r.y * d.y);
+    const float x1 = std::round((r.x + r.w) * d.x), y1 = std::round((r.y + r.h) * d.y);
+    return ImVec4(x0, y0, x1 - x0, y1 - y0);
+}
+
+void place_panel(const PanelRect& rect) {
+    const ImVec4 p = panel_pixels(rect, ImGui::GetIO().DisplaySize);
+    ImGui::SetNextWindowPos(ImVec2(p.x, p.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(p.z, p.w), ImGuiCond_Always);
+}
+
+std::string minutes_text(double seconds) { return fmt::format("{:.1f} min", std::max(0.0, seconds) / 60.0); }
+
+std::vector<const core::Region*> regions_in_drill(const drill::DrillSession& session) {
+    std::vector<const core::Region*> out;
+    for (const auto& r : session.package().regions)
+        if (session.has_region(r.code)) out.push_back(&r);
+    return out;
+}
+
+void same_line_if_fits(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+void wrapped_text(const std::string& text, ImVec4 colour) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
 }
 
 ImU32 state_colour(sim::PecState state) {

@@ -13,14 +13,22 @@
 #include "sim/views.hpp"
 #include "drill/drill_session.hpp"
 #include "drill/map_outline.hpp"
+#include "drill/map_view.hpp"
 
 namespace trainer {
 
-/// Map panel: the outline and where the last frame drew each PEC (for hover and click).
+/// Map panel: the outline, the view (region filter, zoom, centre) and where the last frame drew
+/// each PEC (for hover and click).
 struct MapPanelState {
     std::optional<drill::MapOutline> outline;   ///< nullopt: the outline file could not be loaded
     std::string outline_error;           ///< why, shown in the panel
-    std::vector<ImVec2> dot;             ///< screen position of PEC i in the last frame
+    drill::MapView view;                 ///< what the instructor chose to see (script step `map`)
+    std::vector<ImVec2> dot;             ///< screen position of PEC i in the last frame (hidden: far off)
+};
+
+/// PEC inspector: which PEC the tabs were last chosen for.
+struct InspectorPanelState {
+    std::optional<std::size_t> shown;    ///< the PEC the inspector showed last frame
 };
 
 /// Timeline panel: the "run to" field and the last message.
@@ -38,7 +46,7 @@ struct FaultPanelState {
     int unit = 1;               ///< desk number, 1-based
     int fault = 0;              ///< index into faults_of(kind)
     float severity = 1.0f;
-    int duration_min = 30;      ///< 0: until cleared
+    int duration_min = static_cast<int>(drill::kDefaultFaultDuration / core::kMinute);  ///< 0: until cleared
     bool replace = false;
     bool now = true;
     std::array<char, 16> at{"12:00"};
@@ -69,6 +77,7 @@ struct FrameStats {
 /// Everything the panels keep between frames.
 struct ConsoleState {
     MapPanelState map;
+    InspectorPanelState inspector;
     TimelinePanelState timeline;
     FaultPanelState faults;
     LogPanelState log;
@@ -91,12 +100,36 @@ std::string fault_names(std::uint32_t bits);
 /// The fault target and desk (0-based) that address a device of the inspector, if instructors can.
 std::optional<std::pair<sim::FaultTarget, int>> target_of(const sim::DeviceView& device);
 
-/// Places the next panel window at a fixed share of the display (x, y, w, h in 0..1).
-void place_panel(float x, float y, float w, float h);
+/// Where a panel sits, as shares of the window (x, y, w, h in 0..1).
+struct PanelRect {
+    float x = 0, y = 0, w = 0, h = 0;
+};
+/// The console's layout: two columns of three panels at fixed shares of the window, so the panels
+/// resize with it; at 1280x800 every panel's content fits (docs/trainer.md).
+struct Layout {
+    PanelRect map{0.0f, 0.0f, 0.6f, 0.56f}, timeline{0.0f, 0.56f, 0.6f, 0.21f}, log{0.0f, 0.77f, 0.6f, 0.23f};
+    PanelRect inspector{0.6f, 0.0f, 0.4f, 0.46f}, faults{0.6f, 0.46f, 0.4f, 0.33f}, summary{0.6f, 0.79f, 0.4f, 0.21f};
+};
+inline constexpr Layout kLayout{};
+/// A panel's pixels (x, y, w, h) on a display: edges rounded to whole pixels, so neighbours share
+/// their edges exactly, whatever the window size.
+ImVec4 panel_pixels(const PanelRect& rect, ImVec2 display);
+/// Places the next panel window at its place in the layout for the current display size.
+void place_panel(const PanelRect& rect);
+/// "4.5 min": a waiting time in minutes, one decimal.
+std::string minutes_text(double seconds);
+/// A line of text that wraps at the panel's edge (ImGui::TextWrapped without printf formatting).
+void wrapped_text(const std::string& text, ImVec4 colour);
+/// The regions with PECs in this drill, in the package's order (the map's filter, the fault form).
+std::vector<const core::Region*> regions_in_drill(const drill::DrillSession& session);
+/// Puts the next item on the same line if `width` pixels still fit there, else on a new line (rows of
+/// checkboxes or legend entries that wrap when the panel is narrow).
+void same_line_if_fits(float width);
 
 // Panels, one file each.
 
-/// Map: outline, every PEC as a dot coloured by state, PECs abroad in their own strip; hover, click.
+/// Map: outline, every PEC as a dot coloured by state, PECs abroad in their own strip; zoom (wheel),
+/// pan (drag), region filter, hover, click.
 void draw_map_panel(drill::DrillSession& session, ConsoleState& state);
 /// Timeline: virtual clock, play/pause/step/run-to, speed, PECs reported after 20:00.
 void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, drill::WallTime wall_now);

@@ -7,7 +7,9 @@
 
 #include "drill/drill_script.hpp"
 #include "drill/map_outline.hpp"
+#include "drill/map_view.hpp"
 #include "sim/results_json.hpp"
+#include "sim/world.hpp"
 
 namespace {
 
@@ -82,11 +84,85 @@ TEST(DrillSession, ShareOfARegionPicksTheSamePecsEveryTime) {
     auto na = a->inject(sel, f), nb = b->inject(sel, f);
     ASSERT_TRUE(na && nb);
     EXPECT_EQ(*na, 12);  // round(0.1 x 117)
-    ASSERT_EQ(a->record().actions.size(), b->record().actions.size());
-    for (std::size_t k = 0; k < a->record().actions.size(); ++k) {
-        EXPECT_EQ(a->record().actions[k].action.pec, b->record().actions[k].action.pec);
-        EXPECT_EQ(a->record().actions[k].action.pec / 1000, 6);
-    }
+    ASSERT_EQ(a->record().actions.size(), 1u);
+    ASSERT_EQ(b->record().actions.size(), 1u);
+    const auto& drawn = a->record().actions[0];
+    EXPECT_EQ(drawn.pecs, b->record().actions[0].pecs);
+    ASSERT_EQ(drawn.pecs.size(), 12u);
+    for (int pec : drawn.pecs) EXPECT_EQ(pec / 1000, 6);
+    EXPECT_EQ(drawn.region, 6);
+    EXPECT_EQ(drawn.share, 0.1);
+}
+
+// An injection into a region is one action in the record and one line in the log, listing the PECs
+// it drew; replaying the record (in the console or with `shailoo run --replay`) gives the same results.
+TEST(DrillSession, RegionInjectionIsOneRecordedActionAndItsReplayReproducesTheResults) {
+    auto live = open_demo();
+    ASSERT_TRUE(live);
+    drill::PecSelection sel;
+    sel.scope = drill::PecSelection::Scope::region;
+    sel.region = 6;
+    sim::FaultAction printer;
+    printer.target = sim::FaultTarget::printer;
+    printer.fault = devices::Fault::out_of_paper;
+    printer.duration = 40 * core::kMinute;
+    ASSERT_TRUE(live->run_to(core::at(10, 20) + 77, kWall));
+    auto n = live->inject(sel, printer);
+    ASSERT_TRUE(n) << n.error().message;
+    EXPECT_EQ(*n, 117);
+    ASSERT_EQ(live->record().actions.size(), 1u);
+    const sim::RecordedAction& r = live->record().actions[0];
+    EXPECT_EQ(r.pecs.size(), 117u);
+    EXPECT_EQ(r.pecs.front(), 6001);
+    EXPECT_EQ(r.pecs.back(), 6117);
+    EXPECT_EQ(r.region, 6);
+    EXPECT_EQ(r.issued, core::at(10, 20) + 77);
+    ASSERT_EQ(live->notes().size(), 1u);
+    EXPECT_EQ(live->notes()[0].pecs, r.pecs);
+    EXPECT_EQ(live->notes()[0].text,
+              "instructor: region Talas, 117 PECs (6001-6117): printer (desk 1) enters out_of_paper for 40m at 10:20:00");
+
+    const fs::path file = fs::temp_directory_path() / "shailoo_drill_region_record.yaml";
+    ASSERT_TRUE(sim::save_drill_record(live->record(), file));
+    auto loaded = sim::load_drill_record(file);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    ASSERT_EQ(loaded->actions.size(), 1u);
+    EXPECT_EQ(loaded->actions[0].pecs, r.pecs);
+    const std::string live_json = sim::results_to_json(live->finish(2), live->package(), false).dump();
+
+    auto replayed = open_demo(*loaded);
+    ASSERT_TRUE(replayed);
+    EXPECT_EQ(sim::results_to_json(replayed->finish(2), replayed->package(), false).dump(), live_json);
+    ASSERT_EQ(replayed->record().actions.size(), 1u);
+    EXPECT_EQ(replayed->record().actions[0].pecs, r.pecs);
+    EXPECT_EQ(replayed->notes().size(), 1u);
+
+    // `shailoo run --replay`: the record applied to a fresh world.
+    sim::World world(replayed->package(), replayed->scenario(), loaded->seed, 2);
+    ASSERT_TRUE(sim::apply_drill_record(*loaded, world, 2));
+    world.run_to_end(2);
+    EXPECT_EQ(sim::results_to_json(world.results(), replayed->package(), false).dump(), live_json);
+}
+
+TEST(DrillSession, DescribesAnActionOnManyPecsWithEveryPecItDrew) {
+    EXPECT_EQ(drill::format_pec_list({6007, 6001, 6002, 6003, 6010, 6011}), "6001-6003, 6007, 6010, 6011");
+    EXPECT_EQ(drill::format_pec_list({9001}), "9001");
+    sim::RecordedAction r;
+    r.action.target = sim::FaultTarget::fingerprint_scanner;
+    r.action.fault = devices::Fault::degraded;
+    r.action.severity = 0.7;
+    r.action.duration = core::kHour;
+    r.action.at = core::at(10, 0);
+    r.pecs = {6040, 6003};
+    r.region = 6;
+    r.share = 0.05;
+    EXPECT_EQ(drill::describe(r, "Talas"),
+              "instructor: 5 % of region Talas, 2 PECs (6003, 6040): fingerprint_scanner (desk 1) enters degraded, severity 0.7 for 1h at 10:00:00");
+    r.region = 0;
+    EXPECT_EQ(drill::describe(r, "").substr(0, 35), "instructor: 5 % of all PECs, 2 PECs");
+    r.pecs.clear();
+    r.action.pec = 6006;
+    EXPECT_EQ(drill::describe(r, "").substr(0, 48), "instructor: PEC 6006 fingerprint_scanner (desk 1");
 }
 
 TEST(DrillSession, RefusesActionsInThePastAndUnknownPecs) {
@@ -196,6 +272,57 @@ TEST(DrillSession, FollowsTheNightPastVotingClose) {
     EXPECT_GT((*s)->summary().reports_printed, 100);
     ASSERT_GE((*s)->reported_curve().size(), 30u);
     EXPECT_LE((*s)->reported_curve().front().printed, (*s)->reported_curve().back().printed);
+}
+
+// The timeline's curve has a point for every minute from voting close, however the session got
+// there: stepping, one jump with run_to (a script's advance_to), or opening after the close.
+TEST(DrillSession, TimelineCurveIsFilledAfterAJumpPastVotingClose) {
+    auto s = DrillSession::open(kSource / "scenarios/demo-drill.yaml", std::nullopt, std::nullopt, core::at(19, 50), kWall, 1);
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_TRUE((*s)->run_to(core::at(22, 0), kWall));
+    const auto& curve = (*s)->reported_curve();
+    ASSERT_EQ(curve.size(), 121u);  // 20:00, 20:01, ..., 22:00
+    for (std::size_t k = 0; k < curve.size(); ++k) {
+        EXPECT_EQ(curve[k].at, core::at(20, 0) + static_cast<sim::Time>(k) * core::kMinute);
+        EXPECT_LE(curve[k].transmitted, curve[k].printed);
+        if (k > 0) {
+            EXPECT_GE(curve[k].printed, curve[k - 1].printed);
+        }
+    }
+    EXPECT_LT(curve.front().printed, curve.back().printed);
+    EXPECT_GT(curve.back().transmitted, 0);
+    EXPECT_EQ(curve.back().printed, (*s)->summary().reports_printed);
+    EXPECT_EQ(curve.back().transmitted, (*s)->summary().reports_transmitted);
+
+    auto late = DrillSession::open(kSource / "scenarios/demo-drill.yaml", std::nullopt, std::nullopt, core::at(21, 0), kWall, 1);
+    ASSERT_TRUE(late) << late.error().message;
+    ASSERT_EQ((*late)->reported_curve().size(), 61u);
+    EXPECT_EQ((*late)->reported_curve()[30].printed, curve[30].printed);  // the same night, sampled the same
+}
+
+// The map legend's "device fault" counts what the summary's "PECs with faults" counts, including PECs
+// not open yet or closed, whose state is not "device fault".
+TEST(DrillSession, MapLegendCountsEveryPecWithAFaultAsTheSummaryDoes) {
+    auto s = DrillSession::open(kSource / "scenarios/demo-drill.yaml", std::nullopt, std::nullopt, core::at(6, 30), kWall, 1);
+    ASSERT_TRUE(s) << s.error().message;
+    drill::PecSelection sel;
+    sel.pec = 6001;
+    sim::FaultAction dead;
+    dead.target = sim::FaultTarget::printer;
+    dead.fault = devices::Fault::dead;
+    ASSERT_TRUE((*s)->inject(sel, dead));
+    (*s)->step_minute(kWall);
+    const auto& summary = (*s)->summary();
+    const auto device_fault = static_cast<std::size_t>(sim::PecState::device_fault);
+    EXPECT_EQ(summary.pecs_with_faults, 1);
+    EXPECT_EQ(summary.by_state[device_fault], 0);  // 6001 is not open yet
+    EXPECT_EQ(drill::map_legend(summary)[device_fault].count, summary.pecs_with_faults);
+    EXPECT_EQ(drill::map_legend(summary)[static_cast<std::size_t>(sim::PecState::not_open)].count, 176);
+
+    ASSERT_TRUE((*s)->run_to(core::at(21, 0), kWall));  // closed PECs with modems in a fault
+    const auto& night = (*s)->summary();
+    EXPECT_GT(night.pecs_with_faults, night.by_state[device_fault]);
+    EXPECT_EQ(drill::map_legend(night)[device_fault].count, night.pecs_with_faults);
 }
 
 }  // namespace

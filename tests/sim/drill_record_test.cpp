@@ -69,9 +69,9 @@ TEST(DrillRecord, SavesAndLoadsEveryFieldExactly) {
     EXPECT_EQ(back->seed, 77u);
     ASSERT_EQ(back->actions.size(), 3u);
     for (std::size_t i = 0; i < 3; ++i) {
-        const auto& [ei, ea] = r.actions[i];
-        const auto& [gi, ga] = back->actions[i];
-        EXPECT_EQ(gi, ei);
+        const auto& ea = r.actions[i].action;
+        const auto& ga = back->actions[i].action;
+        EXPECT_EQ(back->actions[i].issued, r.actions[i].issued);
         EXPECT_EQ(ga.at, ea.at);
         EXPECT_EQ(ga.pec, ea.pec);
         EXPECT_EQ(ga.target, ea.target);
@@ -115,9 +115,69 @@ TEST(DrillRecord, RejectsBadFieldsWithFileLineAndField) {
                                  "  - {issued: \"10:00\", at: \"11:00\", pec: 6001, device: printer, fault: dead, action: clear}\n")
                   .find("f.yaml:7: field 'actions[1].issued'"),
               std::string::npos);
-    auto v2 = sim::load_drill_record(write("g.yaml", "version: 2\nscenario: x\nscenario_name: X\nseed: 1\n"));
-    ASSERT_FALSE(v2);
-    EXPECT_NE(v2.error().message.find("g.yaml:1: field 'version'"), std::string::npos);
+    auto v3 = sim::load_drill_record(write("g.yaml", "version: 3\nscenario: x\nscenario_name: X\nseed: 1\n"));
+    ASSERT_FALSE(v3);
+    EXPECT_NE(v3.error().message.find("g.yaml:1: field 'version': '3' is not a supported version (1, 2"), std::string::npos)
+        << v3.error().message;
+    // `pecs` came with version 2: a version 1 record has one PEC per action.
+    EXPECT_NE(error_of("h.yaml", "  - {issued: \"10:00\", at: \"10:00\", pecs: [6001], device: printer, fault: dead, action: enter}\n")
+                  .find("h.yaml:6: field 'actions[0].pecs': unknown field"),
+              std::string::npos);
+}
+
+TEST(DrillRecord, Version2ListsThePecsOfOneRegionOrShareInjection) {
+    const std::string head = "version: 2\nscenario: x.yaml\nscenario_name: X\nseed: 1\nactions:\n";
+    auto error_of = [&](const std::string& name, const std::string& action) {
+        auto r = sim::load_drill_record(write(name, head + action));
+        return r ? std::string("loaded") : r.error().message;
+    };
+    EXPECT_NE(error_of("v2a.yaml", "  - {issued: \"10:00\", at: \"10:00\", pecs: [6001, 61], device: printer, fault: dead, action: enter}\n")
+                  .find("v2a.yaml:6: field 'actions[0].pecs[1]': '61' is not a 4-digit PEC number"),
+              std::string::npos);
+    EXPECT_NE(error_of("v2b.yaml", "  - {issued: \"10:00\", at: \"10:00\", pec: 6001, pecs: [6002], device: printer, fault: dead, action: enter}\n")
+                  .find("field 'actions[0].pec': give 'pec' or 'pecs', not both"),
+              std::string::npos);
+    EXPECT_NE(error_of("v2c.yaml", "  - {issued: \"10:00\", at: \"10:00\", pecs: [6001, 6001], device: printer, fault: dead, action: enter}\n")
+                  .find("'actions[0].pecs[1]': PEC 6001 is listed twice"),
+              std::string::npos);
+    EXPECT_NE(error_of("v2d.yaml", "  - {issued: \"10:00\", at: \"10:00\", pec: 6001, region: 6, device: printer, fault: dead, action: enter}\n")
+                  .find("'actions[0].region': only an action with 'pecs' has a region or a share"),
+              std::string::npos);
+    EXPECT_NE(error_of("v2e.yaml", "  - {issued: \"10:00\", at: \"10:00\", pecs: [], device: printer, fault: dead, action: enter}\n")
+                  .find("'actions[0].pecs': expected a non-empty list"),
+              std::string::npos);
+
+    sim::DrillRecord r;
+    r.scenario = "x.yaml";
+    r.scenario_name = "X";
+    r.seed = 3;
+    sim::RecordedAction region;
+    region.issued = core::at(10, 20);
+    region.action = jam_at_6006();
+    region.action.pec = 0;
+    region.action.at = core::at(10, 20);
+    region.pecs = {6003, 6001, 6117};  // in the order applied, not necessarily sorted
+    region.region = 6;
+    region.share = 0.05;
+    r.actions.push_back(region);
+    sim::FaultAction one = jam_at_6006();
+    one.at = core::at(10, 31);
+    r.actions.push_back({core::at(10, 30), one});
+    const fs::path file = temp_dir() / "v2.yaml";
+    ASSERT_TRUE(sim::save_drill_record(r, file));
+    std::ifstream in(file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("version: 2"), std::string::npos);
+    EXPECT_NE(text.find("pecs: [6003, 6001, 6117]"), std::string::npos) << text;
+    auto back = sim::load_drill_record(file);
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_EQ(back->actions.size(), 2u);
+    EXPECT_EQ(back->actions[0].pecs, region.pecs);
+    EXPECT_EQ(back->actions[0].region, 6);
+    EXPECT_EQ(back->actions[0].share, 0.05);
+    EXPECT_EQ(sim::pecs_of(back->actions[0]), region.pecs);
+    EXPECT_TRUE(back->actions[1].pecs.empty());
+    EXPECT_EQ(sim::pecs_of(back->actions[1]), std::vector<int>{6006});
 }
 
 // A small world (Talas) to replay records on.
@@ -159,10 +219,10 @@ TEST_F(DrillRecordWorld, ReplayGivesTheResultsOfTheLiveSessionAndTheActionsChang
     // The live session: the instructor advances the world in frames and acts at the issued times.
     const std::string live = results([&](sim::World& w) {
         for (sim::Time t = core::at(7, 0); t <= core::at(12, 0); t += 61 * core::kSecond) {
-            for (const auto& [issued, action] : record.actions)
-                if (issued > w.now() && issued <= t) {
-                    w.advance_to(issued);
-                    ASSERT_TRUE(w.apply(action));
+            for (const auto& r : record.actions)
+                if (r.issued > w.now() && r.issued <= t) {
+                    w.advance_to(r.issued);
+                    ASSERT_TRUE(w.apply(r.action));
                 }
             w.advance_to(t);
         }
@@ -180,6 +240,25 @@ TEST_F(DrillRecordWorld, ReplayGivesTheResultsOfTheLiveSessionAndTheActionsChang
     const auto& pec = r.pecs[*world.index_of(6006)];
     EXPECT_GT(pec.final_reports[0].ballots_in_box, pec.final_reports[0].ballots_scanned);
     EXPECT_GE(pec.fault_events, 1);
+}
+
+// One action listing several PECs is the same as one action per PEC, in that order, at the same time.
+TEST_F(DrillRecordWorld, AnActionListingPecsAppliesAtEachOfThem) {
+    sim::FaultAction printer;
+    printer.target = sim::FaultTarget::printer;
+    printer.fault = devices::Fault::out_of_paper;
+    printer.at = core::at(10, 0);
+    printer.duration = 90 * core::kMinute;
+    sim::DrillRecord one, many;
+    sim::RecordedAction region{core::at(10, 0), printer, {6040, 6002, 6077}, 6, 0.0};
+    one.actions.push_back(region);
+    for (int pec : region.pecs) {
+        printer.pec = pec;
+        many.actions.push_back({core::at(10, 0), printer});
+    }
+    const std::string with_one = results([&](sim::World& w) { ASSERT_TRUE(sim::apply_drill_record(one, w, 2)); });
+    EXPECT_EQ(with_one, results([&](sim::World& w) { ASSERT_TRUE(sim::apply_drill_record(many, w, 2)); }));
+    EXPECT_NE(with_one, results([](sim::World&) {}));
 }
 
 TEST_F(DrillRecordWorld, ApplyingARecordNamesTheActionThatFails) {

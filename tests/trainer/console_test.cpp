@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <string>
@@ -76,7 +78,7 @@ TEST_F(Console, ScriptedDrillRunsAndTheInjectedFaultReachesTheDevice) {
     ASSERT_TRUE(s.is_object()) << drill_.out;
     EXPECT_EQ(s["frames"], 40);
     EXPECT_EQ(s["pecs"], 176);
-    EXPECT_EQ(s["actions"], 2 + 6);  // 6006, 6020, and 5 % of Talas's 117 PECs = 6
+    EXPECT_EQ(s["actions"], 2 + 1);  // 6006, 6020, and 5 % of Talas's 117 PECs: one action listing its 6 PECs
     const auto& pec = s["selected"];
     ASSERT_EQ(pec["pec"], 6006);
     bool dead = false;
@@ -97,6 +99,15 @@ TEST_F(Console, InjectedFaultChangesTheOutcomeAndReplayReproducesIt) {
         EXPECT_FALSE(nlohmann::json::parse(in, nullptr, false).contains("perf"));
     }
 
+    {  // the share of Talas is one action of the record (version 2), with the 6 PECs it drew
+        std::ifstream in(dir_ / "record.yaml");
+        const std::string record((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_NE(record.find("version: 2"), std::string::npos) << record;
+        const auto pecs = record.find("region: 6, share: 0.05, pecs: [");
+        ASSERT_NE(pecs, std::string::npos) << record;
+        const std::string list = record.substr(record.find('[', pecs), record.find(']', pecs) - record.find('[', pecs));
+        EXPECT_EQ(std::count(list.begin(), list.end(), ','), 5) << list;  // 6 PECs
+    }
     const CommandResult replayed = run(kExe + " run --replay " + (dir_ / "record.yaml").string() + " --threads 2 -q --out " + (dir_ / "replayed").string());
     ASSERT_EQ(replayed.code, 0) << replayed.out;
     EXPECT_EQ(results_without_perf(dir_ / "replayed/results.json"), trained);
@@ -147,6 +158,34 @@ TEST_F(Console, ScreenshotShowsThePanels) {
     };
     EXPECT_TRUE(has(sf::Color(70, 170, 255)));
     EXPECT_TRUE(has(sf::Color(240, 60, 60)));
+}
+
+// A script's `screenshot: FILE` step saves a PNG of the window's size (here not the default size).
+TEST(ConsoleScript, ScreenshotStepsSavePngsOfTheWindowSize) {
+    const fs::path dir = fs::temp_directory_path() / ("shailoo_console_shots_" + std::to_string(getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "shots.yaml") << "version: 1\nsteps:\n"
+                                      << "  - advance_to: \"20:45\"\n  - select: 6014\n"
+                                      << "  - screenshot: " << (dir / "night.png").string() << "\n"
+                                      << "  - map: {region: 6, zoom: 2}\n"
+                                      << "  - screenshot: " << (dir / "new/talas.png").string() << "\n";
+    const CommandResult r = run(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --size 1024 700 --frames 8" +
+                                " --fps-limit 0 --script " + (dir / "shots.yaml").string());
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("\"screenshots\":2"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"reported_curve_points\":46"), std::string::npos) << r.out;  // 20:00 to 20:45, filled by advance_to
+    for (const char* name : {"night.png", "new/talas.png"}) {
+        sf::Image shot;
+        ASSERT_TRUE(shot.loadFromFile((dir / name).string())) << name;
+        EXPECT_EQ(shot.getSize().x, 1024u) << name;
+        EXPECT_EQ(shot.getSize().y, 700u) << name;
+    }
+    // Too few frames for the last screenshot: the run says so and fails.
+    const CommandResult short_run = run(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() +
+                                        " --frames 3 --fps-limit 0 --script " + (dir / "shots.yaml").string());
+    EXPECT_EQ(short_run.code, 1) << short_run.out;
+    EXPECT_NE(short_run.out.find("talas.png not taken"), std::string::npos) << short_run.out;
 }
 
 TEST(ConsoleWithoutDisplay, FailsWithAHintToUseXvfb) {

@@ -1,0 +1,91 @@
+// Script steps added for the console at its documented size: `screenshot`, `map`, and the default
+// duration an `inject` shares with the fault panel (docs/trainer.md).
+#include "drill/drill_script.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kSource(SHAILOO_SOURCE_DIR);
+const drill::WallTime kWall{std::chrono::seconds(5000)};
+
+fs::path write_script(const std::string& name, const std::string& steps) {
+    const fs::path dir = fs::temp_directory_path() / "shailoo_drill_script_test";
+    fs::create_directories(dir);
+    std::ofstream(dir / name) << "version: 1\nsteps:\n" << steps;
+    return dir / name;
+}
+
+std::string error_of(const std::string& name, const std::string& steps) {
+    auto s = drill::load_drill_script(write_script(name, steps));
+    return s ? std::string("loaded") : s.error().message;
+}
+
+TEST(DrillScript, AnInjectWithoutDurationLastsTheDefaultDuration) {
+    auto s = drill::load_drill_script(write_script("duration.yaml",
+                                                   "  - inject: {pec: 6001, device: printer, fault: dead}\n"
+                                                   "  - inject: {pec: 6001, device: printer, fault: dead, duration: 0s}\n"
+                                                   "  - inject: {region: 6, device: modem, fault: no_signal, duration: 1h}\n"
+                                                   "  - clear: {pec: 6001, device: printer, fault: dead}\n"));
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(drill::kDefaultFaultDuration, 30 * core::kMinute);
+    EXPECT_EQ(s->steps[0].action.duration, drill::kDefaultFaultDuration);
+    EXPECT_EQ(s->steps[1].action.duration, 0);  // until cleared
+    EXPECT_EQ(s->steps[2].action.duration, core::kHour);
+    EXPECT_EQ(s->steps[3].action.duration, 0);  // a clear has none
+}
+
+TEST(DrillScript, ScreenshotStepNamesAPngAndWaitsForItsFrames) {
+    EXPECT_NE(error_of("shot_a.yaml", "  - pause\n  - screenshot: moment.jpg\n")
+                  .find("shot_a.yaml:4: field 'steps[1].screenshot': 'moment.jpg' does not end in .png"),
+              std::string::npos);
+    EXPECT_NE(error_of("shot_b.yaml", "  - screenshot: [a.png]\n").find("shot_b.yaml:3: field 'steps[0].screenshot': expected a file name"),
+              std::string::npos);
+    auto script = drill::load_drill_script(write_script("shot.yaml", "  - screenshot: shots/09-30.PNG\n"));
+    ASSERT_TRUE(script) << script.error().message;
+    ASSERT_EQ(script->steps[0].kind, drill::ScriptStep::Kind::screenshot);
+    auto session = drill::DrillSession::open(kSource / "scenarios/demo-drill.yaml", std::nullopt, std::nullopt, core::at(9, 0), kWall, 1);
+    ASSERT_TRUE(session) << session.error().message;
+    auto out = drill::run_script_step(*script, script->steps[0], **session, kWall);
+    ASSERT_TRUE(out) << out.error().message;
+    ASSERT_TRUE(out->screenshot);
+    EXPECT_EQ(*out->screenshot, fs::path("shots/09-30.PNG"));
+    EXPECT_EQ(out->wait_frames, drill::kScreenshotFrames);
+    EXPECT_FALSE(out->map);
+}
+
+TEST(DrillScript, MapStepSetsTheViewAndChecksTheRegion) {
+    EXPECT_NE(error_of("map_a.yaml", "  - map: {zoom: 1000}\n").find("map_a.yaml:3: field 'steps[0].map.zoom': 1000 is out of range [1, 256]"),
+              std::string::npos);
+    EXPECT_NE(error_of("map_b.yaml", "  - map: {centre: [72.2]}\n").find("field 'steps[0].map.centre': expected [longitude, latitude]"),
+              std::string::npos);
+    EXPECT_NE(error_of("map_c.yaml", "  - map: {region: 6, colour: red}\n").find("field 'steps[0].map.colour': unknown field"),
+              std::string::npos);
+    auto script = drill::load_drill_script(write_script("map.yaml", "  - map: {region: 6, zoom: 4, centre: [72.23, 42.52]}\n"
+                                                                    "  - map: {}\n"
+                                                                    "  - map: {region: 1}\n"));
+    ASSERT_TRUE(script) << script.error().message;
+    auto session = drill::DrillSession::open(kSource / "scenarios/demo-drill.yaml", std::nullopt, std::nullopt, core::at(9, 0), kWall, 1);
+    ASSERT_TRUE(session) << session.error().message;
+    auto talas = drill::run_script_step(*script, script->steps[0], **session, kWall);
+    ASSERT_TRUE(talas && talas->map);
+    EXPECT_EQ(talas->map->region, 6);
+    EXPECT_EQ(talas->map->zoom, 4.0);
+    ASSERT_TRUE(talas->map->centre);
+    EXPECT_EQ(talas->map->centre->lon, 72.23);
+    auto whole = drill::run_script_step(*script, script->steps[1], **session, kWall);
+    ASSERT_TRUE(whole && whole->map);
+    EXPECT_EQ(whole->map->region, 0);
+    EXPECT_EQ(whole->map->zoom, 1.0);
+    EXPECT_FALSE(whole->map->centre);
+    auto bishkek = drill::run_script_step(*script, script->steps[2], **session, kWall);  // not in the demo drill
+    ASSERT_FALSE(bishkek);
+    EXPECT_NE(bishkek.error().message.find("map.yaml:5: map: no PEC of region 1 is in this drill"), std::string::npos)
+        << bishkek.error().message;
+}
+
+}  // namespace
