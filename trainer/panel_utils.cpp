@@ -9,6 +9,8 @@
 
 #include "trainer/panels.hpp"
 
+#include "core/device_keys.hpp"
+
 namespace trainer {
 
 ImVec4 panel_pixels(const PanelRect& r, ImVec2 d) {
@@ -69,16 +71,15 @@ std::optional<std::pair<sim::FaultTarget, int>> target_of(const sim::DeviceView&
     using devices::DeviceKind;
     if (d.kind == DeviceKind::power_supply) return std::pair{sim::FaultTarget::power, 0};
     if (d.kind == DeviceKind::modem) return std::pair{sim::FaultTarget::modem, 0};
+    const auto id = core::parse_device_id(d.id);
+    if (!id) return std::nullopt;
     if (d.kind == DeviceKind::ballot_scanner) {
-        if (d.id.ends_with("-arbb-1")) return std::pair{sim::FaultTarget::arbb_party_list, 0};
-        if (d.id.ends_with("-arbb-2")) return std::pair{sim::FaultTarget::arbb_district, 0};
+        if (id->role == core::DeviceRole::arbb_party_list) return std::pair{sim::FaultTarget::arbb_party_list, 0};
+        if (id->role == core::DeviceRole::arbb_district) return std::pair{sim::FaultTarget::arbb_district, 0};
         return std::nullopt;
     }
-    // Desk devices: "<pec>-id-<desk>-<device>".
-    const auto p = d.id.find("-id-");
-    if (p == std::string::npos) return std::nullopt;  // e.g. an ARBB's report printer: not addressable
-    const int desk = std::atoi(d.id.c_str() + p + 4);
-    if (desk < 1) return std::nullopt;
+    if (id->role != core::DeviceRole::identification) return std::nullopt;  // e.g. an ARBB's report printer: not addressable
+    const int desk = id->desk;
     switch (d.kind) {
         case DeviceKind::fingerprint_scanner: return std::pair{sim::FaultTarget::fingerprint_scanner, desk - 1};
         case DeviceKind::document_reader: return std::pair{sim::FaultTarget::document_reader, desk - 1};
