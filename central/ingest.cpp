@@ -59,24 +59,6 @@ std::optional<std::string> count_above(const core::IdentificationReport& r, std:
 
 }  // namespace
 
-std::string_view to_string(RejectReason reason) {
-    switch (reason) {
-        case RejectReason::none: return "none";
-        case RejectReason::malformed: return "malformed";
-        case RejectReason::wrong_election: return "wrong_election";
-        case RejectReason::unknown_device: return "unknown_device";
-        case RejectReason::wrong_pec: return "wrong_pec";
-        case RejectReason::wrong_box: return "wrong_box";
-        case RejectReason::bad_signature: return "bad_signature";
-        case RejectReason::sequence_reused: return "sequence_reused";
-        case RejectReason::out_of_order_sequence: return "out_of_order_sequence";
-        case RejectReason::wrong_shape: return "wrong_shape";
-        case RejectReason::failed_control_ratios: return "failed_control_ratios";
-        case RejectReason::exceeds_registered_voters: return "exceeds_registered_voters";
-    }
-    return "unknown";
-}
-
 Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, Store& store)
     : package_(package), registry_(registry), store_(store) {
     for (auto& k : store_.keys()) seen_[k.device][k.sequence] = Seen{k.body_hash, 0};

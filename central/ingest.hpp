@@ -43,27 +43,11 @@
 
 namespace central {
 
-/// Why a message was rejected. Stable names (to_string) are used in logs and counters.
-enum class RejectReason : std::uint8_t {
-    none,                       ///< not rejected
-    malformed,                  ///< bytes are not a valid wire message (core::WireErrorCode in the text)
-    wrong_election,             ///< signed for another election package (e.g. a drill)
-    unknown_device,             ///< device id not in the key registry
-    wrong_pec,                  ///< device registered to another PEC
-    wrong_box,                  ///< report type or box does not match the device's role or the PEC
-    bad_signature,              ///< signature does not verify with the device's registered key
-    sequence_reused,            ///< a different report under a sequence already received (alert)
-    out_of_order_sequence,      ///< not the device's next sequence number
-    wrong_shape,                ///< counts not sized as the election package's ballot
-    failed_control_ratios,      ///< the device's own arithmetic does not add up
-    exceeds_registered_voters,  ///< more ballots than voters registered at the PEC
-};
-
-/// Number of RejectReason values.
-inline constexpr int kRejectReasonCount = 12;
-
-/// Stable name of a reason ("bad_signature", ...).
-std::string_view to_string(RejectReason reason);
+/// Why a message was rejected: the Ack's reason code, defined with the wire (core/wire.hpp), so a
+/// client reads it without central/. Stable names (core::to_string) are used in logs and counters.
+using core::RejectReason;
+using core::kRejectReasonCount;
+using core::to_string;
 
 /// The answer to one submit().
 struct Decision {

@@ -242,11 +242,14 @@ std::vector<std::uint8_t> encode_body(const WireReport& report) {
 
 std::vector<std::uint8_t> encode_signed_report(const WireReport& report, const SecretKey& device_key) {
     const auto body = encode_body(report);
-    const auto sig = sign_detached(device_key, body);
+    return encode_envelope({body, sign_detached(device_key, body)});
+}
+
+std::vector<std::uint8_t> encode_envelope(const SignedEnvelope& envelope) {
     pb::SignedReport m;
     m.set_wire_version(kWireVersion);
-    m.set_body(body.data(), body.size());
-    m.set_signature(sig.data(), sig.size());
+    m.set_body(envelope.body.data(), envelope.body.size());
+    m.set_signature(envelope.signature.data(), envelope.signature.size());
     const auto s = serialise(m);
     return {s.begin(), s.end()};
 }
@@ -314,6 +317,24 @@ std::string_view to_string(AckOutcome outcome) {
         case AckOutcome::duplicate: return "duplicate";
         case AckOutcome::rejected: return "rejected";
         case AckOutcome::retry: return "retry";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(RejectReason reason) {
+    switch (reason) {
+        case RejectReason::none: return "none";
+        case RejectReason::malformed: return "malformed";
+        case RejectReason::wrong_election: return "wrong_election";
+        case RejectReason::unknown_device: return "unknown_device";
+        case RejectReason::wrong_pec: return "wrong_pec";
+        case RejectReason::wrong_box: return "wrong_box";
+        case RejectReason::bad_signature: return "bad_signature";
+        case RejectReason::sequence_reused: return "sequence_reused";
+        case RejectReason::out_of_order_sequence: return "out_of_order_sequence";
+        case RejectReason::wrong_shape: return "wrong_shape";
+        case RejectReason::failed_control_ratios: return "failed_control_ratios";
+        case RejectReason::exceeds_registered_voters: return "exceeds_registered_voters";
     }
     return "unknown";
 }

@@ -84,6 +84,9 @@ std::vector<std::uint8_t> encode_body(const WireReport& report);
 /// Signs and wraps a report: the bytes a device transmits.
 std::vector<std::uint8_t> encode_signed_report(const WireReport& report, const SecretKey& device_key);
 
+/// Wraps body bytes and a signature as they are (no signing): the outer SignedReport.
+std::vector<std::uint8_t> encode_envelope(const SignedEnvelope& envelope);
+
 /// Parses the outer SignedReport.
 std::expected<SignedEnvelope, WireError> open_envelope(std::span<const std::uint8_t> bytes);
 
@@ -107,6 +110,29 @@ enum class AckOutcome : std::uint8_t {
 
 /// Stable name ("stored", "duplicate", "rejected", "retry").
 std::string_view to_string(AckOutcome outcome);
+
+/// Why the server rejected a report: the Ack's reason byte (docs/protocol.md; the server's checks in
+/// central/ingest.hpp). Wire values: never renumbered. Stable names (to_string) in logs and counters.
+enum class RejectReason : std::uint8_t {
+    none,                       ///< not rejected
+    malformed,                  ///< bytes are not a valid wire message (core::WireErrorCode in the text)
+    wrong_election,             ///< signed for another election package (e.g. a drill)
+    unknown_device,             ///< device id not in the key registry
+    wrong_pec,                  ///< device registered to another PEC
+    wrong_box,                  ///< report type or box does not match the device's role or the PEC
+    bad_signature,              ///< signature does not verify with the device's registered key
+    sequence_reused,            ///< a different report under a sequence already received (alert)
+    out_of_order_sequence,      ///< not the device's next sequence number
+    wrong_shape,                ///< counts not sized as the election package's ballot
+    failed_control_ratios,      ///< the device's own arithmetic does not add up
+    exceeds_registered_voters,  ///< more ballots than voters registered at the PEC
+};
+
+/// Number of RejectReason values.
+inline constexpr int kRejectReasonCount = 12;
+
+/// Stable name of a reason ("bad_signature", ...; "unknown" for a byte no reason has).
+std::string_view to_string(RejectReason reason);
 
 /// The answer to one report frame.
 struct Ack {

@@ -3,10 +3,12 @@
 /// library for C/C++): values in microseconds, exact below 1,024 us, then 512 sub-buckets per
 /// power of two, so any recorded value is reported within 0.2 % of itself. Fixed memory
 /// (~30,000 counters covers up to 2^63 us); recording is O(1). Not thread-safe: one per thread,
-/// merged with add().
+/// merged with add(), or a SharedLatencyHistogram that many threads record into.
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace loadgen {
@@ -55,6 +57,7 @@ public:
     }
 
 private:
+    friend class SharedLatencyHistogram;
     static constexpr int kSubBits = 9;  // 512 sub-buckets per power of two above 1,024
     static std::size_t index(std::uint64_t v) {
         if (v < (1u << (kSubBits + 1))) return static_cast<std::size_t>(v);
@@ -71,6 +74,41 @@ private:
     std::vector<std::uint64_t> counts_;
     std::uint64_t total_ = 0;
     std::uint64_t max_ = 0;
+};
+
+/// The same buckets as relaxed atomic counters of fixed size: any number of threads record without a
+/// lock while another reads a snapshot (the live p99 of `shailoo load`). A snapshot taken while
+/// values are being recorded may miss the latest of them; one taken after the recorders have
+/// stopped is exact.
+class SharedLatencyHistogram {
+public:
+    SharedLatencyHistogram() : counts_(LatencyHistogram::index(std::numeric_limits<std::uint64_t>::max()) + 1) {}
+    /// Records one value (negative values count as 0). Thread-safe, wait-free but for the max.
+    void record(std::int64_t micros) {
+        const auto v = static_cast<std::uint64_t>(std::max<std::int64_t>(0, micros));
+        counts_[LatencyHistogram::index(v)].fetch_add(1, std::memory_order_relaxed);
+        auto max = max_.load(std::memory_order_relaxed);
+        while (v > max && !max_.compare_exchange_weak(max, v, std::memory_order_relaxed)) {
+        }
+    }
+    /// The values recorded so far, as a LatencyHistogram.
+    LatencyHistogram snapshot() const {
+        LatencyHistogram h;
+        for (std::size_t i = 0; i < counts_.size(); ++i) {
+            const auto c = counts_[i].load(std::memory_order_relaxed);
+            if (c == 0) continue;
+            h.counts_.resize(i + 1, 0);
+            h.counts_[i] = c;
+            h.total_ += c;
+            h.max_ = std::max(h.max_, LatencyHistogram::upper(i));
+        }
+        h.max_ = std::min(h.max_, max_.load(std::memory_order_relaxed));
+        return h;
+    }
+
+private:
+    std::vector<std::atomic<std::uint64_t>> counts_;
+    std::atomic<std::uint64_t> max_{0};
 };
 
 }  // namespace loadgen

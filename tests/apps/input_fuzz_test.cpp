@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "shailoo_process.hpp"
 
 namespace {
@@ -121,6 +123,21 @@ TEST(InputFuzz, BrokenRateProfilesGetClearErrors) {
     expect_clear_answers(kSource / "scenarios/rate-2021.yaml", dir / "r.yaml",
                          "load --rate-profile FILE --speed 100000 --target 127.0.0.1:1 --pecs 1 --timeout 1 --out " + (dir / "out").string(),
                          30, {0, 1, 2});
+}
+
+TEST(InputFuzz, BrokenResultsFilesForLoadGetClearErrors) {
+    const auto dir = temp_dir("fuzz-results");
+    // A run's results.json cut down to its first two PECs (what `load --from` reads of it).
+    const auto run = shailoo("run " + (kSource / "tests/data/talas-clean.yaml").string() + " -q --threads 2 --out " + (dir / "run").string());
+    ASSERT_EQ(run.code, 0) << run.output;
+    std::ifstream in(dir / "run" / "results.json");
+    auto results = nlohmann::json::parse(in);
+    auto& pecs = results["pec_results"];
+    pecs.erase(pecs.begin() + 2, pecs.end());
+    std::ofstream(dir / "original.json") << results.dump(1) << "\n";
+    // No server listens on port 1: a valid file ends with exit code 1 (reports not acknowledged).
+    expect_clear_answers(dir / "original.json", dir / "r.json",
+                         "load --from FILE --target 127.0.0.1:1 --timeout 1 --out " + (dir / "out").string(), 18, {0, 1, 2});
 }
 
 }  // namespace

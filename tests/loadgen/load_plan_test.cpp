@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "central/ingest.hpp"
 #include "core/device_keys.hpp"
@@ -98,6 +99,26 @@ TEST(LatencyHistogram, PercentilesAreWithinTheBucketResolution) {
     other.record(5'000'000);
     h.add(other);
     EXPECT_EQ(h.quantile(1.0), 5'000'000u);
+}
+
+TEST(LatencyHistogram, TheSharedOneTakesValuesFromManyThreadsAndReadsAsTheSame) {
+    loadgen::SharedLatencyHistogram shared;
+    loadgen::LatencyHistogram alone;
+    {
+        std::vector<std::jthread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&shared, t] {
+                for (int v = 1; v <= 50000; ++v) shared.record(v * 4 + t);
+            });
+    }
+    for (int t = 0; t < 4; ++t)
+        for (int v = 1; v <= 50000; ++v) alone.record(v * 4 + t);
+    const auto snapshot = shared.snapshot();
+    EXPECT_EQ(snapshot.count(), alone.count());
+    EXPECT_EQ(snapshot.max(), alone.max());
+    EXPECT_EQ(snapshot.buckets(), alone.buckets());
+    for (double q : {0.5, 0.9, 0.99, 0.999, 1.0}) EXPECT_EQ(snapshot.quantile(q), alone.quantile(q)) << q;
+    EXPECT_EQ(loadgen::SharedLatencyHistogram().snapshot().quantile(0.99), 0u);
 }
 
 TEST(DeviceKeys, TheCommittedRegistryIsTheTrainingFleetsPublicKeys) {
