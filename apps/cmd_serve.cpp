@@ -1,5 +1,6 @@
 // `shailoo serve`: the CEC's central server alone - TLS ingest of the PEC devices' signed reports
-// into the durable store (docs/serve.md). Wiring only: central::IngestServer does the work.
+// into the durable store (docs/serve.md), with the results page and the operations view. Wiring only:
+// central::IngestServer, central::PublicationCache, central::HttpServer and central/metrics do the work.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <sys/resource.h>
@@ -12,7 +13,6 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -22,7 +22,7 @@
 #include "central/http_server.hpp"
 #include "central/metrics.hpp"
 #include "central/ingest_server.hpp"
-#include "central/publication.hpp"
+#include "central/publication_cache.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "net/tls_client.hpp"
@@ -109,178 +109,241 @@ ConnectionCaps connection_caps(int ingest, int http) {
     return caps;
 }
 
-int serve(const ServeOptions& o) {
-    const std::filesystem::path package_dir = o.package;
+/// Where serve listens: the TLS ingest, and the results page and operations view when asked for.
+struct Endpoints {
+    std::string ingest_host;                                 ///< --listen's host, as given
+    boost::asio::ip::tcp::endpoint ingest;                   ///< --listen
+    std::optional<boost::asio::ip::tcp::endpoint> http;      ///< --http
+    std::optional<boost::asio::ip::tcp::endpoint> ops;       ///< --ops
+};
+
+// An optional listener's address (--http, --ops) from IP:PORT, none when not given. A bad one is
+// said on stderr and comes back as port 0 on the unspecified address, which parse_endpoints refuses.
+std::optional<boost::asio::ip::tcp::endpoint> optional_endpoint(const std::string& option, const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    boost::system::error_code ec;
+    auto h = net::parse_server_address(text);
+    const auto hip = h ? boost::asio::ip::make_address(h->host, ec) : boost::asio::ip::address{};
+    if (!h || ec) {
+        fmt::print(stderr, "shailoo serve: {} '{}': expected IP:PORT\n", option, text);
+        return boost::asio::ip::tcp::endpoint{};
+    }
+    return boost::asio::ip::tcp::endpoint(hip, h->port);
+}
+
+// The listeners' addresses from the options, or nothing after saying on stderr what is wrong.
+std::optional<Endpoints> parse_endpoints(const ServeOptions& o) {
     auto address = net::parse_server_address(o.listen);
     if (!address) {
         fmt::print(stderr, "shailoo serve: --listen {}\n", address.error().message);
-        return 2;
+        return std::nullopt;
     }
     boost::system::error_code ec;
     const auto ip = boost::asio::ip::make_address(address->host, ec);
     if (ec) {
         fmt::print(stderr, "shailoo serve: --listen '{}': '{}' is not an IP address to listen on\n", o.listen, address->host);
-        return 2;
+        return std::nullopt;
     }
-    auto endpoint_of = [&ec](const std::string& option, const std::string& text) -> std::optional<boost::asio::ip::tcp::endpoint> {
-        if (text.empty()) return std::nullopt;
-        auto h = net::parse_server_address(text);
-        const auto hip = h ? boost::asio::ip::make_address(h->host, ec) : boost::asio::ip::address{};
-        if (!h || ec) {
-            fmt::print(stderr, "shailoo serve: {} '{}': expected IP:PORT\n", option, text);
-            return boost::asio::ip::tcp::endpoint{};  // port 0 on the unspecified address: the caller refuses it
-        }
-        return boost::asio::ip::tcp::endpoint(hip, h->port);
-    };
-    const auto http_endpoint = endpoint_of("--http", o.http);
-    const auto ops_endpoint = endpoint_of("--ops", o.ops);
-    for (const auto& e : {http_endpoint, ops_endpoint})
-        if (e && e->address().is_unspecified() && e->port() == 0) return 2;
+    Endpoints e{address->host, {ip, address->port}, optional_endpoint("--http", o.http), optional_endpoint("--ops", o.ops)};
+    for (const auto& listener : {e.http, e.ops})
+        if (listener && listener->address().is_unspecified() && listener->port() == 0) return std::nullopt;
+    return e;
+}
+
+/// The election the server counts and the store it writes: what the ingest needs.
+struct Election {
+    core::ElectionPackage package;
+    core::DeviceKeyRegistry registry;
+    std::unique_ptr<central::Store> store;
+};
+
+// The package, its device key registry (checked to be the package's) and the store, or nothing
+// after saying on stderr what is wrong.
+std::unique_ptr<Election> open_election(const ServeOptions& o) {
+    const std::filesystem::path package_dir = o.package;
     auto package = core::load_election_package(package_dir);
     if (!package) {
         fmt::print(stderr, "shailoo serve: {}\n", package.error().message);
-        return 2;
+        return nullptr;
     }
     const auto keys_file = o.keys.empty() ? package_dir / "device-keys.yaml" : std::filesystem::path(o.keys);
-    auto registry = core::load_device_key_registry(keys_file, *package);  // and check it is the package's
+    auto registry = core::load_device_key_registry(keys_file, *package);
     if (!registry) {
         fmt::print(stderr, "shailoo serve: {}\n", registry.error().message);
-        return 2;
+        return nullptr;
     }
-    std::unique_ptr<central::Store> store;
+    auto election = std::make_unique<Election>(Election{std::move(*package), std::move(*registry), nullptr});
     try {
-        store = std::make_unique<central::Store>(
+        election->store = std::make_unique<central::Store>(
             o.db, central::GroupCommitPolicy{.max_reports = o.batch,
                                              .max_delay = static_cast<core::Micros>(o.batch_delay_ms * 1000)});
     } catch (const central::StoreCorrupt& e) {
         fmt::print(stderr, "shailoo serve: {}\n", e.what());
-        return 2;
+        return nullptr;
     } catch (const std::runtime_error& e) {
         fmt::print(stderr, "shailoo serve: --db: {}\n", e.what());
-        return 2;
+        return nullptr;
     }
-    central::Ingest ingest(*package, *registry, *store);
-    ServerClock clock;
-    boost::asio::io_context io;
-    const auto caps = connection_caps(o.max_connections, http_endpoint ? o.http_max_connections : 0);
-    central::IngestServerOptions options{
-        .certificate = o.certificate.empty() ? package_dir / "tls" / "training-server.pem" : std::filesystem::path(o.certificate),
-        .private_key = o.private_key.empty() ? package_dir / "tls" / "training-server.key" : std::filesystem::path(o.private_key),
-        .max_connections = caps.ingest};
-    central::IngestServer server(
-        io, {ip, address->port}, ingest, clock, options,
-        [](const central::LogLine& line) { fmt::print(stderr, "[{}] {}\n", clock_text(line.at), line.text); });
-    if (auto started = server.start(); !started) {
-        fmt::print(stderr, "shailoo serve: {}\n", started.error().message);
-        return 2;
-    }
-    fmt::print("shailoo serve: {} ({} PECs, {} devices), store {} ({} reports), TLS ingest on {}:{}\n", package->name,
-               package->pecs.size(), registry->devices().size(), o.db, store->count(), address->host, server.port());
+    return election;
+}
 
-    // Results page (central::HttpServer): the published document is rebuilt at most once a
-    // second, after commits, from a second read connection to the store (WAL: readers never
-    // block the writer) and served from a cache.
-    std::unique_ptr<central::Store> reader;
-    std::unique_ptr<central::HttpServer> http;
-    std::mutex published_mutex;
-    std::string published;
-    std::int64_t published_commits = -1;
-    // Timers and signals of this command share one strand: the io_context runs on several threads.
-    auto control = boost::asio::make_strand(io);
-    boost::asio::steady_timer publish_timer(control);
-    std::function<void()> publish = [&] {
-        const auto commits = server.ingest_counters().commits;
-        if (commits != published_commits) {
-            auto results = central::aggregate(*package, *reader);
-            std::lock_guard lock(published_mutex);
-            if (results) {
-                published = central::results_document(*results, *package).dump();
-                published_commits = commits;
-            } else {
-                fmt::print(stderr, "shailoo serve: results not published: {}\n", results.error().message);
-            }
+// The TLS ingest's settings: certificate and key (by default the package's training ones) and its connection cap.
+central::IngestServerOptions ingest_options(const ServeOptions& o, std::size_t max_connections) {
+    const std::filesystem::path package_dir = o.package;
+    return {.certificate = o.certificate.empty() ? package_dir / "tls" / "training-server.pem" : std::filesystem::path(o.certificate),
+            .private_key = o.private_key.empty() ? package_dir / "tls" / "training-server.key" : std::filesystem::path(o.private_key),
+            .max_connections = max_connections};
+}
+
+// An ingest log line on stderr, with its time of day.
+void print_log_line(const central::LogLine& line) { fmt::print(stderr, "[{}] {}\n", clock_text(line.at), line.text); }
+
+/// The running server: the ingest on its TLS listener, the results page (central::PublicationCache
+/// behind a central::HttpServer) and the operations view, the periodic counters and a clean stop on
+/// SIGINT/SIGTERM. Members are declared in the order they are built and are destroyed in reverse.
+class Server {
+public:
+    Server(const ServeOptions& o, const Endpoints& endpoints, Election& election)
+        : o_(o), endpoints_(endpoints), election_(election),
+          caps_(connection_caps(o.max_connections, endpoints.http ? o.http_max_connections : 0)),
+          server_(io_, endpoints.ingest, ingest_, clock_, ingest_options(o, caps_.ingest), print_log_line) {}
+
+    // Starts every listener asked for, runs until a signal, and says what the store holds: the exit code.
+    int run() {
+        if (!start_ingest() || !start_results_page() || !start_operations_view()) return 2;
+        std::fflush(stdout);
+        print_counters_periodically();
+        stop_on_signal();
+        run_threads();
+        server_.shutdown();
+        print_counters(server_.ingest_counters(), server_.counters(), clock_.now());
+        fmt::print("shailoo serve: stopped; store {} holds {} reports\n", o_.db, election_.store->count());
+        return 0;
+    }
+
+private:
+    // Binds the TLS ingest and says what it serves, or says why it cannot.
+    bool start_ingest() {
+        if (auto started = server_.start(); !started) {
+            fmt::print(stderr, "shailoo serve: {}\n", started.error().message);
+            return false;
         }
-        publish_timer.expires_after(std::chrono::seconds(1));
-        publish_timer.async_wait([&](boost::system::error_code e) {
-            if (!e) publish();
-        });
-    };
-    if (http_endpoint) {
-        reader = std::make_unique<central::Store>(o.db);
-        http = std::make_unique<central::HttpServer>(
-            io, *http_endpoint,
-            [&] {
-                std::lock_guard lock(published_mutex);
-                return published;
-            },
-            central::HttpServerLimits{.max_connections = caps.http});
-        if (auto started = http->start(); !started) {
+        fmt::print("shailoo serve: {} ({} PECs, {} devices), store {} ({} reports), TLS ingest on {}:{}\n",
+                   election_.package.name, election_.package.pecs.size(), election_.registry.devices().size(), o_.db,
+                   election_.store->count(), endpoints_.ingest_host, server_.port());
+        return true;
+    }
+
+    // With --http: the results page, its document rebuilt at most once a second after commits (true
+    // without --http).
+    bool start_results_page() {
+        if (!endpoints_.http) return true;
+        reader_ = std::make_unique<central::Store>(o_.db);
+        publication_ = std::make_unique<central::PublicationCache>(election_.package, *reader_);
+        http_ = std::make_unique<central::HttpServer>(
+            io_, *endpoints_.http, [this] { return publication_->document(); },
+            central::HttpServerLimits{.max_connections = caps_.http});
+        if (auto started = http_->start(); !started) {
             fmt::print(stderr, "shailoo serve: --http: {}\n", started.error().message);
-            return 2;
+            return false;
         }
-        publish();
-        fmt::print("shailoo serve: results page on http://{}:{}/\n", http_endpoint->address().to_string(), http->port());
+        publication_->run_every(
+            control_, std::chrono::seconds(1), [this] { return server_.ingest_counters().commits; },
+            [](const core::Error& e) { fmt::print(stderr, "shailoo serve: results not published: {}\n", e.message); });
+        fmt::print("shailoo serve: results page on http://{}:{}/\n", endpoints_.http->address().to_string(), http_->port());
+        return true;
     }
-    // Operations view (docs/serve.md): Prometheus metrics and the operator page, on an address of
-    // its own so the public results port never shows peers, rejections or alerts.
-    std::unique_ptr<central::HttpServer> ops;
-    auto snapshot = [&] {
-        return central::MetricsSnapshot{.ingest = server.ingest_counters(),
-                                        .network = &server.counters(),
-                                        .http = http ? &http->counters() : nullptr,
-                                        .ack_latency = &server.ack_latency(),
-                                        .commit_time = &server.commit_time()};
-    };
-    if (ops_endpoint) {
-        ops = std::make_unique<central::HttpServer>(io, *ops_endpoint, []() -> std::string { throw std::runtime_error("the results are on --http, not --ops"); },
-                                                    central::HttpServerLimits{.max_connections = 64});
-        ops->add_page("/metrics", "text/plain; version=0.0.4; charset=utf-8", [&] { return central::prometheus_text(snapshot()); });
-        ops->add_page("/operator", "text/html; charset=utf-8", [&] {
-            return central::operator_page(snapshot(), server.latest_log(), server.latest_alerts(), clock.now());
-        });
-        if (auto started = ops->start(); !started) {
-            fmt::print(stderr, "shailoo serve: --ops: {}\n", started.error().message);
-            return 2;
-        }
-        fmt::print("shailoo serve: operations view on http://{}:{}/operator and /metrics\n", ops_endpoint->address().to_string(),
-                   ops->port());
-    }
-    std::fflush(stdout);
 
-    // Periodic counters, and a clean stop on SIGINT/SIGTERM: stop accepting, commit what is
-    // staged (its acknowledgements are released), give connections a moment to send them.
-    boost::asio::steady_timer stats(control);
-    const auto every = std::chrono::milliseconds(static_cast<std::int64_t>(o.stats_every_s * 1000));
-    std::function<void()> tick = [&] {
-        stats.expires_after(every);
-        stats.async_wait([&](boost::system::error_code e) {
+    // What the operations view shows, as of now.
+    central::MetricsSnapshot snapshot() const {
+        return central::MetricsSnapshot{.ingest = server_.ingest_counters(),
+                                        .network = &server_.counters(),
+                                        .http = http_ ? &http_->counters() : nullptr,
+                                        .ack_latency = &server_.ack_latency(),
+                                        .commit_time = &server_.commit_time()};
+    }
+
+    // With --ops (docs/serve.md): Prometheus metrics and the operator page, on an address of its own
+    // so the public results port never shows peers, rejections or alerts (true without --ops).
+    bool start_operations_view() {
+        if (!endpoints_.ops) return true;
+        ops_ = std::make_unique<central::HttpServer>(io_, *endpoints_.ops, []() -> std::string { throw std::runtime_error("the results are on --http, not --ops"); },
+                                                     central::HttpServerLimits{.max_connections = 64});
+        ops_->add_page("/metrics", "text/plain; version=0.0.4; charset=utf-8", [this] { return central::prometheus_text(snapshot()); });
+        ops_->add_page("/operator", "text/html; charset=utf-8", [this] {
+            return central::operator_page(snapshot(), server_.latest_log(), server_.latest_alerts(), clock_.now());
+        });
+        if (auto started = ops_->start(); !started) {
+            fmt::print(stderr, "shailoo serve: --ops: {}\n", started.error().message);
+            return false;
+        }
+        fmt::print("shailoo serve: operations view on http://{}:{}/operator and /metrics\n", endpoints_.ops->address().to_string(),
+                   ops_->port());
+        return true;
+    }
+
+    // The counters on stdout every --stats-every seconds (never when it is 0).
+    void print_counters_periodically() {
+        if (o_.stats_every_s > 0) tick();
+    }
+    void tick() {
+        stats_.expires_after(std::chrono::milliseconds(static_cast<std::int64_t>(o_.stats_every_s * 1000)));
+        stats_.async_wait([this](boost::system::error_code e) {
             if (e) return;
-            print_counters(server.ingest_counters(), server.counters(), clock.now());
+            print_counters(server_.ingest_counters(), server_.counters(), clock_.now());
             tick();
         });
-    };
-    if (o.stats_every_s > 0) tick();
-    boost::asio::signal_set signals(control, SIGINT, SIGTERM);
-    boost::asio::steady_timer grace(control);
-    signals.async_wait([&](boost::system::error_code e, int signal) {
-        if (e) return;
-        fmt::print("shailoo serve: signal {}: committing and shutting down\n", signal);
-        server.shutdown();
-        stats.cancel();
-        publish_timer.cancel();
-        if (http) http->stop();
-        if (ops) ops->stop();
-        grace.expires_after(std::chrono::milliseconds(300));
-        grace.async_wait([&](boost::system::error_code) { io.stop(); });
-    });
-    std::vector<std::jthread> pool;
-    for (int i = 1; i < std::max(1, o.threads); ++i) pool.emplace_back([&io] { io.run(); });
-    io.run();
-    pool.clear();
-    server.shutdown();
-    print_counters(server.ingest_counters(), server.counters(), clock.now());
-    fmt::print("shailoo serve: stopped; store {} holds {} reports\n", o.db, store->count());
-    return 0;
+    }
+
+    // On SIGINT/SIGTERM: stop accepting, commit what is staged (its acknowledgements are released),
+    // give connections a moment to send them, then stop the threads.
+    void stop_on_signal() {
+        signals_.async_wait([this](boost::system::error_code e, int signal) {
+            if (e) return;
+            fmt::print("shailoo serve: signal {}: committing and shutting down\n", signal);
+            server_.shutdown();
+            stats_.cancel();
+            if (publication_) publication_->stop();
+            if (http_) http_->stop();
+            if (ops_) ops_->stop();
+            grace_.expires_after(std::chrono::milliseconds(300));
+            grace_.async_wait([this](boost::system::error_code) { io_.stop(); });
+        });
+    }
+
+    // Runs the io_context on --threads threads (this one included) until it stops.
+    void run_threads() {
+        std::vector<std::jthread> pool;
+        for (int i = 1; i < std::max(1, o_.threads); ++i) pool.emplace_back([this] { io_.run(); });
+        io_.run();
+    }
+
+    const ServeOptions& o_;
+    const Endpoints& endpoints_;
+    Election& election_;
+    central::Ingest ingest_{election_.package, election_.registry, *election_.store};
+    ServerClock clock_;
+    boost::asio::io_context io_;
+    // Timers and signals of this command share one strand: the io_context runs on several threads.
+    boost::asio::strand<boost::asio::io_context::executor_type> control_ = boost::asio::make_strand(io_);
+    ConnectionCaps caps_;
+    central::IngestServer server_;
+    std::unique_ptr<central::Store> reader_;  // the results page's read connection (WAL: never blocks the writer)
+    std::unique_ptr<central::PublicationCache> publication_;
+    std::unique_ptr<central::HttpServer> http_;
+    std::unique_ptr<central::HttpServer> ops_;
+    boost::asio::steady_timer stats_{control_};
+    boost::asio::signal_set signals_{control_, SIGINT, SIGTERM};
+    boost::asio::steady_timer grace_{control_};
+};
+
+int serve(const ServeOptions& o) {
+    const auto endpoints = parse_endpoints(o);
+    if (!endpoints) return 2;
+    const auto election = open_election(o);
+    if (!election) return 2;
+    Server server(o, *endpoints, *election);
+    return server.run();
 }
 
 }  // namespace

@@ -1,0 +1,50 @@
+#include "central/publication_cache.hpp"
+
+#include <utility>
+
+#include "central/aggregation.hpp"
+#include "central/publication.hpp"
+
+namespace central {
+
+PublicationCache::PublicationCache(const core::ElectionPackage& package, const Store& reader)
+    : package_(package), reader_(reader) {}
+
+core::Result<bool> PublicationCache::refresh(std::int64_t commits) {
+    if (commits == built_at_) return false;
+    auto results = aggregate(package_, reader_);
+    if (!results) return std::unexpected(results.error());
+    auto document = results_document(*results, package_).dump();
+    std::lock_guard lock(mutex_);
+    document_ = std::move(document);
+    built_at_ = commits;
+    return true;
+}
+
+std::string PublicationCache::document() const {
+    std::lock_guard lock(mutex_);
+    return document_;
+}
+
+void PublicationCache::run_every(const boost::asio::any_io_executor& executor, std::chrono::milliseconds period,
+                                 CommitCount commits, ErrorSink on_error) {
+    period_ = period;
+    commits_ = std::move(commits);
+    on_error_ = std::move(on_error);
+    timer_.emplace(executor);
+    turn();
+}
+
+void PublicationCache::stop() {
+    if (timer_) timer_->cancel();
+}
+
+void PublicationCache::turn() {
+    if (auto refreshed = refresh(commits_()); !refreshed && on_error_) on_error_(refreshed.error());
+    timer_->expires_after(period_);
+    timer_->async_wait([this](boost::system::error_code e) {
+        if (!e) turn();
+    });
+}
+
+}  // namespace central

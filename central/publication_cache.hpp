@@ -1,0 +1,70 @@
+#pragma once
+/// The published results document as the results page serves it (`shailoo serve --http`): built by
+/// results_document() from a read connection of its own to the store (WAL: readers never block the
+/// writer), rebuilt only when commits were made since the last build, and handed to any thread from
+/// memory - a page request never runs an aggregation.
+///
+/// Who drives time: not this class (central/ reads no clock and never sleeps). refresh() rebuilds
+/// when it is asked to; run_every() asks on a Boost.Asio timer on the executor its caller gives it
+/// (apps/cmd_serve.cpp gives the strand of its other timers), as the ingest server's only timers are
+/// its socket idle timeouts: the period is the only timing here, and that timer the only wait.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "central/store.hpp"
+#include "core/election_package.hpp"
+#include "core/result.hpp"
+
+namespace central {
+
+/// The latest published results document, and the loop that keeps it fresh.
+class PublicationCache {
+public:
+    /// How many commits the store has seen so far (e.g. IngestServer::ingest_counters().commits).
+    using CommitCount = std::function<std::int64_t()>;
+    /// Told why a refresh published nothing new (the previous document stays; the next one retries).
+    using ErrorSink = std::function<void(const core::Error&)>;
+
+    /// A cache of `package`'s results as `reader` holds them; both must outlive it. Empty until the
+    /// first refresh.
+    PublicationCache(const core::ElectionPackage& package, const Store& reader);
+    PublicationCache(const PublicationCache&) = delete;
+    PublicationCache& operator=(const PublicationCache&) = delete;
+
+    /// Rebuilds the document when `commits` differs from the count it was last built at. Returns
+    /// whether it rebuilt, or why the aggregation failed (the document is then left as it was).
+    /// One caller at a time (the loop's executor).
+    core::Result<bool> refresh(std::int64_t commits);
+    /// The latest document, compact JSON (empty before the first successful build). Any thread.
+    std::string document() const;
+
+    /// Refreshes now, then every `period` on a timer on `executor`, until stop(): each time with
+    /// commits(), reporting a failure to on_error. Its handlers run on `executor`.
+    void run_every(const boost::asio::any_io_executor& executor, std::chrono::milliseconds period, CommitCount commits,
+                   ErrorSink on_error);
+    /// Ends the loop: cancels its timer. Call it on the loop's executor.
+    void stop();
+
+private:
+    // One turn of the loop: refresh, then wait for the next.
+    void turn();
+
+    const core::ElectionPackage& package_;
+    const Store& reader_;
+    mutable std::mutex mutex_;       // guards document_
+    std::string document_;
+    std::int64_t built_at_ = -1;     // commit count of the document (-1: none yet)
+    std::chrono::milliseconds period_{1000};
+    CommitCount commits_;
+    ErrorSink on_error_;
+    std::optional<boost::asio::steady_timer> timer_;  // set by run_every()
+};
+
+}  // namespace central
