@@ -47,23 +47,35 @@ std::optional<std::string> count_above(const StoredReport& r, std::int64_t regis
     return std::nullopt;
 }
 
-}  // namespace
+/// Where each PEC, region and district of the package sits in Results.
+struct Indexes {
+    std::unordered_map<int, std::size_t> pec;   ///< PEC number -> Results::pecs
+    std::map<int, std::size_t> region;          ///< region code -> Results::regions
+    std::map<int, std::size_t> district;        ///< district number -> Results::districts
+};
 
-core::Result<Results> aggregate(const core::ElectionPackage& package, const std::vector<StoredReport>& reports) {
-    Results out;
-    out.reports_stored = static_cast<std::int64_t>(reports.size());
+/// The report that counts per (PEC, box), and per PEC for identification.
+using LatestReports = std::map<std::pair<int, core::DeviceRole>, const StoredReport*>;
 
-    // The latest final report per (PEC, box); identification: latest per PEC.
-    std::map<std::pair<int, core::DeviceRole>, const StoredReport*> latest;
-    std::unordered_map<int, std::size_t> pec_index;
+/// Preference votes per party list: [party][list position - 1].
+using Preferences = std::vector<std::vector<std::int64_t>>;
+
+// The package's PECs as empty rows of `out`, indexed by number.
+void add_pec_rows(const core::ElectionPackage& package, Results& out, Indexes& index) {
     for (std::size_t i = 0; i < package.pecs.size(); ++i) {
         const auto& p = package.pecs[i];
-        pec_index[p.number] = i;
+        index.pec[p.number] = i;
         out.pecs.push_back({.number = p.number, .registered = p.registered});
     }
+}
+
+// The latest final report per (PEC, box) and identification per PEC; zero reports and findings
+// are marked on the PEC rows. Error: a report from a PEC not in the package.
+core::Result<LatestReports> latest_reports(const std::vector<StoredReport>& reports, const Indexes& index, Results& out) {
+    LatestReports latest;
     for (const auto& r : reports) {
-        auto it = pec_index.find(r.pec);
-        if (it == pec_index.end()) return core::fail(fmt::format("stored report from PEC {}, which is not in the package", r.pec));
+        auto it = index.pec.find(r.pec);
+        if (it == index.pec.end()) return core::fail(fmt::format("stored report from PEC {}, which is not in the package", r.pec));
         auto& pec = out.pecs[it->second];
         if (!r.violations.empty()) pec.flagged = true;
         if (r.kind == "zero") {
@@ -74,88 +86,116 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
         auto& slot = latest[{r.pec, r.source}];
         if (!slot || slot->sequence < r.sequence) slot = &r;
     }
-    // Only the reports that are summed: a superseded one never reaches a figure.
+    return latest;
+}
+
+// Refuses the store when a report that is summed has a count outside 0 to its PEC's registered
+// voters (a superseded one never reaches a figure, so only these are checked).
+core::Result<void> check_counts(const core::ElectionPackage& package, const Indexes& index, const LatestReports& latest) {
     for (const auto& [key, r] : latest) {
-        const std::int64_t registered = package.pecs[pec_index[key.first]].registered;
+        const std::int64_t registered = package.pecs[index.pec.at(key.first)].registered;
         if (auto field = count_above(*r, registered))
             return core::fail(fmt::format("stored report of PEC {} (device '{}', sequence {}): {} is outside 0 to {} "
                                           "(its registered voters); the store is damaged or was not written by this "
                                           "server", r->pec, r->device, r->sequence, *field, registered));
     }
+    return {};
+}
 
+// The region and district rows and the national tally, empty, with as many options as their ballots.
+void add_empty_tallies(const core::ElectionPackage& package, Results& out, Indexes& index) {
     const std::size_t party_options = package.parties.size() + 1;
-    std::map<int, std::size_t> region_index;
     for (const auto& reg : package.regions) {
-        region_index[reg.code] = out.regions.size();
+        index.region[reg.code] = out.regions.size();
         out.regions.push_back({reg.code, reg.name, {}});
         out.regions.back().party_list.option_votes.assign(party_options, 0);
     }
-    std::map<int, std::size_t> district_index;
     for (const auto& d : package.districts) {
-        district_index[d.number] = out.districts.size();
+        index.district[d.number] = out.districts.size();
         out.districts.push_back({d.number, d.name, {}, {}});
         out.districts.back().district.option_votes.assign(d.candidates.size() + 1, 0);
     }
     out.national.option_votes.assign(party_options, 0);
-    std::vector<std::vector<std::int64_t>> preferences(package.parties.size());
-    for (std::size_t p = 0; p < package.parties.size(); ++p) preferences[p].assign(package.parties[p].list.size(), 0);
+}
 
+// A PEC's party-list final report into its row, the national and its region's tallies, and the preferences.
+core::Result<void> add_party_list_report(const core::Pec& p, const StoredReport& r, std::size_t party_options, PecTally& row,
+                                         Tally* region, Results& out, Preferences& preferences) {
+    if (r.option_votes.size() != party_options)
+        return core::fail(fmt::format("PEC {}: party-list report with {} options, the ballot has {}", p.number,
+                                      r.option_votes.size(), party_options));
+    row.final_party_list = true;
+    row.ballots_in_box = r.ballots_in_box;
+    ++out.reports_final;
+    add_final(out.national, r);
+    if (region) add_final(*region, r);
+    for (std::size_t q = 0; q < r.preference_votes.size() && q < preferences.size(); ++q)
+        for (std::size_t k = 0; k < r.preference_votes[q].size() && k < preferences[q].size(); ++k)
+            preferences[q][k] += r.preference_votes[q][k];
+    return {};
+}
+
+// A PEC's district final report into its row and its district's tally.
+core::Result<void> add_district_report(const core::Pec& p, const StoredReport& r, PecTally& row, Tally& district,
+                                       Results& out) {
+    if (r.option_votes.size() != district.option_votes.size())
+        return core::fail(fmt::format("PEC {}: district report with {} options, district {} has {}", p.number,
+                                      r.option_votes.size(), p.district, district.option_votes.size()));
+    row.final_district = true;
+    ++out.reports_final;
+    add_final(district, r);
+    return {};
+}
+
+// Every PEC's registered voters and expected reports, and the reports that count, into the tallies.
+core::Result<void> sum_pecs(const core::ElectionPackage& package, const Indexes& index, const LatestReports& latest,
+                            Results& out, Preferences& preferences) {
+    const std::size_t party_options = package.parties.size() + 1;
     for (const auto& p : package.pecs) {
-        auto& row = out.pecs[pec_index[p.number]];
+        auto& row = out.pecs[index.pec.at(p.number)];
         ++out.national.pecs;
         out.national.registered += p.registered;
         out.reports_expected += 2;  // party-list final + identification
-        auto* region = region_index.contains(p.region_code) ? &out.regions[region_index[p.region_code]].party_list : nullptr;
+        auto* region = index.region.contains(p.region_code) ? &out.regions[index.region.at(p.region_code)].party_list : nullptr;
         if (region) {
             ++region->pecs;
             region->registered += p.registered;
         }
-        auto* district = (p.district != 0 && district_index.contains(p.district))
-                             ? &out.districts[district_index[p.district]].district
+        auto* district = (p.district != 0 && index.district.contains(p.district))
+                             ? &out.districts[index.district.at(p.district)].district
                              : nullptr;
         if (district) {
             ++out.reports_expected;
             ++district->pecs;
             district->registered += p.registered;
         }
-        if (auto it = latest.find({p.number, core::DeviceRole::arbb_party_list}); it != latest.end()) {
-            const auto& r = *it->second;
-            if (r.option_votes.size() != party_options)
-                return core::fail(fmt::format("PEC {}: party-list report with {} options, the ballot has {}", p.number,
-                                              r.option_votes.size(), party_options));
-            row.final_party_list = true;
-            row.ballots_in_box = r.ballots_in_box;
-            ++out.reports_final;
-            add_final(out.national, r);
-            if (region) add_final(*region, r);
-            for (std::size_t q = 0; q < r.preference_votes.size() && q < preferences.size(); ++q)
-                for (std::size_t k = 0; k < r.preference_votes[q].size() && k < preferences[q].size(); ++k)
-                    preferences[q][k] += r.preference_votes[q][k];
-        }
-        if (auto it = latest.find({p.number, core::DeviceRole::arbb_district}); it != latest.end() && district) {
-            const auto& r = *it->second;
-            if (r.option_votes.size() != district->option_votes.size())
-                return core::fail(fmt::format("PEC {}: district report with {} options, district {} has {}", p.number,
-                                              r.option_votes.size(), p.district, district->option_votes.size()));
-            row.final_district = true;
-            ++out.reports_final;
-            add_final(*district, r);
-        }
+        if (auto it = latest.find({p.number, core::DeviceRole::arbb_party_list}); it != latest.end())
+            if (auto ok = add_party_list_report(p, *it->second, party_options, row, region, out, preferences); !ok) return ok;
+        if (auto it = latest.find({p.number, core::DeviceRole::arbb_district}); it != latest.end() && district)
+            if (auto ok = add_district_report(p, *it->second, row, *district, out); !ok) return ok;
         if (auto it = latest.find({p.number, core::DeviceRole::identification}); it != latest.end()) {
             row.identification = true;
             row.ballots_issued = it->second->ballots_issued;
             ++out.reports_final;
         }
     }
+    return {};
+}
 
+// Each district's winner, or its repeat election, on the votes counted so far.
+void decide_districts(Results& out) {
     for (auto& d : out.districts) {
         core::DistrictVotes v;
         v.against_all = d.district.option_votes[0];
         v.candidate_votes.assign(d.district.option_votes.begin() + 1, d.district.option_votes.end());
         d.decision = core::decide_district(v);
     }
+}
 
-    // Party-list seats: regional columns for every region that is not abroad.
+// The party-list vote table for seat allocation: national votes, and a regional column for every
+// region that is not abroad. Against all first in the table would win ties by ballot order; it
+// never gets seats, so order is harmless.
+core::VoteTable vote_table(const core::ElectionPackage& package, const Results& out) {
     core::VoteTable table;
     table.took_part = out.national.ballots_in_box;
     std::vector<std::size_t> domestic;
@@ -165,7 +205,7 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
         table.regions.push_back(package.regions[i].name);
         table.regional_took_part.push_back(out.regions[i].party_list.ballots_in_box);
     }
-    for (std::size_t option = 0; option < party_options; ++option) {
+    for (std::size_t option = 0; option < package.parties.size() + 1; ++option) {
         core::VoteRow row;
         row.against_all = option == 0;
         row.party = option == 0 ? "against all" : package.parties[option - 1].name;
@@ -173,11 +213,15 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
         for (auto i : domestic) row.regional.push_back(out.regions[i].party_list.option_votes[option]);
         table.rows.push_back(std::move(row));
     }
-    // Against all first in the table would win ties by ballot order; it never gets seats, so order is harmless.
+    return table;
+}
+
+// Party-list seats, then who of each seated party's list takes them.
+core::Result<void> allocate_seats(const core::ElectionPackage& package, const Preferences& preferences, Results& out) {
     core::ListSeatRules rules{.seats = package.rules.seats_party_list,
                               .threshold_national = package.rules.threshold_national,
                               .threshold_regional = package.rules.threshold_regional};
-    auto seats = core::allocate_list_seats(table, rules);
+    auto seats = core::allocate_list_seats(vote_table(package, out), rules);
     if (!seats) return core::fail("seat allocation: " + seats.error().message);
     out.seats = std::move(*seats);
     for (std::size_t p = 0; p < package.parties.size(); ++p) {
@@ -187,6 +231,25 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
         if (!m) return core::fail(fmt::format("party '{}': {}", package.parties[p].name, m.error().message));
         out.mandates.push_back({package.parties[p].name, std::move(*m)});
     }
+    return {};
+}
+
+}  // namespace
+
+core::Result<Results> aggregate(const core::ElectionPackage& package, const std::vector<StoredReport>& reports) {
+    Results out;
+    out.reports_stored = static_cast<std::int64_t>(reports.size());
+    Indexes index;
+    add_pec_rows(package, out, index);
+    const auto latest = latest_reports(reports, index, out);
+    if (!latest) return std::unexpected(latest.error());
+    if (auto ok = check_counts(package, index, *latest); !ok) return std::unexpected(ok.error());
+    add_empty_tallies(package, out, index);
+    Preferences preferences(package.parties.size());
+    for (std::size_t p = 0; p < package.parties.size(); ++p) preferences[p].assign(package.parties[p].list.size(), 0);
+    if (auto ok = sum_pecs(package, index, *latest, out, preferences); !ok) return std::unexpected(ok.error());
+    decide_districts(out);
+    if (auto ok = allocate_seats(package, preferences, out); !ok) return std::unexpected(ok.error());
     return out;
 }
 

@@ -57,6 +57,128 @@ std::optional<std::string> count_above(const core::IdentificationReport& r, std:
     return std::nullopt;
 }
 
+/// The Decision for a prechecked message before steps 7-8: its ticket and who sent what.
+Decision decision_for(const Prechecked& checked, std::uint64_t ticket) {
+    Decision d;
+    d.ticket = ticket;
+    d.pec = checked.pec;
+    d.device = checked.device;
+    d.sequence = checked.sequence;
+    return d;
+}
+
+/// Why step 8 refuses a report: the rejection's reason and sentence.
+struct Refusal {
+    RejectReason reason = RejectReason::none;
+    std::string text;
+};
+
+/// The rejection for a count above the PEC's registered voters.
+Refusal exceeds_registered(const std::string& field, const core::Pec& pec) {
+    return {RejectReason::exceeds_registered_voters,
+            fmt::format("{}: no count can exceed the {} registered voters of PEC {}", field, pec.registered, pec.number)};
+}
+
+/// Whether an ARBB report's option and preference counts are shaped as its ballot in the package.
+std::optional<Refusal> check_shape(const core::ArbbReport& r, core::DeviceRole source, const core::Pec& pec,
+                                   const core::ElectionPackage& package) {
+    std::size_t options = package.parties.size() + 1;
+    if (source == core::DeviceRole::arbb_district) {
+        const auto* district = package.find_district(pec.district);
+        options = district ? district->candidates.size() + 1 : 1;
+    }
+    const bool may_be_empty = r.kind == core::ReportKind::zero;
+    if (!(r.option_counts.size() == options || (may_be_empty && r.option_counts.empty())))
+        return Refusal{RejectReason::wrong_shape,
+                       fmt::format("{} option counts, the {} ballot of PEC {} has {} options (against all included)",
+                                   r.option_counts.size(), box_name(source), pec.number, options)};
+    if (source == core::DeviceRole::arbb_party_list && !(may_be_empty && r.preference_counts.empty())) {
+        if (r.preference_counts.size() != package.parties.size())
+            return Refusal{RejectReason::wrong_shape, fmt::format("preference counts for {} parties, the ballot has {}",
+                                                                  r.preference_counts.size(), package.parties.size())};
+        for (std::size_t p = 0; p < package.parties.size(); ++p)
+            if (r.preference_counts[p].size() > package.parties[p].list.size())
+                return Refusal{RejectReason::wrong_shape,
+                               fmt::format("{} preference counts for party {}, its list has {} candidates",
+                                           r.preference_counts[p].size(), p + 1, package.parties[p].list.size())};
+    }
+    return std::nullopt;
+}
+
+/// Step 8 for an ARBB report: shape, bounds, the device's own arithmetic (a failure refuses it) and
+/// the commission's figures (a failure is a finding); its counts move into the stored form.
+std::optional<Refusal> validate_arbb(core::ArbbReport& r, const core::Pec& pec, const core::ElectionPackage& package,
+                                     StoredReport& s, std::vector<std::string>& findings) {
+    s.kind = std::string(core::to_string(r.kind));
+    if (auto refused = check_shape(r, s.source, pec, package)) return refused;
+    if (auto field = count_above(r, pec.registered)) return exceeds_registered(*field, pec);
+    core::check_control_ratios(r);
+    for (const auto& c : r.control_ratios) {
+        if (c.holds) continue;
+        if (kArithmeticRatios.contains(c.name))
+            return Refusal{RejectReason::failed_control_ratios, fmt::format("{}: {} ({} vs {})", c.name, c.rule, c.left, c.right)};
+        findings.push_back(fmt::format("{}: {} ({} vs {})", c.name, c.rule, c.left, c.right));
+    }
+    s.ballots_in_box = r.ballots_in_box;
+    s.valid = r.valid;
+    s.invalid = r.invalid;
+    s.ballots_issued = r.figures.ballots_issued;
+    s.identified = r.figures.identified_voters;
+    s.option_votes = std::move(r.option_counts);
+    s.preference_votes = std::move(r.preference_counts);
+    return std::nullopt;
+}
+
+/// Step 8 for an identification report: bounds and methods = ballots issued (a failure refuses it);
+/// a list size other than the package's is a finding.
+std::optional<Refusal> validate_identification(const core::IdentificationReport& r, const core::Pec& pec, StoredReport& s,
+                                               std::vector<std::string>& findings) {
+    s.kind = "identification";
+    if (auto field = count_above(r, pec.registered)) return exceeds_registered(*field, pec);
+    const std::int64_t identified = r.fingerprint + r.other_finger + r.face + r.manual;
+    if (identified != r.ballots_issued)
+        return Refusal{RejectReason::failed_control_ratios,
+                       fmt::format("identified by fingerprint, other finger, face and list ({}) != ballots issued ({})",
+                                   identified, r.ballots_issued)};
+    if (r.registered && *r.registered != pec.registered)
+        findings.push_back(fmt::format("registered: the station's list has {} voters, the package {}", *r.registered,
+                                       pec.registered));
+    s.identified = identified;
+    s.ballots_issued = r.ballots_issued;
+    return std::nullopt;
+}
+
+/// A report that passed validation (step 8): its stored form and its findings for the DEC.
+struct Validated {
+    StoredReport stored;
+    std::vector<std::string> findings;
+};
+
+/// Step 8: the stored form of a prechecked report (its bytes and counts moved in) with its
+/// findings, or why it is refused.
+std::expected<Validated, Refusal> validate(Prechecked& checked, const core::ElectionPackage& package, core::Micros now) {
+    auto& msg = *checked.report;
+    const auto& h = msg.header;
+    const core::Pec& pec = *package.find_pec(h.pec);  // precheck found it
+    Validated v;
+    StoredReport& s = v.stored;
+    s.pec = h.pec;
+    s.source = checked.source;
+    s.device = h.device_id;
+    s.sequence = h.sequence;
+    s.received_at = now;
+    s.raw = std::move(checked.raw);
+    s.body_hash = checked.hash;
+    s.registered = pec.registered;
+    // The decoded report is ours (submit takes `checked` by value): its counts move into the stored form.
+    auto* arbb = std::get_if<core::ArbbReport>(&msg.payload);
+    auto refused = arbb ? validate_arbb(*arbb, pec, package, s, v.findings)
+                        : validate_identification(std::get<core::IdentificationReport>(msg.payload), pec, s, v.findings);
+    if (refused) return std::unexpected(std::move(*refused));
+    for (const auto& f : v.findings) s.violations += f + "\n";
+    return v;
+}
+
 }  // namespace
 
 Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, Store& store)
@@ -142,124 +264,55 @@ Prechecked Ingest::precheck(std::span<const std::uint8_t> bytes) const {
 
 Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros now) {
     ++counters_.received;
-    Decision d;
-    d.ticket = next_ticket_++;
-    d.pec = checked.pec;
-    d.device = checked.device;
-    d.sequence = checked.sequence;
+    Decision d = decision_for(checked, next_ticket_++);
     if (checked.rejected || !checked.report)
         return reject(d, checked.rejected.value_or(RejectReason::malformed), std::move(checked.text), peer, now);
-    auto& msg = checked.report;
-    const auto& h = msg->header;
-    const core::Pec* pec = package_.find_pec(h.pec);
-    auto* arbb = std::get_if<core::ArbbReport>(&msg->payload);
-    const auto* ident = std::get_if<core::IdentificationReport>(&msg->payload);
-    const core::DeviceRole source = checked.source;
-    const auto& hash = checked.hash;
+    const auto& h = checked.report->header;
 
     // 7. Sequence.
     auto& stream = seen_[h.device_id];
-    if (auto it = stream.find(h.sequence); it != stream.end()) {
-        if (it->second.hash == hash) {
-            d.outcome = core::AckOutcome::duplicate;
-            d.text = fmt::format("identical retransmission of sequence {}", h.sequence);
-            ++counters_.duplicates;
-            if (it->second.store_ticket == 0)
-                d.acknowledged_now = true;
-            else
-                waiting_[it->second.store_ticket].push_back(d.ticket);
-            return d;
-        }
-        auto text = fmt::format("sequence {} of '{}' was already received with different contents; this report is "
-                                "refused: check the device and the PEC's paper protocol",
-                                h.sequence, h.device_id);
-        alert(d, text, peer, now);
-        return reject(d, RejectReason::sequence_reused, std::move(text), peer, now);
-    }
+    if (auto it = stream.find(h.sequence); it != stream.end()) return answer_seen(d, it->second, checked.hash, h, peer, now);
     const std::uint64_t last = stream.empty() ? 0 : stream.rbegin()->first;
     if (h.sequence != last + 1)
         return reject(d, RejectReason::out_of_order_sequence,
                       fmt::format("sequence {} of '{}', expected {}: resend in order", h.sequence, h.device_id, last + 1), peer, now);
 
     // 8. Validate and build the stored form.
-    StoredReport s;
-    s.pec = h.pec;
-    s.source = source;
-    s.device = h.device_id;
-    s.sequence = h.sequence;
-    s.received_at = now;
-    s.raw = std::move(checked.raw);
-    s.body_hash = hash;
-    s.registered = pec->registered;
-    std::vector<std::string> findings;
-    if (arbb) {
-        // The decoded report is ours (checked is taken by value): its counts move into the stored form.
-        core::ArbbReport& r = *arbb;
-        s.kind = std::string(core::to_string(r.kind));
-        std::size_t options = package_.parties.size() + 1;
-        if (source == core::DeviceRole::arbb_district) {
-            const auto* district = package_.find_district(pec->district);
-            options = district ? district->candidates.size() + 1 : 1;
-        }
-        const bool may_be_empty = r.kind == core::ReportKind::zero;
-        if (!(r.option_counts.size() == options || (may_be_empty && r.option_counts.empty())))
-            return reject(d, RejectReason::wrong_shape,
-                          fmt::format("{} option counts, the {} ballot of PEC {} has {} options (against all included)",
-                                      r.option_counts.size(), box_name(source), h.pec, options), peer, now);
-        if (source == core::DeviceRole::arbb_party_list && !(may_be_empty && r.preference_counts.empty())) {
-            if (r.preference_counts.size() != package_.parties.size())
-                return reject(d, RejectReason::wrong_shape,
-                              fmt::format("preference counts for {} parties, the ballot has {}", r.preference_counts.size(),
-                                          package_.parties.size()), peer, now);
-            for (std::size_t p = 0; p < package_.parties.size(); ++p)
-                if (r.preference_counts[p].size() > package_.parties[p].list.size())
-                    return reject(d, RejectReason::wrong_shape,
-                                  fmt::format("{} preference counts for party {}, its list has {} candidates",
-                                              r.preference_counts[p].size(), p + 1, package_.parties[p].list.size()), peer, now);
-        }
-        if (auto field = count_above(r, pec->registered))
-            return reject(d, RejectReason::exceeds_registered_voters,
-                          fmt::format("{}: no count can exceed the {} registered voters of PEC {}", *field,
-                                      pec->registered, h.pec), peer, now);
-        core::check_control_ratios(r);
-        for (const auto& c : r.control_ratios) {
-            if (c.holds) continue;
-            if (kArithmeticRatios.contains(c.name))
-                return reject(d, RejectReason::failed_control_ratios,
-                              fmt::format("{}: {} ({} vs {})", c.name, c.rule, c.left, c.right), peer, now);
-            findings.push_back(fmt::format("{}: {} ({} vs {})", c.name, c.rule, c.left, c.right));
-        }
-        s.ballots_in_box = r.ballots_in_box;
-        s.valid = r.valid;
-        s.invalid = r.invalid;
-        s.ballots_issued = r.figures.ballots_issued;
-        s.identified = r.figures.identified_voters;
-        s.option_votes = std::move(r.option_counts);
-        s.preference_votes = std::move(r.preference_counts);
-    } else {
-        const auto& r = *ident;
-        s.kind = "identification";
-        if (auto field = count_above(r, pec->registered))
-            return reject(d, RejectReason::exceeds_registered_voters,
-                          fmt::format("{}: no count can exceed the {} registered voters of PEC {}", *field,
-                                      pec->registered, h.pec), peer, now);
-        const std::int64_t identified = r.fingerprint + r.other_finger + r.face + r.manual;
-        if (identified != r.ballots_issued)
-            return reject(d, RejectReason::failed_control_ratios,
-                          fmt::format("identified by fingerprint, other finger, face and list ({}) != ballots issued ({})",
-                                      identified, r.ballots_issued), peer, now);
-        if (r.registered && *r.registered != pec->registered)
-            findings.push_back(fmt::format("registered: the station's list has {} voters, the package {}", *r.registered,
-                                           pec->registered));
-        s.identified = identified;
-        s.ballots_issued = r.ballots_issued;
-    }
-    for (const auto& f : findings) s.violations += f + "\n";
+    auto validated = validate(checked, package_, now);
+    if (!validated) return reject(d, validated.error().reason, std::move(validated.error().text), peer, now);
 
     // Stage; the acknowledgement waits for the commit.
+    return stage(d, std::move(validated->stored), validated->findings, stream, peer, now);
+}
+
+Decision Ingest::answer_seen(Decision d, const Seen& seen, const core::BodyHash& hash, const core::ReportHeader& h,
+                             std::string_view peer, core::Micros now) {
+    if (seen.hash == hash) {
+        d.outcome = core::AckOutcome::duplicate;
+        d.text = fmt::format("identical retransmission of sequence {}", h.sequence);
+        ++counters_.duplicates;
+        if (seen.store_ticket == 0)
+            d.acknowledged_now = true;
+        else
+            waiting_[seen.store_ticket].push_back(d.ticket);
+        return d;
+    }
+    auto text = fmt::format("sequence {} of '{}' was already received with different contents; this report is "
+                            "refused: check the device and the PEC's paper protocol",
+                            h.sequence, h.device_id);
+    alert(d, text, peer, now);
+    return reject(d, RejectReason::sequence_reused, std::move(text), peer, now);
+}
+
+Decision Ingest::stage(Decision d, StoredReport s, const std::vector<std::string>& findings,
+                       std::map<std::uint64_t, Seen>& stream, std::string_view peer, core::Micros now) {
+    const auto source = s.source;
+    const std::string device = s.device;
+    const std::uint64_t sequence = s.sequence;
+    const core::BodyHash hash = s.body_hash;
     const auto store_ticket = store_.stage(std::move(s), now);
-    stream[h.sequence] = Seen{hash, store_ticket};
-    staged_keys_.emplace_back(h.device_id, h.sequence);
+    stream[sequence] = Seen{hash, store_ticket};
+    staged_keys_.emplace_back(device, sequence);
     waiting_[store_ticket].push_back(d.ticket);
     d.outcome = core::AckOutcome::stored;
     d.text = fmt::format("{} report staged", box_name(source));

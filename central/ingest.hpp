@@ -157,6 +157,12 @@ private:
         std::array<std::uint8_t, 32> hash{};
         std::uint64_t store_ticket = 0;  // 0 once committed
     };
+    /// Step 7 for a (device, sequence) already received: a duplicate if the body is the same, else refused.
+    Decision answer_seen(Decision d, const Seen& seen, const core::BodyHash& hash, const core::ReportHeader& h,
+                         std::string_view peer, core::Micros now);
+    /// Stages a validated report (its findings for the DEC raised as an alert); its acknowledgement waits for the commit.
+    Decision stage(Decision d, StoredReport s, const std::vector<std::string>& findings, std::map<std::uint64_t, Seen>& stream,
+                   std::string_view peer, core::Micros now);
     Decision reject(Decision d, RejectReason reason, std::string text, std::string_view peer, core::Micros now);
     void alert(const Decision& d, std::string text, std::string_view peer, core::Micros now);
     std::vector<Release> commit_staged(core::Micros now);

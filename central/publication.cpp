@@ -92,6 +92,180 @@ void diff(const json& stored, const json& published, const std::string& path, st
         out.push_back({path.empty() ? "/" : path, show(&stored), show(&published)});
 }
 
+// The steps of results_document: one part of the published document each.
+
+// The PEC rows in package order; counts the PECs that owe nothing more into `complete`.
+json pec_rows(const Results& results, const core::ElectionPackage& package, int& complete) {
+    json pecs = json::array();
+    for (std::size_t i = 0; i < results.pecs.size() && i < package.pecs.size(); ++i) {
+        const auto& p = package.pecs[i];
+        const auto& r = results.pecs[i];
+        const auto status = pec_status(r, p.district != 0);
+        if (status == PecStatus::reported) ++complete;
+        pecs.push_back({{"number", p.number},
+                        {"region", p.region_code},
+                        {"district", p.district},
+                        {"place", p.place},
+                        {"lat", p.lat},
+                        {"lon", p.lon},
+                        {"status", to_string(status)},
+                        {"flagged", r.flagged},
+                        {"registered", r.registered},
+                        {"ballots", r.ballots_in_box}});
+    }
+    return pecs;
+}
+
+// How far the count has come: PECs and reports.
+json progress(const Results& results, int pecs_complete) {
+    const Tally& nat = results.national;
+    return {{"pecs_expected", nat.pecs},
+            {"pecs_reported", nat.pecs_reporting},
+            {"pecs_complete", pecs_complete},
+            {"percent", percent(nat.pecs_reporting, nat.pecs)},
+            {"reports_stored", results.reports_stored},
+            {"reports_final", results.reports_final},
+            {"reports_expected", results.reports_expected}};
+}
+
+// The national party-list figures: voters, ballots, turnout, against all.
+json national(const Tally& nat) {
+    return {{"registered", nat.registered},
+            {"registered_reporting", nat.registered_reporting},
+            {"ballots", nat.ballots_in_box},
+            {"valid", nat.valid},
+            {"invalid", nat.invalid},
+            {"turnout", percent(nat.ballots_in_box, nat.registered_reporting)},
+            {"against_all", {{"votes", at(nat.option_votes, 0)},
+                             {"share", percent(at(nat.option_votes, 0), nat.ballots_in_box)}}}};
+}
+
+// The party-list seats: how many were distributed, and on which base and thresholds.
+json seats(const core::ListSeatAllocation& s, const core::ElectionRules& rules) {
+    return {{"party_list", rules.seats_party_list},
+            {"distributed", s.seats - s.unallocated},
+            {"unallocated", s.unallocated},
+            {"national_base", s.national_base},
+            {"passing_votes", s.passing_votes},
+            {"hare_quota", s.hare_quota},
+            {"threshold_national", percent(std::llround(rules.threshold_national * 1e6), 1'000'000)},
+            {"threshold_regional", percent(std::llround(rules.threshold_regional * 1e6), 1'000'000)}};
+}
+
+// Who of a party's list is elected, and its women's reserve, into its row.
+void add_mandates(json& row, const std::string& party, const std::vector<PartyMandates>& mandates) {
+    for (const auto& m : mandates) {
+        if (m.party != party) continue;
+        for (const auto& e : m.mandates.elected)
+            row["elected"].push_back({{"position", e.position},
+                                      {"name", e.name},
+                                      {"sex", sex_name(e.sex)},
+                                      {"preference_votes", e.preference_votes},
+                                      {"by_women_reserve", e.by_women_reserve}});
+        row["women_required"] = m.mandates.women_required;
+        row["women_elected"] = m.mandates.women_elected;
+        row["vacant"] = m.mandates.vacant;
+    }
+}
+
+// One row per party in ballot order: votes, share, thresholds passed, seats and who is elected.
+json party_rows(const Results& results, const core::ElectionPackage& package) {
+    const Tally& nat = results.national;
+    const auto& s = results.seats;
+    json parties = json::array();
+    for (std::size_t i = 0; i < package.parties.size(); ++i) {
+        const auto& party = package.parties[i];
+        const std::int64_t votes = at(nat.option_votes, i + 1);
+        const core::PartySeats* ps = i + 1 < s.parties.size() ? &s.parties[i + 1] : nullptr;
+        json row{{"id", party.id},
+                 {"name", party.name},
+                 {"votes", votes},
+                 {"share", percent(votes, nat.ballots_in_box)},
+                 {"passed_national", ps && ps->passed_national},
+                 {"failed_regions", ps ? ps->failed_regions : std::vector<std::string>{}},
+                 {"passed", ps && ps->passed},
+                 {"seats", ps ? ps->seats : 0},
+                 {"elected", json::array()},
+                 {"women_required", 0},
+                 {"women_elected", 0},
+                 {"vacant", 0}};
+        add_mandates(row, party.name, results.mandates);
+        parties.push_back(std::move(row));
+    }
+    return parties;
+}
+
+// One row per region in package order: its party-list tally and votes per party.
+json region_rows(const Results& results, const core::ElectionPackage& package) {
+    json regions = json::array();
+    for (std::size_t i = 0; i < results.regions.size(); ++i) {
+        const auto& reg = results.regions[i];
+        const auto& t = reg.party_list;
+        const bool abroad = i < package.regions.size() && package.regions[i].abroad;
+        json votes = json::array();
+        for (std::size_t p = 1; p <= package.parties.size(); ++p) votes.push_back(at(t.option_votes, p));
+        regions.push_back({{"code", reg.code},
+                           {"name", reg.name},
+                           {"abroad", abroad},
+                           {"pecs_expected", t.pecs},
+                           {"pecs_reported", t.pecs_reporting},
+                           {"registered", t.registered},
+                           {"registered_reporting", t.registered_reporting},
+                           {"ballots", t.ballots_in_box},
+                           {"turnout", percent(t.ballots_in_box, t.registered_reporting)},
+                           {"against_all", at(t.option_votes, 0)},
+                           {"party_votes", std::move(votes)}});
+    }
+    return regions;
+}
+
+// A district's candidate rows (none when the package lacks the district); the winner's name into `winner_name`.
+json candidate_rows(const DistrictResultRow& d, const core::District* pd, std::string& winner_name) {
+    const auto& t = d.district;
+    json candidates = json::array();
+    if (!pd) return candidates;
+    for (std::size_t c = 0; c < pd->candidates.size(); ++c) {
+        const auto& cand = pd->candidates[c];
+        const std::int64_t votes = at(t.option_votes, c + 1);
+        candidates.push_back({{"id", cand.id},
+                              {"name", cand.name},
+                              {"nominated_by", cand.nominated_by},
+                              {"votes", votes},
+                              {"share", percent(votes, t.ballots_in_box)}});
+        if (d.decision.outcome == core::DistrictOutcome::elected && cand.id == d.decision.winner) winner_name = cand.name;
+    }
+    return candidates;
+}
+
+// One row per single-mandate district in package order: tally, candidates, outcome and winner.
+json district_rows(const Results& results, const core::ElectionPackage& package) {
+    json districts = json::array();
+    for (const auto& d : results.districts) {
+        const core::District* pd = package.find_district(d.number);
+        const auto& t = d.district;
+        std::string winner_name;
+        json candidates = candidate_rows(d, pd, winner_name);
+        districts.push_back({{"number", d.number},
+                             {"name", d.name},
+                             {"region", pd ? pd->region_code : 0},
+                             {"pecs_expected", t.pecs},
+                             {"pecs_reported", t.pecs_reporting},
+                             {"registered", t.registered},
+                             {"registered_reporting", t.registered_reporting},
+                             {"ballots", t.ballots_in_box},
+                             {"turnout", percent(t.ballots_in_box, t.registered_reporting)},
+                             {"against_all", {{"votes", at(t.option_votes, 0)},
+                                              {"share", percent(at(t.option_votes, 0), t.ballots_in_box)}}},
+                             {"candidates", std::move(candidates)},
+                             {"outcome", outcome_name(d.decision.outcome)},
+                             {"outcome_text", core::describe(d.decision.outcome)},
+                             {"winner", d.decision.winner},
+                             {"winner_name", winner_name},
+                             {"winner_votes", d.decision.winner_votes}});
+    }
+    return districts;
+}
+
 }  // namespace
 
 std::int64_t percent_hundredths(std::int64_t num, std::int64_t den) {
@@ -121,148 +295,18 @@ PecStatus pec_status(const PecTally& pec, bool has_district) {
 }
 
 nlohmann::json results_document(const Results& results, const core::ElectionPackage& package) {
-    const Tally& nat = results.national;
     json doc;
     doc["version"] = kPublicationVersion;
     doc["election"] = {{"name", package.name}, {"date", package.date}};
-
     // PEC rows and statuses first: progress counts complete PECs.
-    json pecs = json::array();
     int pecs_complete = 0;
-    for (std::size_t i = 0; i < results.pecs.size() && i < package.pecs.size(); ++i) {
-        const auto& p = package.pecs[i];
-        const auto& r = results.pecs[i];
-        const auto status = pec_status(r, p.district != 0);
-        if (status == PecStatus::reported) ++pecs_complete;
-        pecs.push_back({{"number", p.number},
-                        {"region", p.region_code},
-                        {"district", p.district},
-                        {"place", p.place},
-                        {"lat", p.lat},
-                        {"lon", p.lon},
-                        {"status", to_string(status)},
-                        {"flagged", r.flagged},
-                        {"registered", r.registered},
-                        {"ballots", r.ballots_in_box}});
-    }
-    doc["progress"] = {{"pecs_expected", nat.pecs},
-                       {"pecs_reported", nat.pecs_reporting},
-                       {"pecs_complete", pecs_complete},
-                       {"percent", percent(nat.pecs_reporting, nat.pecs)},
-                       {"reports_stored", results.reports_stored},
-                       {"reports_final", results.reports_final},
-                       {"reports_expected", results.reports_expected}};
-    doc["national"] = {{"registered", nat.registered},
-                       {"registered_reporting", nat.registered_reporting},
-                       {"ballots", nat.ballots_in_box},
-                       {"valid", nat.valid},
-                       {"invalid", nat.invalid},
-                       {"turnout", percent(nat.ballots_in_box, nat.registered_reporting)},
-                       {"against_all", {{"votes", at(nat.option_votes, 0)},
-                                        {"share", percent(at(nat.option_votes, 0), nat.ballots_in_box)}}}};
-    const auto& s = results.seats;
-    doc["seats"] = {{"party_list", package.rules.seats_party_list},
-                    {"distributed", s.seats - s.unallocated},
-                    {"unallocated", s.unallocated},
-                    {"national_base", s.national_base},
-                    {"passing_votes", s.passing_votes},
-                    {"hare_quota", s.hare_quota},
-                    {"threshold_national", percent(std::llround(package.rules.threshold_national * 1e6), 1'000'000)},
-                    {"threshold_regional", percent(std::llround(package.rules.threshold_regional * 1e6), 1'000'000)}};
-
-    json parties = json::array();
-    for (std::size_t i = 0; i < package.parties.size(); ++i) {
-        const auto& party = package.parties[i];
-        const std::int64_t votes = at(nat.option_votes, i + 1);
-        const core::PartySeats* ps = i + 1 < s.parties.size() ? &s.parties[i + 1] : nullptr;
-        json row{{"id", party.id},
-                 {"name", party.name},
-                 {"votes", votes},
-                 {"share", percent(votes, nat.ballots_in_box)},
-                 {"passed_national", ps && ps->passed_national},
-                 {"failed_regions", ps ? ps->failed_regions : std::vector<std::string>{}},
-                 {"passed", ps && ps->passed},
-                 {"seats", ps ? ps->seats : 0},
-                 {"elected", json::array()},
-                 {"women_required", 0},
-                 {"women_elected", 0},
-                 {"vacant", 0}};
-        for (const auto& m : results.mandates) {
-            if (m.party != party.name) continue;
-            for (const auto& e : m.mandates.elected)
-                row["elected"].push_back({{"position", e.position},
-                                          {"name", e.name},
-                                          {"sex", sex_name(e.sex)},
-                                          {"preference_votes", e.preference_votes},
-                                          {"by_women_reserve", e.by_women_reserve}});
-            row["women_required"] = m.mandates.women_required;
-            row["women_elected"] = m.mandates.women_elected;
-            row["vacant"] = m.mandates.vacant;
-        }
-        parties.push_back(std::move(row));
-    }
-    doc["parties"] = std::move(parties);
-
-    json regions = json::array();
-    for (std::size_t i = 0; i < results.regions.size(); ++i) {
-        const auto& reg = results.regions[i];
-        const auto& t = reg.party_list;
-        const bool abroad = i < package.regions.size() && package.regions[i].abroad;
-        json votes = json::array();
-        for (std::size_t p = 1; p <= package.parties.size(); ++p) votes.push_back(at(t.option_votes, p));
-        regions.push_back({{"code", reg.code},
-                           {"name", reg.name},
-                           {"abroad", abroad},
-                           {"pecs_expected", t.pecs},
-                           {"pecs_reported", t.pecs_reporting},
-                           {"registered", t.registered},
-                           {"registered_reporting", t.registered_reporting},
-                           {"ballots", t.ballots_in_box},
-                           {"turnout", percent(t.ballots_in_box, t.registered_reporting)},
-                           {"against_all", at(t.option_votes, 0)},
-                           {"party_votes", std::move(votes)}});
-    }
-    doc["regions"] = std::move(regions);
-
-    json districts = json::array();
-    for (std::size_t i = 0; i < results.districts.size(); ++i) {
-        const auto& d = results.districts[i];
-        const core::District* pd = package.find_district(d.number);
-        const auto& t = d.district;
-        json candidates = json::array();
-        std::string winner_name;
-        if (pd) {
-            for (std::size_t c = 0; c < pd->candidates.size(); ++c) {
-                const auto& cand = pd->candidates[c];
-                const std::int64_t votes = at(t.option_votes, c + 1);
-                candidates.push_back({{"id", cand.id},
-                                      {"name", cand.name},
-                                      {"nominated_by", cand.nominated_by},
-                                      {"votes", votes},
-                                      {"share", percent(votes, t.ballots_in_box)}});
-                if (d.decision.outcome == core::DistrictOutcome::elected && cand.id == d.decision.winner)
-                    winner_name = cand.name;
-            }
-        }
-        districts.push_back({{"number", d.number},
-                             {"name", d.name},
-                             {"region", pd ? pd->region_code : 0},
-                             {"pecs_expected", t.pecs},
-                             {"pecs_reported", t.pecs_reporting},
-                             {"registered", t.registered},
-                             {"registered_reporting", t.registered_reporting},
-                             {"ballots", t.ballots_in_box},
-                             {"turnout", percent(t.ballots_in_box, t.registered_reporting)},
-                             {"against_all", {{"votes", at(t.option_votes, 0)},
-                                              {"share", percent(at(t.option_votes, 0), t.ballots_in_box)}}},
-                             {"candidates", std::move(candidates)},
-                             {"outcome", outcome_name(d.decision.outcome)},
-                             {"outcome_text", core::describe(d.decision.outcome)},
-                             {"winner", d.decision.winner},
-                             {"winner_name", winner_name},
-                             {"winner_votes", d.decision.winner_votes}});
-    }
-    doc["districts"] = std::move(districts);
+    json pecs = pec_rows(results, package, pecs_complete);
+    doc["progress"] = progress(results, pecs_complete);
+    doc["national"] = national(results.national);
+    doc["seats"] = seats(results.seats, package.rules);
+    doc["parties"] = party_rows(results, package);
+    doc["regions"] = region_rows(results, package);
+    doc["districts"] = district_rows(results, package);
     doc["pecs"] = std::move(pecs);
     return doc;
 }
