@@ -193,20 +193,19 @@ bool iso_date(const std::string& s) {
 
 // [SECTION] The five files
 
-void read_election(const File& f, ElectionPackage& pkg) {
-    const Fields root = f.fields(f.root(), {"version", "name", "date", "seed", "rules", "voter_profile"});
-    pkg.name = f.get_string(root, "name");
-    pkg.date = f.get_string(root, "date");
-    if (!iso_date(pkg.date)) f.fail(root["date"], "date", fmt::format("expected an ISO date YYYY-MM-DD, got '{}'", pkg.date));
-    {
-        const YAML::Node v = f.field(root, "seed");
-        std::uint64_t seed = 0;
-        const std::string& s = v.IsScalar() ? v.Scalar() : std::string();
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), seed);
-        if (!v.IsScalar() || ec != std::errc{} || end != s.data() + s.size())
-            f.fail(v, "seed", fmt::format("expected a whole number from 0 to 2^64-1, got '{}'", s));
-        pkg.seed = seed;
-    }
+// The package's seed: a whole number that fits 64 bits.
+std::uint64_t read_seed(const File& f, const Fields& root) {
+    const YAML::Node v = f.field(root, "seed");
+    std::uint64_t seed = 0;
+    const std::string& s = v.IsScalar() ? v.Scalar() : std::string();
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), seed);
+    if (!v.IsScalar() || ec != std::errc{} || end != s.data() + s.size())
+        f.fail(v, "seed", fmt::format("expected a whole number from 0 to 2^64-1, got '{}'", s));
+    return seed;
+}
+
+// The electoral rules: seats, thresholds, methods, list requirements and the calibration shares.
+void read_rules(const File& f, const Fields& root, ElectionRules& r) {
     const YAML::Node rules_node = f.field(root, "rules");
     if (!rules_node.IsMap()) f.fail(rules_node, "rules", "expected a mapping of fields");
     const Fields rules = f.fields(rules_node, {"seats_total", "seats_party_list", "seats_single_mandate", "threshold_national",
@@ -214,7 +213,6 @@ void read_election(const File& f, ElectionPackage& pkg) {
                    "single_mandate_method", "list_max_one_sex_share", "list_max_same_sex_run",
                    "list_youth_min_share", "list_youth_max_age", "list_minority_min_share",
                    "list_disability_min_share", "turnout", "invalid_share", "against_all"});
-    auto& r = pkg.rules;
     r.seats_total = f.get_small(rules, "seats_total", 1, 10000);
     r.seats_party_list = f.get_small(rules, "seats_party_list", 0, r.seats_total);
     r.seats_single_mandate = f.get_small(rules, "seats_single_mandate", 0, r.seats_total);
@@ -245,11 +243,14 @@ void read_election(const File& f, ElectionPackage& pkg) {
     r.against_all = f.get_double(rules, "against_all", 0.0, 1.0);
     if (r.invalid_share + r.against_all > 1.0)
         f.fail(rules["against_all"], "against_all", "invalid_share + against_all exceed 1");
+}
 
+// The voters' profile: the men's share and contiguous age bands from 18 whose shares sum to 1.
+void read_voter_profile(const File& f, const Fields& root, VoterProfile& out) {
     const YAML::Node profile_node = f.field(root, "voter_profile");
     if (!profile_node.IsMap()) f.fail(profile_node, "voter_profile", "expected a mapping of fields");
     const Fields profile = f.fields(profile_node, {"men_share", "age_bands"});
-    pkg.voter_profile.men_share = f.get_double(profile, "men_share", 0.0, 1.0);
+    out.men_share = f.get_double(profile, "men_share", 0.0, 1.0);
     const YAML::Node bands = f.get_list(profile, "age_bands");
     double share = 0.0;
     int next_from = 18;
@@ -263,11 +264,21 @@ void read_election(const File& f, ElectionPackage& pkg) {
             f.fail(b["from"], "from", fmt::format("age bands must be contiguous from 18: expected {}, got {}", next_from, band.from));
         next_from = band.to + 1;
         share += band.share;
-        pkg.voter_profile.age_bands.push_back(band);
+        out.age_bands.push_back(band);
     }
-    if (pkg.voter_profile.age_bands.empty()) f.fail(bands, "age_bands", "at least one band is needed");
+    if (out.age_bands.empty()) f.fail(bands, "age_bands", "at least one band is needed");
     if (std::abs(share - 1.0) > 1e-6)
         f.fail(bands, "age_bands", fmt::format("shares sum to {:.6f}, expected 1", share));
+}
+
+void read_election(const File& f, ElectionPackage& pkg) {
+    const Fields root = f.fields(f.root(), {"version", "name", "date", "seed", "rules", "voter_profile"});
+    pkg.name = f.get_string(root, "name");
+    pkg.date = f.get_string(root, "date");
+    if (!iso_date(pkg.date)) f.fail(root["date"], "date", fmt::format("expected an ISO date YYYY-MM-DD, got '{}'", pkg.date));
+    pkg.seed = read_seed(f, root);
+    read_rules(f, root, pkg.rules);
+    read_voter_profile(f, root, pkg.voter_profile);
 }
 
 void read_regions(const File& f, ElectionPackage& pkg, Lines& lines) {

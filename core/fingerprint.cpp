@@ -398,53 +398,46 @@ void sort_place_avx512(std::span<const Minutia> minutiae, FingerprintTemplate& t
     }
 }
 
-// The same as describe_portable with AVX-512, in three steps: (1) the neighbour pairs, 16 candidates
-// at a time, compressed into a list; (2) their descriptor contributions, 16 pairs at a time, ORed into
-// the descriptors (j's one pair at a time, i's per run of pairs); (3) the cells-set counts of all kMaxMinutiae descriptors.
-[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt")]]
-void describe_avx512(FingerprintTemplate& t) {
-    constexpr int R = kCylinderRadius;
-    const int n = t.count;
+// Step (0) of describe_avx512: per minutia, one 32-bit lane of (x, y) as two int16 (x low) for the
+// distance test, built for all kMaxMinutiae slots, 16 (96 bytes) at a time by byte permutes, and a
+// whole vector of zeros after them (slots past t.count are read, but masked off); returns the angles,
+// byte j of one register, which step (2) looks up by VPERMB.
+static_assert(sizeof(Minutia) == 6 && kMaxMinutiae % 16 == 0, "16 minutiae of x, y, angle, type in 96 bytes");
+static_assert(kMaxMinutiae <= 64, "the angles of all minutiae in one register of 64 bytes");
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+inline __m512i load_positions(const FingerprintTemplate& t, std::uint32_t* xy) {
     const __m512i zero = _mm512_setzero_si512();
-    // Per minutia, one 32-bit lane of (x, y) as two int16 (x low) for the distance test, built for all
-    // kMaxMinutiae slots, 16 (96 bytes) at a time by byte permutes, and a whole vector of zeros after
-    // them (slots past t.count are read, but masked off); and the angles, byte j of one register, which
-    // step (2) looks up by VPERMB.
-    static_assert(sizeof(Minutia) == 6 && kMaxMinutiae % 16 == 0, "16 minutiae of x, y, angle, type in 96 bytes");
-    static_assert(kMaxMinutiae <= 64, "the angles of all minutiae in one register of 64 bytes");
-    alignas(64) std::uint32_t xy[kMaxMinutiae + 32];
     __m512i angles = zero;
-    {
-        const auto* in = reinterpret_cast<const std::uint8_t*>(t.minutiae.data());
-        const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        const __m512i first_byte = _mm512_mullo_epi32(lane, _mm512_set1_epi32(0x06060606));  // 6 * lane in each byte
-        const __m512i xy_bytes = _mm512_add_epi8(first_byte, _mm512_set1_epi32(0x03020100));
-        // Byte b: the angle of minutia b % 16 (byte 6 * (b % 16) + 4 of the 16).
-        const __m512i angle_bytes = _mm512_broadcast_i32x4(_mm_setr_epi8(4, 10, 16, 22, 28, 34, 40, 46, 52, 58, 64, 70, 76, 82, 88, 94));
-        for (int j0 = 0; j0 < kMaxMinutiae; j0 += 16) {
-            const __m512i lo = _mm512_loadu_si512(in + 6 * j0);
-            const __m512i hi = _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + 6 * j0 + 64)));
-            _mm512_store_si512(xy + j0, _mm512_permutex2var_epi8(lo, xy_bytes, hi));
-            angles = _mm512_or_si512(angles, _mm512_maskz_permutex2var_epi8(std::uint64_t{0xffff} << j0, lo, angle_bytes, hi));
-        }
+    const auto* in = reinterpret_cast<const std::uint8_t*>(t.minutiae.data());
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i first_byte = _mm512_mullo_epi32(lane, _mm512_set1_epi32(0x06060606));  // 6 * lane in each byte
+    const __m512i xy_bytes = _mm512_add_epi8(first_byte, _mm512_set1_epi32(0x03020100));
+    // Byte b: the angle of minutia b % 16 (byte 6 * (b % 16) + 4 of the 16).
+    const __m512i angle_bytes = _mm512_broadcast_i32x4(_mm_setr_epi8(4, 10, 16, 22, 28, 34, 40, 46, 52, 58, 64, 70, 76, 82, 88, 94));
+    for (int j0 = 0; j0 < kMaxMinutiae; j0 += 16) {
+        const __m512i lo = _mm512_loadu_si512(in + 6 * j0);
+        const __m512i hi = _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + 6 * j0 + 64)));
+        _mm512_store_si512(xy + j0, _mm512_permutex2var_epi8(lo, xy_bytes, hi));
+        angles = _mm512_or_si512(angles, _mm512_maskz_permutex2var_epi8(std::uint64_t{0xffff} << j0, lo, angle_bytes, hi));
     }
     _mm512_store_si512(xy + kMaxMinutiae, zero);
     _mm512_store_si512(xy + kMaxMinutiae + 16, zero);
-    const auto y = [&xy](int j) { return static_cast<int>(static_cast<std::int16_t>(xy[j] >> 16)); };
+    return angles;
+}
 
-    // (1) Pairs (i, j > i) with 0 < d2 < R^2, as in describe_portable (saturated int16 differences,
-    // VPMADDWD sums; 0 < d2 < R^2 as one unsigned compare of d2 - 1), in one column of four bytes:
-    // dx, 4 i, dy, 4 j. |dx| < R and 0 <= dy < R fit a signed byte: one VPTERNLOGD keeps the low
-    // bytes of the differences and puts in i and j, so that a single compress per 16 candidates
-    // stores a pair. 4 i and 4 j are the descriptors' offsets in 32-bit words, which the scalar loop
-    // of step (2) uses as they are. Step (2) recomputes d2 and the index in kDirections from dx and
-    // dy and looks up the angles of i and j. The column gets a whole vector stored per 16 candidates
-    // (compressed pairs first), hence the 16 spare entries.
-    static_assert(R <= 128, "dx and dy of a neighbour fit a signed byte");
-    constexpr int kMaxPairs = kMaxMinutiae * (kMaxMinutiae - 1) / 2;
-    alignas(64) std::uint32_t pairs_and_sentinel[1 + kMaxPairs + 16];
-    pairs_and_sentinel[0] = 255 << 8;  // byte 1 = 255, which no pair has
-    std::uint32_t* pairs = pairs_and_sentinel + 1;
+// Step (1) of describe_avx512: pairs (i, j > i) with 0 < d2 < R^2 of the n minutiae at `xy`, as in
+// describe_portable (saturated int16 differences, VPMADDWD sums; 0 < d2 < R^2 as one unsigned compare
+// of d2 - 1), in one column of four bytes: dx, 4 i, dy, 4 j. |dx| < R and 0 <= dy < R fit a signed
+// byte: one VPTERNLOGD keeps the low bytes of the differences and puts in i and j, so that a single
+// compress per 16 candidates stores a pair. 4 i and 4 j are the descriptors' offsets in 32-bit words,
+// which the scalar loop of step (2) uses as they are. Step (2) recomputes d2 and the index in
+// kDirections from dx and dy and looks up the angles of i and j. The column gets a whole vector stored
+// per 16 candidates (compressed pairs first), hence 16 spare entries after `pairs`. Returns how many.
+static_assert(kCylinderRadius <= 128, "dx and dy of a neighbour fit a signed byte");
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+inline int find_pairs(const std::uint32_t* xy, int n, std::uint32_t* pairs) {
+    constexpr int R = kCylinderRadius;
+    const auto y = [xy](int j) { return static_cast<int>(static_cast<std::int16_t>(xy[j] >> 16)); };
     int np = 0;
     const std::uint64_t present = (std::uint64_t{1} << n) - 1;
     const __m512i low_bytes = _mm512_set1_epi32(0x00ff00ff);
@@ -476,24 +469,58 @@ void describe_avx512(FingerprintTemplate& t) {
             j0 += 16;
         } while ((j0 < n) & (y(j0) - y(i) < R));
     }
+    return np;
+}
 
-    // (2) d2 and the offset's index in kDirections (dy * width + dx, relative to (0, 0)) by VPMADDWD.
-    // Direction from i to j by a gather from kDirections (bytes read as 32-bit words: the last
-    // offset within the radius, (dx, dy) = (12, 75), is 64 bytes before the table's end), from j to i
-    // half a turn more; the ring words by compares of d2 with the rings' bounds. The 16 pairs are
-    // loaded in transposed order (lane 4L + k holds pair 4k + L), so that descriptor_parts puts pair p
-    // in 128-bit slot p. Each pair's part for j is ORed into cylinders[j]; the parts for i, whose
-    // pairs come in runs of the same i, are ORed in a register instead (a segmented OR: the run so far
-    // is kept where the previous pair has the same i, without a branch), each prefix stored to own[i]
-    // (the run's last store leaves its whole OR), and own ORed into the descriptors at the end. A
-    // load-OR-store per pair on cylinders[i] made every pair wait for the previous pair's store.
+// The descriptor parts of 16 pairs for step (2): column entries c (transposed), offsets d and
+// directions from i to j ab (as fetched) give each pair's parts for i and for j. The direction is the
+// low byte of ab: the bytes above it (the table's next entries) are left, as cell_rows reads only the
+// low 8 bits of its arguments.
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+inline void pair_parts(__m512i c, __m512i d, __m512i ab, __m512i angles, __m512i (&parts_i)[4], __m512i (&parts_j)[4]) {
+    constexpr int R = kCylinderRadius;
+    const __m512i d2 = _mm512_madd_epi16(d, d);
+    // Bytes 1 and 3 of each lane: the angles of i and j (VPERMB reads the low 6 bits of each index
+    // byte: 4 i >> 2 and 4 j >> 2; bytes 0 and 2 look up junk, which the shifts drop or cell_rows
+    // ignores: it reads the low 8 bits only).
+    const __m512i a = _mm512_permutexvar_epi8(_mm512_srli_epi32(c, 2), angles);
+    const __m512i ai = _mm512_srli_epi32(a, 8), aj = _mm512_srli_epi32(a, 24);
+    // A pair's d2 is in [0, R^2), so ring 0 needs no lower bound and ring 3 no upper one (lanes past
+    // the last pair are not used).
+    static_assert(ring_lo2(0) == 0 && ring_hi2(3) == R * R, "the inner ring starts at 0, the outer one ends at R");
+    __mmask16 in_ring[4];
+    in_ring[0] = _mm512_cmplt_epi32_mask(d2, _mm512_set1_epi32(ring_hi2(0)));
+    for (int k = 1; k < 3; ++k)
+        in_ring[k] = _mm512_mask_cmplt_epi32_mask(_mm512_cmpge_epi32_mask(d2, _mm512_set1_epi32(ring_lo2(k))), d2,
+                                                  _mm512_set1_epi32(ring_hi2(k)));
+    in_ring[3] = _mm512_cmpge_epi32_mask(d2, _mm512_set1_epi32(ring_lo2(3)));
+    descriptor_parts(cell_rows(_mm512_sub_epi32(ab, ai), _mm512_sub_epi32(aj, ai)), in_ring, parts_i);
+    descriptor_parts(cell_rows(_mm512_sub_epi32(_mm512_add_epi32(ab, _mm512_set1_epi32(128)), aj), _mm512_sub_epi32(ai, aj)),
+                     in_ring, parts_j);
+}
+
+// Step (2) of describe_avx512: the np pairs' descriptor contributions ORed into t's descriptors.
+// d2 and the offset's index in kDirections (dy * width + dx, relative to (0, 0)) by VPMADDWD.
+// Direction from i to j by a gather from kDirections (bytes read as 32-bit words: the last
+// offset within the radius, (dx, dy) = (12, 75), is 64 bytes before the table's end), from j to i
+// half a turn more; the ring words by compares of d2 with the rings' bounds. The 16 pairs are
+// loaded in transposed order (lane 4L + k holds pair 4k + L), so that descriptor_parts puts pair p
+// in 128-bit slot p. Each pair's part for j is ORed into cylinders[j]; the parts for i, whose
+// pairs come in runs of the same i, are ORed in a register instead (a segmented OR: the run so far
+// is kept where the previous pair has the same i, without a branch), each prefix stored to own[i]
+// (the run's last store leaves its whole OR), and own ORed into the descriptors at the end. A
+// load-OR-store per pair on cylinders[i] made every pair wait for the previous pair's store.
+// pairs[-1] is a sentinel whose byte 1 no pair has.
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+inline void or_descriptors(FingerprintTemplate& t, __m512i angles, const std::uint32_t* pairs, int np) {
+    constexpr int R = kCylinderRadius;
     const std::uint8_t* directions = &kDirections.at[0][R - 1];
     auto* cylinders = reinterpret_cast<__m128i*>(t.cylinders.data());
     // Zeroed by whole-register stores: `= {}` (or a loop of stores of a known zero, which GCC turns
     // into a memset) compiles to REP STOSQ, whose start-up takes longer than the 12 stores.
     alignas(64) __m128i own[kMaxMinutiae];
     {
-        __m512i opaque_zero = zero;
+        __m512i opaque_zero = _mm512_setzero_si512();
         asm("" : "+v"(opaque_zero));
         for (int c = 0; c < kMaxMinutiae; c += 4) _mm512_store_si512(own + c, opaque_zero);
     }
@@ -517,29 +544,8 @@ void describe_avx512(FingerprintTemplate& t) {
     if (np > 0) fetch(0, next_c, next_d, next_ab);
     for (int b = 0; b < np; b += 16) {
         const int m = std::min(16, np - b);
-        // The direction is the low byte of ab: the bytes above it (the table's next entries) are left,
-        // as cell_rows reads only the low 8 bits of its arguments.
-        const __m512i c = next_c, d = next_d, ab = next_ab;
-        const __m512i d2 = _mm512_madd_epi16(d, d);
-        // Bytes 1 and 3 of each lane: the angles of i and j (VPERMB reads the low 6 bits of each index
-        // byte: 4 i >> 2 and 4 j >> 2; bytes 0 and 2 look up junk, which the shifts drop or cell_rows
-        // ignores: it reads the low 8 bits only).
-        const __m512i a = _mm512_permutexvar_epi8(_mm512_srli_epi32(c, 2), angles);
-        const __m512i ai = _mm512_srli_epi32(a, 8), aj = _mm512_srli_epi32(a, 24);
-        // A pair's d2 is in [0, R^2), so ring 0 needs no lower bound and ring 3 no upper one (lanes past
-        // the last pair are not used).
-        static_assert(ring_lo2(0) == 0 && ring_hi2(3) == R * R, "the inner ring starts at 0, the outer one ends at R");
-        __mmask16 in_ring[4];
-        in_ring[0] = _mm512_cmplt_epi32_mask(d2, _mm512_set1_epi32(ring_hi2(0)));
-        for (int k = 1; k < 3; ++k)
-            in_ring[k] = _mm512_mask_cmplt_epi32_mask(_mm512_cmpge_epi32_mask(d2, _mm512_set1_epi32(ring_lo2(k))), d2,
-                                                      _mm512_set1_epi32(ring_hi2(k)));
-        in_ring[3] = _mm512_cmpge_epi32_mask(d2, _mm512_set1_epi32(ring_lo2(3)));
         __m512i parts_i[4], parts_j[4];
-        descriptor_parts(cell_rows(_mm512_sub_epi32(ab, ai), _mm512_sub_epi32(aj, ai)), in_ring, parts_i);
-        descriptor_parts(cell_rows(_mm512_sub_epi32(_mm512_add_epi32(ab, _mm512_set1_epi32(128)), aj), _mm512_sub_epi32(ai, aj)),
-                         in_ring, parts_j);
-        // pairs[-1] is the sentinel, whose byte 1 no pair has.
+        pair_parts(next_c, next_d, next_ab, angles, parts_i, parts_j);
         const __m512i i_byte = _mm512_set1_epi32(255 << 8);
         _mm512_store_si512(same_i, _mm512_movm_epi32(_mm512_cmpeq_epi32_mask(
                                        _mm512_and_si512(_mm512_loadu_si512(pairs + b), i_byte),
@@ -558,10 +564,13 @@ void describe_avx512(FingerprintTemplate& t) {
     }
     for (int c = 0; c < kMaxMinutiae; c += 4)
         _mm512_storeu_si512(cylinders + c, _mm512_or_si512(_mm512_loadu_si512(cylinders + c), _mm512_load_si512(&own[c])));
+}
 
-    // (3) Cells set: VPOPCNTQ of the halves of 8 descriptors, the two halves of each added (even
-    // plus odd 64-bit lanes), narrowed to bytes. Unused descriptors are empty and count 0.
-    static_assert(kMaxMinutiae % 8 == 0, "descriptors are counted 8 at a time");
+// Step (3) of describe_avx512: cells set, by VPOPCNTQ of the halves of 8 descriptors, the two halves
+// of each added (even plus odd 64-bit lanes), narrowed to bytes. Unused descriptors are empty and count 0.
+static_assert(kMaxMinutiae % 8 == 0, "descriptors are counted 8 at a time");
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
+inline void count_cells(FingerprintTemplate& t) {
     const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
     for (int c = 0; c < kMaxMinutiae; c += 8) {
         const __m512i lo = _mm512_popcnt_epi64(_mm512_loadu_si512(t.cylinders.data() + c));
@@ -569,6 +578,23 @@ void describe_avx512(FingerprintTemplate& t) {
         const __m512i sum = _mm512_add_epi64(_mm512_permutex2var_epi64(lo, even, hi), _mm512_permutex2var_epi64(lo, odd, hi));
         _mm_storel_epi64(reinterpret_cast<__m128i*>(t.cylinder_bits.data() + c), _mm512_cvtepi64_epi8(sum));
     }
+}
+
+// The same as describe_portable with AVX-512, in three steps: (1) the neighbour pairs, 16 candidates
+// at a time, compressed into a list; (2) their descriptor contributions, 16 pairs at a time, ORed into
+// the descriptors (j's one pair at a time, i's per run of pairs); (3) the cells-set counts of all
+// kMaxMinutiae descriptors. The steps are inlined into this one function (gnu::always_inline).
+[[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt")]]
+void describe_avx512(FingerprintTemplate& t) {
+    alignas(64) std::uint32_t xy[kMaxMinutiae + 32];
+    const __m512i angles = load_positions(t, xy);
+    constexpr int kMaxPairs = kMaxMinutiae * (kMaxMinutiae - 1) / 2;
+    alignas(64) std::uint32_t pairs_and_sentinel[1 + kMaxPairs + 16];
+    pairs_and_sentinel[0] = 255 << 8;  // byte 1 = 255, which no pair has
+    std::uint32_t* pairs = pairs_and_sentinel + 1;
+    const int np = find_pairs(xy, t.count, pairs);
+    or_descriptors(t, angles, pairs, np);
+    count_cells(t);
 }
 
 // The widest vector unit this CPU has for the templates: 512 (AVX-512 with VBMI and VPOPCNTDQ) or 0.

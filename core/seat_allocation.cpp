@@ -33,9 +33,9 @@ std::string lower(std::string_view s) {
 
 bool is_abroad(std::string_view region) { return lower(region) == "abroad"; }
 
-}  // namespace
-
-Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const ListSeatRules& rules) {
+// Refuses rules and tables that cannot be allocated: no seats, a threshold that is no share, regional
+// figures that do not match the regions, negative votes.
+Result<void> check_inputs(const VoteTable& table, const ListSeatRules& rules) {
     if (rules.seats <= 0) return fail(fmt::format("seats must be positive, got {}", rules.seats));
     for (double t : {rules.threshold_national, rules.threshold_regional})
         if (!(t >= 0.0 && t <= 1.0)) return fail(fmt::format("threshold {} is not a share between 0 and 1", t));
@@ -51,16 +51,20 @@ Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const Lis
         for (auto v : row.regional)
             if (v < 0) return fail(fmt::format("party '{}': negative regional votes {}", row.party, v));
     }
+    return {};
+}
 
-    ListSeatAllocation out;
-    out.seats = rules.seats;
-    out.regional_applied = n_regions > 0;
+// The national threshold base: voters who took part when given, else the sum of the votes (checked).
+Result<std::int64_t> national_base(const VoteTable& table) {
     std::optional<std::int64_t> valid = 0;
     for (const auto& row : table.rows) valid = checked_add(valid, row.votes);
     if (!valid) return fail("the parties' votes add up to more than a 64-bit count holds");
-    out.base_is_took_part = table.took_part.has_value();
-    out.national_base = table.took_part.value_or(*valid);
+    return table.took_part.value_or(*valid);
+}
 
+// Each region's threshold base: its voters who took part when given, else the sum of its votes (checked).
+Result<std::vector<std::int64_t>> regional_bases(const VoteTable& table) {
+    const std::size_t n_regions = table.regions.size();
     std::vector<std::int64_t> regional_base(n_regions, 0);
     for (std::size_t r = 0; r < n_regions; ++r) {
         if (!table.regional_took_part.empty()) {
@@ -72,7 +76,13 @@ Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const Lis
             regional_base[r] = *base;
         }
     }
+    return regional_base;
+}
 
+// One row per party with the thresholds it passed (national, and every region not abroad), and the
+// passing parties' votes summed.
+void apply_thresholds(const VoteTable& table, const ListSeatRules& rules, const std::vector<std::int64_t>& regional_base,
+                      ListSeatAllocation& out) {
     const auto ppm_national = to_ppm(rules.threshold_national);
     const auto ppm_regional = to_ppm(rules.threshold_regional);
     for (const auto& row : table.rows) {
@@ -81,7 +91,7 @@ Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const Lis
         p.votes = row.votes;
         p.against_all = row.against_all;
         p.passed_national = !row.against_all && meets(row.votes, out.national_base, ppm_national);
-        for (std::size_t r = 0; r < n_regions; ++r)
+        for (std::size_t r = 0; r < table.regions.size(); ++r)
             if (!is_abroad(table.regions[r]) && !meets(row.regional[r], regional_base[r], ppm_regional))
                 p.failed_regions.push_back(table.regions[r]);
         // A party with no votes at all never passes, even against a zero base.
@@ -89,13 +99,11 @@ Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const Lis
         if (p.passed) out.passing_votes += row.votes;  // at most the checked sum of all votes
         out.parties.push_back(std::move(p));
     }
+}
 
-    if (out.passing_votes == 0) {
-        out.unallocated = rules.seats;
-        return out;
-    }
-    out.hare_quota = static_cast<double>(out.passing_votes) / rules.seats;
-
+// The seats by the Hare quota and largest remainder among the passing parties (passing_votes > 0).
+void distribute_seats(int seats, ListSeatAllocation& out) {
+    out.hare_quota = static_cast<double>(out.passing_votes) / seats;
     // votes / (T / S) = votes * S / T: whole part = quota seats, remainder compared as votes * S mod T.
     const i128 total = out.passing_votes;
     std::vector<std::size_t> passing;
@@ -104,7 +112,7 @@ Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const Lis
     for (std::size_t i = 0; i < out.parties.size(); ++i) {
         auto& p = out.parties[i];
         if (!p.passed) continue;
-        const i128 scaled = static_cast<i128>(p.votes) * rules.seats;
+        const i128 scaled = static_cast<i128>(p.votes) * seats;
         p.quota_seats = static_cast<int>(scaled / total);
         remainder[i] = scaled % total;
         p.seats = p.quota_seats;
@@ -118,11 +126,32 @@ Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const Lis
         return a < b;
     });
     // With the Hare quota fewer seats are left than there are passing parties.
-    for (std::size_t k = 0; given < rules.seats && k < passing.size(); ++k, ++given) {
+    for (std::size_t k = 0; given < seats && k < passing.size(); ++k, ++given) {
         auto& p = out.parties[passing[k]];
         p.remainder_seat = true;
         ++p.seats;
     }
+}
+
+}  // namespace
+
+Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const ListSeatRules& rules) {
+    if (auto ok = check_inputs(table, rules); !ok) return std::unexpected(ok.error());
+    ListSeatAllocation out;
+    out.seats = rules.seats;
+    out.regional_applied = !table.regions.empty();
+    const auto base = national_base(table);
+    if (!base) return std::unexpected(base.error());
+    out.base_is_took_part = table.took_part.has_value();
+    out.national_base = *base;
+    const auto regional_base = regional_bases(table);
+    if (!regional_base) return std::unexpected(regional_base.error());
+    apply_thresholds(table, rules, *regional_base, out);
+    if (out.passing_votes == 0) {
+        out.unallocated = rules.seats;
+        return out;
+    }
+    distribute_seats(rules.seats, out);
     return out;
 }
 

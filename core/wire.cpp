@@ -72,9 +72,14 @@ void fill(pb::ArbbReport& m, const ArbbReport& r) {
     m.set_print_error(r.print_error);
 }
 
-std::expected<ArbbReport, WireError> read(const pb::ArbbReport& m, int pec, const std::string& device) {
-    ArbbReport r;
-    r.pec = pec;
+// A count of an ARBB report: never negative.
+std::expected<std::int64_t, WireError> arbb_count(std::int64_t v, std::string_view field) {
+    if (v < 0) return wire_fail(WireErrorCode::invalid_field, fmt::format("arbb.{}: negative count {}", field, v));
+    return v;
+}
+
+// The report's kind and box, both known values.
+std::expected<void, WireError> read_kind_and_box(const pb::ArbbReport& m, ArbbReport& r) {
     switch (m.kind()) {
         case pb::REPORT_KIND_ZERO: r.kind = ReportKind::zero; break;
         case pb::REPORT_KIND_INITIAL: r.kind = ReportKind::initial; break;
@@ -86,16 +91,15 @@ std::expected<ArbbReport, WireError> read(const pb::ArbbReport& m, int pec, cons
         case pb::BOX_KIND_DISTRICT: r.box = BoxKind::district; break;
         default: return wire_fail(WireErrorCode::invalid_field, fmt::format("arbb.box: unknown value {}", static_cast<int>(m.box())));
     }
-    r.device_id = device;
-    r.at = m.at();
-    auto count = [](std::int64_t v, std::string_view field) -> std::expected<std::int64_t, WireError> {
-        if (v < 0) return wire_fail(WireErrorCode::invalid_field, fmt::format("arbb.{}: negative count {}", field, v));
-        return v;
-    };
+    return {};
+}
+
+// The votes per option and the preference votes per party list, bounded in number and never negative.
+std::expected<void, WireError> read_votes(const pb::ArbbReport& m, ArbbReport& r) {
     if (m.option_counts_size() > kMaxOptions)
         return wire_fail(WireErrorCode::invalid_field, fmt::format("arbb.option_counts: {} options, at most {}", m.option_counts_size(), kMaxOptions));
     for (auto v : m.option_counts()) {
-        auto c = count(v, "option_counts");
+        auto c = arbb_count(v, "option_counts");
         if (!c) return std::unexpected(c.error());
         r.option_counts.push_back(*c);
     }
@@ -108,15 +112,20 @@ std::expected<ArbbReport, WireError> read(const pb::ArbbReport& m, int pec, cons
             return wire_fail(WireErrorCode::invalid_field, fmt::format("arbb.preference_counts: a list of {} candidates, at most {}", party.counts_size(), kMaxListLength));
         auto& row = r.preference_counts.emplace_back();
         for (auto v : party.counts()) {
-            auto c = count(v, "preference_counts");
+            auto c = arbb_count(v, "preference_counts");
             if (!c) return std::unexpected(c.error());
             row.push_back(*c);
         }
     }
+    return {};
+}
+
+// The invalid ballots by reason (exactly kInvalidReasonCount) and the report's totals, never negative.
+std::expected<void, WireError> read_totals(const pb::ArbbReport& m, ArbbReport& r) {
     if (m.invalid_by_reason_size() != kInvalidReasonCount)
         return wire_fail(WireErrorCode::invalid_field, fmt::format("arbb.invalid_by_reason: {} reasons, expected {}", m.invalid_by_reason_size(), kInvalidReasonCount));
     for (int i = 0; i < kInvalidReasonCount; ++i) {
-        auto c = count(m.invalid_by_reason(i), "invalid_by_reason");
+        auto c = arbb_count(m.invalid_by_reason(i), "invalid_by_reason");
         if (!c) return std::unexpected(c.error());
         r.invalid_by_reason[static_cast<std::size_t>(i)] = *c;
     }
@@ -134,10 +143,21 @@ std::expected<ArbbReport, WireError> read(const pb::ArbbReport& m, int pec, cons
                           Field{m.figures().ballots_received(), "figures.ballots_received", &r.figures.ballots_received},
                           Field{m.figures().ballots_issued(), "figures.ballots_issued", &r.figures.ballots_issued},
                           Field{m.figures().identified_voters(), "figures.identified_voters", &r.figures.identified_voters}}) {
-        auto c = count(f.v, f.name);
+        auto c = arbb_count(f.v, f.name);
         if (!c) return std::unexpected(c.error());
         *f.out = *c;
     }
+    return {};
+}
+
+std::expected<ArbbReport, WireError> read(const pb::ArbbReport& m, int pec, const std::string& device) {
+    ArbbReport r;
+    r.pec = pec;
+    if (auto ok = read_kind_and_box(m, r); !ok) return std::unexpected(ok.error());
+    r.device_id = device;
+    r.at = m.at();
+    if (auto ok = read_votes(m, r); !ok) return std::unexpected(ok.error());
+    if (auto ok = read_totals(m, r); !ok) return std::unexpected(ok.error());
     r.replaced_by_stationary_box = m.replaced_by_stationary_box();
     r.replaced_at = m.replaced_at();
     r.printed = m.printed();
