@@ -508,38 +508,34 @@ struct MinutiaPacking {
 };
 constexpr MinutiaPacking kMinutiaPacking;
 
-// impress_portable with AVX-512: 16 master minutiae (16 draws) at a time, the kept ones compressed
-// into columns and stopped where the scalar loop stops, then the spurious minutiae the same way, and
-// the columns packed into core::Minutia records by byte shuffles. The stream ends where the scalar
-// code leaves it.
-[[SHAILOO_SYNTH_TARGET]]
-int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::RandomStream& stream, core::Minutia* out) {
-    static_assert(sizeof(core::Minutia) == 6 && offsetof(core::Minutia, y) == 2 && offsetof(core::Minutia, angle) == 4 &&
-                      offsetof(core::Minutia, type) == 5,
-                  "a core::Minutia is packed as x, y, angle, type");
-    static_assert(kMaxMasterMinutiae % 16 == 0, "master minutiae are read 16 at a time");
-    alignas(64) std::uint32_t xys[core::kMaxMinutiae + 16], ats[core::kMaxMinutiae + 16];
-    const std::uint64_t key = stream.key();
-    std::uint64_t pos = stream.position();
-    int n = 0;
-
-    // Master records to columns: (x, y) and (angle, type) of 8 records per register, then 16.
+// 16 master records from `r` on as columns: (x, y) and (angle, type) of 8 records per register, then 16.
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline void master_columns_x16(const float* r, __m512& mx, __m512& my, __m512& mangle, __m512i& mtype) {
     const __m512i even = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
     const __m512i odd = _mm512_setr_epi32(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
     const __m512i halves_lo = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
     const __m512i halves_hi = _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-    const auto* records = reinterpret_cast<const float*>(finger.minutiae.data());
-    int drawn = finger.count;
-    for (int i = 0; i < finger.count; i += 16) {
-        const float* r = records + 4 * i;
-        const __m512 xy0 = _mm512_permutex2var_ps(_mm512_loadu_ps(r), even, _mm512_loadu_ps(r + 16));
-        const __m512 xy1 = _mm512_permutex2var_ps(_mm512_loadu_ps(r + 32), even, _mm512_loadu_ps(r + 48));
-        const __m512 at0 = _mm512_permutex2var_ps(_mm512_loadu_ps(r), odd, _mm512_loadu_ps(r + 16));
-        const __m512 at1 = _mm512_permutex2var_ps(_mm512_loadu_ps(r + 32), odd, _mm512_loadu_ps(r + 48));
-        const __m512 mx = _mm512_permutex2var_ps(xy0, halves_lo, xy1), my = _mm512_permutex2var_ps(xy0, halves_hi, xy1);
-        const __m512 mangle = _mm512_permutex2var_ps(at0, halves_lo, at1);
-        const __m512i mtype = _mm512_and_si512(_mm512_castps_si512(_mm512_permutex2var_ps(at0, halves_hi, at1)), _mm512_set1_epi32(0xff));
+    const __m512 xy0 = _mm512_permutex2var_ps(_mm512_loadu_ps(r), even, _mm512_loadu_ps(r + 16));
+    const __m512 xy1 = _mm512_permutex2var_ps(_mm512_loadu_ps(r + 32), even, _mm512_loadu_ps(r + 48));
+    const __m512 at0 = _mm512_permutex2var_ps(_mm512_loadu_ps(r), odd, _mm512_loadu_ps(r + 16));
+    const __m512 at1 = _mm512_permutex2var_ps(_mm512_loadu_ps(r + 32), odd, _mm512_loadu_ps(r + 48));
+    mx = _mm512_permutex2var_ps(xy0, halves_lo, xy1);
+    my = _mm512_permutex2var_ps(xy0, halves_hi, xy1);
+    mangle = _mm512_permutex2var_ps(at0, halves_lo, at1);
+    mtype = _mm512_and_si512(_mm512_castps_si512(_mm512_permutex2var_ps(at0, halves_hi, at1)), _mm512_set1_epi32(0xff));
+}
 
+// The master minutiae's impressions, 16 (16 draws from `pos` on) at a time, as impress_portable's
+// first loop: the kept ones appended to the columns, stopped where the scalar loop stops. Returns how
+// many draws that loop takes.
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline int impress_masters(const SyntheticFinger& finger, const Capture& c, std::uint64_t key, std::uint64_t pos, int& n,
+                           std::uint32_t* xys, std::uint32_t* ats) {
+    const auto* records = reinterpret_cast<const float*>(finger.minutiae.data());
+    for (int i = 0; i < finger.count; i += 16) {
+        __m512 mx, my, mangle;
+        __m512i mtype;
+        master_columns_x16(records + 4 * i, mx, my, mangle, mtype);
         __m512i lo, hi;
         draws_x16(key, pos + static_cast<std::uint64_t>(i), lo, hi);
         const __m512 ex = _mm512_mul_ps(_mm512_sub_ps(mx, _mm512_set1_ps(c.ccx)), _mm512_set1_ps(c.inv_a));
@@ -561,16 +557,18 @@ int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::Random
         const __m512 angle = _mm512_add_ps(mangle, _mm512_mul_ps(_mm512_set1_ps(c.dir_sd), bell8_x16<0>(hi)));
         __m512i xy, at;
         const __mmask16 kept = place_x16(c, x, y, angle, type, touched, xy, at);
-        if (const int end = append(kept, xy, at, n, xys, ats)) {
-            drawn = i + end;
-            break;
-        }
+        if (const int end = append(kept, xy, at, n, xys, ats)) return i + end;
     }
-    pos += static_cast<std::uint64_t>(drawn);
+    return finger.count;
+}
 
-    // Spurious minutiae: a point uniform on the contact ellipse (as in impress_portable), 8 at a time:
-    // there are rarely more (13 at most), and 8 take one mixer register, 8-lane gathers, square
-    // roots and divisions. The 8 lanes are widened (upper lanes zero, never kept) for place_x16.
+// The spurious minutiae, draws from `pos` on (moved past them): a point uniform on the contact ellipse
+// (as in impress_portable), 8 at a time: there are rarely more (13 at most), and 8 take one mixer
+// register, 8-lane gathers, square roots and divisions. The 8 lanes are widened (upper lanes zero,
+// never kept) for place_x16.
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline void impress_spurious(const Capture& c, std::uint64_t key, std::uint64_t& pos, int& n, std::uint32_t* xys,
+                             std::uint32_t* ats) {
     for (int k = 0; k < c.spurious && n < core::kMaxMinutiae; k += 8) {
         const __m512i d = draws_x8(key, pos);
         const __m256i lo = _mm512_cvtepi64_epi32(d), hi = _mm512_cvtepi64_epi32(_mm512_srli_epi64(d, 32));
@@ -589,8 +587,11 @@ int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::Random
         const int end = append(kept, xy, at, n, xys, ats);
         pos += static_cast<std::uint64_t>(end ? end : lanes);
     }
-    stream.seek(pos);
+}
 
+// The n minutiae of the columns packed into core::Minutia records at `out` by byte shuffles.
+[[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
+inline void pack_minutiae(const std::uint32_t* xys, const std::uint32_t* ats, int n, core::Minutia* out) {
     auto* bytes = reinterpret_cast<char*>(out);
     const __m512i pack_lo = _mm512_load_si512(kMinutiaPacking.index), pack_hi = _mm512_load_si512(kMinutiaPacking.index + 64);
     for (int i = 0; i < n; i += 16) {
@@ -600,6 +601,26 @@ int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::Random
         _mm512_mask_storeu_epi8(bytes + 6 * i, _bzhi_u64(~0ULL, size), _mm512_permutex2var_epi8(xy, pack_lo, at));
         _mm512_mask_storeu_epi8(bytes + 6 * i + 64, _bzhi_u64(~0ULL, size > 64 ? size - 64 : 0), _mm512_permutex2var_epi8(xy, pack_hi, at));
     }
+}
+
+// impress_portable with AVX-512: 16 master minutiae (16 draws) at a time, the kept ones compressed
+// into columns and stopped where the scalar loop stops, then the spurious minutiae the same way, and
+// the columns packed into core::Minutia records by byte shuffles. The stream ends where the scalar
+// code leaves it. The steps are inlined into this one function (gnu::always_inline).
+[[SHAILOO_SYNTH_TARGET]]
+int impress_avx512(const SyntheticFinger& finger, const Capture& c, core::RandomStream& stream, core::Minutia* out) {
+    static_assert(sizeof(core::Minutia) == 6 && offsetof(core::Minutia, y) == 2 && offsetof(core::Minutia, angle) == 4 &&
+                      offsetof(core::Minutia, type) == 5,
+                  "a core::Minutia is packed as x, y, angle, type");
+    static_assert(kMaxMasterMinutiae % 16 == 0, "master minutiae are read 16 at a time");
+    alignas(64) std::uint32_t xys[core::kMaxMinutiae + 16], ats[core::kMaxMinutiae + 16];
+    const std::uint64_t key = stream.key();
+    std::uint64_t pos = stream.position();
+    int n = 0;
+    pos += static_cast<std::uint64_t>(impress_masters(finger, c, key, pos, n, xys, ats));
+    impress_spurious(c, key, pos, n, xys, ats);
+    stream.seek(pos);
+    pack_minutiae(xys, ats, n, out);
     return n;
 }
 
