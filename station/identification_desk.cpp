@@ -109,73 +109,93 @@ const IdentificationResult& IdentificationDesk::refuse(IdentificationOutcome out
     return result_;
 }
 
-const IdentificationResult& IdentificationDesk::identify() {
-    IdentificationResult& r = result_;
-    r.clear();
+/// The document the voter presents, as the desk read it. `number` points into `read` or `by_eye`,
+/// both kept to the end of the visit: no copy of the number.
+struct IdentificationDesk::Document {
+    devices::DeviceResult<std::optional<devices::DocumentData>> read;  ///< what the reader gave
+    std::optional<std::string> by_eye;  ///< the number the commission read, in the paper-list procedure
+    std::string_view number;            ///< the document number
+    bool chip_read = false;             ///< the chip was read (its photo may be asked for)
+    bool manual_procedure = false;      ///< no machine could read it: the paper-list procedure
+    std::string manual_reason;          ///< why, in that case
+};
 
+const IdentificationResult& IdentificationDesk::identify() {
+    result_.clear();
     // 1. The document.
-    auto read = reader_.read();
-    std::optional<std::string> by_eye;
-    std::string_view number;  // in `read` or `by_eye`, both kept to the end: no copy of the number
-    bool chip_read = false;
-    bool manual_procedure = false;
-    std::string manual_reason;
-    if (!read) {
-        r.steps.push_back({StepKind::document_reader_dead});
-        manual_procedure = true;
-        manual_reason = fmt::format("document reader failed ({}); paper-list procedure", read.error().message);
-    } else if (!read->has_value()) {
+    Document document{.read = reader_.read()};
+    if (!read_document(document))
         return refuse(IdentificationOutcome::refused_other, "no document presented: a passport or ID card is required to vote");
-    } else if (!(*read)->machine_readable()) {
+    // 2. The PEC's list.
+    const auto voter = list_.find_by_document(document.number);
+    if (!admit(voter, document.number)) return result_;
+    if (document.manual_procedure) return paper_list(std::move(document.manual_reason));
+    // 3. Fingerprints, 4. the face, 5. the paper-list procedure: the first that identifies the voter.
+    std::string fallback_reason;
+    if (match_fingerprints(*voter, fallback_reason) || match_face(*voter, document.chip_read, fallback_reason))
+        return issue_ballots();
+    return paper_list(fallback_reason + "; paper-list procedure");
+}
+
+bool IdentificationDesk::read_document(Document& d) {
+    IdentificationResult& r = result_;
+    if (!d.read) {
+        r.steps.push_back({StepKind::document_reader_dead});
+        d.manual_procedure = true;
+        d.manual_reason = fmt::format("document reader failed ({}); paper-list procedure", d.read.error().message);
+    } else if (!d.read->has_value()) {
+        return false;
+    } else if (!(*d.read)->machine_readable()) {
         r.steps.push_back({StepKind::document_unreadable});
-        manual_procedure = true;
-        manual_reason = "neither the MRZ nor the chip of the document could be read; paper-list procedure";
+        d.manual_procedure = true;
+        d.manual_reason = "neither the MRZ nor the chip of the document could be read; paper-list procedure";
     } else {
         r.steps.push_back({StepKind::document_read, true});
-        number = (*read)->document_number;
-        chip_read = (*read)->chip_ok;
+        d.number = (*d.read)->document_number;
+        d.chip_read = (*d.read)->chip_ok;
     }
-    if (manual_procedure) {
-        by_eye = reader_.number_read_by_eye();
-        if (!by_eye)
-            return refuse(IdentificationOutcome::refused_other, "no document presented: a passport or ID card is required to vote");
-        number = *by_eye;
+    if (d.manual_procedure) {
+        d.by_eye = reader_.number_read_by_eye();
+        if (!d.by_eye) return false;
+        d.number = *d.by_eye;
     }
+    return true;
+}
 
-    // 2. The PEC's list.
-    const auto voter = list_.find_by_document(number);
+bool IdentificationDesk::admit(const std::optional<VoterRecord>& voter, std::string_view number) {
+    IdentificationResult& r = result_;
     if (!voter || voter->pec != pec_) {
         r.steps.push_back({StepKind::list_lookup, false});
-        if (!voter)
-            return refuse(IdentificationOutcome::refused_not_on_list,
-                          fmt::format("document {} is not on the list of PEC {}: the voter should check their "
-                                      "polling station with the CEC's voter lookup", number, pec_));
+        if (!voter) {
+            refuse(IdentificationOutcome::refused_not_on_list,
+                   fmt::format("document {} is not on the list of PEC {}: the voter should check their "
+                               "polling station with the CEC's voter lookup", number, pec_));
+            return false;
+        }
         r.voter_id = voter->voter_id;
-        return refuse(IdentificationOutcome::refused_not_on_list,
-                      fmt::format("document {} is on the list of PEC {}, not PEC {}: the voter must vote there",
-                                  number, voter->pec, pec_));
+        refuse(IdentificationOutcome::refused_not_on_list,
+               fmt::format("document {} is on the list of PEC {}, not PEC {}: the voter must vote there",
+                           number, voter->pec, pec_));
+        return false;
     }
     r.steps.push_back({StepKind::list_lookup, true});
     r.voter_id = voter->voter_id;
-    if (const auto when = voted_->voted_at(voter->voter_id))
-        return refuse(IdentificationOutcome::refused_already_voted,
-                      fmt::format("voter with document {} already received ballots at PEC {} at {}: one voter, one vote",
-                                  number, pec_, core::clock_time(*when)));
-
-    if (manual_procedure) {
-        r.steps.push_back({StepKind::paper_list, true});
-        r.outcome = IdentificationOutcome::manual;
-        r.reason = std::move(manual_reason);
-        return issue_ballots();
+    if (const auto when = voted_->voted_at(voter->voter_id)) {
+        refuse(IdentificationOutcome::refused_already_voted,
+               fmt::format("voter with document {} already received ballots at PEC {} at {}: one voter, one vote",
+                           number, pec_, core::clock_time(*when)));
+        return false;
     }
+    return true;
+}
 
-    // 3. Fingerprints: the enrolled fingers in order, a few captures each.
-    std::string fallback_reason;
+bool IdentificationDesk::match_fingerprints(const VoterRecord& voter, std::string& fallback_reason) {
+    IdentificationResult& r = result_;
     bool scanner_ok = true;
     int tried = 0;
-    for (std::size_t k = 0; k < voter->fingers.size() && tried < settings_.max_fingers && scanner_ok; ++k) {
-        const core::Finger finger = voter->fingers[k];
-        const core::FingerprintTemplate enrolled = list_.enrolled_template(*voter, finger);
+    for (std::size_t k = 0; k < voter.fingers.size() && tried < settings_.max_fingers && scanner_ok; ++k) {
+        const core::Finger finger = voter.fingers[k];
+        const core::FingerprintTemplate enrolled = list_.enrolled_template(voter, finger);
         ++tried;
         for (int attempt = 0; attempt < settings_.attempts_per_finger; ++attempt) {
             auto capture = scanner_.capture(finger);
@@ -194,40 +214,46 @@ const IdentificationResult& IdentificationDesk::identify() {
                     r.reason = "fingerprint matched";  // into the reason's storage kept from the last voter
                 else
                     r.reason = fmt::format("fingerprint matched on {} after the first finger failed", core::to_string(finger));
-                return issue_ballots();
+                return true;
             }
         }
     }
     if (scanner_ok)
         fallback_reason = tried == 0 ? std::string("no fingers enrolled")
                                      : fmt::format("no match on {} enrolled finger(s)", tried);
+    return false;
+}
 
-    // 4. Face against the document photo (the registration photo when the chip gave none).
+bool IdentificationDesk::match_face(const VoterRecord& voter, bool chip_read, std::string& fallback_reason) {
+    IdentificationResult& r = result_;
     auto frame = webcam_.capture();
     if (!frame) {
         r.steps.push_back({StepKind::webcam_dead});
         fallback_reason += fmt::format("; webcam failed ({})", frame.error().message);
-    } else {
-        // The document's chip photo if it has one, else the registration photo on the list.
-        std::optional<devices::FaceFeatures> chip_photo;
-        if (chip_read)
-            if (auto photo = reader_.read_chip_photo()) chip_photo = std::move(*photo);
-        const devices::FaceFeatures photo = chip_photo ? *chip_photo : list_.registration_photo(*voter);
-        const double score = face_matcher_.score(frame->features, photo);
-        const bool match = score >= face_matcher_.threshold();
-        r.steps.push_back({StepKind::face_capture, match, core::Finger::right_index, score});
-        if (match) {
-            r.outcome = IdentificationOutcome::face;
-            r.reason = fallback_reason + "; face matched the document photo";
-            return issue_ballots();
-        }
-        fallback_reason += "; face did not match the document photo";
+        return false;
     }
+    // The document's chip photo if it has one, else the registration photo on the list.
+    std::optional<devices::FaceFeatures> chip_photo;
+    if (chip_read)
+        if (auto photo = reader_.read_chip_photo()) chip_photo = std::move(*photo);
+    const devices::FaceFeatures photo = chip_photo ? *chip_photo : list_.registration_photo(voter);
+    const double score = face_matcher_.score(frame->features, photo);
+    const bool match = score >= face_matcher_.threshold();
+    r.steps.push_back({StepKind::face_capture, match, core::Finger::right_index, score});
+    if (match) {
+        r.outcome = IdentificationOutcome::face;
+        r.reason = fallback_reason + "; face matched the document photo";
+        return true;
+    }
+    fallback_reason += "; face did not match the document photo";
+    return false;
+}
 
-    // 5. The paper-list procedure: the commission checks the document by eye and the voter signs the paper list.
+const IdentificationResult& IdentificationDesk::paper_list(std::string reason) {
+    IdentificationResult& r = result_;
     r.steps.push_back({StepKind::paper_list, true});
     r.outcome = IdentificationOutcome::manual;
-    r.reason = fallback_reason + "; paper-list procedure";
+    r.reason = std::move(reason);
     return issue_ballots();
 }
 

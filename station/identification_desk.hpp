@@ -160,6 +160,17 @@ public:
     bool has_voted(std::int64_t voter_id) const { return voted_->voted_at(voter_id).has_value(); }
 
 private:
+    struct Document;  // the presented document as read (identification_desk.cpp)
+    /// Step 1: reads the document (by machine, else the number by eye); false when none is presented.
+    bool read_document(Document& document);
+    /// Step 2: whether the voter is on this PEC's list and has not voted; otherwise refuses and says so.
+    bool admit(const std::optional<VoterRecord>& voter, std::string_view number);
+    /// Step 3: the enrolled fingers in order, a few captures each; true on a match, else why not in `fallback_reason`.
+    bool match_fingerprints(const VoterRecord& voter, std::string& fallback_reason);
+    /// Step 4: the face against the document's chip photo (else the registration photo); true on a match.
+    bool match_face(const VoterRecord& voter, bool chip_read, std::string& fallback_reason);
+    /// Step 5: the commission checks the document by eye and the voter signs the paper list.
+    const IdentificationResult& paper_list(std::string reason);
     const IdentificationResult& refuse(IdentificationOutcome outcome, std::string reason);
     const IdentificationResult& issue_ballots();
 
