@@ -321,73 +321,86 @@ double pec_weight(double factor, RandomStream& rng) {
     return std::clamp(factor * std::exp(rng.normal(0.0, 0.4)), 0.3 * factor, 2.5 * factor);
 }
 
-void make_districts_and_pecs(std::uint64_t seed, core::ElectionPackage& pkg) {
+// The PECs abroad: each post's PECs around it, the region's voters shared by seeded PEC sizes.
+std::vector<core::Pec> abroad_pecs(std::uint64_t seed, const core::Region& region) {
+    std::vector<core::Pec> pecs;
+    std::vector<AbroadPost> posts(kAbroad.begin(), kAbroad.end());
+    posts.push_back(kAbroadLast);
+    RandomStream sizes(seed, region.code, kPecSizes);
+    RandomStream where(seed, region.code, kPecPositions);
+    std::vector<double> weights;
+    for (const auto& post : posts)
+        for (int k = 0; k < post.pecs; ++k) {
+            weights.push_back(pec_weight(post.weight, sizes));
+            core::Pec pec;
+            pec.region_code = region.code;
+            pec.district = 0;
+            pec.lat = post.lat + where.normal(0.0, 0.03);
+            pec.lon = post.lon + where.normal(0.0, 0.03);
+            pec.place = fmt::format("{} ({})", post.country, post.city);
+            pecs.push_back(pec);
+        }
+    const auto registered = largest_remainder(region.voters, weights);
+    for (std::size_t i = 0; i < pecs.size(); ++i) pecs[i].registered = registered[i];
+    return pecs;
+}
+
+// A domestic region's districts (appended to `districts`, numbered on from `district_number`) and
+// its PECs along the region's settlements, each district's voters shared by seeded PEC sizes.
+std::vector<core::Pec> domestic_pecs(std::uint64_t seed, const core::Region& region, int& district_number,
+                                     std::vector<core::District>& districts) {
     const double lower = 0.8 * kDistrictMeanVoters, upper = 1.2 * kDistrictMeanVoters;
+    std::vector<core::Pec> pecs;
+    // District sizes: near-equal shares of the region with a seeded spread, kept well inside
+    // the legal +/- 20 % of the national mean (half the room to the bound, at most 8 %).
+    const double mean = static_cast<double>(region.voters) / region.districts;
+    const double spread = std::min({0.08, 0.5 * (1.0 - lower / mean), 0.5 * (upper / mean - 1.0)});
+    RandomStream split(seed, region.code, kDistrictSplit);
+    std::vector<double> dweights;
+    for (int d = 0; d < region.districts; ++d) dweights.push_back(1.0 + spread * (2.0 * split.uniform() - 1.0));
+    const auto dvoters = largest_remainder(region.voters, dweights);
+    std::vector<double> dshare(dvoters.begin(), dvoters.end());
+    const auto dpecs = largest_remainder(region.pecs, dshare);
+    const auto& chain = settlements_of(region.code);
+    RandomStream sizes(seed, region.code, kPecSizes);
+    RandomStream where(seed, region.code, kPecPositions);
+    int done = 0;
+    for (int d = 0; d < region.districts; ++d) {
+        core::District district;
+        district.number = ++district_number;
+        district.region_code = region.code;
+        district.name = fmt::format("{} No. {}", region.name, d + 1);
+        district.voters = dvoters[static_cast<std::size_t>(d)];
+        districts.push_back(district);
+        std::vector<double> weights;
+        const int n = static_cast<int>(dpecs[static_cast<std::size_t>(d)]);
+        for (int j = 0; j < n; ++j) {
+            const double t = (static_cast<double>(done + j) + 0.5) / region.pecs;
+            const Settlement& s = settlement_at(chain, t);
+            weights.push_back(pec_weight(kind_factor(s.kind), sizes));
+            const double jitter = s.kind == Kind::rural ? 0.06 : s.kind == Kind::town ? 0.03 : 0.015;
+            core::Pec pec;
+            pec.region_code = region.code;
+            pec.district = district.number;
+            pec.lat = s.lat + jitter * (2.0 * where.uniform() - 1.0);
+            pec.lon = s.lon + jitter * (2.0 * where.uniform() - 1.0);
+            pec.place = s.name;
+            pecs.push_back(pec);
+        }
+        const auto registered = largest_remainder(district.voters, weights);
+        for (int j = 0; j < n; ++j)
+            pecs[static_cast<std::size_t>(done + j)].registered = registered[static_cast<std::size_t>(j)];
+        done += n;
+    }
+    return pecs;
+}
+
+void make_districts_and_pecs(std::uint64_t seed, core::ElectionPackage& pkg) {
     int district_number = 0;
     for (const auto& region : pkg.regions) {
-        std::vector<core::Pec> pecs;
-        if (region.abroad) {
-            std::vector<AbroadPost> posts(kAbroad.begin(), kAbroad.end());
-            posts.push_back(kAbroadLast);
-            RandomStream sizes(seed, region.code, kPecSizes);
-            RandomStream where(seed, region.code, kPecPositions);
-            std::vector<double> weights;
-            for (const auto& post : posts)
-                for (int k = 0; k < post.pecs; ++k) {
-                    weights.push_back(pec_weight(post.weight, sizes));
-                    core::Pec pec;
-                    pec.region_code = region.code;
-                    pec.district = 0;
-                    pec.lat = post.lat + where.normal(0.0, 0.03);
-                    pec.lon = post.lon + where.normal(0.0, 0.03);
-                    pec.place = fmt::format("{} ({})", post.country, post.city);
-                    pecs.push_back(pec);
-                }
-            const auto registered = largest_remainder(region.voters, weights);
-            for (std::size_t i = 0; i < pecs.size(); ++i) pecs[i].registered = registered[i];
-        } else {
-            // District sizes: near-equal shares of the region with a seeded spread, kept well inside
-            // the legal +/- 20 % of the national mean (half the room to the bound, at most 8 %).
-            const double mean = static_cast<double>(region.voters) / region.districts;
-            const double spread = std::min({0.08, 0.5 * (1.0 - lower / mean), 0.5 * (upper / mean - 1.0)});
-            RandomStream split(seed, region.code, kDistrictSplit);
-            std::vector<double> dweights;
-            for (int d = 0; d < region.districts; ++d) dweights.push_back(1.0 + spread * (2.0 * split.uniform() - 1.0));
-            const auto dvoters = largest_remainder(region.voters, dweights);
-            std::vector<double> dshare(dvoters.begin(), dvoters.end());
-            const auto dpecs = largest_remainder(region.pecs, dshare);
-            const auto& chain = settlements_of(region.code);
-            RandomStream sizes(seed, region.code, kPecSizes);
-            RandomStream where(seed, region.code, kPecPositions);
-            int done = 0;
-            for (int d = 0; d < region.districts; ++d) {
-                core::District district;
-                district.number = ++district_number;
-                district.region_code = region.code;
-                district.name = fmt::format("{} No. {}", region.name, d + 1);
-                district.voters = dvoters[static_cast<std::size_t>(d)];
-                pkg.districts.push_back(district);
-                std::vector<double> weights;
-                const int n = static_cast<int>(dpecs[static_cast<std::size_t>(d)]);
-                for (int j = 0; j < n; ++j) {
-                    const double t = (static_cast<double>(done + j) + 0.5) / region.pecs;
-                    const Settlement& s = settlement_at(chain, t);
-                    weights.push_back(pec_weight(kind_factor(s.kind), sizes));
-                    const double jitter = s.kind == Kind::rural ? 0.06 : s.kind == Kind::town ? 0.03 : 0.015;
-                    core::Pec pec;
-                    pec.region_code = region.code;
-                    pec.district = district.number;
-                    pec.lat = s.lat + jitter * (2.0 * where.uniform() - 1.0);
-                    pec.lon = s.lon + jitter * (2.0 * where.uniform() - 1.0);
-                    pec.place = s.name;
-                    pecs.push_back(pec);
-                }
-                const auto registered = largest_remainder(district.voters, weights);
-                for (int j = 0; j < n; ++j)
-                    pecs[static_cast<std::size_t>(done + j)].registered = registered[static_cast<std::size_t>(j)];
-                done += n;
-            }
-        }
+        std::vector<core::Pec> pecs =
+            region.abroad ? abroad_pecs(seed, region) : domestic_pecs(seed, region, district_number, pkg.districts);
+        // Numbered within the region (region code * 1000 + 1, + 2, ...), positions to 1e-5 degree.
         for (std::size_t i = 0; i < pecs.size(); ++i) {
             pecs[i].number = region.code * 1000 + static_cast<int>(i) + 1;
             pecs[i].lat = std::round(pecs[i].lat * 1e5) / 1e5;
@@ -395,6 +408,7 @@ void make_districts_and_pecs(std::uint64_t seed, core::ElectionPackage& pkg) {
         }
         pkg.pecs.insert(pkg.pecs.end(), pecs.begin(), pecs.end());
     }
+    // Voter ids run on from PEC to PEC.
     std::int64_t first = 0;
     for (auto& pec : pkg.pecs) {
         pec.first_voter = first;
@@ -437,15 +451,16 @@ void assign_id_desks(std::vector<core::Pec>& pecs) {
 
 // [SECTION] Parties and lists
 
-void make_parties(std::uint64_t seed, core::ElectionPackage& pkg) {
+// The parties in ballot order with their support: the passing ones' expected votes at the calibrated
+// turnout over the valid, non-"against all" ballots; the other 15 share the rest, geometrically
+// decreasing by 0.12 in the log (largest about 4 %), in a seeded order. Returns the indexes of the
+// non-passing parties in that order.
+std::vector<int> add_parties(std::uint64_t seed, core::ElectionPackage& pkg) {
     const auto& rules = pkg.rules;
-    // Passing parties: expected votes at the calibrated turnout over the valid, non-"against all" ballots.
     const double ballots = rules.turnout * static_cast<double>(pkg.registered());
     const double base = ballots * (1.0 - rules.invalid_share - rules.against_all);
     double passing_share = 0.0;
     for (const auto& p : kPassing) passing_share += p.votes / base;
-    // The other 15 share the rest, geometrically decreasing by 0.12 in the log (largest about 4 %),
-    // in a seeded order.
     RandomStream support(seed, 0, kSupport);
     std::vector<int> others;
     for (int i = 0; i < static_cast<int>(kPartyNames.size()); ++i) {
@@ -470,11 +485,15 @@ void make_parties(std::uint64_t seed, core::ElectionPackage& pkg) {
     std::vector<double*> shares;
     for (auto& p : pkg.parties) shares.push_back(&p.support);
     round_shares(shares, 1.0, 8);
+    return others;
+}
 
-    // List lengths: 54 each, then 128 places removed one at a time from random non-passing lists
-    // (never below 30) to reach the 1,006 published candidates.
+// List lengths: 54 (the maximum) each, then 128 places removed one at a time from random non-passing lists
+// (`others`; never below 30) to reach the 1,006 published candidates.
+std::vector<int> list_lengths(std::uint64_t seed, const core::ElectionRules& rules, std::size_t parties,
+                              const std::vector<int>& others) {
     const int max_len = rules.max_list_length;
-    std::vector<int> length(pkg.parties.size(), max_len);
+    std::vector<int> length(parties, max_len);
     RandomStream lengths(seed, 0, kListLengths);
     int total = max_len * static_cast<int>(length.size());
     while (total > kListCandidates) {
@@ -484,8 +503,12 @@ void make_parties(std::uint64_t seed, core::ElectionPackage& pkg) {
             --total;
         }
     }
-    // Women per list: the legal minimum (30 % of the list, rounded up), then the remaining women of
-    // the published 363 one at a time to random lists that keep at least 30 % men.
+    return length;
+}
+
+// Women per list: the legal minimum (30 % of the list, rounded up), then the remaining women of the
+// published 363 one at a time to random lists that keep at least 30 % men.
+std::vector<int> list_women(std::uint64_t seed, const core::ElectionRules& rules, const std::vector<int>& length) {
     const double min_sex_share = 1.0 - rules.list_max_one_sex_share;
     std::vector<int> women(length.size());
     int women_total = 0;
@@ -501,70 +524,88 @@ void make_parties(std::uint64_t seed, core::ElectionPackage& pkg) {
             ++women_total;
         }
     }
+    return women;
+}
+
+// The sex of each of a list's n places: each drawn in proportion to the sexes still to place, forced
+// when a run would exceed run_max or when the rest could no longer be arranged with runs of at most run_max.
+std::vector<Sex> sex_order(RandomStream& rng, int n, int women, int run_max) {
+    int left[2] = {women, n - women};
+    std::vector<Sex> sexes;
+    int run = 0;
+    Sex last = Sex::female;
+    auto feasible = [&](int s) {  // after placing sex s
+        const int a = left[s] - 1, b = left[1 - s];
+        const int r = (!sexes.empty() && static_cast<int>(last) == s) ? run + 1 : 1;
+        return a >= 0 && r <= run_max && a <= (run_max - r) + run_max * b && b <= run_max * (a + 1);
+    };
+    for (int k = 0; k < n; ++k) {
+        int s = rng.below(static_cast<std::uint64_t>(left[0] + left[1])) < static_cast<std::uint64_t>(left[0]) ? 0 : 1;
+        if (!feasible(s)) s = 1 - s;
+        run = (!sexes.empty() && static_cast<int>(last) == s) ? run + 1 : 1;
+        last = static_cast<Sex>(s);
+        sexes.push_back(last);
+        --left[s];
+    }
+    return sexes;
+}
+
+// A quota's places on a list of n: the legal minimum share rounded up plus up to `extra` more, on seeded places.
+std::vector<bool> quota_places(RandomStream& rng, int n, double share, int extra) {
+    const int count = std::min(n, static_cast<int>(std::ceil(share * n - 1e-9)) + static_cast<int>(rng.below(static_cast<std::uint64_t>(extra) + 1)));
+    std::vector<int> places(static_cast<std::size_t>(n));
+    std::iota(places.begin(), places.end(), 0);
+    std::vector<bool> mark(static_cast<std::size_t>(n), false);
+    for (int k = 0; k < count; ++k) {
+        const std::size_t j = static_cast<std::size_t>(k) + rng.below(static_cast<std::uint64_t>(n - k));
+        std::swap(places[static_cast<std::size_t>(k)], places[j]);
+        mark[static_cast<std::size_t>(places[static_cast<std::size_t>(k)])] = true;
+    }
+    return mark;
+}
+
+// One party's list of n candidates with `women` women, from the party's own stream: the sex order,
+// then the youth, minority and disability quotas, then each candidate's birth year and name.
+std::vector<core::ListCandidate> party_list(std::uint64_t seed, const core::ElectionPackage& pkg, int party_id, int n, int women) {
+    const auto& rules = pkg.rules;
+    RandomStream rng(seed, party_id, kList);
+    const std::vector<Sex> sexes = sex_order(rng, n, women, rules.list_max_same_sex_run);
+    const auto youth = quota_places(rng, n, rules.list_youth_min_share, 4);
+    const auto minority = quota_places(rng, n, rules.list_minority_min_share, 4);
+    const auto disability = quota_places(rng, n, rules.list_disability_min_share, 1);
     const int year = std::stoi(pkg.date.substr(0, 4));
     const int youth_age = rules.list_youth_max_age;
-    for (std::size_t i = 0; i < pkg.parties.size(); ++i) {
-        RandomStream rng(seed, pkg.parties[i].id, kList);
-        const int n = length[i];
-        // Sex order: each place drawn in proportion to the sexes still to place, forced when a run
-        // would exceed 3 or when the rest could no longer be arranged with runs of at most 3.
-        const int run_max = rules.list_max_same_sex_run;
-        int left[2] = {women[i], n - women[i]};
-        std::vector<Sex> sexes;
-        int run = 0;
-        Sex last = Sex::female;
-        auto feasible = [&](int s) {  // after placing sex s
-            const int a = left[s] - 1, b = left[1 - s];
-            const int r = (!sexes.empty() && static_cast<int>(last) == s) ? run + 1 : 1;
-            return a >= 0 && r <= run_max && a <= (run_max - r) + run_max * b && b <= run_max * (a + 1);
-        };
-        for (int k = 0; k < n; ++k) {
-            int s = rng.below(static_cast<std::uint64_t>(left[0] + left[1])) < static_cast<std::uint64_t>(left[0]) ? 0 : 1;
-            if (!feasible(s)) s = 1 - s;
-            run = (!sexes.empty() && static_cast<int>(last) == s) ? run + 1 : 1;
-            last = static_cast<Sex>(s);
-            sexes.push_back(last);
-            --left[s];
-        }
-        // Quotas: youth, minority, disability - the legal minimum rounded up plus a few more, on
-        // seeded places.
-        auto chosen = [&](double share, int extra) {
-            const int count = std::min(n, static_cast<int>(std::ceil(share * n - 1e-9)) + static_cast<int>(rng.below(static_cast<std::uint64_t>(extra) + 1)));
-            std::vector<int> places(static_cast<std::size_t>(n));
-            std::iota(places.begin(), places.end(), 0);
-            std::vector<bool> mark(static_cast<std::size_t>(n), false);
-            for (int k = 0; k < count; ++k) {
-                const std::size_t j = static_cast<std::size_t>(k) + rng.below(static_cast<std::uint64_t>(n - k));
-                std::swap(places[static_cast<std::size_t>(k)], places[j]);
-                mark[static_cast<std::size_t>(places[static_cast<std::size_t>(k)])] = true;
-            }
-            return mark;
-        };
-        const auto youth = chosen(rules.list_youth_min_share, 4);
-        const auto minority = chosen(rules.list_minority_min_share, 4);
-        const auto disability = chosen(rules.list_disability_min_share, 1);
-        for (int k = 0; k < n; ++k) {
-            const auto kk = static_cast<std::size_t>(k);
-            core::ListCandidate c;
-            c.position = k + 1;
-            c.sex = sexes[kk];
-            c.minority = minority[kk];
-            c.disability = disability[kk];
-            // Youth: born in or after (year - 35), hence 35 or younger on election day whatever the
-            // birthday; candidates are at least 25 (our reading of the 2021 Constitution, art. 78).
-            c.birth_year = youth[kk] ? year - youth_age + static_cast<int>(rng.below(11))
-                                     : year - 73 + static_cast<int>(rng.below(73 - youth_age));
-            c.name = person_name(c.sex, c.minority, rng);
-            pkg.parties[i].list.push_back(c);
-        }
+    std::vector<core::ListCandidate> list;
+    for (int k = 0; k < n; ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        core::ListCandidate c;
+        c.position = k + 1;
+        c.sex = sexes[kk];
+        c.minority = minority[kk];
+        c.disability = disability[kk];
+        // Youth: born in or after (year - 35), hence 35 or younger on election day whatever the
+        // birthday; candidates are at least 25 (our reading of the 2021 Constitution, art. 78).
+        c.birth_year = youth[kk] ? year - youth_age + static_cast<int>(rng.below(11))
+                                 : year - 73 + static_cast<int>(rng.below(73 - youth_age));
+        c.name = person_name(c.sex, c.minority, rng);
+        list.push_back(c);
     }
+    return list;
+}
+
+void make_parties(std::uint64_t seed, core::ElectionPackage& pkg) {
+    const std::vector<int> others = add_parties(seed, pkg);
+    const std::vector<int> length = list_lengths(seed, pkg.rules, pkg.parties.size(), others);
+    const std::vector<int> women = list_women(seed, pkg.rules, length);
+    for (std::size_t i = 0; i < pkg.parties.size(); ++i)
+        pkg.parties[i].list = party_list(seed, pkg, pkg.parties[i].id, length[i], women[i]);
 }
 
 // [SECTION] District candidates
 
-void make_district_candidates(std::uint64_t seed, core::ElectionPackage& pkg) {
-    // Counts: 4 per district, then the rest of the 286 one at a time to random districts,
-    // Bishkek districts twice as likely (more candidates ran in the capital - our estimate).
+// Candidates per district: 4 each, then the rest of the 286 one at a time to random districts,
+// Bishkek districts twice as likely (more candidates ran in the capital - our estimate).
+std::vector<int> district_candidate_counts(std::uint64_t seed, const core::ElectionPackage& pkg) {
     const std::size_t nd = pkg.districts.size();
     std::vector<int> count(nd, 4);
     int total = 4 * static_cast<int>(nd);
@@ -581,62 +622,81 @@ void make_district_candidates(std::uint64_t seed, core::ElectionPackage& pkg) {
             ++total;
         }
     }
-    // The two Bishkek districts where "against all" led in 2021 (33 % and 38 %); which two of
-    // the four is seeded.
+    return count;
+}
+
+// The Bishkek districts in a seeded order: the first two are where "against all" led in 2021 (33 % and 38 %).
+std::vector<std::size_t> against_all_leaders(std::uint64_t seed, const core::ElectionPackage& pkg) {
     std::vector<std::size_t> bishkek;
-    for (std::size_t i = 0; i < nd; ++i)
+    for (std::size_t i = 0; i < pkg.districts.size(); ++i)
         if (pkg.districts[i].region_code == 1) bishkek.push_back(i);
     RandomStream leaders(seed, 0, kAgainstAllLeaders);
     for (std::size_t i = bishkek.size(); i > 1; --i) std::swap(bishkek[i - 1], bishkek[leaders.below(i)]);
+    return bishkek;
+}
 
-    for (std::size_t i = 0; i < nd; ++i) {
+// The n candidates' support shares of what "against all" leaves: lognormal draws, capped below
+// "against all" where it led (`led`), else with the strongest candidate at least 2 points above it.
+std::vector<double> candidate_support(RandomStream& rng, int n, double against_all, bool led) {
+    std::vector<double> w;
+    for (int k = 0; k < n; ++k) w.push_back(std::exp(rng.normal(0.0, 0.9)));
+    const double rest = 1.0 - against_all;
+    auto normalise = [&] {
+        const double s = std::accumulate(w.begin(), w.end(), 0.0);
+        for (double& x : w) x = x / s * rest;
+    };
+    normalise();
+    if (led) {
+        // Water-filling cap: no candidate reaches "against all" (keep 3 points below it).
+        const double cap = against_all - 0.03;
+        for (int iter = 0; iter < 50; ++iter) {
+            double excess = 0.0, free = 0.0;
+            for (double& x : w)
+                if (x > cap) { excess += x - cap; x = cap; } else if (x < cap) free += x;
+            if (excess <= 0.0) break;
+            for (double& x : w)
+                if (x < cap) x += excess * x / free;
+        }
+    } else {
+        // A candidate leads: the strongest is at least 2 points above "against all".
+        auto top = std::max_element(w.begin(), w.end());
+        while (*top < against_all + 0.02) {
+            *top *= 1.5;
+            normalise();
+        }
+    }
+    return w;
+}
+
+// One district candidate: sex, name, and a party (by support) for 45 % of them, self-nominated otherwise.
+core::DistrictCandidate district_candidate(const core::ElectionPackage& pkg, int id, double support, RandomStream& rng) {
+    core::DistrictCandidate c;
+    c.id = id;
+    c.sex = rng.bernoulli(0.12) ? Sex::female : Sex::male;
+    c.name = person_name(c.sex, rng.bernoulli(0.10), rng);
+    if (rng.bernoulli(0.45)) {
+        double u = rng.uniform();
+        std::size_t p = 0;
+        while (p + 1 < pkg.parties.size() && u >= pkg.parties[p].support) u -= pkg.parties[p++].support;
+        c.nominated_by = pkg.parties[p].name;
+    } else {
+        c.nominated_by = "self-nominated";
+    }
+    c.support = support;
+    return c;
+}
+
+void make_district_candidates(std::uint64_t seed, core::ElectionPackage& pkg) {
+    const std::vector<int> count = district_candidate_counts(seed, pkg);
+    const std::vector<std::size_t> bishkek = against_all_leaders(seed, pkg);
+    for (std::size_t i = 0; i < pkg.districts.size(); ++i) {
         auto& district = pkg.districts[i];
         RandomStream rng(seed, district.number, kDistrictCandidates);
         const bool led = bishkek.size() >= 2 && (i == bishkek[0] || i == bishkek[1]);
         district.against_all = led ? (i == bishkek[0] ? 0.33 : 0.38) : 0.03 + 0.06 * rng.uniform();
-        std::vector<double> w;
-        for (int k = 0; k < count[i]; ++k) w.push_back(std::exp(rng.normal(0.0, 0.9)));
-        const double rest = 1.0 - district.against_all;
-        auto normalise = [&] {
-            const double s = std::accumulate(w.begin(), w.end(), 0.0);
-            for (double& x : w) x = x / s * rest;
-        };
-        normalise();
-        if (led) {
-            // Water-filling cap: no candidate reaches "against all" (keep 3 points below it).
-            const double cap = district.against_all - 0.03;
-            for (int iter = 0; iter < 50; ++iter) {
-                double excess = 0.0, free = 0.0;
-                for (double& x : w)
-                    if (x > cap) { excess += x - cap; x = cap; } else if (x < cap) free += x;
-                if (excess <= 0.0) break;
-                for (double& x : w)
-                    if (x < cap) x += excess * x / free;
-            }
-        } else {
-            // A candidate leads: the strongest is at least 2 points above "against all".
-            auto top = std::max_element(w.begin(), w.end());
-            while (*top < district.against_all + 0.02) {
-                *top *= 1.5;
-                normalise();
-            }
-        }
-        for (int k = 0; k < count[i]; ++k) {
-            core::DistrictCandidate c;
-            c.id = k + 1;
-            c.sex = rng.bernoulli(0.12) ? Sex::female : Sex::male;
-            c.name = person_name(c.sex, rng.bernoulli(0.10), rng);
-            if (rng.bernoulli(0.45)) {
-                double u = rng.uniform();
-                std::size_t p = 0;
-                while (p + 1 < pkg.parties.size() && u >= pkg.parties[p].support) u -= pkg.parties[p++].support;
-                c.nominated_by = pkg.parties[p].name;
-            } else {
-                c.nominated_by = "self-nominated";
-            }
-            c.support = w[static_cast<std::size_t>(k)];
-            district.candidates.push_back(c);
-        }
+        const std::vector<double> w = candidate_support(rng, count[i], district.against_all, led);
+        for (int k = 0; k < count[i]; ++k)
+            district.candidates.push_back(district_candidate(pkg, k + 1, w[static_cast<std::size_t>(k)], rng));
         std::vector<double*> shares;
         for (auto& c : district.candidates) shares.push_back(&c.support);
         round_shares(shares, 1.0 - district.against_all, 6);
