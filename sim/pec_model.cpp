@@ -28,7 +28,6 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
       intent_random_(day.seed, static_cast<std::uint64_t>(pec.number), kIntent),
       queue_(engine_, 0),
       booths_(engine_, std::max(1, pec.id_desks) * day.scenario.booths_per_desk) {
-    const auto& package = day.package;
     if (const DeskPace& p = day.scenario.desk_pace; p.sigma > 0 || p.median != 1.0) {
         core::RandomStream pace(day.seed, static_cast<std::uint64_t>(pec.number), kPace);
         result_.desk_pace = std::clamp(p.median * std::exp(p.sigma * pace.normal()), p.min, p.max);
@@ -37,7 +36,20 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
     result_.region = pec.region_code;
     result_.district = pec.district;
     result_.registered = pec.registered;
+    build_station();
+    const core::District* district = day.package.find_district(pec.district);
+    add_boxes(district);
+    count_faults();
+    result_.truth.party.assign(day.package.parties.size() + 1, 0);
+    result_.truth.district.assign(district ? district->candidates.size() + 1 : 1, 0);
+    plan_opening();
+    plan_voters();
+    plan_faults();
+}
 
+void PecModel::build_station() {
+    const SharedDay& day = day_;
+    const core::Pec& pec = pec_;
     desks_ = std::make_unique<IdentificationStation>(day, pec, engine_,
                                                      core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices));
     power_ = std::make_unique<devices::VirtualPowerSupply>(fmt::format("{}-ups", pec.number));
@@ -48,15 +60,19 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
     std::array<core::DeviceKeyPair, 3> keys;
     for (std::size_t r = 0; r < keys.size(); ++r)
         keys[r] = core::derive_device_keys(core::kSimulatedDeviceSecret, core::device_id(pec.number, core::kDeviceRoles[r]));
-    station_ = std::make_unique<station::PollingStation>(package.name, pec.number, pec.registered, keys, *transmitter_, engine_);
+    station_ = std::make_unique<station::PollingStation>(day.package.name, pec.number, pec.registered, keys, *transmitter_, engine_);
     for (int d = 0; d < desks_->desks(); ++d) station_->add_desk(desks_->desk(d));
+}
+
+void PecModel::add_boxes(const core::District* district) {
+    const SharedDay& day = day_;
+    const core::Pec& pec = pec_;
     std::vector<int> list_sizes;
-    for (const auto& p : package.parties) list_sizes.push_back(static_cast<int>(p.list.size()));
-    const core::District* district = package.find_district(pec.district);
+    for (const auto& p : day.package.parties) list_sizes.push_back(static_cast<int>(p.list.size()));
     for (int b = 0; b < 2; ++b) {
         if (b == 1 && district == nullptr) break;  // abroad: single constituency only
         const bool party = b == 0;
-        const int options = party ? static_cast<int>(package.parties.size()) : static_cast<int>(district->candidates.size());
+        const int options = party ? static_cast<int>(day.package.parties.size()) : static_cast<int>(district->candidates.size());
         Box& box = boxes_[b];
         const std::string id = core::device_id(pec.number, party ? core::DeviceRole::arbb_party_list : core::DeviceRole::arbb_district);
         box.scanner = std::make_unique<devices::VirtualBallotScanner>(
@@ -67,6 +83,9 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
                                                        *box.printer, *power_, engine_);
         station_->set_box(static_cast<std::size_t>(b), *box.box);
     }
+}
+
+void PecModel::count_faults() {
     auto count_fault = [this](const devices::FaultEvent& e) {
         result_.fault_events += e.entered;
         note(fmt::format("{} {} {}", e.device_id, e.entered ? "entered" : "left", devices::to_string(e.fault)));
@@ -76,28 +95,25 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
     for (auto& box : boxes_)
         if (box.scanner) box.scanner->on_fault(count_fault), box.printer->on_fault(count_fault);
     desks_->on_fault(count_fault);
+}
 
-    result_.truth.party.assign(package.parties.size() + 1, 0);
-    result_.truth.district.assign(district ? district->candidates.size() + 1 : 1, 0);
-
+void PecModel::plan_opening() {
     // The commission meets (calibration: 21.7 % before 07:00, 46.7 % 07:00-07:30, 31.7 % after),
     // shows the empty boxes and prints the zero reports 10-25 minutes later; voting opens at 08:00
     // or as soon as the zero reports are out.
-    core::RandomStream opening(day.seed, static_cast<std::uint64_t>(pec.number), kOpening);
+    core::RandomStream opening(day_.seed, static_cast<std::uint64_t>(pec_.number), kOpening);
     const double u = opening.uniform();
     const Time meeting = u < 0.217 ? core::at(6, 30) + static_cast<Time>(opening.uniform() * 30 * core::kMinute)
                          : u < 0.684 ? core::at(7, 0) + static_cast<Time>(opening.uniform() * 30 * core::kMinute)
                                      : core::at(7, 30) + static_cast<Time>(opening.uniform() * 25 * core::kMinute);
     const Time zero_reports = meeting + (10 + static_cast<Time>(opening.uniform() * 15)) * core::kMinute;
     engine_.at(zero_reports, [this] { open_station(); });
-    engine_.at(day.scenario.voting_close, [this] {
+    engine_.at(day_.scenario.voting_close, [this] {
         voting_over_ = true;
         result_.in_queue_at_close = static_cast<std::int64_t>(queue_.queue_length());
         result_.mean_queue = queue_.time_avg_queue(engine_.now());
         maybe_close();
     });
-    plan_voters();
-    plan_faults();
 }
 
 PecModel::~PecModel() = default;

@@ -111,6 +111,11 @@ private:
         bool feeding = false;              // a feed of waiting sheets is under way
     };
 
+    // Construction, in this order:
+    void build_station();                             // desks, power, modem, transmitter, polling station
+    void add_boxes(const core::District* district);   // the ARBBs (the district one only with a district)
+    void count_faults();                              // every device's faults counted and noted
+    void plan_opening();                              // the commission meets, zero reports, voting opens and closes
     void plan_voters();
     void plan_faults();
     void open_station();

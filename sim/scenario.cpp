@@ -248,38 +248,48 @@ core::Result<Micros> parse_duration(const std::string& text) {
     return total;
 }
 
-core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
-    const std::string name = file.string();
-    auto loaded = core::load_yaml_file(name, "scenario file");
-    if (!loaded) return std::unexpected(loaded.error());
-    const YAML::Node root = *loaded;
-    Reader r(name);
+namespace {
+
+// The file is a scenario: a mapping (not a rate profile) with only the known top-level fields.
+core::Result<void> check_top_level(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const std::string name = s.file.string();
     if (!root.IsMap()) return core::fail(fmt::format("{}: a scenario is a YAML mapping", name));
     if (root["cumulative"] && !root["package"])
         return core::fail(fmt::format("{}: this is a rate profile (its 'cumulative' curve is for `shailoo load "
                                       "--rate-profile`, docs/load.md), not a scenario (docs/scenarios.md)", name));
-    if (auto ok = r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
-                                     "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "service",
-                                     "regions", "faults"}, "");
-        !ok)
-        return std::unexpected(ok.error());
-    Scenario s;
-    s.file = file;
-    int version = 0;  // only version 1 exists; the check rejects files written for a newer format
+    return r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
+                              "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "service",
+                              "regions", "faults"}, "");
+}
+
+// version (only 1 exists: the check rejects files written for a newer format), name, description,
+// the package (relative to the file) and the seed.
+core::Result<void> read_header(const Reader& r, const YAML::Node& root, Scenario& s) {
+    int version = 0;
     SHAILOO_TRY(version, r.get<int>(root, "version", 1, 1));
     (void)version;
     SHAILOO_TRY(s.name, r.text(root, "name"));
     if (root["description"]) { SHAILOO_TRY(s.description, r.text(root, "description")); }
     std::string package;
     SHAILOO_TRY(package, r.text(root, "package"));
-    s.package_dir = (file.parent_path() / package).lexically_normal();
+    s.package_dir = (s.file.parent_path() / package).lexically_normal();
     if (root["seed"]) { SHAILOO_TRY(s.seed, r.get<std::uint64_t>(root, "seed", 0, UINT64_MAX)); }
-    if (const auto v = root["voting"]) {
-        if (auto ok = r.only_keys(v, {"open", "close"}, "voting"); !ok) return std::unexpected(ok.error());
-        if (v["open"]) { SHAILOO_TRY(s.voting_open, r.time_of_day(v, "open")); }
-        if (v["close"]) { SHAILOO_TRY(s.voting_close, r.time_of_day(v, "close")); }
-        if (s.voting_close <= s.voting_open) return std::unexpected(r.error(v, "voting.close", "must be after voting.open"));
-    }
+    return {};
+}
+
+// The voting hours: open and close, close after open.
+core::Result<void> read_voting_hours(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto v = root["voting"];
+    if (!v) return {};
+    if (auto ok = r.only_keys(v, {"open", "close"}, "voting"); !ok) return std::unexpected(ok.error());
+    if (v["open"]) { SHAILOO_TRY(s.voting_open, r.time_of_day(v, "open")); }
+    if (v["close"]) { SHAILOO_TRY(s.voting_close, r.time_of_day(v, "close")); }
+    if (s.voting_close <= s.voting_open) return std::unexpected(r.error(v, "voting.close", "must be after voting.open"));
+    return {};
+}
+
+// The arrival weights: one per voting hour (begun), finite and >= 0, not all zero; even by default.
+core::Result<void> read_arrivals(const Reader& r, const YAML::Node& root, Scenario& s) {
     const int hours = static_cast<int>((s.voting_close - s.voting_open + core::kHour - 1) / core::kHour);
     if (const auto a = root["arrivals"]) {
         if (!a.IsSequence() || static_cast<int>(a.size()) != hours)
@@ -296,52 +306,99 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     double sum = 0;
     for (double w : s.arrival_weights) sum += w;
     if (sum <= 0) return std::unexpected(r.error(root["arrivals"], "arrivals", "all weights are zero"));
+    return {};
+}
+
+// The spreads of turnout and party support, and the booths per identification desk.
+core::Result<void> read_crowd(const Reader& r, const YAML::Node& root, Scenario& s) {
     if (root["turnout_sd_pec"]) { SHAILOO_TRY(s.turnout_sd_pec, r.get<double>(root, "turnout_sd_pec", 0.0, 0.3)); }
     if (root["party_sd_region"]) { SHAILOO_TRY(s.party_sd_region, r.get<double>(root, "party_sd_region", 0.0, 2.0)); }
     if (root["booths_per_desk"]) { SHAILOO_TRY(s.booths_per_desk, r.get<int>(root, "booths_per_desk", 1, 10)); }
-    if (const auto dp = root["desk_pace"]) {
-        if (!dp.IsMap()) return std::unexpected(r.error(dp, "desk_pace", "expected {median: X, sigma: X, min: X, max: X}"));
-        if (auto ok = r.only_keys(dp, {"median", "sigma", "min", "max"}, "desk_pace"); !ok) return std::unexpected(ok.error());
-        auto& p = s.desk_pace;
-        const Reader f = r.within("desk_pace");
-        if (dp["median"]) { SHAILOO_TRY(p.median, f.get<double>(dp, "median", 0.1, 10.0)); }
-        if (dp["sigma"]) { SHAILOO_TRY(p.sigma, f.get<double>(dp, "sigma", 0.0, 2.0)); }
-        if (dp["min"]) { SHAILOO_TRY(p.min, f.get<double>(dp, "min", 0.1, 10.0)); }
-        if (dp["max"]) { SHAILOO_TRY(p.max, f.get<double>(dp, "max", 0.1, 10.0)); }
-        if (p.min > p.median || p.median > p.max)
-            return std::unexpected(r.error(dp, "desk_pace", fmt::format("needs min <= median <= max, got {} / {} / {}", p.min, p.median, p.max)));
-    }
-    if (const auto pt = root["patience"]) {
-        if (!pt.IsMap()) return std::unexpected(r.error(pt, "patience", "expected {median_min: N, sigma: X}"));
-        if (auto ok = r.only_keys(pt, {"median_min", "sigma"}, "patience"); !ok) return std::unexpected(ok.error());
-        const Reader f = r.within("patience");
-        if (pt["median_min"]) { SHAILOO_TRY(s.patience.median_min, f.get<double>(pt, "median_min", 0.0, 24 * 60.0)); }
-        if (pt["sigma"]) { SHAILOO_TRY(s.patience.sigma, f.get<double>(pt, "sigma", 0.0, 2.0)); }
-    }
-    if (const auto sv = root["service"]) {
-        if (auto ok = r.only_keys(sv, {"document", "fingerprint", "face", "manual", "receipt", "booth", "arbb"}, "service"); !ok)
-            return std::unexpected(ok.error());
-        auto& t = s.service;
-        SHAILOO_TRY(t.document, read_service(r, sv, "document", t.document));
-        SHAILOO_TRY(t.fingerprint, read_service(r, sv, "fingerprint", t.fingerprint));
-        SHAILOO_TRY(t.face, read_service(r, sv, "face", t.face));
-        SHAILOO_TRY(t.manual, read_service(r, sv, "manual", t.manual));
-        SHAILOO_TRY(t.receipt, read_service(r, sv, "receipt", t.receipt));
-        SHAILOO_TRY(t.booth, read_service(r, sv, "booth", t.booth));
-        SHAILOO_TRY(t.arbb, read_service(r, sv, "arbb", t.arbb));
-    }
+    return {};
+}
+
+// The operators' pace from PEC to PEC: median, sigma and bounds, min <= median <= max.
+core::Result<void> read_desk_pace(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto dp = root["desk_pace"];
+    if (!dp) return {};
+    if (!dp.IsMap()) return std::unexpected(r.error(dp, "desk_pace", "expected {median: X, sigma: X, min: X, max: X}"));
+    if (auto ok = r.only_keys(dp, {"median", "sigma", "min", "max"}, "desk_pace"); !ok) return std::unexpected(ok.error());
+    auto& p = s.desk_pace;
+    const Reader f = r.within("desk_pace");
+    if (dp["median"]) { SHAILOO_TRY(p.median, f.get<double>(dp, "median", 0.1, 10.0)); }
+    if (dp["sigma"]) { SHAILOO_TRY(p.sigma, f.get<double>(dp, "sigma", 0.0, 2.0)); }
+    if (dp["min"]) { SHAILOO_TRY(p.min, f.get<double>(dp, "min", 0.1, 10.0)); }
+    if (dp["max"]) { SHAILOO_TRY(p.max, f.get<double>(dp, "max", 0.1, 10.0)); }
+    if (p.min > p.median || p.median > p.max)
+        return std::unexpected(r.error(dp, "desk_pace", fmt::format("needs min <= median <= max, got {} / {} / {}", p.min, p.median, p.max)));
+    return {};
+}
+
+// The voters' patience in a queue: median minutes and sigma.
+core::Result<void> read_patience(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto pt = root["patience"];
+    if (!pt) return {};
+    if (!pt.IsMap()) return std::unexpected(r.error(pt, "patience", "expected {median_min: N, sigma: X}"));
+    if (auto ok = r.only_keys(pt, {"median_min", "sigma"}, "patience"); !ok) return std::unexpected(ok.error());
+    const Reader f = r.within("patience");
+    if (pt["median_min"]) { SHAILOO_TRY(s.patience.median_min, f.get<double>(pt, "median_min", 0.0, 24 * 60.0)); }
+    if (pt["sigma"]) { SHAILOO_TRY(s.patience.sigma, f.get<double>(pt, "sigma", 0.0, 2.0)); }
+    return {};
+}
+
+// The service time of each step of a visit, each defaulting to the built-in one.
+core::Result<void> read_service_times(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto sv = root["service"];
+    if (!sv) return {};
+    if (auto ok = r.only_keys(sv, {"document", "fingerprint", "face", "manual", "receipt", "booth", "arbb"}, "service"); !ok)
+        return std::unexpected(ok.error());
+    auto& t = s.service;
+    SHAILOO_TRY(t.document, read_service(r, sv, "document", t.document));
+    SHAILOO_TRY(t.fingerprint, read_service(r, sv, "fingerprint", t.fingerprint));
+    SHAILOO_TRY(t.face, read_service(r, sv, "face", t.face));
+    SHAILOO_TRY(t.manual, read_service(r, sv, "manual", t.manual));
+    SHAILOO_TRY(t.receipt, read_service(r, sv, "receipt", t.receipt));
+    SHAILOO_TRY(t.booth, read_service(r, sv, "booth", t.booth));
+    SHAILOO_TRY(t.arbb, read_service(r, sv, "arbb", t.arbb));
+    return {};
+}
+
+// The regions simulated (all when none is named), by code or by name.
+core::Result<void> read_only_regions(const Reader& r, const YAML::Node& root, Scenario& s) {
     SHAILOO_TRY(s.only_region_refs, r.regions(root, "regions"));
     for (const auto& ref : s.only_region_refs)
         if (ref.name.empty()) s.only_regions.push_back(ref.code);
-    if (const auto f = root["faults"]) {
-        if (!f.IsSequence()) return std::unexpected(r.error(f, "faults", "expected a list of fault rules"));
-        int i = 0;
-        for (const auto& item : f) {
-            FaultRule rule;
-            SHAILOO_TRY(rule, read_fault(r, item, i++));
-            s.faults.push_back(std::move(rule));
-        }
+    return {};
+}
+
+// The fault rules, in order.
+core::Result<void> read_faults(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto f = root["faults"];
+    if (!f) return {};
+    if (!f.IsSequence()) return std::unexpected(r.error(f, "faults", "expected a list of fault rules"));
+    int i = 0;
+    for (const auto& item : f) {
+        FaultRule rule;
+        SHAILOO_TRY(rule, read_fault(r, item, i++));
+        s.faults.push_back(std::move(rule));
     }
+    return {};
+}
+
+}  // namespace
+
+core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
+    const std::string name = file.string();
+    auto loaded = core::load_yaml_file(name, "scenario file");
+    if (!loaded) return std::unexpected(loaded.error());
+    const YAML::Node root = *loaded;
+    const Reader r(name);
+    Scenario s;
+    s.file = file;
+    using Step = core::Result<void> (*)(const Reader&, const YAML::Node&, Scenario&);
+    for (Step step : {check_top_level, read_header, read_voting_hours, read_arrivals, read_crowd, read_desk_pace,
+                      read_patience, read_service_times, read_only_regions, read_faults})
+        if (auto ok = step(r, root, s); !ok) return std::unexpected(ok.error());
     return s;
 }
 
