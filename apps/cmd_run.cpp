@@ -7,6 +7,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "apps/commands.hpp"
@@ -52,64 +54,70 @@ private:
     int next_ = 25;
 };
 
-int run(RunOptions o) {
-    std::optional<sim::DrillRecord> record;
-    if (!o.replay.empty()) {
-        auto r = sim::load_drill_record(o.replay);
-        if (!r) {
-            fmt::print(stderr, "shailoo run: {}\n", r.error().message);
-            return 2;
-        }
-        record = std::move(*r);
-        if (!o.scenario_given) o.scenario = record->scenario;
-        if (o.seed && *o.seed != record->seed) {
-            fmt::print(stderr, "shailoo run: --seed {} differs from the seed {} of drill record {}\n", *o.seed, record->seed, o.replay);
-            return 2;
-        }
-        o.seed = record->seed;
+// With --replay: the drill record into `record`, and its scenario (unless one is given) and seed into
+// the options; false after saying on stderr what is wrong (a record that cannot be read, another --seed).
+bool load_replay(RunOptions& o, std::optional<sim::DrillRecord>& record) {
+    if (o.replay.empty()) return true;
+    auto r = sim::load_drill_record(o.replay);
+    if (!r) {
+        fmt::print(stderr, "shailoo run: {}\n", r.error().message);
+        return false;
     }
+    record = std::move(*r);
+    if (!o.scenario_given) o.scenario = record->scenario;
+    if (o.seed && *o.seed != record->seed) {
+        fmt::print(stderr, "shailoo run: --seed {} differs from the seed {} of drill record {}\n", *o.seed, record->seed, o.replay);
+        return false;
+    }
+    o.seed = record->seed;
+    return true;
+}
+
+/// What a run simulates: the scenario, bound to its election package.
+struct RunInputs {
+    sim::Scenario scenario;
+    core::ElectionPackage package;
+};
+
+// The scenario and its package, bound together (and the drill record's scenario, when replaying);
+// nothing after saying on stderr what is wrong.
+std::unique_ptr<RunInputs> load_inputs(const RunOptions& o, const std::optional<sim::DrillRecord>& record) {
     auto scenario = sim::load_scenario(o.scenario);
     if (!scenario) {
         fmt::print(stderr, "shailoo run: {}\n", scenario.error().message);
-        return 2;
+        return nullptr;
     }
     auto package = core::load_election_package(scenario->package_dir);
     if (!package) {
         fmt::print(stderr, "shailoo run: election package of {}: {}\n", o.scenario, package.error().message);
-        return 2;
+        return nullptr;
     }
     if (auto bound = sim::bind_to_package(*scenario, *package); !bound) {
         fmt::print(stderr, "shailoo run: {}\n", bound.error().message);
-        return 2;
+        return nullptr;
     }
     if (record && record->scenario_name != scenario->name) {
         fmt::print(stderr, "shailoo run: drill record {} was made with scenario '{}', not '{}' ({})\n", o.replay,
                    record->scenario_name, scenario->name, o.scenario);
-        return 2;
+        return nullptr;
     }
-    const std::uint64_t seed = o.seed.value_or(scenario->seed);
-    std::error_code ec;
-    std::filesystem::create_directories(o.out, ec);
-    const auto results_path = std::filesystem::path(o.out) / "results.json";
-    std::ofstream file(results_path);
-    if (ec || !file) {
-        fmt::print(stderr, "shailoo run: cannot write {}: {}\n", results_path.string(), ec ? ec.message() : "cannot open");
-        return 2;
-    }
-    if (!o.quiet)
-        fmt::print(stderr, "shailoo run: {} ({} PECs in package {}), seed {}, {} thread(s)\n", scenario->name,
-                   package->pecs.size(), package->name, seed, o.threads);
+    return std::make_unique<RunInputs>(RunInputs{std::move(*scenario), std::move(*package)});
+}
 
+// The world built, the drill record's actions applied, the day simulated: its results with the
+// wall and CPU time of each phase; nothing after saying on stderr why a record could not be applied.
+std::optional<sim::RunResults> simulate(const RunOptions& o, const RunInputs& in, std::uint64_t seed,
+                                        const std::optional<sim::DrillRecord>& record) {
     using Clock = std::chrono::steady_clock;
     const auto seconds = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); };
     const std::clock_t cpu_start = std::clock();  // the process's CPU time, all threads
     const auto start = Clock::now();
-    sim::World world(*package, *scenario, seed, o.threads);
+    sim::World world(in.package, in.scenario, seed, o.threads);
     const auto built = Clock::now();
     if (record) {
         if (auto ok = sim::apply_drill_record(*record, world, o.threads); !ok) {
             fmt::print(stderr, "shailoo run: drill record {}: {}\n", o.replay, ok.error().message);
-            return 2;
+            return std::nullopt;
         }
         if (!o.quiet) fmt::print(stderr, "shailoo run: replayed {} instructor action(s) from {}\n", record->actions.size(), o.replay);
     }
@@ -123,14 +131,36 @@ int run(RunOptions o) {
     results.phases = {.build_s = seconds(start, built), .simulate_s = seconds(simulating, simulated), .results_s = seconds(simulated, end)};
     results.cpu_s = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
     results.threads = o.threads;
+    return results;
+}
 
-    file << sim::results_to_json(results, *package).dump(1) << '\n';
+int run(RunOptions o) {
+    std::optional<sim::DrillRecord> record;
+    if (!load_replay(o, record)) return 2;
+    const auto in = load_inputs(o, record);
+    if (!in) return 2;
+    const std::uint64_t seed = o.seed.value_or(in->scenario.seed);
+    // The results file is opened before the day is simulated: a folder that cannot be written fails at once.
+    std::error_code ec;
+    std::filesystem::create_directories(o.out, ec);
+    const auto results_path = std::filesystem::path(o.out) / "results.json";
+    std::ofstream file(results_path);
+    if (ec || !file) {
+        fmt::print(stderr, "shailoo run: cannot write {}: {}\n", results_path.string(), ec ? ec.message() : "cannot open");
+        return 2;
+    }
+    if (!o.quiet)
+        fmt::print(stderr, "shailoo run: {} ({} PECs in package {}), seed {}, {} thread(s)\n", in->scenario.name,
+                   in->package.pecs.size(), in->package.name, seed, o.threads);
+    const auto results = simulate(o, *in, seed, record);
+    if (!results) return 2;
+    file << sim::results_to_json(*results, in->package).dump(1) << '\n';
     file.close();
     if (!file) {
         fmt::print(stderr, "shailoo run: writing {} failed\n", results_path.string());
         return 2;
     }
-    if (!o.quiet) fmt::print("{}\nresults: {}\n", sim::summary_text(results, *package), results_path.string());
+    if (!o.quiet) fmt::print("{}\nresults: {}\n", sim::summary_text(*results, in->package), results_path.string());
     return 0;
 }
 

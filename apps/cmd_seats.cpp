@@ -23,6 +23,57 @@ struct SeatsOptions {
     bool json = false;
 };
 
+// The allocation as JSON on stdout: the parties but "against all" (whose votes are summed apart), seats and bases.
+void print_json(const core::ListSeatAllocation& a) {
+    nlohmann::json parties = nlohmann::json::array();
+    std::int64_t against_all = 0;
+    for (const auto& p : a.parties) {
+        if (p.against_all) {
+            against_all += p.votes;
+            continue;
+        }
+        parties.push_back({{"party", p.party}, {"votes", p.votes}, {"passed", p.passed}, {"seats", p.seats}});
+    }
+    nlohmann::json out{{"parties", parties},
+                       {"seats", a.seats},
+                       {"unallocated", a.unallocated},
+                       {"against_all", against_all},
+                       {"threshold_base", a.national_base},
+                       {"threshold_base_is", a.base_is_took_part ? "voters who took part" : "valid votes"},
+                       {"regional_threshold_applied", a.regional_applied}};
+    fmt::print("{}\n", out.dump(2));
+}
+
+// The allocation as a table on stdout: rules and bases first, then one line per party.
+void print_table(const SeatsOptions& o, const core::VoteTable& table, const core::ListSeatAllocation& a) {
+    fmt::print("Party-list seats: {} seats, largest remainder with the Hare quota\n", a.seats);
+    fmt::print("National threshold {:.2f} % of {} = {} ({})\n", o.threshold * 100,
+               a.base_is_took_part ? "voters who took part" : "valid votes in the file (no 'took part' row)",
+               a.national_base, o.votes_file);
+    if (a.regional_applied)
+        fmt::print("Regional threshold {:.2f} % applied in each of {} region columns (a column named 'abroad' is "
+                   "exempt)\n",
+                   o.regional_threshold * 100, table.regions.size());
+    else
+        fmt::print("Regional threshold not applied: the file has no region columns\n");
+    if (a.unallocated == 0)
+        fmt::print("Hare quota {:.2f} votes (passing parties' {} votes / {} seats)\n", a.hare_quota,
+                   a.passing_votes, a.seats);
+    fmt::print("\n{:<36} {:>10} {:>7}  {:<8} {:>5}\n", "party", "votes", "share", "passed", "seats");
+    for (const auto& p : a.parties) {
+        const double share = a.national_base > 0 ? 100.0 * p.votes / a.national_base : 0.0;
+        std::string status = p.against_all ? "-" : p.passed ? "yes" : !p.passed_national ? "no" : "no (regional)";
+        fmt::print("{:<36} {:>10} {:>6.2f}%  {:<8} {:>5}{}\n", p.party, p.votes, share, status, p.seats,
+                   p.remainder_seat ? "  (incl. 1 by remainder)" : "");
+        if (!p.failed_regions.empty()) {
+            std::string regions;
+            for (const auto& r : p.failed_regions) regions += (regions.empty() ? "" : ", ") + r;
+            fmt::print("{:<36} below the regional threshold in: {}\n", "", regions);
+        }
+    }
+    if (a.unallocated > 0) fmt::print("\nNo party passed the thresholds: {} seats unallocated\n", a.unallocated);
+}
+
 int run_seats(const SeatsOptions& o) {
     std::ifstream in(o.votes_file, std::ios::binary);
     if (!in) {
@@ -42,52 +93,10 @@ int run_seats(const SeatsOptions& o) {
         fmt::print(stderr, "{}: {}\n", o.votes_file, a.error().message);
         return 2;
     }
-    if (o.json) {
-        nlohmann::json parties = nlohmann::json::array();
-        std::int64_t against_all = 0;
-        for (const auto& p : a->parties) {
-            if (p.against_all) {
-                against_all += p.votes;
-                continue;
-            }
-            parties.push_back({{"party", p.party}, {"votes", p.votes}, {"passed", p.passed}, {"seats", p.seats}});
-        }
-        nlohmann::json out{{"parties", parties},
-                           {"seats", a->seats},
-                           {"unallocated", a->unallocated},
-                           {"against_all", against_all},
-                           {"threshold_base", a->national_base},
-                           {"threshold_base_is", a->base_is_took_part ? "voters who took part" : "valid votes"},
-                           {"regional_threshold_applied", a->regional_applied}};
-        fmt::print("{}\n", out.dump(2));
-        return 0;
-    }
-    fmt::print("Party-list seats: {} seats, largest remainder with the Hare quota\n", a->seats);
-    fmt::print("National threshold {:.2f} % of {} = {} ({})\n", o.threshold * 100,
-               a->base_is_took_part ? "voters who took part" : "valid votes in the file (no 'took part' row)",
-               a->national_base, o.votes_file);
-    if (a->regional_applied)
-        fmt::print("Regional threshold {:.2f} % applied in each of {} region columns (a column named 'abroad' is "
-                   "exempt)\n",
-                   o.regional_threshold * 100, table->regions.size());
+    if (o.json)
+        print_json(*a);
     else
-        fmt::print("Regional threshold not applied: the file has no region columns\n");
-    if (a->unallocated == 0)
-        fmt::print("Hare quota {:.2f} votes (passing parties' {} votes / {} seats)\n", a->hare_quota,
-                   a->passing_votes, a->seats);
-    fmt::print("\n{:<36} {:>10} {:>7}  {:<8} {:>5}\n", "party", "votes", "share", "passed", "seats");
-    for (const auto& p : a->parties) {
-        const double share = a->national_base > 0 ? 100.0 * p.votes / a->national_base : 0.0;
-        std::string status = p.against_all ? "-" : p.passed ? "yes" : !p.passed_national ? "no" : "no (regional)";
-        fmt::print("{:<36} {:>10} {:>6.2f}%  {:<8} {:>5}{}\n", p.party, p.votes, share, status, p.seats,
-                   p.remainder_seat ? "  (incl. 1 by remainder)" : "");
-        if (!p.failed_regions.empty()) {
-            std::string regions;
-            for (const auto& r : p.failed_regions) regions += (regions.empty() ? "" : ", ") + r;
-            fmt::print("{:<36} below the regional threshold in: {}\n", "", regions);
-        }
-    }
-    if (a->unallocated > 0) fmt::print("\nNo party passed the thresholds: {} seats unallocated\n", a->unallocated);
+        print_table(o, *table, *a);
     return 0;
 }
 
