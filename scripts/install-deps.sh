@@ -2,7 +2,7 @@
 # Installs the Debian packages Shailoo Sim needs, and only those missing: a second run is instant.
 set -euo pipefail
 packages=(
-  cmake g++ make pkg-config
+  cmake g++ make pkg-config universal-ctags
   libyaml-cpp-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsodium-dev libssl-dev libsqlite3-dev sqlite3 libgoogle-perftools-dev
