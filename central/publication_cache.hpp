@@ -46,7 +46,8 @@ public:
     std::string document() const;
 
     /// Refreshes now, then every `period` on a timer on `executor`, until stop(): each time with
-    /// commits(), reporting a failure to on_error. Its handlers run on `executor`.
+    /// commits(), reporting a failure to on_error. Its handlers run on `executor`, whose execution
+    /// context must outlive the cache.
     void run_every(const boost::asio::any_io_executor& executor, std::chrono::milliseconds period, CommitCount commits,
                    ErrorSink on_error);
     /// Ends the loop: cancels its timer. Call it on the loop's executor.

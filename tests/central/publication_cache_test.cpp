@@ -90,8 +90,8 @@ TEST(PublicationCache, TheLoopRefreshesOnTheTimerItIsGivenUntilStopped) {
     Server s("cache-loop");
     give_seats(s);
     Store reader(s.file.path());
+    boost::asio::io_context io;  // outlives the cache's timer
     PublicationCache cache(s.package, reader);
-    boost::asio::io_context io;
     std::vector<std::string> errors;
     cache.run_every(io.get_executor(), std::chrono::milliseconds(1), [&] { return s.ingest.counters().commits; },
                     [&](const core::Error& e) { errors.push_back(e.message); });
