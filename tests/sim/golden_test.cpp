@@ -32,6 +32,7 @@ std::string day_log(const std::string& scenario_file) {
     out << "reporting " << doc["reporting_curve"]["cumulative"].dump() << "\n";
     out << "seats " << doc["seats"]["party_list"].dump() << "\n";
     out << "reconciliation " << doc["reconciliation"]["by_check"].dump() << "\n";
+    out << "fault_effects " << doc["fault_effects"].dump() << "\n";
     for (const auto& entry : world.log(0, 40)) out << "log " << entry.at << " " << entry.pec << " " << entry.text << "\n";
     return out.str();
 }
