@@ -141,7 +141,8 @@ void add_run_command(CLI::App& app, Runner& runner) {
     auto* cmd = app.add_subcommand("run", "Simulate a whole election day as fast as possible and report what happened");
     cmd->footer(
         "Writes DIR/results.json (format: docs/results.md) and prints a summary: turnout, votes per party,\n"
-        "identification outcomes, queues, busiest PECs, wall time by phase (build, day and night, results),\n"
+        "identification outcomes, queues, busiest PECs, what each device fault did (PECs, downtime, reserve-slot\n"
+        "sheets, voters, late reports), wall time by phase (build, day and night, results),\n"
         "CPU time and events/s. Progress goes to stderr.\n"
         "Same scenario + seed give byte-identical results (apart from 'perf') whatever --threads is.\n"
         "--replay FILE applies the instructor actions of a drill record (shailoo train --record) and, unless a\n"

@@ -25,6 +25,7 @@
 #include "kernel/engine.hpp"
 #include "kernel/resource.hpp"
 #include "sim/fault_action.hpp"
+#include "sim/fault_ledger.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"
@@ -75,8 +76,8 @@ public:
     devices::VirtualModem& modem() { return *modem_; }
     /// Schedules a fault action; an error names what is wrong.
     core::Result<void> apply(const FaultAction& action);
-    /// The PEC's results (complete once the day has ended).
-    PecResult result() const;
+    /// The PEC's results (complete once the day has ended); faults still on count up to `until`.
+    PecResult result(Time until) const;
     /// When the CEC acknowledged the PEC's last report (0: not yet); result().reported_at without copying the results.
     Time reported_at() const { return result_.reported_at; }
     /// Live state for the console.
@@ -109,10 +110,12 @@ private:
         std::unique_ptr<station::BallotBox> box;
         std::deque<core::Ballot> waiting;  // sheets the box refused, kept in its reserve slot until it works
         bool feeding = false;              // a feed of waiting sheets is under way
+        station::Refusal held_by = station::Refusal::none;  // why the box last refused a sheet (the reserve slot's cause)
     };
 
     void plan_voters();
     void plan_faults();
+    void listen_to_faults();
     void open_station();
     void arrive(std::uint32_t k);
     void identify(std::uint32_t k);
@@ -154,6 +157,7 @@ private:
     bool voting_over_ = false;
     bool closed_ = false;
     PecResult result_;
+    FaultLedger faults_;            // what the faults did (results.json fault_effects)
     std::vector<LogEntry> log_;
     double max_wait_s_ = 0.0;
 };
