@@ -13,6 +13,7 @@
 #include "core/election_package.hpp"
 #include "sim/drill_record.hpp"
 #include "sim/results_json.hpp"
+#include "sim/run_setup.hpp"
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
 
@@ -60,34 +61,18 @@ int run(RunOptions o) {
             fmt::print(stderr, "shailoo run: {}\n", r.error().message);
             return 2;
         }
+        if (!o.scenario_given) o.scenario = r->scenario;
         record = std::move(*r);
-        if (!o.scenario_given) o.scenario = record->scenario;
-        if (o.seed && *o.seed != record->seed) {
-            fmt::print(stderr, "shailoo run: --seed {} differs from the seed {} of drill record {}\n", *o.seed, record->seed, o.replay);
-            return 2;
-        }
-        o.seed = record->seed;
     }
-    auto scenario = sim::load_scenario(o.scenario);
-    if (!scenario) {
-        fmt::print(stderr, "shailoo run: {}\n", scenario.error().message);
+    auto setup = sim::open_run(o.scenario, std::move(record), o.seed);
+    if (!setup) {
+        fmt::print(stderr, "shailoo run: {}\n", setup.error().message);
         return 2;
     }
-    auto package = core::load_election_package(scenario->package_dir);
-    if (!package) {
-        fmt::print(stderr, "shailoo run: election package of {}: {}\n", o.scenario, package.error().message);
-        return 2;
-    }
-    if (auto bound = sim::bind_to_package(*scenario, *package); !bound) {
-        fmt::print(stderr, "shailoo run: {}\n", bound.error().message);
-        return 2;
-    }
-    if (record && record->scenario_name != scenario->name) {
-        fmt::print(stderr, "shailoo run: drill record {} was made with scenario '{}', not '{}' ({})\n", o.replay,
-                   record->scenario_name, scenario->name, o.scenario);
-        return 2;
-    }
-    const std::uint64_t seed = o.seed.value_or(scenario->seed);
+    const sim::Scenario* scenario = &setup->scenario;
+    const core::ElectionPackage* package = &setup->package;
+    const auto& replayed = setup->replay;
+    const std::uint64_t seed = setup->seed;
     std::error_code ec;
     std::filesystem::create_directories(o.out, ec);
     const auto results_path = std::filesystem::path(o.out) / "results.json";
@@ -106,12 +91,12 @@ int run(RunOptions o) {
     const auto start = Clock::now();
     sim::World world(*package, *scenario, seed, o.threads);
     const auto built = Clock::now();
-    if (record) {
-        if (auto ok = sim::apply_drill_record(*record, world, o.threads); !ok) {
+    if (replayed) {
+        if (auto ok = sim::apply_drill_record(*replayed, world, o.threads); !ok) {
             fmt::print(stderr, "shailoo run: drill record {}: {}\n", o.replay, ok.error().message);
             return 2;
         }
-        if (!o.quiet) fmt::print(stderr, "shailoo run: replayed {} instructor action(s) from {}\n", record->actions.size(), o.replay);
+        if (!o.quiet) fmt::print(stderr, "shailoo run: replayed {} instructor action(s) from {}\n", replayed->actions.size(), o.replay);
     }
     Progress progress(o.quiet);
     const auto simulating = Clock::now();  // after a drill record's actions are scheduled

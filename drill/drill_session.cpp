@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "core/random.hpp"
+#include "sim/run_setup.hpp"
 
 namespace drill {
 namespace {
@@ -78,30 +79,19 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
                                                                std::optional<std::uint64_t> seed,
                                                                std::optional<sim::DrillRecord> replay, sim::Time start,
                                                                WallTime wall_now, int threads) {
-    auto scenario = sim::load_scenario(scenario_file);
-    if (!scenario) return std::unexpected(scenario.error());
-    if (replay) {
-        if (replay->scenario_name != scenario->name)
-            return core::fail(fmt::format("the drill record was made with scenario '{}', not '{}' ({})", replay->scenario_name,
-                                          scenario->name, scenario_file.string()));
-        if (seed && *seed != replay->seed)
-            return core::fail(fmt::format("seed {} differs from the drill record's seed {}", *seed, replay->seed));
-        seed = replay->seed;
-    }
-    auto package = core::load_election_package(scenario->package_dir);
-    if (!package) return core::fail(fmt::format("election package of {}: {}", scenario_file.string(), package.error().message));
-    if (auto bound = sim::bind_to_package(*scenario, *package); !bound) return std::unexpected(bound.error());
+    auto setup = sim::open_run(scenario_file, std::move(replay), seed);
+    if (!setup) return std::unexpected(setup.error());
 
     std::unique_ptr<DrillSession> s(new DrillSession());
     s->threads_ = std::max(1, threads);
-    s->scenario_ = std::make_unique<sim::Scenario>(std::move(*scenario));
-    s->package_ = std::make_unique<core::ElectionPackage>(std::move(*package));
-    const std::uint64_t used_seed = seed.value_or(s->scenario_->seed);
+    s->scenario_ = std::make_unique<sim::Scenario>(std::move(setup->scenario));
+    s->package_ = std::make_unique<core::ElectionPackage>(std::move(setup->package));
+    const std::uint64_t used_seed = setup->seed;
     s->world_ = std::make_unique<sim::World>(*s->package_, *s->scenario_, used_seed, std::max(1, threads));
     s->record_.scenario = scenario_file.string();
     s->record_.scenario_name = s->scenario_->name;
     s->record_.seed = used_seed;
-    s->replay_ = std::move(replay);
+    s->replay_ = std::move(setup->replay);
     for (const auto& pec : s->package_->pecs)
         if (s->world_->index_of(pec.number)) s->pecs_.push_back(&pec);
     if (s->pecs_.size() != s->world_->pec_count())
