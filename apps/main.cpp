@@ -54,7 +54,7 @@ const CLI::Validator& apps::finite_check() {
 
 int main(int argc, char** argv) {
     CLI::App app{"Shailoo Sim - election-night simulation and training platform.\n"
-                 "Runs the real PEC and CEC software against a simulated (or physically attached) election night."};
+                 "Runs the real PEC and CEC software against a simulated election night (physical devices: planned)."};
     app.require_subcommand(1);
     // A bad argument gets its message and a one-line hint, not the whole help.
     app.failure_message([](const CLI::App* top, const CLI::Error& e) {
