@@ -184,7 +184,7 @@ void place_sorted(std::span<const Minutia> minutiae, const SortKeys& k, Fingerpr
 
 // The descriptors and their cells-set counts of t's sorted minutiae, portable. Hardware popcount
 // where the CPU has it (every x86-64 since 2008), a portable one elsewhere.
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SHAILOO_NO_TARGET_CLONES)
 [[gnu::target_clones("popcnt", "default")]]
 #endif
 void describe_portable(FingerprintTemplate& t) {

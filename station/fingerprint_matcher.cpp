@@ -86,7 +86,7 @@ inline void keep_best_two(int i, std::uint32_t best1, std::uint32_t best2, Local
 // The local stage, portable: for every usable minutia of A, its two most similar minutiae of B.
 // The hot loop needs the hardware popcount; target_clones picks it at load time where the CPU has
 // it and keeps a portable version for the rest. Results are identical to local_pairs_avx2.
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SHAILOO_NO_TARGET_CLONES)
 [[gnu::target_clones("popcnt", "default")]]
 #endif
 int local_pairs_portable(const core::FingerprintTemplate& a, const DescriptorColumns& cb, LocalPair* pairs) {

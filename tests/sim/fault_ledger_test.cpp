@@ -81,7 +81,8 @@ TEST(FaultLedger, ASlowModemDelaysTheReportsByItsExtraTransferTime) {
     ledger.report_delivered("6001-arbb-1", 1, handed, handed + 3 * transfer, transfer);
     ledger.report_delivered("6001-arbb-1", 1, handed + core::kMinute, handed + core::kMinute + transfer, transfer);  // a resend
     ledger.report_delivered("6001-id", 1, handed, handed + 2 * transfer, transfer);
-    const auto& slow = only(ledger.effects(core::at(24, 0)), FaultDevice::modem, Fault::slow);
+    const auto rows = ledger.effects(core::at(24, 0));
+    const auto& slow = only(rows, FaultDevice::modem, Fault::slow);
     EXPECT_TRUE(slow.reports_delayed);
     EXPECT_FALSE(slow.reports_undelivered);
     EXPECT_EQ(slow.reporting_delay, 2 * transfer);
