@@ -13,9 +13,9 @@ namespace {
 
 constexpr int kSchemaVersion = 2;
 
-// Version 2 (bench/bench_ingest measured why): the vote counts live in the report's own row as
-// compact blobs instead of one row per option and per party (a final party-list report wrote 22 +
-// 21 rows and 9 KB of int64 preference blobs into two more B-trees), and the only index is the
+// Version 2: the vote counts live in the report's own row as compact blobs, not one row per option
+// and per party (a final party-list report would write 22 + 21 rows and 9 KB of int64 preference
+// blobs into two more B-trees; bench/bench_ingest measures the difference), and the only index is the
 // UNIQUE(device, sequence) that makes every report stored at most once (a device belongs to one
 // PEC, so it is the same key as (pec, device, sequence)). Fewer pages per report = fewer bytes to
 // fsync per group commit. A list of counts is stored as varint n, varint m, then the first m
@@ -189,9 +189,9 @@ Store::Store(const std::filesystem::path& file, GroupCommitPolicy policy) : file
         check(sqlite3_exec(db_, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr), "PRAGMA foreign_keys=ON");
         // Checkpoint the WAL into the database every 16,384 pages (64 MiB) instead of SQLite's 1,000:
         // a checkpoint rewrites every page and fsyncs the database file inside the commit that
-        // triggers it, which at the default happened every ~3,500 reports of an election-night burst
-        // (bench/bench_ingest: commit time fell by about a third). Durability is unchanged: each
-        // commit still fsyncs the WAL.
+        // triggers it, which at the default comes every ~3,500 reports of an election-night burst
+        // (bench/bench_ingest: commit time about a third lower). Durability does not depend on it:
+        // every commit fsyncs the WAL.
         check(sqlite3_exec(db_, "PRAGMA wal_autocheckpoint=16384", nullptr, nullptr, nullptr), "PRAGMA wal_autocheckpoint");
         {
             Statement quick(db_, "PRAGMA quick_check");
@@ -252,7 +252,7 @@ core::Result<void> Store::write(const char* what, int rc) {
 }
 
 core::Result<void> Store::insert(const StoredReport& r) {
-    // One prepared statement for the life of the store (preparing it per report cost as much as
+    // One prepared statement for the life of the store (preparing it per report would cost as much as
     // the insert itself); SQLITE_STATIC: the bound buffers outlive the step.
     sqlite3_stmt* ins = insert_;
     sqlite3_reset(ins);

@@ -468,7 +468,7 @@ void describe_avx512(FingerprintTemplate& t) {
             _mm512_storeu_si512(pairs + np, _mm512_maskz_compress_epi32(near, _mm512_ternarylogic_epi32(d, low_bytes, ij, 0xea)));
             // A 32-bit POPCNT: GCC narrows the count of a 16-bit mask to a 16-bit POPCNT, whose write
             // to the low 16 bits of a register merges with (so waits for) what it held, here np, which
-            // made each 16 candidates wait for the previous ones' count. The empty asm hides the width.
+            // would make each 16 candidates wait for the previous ones' count. The empty asm hides the width.
             unsigned near_bits = _cvtmask16_u32(near);
             asm("" : "+r"(near_bits));
             np += std::popcount(near_bits);
@@ -486,7 +486,7 @@ void describe_avx512(FingerprintTemplate& t) {
     // pairs come in runs of the same i, are ORed in a register instead (a segmented OR: the run so far
     // is kept where the previous pair has the same i, without a branch), each prefix stored to own[i]
     // (the run's last store leaves its whole OR), and own ORed into the descriptors at the end. A
-    // load-OR-store per pair on cylinders[i] made every pair wait for the previous pair's store.
+    // load-OR-store per pair on cylinders[i] would make every pair wait for the previous pair's store.
     const std::uint8_t* directions = &kDirections.at[0][R - 1];
     auto* cylinders = reinterpret_cast<__m128i*>(t.cylinders.data());
     // Zeroed by whole-register stores: `= {}` (or a loop of stores of a known zero, which GCC turns

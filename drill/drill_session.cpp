@@ -11,10 +11,9 @@
 namespace drill {
 namespace {
 
-// "Step one event" wants the earliest pending event over all PECs. sim::World does not offer it yet
-// (asked of the lead: `std::optional<sim::Time> World::next_event_time() const`); until it does,
-// a step is the smallest useful increment, one virtual second. The template picks the real API up
-// as soon as World has it, with no change here.
+// "Step one event" goes to the earliest pending event over all PECs, World::next_event_time(). With
+// no event pending (or a world type without that function) a step is the smallest useful increment,
+// one virtual second.
 template <class W>
 std::optional<sim::Time> next_event_of(const W& world) {
     if constexpr (requires { world.next_event_time(); }) {
