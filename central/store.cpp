@@ -1,5 +1,13 @@
 #include "central/store.hpp"
 
+// Index of this file:
+//   [SECTION] Schema
+//   [SECTION] Count blobs
+//   [SECTION] Statements and errors
+//   [SECTION] Opening the store
+//   [SECTION] Group commit
+//   [SECTION] Reading back
+
 #include <fmt/core.h>
 #include <sqlite3.h>
 
@@ -10,6 +18,8 @@
 namespace central {
 
 namespace {
+
+// [SECTION] Schema
 
 constexpr int kSchemaVersion = 2;
 
@@ -45,6 +55,8 @@ CREATE TABLE IF NOT EXISTS reports(
   preference_votes BLOB NOT NULL,  -- varint parties, then each party's counts encoded as below
   UNIQUE(device, sequence));
 )sql";
+
+// [SECTION] Count blobs
 
 void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
     while (v >= 0x80) {
@@ -111,6 +123,8 @@ private:
     const char* column_;
 };
 
+// [SECTION] Statements and errors
+
 /// A prepared statement that finalises itself.
 class Statement {
 public:
@@ -174,6 +188,8 @@ void Store::check(int rc, const char* what) const {
     throw std::runtime_error(msg);
 }
 
+// [SECTION] Opening the store
+
 Store::Store(const std::filesystem::path& file, GroupCommitPolicy policy) : file_(file.string()), policy_(policy) {
     const int rc = sqlite3_open_v2(file_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) {
@@ -232,6 +248,8 @@ Store::~Store() {
     sqlite3_finalize(insert_);
     if (db_) sqlite3_close(db_);
 }
+
+// [SECTION] Group commit
 
 std::uint64_t Store::stage(StoredReport report, core::Micros now) {
     const auto ticket = next_ticket_++;
@@ -334,6 +352,8 @@ bool Store::batch_is_stored() const {
     }
     return true;
 }
+
+// [SECTION] Reading back
 
 std::vector<StoredKey> Store::keys() const {
     std::vector<StoredKey> out;

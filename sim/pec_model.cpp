@@ -1,5 +1,11 @@
 #include "sim/pec_model.hpp"
 
+// Index of this file:
+//   [SECTION] Construction
+//   [SECTION] Day
+//   [SECTION] Transmission
+//   [SECTION] Views
+
 #include <fmt/core.h>
 
 #include <algorithm>

@@ -1,5 +1,12 @@
 #include "sim/scenario.hpp"
 
+// Index of this file:
+//   [SECTION] Reading the YAML fields
+//   [SECTION] Faults and service times
+//   [SECTION] Fault targets and durations
+//   [SECTION] Loading a scenario
+//   [SECTION] Binding to the election package
+
 #include "core/yaml_fields.hpp"
 
 #include <fmt/core.h>
@@ -15,6 +22,8 @@ namespace sim {
 namespace {
 
 using core::Micros;
+
+// [SECTION] Reading the YAML fields
 
 // Reads fields of one YAML file and turns every problem into "FILE:LINE: field 'x': what is wrong",
 // with the field's full path ("faults[1].share") when the Reader is within() a nested mapping.
@@ -119,6 +128,8 @@ private:
     else                                                                          \
         lhs = std::move(*shailoo_try_)
 
+// [SECTION] Faults and service times
+
 constexpr std::array<std::pair<std::string_view, FaultTarget>, 9> kTargets{{
     {"fingerprint_scanner", FaultTarget::fingerprint_scanner},
     {"document_reader", FaultTarget::document_reader},
@@ -203,6 +214,8 @@ core::Result<ServiceTime> read_service(const Reader& r, const YAML::Node& map, c
 
 }  // namespace
 
+// [SECTION] Fault targets and durations
+
 std::string_view to_string(FaultTarget target) {
     for (const auto& [name, t] : kTargets)
         if (t == target) return name;
@@ -247,6 +260,8 @@ core::Result<Micros> parse_duration(const std::string& text) {
     }
     return total;
 }
+
+// [SECTION] Loading a scenario
 
 core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     const std::string name = file.string();
@@ -344,6 +359,8 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     }
     return s;
 }
+
+// [SECTION] Binding to the election package
 
 namespace {
 
