@@ -21,10 +21,10 @@
 namespace drill {
 namespace {
 
+// [SECTION] Reading the YAML fields
+
 using K = ScriptStep::Kind;
 using Outcome = core::Result<void>;
-
-// [SECTION] Reading the YAML fields
 
 struct Reader {
     std::string file;

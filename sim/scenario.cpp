@@ -21,9 +21,9 @@
 namespace sim {
 namespace {
 
-using core::Micros;
-
 // [SECTION] Reading the YAML fields
+
+using core::Micros;
 
 // Reads fields of one YAML file and turns every problem into "FILE:LINE: field 'x': what is wrong",
 // with the field's full path ("faults[1].share") when the Reader is within() a nested mapping.
