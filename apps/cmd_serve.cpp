@@ -1,5 +1,11 @@
 // `shailoo serve`: the CEC's central server alone - TLS ingest of the PEC devices' signed reports
 // into the durable store (docs/serve.md). Wiring only: central::IngestServer does the work.
+//
+// Index of this file:
+//   [SECTION] Options, server clock, counters
+//   [SECTION] Connection caps
+//   [SECTION] Serving
+//   [SECTION] The command line
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <sys/resource.h>
@@ -29,6 +35,8 @@
 
 namespace apps {
 namespace {
+
+// [SECTION] Options, server clock, counters
 
 struct ServeOptions {
     std::string db;
@@ -78,6 +86,8 @@ void print_counters(const central::IngestCounters& c, const central::IngestServe
     std::fflush(stdout);
 }
 
+// [SECTION] Connection caps
+
 /// The connection budgets of the two listeners.
 struct ConnectionCaps {
     std::size_t ingest = 0;  ///< TLS ingest
@@ -108,6 +118,8 @@ ConnectionCaps connection_caps(int ingest, int http) {
                "open {} files\n", wanted.ingest, wanted.http, caps.ingest, caps.http, static_cast<unsigned long long>(fits));
     return caps;
 }
+
+// [SECTION] Serving
 
 int serve(const ServeOptions& o) {
     const std::filesystem::path package_dir = o.package;
@@ -284,6 +296,8 @@ int serve(const ServeOptions& o) {
 }
 
 }  // namespace
+
+// [SECTION] The command line
 
 void add_serve_command(CLI::App& app, Runner& runner) {
     static ServeOptions o;  // outlives parsing; the runner reads it after app.parse()

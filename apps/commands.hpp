@@ -21,7 +21,7 @@ std::string default_path(const std::string& relative);
 const CLI::Validator& seed_check();
 
 /// Check for a real-valued option, put before its range check: a finite number. (CLI11's range and
-/// sign checks compare, and every comparison with "nan" is false: it went through, into timers and
+/// sign checks compare, and every comparison with "nan" is false: it would pass them, into timers and
 /// durations.)
 const CLI::Validator& finite_check();
 

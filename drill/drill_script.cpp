@@ -1,5 +1,13 @@
 #include "drill/drill_script.hpp"
 
+// Index of this file:
+//   [SECTION] Reading the YAML fields
+//   [SECTION] Fault steps
+//   [SECTION] Screenshot and map steps
+//   [SECTION] Reading a step
+//   [SECTION] Checks against the session
+//   [SECTION] Loading and running a script
+
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
@@ -13,11 +21,15 @@
 namespace drill {
 namespace {
 
+// [SECTION] Reading the YAML fields
+
 using K = ScriptStep::Kind;
 using Outcome = core::Result<void>;
 
 // The one YAML field reader; each step names its fields with their full paths ("steps[3].at").
 using Reader = core::YamlReader;
+
+// [SECTION] Fault steps
 
 // Which PECs: pec | region [+ share] | share.
 Outcome read_scope(const Reader& r, const YAML::Node& n, const std::string& where, ScriptStep& s) {
@@ -115,6 +127,8 @@ Outcome read_fault(const Reader& r, const YAML::Node& n, const std::string& wher
     return read_fault_options(r, n, where, s.action);
 }
 
+// [SECTION] Screenshot and map steps
+
 // screenshot: FILE.png
 Outcome read_screenshot(const Reader& r, const YAML::Node& v, const std::string& field, ScriptStep& s) {
     if (!v.IsScalar() || v.Scalar().empty()) return r.bad(v, field, "expected a file name ending in .png");
@@ -149,6 +163,8 @@ Outcome read_map(const Reader& r, const YAML::Node& v, const std::string& field,
     }
     return {};
 }
+
+// [SECTION] Reading a step
 
 // One step that is a mapping with one key.
 Outcome read_keyed_step(const Reader& r, const std::string& key, const YAML::Node& v, const std::string& field, ScriptStep& s) {
@@ -213,6 +229,8 @@ core::Result<ScriptStep> read_step(const Reader& r, const YAML::Node& n, const s
     return s;
 }
 
+// [SECTION] Checks against the session
+
 // A clear that takes effect now must clear something: a typo in the device or fault would otherwise
 // do nothing, silently. (A later clear may follow a later inject.)
 core::Result<void> check_clear_has_effect(const ScriptStep& s, const DrillSession& session) {
@@ -250,6 +268,8 @@ core::Result<void> check_map_region(const ScriptStep& s, const DrillSession& ses
 }
 
 }  // namespace
+
+// [SECTION] Loading and running a script
 
 core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
     const std::string name = file.string();

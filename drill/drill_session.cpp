@@ -1,5 +1,12 @@
 #include "drill/drill_session.hpp"
 
+// Index of this file:
+//   [SECTION] Helpers and descriptions of actions
+//   [SECTION] Opening a session
+//   [SECTION] Time: advancing, replay, ticks, steps
+//   [SECTION] Instructor actions
+//   [SECTION] Selection, live state, results
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -10,12 +17,13 @@
 #include "sim/run_setup.hpp"
 
 namespace drill {
+// [SECTION] Helpers and descriptions of actions
+
 namespace {
 
-// "Step one event" wants the earliest pending event over all PECs. sim::World does not offer it yet
-// (asked of the lead: `std::optional<sim::Time> World::next_event_time() const`); until it does,
-// a step is the smallest useful increment, one virtual second. The template picks the real API up
-// as soon as World has it, with no change here.
+// "Step one event" goes to the earliest pending event over all PECs, World::next_event_time(). With
+// no event pending (or a world type without that function) a step is the smallest useful increment,
+// one virtual second.
 template <class W>
 std::optional<sim::Time> next_event_of(const W& world) {
     if constexpr (requires { world.next_event_time(); }) {
@@ -75,6 +83,8 @@ std::string format_pec_list(std::vector<int> pecs) {
     return out;
 }
 
+// [SECTION] Opening a session
+
 core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesystem::path& scenario_file,
                                                                std::optional<std::uint64_t> seed,
                                                                std::optional<sim::DrillRecord> replay, sim::Time start,
@@ -101,6 +111,8 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
     s->clock_ = kernel::PacedClock(s->world_->now(), std::max(wall_now, std::chrono::steady_clock::now()));
     return s;
 }
+
+// [SECTION] Time: advancing, replay, ticks, steps
 
 void DrillSession::advance(sim::Time t) {
     advance_world(t);
@@ -190,6 +202,8 @@ core::Result<void> DrillSession::run_to(sim::Time t, WallTime wall_now) {
     return {};
 }
 
+// [SECTION] Instructor actions
+
 core::Result<void> DrillSession::act(sim::FaultAction action) {
     sim::RecordedAction r;
     r.action = action;
@@ -254,6 +268,8 @@ core::Result<int> DrillSession::apply_and_record(sim::RecordedAction r) {
     record_.actions.push_back(std::move(r));
     return static_cast<int>(applied.size());
 }
+
+// [SECTION] Selection, live state, results
 
 bool DrillSession::has_region(int code) const {
     return std::any_of(pecs_.begin(), pecs_.end(), [code](const core::Pec* p) { return p->region_code == code; });

@@ -1,5 +1,13 @@
 #include "sim/drill_record.hpp"
 
+// Index of this file:
+//   [SECTION] Reading actions
+//   [SECTION] Writing actions
+//   [SECTION] PECs, faults and durations of an action
+//   [SECTION] Loading a record
+//   [SECTION] Saving a record
+//   [SECTION] Replaying a record
+
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
@@ -13,6 +21,8 @@
 #include "core/yaml_fields.hpp"
 
 namespace sim {
+// [SECTION] Reading actions
+
 namespace {
 
 
@@ -168,6 +178,8 @@ core::Result<RecordedAction> read_action(const std::string& file, const YAML::No
     return r;
 }
 
+// [SECTION] Writing actions
+
 // One action as a flow mapping: `pec` or `pecs` (+ `region`, `share`), then the device and fault.
 void emit_action(YAML::Emitter& out, const RecordedAction& r) {
     const FaultAction& a = r.action;
@@ -198,6 +210,8 @@ void emit_action(YAML::Emitter& out, const RecordedAction& r) {
 
 }  // namespace
 
+// [SECTION] PECs, faults and durations of an action
+
 std::vector<int> pecs_of(const RecordedAction& r) { return r.pecs.empty() ? std::vector<int>{r.action.pec} : r.pecs; }
 
 std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceKind kind) {
@@ -214,6 +228,8 @@ std::string format_duration(Time d) {
     if (s % 60 != 0 || out.empty()) out += fmt::format("{}s", s % 60);
     return out;
 }
+
+// [SECTION] Loading a record
 
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
     const std::string name = file.string();
@@ -262,6 +278,8 @@ core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
     return r;
 }
 
+// [SECTION] Saving a record
+
 core::Result<void> save_drill_record(const DrillRecord& record, const std::filesystem::path& file) {
     std::filesystem::path scenario(record.scenario);
     if (scenario.is_absolute() || std::filesystem::exists(scenario)) {
@@ -291,6 +309,8 @@ core::Result<void> save_drill_record(const DrillRecord& record, const std::files
     if (!f) return core::fail(fmt::format("{}: cannot write the drill record", file.string()));
     return {};
 }
+
+// [SECTION] Replaying a record
 
 core::Result<void> apply_drill_record(const DrillRecord& record, World& world, int threads) {
     for (std::size_t i = 0; i < record.actions.size(); ++i) {

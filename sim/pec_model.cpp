@@ -1,5 +1,11 @@
 #include "sim/pec_model.hpp"
 
+// Index of this file:
+//   [SECTION] Construction
+//   [SECTION] Day
+//   [SECTION] Transmission
+//   [SECTION] Views
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -133,7 +139,7 @@ void PecModel::plan_voters() {
         drawn[coming].voter = pec_.first_voter + i;
         coming += turnout.bernoulli(p);
     }
-    // Arrival times from their own stream, voter after voter as before.
+    // Arrival times from their own stream, one voter after another in roll order.
     for (std::size_t k = 0; k < coming; ++k) {
         // Hour by the scenario's arrival curve, then uniform inside the hour.
         const double h = arrivals.uniform();

@@ -2,9 +2,8 @@
 /// One PEC's election day on its own engine: its identification desks and ARBBs (the real station
 /// code on virtual devices), its voters (arrival, queue, booth, ballots), faults and closing.
 ///
-/// [SECTION] Construction - devices, desks, boxes, planned faults
-/// [SECTION] Day          - opening, arrivals, identification, booths, ballots, closing
-/// [SECTION] Views        - results and live state
+/// pec_model.cpp's sections: construction (devices, desks, boxes, planned faults), the day (opening,
+/// arrivals, identification, booths, ballots, closing), transmission, views (results and live state).
 #include <array>
 #include <cstdint>
 #include <deque>

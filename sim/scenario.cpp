@@ -1,5 +1,12 @@
 #include "sim/scenario.hpp"
 
+// Index of this file:
+//   [SECTION] Reading the YAML fields
+//   [SECTION] Faults and service times
+//   [SECTION] Fault targets and durations
+//   [SECTION] Loading a scenario
+//   [SECTION] Binding to the election package
+
 #include "core/yaml_fields.hpp"
 
 #include <fmt/core.h>
@@ -13,6 +20,8 @@
 
 namespace sim {
 namespace {
+
+// [SECTION] Reading the YAML fields
 
 using core::Micros;
 
@@ -62,6 +71,8 @@ private:
         return std::unexpected(shailoo_try_.error());                             \
     else                                                                          \
         lhs = std::move(*shailoo_try_)
+
+// [SECTION] Faults and service times
 
 constexpr std::array<std::pair<std::string_view, FaultTarget>, 9> kTargets{{
     {"fingerprint_scanner", FaultTarget::fingerprint_scanner},
@@ -147,6 +158,8 @@ core::Result<ServiceTime> read_service(const Reader& r, const YAML::Node& map, c
 
 }  // namespace
 
+// [SECTION] Fault targets and durations
+
 std::string_view to_string(FaultTarget target) {
     for (const auto& [name, t] : kTargets)
         if (t == target) return name;
@@ -191,6 +204,8 @@ core::Result<Micros> parse_duration(const std::string& text) {
     }
     return total;
 }
+
+// [SECTION] Loading a scenario
 
 core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     const std::string name = file.string();
@@ -288,6 +303,8 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     }
     return s;
 }
+
+// [SECTION] Binding to the election package
 
 namespace {
 

@@ -74,7 +74,8 @@ TEST(Cli, NotANumberInAScenarioIsRefused) {
 }
 
 TEST(Cli, MissingScenarioFieldsAreNamed) {
-    // A missing required field used to escape as yaml-cpp's "invalid node" exception, exit code 1.
+    // A missing required field is named, not let out as yaml-cpp's "invalid node" exception with exit
+    // code 1 (a defect the input fuzz found).
     for (const auto& [body, field] : {std::pair<std::string, std::string>{"version: 1\n", "name"}, {"version: 1\nname: x\n", "package"}}) {
         const auto dir = temp_dir("missing-" + field);
         const auto file = dir / "bad.yaml";

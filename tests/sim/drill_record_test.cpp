@@ -1,5 +1,10 @@
 #include "sim/drill_record.hpp"
 
+// Index of this file:
+//   [SECTION] Saving and loading records
+//   [SECTION] Version 2: the PECs of a region or share injection
+//   [SECTION] Replaying records on a world
+
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +16,8 @@
 #include "sim/results_json.hpp"
 #include "sim/run_setup.hpp"
 #include "sim/world.hpp"
+
+// [SECTION] Saving and loading records
 
 namespace {
 
@@ -126,6 +133,8 @@ TEST(DrillRecord, RejectsBadFieldsWithFileLineAndField) {
               std::string::npos);
 }
 
+// [SECTION] Version 2: the PECs of a region or share injection
+
 TEST(DrillRecord, Version2ListsThePecsOfOneRegionOrShareInjection) {
     const std::string head = "version: 2\nscenario: x.yaml\nscenario_name: X\nseed: 1\nactions:\n";
     auto error_of = [&](const std::string& name, const std::string& action) {
@@ -180,6 +189,8 @@ TEST(DrillRecord, Version2ListsThePecsOfOneRegionOrShareInjection) {
     EXPECT_TRUE(back->actions[1].pecs.empty());
     EXPECT_EQ(sim::pecs_of(back->actions[1]), std::vector<int>{6006});
 }
+
+// [SECTION] Replaying records on a world
 
 // A small world (Talas) to replay records on.
 class DrillRecordWorld : public ::testing::Test {
