@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(
   cmake g++ make pkg-config
+  clang-16 libclang-rt-16-dev universal-ctags
   libyaml-cpp-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsodium-dev libssl-dev libsqlite3-dev sqlite3 libgoogle-perftools-dev
