@@ -507,6 +507,7 @@ std::string_view nist_status(const Results& results, const core::ElectionPackage
 
 core::Result<std::string> nist_results_xml(const Results& results, const core::ElectionPackage& package,
                                            const NistExportOptions& options) {
+    xmlInitParser();  // once per process; libxml2 wants it before use from threads (serve's /results.xml)
     if (auto problem = bad_input(package, options)) return core::fail("NIST export: " + *problem);
     if (auto problem = duplicate_id(package)) return core::fail("NIST export: " + *problem);
     if (auto problem = shape_mismatch(results, package)) return core::fail("NIST export: " + *problem);
@@ -527,6 +528,7 @@ core::Result<std::string> nist_results_xml(const Results& results, const core::E
 
 core::Result<void> validate_xml(std::string_view xml, const std::filesystem::path& xsd) {
     if (xml.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return core::fail("the XML is too large to check");
+    xmlInitParser();
     XmlErrors errors;
     std::unique_ptr<xmlSchemaParserCtxt, decltype(&xmlSchemaFreeParserCtxt)> parser(xmlSchemaNewParserCtxt(xsd.c_str()),
                                                                                       &xmlSchemaFreeParserCtxt);
