@@ -27,6 +27,7 @@
 #include "central/aggregation.hpp"
 #include "central/http_server.hpp"
 #include "central/metrics.hpp"
+#include "central/nist_export.hpp"
 #include "central/ingest_server.hpp"
 #include "central/publication.hpp"
 #include "core/device_keys.hpp"
@@ -197,6 +198,11 @@ int serve(const ServeOptions& o) {
     std::mutex published_mutex;
     std::string published;
     std::int64_t published_commits = -1;
+    // /results.xml (NIST SP 1500-100, docs/nist-export.md): made on request from the results of the
+    // last publication, and kept until the next one.
+    std::shared_ptr<const central::Results> published_results;
+    std::string published_xml;
+    std::int64_t published_xml_commits = -1;
     // Timers and signals of this command share one strand: the io_context runs on several threads.
     auto control = boost::asio::make_strand(io);
     boost::asio::steady_timer publish_timer(control);
@@ -207,6 +213,7 @@ int serve(const ServeOptions& o) {
             std::lock_guard lock(published_mutex);
             if (results) {
                 published = central::results_document(*results, *package).dump();
+                published_results = std::make_shared<const central::Results>(std::move(*results));
                 published_commits = commits;
             } else {
                 fmt::print(stderr, "shailoo serve: results not published: {}\n", results.error().message);
@@ -226,6 +233,17 @@ int serve(const ServeOptions& o) {
                 return published;
             },
             central::HttpServerLimits{.max_connections = caps.http});
+        http->add_page("/results.xml", "application/xml; charset=utf-8", [&] {
+            std::lock_guard lock(published_mutex);
+            if (!published_results) throw std::runtime_error("no results published yet");  // 503
+            if (published_xml_commits != published_commits) {
+                auto xml = central::nist_results_xml(*published_results, *package, {.generated_date = bishkek_time_now()});
+                if (!xml) throw std::runtime_error(xml.error().message);
+                published_xml = std::move(*xml);
+                published_xml_commits = published_commits;
+            }
+            return published_xml;
+        });
         if (auto started = http->start(); !started) {
             fmt::print(stderr, "shailoo serve: --http: {}\n", started.error().message);
             return 2;
@@ -304,7 +322,8 @@ void add_serve_command(CLI::App& app, Runner& runner) {
     auto* cmd = app.add_subcommand("serve", "Run the CEC's TLS ingest server on a durable store (docs/serve.md)");
     cmd->add_option("--db", o.db, "SQLite store file (created if absent)")->required();
     cmd->add_option("--listen", o.listen, "Address to listen on, IP:PORT")->capture_default_str();
-    cmd->add_option("--http", o.http, "Also serve the results page and /api/results.json on IP:PORT (docs/publication.md)");
+    cmd->add_option("--http", o.http, "Also serve the results page, /api/results.json and /results.xml (NIST SP 1500-100) on IP:PORT "
+                    "(docs/publication.md, docs/nist-export.md)");
     cmd->add_option("--ops", o.ops,
                     "Also serve the operations view on IP:PORT: Prometheus metrics at /metrics, the operator page at "
                     "/operator (keep it off the public network)");
