@@ -15,11 +15,22 @@
 #include <set>
 #include <vector>
 
+// Index of this file:
+//   [SECTION] Writing with libxml2
+//   [SECTION] Reporting units
+//   [SECTION] Ballots
+//   [SECTION] Parties and candidates
+//   [SECTION] Contests
+//   [SECTION] The report
+//   [SECTION] Checks of the inputs
+//   [SECTION] Status, export and validation
+
 namespace central {
 
 namespace {
 
-// ---- Writing: libxml2's xmlTextWriter into a memory buffer ---------------------------------------
+// [SECTION] Writing with libxml2
+// Writing: libxml2's xmlTextWriter into a memory buffer
 
 /// The first failure of the writer is kept; every call after it does nothing.
 class XmlOut {
@@ -125,7 +136,7 @@ void vote_counts(XmlOut& out, const std::string& gpunit, const char* type, std::
     out.end();
 }
 
-// ---- Reporting units ---------------------------------------------------------------------------
+// [SECTION] Reporting units
 
 struct UnitFigures {
     std::string composing;      ///< ComposingGpUnitIds ("" for none)
@@ -181,7 +192,8 @@ void write_gpunits(Export& e) {
     }
 }
 
-// ---- Ballots (Election/BallotCounts) -------------------------------------------------------------
+// [SECTION] Ballots
+// Ballots (Election/BallotCounts)
 
 /// Ballots in one box and those found invalid; the party-list box as Type total, the district box
 /// as Type other, OtherType district-box.
@@ -212,7 +224,7 @@ void write_ballot_counts(Export& e) {
     }
 }
 
-// ---- Parties and candidates ----------------------------------------------------------------------
+// [SECTION] Parties and candidates
 
 void write_parties(Export& e) {
     for (const auto& party : e.package.parties) {
@@ -240,7 +252,7 @@ void write_candidates(Export& e) {
         }
 }
 
-// ---- Contests -------------------------------------------------------------------------------------
+// [SECTION] Contests
 
 /// Where one option's votes are: the aggregate units' tallies and the PECs' counted reports.
 struct OptionSource {
@@ -332,7 +344,7 @@ void write_district_contest(Export& e, std::size_t i) {
     e.out.end();
 }
 
-// ---- The report ------------------------------------------------------------------------------------
+// [SECTION] The report
 
 void write_election(Export& e) {
     e.out.start("Election");
@@ -366,7 +378,7 @@ void write_report(Export& e) {
     e.out.end();
 }
 
-// ---- Checks of the inputs --------------------------------------------------------------------------
+// [SECTION] Checks of the inputs
 
 /// True when `s` is well-formed UTF-8 whose every character XML 1.0 allows (Char production).
 bool xml_text(std::string_view s) {
@@ -495,6 +507,8 @@ private:
 };
 
 }  // namespace
+
+// [SECTION] Status, export and validation
 
 std::string_view nist_status(const Results& results, const core::ElectionPackage& package) {
     for (std::size_t i = 0; i < results.pecs.size() && i < package.pecs.size(); ++i) {
