@@ -5,7 +5,7 @@ BUILD := build/$(PRESET)
 SCENARIO ?= scenarios/election-night-2021.yaml
 ARGS ?=
 
-.PHONY: run test build deps configure bench asan sanitize clean
+.PHONY: run test build deps configure bench asan sanitize tsan clean
 
 run: build
 	$(BUILD)/apps/shailoo run $(SCENARIO) --out out $(ARGS)
@@ -35,6 +35,19 @@ sanitize: deps
 	@for t in $(SANITIZED_TESTS); do \
 	  echo "== $$t under ASan + UBSan"; \
 	  build/asan/tests/$$t --gtest_brief=1 || exit 1; \
+	done
+
+# ThreadSanitizer (clang 16, cmake --preset tsan) over the multithreaded tests: the event kernel and
+# the world run on several threads (results must not depend on the thread count). The whole-country
+# calibration is left out (a minute under TSan; the same code runs in the Talas tests).
+TSAN_TESTS := test_kernel test_sim
+TSAN_FILTER := -Calibration.*
+tsan: deps
+	@[ -f build/tsan/CMakeCache.txt ] || cmake --preset tsan
+	cmake --build --preset tsan --target $(TSAN_TESTS)
+	@for t in $(TSAN_TESTS); do \
+	  echo "== $$t under ThreadSanitizer"; \
+	  TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/$$t --gtest_brief=1 --gtest_filter='$(TSAN_FILTER)' || exit 1; \
 	done
 
 # Side-by-side benchmarks (Release).

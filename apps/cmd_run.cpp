@@ -15,6 +15,7 @@
 #include "core/election_package.hpp"
 #include "sim/drill_record.hpp"
 #include "sim/results_json.hpp"
+#include "sim/run_setup.hpp"
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
 
@@ -54,8 +55,8 @@ private:
     int next_ = 25;
 };
 
-// With --replay: the drill record into `record`, and its scenario (unless one is given) and seed into
-// the options; false after saying on stderr what is wrong (a record that cannot be read, another --seed).
+// With --replay: the drill record read, and the run's scenario its scenario unless one is given;
+// false after saying on stderr why the record cannot be read.
 bool load_replay(RunOptions& o, std::optional<sim::DrillRecord>& record) {
     if (o.replay.empty()) return true;
     auto r = sim::load_drill_record(o.replay);
@@ -63,63 +64,26 @@ bool load_replay(RunOptions& o, std::optional<sim::DrillRecord>& record) {
         fmt::print(stderr, "shailoo run: {}\n", r.error().message);
         return false;
     }
+    if (!o.scenario_given) o.scenario = r->scenario;
     record = std::move(*r);
-    if (!o.scenario_given) o.scenario = record->scenario;
-    if (o.seed && *o.seed != record->seed) {
-        fmt::print(stderr, "shailoo run: --seed {} differs from the seed {} of drill record {}\n", *o.seed, record->seed, o.replay);
-        return false;
-    }
-    o.seed = record->seed;
     return true;
-}
-
-/// What a run simulates: the scenario, bound to its election package.
-struct RunInputs {
-    sim::Scenario scenario;
-    core::ElectionPackage package;
-};
-
-// The scenario and its package, bound together (and the drill record's scenario, when replaying);
-// nothing after saying on stderr what is wrong.
-std::unique_ptr<RunInputs> load_inputs(const RunOptions& o, const std::optional<sim::DrillRecord>& record) {
-    auto scenario = sim::load_scenario(o.scenario);
-    if (!scenario) {
-        fmt::print(stderr, "shailoo run: {}\n", scenario.error().message);
-        return nullptr;
-    }
-    auto package = core::load_election_package(scenario->package_dir);
-    if (!package) {
-        fmt::print(stderr, "shailoo run: election package of {}: {}\n", o.scenario, package.error().message);
-        return nullptr;
-    }
-    if (auto bound = sim::bind_to_package(*scenario, *package); !bound) {
-        fmt::print(stderr, "shailoo run: {}\n", bound.error().message);
-        return nullptr;
-    }
-    if (record && record->scenario_name != scenario->name) {
-        fmt::print(stderr, "shailoo run: drill record {} was made with scenario '{}', not '{}' ({})\n", o.replay,
-                   record->scenario_name, scenario->name, o.scenario);
-        return nullptr;
-    }
-    return std::make_unique<RunInputs>(RunInputs{std::move(*scenario), std::move(*package)});
 }
 
 // The world built, the drill record's actions applied, the day simulated: its results with the
 // wall and CPU time of each phase; nothing after saying on stderr why a record could not be applied.
-std::optional<sim::RunResults> simulate(const RunOptions& o, const RunInputs& in, std::uint64_t seed,
-                                        const std::optional<sim::DrillRecord>& record) {
+std::optional<sim::RunResults> simulate(const RunOptions& o, const sim::RunSetup& setup) {
     using Clock = std::chrono::steady_clock;
     const auto seconds = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); };
     const std::clock_t cpu_start = std::clock();  // the process's CPU time, all threads
     const auto start = Clock::now();
-    sim::World world(in.package, in.scenario, seed, o.threads);
+    sim::World world(setup.package, setup.scenario, setup.seed, o.threads);
     const auto built = Clock::now();
-    if (record) {
-        if (auto ok = sim::apply_drill_record(*record, world, o.threads); !ok) {
+    if (const auto& replayed = setup.replay) {
+        if (auto ok = sim::apply_drill_record(*replayed, world, o.threads); !ok) {
             fmt::print(stderr, "shailoo run: drill record {}: {}\n", o.replay, ok.error().message);
             return std::nullopt;
         }
-        if (!o.quiet) fmt::print(stderr, "shailoo run: replayed {} instructor action(s) from {}\n", record->actions.size(), o.replay);
+        if (!o.quiet) fmt::print(stderr, "shailoo run: replayed {} instructor action(s) from {}\n", replayed->actions.size(), o.replay);
     }
     Progress progress(o.quiet);
     const auto simulating = Clock::now();  // after a drill record's actions are scheduled
@@ -137,9 +101,11 @@ std::optional<sim::RunResults> simulate(const RunOptions& o, const RunInputs& in
 int run(RunOptions o) {
     std::optional<sim::DrillRecord> record;
     if (!load_replay(o, record)) return 2;
-    const auto in = load_inputs(o, record);
-    if (!in) return 2;
-    const std::uint64_t seed = o.seed.value_or(in->scenario.seed);
+    auto setup = sim::open_run(o.scenario, std::move(record), o.seed);
+    if (!setup) {
+        fmt::print(stderr, "shailoo run: {}\n", setup.error().message);
+        return 2;
+    }
     // The results file is opened before the day is simulated: a folder that cannot be written fails at once.
     std::error_code ec;
     std::filesystem::create_directories(o.out, ec);
@@ -150,17 +116,17 @@ int run(RunOptions o) {
         return 2;
     }
     if (!o.quiet)
-        fmt::print(stderr, "shailoo run: {} ({} PECs in package {}), seed {}, {} thread(s)\n", in->scenario.name,
-                   in->package.pecs.size(), in->package.name, seed, o.threads);
-    const auto results = simulate(o, *in, seed, record);
+        fmt::print(stderr, "shailoo run: {} ({} PECs in package {}), seed {}, {} thread(s)\n", setup->scenario.name,
+                   setup->package.pecs.size(), setup->package.name, setup->seed, o.threads);
+    const auto results = simulate(o, *setup);
     if (!results) return 2;
-    file << sim::results_to_json(*results, in->package).dump(1) << '\n';
+    file << sim::results_to_json(*results, setup->package).dump(1) << '\n';
     file.close();
     if (!file) {
         fmt::print(stderr, "shailoo run: writing {} failed\n", results_path.string());
         return 2;
     }
-    if (!o.quiet) fmt::print("{}\nresults: {}\n", sim::summary_text(*results, in->package), results_path.string());
+    if (!o.quiet) fmt::print("{}\nresults: {}\n", sim::summary_text(*results, setup->package), results_path.string());
     return 0;
 }
 
@@ -171,7 +137,8 @@ void add_run_command(CLI::App& app, Runner& runner) {
     auto* cmd = app.add_subcommand("run", "Simulate a whole election day as fast as possible and report what happened");
     cmd->footer(
         "Writes DIR/results.json (format: docs/results.md) and prints a summary: turnout, votes per party,\n"
-        "identification outcomes, queues, busiest PECs, wall time by phase (build, day and night, results),\n"
+        "identification outcomes, queues, busiest PECs, what each device fault did (PECs, downtime, reserve-slot\n"
+        "sheets, voters, late reports), wall time by phase (build, day and night, results),\n"
         "CPU time and events/s. Progress goes to stderr.\n"
         "Same scenario + seed give byte-identical results (apart from 'perf') whatever --threads is.\n"
         "--replay FILE applies the instructor actions of a drill record (shailoo train --record) and, unless a\n"

@@ -1,6 +1,13 @@
 // `shailoo serve`: the CEC's central server alone - TLS ingest of the PEC devices' signed reports
 // into the durable store (docs/serve.md), with the results page and the operations view. Wiring only:
 // central::IngestServer, central::PublicationCache, central::HttpServer and central/metrics do the work.
+//
+// Index of this file:
+//   [SECTION] Options, server clock, counters
+//   [SECTION] Connection caps
+//   [SECTION] Endpoints and the election
+//   [SECTION] The server
+//   [SECTION] The command line
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <sys/resource.h>
@@ -29,6 +36,8 @@
 
 namespace apps {
 namespace {
+
+// [SECTION] Options, server clock, counters
 
 struct ServeOptions {
     std::string db;
@@ -78,6 +87,8 @@ void print_counters(const central::IngestCounters& c, const central::IngestServe
     std::fflush(stdout);
 }
 
+// [SECTION] Connection caps
+
 /// The connection budgets of the two listeners.
 struct ConnectionCaps {
     std::size_t ingest = 0;  ///< TLS ingest
@@ -108,6 +119,8 @@ ConnectionCaps connection_caps(int ingest, int http) {
                "open {} files\n", wanted.ingest, wanted.http, caps.ingest, caps.http, static_cast<unsigned long long>(fits));
     return caps;
 }
+
+// [SECTION] Endpoints and the election
 
 /// Where serve listens: the TLS ingest, and the results page and operations view when asked for.
 struct Endpoints {
@@ -187,6 +200,8 @@ std::unique_ptr<Election> open_election(const ServeOptions& o) {
     return election;
 }
 
+// [SECTION] The server
+
 // The TLS ingest's settings: certificate and key (by default the package's training ones) and its connection cap.
 central::IngestServerOptions ingest_options(const ServeOptions& o, std::size_t max_connections) {
     const std::filesystem::path package_dir = o.package;
@@ -243,6 +258,12 @@ private:
         http_ = std::make_unique<central::HttpServer>(
             io_, *endpoints_.http, [this] { return publication_->document(); },
             central::HttpServerLimits{.max_connections = caps_.http});
+        // /results.xml (NIST SP 1500-100, docs/nist-export.md): the published results, dated now.
+        http_->add_page("/results.xml", "application/xml; charset=utf-8", [this] {
+            auto xml = publication_->nist_xml(bishkek_time_now());
+            if (!xml) throw std::runtime_error(xml.error().message);  // 503
+            return std::move(*xml);
+        });
         if (auto started = http_->start(); !started) {
             fmt::print(stderr, "shailoo serve: --http: {}\n", started.error().message);
             return false;
@@ -348,12 +369,15 @@ int serve(const ServeOptions& o) {
 
 }  // namespace
 
+// [SECTION] The command line
+
 void add_serve_command(CLI::App& app, Runner& runner) {
     static ServeOptions o;  // outlives parsing; the runner reads it after app.parse()
     auto* cmd = app.add_subcommand("serve", "Run the CEC's TLS ingest server on a durable store (docs/serve.md)");
     cmd->add_option("--db", o.db, "SQLite store file (created if absent)")->required();
     cmd->add_option("--listen", o.listen, "Address to listen on, IP:PORT")->capture_default_str();
-    cmd->add_option("--http", o.http, "Also serve the results page and /api/results.json on IP:PORT (docs/publication.md)");
+    cmd->add_option("--http", o.http, "Also serve the results page, /api/results.json and /results.xml (NIST SP 1500-100) on IP:PORT "
+                    "(docs/publication.md, docs/nist-export.md)");
     cmd->add_option("--ops", o.ops,
                     "Also serve the operations view on IP:PORT: Prometheus metrics at /metrics, the operator page at "
                     "/operator (keep it off the public network)");

@@ -21,7 +21,7 @@ std::string default_path(const std::string& relative);
 const CLI::Validator& seed_check();
 
 /// Check for a real-valued option, put before its range check: a finite number. (CLI11's range and
-/// sign checks compare, and every comparison with "nan" is false: it went through, into timers and
+/// sign checks compare, and every comparison with "nan" is false: it would pass them, into timers and
 /// durations.)
 const CLI::Validator& finite_check();
 
@@ -36,6 +36,11 @@ void add_seats_command(CLI::App& app, Runner& runner);
 void add_serve_command(CLI::App& app, Runner& runner);
 /// `shailoo load`: the simulated PEC fleet over real TLS sockets (apps/cmd_load.cpp, docs/load.md).
 void add_load_command(CLI::App& app, Runner& runner);
+/// `shailoo export`: the results in a store as NIST SP 1500-100 v2 XML (apps/cmd_export.cpp, docs/nist-export.md).
+void add_export_command(CLI::App& app, Runner& runner);
+/// The wall clock as the schema's DateTimeWithZone in Bishkek time (UTC+6), e.g. "2021-11-28T23:15:00+06:00":
+/// the GeneratedDate of an export made now.
+std::string bishkek_time_now();
 /// `shailoo train`: the instructor console (apps/cmd_train.cpp, trainer/).
 void add_train_command(CLI::App& app, Runner& runner);
 

@@ -26,6 +26,10 @@ void add_final(Tally& t, const StoredReport& r) {
     add_counts(t.option_votes, r.option_votes);
 }
 
+BoxCounts box_counts(const StoredReport& r) {
+    return {.ballots_in_box = r.ballots_in_box, .valid = r.valid, .invalid = r.invalid, .option_votes = r.option_votes};
+}
+
 /// The first count of a stored report above the PEC's registered voters, named, or nothing. The
 /// ingest refuses such reports, so one here means the database was damaged or written by another
 /// program: aggregation stops rather than publish a figure no PEC can hold (or a wrapped sum).
@@ -126,6 +130,7 @@ core::Result<void> add_party_list_report(const core::Pec& p, const StoredReport&
                                       r.option_votes.size(), party_options));
     row.final_party_list = true;
     row.ballots_in_box = r.ballots_in_box;
+    row.party_list_box = box_counts(r);
     ++out.reports_final;
     add_final(out.national, r);
     if (region) add_final(*region, r);
@@ -142,6 +147,7 @@ core::Result<void> add_district_report(const core::Pec& p, const StoredReport& r
         return core::fail(fmt::format("PEC {}: district report with {} options, district {} has {}", p.number,
                                       r.option_votes.size(), p.district, district.option_votes.size()));
     row.final_district = true;
+    row.district_box = box_counts(r);
     ++out.reports_final;
     add_final(district, r);
     return {};

@@ -48,6 +48,14 @@ struct DistrictResultRow {
     core::DistrictResult decision;   ///< winner or repeat election (on the votes counted so far)
 };
 
+/// The counts of one box's final report at one PEC (zero and empty until that report is stored).
+struct BoxCounts {
+    std::int64_t ballots_in_box = 0;         ///< ballots in the box
+    std::int64_t valid = 0;                  ///< valid ballots
+    std::int64_t invalid = 0;                ///< invalid ballots
+    std::vector<std::int64_t> option_votes;  ///< [0] against all, [i] party or candidate i
+};
+
 /// What is known of one PEC.
 struct PecTally {
     int number = 0;                      ///< PEC number
@@ -60,6 +68,8 @@ struct PecTally {
     std::int64_t ballots_in_box = 0;     ///< party-list box, final report
     std::int64_t ballots_issued = 0;     ///< identification report
     bool flagged = false;                ///< a stored report carries protocol findings
+    BoxCounts party_list_box;            ///< the counted party-list report (final_party_list)
+    BoxCounts district_box;              ///< the counted district report (final_district)
 };
 
 /// Mandates of one party.

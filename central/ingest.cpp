@@ -1,5 +1,11 @@
 #include "central/ingest.hpp"
 
+// Index of this file:
+//   [SECTION] Control ratios and count bounds
+//   [SECTION] Construction, log and alerts
+//   [SECTION] Checking a report
+//   [SECTION] Group commit and acknowledgements
+
 #include <fmt/core.h>
 
 #include <set>
@@ -9,6 +15,8 @@
 #include "core/wire.hpp"
 
 namespace central {
+
+// [SECTION] Control ratios and count bounds
 
 namespace {
 
@@ -181,6 +189,8 @@ std::expected<Validated, Refusal> validate(Prechecked& checked, const core::Elec
 
 }  // namespace
 
+// [SECTION] Construction, log and alerts
+
 Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, Store& store)
     : package_(package), registry_(registry), store_(store) {
     for (auto& k : store_.keys()) seen_[k.device][k.sequence] = Seen{k.body_hash, 0};
@@ -207,6 +217,8 @@ void Ingest::alert(const Decision& d, std::string text, std::string_view peer, c
     alerts_.push_back({now, std::string(peer), d.pec, d.device, d.sequence, std::move(text)});
     ++counters_.alerts;
 }
+
+// [SECTION] Checking a report
 
 Decision Ingest::submit(std::span<const std::uint8_t> bytes, std::string_view peer, core::Micros now) {
     return submit(precheck(bytes), peer, now);
@@ -325,6 +337,8 @@ Decision Ingest::stage(Decision d, StoredReport s, const std::vector<std::string
     }
     return d;
 }
+
+// [SECTION] Group commit and acknowledgements
 
 std::vector<Release> Ingest::commit_staged(core::Micros now) {
     std::vector<Release> out;

@@ -1,8 +1,10 @@
 // The TLS ingest server (see ingest_server.hpp for the threading and group-commit rules).
-// [SECTION] State and writer thread
-// [SECTION] Submission: connection -> writer -> connection
-// [SECTION] Connections (TLS, frames, idle watchdog)
-// [SECTION] IngestServer
+//
+// Index of this file:
+//   [SECTION] State and writer thread
+//   [SECTION] Submission: connection -> writer -> connection
+//   [SECTION] Connections (TLS, frames, idle watchdog)
+//   [SECTION] IngestServer
 #include "central/ingest_server.hpp"
 
 #include <fmt/core.h>

@@ -1,5 +1,11 @@
 #include "central/publication.hpp"
 
+// Index of this file:
+//   [SECTION] Comparing documents
+//   [SECTION] The document's parts
+//   [SECTION] Shares, statuses and the document
+//   [SECTION] The check and the page
+
 #include <fmt/core.h>
 
 #include <cmath>
@@ -10,6 +16,8 @@
 namespace central {
 
 namespace {
+
+// [SECTION] Comparing documents
 
 using nlohmann::json;
 
@@ -91,6 +99,8 @@ void diff(const json& stored, const json& published, const std::string& path, st
     if (stored.is_structured() || published.is_structured() || !same_scalar(stored, published))
         out.push_back({path.empty() ? "/" : path, show(&stored), show(&published)});
 }
+
+// [SECTION] The document's parts
 
 // The steps of results_document: one part of the published document each.
 
@@ -268,6 +278,8 @@ json district_rows(const Results& results, const core::ElectionPackage& package)
 
 }  // namespace
 
+// [SECTION] Shares, statuses and the document
+
 std::int64_t percent_hundredths(std::int64_t num, std::int64_t den) {
     if (den <= 0) return 0;
     // 100 % = 10000 hundredths; round half up with integers only: floor((2 * num * 10000 + den) / (2 * den)).
@@ -310,6 +322,8 @@ nlohmann::json results_document(const Results& results, const core::ElectionPack
     doc["pecs"] = std::move(pecs);
     return doc;
 }
+
+// [SECTION] The check and the page
 
 std::vector<PublicationDifference> check_publication(const Results& stored, const core::ElectionPackage& package,
                                                      const nlohmann::json& published) {

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "central/aggregation.hpp"
+#include "central/nist_export.hpp"
 #include "central/publication.hpp"
 
 namespace central {
@@ -17,8 +17,21 @@ core::Result<bool> PublicationCache::refresh(std::int64_t commits) {
     auto document = results_document(*results, package_).dump();
     std::lock_guard lock(mutex_);
     document_ = std::move(document);
+    results_ = std::make_shared<const Results>(std::move(*results));
     built_at_ = commits;
     return true;
+}
+
+core::Result<std::string> PublicationCache::nist_xml(const std::string& generated_date) {
+    std::lock_guard lock(mutex_);
+    if (!results_) return core::fail("no results published yet");
+    if (xml_built_at_ != built_at_) {
+        auto xml = nist_results_xml(*results_, package_, {.generated_date = generated_date});
+        if (!xml) return std::unexpected(xml.error());
+        xml_ = std::move(*xml);
+        xml_built_at_ = built_at_;
+    }
+    return xml_;
 }
 
 std::string PublicationCache::document() const {

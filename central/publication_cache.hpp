@@ -2,7 +2,8 @@
 /// The published results document as the results page serves it (`shailoo serve --http`): built by
 /// results_document() from a read connection of its own to the store (WAL: readers never block the
 /// writer), rebuilt only when commits were made since the last build, and handed to any thread from
-/// memory - a page request never runs an aggregation.
+/// memory - a page request never runs an aggregation. The same results also give the NIST SP
+/// 1500-100 XML (/results.xml), made on the first request after each build and kept until the next.
 ///
 /// Who drives time: not this class (central/ reads no clock and never sleeps). refresh() rebuilds
 /// when it is asked to; run_every() asks on a Boost.Asio timer on the executor its caller gives it
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "central/aggregation.hpp"
 #include "central/store.hpp"
 #include "core/election_package.hpp"
 #include "core/result.hpp"
@@ -44,6 +47,10 @@ public:
     core::Result<bool> refresh(std::int64_t commits);
     /// The latest document, compact JSON (empty before the first successful build). Any thread.
     std::string document() const;
+    /// The latest results as NIST SP 1500-100 XML (central/nist_export.hpp) dated `generated_date`
+    /// (ISO 8601 with offset, the time of the request), made once per build; an error before the
+    /// first build. Any thread.
+    core::Result<std::string> nist_xml(const std::string& generated_date);
 
     /// Refreshes now, then every `period` on a timer on `executor`, until stop(): each time with
     /// commits(), reporting a failure to on_error. Its handlers run on `executor`, whose execution
@@ -59,9 +66,12 @@ private:
 
     const core::ElectionPackage& package_;
     const Store& reader_;
-    mutable std::mutex mutex_;       // guards document_
+    mutable std::mutex mutex_;       // guards document_, results_ and the XML
     std::string document_;
+    std::shared_ptr<const Results> results_;  // what document_ was made from
     std::int64_t built_at_ = -1;     // commit count of the document (-1: none yet)
+    std::string xml_;                // results_ as NIST XML, once asked for
+    std::int64_t xml_built_at_ = -1; // built_at_ of xml_ (-1: none yet)
     std::chrono::milliseconds period_{1000};
     CommitCount commits_;
     ErrorSink on_error_;

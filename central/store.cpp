@@ -1,5 +1,13 @@
 #include "central/store.hpp"
 
+// Index of this file:
+//   [SECTION] Schema
+//   [SECTION] Count blobs
+//   [SECTION] Statements and errors
+//   [SECTION] Opening the store
+//   [SECTION] Group commit
+//   [SECTION] Reading back
+
 #include <fmt/core.h>
 #include <sqlite3.h>
 
@@ -11,11 +19,13 @@ namespace central {
 
 namespace {
 
+// [SECTION] Schema
+
 constexpr int kSchemaVersion = 2;
 
-// Version 2 (bench/bench_ingest measured why): the vote counts live in the report's own row as
-// compact blobs instead of one row per option and per party (a final party-list report wrote 22 +
-// 21 rows and 9 KB of int64 preference blobs into two more B-trees), and the only index is the
+// Version 2: the vote counts live in the report's own row as compact blobs, not one row per option
+// and per party (a final party-list report would write 22 + 21 rows and 9 KB of int64 preference
+// blobs into two more B-trees; bench/bench_ingest measures the difference), and the only index is the
 // UNIQUE(device, sequence) that makes every report stored at most once (a device belongs to one
 // PEC, so it is the same key as (pec, device, sequence)). Fewer pages per report = fewer bytes to
 // fsync per group commit. A list of counts is stored as varint n, varint m, then the first m
@@ -45,6 +55,8 @@ CREATE TABLE IF NOT EXISTS reports(
   preference_votes BLOB NOT NULL,  -- varint parties, then each party's counts encoded as below
   UNIQUE(device, sequence));
 )sql";
+
+// [SECTION] Count blobs
 
 void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
     while (v >= 0x80) {
@@ -111,6 +123,8 @@ private:
     const char* column_;
 };
 
+// [SECTION] Statements and errors
+
 /// A prepared statement that finalises itself.
 class Statement {
 public:
@@ -174,6 +188,8 @@ void Store::check(int rc, const char* what) const {
     throw std::runtime_error(msg);
 }
 
+// [SECTION] Opening the store
+
 Store::Store(const std::filesystem::path& file, GroupCommitPolicy policy) : file_(file.string()), policy_(policy) {
     const int rc = sqlite3_open_v2(file_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) {
@@ -189,9 +205,9 @@ Store::Store(const std::filesystem::path& file, GroupCommitPolicy policy) : file
         check(sqlite3_exec(db_, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr), "PRAGMA foreign_keys=ON");
         // Checkpoint the WAL into the database every 16,384 pages (64 MiB) instead of SQLite's 1,000:
         // a checkpoint rewrites every page and fsyncs the database file inside the commit that
-        // triggers it, which at the default happened every ~3,500 reports of an election-night burst
-        // (bench/bench_ingest: commit time fell by about a third). Durability is unchanged: each
-        // commit still fsyncs the WAL.
+        // triggers it, which at the default comes every ~3,500 reports of an election-night burst
+        // (bench/bench_ingest: commit time about a third lower). Durability does not depend on it:
+        // every commit fsyncs the WAL.
         check(sqlite3_exec(db_, "PRAGMA wal_autocheckpoint=16384", nullptr, nullptr, nullptr), "PRAGMA wal_autocheckpoint");
         {
             Statement quick(db_, "PRAGMA quick_check");
@@ -233,6 +249,8 @@ Store::~Store() {
     if (db_) sqlite3_close(db_);
 }
 
+// [SECTION] Group commit
+
 std::uint64_t Store::stage(StoredReport report, core::Micros now) {
     const auto ticket = next_ticket_++;
     staged_.push_back({ticket, now, std::move(report)});
@@ -252,7 +270,7 @@ core::Result<void> Store::write(const char* what, int rc) {
 }
 
 core::Result<void> Store::insert(const StoredReport& r) {
-    // One prepared statement for the life of the store (preparing it per report cost as much as
+    // One prepared statement for the life of the store (preparing it per report would cost as much as
     // the insert itself); SQLITE_STATIC: the bound buffers outlive the step.
     sqlite3_stmt* ins = insert_;
     sqlite3_reset(ins);
@@ -334,6 +352,8 @@ bool Store::batch_is_stored() const {
     }
     return true;
 }
+
+// [SECTION] Reading back
 
 std::vector<StoredKey> Store::keys() const {
     std::vector<StoredKey> out;

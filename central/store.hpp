@@ -7,7 +7,7 @@
 /// (central/ has no clock) and calls commit() when due. Whoever acknowledges reports to the PECs
 /// does so only for tickets that commit() returned as committed.
 ///
-/// Schema (version 2; store.cpp says why it changed from 1):
+/// Schema (version 2; store.cpp says why the counts are blobs):
 ///   reports(id, pec, box, device, sequence, kind, received_at, raw, body_hash,
 ///           ballots_in_box, valid, invalid, identified, ballots_issued, registered, violations,
 ///           option_votes BLOB, preference_votes BLOB)   -- counts as varint blobs, option 0 = against all

@@ -10,7 +10,7 @@ namespace core {
 namespace {
 
 // Writes `v` as fmt's "{:02}" does. Two digits by hand in the usual case: receipts print one time
-// per voter, and the padded fmt fields took longer than all the rest of a receipt.
+// per voter, and the padded fmt fields take longer than all the rest of a receipt.
 char* write_two_digits(char* out, std::int64_t v) {
     if (v < 0 || v > 99) return fmt::format_to(out, FMT_COMPILE("{:02}"), v);
     out[0] = static_cast<char>('0' + v / 10);

@@ -1,9 +1,10 @@
 // Loading an election package folder (format: docs/election-package.md, version 1).
 //
-// [SECTION] Reading fields with file, line and field in every error
-// [SECTION] The five files
-// [SECTION] Cross-checks between files
-// [SECTION] Party list rules
+// Index of this file:
+//   [SECTION] Reading fields
+//   [SECTION] The five files
+//   [SECTION] Cross-checks between files
+//   [SECTION] Party list rules
 //
 // Inside this file a malformed field throws LoadError, which load_election_package() turns into
 // a core::Error: the whole load is one operation and stops at the first problem.
@@ -30,6 +31,7 @@ struct LoadError {
 };
 
 // [SECTION] Reading fields
+// File, line and field in every error.
 
 class File;
 

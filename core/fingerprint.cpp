@@ -1,5 +1,13 @@
 #include "core/fingerprint.hpp"
 
+// Index of this file:
+//   [SECTION] Finger names
+//   [SECTION] Descriptor geometry and tables
+//   [SECTION] Sorting the minutiae
+//   [SECTION] Descriptors
+//   [SECTION] Sorting and descriptors with AVX-512
+//   [SECTION] Building a template
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -10,6 +18,8 @@
 #endif
 
 namespace core {
+
+// [SECTION] Finger names
 
 std::string_view to_string(Finger finger) {
     switch (finger) {
@@ -28,6 +38,8 @@ std::string_view to_string(Finger finger) {
 }
 
 namespace {
+
+// [SECTION] Descriptor geometry and tables
 
 // Descriptor geometry. Cells are soft: a neighbour close to a cell border also sets the
 // neighbouring cell, which stands in for MCC's Gaussian spread and absorbs the placement,
@@ -123,6 +135,8 @@ inline std::uint64_t cell_row(std::uint8_t alpha, std::uint8_t dtheta) {
     return std::uint64_t{kCells.sector_nibbles[alpha >> 3] & kCells.dir_nibbles[dtheta >> 1] * 0x01010101u};
 }
 
+// [SECTION] Sorting the minutiae
+
 // Minutiae are kept sorted by y (then x, angle, type): the neighbour search then stops at the
 // first minutia a radius below, and the template does not depend on the extractor's order.
 // Sorted as packed 64-bit keys (one integer compare each) that carry the input index in the
@@ -182,9 +196,11 @@ void place_sorted(std::span<const Minutia> minutiae, const SortKeys& k, Fingerpr
     for (int r = 0; r < k.n; ++r) t.minutiae[r] = minutiae[k.key[r] & 63];
 }
 
+// [SECTION] Descriptors
+
 // The descriptors and their cells-set counts of t's sorted minutiae, portable. Hardware popcount
 // where the CPU has it (every x86-64 since 2008), a portable one elsewhere.
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SHAILOO_NO_TARGET_CLONES)
 [[gnu::target_clones("popcnt", "default")]]
 #endif
 void describe_portable(FingerprintTemplate& t) {
@@ -250,6 +266,8 @@ void describe_portable(FingerprintTemplate& t) {
     for (int i = 0; i < n; ++i)
         t.cylinder_bits[i] = static_cast<std::uint8_t>(std::popcount(t.cylinders[i].bits[0]) + std::popcount(t.cylinders[i].bits[1]));
 }
+
+// [SECTION] Sorting and descriptors with AVX-512
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define SHAILOO_TEMPLATE_AVX512 1
@@ -461,7 +479,7 @@ inline int find_pairs(const std::uint32_t* xy, int n, std::uint32_t* pairs) {
             _mm512_storeu_si512(pairs + np, _mm512_maskz_compress_epi32(near, _mm512_ternarylogic_epi32(d, low_bytes, ij, 0xea)));
             // A 32-bit POPCNT: GCC narrows the count of a 16-bit mask to a 16-bit POPCNT, whose write
             // to the low 16 bits of a register merges with (so waits for) what it held, here np, which
-            // made each 16 candidates wait for the previous ones' count. The empty asm hides the width.
+            // would make each 16 candidates wait for the previous ones' count. The empty asm hides the width.
             unsigned near_bits = _cvtmask16_u32(near);
             asm("" : "+r"(near_bits));
             np += std::popcount(near_bits);
@@ -509,7 +527,7 @@ inline void pair_parts(__m512i c, __m512i d, __m512i ab, __m512i angles, __m512i
 // pairs come in runs of the same i, are ORed in a register instead (a segmented OR: the run so far
 // is kept where the previous pair has the same i, without a branch), each prefix stored to own[i]
 // (the run's last store leaves its whole OR), and own ORed into the descriptors at the end. A
-// load-OR-store per pair on cylinders[i] made every pair wait for the previous pair's store.
+// load-OR-store per pair on cylinders[i] would make every pair wait for the previous pair's store.
 // pairs[-1] is a sentinel whose byte 1 no pair has.
 [[gnu::target("avx512f,avx512vl,avx512dq,avx512bw,avx512vbmi,avx512vpopcntdq,avx2,popcnt"), gnu::always_inline]]
 inline void or_descriptors(FingerprintTemplate& t, __m512i angles, const std::uint32_t* pairs, int np) {
@@ -610,6 +628,8 @@ const int kVectorWidth = [] {
 #endif
 
 }  // namespace
+
+// [SECTION] Building a template
 
 int template_vector_width() {
 #ifdef SHAILOO_TEMPLATE_AVX512

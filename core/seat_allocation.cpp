@@ -1,5 +1,11 @@
 #include "core/seat_allocation.hpp"
 
+// Index of this file:
+//   [SECTION] Party-list seats
+//   [SECTION] Open lists and the women's reserve
+//   [SECTION] Single-mandate districts
+//   [SECTION] Vote tables from CSV
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -12,6 +18,8 @@
 #include "core/checked_count.hpp"
 
 namespace core {
+
+// [SECTION] Party-list seats
 
 namespace {
 
@@ -155,6 +163,8 @@ Result<ListSeatAllocation> allocate_list_seats(const VoteTable& table, const Lis
     return out;
 }
 
+// [SECTION] Open lists and the women's reserve
+
 Result<ListMandates> assign_list_mandates(std::span<const ListCandidate> list,
                                           std::span<const std::int64_t> preference_votes, int mandates,
                                           double women_share) {
@@ -210,6 +220,8 @@ Result<ListMandates> assign_list_mandates(std::span<const ListCandidate> list,
     return out;
 }
 
+// [SECTION] Single-mandate districts
+
 DistrictResult decide_district(const DistrictVotes& votes) {
     DistrictResult r;
     int leaders = 0;
@@ -248,7 +260,7 @@ std::string_view describe(DistrictOutcome outcome) {
     return "unknown";
 }
 
-// [SECTION] CSV
+// [SECTION] Vote tables from CSV
 
 namespace {
 

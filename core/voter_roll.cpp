@@ -23,7 +23,7 @@ struct DocumentKeys {
 };
 
 // The keys of the last package seed asked for on this thread: every voter at a desk is one
-// permute and one unpermute, and rebuilding the keys each time was a third of their cost.
+// permute and one unpermute, and rebuilding the keys each time would be a third of their cost.
 const DocumentKeys& document_keys(std::uint64_t seed) {
     struct Cached {
         std::uint64_t seed = 0;

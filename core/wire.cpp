@@ -1,5 +1,10 @@
 #include "core/wire.hpp"
 
+// Index of this file:
+//   [SECTION] Protobuf messages and byte helpers
+//   [SECTION] Signed reports: encode, open, decode
+//   [SECTION] Acknowledgements
+
 #include <fmt/core.h>
 #include <sodium.h>
 
@@ -9,6 +14,8 @@
 #include "core/wire.pb.h"
 
 namespace core {
+
+// [SECTION] Protobuf messages and byte helpers
 
 namespace {
 
@@ -219,6 +226,8 @@ std::string serialise(const google::protobuf::MessageLite& m) {
 
 }  // namespace
 
+// [SECTION] Signed reports: encode, open, decode
+
 std::string_view to_string(WireErrorCode code) {
     switch (code) {
         case WireErrorCode::too_large: return "too_large";
@@ -330,6 +339,8 @@ std::expected<WireReport, WireError> decode_body(std::span<const std::uint8_t> b
     }
     return wire_fail(WireErrorCode::missing_report, "body carries no report");
 }
+
+// [SECTION] Acknowledgements
 
 std::string_view to_string(AckOutcome outcome) {
     switch (outcome) {

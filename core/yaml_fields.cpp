@@ -31,4 +31,37 @@ Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what
     }
 }
 
+Result<std::string> YamlReader::text(const YAML::Node& map, const std::string& field) const {
+    const YAML::Node n = map[field];
+    if (!n.IsDefined()) return bad(map, field, "is missing");  // (asking a missing node its type throws)
+    if (!n.IsScalar()) return bad(n, field, "expected a single value");
+    return n.Scalar();
+}
+
+Result<Micros> YamlReader::time_at(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsScalar()) return bad(node, field, "expected a time HH:MM");
+    auto t = parse_clock_time(node.Scalar());
+    if (!t) return bad(node, field, t.error().message);
+    return t;
+}
+
+Result<Micros> YamlReader::time_of_day(const YAML::Node& map, const std::string& field) const {
+    const YAML::Node n = map[field];
+    if (!n.IsDefined()) return bad(map, field, "is missing");
+    return time_at(n, field);
+}
+
+Result<std::vector<int>> YamlReader::ints(const YAML::Node& map, const std::string& field, int lo, int hi) const {
+    std::vector<int> out;
+    const YAML::Node n = map[field];
+    if (!n.IsDefined()) return out;
+    if (!n.IsSequence()) return bad(n, field, "expected a list of numbers");
+    for (const auto& item : n) {
+        auto v = number_at<int>(item, field, lo, hi);
+        if (!v) return std::unexpected(v.error());
+        out.push_back(*v);
+    }
+    return out;
+}
+
 }  // namespace core

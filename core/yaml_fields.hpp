@@ -1,6 +1,7 @@
 #pragma once
 /// Reading YAML files (scenarios, drill records and scripts, rate profiles) with errors that name
-/// the file, the line and the field: "FILE:LINE: field 'x': what is wrong".
+/// the file, the line and the field: "FILE:LINE: field 'x': what is wrong". YamlReader is the one
+/// field reader; the free functions are its parts.
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
@@ -9,7 +10,9 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
+#include "core/clock.hpp"
 #include "core/result.hpp"
 
 namespace core {
@@ -25,7 +28,7 @@ Result<T> field_number(const std::string& file, const YAML::Node& node, const st
     try {
         value = node.as<T>();
     } catch (const YAML::Exception&) {
-        return std::unexpected(field_error(file, node, field, "expected a number"));
+        return std::unexpected(field_error(file, node, field, std::is_integral_v<T> ? "expected a whole number" : "expected a number"));
     }
     if constexpr (std::is_floating_point_v<T>)
         if (!std::isfinite(value)) return std::unexpected(field_error(file, node, field, fmt::format("expected a finite number, got {}", node.Scalar())));
@@ -41,5 +44,58 @@ Result<void> only_keys(const std::string& file, const YAML::Node& map, std::init
 
 /// Parses a YAML file; `what` names it in messages ("scenario file", "drill record").
 Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what);
+
+/// Reads the fields of one YAML file. Every problem becomes "FILE:LINE: field 'x': what is wrong",
+/// with the field's full path ("faults[1].share") when the reader is within() a nested mapping.
+/// `map` arguments are the mapping that holds `field`; a missing field is reported at the map's line.
+class YamlReader {
+public:
+    explicit YamlReader(std::string file) : file_(std::move(file)) {}
+
+    /// The same file's fields inside the mapping at `path` (e.g. "faults[1]").
+    YamlReader within(const std::string& path) const {
+        YamlReader inner(file_);
+        inner.prefix_ = prefix_ + path + ".";
+        return inner;
+    }
+    const std::string& file() const { return file_; }
+
+    /// The error for `field` (a path below this reader's mapping) at `node`.
+    Error error(const YAML::Node& node, const std::string& field, const std::string& what) const {
+        return field_error(file_, node, prefix_ + field, what);
+    }
+    std::unexpected<Error> bad(const YAML::Node& node, const std::string& field, const std::string& what) const {
+        return std::unexpected(error(node, field, what));
+    }
+
+    /// The number `map[field]`: a T within [lo, hi].
+    template <class T>
+    Result<T> get(const YAML::Node& map, const std::string& field, T lo, T hi) const {
+        const YAML::Node n = map[field];
+        return field_number(file_, n.IsDefined() ? n : map, prefix_ + field, lo, hi);
+    }
+    /// The number at `node` itself (a list item, a value already looked up).
+    template <class T>
+    Result<T> number_at(const YAML::Node& node, const std::string& field, T lo, T hi) const {
+        return field_number(file_, node, prefix_ + field, lo, hi);
+    }
+    /// The text `map[field]` (one scalar).
+    Result<std::string> text(const YAML::Node& map, const std::string& field) const;
+    /// The time of day `map[field]` ("HH:MM", "HH:MM:SS" or "HH:MM:SS.uuuuuu": core::parse_clock_time).
+    Result<Micros> time_of_day(const YAML::Node& map, const std::string& field) const;
+    /// The time of day at `node` itself.
+    Result<Micros> time_at(const YAML::Node& node, const std::string& field) const;
+    /// The whole numbers of the list `map[field]`, each within [lo, hi]; an absent field is an empty list.
+    Result<std::vector<int>> ints(const YAML::Node& map, const std::string& field, int lo, int hi) const;
+    /// Rejects keys of `map` not in `known` (a typo must not fall back to a default silently);
+    /// `where` is the map's path below this reader ("" for the reader's own mapping).
+    Result<void> only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known, const std::string& where = "") const {
+        return core::only_keys(file_, map, known, prefix_ + (where.empty() ? "" : where + "."));
+    }
+
+private:
+    std::string file_;
+    std::string prefix_;
+};
 
 }  // namespace core

@@ -1,5 +1,13 @@
 #include "devices/synthetic_finger.hpp"
 
+// Index of this file:
+//   [SECTION] Constants, random fields, the ridge model
+//   [SECTION] The master finger's minutiae
+//   [SECTION] Impressions
+//   [SECTION] AVX-512 building blocks
+//   [SECTION] AVX-512 minutiae and impressions
+//   [SECTION] Public functions
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -12,6 +20,8 @@
 namespace devices {
 
 namespace {
+
+// [SECTION] Constants, random fields, the ridge model
 
 // Random-stream purposes (keys) of this file.
 constexpr std::uint64_t kMasterPurpose = 0x66696e6765720001ULL;     // "finger" 1
@@ -135,6 +145,8 @@ struct RidgeModel {
     }
 };
 
+// [SECTION] The master finger's minutiae
+
 // Whether the draw of a kept candidate makes it a bifurcation (45 %).
 constexpr std::uint64_t kBifurcationBelow = 115;
 
@@ -163,6 +175,8 @@ void place_minutiae_portable(const RidgeModel& model, core::RandomStream& rs, Sy
         m.type = ((bits >> 49) & 0xff) < kBifurcationBelow ? core::MinutiaType::bifurcation : core::MinutiaType::ending;
     }
 }
+
+// [SECTION] Impressions
 
 // One capture: placement, distortion, partial contact and noise levels, from the first three draws.
 struct Capture {
@@ -241,6 +255,8 @@ int impress_portable(const SyntheticFinger& finger, const Capture& c, core::Rand
     }
     return n;
 }
+
+// [SECTION] AVX-512 building blocks
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define SHAILOO_SYNTH_AVX512 1
@@ -382,6 +398,8 @@ inline __m512 orientation_x16(const RidgeModel& model, __m512 x, __m512 y) {
     }
     return _mm512_add_ps(base, _mm512_mul_ps(_mm512_set1_ps(0.5f), angle_units_x16(wr, wi)));
 }
+
+// [SECTION] AVX-512 minutiae and impressions
 
 // place_minutiae_portable with AVX-512: 16 cells' candidates at a time, the kept ones compressed
 // into columns (x, y, high half of the draw), then the directions of 16 kept minutiae at a time,
@@ -639,6 +657,8 @@ const int kVectorWidth = [] {
 #endif
 
 }  // namespace
+
+// [SECTION] Public functions
 
 int synthetic_finger_vector_width() {
 #ifdef SHAILOO_SYNTH_AVX512

@@ -36,7 +36,7 @@ DeviceResult<FingerprintCapture> VirtualFingerprintScanner::capture(core::Finger
     }
     const CaptureConditions conditions{hand_.skin_quality, severity(Fault::degraded)};
     // Made in a plain variable and copied once into the result: made inside a FingerprintCapture{...}
-    // aggregate, the template (1.2 KB) was first zeroed by g++ 12, then copied.
+    // aggregate, the template (1.2 KB) would first be zeroed by g++ 12, then copied.
     const core::FingerprintTemplate print = make_impression(hand_.finger(f), conditions, stream_);
     // Quality as a scanner estimates it: the conditions, and how much of the finger it saw.
     const double coverage = std::min(1.0, print.count / 30.0);

@@ -27,7 +27,7 @@ DeviceResult<core::Micros> VirtualModem::transmit(std::size_t bytes, core::Micro
         return std::unexpected(DeviceError{Fault::no_signal,
             fmt::format("modem {} has no signal: move it or its antenna, or use the backup channel", id())});
     if (auto injected = injected_failure(Fault::no_signal, "transfer")) return std::unexpected(std::move(*injected));
-    core::Micros latency = kBaseLatency + static_cast<core::Micros>(bytes) * kMicrosPerByte;
+    core::Micros latency = transfer_time(bytes);
     if (has_fault(Fault::slow))
         latency = static_cast<core::Micros>(static_cast<double>(latency) * std::max(1.0, severity(Fault::slow)));
     if (has_fault(Fault::flapping)) {

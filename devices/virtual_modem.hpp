@@ -28,6 +28,11 @@ public:
     /// Length of one up/down cycle of a flapping link.
     static constexpr core::Micros kFlapPeriod = 60 * core::kSecond;
 
+    /// How long a healthy link takes to deliver `bytes`: kBaseLatency + bytes x kMicrosPerByte.
+    static constexpr core::Micros transfer_time(std::size_t bytes) {
+        return kBaseLatency + static_cast<core::Micros>(bytes) * kMicrosPerByte;
+    }
+
     /// A modem whose flapping phase is drawn from `random`.
     VirtualModem(std::string id, core::RandomStream random);
 

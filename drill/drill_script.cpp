@@ -1,5 +1,13 @@
 #include "drill/drill_script.hpp"
 
+// Index of this file:
+//   [SECTION] Reading the YAML fields
+//   [SECTION] Fault steps
+//   [SECTION] Screenshot and map steps
+//   [SECTION] Reading a step
+//   [SECTION] Checks against the session
+//   [SECTION] Loading and running a script
+
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
@@ -13,43 +21,28 @@
 namespace drill {
 namespace {
 
+// [SECTION] Reading the YAML fields
+
 using K = ScriptStep::Kind;
 using Outcome = core::Result<void>;
 
-struct Reader {
-    std::string file;
-    core::Error error(const YAML::Node& n, const std::string& field, const std::string& what) const {
-        return core::field_error(file, n, field, what);
-    }
-    std::unexpected<core::Error> bad(const YAML::Node& n, const std::string& field, const std::string& what) const {
-        return std::unexpected(error(n, field, what));
-    }
-};
+// The one YAML field reader; each step names its fields with their full paths ("steps[3].at").
+using Reader = core::YamlReader;
 
-template <class T>
-core::Result<T> number(const Reader& r, const YAML::Node& n, const std::string& field, T lo, T hi) {
-    return core::field_number(r.file, n, field, lo, hi);
-}
-
-core::Result<sim::Time> clock(const Reader& r, const YAML::Node& n, const std::string& field) {
-    if (!n.IsScalar()) return r.bad(n, field, "expected a time HH:MM");
-    auto t = core::parse_clock_time(n.Scalar());
-    if (!t) return r.bad(n, field, t.error().message);
-    return t;
-}
+// [SECTION] Fault steps
 
 // Which PECs: pec | region [+ share] | share.
 Outcome read_scope(const Reader& r, const YAML::Node& n, const std::string& where, ScriptStep& s) {
     const bool enter = s.kind == K::inject;
     if (n["pec"]) {
-        auto p = number<int>(r, n["pec"], where + ".pec", 1000, 9999);
+        auto p = r.number_at<int>(n["pec"], where + ".pec", 1000, 9999);
         if (!p) return std::unexpected(p.error());
         s.selection.scope = PecSelection::Scope::pec;
         s.selection.pec = s.action.pec = *p;
         if (n["region"] || n["share"]) return r.bad(n["pec"], where + ".pec", "give a PEC, or a region and/or a share, not both");
     } else if (n["share"]) {
         if (!enter) return r.bad(n["share"], where + ".share", "clear addresses one PEC");
-        auto v = number<double>(r, n["share"], where + ".share", 0.0, 1.0);
+        auto v = r.number_at<double>(n["share"], where + ".share", 0.0, 1.0);
         if (!v) return std::unexpected(v.error());
         s.selection.scope = PecSelection::Scope::share;
         s.selection.share = *v;
@@ -60,7 +53,7 @@ Outcome read_scope(const Reader& r, const YAML::Node& n, const std::string& wher
         return r.bad(n, where, "needs 'pec', 'region' or 'share'");
     }
     if (n["region"]) {
-        auto v = number<int>(r, n["region"], where + ".region", 1, 9);
+        auto v = r.number_at<int>(n["region"], where + ".region", 1, 9);
         if (!v) return std::unexpected(v.error());
         s.selection.region = *v;
     }
@@ -76,7 +69,7 @@ Outcome read_device_fault(const Reader& r, const YAML::Node& n, const std::strin
         return r.bad(device, where + ".device", fmt::format("unknown device '{}'", device.Scalar()));
     a.target = *target;
     if (n["unit"]) {
-        auto u = number<int>(r, n["unit"], where + ".unit", 1, 64);
+        auto u = r.number_at<int>(n["unit"], where + ".unit", 1, 64);
         if (!u) return std::unexpected(u.error());
         a.unit = *u - 1;
     }
@@ -91,7 +84,7 @@ Outcome read_device_fault(const Reader& r, const YAML::Node& n, const std::strin
 // severity, duration (default kDefaultFaultDuration), at, replace.
 Outcome read_fault_options(const Reader& r, const YAML::Node& n, const std::string& where, sim::FaultAction& a) {
     if (n["severity"]) {
-        auto v = number<double>(r, n["severity"], where + ".severity", 0.0, 1000.0);
+        auto v = r.number_at<double>(n["severity"], where + ".severity", 0.0, 1000.0);
         if (!v) return std::unexpected(v.error());
         a.severity = *v;
     }
@@ -105,7 +98,7 @@ Outcome read_fault_options(const Reader& r, const YAML::Node& n, const std::stri
         a.duration = *v;
     }
     if (n["at"]) {
-        auto t = clock(r, n["at"], where + ".at");
+        auto t = r.time_at(n["at"], where + ".at");
         if (!t) return std::unexpected(t.error());
         a.at = *t;
     }
@@ -124,8 +117,8 @@ Outcome read_fault_options(const Reader& r, const YAML::Node& n, const std::stri
 // {pec | region [+ share] | share, device, unit, fault, severity, duration, at, replace}
 Outcome read_fault(const Reader& r, const YAML::Node& n, const std::string& where, ScriptStep& s) {
     if (!n.IsMap()) return r.bad(n, where, "expected a mapping {pec: N, device: D, fault: F, ...}");
-    if (auto ok = core::only_keys(r.file, n, {"pec", "region", "share", "device", "unit", "fault", "severity", "duration", "at", "replace"},
-                                 where + ".");
+    if (auto ok = r.only_keys(n, {"pec", "region", "share", "device", "unit", "fault", "severity", "duration", "at", "replace"},
+                                 where);
         !ok)
         return std::unexpected(ok.error());
     s.action.enter = s.kind == K::inject;
@@ -133,6 +126,8 @@ Outcome read_fault(const Reader& r, const YAML::Node& n, const std::string& wher
     if (auto ok = read_device_fault(r, n, where, s.action); !ok) return ok;
     return read_fault_options(r, n, where, s.action);
 }
+
+// [SECTION] Screenshot and map steps
 
 // screenshot: FILE.png
 Outcome read_screenshot(const Reader& r, const YAML::Node& v, const std::string& field, ScriptStep& s) {
@@ -147,48 +142,50 @@ Outcome read_screenshot(const Reader& r, const YAML::Node& v, const std::string&
 // map: {region: N | all, zoom: X, centre: [lon, lat]}; {} shows the whole map again.
 Outcome read_map(const Reader& r, const YAML::Node& v, const std::string& field, ScriptStep& s) {
     if (!v.IsMap()) return r.bad(v, field, "expected a mapping {region: N or all, zoom: 1..256, centre: [lon, lat]}");
-    if (auto ok = core::only_keys(r.file, v, {"region", "zoom", "centre"}, field + "."); !ok) return std::unexpected(ok.error());
+    if (auto ok = r.only_keys(v, {"region", "zoom", "centre"}, field); !ok) return std::unexpected(ok.error());
     if (v["region"] && !(v["region"].IsScalar() && v["region"].Scalar() == "all")) {
-        auto n = number<int>(r, v["region"], field + ".region", 1, 9);
+        auto n = r.number_at<int>(v["region"], field + ".region", 1, 9);
         if (!n) return std::unexpected(n.error());
         s.map.region = *n;
     }
     if (v["zoom"]) {
-        auto z = number<double>(r, v["zoom"], field + ".zoom", kMinZoom, kMaxZoom);
+        auto z = r.number_at<double>(v["zoom"], field + ".zoom", kMinZoom, kMaxZoom);
         if (!z) return std::unexpected(z.error());
         s.map.zoom = *z;
     }
     if (const YAML::Node c = v["centre"]; c) {
         if (!c.IsSequence() || c.size() != 2) return r.bad(c, field + ".centre", "expected [longitude, latitude]");
-        auto lon = number<double>(r, c[0], field + ".centre[0]", -180.0, 180.0);
+        auto lon = r.number_at<double>(c[0], field + ".centre[0]", -180.0, 180.0);
         if (!lon) return std::unexpected(lon.error());
-        auto lat = number<double>(r, c[1], field + ".centre[1]", -90.0, 90.0);
+        auto lat = r.number_at<double>(c[1], field + ".centre[1]", -90.0, 90.0);
         if (!lat) return std::unexpected(lat.error());
         s.map.centre = LonLat{*lon, *lat};
     }
     return {};
 }
 
+// [SECTION] Reading a step
+
 // One step that is a mapping with one key.
 Outcome read_keyed_step(const Reader& r, const std::string& key, const YAML::Node& v, const std::string& field, ScriptStep& s) {
     if (key == "advance_to") {
         s.kind = K::advance_to;
-        auto t = clock(r, v, field);
+        auto t = r.time_at(v, field);
         if (!t) return std::unexpected(t.error());
         s.time = *t;
     } else if (key == "select") {
         s.kind = K::select;
-        auto p = number<int>(r, v, field, 1000, 9999);
+        auto p = r.number_at<int>(v, field, 1000, 9999);
         if (!p) return std::unexpected(p.error());
         s.pec = *p;
     } else if (key == "speed") {
         s.kind = K::speed;
-        auto x = number<double>(r, v, field, kernel::PacedClock::kMinSpeed, kernel::PacedClock::kMaxSpeed);
+        auto x = r.number_at<double>(v, field, kernel::PacedClock::kMinSpeed, kernel::PacedClock::kMaxSpeed);
         if (!x) return std::unexpected(x.error());
         s.speed = *x;
     } else if (key == "wait_frames") {
         s.kind = K::wait_frames;
-        auto f = number<int>(r, v, field, 1, 1000000);
+        auto f = r.number_at<int>(v, field, 1, 1000000);
         if (!f) return std::unexpected(f.error());
         s.frames = *f;
     } else if (key == "step") {
@@ -232,6 +229,8 @@ core::Result<ScriptStep> read_step(const Reader& r, const YAML::Node& n, const s
     return s;
 }
 
+// [SECTION] Checks against the session
+
 // A clear that takes effect now must clear something: a typo in the device or fault would otherwise
 // do nothing, silently. (A later clear may follow a later inject.)
 core::Result<void> check_clear_has_effect(const ScriptStep& s, const DrillSession& session) {
@@ -270,18 +269,20 @@ core::Result<void> check_map_region(const ScriptStep& s, const DrillSession& ses
 
 }  // namespace
 
+// [SECTION] Loading and running a script
+
 core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
     const std::string name = file.string();
     auto loaded = core::load_yaml_file(name, "script");
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
-    const Reader r{name};
+    const Reader r(name);
     if (!root.IsMap() || !root["steps"]) return core::fail(fmt::format("{}: a script is a mapping with 'version: 1' and 'steps'", name));
     for (const auto& kv : root) {
         const std::string key = kv.first.as<std::string>();
         if (key != "version" && key != "steps") return r.bad(kv.first, key, "unknown field");
     }
-    if (auto v = number<int>(r, root["version"], "version", 1, 1); !v) return std::unexpected(v.error());
+    if (auto v = r.number_at<int>(root["version"], "version", 1, 1); !v) return std::unexpected(v.error());
     const YAML::Node steps = root["steps"];
     if (!steps.IsSequence()) return r.bad(steps, "steps", "expected a list of steps");
     DrillScript script{file, {}};

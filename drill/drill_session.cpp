@@ -1,5 +1,12 @@
 #include "drill/drill_session.hpp"
 
+// Index of this file:
+//   [SECTION] Helpers and descriptions of actions
+//   [SECTION] Opening a session
+//   [SECTION] Time: advancing, replay, ticks, steps
+//   [SECTION] Instructor actions
+//   [SECTION] Selection, live state, results
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -7,14 +14,16 @@
 #include <numeric>
 
 #include "core/random.hpp"
+#include "sim/run_setup.hpp"
 
 namespace drill {
+// [SECTION] Helpers and descriptions of actions
+
 namespace {
 
-// "Step one event" wants the earliest pending event over all PECs. sim::World does not offer it yet
-// (asked of the lead: `std::optional<sim::Time> World::next_event_time() const`); until it does,
-// a step is the smallest useful increment, one virtual second. The template picks the real API up
-// as soon as World has it, with no change here.
+// "Step one event" goes to the earliest pending event over all PECs, World::next_event_time(). With
+// no event pending (or a world type without that function) a step is the smallest useful increment,
+// one virtual second.
 template <class W>
 std::optional<sim::Time> next_event_of(const W& world) {
     if constexpr (requires { world.next_event_time(); }) {
@@ -74,34 +83,25 @@ std::string format_pec_list(std::vector<int> pecs) {
     return out;
 }
 
+// [SECTION] Opening a session
+
 core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesystem::path& scenario_file,
                                                                std::optional<std::uint64_t> seed,
                                                                std::optional<sim::DrillRecord> replay, sim::Time start,
                                                                WallTime wall_now, int threads) {
-    auto scenario = sim::load_scenario(scenario_file);
-    if (!scenario) return std::unexpected(scenario.error());
-    if (replay) {
-        if (replay->scenario_name != scenario->name)
-            return core::fail(fmt::format("the drill record was made with scenario '{}', not '{}' ({})", replay->scenario_name,
-                                          scenario->name, scenario_file.string()));
-        if (seed && *seed != replay->seed)
-            return core::fail(fmt::format("seed {} differs from the drill record's seed {}", *seed, replay->seed));
-        seed = replay->seed;
-    }
-    auto package = core::load_election_package(scenario->package_dir);
-    if (!package) return core::fail(fmt::format("election package of {}: {}", scenario_file.string(), package.error().message));
-    if (auto bound = sim::bind_to_package(*scenario, *package); !bound) return std::unexpected(bound.error());
+    auto setup = sim::open_run(scenario_file, std::move(replay), seed);
+    if (!setup) return std::unexpected(setup.error());
 
     std::unique_ptr<DrillSession> s(new DrillSession());
     s->threads_ = std::max(1, threads);
-    s->scenario_ = std::make_unique<sim::Scenario>(std::move(*scenario));
-    s->package_ = std::make_unique<core::ElectionPackage>(std::move(*package));
-    const std::uint64_t used_seed = seed.value_or(s->scenario_->seed);
+    s->scenario_ = std::make_unique<sim::Scenario>(std::move(setup->scenario));
+    s->package_ = std::make_unique<core::ElectionPackage>(std::move(setup->package));
+    const std::uint64_t used_seed = setup->seed;
     s->world_ = std::make_unique<sim::World>(*s->package_, *s->scenario_, used_seed, std::max(1, threads));
     s->record_.scenario = scenario_file.string();
     s->record_.scenario_name = s->scenario_->name;
     s->record_.seed = used_seed;
-    s->replay_ = std::move(replay);
+    s->replay_ = std::move(setup->replay);
     for (const auto& pec : s->package_->pecs)
         if (s->world_->index_of(pec.number)) s->pecs_.push_back(&pec);
     if (s->pecs_.size() != s->world_->pec_count())
@@ -111,6 +111,8 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
     s->clock_ = kernel::PacedClock(s->world_->now(), std::max(wall_now, std::chrono::steady_clock::now()));
     return s;
 }
+
+// [SECTION] Time: advancing, replay, ticks, steps
 
 void DrillSession::advance(sim::Time t) {
     advance_world(t);
@@ -200,6 +202,8 @@ core::Result<void> DrillSession::run_to(sim::Time t, WallTime wall_now) {
     return {};
 }
 
+// [SECTION] Instructor actions
+
 core::Result<void> DrillSession::act(sim::FaultAction action) {
     sim::RecordedAction r;
     r.action = action;
@@ -264,6 +268,8 @@ core::Result<int> DrillSession::apply_and_record(sim::RecordedAction r) {
     record_.actions.push_back(std::move(r));
     return static_cast<int>(applied.size());
 }
+
+// [SECTION] Selection, live state, results
 
 bool DrillSession::has_region(int code) const {
     return std::any_of(pecs_.begin(), pecs_.end(), [code](const core::Pec* p) { return p->region_code == code; });

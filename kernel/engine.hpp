@@ -1,8 +1,9 @@
 #pragma once
 /// The discrete-event engine: a virtual clock and a queue of timed actions.
 ///
-/// [SECTION] Action  - a move-only `void()` callable with a 48-byte inline buffer
-/// [SECTION] Engine  - virtual time, the event queue, run / run_until / step / pause
+/// Index of this file:
+///   [SECTION] Action
+///   [SECTION] Engine
 ///
 /// Ordering contract: events run in increasing time; events at the same time run in the order
 /// they were scheduled (FIFO by a per-engine sequence number). Nothing else (no thread, no

@@ -17,33 +17,40 @@
 namespace loadgen {
 
 core::Result<RateProfile> load_rate_profile(const std::filesystem::path& file) {
-    try {
-        const YAML::Node root = YAML::LoadFile(file.string());
-        auto where = [&](const YAML::Node& n) { return fmt::format("{}:{}", file.string(), n.Mark().line + 1); };
-        if (!root.IsMap() || !root["version"] || root["version"].as<int>(0) != 1)
-            return core::fail(fmt::format("{}: version: expected 1", file.string()));
-        RateProfile p;
-        p.name = root["name"] ? root["name"].as<std::string>("") : file.stem().string();
-        const auto points = root["cumulative"];
-        if (!points || !points.IsSequence() || points.size() < 2)
-            return core::fail(fmt::format("{}: cumulative: expected a list of at least two {{minute, share}} points", file.string()));
-        for (const auto& pt : points) {
-            if (!pt.IsMap() || !pt["minute"] || !pt["share"]) return core::fail(fmt::format("{}: expected {{minute: M, share: S}}", where(pt)));
-            const auto minute = core::field_number(file.string(), pt["minute"], "minute", 0.0, 1e9);
-            if (!minute) return std::unexpected(minute.error());
-            const auto share = core::field_number(file.string(), pt["share"], "share", 0.0, 1.0);
-            if (!share) return std::unexpected(share.error());
-            const double m = *minute, s = *share;
-            if (!p.points.empty() && (m <= p.points.back().first || s < p.points.back().second))
-                return core::fail(fmt::format("{}: minutes must increase and shares must not decrease", where(pt)));
-            p.points.emplace_back(m, s);
-        }
-        if (p.points.front().second != 0 || p.points.back().second != 1)
-            return core::fail(fmt::format("{}: cumulative: the first share must be 0 and the last 1", file.string()));
-        return p;
-    } catch (const YAML::Exception& e) {
-        return core::fail(fmt::format("{}:{}: {}", file.string(), e.mark.line + 1, e.msg));
+    auto loaded = core::load_yaml_file(file.string(), "rate profile");
+    if (!loaded) return std::unexpected(loaded.error());
+    const YAML::Node root = *loaded;
+    const core::YamlReader r(file.string());
+    if (!root.IsMap()) return core::fail(fmt::format("{}: a rate profile is a YAML mapping", file.string()));
+    if (auto ok = r.only_keys(root, {"version", "name", "description", "cumulative"}); !ok) return std::unexpected(ok.error());
+    if (auto v = r.get<int>(root, "version", 1, 1); !v) return std::unexpected(v.error());
+    RateProfile p;
+    p.name = file.stem().string();
+    if (root["name"]) {
+        auto name = r.text(root, "name");
+        if (!name) return std::unexpected(name.error());
+        p.name = *name;
     }
+    const YAML::Node points = root["cumulative"];
+    if (!points.IsDefined() || !points.IsSequence() || points.size() < 2)
+        return r.bad(points.IsDefined() ? points : root, "cumulative", "expected a list of at least two {minute, share} points");
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const YAML::Node pt = points[i];
+        const std::string at = fmt::format("cumulative[{}]", i);
+        if (!pt.IsMap()) return r.bad(pt, at, "expected {minute: M, share: S}");
+        const core::YamlReader f = r.within(at);
+        if (auto ok = f.only_keys(pt, {"minute", "share"}); !ok) return std::unexpected(ok.error());
+        const auto minute = f.get(pt, "minute", 0.0, 1e9);
+        if (!minute) return std::unexpected(minute.error());
+        const auto share = f.get(pt, "share", 0.0, 1.0);
+        if (!share) return std::unexpected(share.error());
+        if (!p.points.empty() && (*minute <= p.points.back().first || *share < p.points.back().second))
+            return r.bad(pt, at, "minutes must increase and shares must not decrease");
+        p.points.emplace_back(*minute, *share);
+    }
+    if (p.points.front().second != 0 || p.points.back().second != 1)
+        return r.bad(points, "cumulative", "the first share must be 0 and the last 1");
+    return p;
 }
 
 namespace {

@@ -1,5 +1,13 @@
 // Sending a plan (run_load): the senders, their relaxed counters, the progress thread, and the
 // report as load.json and text. Planning is in load_generator.cpp and bad_reports.cpp.
+//
+// Index of this file:
+//   [SECTION] Counters and answers
+//   [SECTION] Senders
+//   [SECTION] Progress
+//   [SECTION] The report
+//   [SECTION] Running a plan
+//   [SECTION] load.json and text
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -27,6 +35,8 @@
 namespace loadgen {
 
 namespace asio = boost::asio;
+
+// [SECTION] Counters and answers
 
 namespace {
 
@@ -102,6 +112,8 @@ void record(Run& run, std::size_t i, const core::Result<std::vector<core::Ack>>&
                                         planned.flaw == Flaw::none ? "" : core::to_string(expected_reason(planned.flaw)), what);
 }
 
+// [SECTION] Senders
+
 asio::awaitable<void> send_one(Run& run, std::size_t i, asio::steady_timer& timer) {
     const auto& planned = (*run.plan)[i];
     const auto due = run.start + std::chrono::microseconds(planned.at);
@@ -129,6 +141,8 @@ asio::awaitable<void> sender(Run& run) {
         co_await send_one(run, i, timer);
     }
 }
+
+// [SECTION] Progress
 
 /// Where the run stands, from the relaxed counters.
 LoadProgress progress_of(const Run& run, bool final) {
@@ -159,6 +173,8 @@ std::jthread progress_thread(const Run& run) {
             run.options->progress(progress_of(run, false));
     });
 }
+
+// [SECTION] The report
 
 /// The counters and measurements of a finished run as its report.
 LoadReport report_of(Run& run, const std::vector<PlannedReport>& plan) {
@@ -201,6 +217,8 @@ LoadReport report_of(Run& run, const std::vector<PlannedReport>& plan) {
 
 }  // namespace
 
+// [SECTION] Running a plan
+
 core::Result<LoadReport> run_load(const std::vector<PlannedReport>& plan, const LoadOptions& o) {
     auto tls = net::make_client_tls_context(o.ca_file);
     if (!tls) return std::unexpected(tls.error());
@@ -227,6 +245,8 @@ core::Result<LoadReport> run_load(const std::vector<PlannedReport>& plan, const 
     if (o.progress) o.progress(progress_of(run, true));
     return report_of(run, plan);
 }
+
+// [SECTION] load.json and text
 
 std::string describe(const LoadProgress& p) {
     return fmt::format("[{:6.1f} s] sent {}/{}  acked {} (stored {}, duplicate {})  rejected {}  failed {}  unexpected {}  p99 {:.1f} ms",

@@ -1,12 +1,13 @@
 // The default election package generator. See docs/election-package.md for every modelling choice.
 //
-// [SECTION] Public figures (calibration-kg2021.yaml)
-// [SECTION] Modelling tables (our estimates: settlements, abroad posts, name pools)
-// [SECTION] Helpers (largest remainder, names)
-// [SECTION] Regions, districts, PECs
-// [SECTION] Parties and lists
-// [SECTION] District candidates
-// [SECTION] Writing YAML
+// Index of this file:
+//   [SECTION] Public figures
+//   [SECTION] Modelling tables
+//   [SECTION] Names and largest remainder
+//   [SECTION] Regions, districts, PECs
+//   [SECTION] Parties and lists
+//   [SECTION] District candidates
+//   [SECTION] Writing YAML
 #include "packagegen/package_generator.hpp"
 
 #include <fmt/core.h>
@@ -37,7 +38,8 @@ enum Purpose : std::uint64_t {
     kDistrictCandidateCounts, kDistrictCandidates, kAgainstAllLeaders,
 };
 
-// [SECTION] Public figures (calibration-kg2021.yaml; CEC report 2021, Common Cause report)
+// [SECTION] Public figures
+// calibration-kg2021.yaml: the CEC's 2021 report and the Common Cause report.
 
 struct RegionFigure {
     int code;
@@ -84,7 +86,8 @@ constexpr std::array<PassingParty, 6> kPassing{{
     {"Alliance", 106955}, {"Butun Kyrgyzstan", 90223}, {"Yiman Nuru", 79025},
 }};
 
-// [SECTION] Modelling tables (our estimates)
+// [SECTION] Modelling tables
+// Our estimates: settlements, abroad posts, name pools.
 
 enum class Kind { rural, town, city };
 struct Settlement {
@@ -203,7 +206,7 @@ constexpr std::array<std::string_view, 10> kUzbekMen{
 constexpr std::array<std::string_view, 10> kUzbekWomen{
     "Dilnoza", "Mukhabbat", "Nodira", "Feruza", "Gulchehra", "Zulfiya", "Malika", "Shakhnoza", "Dildora", "Barno"};
 
-// [SECTION] Helpers
+// [SECTION] Names and largest remainder
 
 template <class Pool>
 std::string_view pick(const Pool& pool, RandomStream& rng) {

@@ -2,10 +2,11 @@
 # Installs the Debian packages Shailoo Sim needs, and only those missing: a second run is instant.
 set -euo pipefail
 packages=(
-  cmake g++ make pkg-config universal-ctags
+  cmake g++ make pkg-config
+  clang-16 libclang-rt-16-dev universal-ctags
   libyaml-cpp-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsodium-dev libssl-dev libsqlite3-dev sqlite3 libgoogle-perftools-dev
+  libsodium-dev libssl-dev libsqlite3-dev sqlite3 libgoogle-perftools-dev libxml2-dev libxml2-utils
   libboost-dev libboost-system-dev libprotobuf-dev protobuf-compiler
   libsfml-dev libimgui-dev libstb-dev
   python3 python3-simpy python3-prometheus-client

@@ -1,5 +1,13 @@
 #include "sim/drill_record.hpp"
 
+// Index of this file:
+//   [SECTION] Reading actions
+//   [SECTION] Writing actions
+//   [SECTION] PECs, faults and durations of an action
+//   [SECTION] Loading a record
+//   [SECTION] Saving a record
+//   [SECTION] Replaying a record
+
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
@@ -13,40 +21,32 @@
 #include "core/yaml_fields.hpp"
 
 namespace sim {
+// [SECTION] Reading actions
+
 namespace {
 
 
-core::Result<std::string> scalar(const std::string& file, const YAML::Node& map, const std::string& field,
-                                 const std::string& where) {
-    const YAML::Node n = map[field];
-    if (!n.IsDefined()) return std::unexpected(core::field_error(file, map, where + field, "is missing"));
-    if (!n.IsScalar()) return std::unexpected(core::field_error(file, n, where + field, "expected a single value"));
-    return n.Scalar();
-}
-
-// Reads the fields of one action; `n` is its mapping, `where` "actions[i].".
+// Reads the fields of one action through the one YAML field reader; `n` is its mapping and `r`
+// names its fields "actions[i].field".
 struct ActionReader {
-    const std::string& file;
+    core::YamlReader r;
     const YAML::Node& n;
-    std::string where;
 
-    core::Result<std::string> text(const std::string& field) const { return scalar(file, n, field, where); }
+    core::Result<std::string> text(const std::string& field) const { return r.text(n, field); }
     std::unexpected<core::Error> bad(const std::string& field, const std::string& what) const {
-        return std::unexpected(core::field_error(file, n[field].IsDefined() ? n[field] : n, where + field, what));
+        return r.bad(n[field].IsDefined() ? n[field] : n, field, what);
     }
     std::unexpected<core::Error> bad_at(const YAML::Node& item, const std::string& field, const std::string& what) const {
-        return std::unexpected(core::field_error(file, item, where + field, what));
+        return r.bad(item, field, what);
     }
 
-    core::Result<void> times(RecordedAction& r) const {
-        for (auto [field, out] : {std::pair<const char*, Time*>{"issued", &r.issued}, {"at", &r.action.at}}) {
-            auto t = text(field);
-            if (!t) return std::unexpected(t.error());
-            auto v = core::parse_clock_time(*t);
-            if (!v) return bad(field, v.error().message);
+    core::Result<void> times(RecordedAction& a) const {
+        for (auto [field, out] : {std::pair<const char*, Time*>{"issued", &a.issued}, {"at", &a.action.at}}) {
+            auto v = r.time_of_day(n, field);
+            if (!v) return std::unexpected(v.error());
             *out = *v;
         }
-        if (r.action.at < r.issued) return bad("at", "is before 'issued' (an action cannot act in the past)");
+        if (a.action.at < a.issued) return bad("at", "is before 'issued' (an action cannot act in the past)");
         return {};
     }
 
@@ -59,7 +59,7 @@ struct ActionReader {
     }
 
     // `pec: N` (versions 1 and 2), or `pecs: [...]` with optional `region` and `share` (version 2).
-    core::Result<void> pecs(RecordedAction& r, int version) const {
+    core::Result<void> pecs(RecordedAction& rec, int version) const {
         if (version >= 2 && n["pecs"]) {
             if (n["pec"]) return bad("pec", "give 'pec' or 'pecs', not both");
             const YAML::Node list = n["pecs"];
@@ -69,31 +69,31 @@ struct ActionReader {
                 if (!list[k].IsScalar()) return bad_at(list[k], field, "expected a PEC number");
                 auto p = pec_number(list[k].Scalar(), list[k], field);
                 if (!p) return std::unexpected(p.error());
-                if (std::find(r.pecs.begin(), r.pecs.end(), *p) != r.pecs.end()) return bad_at(list[k], field, fmt::format("PEC {} is listed twice", *p));
-                r.pecs.push_back(*p);
+                if (std::find(rec.pecs.begin(), rec.pecs.end(), *p) != rec.pecs.end()) return bad_at(list[k], field, fmt::format("PEC {} is listed twice", *p));
+                rec.pecs.push_back(*p);
             }
-            return scope(r);
+            return scope(rec);
         }
         if (n["region"] || n["share"]) return bad(n["region"] ? "region" : "share", "only an action with 'pecs' has a region or a share");
         auto pec = text("pec");
         if (!pec) return std::unexpected(pec.error());
         auto p = pec_number(*pec, n["pec"], "pec");
         if (!p) return std::unexpected(p.error());
-        r.action.pec = *p;
+        rec.action.pec = *p;
         return {};
     }
 
-    core::Result<void> scope(RecordedAction& r) const {
+    core::Result<void> scope(RecordedAction& rec) const {
         if (n["region"]) {
-            auto v = core::field_number<int>(file, n["region"], where + "region", 1, 9);
+            auto v = r.number_at<int>(n["region"], "region", 1, 9);
             if (!v) return std::unexpected(v.error());
-            r.region = *v;
+            rec.region = *v;
         }
         if (n["share"]) {
-            auto v = core::field_number<double>(file, n["share"], where + "share", 0.0, 1.0);
+            auto v = r.number_at<double>(n["share"], "share", 0.0, 1.0);
             if (!v) return std::unexpected(v.error());
             if (*v <= 0.0) return bad("share", "must be more than 0");
-            r.share = *v;
+            rec.share = *v;
         }
         return {};
     }
@@ -169,7 +169,7 @@ core::Result<RecordedAction> read_action(const std::string& file, const YAML::No
                               : core::only_keys(file, n, {"issued", "at", "pec", "device", "unit", "fault", "action", "severity", "duration",
                                                           "replace"}, where);
     if (!known) return std::unexpected(known.error());
-    const ActionReader reader{file, n, where};
+    const ActionReader reader{core::YamlReader(file).within(where.substr(0, where.size() - 1)), n};
     RecordedAction r;
     if (auto ok = reader.times(r); !ok) return std::unexpected(ok.error());
     if (auto ok = reader.pecs(r, version); !ok) return std::unexpected(ok.error());
@@ -177,6 +177,8 @@ core::Result<RecordedAction> read_action(const std::string& file, const YAML::No
     if (auto ok = reader.enter_or_clear(r.action); !ok) return std::unexpected(ok.error());
     return r;
 }
+
+// [SECTION] Writing actions
 
 // One action as a flow mapping: `pec` or `pecs` (+ `region`, `share`), then the device and fault.
 void emit_action(YAML::Emitter& out, const RecordedAction& r) {
@@ -208,6 +210,8 @@ void emit_action(YAML::Emitter& out, const RecordedAction& r) {
 
 }  // namespace
 
+// [SECTION] PECs, faults and durations of an action
+
 std::vector<int> pecs_of(const RecordedAction& r) { return r.pecs.empty() ? std::vector<int>{r.action.pec} : r.pecs; }
 
 std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceKind kind) {
@@ -225,15 +229,18 @@ std::string format_duration(Time d) {
     return out;
 }
 
+// [SECTION] Loading a record
+
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
     const std::string name = file.string();
     auto loaded = core::load_yaml_file(name, "drill record");
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     if (!root.IsMap()) return core::fail(fmt::format("{}: a drill record is a YAML mapping", name));
-    if (auto ok = core::only_keys(name, root, {"version", "scenario", "scenario_name", "seed", "actions"}, ""); !ok)
+    const core::YamlReader reader(name);
+    if (auto ok = reader.only_keys(root, {"version", "scenario", "scenario_name", "seed", "actions"}); !ok)
         return std::unexpected(ok.error());
-    auto version = scalar(name, root, "version", "");
+    auto version = reader.text(root, "version");
     if (!version) return std::unexpected(version.error());
     const int v = *version == "1" ? 1 : *version == "2" ? 2 : 0;
     if (v == 0)
@@ -241,11 +248,11 @@ core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
                                                  fmt::format("'{}' is not a supported version (1, 2; this build writes {})", *version,
                                                              kDrillRecordVersion)));
     DrillRecord r;
-    auto scenario = scalar(name, root, "scenario", "");
+    auto scenario = reader.text(root, "scenario");
     if (!scenario) return std::unexpected(scenario.error());
     const std::filesystem::path sp(*scenario);
     r.scenario = (sp.is_absolute() ? sp : (file.parent_path() / sp).lexically_normal()).string();
-    auto scenario_name = scalar(name, root, "scenario_name", "");
+    auto scenario_name = reader.text(root, "scenario_name");
     if (!scenario_name) return std::unexpected(scenario_name.error());
     r.scenario_name = *scenario_name;
     try {
@@ -270,6 +277,8 @@ core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
     }
     return r;
 }
+
+// [SECTION] Saving a record
 
 core::Result<void> save_drill_record(const DrillRecord& record, const std::filesystem::path& file) {
     std::filesystem::path scenario(record.scenario);
@@ -300,6 +309,8 @@ core::Result<void> save_drill_record(const DrillRecord& record, const std::files
     if (!f) return core::fail(fmt::format("{}: cannot write the drill record", file.string()));
     return {};
 }
+
+// [SECTION] Replaying a record
 
 core::Result<void> apply_drill_record(const DrillRecord& record, World& world, int threads) {
     for (std::size_t i = 0; i < record.actions.size(); ++i) {

@@ -1,9 +1,16 @@
 #include "sim/pec_model.hpp"
 
+// Index of this file:
+//   [SECTION] Construction
+//   [SECTION] Day
+//   [SECTION] Transmission
+//   [SECTION] Views
+
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/device_keys.hpp"
 #include "sim/identification_station.hpp"
@@ -39,7 +46,7 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
     build_station();
     const core::District* district = day.package.find_district(pec.district);
     add_boxes(district);
-    count_faults();
+    listen_to_faults();
     result_.truth.party.assign(day.package.parties.size() + 1, 0);
     result_.truth.district.assign(district ? district->candidates.size() + 1 : 1, 0);
     plan_opening();
@@ -85,18 +92,6 @@ void PecModel::add_boxes(const core::District* district) {
     }
 }
 
-void PecModel::count_faults() {
-    auto count_fault = [this](const devices::FaultEvent& e) {
-        result_.fault_events += e.entered;
-        note(fmt::format("{} {} {}", e.device_id, e.entered ? "entered" : "left", devices::to_string(e.fault)));
-    };
-    power_->on_fault(count_fault);
-    modem_->on_fault(count_fault);
-    for (auto& box : boxes_)
-        if (box.scanner) box.scanner->on_fault(count_fault), box.printer->on_fault(count_fault);
-    desks_->on_fault(count_fault);
-}
-
 void PecModel::plan_opening() {
     // The commission meets (calibration: 21.7 % before 07:00, 46.7 % 07:00-07:30, 31.7 % after),
     // shows the empty boxes and prints the zero reports 10-25 minutes later; voting opens at 08:00
@@ -117,6 +112,22 @@ void PecModel::plan_opening() {
 }
 
 PecModel::~PecModel() = default;
+
+void PecModel::listen_to_faults() {
+    // `device` names the device as results.json does; nullopt: by its kind (the desks' devices).
+    auto listener = [this](std::optional<FaultDevice> device) {
+        return [this, device](const devices::FaultEvent& e) {
+            result_.fault_events += e.entered;
+            faults_.record(device.value_or(fault_device_of(e.kind)), e);
+            note(fmt::format("{} {} {}", e.device_id, e.entered ? "entered" : "left", devices::to_string(e.fault)));
+        };
+    };
+    power_->on_fault(listener(FaultDevice::power));
+    modem_->on_fault(listener(FaultDevice::modem));
+    for (auto& box : boxes_)
+        if (box.scanner) box.scanner->on_fault(listener(FaultDevice::arbb)), box.printer->on_fault(listener(FaultDevice::arbb_printer));
+    desks_->on_fault(listener(std::nullopt));
+}
 
 std::array<core::PublicKey, 3> PecModel::public_keys() const { return station_->public_keys(); }
 
@@ -140,7 +151,7 @@ void PecModel::plan_voters() {
         drawn[coming].voter = pec_.first_voter + i;
         coming += turnout.bernoulli(p);
     }
-    // Arrival times from their own stream, voter after voter as before.
+    // Arrival times from their own stream, one voter after another in roll order.
     for (std::size_t k = 0; k < coming; ++k) {
         // Hour by the scenario's arrival curve, then uniform inside the hour.
         const double h = arrivals.uniform();
@@ -287,6 +298,7 @@ void PecModel::arrive(std::uint32_t k) {
         core::RandomStream patience(day_.seed, static_cast<std::uint64_t>(trips_[k].voter), kPatience);
         if (expected_wait_s > p.median_min * 60.0 * std::exp(p.sigma * patience.normal())) {
             ++result_.left_queue;
+            faults_.voter_left(engine_.now());
             return;
         }
     }
@@ -297,6 +309,7 @@ void PecModel::arrive(std::uint32_t k) {
 void PecModel::identify(std::uint32_t k) {
     const double wait = static_cast<double>(engine_.now() - trips_[k].arrived) / core::kSecond;
     max_wait_s_ = std::max(max_wait_s_, wait);
+    faults_.voter_waited(trips_[k].arrived, engine_.now());
     const int desk = desks_->take_free_desk();
     const auto visit = desks_->serve(desk, trips_[k].voter, service_random_, result_.identification);
     std::uint32_t intent = 0;
@@ -357,6 +370,7 @@ void PecModel::cast(int b, const core::Ballot& ballot) {
     }
     if (!box.waiting.empty()) {  // the box is down: the sheet joins the reserve slot, in order
         box.waiting.push_back(ballot);
+        faults_.sheet_held(box.held_by);
         return;
     }
     // A misfed sheet is handed back and the voter inserts it again (three tries, then the reserve slot).
@@ -365,9 +379,11 @@ void PecModel::cast(int b, const core::Ballot& ballot) {
         const station::BallotOutcome outcome = box.box->accept();
         if (outcome.result == station::BallotResult::counted_valid || outcome.result == station::BallotResult::counted_invalid) return;
         box.scanner->take_back();
+        box.held_by = outcome.refusal;
         if (outcome.result == station::BallotResult::refused) break;
     }
     box.waiting.push_back(ballot);
+    faults_.sheet_held(box.held_by);
 }
 
 void PecModel::feed_waiting(int b) {
@@ -382,6 +398,7 @@ void PecModel::feed_waiting(int b) {
         const station::BallotOutcome outcome = box.box->accept();
         if (outcome.result != station::BallotResult::counted_valid && outcome.result != station::BallotResult::counted_invalid) {
             box.scanner->take_back();
+            box.held_by = outcome.refusal;
             return;  // still down: the rest waits for the next repair
         }
         box.waiting.pop_front();
@@ -422,6 +439,7 @@ void PecModel::close_station() {
     }
     result_.identification_report = station_->close_identification();
     station_->send_final_reports();
+    faults_.reports_handed(engine_.now(), transmitter_->pending());
     note("final reports handed to the modem");
     transmit();
 }
@@ -433,6 +451,8 @@ void PecModel::transmit() {
     for (auto& t : transmitter_->poll()) {
         note(fmt::format("{} report {} sent (attempt {}), arrives {:.1f} s later", t.device_id, t.sequence, t.attempt,
                          static_cast<double>(t.delivered_at - engine_.now()) / core::kSecond));
+        faults_.report_delivered(t.device_id, t.sequence, engine_.now(), t.delivered_at,
+                                 devices::VirtualModem::transfer_time(t.bytes.size()));
         in_flight_.insert(t.delivered_at);
         outbox_.push_back(std::move(t));
     }
@@ -512,8 +532,9 @@ PecDetail PecModel::detail() const {
     return d;
 }
 
-PecResult PecModel::result() const {
+PecResult PecModel::result(Time until) const {
     PecResult r = result_;
+    r.fault_effects = faults_.effects(until);
     r.max_queue = static_cast<std::int64_t>(queue_.max_queue());
     r.mean_wait_s = queue_.mean_wait_s();
     r.max_wait_s = max_wait_s_;

@@ -2,9 +2,8 @@
 /// One PEC's election day on its own engine: its identification desks and ARBBs (the real station
 /// code on virtual devices), its voters (arrival, queue, booth, ballots), faults and closing.
 ///
-/// [SECTION] Construction - devices, desks, boxes, planned faults
-/// [SECTION] Day          - opening, arrivals, identification, booths, ballots, closing
-/// [SECTION] Views        - results and live state
+/// pec_model.cpp's sections: construction (devices, desks, boxes, planned faults), the day (opening,
+/// arrivals, identification, booths, ballots, closing), transmission, views (results and live state).
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -25,6 +24,7 @@
 #include "kernel/engine.hpp"
 #include "kernel/resource.hpp"
 #include "sim/fault_action.hpp"
+#include "sim/fault_ledger.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"
@@ -75,8 +75,8 @@ public:
     devices::VirtualModem& modem() { return *modem_; }
     /// Schedules a fault action; an error names what is wrong.
     core::Result<void> apply(const FaultAction& action);
-    /// The PEC's results (complete once the day has ended).
-    PecResult result() const;
+    /// The PEC's results (complete once the day has ended); faults still on count up to `until`.
+    PecResult result(Time until) const;
     /// When the CEC acknowledged the PEC's last report (0: not yet); result().reported_at without copying the results.
     Time reported_at() const { return result_.reported_at; }
     /// Live state for the console.
@@ -109,12 +109,13 @@ private:
         std::unique_ptr<station::BallotBox> box;
         std::deque<core::Ballot> waiting;  // sheets the box refused, kept in its reserve slot until it works
         bool feeding = false;              // a feed of waiting sheets is under way
+        station::Refusal held_by = station::Refusal::none;  // why the box last refused a sheet (the reserve slot's cause)
     };
 
     // Construction, in this order:
     void build_station();                             // desks, power, modem, transmitter, polling station
     void add_boxes(const core::District* district);   // the ARBBs (the district one only with a district)
-    void count_faults();                              // every device's faults counted and noted
+    void listen_to_faults();                          // every device's faults counted, noted and in the ledger
     void plan_opening();                              // the commission meets, zero reports, voting opens and closes
     void plan_voters();
     void plan_faults();
@@ -159,6 +160,7 @@ private:
     bool voting_over_ = false;
     bool closed_ = false;
     PecResult result_;
+    FaultLedger faults_;            // what the faults did (results.json fault_effects)
     std::vector<LogEntry> log_;
     double max_wait_s_ = 0.0;
 };

@@ -5,6 +5,7 @@
 #include <optional>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -12,8 +13,36 @@
 #include "central/ingest.hpp"
 #include "core/identification_report.hpp"
 #include "core/reports.hpp"
+#include "devices/device.hpp"
 
 namespace sim {
+
+/// Which device of a PEC a fault hit, named as in a scenario's faults section (docs/scenarios.md):
+/// `arbb` is either ARBB's ballot scanner, `printer` a desk's receipt printer, `power` the PEC's
+/// supply; `arbb_printer` (an ARBB's report printer) is no scenario target but runs out of paper by itself.
+enum class FaultDevice : std::uint8_t {
+    fingerprint_scanner, document_reader, webcam, printer, arbb, arbb_printer, modem, power
+};
+
+/// Name of a fault device ("arbb", "fingerprint_scanner", ...).
+std::string_view to_string(FaultDevice device);
+
+/// What one fault of one device family did at one PEC (sim/fault_ledger.hpp keeps it; the exact
+/// definitions are those of results.json `fault_effects`, docs/results.md).
+struct PecFaultEffect {
+    FaultDevice device = FaultDevice::arbb;
+    devices::Fault fault = devices::Fault::jam;
+    std::int64_t episodes = 0;           ///< a device entering the fault while not in it (several desks: each counts)
+    std::int64_t ongoing = 0;            ///< of them, not over when the results were taken
+    core::Micros downtime = 0;           ///< summed length of the episodes (ongoing ones up to RunResults::until)
+    core::Micros longest = 0;            ///< longest single episode
+    std::int64_t sheets_held = 0;        ///< sheets that went into an ARBB's reserve slot, refused for this fault
+    std::int64_t voters_waited = 0;      ///< voters whose wait for a desk overlapped an episode
+    std::int64_t voters_left = 0;        ///< voters who left the queue while an episode was on
+    bool reports_delayed = false;        ///< modem faults: an episode between handing the final reports to the modem and their delivery, which came late
+    bool reports_undelivered = false;    ///< modem faults: an episode after the handing, and a report never delivered
+    core::Micros reporting_delay = 0;    ///< when reports_delayed: the last report's first delivery minus when a healthy modem delivers it
+};
 
 /// What the voters meant to vote (known only to the simulator).
 struct GroundTruth {
@@ -47,6 +76,7 @@ struct PecResult {
     core::Micros reported_at = 0;        ///< when the last report was acknowledged by the CEC (0: never)
     std::int64_t reports_rejected = 0;   ///< reports the CEC refused
     std::int64_t fault_events = 0;       ///< faults entered at this PEC's devices
+    std::vector<PecFaultEffect> fault_effects;  ///< what each (device, fault) did here, in (device, fault) order
     std::int64_t events = 0;             ///< engine events executed for this PEC
 };
 
@@ -74,6 +104,7 @@ struct RunResults {
     int threads = 1;
     std::vector<PecResult> pecs;         ///< in PEC number order
     core::Micros voting_close = 0;       ///< the scenario's closing time (the reporting curve starts there)
+    core::Micros until = 0;              ///< virtual time the results were taken at (World::now()): ongoing faults count up to it
     CentralOutcome central;
     double wall_s = 0.0;                 ///< wall time from building the world to the results gathered
     /// Where wall_s went (their sum is at most wall_s): building the world (PECs, devices, plans, key

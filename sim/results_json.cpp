@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "core/clock.hpp"
+#include "sim/fault_effects.hpp"
 
 namespace sim {
 namespace {
@@ -43,6 +44,67 @@ nlohmann::ordered_json arbb_json(const core::ArbbReport& r) {
                              {"violations", r.violations},
                              {"printed", r.printed}};
     return j;
+}
+
+double seconds(core::Micros t) { return static_cast<double>(t) / core::kSecond; }
+
+nlohmann::ordered_json delay_json(const ReportingDelay& d) {
+    return {{"pecs_delayed", d.pecs_delayed},
+            {"mean_delay_s", d.pecs_delayed > 0 ? seconds(d.total) / static_cast<double>(d.pecs_delayed) : 0.0},
+            {"max_delay_s", seconds(d.longest)},
+            {"pecs_undelivered", d.pecs_undelivered}};
+}
+
+nlohmann::ordered_json fault_effect_json(const FaultEffect& f, std::size_t pecs, const core::ElectionPackage& package) {
+    nlohmann::ordered_json regions = nlohmann::ordered_json::array();
+    for (const ReportingDelay& d : f.regions) {
+        const core::Region* region = package.find_region(d.region);
+        nlohmann::ordered_json r{{"code", d.region}, {"name", region ? region->name : ""}};
+        r.update(delay_json(d));
+        regions.push_back(std::move(r));
+    }
+    nlohmann::ordered_json delay = delay_json(f.reporting);
+    delay["regions"] = std::move(regions);
+    return {{"device", to_string(f.device)},
+            {"fault", devices::to_string(f.fault)},
+            {"pecs_affected", f.pecs_affected},
+            {"share_of_pecs", share(f.pecs_affected, static_cast<std::int64_t>(pecs))},
+            {"episodes", f.episodes},
+            {"ongoing_at_end", f.ongoing},
+            {"downtime_s", seconds(f.downtime)},
+            {"longest_downtime_s", seconds(f.longest)},
+            {"longest_at_pec", f.longest_pec},
+            {"sheets_in_reserve_slots", f.sheets_held},
+            {"voters_waited_during", f.voters_waited},
+            {"voters_left_during", f.voters_left},
+            {"reporting_delay", std::move(delay)}};
+}
+
+nlohmann::ordered_json fault_effects_json(const RunResults& results, const core::ElectionPackage& package) {
+    nlohmann::ordered_json faults = nlohmann::ordered_json::array();
+    for (const FaultEffect& f : fault_effects(results, package)) faults.push_back(fault_effect_json(f, results.pecs.size(), package));
+    return {{"counted_until", core::clock_time(results.until)}, {"faults", std::move(faults)}};
+}
+
+// The summary's fault table: one line per (device, fault) that happened.
+std::string fault_effects_table(const RunResults& results, const core::ElectionPackage& package) {
+    const auto effects = fault_effects(results, package);
+    if (effects.empty()) return "Device faults: none\n";
+    std::string out = fmt::format("Device faults (results.json fault_effects): sheets into ARBB reserve slots, voters who waited or left "
+                                  "while a desk device was down; faults still on counted to {}\n", core::clock_time(results.until));
+    out += fmt::format("  {:<26} {:>6} {:>7} {:>8} {:>11} {:>9} {:>8} {:>8} {:>6}  {}\n", "device/fault", "PECs", "share", "episodes",
+                       "downtime", "longest", "sheets", "waited", "left", "reports late (PECs, mean, max)");
+    for (const FaultEffect& f : effects) {
+        const ReportingDelay& d = f.reporting;
+        const std::string late = d.pecs_delayed + d.pecs_undelivered == 0 ? "-"
+            : fmt::format("{}, {}, {}{}", grouped(d.pecs_delayed), core::clock_time(d.pecs_delayed > 0 ? d.total / d.pecs_delayed : 0),
+                          core::clock_time(d.longest), d.pecs_undelivered > 0 ? fmt::format("; never: {}", d.pecs_undelivered) : "");
+        out += fmt::format("  {:<26} {:>6} {:>5.1f} % {:>8} {:>11} {:>9} {:>8} {:>8} {:>6}  {}\n",
+                           fmt::format("{}/{}", to_string(f.device), devices::to_string(f.fault)), grouped(f.pecs_affected),
+                           100.0 * share(f.pecs_affected, std::ssize(results.pecs)), grouped(f.episodes), core::clock_time(f.downtime),
+                           core::clock_time(f.longest), grouped(f.sheets_held), grouped(f.voters_waited), grouped(f.voters_left), late);
+    }
+    return out;
 }
 
 }  // namespace
@@ -220,6 +282,7 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
         findings.push_back({{"pec", d.pec}, {"check", d.check}, {"detail", d.detail}});
     }
     doc["reconciliation"] = {{"discrepancies", std::ssize(c.reconciliation)}, {"by_check", by_check}, {"findings", findings}};
+    doc["fault_effects"] = fault_effects_json(results, package);
 
     json pecs = json::array();
     for (const auto& p : results.pecs) {
@@ -310,6 +373,7 @@ std::string summary_text(const RunResults& results, const core::ElectionPackage&
                          pec ? pec->place : "", p->registered, p->voters, p->max_queue, p->max_wait_s / 60.0));
     }
     line(fmt::format("Control ratios: {} PECs with a broken ratio in a final ARBB report", n.pecs_with_broken_ratios));
+    out += fault_effects_table(results, package);
     const auto& c = results.central;
     std::int64_t reported = 0, first_hour = 0;
     core::Micros last = 0;

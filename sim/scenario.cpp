@@ -1,5 +1,12 @@
 #include "sim/scenario.hpp"
 
+// Index of this file:
+//   [SECTION] Reading the YAML fields
+//   [SECTION] Faults and service times
+//   [SECTION] Fault targets and durations
+//   [SECTION] Loading a scenario
+//   [SECTION] Binding to the election package
+
 #include "core/yaml_fields.hpp"
 
 #include <fmt/core.h>
@@ -14,71 +21,25 @@
 namespace sim {
 namespace {
 
+// [SECTION] Reading the YAML fields
+
 using core::Micros;
 
-// Reads fields of one YAML file and turns every problem into "FILE:LINE: field 'x': what is wrong",
-// with the field's full path ("faults[1].share") when the Reader is within() a nested mapping.
-class Reader {
+// The one YAML field reader (core::YamlReader) and the scenario's own kinds of field: durations and
+// regions named or numbered.
+class Reader : public core::YamlReader {
 public:
-    explicit Reader(std::string file) : file_(std::move(file)) {}
+    explicit Reader(std::string file) : core::YamlReader(std::move(file)) {}
 
     /// The same file's fields inside the mapping at `path` (e.g. "faults[1]").
-    Reader within(const std::string& path) const {
-        Reader inner(file_);
-        inner.prefix_ = prefix_ + path + ".";
-        return inner;
-    }
-
-    /// `field` is the path below this Reader's mapping.
-    core::Error error(const YAML::Node& node, const std::string& field, const std::string& what) const {
-        return core::field_error(file_, node, prefix_ + field, what);
-    }
-
-    template <class T>
-    core::Result<T> get(const YAML::Node& map, const std::string& field, T lo, T hi) const {
-        const YAML::Node n = map[field];
-        return core::field_number(file_, n.IsDefined() ? n : map, prefix_ + field, lo, hi);  // a missing field: the map's line
-    }
-
-    core::Result<std::string> text(const YAML::Node& map, const std::string& field) const {
-        const YAML::Node n = map[field];
-        if (!n.IsDefined()) return std::unexpected(error(map, field, "is missing"));  // (asking a missing node its type throws)
-        if (!n.IsScalar()) return std::unexpected(error(n, field, "expected text"));
-        return n.Scalar();
-    }
-
-    core::Result<Micros> time_of_day(const YAML::Node& map, const std::string& field) const {
-        auto t = text(map, field);
-        if (!t) return std::unexpected(t.error());
-        auto v = core::parse_clock_time(*t);
-        if (!v) return std::unexpected(error(map[field], field, v.error().message));
-        return v;
-    }
+    Reader within(const std::string& path) const { return Reader(core::YamlReader::within(path)); }
 
     core::Result<Micros> duration(const YAML::Node& map, const std::string& field) const {
         auto t = text(map, field);
         if (!t) return std::unexpected(t.error());
         auto v = parse_duration(*t);
-        if (!v) return std::unexpected(error(map[field], field, v.error().message));
+        if (!v) return bad(map[field], field, v.error().message);
         return v;
-    }
-
-    core::Result<std::vector<int>> ints(const YAML::Node& map, const std::string& field, int lo, int hi) const {
-        std::vector<int> out;
-        const YAML::Node n = map[field];
-        if (!n.IsDefined()) return out;
-        if (!n.IsSequence()) return std::unexpected(error(n, field, "expected a list of numbers"));
-        for (const auto& item : n) {
-            int v = 0;
-            try {
-                v = item.as<int>();
-            } catch (const YAML::Exception&) {
-                return std::unexpected(error(item, field, "expected a whole number"));
-            }
-            if (v < lo || v > hi) return std::unexpected(error(item, field, fmt::format("{} is out of range [{}, {}]", v, lo, hi)));
-            out.push_back(v);
-        }
-        return out;
     }
 
     /// A list of regions, each a code (1-9) or a name the package resolves later (RegionRef).
@@ -86,10 +47,9 @@ public:
         std::vector<RegionRef> out;
         const YAML::Node n = map[field];
         if (!n.IsDefined()) return out;
-        if (!n.IsSequence()) return std::unexpected(error(n, field, "expected a list of region codes or names"));
+        if (!n.IsSequence()) return bad(n, field, "expected a list of region codes or names");
         for (const auto& item : n) {
-            if (!item.IsScalar() || item.Scalar().empty())
-                return std::unexpected(error(item, field, "expected a region code or name"));
+            if (!item.IsScalar() || item.Scalar().empty()) return bad(item, field, "expected a region code or name");
             RegionRef ref{.line = item.Mark().line + 1};
             try {
                 ref.code = item.as<int>();
@@ -101,15 +61,8 @@ public:
         return out;
     }
 
-    // Rejects keys the format does not know: a typo must not silently fall back to a default.
-    core::Result<void> only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
-                                 const std::string& where) const {
-        return core::only_keys(file_, map, known, prefix_ + (where.empty() ? "" : where + "."));
-    }
-
 private:
-    std::string file_;
-    std::string prefix_;  // "faults[1]." inside a fault rule
+    explicit Reader(core::YamlReader inner) : core::YamlReader(std::move(inner)) {}
 };
 
 // Assigns the value of a Result to `lhs`, or returns its error from the enclosing function.
@@ -118,6 +71,8 @@ private:
         return std::unexpected(shailoo_try_.error());                             \
     else                                                                          \
         lhs = std::move(*shailoo_try_)
+
+// [SECTION] Faults and service times
 
 constexpr std::array<std::pair<std::string_view, FaultTarget>, 9> kTargets{{
     {"fingerprint_scanner", FaultTarget::fingerprint_scanner},
@@ -203,6 +158,8 @@ core::Result<ServiceTime> read_service(const Reader& r, const YAML::Node& map, c
 
 }  // namespace
 
+// [SECTION] Fault targets and durations
+
 std::string_view to_string(FaultTarget target) {
     for (const auto& [name, t] : kTargets)
         if (t == target) return name;
@@ -247,6 +204,8 @@ core::Result<Micros> parse_duration(const std::string& text) {
     }
     return total;
 }
+
+// [SECTION] Loading a scenario
 
 namespace {
 
@@ -401,6 +360,8 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
         if (auto ok = step(r, root, s); !ok) return std::unexpected(ok.error());
     return s;
 }
+
+// [SECTION] Binding to the election package
 
 namespace {
 

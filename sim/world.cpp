@@ -229,9 +229,10 @@ RunResults World::results() const {
     r.package = package_.name;
     r.seed = seed_;
     r.voting_close = scenario_.voting_close;
+    r.until = now_;
     r.pecs.reserve(pecs_.size());
     for (const auto& p : pecs_) {
-        r.pecs.push_back(p->result());
+        r.pecs.push_back(p->result(now_));
         r.events += r.pecs.back().events;
     }
     auto& link = *shared_->link;

@@ -1,5 +1,14 @@
 #include "station/fingerprint_matcher.hpp"
 
+// Index of this file:
+//   [SECTION] Tolerances and tables
+//   [SECTION] The local stage, portable
+//   [SECTION] The local stage with AVX2 and AVX-512
+//   [SECTION] Alignments and agreement
+//   [SECTION] Consolidation with AVX-512
+//   [SECTION] Pairing and the consolidated similarity
+//   [SECTION] The score
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -14,6 +23,8 @@
 namespace station {
 
 namespace {
+
+// [SECTION] Tolerances and tables
 
 // A cylinder with fewer cells set has too few neighbours to be told apart (MCC's "invalid
 // cylinder" rule); it takes no part in the local stage.
@@ -37,6 +48,8 @@ struct Tables {
     }
 };
 const Tables kTables;
+
+// [SECTION] The local stage, portable
 
 // Local similarity of two descriptors, 0..256: the Dice overlap 2c / (wa + wb) scaled to 512c / s
 // and truncated. Computed as a float quotient because the AVX2 path divides 8 lanes at once; it is
@@ -86,7 +99,7 @@ inline void keep_best_two(int i, std::uint32_t best1, std::uint32_t best2, Local
 // The local stage, portable: for every usable minutia of A, its two most similar minutiae of B.
 // The hot loop needs the hardware popcount; target_clones picks it at load time where the CPU has
 // it and keeps a portable version for the rest. Results are identical to local_pairs_avx2.
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SHAILOO_NO_TARGET_CLONES)
 [[gnu::target_clones("popcnt", "default")]]
 #endif
 int local_pairs_portable(const core::FingerprintTemplate& a, const DescriptorColumns& cb, LocalPair* pairs) {
@@ -108,6 +121,8 @@ int local_pairs_portable(const core::FingerprintTemplate& a, const DescriptorCol
     }
     return np;
 }
+
+// [SECTION] The local stage with AVX2 and AVX-512
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define SHAILOO_MATCHER_AVX2 1
@@ -320,6 +335,8 @@ DescriptorColumns::DescriptorColumns(const core::FingerprintTemplate& b, int wid
         }
 }
 
+// [SECTION] Alignments and agreement
+
 // The local pairs' data side by side, padded to whole chunks of 16 with finite values (the lanes
 // past the last pair are computed, then masked off): relative direction (B's minus A's) and both
 // positions as floats.
@@ -392,6 +409,8 @@ unsigned __int128 agreement(const PairColumns& pc, int chunks, const Alignment& 
 #endif
     return agree;
 }
+
+// [SECTION] Consolidation with AVX-512
 
 #ifdef SHAILOO_MATCHER_AVX2
 // GCC 12's AVX-512 intrinsics start many results from _mm512_undefined_epi32(), which trips false
@@ -521,6 +540,8 @@ void agreeing_sums_avx512(const LocalPair* pairs, int chunks, const unsigned __i
 #pragma GCC diagnostic pop
 #endif
 
+// [SECTION] Pairing and the consolidated similarity
+
 // Greedy one-to-one pairing of the agreeing pairs in pair order (rows ascending, each row's best
 // first): the sum of the similarities of the pairs taken. Branch-free per pair: whether a pair is
 // taken (its row and B's minutia still free) is hard to predict.
@@ -625,6 +646,8 @@ std::uint32_t consolidated_similarity(const core::FingerprintTemplate& a, const 
     }
     return best_sum;
 }
+
+// [SECTION] The score
 
 // Minutiae with a usable descriptor, but at least kMinMinutiae: a print with very few usable
 // minutiae cannot score high (a partial touch must not pass on three lucky pairs).

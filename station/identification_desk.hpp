@@ -98,7 +98,7 @@ void count_outcome(core::IdentificationCounts& counts, const IdentificationResul
 /// desks gives them one register, so a voter refused nowhere at one desk cannot vote again at another.
 ///
 /// An open-addressing table (linear probing over hashed ids, at most half full) rather than a
-/// std::unordered_map: every voter of the day is looked up and marked once, and a node per voter was a
+/// std::unordered_map: every voter of the day is looked up and marked once, and a node per voter would be a
 /// heap block to allocate, chase and free (1.3 million of them in a whole-country run).
 class VotedRegister {
 public:

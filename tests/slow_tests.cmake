@@ -27,6 +27,7 @@ set(shailoo_slow_tests
   DrillScript.MapStepSetsTheViewAndChecksTheRegion
   ConsoleScript.ScreenshotStepsSavePngsOfTheWindowSize
   World.SameSeedGivesIdenticalResultsWhateverTheThreadCount
+  FaultEffects.JsonIsTheSameWhateverTheThreadCount
   LoadPlan.EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys)
 # ctest's script mode cannot read a property back, so the end-to-end cases name both labels.
 set_tests_properties(${shailoo_slow_tests} PROPERTIES LABELS slow)

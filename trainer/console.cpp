@@ -1,9 +1,10 @@
 // The console's frame loop: SFML window and events, the paced world, the six panels, scripted
 // steps (screenshots and map views among them), frame statistics, drill record and results on exit.
 //
-// [SECTION] Setup   - display check, record, script, session, outline
-// [SECTION] Frames  - events, script, world, panels, screenshots, frame statistics
-// [SECTION] Exit    - summary line, record, results
+// Index of this file:
+//   [SECTION] Setup
+//   [SECTION] Frames
+//   [SECTION] Exit
 #include "trainer/console.hpp"
 
 #include <SFML/Graphics/RenderWindow.hpp>
@@ -36,6 +37,7 @@ int fail_with(const std::string& message, int code) {
 }
 
 // [SECTION] Setup
+// Display check, record, script, session, outline.
 
 struct Opened {
     std::unique_ptr<drill::DrillSession> session;
@@ -139,6 +141,7 @@ nlohmann::ordered_json summary_json(const drill::DrillSession& s, int frames, do
 }
 
 // [SECTION] Frames
+// Events, script, world, panels, screenshots, frame statistics.
 
 // The frame loop and what it counts.
 class FrameLoop {
@@ -269,6 +272,7 @@ void FrameLoop::count_frame(Clock::time_point end) {
 }
 
 // [SECTION] Exit
+// Summary line, record, results.
 
 void FrameLoop::report() const {
     const double elapsed = std::chrono::duration<double>(last_ - t0_).count();

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -73,7 +74,8 @@ TEST(Cli, NotANumberInAScenarioIsRefused) {
 }
 
 TEST(Cli, MissingScenarioFieldsAreNamed) {
-    // A missing required field used to escape as yaml-cpp's "invalid node" exception, exit code 1.
+    // A missing required field is named, not let out as yaml-cpp's "invalid node" exception with exit
+    // code 1 (a defect the input fuzz found).
     for (const auto& [body, field] : {std::pair<std::string, std::string>{"version: 1\n", "name"}, {"version: 1\nname: x\n", "package"}}) {
         const auto dir = temp_dir("missing-" + field);
         const auto file = dir / "bad.yaml";
@@ -177,6 +179,38 @@ TEST(Cli, RunWritesResultsJsonWithTheDocumentedFields) {
     EXPECT_LE(phases, perf["wall_s"].get<double>() + 1e-9);  // + rounding of the seconds
     EXPECT_GT(perf["cpu_s"].get<double>(), 0.0);
     EXPECT_NE(r.output.find("day and night"), std::string::npos) << r.output;
+    // No device fault in this scenario: the summary says so and fault_effects lists none.
+    EXPECT_NE(r.output.find("Device faults: none"), std::string::npos) << r.output;
+    EXPECT_TRUE(j["fault_effects"]["faults"].empty());
+}
+
+// The summary's fault table says what results.json's fault_effects says, one line per device/fault.
+TEST(Cli, RunSummaryShowsWhatEachFaultDidAsResultsJsonDoes) {
+    const auto dir = temp_dir("fault-effects");
+    const CliRun r = shailoo("run " + kData + "talas-half-jams.yaml --threads 2 --out " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    std::ifstream in(dir / "results.json");
+    const auto j = nlohmann::json::parse(in);
+    const auto& faults = j["fault_effects"]["faults"];
+    ASSERT_GE(faults.size(), 4u);
+    EXPECT_NE(r.output.find("Device faults (results.json fault_effects"), std::string::npos) << r.output;
+    for (const auto& f : faults) {
+        const std::string name = f["device"].get<std::string>() + "/" + f["fault"].get<std::string>();
+        const auto at = r.output.find("\n  " + name + " ");
+        ASSERT_NE(at, std::string::npos) << name << "\n" << r.output;
+        std::istringstream line(r.output.substr(at + 1, r.output.find('\n', at + 1) - at - 1));
+        std::string shown, percent;
+        long pecs = 0, episodes = 0;
+        double share = 0;
+        line >> shown >> pecs >> share >> percent >> episodes;
+        EXPECT_EQ(pecs, f["pecs_affected"].get<long>()) << name;
+        EXPECT_NEAR(share, 100.0 * f["share_of_pecs"].get<double>(), 0.05) << name;
+        EXPECT_EQ(episodes, f["episodes"].get<long>()) << name;
+        for (const char* k : {"ongoing_at_end", "downtime_s", "longest_downtime_s", "longest_at_pec", "sheets_in_reserve_slots",
+                              "voters_waited_during", "voters_left_during", "reporting_delay"})
+            EXPECT_TRUE(f.contains(k)) << name << " " << k;
+    }
+    EXPECT_EQ(faults[0]["device"], "fingerprint_scanner") << "rows in the order of the devices";
 }
 
 }  // namespace

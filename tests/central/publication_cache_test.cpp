@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "central/aggregation.hpp"
+#include "central/nist_export.hpp"
 #include "central/publication.hpp"
 #include "ingest_fixture.hpp"
 
@@ -106,4 +107,28 @@ TEST(PublicationCache, TheLoopRefreshesOnTheTimerItIsGivenUntilStopped) {
     io.run();  // the cancelled wait ends and nothing is scheduled again
     EXPECT_TRUE(io.stopped());
     EXPECT_TRUE(errors.empty());
+}
+
+TEST(PublicationCache, TheNistXmlIsMadeFromThePublishedResultsOncePerBuild) {
+    Server s("cache-xml");
+    give_seats(s);
+    s.package.date = "2021-11-28";  // the NIST document's election date
+    Store reader(s.file.path());
+    PublicationCache cache(s.package, reader);
+    auto none = cache.nist_xml("2021-11-28T21:00:00+06:00");
+    ASSERT_FALSE(none);  // nothing published yet: /results.xml answers 503
+    EXPECT_EQ(none.error().message, "no results published yet");
+    commit_party_list(s);
+    ASSERT_TRUE(cache.refresh(s.ingest.counters().commits));
+    auto xml = cache.nist_xml("2021-11-28T21:00:00+06:00");
+    ASSERT_TRUE(xml) << xml.error().message;
+    auto results = aggregate(s.package, reader);
+    ASSERT_TRUE(results) << results.error().message;
+    auto direct = nist_results_xml(*results, s.package, {.generated_date = "2021-11-28T21:00:00+06:00"});
+    ASSERT_TRUE(direct) << direct.error().message;
+    EXPECT_EQ(*xml, *direct);  // the same document the export command writes
+    // Kept until the next build: a later request gets the same text, its first date included.
+    auto again = cache.nist_xml("2021-11-28T21:00:05+06:00");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, *xml);
 }

@@ -1,4 +1,10 @@
 // The committed 2021 package against the published figures, and the loader's error messages.
+//
+// Index of this file:
+//   [SECTION] The package and a broken copy of it
+//   [SECTION] The committed package against the published figures
+//   [SECTION] Loader errors
+//   [SECTION] Party list rules
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,6 +19,8 @@
 #include "core/election_package.hpp"
 
 namespace fs = std::filesystem;
+
+// [SECTION] The package and a broken copy of it
 
 namespace {
 
@@ -73,6 +81,8 @@ std::string where(const std::string& file, int line, const std::string& field) {
 }
 
 }  // namespace
+
+// [SECTION] The committed package against the published figures
 
 TEST(ElectionPackage, LoadsTheCommittedPackage) {
     auto loaded = core::load_election_package(kPackageDir);
@@ -240,6 +250,8 @@ TEST(ElectionPackage, FindsPecsRegionsAndDistrictsByNumber) {
     EXPECT_EQ(pkg.find_district(37), nullptr);
 }
 
+// [SECTION] Loader errors
+
 TEST(ElectionPackageLoader, NamesFileLineAndFieldOfAnIllTypedValue) {
     BrokenPackage broken("ill-typed");
     const int line = broken.replace("pecs.yaml", "number: 1005, region: 1, district: 1, registered: ",
@@ -339,6 +351,8 @@ TEST(ElectionPackageLoader, ReportsAMissingFileAndBadYaml) {
     broken.replace("districts.yaml", "  - number: [2", "  - number: 2");
     EXPECT_NE(broken.error().find("pecs.yaml: cannot read"), std::string::npos) << broken.error();
 }
+
+// [SECTION] Party list rules
 
 TEST(PartyListRules, RejectsFourConsecutivePlacesOfOneSex) {
     core::ElectionRules rules;

@@ -1,5 +1,5 @@
-// FingerprintTemplate::from_minutiae against a copy of its scalar implementation as it was before the
-// vector paths (AVX-512, AVX2) were added: every path must give the same template, bit for bit, for
+// FingerprintTemplate::from_minutiae against a scalar reference copy of it without vector paths
+// (below): every vector path (AVX-512, AVX2) must give the same template, bit for bit, for
 // any input, including ones no scanner produces (extreme coordinates, duplicates, more than 48).
 #include "core/fingerprint.hpp"
 

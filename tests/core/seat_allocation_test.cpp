@@ -1,10 +1,18 @@
 #include "core/seat_allocation.hpp"
 
+// Index of this file:
+//   [SECTION] Party-list seats
+//   [SECTION] Open lists and the women's reserve
+//   [SECTION] Single-mandate districts
+//   [SECTION] Vote tables from CSV
+
 #include <gtest/gtest.h>
 
 #include <map>
 
 using namespace core;
+
+// [SECTION] Party-list seats
 
 namespace {
 
@@ -125,7 +133,7 @@ TEST(SeatAllocation, RejectsInconsistentInput) {
     EXPECT_FALSE(allocate_list_seats(t, {.seats = 5}));
 }
 
-// [SECTION] open lists and the women's reserve
+// [SECTION] Open lists and the women's reserve
 
 namespace {
 std::vector<ListCandidate> men_first_list() {
@@ -183,7 +191,7 @@ TEST(ListMandates, RejectsMismatchedPreferenceVotes) {
     EXPECT_FALSE(assign_list_mandates(list, pref, 2, 0.3));
 }
 
-// [SECTION] single-mandate districts
+// [SECTION] Single-mandate districts
 
 TEST(DistrictResult, CandidateWithMostVotesIsElected) {
     auto r = decide_district({{300, 500, 200}, 100});
@@ -205,7 +213,7 @@ TEST(DistrictResult, TieForFirstPlaceAndEmptyDistrictCallRepeatElections) {
     EXPECT_EQ(decide_district({{0, 0}, 0}).outcome, DistrictOutcome::repeat_no_votes);
 }
 
-// [SECTION] CSV
+// [SECTION] Vote tables from CSV
 
 TEST(VoteTableCsv, ReadsRegionsQuotesAgainstAllAndTookPart) {
     auto t = parse_vote_table_csv("party,votes,Bishkek,\"Osh, city\"\n"

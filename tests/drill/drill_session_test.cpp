@@ -1,5 +1,12 @@
 #include "drill/drill_session.hpp"
 
+// Index of this file:
+//   [SECTION] Opening and fault actions
+//   [SECTION] Replay
+//   [SECTION] Scripts and the map outline
+//   [SECTION] After voting close
+//   [SECTION] Clearing a fault from a script
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,6 +17,8 @@
 #include "drill/map_view.hpp"
 #include "sim/results_json.hpp"
 #include "sim/world.hpp"
+
+// [SECTION] Opening and fault actions
 
 namespace {
 
@@ -178,6 +187,8 @@ TEST(DrillSession, RefusesActionsInThePastAndUnknownPecs) {
     EXPECT_TRUE(s->record().actions.empty());
 }
 
+// [SECTION] Replay
+
 TEST(DrillSession, ReplayingTheRecordReproducesTheSessionsResults) {
     std::string live_json, untouched_json;
     sim::DrillRecord record;
@@ -221,6 +232,8 @@ TEST(DrillSession, ReplayOfARecordFromAnotherScenarioIsRefused) {
     EXPECT_NE(s.error().message.find("Some other drill"), std::string::npos);
 }
 
+// [SECTION] Scripts and the map outline
+
 TEST(DrillScript, RejectsUnknownStepsAndFaultsWithFileAndLine) {
     const fs::path dir = fs::temp_directory_path() / "shailoo_trainer_test";
     fs::create_directories(dir);
@@ -259,6 +272,8 @@ TEST(MapOutline, LoadsTheCommittedKyrgyzstanOutline) {
 }
 
 }  // namespace
+
+// [SECTION] After voting close
 
 namespace {
 
@@ -326,6 +341,8 @@ TEST(DrillSession, MapLegendCountsEveryPecWithAFaultAsTheSummaryDoes) {
 }
 
 }  // namespace
+
+// [SECTION] Clearing a fault from a script
 
 TEST(DrillScript, ClearingAFaultThatIsNotActiveIsAnError) {
     const fs::path dir = fs::temp_directory_path() / "shailoo_trainer_test";

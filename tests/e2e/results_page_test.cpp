@@ -6,6 +6,13 @@
 // the published JSON, so an error anywhere between the store and the screen - the document, the
 // server or the display script (the 2021 incident) - is a difference. A negative run serves a
 // document with one party's votes changed and requires the comparison to catch it.
+//
+// Index of this file:
+//   [SECTION] The election night in the store
+//   [SECTION] What the page must show
+//   [SECTION] What the page shows
+//   [SECTION] Headless Chromium
+//   [SECTION] Tests
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -32,6 +39,8 @@ using namespace central;
 using core::ArbbReport;
 using core::BoxKind;
 using nlohmann::json;
+
+// [SECTION] The election night in the store
 
 namespace {
 
@@ -172,7 +181,8 @@ struct ElectionNight {
     Results results;
 };
 
-// --- What the page must show, computed from the stored results (independently of publication.cpp).
+// [SECTION] What the page must show
+// Computed from the stored results (independently of publication.cpp).
 
 std::string integer(std::int64_t v) { return std::to_string(v); }
 
@@ -279,7 +289,8 @@ std::map<std::string, std::string> expected_fields(const Results& r, const core:
     return e;
 }
 
-// --- What the page shows: every element with data-field in Chromium's rendered DOM.
+// [SECTION] What the page shows
+// Every element with data-field in Chromium's rendered DOM.
 
 std::string unescape(std::string s) {
     const std::pair<const char*, const char*> entities[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
@@ -337,7 +348,7 @@ std::vector<std::string> compare(const std::map<std::string, std::string>& expec
     return diffs;
 }
 
-// --- Headless Chromium.
+// [SECTION] Headless Chromium
 
 std::string find_chromium() {
     if (const char* env = std::getenv("SHAILOO_CHROMIUM"); env && *env) return env;
@@ -429,6 +440,8 @@ std::map<std::string, std::string> render_and_read(const std::string& chromium, 
 }
 
 }  // namespace
+
+// [SECTION] Tests
 
 TEST(ResultsPage, ChromiumShowsExactlyTheStoredResults) {
     const auto chromium = find_chromium();

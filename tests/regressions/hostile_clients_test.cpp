@@ -67,7 +67,7 @@ struct RawTlsConnection {
 }  // namespace
 
 // Silent connections fill a cap of four. A PEC that connects now is served at once: the oldest
-// silent connection is closed to make room (before: it waited in the backlog for the idle timeout).
+// silent connection is closed to make room, so the PEC does not wait in the backlog for the idle timeout.
 TEST(SlowClients, AtTheCapTheOldestIdleConnectionMakesRoomForAnHonestStation) {
     using namespace ingest_server_fixture;
     Server s("cap-evicts", kTls, "training-server", 4);
@@ -97,7 +97,7 @@ TEST(SlowClients, AtTheCapTheOldestIdleConnectionMakesRoomForAnHonestStation) {
 }
 
 // 100 connections each announce a 256 KiB frame and send one byte of it. The server's memory
-// grows with the bytes that arrived, not with the lengths announced (before: 100 x 256 KiB).
+// grows with the bytes that arrived, not with the lengths announced (which would be 100 x 256 KiB).
 TEST(SlowClients, AnAnnouncedFrameCostsMemoryOnlyAsItsBytesArrive) {
     using namespace ingest_server_fixture;
     Server s("trickle");

@@ -1,5 +1,10 @@
 #include "sim/drill_record.hpp"
 
+// Index of this file:
+//   [SECTION] Saving and loading records
+//   [SECTION] Version 2: the PECs of a region or share injection
+//   [SECTION] Replaying records on a world
+
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +14,10 @@
 
 #include "core/election_package.hpp"
 #include "sim/results_json.hpp"
+#include "sim/run_setup.hpp"
 #include "sim/world.hpp"
+
+// [SECTION] Saving and loading records
 
 namespace {
 
@@ -125,6 +133,8 @@ TEST(DrillRecord, RejectsBadFieldsWithFileLineAndField) {
               std::string::npos);
 }
 
+// [SECTION] Version 2: the PECs of a region or share injection
+
 TEST(DrillRecord, Version2ListsThePecsOfOneRegionOrShareInjection) {
     const std::string head = "version: 2\nscenario: x.yaml\nscenario_name: X\nseed: 1\nactions:\n";
     auto error_of = [&](const std::string& name, const std::string& action) {
@@ -179,6 +189,8 @@ TEST(DrillRecord, Version2ListsThePecsOfOneRegionOrShareInjection) {
     EXPECT_TRUE(back->actions[1].pecs.empty());
     EXPECT_EQ(sim::pecs_of(back->actions[1]), std::vector<int>{6006});
 }
+
+// [SECTION] Replaying records on a world
 
 // A small world (Talas) to replay records on.
 class DrillRecordWorld : public ::testing::Test {
@@ -273,3 +285,33 @@ TEST_F(DrillRecordWorld, ApplyingARecordNamesTheActionThatFails) {
 }
 
 }  // namespace
+
+// `shailoo run --replay` and the console open a record the same way (sim::open_run).
+TEST(OpenRun, AReplayTakesTheRecordsSeedAndMustMatchItsScenario) {
+    const fs::path demo = fs::path(SHAILOO_SOURCE_DIR) / "scenarios/demo-drill.yaml";
+    sim::DrillRecord record;
+    record.scenario = demo.string();
+    record.seed = 77;
+    auto s = sim::load_scenario(demo);
+    ASSERT_TRUE(s) << s.error().message;
+    record.scenario_name = s->name;
+
+    auto plain = sim::open_run(demo, std::nullopt, std::nullopt);
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_EQ(plain->seed, s->seed);
+    EXPECT_FALSE(plain->package.pecs.empty());
+
+    auto replay = sim::open_run(demo, record, std::nullopt);
+    ASSERT_TRUE(replay) << replay.error().message;
+    EXPECT_EQ(replay->seed, 77u);
+    ASSERT_TRUE(replay->replay);
+
+    auto other_seed = sim::open_run(demo, record, 78);
+    ASSERT_FALSE(other_seed);
+    EXPECT_NE(other_seed.error().message.find("seed 78 differs from the drill record's seed 77"), std::string::npos);
+
+    record.scenario_name = "another night";
+    auto other_scenario = sim::open_run(demo, record, std::nullopt);
+    ASSERT_FALSE(other_scenario);
+    EXPECT_NE(other_scenario.error().message.find("was made with scenario 'another night'"), std::string::npos);
+}

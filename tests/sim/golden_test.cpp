@@ -35,6 +35,7 @@ std::string day_log(const std::string& scenario_file) {
     out << "reporting " << doc["reporting_curve"]["cumulative"].dump() << "\n";
     out << "seats " << doc["seats"]["party_list"].dump() << "\n";
     out << "reconciliation " << doc["reconciliation"]["by_check"].dump() << "\n";
+    out << "fault_effects " << doc["fault_effects"].dump() << "\n";
     out << "\n# the whole day's event log: time, PEC, what happened (faults entered and left, refusals, reports, acks)\n";
     for (const auto& entry : world.log(0, std::numeric_limits<std::size_t>::max()))
         out << core::clock_time(entry.at, core::ClockText::millis) << "  " << entry.pec << "  " << entry.text << "\n";

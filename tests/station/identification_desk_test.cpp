@@ -1,5 +1,14 @@
 #include "station/identification_desk.hpp"
 
+// Index of this file:
+//   [SECTION] Test doubles and a PEC
+//   [SECTION] A voter at the desk
+//   [SECTION] The voted register
+//   [SECTION] Receipts and refusals
+//   [SECTION] Fallbacks: paper list, other finger, face
+//   [SECTION] Printer faults
+//   [SECTION] Reproducibility, fallback rates, reports
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,6 +20,8 @@
 #include "devices/virtual_printer.hpp"
 #include "devices/virtual_webcam.hpp"
 #include "station/face_matcher.hpp"
+
+// [SECTION] Test doubles and a PEC
 
 namespace {
 
@@ -89,6 +100,8 @@ std::vector<StepKind> kinds(const station::IdentificationResult& r) {
     return k;
 }
 
+// [SECTION] A voter at the desk
+
 TEST(IdentificationDesk, IssuesBallotsAndPrintsAReceiptForAVoterOnItsList) {
     Pec pec;
     pec.list.add(7, 1001);
@@ -120,6 +133,8 @@ TEST(IdentificationDesk, RefusesASecondAttemptWithTheReason) {
     EXPECT_EQ(report.refused_already_voted, 1);
 }
 
+// [SECTION] The voted register
+
 TEST(VotedRegister, RemembersEveryVoterAndWhenTheyVotedAsItGrows) {
     station::VotedRegister voted;
     EXPECT_FALSE(voted.voted_at(0).has_value());
@@ -150,6 +165,8 @@ TEST(VotedRegister, KeepsEveryVoterWhenReservedBeforeOrAfterMarking) {
     }
     EXPECT_FALSE(voted.voted_at(2'000).has_value());
 }
+
+// [SECTION] Receipts and refusals
 
 TEST(IdentificationDesk, PrintsTheTimeOnTheReceiptWithTwoDigitsAndHoursUnwrapped) {
     Pec pec;
@@ -218,6 +235,8 @@ TEST(IdentificationDesk, RefusesWhenNoDocumentIsPresented) {
     EXPECT_EQ(r.outcome, IdentificationOutcome::refused_other);
     EXPECT_NE(r.reason.find("no document"), std::string::npos);
 }
+
+// [SECTION] Fallbacks: paper list, other finger, face
 
 TEST(IdentificationDesk, SendsAnUnreadableDocumentToThePaperListProcedure) {
     Pec pec;
@@ -326,6 +345,8 @@ TEST(IdentificationDesk, FallsToFaceWhenTheScannerIsDeadAndToThePaperListWhenThe
     EXPECT_NE(manual.reason.find("does not respond"), std::string::npos) << manual.reason;
 }
 
+// [SECTION] Printer faults
+
 TEST(IdentificationDesk, KeepsIssuingBallotsWhenThePrinterIsOutOfPaper) {
     Pec pec;
     pec.list.add(7, 1001);
@@ -348,6 +369,8 @@ TEST(IdentificationDesk, KeepsIssuingBallotsWhenThePrinterIsDead) {
     EXPECT_FALSE(r.receipt_printed);
     EXPECT_NE(r.reason.find("receipt not printed"), std::string::npos) << r.reason;
 }
+
+// [SECTION] Reproducibility, fallback rates, reports
 
 TEST(IdentificationDesk, GivesTheSameStepsAndScoresForTheSameSeeds) {
     auto run = [] {

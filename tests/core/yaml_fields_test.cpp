@@ -1,0 +1,27 @@
+// The one YAML field reader: every message names the file, the line and the field's full path.
+#include "core/yaml_fields.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+const YAML::Node kDoc = YAML::Load("name: x\nfaults:\n  - {share: 1.5, at: \"25:61\", pecs: [1001, 2.5]}\n  - {share: 0.5}\n");
+
+std::string message(const core::Result<auto>& r) { return r ? std::string("(no error)") : r.error().message; }
+
+TEST(YamlReader, NamesTheFileTheLineAndTheFullPathOfAField) {
+    const core::YamlReader top("s.yaml");
+    const core::YamlReader fault = top.within("faults[0]");
+    const YAML::Node f = kDoc["faults"][0];
+    EXPECT_EQ(message(fault.get(f, "share", 0.0, 1.0)), "s.yaml:3: field 'faults[0].share': 1.5 is out of range [0, 1]");
+    EXPECT_EQ(message(fault.time_of_day(f, "at")), "s.yaml:3: field 'faults[0].at': '25:61' is not a time HH:MM, HH:MM:SS or HH:MM:SS.uuuuuu (hours 00-47)");
+    EXPECT_EQ(message(fault.ints(f, "pecs", 1000, 9999)), "s.yaml:3: field 'faults[0].pecs': expected a whole number");
+    // A missing field is reported at its mapping's line.
+    EXPECT_EQ(message(top.within("faults[1]").text(kDoc["faults"][1], "device")), "s.yaml:4: field 'faults[1].device': is missing");
+    EXPECT_EQ(message(fault.only_keys(f, {"share", "at"})), "s.yaml:3: field 'faults[0].pecs': unknown field");
+    EXPECT_EQ(*top.within("faults[1]").get(kDoc["faults"][1], "share", 0.0, 1.0), 0.5);
+    EXPECT_EQ(*top.text(kDoc, "name"), "x");
+    EXPECT_TRUE(top.ints(kDoc, "absent", 0, 1)->empty());
+}
+
+}  // namespace
