@@ -1,5 +1,13 @@
 #include "sim/results_json.hpp"
 
+// Index of this file:
+//   [SECTION] Shared figures and formats
+//   [SECTION] Fault effects
+//   [SECTION] National figures
+//   [SECTION] results.json, part by part
+//   [SECTION] The human summary, part by part
+//   [SECTION] results.json and the summary
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -11,6 +19,10 @@
 
 namespace sim {
 namespace {
+
+// [SECTION] Shared figures and formats
+
+using json = nlohmann::ordered_json;
 
 double share(std::int64_t part, std::int64_t whole) { return whole > 0 ? static_cast<double>(part) / whole : 0.0; }
 
@@ -47,6 +59,37 @@ nlohmann::ordered_json arbb_json(const core::ArbbReport& r) {
 }
 
 double seconds(core::Micros t) { return static_cast<double>(t) / core::kSecond; }
+
+/// A region's registered voters and voters, over the PECs simulated.
+struct RegionTurnout {
+    std::int64_t registered = 0, voters = 0;
+};
+
+RegionTurnout region_turnout(const RunResults& results, int region) {
+    RegionTurnout t;
+    for (const auto& p : results.pecs)
+        if (p.region == region) t.registered += p.registered, t.voters += p.voters;
+    return t;
+}
+
+/// When the PECs were fully reported: how many ever, how many within the hour after closing, the last.
+struct ReportingTimes {
+    std::int64_t reported = 0, first_hour = 0;
+    core::Micros last = 0;
+};
+
+ReportingTimes reporting_times(const RunResults& results) {
+    ReportingTimes t;
+    for (const auto& p : results.pecs) {
+        if (p.reported_at <= 0) continue;
+        ++t.reported;
+        t.first_hour += p.reported_at <= results.voting_close + core::kHour;
+        t.last = std::max(t.last, p.reported_at);
+    }
+    return t;
+}
+
+// [SECTION] Fault effects
 
 nlohmann::ordered_json delay_json(const ReportingDelay& d) {
     return {{"pecs_delayed", d.pecs_delayed},
@@ -109,6 +152,8 @@ std::string fault_effects_table(const RunResults& results, const core::ElectionP
 
 }  // namespace
 
+// [SECTION] National figures
+
 NationalFigures national_figures(const RunResults& results, const core::ElectionPackage& package) {
     NationalFigures n;
     n.party_votes.assign(package.parties.size() + 1, 0);
@@ -139,39 +184,33 @@ NationalFigures national_figures(const RunResults& results, const core::Election
     return n;
 }
 
-nlohmann::ordered_json results_to_json(const RunResults& results, const core::ElectionPackage& package, bool with_perf) {
-    using json = nlohmann::ordered_json;
-    const NationalFigures n = national_figures(results, package);
-    json doc;
-    doc["format"] = "shailoo-results";
-    doc["version"] = 1;
-    doc["scenario"] = results.scenario;
-    doc["package"] = results.package;
-    doc["seed"] = results.seed;
-    doc["pecs"] = results.pecs.size();
-    doc["registered"] = n.registered;
+namespace {
 
+// [SECTION] results.json, part by part
+
+json turnout_json(const RunResults& results, const core::ElectionPackage& package, const NationalFigures& n) {
     json regions = json::array();
     for (const auto& region : package.regions) {
-        std::int64_t reg = 0, vot = 0;
-        for (const auto& p : results.pecs)
-            if (p.region == region.code) reg += p.registered, vot += p.voters;
-        if (reg == 0) continue;
-        regions.push_back({{"code", region.code}, {"name", region.name}, {"registered", reg}, {"voters", vot}, {"share", share(vot, reg)}});
+        const RegionTurnout t = region_turnout(results, region.code);
+        if (t.registered == 0) continue;
+        regions.push_back({{"code", region.code}, {"name", region.name}, {"registered", t.registered}, {"voters", t.voters},
+                           {"share", share(t.voters, t.registered)}});
     }
-    doc["turnout"] = {{"voters", n.voters}, {"share", share(n.voters, n.registered)}, {"regions", regions}};
+    return {{"voters", n.voters}, {"share", share(n.voters, n.registered)}, {"regions", regions}};
+}
 
+json parties_json(const core::ElectionPackage& package, const NationalFigures& n) {
     const std::int64_t valid_party = std::accumulate(n.party_votes.begin() + 1, n.party_votes.end(), std::int64_t{0});
     json parties = json::array();
     for (const auto& party : package.parties) {
         const std::int64_t v = n.party_votes[party.id];
         parties.push_back({{"id", party.id}, {"name", party.name}, {"votes", v}, {"share", share(v, valid_party)}});
     }
-    doc["parties"] = parties;
-    doc["against_all"] = n.party_votes[0];
-    doc["invalid"] = n.party_invalid;
-    doc["awaiting_manual_count"] = n.party_awaiting_manual;
+    return parties;
+}
 
+// The single-mandate districts simulated, their candidates' votes as the ARBBs counted them.
+json districts_json(const RunResults& results, const core::ElectionPackage& package) {
     json districts = json::array();
     for (const auto& d : package.districts) {
         std::vector<std::int64_t> votes(d.candidates.size() + 1, 0);
@@ -191,18 +230,21 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
         districts.push_back({{"number", d.number}, {"name", d.name}, {"candidates", cands}, {"against_all", votes[0]},
                              {"invalid", invalid}, {"awaiting_manual_count", awaiting}});
     }
-    doc["districts"] = districts;
+    return districts;
+}
 
-    doc["identification"] = identification_json(n.identification);
-    doc["queues"] = {{"mean_wait_s", n.mean_wait_s},
-                     {"max_wait_s", n.max_wait_s},
-                     {"max_queue", n.max_queue},
-                     {"pecs_with_queue_at_close", n.pecs_with_queue_at_close},
-                     {"pecs_long_queues", n.pecs_long_queues},
-                     {"pecs_no_queue", n.pecs_no_queue},
-                     {"left_without_voting", n.left_queue}};
-    doc["control_ratios"] = {{"pecs_with_broken_ratios", n.pecs_with_broken_ratios}};
+json queues_json(const NationalFigures& n) {
+    return {{"mean_wait_s", n.mean_wait_s},
+            {"max_wait_s", n.max_wait_s},
+            {"max_queue", n.max_queue},
+            {"pecs_with_queue_at_close", n.pecs_with_queue_at_close},
+            {"pecs_long_queues", n.pecs_long_queues},
+            {"pecs_no_queue", n.pecs_no_queue},
+            {"left_without_voting", n.left_queue}};
+}
 
+// The votes as the voters cast them (before any ARBB counted them).
+json ground_truth_json(const RunResults& results, const core::ElectionPackage& package) {
     std::vector<std::int64_t> truth_party(package.parties.size() + 1, 0);
     std::int64_t truth_spoilt = 0;
     for (const auto& p : results.pecs) {
@@ -211,79 +253,84 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
     }
     json truth_parties = json::array();
     for (const auto& party : package.parties) truth_parties.push_back({{"name", party.name}, {"votes", truth_party[party.id]}});
-    doc["ground_truth"] = {{"parties", truth_parties}, {"against_all", truth_party[0]}, {"spoilt", truth_spoilt}};
+    return {{"parties", truth_parties}, {"against_all", truth_party[0]}, {"spoilt", truth_spoilt}};
+}
 
-    // Reporting curve: PECs whose every report the CEC acknowledged, per 5 minutes after closing.
+// Reporting curve: PECs whose every report the CEC acknowledged, per 5 minutes after closing.
+json reporting_curve_json(const RunResults& results) {
     constexpr core::Micros kStep = 5 * core::kMinute;
     std::vector<std::int64_t> per_step;
-    std::int64_t never = 0, first_hour = 0;
     for (const auto& p : results.pecs) {
-        if (p.reported_at <= 0) {
-            ++never;
-            continue;
-        }
+        if (p.reported_at <= 0) continue;
         const auto step = static_cast<std::size_t>(std::max<core::Micros>(0, p.reported_at - results.voting_close) / kStep);
         if (per_step.size() <= step) per_step.resize(step + 1, 0);
         ++per_step[step];
-        first_hour += p.reported_at <= results.voting_close + core::kHour;
     }
     std::vector<std::int64_t> cumulative(per_step.size());
     std::partial_sum(per_step.begin(), per_step.end(), cumulative.begin());
-    doc["reporting_curve"] = {{"from", core::clock_time(results.voting_close)},
-                              {"step_minutes", 5},
-                              {"reported", per_step},
-                              {"cumulative", cumulative},
-                              {"share_first_hour", share(first_hour, std::ssize(results.pecs))},
-                              {"never_reported", never}};
+    const ReportingTimes t = reporting_times(results);
+    return {{"from", core::clock_time(results.voting_close)},
+            {"step_minutes", 5},
+            {"reported", per_step},
+            {"cumulative", cumulative},
+            {"share_first_hour", share(t.first_hour, std::ssize(results.pecs))},
+            {"never_reported", std::ssize(results.pecs) - t.reported}};
+}
 
-    const auto& c = results.central;
+json central_json(const CentralOutcome& c) {
     json rejected = json::object();
     for (int i = 0; i < central::kRejectReasonCount; ++i)
         if (c.counters.rejected[static_cast<std::size_t>(i)] > 0)
             rejected[std::string(central::to_string(static_cast<central::RejectReason>(i)))] = c.counters.rejected[static_cast<std::size_t>(i)];
-    doc["central"] = {{"received", c.counters.received},
-                      {"accepted", c.counters.accepted},
-                      {"duplicates", c.counters.duplicates},
-                      {"stored", c.counters.committed},
-                      {"commits", c.counters.commits},
-                      {"flagged", c.counters.flagged},
-                      {"rejected", rejected},
-                      {"alerts", c.alerts}};
+    return {{"received", c.counters.received},
+            {"accepted", c.counters.accepted},
+            {"duplicates", c.counters.duplicates},
+            {"stored", c.counters.committed},
+            {"commits", c.counters.commits},
+            {"flagged", c.counters.flagged},
+            {"rejected", rejected},
+            {"alerts", c.alerts}};
+}
 
-    json seats = json::object();
-    if (c.results) {
-        json list = json::array();
-        for (const auto& p : c.results->seats.parties)
-            if (!p.against_all) list.push_back({{"party", p.party}, {"votes", p.votes}, {"passed", p.passed}, {"seats", p.seats}});
-        json winners = json::array();
-        for (const auto& d : c.results->districts) {
-            if (d.district.pecs_reporting == 0) continue;  // not simulated or nothing reported yet
-            json row{{"district", d.number}, {"name", d.name}, {"outcome", core::describe(d.decision.outcome)},
-                     {"pecs_reporting", d.district.pecs_reporting}, {"pecs", d.district.pecs}};
-            if (d.decision.outcome == core::DistrictOutcome::elected) {
-                const auto* district = package.find_district(d.number);
-                row["winner"] = district && d.decision.winner >= 1 && d.decision.winner <= std::ssize(district->candidates)
-                                    ? district->candidates[static_cast<std::size_t>(d.decision.winner - 1)].name
-                                    : std::to_string(d.decision.winner);
-                row["votes"] = d.decision.winner_votes;
-            }
-            winners.push_back(row);
-        }
-        seats = {{"party_list", list}, {"districts", winners}, {"pecs_reporting", c.results->national.pecs_reporting}};
-    } else {
-        seats = {{"error", c.aggregation_error}};
+// One district's outcome from the CEC's store, with its winner when one was elected.
+json district_seat_json(const central::DistrictResultRow& d, const core::ElectionPackage& package) {
+    json row{{"district", d.number}, {"name", d.name}, {"outcome", core::describe(d.decision.outcome)},
+             {"pecs_reporting", d.district.pecs_reporting}, {"pecs", d.district.pecs}};
+    if (d.decision.outcome == core::DistrictOutcome::elected) {
+        const auto* district = package.find_district(d.number);
+        row["winner"] = district && d.decision.winner >= 1 && d.decision.winner <= std::ssize(district->candidates)
+                            ? district->candidates[static_cast<std::size_t>(d.decision.winner - 1)].name
+                            : std::to_string(d.decision.winner);
+        row["votes"] = d.decision.winner_votes;
     }
-    doc["seats"] = seats;
+    return row;
+}
 
+// The seats from the CEC's store, or why they could not be computed.
+json seats_json(const CentralOutcome& c, const core::ElectionPackage& package) {
+    if (!c.results) return {{"error", c.aggregation_error}};
+    json list = json::array();
+    for (const auto& p : c.results->seats.parties)
+        if (!p.against_all) list.push_back({{"party", p.party}, {"votes", p.votes}, {"passed", p.passed}, {"seats", p.seats}});
+    json winners = json::array();
+    for (const auto& d : c.results->districts)
+        if (d.district.pecs_reporting > 0) winners.push_back(district_seat_json(d, package));  // else not simulated or nothing reported yet
+    return {{"party_list", list}, {"districts", winners}, {"pecs_reporting", c.results->national.pecs_reporting}};
+}
+
+std::map<std::string, std::int64_t> findings_by_check(const CentralOutcome& c) {
     std::map<std::string, std::int64_t> by_check;
-    json findings = json::array();
-    for (const auto& d : c.reconciliation) {
-        ++by_check[d.check];
-        findings.push_back({{"pec", d.pec}, {"check", d.check}, {"detail", d.detail}});
-    }
-    doc["reconciliation"] = {{"discrepancies", std::ssize(c.reconciliation)}, {"by_check", by_check}, {"findings", findings}};
-    doc["fault_effects"] = fault_effects_json(results, package);
+    for (const auto& d : c.reconciliation) ++by_check[d.check];
+    return by_check;
+}
 
+json reconciliation_json(const CentralOutcome& c) {
+    json findings = json::array();
+    for (const auto& d : c.reconciliation) findings.push_back({{"pec", d.pec}, {"check", d.check}, {"detail", d.detail}});
+    return {{"discrepancies", std::ssize(c.reconciliation)}, {"by_check", findings_by_check(c)}, {"findings", findings}};
+}
+
+json pec_results_json(const RunResults& results) {
     json pecs = json::array();
     for (const auto& p : results.pecs) {
         pecs.push_back({{"number", p.number},
@@ -306,115 +353,174 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
                         {"fault_events", p.fault_events},
                         {"reported_at", p.reported_at > 0 ? core::clock_time(p.reported_at) : ""}});
     }
-    doc["pec_results"] = pecs;
-    if (with_perf) {
-        doc["perf"] = {{"wall_s", results.wall_s},
-                       {"phases_s",
-                        {{"build", results.phases.build_s}, {"simulate", results.phases.simulate_s}, {"results", results.phases.results_s}}},
-                       {"cpu_s", results.cpu_s},
-                       {"events", results.events},
-                       {"events_per_s", results.wall_s > 0 ? static_cast<double>(results.events) / results.wall_s : 0.0},
-                       {"threads", results.threads}};
-    }
-    return doc;
+    return pecs;
 }
 
-std::string summary_text(const RunResults& results, const core::ElectionPackage& package) {
-    const NationalFigures n = national_figures(results, package);
-    std::string out;
-    auto line = [&out](const std::string& s) { out += s + '\n'; };
-    line(fmt::format("{} - package {} ({}), seed {}", results.scenario, package.name, package.date, results.seed));
-    line(fmt::format("PECs {}   registered {}   voted {} ({:.2f} %)", grouped(std::ssize(results.pecs)),
-                     grouped(n.registered), grouped(n.voters), 100.0 * share(n.voters, n.registered)));
-    line("");
-    line("Turnout by region");
+json perf_json(const RunResults& results) {
+    return {{"wall_s", results.wall_s},
+            {"phases_s", {{"build", results.phases.build_s}, {"simulate", results.phases.simulate_s}, {"results", results.phases.results_s}}},
+            {"cpu_s", results.cpu_s},
+            {"events", results.events},
+            {"events_per_s", results.wall_s > 0 ? static_cast<double>(results.events) / results.wall_s : 0.0},
+            {"threads", results.threads}};
+}
+
+// [SECTION] The human summary, part by part
+
+using Lines = std::string;  // the summary, one '\n'-ended line after another
+
+void add_line(Lines& out, const std::string& s) { out += s + '\n'; }
+
+void summary_turnout(Lines& out, const RunResults& results, const core::ElectionPackage& package, const NationalFigures& n) {
+    add_line(out, fmt::format("{} - package {} ({}), seed {}", results.scenario, package.name, package.date, results.seed));
+    add_line(out, fmt::format("PECs {}   registered {}   voted {} ({:.2f} %)", grouped(std::ssize(results.pecs)),
+                              grouped(n.registered), grouped(n.voters), 100.0 * share(n.voters, n.registered)));
+    add_line(out, "");
+    add_line(out, "Turnout by region");
     for (const auto& region : package.regions) {
-        std::int64_t reg = 0, vot = 0;
-        for (const auto& p : results.pecs)
-            if (p.region == region.code) reg += p.registered, vot += p.voters;
-        if (reg > 0) line(fmt::format("  {:<12} {:>10} of {:>10}  {:6.2f} %", region.name, grouped(vot), grouped(reg), 100.0 * share(vot, reg)));
+        const RegionTurnout t = region_turnout(results, region.code);
+        if (t.registered > 0)
+            add_line(out, fmt::format("  {:<12} {:>10} of {:>10}  {:6.2f} %", region.name, grouped(t.voters), grouped(t.registered),
+                                      100.0 * share(t.voters, t.registered)));
     }
-    line("");
-    line("Single constituency, as counted by the ARBBs");
+    add_line(out, "");
+}
+
+void summary_parties(Lines& out, const core::ElectionPackage& package, const NationalFigures& n) {
+    add_line(out, "Single constituency, as counted by the ARBBs");
     const std::int64_t valid_party = std::accumulate(n.party_votes.begin() + 1, n.party_votes.end(), std::int64_t{0});
     std::vector<const core::Party*> order;
     for (const auto& p : package.parties) order.push_back(&p);
     std::stable_sort(order.begin(), order.end(), [&](auto* a, auto* b) { return n.party_votes[a->id] > n.party_votes[b->id]; });
     for (const auto* p : order)
-        line(fmt::format("  {:<44} {:>9}  {:6.2f} %", p->name, grouped(n.party_votes[p->id]), 100.0 * share(n.party_votes[p->id], valid_party)));
-    line(fmt::format("  {:<44} {:>9}", "Against all", grouped(n.party_votes[0])));
-    line(fmt::format("  {:<44} {:>9}", "Invalid (separate compartment)", grouped(n.party_invalid)));
+        add_line(out, fmt::format("  {:<44} {:>9}  {:6.2f} %", p->name, grouped(n.party_votes[p->id]),
+                                  100.0 * share(n.party_votes[p->id], valid_party)));
+    add_line(out, fmt::format("  {:<44} {:>9}", "Against all", grouped(n.party_votes[0])));
+    add_line(out, fmt::format("  {:<44} {:>9}", "Invalid (separate compartment)", grouped(n.party_invalid)));
     if (n.party_awaiting_manual > 0)
-        line(fmt::format("  {:<44} {:>9}", "In stationary boxes, awaiting manual count", grouped(n.party_awaiting_manual)));
-    line("");
+        add_line(out, fmt::format("  {:<44} {:>9}", "In stationary boxes, awaiting manual count", grouped(n.party_awaiting_manual)));
+    add_line(out, "");
+}
+
+void summary_identification_and_queues(Lines& out, const RunResults& results, const NationalFigures& n) {
     const auto& id = n.identification;
     const std::int64_t identified = id.fingerprint + id.other_finger + id.face + id.manual;
-    line(fmt::format("Identification: fingerprint {} ({:.2f} %), other finger {}, face {}, paper list {}, refused {}",
-                     grouped(id.fingerprint), 100.0 * share(id.fingerprint, identified), grouped(id.other_finger),
-                     grouped(id.face), grouped(id.manual), grouped(id.refused())));
-    if (id.receipts_not_printed > 0) line(fmt::format("  receipts not printed: {}", grouped(id.receipts_not_printed)));
-    line(fmt::format("Queues: mean wait {:.1f} min, longest wait {:.1f} min, longest queue {}, PECs with a queue at closing {} ({:.1f} %)",
-                     n.mean_wait_s / 60.0, n.max_wait_s / 60.0, n.max_queue, n.pecs_with_queue_at_close,
-                     100.0 * share(n.pecs_with_queue_at_close, std::ssize(results.pecs))));
+    add_line(out, fmt::format("Identification: fingerprint {} ({:.2f} %), other finger {}, face {}, paper list {}, refused {}",
+                              grouped(id.fingerprint), 100.0 * share(id.fingerprint, identified), grouped(id.other_finger),
+                              grouped(id.face), grouped(id.manual), grouped(id.refused())));
+    if (id.receipts_not_printed > 0) add_line(out, fmt::format("  receipts not printed: {}", grouped(id.receipts_not_printed)));
+    add_line(out, fmt::format("Queues: mean wait {:.1f} min, longest wait {:.1f} min, longest queue {}, PECs with a queue at closing {} ({:.1f} %)",
+                              n.mean_wait_s / 60.0, n.max_wait_s / 60.0, n.max_queue, n.pecs_with_queue_at_close,
+                              100.0 * share(n.pecs_with_queue_at_close, std::ssize(results.pecs))));
     const double pecs = static_cast<double>(results.pecs.size());
-    line(fmt::format("  long queues all day (mean queue >= {:.0f}) at {:.1f} % of PECs (2021: 19 %); no queue (mean < {:.2f}) at {:.1f} % (2021: 47 %)",
-                     kLongQueue, 100.0 * n.pecs_long_queues / pecs, kNoQueue, 100.0 * n.pecs_no_queue / pecs));
+    add_line(out, fmt::format("  long queues all day (mean queue >= {:.0f}) at {:.1f} % of PECs (2021: 19 %); no queue (mean < {:.2f}) at {:.1f} % (2021: 47 %)",
+                              kLongQueue, 100.0 * n.pecs_long_queues / pecs, kNoQueue, 100.0 * n.pecs_no_queue / pecs));
     if (n.left_queue > 0)
-        line(fmt::format("  left without voting, the queue too long for them: {} voters ({:.2f} % of those who came)", grouped(n.left_queue),
-                         100.0 * share(n.left_queue, n.left_queue + n.voters)));
+        add_line(out, fmt::format("  left without voting, the queue too long for them: {} voters ({:.2f} % of those who came)",
+                                  grouped(n.left_queue), 100.0 * share(n.left_queue, n.left_queue + n.voters)));
+}
+
+void summary_busiest(Lines& out, const RunResults& results, const core::ElectionPackage& package) {
     std::vector<const PecResult*> busiest;
     for (const auto& p : results.pecs) busiest.push_back(&p);
     std::stable_sort(busiest.begin(), busiest.end(), [](auto* a, auto* b) { return a->max_wait_s > b->max_wait_s; });
-    line("Busiest PECs (longest wait)");
+    add_line(out, "Busiest PECs (longest wait)");
     for (std::size_t i = 0; i < std::min<std::size_t>(5, busiest.size()); ++i) {
         const auto* p = busiest[i];
         const auto* pec = package.find_pec(p->number);
-        line(fmt::format("  PEC {} {:<22} registered {:>5}  voted {:>5}  queue up to {:>3}  wait up to {:5.1f} min", p->number,
-                         pec ? pec->place : "", p->registered, p->voters, p->max_queue, p->max_wait_s / 60.0));
+        add_line(out, fmt::format("  PEC {} {:<22} registered {:>5}  voted {:>5}  queue up to {:>3}  wait up to {:5.1f} min", p->number,
+                                  pec ? pec->place : "", p->registered, p->voters, p->max_queue, p->max_wait_s / 60.0));
     }
-    line(fmt::format("Control ratios: {} PECs with a broken ratio in a final ARBB report", n.pecs_with_broken_ratios));
-    out += fault_effects_table(results, package);
+}
+
+void summary_central(Lines& out, const RunResults& results) {
     const auto& c = results.central;
-    std::int64_t reported = 0, first_hour = 0;
-    core::Micros last = 0;
-    for (const auto& p : results.pecs) {
-        if (p.reported_at <= 0) continue;
-        ++reported;
-        first_hour += p.reported_at <= results.voting_close + core::kHour;
-        last = std::max(last, p.reported_at);
-    }
+    const ReportingTimes t = reporting_times(results);
     std::int64_t rejected = 0;
     for (auto r : c.counters.rejected) rejected += r;
-    line(fmt::format("CEC: {} of {} PECs fully reported, {:.1f} % within the first hour (2021: 84 %), last at {}; "
-                     "{} reports stored, {} duplicates, {} rejected, {} alerts",
-                     reported, results.pecs.size(), 100.0 * share(first_hour, std::ssize(results.pecs)), core::clock_time(last),
-                     c.counters.committed, c.counters.duplicates, rejected, c.alerts));
-    if (c.results) {
-        std::string seats;
-        for (const auto& p : c.results->seats.parties)
-            if (p.seats > 0) seats += fmt::format("{}{} {}", seats.empty() ? "" : ", ", p.party, p.seats);
-        line(fmt::format("Party-list seats (from the CEC's store): {}", seats));
-        int elected = 0, repeats = 0;
-        for (const auto& d : c.results->districts) {
-            if (d.district.pecs_reporting == 0) continue;
-            (d.decision.outcome == core::DistrictOutcome::elected ? elected : repeats) += 1;
-        }
-        line(fmt::format("Districts: {} elected, {} repeat elections", elected, repeats));
-    } else {
-        line(fmt::format("Seats: not computed: {}", c.aggregation_error));
+    add_line(out, fmt::format("CEC: {} of {} PECs fully reported, {:.1f} % within the first hour (2021: 84 %), last at {}; "
+                              "{} reports stored, {} duplicates, {} rejected, {} alerts",
+                              t.reported, results.pecs.size(), 100.0 * share(t.first_hour, std::ssize(results.pecs)),
+                              core::clock_time(t.last), c.counters.committed, c.counters.duplicates, rejected, c.alerts));
+    if (!c.results) {
+        add_line(out, fmt::format("Seats: not computed: {}", c.aggregation_error));
+        return;
     }
-    std::map<std::string, std::int64_t> by_check;
-    for (const auto& d : c.reconciliation) ++by_check[d.check];
+    std::string seats;
+    for (const auto& p : c.results->seats.parties)
+        if (p.seats > 0) seats += fmt::format("{}{} {}", seats.empty() ? "" : ", ", p.party, p.seats);
+    add_line(out, fmt::format("Party-list seats (from the CEC's store): {}", seats));
+    int elected = 0, repeats = 0;
+    for (const auto& d : c.results->districts) {
+        if (d.district.pecs_reporting == 0) continue;
+        (d.decision.outcome == core::DistrictOutcome::elected ? elected : repeats) += 1;
+    }
+    add_line(out, fmt::format("Districts: {} elected, {} repeat elections", elected, repeats));
+}
+
+void summary_reconciliation(Lines& out, const CentralOutcome& c) {
     std::string checks;
-    for (const auto& [k, v] : by_check) checks += fmt::format("{}{} {}", checks.empty() ? "" : ", ", k, v);
-    line(fmt::format("Reconciliation (truth vs ARBB vs CEC): {} findings{}{}", c.reconciliation.size(), checks.empty() ? "" : ": ", checks));
-    line("");
-    line(fmt::format("Performance: wall {:.2f} s on {} thread(s), {} events, {:.2f} M events/s", results.wall_s, results.threads,
-                     grouped(results.events), results.wall_s > 0 ? results.events / results.wall_s / 1e6 : 0.0));
+    for (const auto& [k, v] : findings_by_check(c)) checks += fmt::format("{}{} {}", checks.empty() ? "" : ", ", k, v);
+    add_line(out, fmt::format("Reconciliation (truth vs ARBB vs CEC): {} findings{}{}", c.reconciliation.size(),
+                              checks.empty() ? "" : ": ", checks));
+    add_line(out, "");
+}
+
+void summary_performance(Lines& out, const RunResults& results) {
+    add_line(out, fmt::format("Performance: wall {:.2f} s on {} thread(s), {} events, {:.2f} M events/s", results.wall_s, results.threads,
+                              grouped(results.events), results.wall_s > 0 ? results.events / results.wall_s / 1e6 : 0.0));
     const RunResults::Phases& ph = results.phases;
-    line(fmt::format("  build {:.2f} s, day and night {:.2f} s, results {:.2f} s; CPU {:.2f} s (on average {:.2f} of {} thread(s) busy)", ph.build_s,
-                     ph.simulate_s, ph.results_s, results.cpu_s, results.wall_s > 0 ? results.cpu_s / results.wall_s : 0.0,
-                     results.threads));
+    add_line(out, fmt::format("  build {:.2f} s, day and night {:.2f} s, results {:.2f} s; CPU {:.2f} s (on average {:.2f} of {} thread(s) busy)",
+                              ph.build_s, ph.simulate_s, ph.results_s, results.cpu_s,
+                              results.wall_s > 0 ? results.cpu_s / results.wall_s : 0.0, results.threads));
+}
+
+}  // namespace
+
+// [SECTION] results.json and the summary
+
+nlohmann::ordered_json results_to_json(const RunResults& results, const core::ElectionPackage& package, bool with_perf) {
+    const NationalFigures n = national_figures(results, package);
+    json doc;
+    doc["format"] = "shailoo-results";
+    doc["version"] = 1;
+    doc["scenario"] = results.scenario;
+    doc["package"] = results.package;
+    doc["seed"] = results.seed;
+    doc["pecs"] = results.pecs.size();
+    doc["registered"] = n.registered;
+    doc["turnout"] = turnout_json(results, package, n);
+    doc["parties"] = parties_json(package, n);
+    doc["against_all"] = n.party_votes[0];
+    doc["invalid"] = n.party_invalid;
+    doc["awaiting_manual_count"] = n.party_awaiting_manual;
+    doc["districts"] = districts_json(results, package);
+    doc["identification"] = identification_json(n.identification);
+    doc["queues"] = queues_json(n);
+    doc["control_ratios"] = {{"pecs_with_broken_ratios", n.pecs_with_broken_ratios}};
+    doc["ground_truth"] = ground_truth_json(results, package);
+    doc["reporting_curve"] = reporting_curve_json(results);
+    doc["central"] = central_json(results.central);
+    doc["seats"] = seats_json(results.central, package);
+    doc["reconciliation"] = reconciliation_json(results.central);
+    doc["fault_effects"] = fault_effects_json(results, package);
+    doc["pec_results"] = pec_results_json(results);
+    if (with_perf) doc["perf"] = perf_json(results);
+    return doc;
+}
+
+std::string summary_text(const RunResults& results, const core::ElectionPackage& package) {
+    const NationalFigures n = national_figures(results, package);
+    Lines out;
+    summary_turnout(out, results, package, n);
+    summary_parties(out, package, n);
+    summary_identification_and_queues(out, results, n);
+    summary_busiest(out, results, package);
+    add_line(out, fmt::format("Control ratios: {} PECs with a broken ratio in a final ARBB report", n.pecs_with_broken_ratios));
+    out += fault_effects_table(results, package);
+    summary_central(out, results);
+    summary_reconciliation(out, results.central);
+    summary_performance(out, results);
     return out;
 }
 
