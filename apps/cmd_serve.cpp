@@ -50,7 +50,9 @@ struct ServeOptions {
     std::string private_key;  // empty: PACKAGE/tls/training-server.key
     int threads = 2;
     int max_connections = 4096;
+    int max_connections_per_peer = 512;
     int http_max_connections = 512;
+    int http_max_connections_per_peer = 64;
     std::size_t batch = 1024;
     double batch_delay_ms = 20;
     double stats_every_s = 5;
@@ -80,10 +82,10 @@ std::string clock_text(core::Micros t) { return core::clock_time(t % (24 * core:
 void print_counters(const central::IngestCounters& c, const central::IngestServerCounters& n, core::Micros now) {
     std::int64_t rejected = 0;
     for (auto r : c.rejected) rejected += r;
-    fmt::print("[{}] connections {} (open {}, handshake failures {}, paused at the cap {}, failed accepts {}), received {}, "
-               "stored {} in {} commits, duplicates {}, rejected {}, flagged {}, failed commits {}\n",
+    fmt::print("[{}] connections {} (open {}, handshake failures {}, paused at the cap {}, evicted {}, refused per address {}, "
+               "failed accepts {}), received {}, stored {} in {} commits, duplicates {}, rejected {}, flagged {}, failed commits {}\n",
                clock_text(now), n.connections.load(), n.open.load(), n.handshake_failures.load(), n.capacity_waits.load(),
-               n.accept_errors.load(), c.received, c.committed, c.commits, c.duplicates, rejected, c.flagged, c.failed_commits);
+               n.evicted.load(), n.refused_per_peer.load(), n.accept_errors.load(), c.received, c.committed, c.commits, c.duplicates, rejected, c.flagged, c.failed_commits);
     std::fflush(stdout);
 }
 
@@ -207,7 +209,8 @@ central::IngestServerOptions ingest_options(const ServeOptions& o, std::size_t m
     const std::filesystem::path package_dir = o.package;
     return {.certificate = o.certificate.empty() ? package_dir / "tls" / "training-server.pem" : std::filesystem::path(o.certificate),
             .private_key = o.private_key.empty() ? package_dir / "tls" / "training-server.key" : std::filesystem::path(o.private_key),
-            .max_connections = max_connections};
+            .max_connections = max_connections,
+            .max_connections_per_peer = static_cast<std::size_t>(o.max_connections_per_peer)};
 }
 
 // An ingest log line on stderr, with its time of day.
@@ -257,7 +260,8 @@ private:
         publication_ = std::make_unique<central::PublicationCache>(election_.package, *reader_);
         http_ = std::make_unique<central::HttpServer>(
             io_, *endpoints_.http, [this] { return publication_->document(); },
-            central::HttpServerLimits{.max_connections = caps_.http});
+            central::HttpServerLimits{.max_connections = caps_.http,
+                                      .max_connections_per_peer = static_cast<std::size_t>(o_.http_max_connections_per_peer)});
         // /results.xml (NIST SP 1500-100, docs/nist-export.md): the published results, dated now.
         http_->add_page("/results.xml", "application/xml; charset=utf-8", [this] {
             auto xml = publication_->nist_xml(bishkek_time_now());
@@ -391,6 +395,16 @@ void add_serve_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--max-connections", o.max_connections,
                     "TLS ingest connections open at once at most; a new one beyond it closes the oldest idle one "
                     "(docs/serve.md)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--max-connections-per-peer", o.max_connections_per_peer,
+                    "Of those, from one IP address at most: at its limit the address's own oldest idle connection "
+                    "makes room, or a new one is refused while all of its connections are busy. PECs behind one "
+                    "carrier NAT share an address (docs/serve.md)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--http-max-connections-per-peer", o.http_max_connections_per_peer,
+                    "Results page connections from one IP address at most, the same rule")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000000));
     cmd->add_option("--http-max-connections", o.http_max_connections,

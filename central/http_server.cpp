@@ -27,7 +27,7 @@ using tcp = asio::ip::tcp;
 struct HttpServer::State {
     State(asio::io_context& io_, tcp::endpoint endpoint_, ResultsProvider results_, HttpServerLimits limits_)
         : io(io_), endpoint(endpoint_), results(std::move(results_)), limits(limits_), acceptor(asio::make_strand(io_)),
-          budget(limits_.max_connections) {}
+          budget(limits_.max_connections, limits_.max_connections_per_peer) {}
     asio::io_context& io;
     tcp::endpoint endpoint;
     ResultsProvider results;
@@ -203,11 +203,11 @@ asio::awaitable<void> listen(std::shared_ptr<HttpServer::State> st) {
             continue;
         }
         ++st->counters.connections;
-        ++st->counters.open;
+        const std::string peer = peer_of(socket);
         auto executor = socket.get_executor();
         auto c = std::make_shared<Connection>(std::move(socket));
         // A plain pointer to the counters: the budget keeping this function lives in the same State.
-        c->slot = st->budget.admit([counters = &st->counters, weak = std::weak_ptr<Connection>(c)] {
+        c->slot = st->budget.admit(peer, [counters = &st->counters, weak = std::weak_ptr<Connection>(c)] {
             ++counters->evicted;
             if (auto c = weak.lock())
                 asio::post(c->stream.get_executor(), [c] {
@@ -215,6 +215,12 @@ asio::awaitable<void> listen(std::shared_ptr<HttpServer::State> st) {
                     c->stream.socket().close(ignored);
                 });
         });
+        if (!c->slot) {  // its address is at its limit with every connection busy: closed at once
+            ++st->counters.refused_per_peer;
+            c->stream.socket().close(ec);
+            continue;
+        }
+        ++st->counters.open;
         asio::co_spawn(executor, session(st, std::move(c)), asio::detached);
     }
 }

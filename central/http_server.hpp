@@ -37,6 +37,8 @@ struct HttpServerLimits {
     /// Connections open at once at most, a budget apart from the ingest's (central/connection_budget.hpp):
     /// at the cap a new connection closes the oldest one not answering a request right now.
     std::size_t max_connections = 512;
+    /// Of those, from any one IP address at most (the same rule as the ingest's).
+    std::size_t max_connections_per_peer = 64;
 };
 
 /// Running counts (read from any thread).
@@ -46,7 +48,8 @@ struct HttpServerCounters {
     std::atomic<std::int64_t> not_found{0};    ///< answered 404
     std::atomic<std::int64_t> refused{0};      ///< answered 405, 413 or 431, or unreadable
     std::atomic<std::int64_t> open{0};         ///< connections open now
-    std::atomic<std::int64_t> evicted{0};      ///< idle connections closed at the cap to make room
+    std::atomic<std::int64_t> evicted{0};      ///< idle connections closed at a cap to make room
+    std::atomic<std::int64_t> refused_per_peer{0};  ///< closed at once: their address at its limit, all busy
     std::atomic<std::int64_t> capacity_waits{0};  ///< pauses of 5 ms at the cap with every connection answering
     std::atomic<std::int64_t> accept_errors{0};   ///< failed accepts (e.g. no descriptor free), each followed by a 50 ms pause
 };

@@ -58,7 +58,7 @@ struct IngestServer::State {
     State(asio::io_context& io_, tcp::endpoint ep, Ingest& in, const core::Clock& c, IngestServerOptions o, LogSink l,
           CommitHook h)
         : io(io_), endpoint(ep), acceptor(asio::make_strand(io_)), ingest(in), clock(c), options(std::move(o)),
-          log(std::move(l)), on_commit(std::move(h)), budget(options.max_connections) {}
+          log(std::move(l)), on_commit(std::move(h)), budget(options.max_connections, options.max_connections_per_peer) {}
 
     asio::io_context& io;
     tcp::endpoint endpoint;
@@ -367,11 +367,17 @@ asio::awaitable<void> listen(std::shared_ptr<State> st) {
             continue;
         }
         st->net.connections.fetch_add(1, std::memory_order_relaxed);
-        st->net.open.fetch_add(1, std::memory_order_acq_rel);
         socket.set_option(tcp::no_delay(true), ec);  // one small ack per report: no Nagle delay (tls_client.cpp)
+        const std::string peer = peer_of(socket);
         auto ex = socket.get_executor();
         auto c = std::make_shared<Connection>(std::move(socket), *st->tls);
-        c->slot = st->budget.admit(evictor(&st->net, c));
+        c->slot = st->budget.admit(peer, evictor(&st->net, c));
+        if (!c->slot) {  // its address is at its limit with every connection busy: closed at once
+            st->net.refused_per_peer.fetch_add(1, std::memory_order_relaxed);
+            c->stream.lowest_layer().close(ec);
+            continue;
+        }
+        st->net.open.fetch_add(1, std::memory_order_acq_rel);
         asio::co_spawn(ex, session(st, std::move(c)), asio::detached);
     }
 }

@@ -43,6 +43,10 @@ struct IngestServerOptions {
     /// client); when all are busy, new ones wait in the kernel's listen backlog until one closes.
     /// A flood therefore cannot exhaust file descriptors nor keep honest stations waiting.
     std::size_t max_connections = 4096;
+    /// Of those, from any one IP address at most: a peer at its limit makes room from its own
+    /// connections, or is refused when all of them are busy (central/connection_budget.hpp). PECs
+    /// behind one carrier NAT share an address: size it for the largest such group (docs/serve.md).
+    std::size_t max_connections_per_peer = 512;
     /// Ingest log lines handed to the LogSink in any one second at most; the rest are summed up in
     /// one line ("N more log lines not shown") when the next second starts, and at shutdown.
     std::size_t log_lines_per_second = 20;
@@ -56,7 +60,8 @@ struct IngestServerCounters {
     std::atomic<std::int64_t> acks_sent{0};          ///< acknowledgements written
     std::atomic<std::int64_t> open{0};               ///< connections open now
     std::atomic<std::int64_t> capacity_waits{0};     ///< times accepting paused: at max_connections, every one busy
-    std::atomic<std::int64_t> evicted{0};            ///< idle connections closed at the cap to make room for new ones
+    std::atomic<std::int64_t> evicted{0};            ///< idle connections closed at a cap to make room for new ones
+    std::atomic<std::int64_t> refused_per_peer{0};   ///< connections closed at once: their address at its limit, all busy
     std::atomic<std::int64_t> accept_errors{0};      ///< failed accepts (e.g. out of file descriptors), each retried after 50 ms
 };
 

@@ -87,15 +87,21 @@ std::string prometheus_text(const MetricsSnapshot& m) {
                sample("shailoo_ingest_handshake_failures_total", n.handshake_failures.load()));
         family(out, "shailoo_ingest_bad_frames_total", "counter", "Frames of length 0 or over the limit.",
                sample("shailoo_ingest_bad_frames_total", n.bad_frames.load()));
-        family(out, "shailoo_ingest_evicted_total", "counter", "Idle connections closed at the cap to make room.",
+        family(out, "shailoo_ingest_evicted_total", "counter", "Idle connections closed at a cap to make room.",
                sample("shailoo_ingest_evicted_total", n.evicted.load()));
+        family(out, "shailoo_ingest_refused_per_peer_total", "counter",
+               "Connections closed at once: their address at its limit with every connection busy.",
+               sample("shailoo_ingest_refused_per_peer_total", n.refused_per_peer.load()));
         family(out, "shailoo_ingest_accept_errors_total", "counter", "Failed accepts (e.g. no descriptor free).",
                sample("shailoo_ingest_accept_errors_total", n.accept_errors.load()));
     }
     if (m.http) {
         family(out, "shailoo_http_requests_total", "counter", "HTTP requests answered.", sample("shailoo_http_requests_total", m.http->requests.load()));
-        family(out, "shailoo_http_evicted_total", "counter", "Idle page connections closed at the cap.",
+        family(out, "shailoo_http_evicted_total", "counter", "Idle page connections closed at a cap.",
                sample("shailoo_http_evicted_total", m.http->evicted.load()));
+        family(out, "shailoo_http_refused_per_peer_total", "counter",
+               "Page connections closed at once: their address at its limit with every connection busy.",
+               sample("shailoo_http_refused_per_peer_total", m.http->refused_per_peer.load()));
     }
     if (m.ack_latency)
         histogram(out, "shailoo_ack_latency_seconds", "From a report's last byte to its acknowledgement written.", *m.ack_latency);
@@ -117,6 +123,7 @@ std::string operator_page(const MetricsSnapshot& m, const std::vector<LogLine>& 
     if (m.network) {
         row("ingest connections open", m.network->open.load());
         row("idle connections evicted", m.network->evicted.load());
+        row("connections refused (address at its limit)", m.network->refused_per_peer.load());
         row("TLS handshake failures", m.network->handshake_failures.load());
     }
     std::string reasons;

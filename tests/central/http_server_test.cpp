@@ -239,3 +239,22 @@ TEST(HttpServer, IdleConnectionsBeyondTheCapMakeRoomForNewOnes) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     EXPECT_LE(s.server().counters().open.load(), 4);
 }
+
+// One address keeps at most its share of the page's connections: its own oldest idle ones make
+// room, and a reader at another address is answered.
+TEST(HttpServer, OneAddressHoldsAtMostItsShareOfThePage) {
+    RunningServer s(R"({"version":1,"parties":[]})", HttpServerLimits{.max_connections = 100, .max_connections_per_peer = 3});
+    asio::io_context io;
+    std::vector<tcp::socket> idle;
+    for (int i = 0; i < 10; ++i) {
+        idle.emplace_back(io);
+        idle.back().open(tcp::v4());
+        idle.back().bind({asio::ip::make_address("127.0.0.2"), 0});
+        idle.back().connect({asio::ip::address_v4::loopback(), s.port()});
+    }
+    for (int i = 0; i < 400 && s.server().counters().evicted.load() < 7; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(s.server().counters().evicted.load(), 7);
+    for (int i = 0; i < 400 && s.server().counters().open.load() > 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(s.server().counters().open.load(), 3);
+    EXPECT_EQ(get(s.port(), "GET /api/results.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status, 200);
+}

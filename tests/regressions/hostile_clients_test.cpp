@@ -1,6 +1,7 @@
 // Regressions (hostile-client audit, issue 17): garbage frames grew the ingest's log without
-// bound; slow clients that announce a large frame held its whole size in memory each, and silent
-// connections at the cap kept an honest PEC waiting ~28 s for the idle timeout.
+// bound; slow clients that announce a large frame held its whole size in memory each, silent
+// connections at the cap kept an honest PEC waiting ~28 s for the idle timeout, and one address
+// could hold every connection of the cap.
 #include <gtest/gtest.h>
 
 #include <malloc.h>
@@ -9,6 +10,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -94,6 +96,55 @@ TEST(SlowClients, AtTheCapTheOldestIdleConnectionMakesRoomForAnHonestStation) {
     silent.front().non_blocking(false);
     silent.front().read_some(asio::buffer(byte), ec);
     EXPECT_TRUE(ec) << "the oldest silent connection is still open";
+}
+
+namespace {
+
+/// A plain TCP connection to `server` from the loopback address `from` (127.0.0.x: one peer each).
+tcp::socket connect_from(asio::io_context& io, const char* from, tcp::endpoint server) {
+    tcp::socket socket(io);
+    socket.open(tcp::v4());
+    socket.bind(tcp::endpoint(asio::ip::make_address(from), 0));
+    socket.connect(server);
+    return socket;
+}
+
+/// True when the server closed `socket` (a read ends), false while it stays open.
+bool closed_by_server(tcp::socket& socket) {
+    socket.non_blocking(true);
+    std::array<char, 1> byte{};
+    boost::system::error_code ec;
+    socket.read_some(asio::buffer(byte), ec);
+    return ec && ec != asio::error::would_block;
+}
+
+}  // namespace
+
+// One address opens 40 silent connections against a limit of 8 per address: it never holds more
+// than 8 (its own oldest make room), the two silent connections another address opened first are
+// left alone, and a PEC is served at once.
+TEST(SlowClients, OneAddressCannotHoldMoreThanItsShare) {
+    using namespace ingest_server_fixture;
+    Server s("per-peer", kTls, "training-server", 64, 8);
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls);
+    asio::io_context io;
+    std::vector<tcp::socket> other, flood;
+    for (int i = 0; i < 2; ++i) other.push_back(connect_from(io, "127.0.0.3", s.endpoint()));
+    for (int i = 0; i < 40; ++i) flood.push_back(connect_from(io, "127.0.0.2", s.endpoint()));
+    for (int i = 0; i < 400 && s.server->counters().evicted.load() < 32; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(s.server->counters().evicted.load(), 32);
+    for (int i = 0; i < 400 && s.server->counters().open.load() > 10; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(s.server->counters().open.load(), 10);  // 8 of the flood, 2 of the other address
+    int flood_open = 0;
+    for (auto& c : flood) flood_open += !closed_by_server(c);
+    EXPECT_EQ(flood_open, 8);
+    for (auto& c : other) EXPECT_FALSE(closed_by_server(c));
+    const auto started = std::chrono::steady_clock::now();
+    auto served = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, std::chrono::milliseconds(3000));
+    ASSERT_TRUE(served) << served.error().message;
+    EXPECT_EQ(served->front().outcome, AckOutcome::stored);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 }
 
 // 100 connections each announce a 256 KiB frame and send one byte of it. The server's memory
