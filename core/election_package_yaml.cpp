@@ -6,6 +6,8 @@
 //   [SECTION] Cross-checks between files
 //   [SECTION] Party list rules
 //
+// The files are read with core/yaml_fields.hpp's parts (file loading, numbers, errors) through a
+// one-pass index of each mapping's fields: yaml-cpp's own lookup is slow on thousands of PECs.
 // Inside this file a malformed field throws LoadError, which load_election_package() turns into
 // a core::Error: the whole load is one operation and stops at the first problem.
 #include <yaml-cpp/yaml.h>
@@ -20,6 +22,7 @@
 #include <utility>
 
 #include "core/election_package.hpp"
+#include "core/yaml_fields.hpp"
 
 namespace core {
 namespace {
@@ -53,29 +56,24 @@ struct Fields {
 class File {
 public:
     File(const std::filesystem::path& dir, const char* name) : path_((dir / name).string()) {
-        try {
-            root_ = YAML::LoadFile(path_);
-        } catch (const YAML::BadFile&) {
-            throw LoadError{fmt::format("{}: cannot read the file (missing or unreadable)", path_)};
-        } catch (const YAML::ParserException& e) {
-            throw LoadError{fmt::format("{}:{}: YAML syntax error: {}", path_, e.mark.line + 1, e.msg)};
-        }
+        auto loaded = load_yaml_file(path_, "election package file");
+        if (!loaded) throw LoadError{loaded.error().message};
+        root_ = *loaded;
         if (!root_.IsMap()) throw LoadError{fmt::format("{}:1: the file must be a mapping of fields", path_)};
         // Every file carries the format version first; a newer file is refused, not guessed at.
         const YAML::Node v = std::as_const(root_)["version"];
         if (!v.IsDefined() || v.IsNull()) fail(root_, "version", fmt::format("missing (this build reads version {})", kVersion));
         if (!v.IsScalar() || v.Scalar() != std::to_string(kVersion))
-            fail(v, "version", fmt::format("unsupported version '{}' (this build reads version {})", describe(v), kVersion));
+            fail(v, "version", fmt::format("unsupported version '{}' (this build reads version {})", describe_value(v), kVersion));
     }
 
     const YAML::Node& root() const { return root_; }
     const std::string& path() const { return path_; }
 
-    template <class At>
-    [[noreturn]] void fail(const At& at, std::string_view field, const std::string& what) const {
-        const int line = at.Mark().line >= 0 ? at.Mark().line + 1 : 1;
-        throw LoadError{fmt::format("{}:{}: field '{}': {}", path_, line, field, what)};
+    [[noreturn]] void fail(const YAML::Node& at, std::string_view field, const std::string& what) const {
+        throw LoadError{field_error(path_, at, std::string(field), what).message};
     }
+    [[noreturn]] void fail(const Fields& at, std::string_view field, const std::string& what) const { fail(at.map, field, what); }
 
     /// The fields of mapping `map`, read once; keys not in `allowed` are rejected (a typo would
     /// otherwise silently leave a field missing). One pass: yaml-cpp's own lookup is slow.
@@ -85,36 +83,26 @@ public:
     YAML::Node field(const Fields& map, const char* key) const;
 
     std::int64_t get_int(const Fields& map, const char* key, std::int64_t lo, std::int64_t hi) const {
-        const YAML::Node v = field(map, key);
-        std::int64_t out = 0;
-        const std::string& s = v.IsScalar() ? v.Scalar() : empty_;
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-        if (!v.IsScalar() || ec != std::errc{} || end != s.data() + s.size())
-            fail(v, key, fmt::format("expected a whole number, got '{}'", describe(v)));
-        if (out < lo || out > hi) fail(v, key, fmt::format("{} is out of range [{}, {}]", out, lo, hi));
-        return out;
+        return number<std::int64_t>(map, key, lo, hi);
     }
 
-    int get_small(const Fields& map, const char* key, int lo, int hi) const {
-        return static_cast<int>(get_int(map, key, lo, hi));
-    }
+    int get_small(const Fields& map, const char* key, int lo, int hi) const { return number<int>(map, key, lo, hi); }
 
-    double get_double(const Fields& map, const char* key, double lo, double hi) const {
-        const YAML::Node v = field(map, key);
-        double out = 0.0;
-        const std::string& s = v.IsScalar() ? v.Scalar() : empty_;
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-        if (!v.IsScalar() || ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(out))
-            fail(v, key, fmt::format("expected a number, got '{}'", describe(v)));
-        if (out < lo || out > hi) fail(v, key, fmt::format("{} is out of range [{}, {}]", s, lo, hi));
-        return out;
+    double get_double(const Fields& map, const char* key, double lo, double hi) const { return number<double>(map, key, lo, hi); }
+
+    /// The number `map[key]` as every YAML file of the project reads one (core::field_number).
+    template <class T>
+    T number(const Fields& map, const char* key, T lo, T hi) const {
+        auto value = field_number<T>(path_, field(map, key), key, lo, hi);
+        if (!value) throw LoadError{value.error().message};
+        return *value;
     }
 
     bool get_bool(const Fields& map, const char* key) const {
         const YAML::Node v = field(map, key);
         if (v.IsScalar() && v.Scalar() == "true") return true;
         if (v.IsScalar() && v.Scalar() == "false") return false;
-        fail(v, key, fmt::format("expected true or false, got '{}'", describe(v)));
+        fail(v, key, fmt::format("expected true or false, got '{}'", describe_value(v)));
     }
 
     std::string get_string(const Fields& map, const char* key) const {
@@ -127,7 +115,7 @@ public:
         const YAML::Node v = field(map, key);
         if (v.IsScalar() && v.Scalar() == "female") return Sex::female;
         if (v.IsScalar() && v.Scalar() == "male") return Sex::male;
-        fail(v, key, fmt::format("expected female or male, got '{}'", describe(v)));
+        fail(v, key, fmt::format("expected female or male, got '{}'", describe_value(v)));
     }
 
     /// A sequence field; each element must be a mapping.
@@ -143,16 +131,8 @@ public:
     int line_of(const At& n) const { return n.Mark().line + 1; }
 
 private:
-    static std::string describe(const YAML::Node& v) {
-        if (v.IsScalar()) return v.Scalar();
-        if (v.IsSequence()) return "a list";
-        if (v.IsMap()) return "a mapping";
-        return "nothing";
-    }
-
     std::string path_;
     YAML::Node root_;
-    const std::string empty_;
 };
 
 Fields File::fields(const YAML::Node& map, std::initializer_list<std::string_view> allowed) const {
@@ -197,13 +177,7 @@ bool iso_date(const std::string& s) {
 
 // The package's seed: a whole number that fits 64 bits.
 std::uint64_t read_seed(const File& f, const Fields& root) {
-    const YAML::Node v = f.field(root, "seed");
-    std::uint64_t seed = 0;
-    const std::string& s = v.IsScalar() ? v.Scalar() : std::string();
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), seed);
-    if (!v.IsScalar() || ec != std::errc{} || end != s.data() + s.size())
-        f.fail(v, "seed", fmt::format("expected a whole number from 0 to 2^64-1, got '{}'", s));
-    return seed;
+    return f.number<std::uint64_t>(root, "seed", 0, UINT64_MAX);
 }
 
 // The electoral rules: seats, thresholds, methods, list requirements and the calibration shares.

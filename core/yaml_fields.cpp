@@ -11,6 +11,13 @@ Error field_error(const std::string& file, const YAML::Node& node, const std::st
     return Error{fmt::format("{}:{}: field '{}': {}", file, line, field, what)};
 }
 
+std::string describe_value(const YAML::Node& node) {
+    if (node.IsScalar()) return node.Scalar();
+    if (node.IsSequence()) return "a list";
+    if (node.IsMap()) return "a mapping";
+    return "nothing";
+}
+
 Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
                              const std::string& prefix) {
     for (const auto& kv : map) {
@@ -25,7 +32,7 @@ Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what
     try {
         return YAML::LoadFile(file);
     } catch (const YAML::BadFile&) {
-        return fail(fmt::format("{}: cannot open the {}", file, what));
+        return fail(fmt::format("{}: cannot read the {} (missing or unreadable)", file, what));
     } catch (const YAML::ParserException& e) {
         return fail(fmt::format("{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.msg));
     }

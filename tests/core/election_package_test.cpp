@@ -349,7 +349,7 @@ TEST(ElectionPackageLoader, ReportsAMissingFileAndBadYaml) {
     (void)line;
     fs::remove(broken.dir() / "pecs.yaml");
     broken.replace("districts.yaml", "  - number: [2", "  - number: 2");
-    EXPECT_NE(broken.error().find("pecs.yaml: cannot read"), std::string::npos) << broken.error();
+    EXPECT_NE(broken.error().find("pecs.yaml: cannot read the election package file"), std::string::npos) << broken.error();
 }
 
 // [SECTION] Party list rules

@@ -15,7 +15,7 @@ TEST(YamlReader, NamesTheFileTheLineAndTheFullPathOfAField) {
     const YAML::Node f = kDoc["faults"][0];
     EXPECT_EQ(message(fault.get(f, "share", 0.0, 1.0)), "s.yaml:3: field 'faults[0].share': 1.5 is out of range [0, 1]");
     EXPECT_EQ(message(fault.time_of_day(f, "at")), "s.yaml:3: field 'faults[0].at': '25:61' is not a time HH:MM, HH:MM:SS or HH:MM:SS.uuuuuu (hours 00-47)");
-    EXPECT_EQ(message(fault.ints(f, "pecs", 1000, 9999)), "s.yaml:3: field 'faults[0].pecs': expected a whole number");
+    EXPECT_EQ(message(fault.ints(f, "pecs", 1000, 9999)), "s.yaml:3: field 'faults[0].pecs': expected a whole number, got 2.5");
     // A missing field is reported at its mapping's line.
     EXPECT_EQ(message(top.within("faults[1]").text(kDoc["faults"][1], "device")), "s.yaml:4: field 'faults[1].device': is missing");
     EXPECT_EQ(message(fault.only_keys(f, {"share", "at"})), "s.yaml:3: field 'faults[0].pecs': unknown field");
@@ -25,3 +25,18 @@ TEST(YamlReader, NamesTheFileTheLineAndTheFullPathOfAField) {
 }
 
 }  // namespace
+
+// Every YAML number field of the project reads numbers the same strict way (core::scalar_number):
+// the whole decimal text, finite; the package's loader included.
+TEST(YamlReader, NumbersAreTheWholeDecimalTextAndFinite) {
+    auto number = [](const char* text) { return core::scalar_number<double>(YAML::Load(text)); };
+    auto whole = [](const char* text) { return core::scalar_number<std::int64_t>(YAML::Load(text)); };
+    EXPECT_EQ(whole("42"), 42);
+    EXPECT_EQ(whole("+5"), 5);
+    EXPECT_EQ(whole("-7"), -7);
+    EXPECT_EQ(number("1e3"), 1000.0);
+    EXPECT_EQ(number("0.25"), 0.25);
+    for (const char* bad : {"0x10", "1O", "12 apples", "2.5", "", "[1]", "{a: 1}", "99999999999999999999"})
+        EXPECT_FALSE(whole(bad)) << bad;
+    for (const char* bad : {".nan", ".inf", "-.inf", "1,5", "0.5x", "[0.5]"}) EXPECT_FALSE(number(bad)) << bad;
+}

@@ -77,7 +77,7 @@ TEST(LoadPlan, ABrokenRateProfileNamesTheFileAndLine) {
 TEST(LoadPlan, ARateProfilePointThatIsNoNumberIsNamed) {
     const auto file = std::filesystem::temp_directory_path() / "shailoo-nan-profile.yaml";
     // Not a number, and NaN (which yaml-cpp reads as a double and every range check let through).
-    for (const auto& [point, what] : {std::pair<std::string, std::string>{"{minute: 1O, share: 0.5}", ":4: field 'cumulative[1].minute': expected a number"},
+    for (const auto& [point, what] : {std::pair<std::string, std::string>{"{minute: 1O, share: 0.5}", ":4: field 'cumulative[1].minute': expected a finite number, got 1O"},
                                       {"{minute: 10, share: .nan}", ":4: field 'cumulative[1].share': expected a finite number, got .nan"}}) {
         std::ofstream(file) << "version: 1\ncumulative:\n  - {minute: 0, share: 0}\n  - " << point << "\n  - {minute: 20, share: 1}\n";
         auto p = loadgen::load_rate_profile(file);
