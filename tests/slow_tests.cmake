@@ -13,7 +13,7 @@ set(shailoo_slow_tests
   LoadChecks.FromAResultsJsonTheResultsPagePublishesTheRunsFigures
   LoadChecks.BrokenFromOrBadInputIsExitCode2NamingFileAndField
   InputFuzz.BrokenVotesTablesGetClearErrors
-  ServeCrash.EveryAcknowledgedReportSurvivesSigkillExactlyOnce
+  ServeCrash.ThirtySigkillsDuringIngestLoseNoAcknowledgedReport
   Calibration.WholeCountryDayMatchesThe2021Figures
   Console.InjectedFaultChangesTheOutcomeAndReplayReproducesIt
   Console.ScriptedDrillRunsAndTheInjectedFaultReachesTheDevice
