@@ -99,8 +99,8 @@ bool read_store(const std::filesystem::path& db, std::vector<central::StoredRepo
     }
 }
 
-/// Jepsen-style check of `db` against what the fleet has had acknowledged.
-void check(const std::filesystem::path& db, const Reference& ref, const loadgen::ResendingFleet& fleet, Marks& marks,
+/// Jepsen-style check of `db` against the reports acknowledged (by plan index).
+void check(const std::filesystem::path& db, const Reference& ref, const std::vector<bool>& acknowledged, Marks& marks,
            Figures& f) {
     std::vector<central::StoredReport> rows;
     if (!read_store(db, rows, f)) return;
@@ -129,8 +129,7 @@ void check(const std::filesystem::path& db, const Reference& ref, const loadgen:
         }
     }
     for (std::size_t i = 0; i < ref.keys.size(); ++i) {
-        const auto state = fleet.state(i);
-        const bool acked = state == loadgen::ReportState::stored || state == loadgen::ReportState::duplicate;
+        const bool acked = acknowledged[i];
         if (acked && present[i] == 0 && !marks.lost[i]) {
             marks.lost[i] = 1;
             ++f.lost;
@@ -163,6 +162,14 @@ void check_publication(const std::filesystem::path& db, const Reference& ref, co
         problem(f, fmt::format("{}: published results differ from the reports sent: {}", db.string(),
                                central::describe({differences.front()})));
     }
+}
+
+/// Which reports of the plan the fleet has had acknowledged.
+std::vector<bool> acknowledged(const loadgen::ResendingFleet& fleet, std::size_t n) {
+    std::vector<bool> out(n);
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = fleet.state(i) == loadgen::ReportState::stored || fleet.state(i) == loadgen::ReportState::duplicate;
+    return out;
 }
 
 // [SECTION] One cycle
@@ -207,7 +214,7 @@ bool serve_until_done(Soak& s, const std::filesystem::path& db, loadgen::Resendi
                 ++f.unclean_exits;
                 problem(f, fmt::format("{}: the server had died before it was killed (status {})", db.string(), status));
             }
-            check(db, ref, fleet, marks, f);
+            check(db, ref, acknowledged(fleet, ref.keys.size()), marks, f);
             s.report();
             continue;
         }
@@ -236,7 +243,7 @@ bool run_cycle(Soak& s) {
     if (!fleet) throw std::runtime_error("crash soak: " + fleet.error().message);
     Marks marks(plan.size());
     const bool went_on = serve_until_done(s, db, **fleet, ref, marks);
-    check(db, ref, **fleet, marks, f);
+    check(db, ref, acknowledged(**fleet, plan.size()), marks, f);
     check_publication(db, ref, s.package, f);
     f.reports += static_cast<std::int64_t>(plan.size());
     f.acked += (*fleet)->acknowledged();
@@ -272,6 +279,16 @@ Figures run(const Options& options) {
         if (!run_cycle(s)) break;
     s.report();
     return s.figures;
+}
+
+Figures check_file(const std::filesystem::path& db, const std::vector<loadgen::PlannedReport>& plan,
+                   const std::vector<bool>& acknowledged, const core::ElectionPackage& package,
+                   const core::DeviceKeyRegistry& registry) {
+    Figures f;
+    const auto ref = make_reference(plan, package, registry);
+    Marks marks(plan.size());
+    check(db, ref, acknowledged, marks, f);
+    return f;
 }
 
 nlohmann::json to_json(const Figures& f) {

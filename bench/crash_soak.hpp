@@ -27,6 +27,10 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/device_keys.hpp"
+#include "core/election_package.hpp"
+#include "loadgen/load_generator.hpp"
+
 namespace crash_soak {
 
 /// What to run.
@@ -72,6 +76,13 @@ struct Figures {
 
 /// Runs the soak. Reads the steady clock, sleeps and draws random numbers (bench/ may).
 Figures run(const Options& options);
+
+/// The checker alone (what run() does after every kill): the store `db` against the reports of
+/// `plan` sent, of which those marked `acknowledged` (by plan index) were acknowledged. Fills lost,
+/// duplicated, half_stored, phantom, in_doubt, integrity_* and problems.
+Figures check_file(const std::filesystem::path& db, const std::vector<loadgen::PlannedReport>& plan,
+                   const std::vector<bool>& acknowledged, const core::ElectionPackage& package,
+                   const core::DeviceKeyRegistry& registry);
 
 /// The figures as JSON (docs/reliability.md names the fields).
 nlohmann::json to_json(const Figures& figures);
