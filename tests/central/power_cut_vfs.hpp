@@ -114,8 +114,6 @@ public:
     bool power_is_off() const { return off_; }
     /// Writes, truncates, syncs and deletes asked for so far (failed ones included).
     std::int64_t operations() const { return operations_; }
-    /// Syncs done while the power was on.
-    std::int64_t syncs() const { return syncs_; }
     /// The level the store's `PRAGMA synchronous` becomes (e.g. "OFF"); empty: the store's own.
     void synchronous_override(std::string level) { synchronous_ = std::move(level); }
 
@@ -195,7 +193,6 @@ private:
             if (!t.synced) t.synced.emplace();
             t.since.clear();
         }
-        if (rc == SQLITE_OK) ++self().syncs_;
         return rc;
     }
     static int file_control(sqlite3_file* f, int op, void* arg) {
@@ -286,7 +283,7 @@ private:
     sqlite3_vfs vfs_{};
     sqlite3_vfs* real_ = nullptr;
     std::map<std::string, Track> tracks_;
-    std::int64_t operations_ = 0, cut_at_ = -1, syncs_ = 0;
+    std::int64_t operations_ = 0, cut_at_ = -1;
     bool off_ = false;
     std::string synchronous_;
 };
