@@ -175,6 +175,11 @@ int serve(const ServeOptions& o) {
     central::Ingest ingest(*package, *registry, *store);
     ServerClock clock;
     boost::asio::io_context io;
+    // Timers and signals of this command share one strand: the io_context runs on several threads.
+    // SIGINT and SIGTERM are caught from here on, before the start line names the port: one that
+    // comes before the handler below waits is queued for it, so it is a clean stop, never a kill.
+    auto control = boost::asio::make_strand(io);
+    boost::asio::signal_set signals(control, SIGINT, SIGTERM);
     const auto caps = connection_caps(o.max_connections, http_endpoint ? o.http_max_connections : 0);
     central::IngestServerOptions options{
         .certificate = o.certificate.empty() ? package_dir / "tls" / "training-server.pem" : std::filesystem::path(o.certificate),
@@ -203,8 +208,6 @@ int serve(const ServeOptions& o) {
     std::shared_ptr<const central::Results> published_results;
     std::string published_xml;
     std::int64_t published_xml_commits = -1;
-    // Timers and signals of this command share one strand: the io_context runs on several threads.
-    auto control = boost::asio::make_strand(io);
     boost::asio::steady_timer publish_timer(control);
     std::function<void()> publish = [&] {
         const auto commits = server.ingest_counters().commits;
@@ -290,7 +293,6 @@ int serve(const ServeOptions& o) {
         });
     };
     if (o.stats_every_s > 0) tick();
-    boost::asio::signal_set signals(control, SIGINT, SIGTERM);
     boost::asio::steady_timer grace(control);
     signals.async_wait([&](boost::system::error_code e, int signal) {
         if (e) return;

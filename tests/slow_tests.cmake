@@ -14,6 +14,7 @@ set(shailoo_slow_tests
   LoadChecks.BrokenFromOrBadInputIsExitCode2NamingFileAndField
   InputFuzz.BrokenVotesTablesGetClearErrors
   ServeCrash.ThirtySigkillsDuringIngestLoseNoAcknowledgedReport
+  ServeCli.SigtermRightAfterTheStartLineIsACleanStop
   PowerCut.NoAcknowledgedReportIsLostWhereverThePowerGoes
   PowerCut.NoAcknowledgedReportIsLostWhenSomeUnsyncedWritesReachTheDiskAnyway
   PowerCut.WithSynchronousOffTheSameCutsLoseAcknowledgedReports
