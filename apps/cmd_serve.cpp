@@ -358,6 +358,9 @@ private:
     std::unique_ptr<central::HttpServer> http_;
     std::unique_ptr<central::HttpServer> ops_;
     boost::asio::steady_timer stats_{control_};
+    // SIGINT and SIGTERM are caught from the server's construction on, before the start line names
+    // the port: one that comes before stop_on_signal() waits is queued for it, so it is a clean
+    // stop, never a kill (ServeCli.SigtermRightAfterTheStartLineIsACleanStop).
     boost::asio::signal_set signals_{control_, SIGINT, SIGTERM};
     boost::asio::steady_timer grace_{control_};
 };

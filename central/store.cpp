@@ -190,51 +190,17 @@ void Store::check(int rc, const char* what) const {
 
 // [SECTION] Opening the store
 
-Store::Store(const std::filesystem::path& file, GroupCommitPolicy policy) : file_(file.string()), policy_(policy) {
-    const int rc = sqlite3_open_v2(file_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+Store::Store(const std::filesystem::path& file, GroupCommitPolicy policy, StoreOpen open)
+    : file_(file.string()), policy_(policy) {
+    const int flags = open.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    const int rc = sqlite3_open_v2(file_.c_str(), &db_, flags, open.vfs.empty() ? nullptr : open.vfs.c_str());
     if (rc != SQLITE_OK) {
         const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         throw std::runtime_error(fmt::format("{}: cannot open the store: {}", file_, msg));
     }
     try {
-        sqlite3_extended_result_codes(db_, 1);
-        // WAL + FULL: every commit is fsynced before it returns; readers never block the writer.
-        check(sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr), "PRAGMA journal_mode=WAL");
-        check(sqlite3_exec(db_, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr), "PRAGMA synchronous=FULL");
-        check(sqlite3_exec(db_, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr), "PRAGMA foreign_keys=ON");
-        // Checkpoint the WAL into the database every 16,384 pages (64 MiB) instead of SQLite's 1,000:
-        // a checkpoint rewrites every page and fsyncs the database file inside the commit that
-        // triggers it, which at the default comes every ~3,500 reports of an election-night burst
-        // (bench/bench_ingest: commit time about a third lower). Durability does not depend on it:
-        // every commit fsyncs the WAL.
-        check(sqlite3_exec(db_, "PRAGMA wal_autocheckpoint=16384", nullptr, nullptr, nullptr), "PRAGMA wal_autocheckpoint");
-        {
-            Statement quick(db_, "PRAGMA quick_check");
-            const int q = sqlite3_step(quick.get());
-            check(q, "PRAGMA quick_check");
-            if (q == SQLITE_ROW && quick.text_at(0) != "ok")
-                throw StoreCorrupt(fmt::format("{}: integrity check failed: {}; keep the file for inspection and start "
-                                               "from a copy", file_, quick.text_at(0)));
-        }
-        check(sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr), "create schema");
-        Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
-        if (sqlite3_step(get.get()) == SQLITE_ROW) {
-            const auto v = get.text_at(0);
-            if (v != std::to_string(kSchemaVersion))
-                throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}", file_, v, kSchemaVersion));
-        } else {
-            Statement put(db_, "INSERT INTO meta(key, value) VALUES('schema_version', ?1)");
-            put.bind(1, std::to_string(kSchemaVersion));
-            check(sqlite3_step(put.get()), "write schema version");
-        }
-        check(sqlite3_prepare_v3(db_,
-                                 "INSERT INTO reports(pec, box, device, sequence, kind, received_at, raw, body_hash, "
-                                 "ballots_in_box, valid, invalid, identified, ballots_issued, registered, violations, "
-                                 "option_votes, preference_votes) "
-                                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                                 -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr),
-              "prepare insert");
+        set_up(open.read_only);
     } catch (...) {
         sqlite3_finalize(insert_);
         insert_ = nullptr;
@@ -242,6 +208,49 @@ Store::Store(const std::filesystem::path& file, GroupCommitPolicy policy) : file
         db_ = nullptr;
         throw;
     }
+}
+
+void Store::set_up(bool read_only) {
+    sqlite3_extended_result_codes(db_, 1);
+    // WAL + FULL: every commit is fsynced before it returns; readers never block the writer.
+    // (A read-only connection finds the file in WAL mode already, and writes nothing.)
+    if (!read_only) check(sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr), "PRAGMA journal_mode=WAL");
+    check(sqlite3_exec(db_, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr), "PRAGMA synchronous=FULL");
+    check(sqlite3_exec(db_, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr), "PRAGMA foreign_keys=ON");
+    // Checkpoint the WAL into the database every 16,384 pages (64 MiB) instead of SQLite's 1,000:
+    // a checkpoint rewrites every page and fsyncs the database file inside the commit that
+    // triggers it, which at the default comes every ~3,500 reports of an election-night burst
+    // (bench/bench_ingest: commit time about a third lower). Durability does not depend on it:
+    // every commit fsyncs the WAL.
+    check(sqlite3_exec(db_, "PRAGMA wal_autocheckpoint=16384", nullptr, nullptr, nullptr), "PRAGMA wal_autocheckpoint");
+    {
+        Statement quick(db_, "PRAGMA quick_check");
+        const int q = sqlite3_step(quick.get());
+        check(q, "PRAGMA quick_check");
+        if (q == SQLITE_ROW && quick.text_at(0) != "ok")
+            throw StoreCorrupt(fmt::format("{}: integrity check failed: {}; keep the file for inspection and start "
+                                           "from a copy", file_, quick.text_at(0)));
+    }
+    if (!read_only) check(sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr), "create schema");
+    Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (sqlite3_step(get.get()) == SQLITE_ROW) {
+        const auto v = get.text_at(0);
+        if (v != std::to_string(kSchemaVersion))
+            throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}", file_, v, kSchemaVersion));
+    } else if (read_only) {
+        throw StoreCorrupt(fmt::format("{}: no schema version: not a Shailoo store (opened read only)", file_));
+    } else {
+        Statement put(db_, "INSERT INTO meta(key, value) VALUES('schema_version', ?1)");
+        put.bind(1, std::to_string(kSchemaVersion));
+        check(sqlite3_step(put.get()), "write schema version");
+    }
+    check(sqlite3_prepare_v3(db_,
+                             "INSERT INTO reports(pec, box, device, sequence, kind, received_at, raw, body_hash, "
+                             "ballots_in_box, valid, invalid, identified, ballots_issued, registered, violations, "
+                             "option_votes, preference_votes) "
+                             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                             -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr),
+          "prepare insert");
 }
 
 Store::~Store() {

@@ -88,12 +88,23 @@ struct StoredKey {
     std::array<std::uint8_t, 32> body_hash{};  ///< hash of the signed body
 };
 
+/// How to open the file.
+struct StoreOpen {
+    /// Read only: nothing is created or written (no schema, no WAL checkpoint at close), for
+    /// auditors and checkers that must leave the file exactly as they found it (bench/crash_soak).
+    /// stage() and commit() fail on such a store.
+    bool read_only = false;
+    /// The SQLite VFS to open the file through, by its registered name; empty: SQLite's default
+    /// (the unix VFS). Production never sets it; tests/central/power_cut_vfs.hpp does.
+    std::string vfs;
+};
+
 /// The SQLite store. Single writer: one thread owns it.
 class Store {
 public:
-    /// Opens (creating if absent) the store at `file`. Throws StoreCorrupt if the file is not a
-    /// usable store; std::runtime_error if it cannot be opened at all.
-    explicit Store(const std::filesystem::path& file, GroupCommitPolicy policy = {});
+    /// Opens (creating if absent, unless read only) the store at `file`. Throws StoreCorrupt if the
+    /// file is not a usable store; std::runtime_error if it cannot be opened at all.
+    explicit Store(const std::filesystem::path& file, GroupCommitPolicy policy = {}, StoreOpen open = {});
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
@@ -139,6 +150,7 @@ private:
     core::Result<void> write(const char* what, int rc);  // counts a write, applies the hook
     core::Result<void> insert(const StoredReport& r);
     void check(int rc, const char* what) const;          // throws on corruption / misuse
+    void set_up(bool read_only);                         // pragmas, quick check, schema, prepared insert
 
     sqlite3* db_ = nullptr;
     sqlite3_stmt* insert_ = nullptr;                      // prepared once, reused per report

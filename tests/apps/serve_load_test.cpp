@@ -1,36 +1,27 @@
-// `shailoo serve` and `shailoo load` as processes on 127.0.0.1: CLI errors, load.json, and the
-// crash test - the server is killed (SIGKILL) at fixed-seed random moments while a client streams
-// reports, restarted, and every acknowledged report must be in the store exactly once
-// (reported in Jepsen's form: ok / lost / duplicated).
+// `shailoo serve` and `shailoo load` as processes on 127.0.0.1: CLI errors, load.json, the
+// operations view, and the crash test - the server is killed (SIGKILL) at fixed-seed random moments
+// while a fleet streams reports, restarted, and every acknowledged report must be in the store
+// exactly once (the short run of bench/crash-soak.sh, reported in Jepsen's form).
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "serve_process.hpp"
 #include "shailoo_process.hpp"
 #include <nlohmann/json.hpp>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bench/crash_soak.hpp"
 #include "central/store.hpp"
-#include "core/device_keys.hpp"
-#include "core/election_package.hpp"
-#include "core/random.hpp"
-#include "core/wire.hpp"
-#include "loadgen/load_generator.hpp"
 #include "net/tls_client.hpp"
 #include "net/tls_context.hpp"
 
@@ -106,98 +97,41 @@ TEST(LoadCli, SendsToServeAndWritesLoadJsonWithTheFields) {
     EXPECT_EQ(central::Store(dir / "store.sqlite").count(), 15);
 }
 
-TEST(ServeCrash, EveryAcknowledgedReportSurvivesSigkillExactlyOnce) {
-    const auto dir = temp_dir("sigkill");
-    const auto db = dir / "store.sqlite";
-    auto package = core::load_election_package(kPackage);
-    ASSERT_TRUE(package) << package.error().message;
-    const auto plan = loadgen::plan_fleet(*package, 200, core::kSimulatedDeviceSecret, 7, nullptr, 1.0);  // ~600 reports
-    auto tls = net::make_client_tls_context(kPackage / "tls" / "cec-ca.pem");
-    ASSERT_TRUE(tls) << tls.error().message;
-
-    std::atomic<std::uint16_t> port{0};
-    std::mutex mutex;
-    std::map<std::string, int> acknowledged;  // device -> acks received (stored or duplicate)
-    std::atomic<std::size_t> next{0};
-    std::atomic<int> failed_attempts{0};
-    std::atomic<int> acks_total{0};
-    auto worker = [&] {
-        for (std::size_t i = next++; i < plan.size(); i = next++) {
-            for (;;) {  // resend until acknowledged, as the station's transmitter does
-                const std::uint16_t p = port.load();
-                if (p != 0) {
-                    auto acks = net::exchange_blocking(**tls, {boost::asio::ip::make_address("127.0.0.1"), p}, "127.0.0.1",
-                                                           {plan[i].message}, std::chrono::milliseconds(2000));
-                    if (acks && (acks->front().outcome == core::AckOutcome::stored ||
-                                 acks->front().outcome == core::AckOutcome::duplicate)) {
-                        std::lock_guard lock(mutex);
-                        ++acknowledged[plan[i].device];
-                        ++acks_total;
-                        break;
-                    }
-                    ASSERT_TRUE(!acks || acks->front().outcome != core::AckOutcome::rejected) << acks->front().text;
-                    ++failed_attempts;
-                }
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            }
-        }
-    };
-
-    core::RandomStream rng(2021, 9);  // fixed seed: the kill moments are the same every run
-    constexpr int kKills = 6;
-    int kills = 0;
-    std::vector<std::jthread> clients;
-    const auto start = std::chrono::steady_clock::now();
-    while (true) {
-        ServeProcess server(db, dir / "serve.log");
+// Found by the crash soak (docs/reliability.md): a SIGTERM that came right after the start line
+// named the port, before the signal handler was installed, killed the server instead of stopping it
+// cleanly (status 15, not exit 0). The handler is now installed before the port is announced.
+TEST(ServeCli, SigtermRightAfterTheStartLineIsACleanStop) {
+    const auto dir = temp_dir("sigterm-at-start");
+    for (int i = 0; i < 6; ++i) {  // before the fix, about one start in three died
+        ServeProcess server(dir / "store.sqlite", dir / "serve.log", {"--http", "127.0.0.1:0"});
         ASSERT_NE(server.port(), 0) << server.first_line();
-        port = server.port();
-        if (clients.empty())
-            for (int c = 0; c < 8; ++c) clients.emplace_back(worker);
-        if (kills < kKills) {
-            // Kill after a random number of acknowledgements of this incarnation (so reports are
-            // in flight whatever the machine's speed), plus a random 0-20 ms.
-            const int target = acks_total + 20 + static_cast<int>(rng.below(60));
-            const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-            while (acks_total < target && std::chrono::steady_clock::now() < give_up)
-                std::this_thread::sleep_for(std::chrono::milliseconds(1));
-            std::this_thread::sleep_for(std::chrono::microseconds(rng.below(20'000)));
-            port = 0;
-            const int status = server.kill(SIGKILL);
-            ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the server died before it was killed";
-            ++kills;
-            // The file a killed server left must be sound (opened as the next server opens it).
-            const auto problems = central::Store(db).integrity_problems();
-            EXPECT_TRUE(problems.empty()) << "after kill " << kills << ": " << problems.front();
-            continue;
-        }
-        for (auto& c : clients) c.join();  // the last server stays up until every report is acknowledged
-        port = 0;
-        EXPECT_EQ(WEXITSTATUS(server.kill(SIGTERM)), 0);
-        break;
+        const int status = server.kill(SIGTERM);
+        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "start " << i << ": status " << status;
     }
-    ASSERT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+}
 
-    // Jepsen-style check: every acknowledged report present exactly once.
-    central::Store store(db);
-    std::map<std::string, int> present;
-    for (const auto& k : store.keys()) ++present[k.device];
-    int ok = 0, lost = 0, duplicated = 0;
-    for (const auto& [device, acks] : acknowledged) {
-        const int n = present.contains(device) ? present[device] : 0;
-        if (n == 0) ++lost;
-        else if (n > 1) ++duplicated;
-        else ++ok;
-    }
-    for (const auto& [device, n] : present)
-        if (!acknowledged.contains(device)) ADD_FAILURE() << device << " stored but never acknowledged at the end";
-    std::printf("kills: %d  failed attempts (resent): %d\nok: %d lost: %d duplicated: %d\n", kills, failed_attempts.load(), ok, lost,
-                duplicated);
-    EXPECT_EQ(kills, kKills);
-    EXPECT_EQ(ok, static_cast<int>(plan.size()));
-    EXPECT_EQ(lost, 0);
-    EXPECT_EQ(duplicated, 0);
-    EXPECT_GT(failed_attempts.load(), 0) << "no kill interrupted a report: the test did not test anything";
+// The crash soak of bench/crash-soak.sh (1,000 kills, docs/reliability.md), short: 30 SIGKILLs at
+// seeded-random moments 20-300 ms after the server listens, each followed by the Jepsen-style check
+// of the file the dead server left (bench/crash_soak.hpp), and a clean stop at the end of each cycle.
+TEST(ServeCrash, ThirtySigkillsDuringIngestLoseNoAcknowledgedReport) {
+    const auto dir = temp_dir("crash-soak");
+    crash_soak::Options options{.package = kPackage, .work_dir = dir, .kills = 30, .seed = 2021, .pecs = 200};
+    const auto f = crash_soak::run(options);
+    std::printf("%s\n", crash_soak::describe(f, options.kills).c_str());
+    for (const auto& p : f.problems) ADD_FAILURE() << p;
+    EXPECT_EQ(f.kills, 30);
+    EXPECT_EQ(f.acked, f.reports);
+    EXPECT_EQ(f.lost, 0);
+    EXPECT_EQ(f.duplicated, 0);
+    EXPECT_EQ(f.half_stored, 0);
+    EXPECT_EQ(f.phantom, 0);
+    EXPECT_EQ(f.integrity_failures, 0);
+    EXPECT_EQ(f.integrity_checks, f.kills + 2 * f.cycles);  // after every kill, and twice at every cycle's end
+    EXPECT_EQ(f.publication_mismatches, 0);
+    EXPECT_EQ(f.publication_checks, f.cycles);
+    EXPECT_GT(f.resends, 0) << "no kill interrupted a report: the test did not test anything";
+    EXPECT_TRUE(f.ok());
+    EXPECT_LT(f.seconds, 90.0) << "about 20 s on 2 quiet cores; a hang guard, not a benchmark";
 }
 
 // The operations view during a load: /metrics parses as Prometheus text and its counters follow

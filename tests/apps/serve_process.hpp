@@ -27,8 +27,9 @@ inline const std::filesystem::path kServePackage = std::filesystem::path(SHAILOO
 class ServeProcess {
 public:
     /// `extra`: more arguments; with "--http" and "--ops", the page's and the operations port are read
-    /// from the lines that name them.
-    ServeProcess(const std::filesystem::path& db, const std::filesystem::path& log, std::vector<std::string> extra = {}) {
+    /// from the lines that name them. `exe`: the shailoo to run (default: this build's).
+    ServeProcess(const std::filesystem::path& db, const std::filesystem::path& log, std::vector<std::string> extra = {},
+                 const std::filesystem::path& exe = SHAILOO_EXE) {
         int out[2];
         if (pipe(out) != 0) return;
         pid_ = fork();
@@ -39,11 +40,11 @@ public:
             close(out[0]);
             close(out[1]);
             const std::string db_arg = db.string(), pkg = kServePackage.string();
-            std::vector<const char*> argv{SHAILOO_EXE, "serve", "--db", db_arg.c_str(), "--listen", "127.0.0.1:0",
+            std::vector<const char*> argv{exe.c_str(), "serve", "--db", db_arg.c_str(), "--listen", "127.0.0.1:0",
                                           "--package", pkg.c_str(), "--stats-every", "0"};
             for (const auto& e : extra) argv.push_back(e.c_str());
             argv.push_back(nullptr);
-            execv(SHAILOO_EXE, const_cast<char* const*>(argv.data()));
+            execv(exe.c_str(), const_cast<char* const*>(argv.data()));
             _exit(127);
         }
         close(out[1]);
