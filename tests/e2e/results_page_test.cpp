@@ -34,6 +34,7 @@
 #include "central/publication.hpp"
 #include "core/random.hpp"
 #include "core/wire.hpp"
+#include "../central/stored_election_fixture.hpp"
 
 using namespace central;
 using core::ArbbReport;
@@ -101,20 +102,9 @@ std::vector<std::int64_t> split(core::RandomStream& rng, std::int64_t total, con
     return out;
 }
 
+// A box's final report with these counts (tests/central/stored_election_fixture.hpp), no preferences.
 ArbbReport final_report(int pec, BoxKind box, std::vector<std::int64_t> options, std::int64_t invalid, std::int64_t registered) {
-    ArbbReport r;
-    r.kind = core::ReportKind::final;
-    r.pec = pec;
-    r.box = box;
-    r.at = core::at(20, 5);
-    r.option_counts = std::move(options);
-    for (auto v : r.option_counts) r.valid += v;
-    r.invalid = invalid;
-    r.invalid_by_reason[0] = invalid;
-    r.ballots_scanned = r.valid + invalid;
-    r.ballots_in_box = r.ballots_scanned;
-    r.figures = {registered, r.ballots_in_box, r.ballots_in_box};
-    return r;
+    return stored_election::final_report(pec, box, std::move(options), {}, invalid, registered);
 }
 
 /// The store filled through the ingest with the fixed-seed reports, aggregated.
