@@ -243,3 +243,55 @@ TEST(Cli, LoadRefusesMorePecsThanThePackageHas) {
     EXPECT_NE(r.output.find("--pecs 9999: the package"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("has 2494 PECs"), std::string::npos) << r.output;
 }
+
+namespace {
+
+// Runs `shailoo run` on the Talas region (seed 7, no faults) with these criteria, JUnit to a file.
+struct CriteriaRun {
+    CliRun run;
+    std::string junit;
+};
+
+CriteriaRun run_with_criteria(const std::string& name, const std::string& criteria) {
+    const auto dir = temp_dir(name);
+    const auto file = dir / "criteria.yaml";
+    std::ofstream(file) << "version: 1\nname: Talas with criteria\npackage: " << SHAILOO_SOURCE_DIR
+                        << "/assets/kg2021\nseed: 7\nregions: [6]\ncriteria:\n" << criteria;
+    CriteriaRun r;
+    r.run = shailoo("run " + file.string() + " --threads 2 --junit " + (dir / "junit.xml").string() + " --out " + (dir / "out").string());
+    std::ifstream in(dir / "junit.xml");
+    std::stringstream text;
+    text << in.rdbuf();
+    r.junit = text.str();
+    return r;
+}
+
+}  // namespace
+
+TEST(Cli, AFailingCriterionExitsWith3AndItsJunitFailureHasTheActualValue) {
+    const auto r = run_with_criteria("criteria-fail", "  - {name: too few PECs, path: pecs, op: \">\", expected: 100000}\n"
+                                                      "  - {name: clean, check: reconciliation_clean}\n");
+    EXPECT_EQ(r.run.code, 3) << r.run.output;
+    EXPECT_NE(r.run.output.find("Criteria: 1 of 2 hold, 1 failed"), std::string::npos) << r.run.output;
+    const auto pecs = r.run.output.find("\nPECs ");  // the summary's "PECs N   registered ..."
+    ASSERT_NE(pecs, std::string::npos);
+    const std::string count = r.run.output.substr(pecs + 6, r.run.output.find(' ', pecs + 6) - pecs - 6);
+    EXPECT_NE(r.junit.find("<failure message=\"actual " + count + ", expected &gt; 100000\""), std::string::npos) << r.junit;
+    EXPECT_NE(r.junit.find("<testcase name=\"clean\""), std::string::npos) << r.junit;
+}
+
+TEST(Cli, CriteriaThatHoldExitWith0AndAnOptionalFailureDoesNotCount) {
+    const auto r = run_with_criteria("criteria-hold", "  - {name: clean, check: reconciliation_clean}\n"
+                                                      "  - {name: nothing rejected, path: central.rejected, op: ==, expected: 0}\n"
+                                                      "  - {name: quick, path: reporting_curve.share_first_hour, range: [0.5, 1]}\n"
+                                                      "  - {name: nobody waits, path: queues.max_wait_s, op: ==, expected: 0, optional: true}\n");
+    EXPECT_EQ(r.run.code, 0) << r.run.output;
+    EXPECT_NE(r.run.output.find("Criteria: 3 of 4 hold, 1 optional failed"), std::string::npos) << r.run.output;
+    EXPECT_NE(r.junit.find("<skipped message=\"optional criterion failed: actual "), std::string::npos) << r.junit;
+    EXPECT_EQ(r.junit.find("<failure"), std::string::npos) << r.junit;
+}
+
+TEST(Cli, ACriterionOnAFieldResultsJsonDoesNotHaveExitsWith2) {
+    expect_scenario_error("criteria-unknown-path", "criteria:\n  - {name: waits, path: queues.longest_wait, op: \"<=\", expected: 3600}\n", 5,
+                          "field 'criteria[0].path': 'queues.longest_wait' names no field of results.json");
+}
