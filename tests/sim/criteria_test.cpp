@@ -9,10 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include "central/nist_export.hpp"
 #include "sim/junit.hpp"
+#include "sim/reconciler.hpp"
 #include "sim/results_fields.hpp"
 #include "sim/results_json.hpp"
 #include "sim/scenario.hpp"
@@ -93,6 +96,22 @@ TEST(ResultsFields, ListEqualsTheFieldsResultsToJsonWrites) {
             EXPECT_TRUE(seen.contains(std::string(f.path))) << f.path << " is listed but results_to_json wrote no such field";
         }
     }
+}
+
+// The checks a criterion may name under reconciliation.by_check are the ones the code writes: every
+// finding made in sim/ names one of kReconciliationChecks, and each of them is made somewhere.
+TEST(ResultsFields, ReconciliationChecksAreTheOnesTheFindingsName) {
+    std::set<std::string> written;
+    for (const char* file : {"sim/reconciler.cpp", "sim/world.cpp"}) {
+        std::ifstream in(kSource / file);
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string src = text.str();
+        const std::regex finding(R"re(push_back\(\{[^,{}]+, "([a-z_]+)")re");
+        for (auto it = std::sregex_iterator(src.begin(), src.end(), finding); it != std::sregex_iterator(); ++it) written.insert((*it)[1]);
+    }
+    const std::set<std::string> listed(sim::kReconciliationChecks.begin(), sim::kReconciliationChecks.end());
+    EXPECT_EQ(written, listed);
 }
 
 TEST(ResultsFields, PathsParseWithKeysAndIndexes) {
