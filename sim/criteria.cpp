@@ -37,15 +37,9 @@ std::string_view op_text(CompareOp op) {
     return "in";
 }
 
-// A figure as people read it: whole numbers without a decimal point, others to 6 significant digits.
-std::string number_text(double v) {
-    if (std::abs(v) < 1e15 && v == std::floor(v)) return fmt::format("{}", static_cast<long long>(v));
-    return fmt::format("{:.6g}", v);
-}
-
 std::string expected_text(const Criterion& c) {
-    if (c.op == CompareOp::range) return fmt::format("in [{}, {}]", number_text(c.lo), number_text(c.hi));
-    return fmt::format("{} {}", op_text(c.op), number_text(c.expected));
+    if (c.op == CompareOp::range) return fmt::format("in [{}, {}]", figure_text(c.lo), figure_text(c.hi));
+    return fmt::format("{} {}", op_text(c.op), figure_text(c.expected));
 }
 
 // [SECTION] Reading criteria
@@ -151,6 +145,11 @@ core::Result<Criterion> read_criterion(const core::YamlReader& top, const YAML::
 
 }  // namespace
 
+std::string figure_text(double v) {
+    if (std::abs(v) < 1e15 && v == std::floor(v)) return fmt::format("{}", static_cast<long long>(v));
+    return fmt::format("{:.6g}", v);
+}
+
 std::span<const NamedCheck> named_checks() { return kChecks; }
 
 core::Result<std::vector<Criterion>> read_criteria(const core::YamlReader& reader, const YAML::Node& root) {
@@ -237,7 +236,7 @@ std::vector<Verdict> evaluate(const std::vector<Criterion>& criteria, const nloh
     for (const Criterion& c : criteria) {
         const Figure f = figure_at(results, c.path);
         out.push_back({.name = c.name, .description = c.description, .path = c.path, .expected = expected_text(c),
-                       .actual = f.value ? number_text(*f.value) : f.why, .passed = f.value && holds(c, *f.value),
+                       .actual = f.value ? figure_text(*f.value) : f.why, .passed = f.value && holds(c, *f.value),
                        .optional = c.optional});
     }
     return out;

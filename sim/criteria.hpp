@@ -46,6 +46,9 @@ std::span<const NamedCheck> named_checks();
 /// number (or a sum of counts), is one.
 core::Result<std::vector<Criterion>> read_criteria(const core::YamlReader& reader, const YAML::Node& root);
 
+/// A figure as people read it: whole numbers without a decimal point, others to 6 significant digits.
+std::string figure_text(double value);
+
 /// A criterion evaluated.
 struct Verdict {
     std::string name;

@@ -1,4 +1,13 @@
-// The `shailoo` command line as a user meets it: help, errors with exit code 2, results.json.
+// The `shailoo` command line as a user meets it: help, errors with exit code 2, results.json, criteria
+// and their verdicts (exit code 3, JUnit), comparing two runs.
+//
+// Index of this file:
+//   [SECTION] Help and bad arguments
+//   [SECTION] Bad scenarios, options and folders
+//   [SECTION] results.json and the summary
+//   [SECTION] Messages for bad arguments
+//   [SECTION] Criteria and verdicts
+//   [SECTION] Comparing two runs
 #include <gtest/gtest.h>
 
 #include "shailoo_process.hpp"
@@ -18,6 +27,8 @@ using shailoo_test::shailoo;
 using shailoo_test::temp_dir;
 
 const std::string kData = std::string(SHAILOO_SOURCE_DIR) + "/tests/data/";
+
+// [SECTION] Help and bad arguments
 
 TEST(Cli, HelpListsEverySubcommand) {
     const CliRun r = shailoo("--help");
@@ -55,6 +66,8 @@ void expect_scenario_error(const std::string& name, const std::string& body, int
     EXPECT_NE(r.output.find(file.string() + ":" + std::to_string(line) + ":"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find(what), std::string::npos) << r.output;
 }
+
+// [SECTION] Bad scenarios, options and folders
 
 TEST(Cli, BadScenarioFieldIsReportedWithFileAndLine) {
     expect_scenario_error("bad-scenario", "faults:\n  - {device: arbb, fault: explode, share: 0.1}\n", 5, "explode");
@@ -147,6 +160,8 @@ TEST(Cli, RealNumberOptionsMustBeFinite) {
     }
 }
 
+// [SECTION] results.json and the summary
+
 TEST(Cli, RunWritesResultsJsonWithTheDocumentedFields) {
     const auto dir = temp_dir("results");
     const CliRun r = shailoo("run " + kData + "talas-clean.yaml --threads 2 --out " + dir.string());
@@ -215,6 +230,8 @@ TEST(Cli, RunSummaryShowsWhatEachFaultDidAsResultsJsonDoes) {
 
 }  // namespace
 
+// [SECTION] Messages for bad arguments
+
 TEST(Cli, ABadArgumentGetsItsMessageAndAOneLineHintNotTheWholeHelp) {
     const CliRun r = shailoo("run --seed 12x");
     EXPECT_EQ(r.code, 2);
@@ -243,6 +260,8 @@ TEST(Cli, LoadRefusesMorePecsThanThePackageHas) {
     EXPECT_NE(r.output.find("--pecs 9999: the package"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("has 2494 PECs"), std::string::npos) << r.output;
 }
+
+// [SECTION] Criteria and verdicts
 
 namespace {
 
@@ -294,4 +313,27 @@ TEST(Cli, CriteriaThatHoldExitWith0AndAnOptionalFailureDoesNotCount) {
 TEST(Cli, ACriterionOnAFieldResultsJsonDoesNotHaveExitsWith2) {
     expect_scenario_error("criteria-unknown-path", "criteria:\n  - {name: waits, path: queues.longest_wait, op: \"<=\", expected: 3600}\n", 5,
                           "field 'criteria[0].path': 'queues.longest_wait' names no field of results.json");
+}
+
+// [SECTION] Comparing two runs
+
+TEST(Cli, CompareTellsWhatChangedBetweenTwoRuns) {
+    const auto dir = temp_dir("compare");
+    for (const char* seed : {"7", "8"})
+        ASSERT_EQ(shailoo("run " + kData + "talas-clean.yaml -q --threads 2 --seed " + seed + " --out " + (dir / seed).string()).code, 0);
+    const std::string a = (dir / "7" / "results.json").string(), b = (dir / "8" / "results.json").string();
+    const CliRun same = shailoo("compare " + a + " " + a);
+    EXPECT_EQ(same.code, 0) << same.output;
+    EXPECT_NE(same.output.find("No figure differs beyond the tolerance."), std::string::npos) << same.output;
+    const CliRun changed = shailoo("compare " + a + " " + b + " --limit 5");
+    EXPECT_EQ(changed.code, 1) << changed.output;
+    const auto seed = changed.output.find("\n  seed ");  // the first national figure that differs
+    ASSERT_NE(seed, std::string::npos) << changed.output;
+    EXPECT_EQ(changed.output.substr(changed.output.find_first_not_of(' ', seed + 7), 7), "7 -> 8\n") << changed.output;
+    EXPECT_NE(changed.output.find("(--limit 0 prints all)"), std::string::npos) << changed.output;
+    EXPECT_NE(changed.output.find("PECs: "), std::string::npos) << changed.output;
+    std::ofstream(dir / "not.json") << "{\"format\": \"something else\"}";
+    const CliRun bad = shailoo("compare " + a + " " + (dir / "not.json").string());
+    EXPECT_EQ(bad.code, 2) << bad.output;
+    EXPECT_NE(bad.output.find("not a results.json of shailoo run"), std::string::npos) << bad.output;
 }
