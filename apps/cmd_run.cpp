@@ -13,7 +13,9 @@
 
 #include "apps/commands.hpp"
 #include "core/election_package.hpp"
+#include "sim/criteria.hpp"
 #include "sim/drill_record.hpp"
+#include "sim/junit.hpp"
 #include "sim/results_json.hpp"
 #include "sim/run_setup.hpp"
 #include "sim/scenario.hpp"
@@ -30,7 +32,26 @@ struct RunOptions {
     bool quiet = false;
     bool scenario_given = false;
     std::string replay;  // drill record whose instructor actions are applied (empty: none)
+    std::string junit;   // where the verdicts go as JUnit XML (empty: nowhere)
 };
+
+// The exit code of a run whose results are written: 0 when every criterion that counts holds, 3
+// when one fails; the verdict table after the summary, the JUnit file when asked for (2 if it
+// cannot be written).
+int report_verdicts(const RunOptions& o, const sim::Scenario& scenario, const nlohmann::ordered_json& doc, std::ofstream& junit) {
+    const auto verdicts = sim::evaluate(scenario.criteria, doc);
+    if (!o.quiet) fmt::print("\n{}", sim::verdict_table(verdicts));
+    if (!o.junit.empty()) {
+        auto xml = sim::junit_xml(scenario.name, verdicts);
+        if (xml) junit << *xml;
+        junit.close();
+        if (!xml || !junit) {
+            fmt::print(stderr, "shailoo run: writing {} failed{}\n", o.junit, xml ? "" : ": " + xml.error().message);
+            return 2;
+        }
+    }
+    return sim::verdicts_hold(verdicts) ? 0 : 3;
+}
 
 // Progress on stderr: a bar redrawn in place on a terminal, a line per quarter otherwise (logs, CI).
 class Progress {
@@ -115,19 +136,25 @@ int run(RunOptions o) {
         fmt::print(stderr, "shailoo run: cannot write {}: {}\n", results_path.string(), ec ? ec.message() : "cannot open");
         return 2;
     }
+    std::ofstream junit;
+    if (!o.junit.empty() && !(junit = std::ofstream(o.junit))) {
+        fmt::print(stderr, "shailoo run: cannot write {}: cannot open\n", o.junit);
+        return 2;
+    }
     if (!o.quiet)
         fmt::print(stderr, "shailoo run: {} ({} PECs in package {}), seed {}, {} thread(s)\n", setup->scenario.name,
                    setup->package.pecs.size(), setup->package.name, setup->seed, o.threads);
     const auto results = simulate(o, *setup);
     if (!results) return 2;
-    file << sim::results_to_json(*results, setup->package).dump(1) << '\n';
+    const auto doc = sim::results_to_json(*results, setup->package);
+    file << doc.dump(1) << '\n';
     file.close();
     if (!file) {
         fmt::print(stderr, "shailoo run: writing {} failed\n", results_path.string());
         return 2;
     }
     if (!o.quiet) fmt::print("{}\nresults: {}\n", sim::summary_text(*results, setup->package), results_path.string());
-    return 0;
+    return report_verdicts(o, setup->scenario, doc, junit);
 }
 
 }  // namespace
@@ -143,7 +170,10 @@ void add_run_command(CLI::App& app, Runner& runner) {
         "Same scenario + seed give byte-identical results (apart from 'perf') whatever --threads is.\n"
         "--replay FILE applies the instructor actions of a drill record (shailoo train --record) and, unless a\n"
         "scenario is given, uses the record's scenario and seed: the results equal the recorded session's.\n"
-        "Exit codes: 0 done, 2 bad arguments or input files.");
+        "Criteria in the scenario (docs/scenarios.md, 'Criteria') are checked against results.json: a table of\n"
+        "verdicts follows the summary, and --junit FILE writes them as JUnit XML (one test case per criterion).\n"
+        "Exit codes: 0 done and every criterion holds (optional ones never fail a run), 2 bad arguments or\n"
+        "input files, 3 a criterion failed.");
     cmd->add_option("scenario", opts->scenario, "Scenario file (YAML, format: docs/scenarios.md)")
         ->capture_default_str()
         ->check(CLI::ExistingFile)
@@ -154,6 +184,7 @@ void add_run_command(CLI::App& app, Runner& runner) {
         ->check(CLI::Range(1, 256));
     cmd->add_option("--out", opts->out, "Output folder for results.json")->capture_default_str();
     cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing but errors");
+    cmd->add_option("--junit", opts->junit, "Write the criteria's verdicts as JUnit XML to FILE (Jenkins, GitLab)");
     cmd->add_option("--replay", opts->replay, "Drill record (YAML, docs/trainer.md) whose instructor actions to apply")
         ->check(CLI::ExistingFile);
     cmd->callback([opts, &runner] { runner = [opts] { return run(*opts); }; });

@@ -41,6 +41,8 @@ void add_export_command(CLI::App& app, Runner& runner);
 /// The wall clock as the schema's DateTimeWithZone in Bishkek time (UTC+6), e.g. "2021-11-28T23:15:00+06:00":
 /// the GeneratedDate of an export made now.
 std::string bishkek_time_now();
+/// `shailoo compare`: what changed between two runs' results.json (apps/cmd_compare.cpp, sim/compare.hpp).
+void add_compare_command(CLI::App& app, Runner& runner);
 /// `shailoo train`: the instructor console (apps/cmd_train.cpp, trainer/).
 void add_train_command(CLI::App& app, Runner& runner);
 

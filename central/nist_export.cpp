@@ -4,7 +4,6 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
-#include <libxml/xmlwriter.h>
 
 #include <chrono>
 #include <cstdint>
@@ -14,6 +13,8 @@
 #include <regex>
 #include <set>
 #include <vector>
+
+#include "central/xml_writer.hpp"
 
 // Index of this file:
 //   [SECTION] Writing with libxml2
@@ -30,57 +31,7 @@ namespace central {
 namespace {
 
 // [SECTION] Writing with libxml2
-// Writing: libxml2's xmlTextWriter into a memory buffer
-
-/// The first failure of the writer is kept; every call after it does nothing.
-class XmlOut {
-public:
-    XmlOut() : buffer_(xmlBufferCreate()) {
-        if (buffer_) writer_ = xmlNewTextWriterMemory(buffer_, 0);
-        ok_ = writer_ != nullptr;
-        call([&] { return xmlTextWriterSetIndent(writer_, 1); });
-        call([&] { return xmlTextWriterSetIndentString(writer_, BAD_CAST "  "); });
-        call([&] { return xmlTextWriterStartDocument(writer_, "1.0", "UTF-8", nullptr); });
-    }
-    ~XmlOut() {
-        if (writer_) xmlFreeTextWriter(writer_);
-        if (buffer_) xmlBufferFree(buffer_);
-    }
-    XmlOut(const XmlOut&) = delete;
-    XmlOut& operator=(const XmlOut&) = delete;
-
-    void start(const char* name) { call([&] { return xmlTextWriterStartElement(writer_, BAD_CAST name); }); }
-    void end() { call([&] { return xmlTextWriterEndElement(writer_); }); }
-    void attribute(const char* name, const std::string& value) {
-        call([&] { return xmlTextWriterWriteAttribute(writer_, BAD_CAST name, BAD_CAST value.c_str()); });
-    }
-    /// <name>text</name>, the text escaped by libxml2.
-    void element(const char* name, const std::string& text) {
-        call([&] { return xmlTextWriterWriteElement(writer_, BAD_CAST name, BAD_CAST text.c_str()); });
-    }
-    void element(const char* name, std::int64_t n) { element(name, std::to_string(n)); }
-    /// Text content of the open element, escaped by libxml2.
-    void content(const std::string& text) {
-        call([&] { return xmlTextWriterWriteString(writer_, BAD_CAST text.c_str()); });
-    }
-    /// The document, or nothing if any call failed (out of memory).
-    std::optional<std::string> finish() {
-        call([&] { return xmlTextWriterEndDocument(writer_); });
-        call([&] { return xmlTextWriterFlush(writer_); });
-        if (!ok_) return std::nullopt;
-        return std::string(reinterpret_cast<const char*>(xmlBufferContent(buffer_)),
-                           static_cast<std::size_t>(xmlBufferLength(buffer_)));
-    }
-
-private:
-    template <class F>
-    void call(F f) {
-        if (ok_ && f() < 0) ok_ = false;
-    }
-    xmlBufferPtr buffer_ = nullptr;
-    xmlTextWriterPtr writer_ = nullptr;
-    bool ok_ = false;
-};
+// Writing: central::XmlOut (central/xml_writer.hpp), libxml2's xmlTextWriter into a memory buffer
 
 /// Everything one export needs: the inputs, the PECs of each region and district, the writer.
 struct Export {

@@ -5,7 +5,9 @@
 /// national ARBB totals vs what the public page would show.
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "central/store.hpp"
@@ -13,6 +15,12 @@
 #include "sim/results.hpp"
 
 namespace sim {
+
+/// Every check a finding can name (results.json `reconciliation.by_check`, docs/results.md): reconcile,
+/// reconcile_published and the World's publication check write no other.
+inline constexpr std::array<std::string_view, 7> kReconciliationChecks{
+    "identified_vs_box", "box_vs_manual_count", "awaiting_manual_count", "box_vs_stored",
+    "not_stored",        "stored_vs_published", "box_vs_published"};
 
 /// Compares, for every PEC of `results`:
 /// - identified voters (identification report) vs ballots in each ARBB (more ballots than identified voters);

@@ -218,7 +218,7 @@ core::Result<void> check_top_level(const Reader& r, const YAML::Node& root, Scen
                                       "--rate-profile`, docs/load.md), not a scenario (docs/scenarios.md)", name));
     return r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
                               "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "service",
-                              "regions", "faults"}, "");
+                              "regions", "faults", "criteria"}, "");
 }
 
 // version (only 1 exists: the check rejects files written for a newer format), name, description,
@@ -344,6 +344,12 @@ core::Result<void> read_faults(const Reader& r, const YAML::Node& root, Scenario
     return {};
 }
 
+// The criteria that must hold after the night (sim/criteria.hpp).
+core::Result<void> read_scenario_criteria(const Reader& r, const YAML::Node& root, Scenario& s) {
+    SHAILOO_TRY(s.criteria, read_criteria(r, root));
+    return {};
+}
+
 }  // namespace
 
 core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
@@ -356,7 +362,7 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
     s.file = file;
     using Step = core::Result<void> (*)(const Reader&, const YAML::Node&, Scenario&);
     for (Step step : {check_top_level, read_header, read_voting_hours, read_arrivals, read_crowd, read_desk_pace,
-                      read_patience, read_service_times, read_only_regions, read_faults})
+                      read_patience, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
         if (auto ok = step(r, root, s); !ok) return std::unexpected(ok.error());
     return s;
 }

@@ -12,6 +12,7 @@
 #include "core/election_package.hpp"
 #include "core/result.hpp"
 #include "devices/device.hpp"
+#include "sim/criteria.hpp"
 
 namespace sim {
 
@@ -109,6 +110,7 @@ struct Scenario {
     std::vector<int> only_regions;        ///< simulate only these region codes (empty: all); from only_region_refs
     std::vector<RegionRef> only_region_refs;  ///< the regions as written
     std::vector<FaultRule> faults;
+    std::vector<Criterion> criteria;      ///< what must hold after the night (sim/criteria.hpp)
 };
 
 /// Loads and validates a scenario file; errors name the file, line and field. Region names stay

@@ -1,4 +1,13 @@
-// The `shailoo` command line as a user meets it: help, errors with exit code 2, results.json.
+// The `shailoo` command line as a user meets it: help, errors with exit code 2, results.json, criteria
+// and their verdicts (exit code 3, JUnit), comparing two runs.
+//
+// Index of this file:
+//   [SECTION] Help and bad arguments
+//   [SECTION] Bad scenarios, options and folders
+//   [SECTION] results.json and the summary
+//   [SECTION] Messages for bad arguments
+//   [SECTION] Criteria and verdicts
+//   [SECTION] Comparing two runs
 #include <gtest/gtest.h>
 
 #include "shailoo_process.hpp"
@@ -18,6 +27,8 @@ using shailoo_test::shailoo;
 using shailoo_test::temp_dir;
 
 const std::string kData = std::string(SHAILOO_SOURCE_DIR) + "/tests/data/";
+
+// [SECTION] Help and bad arguments
 
 TEST(Cli, HelpListsEverySubcommand) {
     const CliRun r = shailoo("--help");
@@ -55,6 +66,8 @@ void expect_scenario_error(const std::string& name, const std::string& body, int
     EXPECT_NE(r.output.find(file.string() + ":" + std::to_string(line) + ":"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find(what), std::string::npos) << r.output;
 }
+
+// [SECTION] Bad scenarios, options and folders
 
 TEST(Cli, BadScenarioFieldIsReportedWithFileAndLine) {
     expect_scenario_error("bad-scenario", "faults:\n  - {device: arbb, fault: explode, share: 0.1}\n", 5, "explode");
@@ -147,6 +160,8 @@ TEST(Cli, RealNumberOptionsMustBeFinite) {
     }
 }
 
+// [SECTION] results.json and the summary
+
 TEST(Cli, RunWritesResultsJsonWithTheDocumentedFields) {
     const auto dir = temp_dir("results");
     const CliRun r = shailoo("run " + kData + "talas-clean.yaml --threads 2 --out " + dir.string());
@@ -215,6 +230,8 @@ TEST(Cli, RunSummaryShowsWhatEachFaultDidAsResultsJsonDoes) {
 
 }  // namespace
 
+// [SECTION] Messages for bad arguments
+
 TEST(Cli, ABadArgumentGetsItsMessageAndAOneLineHintNotTheWholeHelp) {
     const CliRun r = shailoo("run --seed 12x");
     EXPECT_EQ(r.code, 2);
@@ -242,4 +259,81 @@ TEST(Cli, LoadRefusesMorePecsThanThePackageHas) {
     EXPECT_EQ(r.code, 2) << r.output;
     EXPECT_NE(r.output.find("--pecs 9999: the package"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("has 2494 PECs"), std::string::npos) << r.output;
+}
+
+// [SECTION] Criteria and verdicts
+
+namespace {
+
+// Runs `shailoo run` on the Talas region (seed 7, no faults) with these criteria, JUnit to a file.
+struct CriteriaRun {
+    CliRun run;
+    std::string junit;
+};
+
+CriteriaRun run_with_criteria(const std::string& name, const std::string& criteria) {
+    const auto dir = temp_dir(name);
+    const auto file = dir / "criteria.yaml";
+    std::ofstream(file) << "version: 1\nname: Talas with criteria\npackage: " << SHAILOO_SOURCE_DIR
+                        << "/assets/kg2021\nseed: 7\nregions: [6]\ncriteria:\n" << criteria;
+    CriteriaRun r;
+    r.run = shailoo("run " + file.string() + " --threads 2 --junit " + (dir / "junit.xml").string() + " --out " + (dir / "out").string());
+    std::ifstream in(dir / "junit.xml");
+    std::stringstream text;
+    text << in.rdbuf();
+    r.junit = text.str();
+    return r;
+}
+
+}  // namespace
+
+TEST(Cli, AFailingCriterionExitsWith3AndItsJunitFailureHasTheActualValue) {
+    const auto r = run_with_criteria("criteria-fail", "  - {name: too few PECs, path: pecs, op: \">\", expected: 100000}\n"
+                                                      "  - {name: clean, check: reconciliation_clean}\n");
+    EXPECT_EQ(r.run.code, 3) << r.run.output;
+    EXPECT_NE(r.run.output.find("Criteria: 1 of 2 hold, 1 failed"), std::string::npos) << r.run.output;
+    const auto pecs = r.run.output.find("\nPECs ");  // the summary's "PECs N   registered ..."
+    ASSERT_NE(pecs, std::string::npos);
+    const std::string count = r.run.output.substr(pecs + 6, r.run.output.find(' ', pecs + 6) - pecs - 6);
+    EXPECT_NE(r.junit.find("<failure message=\"actual " + count + ", expected &gt; 100000\""), std::string::npos) << r.junit;
+    EXPECT_NE(r.junit.find("<testcase name=\"clean\""), std::string::npos) << r.junit;
+}
+
+TEST(Cli, CriteriaThatHoldExitWith0AndAnOptionalFailureDoesNotCount) {
+    const auto r = run_with_criteria("criteria-hold", "  - {name: clean, check: reconciliation_clean}\n"
+                                                      "  - {name: nothing rejected, path: central.rejected, op: ==, expected: 0}\n"
+                                                      "  - {name: quick, path: reporting_curve.share_first_hour, range: [0.5, 1]}\n"
+                                                      "  - {name: nobody waits, path: queues.max_wait_s, op: ==, expected: 0, optional: true}\n");
+    EXPECT_EQ(r.run.code, 0) << r.run.output;
+    EXPECT_NE(r.run.output.find("Criteria: 3 of 4 hold, 1 optional failed"), std::string::npos) << r.run.output;
+    EXPECT_NE(r.junit.find("<skipped message=\"optional criterion failed: actual "), std::string::npos) << r.junit;
+    EXPECT_EQ(r.junit.find("<failure"), std::string::npos) << r.junit;
+}
+
+TEST(Cli, ACriterionOnAFieldResultsJsonDoesNotHaveExitsWith2) {
+    expect_scenario_error("criteria-unknown-path", "criteria:\n  - {name: waits, path: queues.longest_wait, op: \"<=\", expected: 3600}\n", 5,
+                          "field 'criteria[0].path': 'queues.longest_wait' names no field of results.json");
+}
+
+// [SECTION] Comparing two runs
+
+TEST(Cli, CompareTellsWhatChangedBetweenTwoRuns) {
+    const auto dir = temp_dir("compare");
+    for (const char* seed : {"7", "8"})
+        ASSERT_EQ(shailoo("run " + kData + "talas-clean.yaml -q --threads 2 --seed " + seed + " --out " + (dir / seed).string()).code, 0);
+    const std::string a = (dir / "7" / "results.json").string(), b = (dir / "8" / "results.json").string();
+    const CliRun same = shailoo("compare " + a + " " + a);
+    EXPECT_EQ(same.code, 0) << same.output;
+    EXPECT_NE(same.output.find("No figure differs beyond the tolerance."), std::string::npos) << same.output;
+    const CliRun changed = shailoo("compare " + a + " " + b + " --limit 5");
+    EXPECT_EQ(changed.code, 1) << changed.output;
+    const auto seed = changed.output.find("\n  seed ");  // the first national figure that differs
+    ASSERT_NE(seed, std::string::npos) << changed.output;
+    EXPECT_EQ(changed.output.substr(changed.output.find_first_not_of(' ', seed + 7), 7), "7 -> 8\n") << changed.output;
+    EXPECT_NE(changed.output.find("(--limit 0 prints all)"), std::string::npos) << changed.output;
+    EXPECT_NE(changed.output.find("PECs: "), std::string::npos) << changed.output;
+    std::ofstream(dir / "not.json") << "{\"format\": \"something else\"}";
+    const CliRun bad = shailoo("compare " + a + " " + (dir / "not.json").string());
+    EXPECT_EQ(bad.code, 2) << bad.output;
+    EXPECT_NE(bad.output.find("not a results.json of shailoo run"), std::string::npos) << bad.output;
 }
