@@ -49,12 +49,27 @@ struct Fields {
     YAML::Mark Mark() const { return map.Mark(); }
 };
 
+/// Where the package's files come from: the folder `dir`, or `texts` when set (named as in `dir`).
+struct Source {
+    std::filesystem::path dir;
+    const ElectionPackageTexts* texts = nullptr;
+};
+
+/// The text of file `name` of a package given as texts.
+const std::string& text_of(const ElectionPackageTexts& t, std::string_view name) {
+    if (name == "election.yaml") return t.election;
+    if (name == "regions.yaml") return t.regions;
+    if (name == "districts.yaml") return t.districts;
+    if (name == "parties.yaml") return t.parties;
+    return t.pecs;
+}
+
 /// One YAML file of the package and the helpers that read its fields.
 class File {
 public:
-    File(const std::filesystem::path& dir, const char* name) : path_((dir / name).string()) {
+    File(const Source& source, const char* name) : path_((source.dir / name).string()) {
         try {
-            root_ = YAML::LoadFile(path_);
+            root_ = source.texts ? YAML::Load(text_of(*source.texts, name)) : YAML::LoadFile(path_);
         } catch (const YAML::BadFile&) {
             throw LoadError{fmt::format("{}: cannot read the file (missing or unreadable)", path_)};
         } catch (const YAML::ParserException& e) {
@@ -500,22 +515,32 @@ Result<void> check_party_list(const Party& party, const ElectionRules& rules, in
     return {};
 }
 
-Result<ElectionPackage> load_election_package(const std::filesystem::path& dir) {
+namespace {
+
+Result<ElectionPackage> load_package(const Source& source) {
     try {
         ElectionPackage pkg;
         Lines lines;
-        read_election(File(dir, "election.yaml"), pkg);
-        read_regions(File(dir, "regions.yaml"), pkg, lines);
-        read_districts(File(dir, "districts.yaml"), pkg, lines);
-        read_parties(File(dir, "parties.yaml"), pkg, lines);
-        read_pecs(File(dir, "pecs.yaml"), pkg, lines);
-        cross_check(dir, pkg, lines);
+        read_election(File(source, "election.yaml"), pkg);
+        read_regions(File(source, "regions.yaml"), pkg, lines);
+        read_districts(File(source, "districts.yaml"), pkg, lines);
+        read_parties(File(source, "parties.yaml"), pkg, lines);
+        read_pecs(File(source, "pecs.yaml"), pkg, lines);
+        cross_check(source.dir, pkg, lines);
         return pkg;
     } catch (const LoadError& e) {
         return fail(e.message);
     } catch (const YAML::Exception& e) {
-        return fail(fmt::format("{}: {}", dir.string(), e.what()));
+        return fail(fmt::format("{}: {}", source.dir.string(), e.what()));
     }
+}
+
+}  // namespace
+
+Result<ElectionPackage> load_election_package(const std::filesystem::path& dir) { return load_package(Source{dir}); }
+
+Result<ElectionPackage> parse_election_package(const ElectionPackageTexts& texts, const std::filesystem::path& dir) {
+    return load_package(Source{dir, &texts});
 }
 
 }  // namespace core

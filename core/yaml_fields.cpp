@@ -21,13 +21,29 @@ Result<void> only_keys(const std::string& file, const YAML::Node& map, std::init
     return {};
 }
 
+namespace {
+
+Error syntax_error(const std::string& file, const YAML::ParserException& e) {
+    return Error{fmt::format("{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.msg)};
+}
+
+}  // namespace
+
 Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what) {
     try {
         return YAML::LoadFile(file);
     } catch (const YAML::BadFile&) {
         return fail(fmt::format("{}: cannot open the {}", file, what));
     } catch (const YAML::ParserException& e) {
-        return fail(fmt::format("{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.msg));
+        return std::unexpected(syntax_error(file, e));
+    }
+}
+
+Result<YAML::Node> load_yaml_text(std::string_view text, const std::string& file) {
+    try {
+        return YAML::Load(std::string(text));
+    } catch (const YAML::ParserException& e) {
+        return std::unexpected(syntax_error(file, e));
     }
 }
 

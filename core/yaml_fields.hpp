@@ -45,6 +45,10 @@ Result<void> only_keys(const std::string& file, const YAML::Node& map, std::init
 /// Parses a YAML file; `what` names it in messages ("scenario file", "drill record").
 Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what);
 
+/// Parses YAML `text` as the content of `file` (named in messages; nothing is read from disk): the
+/// loaders' from-text overloads (parse_scenario, ...), used by tests and the fuzz targets (tests/fuzz/).
+Result<YAML::Node> load_yaml_text(std::string_view text, const std::string& file);
+
 /// Reads the fields of one YAML file. Every problem becomes "FILE:LINE: field 'x': what is wrong",
 /// with the field's full path ("faults[1].share") when the reader is within() a nested mapping.
 /// `map` arguments are the mapping that holds `field`; a missing field is reported at the map's line.

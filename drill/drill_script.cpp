@@ -271,9 +271,11 @@ core::Result<void> check_map_region(const ScriptStep& s, const DrillSession& ses
 
 // [SECTION] Loading and running a script
 
-core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
+namespace {
+
+/// A script from the parsed YAML of `file` (or the error parsing it).
+core::Result<DrillScript> script_from(const core::Result<YAML::Node>& loaded, const std::filesystem::path& file) {
     const std::string name = file.string();
-    auto loaded = core::load_yaml_file(name, "script");
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     const Reader r(name);
@@ -293,6 +295,16 @@ core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
         script.steps.push_back(std::move(*s));
     }
     return script;
+}
+
+}  // namespace
+
+core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
+    return script_from(core::load_yaml_file(file.string(), "script"), file);
+}
+
+core::Result<DrillScript> parse_drill_script(std::string_view text, const std::filesystem::path& file) {
+    return script_from(core::load_yaml_text(text, file.string()), file);
 }
 
 core::Result<StepOutcome> run_script_step(const DrillScript& script, const ScriptStep& s, DrillSession& session, WallTime wall_now) {

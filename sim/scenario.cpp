@@ -207,9 +207,11 @@ core::Result<Micros> parse_duration(const std::string& text) {
 
 // [SECTION] Loading a scenario
 
-core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
+namespace {
+
+/// A scenario from the parsed YAML of `file` (or the error parsing it).
+core::Result<Scenario> scenario_from(const core::Result<YAML::Node>& loaded, const std::filesystem::path& file) {
     const std::string name = file.string();
-    auto loaded = core::load_yaml_file(name, "scenario file");
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     Reader r(name);
@@ -302,6 +304,16 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
         }
     }
     return s;
+}
+
+}  // namespace
+
+core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
+    return scenario_from(core::load_yaml_file(file.string(), "scenario file"), file);
+}
+
+core::Result<Scenario> parse_scenario(std::string_view text, const std::filesystem::path& file) {
+    return scenario_from(core::load_yaml_text(text, file.string()), file);
 }
 
 // [SECTION] Binding to the election package
