@@ -13,8 +13,16 @@ Error field_error(const std::string& file, const YAML::Node& node, const std::st
 
 Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
                              const std::string& prefix) {
+    // Iterating anything but a mapping as one, or asking a list or a mapping key for its text, makes
+    // yaml-cpp throw: both are the file's mistake and get a field error.
+    if (!map.IsMap()) {
+        const std::string field = prefix.empty() ? "(file)" : prefix.substr(0, prefix.size() - 1);
+        return std::unexpected(field_error(file, map, field, "expected a mapping of fields"));
+    }
     for (const auto& kv : map) {
-        const std::string key = kv.first.as<std::string>();
+        if (!kv.first.IsScalar())
+            return std::unexpected(field_error(file, kv.first, prefix + "(key)", "a field name must be a word, not a list or a mapping"));
+        const std::string& key = kv.first.Scalar();
         if (std::find(known.begin(), known.end(), key) == known.end())
             return std::unexpected(field_error(file, kv.first, prefix + key, "unknown field"));
     }

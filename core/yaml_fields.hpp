@@ -37,8 +37,9 @@ Result<T> field_number(const std::string& file, const YAML::Node& node, const st
     return value;
 }
 
-/// Rejects keys of `map` that are not in `known` (a typo must not fall back to a default silently);
-/// `prefix` is put before a key in the message, e.g. "faults[2].".
+/// Rejects keys of `map` that are not in `known` (a typo must not fall back to a default silently),
+/// a `map` that is no mapping and a key that is a list or a mapping; `prefix` is put before a key in
+/// the message, e.g. "faults[2].".
 Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
                              const std::string& prefix);
 

@@ -219,7 +219,8 @@ core::Result<ScriptStep> read_step(const Reader& r, const YAML::Node& n, const s
         else return r.bad(n, where, fmt::format("'{}' is not a step (pause, play, or a mapping)", word));
         return s;
     }
-    if (!n.IsMap() || n.size() != 1) return r.bad(n, where, "a step is 'pause', 'play' or a mapping with one key");
+    if (!n.IsMap() || n.size() != 1 || !n.begin()->first.IsScalar())
+        return r.bad(n, where, "a step is 'pause', 'play' or a mapping with one key");
     const std::string key = n.begin()->first.as<std::string>();
     const std::string field = where + "." + key;
     if (std::find(kStepKeys.begin(), kStepKeys.end(), key) == kStepKeys.end())
@@ -280,10 +281,7 @@ core::Result<DrillScript> script_from(const core::Result<YAML::Node>& loaded, co
     const YAML::Node root = *loaded;
     const Reader r(name);
     if (!root.IsMap() || !root["steps"]) return core::fail(fmt::format("{}: a script is a mapping with 'version: 1' and 'steps'", name));
-    for (const auto& kv : root) {
-        const std::string key = kv.first.as<std::string>();
-        if (key != "version" && key != "steps") return r.bad(kv.first, key, "unknown field");
-    }
+    if (auto ok = r.only_keys(root, {"version", "steps"}); !ok) return std::unexpected(ok.error());
     if (auto v = r.number_at<int>(root["version"], "version", 1, 1); !v) return std::unexpected(v.error());
     const YAML::Node steps = root["steps"];
     if (!steps.IsSequence()) return r.bad(steps, "steps", "expected a list of steps");

@@ -80,3 +80,14 @@ TEST(FromText, APackageLoadsFromItsTextsAsFromItsFolder) {
     EXPECT_NE(broken.error().message.find((dir / "regions.yaml").string() + ":3: YAML syntax error"), std::string::npos)
         << broken.error().message;
 }
+
+// Regression (found by the fuzz target): a list as a key of the script made yaml-cpp throw "bad
+// conversion" out of the loader, and `shailoo train --script` abort.
+TEST(YamlShapes, ADrillScriptWithAListAsAKeyIsAFieldError) {
+    const auto s = drill::parse_drill_script("version: 1\nsteps:\n  - play\n? - speed: 600\n: 1\n", "d.yaml");
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().message, "d.yaml:4: field '(key)': a field name must be a word, not a list or a mapping");
+    const auto step = drill::parse_drill_script("version: 1\nsteps:\n  - {[a]: 1}\n", "d.yaml");
+    ASSERT_FALSE(step);
+    EXPECT_EQ(step.error().message, "d.yaml:3: field 'steps[0]': a step is 'pause', 'play' or a mapping with one key");
+}

@@ -22,3 +22,12 @@ TEST(FromText, RateProfilesLoadAsFromTheirFiles) {
         EXPECT_EQ(from_file->points, from_text->points);
     }
 }
+
+// Regression (found by the fuzz target): a point of the curve with a mapping as a key made yaml-cpp
+// throw "bad conversion" out of the loader, and `shailoo load --rate-profile` abort.
+TEST(YamlShapes, ARateProfilePointWithAMappingAsAKeyIsAFieldError) {
+    const auto p = loadgen::parse_rate_profile("version: 1\ncumulative:\n  - {minute: 0, share: 0}: 1\n  - {minute: 1, share: 1}\n",
+                                               "r.yaml");
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error().message, "r.yaml:3: field 'cumulative[0].(key)': a field name must be a word, not a list or a mapping");
+}
