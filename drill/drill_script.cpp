@@ -63,7 +63,8 @@ Outcome read_scope(const Reader& r, const YAML::Node& n, const std::string& wher
 // device, unit, fault.
 Outcome read_device_fault(const Reader& r, const YAML::Node& n, const std::string& where, sim::FaultAction& a) {
     const YAML::Node device = n["device"];
-    if (!device.IsScalar()) return r.bad(device.IsDefined() ? device : n, where + ".device", "expected a device name");
+    // (asking a missing node its type throws: IsDefined first)
+    if (!device.IsDefined() || !device.IsScalar()) return r.bad(device.IsDefined() ? device : n, where + ".device", "expected a device name");
     const auto target = sim::fault_target_from(device.Scalar());
     if (!target || *target == sim::FaultTarget::arbb_any)
         return r.bad(device, where + ".device", fmt::format("unknown device '{}'", device.Scalar()));
@@ -74,7 +75,7 @@ Outcome read_device_fault(const Reader& r, const YAML::Node& n, const std::strin
         a.unit = *u - 1;
     }
     const YAML::Node fault = n["fault"];
-    if (!fault.IsScalar()) return r.bad(fault.IsDefined() ? fault : n, where + ".fault", "expected a fault name");
+    if (!fault.IsDefined() || !fault.IsScalar()) return r.bad(fault.IsDefined() ? fault : n, where + ".fault", "expected a fault name");
     const auto f = sim::fault_from(fault.Scalar(), sim::device_kind_of(a.target));
     if (!f) return r.bad(fault, where + ".fault", fmt::format("'{}' is not a fault of {}", fault.Scalar(), device.Scalar()));
     a.fault = *f;

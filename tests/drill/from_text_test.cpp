@@ -91,3 +91,14 @@ TEST(YamlShapes, ADrillScriptWithAListAsAKeyIsAFieldError) {
     ASSERT_FALSE(step);
     EXPECT_EQ(step.error().message, "d.yaml:3: field 'steps[0]': a step is 'pause', 'play' or a mapping with one key");
 }
+
+// Regression (found by the fuzz target): an inject step without `device` (or `fault`) asked yaml-cpp
+// the type of a missing node, which throws InvalidNode out of the loader.
+TEST(YamlShapes, AnInjectStepWithoutDeviceOrFaultIsAFieldError) {
+    const auto s = drill::parse_drill_script("version: 1\nsteps:\n  - inject: {pec: 6006, at: \"10:00\"}\n", "d.yaml");
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().message, "d.yaml:3: field 'steps[0].inject.device': expected a device name");
+    const auto f = drill::parse_drill_script("version: 1\nsteps:\n  - clear: {pec: 6006, device: modem}\n", "d.yaml");
+    ASSERT_FALSE(f);
+    EXPECT_EQ(f.error().message, "d.yaml:3: field 'steps[0].clear.fault': expected a fault name");
+}
