@@ -5,7 +5,7 @@ BUILD := build/$(PRESET)
 SCENARIO ?= scenarios/election-night-2021.yaml
 ARGS ?=
 
-.PHONY: run test build deps configure bench asan sanitize tsan clean
+.PHONY: run test build deps configure bench asan sanitize tsan fuzz-smoke clean
 
 run: build
 	$(BUILD)/apps/shailoo run $(SCENARIO) --out out $(ARGS)
@@ -49,6 +49,17 @@ tsan: deps
 	  echo "== $$t under ThreadSanitizer"; \
 	  TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/$$t --gtest_brief=1 --gtest_filter='$(TSAN_FILTER)' || exit 1; \
 	done
+
+# libFuzzer (clang 16, ASan + UBSan, cmake --preset fuzz) over every fuzz target of tests/fuzz/, each
+# for FUZZ_SECONDS on a copy of its corpus: a crash, leak or sanitizer report fails (CI runs it;
+# `make test` runs the same targets once over their corpora without libFuzzer). Long sessions:
+# scripts/fuzz.sh (tests/fuzz/README.md).
+FUZZ_TARGETS := wire ingest ingest_signed http_request votes_csv package scenario drill_record drill_script rate_profile
+FUZZ_SECONDS ?= 5
+fuzz-smoke: deps
+	@[ -f build/fuzz/CMakeCache.txt ] || cmake --preset fuzz
+	cmake --build --preset fuzz
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Side-by-side benchmarks (Release).
 bench: build

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "central/connection_budget.hpp"
-#include "central/publication.hpp"
+#include "central/http_request.hpp"
 
 namespace central {
 
@@ -26,102 +26,22 @@ using tcp = asio::ip::tcp;
 
 struct HttpServer::State {
     State(asio::io_context& io_, tcp::endpoint endpoint_, ResultsProvider results_, HttpServerLimits limits_)
-        : io(io_), endpoint(endpoint_), results(std::move(results_)), limits(limits_), acceptor(asio::make_strand(io_)),
+        : io(io_), endpoint(endpoint_), routes{std::move(results_), {}}, limits(limits_), acceptor(asio::make_strand(io_)),
           budget(limits_.max_connections, limits_.max_connections_per_peer) {}
     asio::io_context& io;
     tcp::endpoint endpoint;
-    ResultsProvider results;
+    HttpRoutes routes;  // the results document and add_page()'s pages; fixed once started
     HttpServerLimits limits;
     tcp::acceptor acceptor;  // on its own strand: stop() may come from any thread
     HttpServerCounters counters;
     ConnectionBudget budget;  // the page's own budget, apart from the ingest's
-    struct Page {
-        std::string content_type;
-        std::function<std::string()> body;
-    };
-    std::map<std::string, Page, std::less<>> pages;  // add_page(); fixed once started
     bool started = false;
 };
 
 namespace {
 
-using Request = http::request<http::string_body>;
-
 // Most a refused client may still send after its error response before it is cut off.
 constexpr std::size_t kMaxDrainBytes = 1024 * 1024;
-using Response = http::response<http::string_body>;
-
-// The page is inline only: the policy makes the browser refuse anything from elsewhere, so a
-// page edit that pulled a script from a CDN would fail visibly in the end-to-end test.
-constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
-
-Response make_response(http::status status, unsigned version, bool keep_alive, std::string_view content_type,
-                       std::string body, bool head) {
-    Response res{status, version};
-    res.set(http::field::server, "shailoo");
-    res.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
-    res.set("X-Content-Type-Options", "nosniff");
-    res.keep_alive(keep_alive);
-    const auto size = body.size();
-    if (!head) res.body() = std::move(body);
-    res.content_length(size);  // HEAD: the length the GET would have, no body
-    return res;
-}
-
-Response error_response(http::status status, unsigned version, bool keep_alive, bool head) {
-    auto res = make_response(status, version, keep_alive, "text/plain; charset=utf-8",
-                             fmt::format("{} {}\n", static_cast<unsigned>(status), std::string_view(http::obsolete_reason(status))),
-                             head);
-    res.set(http::field::cache_control, "no-store");
-    return res;
-}
-
-Response answer(HttpServer::State& st, const Request& req) {
-    const bool head = req.method() == http::verb::head;
-    if (req.method() != http::verb::get && !head) {
-        ++st.counters.refused;
-        auto res = error_response(http::status::method_not_allowed, req.version(), req.keep_alive(), false);
-        res.set(http::field::allow, "GET, HEAD");
-        return res;
-    }
-    std::string_view target(req.target().data(), req.target().size());
-    target = target.substr(0, target.find('?'));  // the page may add a query to defeat caches
-    if (target == "/" || target == "/index.html") {
-        auto res = make_response(http::status::ok, req.version(), req.keep_alive(), "text/html; charset=utf-8",
-                                 std::string(results_page_html()), head);
-        res.set(http::field::cache_control, "no-cache");
-        res.set("Content-Security-Policy", beast::string_view(kContentSecurityPolicy.data(), kContentSecurityPolicy.size()));
-        return res;
-    }
-    if (target == "/api/results.json") {
-        std::string body;
-        try {
-            body = st.results();
-        } catch (const std::exception&) {
-            // The provider failing (e.g. the store unreadable) must not take the server down.
-            return error_response(http::status::service_unavailable, req.version(), req.keep_alive(), head);
-        }
-        auto res = make_response(http::status::ok, req.version(), req.keep_alive(), "application/json; charset=utf-8",
-                                 std::move(body), head);
-        res.set(http::field::cache_control, "no-store");
-        return res;
-    }
-    if (auto page = st.pages.find(target); page != st.pages.end()) {
-        std::string body;
-        try {
-            body = page->second.body();
-        } catch (const std::exception&) {
-            return error_response(http::status::service_unavailable, req.version(), req.keep_alive(), head);
-        }
-        auto res = make_response(http::status::ok, req.version(), req.keep_alive(), page->second.content_type, std::move(body), head);
-        res.set(http::field::cache_control, "no-store");
-        res.set("Content-Security-Policy", beast::string_view(kContentSecurityPolicy.data(), kContentSecurityPolicy.size()));
-        return res;
-    }
-    ++st.counters.not_found;
-    return error_response(http::status::not_found, req.version(), req.keep_alive(), head);
-}
 
 /// One HTTP connection and its place in the budget.
 struct Connection {
@@ -135,19 +55,16 @@ asio::awaitable<void> session(std::shared_ptr<HttpServer::State> st, std::shared
     beast::flat_buffer buffer;
     boost::system::error_code ec;
     for (;;) {
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(st->limits.max_header_bytes));
-        parser.body_limit(st->limits.max_body_bytes);
+        HttpRequestParser parser;
+        limit_request(parser, st->limits);
         stream.expires_after(st->limits.idle_timeout);
         co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (ec == http::error::end_of_stream) break;
         if (ec) {
-            http::status status = http::status::bad_request;
-            if (ec == http::error::header_limit) status = http::status::request_header_fields_too_large;
-            else if (ec == http::error::body_limit) status = http::status::payload_too_large;
-            else if (ec.category() != http::make_error_code(http::error::bad_target).category()) break;  // socket gone or timed out
+            const auto status = refusal_status(ec);
+            if (!status) break;  // socket gone or timed out
             ++st->counters.refused;
-            auto res = error_response(status, 11, false, false);
+            auto res = error_response(*status, 11, false, false);
             co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
             // Lingering close: closing with unread request bytes would send a reset that can
             // destroy the response before the client reads it. Say we are done, then discard
@@ -161,9 +78,9 @@ asio::awaitable<void> session(std::shared_ptr<HttpServer::State> st, std::shared
             break;
         }
         st->budget.set_busy(c->slot, true);  // answering: not to be evicted until the response is out
-        Response res;
+        HttpResponse res;
         try {
-            res = answer(*st, parser.get());
+            res = answer_request(st->routes, st->counters, parser.get());
         } catch (const std::exception&) {
             res = error_response(http::status::internal_server_error, parser.get().version(), false, false);
         }
@@ -252,7 +169,7 @@ core::Result<void> HttpServer::start() {
 }
 
 void HttpServer::add_page(std::string path, std::string content_type, std::function<std::string()> body) {
-    state_->pages[std::move(path)] = State::Page{std::move(content_type), std::move(body)};
+    state_->routes.pages[std::move(path)] = HttpRoutes::Page{std::move(content_type), std::move(body)};
 }
 
 void HttpServer::stop() {

@@ -135,6 +135,15 @@ struct ElectionPackage {
 /// Loads and validates a package folder. Errors name the file, line and field.
 Result<ElectionPackage> load_election_package(const std::filesystem::path& dir);
 
+/// The contents of a package's five YAML files.
+struct ElectionPackageTexts {
+    std::string election, regions, districts, parties, pecs;  ///< election.yaml, regions.yaml, ...
+};
+
+/// load_election_package of a folder `dir` whose files hold `texts` (nothing is read; `dir` names
+/// the files in errors): for tests and the fuzz target (tests/fuzz/).
+Result<ElectionPackage> parse_election_package(const ElectionPackageTexts& texts, const std::filesystem::path& dir);
+
 /// Checks one party list against the list rules in `rules` (sex share and alternation, youth,
 /// minority and disability quotas) for an election held in `election_year`. The error names the rule.
 Result<void> check_party_list(const Party& party, const ElectionRules& rules, int election_year);

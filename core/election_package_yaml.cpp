@@ -52,11 +52,26 @@ struct Fields {
     YAML::Mark Mark() const { return map.Mark(); }
 };
 
+/// Where the package's files come from: the folder `dir`, or `texts` when set (named as in `dir`).
+struct Source {
+    std::filesystem::path dir;
+    const ElectionPackageTexts* texts = nullptr;
+};
+
+/// The text of file `name` of a package given as texts.
+const std::string& text_of(const ElectionPackageTexts& t, std::string_view name) {
+    if (name == "election.yaml") return t.election;
+    if (name == "regions.yaml") return t.regions;
+    if (name == "districts.yaml") return t.districts;
+    if (name == "parties.yaml") return t.parties;
+    return t.pecs;
+}
+
 /// One YAML file of the package and the helpers that read its fields.
 class File {
 public:
-    File(const std::filesystem::path& dir, const char* name) : path_((dir / name).string()) {
-        auto loaded = load_yaml_file(path_, "election package file");
+    File(const Source& source, const char* name) : path_((source.dir / name).string()) {
+        auto loaded = source.texts ? load_yaml_text(text_of(*source.texts, name), path_) : load_yaml_file(path_, "election package file");
         if (!loaded) throw LoadError{loaded.error().message};
         root_ = *loaded;
         if (!root_.IsMap()) throw LoadError{fmt::format("{}:1: the file must be a mapping of fields", path_)};
@@ -485,22 +500,32 @@ Result<void> check_party_list(const Party& party, const ElectionRules& rules, in
     return {};
 }
 
-Result<ElectionPackage> load_election_package(const std::filesystem::path& dir) {
+namespace {
+
+Result<ElectionPackage> load_package(const Source& source) {
     try {
         ElectionPackage pkg;
         Lines lines;
-        read_election(File(dir, "election.yaml"), pkg);
-        read_regions(File(dir, "regions.yaml"), pkg, lines);
-        read_districts(File(dir, "districts.yaml"), pkg, lines);
-        read_parties(File(dir, "parties.yaml"), pkg, lines);
-        read_pecs(File(dir, "pecs.yaml"), pkg, lines);
-        cross_check(dir, pkg, lines);
+        read_election(File(source, "election.yaml"), pkg);
+        read_regions(File(source, "regions.yaml"), pkg, lines);
+        read_districts(File(source, "districts.yaml"), pkg, lines);
+        read_parties(File(source, "parties.yaml"), pkg, lines);
+        read_pecs(File(source, "pecs.yaml"), pkg, lines);
+        cross_check(source.dir, pkg, lines);
         return pkg;
     } catch (const LoadError& e) {
         return fail(e.message);
     } catch (const YAML::Exception& e) {
-        return fail(fmt::format("{}: {}", dir.string(), e.what()));
+        return fail(fmt::format("{}: {}", source.dir.string(), e.what()));
     }
+}
+
+}  // namespace
+
+Result<ElectionPackage> load_election_package(const std::filesystem::path& dir) { return load_package(Source{dir}); }
+
+Result<ElectionPackage> parse_election_package(const ElectionPackageTexts& texts, const std::filesystem::path& dir) {
+    return load_package(Source{dir, &texts});
 }
 
 }  // namespace core

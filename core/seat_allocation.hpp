@@ -81,8 +81,8 @@ struct ListSeatAllocation {
     bool regional_applied = false;       ///< the table had regional columns and they were tested
     std::int64_t passing_votes = 0;      ///< votes of the passing parties (Hare quota numerator)
     double hare_quota = 0.0;             ///< passing_votes / seats (for display; arithmetic is exact)
-    int seats = 0;                       ///< seats distributed
-    int unallocated = 0;                 ///< seats nobody could take (no party passed)
+    int seats = 0;                       ///< seats to distribute (the rules' seats)
+    int unallocated = 0;                 ///< of those, seats nobody could take (all of them when no party passed)
 };
 
 /// Shares `rules.seats` among the parties of `table`. Errors: inconsistent table (regional column

@@ -20,13 +20,29 @@ std::string describe_value(const YAML::Node& node) {
 
 Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
                              const std::string& prefix) {
+    // Iterating anything but a mapping as one, or asking a list or a mapping key for its text, makes
+    // yaml-cpp throw: both are the file's mistake and get a field error.
+    if (!map.IsMap()) {
+        const std::string field = prefix.empty() ? "(file)" : prefix.substr(0, prefix.size() - 1);
+        return std::unexpected(field_error(file, map, field, "expected a mapping of fields"));
+    }
     for (const auto& kv : map) {
-        const std::string key = kv.first.as<std::string>();
+        if (!kv.first.IsScalar())
+            return std::unexpected(field_error(file, kv.first, prefix + "(key)", "a field name must be a word, not a list or a mapping"));
+        const std::string& key = kv.first.Scalar();
         if (std::find(known.begin(), known.end(), key) == known.end())
             return std::unexpected(field_error(file, kv.first, prefix + key, "unknown field"));
     }
     return {};
 }
+
+namespace {
+
+Error syntax_error(const std::string& file, const YAML::ParserException& e) {
+    return Error{fmt::format("{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.msg)};
+}
+
+}  // namespace
 
 Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what) {
     try {
@@ -34,7 +50,15 @@ Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what
     } catch (const YAML::BadFile&) {
         return fail(fmt::format("{}: cannot read the {} (missing or unreadable)", file, what));
     } catch (const YAML::ParserException& e) {
-        return fail(fmt::format("{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.msg));
+        return std::unexpected(syntax_error(file, e));
+    }
+}
+
+Result<YAML::Node> load_yaml_text(std::string_view text, const std::string& file) {
+    try {
+        return YAML::Load(std::string(text));
+    } catch (const YAML::ParserException& e) {
+        return std::unexpected(syntax_error(file, e));
     }
 }
 

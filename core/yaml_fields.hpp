@@ -57,13 +57,18 @@ Result<T> field_number(const std::string& file, const YAML::Node& node, const st
     return *value;
 }
 
-/// Rejects keys of `map` that are not in `known` (a typo must not fall back to a default silently);
-/// `prefix` is put before a key in the message, e.g. "faults[2].".
+/// Rejects keys of `map` that are not in `known` (a typo must not fall back to a default silently),
+/// a `map` that is no mapping and a key that is a list or a mapping; `prefix` is put before a key in
+/// the message, e.g. "faults[2].".
 Result<void> only_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
                              const std::string& prefix);
 
 /// Parses a YAML file; `what` names it in messages ("scenario file", "drill record").
 Result<YAML::Node> load_yaml_file(const std::string& file, std::string_view what);
+
+/// Parses YAML `text` as the content of `file` (named in messages; nothing is read from disk): the
+/// loaders' from-text overloads (parse_scenario, ...), used by tests and the fuzz targets (tests/fuzz/).
+Result<YAML::Node> load_yaml_text(std::string_view text, const std::string& file);
 
 /// Reads the fields of one YAML file. Every problem becomes "FILE:LINE: field 'x': what is wrong",
 /// with the field's full path ("faults[1].share") when the reader is within() a nested mapping.

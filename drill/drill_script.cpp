@@ -63,7 +63,8 @@ Outcome read_scope(const Reader& r, const YAML::Node& n, const std::string& wher
 // device, unit, fault.
 Outcome read_device_fault(const Reader& r, const YAML::Node& n, const std::string& where, sim::FaultAction& a) {
     const YAML::Node device = n["device"];
-    if (!device.IsScalar()) return r.bad(device.IsDefined() ? device : n, where + ".device", "expected a device name");
+    // (asking a missing node its type throws: IsDefined first)
+    if (!device.IsDefined() || !device.IsScalar()) return r.bad(device.IsDefined() ? device : n, where + ".device", "expected a device name");
     const auto target = sim::fault_target_from(device.Scalar());
     if (!target || *target == sim::FaultTarget::arbb_any)
         return r.bad(device, where + ".device", fmt::format("unknown device '{}'", device.Scalar()));
@@ -74,7 +75,7 @@ Outcome read_device_fault(const Reader& r, const YAML::Node& n, const std::strin
         a.unit = *u - 1;
     }
     const YAML::Node fault = n["fault"];
-    if (!fault.IsScalar()) return r.bad(fault.IsDefined() ? fault : n, where + ".fault", "expected a fault name");
+    if (!fault.IsDefined() || !fault.IsScalar()) return r.bad(fault.IsDefined() ? fault : n, where + ".fault", "expected a fault name");
     const auto f = sim::fault_from(fault.Scalar(), sim::device_kind_of(a.target));
     if (!f) return r.bad(fault, where + ".fault", fmt::format("'{}' is not a fault of {}", fault.Scalar(), device.Scalar()));
     a.fault = *f;
@@ -219,7 +220,8 @@ core::Result<ScriptStep> read_step(const Reader& r, const YAML::Node& n, const s
         else return r.bad(n, where, fmt::format("'{}' is not a step (pause, play, or a mapping)", word));
         return s;
     }
-    if (!n.IsMap() || n.size() != 1) return r.bad(n, where, "a step is 'pause', 'play' or a mapping with one key");
+    if (!n.IsMap() || n.size() != 1 || !n.begin()->first.IsScalar())
+        return r.bad(n, where, "a step is 'pause', 'play' or a mapping with one key");
     const std::string key = n.begin()->first.as<std::string>();
     const std::string field = where + "." + key;
     if (std::find(kStepKeys.begin(), kStepKeys.end(), key) == kStepKeys.end())
@@ -271,17 +273,16 @@ core::Result<void> check_map_region(const ScriptStep& s, const DrillSession& ses
 
 // [SECTION] Loading and running a script
 
-core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
+namespace {
+
+/// A script from the parsed YAML of `file` (or the error parsing it).
+core::Result<DrillScript> script_from(const core::Result<YAML::Node>& loaded, const std::filesystem::path& file) {
     const std::string name = file.string();
-    auto loaded = core::load_yaml_file(name, "script");
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     const Reader r(name);
     if (!root.IsMap() || !root["steps"]) return core::fail(fmt::format("{}: a script is a mapping with 'version: 1' and 'steps'", name));
-    for (const auto& kv : root) {
-        const std::string key = kv.first.as<std::string>();
-        if (key != "version" && key != "steps") return r.bad(kv.first, key, "unknown field");
-    }
+    if (auto ok = r.only_keys(root, {"version", "steps"}); !ok) return std::unexpected(ok.error());
     if (auto v = r.number_at<int>(root["version"], "version", 1, 1); !v) return std::unexpected(v.error());
     const YAML::Node steps = root["steps"];
     if (!steps.IsSequence()) return r.bad(steps, "steps", "expected a list of steps");
@@ -293,6 +294,16 @@ core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
         script.steps.push_back(std::move(*s));
     }
     return script;
+}
+
+}  // namespace
+
+core::Result<DrillScript> load_drill_script(const std::filesystem::path& file) {
+    return script_from(core::load_yaml_file(file.string(), "script"), file);
+}
+
+core::Result<DrillScript> parse_drill_script(std::string_view text, const std::filesystem::path& file) {
+    return script_from(core::load_yaml_text(text, file.string()), file);
 }
 
 core::Result<StepOutcome> run_script_step(const DrillScript& script, const ScriptStep& s, DrillSession& session, WallTime wall_now) {

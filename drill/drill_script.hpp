@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -50,6 +51,8 @@ struct DrillScript {
 
 /// Loads and validates a script; errors name FILE:LINE: field.
 core::Result<DrillScript> load_drill_script(const std::filesystem::path& file);
+/// load_drill_script of a file whose content is `text` (nothing is read; `file` names it in errors).
+core::Result<DrillScript> parse_drill_script(std::string_view text, const std::filesystem::path& file);
 
 /// Carries out one step on the session; returns what the console does next (frames to draw before the
 /// next step, a screenshot to take, a map view to show). Errors name the script's file and line.

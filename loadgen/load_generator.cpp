@@ -16,8 +16,10 @@
 
 namespace loadgen {
 
-core::Result<RateProfile> load_rate_profile(const std::filesystem::path& file) {
-    auto loaded = core::load_yaml_file(file.string(), "rate profile");
+namespace {
+
+/// A rate profile from the parsed YAML of `file` (or the error parsing it).
+core::Result<RateProfile> rate_profile_from(const core::Result<YAML::Node>& loaded, const std::filesystem::path& file) {
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     const core::YamlReader r(file.string());
@@ -51,6 +53,16 @@ core::Result<RateProfile> load_rate_profile(const std::filesystem::path& file) {
     if (p.points.front().second != 0 || p.points.back().second != 1)
         return r.bad(points, "cumulative", "the first share must be 0 and the last 1");
     return p;
+}
+
+}  // namespace
+
+core::Result<RateProfile> load_rate_profile(const std::filesystem::path& file) {
+    return rate_profile_from(core::load_yaml_file(file.string(), "rate profile"), file);
+}
+
+core::Result<RateProfile> parse_rate_profile(std::string_view text, const std::filesystem::path& file) {
+    return rate_profile_from(core::load_yaml_text(text, file.string()), file);
 }
 
 namespace {

@@ -40,6 +40,9 @@ struct RateProfile {
 
 /// Reads a rate profile; errors name the file, line and field.
 core::Result<RateProfile> load_rate_profile(const std::filesystem::path& file);
+/// load_rate_profile of a file whose content is `text` (nothing is read; `file` names it in errors
+/// and, without a `name`, the profile).
+core::Result<RateProfile> parse_rate_profile(std::string_view text, const std::filesystem::path& file);
 
 /// What a planned report is for, and so what the server must answer (docs/load.md, "Bad reports").
 enum class Flaw : std::uint8_t {

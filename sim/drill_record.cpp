@@ -231,9 +231,11 @@ std::string format_duration(Time d) {
 
 // [SECTION] Loading a record
 
-core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
+namespace {
+
+/// A record from the parsed YAML of `file` (or the error parsing it).
+core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, const std::filesystem::path& file) {
     const std::string name = file.string();
-    auto loaded = core::load_yaml_file(name, "drill record");
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     if (!root.IsMap()) return core::fail(fmt::format("{}: a drill record is a YAML mapping", name));
@@ -276,6 +278,16 @@ core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
         }
     }
     return r;
+}
+
+}  // namespace
+
+core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file) {
+    return record_from(core::load_yaml_file(file.string(), "drill record"), file);
+}
+
+core::Result<DrillRecord> parse_drill_record(std::string_view text, const std::filesystem::path& file) {
+    return record_from(core::load_yaml_text(text, file.string()), file);
 }
 
 // [SECTION] Saving a record

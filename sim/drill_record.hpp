@@ -56,6 +56,9 @@ inline constexpr int kDrillRecordVersion = 2;
 /// Loads and validates a record (version 1 or 2); errors name FILE:LINE: field. A relative `scenario`
 /// is resolved against the record file's folder.
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file);
+/// load_drill_record of a file whose content is `text` (nothing is read; `file` names it in errors
+/// and a relative `scenario` is resolved against its folder).
+core::Result<DrillRecord> parse_drill_record(std::string_view text, const std::filesystem::path& file);
 /// Writes a record (the scenario path relative to the file's folder when possible).
 core::Result<void> save_drill_record(const DrillRecord& record, const std::filesystem::path& file);
 

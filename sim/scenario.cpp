@@ -350,14 +350,11 @@ core::Result<void> read_scenario_criteria(const Reader& r, const YAML::Node& roo
     return {};
 }
 
-}  // namespace
-
-core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
-    const std::string name = file.string();
-    auto loaded = core::load_yaml_file(name, "scenario file");
+/// A scenario from the parsed YAML of `file` (or the error parsing it): the readers in order.
+core::Result<Scenario> scenario_from(const core::Result<YAML::Node>& loaded, const std::filesystem::path& file) {
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
-    const Reader r(name);
+    const Reader r(file.string());
     Scenario s;
     s.file = file;
     using Step = core::Result<void> (*)(const Reader&, const YAML::Node&, Scenario&);
@@ -365,6 +362,16 @@ core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
                       read_patience, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
         if (auto ok = step(r, root, s); !ok) return std::unexpected(ok.error());
     return s;
+}
+
+}  // namespace
+
+core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
+    return scenario_from(core::load_yaml_file(file.string(), "scenario file"), file);
+}
+
+core::Result<Scenario> parse_scenario(std::string_view text, const std::filesystem::path& file) {
+    return scenario_from(core::load_yaml_text(text, file.string()), file);
 }
 
 // [SECTION] Binding to the election package

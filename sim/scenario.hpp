@@ -116,6 +116,9 @@ struct Scenario {
 /// Loads and validates a scenario file; errors name the file, line and field. Region names stay
 /// unresolved until bind_to_package().
 core::Result<Scenario> load_scenario(const std::filesystem::path& file);
+/// load_scenario of a file whose content is `text` (nothing is read; `file` names it in errors and
+/// the package folder is relative to it).
+core::Result<Scenario> parse_scenario(std::string_view text, const std::filesystem::path& file);
 
 /// Checks a loaded scenario against its election package and resolves region names to codes:
 /// every region (code or name, any case) must be one of the package's, and a wrong one is named

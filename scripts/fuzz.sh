@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs libFuzzer targets of the fuzz build (cmake --preset fuzz; tests/fuzz/README.md), one after
+# the other, each for SECONDS on a copy of its seed corpus and regression inputs (the repository's
+# corpus is never written), with its dictionary when it has one. Any crash, leak, timeout or sanitizer
+# report stops the script with exit code 1 and keeps the input that caused it, named in the output.
+# Prints, per target, libFuzzer's executions and executions per second.
+#   scripts/fuzz.sh SECONDS TARGET...     e.g. scripts/fuzz.sh 5 wire ingest   (make fuzz-smoke)
+#   nice -n 19 scripts/fuzz.sh 480 scenario                                     (a long session)
+# FUZZ_BUILD (default build/fuzz) is the build folder; FUZZ_OUT (default a new temporary folder)
+# keeps each target's grown corpus and log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { echo "usage: scripts/fuzz.sh SECONDS TARGET..." >&2; exit 2; }
+seconds=$1
+shift
+build=${FUZZ_BUILD:-build/fuzz}
+out=${FUZZ_OUT:-$(mktemp -d -t shailoo-fuzz.XXXXXX)}
+for t in "$@"; do
+  exe="$build/tests/fuzz/fuzz_$t"
+  [ -x "$exe" ] || { echo "fuzz: $exe is missing (cmake --preset fuzz && cmake --build --preset fuzz)" >&2; exit 2; }
+  work="$out/$t"
+  rm -rf "$work"
+  mkdir -p "$work/corpus"
+  cp -r tests/fuzz/corpus/"$t"/. "$work/corpus/"
+  if [ -d tests/fuzz/regressions/"$t" ]; then cp -r tests/fuzz/regressions/"$t"/. "$work/corpus/"; fi
+  dict=()
+  if [ -f tests/fuzz/dict/"$t".dict ]; then dict=(-dict=tests/fuzz/dict/"$t".dict); fi
+  start=$(date -u +%FT%TZ)
+  if ! "$exe" "$work/corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+       -artifact_prefix="$work/" > "$work/log" 2>&1; then
+    tail -n 40 "$work/log" >&2
+    echo "fuzz: $t FAILED (started $start); the input is in $work/, the log in $work/log" >&2
+    exit 1
+  fi
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log")
+  echo "fuzz: $t: $runs executions in $seconds s ($rate/s) from $start, no crash, leak or sanitizer report"
+done
