@@ -167,7 +167,9 @@ struct ElectionNight {
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
     }
     core::ElectionPackage package = e2e_package();
-    std::filesystem::path file = std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / "e2e-results-page.sqlite";
+    // One store per test process: ctest runs the page's tests in parallel.
+    std::filesystem::path file = std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" /
+                                 ("e2e-results-page-" + std::to_string(getpid()) + ".sqlite");
     Results results;
 };
 
