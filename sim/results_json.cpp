@@ -38,7 +38,9 @@ std::string grouped(std::int64_t v) {
 
 nlohmann::ordered_json identification_json(const core::IdentificationCounts& c) {
     return {{"fingerprint", c.fingerprint}, {"other_finger", c.other_finger}, {"face", c.face},
-            {"manual", c.manual},           {"refused", c.refused()},           {"receipts_not_printed", c.receipts_not_printed}};
+            {"manual", c.manual},           {"refused", c.refused()},
+            {"refused_not_on_list", c.refused_not_on_list},                     {"refused_no_document", c.refused_other},
+            {"refused_already_voted", c.refused_already_voted},                 {"receipts_not_printed", c.receipts_not_printed}};
 }
 
 nlohmann::ordered_json arbb_json(const core::ArbbReport& r) {

@@ -217,8 +217,8 @@ core::Result<void> check_top_level(const Reader& r, const YAML::Node& root, Scen
         return core::fail(fmt::format("{}: this is a rate profile (its 'cumulative' curve is for `shailoo load "
                                       "--rate-profile`, docs/load.md), not a scenario (docs/scenarios.md)", name));
     return r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
-                              "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "service",
-                              "regions", "faults", "criteria"}, "");
+                              "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "turned_away",
+                              "service", "regions", "faults", "criteria"}, "");
 }
 
 // version (only 1 exists: the check rejects files written for a newer format), name, description,
@@ -305,6 +305,18 @@ core::Result<void> read_patience(const Reader& r, const YAML::Node& root, Scenar
     return {};
 }
 
+// The visitors the desk must turn away, per voter who comes.
+core::Result<void> read_turned_away(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto ta = root["turned_away"];
+    if (!ta) return {};
+    if (!ta.IsMap()) return std::unexpected(r.error(ta, "turned_away", "expected {not_on_list: X, no_document: Y}"));
+    if (auto ok = r.only_keys(ta, {"not_on_list", "no_document"}, "turned_away"); !ok) return std::unexpected(ok.error());
+    const Reader f = r.within("turned_away");
+    if (ta["not_on_list"]) { SHAILOO_TRY(s.turned_away.not_on_list, f.get<double>(ta, "not_on_list", 0.0, 0.5)); }
+    if (ta["no_document"]) { SHAILOO_TRY(s.turned_away.no_document, f.get<double>(ta, "no_document", 0.0, 0.5)); }
+    return {};
+}
+
 // The service time of each step of a visit, each defaulting to the built-in one.
 core::Result<void> read_service_times(const Reader& r, const YAML::Node& root, Scenario& s) {
     const auto sv = root["service"];
@@ -359,7 +371,7 @@ core::Result<Scenario> scenario_from(const core::Result<YAML::Node>& loaded, con
     s.file = file;
     using Step = core::Result<void> (*)(const Reader&, const YAML::Node&, Scenario&);
     for (Step step : {check_top_level, read_header, read_voting_hours, read_arrivals, read_crowd, read_desk_pace,
-                      read_patience, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
+                      read_patience, read_turned_away, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
         if (auto ok = step(r, root, s); !ok) return std::unexpected(ok.error());
     return s;
 }

@@ -53,6 +53,15 @@ struct Patience {
     double sigma = 0.5;
 };
 
+/// People who come to a PEC and must be turned away at the desk, per voter who comes (our estimates,
+/// docs/scenarios.md): someone not on this PEC's list (registered at another PEC: moved, or away from
+/// home with no absentee voting in 2021), and someone without a valid passport or ID card. Both
+/// queue like voters, take a desk's time and are refused by the real desk; they never vote.
+struct TurnedAway {
+    double not_on_list = 0.0;
+    double no_document = 0.0;
+};
+
 /// Which devices a fault rule targets at each chosen PEC.
 enum class FaultTarget : std::uint8_t {
     fingerprint_scanner, document_reader, webcam, printer, arbb_party_list, arbb_district, arbb_any, modem, power
@@ -106,6 +115,7 @@ struct Scenario {
     int booths_per_desk = 2;              ///< voting booths per identification desk
     DeskPace desk_pace;                   ///< PEC-to-PEC spread of the identification operators' pace
     Patience patience;                    ///< voters leave a queue whose expected wait exceeds their patience
+    TurnedAway turned_away;               ///< visitors the desk must refuse
     ServiceTimes service;
     std::vector<int> only_regions;        ///< simulate only these region codes (empty: all); from only_region_refs
     std::vector<RegionRef> only_region_refs;  ///< the regions as written

@@ -91,3 +91,19 @@ TEST(ScenarioBinding, AWorldRefusesAScenarioWhoseRegionNamesWereNotBound) {
     ASSERT_TRUE(s);
     EXPECT_THROW(sim::World(package(), *s, 1, 1), std::logic_error);
 }
+
+TEST(ScenarioTurnedAway, ReadsBothSharesAndNamesAWrongOne) {
+    const auto ok = scenario_with("turned-away", "turned_away: {not_on_list: 0.01, no_document: 0.003}\n");
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_DOUBLE_EQ(ok->turned_away.not_on_list, 0.01);
+    EXPECT_DOUBLE_EQ(ok->turned_away.no_document, 0.003);
+    const auto none = scenario_with("turned-away-none", "");
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->turned_away.not_on_list, 0.0) << "nobody is turned away unless the scenario says so";
+    const auto high = scenario_with("turned-away-high", "turned_away: {not_on_list: 0.9}\n");
+    ASSERT_FALSE(high);
+    EXPECT_NE(high.error().message.find("field 'turned_away.not_on_list'"), std::string::npos) << high.error().message;
+    const auto typo = scenario_with("turned-away-typo", "turned_away: {no_documents: 0.1}\n");
+    ASSERT_FALSE(typo);
+    EXPECT_NE(typo.error().message.find("field 'turned_away.no_documents': unknown field"), std::string::npos) << typo.error().message;
+}

@@ -214,3 +214,39 @@ TEST(World, InstructorFaultActionReachesTheDeviceAndChangesTheOutcome) {
 }
 
 }  // namespace
+
+// Visitors the desk must turn away (scenario turned_away): the real desk refuses each with its
+// reason, about the scenario's share of the voters who come, and none of them receives ballots.
+TEST(World, VisitorsNotOnTheListOrWithoutADocumentAreTurnedAwayByTheDesk) {
+    const auto& l = load("talas-clean.yaml");
+    sim::Scenario s = l.scenario;
+    s.turned_away = {.not_on_list = 0.04, .no_document = 0.01};
+    sim::World world(l.package, s, 5);
+    world.run_to_end(2);
+    std::int64_t voters = 0, not_on_list = 0, no_document = 0, already = 0, arrivals = 0, left = 0;
+    for (const auto& p : world.results().pecs) {
+        voters += p.voters;
+        not_on_list += p.identification.refused_not_on_list;
+        no_document += p.identification.refused_other;
+        already += p.identification.refused_already_voted;
+        arrivals += p.arrivals;
+        left += p.left_queue;
+        EXPECT_EQ(p.identification.ballots_issued, p.voters) << "PEC " << p.number;
+    }
+    ASSERT_GT(voters, 10'000);
+    // Binomial counts: within five standard deviations of the expectation.
+    const auto near = [](std::int64_t count, double expected) { return std::abs(count - expected) < 5 * std::sqrt(expected); };
+    EXPECT_TRUE(near(not_on_list, 0.04 * voters)) << not_on_list << " of " << voters;
+    EXPECT_TRUE(near(no_document, 0.01 * voters)) << no_document << " of " << voters;
+    EXPECT_EQ(already, 0);
+    EXPECT_EQ(voters + not_on_list + no_document + left, arrivals) << "every arrival voted, was turned away or left";
+    // The same world without them: nobody refused.
+    sim::World plain(l.package, l.scenario, 5);
+    plain.run_to_end(2);
+    for (const auto& p : plain.results().pecs) EXPECT_EQ(p.identification.refused(), 0) << "PEC " << p.number;
+    // The event log says why.
+    bool logged = false;
+    for (const auto& e : world.log(0, 100'000))
+        logged = logged || e.text.find("visitor turned away") != std::string::npos;
+    EXPECT_TRUE(logged);
+}
