@@ -20,7 +20,7 @@ namespace sim {
 namespace {
 
 // Purposes of the PEC's random streams (keys next to the seed and PEC number).
-enum : std::uint64_t { kTurnout = 1, kArrivals, kService, kIntent, kOpening, kFaults, kDevices, kPace, kPatience, kTurnedAway };
+enum : std::uint64_t { kTurnout = 1, kArrivals, kService, kIntent, kOpening, kFaults, kDevices, kPace, kPatience, kTurnedAway, kLateOpening };
 
 constexpr double kQueueBuilding = 10;  // console: a PEC with this many waiting is "queue building"
 constexpr double kRecentWeight = 0.2;  // weight of the latest identification in the queue's perceived pace
@@ -104,7 +104,16 @@ void PecModel::plan_opening() {
     const Time meeting = u < 0.217 ? core::at(6, 30) + static_cast<Time>(opening.uniform() * 30 * core::kMinute)
                          : u < 0.684 ? core::at(7, 0) + static_cast<Time>(opening.uniform() * 30 * core::kMinute)
                                      : core::at(7, 30) + static_cast<Time>(opening.uniform() * 25 * core::kMinute);
-    const Time zero_reports = meeting + (10 + static_cast<Time>(opening.uniform() * 15)) * core::kMinute;
+    Time zero_reports = meeting + (10 + static_cast<Time>(opening.uniform() * 15)) * core::kMinute;
+    // A commission that meets late (scenario `opening`): its own stream, so the others' draws stay.
+    if (const LateOpening& late = day_.scenario.opening; late.late_share > 0) {
+        core::RandomStream r(day_.seed, static_cast<std::uint64_t>(pec_.number), kLateOpening);
+        if (r.bernoulli(late.late_share)) {
+            const Time by = late.late_by + static_cast<Time>(r.uniform() * static_cast<double>(late.max_late_by - late.late_by));
+            zero_reports += by;
+            note(fmt::format("the commission meets {} min late", by / core::kMinute));
+        }
+    }
     engine_.at(zero_reports, [this] { open_station(); });
     engine_.at(day_.scenario.voting_close, [this] {
         voting_over_ = true;
@@ -224,6 +233,8 @@ void PecModel::plan_faults() {
             if (std::find(rule.pecs.begin(), rule.pecs.end(), pec_.number) == rule.pecs.end()) continue;
         } else {
             if (!rule.regions.empty() && std::find(rule.regions.begin(), rule.regions.end(), pec_.region_code) == rule.regions.end())
+                continue;
+            if (!rule.districts.empty() && std::find(rule.districts.begin(), rule.districts.end(), pec_.district) == rule.districts.end())
                 continue;
             if (!r.bernoulli(rule.share)) continue;
         }
