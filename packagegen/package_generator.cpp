@@ -469,14 +469,15 @@ void assign_id_desks(std::vector<core::Pec>& pecs) {
 // [SECTION] Parties and lists
 
 // The parties in ballot order with their support (share of valid, non-"against all" ballots): the
-// passing ones' published votes over the expected such ballots at the calibrated turnout, the other
-// 15's preliminary shares of all ballots over that same ballots' share (1 - invalid - against all);
-// then all 21 scaled to sum to 1. Returns the indexes of the non-passing parties in a seeded order
-// (the list lengths draw from it).
+// passing ones' published votes over the expected such ballots at the calibrated turnout; the other
+// 15 share the rest in proportion to their preliminary shares of election night (kOthersPreliminary).
+// Returns the indexes of the non-passing parties in a seeded order (the list lengths draw from it).
 std::vector<int> add_parties(std::uint64_t seed, core::ElectionPackage& pkg) {
     const auto& rules = pkg.rules;
-    const double party_ballots = 1.0 - rules.invalid_share - rules.against_all;
-    const double base = rules.turnout * static_cast<double>(pkg.registered()) * party_ballots;
+    const double base = rules.turnout * static_cast<double>(pkg.registered()) * (1.0 - rules.invalid_share - rules.against_all);
+    double passing_share = 0.0, others_percent = 0.0;
+    for (const auto& p : kPassing) passing_share += p.votes / base;
+    for (const auto& p : kOthersPreliminary) others_percent += p.percent;
     std::vector<int> others;
     for (int i = 0; i < static_cast<int>(kPartyNames.size()); ++i) {
         core::Party party;
@@ -486,16 +487,14 @@ std::vector<int> add_parties(std::uint64_t seed, core::ElectionPackage& pkg) {
         for (const auto& p : kPassing)
             if (party.name == p.name) party.support = p.votes / base, passing = true;
         for (const auto& p : kOthersPreliminary)
-            if (party.name == p.name) party.support = p.percent / 100.0 / party_ballots;
+            if (party.name == p.name) party.support = (1.0 - passing_share) * p.percent / others_percent;
         if (!passing) others.push_back(i);
         pkg.parties.push_back(party);
     }
     RandomStream support(seed, 0, kSupport);
     for (std::size_t i = others.size(); i > 1; --i) std::swap(others[i - 1], others[support.below(i)]);
-    double total = 0.0;
-    for (const auto& p : pkg.parties) total += p.support;
     std::vector<double*> shares;
-    for (auto& p : pkg.parties) shares.push_back(&(p.support /= total));
+    for (auto& p : pkg.parties) shares.push_back(&p.support);
     round_shares(shares, 1.0, 8);
     return others;
 }

@@ -101,5 +101,5 @@ TEST(PackageGenerator, PartySupportFollowsThePublished2021Figures) {
     }
     EXPECT_NEAR(total, 1.0, 1e-9);
     // The largest of the fifteen stays below the 5 % threshold of the voters who took part, as in 2021.
-    EXPECT_LT(support("El Umutu") * (1.0 - pkg->rules.invalid_share - pkg->rules.against_all), 0.048);
+    EXPECT_LT(support("El Umutu") * (1.0 - pkg->rules.invalid_share - pkg->rules.against_all), 0.049);
 }
