@@ -94,7 +94,7 @@ public:
 
     /// One voter's way to the PEC (what the voter will mark is drawn at the desk: intents_).
     struct Trip {
-        std::int64_t voter = 0;  ///< index in the national roll
+        std::int64_t voter = 0;  ///< index in the national roll; negative: a visitor to turn away (turned_away_visitor)
         Time arrived = 0;        ///< arrival time
     };
     /// The trips sorted by arrival time as std::stable_sort would (ties keep their order), given in
@@ -118,6 +118,8 @@ private:
     void listen_to_faults();                          // every device's faults counted, noted and in the ledger
     void plan_opening();                              // the commission meets, zero reports, voting opens and closes
     void plan_voters();
+    Time draw_arrival(core::RandomStream& arrivals) const;
+    void add_turned_away(std::vector<Trip>& trips) const;
     void plan_faults();
     void open_station();
     void arrive(std::uint32_t k);
@@ -163,6 +165,7 @@ private:
     FaultLedger faults_;            // what the faults did (results.json fault_effects)
     std::vector<LogEntry> log_;
     double max_wait_s_ = 0.0;
+    double recent_service_s_ = 0.0;  // moving average of identification durations (s): how fast the queue moves
 };
 
 }  // namespace sim
