@@ -104,6 +104,17 @@ TEST(SweepCli, RunSetChangesTheNightAndItsSummaryHoldsTheOverride) {
     EXPECT_GT(affected, 0);
 }
 
+TEST(SweepCli, ANightThatFailsStopsTheSweepShowingItsStderr) {
+    const fs::path dir = shailoo_test::temp_dir("sweep-night-fails");
+    fs::create_directories(dir / "out" / "nights");
+    std::ofstream(dir / "out" / "nights" / "p0-s2") << "a file where the night's results folder goes\n";
+    const CliRun r = shailoo("sweep " + kSource + "/tests/data/talas-faults.yaml --seeds 2..2 -q --out " + (dir / "out").string());
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("night p0-s2 (seed 2): shailoo run exited with 2; its stderr"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("shailoo run: cannot write"), std::string::npos) << r.output;  // the child's own message
+    EXPECT_FALSE(fs::exists(dir / "out" / "sweep.json"));
+}
+
 TEST(SweepCli, BadArgumentsAreExitCode2NamingThem) {
     const fs::path dir = shailoo_test::temp_dir("sweep-bad");
     const std::string scenario = kSource + "/tests/data/talas-faults.yaml";
