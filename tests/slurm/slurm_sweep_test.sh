@@ -99,6 +99,10 @@ timeout 50 sbatch --wait --array=0-$((shards - 1)) --cpus-per-task=1 --output="$
 end=$(date +%s%N)
 echo "SlurmSweep: job array of $shards tasks done in $(( (end - start) / 1000000 )) ms"
 
+for i in $(seq 0 $((shards - 1))); do  # each array task ran its own shard, and only that
+  python3 -c "import json,sys; p=json.load(open(sys.argv[1])); sys.exit(p['shard'] != {'index': $i, 'count': $shards})" \
+    "$work/shards/shard-$i/sweep-plan.json" || fail "shard-$i is not shard $i/$shards of the sweep"
+done
 "$shailoo" sweep merge "$work"/shards/shard-* --out "$work/merged" -q || fail "shailoo sweep merge failed"
 "$shailoo" sweep "$scenario" --seeds $seeds --jobs 2 --threads 1 --out "$work/single" -q || fail "the single-machine sweep failed"
 cmp "$work/merged/sweep.json" "$work/single/sweep.json" || fail "merged sweep.json differs from the single-machine one"
