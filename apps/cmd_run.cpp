@@ -19,6 +19,7 @@
 #include "sim/results_json.hpp"
 #include "sim/run_setup.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sweep_stats.hpp"
 #include "sim/world.hpp"
 
 namespace apps {
@@ -33,13 +34,34 @@ struct RunOptions {
     bool scenario_given = false;
     std::string replay;  // drill record whose instructor actions are applied (empty: none)
     std::string junit;   // where the verdicts go as JUnit XML (empty: nowhere)
+    std::vector<std::string> set;  // scenario fields overridden, PATH=VALUE
+    std::string summary;           // where the night's summary for a sweep goes (empty: nowhere)
 };
+
+// The night's summary for `shailoo sweep` (sim/sweep_stats.hpp), written whole or not at all (a
+// temporary file renamed): false after saying on stderr why it cannot be written.
+bool write_summary(const std::string& file, const nlohmann::ordered_json& summary) {
+    const std::string partial = file + ".partial";
+    std::ofstream out(partial);
+    out << summary.dump(1) << '\n';
+    out.close();
+    std::error_code ec;
+    if (out) std::filesystem::rename(partial, file, ec);
+    if (!out || ec) {
+        fmt::print(stderr, "shailoo run: cannot write {}{}\n", file, ec ? ": " + ec.message() : "");
+        return false;
+    }
+    return true;
+}
 
 // The exit code of a run whose results are written: 0 when every criterion that counts holds, 3
 // when one fails; the verdict table after the summary, the JUnit file when asked for (2 if it
 // cannot be written).
-int report_verdicts(const RunOptions& o, const sim::Scenario& scenario, const nlohmann::ordered_json& doc, std::ofstream& junit) {
+int report_verdicts(const RunOptions& o, const sim::RunSetup& setup, const nlohmann::ordered_json& doc, std::ofstream& junit,
+                    const std::vector<sim::ScenarioOverride>& overrides) {
+    const sim::Scenario& scenario = setup.scenario;
     const auto verdicts = sim::evaluate(scenario.criteria, doc);
+    if (!o.summary.empty() && !write_summary(o.summary, sim::night_summary(setup.seed, overrides, doc, verdicts))) return 2;
     if (!o.quiet) fmt::print("\n{}", sim::verdict_table(verdicts));
     if (!o.junit.empty()) {
         auto xml = sim::junit_xml(scenario.name, verdicts);
@@ -122,7 +144,16 @@ std::optional<sim::RunResults> simulate(const RunOptions& o, const sim::RunSetup
 int run(RunOptions o) {
     std::optional<sim::DrillRecord> record;
     if (!load_replay(o, record)) return 2;
-    auto setup = sim::open_run(o.scenario, std::move(record), o.seed);
+    std::vector<sim::ScenarioOverride> overrides;
+    for (const auto& text : o.set) {
+        auto parsed = sim::parse_override(text);
+        if (!parsed) {
+            fmt::print(stderr, "shailoo run: --set {}\n", parsed.error().message);
+            return 2;
+        }
+        overrides.push_back(std::move(*parsed));
+    }
+    auto setup = sim::open_run(o.scenario, std::move(record), o.seed, overrides);
     if (!setup) {
         fmt::print(stderr, "shailoo run: {}\n", setup.error().message);
         return 2;
@@ -154,7 +185,7 @@ int run(RunOptions o) {
         return 2;
     }
     if (!o.quiet) fmt::print("{}\nresults: {}\n", sim::summary_text(*results, setup->package), results_path.string());
-    return report_verdicts(o, setup->scenario, doc, junit);
+    return report_verdicts(o, *setup, doc, junit, overrides);
 }
 
 }  // namespace
@@ -172,6 +203,8 @@ void add_run_command(CLI::App& app, Runner& runner) {
         "scenario is given, uses the record's scenario and seed: the results equal the recorded session's.\n"
         "Criteria in the scenario (docs/scenarios.md, 'Criteria') are checked against results.json: a table of\n"
         "verdicts follows the summary, and --junit FILE writes them as JUnit XML (one test case per criterion).\n"
+        "--set PATH=VALUE replaces a field of the scenario before it is read (e.g. --set faults[0].share=0.3;\n"
+        "docs/sweeps.md), --summary FILE writes the night's summary as shailoo sweep keeps it.\n"
         "Exit codes: 0 done and every criterion holds (optional ones never fail a run), 2 bad arguments or\n"
         "input files, 3 a criterion failed.");
     cmd->add_option("scenario", opts->scenario, "Scenario file (YAML, format: docs/scenarios.md)")
@@ -185,6 +218,8 @@ void add_run_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--out", opts->out, "Output folder for results.json")->capture_default_str();
     cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing but errors");
     cmd->add_option("--junit", opts->junit, "Write the criteria's verdicts as JUnit XML to FILE (Jenkins, GitLab)");
+    cmd->add_option("--set", opts->set, "Replace a scenario field: PATH=VALUE (repeatable; docs/sweeps.md)")->allow_extra_args(false);
+    cmd->add_option("--summary", opts->summary, "Write the night's summary for a sweep to FILE (docs/sweeps.md)");
     cmd->add_option("--replay", opts->replay, "Drill record (YAML, docs/trainer.md) whose instructor actions to apply")
         ->check(CLI::ExistingFile);
     cmd->callback([opts, &runner] { runner = [opts] { return run(*opts); }; });

@@ -43,6 +43,8 @@ void add_export_command(CLI::App& app, Runner& runner);
 std::string bishkek_time_now();
 /// `shailoo compare`: what changed between two runs' results.json (apps/cmd_compare.cpp, sim/compare.hpp).
 void add_compare_command(CLI::App& app, Runner& runner);
+/// `shailoo sweep` and `shailoo sweep merge`: a scenario over many seeds and a grid (apps/cmd_sweep.cpp, docs/sweeps.md).
+void add_sweep_command(CLI::App& app, Runner& runner);
 /// `shailoo train`: the instructor console (apps/cmd_train.cpp, trainer/).
 void add_train_command(CLI::App& app, Runner& runner);
 

@@ -12,6 +12,7 @@ packages=(
   python3 python3-simpy python3-prometheus-client
   xvfb xauth libgl1-mesa-dri
   chromium
+  slurm-wlm munge
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -5,8 +5,8 @@
 namespace sim {
 
 core::Result<RunSetup> open_run(const std::filesystem::path& scenario_file, std::optional<DrillRecord> replay,
-                                std::optional<std::uint64_t> seed) {
-    auto scenario = load_scenario(scenario_file);
+                                std::optional<std::uint64_t> seed, const std::vector<ScenarioOverride>& overrides) {
+    auto scenario = load_scenario(scenario_file, overrides);
     if (!scenario) return std::unexpected(scenario.error());
     if (replay) {
         if (replay->scenario_name != scenario->name)

@@ -22,8 +22,9 @@ struct RunSetup {
 
 /// Loads the scenario and its package, binds them, and checks a drill record to replay against them:
 /// it must have been made with this scenario, and a `seed` given must be the record's. Errors name
-/// the file (and for the package, the scenario that points at it).
+/// the file (and for the package, the scenario that points at it). `overrides` replace fields of the
+/// scenario before it is read (`shailoo run --set`, load_scenario).
 core::Result<RunSetup> open_run(const std::filesystem::path& scenario_file, std::optional<DrillRecord> replay,
-                                std::optional<std::uint64_t> seed);
+                                std::optional<std::uint64_t> seed, const std::vector<ScenarioOverride>& overrides = {});
 
 }  // namespace sim

@@ -8,6 +8,7 @@
 //   [SECTION] Binding to the election package
 
 #include "core/yaml_fields.hpp"
+#include "sim/results_fields.hpp"
 
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
@@ -419,6 +420,53 @@ core::Result<void> read_scenario_criteria(const Reader& r, const YAML::Node& roo
     return {};
 }
 
+// The YAML text of an override as a node: a scalar, or a flow list or mapping ("[Talas]").
+core::Result<YAML::Node> override_value(const ScenarioOverride& o) {
+    try {
+        YAML::Node value = YAML::Load(o.value);
+        if (!value.IsDefined() || value.IsNull()) return core::fail("the value is empty");
+        return value;
+    } catch (const YAML::Exception& e) {
+        return core::fail(fmt::format("the value is not YAML: {}", e.msg));
+    }
+}
+
+// The scenario's YAML with one field replaced. A list item on the way must be in the file; a mapping
+// key may be new (the scenario's own checks then judge it, as if the file had it).
+core::Result<void> apply_override(YAML::Node root, const ScenarioOverride& o) {
+    const auto steps = parse_field_path(o.path);
+    if (!steps) return core::fail(fmt::format("'{}' is not a path like faults[0].share or patience.median_min", o.path));
+    auto value = override_value(o);
+    if (!value) return std::unexpected(value.error());
+    YAML::Node node = root;
+    std::string at;
+    for (std::size_t i = 0; i < steps->size(); ++i) {
+        const PathStep& step = (*steps)[i];
+        const bool last = i + 1 == steps->size();
+        const YAML::Node& here = node;  // const lookups: a missing key is not created
+        if (step.index) {
+            if (!here.IsSequence() || *step.index >= here.size())
+                return core::fail(fmt::format("the scenario has no {}[{}] ({} is {})", at, *step.index, at.empty() ? "the file" : at,
+                                              here.IsSequence() ? fmt::format("a list of {}", here.size()) : core::describe_value(here)));
+            at += fmt::format("[{}]", *step.index);
+        } else {
+            if (!here.IsMap()) return core::fail(fmt::format("{} is {}, not a mapping with '{}'", at, core::describe_value(here), step.key));
+            at += (at.empty() ? "" : ".") + step.key;
+            if (!last && !here[step.key]) {  // a mapping the file leaves out (`patience:`), made; a list is never made
+                if ((*steps)[i + 1].index) return core::fail(fmt::format("the scenario has no list {}", at));
+                node[step.key] = YAML::Node(YAML::NodeType::Map);
+            }
+        }
+        if (last) {
+            if (step.index) node[*step.index] = *value;
+            else node[step.key] = *value;
+            return {};
+        }
+        node.reset(step.index ? node[*step.index] : node[step.key]);
+    }
+    return {};
+}
+
 /// A scenario from the parsed YAML of `file` (or the error parsing it): the readers in order.
 core::Result<Scenario> scenario_from(const core::Result<YAML::Node>& loaded, const std::filesystem::path& file) {
     if (!loaded) return std::unexpected(loaded.error());
@@ -435,12 +483,30 @@ core::Result<Scenario> scenario_from(const core::Result<YAML::Node>& loaded, con
 
 }  // namespace
 
-core::Result<Scenario> load_scenario(const std::filesystem::path& file) {
-    return scenario_from(core::load_yaml_file(file.string(), "scenario file"), file);
+core::Result<Scenario> load_scenario(const std::filesystem::path& file, const std::vector<ScenarioOverride>& overrides) {
+    auto loaded = core::load_yaml_file(file.string(), "scenario file");
+    if (!loaded || overrides.empty()) return scenario_from(loaded, file);
+    std::string given;
+    for (const auto& o : overrides) given += fmt::format(" --set {}={}", o.path, o.value);
+    for (const auto& o : overrides)
+        if (auto ok = apply_override(*loaded, o); !ok)
+            return core::fail(fmt::format("{}: --set {}={}: {}", file.string(), o.path, o.value, ok.error().message));
+    auto s = scenario_from(loaded, file);
+    if (!s) return core::fail(fmt::format("{} (with{})", s.error().message, given));
+    return s;
 }
 
 core::Result<Scenario> parse_scenario(std::string_view text, const std::filesystem::path& file) {
     return scenario_from(core::load_yaml_text(text, file.string()), file);
+}
+
+core::Result<ScenarioOverride> parse_override(std::string_view text) {
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 1 == text.size())
+        return core::fail(fmt::format("'{}' is not PATH=VALUE (e.g. faults[0].share=0.3)", text));
+    ScenarioOverride o{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+    if (!parse_field_path(o.path)) return core::fail(fmt::format("'{}' is not a path like faults[0].share or patience.median_min", o.path));
+    return o;
 }
 
 // [SECTION] Binding to the election package

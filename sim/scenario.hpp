@@ -150,9 +150,24 @@ struct Scenario {
     std::vector<Criterion> criteria;      ///< what must hold after the night (sim/criteria.hpp)
 };
 
+/// One scenario field set from the command line (`shailoo run --set`, `shailoo sweep --set`,
+/// docs/sweeps.md): a path into the scenario's YAML ("faults[0].share", "patience.median_min") and
+/// the value as YAML text ("0.3", "[Talas]").
+struct ScenarioOverride {
+    std::string path;
+    std::string value;
+    bool operator==(const ScenarioOverride&) const = default;
+};
+
+/// "PATH=VALUE" as an override, or an error saying what is wrong with it.
+core::Result<ScenarioOverride> parse_override(std::string_view text);
+
 /// Loads and validates a scenario file; errors name the file, line and field. Region names stay
-/// unresolved until bind_to_package().
-core::Result<Scenario> load_scenario(const std::filesystem::path& file);
+/// unresolved until bind_to_package(). Each override replaces a field of the file's YAML before it
+/// is read, so the usual checks apply to it: a list item on its path must be in the file, a field
+/// (or a mapping of fields such as `patience`) may be one the file leaves out. Errors caused with
+/// overrides say "(with --set PATH=VALUE ...)".
+core::Result<Scenario> load_scenario(const std::filesystem::path& file, const std::vector<ScenarioOverride>& overrides = {});
 /// load_scenario of a file whose content is `text` (nothing is read; `file` names it in errors and
 /// the package folder is relative to it).
 core::Result<Scenario> parse_scenario(std::string_view text, const std::filesystem::path& file);
