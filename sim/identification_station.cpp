@@ -22,7 +22,7 @@ Time draw(const ServiceTime& t, core::RandomStream& r) {
 IdentificationStation::IdentificationStation(const SharedDay& day, const core::Pec& pec, const core::Clock& clock,
                                              core::RandomStream random)
     : day_(day) {
-    const int n = std::max(1, pec.id_desks);
+    const int n = desks_at(day.scenario, pec);
     desks_.resize(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
         Desk& d = desks_[static_cast<std::size_t>(i)];

@@ -39,7 +39,7 @@ public:
     /// Share of voters whose document has no working chip (older passports; our estimate).
     static constexpr double kNoChip = 0.25;
 
-    /// Desks for `pec` (pec.id_desks, at least one), on `clock`, their devices drawing from `random`.
+    /// Desks for `pec` (sim::desks_at: the scenario's or the package's, at least one), on `clock`, their devices drawing from `random`.
     IdentificationStation(const SharedDay& day, const core::Pec& pec, const core::Clock& clock, core::RandomStream random);
     ~IdentificationStation();
 

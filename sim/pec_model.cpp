@@ -35,7 +35,7 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
       service_random_(day.seed, static_cast<std::uint64_t>(pec.number), kService),
       intent_random_(day.seed, static_cast<std::uint64_t>(pec.number), kIntent),
       queue_(engine_, 0),
-      booths_(engine_, std::max(1, pec.id_desks) * day.scenario.booths_per_desk) {
+      booths_(engine_, desks_at(day.scenario, pec) * day.scenario.booths_per_desk) {
     if (const DeskPace& p = day.scenario.desk_pace; p.sigma > 0 || p.median != 1.0) {
         core::RandomStream pace(day.seed, static_cast<std::uint64_t>(pec.number), kPace);
         result_.desk_pace = std::clamp(p.median * std::exp(p.sigma * pace.normal()), p.min, p.max);

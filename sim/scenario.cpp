@@ -221,7 +221,7 @@ core::Result<void> check_top_level(const Reader& r, const YAML::Node& root, Scen
                                       "--rate-profile`, docs/load.md), not a scenario (docs/scenarios.md)", name));
     return r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
                               "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "turned_away",
-                              "service", "regions", "districts", "opening", "cec", "display_error", "faults", "criteria"}, "");
+                              "service", "regions", "districts", "desks", "opening", "cec", "display_error", "faults", "criteria"}, "");
 }
 
 // version (only 1 exists: the check rejects files written for a newer format), name, description,
@@ -362,6 +362,24 @@ core::Result<void> read_cec(const Reader& r, const YAML::Node& root, Scenario& s
     return {};
 }
 
+// Identification desks per PEC instead of the package's: desks: {1001: 3, 1002: 2}.
+core::Result<void> read_desks(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto d = root["desks"];
+    if (!d) return {};
+    if (!d.IsMap()) return std::unexpected(r.error(d, "desks", "expected a mapping of PEC number to desks, e.g. {1001: 3}"));
+    s.desks_line = d.Mark().line + 1;
+    for (const auto& kv : d) {
+        const std::string pec = kv.first.Scalar();
+        int number = 0, desks = 0;
+        const auto [end, ec] = std::from_chars(pec.data(), pec.data() + pec.size(), number);
+        if (ec != std::errc{} || end != pec.data() + pec.size() || number < 1000 || number > 9999)
+            return std::unexpected(r.error(kv.first, "desks", fmt::format("'{}' is not a PEC number (1000..9999)", pec)));
+        SHAILOO_TRY(desks, r.within("desks").get<int>(d, pec, 1, 20));
+        s.desks[number] = desks;
+    }
+    return {};
+}
+
 // The results page's display script: display_error: none | rows_shifted.
 core::Result<void> read_display_error(const Reader& r, const YAML::Node& root, Scenario& s) {
     if (!root["display_error"]) return {};
@@ -476,7 +494,7 @@ core::Result<Scenario> scenario_from(const core::Result<YAML::Node>& loaded, con
     s.file = file;
     using Step = core::Result<void> (*)(const Reader&, const YAML::Node&, Scenario&);
     for (Step step : {check_top_level, read_header, read_voting_hours, read_arrivals, read_crowd, read_desk_pace,
-                      read_patience, read_turned_away, read_opening, read_cec, read_display_error, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
+                      read_patience, read_turned_away, read_opening, read_cec, read_display_error, read_desks, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
         if (auto ok = step(r, root, s); !ok) return std::unexpected(ok.error());
     return s;
 }
@@ -556,12 +574,21 @@ core::Result<void> check_districts(const Scenario& s, const core::ElectionPackag
 }  // namespace
 
 bool simulated(const Scenario& s, const core::Pec& pec) {
-    return within(s.only_regions, pec.region_code) && within(s.only_districts, pec.district);
+    return within(s.only_regions, pec.region_code) && within(s.only_districts, pec.district) && within(s.only_pecs, pec.number);
+}
+
+int desks_at(const Scenario& s, const core::Pec& pec) {
+    const auto it = s.desks.find(pec.number);
+    return std::max(1, it != s.desks.end() ? it->second : pec.id_desks);
 }
 
 core::Result<void> bind_to_package(Scenario& s, const core::ElectionPackage& package) {
     if (auto ok = bind_regions(s, package, s.only_region_refs, "regions", s.only_regions); !ok) return ok;
     if (auto ok = check_districts(s, package, s.only_districts, s.only_districts_line, "districts"); !ok) return ok;
+    for (const auto& [number, desks] : s.desks)
+        if (!package.find_pec(number))
+            return core::fail(fmt::format("{}:{}: field 'desks.{}': PEC {} is not in election package '{}'", s.file.string(),
+                                          s.desks_line, number, number, package.name));
     for (std::size_t i = 0; i < s.faults.size(); ++i) {
         auto& rule = s.faults[i];
         const std::string at = fmt::format("faults[{}]", i);

@@ -3,6 +3,7 @@
 /// and which faults happen. Loaded from YAML (format: docs/scenarios.md).
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -142,6 +143,9 @@ struct Scenario {
     std::vector<int> only_regions;        ///< simulate only these region codes (empty: all); from only_region_refs
     std::vector<RegionRef> only_region_refs;  ///< the regions as written
     std::vector<int> only_districts;      ///< simulate only the PECs of these districts (empty: all)
+    std::vector<int> only_pecs;           ///< simulate only these PECs (empty: all; set by shailoo plan, not read from YAML)
+    std::map<int, int> desks;             ///< identification desks per PEC number, instead of the package's (`desks`)
+    int desks_line = 0;
     int only_districts_line = 0;
     LateOpening opening;                  ///< commissions meeting late
     std::vector<CecOutage> cec_down;      ///< the CEC's server unreachable
@@ -179,8 +183,11 @@ core::Result<Scenario> parse_scenario(std::string_view text, const std::filesyst
 /// shailoo run and the console call it before building the World.
 core::Result<void> bind_to_package(Scenario& scenario, const core::ElectionPackage& package);
 
-/// Whether the (bound) scenario simulates `pec`: inside its `regions` and its `districts`.
+/// Whether the (bound) scenario simulates `pec`: inside its `regions`, its `districts` and `only_pecs`.
 bool simulated(const Scenario& scenario, const core::Pec& pec);
+
+/// The identification desks at `pec`: the scenario's `desks` for it, else the package's (at least 1).
+int desks_at(const Scenario& scenario, const core::Pec& pec);
 
 
 /// Parses a duration such as "90s", "20m", "1h30m".

@@ -155,3 +155,21 @@ TEST(ScenarioLibrary, EveryScenarioLoadsHasCriteriaAndIsListed) {
     }
     EXPECT_GE(scenarios, 12);
 }
+
+TEST(ScenarioDesks, PerPecDesksAreReadAndAPecNotInThePackageIsNamed) {
+    const auto ok = scenario_with("desks", "desks: {1001: 3, 1002: 1}\n");
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->desks.at(1001), 3);
+    const core::Pec* pec = package().find_pec(1001);
+    ASSERT_NE(pec, nullptr);
+    EXPECT_EQ(sim::desks_at(*ok, *pec), 3);
+    EXPECT_EQ(sim::desks_at(*ok, *package().find_pec(1003)), std::max(1, package().find_pec(1003)->id_desks));
+    const auto zero = scenario_with("desks-zero", "desks: {1001: 0}\n");
+    ASSERT_FALSE(zero);
+    EXPECT_NE(zero.error().message.find("field 'desks.1001'"), std::string::npos) << zero.error().message;
+    const auto word = scenario_with("desks-word", "desks: {first: 2}\n");
+    ASSERT_FALSE(word);
+    EXPECT_NE(word.error().message.find("'first' is not a PEC number"), std::string::npos) << word.error().message;
+    EXPECT_NE(bind_error("desks-absent", "desks: {9998: 2}\n").find("field 'desks.9998': PEC 9998 is not in election package"),
+              std::string::npos) << bind_error("desks-absent", "desks: {9998: 2}\n");
+}
