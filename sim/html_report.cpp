@@ -247,7 +247,7 @@ std::string figure(std::string_view name, std::string_view title, int height, co
                        escape(title), name, height, caption);
 }
 
-// Long: the charts in reading order, each with its caption (a list of calls, no logic to split off).
+// The charts in reading order, each with its caption; `charts` is set to how many the page declares.
 std::string charts_html(const json& doc, const json& data, int& charts) {
     std::string out = "<section id=\"charts\"><h2>The night in charts</h2>\n";
     out += figure("reporting", "Reporting curve", 320,

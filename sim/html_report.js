@@ -90,6 +90,7 @@
     return "rgb(" + c.join(",") + ")";
   }
 
+  // The first PEC (the longest mean queue) on the top row: the matrix plugin's default y axis is reversed.
   function queues(canvas) {
     const q = data.queues;
     const points = [];
@@ -100,7 +101,7 @@
         width: ({ chart }) => (chart.chartArea || {}).width / q.hours.length - 1,
         height: ({ chart }) => (chart.chartArea || {}).height / q.pecs.length - 1 }] },
       options: { scales: { x: { type: "category", labels: q.hours, offset: true, grid: { display: false }, title: axisTitle("hour starting at") },
-                           y: { type: "category", labels: q.pecs.map(String), offset: true, reverse: true, grid: { display: false },
+                           y: { type: "category", labels: q.pecs.map(String), offset: true, reverse: false, grid: { display: false },
                                 ticks: { autoSkip: false, font: { size: 9 } }, title: axisTitle("PEC") } },
                  plugins: { legend: { display: false },
                             tooltip: { callbacks: { title: () => "", label: (c) => "PEC " + c.raw.y + ", " + c.raw.x + ": mean queue " +
