@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdint>
 #include <map>
 #include <numeric>
@@ -70,8 +71,8 @@ std::vector<const json*> busiest_pecs(const json& doc, std::size_t limit) {
 
 // HH:MM labels of `n` steps of `step_minutes` from `from` (HH:MM:SS).
 std::vector<std::string> time_labels(const std::string& from, std::size_t n, int step_minutes) {
-    int start = 0;
-    if (from.size() >= 5) start = std::stoi(from.substr(0, 2)) * 60 + std::stoi(from.substr(3, 2));
+    int start = 0, hours = 0, mins = 0;  // a time that is not HH:MM... starts the labels at 00:00
+    if (std::sscanf(from.c_str(), "%2d:%2d", &hours, &mins) == 2) start = hours * 60 + mins;
     std::vector<std::string> labels;
     for (std::size_t i = 0; i < n; ++i) {
         const int m = start + static_cast<int>(i) * step_minutes;
