@@ -160,7 +160,8 @@ std::string headline_html(const json& doc) {
     std::string out = "<section id=\"headline\"><h2>Headline figures</h2><div class=\"headline\">\n";
     add_figure(out, "PECs simulated", grouped(count(doc, "pecs")));
     add_figure(out, "registered voters", grouped(count(doc, "registered")));
-    add_figure(out, "voters (turnout)", fmt::format("{} ({})", grouped(count(turnout, "voters")), percent(number(turnout, "share"))));
+    add_figure(out, "voters who received ballots", grouped(count(turnout, "voters")));
+    add_figure(out, "turnout", percent(number(turnout, "share")));
     add_figure(out, "mean wait for a desk", minutes(number(queues, "mean_wait_s")));
     add_figure(out, "longest wait", minutes(number(queues, "max_wait_s")));
     add_figure(out, "longest queue", grouped(count(queues, "max_queue")));
