@@ -9,7 +9,7 @@
 #      compressed (18 s and 3 s): ack latency percentiles from the planned send times. At x1 the
 #      curve's peak is ~3 reports/s (25 % of 7,423 in the first 10 minutes), so 10x the national
 #      fleet is ~31 reports/s; x600 peaks near 1,860 reports/s, 60 times harsher than that;
-#   2b. 10x the national fleet at its peak rate (bench/rate-10x-peak.yaml): p99 ack latency;
+#   2b. 10x the national fleet at its peak rate (scenarios/rate-10x-peak.yaml): p99 ack latency;
 #   3. bench_ingest: the store alone, group commit vs one transaction per report, in one run.
 # Usage: bench/bench-serve.sh [BUILD_DIR]   (default build/release; run from the repository root)
 set -euo pipefail
@@ -51,9 +51,9 @@ for speed in 600 3600; do
   "$shailoo" load --target "127.0.0.1:$port" --rate-profile scenarios/rate-2021.yaml --speed "$speed" --out "$dir/curve-$speed" | tail -n +2
   stop_server
 done
-echo "== 2b. 10x the national fleet's peak rate: 31 reports/s for 78 s (bench/rate-10x-peak.yaml, --pecs 800)"
+echo "== 2b. 10x the national fleet's peak rate: 31 reports/s for 78 s (scenarios/rate-10x-peak.yaml, --pecs 800)"
 start_server
-"$shailoo" load --target "127.0.0.1:$port" --pecs 800 --rate-profile bench/rate-10x-peak.yaml --out "$dir/ten-x" | tail -n +2
+"$shailoo" load --target "127.0.0.1:$port" --pecs 800 --rate-profile scenarios/rate-10x-peak.yaml --out "$dir/ten-x" | tail -n +2
 stop_server
 echo "== 3. store alone (bench_ingest, same disk)"
 "$build/bench/bench_ingest" "$dir" 8000 1000

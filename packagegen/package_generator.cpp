@@ -86,6 +86,20 @@ constexpr std::array<PassingParty, 6> kPassing{{
     {"Alliance", 106955}, {"Butun Kyrgyzstan", 90223}, {"Yiman Nuru", 79025},
 }};
 
+// The other fifteen parties' preliminary shares of all ballots (percent), as the CEC published them
+// from the ARBBs on election night (2,247 of 2,494 boxes reported): Kabar via Trend, 28 November 2021,
+// https://en.trend.az/casia/kyrgyzstan/3518781.html (add_parties and docs/election-package.md: how they are used).
+struct PreliminaryShare {
+    const char* name;
+    double percent;
+};
+constexpr std::array<PreliminaryShare, 15> kOthersPreliminary{{
+    {"El Umutu", 4.46}, {"Azattyk", 4.01}, {"Ata-Meken", 3.48}, {"Social Democrats", 3.21},
+    {"Uluttar Birimdigi", 2.48}, {"Mekenchil El", 1.54}, {"Patriotic Party of Unity of Kyrgyzstan", 0.96},
+    {"Bagyt", 0.95}, {"Uluu-Jurt", 0.71}, {"Legalize", 0.62}, {"Kuchtuu Region", 0.62},
+    {"Aruuzat-El Kutu", 0.46}, {"Ordo", 0.46}, {"Jashasyn Kyrgyzstan", 0.44}, {"Green Party of Kyrgyzstan", 0.41},
+}};
+
 // [SECTION] Modelling tables
 // Our estimates: settlements, abroad posts, name pools.
 
@@ -454,37 +468,31 @@ void assign_id_desks(std::vector<core::Pec>& pecs) {
 
 // [SECTION] Parties and lists
 
-// The parties in ballot order with their support: the passing ones' expected votes at the calibrated
-// turnout over the valid, non-"against all" ballots; the other 15 share the rest, geometrically
-// decreasing by 0.12 in the log (largest about 4 %), in a seeded order. Returns the indexes of the
-// non-passing parties in that order.
+// The parties in ballot order with their support (share of valid, non-"against all" ballots): the
+// passing ones' published votes over the expected such ballots at the calibrated turnout; the other
+// 15 share the rest in proportion to their preliminary shares of election night (kOthersPreliminary).
+// Returns the indexes of the non-passing parties in a seeded order (the list lengths draw from it).
 std::vector<int> add_parties(std::uint64_t seed, core::ElectionPackage& pkg) {
     const auto& rules = pkg.rules;
-    const double ballots = rules.turnout * static_cast<double>(pkg.registered());
-    const double base = ballots * (1.0 - rules.invalid_share - rules.against_all);
-    double passing_share = 0.0;
+    const double base = rules.turnout * static_cast<double>(pkg.registered()) * (1.0 - rules.invalid_share - rules.against_all);
+    double passing_share = 0.0, others_percent = 0.0;
     for (const auto& p : kPassing) passing_share += p.votes / base;
-    RandomStream support(seed, 0, kSupport);
+    for (const auto& p : kOthersPreliminary) others_percent += p.percent;
     std::vector<int> others;
-    for (int i = 0; i < static_cast<int>(kPartyNames.size()); ++i) {
-        bool passing = false;
-        for (const auto& p : kPassing) passing = passing || kPartyNames[static_cast<std::size_t>(i)] == std::string_view(p.name);
-        if (!passing) others.push_back(i);
-    }
-    for (std::size_t i = others.size(); i > 1; --i) std::swap(others[i - 1], others[support.below(i)]);
-    double geometric = 0.0;
-    for (std::size_t k = 0; k < others.size(); ++k) geometric += std::exp(-0.12 * static_cast<double>(k));
     for (int i = 0; i < static_cast<int>(kPartyNames.size()); ++i) {
         core::Party party;
         party.id = i + 1;
         party.name = kPartyNames[static_cast<std::size_t>(i)];
+        bool passing = false;
         for (const auto& p : kPassing)
-            if (party.name == p.name) party.support = p.votes / base;
+            if (party.name == p.name) party.support = p.votes / base, passing = true;
+        for (const auto& p : kOthersPreliminary)
+            if (party.name == p.name) party.support = (1.0 - passing_share) * p.percent / others_percent;
+        if (!passing) others.push_back(i);
         pkg.parties.push_back(party);
     }
-    for (std::size_t k = 0; k < others.size(); ++k)
-        pkg.parties[static_cast<std::size_t>(others[k])].support =
-            (1.0 - passing_share) * std::exp(-0.12 * static_cast<double>(k)) / geometric;
+    RandomStream support(seed, 0, kSupport);
+    for (std::size_t i = others.size(); i > 1; --i) std::swap(others[i - 1], others[support.below(i)]);
     std::vector<double*> shares;
     for (auto& p : pkg.parties) shares.push_back(&p.support);
     round_shares(shares, 1.0, 8);

@@ -87,6 +87,11 @@ bool CentralLink::advance(Time safe) {
         Delivery d = std::move(queue_.back());
         queue_.pop_back();
         did = true;
+        if (unreachable_at(d.at)) {  // no connection: no answer, the PEC's transmitter resends after its timeout
+            ++unreachable_;
+            d.model->processed_by_cec(d.t.delivered_at);
+            continue;
+        }
         const std::string peer = fmt::format("PEC {} modem", d.pec);
         const central::Decision decision = ingest_->submit(std::move(d.checked), peer, d.at);
         d.model->processed_by_cec(d.t.delivered_at);
@@ -108,6 +113,12 @@ bool CentralLink::advance(Time safe) {
                 break;
         }
     }
+}
+
+bool CentralLink::unreachable_at(Time at) const {
+    for (const auto& o : outages_)
+        if (at >= o.from && at < o.to) return true;
+    return false;
 }
 
 void CentralLink::finish(Time now) {

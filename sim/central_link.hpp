@@ -16,6 +16,7 @@
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "kernel/engine.hpp"
+#include "sim/scenario.hpp"
 #include "station/transmitter.hpp"
 
 namespace sim {
@@ -58,6 +59,12 @@ public:
     /// Reports stored, with the time each was acknowledged: (commit time, PEC) pairs.
     const std::vector<std::pair<Time, int>>& stored_log() const { return stored_; }
 
+    /// Times the CEC's server cannot be reached (scenario `cec.down`): a delivery then gets neither
+    /// the ingest nor an answer.
+    void set_outages(std::vector<CecOutage> outages) { outages_ = std::move(outages); }
+    /// Deliveries that found the server unreachable.
+    std::int64_t unreachable() const { return unreachable_; }
+
 private:
     struct Delivery {
         Time at;
@@ -80,6 +87,7 @@ private:
         std::uint64_t sequence;
     };
     void commit(Time at);
+    bool unreachable_at(Time at) const;
     void answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status,
                 std::string reason);
 
@@ -94,6 +102,8 @@ private:
     std::optional<Time> oldest_staged_;
     std::uint64_t order_ = 0;
     std::vector<std::pair<Time, int>> stored_;
+    std::vector<CecOutage> outages_;
+    std::int64_t unreachable_ = 0;
 };
 
 }  // namespace sim

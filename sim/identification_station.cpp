@@ -53,22 +53,13 @@ void IdentificationStation::release_desk(int desk) { free_.push_back(desk); }
 IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t voter_index, core::RandomStream& service_random,
                                                           core::IdentificationCounts& counts) {
     Desk& d = desks_[static_cast<std::size_t>(desk)];
-    // Only what the devices see of the voter is derived (not a whole core::Voter): the desk goes by the
-    // document number, so the document's personal number (the birth date's work) is left out.
-    const std::uint64_t biometric_seed = core::biometric_seed_of(day_.package, voter_index);
-    // The voter's document is what it is all day: its condition derives from the voter, not the visit.
-    core::RandomStream condition(day_.seed, static_cast<std::uint64_t>(voter_index), kDocumentCondition);
-    const bool mrz_damaged = condition.bernoulli(kMrzDamaged);
-    const bool chip_damaged = condition.bernoulli(kNoChip);
-    d.reader->present({.document_number = core::document_of_voter(day_.package, voter_index),
-                       .photo_of = biometric_seed,  // the chip photo is made only if the desk reads it
-                       .mrz_damaged = mrz_damaged,
-                       .chip_damaged = chip_damaged});
-    d.scanner->present_hand(biometric_seed, devices::skin_quality_for_age(core::age_of(day_.package, voter_index)));
-    d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(biometric_seed, RollVoterList::kEnrolled[0]));
-    d.webcam->present_face(biometric_seed, 0.6 + 0.4 * service_random.uniform());
-
+    if (voter_index < 0) {
+        present_turned_away(d, voter_index);
+    } else {
+        present_voter(d, voter_index, service_random);
+    }
     const station::IdentificationResult& r = d.desk->identify();
+    const bool visitor = voter_index < 0;
 
     d.reader->take_back();
     d.scanner->remove_hand();
@@ -90,8 +81,38 @@ IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t
             case station::StepKind::receipt: service += draw(t.receipt, service_random); break;
         }
     }
+    if (visitor && r.steps.empty()) service += draw(t.document, service_random);  // asked for a document, told why not
     station::count_outcome(counts, r);
     return Visit{r.ballots_issued, std::max<Time>(service, core::kSecond)};
+}
+
+void IdentificationStation::present_voter(Desk& d, std::int64_t voter_index, core::RandomStream& service_random) {
+    // Only what the devices see of the voter is derived (not a whole core::Voter): the desk goes by the
+    // document number, so the document's personal number (the birth date's work) is left out.
+    const std::uint64_t biometric_seed = core::biometric_seed_of(day_.package, voter_index);
+    // The voter's document is what it is all day: its condition derives from the voter, not the visit.
+    core::RandomStream condition(day_.seed, static_cast<std::uint64_t>(voter_index), kDocumentCondition);
+    const bool mrz_damaged = condition.bernoulli(kMrzDamaged);
+    const bool chip_damaged = condition.bernoulli(kNoChip);
+    d.reader->present({.document_number = core::document_of_voter(day_.package, voter_index),
+                       .photo_of = biometric_seed,  // the chip photo is made only if the desk reads it
+                       .mrz_damaged = mrz_damaged,
+                       .chip_damaged = chip_damaged});
+    d.scanner->present_hand(biometric_seed, devices::skin_quality_for_age(core::age_of(day_.package, voter_index)));
+    d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(biometric_seed, RollVoterList::kEnrolled[0]));
+    d.webcam->present_face(biometric_seed, 0.6 + 0.4 * service_random.uniform());
+}
+
+// A visitor to turn away: the document of a voter of another PEC, in good condition, or none. The
+// desk stops at the document or the list, before any biometric step.
+void IdentificationStation::present_turned_away(Desk& d, std::int64_t visitor) {
+    const std::int64_t code = -1 - visitor;
+    if (static_cast<TurnedAwayKind>(code & 1) == TurnedAwayKind::no_document) return;
+    const std::int64_t person = code >> 1;
+    d.reader->present({.document_number = core::document_of_voter(day_.package, person),
+                       .photo_of = core::biometric_seed_of(day_.package, person),
+                       .mrz_damaged = false,
+                       .chip_damaged = false});
 }
 
 devices::Device* IdentificationStation::device(FaultTarget target, int desk) {

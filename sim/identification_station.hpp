@@ -23,6 +23,14 @@ namespace sim {
 
 struct SharedDay;
 
+/// Visitors the desk must turn away (scenario `turned_away`) travel as trips with a negative voter
+/// number, which no voter of the roll has: -1 - (2 x person + kind), `person` being whose document
+/// they show (not_on_list: a voter of another PEC; no_document: unused).
+enum class TurnedAwayKind : std::uint8_t { not_on_list = 0, no_document = 1 };
+constexpr std::int64_t turned_away_visitor(TurnedAwayKind kind, std::int64_t person) {
+    return -1 - (2 * person + static_cast<std::int64_t>(kind));
+}
+
 /// All identification desks of one PEC.
 class IdentificationStation {
 public:
@@ -71,6 +79,9 @@ private:
         std::unique_ptr<devices::VirtualPrinter> printer;
         std::unique_ptr<station::IdentificationDesk> desk;
     };
+    void present_voter(Desk& d, std::int64_t voter_index, core::RandomStream& service_random);
+    void present_turned_away(Desk& d, std::int64_t visitor);
+
     const SharedDay& day_;
     station::VotedRegister voted_;  // one register for all desks: one voter, one vote at this PEC
     std::vector<Desk> desks_;

@@ -20,9 +20,10 @@ namespace sim {
 namespace {
 
 // Purposes of the PEC's random streams (keys next to the seed and PEC number).
-enum : std::uint64_t { kTurnout = 1, kArrivals, kService, kIntent, kOpening, kFaults, kDevices, kPace, kPatience };
+enum : std::uint64_t { kTurnout = 1, kArrivals, kService, kIntent, kOpening, kFaults, kDevices, kPace, kPatience, kTurnedAway, kLateOpening };
 
 constexpr double kQueueBuilding = 10;  // console: a PEC with this many waiting is "queue building"
+constexpr double kRecentWeight = 0.2;  // weight of the latest identification in the queue's perceived pace
 
 }  // namespace
 
@@ -39,6 +40,8 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
         core::RandomStream pace(day.seed, static_cast<std::uint64_t>(pec.number), kPace);
         result_.desk_pace = std::clamp(p.median * std::exp(p.sigma * pace.normal()), p.min, p.max);
     }
+    const ServiceTimes& t = day.scenario.service;
+    recent_service_s_ = (t.document.median_s + t.fingerprint.median_s + t.receipt.median_s) * result_.desk_pace;
     result_.number = pec.number;
     result_.region = pec.region_code;
     result_.district = pec.district;
@@ -102,7 +105,16 @@ void PecModel::plan_opening() {
     const Time meeting = u < 0.217 ? core::at(6, 30) + static_cast<Time>(opening.uniform() * 30 * core::kMinute)
                          : u < 0.684 ? core::at(7, 0) + static_cast<Time>(opening.uniform() * 30 * core::kMinute)
                                      : core::at(7, 30) + static_cast<Time>(opening.uniform() * 25 * core::kMinute);
-    const Time zero_reports = meeting + (10 + static_cast<Time>(opening.uniform() * 15)) * core::kMinute;
+    Time zero_reports = meeting + (10 + static_cast<Time>(opening.uniform() * 15)) * core::kMinute;
+    // A commission that meets late (scenario `opening`): its own stream, so the others' draws stay.
+    if (const LateOpening& late = day_.scenario.opening; late.late_share > 0) {
+        core::RandomStream r(day_.seed, static_cast<std::uint64_t>(pec_.number), kLateOpening);
+        if (r.bernoulli(late.late_share)) {
+            const Time by = late.late_by + static_cast<Time>(r.uniform() * static_cast<double>(late.max_late_by - late.late_by));
+            zero_reports += by;
+            note(fmt::format("the commission meets {} min late", by / core::kMinute));
+        }
+    }
     engine_.at(zero_reports, [this] { open_station(); });
     engine_.at(day_.scenario.voting_close, [this] {
         voting_over_ = true;
@@ -140,8 +152,6 @@ void PecModel::plan_voters() {
                                     day_.scenario.turnout_sd_pec * turnout.normal(),
                                 0.02, 0.95);
     core::RandomStream arrivals(day_.seed, static_cast<std::uint64_t>(pec_.number), kArrivals);
-    const Time open = day_.scenario.voting_open, close = day_.scenario.voting_close;
-    const auto& cdf = day_.arrival_cdf;
     // Who turns out, without a branch (a coin toss the branch predictor cannot learn): every voter's
     // index is written, the next one overwrites it unless the voter comes. One buffer per thread,
     // reused PEC after PEC; the PEC keeps only its sorted trips, sized exactly.
@@ -153,17 +163,43 @@ void PecModel::plan_voters() {
         coming += turnout.bernoulli(p);
     }
     // Arrival times from their own stream, one voter after another in roll order.
-    for (std::size_t k = 0; k < coming; ++k) {
-        // Hour by the scenario's arrival curve, then uniform inside the hour.
-        const double h = arrivals.uniform();
-        const std::size_t hour = upper_bound_index(cdf, h);
-        Time t = open + static_cast<Time>(std::min(hour, cdf.size() - 1)) * core::kHour +
-                 static_cast<Time>(arrivals.uniform() * static_cast<double>(core::kHour));
-        drawn[k].arrived = std::min(t, close - 1);
-    }
-    trips_ = sort_by_arrival(std::span(drawn).first(coming), open, cdf.size());
+    for (std::size_t k = 0; k < coming; ++k) drawn[k].arrived = draw_arrival(arrivals);
+    drawn.resize(coming);
+    add_turned_away(drawn);
+    trips_ = sort_by_arrival(drawn, day_.scenario.voting_open, day_.arrival_cdf.size());
     desks_->expect_voters(trips_.size());  // the register is sized once, not grown voter by voter
     if (!trips_.empty()) engine_.at(trips_[0].arrived, [this] { arrive(0); });
+}
+
+// An arrival time by the scenario's curve: the hour by its weight, then uniform inside the hour.
+Time PecModel::draw_arrival(core::RandomStream& arrivals) const {
+    const auto& cdf = day_.arrival_cdf;
+    const std::size_t hour = upper_bound_index(cdf, arrivals.uniform());
+    const Time t = day_.scenario.voting_open + static_cast<Time>(std::min(hour, cdf.size() - 1)) * core::kHour +
+                   static_cast<Time>(arrivals.uniform() * static_cast<double>(core::kHour));
+    return std::min(t, day_.scenario.voting_close - 1);
+}
+
+// The visitors the desk must turn away (scenario `turned_away`): of each kind a binomial number with
+// the voters who come as trials (geometric gaps between successes), arriving by the same curve. One
+// not on the list shows the document of a voter of another PEC; one without a document shows none.
+void PecModel::add_turned_away(std::vector<Trip>& trips) const {
+    const TurnedAway& ta = day_.scenario.turned_away;
+    const auto voters = static_cast<double>(trips.size());
+    const std::int64_t national = day_.package.registered();
+    core::RandomStream r(day_.seed, static_cast<std::uint64_t>(pec_.number), kTurnedAway);
+    for (const auto& [kind, p] : {std::pair{TurnedAwayKind::not_on_list, ta.not_on_list},
+                                 std::pair{TurnedAwayKind::no_document, ta.no_document}}) {
+        if (p <= 0.0 || national <= pec_.registered) continue;
+        for (double at = 0.0;;) {
+            at += 1.0 + std::floor(std::log(r.uniform_pos()) / std::log1p(-p));
+            if (at > voters) break;
+            // Someone of another PEC: an index of the national roll outside this PEC's range.
+            auto person = static_cast<std::int64_t>(r.below(static_cast<std::uint64_t>(national - pec_.registered)));
+            if (person >= pec_.first_voter) person += pec_.registered;
+            trips.push_back({turned_away_visitor(kind, person), draw_arrival(r)});
+        }
+    }
 }
 
 std::vector<PecModel::Trip> PecModel::sort_by_arrival(std::span<const Trip> trips, Time open, std::size_t hours) {
@@ -198,6 +234,8 @@ void PecModel::plan_faults() {
             if (std::find(rule.pecs.begin(), rule.pecs.end(), pec_.number) == rule.pecs.end()) continue;
         } else {
             if (!rule.regions.empty() && std::find(rule.regions.begin(), rule.regions.end(), pec_.region_code) == rule.regions.end())
+                continue;
+            if (!rule.districts.empty() && std::find(rule.districts.begin(), rule.districts.end(), pec_.district) == rule.districts.end())
                 continue;
             if (!r.bernoulli(rule.share)) continue;
         }
@@ -305,11 +343,11 @@ void PecModel::arrive(std::uint32_t k) {
     ++result_.arrivals;
     if (k + 1 < trips_.size()) engine_.at(trips_[k + 1].arrived, [this, n = k + 1] { arrive(n); });
     if (const Patience& p = day_.scenario.patience; p.median_min > 0 && queue_.servers() > 0 && queue_.queue_length() > 0) {
-        // The voter judges the queue by its length, at this PEC's pace. The voter's own stream:
-        // whether one voter stays does not shift anyone else's draws.
-        const ServiceTimes& t = day_.scenario.service;
-        const double typical_s = (t.document.median_s + t.fingerprint.median_s + t.receipt.median_s) * result_.desk_pace;
-        const double expected_wait_s = static_cast<double>(queue_.queue_length()) * typical_s / queue_.servers();
+        // The voter judges the queue by its length and how fast it has been moving: the recent
+        // identifications' durations, so a desk on the paper list (a failed scanner or reader)
+        // looks as slow as it is. The voter's own stream: whether one voter stays does not shift
+        // anyone else's draws.
+        const double expected_wait_s = static_cast<double>(queue_.queue_length()) * recent_service_s_ / queue_.servers();
         core::RandomStream patience(day_.seed, static_cast<std::uint64_t>(trips_[k].voter), kPatience);
         if (expected_wait_s > p.median_min * 60.0 * std::exp(p.sigma * patience.normal())) {
             ++result_.left_queue;
@@ -342,13 +380,15 @@ void PecModel::identify(std::uint32_t k) {
         intents_[intent] = day_.intents.draw(pec_, intent_random_);
     }
     const auto service = std::max<Time>(core::kSecond, static_cast<Time>(static_cast<double>(visit.service) * result_.desk_pace));
+    recent_service_s_ += kRecentWeight * (static_cast<double>(service) / core::kSecond - recent_service_s_);
     engine_.after(service, [this, k, desk, intent, issued = visit.ballots_issued] {
         desks_->release_desk(desk);
         queue_.release();
         if (issued) {
             vote(intent);
         } else {
-            note(fmt::format("voter {} refused at desk {}", trips_[k].voter, desk + 1));
+            note(trips_[k].voter < 0 ? fmt::format("visitor turned away at desk {} (not on this PEC's list, or no document)", desk + 1)
+                                     : fmt::format("voter {} refused at desk {}", trips_[k].voter, desk + 1));
             --in_station_;
             maybe_close();
         }

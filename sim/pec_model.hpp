@@ -94,7 +94,7 @@ public:
 
     /// One voter's way to the PEC (what the voter will mark is drawn at the desk: intents_).
     struct Trip {
-        std::int64_t voter = 0;  ///< index in the national roll
+        std::int64_t voter = 0;  ///< index in the national roll; negative: a visitor to turn away (turned_away_visitor)
         Time arrived = 0;        ///< arrival time
     };
     /// The trips sorted by arrival time as std::stable_sort would (ties keep their order), given in
@@ -118,6 +118,8 @@ private:
     void listen_to_faults();                          // every device's faults counted, noted and in the ledger
     void plan_opening();                              // the commission meets, zero reports, voting opens and closes
     void plan_voters();
+    Time draw_arrival(core::RandomStream& arrivals) const;
+    void add_turned_away(std::vector<Trip>& trips) const;
     void plan_faults();
     void plan_hourly_figures();                       // the queue's hourly mean taken at each full hour
     void take_hourly_queue();
@@ -167,6 +169,7 @@ private:
     double max_wait_s_ = 0.0;
     Time hours_from_ = 0;            // start of the hourly figures: the hour voting opens in
     std::int64_t queue_area_at_hour_ = 0;  // the queue's area (kernel::Resource::queue_area) at the last full hour
+    double recent_service_s_ = 0.0;  // moving average of identification durations (s): how fast the queue moves
 };
 
 /// The full hour a time lies in (08:00 for 08:30): the start of a run's hourly figures.

@@ -102,6 +102,7 @@ struct Discrepancy {
 struct CentralOutcome {
     central::IngestCounters counters;
     std::int64_t alerts = 0;
+    std::int64_t unreachable = 0;              ///< deliveries that found the server down (scenario cec.down)
     std::optional<central::Results> results;   ///< aggregation of the store (empty if it failed)
     std::string aggregation_error;
     std::vector<Discrepancy> reconciliation;
@@ -114,6 +115,7 @@ struct RunResults {
     std::uint64_t seed = 0;
     int threads = 1;
     std::vector<PecResult> pecs;         ///< in PEC number order
+    core::Micros voting_open = 0;        ///< the scenario's opening time
     core::Micros voting_close = 0;       ///< the scenario's closing time (the reporting curve starts there)
     core::Micros hours_from = 0;         ///< start of the hourly figures (PecResult::voters_by_hour): the hour voting opens in
     core::Micros until = 0;              ///< virtual time the results were taken at (World::now()): ongoing faults count up to it

@@ -39,7 +39,20 @@ std::string grouped(std::int64_t v) {
 
 nlohmann::ordered_json identification_json(const core::IdentificationCounts& c) {
     return {{"fingerprint", c.fingerprint}, {"other_finger", c.other_finger}, {"face", c.face},
-            {"manual", c.manual},           {"refused", c.refused()},           {"receipts_not_printed", c.receipts_not_printed}};
+            {"manual", c.manual},           {"refused", c.refused()},
+            {"refused_not_on_list", c.refused_not_on_list},                     {"refused_no_document", c.refused_other},
+            {"refused_already_voted", c.refused_already_voted},                 {"receipts_not_printed", c.receipts_not_printed}};
+}
+
+// PECs that opened after the scenario's opening time (a late commission), and the latest opening.
+nlohmann::ordered_json opening_json(const RunResults& results) {
+    std::int64_t late = 0;
+    core::Micros latest = results.voting_open;
+    for (const auto& p : results.pecs) {
+        late += p.opened_at > results.voting_open;
+        latest = std::max(latest, p.opened_at);
+    }
+    return {{"pecs_opened_late", late}, {"latest", core::clock_time(latest)}};
 }
 
 nlohmann::ordered_json arbb_json(const core::ArbbReport& r) {
@@ -348,7 +361,8 @@ json central_json(const CentralOutcome& c) {
             {"commits", c.counters.commits},
             {"flagged", c.counters.flagged},
             {"rejected", rejected},
-            {"alerts", c.alerts}};
+            {"alerts", c.alerts},
+            {"unreachable", c.unreachable}};
 }
 
 // One district's outcome from the CEC's store, with its winner when one was elected.
@@ -470,6 +484,9 @@ void summary_identification_and_queues(Lines& out, const RunResults& results, co
     add_line(out, fmt::format("Identification: fingerprint {} ({:.2f} %), other finger {}, face {}, paper list {}, refused {}",
                               grouped(id.fingerprint), 100.0 * share(id.fingerprint, identified), grouped(id.other_finger),
                               grouped(id.face), grouped(id.manual), grouped(id.refused())));
+    if (id.refused() > 0)
+        add_line(out, fmt::format("  refused: {} not on this PEC's list, {} without a document, {} already voted",
+                                  grouped(id.refused_not_on_list), grouped(id.refused_other), grouped(id.refused_already_voted)));
     if (id.receipts_not_printed > 0) add_line(out, fmt::format("  receipts not printed: {}", grouped(id.receipts_not_printed)));
     add_line(out, fmt::format("Queues: mean wait {:.1f} min, longest wait {:.1f} min, longest queue {}, PECs with a queue at closing {} ({:.1f} %)",
                               n.mean_wait_s / 60.0, n.max_wait_s / 60.0, n.max_queue, n.pecs_with_queue_at_close,
@@ -557,6 +574,7 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
     doc["invalid"] = n.party_invalid;
     doc["awaiting_manual_count"] = n.party_awaiting_manual;
     doc["districts"] = districts_json(results, package);
+    doc["opening"] = opening_json(results);
     doc["identification"] = identification_json(n.identification);
     doc["queues"] = queues_json(n);
     doc["control_ratios"] = {{"pecs_with_broken_ratios", n.pecs_with_broken_ratios}};

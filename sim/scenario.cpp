@@ -92,7 +92,7 @@ core::Result<FaultRule> read_fault(const Reader& top, const YAML::Node& n, int i
     FaultRule rule;
     rule.line = n.Mark().line + 1;
     if (!n.IsMap()) return std::unexpected(top.error(n, at, "expected a mapping"));
-    if (auto ok = r.only_keys(n, {"device", "fault", "share", "pecs", "regions", "from", "to", "duration",
+    if (auto ok = r.only_keys(n, {"device", "fault", "share", "pecs", "regions", "districts", "from", "to", "duration",
                                   "max_duration", "severity", "replace"}, ""); !ok)
         return std::unexpected(ok.error());
     std::string device, fault;
@@ -118,6 +118,8 @@ core::Result<FaultRule> read_fault(const Reader& top, const YAML::Node& n, int i
     SHAILOO_TRY(rule.region_refs, r.regions(n, "regions"));
     for (const auto& ref : rule.region_refs)
         if (ref.name.empty()) rule.regions.push_back(ref.code);
+    SHAILOO_TRY(rule.districts, r.ints(n, "districts", 1, 999));
+    if (n["districts"]) rule.districts_line = n["districts"].Mark().line + 1;
     if (n["pecs"]) rule.pecs_line = n["pecs"].Mark().line + 1;
     if (!n["share"] && rule.pecs.empty()) return std::unexpected(top.error(n, at, "needs 'share' or 'pecs'"));
     if (n["from"]) { SHAILOO_TRY(rule.from, r.time_of_day(n, "from")); }
@@ -217,8 +219,8 @@ core::Result<void> check_top_level(const Reader& r, const YAML::Node& root, Scen
         return core::fail(fmt::format("{}: this is a rate profile (its 'cumulative' curve is for `shailoo load "
                                       "--rate-profile`, docs/load.md), not a scenario (docs/scenarios.md)", name));
     return r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
-                              "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "service",
-                              "regions", "faults", "criteria"}, "");
+                              "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "turned_away",
+                              "service", "regions", "districts", "opening", "cec", "display_error", "faults", "criteria"}, "");
 }
 
 // version (only 1 exists: the check rejects files written for a newer format), name, description,
@@ -305,6 +307,71 @@ core::Result<void> read_patience(const Reader& r, const YAML::Node& root, Scenar
     return {};
 }
 
+// The visitors the desk must turn away, per voter who comes.
+core::Result<void> read_turned_away(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto ta = root["turned_away"];
+    if (!ta) return {};
+    if (!ta.IsMap()) return std::unexpected(r.error(ta, "turned_away", "expected {not_on_list: X, no_document: Y}"));
+    if (auto ok = r.only_keys(ta, {"not_on_list", "no_document"}, "turned_away"); !ok) return std::unexpected(ok.error());
+    const Reader f = r.within("turned_away");
+    if (ta["not_on_list"]) { SHAILOO_TRY(s.turned_away.not_on_list, f.get<double>(ta, "not_on_list", 0.0, 0.5)); }
+    if (ta["no_document"]) { SHAILOO_TRY(s.turned_away.no_document, f.get<double>(ta, "no_document", 0.0, 0.5)); }
+    return {};
+}
+
+// Commissions meeting late: {late_share, late_by, max_late_by}.
+core::Result<void> read_opening(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto op = root["opening"];
+    if (!op) return {};
+    if (!op.IsMap()) return std::unexpected(r.error(op, "opening", "expected {late_share: X, late_by: 30m, max_late_by: 90m}"));
+    if (auto ok = r.only_keys(op, {"late_share", "late_by", "max_late_by"}, "opening"); !ok) return std::unexpected(ok.error());
+    const Reader f = r.within("opening");
+    SHAILOO_TRY(s.opening.late_share, f.get<double>(op, "late_share", 0.0, 1.0));
+    SHAILOO_TRY(s.opening.late_by, f.duration(op, "late_by"));
+    s.opening.max_late_by = s.opening.late_by;
+    if (op["max_late_by"]) { SHAILOO_TRY(s.opening.max_late_by, f.duration(op, "max_late_by")); }
+    if (s.opening.max_late_by < s.opening.late_by)
+        return std::unexpected(f.error(op["max_late_by"], "max_late_by", "is shorter than 'late_by'"));
+    if (s.opening.max_late_by > 10 * core::kHour)
+        return std::unexpected(f.error(op["max_late_by"] ? op["max_late_by"] : op["late_by"], "max_late_by", "is more than 10 hours"));
+    return {};
+}
+
+// The CEC's server unreachable: cec: {down: [{from, to}, ...]}.
+core::Result<void> read_cec(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto cec = root["cec"];
+    if (!cec) return {};
+    if (!cec.IsMap()) return std::unexpected(r.error(cec, "cec", "expected {down: [{from: \"20:30\", to: \"21:00\"}]}"));
+    if (auto ok = r.only_keys(cec, {"down"}, "cec"); !ok) return std::unexpected(ok.error());
+    const auto down = cec["down"];
+    if (!down) return std::unexpected(r.error(cec, "cec.down", "missing: a list of {from, to}"));
+    if (!down.IsSequence()) return std::unexpected(r.error(down, "cec.down", "expected a list of {from, to}"));
+    for (std::size_t i = 0; i < down.size(); ++i) {
+        const std::string at = fmt::format("cec.down[{}]", i);
+        const YAML::Node w = down[i];
+        if (!w.IsMap()) return std::unexpected(r.error(w, at, "expected {from: \"HH:MM\", to: \"HH:MM\"}"));
+        if (auto ok = r.only_keys(w, {"from", "to"}, at); !ok) return std::unexpected(ok.error());
+        const Reader f = r.within(at);
+        CecOutage o;
+        SHAILOO_TRY(o.from, f.time_of_day(w, "from"));
+        SHAILOO_TRY(o.to, f.time_of_day(w, "to"));
+        if (o.to <= o.from) return std::unexpected(f.error(w["to"], "to", "is not after 'from'"));
+        s.cec_down.push_back(o);
+    }
+    return {};
+}
+
+// The results page's display script: display_error: none | rows_shifted.
+core::Result<void> read_display_error(const Reader& r, const YAML::Node& root, Scenario& s) {
+    if (!root["display_error"]) return {};
+    std::string kind;
+    SHAILOO_TRY(kind, r.text(root, "display_error"));
+    if (kind == "none") s.display_error = DisplayError::none;
+    else if (kind == "rows_shifted") s.display_error = DisplayError::rows_shifted;
+    else return std::unexpected(r.error(root["display_error"], "display_error", fmt::format("unknown display error '{}' (one of: none, rows_shifted)", kind)));
+    return {};
+}
+
 // The service time of each step of a visit, each defaulting to the built-in one.
 core::Result<void> read_service_times(const Reader& r, const YAML::Node& root, Scenario& s) {
     const auto sv = root["service"];
@@ -327,6 +394,8 @@ core::Result<void> read_only_regions(const Reader& r, const YAML::Node& root, Sc
     SHAILOO_TRY(s.only_region_refs, r.regions(root, "regions"));
     for (const auto& ref : s.only_region_refs)
         if (ref.name.empty()) s.only_regions.push_back(ref.code);
+    SHAILOO_TRY(s.only_districts, r.ints(root, "districts", 1, 999));
+    if (root["districts"]) s.only_districts_line = root["districts"].Mark().line + 1;
     return {};
 }
 
@@ -359,7 +428,7 @@ core::Result<Scenario> scenario_from(const core::Result<YAML::Node>& loaded, con
     s.file = file;
     using Step = core::Result<void> (*)(const Reader&, const YAML::Node&, Scenario&);
     for (Step step : {check_top_level, read_header, read_voting_hours, read_arrivals, read_crowd, read_desk_pace,
-                      read_patience, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
+                      read_patience, read_turned_away, read_opening, read_cec, read_display_error, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
         if (auto ok = step(r, root, s); !ok) return std::unexpected(ok.error());
     return s;
 }
@@ -408,14 +477,30 @@ bool within(const std::vector<int>& codes, int code) {
     return codes.empty() || std::find(codes.begin(), codes.end(), code) != codes.end();
 }
 
+/// Checks that every district of a `districts` list is one of the package's.
+core::Result<void> check_districts(const Scenario& s, const core::ElectionPackage& package, const std::vector<int>& districts,
+                                   int line, const std::string& field) {
+    for (int number : districts)
+        if (!package.find_district(number))
+            return core::fail(fmt::format("{}:{}: field '{}': district {} is not in election package '{}' (it has 1..{})",
+                                          s.file.string(), line, field, number, package.name, package.districts.size()));
+    return {};
+}
+
 }  // namespace
+
+bool simulated(const Scenario& s, const core::Pec& pec) {
+    return within(s.only_regions, pec.region_code) && within(s.only_districts, pec.district);
+}
 
 core::Result<void> bind_to_package(Scenario& s, const core::ElectionPackage& package) {
     if (auto ok = bind_regions(s, package, s.only_region_refs, "regions", s.only_regions); !ok) return ok;
+    if (auto ok = check_districts(s, package, s.only_districts, s.only_districts_line, "districts"); !ok) return ok;
     for (std::size_t i = 0; i < s.faults.size(); ++i) {
         auto& rule = s.faults[i];
         const std::string at = fmt::format("faults[{}]", i);
         if (auto ok = bind_regions(s, package, rule.region_refs, at + ".regions", rule.regions); !ok) return ok;
+        if (auto ok = check_districts(s, package, rule.districts, rule.districts_line, at + ".districts"); !ok) return ok;
         for (int number : rule.pecs) {
             const core::Pec* pec = package.find_pec(number);
             if (!pec)
@@ -428,6 +513,10 @@ core::Result<void> bind_to_package(Scenario& s, const core::ElectionPackage& pac
                                               pec->region_code,
                                               scenario_regions ? "the scenario's regions" : "this rule's regions"));
             }
+            if (!within(s.only_districts, pec->district) || !within(rule.districts, pec->district))
+                return core::fail(fmt::format("{}:{}: field '{}.pecs': PEC {} is in district {}, outside {}: the fault "
+                                              "would never happen", s.file.string(), rule.pecs_line, at, number, pec->district,
+                                              within(s.only_districts, pec->district) ? "this rule's districts" : "the scenario's districts"));
         }
     }
     return {};

@@ -53,6 +53,35 @@ struct Patience {
     double sigma = 0.5;
 };
 
+/// People who come to a PEC and must be turned away at the desk, per voter who comes (our estimates,
+/// docs/scenarios.md): someone not on this PEC's list (registered at another PEC: moved, or away from
+/// home with no absentee voting in 2021), and someone without a valid passport or ID card. Both
+/// queue like voters, take a desk's time and are refused by the real desk; they never vote.
+struct TurnedAway {
+    double not_on_list = 0.0;
+    double no_document = 0.0;
+};
+
+/// Commissions that meet late (snow, a key holder who does not come): at `late_share` of PECs, drawn
+/// per PEC, the meeting is `late_by`..`max_late_by` later than the calibrated time, so the zero
+/// reports and the opening are late too.
+struct LateOpening {
+    double late_share = 0.0;
+    core::Micros late_by = 0;
+    core::Micros max_late_by = 0;
+};
+
+/// The CEC's results server unreachable for a while (`cec.down`): deliveries that reach it in
+/// [from, to) get no connection and no answer; the PECs' transmitters resend after their timeout.
+struct CecOutage {
+    core::Micros from = 0;
+    core::Micros to = 0;
+};
+
+/// The public page's display script (not the CEC's store or aggregation) shows wrong figures, as on
+/// 28 November 2021: `rows_shifted` shows each party the next party's votes.
+enum class DisplayError : std::uint8_t { none, rows_shifted };
+
 /// Which devices a fault rule targets at each chosen PEC.
 enum class FaultTarget : std::uint8_t {
     fingerprint_scanner, document_reader, webcam, printer, arbb_party_list, arbb_district, arbb_any, modem, power
@@ -83,6 +112,8 @@ struct FaultRule {
     std::vector<int> pecs;          ///< explicit PEC numbers
     std::vector<int> regions;       ///< restrict to these region codes (empty: all); from region_refs
     std::vector<RegionRef> region_refs;  ///< the regions as written
+    std::vector<int> districts;     ///< restrict to the PECs of these single-mandate districts (empty: all)
+    int districts_line = 0;         ///< line of `districts` (0: none given)
     int pecs_line = 0;              ///< line of `pecs` in the scenario file (0: none given)
     core::Micros from = core::at(8, 0), to = core::at(19, 0);
     core::Micros min_duration = 10 * core::kMinute, max_duration = 30 * core::kMinute;
@@ -106,9 +137,15 @@ struct Scenario {
     int booths_per_desk = 2;              ///< voting booths per identification desk
     DeskPace desk_pace;                   ///< PEC-to-PEC spread of the identification operators' pace
     Patience patience;                    ///< voters leave a queue whose expected wait exceeds their patience
+    TurnedAway turned_away;               ///< visitors the desk must refuse
     ServiceTimes service;
     std::vector<int> only_regions;        ///< simulate only these region codes (empty: all); from only_region_refs
     std::vector<RegionRef> only_region_refs;  ///< the regions as written
+    std::vector<int> only_districts;      ///< simulate only the PECs of these districts (empty: all)
+    int only_districts_line = 0;
+    LateOpening opening;                  ///< commissions meeting late
+    std::vector<CecOutage> cec_down;      ///< the CEC's server unreachable
+    DisplayError display_error = DisplayError::none;  ///< the results page's display script
     std::vector<FaultRule> faults;
     std::vector<Criterion> criteria;      ///< what must hold after the night (sim/criteria.hpp)
 };
@@ -126,6 +163,9 @@ core::Result<Scenario> parse_scenario(std::string_view text, const std::filesyst
 /// inside the scenario's `regions` and the rule's own. Errors name the file, line and field.
 /// shailoo run and the console call it before building the World.
 core::Result<void> bind_to_package(Scenario& scenario, const core::ElectionPackage& package);
+
+/// Whether the (bound) scenario simulates `pec`: inside its `regions` and its `districts`.
+bool simulated(const Scenario& scenario, const core::Pec& pec);
 
 
 /// Parses a duration such as "90s", "20m", "1h30m".

@@ -98,9 +98,7 @@ World::World(const core::ElectionPackage& package, const Scenario& scenario, std
     std::vector<std::size_t> place(package.pecs.size(), kLeftOut);
     std::size_t chosen = 0;
     for (std::size_t i = 0; i < package.pecs.size(); ++i)
-        if (scenario.only_regions.empty() ||
-            std::find(scenario.only_regions.begin(), scenario.only_regions.end(), package.pecs[i].region_code) != scenario.only_regions.end())
-            place[i] = chosen++;
+        if (simulated(scenario, package.pecs[i])) place[i] = chosen++;
     pecs_.resize(chosen);
     // One pass on the run's threads builds the PECs and the CEC's registry of device keys: the public
     // keys the PECs' devices hold; those of PECs the scenario leaves out are derived the same way.
@@ -119,6 +117,7 @@ World::World(const core::ElectionPackage& package, const Scenario& scenario, std
         },
         [](std::size_t, std::size_t) {});
     shared_->link.emplace(package, core::make_device_key_registry(package, keys), ":memory:");
+    shared_->link->set_outages(scenario.cec_down);
 }
 
 World::~World() = default;
@@ -223,11 +222,26 @@ std::vector<LogEntry> World::log(int pec, std::size_t limit) const {
     return out;
 }
 
+namespace {
+
+// The 2021 display script's kind of error: each party's row shows the next row's votes (the last
+// row the first's). The page's figures no longer sum to what the store holds.
+void shift_party_rows(nlohmann::json& published) {
+    auto& parties = published["parties"];
+    if (!parties.is_array() || parties.size() < 2) return;
+    const auto first = parties[0]["votes"];
+    for (std::size_t i = 0; i + 1 < parties.size(); ++i) parties[i]["votes"] = parties[i + 1]["votes"];
+    parties[parties.size() - 1]["votes"] = first;
+}
+
+}  // namespace
+
 RunResults World::results() const {
     RunResults r;
     r.scenario = scenario_.name;
     r.package = package_.name;
     r.seed = seed_;
+    r.voting_open = scenario_.voting_open;
     r.voting_close = scenario_.voting_close;
     r.hours_from = hour_of(scenario_.voting_open);
     r.until = now_;
@@ -239,13 +253,15 @@ RunResults World::results() const {
     auto& link = *shared_->link;
     r.central.counters = link.ingest().counters();
     r.central.alerts = link.ingest().counters().alerts;
+    r.central.unreachable = link.unreachable();
     const auto stored = link.store().reports();
     if (auto agg = central::aggregate(package_, stored)) r.central.results = std::move(*agg);
     else r.central.aggregation_error = agg.error().message;
     r.central.reconciliation = reconcile(r, stored);
     if (r.central.results) {
         // What the public page would show: the published document as a browser receives it.
-        const auto published = nlohmann::json::parse(central::results_document(*r.central.results, package_).dump());
+        auto published = nlohmann::json::parse(central::results_document(*r.central.results, package_).dump());
+        if (scenario_.display_error == DisplayError::rows_shifted) shift_party_rows(published);
         for (const auto& d : central::check_publication(*r.central.results, package_, published))
             r.central.reconciliation.push_back({0, "stored_vs_published", fmt::format("{}: stored {}, published {}", d.path, d.stored, d.published)});
         for (const auto& d : reconcile_published(r, package_, published)) r.central.reconciliation.push_back(d);

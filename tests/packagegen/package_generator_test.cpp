@@ -77,3 +77,29 @@ TEST(PackageGenerator, ReportsAnUnwritableFolder) {
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("cannot create folder"), std::string::npos) << r.error().message;
 }
+
+// The fifteen parties below the threshold keep the ratios of the CEC's preliminary figures of
+// election night (packagegen's kOthersPreliminary: El Umutu 4.46 %, Azattyk 4.01 %, ..., the
+// Green Party 0.41 %), and the six that passed keep their published votes' ratios.
+TEST(PackageGenerator, PartySupportFollowsThePublished2021Figures) {
+    auto pkg = packagegen::build_election_package(2021);
+    ASSERT_TRUE(pkg);
+    auto support = [&](const char* name) {
+        for (const auto& p : pkg->parties)
+            if (p.name == name) return p.support;
+        ADD_FAILURE() << "no party " << name;
+        return 0.0;
+    };
+    EXPECT_NEAR(support("El Umutu") / support("Green Party of Kyrgyzstan"), 4.46 / 0.41, 1e-4);
+    EXPECT_NEAR(support("Azattyk") / support("Ata-Meken"), 4.01 / 3.48, 1e-5);
+    EXPECT_NEAR(support("Ordo") / support("Aruuzat-El Kutu"), 1.0, 1e-5);
+    EXPECT_NEAR(support("Ata-Jurt Kyrgyzstan") / support("Yiman Nuru"), 222005.0 / 79025.0, 1e-5);
+    double total = 0.0;
+    for (const auto& p : pkg->parties) {
+        EXPECT_GT(p.support, 0.0) << p.name;
+        total += p.support;
+    }
+    EXPECT_NEAR(total, 1.0, 1e-9);
+    // The largest of the fifteen stays below the 5 % threshold of the voters who took part, as in 2021.
+    EXPECT_LT(support("El Umutu") * (1.0 - pkg->rules.invalid_share - pkg->rules.against_all), 0.049);
+}

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "sim/world.hpp"
@@ -90,4 +91,67 @@ TEST(ScenarioBinding, AWorldRefusesAScenarioWhoseRegionNamesWereNotBound) {
     auto s = scenario_with("unbound", "regions: [Talas]\n");
     ASSERT_TRUE(s);
     EXPECT_THROW(sim::World(package(), *s, 1, 1), std::logic_error);
+}
+
+TEST(ScenarioTurnedAway, ReadsBothSharesAndNamesAWrongOne) {
+    const auto ok = scenario_with("turned-away", "turned_away: {not_on_list: 0.01, no_document: 0.003}\n");
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_DOUBLE_EQ(ok->turned_away.not_on_list, 0.01);
+    EXPECT_DOUBLE_EQ(ok->turned_away.no_document, 0.003);
+    const auto none = scenario_with("turned-away-none", "");
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->turned_away.not_on_list, 0.0) << "nobody is turned away unless the scenario says so";
+    const auto high = scenario_with("turned-away-high", "turned_away: {not_on_list: 0.9}\n");
+    ASSERT_FALSE(high);
+    EXPECT_NE(high.error().message.find("field 'turned_away.not_on_list'"), std::string::npos) << high.error().message;
+    const auto typo = scenario_with("turned-away-typo", "turned_away: {no_documents: 0.1}\n");
+    ASSERT_FALSE(typo);
+    EXPECT_NE(typo.error().message.find("field 'turned_away.no_documents': unknown field"), std::string::npos) << typo.error().message;
+}
+
+TEST(ScenarioLibraryFields, OpeningCecDisplayAndDistrictsAreReadAndChecked) {
+    const auto ok = scenario_with("features", "opening: {late_share: 0.3, late_by: 30m, max_late_by: 90m}\n"
+                                              "cec: {down: [{from: \"20:30\", to: \"21:00\"}]}\n"
+                                              "display_error: rows_shifted\ndistricts: [3, 4]\n");
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_DOUBLE_EQ(ok->opening.late_share, 0.3);
+    EXPECT_EQ(ok->opening.max_late_by, 90 * core::kMinute);
+    ASSERT_EQ(ok->cec_down.size(), 1u);
+    EXPECT_EQ(ok->cec_down[0].to, core::at(21, 0));
+    EXPECT_EQ(ok->display_error, sim::DisplayError::rows_shifted);
+    EXPECT_EQ(ok->only_districts, (std::vector<int>{3, 4}));
+    const auto backwards = scenario_with("cec-backwards", "cec: {down: [{from: \"21:00\", to: \"20:30\"}]}\n");
+    ASSERT_FALSE(backwards);
+    EXPECT_NE(backwards.error().message.find("field 'cec.down[0].to'"), std::string::npos) << backwards.error().message;
+    const auto display = scenario_with("display-typo", "display_error: shifted\n");
+    ASSERT_FALSE(display);
+    EXPECT_NE(display.error().message.find("field 'display_error'"), std::string::npos) << display.error().message;
+    EXPECT_NE(bind_error("district-99", "districts: [99]\n").find("field 'districts': district 99 is not in election package"),
+              std::string::npos) << bind_error("district-99", "districts: [99]\n");
+    EXPECT_NE(bind_error("rule-district", "faults:\n  - {device: modem, fault: dead, share: 1, districts: [40]}\n")
+                  .find("field 'faults[0].districts'"),
+              std::string::npos);
+}
+
+// The scenario library: every file of scenarios/ loads and binds to its package (or is a rate
+// profile), each scenario has a description and criteria, and scenarios/README.md names each file.
+TEST(ScenarioLibrary, EveryScenarioLoadsHasCriteriaAndIsListed) {
+    std::ifstream readme_in(kSource / "scenarios" / "README.md");
+    const std::string readme((std::istreambuf_iterator<char>(readme_in)), std::istreambuf_iterator<char>());
+    int scenarios = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(kSource / "scenarios")) {
+        const auto file = entry.path();
+        if (file.extension() != ".yaml") continue;
+        EXPECT_NE(readme.find("`" + file.filename().string() + "`"), std::string::npos) << file << " is not in scenarios/README.md";
+        if (file.filename().string().starts_with("rate-")) continue;  // rate profiles for shailoo load
+        auto s = sim::load_scenario(file);
+        ASSERT_TRUE(s) << s.error().message;
+        EXPECT_EQ(std::filesystem::canonical(s->package_dir), std::filesystem::canonical(kSource / "assets" / "kg2021")) << file;
+        auto bound = sim::bind_to_package(*s, package());
+        EXPECT_TRUE(bound) << (bound ? "" : bound.error().message);
+        EXPECT_FALSE(s->description.empty()) << file;
+        EXPECT_FALSE(s->criteria.empty()) << file;
+        ++scenarios;
+    }
+    EXPECT_GE(scenarios, 12);
 }

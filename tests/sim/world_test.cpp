@@ -1,7 +1,14 @@
 // The election-day world: determinism, the closing-time rule, ground truth vs ARBB counts, faults.
+//
+// Index of this file:
+//   [SECTION] Determinism and the counts
+//   [SECTION] Queues and voters
+//   [SECTION] Faults
+//   [SECTION] Visitors turned away and the scenario's options
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <set>
 
 #include "core/election_package.hpp"
 #include "central/publication.hpp"
@@ -35,6 +42,8 @@ std::string run_json(const Loaded& l, std::uint64_t seed, int threads) {
     world.run_to_end(threads);
     return sim::results_to_json(world.results(), l.package, false).dump();
 }
+
+// [SECTION] Determinism and the counts
 
 TEST(World, SameSeedGivesIdenticalResultsWhateverTheThreadCount) {
     const auto& l = load("talas-clean.yaml");
@@ -98,6 +107,8 @@ TEST(World, ADisplayScriptShowingOtherPartyFiguresIsFound) {
     EXPECT_EQ(found[0].check, "box_vs_published");
     EXPECT_NE(found[0].detail.find(page["parties"][2]["name"].get<std::string>()), std::string::npos) << found[0].detail;
 }
+
+// [SECTION] Queues and voters
 
 TEST(World, VotersQueuedAtClosingTimeStillVote) {
     const auto& l = load("naryn-crowded.yaml");
@@ -165,6 +176,8 @@ TEST(World, SlowerOperatorsMakeLongerWaits) {
     EXPECT_GT(wait_slow, 3 * wait_normal);
 }
 
+// [SECTION] Faults
+
 TEST(World, ReplacedArbbLeavesItsBallotsForTheManualCount) {
     const auto& l = load("talas-faults.yaml");
     sim::World world(l.package, l.scenario, 7);
@@ -214,3 +227,113 @@ TEST(World, InstructorFaultActionReachesTheDeviceAndChangesTheOutcome) {
 }
 
 }  // namespace
+
+// [SECTION] Visitors turned away and the scenario's options
+
+// Visitors the desk must turn away (scenario turned_away): the real desk refuses each with its
+// reason, about the scenario's share of the voters who come, and none of them receives ballots.
+TEST(World, VisitorsNotOnTheListOrWithoutADocumentAreTurnedAwayByTheDesk) {
+    const auto& l = load("talas-clean.yaml");
+    sim::Scenario s = l.scenario;
+    s.turned_away = {.not_on_list = 0.04, .no_document = 0.01};
+    sim::World world(l.package, s, 5);
+    world.run_to_end(2);
+    std::int64_t voters = 0, not_on_list = 0, no_document = 0, already = 0, arrivals = 0, left = 0;
+    for (const auto& p : world.results().pecs) {
+        voters += p.voters;
+        not_on_list += p.identification.refused_not_on_list;
+        no_document += p.identification.refused_other;
+        already += p.identification.refused_already_voted;
+        arrivals += p.arrivals;
+        left += p.left_queue;
+        EXPECT_EQ(p.identification.ballots_issued, p.voters) << "PEC " << p.number;
+    }
+    ASSERT_GT(voters, 10'000);
+    // Binomial counts: within five standard deviations of the expectation.
+    const auto near = [](std::int64_t count, double expected) { return std::abs(count - expected) < 5 * std::sqrt(expected); };
+    EXPECT_TRUE(near(not_on_list, 0.04 * voters)) << not_on_list << " of " << voters;
+    EXPECT_TRUE(near(no_document, 0.01 * voters)) << no_document << " of " << voters;
+    EXPECT_EQ(already, 0);
+    EXPECT_EQ(voters + not_on_list + no_document + left, arrivals) << "every arrival voted, was turned away or left";
+    // The same world without them: nobody refused.
+    sim::World plain(l.package, l.scenario, 5);
+    plain.run_to_end(2);
+    for (const auto& p : plain.results().pecs) EXPECT_EQ(p.identification.refused(), 0) << "PEC " << p.number;
+    // The event log says why.
+    bool logged = false;
+    for (const auto& e : world.log(0, 100'000))
+        logged = logged || e.text.find("visitor turned away") != std::string::npos;
+    EXPECT_TRUE(logged);
+}
+
+// Scenario `districts`: only the PECs of those districts are simulated.
+TEST(World, ADistrictListSimulatesOnlyItsPecs) {
+    const auto& l = load("talas-clean.yaml");
+    sim::Scenario s = l.scenario;
+    int talas_district = 0;
+    for (const auto& p : l.package.pecs)
+        if (p.region_code == 6 && p.district > 0) talas_district = p.district;
+    ASSERT_GT(talas_district, 0);
+    s.only_districts = {talas_district};
+    sim::World world(l.package, s, 7);
+    world.run_to_end(2);
+    const auto results = world.results();
+    ASSERT_FALSE(results.pecs.empty());
+    std::size_t expected = 0;
+    for (const auto& p : l.package.pecs) expected += p.region_code == 6 && p.district == talas_district;
+    EXPECT_EQ(results.pecs.size(), expected);
+    for (const auto& p : results.pecs) EXPECT_EQ(p.district, talas_district) << "PEC " << p.number;
+}
+
+// Scenario `opening`: commissions that meet late open late, and say so in the log.
+TEST(World, LateCommissionsOpenLate) {
+    const auto& l = load("talas-clean.yaml");
+    sim::Scenario s = l.scenario;
+    s.opening = {.late_share = 0.5, .late_by = core::kHour, .max_late_by = 2 * core::kHour};
+    sim::World late(l.package, s, 7), normal(l.package, l.scenario, 7);
+    late.run_to_end(2);
+    normal.run_to_end(2);
+    const auto a = late.results(), b = normal.results();
+    std::size_t later = 0;
+    for (std::size_t i = 0; i < a.pecs.size(); ++i) {
+        EXPECT_GE(a.pecs[i].opened_at, b.pecs[i].opened_at) << "PEC " << a.pecs[i].number;
+        later += a.pecs[i].opened_at >= core::at(9, 0);
+    }
+    EXPECT_GT(later, a.pecs.size() / 4);
+    EXPECT_LT(later, a.pecs.size() * 3 / 4);
+    const auto doc = sim::results_to_json(a, l.package, false);
+    EXPECT_GE(doc["opening"]["pecs_opened_late"].get<std::size_t>(), later);
+    bool logged = false;
+    for (const auto& e : late.log(0, 100'000)) logged = logged || e.text.find("min late") != std::string::npos;
+    EXPECT_TRUE(logged) << "the event log says which commissions met late";
+}
+
+// Scenario `cec.down`: deliveries while the server is down get no answer; the PECs resend and every
+// report is stored after the outage.
+TEST(World, ReportsSentWhileTheCecIsDownAreResentAndStoredAfterwards) {
+    const auto& l = load("talas-clean.yaml");
+    sim::Scenario s = l.scenario;
+    s.cec_down = {{.from = core::at(20, 0), .to = core::at(21, 30)}};
+    sim::World world(l.package, s, 7);
+    world.run_to_end(2);
+    const auto results = world.results();
+    EXPECT_GT(results.central.unreachable, 100);
+    for (const auto& p : results.pecs) EXPECT_GE(p.reported_at, core::at(21, 30)) << "PEC " << p.number;
+    EXPECT_EQ(results.central.counters.committed, 3 * static_cast<std::int64_t>(results.pecs.size()));
+    for (const auto& d : results.central.reconciliation) ADD_FAILURE() << d.pec << " " << d.check << ": " << d.detail;
+}
+
+// Scenario `display_error: rows_shifted`: the store is right, the page is not, and the
+// reconciliation says so in both of its publication checks.
+TEST(World, TheDisplayErrorIsFoundByTheReconciliation) {
+    const auto& l = load("talas-clean.yaml");
+    sim::Scenario s = l.scenario;
+    s.display_error = sim::DisplayError::rows_shifted;
+    sim::World world(l.package, s, 7);
+    world.run_to_end(2);
+    std::set<std::string> checks;
+    for (const auto& d : world.results().central.reconciliation) checks.insert(d.check);
+    EXPECT_TRUE(checks.count("box_vs_published"));
+    EXPECT_TRUE(checks.count("stored_vs_published"));
+    EXPECT_FALSE(checks.count("box_vs_stored")) << "the store itself is right";
+}
