@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +17,7 @@
 #include "core/election_package.hpp"
 #include "sim/criteria.hpp"
 #include "sim/drill_record.hpp"
+#include "sim/html_report.hpp"
 #include "sim/junit.hpp"
 #include "sim/results_json.hpp"
 #include "sim/run_setup.hpp"
@@ -36,6 +39,7 @@ struct RunOptions {
     std::string junit;   // where the verdicts go as JUnit XML (empty: nowhere)
     std::vector<std::string> set;  // scenario fields overridden, PATH=VALUE
     std::string summary;           // where the night's summary for a sweep goes (empty: nowhere)
+    std::string report;  // where the HTML report goes (empty: nowhere)
 };
 
 // The night's summary for `shailoo sweep` (sim/sweep_stats.hpp), written whole or not at all (a
@@ -54,15 +58,37 @@ bool write_summary(const std::string& file, const nlohmann::ordered_json& summar
     return true;
 }
 
+// The output files besides results.json, opened before the day is simulated so that a path that
+// cannot be written fails at once.
+struct ExtraOutputs {
+    std::ofstream junit;
+    std::ofstream report;
+};
+
+// The HTML report (sim/html_report.hpp) written when asked for; false after saying why it could not be.
+bool write_report(const RunOptions& o, const nlohmann::ordered_json& doc, const std::vector<sim::Verdict>& verdicts, std::ofstream& report) {
+    if (o.report.empty()) return true;
+    report << sim::html_report(doc, verdicts);
+    report.close();
+    if (!report) {
+        fmt::print(stderr, "shailoo run: writing {} failed\n", o.report);
+        return false;
+    }
+    if (!o.quiet) fmt::print("report: {}\n", o.report);
+    return true;
+}
+
 // The exit code of a run whose results are written: 0 when every criterion that counts holds, 3
-// when one fails; the verdict table after the summary, the JUnit file when asked for (2 if it
-// cannot be written).
-int report_verdicts(const RunOptions& o, const sim::RunSetup& setup, const nlohmann::ordered_json& doc, std::ofstream& junit,
+// when one fails; the verdict table after the summary, the JUnit file and the HTML report when
+// asked for (2 if one cannot be written).
+int report_verdicts(const RunOptions& o, const sim::RunSetup& setup, const nlohmann::ordered_json& doc, ExtraOutputs& outputs,
                     const std::vector<sim::ScenarioOverride>& overrides) {
     const sim::Scenario& scenario = setup.scenario;
     const auto verdicts = sim::evaluate(scenario.criteria, doc);
     if (!o.summary.empty() && !write_summary(o.summary, sim::night_summary(setup.seed, overrides, doc, verdicts))) return 2;
     if (!o.quiet) fmt::print("\n{}", sim::verdict_table(verdicts));
+    if (!write_report(o, doc, verdicts, outputs.report)) return 2;
+    std::ofstream& junit = outputs.junit;
     if (!o.junit.empty()) {
         auto xml = sim::junit_xml(scenario.name, verdicts);
         if (xml) junit << *xml;
@@ -167,11 +193,12 @@ int run(RunOptions o) {
         fmt::print(stderr, "shailoo run: cannot write {}: {}\n", results_path.string(), ec ? ec.message() : "cannot open");
         return 2;
     }
-    std::ofstream junit;
-    if (!o.junit.empty() && !(junit = std::ofstream(o.junit))) {
-        fmt::print(stderr, "shailoo run: cannot write {}: cannot open\n", o.junit);
-        return 2;
-    }
+    ExtraOutputs outputs;
+    for (auto [path, stream] : {std::pair{&o.junit, &outputs.junit}, std::pair{&o.report, &outputs.report}})
+        if (!path->empty() && !(*stream = std::ofstream(*path))) {
+            fmt::print(stderr, "shailoo run: cannot write {}: {}\n", *path, std::strerror(errno));
+            return 2;
+        }
     if (!o.quiet)
         fmt::print(stderr, "shailoo run: {} ({} PECs in package {}), seed {}, {} thread(s)\n", setup->scenario.name,
                    setup->package.pecs.size(), setup->package.name, setup->seed, o.threads);
@@ -185,7 +212,7 @@ int run(RunOptions o) {
         return 2;
     }
     if (!o.quiet) fmt::print("{}\nresults: {}\n", sim::summary_text(*results, setup->package), results_path.string());
-    return report_verdicts(o, *setup, doc, junit, overrides);
+    return report_verdicts(o, *setup, doc, outputs, overrides);
 }
 
 }  // namespace
@@ -205,6 +232,10 @@ void add_run_command(CLI::App& app, Runner& runner) {
         "verdicts follows the summary, and --junit FILE writes them as JUnit XML (one test case per criterion).\n"
         "--set PATH=VALUE replaces a field of the scenario before it is read (e.g. --set faults[0].share=0.3;\n"
         "docs/sweeps.md), --summary FILE writes the night's summary as shailoo sweep keeps it.\n"
+        "--report FILE.html writes one self-contained HTML page (docs/report.md; no network needed, the chart\n"
+        "library is inlined): the verdicts, headline figures, charts (reporting curve with the 2021 point, turnout\n"
+        "by hour and region, a queue heat map of the busiest PECs, identification outcomes, devices in each fault\n"
+        "over time), the busiest PECs and their figures.\n"
         "Exit codes: 0 done and every criterion holds (optional ones never fail a run), 2 bad arguments or\n"
         "input files, 3 a criterion failed.");
     cmd->add_option("scenario", opts->scenario, "Scenario file (YAML, format: docs/scenarios.md)")
@@ -220,6 +251,7 @@ void add_run_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--junit", opts->junit, "Write the criteria's verdicts as JUnit XML to FILE (Jenkins, GitLab)");
     cmd->add_option("--set", opts->set, "Replace a scenario field: PATH=VALUE (repeatable; docs/sweeps.md)")->allow_extra_args(false);
     cmd->add_option("--summary", opts->summary, "Write the night's summary for a sweep to FILE (docs/sweeps.md)");
+    cmd->add_option("--report", opts->report, "Write the run report, one self-contained HTML page, to FILE (docs/report.md)");
     cmd->add_option("--replay", opts->replay, "Drill record (YAML, docs/trainer.md) whose instructor actions to apply")
         ->check(CLI::ExistingFile);
     cmd->callback([opts, &runner] { runner = [opts] { return run(*opts); }; });

@@ -13,7 +13,9 @@ Resource::Resource(Engine& engine, int servers)
 
 void Resource::note_queue_change() {
     const Time now = engine_.now();
-    queue_area_ += static_cast<std::int64_t>(size_) * (now - last_change_);
+    const std::int64_t area = static_cast<std::int64_t>(size_) * (now - last_change_);
+    queue_area_ += area;
+    lifetime_area_ += area;
     last_change_ = now;
 }
 
@@ -67,12 +69,18 @@ double Resource::time_avg_queue(Time until) const {
     return static_cast<double>(area) / static_cast<double>(until - stats_start_);
 }
 
+std::int64_t Resource::queue_area(Time until) const {
+    assert(until >= last_change_ && "kernel::Resource::queue_area: before the last queue change");
+    return lifetime_area_ + static_cast<std::int64_t>(size_) * (until - last_change_);
+}
+
 double Resource::mean_wait_s() const noexcept {
     if (served_ == 0) return 0.0;
     return static_cast<double>(total_wait_) / static_cast<double>(served_) / static_cast<double>(core::kSecond);
 }
 
 void Resource::reset_statistics() {
+    note_queue_change();  // the lifetime area keeps what went before
     stats_start_ = engine_.now();
     last_change_ = stats_start_;
     queue_area_ = 0;

@@ -64,6 +64,10 @@ public:
     /// Time-weighted mean queue length from the statistics start to `until` (>= the last queue
     /// change, normally engine.now()); 0 over an empty interval.
     double time_avg_queue(Time until) const;
+    /// Integral of the queue length over time from the resource's construction to `until` (>= the last
+    /// queue change), in customer-microseconds; reset_statistics() does not restart it, so the mean
+    /// queue over any interval [a, b) is (queue_area(b) - queue_area(a)) / (b - a).
+    std::int64_t queue_area(Time until) const;
     /// Requests granted since the statistics started.
     std::uint64_t served() const noexcept { return served_; }
     /// Sum over granted requests of (grant time - request time).
@@ -95,7 +99,8 @@ private:
 
     Time stats_start_;
     Time last_change_;
-    std::int64_t queue_area_ = 0;  // integral of queue length dt, in customer-microseconds (exact)
+    std::int64_t queue_area_ = 0;  // integral of queue length dt since the statistics start, in customer-microseconds (exact)
+    std::int64_t lifetime_area_ = 0;  // the same since construction (never reset)
     std::size_t max_queue_ = 0;
     std::uint64_t served_ = 0;
     Time total_wait_ = 0;

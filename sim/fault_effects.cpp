@@ -33,6 +33,8 @@ void add_pec(FaultEffect& row, const PecFaultEffect& e, const PecResult& pec) {
     row.voters_left += e.voters_left;
     add_delay(row.reporting, e);
     add_region_delay(row.regions, pec.region, e);
+    if (row.downtime_by_slot.size() < e.downtime_by_slot.size()) row.downtime_by_slot.resize(e.downtime_by_slot.size(), 0);
+    for (std::size_t i = 0; i < e.downtime_by_slot.size(); ++i) row.downtime_by_slot[i] += e.downtime_by_slot[i];
 }
 
 // Position of a region in the package (its regions' order, as turnout lists them).

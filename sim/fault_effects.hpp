@@ -36,6 +36,7 @@ struct FaultEffect {
     std::int64_t voters_left = 0;
     ReportingDelay reporting;          ///< the whole run
     std::vector<ReportingDelay> regions;  ///< regions with a delayed or undelivered PEC, in the package's order
+    std::vector<core::Micros> downtime_by_slot;  ///< device-time in the fault per kFaultSlot from midnight (PecFaultEffect's, summed)
 };
 
 /// The PECs' fault effects summed per (device, fault), in (device, fault) order; only those that

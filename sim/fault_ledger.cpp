@@ -22,6 +22,17 @@ std::optional<std::pair<FaultDevice, Fault>> fault_of(Refusal why) {
     }
 }
 
+// Adds the time of [from, to) to the slots of kFaultSlot it covers (slot i: [i, i + 1) x kFaultSlot).
+void add_to_slots(std::vector<core::Micros>& slots, core::Micros from, core::Micros to) {
+    if (to <= from || from < 0) return;
+    const auto last = static_cast<std::size_t>((to - 1) / kFaultSlot);
+    if (slots.size() <= last) slots.resize(last + 1, 0);
+    for (auto i = static_cast<std::size_t>(from / kFaultSlot); i <= last; ++i) {
+        const core::Micros start = static_cast<core::Micros>(i) * kFaultSlot;
+        slots[i] += std::min(to, start + kFaultSlot) - std::max(from, start);
+    }
+}
+
 }  // namespace
 
 FaultDevice fault_device_of(devices::DeviceKind kind) {
@@ -120,8 +131,9 @@ void FaultLedger::add_reporting_delay(std::vector<PecFaultEffect>& rows, core::M
 std::vector<PecFaultEffect> FaultLedger::effects(core::Micros until) const {
     std::vector<PecFaultEffect> rows = rows_;
     for (const Episode& e : episodes_) {
-        if (e.to >= 0) continue;
         PecFaultEffect& r = rows[e.row];
+        add_to_slots(r.downtime_by_slot, e.from, e.to >= 0 ? e.to : std::max(e.from, until));
+        if (e.to >= 0) continue;
         const core::Micros length = std::max<core::Micros>(0, until - e.from);
         ++r.ongoing;
         r.downtime += length;

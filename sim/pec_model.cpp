@@ -55,6 +55,7 @@ PecModel::PecModel(const SharedDay& day, const core::Pec& pec)
     plan_opening();
     plan_voters();
     plan_faults();
+    plan_hourly_figures();
 }
 
 void PecModel::build_station() {
@@ -252,6 +253,20 @@ void PecModel::plan_faults() {
     }
 }
 
+void PecModel::plan_hourly_figures() {
+    hours_from_ = hour_of(day_.scenario.voting_open);
+    engine_.at(hours_from_, [this] { take_hourly_queue(); });
+}
+
+void PecModel::take_hourly_queue() {
+    // Reads the queue and changes nothing: the day is the same with or without these events.
+    const Time now = engine_.now();
+    const std::int64_t area = queue_.queue_area(now);
+    if (now > hours_from_) result_.queue_by_hour.push_back(static_cast<double>(area - queue_area_at_hour_) / static_cast<double>(core::kHour));
+    queue_area_at_hour_ = area;
+    if (now < day_.scenario.voting_close || queue_.queue_length() > 0) engine_.at(now + core::kHour, [this] { take_hourly_queue(); });
+}
+
 devices::Device* PecModel::device_for(FaultTarget target, int index) {
     switch (target) {
         case FaultTarget::arbb_party_list: return boxes_[0].scanner.get();
@@ -353,6 +368,9 @@ void PecModel::identify(std::uint32_t k) {
     std::uint32_t intent = 0;
     if (visit.ballots_issued) {
         ++result_.voters;
+        const auto hour = static_cast<std::size_t>(std::max<Time>(0, engine_.now() - hours_from_) / core::kHour);
+        if (result_.voters_by_hour.size() <= hour) result_.voters_by_hour.resize(hour + 1, 0);
+        ++result_.voters_by_hour[hour];
         if (free_intents_.empty()) {
             free_intents_.push_back(static_cast<std::uint32_t>(intents_.size()));
             intents_.emplace_back();

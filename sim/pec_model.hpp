@@ -121,6 +121,8 @@ private:
     Time draw_arrival(core::RandomStream& arrivals) const;
     void add_turned_away(std::vector<Trip>& trips) const;
     void plan_faults();
+    void plan_hourly_figures();                       // the queue's hourly mean taken at each full hour
+    void take_hourly_queue();
     void open_station();
     void arrive(std::uint32_t k);
     void identify(std::uint32_t k);
@@ -165,7 +167,12 @@ private:
     FaultLedger faults_;            // what the faults did (results.json fault_effects)
     std::vector<LogEntry> log_;
     double max_wait_s_ = 0.0;
+    Time hours_from_ = 0;            // start of the hourly figures: the hour voting opens in
+    std::int64_t queue_area_at_hour_ = 0;  // the queue's area (kernel::Resource::queue_area) at the last full hour
     double recent_service_s_ = 0.0;  // moving average of identification durations (s): how fast the queue moves
 };
+
+/// The full hour a time lies in (08:00 for 08:30): the start of a run's hourly figures.
+inline Time hour_of(Time t) { return t - t % core::kHour; }
 
 }  // namespace sim

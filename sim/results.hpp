@@ -42,7 +42,13 @@ struct PecFaultEffect {
     bool reports_delayed = false;        ///< modem faults: an episode between handing the final reports to the modem and their delivery, which came late
     bool reports_undelivered = false;    ///< modem faults: an episode after the handing, and a report never delivered
     core::Micros reporting_delay = 0;    ///< when reports_delayed: the last report's first delivery minus when a healthy modem delivers it
+    /// Device-time in the fault in each kFaultSlot of the day, from midnight (slot i: [i, i + 1) x kFaultSlot),
+    /// up to the last slot with any; ongoing episodes count up to RunResults::until. Sums to `downtime`.
+    std::vector<core::Micros> downtime_by_slot;
 };
+
+/// The time step of results.json `fault_effects` timelines (devices in each fault over the day).
+inline constexpr core::Micros kFaultSlot = 30 * core::kMinute;
 
 /// What the voters meant to vote (known only to the simulator).
 struct GroundTruth {
@@ -78,6 +84,11 @@ struct PecResult {
     std::int64_t fault_events = 0;       ///< faults entered at this PEC's devices
     std::vector<PecFaultEffect> fault_effects;  ///< what each (device, fault) did here, in (device, fault) order
     std::int64_t events = 0;             ///< engine events executed for this PEC
+    /// Voters who received ballots in each hour from RunResults::hours_from (up to the last hour with any).
+    std::vector<std::int64_t> voters_by_hour;
+    /// Time-average queue for identification in each hour from RunResults::hours_from, up to voting
+    /// close and on while voters still queue after it (the lull before opening and a late opening included).
+    std::vector<double> queue_by_hour;
 };
 
 /// One difference found by the reconciliation (sim/reconciler.hpp).
@@ -106,6 +117,7 @@ struct RunResults {
     std::vector<PecResult> pecs;         ///< in PEC number order
     core::Micros voting_open = 0;        ///< the scenario's opening time
     core::Micros voting_close = 0;       ///< the scenario's closing time (the reporting curve starts there)
+    core::Micros hours_from = 0;         ///< start of the hourly figures (PecResult::voters_by_hour): the hour voting opens in
     core::Micros until = 0;              ///< virtual time the results were taken at (World::now()): ongoing faults count up to it
     CentralOutcome central;
     double wall_s = 0.0;                 ///< wall time from building the world to the results gathered

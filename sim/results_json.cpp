@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -102,7 +103,48 @@ ReportingTimes reporting_times(const RunResults& results) {
     return t;
 }
 
+/// The length of the hourly figures of every PEC (PecResult::voters_by_hour, queue_by_hour): the longest.
+std::size_t hours_of(const RunResults& results) {
+    std::size_t hours = 0;
+    for (const auto& p : results.pecs) hours = std::max({hours, p.voters_by_hour.size(), p.queue_by_hour.size()});
+    return hours;
+}
+
+/// `v` with zeros after its end up to `size` items (the hourly figures share one axis).
+template <class T>
+std::vector<T> padded(std::vector<T> v, std::size_t size) {
+    if (v.size() < size) v.resize(size, T{});
+    return v;
+}
+
 // [SECTION] Fault effects
+
+/// The slots of kFaultSlot the fault timelines cover: from the first with any downtime (none: the
+/// hour voting opens) to the one `until` falls in.
+struct FaultTimeline {
+    std::size_t first = 0, end = 0;
+};
+
+FaultTimeline fault_timeline(const std::vector<FaultEffect>& effects, const RunResults& results) {
+    FaultTimeline t{.first = static_cast<std::size_t>(results.hours_from / kFaultSlot), .end = 0};
+    std::size_t first_down = std::numeric_limits<std::size_t>::max();
+    for (const FaultEffect& f : effects) {
+        const auto it = std::find_if(f.downtime_by_slot.begin(), f.downtime_by_slot.end(), [](core::Micros d) { return d > 0; });
+        if (it != f.downtime_by_slot.end()) first_down = std::min(first_down, static_cast<std::size_t>(it - f.downtime_by_slot.begin()));
+        t.end = std::max(t.end, f.downtime_by_slot.size());
+    }
+    if (first_down != std::numeric_limits<std::size_t>::max()) t.first = first_down;
+    t.end = std::max({t.end, static_cast<std::size_t>((results.until + kFaultSlot - 1) / kFaultSlot), t.first});
+    return t;
+}
+
+// Mean devices in the fault in each slot of the timeline (device-time over the slot's length).
+std::vector<double> devices_in_fault(const FaultEffect& f, FaultTimeline t) {
+    std::vector<double> out;
+    for (std::size_t i = t.first; i < t.end; ++i)
+        out.push_back(i < f.downtime_by_slot.size() ? static_cast<double>(f.downtime_by_slot[i]) / static_cast<double>(kFaultSlot) : 0.0);
+    return out;
+}
 
 nlohmann::ordered_json delay_json(const ReportingDelay& d) {
     return {{"pecs_delayed", d.pecs_delayed},
@@ -111,7 +153,8 @@ nlohmann::ordered_json delay_json(const ReportingDelay& d) {
             {"pecs_undelivered", d.pecs_undelivered}};
 }
 
-nlohmann::ordered_json fault_effect_json(const FaultEffect& f, std::size_t pecs, const core::ElectionPackage& package) {
+nlohmann::ordered_json fault_effect_json(const FaultEffect& f, std::size_t pecs, const core::ElectionPackage& package,
+                                         FaultTimeline timeline) {
     nlohmann::ordered_json regions = nlohmann::ordered_json::array();
     for (const ReportingDelay& d : f.regions) {
         const core::Region* region = package.find_region(d.region);
@@ -133,13 +176,19 @@ nlohmann::ordered_json fault_effect_json(const FaultEffect& f, std::size_t pecs,
             {"sheets_in_reserve_slots", f.sheets_held},
             {"voters_waited_during", f.voters_waited},
             {"voters_left_during", f.voters_left},
-            {"reporting_delay", std::move(delay)}};
+            {"reporting_delay", std::move(delay)},
+            {"devices_in_fault", devices_in_fault(f, timeline)}};
 }
 
 nlohmann::ordered_json fault_effects_json(const RunResults& results, const core::ElectionPackage& package) {
     nlohmann::ordered_json faults = nlohmann::ordered_json::array();
-    for (const FaultEffect& f : fault_effects(results, package)) faults.push_back(fault_effect_json(f, results.pecs.size(), package));
-    return {{"counted_until", core::clock_time(results.until)}, {"faults", std::move(faults)}};
+    const auto effects = fault_effects(results, package);
+    const FaultTimeline timeline = fault_timeline(effects, results);
+    for (const FaultEffect& f : effects) faults.push_back(fault_effect_json(f, results.pecs.size(), package, timeline));
+    return {{"counted_until", core::clock_time(results.until)},
+            {"timeline_from", core::clock_time(static_cast<core::Micros>(timeline.first) * kFaultSlot)},
+            {"timeline_step_minutes", kFaultSlot / core::kMinute},
+            {"faults", std::move(faults)}};
 }
 
 // The summary's fault table: one line per (device, fault) that happened.
@@ -201,15 +250,25 @@ namespace {
 
 // [SECTION] results.json, part by part
 
+// Voters who received ballots per hour from results.hours_from, at the PECs of `region` (0: all), in PEC order.
+std::vector<std::int64_t> voters_by_hour(const RunResults& results, int region) {
+    std::vector<std::int64_t> hours(hours_of(results), 0);
+    for (const auto& p : results.pecs)
+        if (region == 0 || p.region == region)
+            for (std::size_t h = 0; h < p.voters_by_hour.size(); ++h) hours[h] += p.voters_by_hour[h];
+    return hours;
+}
+
 json turnout_json(const RunResults& results, const core::ElectionPackage& package, const NationalFigures& n) {
     json regions = json::array();
     for (const auto& region : package.regions) {
         const RegionTurnout t = region_turnout(results, region.code);
         if (t.registered == 0) continue;
         regions.push_back({{"code", region.code}, {"name", region.name}, {"registered", t.registered}, {"voters", t.voters},
-                           {"share", share(t.voters, t.registered)}});
+                           {"share", share(t.voters, t.registered)}, {"by_hour", voters_by_hour(results, region.code)}});
     }
-    return {{"voters", n.voters}, {"share", share(n.voters, n.registered)}, {"regions", regions}};
+    return {{"voters", n.voters}, {"share", share(n.voters, n.registered)}, {"hours_from", core::clock_time(results.hours_from)},
+            {"by_hour", voters_by_hour(results, 0)}, {"regions", regions}};
 }
 
 json parties_json(const core::ElectionPackage& package, const NationalFigures& n) {
@@ -346,6 +405,7 @@ json reconciliation_json(const CentralOutcome& c) {
 
 json pec_results_json(const RunResults& results) {
     json pecs = json::array();
+    const std::size_t hours = hours_of(results);
     for (const auto& p : results.pecs) {
         pecs.push_back({{"number", p.number},
                         {"region", p.region},
@@ -365,7 +425,9 @@ json pec_results_json(const RunResults& results) {
                         {"identification", identification_json(p.identification)},
                         {"arbb", {arbb_json(p.final_reports[0]), arbb_json(p.final_reports[1])}},
                         {"fault_events", p.fault_events},
-                        {"reported_at", p.reported_at > 0 ? core::clock_time(p.reported_at) : ""}});
+                        {"reported_at", p.reported_at > 0 ? core::clock_time(p.reported_at) : ""},
+                        {"voters_by_hour", padded(p.voters_by_hour, hours)},
+                        {"queue_by_hour", padded(p.queue_by_hour, hours)}});
     }
     return pecs;
 }

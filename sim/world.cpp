@@ -243,6 +243,7 @@ RunResults World::results() const {
     r.seed = seed_;
     r.voting_open = scenario_.voting_open;
     r.voting_close = scenario_.voting_close;
+    r.hours_from = hour_of(scenario_.voting_open);
     r.until = now_;
     r.pecs.reserve(pecs_.size());
     for (const auto& p : pecs_) {

@@ -39,7 +39,7 @@ TEST(Cli, HelpListsEverySubcommand) {
 TEST(Cli, RunHelpDescribesItsOptions) {
     const CliRun r = shailoo("run --help");
     EXPECT_EQ(r.code, 0);
-    for (const char* opt : {"--seed", "--threads", "--out", "results.json"}) EXPECT_NE(r.output.find(opt), std::string::npos) << opt;
+    for (const char* opt : {"--seed", "--threads", "--out", "results.json", "--report", "docs/report.md"}) EXPECT_NE(r.output.find(opt), std::string::npos) << opt;
 }
 
 TEST(Cli, UnknownSubcommandOrOptionExitsWithCode2) {
@@ -103,6 +103,16 @@ TEST(Cli, UnwritableOutputFolderExitsWithCode2) {
     const CliRun r = shailoo("run " + kData + "talas-clean.yaml --out /proc/no-such-dir");
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.output.find("/proc/no-such-dir"), std::string::npos) << r.output;
+}
+
+TEST(Cli, AnUnwritableReportPathExitsWithCode2BeforeTheDayIsSimulated) {
+    const auto dir = shailoo_test::temp_dir("unwritable-report");
+    const CliRun r = shailoo("run " + kData + "talas-clean.yaml --out " + (dir / "out").string() + " --report " +
+                             (dir / "no-such-dir/report.html").string());
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.output.find("cannot write " + (dir / "no-such-dir/report.html").string() + ": No such file or directory"),
+              std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("simulating"), std::string::npos) << r.output;  // refused before the day, not after it
 }
 
 TEST(Cli, PackageCheckChecksTheDeviceKeysAreThePackages) {

@@ -132,6 +132,26 @@ TEST(Resource, ResettingTheStatisticsForgetsTheWarmUp) {
     EXPECT_DOUBLE_EQ(desk.time_avg_queue(13), 4.0 / 8.0);  // queue 1 during [5, 9] of [5, 13]
 }
 
+TEST(Resource, TheQueueAreaSinceConstructionIgnoresAStatisticsReset) {
+    Engine engine;
+    Resource desk(engine, 1);
+    desk.request([] {});
+    engine.at(1, [&] { desk.request([] {}); });  // queue 1 from 1
+    engine.at(5, [&] { desk.reset_statistics(); });
+    engine.at(9, [&] { desk.release(); });       // queue 0 from 9
+    engine.at(11, [&] { desk.request([] {}); }); // busy again: queue 1 from 11
+    std::int64_t at_reset = -1, at_10 = -1;
+    engine.at(5, [&] { at_reset = desk.queue_area(5); });
+    engine.at(10, [&] { at_10 = desk.queue_area(10); });
+    engine.run_until(15);
+    EXPECT_EQ(at_reset, 4);
+    EXPECT_EQ(at_10, 8);
+    EXPECT_EQ(desk.queue_area(15), 8 + 4);       // [1, 9] and [11, 15], the warm-up included
+    EXPECT_DOUBLE_EQ(desk.time_avg_queue(15), 8.0 / 10.0);  // the reset one: [5, 9] and [11, 15] over [5, 15]
+    // The mean queue of an interval is the difference of two areas over its length.
+    EXPECT_DOUBLE_EQ(static_cast<double>(desk.queue_area(15) - at_10) / 5.0, 4.0 / 5.0);
+}
+
 TEST(ErlangC, MatchesTheClosedFormsForOneAndTwoServers) {
     // M/M/1: C = rho, Wq = rho / (mu - lambda).
     EXPECT_NEAR(*kernel::erlang_c_wait_probability(0.5, 1.0, 1), 0.5, 1e-12);

@@ -1,0 +1,165 @@
+// End-to-end check of the run report (docs/report.md): `shailoo run --report` on a one-region scenario
+// with device faults and three criteria (one passes, one fails, one optional fails), the page opened
+// in headless Chromium (tests/e2e/chromium.hpp) from the file, and its rendered DOM read: every chart
+// the page declares was drawn by Chart.js with data (the page's script sets data-rendered only then),
+// the verdict table shows each criterion with its verdict, and every link of the busiest-PECs table
+// points to an anchor of the page. A copy with one chart's name broken must lose that chart, so the
+// mark cannot be set without a chart.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "../apps/shailoo_process.hpp"
+#include "chromium.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read(const fs::path& file) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// tests/data/talas-faults.yaml (ARBB failures at every PEC of Talas) with criteria, the package by absolute path.
+fs::path write_scenario(const fs::path& dir) {
+    std::string text = read(fs::path(SHAILOO_SOURCE_DIR) / "tests/data/talas-faults.yaml");
+    text = std::regex_replace(text, std::regex("package: [^\n]*"), fmt::format("package: {}/assets/kg2021", SHAILOO_SOURCE_DIR));
+    text += "criteria:\n"
+            "  - {name: Turnout above 10 %, path: turnout.share, op: \">\", expected: 0.1}\n"
+            "  - {name: Only one PEC (fails on purpose), path: pecs, op: \"==\", expected: 1}\n"
+            "  - {name: No ARBB episode (optional), path: \"fault_effects.faults[0].episodes\", op: \"==\", expected: 0, optional: true}\n";
+    const auto file = dir / "talas-report.yaml";
+    std::ofstream(file) << text;
+    return file;
+}
+
+// How often `needle` occurs in `text`.
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+    return n;
+}
+
+// The opening tags of elements with attribute `name` (e.g. every <figure data-chart=...>).
+std::vector<std::string> tags_with(const std::string& dom, const std::string& name) {
+    std::vector<std::string> tags;
+    for (auto at = dom.find(" " + name + "=\""); at != std::string::npos; at = dom.find(" " + name + "=\"", at + 1)) {
+        const auto open = dom.rfind('<', at), close = dom.find('>', at);
+        tags.push_back(dom.substr(open, close - open + 1));
+    }
+    return tags;
+}
+
+// The row of the verdict table for `criterion`: its cells' text, '|'-separated.
+std::string verdict_row(const std::string& dom, const std::string& criterion) {
+    const auto at = dom.find(fmt::format("data-criterion=\"{}\"", criterion));
+    if (at == std::string::npos) return {};
+    const auto end = dom.find("</tr>", at);
+    std::string row;
+    const std::regex cell("<td[^>]*>(?:<code>)?([^<]*)");
+    const std::string html = dom.substr(at, end - at);
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), cell); it != std::sregex_iterator(); ++it)
+        row += (row.empty() ? "" : "|") + e2e::unescape((*it)[1]);
+    return row;
+}
+
+struct Report {
+    fs::path dir, html;
+    shailoo_test::CliRun run;
+};
+
+// The run and its report in a folder of the test's own: ctest runs the tests in parallel processes.
+Report report(const std::string& test) {
+    Report r;
+    r.dir = shailoo_test::temp_dir("e2e-report-" + test);
+    r.html = r.dir / "report.html";
+    r.run = shailoo_test::shailoo(fmt::format("run {} --threads 2 --quiet --out {} --report {}", write_scenario(r.dir).string(),
+                                              (r.dir / "out").string(), r.html.string()));
+    return r;
+}
+
+std::string dump_dom(const fs::path& html) {
+    const auto chromium = e2e::find_chromium();
+    EXPECT_FALSE(chromium.empty()) << "headless Chromium not found: run scripts/install-deps.sh (installs the Debian "
+                                      "package 'chromium') or set SHAILOO_CHROMIUM to its path";
+    if (chromium.empty()) return {};
+    auto run = e2e::run_chromium(chromium, "file://" + fs::absolute(html).string(), "--dump-dom");
+    EXPECT_TRUE(run.ok) << run.error;
+    if (const char* shot = std::getenv("SHAILOO_E2E_REPORT_SCREENSHOT"); shot && *shot)
+        e2e::run_chromium(chromium, "file://" + fs::absolute(html).string(), fmt::format("--screenshot='{}'", shot));
+    return run.output;
+}
+
+TEST(RunReport, ChromiumDrawsEveryChartAndShowsTheVerdictsAndLinksThatHold) {
+    const Report r = report("charts");
+    ASSERT_EQ(r.run.code, 3) << r.run.output;  // a criterion failed on purpose; the report is still written
+    ASSERT_TRUE(fs::exists(r.html)) << r.run.output;
+    const std::string page = read(r.html);
+    EXPECT_EQ(page.find("src=\"http"), std::string::npos) << "the report loads something from the network";
+    EXPECT_EQ(page.find("href=\"http"), std::string::npos) << "the report links to the network";
+
+    const std::string dom = dump_dom(r.html);
+    ASSERT_FALSE(dom.empty());
+    // Every chart the page declares, drawn with data; the fault timeline is among them (this run has faults).
+    const auto body = tags_with(dom, "data-charts");
+    ASSERT_EQ(body.size(), 1u);
+    const int declared = std::stoi(e2e::attribute(body[0], "data-charts"));
+    const auto figures = tags_with(dom, "data-chart");
+    EXPECT_EQ(declared, 7);
+    EXPECT_EQ(figures.size(), static_cast<std::size_t>(declared));
+    for (const auto& f : figures) {
+        EXPECT_EQ(e2e::attribute(f, "data-rendered"), "true") << f;
+        EXPECT_EQ(e2e::attribute(f, "data-error"), "") << f;
+    }
+    EXPECT_NE(dom.find("data-chart=\"faults\""), std::string::npos);
+    EXPECT_NE(dom.find("Technical support crews are not modelled yet (issue 14)"), std::string::npos);
+
+    // The verdicts: name | figure | expected | actual | verdict.
+    EXPECT_EQ(verdict_row(dom, "Turnout above 10 %").substr(0, 29), "Turnout above 10 %|turnout.sh");
+    EXPECT_TRUE(verdict_row(dom, "Turnout above 10 %").ends_with("|PASS")) << verdict_row(dom, "Turnout above 10 %");
+    const std::string pecs = std::to_string(nlohmann::json::parse(read(r.dir / "out/results.json"))["pecs"].get<int>());
+    EXPECT_EQ(verdict_row(dom, "Only one PEC (fails on purpose)"), "Only one PEC (fails on purpose)|pecs|== 1|" + pecs + "|FAIL");
+    EXPECT_TRUE(verdict_row(dom, "No ARBB episode (optional)").ends_with("|FAIL (optional)")) << verdict_row(dom, "No ARBB episode (optional)");
+
+    // Every in-page link points to an anchor; the busiest-PECs table links to 20 PECs' figures.
+    std::set<std::string> ids;
+    for (const auto& t : tags_with(dom, "id")) ids.insert(e2e::attribute(t, "id"));
+    std::size_t pec_links = 0;
+    for (const auto& a : tags_with(dom, "href")) {
+        const auto target = e2e::attribute(a, "href");
+        ASSERT_TRUE(target.starts_with("#")) << a;
+        EXPECT_TRUE(ids.contains(target.substr(1))) << target << " has no anchor";
+        pec_links += target.starts_with("#pec-");
+    }
+    EXPECT_EQ(pec_links, 20u);
+}
+
+TEST(RunReport, AChartTheLibraryCannotDrawIsNotMarkedRendered) {
+    const Report r = report("broken-chart");
+    ASSERT_TRUE(fs::exists(r.html)) << r.run.output;
+    std::string page = read(r.html);
+    ASSERT_EQ(occurrences(page, "data-chart=\"queues\""), 1u);
+    page.replace(page.find("data-chart=\"queues\""), 19, "data-chart=\"nosuch\"");
+    const auto broken = r.dir / "broken.html";
+    std::ofstream(broken) << page;
+    const std::string dom = dump_dom(broken);
+    ASSERT_FALSE(dom.empty());
+    const auto figures = tags_with(dom, "data-chart");
+    std::size_t rendered = 0;
+    for (const auto& f : figures) rendered += e2e::attribute(f, "data-rendered") == "true";
+    EXPECT_EQ(figures.size(), 7u);
+    EXPECT_EQ(rendered, 6u);
+    EXPECT_EQ(occurrences(dom, "data-error=\"no chart named nosuch\""), 1u);
+}
+
+}  // namespace
