@@ -1,5 +1,14 @@
 // `shailoo load`: drives the simulated PEC fleet over real TLS sockets against any server that
-// speaks the ingest protocol (docs/load.md). Wiring only: loadgen/load_generator does the work.
+// speaks the ingest protocol (docs/load.md). Wiring only: loadgen/load_generator does the work,
+// loadgen/thresholds and loadgen/published_check judge it, sim/criteria's table and sim/junit print
+// and write the verdicts as `shailoo run` does its criteria's.
+//
+// Index of this file:
+//   [SECTION] Options and the plan
+//   [SECTION] Progress and warnings
+//   [SECTION] Thresholds and verdicts
+//   [SECTION] The run
+//   [SECTION] The command line
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -18,10 +27,16 @@
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "loadgen/load_generator.hpp"
+#include "loadgen/published_check.hpp"
+#include "loadgen/thresholds.hpp"
 #include "net/tls_client.hpp"
+#include "sim/criteria.hpp"
+#include "sim/junit.hpp"
 
 namespace apps {
 namespace {
+
+// [SECTION] Options and the plan
 
 struct LoadCliOptions {
     std::string target = "127.0.0.1:5443";
@@ -40,6 +55,10 @@ struct LoadCliOptions {
     std::string from;  // --from RESULTS (empty: figures drawn from the package)
     bool progress = false;     // --progress: plain progress lines even when stderr is no terminal
     bool no_progress = false;  // --no-progress: none, even on a terminal
+    std::vector<std::string> thresholds;  // --threshold METRIC OP VALUE[UNIT], each
+    std::string junit;                    // --junit FILE (empty: none)
+    std::string check_published;          // --check-published URL (empty: not checked)
+    double check_wait_s = 10;             // --check-published-wait
 };
 
 /// Prints `error` as shailoo load's and gives exit code 2 (bad arguments or input).
@@ -82,6 +101,8 @@ std::string plan_summary(const std::vector<loadgen::PlannedReport>& plan) {
     return fmt::format("{} reports ({}) from {} PECs", plan.size(), kinds, pecs.size());
 }
 
+// [SECTION] Progress and warnings
+
 /// Live progress on stderr: one line redrawn 4 times a second on a terminal (cut to its width, so
 /// it never wraps); with --progress and no terminal, a plain line a second; else none (logs stay clean).
 void set_progress(const LoadCliOptions& o, loadgen::LoadOptions& options) {
@@ -111,61 +132,157 @@ void warn_if_all_duplicate(const loadgen::LoadReport& r) {
                r.acked);
 }
 
+// [SECTION] Thresholds and verdicts
+
+/// The thresholds, read before any traffic: each --threshold, and with --check-published the
+/// built-in published_mismatches==0 unless a --threshold names that metric.
+core::Result<std::vector<loadgen::Threshold>> read_thresholds(const LoadCliOptions& o) {
+    std::vector<loadgen::Threshold> out;
+    bool on_published = false;
+    for (const auto& text : o.thresholds) {
+        auto t = loadgen::parse_threshold(text);
+        if (!t) return core::fail("--threshold " + t.error().message);
+        if (t->metric == "published_mismatches" && o.check_published.empty())
+            return core::fail(fmt::format("--threshold '{}': published_mismatches needs --check-published URL", t->text));
+        on_published = on_published || t->metric == "published_mismatches";
+        out.push_back(std::move(*t));
+    }
+    if (!o.check_published.empty() && !on_published) out.push_back(*loadgen::parse_threshold("published_mismatches==0"));
+    return out;
+}
+
+/// The thresholds' verdicts as `shailoo run`'s criteria's (sim/criteria.hpp), for its table and JUnit writer.
+std::vector<sim::Verdict> verdicts_of(const std::vector<loadgen::Threshold>& thresholds, const nlohmann::json& load_json) {
+    std::vector<sim::Verdict> out;
+    for (auto& v : loadgen::evaluate_thresholds(thresholds, load_json))
+        out.push_back({.name = v.threshold, .description = v.meaning, .path = v.metric, .expected = v.expected, .actual = v.actual,
+                       .passed = v.passed});
+    return out;
+}
+
+/// Prints the verdict table (when there are thresholds) and writes the JUnit file (when asked for):
+/// 3 when a threshold failed, 2 when the JUnit file could not be written, else 0.
+int report_verdicts(const LoadCliOptions& o, const std::vector<loadgen::Threshold>& thresholds, const nlohmann::json& load_json,
+                    std::ofstream& junit) {
+    const auto verdicts = verdicts_of(thresholds, load_json);
+    if (!verdicts.empty()) fmt::print("{}", sim::verdict_table(verdicts, {.title = "Thresholds", .column = "threshold", .none = "none"}));
+    std::fflush(stdout);
+    if (!o.junit.empty()) {
+        auto xml = sim::junit_xml(fmt::format("load {}", o.target), verdicts, {.tool = "shailoo load", .kind = "threshold"});
+        if (xml) junit << *xml;
+        junit.close();
+        if (!xml || !junit) {
+            fmt::print(stderr, "shailoo load: writing {} failed{}\n", o.junit, xml ? "" : ": " + xml.error().message);
+            return 2;
+        }
+    }
+    return sim::verdicts_hold(verdicts) ? 0 : 3;
+}
+
+// [SECTION] The run
+
 /// Writes DIR/load.json; false (after saying why) when it cannot.
-bool write_load_json(const LoadCliOptions& o, const loadgen::LoadReport& report, const std::filesystem::path& file) {
-    auto j = loadgen::load_json(report);
-    j["from"] = o.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.from);
-    j["bad"] = o.bad;
+bool write_load_json(const nlohmann::json& j, const std::filesystem::path& file) {
     std::ofstream out(file);
     out << j.dump(2) << "\n";
     if (!out) fmt::print(stderr, "shailoo load: {}: cannot write\n", file.string());
     return static_cast<bool>(out);
 }
 
-int load(const LoadCliOptions& o) {
-    auto address = net::parse_server_address(o.target);
-    if (!address) return bad_input("--target " + address.error().message);
-    auto package = core::load_election_package(o.package);
-    if (!package) return bad_input(package.error().message);
-    if (static_cast<std::size_t>(o.pecs) > package->pecs.size())
-        return bad_input(fmt::format("--pecs {}: the package {} has {} PECs (0 sends for all of them)", o.pecs, o.package,
-                                     package->pecs.size()));
+/// Everything read and checked before a report is sent; exit code 2 (after saying why) otherwise.
+struct Prepared {
+    net::ServerAddress address;
+    core::ElectionPackage package;
     std::optional<loadgen::RateProfile> profile;
-    if (!o.rate_profile.empty()) {
-        auto p = loadgen::load_rate_profile(o.rate_profile);
-        if (!p) return bad_input(p.error().message);
-        profile = std::move(*p);
+    std::vector<loadgen::PlannedReport> plan;
+    std::vector<loadgen::Threshold> thresholds;
+    std::optional<loadgen::PublishedUrl> published;
+    std::ofstream junit;
+};
+
+core::Result<void> prepare(const LoadCliOptions& o, Prepared& p) {
+    auto address = net::parse_server_address(o.target);
+    if (!address) return core::fail("--target " + address.error().message);
+    p.address = *address;
+    auto thresholds = read_thresholds(o);
+    if (!thresholds) return std::unexpected(thresholds.error());
+    p.thresholds = std::move(*thresholds);
+    if (!o.check_published.empty()) {
+        auto url = loadgen::parse_published_url(o.check_published);
+        if (!url) return core::fail("--check-published " + url.error().message);
+        p.published = std::move(*url);
     }
-    auto plan = make_plan(o, *package, profile ? &*profile : nullptr);
-    if (!plan) return bad_input(plan.error().message);
+    auto package = core::load_election_package(o.package);
+    if (!package) return std::unexpected(package.error());
+    p.package = std::move(*package);
+    if (static_cast<std::size_t>(o.pecs) > p.package.pecs.size())
+        return core::fail(fmt::format("--pecs {}: the package {} has {} PECs (0 sends for all of them)", o.pecs, o.package, p.package.pecs.size()));
+    if (!o.rate_profile.empty()) {
+        auto profile = loadgen::load_rate_profile(o.rate_profile);
+        if (!profile) return std::unexpected(profile.error());
+        p.profile = std::move(*profile);
+    }
+    auto plan = make_plan(o, p.package, p.profile ? &*p.profile : nullptr);
+    if (!plan) return std::unexpected(plan.error());
+    p.plan = std::move(*plan);
     std::error_code fs_error;
     std::filesystem::create_directories(o.out, fs_error);
-    if (fs_error) return bad_input(fmt::format("--out {}: {}", o.out, fs_error.message()));
-    const double span = plan->empty() ? 0.0 : static_cast<double>(plan->back().at) / 1e6;
-    fmt::print("shailoo load: {} to {}:{}, {} (planned over {:.3f} s){}\n", plan_summary(*plan), address->host, address->port,
-               profile ? fmt::format("profile '{}' at x{}", profile->name, o.speed) : std::string("all at once"), span,
+    if (fs_error) return core::fail(fmt::format("--out {}: {}", o.out, fs_error.message()));
+    if (!o.junit.empty() && !(p.junit = std::ofstream(o.junit))) return core::fail(fmt::format("--junit {}: cannot write", o.junit));
+    return {};
+}
+
+/// After the run: the published tally checked (with --check-published), load.json written, the
+/// summary, the mismatches and the verdicts printed. The exit code (docs/load.md): 2 when load.json
+/// or the JUnit file cannot be written, else 1 when a report was answered otherwise than it must be,
+/// else 3 when a threshold failed, else 0.
+int finish(const LoadCliOptions& o, Prepared& p, const loadgen::LoadReport& report) {
+    auto j = loadgen::load_json(report);
+    j["from"] = o.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.from);
+    j["bad"] = o.bad;
+    std::string published;
+    if (p.published) {
+        const auto wait = std::chrono::milliseconds(static_cast<std::int64_t>(o.check_wait_s * 1000));
+        const auto check = loadgen::check_published(p.package, p.plan, report.good_acked, *p.published, wait);
+        j["published"] = loadgen::published_json(check);
+        published = loadgen::describe(check);
+    }
+    const auto file = std::filesystem::path(o.out) / "load.json";
+    if (!write_load_json(j, file)) return 2;
+    fmt::print("{}{}written {}\n", loadgen::describe(report), published, file.string());
+    std::fflush(stdout);
+    warn_if_all_duplicate(report);
+    const int verdicts = report_verdicts(o, p.thresholds, j, p.junit);
+    if (verdicts == 2) return 2;
+    // 1: some report's outcome was not the expected one (a good report not acknowledged, a bad one
+    // stored or refused for another reason). All-duplicate alone is not one.
+    if (report.unexpected > 0) return 1;
+    return verdicts;
+}
+
+int load(const LoadCliOptions& o) {
+    Prepared p;
+    if (auto ok = prepare(o, p); !ok) return bad_input(ok.error().message);
+    const double span = p.plan.empty() ? 0.0 : static_cast<double>(p.plan.back().at) / 1e6;
+    fmt::print("shailoo load: {} to {}:{}, {} (planned over {:.3f} s){}\n", plan_summary(p.plan), p.address.host, p.address.port,
+               p.profile ? fmt::format("profile '{}' at x{}", p.profile->name, o.speed) : std::string("all at once"), span,
                o.from.empty() ? std::string() : ", figures from " + o.from);
     std::fflush(stdout);
-    loadgen::LoadOptions options{.host = address->host,
-                                 .port = address->port,
+    loadgen::LoadOptions options{.host = p.address.host,
+                                 .port = p.address.port,
                                  .ca_file = o.ca.empty() ? std::filesystem::path(o.package) / "tls" / "cec-ca.pem" : std::filesystem::path(o.ca),
                                  .threads = o.threads,
                                  .connections = o.connections,
                                  .timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout_s * 1000))};
     set_progress(o, options);
-    auto report = loadgen::run_load(*plan, options);
+    auto report = loadgen::run_load(p.plan, options);
     if (!report) return bad_input(report.error().message);
-    const auto file = std::filesystem::path(o.out) / "load.json";
-    if (!write_load_json(o, *report, file)) return 2;
-    fmt::print("{}written {}\n", loadgen::describe(*report), file.string());
-    std::fflush(stdout);
-    warn_if_all_duplicate(*report);
-    // 1: the run found a problem - some report's outcome was not the expected one (a good report not
-    // acknowledged, a bad one stored or refused for another reason). All-duplicate alone is not one.
-    return report->unexpected == 0 ? 0 : 1;
+    return finish(o, p, *report);
 }
 
 }  // namespace
+
+// [SECTION] The command line
 
 void add_load_command(CLI::App& app, Runner& runner) {
     static LoadCliOptions o;  // outlives parsing; the runner reads it after app.parse()
@@ -202,10 +319,30 @@ void add_load_command(CLI::App& app, Runner& runner) {
                                    "Progress lines on stderr (one a second) even when stderr is no terminal; on a terminal a "
                                    "line is redrawn 4 times a second anyway");
     cmd->add_flag("--no-progress", o.no_progress, "No progress line, even on a terminal")->excludes(progress);
-    cmd->footer("Exit codes: 0 every report answered as expected (good: stored or duplicate; bad: rejected for its reason), "
-                "1 some report was not (load.json: unexpected, first_problem), 2 bad arguments or input files. When every "
-                "acknowledged report was a duplicate, a WARNING on stderr (load.json: all_duplicate) but exit code 0. "
-                "Details: docs/load.md");
+    cmd->add_option("--threshold", o.thresholds,
+                    "Pass/fail criterion on a figure of load.json, as k6's: METRIC OP VALUE[UNIT], OP one of < <= > >= == !=, "
+                    "e.g. 'p99<50ms' 'rejected==0' 'acked_share>=99.9%' 'time_to_all<5s'; give it once per threshold. "
+                    "Metrics: p50 p90 p95 p99 p999 max time_to_50 time_to_84 time_to_all duration (ms or s); planned sent "
+                    "acked stored duplicates rejected expected_rejections retry errors unexpected published_mismatches "
+                    "(counts); acked_share unexpected_share duplicate_share (% or 0..1); acks_per_s peak_acks_per_s")
+        ->allow_extra_args(false);
+    cmd->add_option("--junit", o.junit, "Write the thresholds' verdicts as JUnit XML to FILE (one test case per threshold)");
+    cmd->add_option("--check-published", o.check_published,
+                    "After the run, compare the results page's /api/results.json at this base URL (shailoo serve --http, e.g. "
+                    "http://127.0.0.1:8080) with what the acknowledged good reports make it, PEC by PEC, region, district and "
+                    "national; adds the threshold published_mismatches==0 unless one names that metric");
+    cmd->add_option("--check-published-wait", o.check_wait_s,
+                    "Seconds to wait for the page to count every acknowledged report before comparing")
+        ->capture_default_str()
+        ->check(finite_check())
+        ->check(CLI::Range(0.0, 600.0));
+    cmd->footer("Exit codes: 0 every report answered as expected (good: stored or duplicate; bad: rejected for its reason) and "
+                "every threshold holds; 1 some report was not (load.json: unexpected, first_problem), whatever the thresholds "
+                "say; 2 bad arguments or input files (a malformed threshold or unknown metric: before anything is sent), or "
+                "load.json or the JUnit file could not be written; 3 a threshold failed (as `shailoo run`'s failed criteria; "
+                "k6 uses 99). With --check-published, a published figure that differs from the fleet's acknowledged reports "
+                "fails the threshold published_mismatches==0. When every acknowledged report was a duplicate, a WARNING on "
+                "stderr (load.json: all_duplicate) but exit code 0 (give 'duplicate_share==0' to fail it). Details: docs/load.md");
     cmd->callback([&runner] { runner = [] { return load(o); }; });
 }
 

@@ -167,6 +167,14 @@ struct FlawTally {
     std::int64_t unexpected = 0;   ///< anything else (no answer included)
 };
 
+/// One second of a run: the good reports acked in it and their ack latency (load.json `timeline`).
+struct SecondOfRun {
+    int second = 0;                  ///< [second, second + 1) after the start of the run
+    std::int64_t acks = 0;           ///< good reports acked in it
+    std::int64_t acked_total = 0;    ///< good reports acked up to its end
+    std::uint64_t p50_us = 0, p90_us = 0, p99_us = 0, max_us = 0;  ///< latency of those acks (exact; 0 without any)
+};
+
 /// What a run measured.
 struct LoadReport {
     std::int64_t planned = 0;     ///< reports in the plan
@@ -187,6 +195,10 @@ struct LoadReport {
     double time_to_50 = 0;        ///< seconds from the start until 50 % of the good planned reports were acked
     double time_to_84 = 0;        ///< ... 84 %
     double time_to_all = 0;       ///< ... 100 % (-1 if never)
+    std::vector<SecondOfRun> timeline;  ///< every second from the start to the last good ack (none without acks)
+    double acks_per_s = 0;        ///< good reports acked / seconds
+    std::int64_t peak_acks_per_s = 0;   ///< the most acks of any second of the timeline
+    std::vector<bool> good_acked; ///< per report of the plan: a good report answered stored or duplicate
 };
 
 /// Sends the plan. Reads the steady clock (loadgen/ may; central/ may not).

@@ -58,6 +58,7 @@ struct Run {
     SharedLatencyHistogram latency;     // good reports acked
     std::vector<double> acked_at;       // per report: seconds after start when a good report was acked, else -1;
                                         // each element written by the one sender of that report
+    std::vector<std::int64_t> latency_us;  // per report: its ack latency (us) when acked_at is set
     std::vector<std::atomic<bool>> answered;  // per report: its exchange is over (a replay waits for its original)
     std::mutex problem_mutex;           // guards first_problem (taken only on an unexpected outcome)
     std::string first_problem;
@@ -96,6 +97,7 @@ void record(Run& run, std::size_t i, const core::Result<std::vector<core::Ack>>&
         if (expected && planned.flaw == Flaw::none) {
             run.latency.record(latency.count());
             run.acked_at[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.start).count();
+            run.latency_us[i] = latency.count();
         }
     }
     const auto flaw = static_cast<std::size_t>(planned.flaw);
@@ -176,6 +178,35 @@ std::jthread progress_thread(const Run& run) {
 
 // [SECTION] The report
 
+/// The q-quantile (0..1) of sorted values, nearest rank, as the histogram reads it; 0 when empty.
+std::uint64_t nearest_rank(const std::vector<std::int64_t>& sorted, double q) {
+    if (sorted.empty()) return 0;
+    const auto rank = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size()))));
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, sorted[std::min(rank, sorted.size()) - 1]));
+}
+
+/// The good acks second by second: their count and exact latency percentiles, from second 0 to the
+/// second of the last ack.
+std::vector<SecondOfRun> timeline_of(const Run& run) {
+    std::vector<std::vector<std::int64_t>> by_second;
+    for (std::size_t i = 0; i < run.acked_at.size(); ++i) {
+        if (run.acked_at[i] < 0) continue;
+        const auto s = static_cast<std::size_t>(run.acked_at[i]);
+        if (s >= by_second.size()) by_second.resize(s + 1);
+        by_second[s].push_back(run.latency_us[i]);
+    }
+    std::vector<SecondOfRun> out;
+    std::int64_t total = 0;
+    for (std::size_t s = 0; s < by_second.size(); ++s) {
+        auto& v = by_second[s];
+        std::sort(v.begin(), v.end());
+        total += std::ssize(v);
+        out.push_back({.second = static_cast<int>(s), .acks = std::ssize(v), .acked_total = total, .p50_us = nearest_rank(v, 0.50),
+                       .p90_us = nearest_rank(v, 0.90), .p99_us = nearest_rank(v, 0.99), .max_us = nearest_rank(v, 1.0)});
+    }
+    return out;
+}
+
 /// The counters and measurements of a finished run as its report.
 LoadReport report_of(Run& run, const std::vector<PlannedReport>& plan) {
     const auto& c = run.counters;
@@ -212,6 +243,11 @@ LoadReport report_of(Run& run, const std::vector<PlannedReport>& plan) {
     r.time_to_50 = time_to(0.50);
     r.time_to_84 = time_to(0.84);
     r.time_to_all = time_to(1.0);
+    r.timeline = timeline_of(run);
+    for (const auto& s : r.timeline) r.peak_acks_per_s = std::max(r.peak_acks_per_s, s.acks);
+    r.acks_per_s = r.seconds > 0 ? static_cast<double>(acked_at.size()) / r.seconds : 0.0;
+    r.good_acked.resize(run.acked_at.size());
+    for (std::size_t i = 0; i < run.acked_at.size(); ++i) r.good_acked[i] = run.acked_at[i] >= 0;
     return r;
 }
 
@@ -231,6 +267,7 @@ core::Result<LoadReport> run_load(const std::vector<PlannedReport>& plan, const 
     run.options = &o;
     run.plan = &plan;
     run.acked_at.assign(plan.size(), -1.0);
+    run.latency_us.assign(plan.size(), 0);
     run.answered = std::vector<std::atomic<bool>>(plan.size());
     asio::io_context io;
     run.start = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);  // time to spawn everything
@@ -253,6 +290,24 @@ std::string describe(const LoadProgress& p) {
                        p.elapsed_s, p.sent, p.planned, p.stored + p.duplicates, p.stored, p.duplicates, p.rejected, p.failed,
                        p.unexpected, static_cast<double>(p.p99_us) / 1000.0);
 }
+
+namespace {
+
+/// The timeline as load.json holds it: one object per second.
+nlohmann::json timeline_json(const std::vector<SecondOfRun>& timeline) {
+    auto ms = [](std::uint64_t us) { return static_cast<double>(us) / 1000.0; };
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& s : timeline)
+        out.push_back({{"second", s.second},
+                       {"acks", s.acks},
+                       {"acked_total", s.acked_total},
+                       {"latency_ms", s.acks == 0 ? nlohmann::json(nullptr)
+                                                  : nlohmann::json{{"p50", ms(s.p50_us)}, {"p90", ms(s.p90_us)},
+                                                                   {"p99", ms(s.p99_us)}, {"max", ms(s.max_us)}}}});
+    return out;
+}
+
+}  // namespace
 
 nlohmann::json load_json(const LoadReport& r) {
     auto ms = [](std::uint64_t us) { return static_cast<double>(us) / 1000.0; };
@@ -293,13 +348,17 @@ nlohmann::json load_json(const LoadReport& r) {
             {"latency_ms",
              {{"p50", ms(r.latency.quantile(0.50))},
               {"p90", ms(r.latency.quantile(0.90))},
+              {"p95", ms(r.latency.quantile(0.95))},
               {"p99", ms(r.latency.quantile(0.99))},
               {"p999", ms(r.latency.quantile(0.999))},
               {"max", ms(r.latency.max())},
               {"histogram", hist}}},
             {"time_to_50_s", r.time_to_50},
             {"time_to_84_s", r.time_to_84},
-            {"time_to_all_s", r.time_to_all}};
+            {"time_to_all_s", r.time_to_all},
+            {"acks_per_s", r.acks_per_s},
+            {"peak_acks_per_s", r.peak_acks_per_s},
+            {"timeline", timeline_json(r.timeline)}};
 }
 
 std::string describe(const LoadReport& r) {

@@ -248,9 +248,9 @@ bool verdicts_hold(const std::vector<Verdict>& verdicts) {
 
 // [SECTION] The verdict table
 
-std::string verdict_table(const std::vector<Verdict>& verdicts) {
-    if (verdicts.empty()) return "Criteria: none in the scenario\n";
-    std::size_t name_w = 9, expected_w = 8, actual_w = 6;
+std::string verdict_table(const std::vector<Verdict>& verdicts, const VerdictLabels& labels) {
+    if (verdicts.empty()) return fmt::format("{}: {}\n", labels.title, labels.none);
+    std::size_t name_w = labels.column.size(), expected_w = 8, actual_w = 6;
     int failed = 0, optional_failed = 0;
     for (const Verdict& v : verdicts) {
         name_w = std::max(name_w, v.name.size());
@@ -259,10 +259,10 @@ std::string verdict_table(const std::vector<Verdict>& verdicts) {
         failed += !v.passed && !v.optional;
         optional_failed += !v.passed && v.optional;
     }
-    std::string out = fmt::format("Criteria: {} of {} hold{}{}\n", std::ssize(verdicts) - failed - optional_failed, verdicts.size(),
+    std::string out = fmt::format("{}: {} of {} hold{}{}\n", labels.title, std::ssize(verdicts) - failed - optional_failed, verdicts.size(),
                                    failed > 0 ? fmt::format(", {} failed", failed) : "",
                                    optional_failed > 0 ? fmt::format(", {} optional failed", optional_failed) : "");
-    out += fmt::format("  {:<{}}  {:<{}}  {:<{}}  {}\n", "criterion", name_w, "expected", expected_w, "actual", actual_w, "verdict");
+    out += fmt::format("  {:<{}}  {:<{}}  {:<{}}  {}\n", labels.column, name_w, "expected", expected_w, "actual", actual_w, "verdict");
     for (const Verdict& v : verdicts)
         out += fmt::format("  {:<{}}  {:<{}}  {:<{}}  {}\n", v.name, name_w, v.expected, expected_w, v.actual, actual_w,
                            v.passed ? "PASS" : v.optional ? "FAIL (optional)" : "FAIL");

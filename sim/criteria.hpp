@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -66,7 +67,15 @@ std::vector<Verdict> evaluate(const std::vector<Criterion>& criteria, const nloh
 /// True when every criterion that counts (not optional) passed.
 bool verdicts_hold(const std::vector<Verdict>& verdicts);
 
-/// The table `shailoo run` prints after its summary: name, expected, actual, PASS / FAIL / "optional, failed".
-std::string verdict_table(const std::vector<Verdict>& verdicts);
+/// What a verdict table calls its rows: `shailoo run` checks criteria, `shailoo load` thresholds.
+struct VerdictLabels {
+    std::string_view title = "Criteria";    ///< "Criteria: 3 of 4 hold, 1 failed"
+    std::string_view column = "criterion";  ///< the first column's heading
+    std::string_view none = "none in the scenario";  ///< after "TITLE: " when there are none
+};
+
+/// The table `shailoo run` prints after its summary (and `shailoo load` after its own, with other
+/// labels): name, expected, actual, PASS / FAIL / "FAIL (optional)".
+std::string verdict_table(const std::vector<Verdict>& verdicts, const VerdictLabels& labels = {});
 
 }  // namespace sim

@@ -7,14 +7,15 @@
 namespace sim {
 namespace {
 
-void write_case(central::XmlOut& out, const std::string& scenario, const Verdict& v) {
+void write_case(central::XmlOut& out, const std::string& scenario, const Verdict& v, const JunitLabels& labels) {
     out.start("testcase");
     out.attribute("name", v.name);
     out.attribute("classname", scenario);
     if (!v.passed) {
         out.start(v.optional ? "skipped" : "failure");
-        out.attribute("message", fmt::format("{}actual {}, expected {}", v.optional ? "optional criterion failed: " : "", v.actual, v.expected));
-        if (!v.optional) out.attribute("type", "criterion");
+        out.attribute("message", fmt::format("{}actual {}, expected {}", v.optional ? fmt::format("optional {} failed: ", labels.kind) : "",
+                                             v.actual, v.expected));
+        if (!v.optional) out.attribute("type", labels.kind);
         out.content(fmt::format("{}: actual {}, expected {}", v.path, v.actual, v.expected));
         out.end();
     }
@@ -25,13 +26,13 @@ void write_case(central::XmlOut& out, const std::string& scenario, const Verdict
 
 }  // namespace
 
-core::Result<std::string> junit_xml(const std::string& scenario, const std::vector<Verdict>& verdicts) {
+core::Result<std::string> junit_xml(const std::string& scenario, const std::vector<Verdict>& verdicts, const JunitLabels& labels) {
     int failures = 0, skipped = 0;
     for (const Verdict& v : verdicts)
         if (!v.passed) ++(v.optional ? skipped : failures);
     central::XmlOut out;
     out.start("testsuites");
-    out.attribute("name", "shailoo run");
+    out.attribute("name", labels.tool);
     out.attribute("tests", std::to_string(verdicts.size()));
     out.attribute("failures", std::to_string(failures));
     out.attribute("errors", "0");
@@ -41,7 +42,7 @@ core::Result<std::string> junit_xml(const std::string& scenario, const std::vect
     out.attribute("failures", std::to_string(failures));
     out.attribute("errors", "0");
     out.attribute("skipped", std::to_string(skipped));
-    for (const Verdict& v : verdicts) write_case(out, scenario, v);
+    for (const Verdict& v : verdicts) write_case(out, scenario, v, labels);
     out.end();
     out.end();
     auto xml = out.finish();
