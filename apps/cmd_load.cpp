@@ -167,15 +167,9 @@ int report_verdicts(const LoadCliOptions& o, const std::vector<loadgen::Threshol
     const auto verdicts = verdicts_of(thresholds, load_json);
     if (!verdicts.empty()) fmt::print("{}", sim::verdict_table(verdicts, {.title = "Thresholds", .column = "threshold", .none = "none"}));
     std::fflush(stdout);
-    if (!o.junit.empty()) {
-        auto xml = sim::junit_xml(fmt::format("load {}", o.target), verdicts, {.tool = "shailoo load", .kind = "threshold"});
-        if (xml) junit << *xml;
-        junit.close();
-        if (!xml || !junit) {
-            fmt::print(stderr, "shailoo load: writing {} failed{}\n", o.junit, xml ? "" : ": " + xml.error().message);
-            return 2;
-        }
-    }
+    if (!write_junit(junit, o.junit, fmt::format("load {}", o.target), verdicts, {.tool = "shailoo load", .kind = "threshold"},
+                     "shailoo load"))
+        return 2;
     return sim::verdicts_hold(verdicts) ? 0 : 3;
 }
 

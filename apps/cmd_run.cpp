@@ -88,16 +88,7 @@ int report_verdicts(const RunOptions& o, const sim::RunSetup& setup, const nlohm
     if (!o.summary.empty() && !write_summary(o.summary, sim::night_summary(setup.seed, overrides, doc, verdicts))) return 2;
     if (!o.quiet) fmt::print("\n{}", sim::verdict_table(verdicts));
     if (!write_report(o, doc, verdicts, outputs.report)) return 2;
-    std::ofstream& junit = outputs.junit;
-    if (!o.junit.empty()) {
-        auto xml = sim::junit_xml(scenario.name, verdicts);
-        if (xml) junit << *xml;
-        junit.close();
-        if (!xml || !junit) {
-            fmt::print(stderr, "shailoo run: writing {} failed{}\n", o.junit, xml ? "" : ": " + xml.error().message);
-            return 2;
-        }
-    }
+    if (!write_junit(outputs.junit, o.junit, scenario.name, verdicts, {}, "shailoo run")) return 2;
     return sim::verdicts_hold(verdicts) ? 0 : 3;
 }
 

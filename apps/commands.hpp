@@ -1,8 +1,13 @@
 #pragma once
 /// Subcommands of `shailoo`. Each lives in apps/cmd_<name>.cpp and adds itself to the parser;
 /// after parsing, main() calls the runner of the subcommand that was chosen.
+#include <fstream>
 #include <functional>
 #include <string>
+#include <vector>
+
+#include "sim/criteria.hpp"
+#include "sim/junit.hpp"
 
 namespace CLI { class App; class Validator; }
 
@@ -24,6 +29,12 @@ const CLI::Validator& seed_check();
 /// sign checks compare, and every comparison with "nan" is false: it would pass them, into timers and
 /// durations.)
 const CLI::Validator& finite_check();
+
+/// Writes the verdicts as JUnit XML (sim/junit.hpp) into `file`, opened on `path` before the work
+/// began; nothing when `path` is empty. False after saying on stderr why it could not, the message
+/// starting with `command` ("shailoo run").
+bool write_junit(std::ofstream& file, const std::string& path, const std::string& suite, const std::vector<sim::Verdict>& verdicts,
+                 const sim::JunitLabels& labels, const std::string& command);
 
 /// Adds one subcommand to `app`; when it is chosen, `runner` is set to run it.
 using AddCommand = void (*)(CLI::App& app, Runner& runner);

@@ -41,6 +41,19 @@ const CLI::Validator& apps::seed_check() {
     return check;
 }
 
+bool apps::write_junit(std::ofstream& file, const std::string& path, const std::string& suite,
+                       const std::vector<sim::Verdict>& verdicts, const sim::JunitLabels& labels, const std::string& command) {
+    if (path.empty()) return true;
+    auto xml = sim::junit_xml(suite, verdicts, labels);
+    if (xml) file << *xml;
+    file.close();
+    if (!xml || !file) {
+        fmt::print(stderr, "{}: writing {} failed{}\n", command, path, xml ? "" : ": " + xml.error().message);
+        return false;
+    }
+    return true;
+}
+
 const CLI::Validator& apps::finite_check() {
     static const CLI::Validator check(
         [](const std::string& text) -> std::string {
