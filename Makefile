@@ -26,6 +26,8 @@ deps:
 asan:
 	$(MAKE) test PRESET=asan
 
+# The sanitizer presets (CMakePresets.json) keep line tables only (-g1, -gline-tables-only): reports
+# still name file and line, and CI builds markedly faster than with full debug information.
 # ASan + UBSan over the real code's tests only (core, kernel, devices, station, net, central, regressions):
 # what CI runs besides `make test` (.ci/run), a few minutes on 2 cores.
 SANITIZED_TESTS := test_core test_kernel test_devices test_station test_net test_central test_regressions
