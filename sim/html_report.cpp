@@ -1,4 +1,5 @@
 #include "sim/html_report.hpp"
+#include "sim/results_json.hpp"
 
 // Index of this file:
 //   [SECTION] Reading the results document
@@ -97,16 +98,6 @@ std::string escape(std::string_view s) {
         }
     }
     return out;
-}
-
-std::string grouped(std::int64_t v) {
-    const std::string digits = std::to_string(v < 0 ? -v : v);
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return (v < 0 ? "-" : "") + out;
 }
 
 std::string percent(double share) { return fmt::format("{:.1f} %", 100.0 * share); }

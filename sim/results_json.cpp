@@ -19,15 +19,6 @@
 #include "sim/fault_effects.hpp"
 
 namespace sim {
-namespace {
-
-// [SECTION] Shared figures and formats
-
-using json = nlohmann::ordered_json;
-
-double share(std::int64_t part, std::int64_t whole) { return whole > 0 ? static_cast<double>(part) / whole : 0.0; }
-
-// Thousands separators for the human summary.
 std::string grouped(std::int64_t v) {
     std::string digits = std::to_string(v < 0 ? -v : v), out;
     for (std::size_t i = 0; i < digits.size(); ++i) {
@@ -36,6 +27,15 @@ std::string grouped(std::int64_t v) {
     }
     return (v < 0 ? "-" : "") + out;
 }
+
+namespace {
+
+// [SECTION] Shared figures and formats
+
+using json = nlohmann::ordered_json;
+
+double share(std::int64_t part, std::int64_t whole) { return whole > 0 ? static_cast<double>(part) / whole : 0.0; }
+
 
 nlohmann::ordered_json identification_json(const core::IdentificationCounts& c) {
     return {{"fingerprint", c.fingerprint}, {"other_finger", c.other_finger}, {"face", c.face},

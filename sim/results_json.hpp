@@ -9,6 +9,9 @@
 
 namespace sim {
 
+/// A whole number with thousands separators, as the summaries and reports print it (1,289,544).
+std::string grouped(std::int64_t v);
+
 /// National figures summed from the PECs, as printed and written.
 struct NationalFigures {
     std::int64_t registered = 0;

@@ -1,4 +1,5 @@
 #include "sim/sweep_stats.hpp"
+#include "sim/results_json.hpp"
 
 // Index of this file:
 //   [SECTION] A night's summary
@@ -235,15 +236,6 @@ namespace {
 
 std::string num(const json& v) { return v.is_number() ? fmt::format("{:.6g}", v.get<double>()) : "-"; }
 
-std::string grouped(std::uint64_t v) {
-    std::string digits = std::to_string(v), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 std::string point_title(const json& point) {
     std::string set;
     for (const auto& o : point.at("set")) set += fmt::format("{}{}={}", set.empty() ? "" : ", ", o.at("path").get<std::string>(),
@@ -259,7 +251,7 @@ std::string criteria_text(const json& criteria) {
     for (const auto& c : criteria) {
         const auto& ci = c.at("ci95");
         out += fmt::format("    {:<{}}  held in {:.1f} % of {} nights, 95 % CI {:.1f}-{:.1f} %{}\n", c.at("name").get<std::string>(), width,
-                           100 * c.at("rate").get<double>(), grouped(c.at("nights").get<std::uint64_t>()), 100 * ci[0].get<double>(),
+                           100 * c.at("rate").get<double>(), grouped(c.at("nights").get<std::int64_t>()), 100 * ci[0].get<double>(),
                            100 * ci[1].get<double>(), c.at("optional").get<bool>() ? " (optional)" : "");
     }
     return out;
@@ -299,7 +291,7 @@ std::string sweep_report_text(const json& report) {
     const auto& points = report.at("points");
     std::string out = fmt::format("Sweep of '{}': seeds {}..{}, {} grid point(s), {} nights\n", report.at("scenario").get<std::string>(),
                                   report.at("seeds").at("first").get<std::uint64_t>(), report.at("seeds").at("last").get<std::uint64_t>(),
-                                  points.size(), grouped(report.at("nights").get<std::uint64_t>()));
+                                  points.size(), grouped(report.at("nights").get<std::int64_t>()));
     for (std::size_t i = 0; i < points.size(); ++i) {
         out += fmt::format("\nGrid point {} of {}: {} ({} nights)\n", i + 1, points.size(), point_title(points[i]),
                            grouped(points[i].at("nights").get<std::uint64_t>()));
