@@ -32,6 +32,7 @@
 #include "net/tls_client.hpp"
 #include "sim/criteria.hpp"
 #include "sim/junit.hpp"
+#include "sim/load_report.hpp"
 
 namespace apps {
 namespace {
@@ -57,6 +58,7 @@ struct LoadCliOptions {
     bool no_progress = false;  // --no-progress: none, even on a terminal
     std::vector<std::string> thresholds;  // --threshold METRIC OP VALUE[UNIT], each
     std::string junit;                    // --junit FILE (empty: none)
+    std::string report;                   // --report FILE.html (empty: none)
     std::string check_published;          // --check-published URL (empty: not checked)
     double check_wait_s = 10;             // --check-published-wait
 };
@@ -162,15 +164,27 @@ std::vector<sim::Verdict> verdicts_of(const std::vector<loadgen::Threshold>& thr
 
 /// Prints the verdict table (when there are thresholds) and writes the JUnit file (when asked for):
 /// 3 when a threshold failed, 2 when the JUnit file could not be written, else 0.
-int report_verdicts(const LoadCliOptions& o, const std::vector<loadgen::Threshold>& thresholds, const nlohmann::json& load_json,
-                    std::ofstream& junit) {
-    const auto verdicts = verdicts_of(thresholds, load_json);
+int report_verdicts(const LoadCliOptions& o, const std::vector<sim::Verdict>& verdicts, std::ofstream& junit) {
     if (!verdicts.empty()) fmt::print("{}", sim::verdict_table(verdicts, {.title = "Thresholds", .column = "threshold", .none = "none"}));
     std::fflush(stdout);
     if (!write_junit(junit, o.junit, fmt::format("load {}", o.target), verdicts, {.tool = "shailoo load", .kind = "threshold"},
                      "shailoo load"))
         return 2;
     return sim::verdicts_hold(verdicts) ? 0 : 3;
+}
+
+/// Writes the HTML report (with --report; sim/load_report.hpp): false (after saying why) when it cannot.
+bool write_report(const LoadCliOptions& o, std::ofstream& file, const nlohmann::json& load_json, const std::vector<sim::Verdict>& verdicts,
+                  const std::string& plan) {
+    if (o.report.empty()) return true;
+    file << sim::load_html_report(load_json, verdicts, {.target = o.target, .plan = plan});
+    file.close();
+    if (!file) {
+        fmt::print(stderr, "shailoo load: --report {}: cannot write\n", o.report);
+        return false;
+    }
+    fmt::print("written {}\n", o.report);
+    return true;
 }
 
 // [SECTION] The run
@@ -192,6 +206,7 @@ struct Prepared {
     std::vector<loadgen::Threshold> thresholds;
     std::optional<loadgen::PublishedUrl> published;
     std::ofstream junit;
+    std::ofstream report;  // --report, opened before any traffic
 };
 
 core::Result<void> prepare(const LoadCliOptions& o, Prepared& p) {
@@ -223,13 +238,14 @@ core::Result<void> prepare(const LoadCliOptions& o, Prepared& p) {
     std::filesystem::create_directories(o.out, fs_error);
     if (fs_error) return core::fail(fmt::format("--out {}: {}", o.out, fs_error.message()));
     if (!o.junit.empty() && !(p.junit = std::ofstream(o.junit))) return core::fail(fmt::format("--junit {}: cannot write", o.junit));
+    if (!o.report.empty() && !(p.report = std::ofstream(o.report))) return core::fail(fmt::format("--report {}: cannot write", o.report));
     return {};
 }
 
 /// After the run: the published tally checked (with --check-published), load.json written, the
-/// summary, the mismatches and the verdicts printed. The exit code (docs/load.md): 2 when load.json
-/// or the JUnit file cannot be written, else 1 when a report was answered otherwise than it must be,
-/// else 3 when a threshold failed, else 0.
+/// summary, the mismatches and the verdicts printed, the HTML report written (with --report). The
+/// exit code (docs/load.md): 2 when load.json, the JUnit file or the report cannot be written, else
+/// 1 when a report was answered otherwise than it must be, else 3 when a threshold failed, else 0.
 int finish(const LoadCliOptions& o, Prepared& p, const loadgen::LoadReport& report) {
     auto j = loadgen::load_json(report);
     j["from"] = o.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.from);
@@ -246,12 +262,13 @@ int finish(const LoadCliOptions& o, Prepared& p, const loadgen::LoadReport& repo
     fmt::print("{}{}written {}\n", loadgen::describe(report), published, file.string());
     std::fflush(stdout);
     warn_if_all_duplicate(report);
-    const int verdicts = report_verdicts(o, p.thresholds, j, p.junit);
-    if (verdicts == 2) return 2;
+    const auto verdicts = verdicts_of(p.thresholds, j);
+    const int held = report_verdicts(o, verdicts, p.junit);
+    if (held == 2 || !write_report(o, p.report, j, verdicts, plan_summary(p.plan))) return 2;
     // 1: some report's outcome was not the expected one (a good report not acknowledged, a bad one
     // stored or refused for another reason). All-duplicate alone is not one.
     if (report.unexpected > 0) return 1;
-    return verdicts;
+    return held;
 }
 
 int load(const LoadCliOptions& o) {
@@ -321,6 +338,11 @@ void add_load_command(CLI::App& app, Runner& runner) {
                     "(counts); acked_share unexpected_share duplicate_share (% or 0..1); acks_per_s peak_acks_per_s")
         ->allow_extra_args(false);
     cmd->add_option("--junit", o.junit, "Write the thresholds' verdicts as JUnit XML to FILE (one test case per threshold)");
+    cmd->add_option("--report", o.report,
+                    "Write the load report, one self-contained HTML page (as shailoo run --report's; no network needed), to "
+                    "FILE.html: the thresholds' verdicts, headline figures, acknowledged over time with the time to 50/84/100 %, "
+                    "ack latency over time (p50, p99, max per second), acks per second, outcomes by kind and reject reason, and "
+                    "the published-tally check (with --check-published)");
     cmd->add_option("--check-published", o.check_published,
                     "After the run, compare the results page's /api/results.json at this base URL (shailoo serve --http, e.g. "
                     "http://127.0.0.1:8080) with what the acknowledged good reports make it, PEC by PEC, region, district and "
@@ -333,7 +355,7 @@ void add_load_command(CLI::App& app, Runner& runner) {
     cmd->footer("Exit codes: 0 every report answered as expected (good: stored or duplicate; bad: rejected for its reason) and "
                 "every threshold holds; 1 some report was not (load.json: unexpected, first_problem), whatever the thresholds "
                 "say; 2 bad arguments or input files (a malformed threshold or unknown metric: before anything is sent), or "
-                "load.json or the JUnit file could not be written; 3 a threshold failed (as `shailoo run`'s failed criteria; "
+                "load.json, the JUnit file or the report could not be written; 3 a threshold failed (as `shailoo run`'s failed criteria; "
                 "k6 uses 99). With --check-published, a published figure that differs from the fleet's acknowledged reports "
                 "fails the threshold published_mismatches==0. When every acknowledged report was a duplicate, a WARNING on "
                 "stderr (load.json: all_duplicate) but exit code 0 (give 'duplicate_share==0' to fail it). Details: docs/load.md");

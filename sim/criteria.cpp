@@ -23,12 +23,14 @@ constexpr std::array<std::pair<std::string_view, CompareOp>, 6> kOps{{
     {"==", CompareOp::eq}, {"!=", CompareOp::ne}, {"<", CompareOp::lt}, {"<=", CompareOp::le}, {">", CompareOp::gt}, {">=", CompareOp::ge},
 }};
 
-constexpr std::array<NamedCheck, 3> kChecks{{
+constexpr std::array<NamedCheck, 4> kChecks{{
     {"reconciliation_clean", "reconciliation.discrepancies", CompareOp::eq, 0,
      "ground truth, ARBB reports, the CEC's store and the published page agree: no reconciliation finding"},
     {"all_pecs_reported", "reporting_curve.never_reported", CompareOp::eq, 0,
      "the CEC acknowledged every report of every PEC simulated"},
     {"no_rejected_reports", "central.rejected", CompareOp::eq, 0, "the CEC's ingest rejected no report"},
+    {"seats_match_ground_truth", "seats.differing_from_ground_truth", CompareOp::eq, 0,
+     "the party-list seats from the CEC's store equal the seats the votes the voters cast (ground truth) give"},
 }};
 
 std::string_view op_text(CompareOp op) {

@@ -1,35 +1,7 @@
-// The run report's charts (sim/html_report.cpp embeds this script; docs/report.md). It reads the
-// figures from <script id="report-data"> and draws one Chart.js chart into each <figure data-chart>.
-// A figure gets data-rendered="true" only after Chart.js has drawn its canvas with at least one
-// point (the end-to-end test counts them against <body data-charts>); a chart that fails gets
-// data-error with the message.
+// The run report's charts (sim/html_report.cpp embeds this script after the shared one,
+// sim/html_page.js, which reads the figures and marks each chart drawn; docs/report.md).
 "use strict";
-(function () {
-  const data = JSON.parse(document.getElementById("report-data").textContent);
-  const palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
-                   "#bab0ac", "#1f3b73", "#8c6d31"];
-  const colour = (i) => palette[i % palette.length];
-  const percent = (v) => (100 * v).toFixed(1) + " %";
-  const grouped = (v) => Math.round(v).toLocaleString("en-US");
-
-  Chart.defaults.animation = false;
-  Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-  Chart.defaults.font.size = 12;
-  Chart.defaults.color = "#333";
-  Chart.defaults.maintainAspectRatio = false;
-
-  // Marks the figure once Chart.js has drawn a chart that holds data.
-  const renderedMark = {
-    id: "renderedMark",
-    afterRender(chart) {
-      const points = chart.data.datasets.reduce((n, d) => n + d.data.length, 0);
-      if (points > 0) chart.canvas.closest("figure").dataset.rendered = "true";
-    },
-  };
-  Chart.register(renderedMark);
-
-  const axisTitle = (text) => ({ display: true, text: text });
-
+(function ({ data, colour, percent, grouped, axisTitle, draw }) {
   function reporting(canvas) {
     const r = data.reporting;
     // cumulative[i]: PECs reported before (i + 1) steps; the value holds from there to the next step.
@@ -129,14 +101,5 @@
                  plugins: { legend: { position: "bottom" } } } });
   }
 
-  const charts = { reporting, turnoutHourly, turnoutRegionsHourly, turnoutRegions, queues, identification, faults };
-  for (const figure of document.querySelectorAll("figure[data-chart]")) {
-    try {
-      const draw = charts[figure.dataset.chart];
-      if (!draw) throw new Error("no chart named " + figure.dataset.chart);
-      draw(figure.querySelector("canvas"));
-    } catch (e) {
-      figure.dataset.error = String(e && e.message ? e.message : e);
-    }
-  }
-})();
+  draw({ reporting, turnoutHourly, turnoutRegionsHourly, turnoutRegions, queues, identification, faults });
+})(shailooReport);

@@ -57,6 +57,8 @@ constexpr std::array kFields = std::to_array<ResultField>({
     {"seats.districts", K::list}, {"seats.districts[].district", K::number}, {"seats.districts[].name", K::text},
     {"seats.districts[].outcome", K::text}, {"seats.districts[].pecs_reporting", K::number}, {"seats.districts[].pecs", K::number},
     {"seats.districts[].winner", K::text, false}, {"seats.districts[].votes", K::number, false}, {"seats.pecs_reporting", K::number},
+    {"seats.ground_truth_error", K::text, false}, {"seats.ground_truth_seats", K::numbers}, {"seats.ground_truth_seats[]", K::number, false},
+    {"seats.differing_from_ground_truth", K::number},
     {"reconciliation", K::object}, {"reconciliation.discrepancies", K::number}, {"reconciliation.by_check", K::counts},
     {"reconciliation.by_check.*", K::number, false}, {"reconciliation.findings", K::list},
     {"reconciliation.findings[].pec", K::number, false}, {"reconciliation.findings[].check", K::text, false},

@@ -17,6 +17,7 @@
 
 #include "core/clock.hpp"
 #include "sim/fault_effects.hpp"
+#include "sim/ground_truth_seats.hpp"
 
 namespace sim {
 std::string grouped(std::int64_t v) {
@@ -379,8 +380,10 @@ json district_seat_json(const central::DistrictResultRow& d, const core::Electio
     return row;
 }
 
-// The seats from the CEC's store, or why they could not be computed.
-json seats_json(const CentralOutcome& c, const core::ElectionPackage& package) {
+// The seats from the CEC's store, or why they could not be computed; beside them the party-list
+// seats the ground truth gives (sim/ground_truth_seats.hpp) and how many parties' seats differ.
+json seats_json(const RunResults& results, const core::ElectionPackage& package) {
+    const CentralOutcome& c = results.central;
     if (!c.results) return {{"error", c.aggregation_error}};
     json list = json::array();
     for (const auto& p : c.results->seats.parties)
@@ -388,7 +391,18 @@ json seats_json(const CentralOutcome& c, const core::ElectionPackage& package) {
     json winners = json::array();
     for (const auto& d : c.results->districts)
         if (d.district.pecs_reporting > 0) winners.push_back(district_seat_json(d, package));  // else not simulated or nothing reported yet
-    return {{"party_list", list}, {"districts", winners}, {"pecs_reporting", c.results->national.pecs_reporting}};
+    json out{{"party_list", list}, {"districts", winners}, {"pecs_reporting", c.results->national.pecs_reporting}};
+    const auto truth = ground_truth_seats(results, package);
+    if (!truth) {
+        out["ground_truth_error"] = truth.error().message;  // no figure: a criterion on it fails, naming the field
+        return out;
+    }
+    json truth_seats = json::array();
+    for (const auto& p : truth->parties)
+        if (!p.against_all) truth_seats.push_back(p.seats);
+    out["ground_truth_seats"] = truth_seats;
+    out["differing_from_ground_truth"] = parties_with_other_seats(c.results->seats, *truth);
+    return out;
 }
 
 std::map<std::string, std::int64_t> findings_by_check(const CentralOutcome& c) {
@@ -581,7 +595,7 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
     doc["ground_truth"] = ground_truth_json(results, package);
     doc["reporting_curve"] = reporting_curve_json(results);
     doc["central"] = central_json(results.central);
-    doc["seats"] = seats_json(results.central, package);
+    doc["seats"] = seats_json(results, package);
     doc["reconciliation"] = reconciliation_json(results.central);
     doc["fault_effects"] = fault_effects_json(results, package);
     doc["support"] = support_json(results.support, results.hours_from, results.until);

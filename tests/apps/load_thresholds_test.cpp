@@ -121,7 +121,8 @@ TEST(LoadThresholdRuns, AMalformedThresholdIsExit2BeforeAnyReportIsSent) {
              {"--threshold 'rejected=0'", "shailoo load: --threshold 'rejected=0': '=0' is not a comparison"},
              {"--threshold 'published_mismatches==0'", "published_mismatches needs --check-published URL"},
              {"--check-published 127.0.0.1:8080", "shailoo load: --check-published '127.0.0.1:8080': expected the results page's base"},
-             {"--junit " + (dir / "absent" / "j.xml").string(), "--junit " + (dir / "absent" / "j.xml").string() + ": cannot write"}}) {
+             {"--junit " + (dir / "absent" / "j.xml").string(), "--junit " + (dir / "absent" / "j.xml").string() + ": cannot write"},
+             {"--report " + (dir / "absent" / "r.html").string(), "--report " + (dir / "absent" / "r.html").string() + ": cannot write"}}) {
         const auto r = shailoo(base + args);
         EXPECT_EQ(r.code, 2) << args << ": " << r.output;
         EXPECT_NE(r.output.find(message), std::string::npos) << args << ": " << r.output;
