@@ -2,6 +2,7 @@
 /// The election package: everything about one election that the stations, the central server
 /// and the simulator share (regions, districts, PECs, parties and lists, district candidates,
 /// rules). Loaded from YAML files in a folder such as assets/kg2021/ (format: docs/election-package.md).
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -110,6 +111,33 @@ struct VoterProfile {
     std::vector<AgeBand> age_bands;  ///< disjoint, ascending, shares summing to 1
 };
 
+/// Device kinds a support base keeps spares of, in the order of SupportBase::spares (the names are
+/// devices::to_string(DeviceKind)'s: "ballot_scanner" is an ARBB's scanner unit).
+inline constexpr const char* kSpareKinds[] = {"fingerprint_scanner", "document_reader", "webcam", "printer", "ballot_scanner", "modem"};
+inline constexpr std::size_t kSpareKindCount = std::size(kSpareKinds);
+
+/// A technical support base (a territorial commission's support group): its crews set off from it
+/// with the spare devices it holds.
+struct SupportBase {
+    std::string name;
+    int region_code = 0;
+    int district = 0;               ///< the single-mandate district it sits in (0 abroad)
+    double lat = 0.0, lon = 0.0;
+    int crews = 0;                  ///< crews on duty (one technician and a car each)
+    double road_kmh = 0.0;          ///< mean speed on its roads (terrain)
+    std::array<int, kSpareKindCount> spares{};  ///< spares per kind, in kSpareKinds order
+};
+
+/// The technical support organisation of election day (support.yaml; docs/support.md): a national
+/// help desk that answers the PECs' calls and the bases whose crews come when the phone is not enough.
+struct SupportOrganisation {
+    int help_desk_lines = 0;        ///< calls answered at once
+    double road_circuity = 0.0;     ///< road distance over straight-line distance (>= 1)
+    double set_off_minutes = 0.0;   ///< from the dispatch call to the car leaving the base
+    double max_travel_minutes = 0.0;  ///< a crew does not go further than this (one way)
+    std::vector<SupportBase> bases;
+};
+
 /// A whole election package.
 struct ElectionPackage {
     std::string name;
@@ -121,6 +149,7 @@ struct ElectionPackage {
     std::vector<District> districts;
     std::vector<Party> parties;
     std::vector<Pec> pecs;       ///< sorted by number; first_voter ascending
+    std::optional<SupportOrganisation> support;  ///< support.yaml; without it faults end at drawn times
 
     /// Total registered voters (single constituency).
     std::int64_t registered() const;
@@ -135,9 +164,10 @@ struct ElectionPackage {
 /// Loads and validates a package folder. Errors name the file, line and field.
 Result<ElectionPackage> load_election_package(const std::filesystem::path& dir);
 
-/// The contents of a package's five YAML files.
+/// The contents of a package's YAML files.
 struct ElectionPackageTexts {
     std::string election, regions, districts, parties, pecs;  ///< election.yaml, regions.yaml, ...
+    std::optional<std::string> support;                       ///< support.yaml, if the package has one
 };
 
 /// load_election_package of a folder `dir` whose files hold `texts` (nothing is read; `dir` names

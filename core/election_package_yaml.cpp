@@ -3,6 +3,7 @@
 // Index of this file:
 //   [SECTION] Reading fields
 //   [SECTION] The five files
+//   [SECTION] The support organisation (support.yaml, optional)
 //   [SECTION] Cross-checks between files
 //   [SECTION] Party list rules
 //
@@ -64,6 +65,7 @@ const std::string& text_of(const ElectionPackageTexts& t, std::string_view name)
     if (name == "regions.yaml") return t.regions;
     if (name == "districts.yaml") return t.districts;
     if (name == "parties.yaml") return t.parties;
+    if (name == "support.yaml") return *t.support;
     return t.pecs;
 }
 
@@ -423,6 +425,63 @@ void read_pecs(const File& f, ElectionPackage& pkg, Lines& lines) {
     }
 }
 
+// [SECTION] The support organisation (support.yaml, optional)
+
+bool has_support_file(const Source& source) {
+    if (source.texts) return source.texts->support.has_value();
+    std::error_code ec;
+    return std::filesystem::exists(source.dir / "support.yaml", ec);
+}
+
+// A base's spares: a mapping of kSpareKinds names to counts (a kind left out: none).
+void read_spares(const File& f, const YAML::Node& node, SupportBase& base) {
+    if (!node.IsMap()) f.fail(node, "spares", "expected a mapping of device kinds to counts");
+    const Fields spares = f.fields(node, {"fingerprint_scanner", "document_reader", "webcam", "printer", "ballot_scanner", "modem"});
+    for (std::size_t k = 0; k < kSpareKindCount; ++k)
+        if (spares[kSpareKinds[k]].IsDefined()) base.spares[k] = f.get_small(spares, kSpareKinds[k], 0, 100'000);
+}
+
+SupportBase read_support_base(const File& f, const YAML::Node& node, const ElectionPackage& pkg) {
+    const Fields n = f.fields(node, {"name", "region", "district", "lat", "lon", "crews", "road_kmh", "spares"});
+    SupportBase b;
+    b.name = f.get_string(n, "name");
+    b.region_code = f.get_small(n, "region", 1, 9);
+    const Region* region = pkg.find_region(b.region_code);
+    if (!region) f.fail(n["region"], "region", fmt::format("no region {} in regions.yaml", b.region_code));
+    b.district = f.get_small(n, "district", 0, 999);
+    if (region->abroad != (b.district == 0))
+        f.fail(n["district"], "district", region->abroad ? "a base abroad has district 0" : "a base at home names its district");
+    if (const District* d = pkg.find_district(b.district); b.district != 0 && (!d || d->region_code != b.region_code))
+        f.fail(n["district"], "district", fmt::format("no district {} in region {} (districts.yaml)", b.district, b.region_code));
+    b.lat = f.get_double(n, "lat", -90.0, 90.0);
+    b.lon = f.get_double(n, "lon", -180.0, 180.0);
+    b.crews = f.get_small(n, "crews", 0, 10'000);
+    b.road_kmh = f.get_double(n, "road_kmh", 5.0, 130.0);
+    if (n["spares"].IsDefined()) read_spares(f, n["spares"], b);
+    return b;
+}
+
+void read_support(const File& f, ElectionPackage& pkg) {
+    const Fields top = f.fields(f.root(), {"version", "help_desk_lines", "road_circuity", "set_off_minutes", "max_travel_minutes", "bases"});
+    SupportOrganisation org;
+    org.help_desk_lines = f.get_small(top, "help_desk_lines", 0, 100'000);
+    org.road_circuity = f.get_double(top, "road_circuity", 1.0, 5.0);
+    org.set_off_minutes = f.get_double(top, "set_off_minutes", 0.0, 600.0);
+    org.max_travel_minutes = f.get_double(top, "max_travel_minutes", 1.0, 24.0 * 60);
+    const YAML::Node list = f.get_list(top, "bases");
+    for (const auto& node : list) {
+        SupportBase b = read_support_base(f, node, pkg);
+        for (const auto& other : org.bases)
+            if (other.name == b.name) f.fail(node, "name", fmt::format("base '{}' appears twice", b.name));
+        org.bases.push_back(std::move(b));
+    }
+    // A region whose PECs no base serves would see every crew job silently never done.
+    for (const auto& r : pkg.regions)
+        if (r.pecs > 0 && std::none_of(org.bases.begin(), org.bases.end(), [&](const SupportBase& b) { return b.region_code == r.code; }))
+            f.fail(list, "bases", fmt::format("region {} ({}) has PECs but no support base", r.code, r.name));
+    pkg.support = std::move(org);
+}
+
 // [SECTION] Cross-checks between files
 
 void cross_check(const std::filesystem::path& dir, const ElectionPackage& pkg, const Lines& lines) {
@@ -512,6 +571,7 @@ Result<ElectionPackage> load_package(const Source& source) {
         read_parties(File(source, "parties.yaml"), pkg, lines);
         read_pecs(File(source, "pecs.yaml"), pkg, lines);
         cross_check(source.dir, pkg, lines);
+        if (has_support_file(source)) read_support(File(source, "support.yaml"), pkg);
         return pkg;
     } catch (const LoadError& e) {
         return fail(e.message);

@@ -7,6 +7,7 @@
 //   [SECTION] Regions, districts, PECs
 //   [SECTION] Parties and lists
 //   [SECTION] District candidates
+//   [SECTION] Technical support
 //   [SECTION] Writing YAML
 #include "packagegen/package_generator.hpp"
 
@@ -63,6 +64,8 @@ constexpr std::array<RegionFigure, 9> kRegions{{
 constexpr std::int64_t kDomesticVoters = 3'619'292;     // single-mandate districts
 constexpr std::int64_t kDistrictMeanVoters = 100'476;  // +/- 20 % per district
 constexpr int kIdentificationOperators = 6'938;
+constexpr int kSupportExperts = 600;                      // technical support experts trained in 2021
+constexpr int kBallotScannersDelivered = 5'700;          // 2 per PEC + the territorial commissions' reserve
 constexpr int kListCandidates = 1'006, kListWomen = 363;
 constexpr int kDistrictCandidatesActive = 286;
 
@@ -714,6 +717,102 @@ void make_district_candidates(std::uint64_t seed, core::ElectionPackage& pkg) {
     }
 }
 
+// [SECTION] Technical support
+// The support organisation (support.yaml; docs/support.md): the 600 experts of 2021 as one-person
+// crews, shared among the bases in proportion to the PECs each serves; a base per single-mandate
+// district at its largest settlement (the real territorial commissions, about one per rayon, are
+// more and nearer: ours travel further), one per post abroad. Spares: the 2021 reserve of ballot
+// scanners (5,700 delivered less 2 per PEC), the rest our estimates as shares of the devices in use.
+
+struct SupportDraft {
+    core::SupportBase base;
+    double pecs = 0;                  // PECs it serves
+    double desks = 0;                 // their identification desks
+    double lat_sum = 0, lon_sum = 0;  // of the PECs at the base's place
+    int at_place = 0;
+};
+
+// Mean road speed by region (our estimates: Bishkek's traffic, Chui's and Issyk-Kul's valley roads,
+// the mountain passes of Naryn, Batken and the south; a post abroad moves by city taxi).
+double road_kmh(int region) {
+    constexpr std::array<double, 9> kmh{25, 40, 50, 40, 40, 45, 50, 35, 25};
+    return kmh[static_cast<std::size_t>(region - 1)];
+}
+
+std::vector<SupportDraft> support_drafts(const core::ElectionPackage& pkg) {
+    std::vector<SupportDraft> drafts;
+    // A base per district (named after its largest place) or per post abroad.
+    for (const auto& pec : pkg.pecs) {
+        const std::string key = pec.district ? fmt::format("district {}", pec.district) : pec.place;
+        auto it = std::find_if(drafts.begin(), drafts.end(), [&](const SupportDraft& d) { return d.base.name == key; });
+        if (it == drafts.end()) {
+            it = drafts.emplace(drafts.end());
+            it->base.name = key, it->base.region_code = pec.region_code, it->base.district = pec.district;
+            it->base.road_kmh = road_kmh(pec.region_code);
+        }
+        it->pecs += 1;
+        it->desks += pec.id_desks;
+    }
+    for (auto& d : drafts) {
+        std::vector<std::pair<std::string, int>> places;  // in order of first PEC
+        for (const auto& pec : pkg.pecs) {
+            if (pec.region_code != d.base.region_code || (d.base.district ? pec.district != d.base.district : pec.place != d.base.name)) continue;
+            auto it = std::find_if(places.begin(), places.end(), [&](const auto& p) { return p.first == pec.place; });
+            if (it == places.end()) it = places.insert(places.end(), {pec.place, 0});
+            ++it->second;
+        }
+        const auto largest = std::max_element(places.begin(), places.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+        const std::string place = largest->first;
+        for (const auto& pec : pkg.pecs)
+            if (pec.place == place && pec.region_code == d.base.region_code && pec.district == d.base.district)
+                d.lat_sum += pec.lat, d.lon_sum += pec.lon, ++d.at_place;
+        // Two districts whose largest place is the same city: the base takes the district's number too.
+        const bool taken = std::any_of(drafts.begin(), drafts.end(), [&](const SupportDraft& o) { return o.base.name == place; });
+        d.base.name = taken ? fmt::format("{} (district {})", place, d.base.district) : place;
+        d.base.lat = std::round(d.lat_sum / d.at_place * 1e5) / 1e5;
+        d.base.lon = std::round(d.lon_sum / d.at_place * 1e5) / 1e5;
+    }
+    return drafts;
+}
+
+// `total` shared in proportion to `weight(draft)`, at least one each.
+template <class Weight>
+std::vector<std::int64_t> share_out(const std::vector<SupportDraft>& drafts, std::int64_t total, Weight weight) {
+    std::vector<double> w;
+    for (const auto& d : drafts) w.push_back(weight(d));
+    auto parts = largest_remainder(total - static_cast<std::int64_t>(drafts.size()), w);
+    for (auto& p : parts) ++p;
+    return parts;
+}
+
+core::SupportOrganisation make_support(const core::ElectionPackage& pkg) {
+    core::SupportOrganisation org;
+    org.help_desk_lines = 30;        // our estimate: the CEC's hotline and the territorial commissions' phones
+    org.road_circuity = 1.4;         // our estimate for mountain roads (docs/support.md)
+    org.set_off_minutes = 10;
+    org.max_travel_minutes = 240;
+    auto drafts = support_drafts(pkg);
+    const auto npecs = static_cast<std::int64_t>(pkg.pecs.size());
+    std::int64_t desks = 0;
+    for (const auto& pec : pkg.pecs) desks += pec.id_desks;
+    const auto crews = share_out(drafts, kSupportExperts, [](const SupportDraft& d) { return d.pecs; });
+    // Spares per kind: ballot scanners the 2021 reserve; fingerprint scanners, printers 10 % of the
+    // desks; document readers and webcams 5 %; modems 10 % of the PECs (our estimates).
+    const std::array<std::int64_t, core::kSpareKindCount> totals{desks / 10, desks / 20, desks / 20, desks / 10,
+                                                                 kBallotScannersDelivered - 2 * npecs, npecs / 10};
+    const std::array<bool, core::kSpareKindCount> per_desk{true, true, true, true, false, false};
+    for (std::size_t k = 0; k < core::kSpareKindCount; ++k) {
+        const auto parts = share_out(drafts, std::max<std::int64_t>(totals[k], static_cast<std::int64_t>(drafts.size())),
+                                     [&](const SupportDraft& d) { return per_desk[k] ? d.desks : d.pecs; });
+        for (std::size_t i = 0; i < drafts.size(); ++i) drafts[i].base.spares[k] = static_cast<int>(parts[i]);
+    }
+    for (std::size_t i = 0; i < drafts.size(); ++i) {
+        drafts[i].base.crews = static_cast<int>(crews[i]);
+        org.bases.push_back(drafts[i].base);
+    }
+    return org;
+}
+
 // [SECTION] Writing YAML
 
 std::string yaml_quoted(std::string_view s) {
@@ -804,6 +903,20 @@ std::string pecs_yaml(const core::ElectionPackage& p) {
     return s;
 }
 
+std::string support_yaml(const core::SupportOrganisation& org) {
+    std::string s{kHeader};
+    s += fmt::format("help_desk_lines: {}\nroad_circuity: {}\nset_off_minutes: {}\nmax_travel_minutes: {}\nbases:\n",
+                     org.help_desk_lines, org.road_circuity, org.set_off_minutes, org.max_travel_minutes);
+    for (const auto& b : org.bases) {
+        std::string spares;
+        for (std::size_t k = 0; k < core::kSpareKindCount; ++k)
+            spares += fmt::format("{}{}: {}", k ? ", " : "", core::kSpareKinds[k], b.spares[k]);
+        s += fmt::format("  - {{name: {}, region: {}, district: {}, lat: {:.5f}, lon: {:.5f}, crews: {}, road_kmh: {}, spares: {{{}}}}}\n",
+                         yaml_quoted(b.name), b.region_code, b.district, b.lat, b.lon, b.crews, b.road_kmh, spares);
+    }
+    return s;
+}
+
 core::Result<void> write_file(const std::filesystem::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) return core::fail(fmt::format("{}: cannot open for writing", path.string()));
@@ -849,6 +962,7 @@ core::Result<core::ElectionPackage> build_election_package(std::uint64_t seed) {
     assign_id_desks(pkg.pecs);
     make_parties(seed, pkg);
     make_district_candidates(seed, pkg);
+    pkg.support = make_support(pkg);
     return pkg;
 }
 
@@ -861,6 +975,8 @@ core::Result<void> write_election_package(const core::ElectionPackage& package, 
         {"districts.yaml", districts_yaml(package)}, {"parties.yaml", parties_yaml(package)},
         {"pecs.yaml", pecs_yaml(package)},
     };
+    if (package.support)
+        if (auto ok = write_file(out_dir / "support.yaml", support_yaml(*package.support)); !ok) return ok;
     for (const auto& [name, text] : files)
         if (auto ok = write_file(out_dir / name, text); !ok) return ok;
     return {};

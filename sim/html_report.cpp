@@ -168,6 +168,17 @@ json faults_data(const json& doc) {
     return {{"slots", time_labels(text(effects, "timeline_from"), slots, step)}, {"step_minutes", step}, {"series", series}};
 }
 
+// Mean crews away from base per half hour (results.json support.crews_busy), or null when support
+// was not modelled.
+json support_data(const json& doc) {
+    const json& support = part(doc, "support");
+    if (!support.is_object() || !support.value("modelled", false)) return nullptr;
+    const json& busy = part(support, "crews_busy");
+    const int step = static_cast<int>(std::max<std::int64_t>(1, count(support, "crews_busy_step_minutes")));
+    return {{"slots", time_labels(text(support, "crews_busy_from"), busy.size(), step)}, {"busy", busy},
+            {"crews", count(support, "crews")}, {"step_minutes", step}};
+}
+
 // [SECTION] Charts
 
 // The charts in reading order, each with its caption; `charts` is set to how many the page declares.
@@ -203,8 +214,21 @@ std::string charts_html(const json& doc, const json& data, int& charts) {
     } else {
         out += "<h3>Device faults over time</h3><p>No device fault happened in this run.</p>\n";
     }
-    out += "<p class=\"note\" id=\"support-crews\">Technical support crews are not modelled yet (issue 14): the report has no "
-           "figures on them.</p>\n";
+    if (!data["support"].is_null()) {
+        const json& support = part(doc, "support");
+        out += html::chart_figure("supportCrews", "Technical support crews busy", 280,
+                      fmt::format("Crews away from their base (driving or repairing), as the mean number over each {} minutes "
+                                  "(<code>support.crews_busy</code>), of {} on duty. {} calls: {} fixed by phone, {} crew jobs, "
+                                  "{} stationary boxes, {} never resolved; a crew arrived {:.1f} min after the call on average "
+                                  "(docs/support.md).",
+                                  data["support"]["step_minutes"].get<int>(), count(support, "crews"), count(support, "calls"),
+                                  count(support, "fixed_by_phone"), count(support, "crew_jobs"), count(support, "stationary_box_decisions"),
+                                  count(support, "unresolved"), number(part(support, "minutes_to_arrive"), "mean")));
+        ++charts;
+    } else {
+        out += "<p class=\"note\" id=\"support-crews\">Technical support was not modelled in this run (the package has no "
+               "support.yaml, or the scenario says <code>support: off</code>): faults ended at drawn times.</p>\n";
+    }
     return out + "</section>\n";
 }
 
@@ -286,7 +310,7 @@ std::string html_report(const nlohmann::ordered_json& results, const std::vector
     const auto pecs = busiest_pecs(results, std::max(limits.heat_map_pecs, limits.busiest_pecs));
     const std::vector<const json*> heat(pecs.begin(), pecs.begin() + static_cast<std::ptrdiff_t>(std::min(limits.heat_map_pecs, pecs.size())));
     const json data{{"reporting", reporting_data(results)}, {"turnout", turnout_data(results)}, {"queues", queues_data(results, heat)},
-                    {"identification", identification_data(results)}, {"faults", faults_data(results)}};
+                    {"identification", identification_data(results)}, {"faults", faults_data(results)}, {"support", support_data(results)}};
     const auto regions = region_names(results);
     html::Page page{.title = fmt::format("Shailoo Sim report: {}", text(results, "scenario")),
                     .heading = text(results, "scenario"),

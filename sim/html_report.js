@@ -101,5 +101,14 @@
                  plugins: { legend: { position: "bottom" } } } });
   }
 
-  draw({ reporting, turnoutHourly, turnoutRegionsHourly, turnoutRegions, queues, identification, faults });
+  function supportCrews(canvas) {
+    const s = data.support;
+    return new Chart(canvas, { type: "line", data: { labels: s.slots, datasets: [
+        { label: "crews away from base", data: s.busy, borderColor: colour(0), backgroundColor: colour(0), fill: true, stepped: true }] },
+      options: { scales: { x: { title: axisTitle(s.step_minutes + " minutes starting at") },
+                           y: { beginAtZero: true, title: axisTitle("crews busy (mean over the slot) of " + grouped(s.crews)) } },
+                 plugins: { legend: { display: false } } } });
+  }
+
+  draw({ reporting, turnoutHourly, turnoutRegionsHourly, turnoutRegions, queues, identification, faults, supportCrews });
 })(shailooReport);

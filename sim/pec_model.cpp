@@ -249,8 +249,37 @@ void PecModel::plan_faults() {
         a.fault = rule.fault;
         a.severity = rule.severity;
         a.replace_arbb = rule.replace_arbb;
+        if (support_ends(day_.scenario, day_.package, rule)) {
+            // No drawn end: the fault lasts until support ends it (World hands the outcome back).
+            const devices::DeviceKind kind = device_kind_of(a.target);
+            support_calls_.push_back({.at = a.at, .pec = pec_.number, .region = pec_.region_code, .lat = pec_.lat, .lon = pec_.lon,
+                                      .kind = kind, .fault = a.fault, .way = *support_way(kind, a.fault, a.replace_arbb), .stream = i});
+            a.duration = 0;
+            a.replace_arbb = false;
+            support_actions_.push_back(a);
+        }
         schedule_fault(a);
     }
+}
+
+void PecModel::support_resolved(const SupportCall& call, const SupportOutcome& outcome, std::string_view base) {
+    const auto it = std::find_if(support_calls_.begin(), support_calls_.end(), [&](const SupportCall& c) { return c.stream == call.stream; });
+    if (it == support_calls_.end()) return;
+    const FaultAction& started = support_actions_[static_cast<std::size_t>(it - support_calls_.begin())];
+    if (outcome.arrived >= 0)
+        engine_.at(outcome.arrived, [this, base = std::string(base), called = call.at] {
+            note(fmt::format("technical support crew from {} arrived, {} min after the call", base, (engine_.now() - called) / core::kMinute));
+        });
+    if (outcome.resolved < 0) return;
+    if (call.way == SupportWay::stationary_box) {
+        const int box = started.target == FaultTarget::arbb_party_list ? 0 : 1;
+        engine_.at(outcome.resolved, [this, box] { replace_by_stationary_box(box); });
+        return;
+    }
+    FaultAction clear = started;
+    clear.enter = false;
+    clear.at = outcome.resolved;
+    schedule_fault(clear);
 }
 
 void PecModel::plan_hourly_figures() {
@@ -304,12 +333,7 @@ void PecModel::schedule_fault(const FaultAction& action) {
             // The technical support group decides the ARBB cannot be repaired today; the commission
             // puts a stationary box in its place (2021: 5 % of PECs) about 20-60 minutes later.
             const Time decision = (20 + static_cast<Time>(service_random_.uniform() * 40)) * core::kMinute;
-            engine_.after(decision, [this, box] {
-                if (!boxes_[box].box->voting()) return;
-                boxes_[box].box->replace_by_stationary_box(engine_.now());
-                note(fmt::format("{} replaced by a stationary box; its ballots wait for the manual count", boxes_[box].scanner->id()));
-                feed_waiting(box);
-            });
+            engine_.after(decision, [this, box] { replace_by_stationary_box(box); });
         } else if (action.duration > 0) {
             engine_.after(action.duration, [this, device, fault = action.fault, box] {
                 device->clear_fault(fault, engine_.now());
@@ -317,6 +341,13 @@ void PecModel::schedule_fault(const FaultAction& action) {
             });
         }
     });
+}
+
+void PecModel::replace_by_stationary_box(int box) {
+    if (!boxes_[box].box->voting()) return;
+    boxes_[box].box->replace_by_stationary_box(engine_.now());
+    note(fmt::format("{} replaced by a stationary box; its ballots wait for the manual count", boxes_[box].scanner->id()));
+    feed_waiting(box);
 }
 
 // [SECTION] Day

@@ -27,6 +27,7 @@
 #include "sim/fault_ledger.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
+#include "sim/support.hpp"
 #include "sim/views.hpp"
 #include "sim/voter_intent.hpp"
 #include "station/ballot_box.hpp"
@@ -75,6 +76,13 @@ public:
     devices::VirtualModem& modem() { return *modem_; }
     /// Schedules a fault action; an error names what is wrong.
     core::Result<void> apply(const FaultAction& action);
+    /// The calls this PEC makes to technical support: its planned faults the support organisation
+    /// ends (sim/scenario.hpp support_ends), in the order of the scenario's rules.
+    const std::vector<SupportCall>& support_calls() const { return support_calls_; }
+    /// What support did about one of support_calls() (matched by its stream): the fault is cleared,
+    /// or the ARBB replaced by a stationary box, at `outcome.resolved` (never when it is -1); a crew
+    /// from `base` is noted in the log when it arrives.
+    void support_resolved(const SupportCall& call, const SupportOutcome& outcome, std::string_view base);
     /// The PEC's results (complete once the day has ended); faults still on count up to `until`.
     PecResult result(Time until) const;
     /// When the CEC acknowledged the PEC's last report (0: not yet); result().reported_at without copying the results.
@@ -134,6 +142,7 @@ private:
     void transmit();
     devices::Device* device_for(FaultTarget target, int index);
     void schedule_fault(const FaultAction& action);
+    void replace_by_stationary_box(int box);
     void note(std::string text);
     Time draw_service(const ServiceTime& t);
 
@@ -165,6 +174,8 @@ private:
     bool closed_ = false;
     PecResult result_;
     FaultLedger faults_;            // what the faults did (results.json fault_effects)
+    std::vector<SupportCall> support_calls_;     // faults support ends, and the actions that started them
+    std::vector<FaultAction> support_actions_;
     std::vector<LogEntry> log_;
     double max_wait_s_ = 0.0;
     Time hours_from_ = 0;            // start of the hourly figures: the hour voting opens in

@@ -14,6 +14,7 @@
 #include "core/identification_report.hpp"
 #include "core/reports.hpp"
 #include "devices/device.hpp"
+#include "sim/support.hpp"
 
 namespace sim {
 
@@ -120,6 +121,7 @@ struct RunResults {
     core::Micros hours_from = 0;         ///< start of the hourly figures (PecResult::voters_by_hour): the hour voting opens in
     core::Micros until = 0;              ///< virtual time the results were taken at (World::now()): ongoing faults count up to it
     CentralOutcome central;
+    std::optional<SupportDay> support;   ///< the technical support's day (none: faults ended at drawn times)
     double wall_s = 0.0;                 ///< wall time from building the world to the results gathered
     /// Where wall_s went (their sum is at most wall_s): building the world (PECs, devices, plans, key
     /// pairs), the day and night (every PEC and the CEC), gathering the results (store, seats,

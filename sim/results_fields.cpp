@@ -83,6 +83,23 @@ constexpr std::array kFields = std::to_array<ResultField>({
     {"fault_effects.faults[].reporting_delay.regions[].max_delay_s", K::number, false},
     {"fault_effects.faults[].reporting_delay.regions[].pecs_undelivered", K::number, false},
     {"fault_effects.faults[].devices_in_fault", K::numbers}, {"fault_effects.faults[].devices_in_fault[]", K::number, false},
+    {"support", K::object}, {"support.modelled", K::boolean}, {"support.help_desk_lines", K::number, false},
+    {"support.crews", K::number, false}, {"support.calls", K::number, false}, {"support.fixed_by_phone", K::number, false},
+    {"support.crew_jobs", K::number, false}, {"support.stationary_box_decisions", K::number, false},
+    {"support.unresolved", K::number, false},
+    {"support.minutes_to_answer", K::object, false}, {"support.minutes_to_answer.count", K::number, false},
+    {"support.minutes_to_answer.mean", K::number, false}, {"support.minutes_to_answer.p90", K::number, false},
+    {"support.minutes_to_answer.max", K::number, false},
+    {"support.minutes_to_arrive", K::object, false}, {"support.minutes_to_arrive.count", K::number, false},
+    {"support.minutes_to_arrive.mean", K::number, false}, {"support.minutes_to_arrive.p90", K::number, false},
+    {"support.minutes_to_arrive.max", K::number, false},
+    {"support.minutes_to_resolve", K::object, false}, {"support.minutes_to_resolve.count", K::number, false},
+    {"support.minutes_to_resolve.mean", K::number, false}, {"support.minutes_to_resolve.p90", K::number, false},
+    {"support.minutes_to_resolve.max", K::number, false},
+    {"support.crews_busy_from", K::text, false}, {"support.crews_busy_step_minutes", K::number, false},
+    {"support.crews_busy", K::numbers, false}, {"support.crews_busy[]", K::number, false},
+    {"support.crews_busy_max", K::number, false}, {"support.spares_used", K::counts, false},
+    {"support.spares_used.*", K::number, false},
     {"pec_results", K::list}, {"pec_results[].number", K::number}, {"pec_results[].region", K::number},
     {"pec_results[].district", K::number}, {"pec_results[].registered", K::number}, {"pec_results[].voters", K::number},
     {"pec_results[].turnout", K::number}, {"pec_results[].max_queue", K::number}, {"pec_results[].mean_wait_s", K::number},
@@ -133,6 +150,7 @@ std::vector<std::string_view> count_keys(std::string_view counts_path) {
     if (counts_path == "central.rejected")
         for (int i = 0; i < core::kRejectReasonCount; ++i) keys.push_back(core::to_string(static_cast<core::RejectReason>(i)));
     if (counts_path == "reconciliation.by_check") keys.assign(kReconciliationChecks.begin(), kReconciliationChecks.end());
+    if (counts_path == "support.spares_used") keys.assign(std::begin(core::kSpareKinds), std::end(core::kSpareKinds));
     return keys;
 }
 

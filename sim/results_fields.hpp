@@ -49,7 +49,7 @@ struct PathStep {
 std::optional<std::vector<PathStep>> parse_field_path(std::string_view path);
 
 /// The keys an object of counts may have (`central.rejected`: the ingest's reject reasons;
-/// `reconciliation.by_check`: sim::kReconciliationChecks); empty for any other path.
+/// `reconciliation.by_check`: sim::kReconciliationChecks; `support.spares_used`: core::kSpareKinds); empty for any other path.
 std::vector<std::string_view> count_keys(std::string_view counts_path);
 
 /// The field a parsed path names (its indexes as `[]`, a count's key as `*`), or nullptr.

@@ -598,6 +598,7 @@ nlohmann::ordered_json results_to_json(const RunResults& results, const core::El
     doc["seats"] = seats_json(results, package);
     doc["reconciliation"] = reconciliation_json(results.central);
     doc["fault_effects"] = fault_effects_json(results, package);
+    doc["support"] = support_json(results.support, results.hours_from, results.until);
     doc["pec_results"] = pec_results_json(results);
     if (with_perf) doc["perf"] = perf_json(results);
     return doc;
@@ -612,6 +613,7 @@ std::string summary_text(const RunResults& results, const core::ElectionPackage&
     summary_busiest(out, results, package);
     add_line(out, fmt::format("Control ratios: {} PECs with a broken ratio in a final ARBB report", n.pecs_with_broken_ratios));
     out += fault_effects_table(results, package);
+    out += support_summary(results.support);
     summary_central(out, results);
     summary_reconciliation(out, results.central);
     summary_performance(out, results);

@@ -9,6 +9,7 @@
 
 #include "core/yaml_fields.hpp"
 #include "sim/results_fields.hpp"
+#include "sim/support.hpp"
 
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
@@ -87,6 +88,27 @@ constexpr std::array<std::pair<std::string_view, FaultTarget>, 9> kTargets{{
     {"power", FaultTarget::power},
 }};
 
+// Who ends the rule's faults: `repair: support` (the package's technical support; no duration),
+// `repair: timed` (the drawn duration); without `repair`, a duration makes the rule timed, except
+// for a replaced ARBB, whose duration is not used.
+core::Result<void> read_repair(const Reader& r, const YAML::Node& n, FaultRule& rule) {
+    const bool replace = n["replace"] && n["replace"].IsScalar() && n["replace"].Scalar() == "true";
+    const bool has_duration = n["duration"] || n["max_duration"];
+    if (!n["repair"]) {
+        rule.timed = has_duration && !replace;
+        return {};
+    }
+    std::string repair;
+    SHAILOO_TRY(repair, r.text(n, "repair"));
+    if (repair != "timed" && repair != "support")
+        return r.bad(n["repair"], "repair", fmt::format("expected support or timed, got '{}'", repair));
+    rule.timed = repair == "timed";
+    if (!rule.timed && has_duration && !replace)
+        return r.bad(n["repair"], "repair", "support ends the fault when it repairs it: leave out duration and max_duration");
+    if (!rule.timed) rule.support_line = n["repair"].Mark().line + 1;
+    return {};
+}
+
 core::Result<FaultRule> read_fault(const Reader& top, const YAML::Node& n, int index) {
     const std::string at = fmt::format("faults[{}]", index);
     const Reader r = top.within(at);  // every message names faults[i].field
@@ -94,7 +116,7 @@ core::Result<FaultRule> read_fault(const Reader& top, const YAML::Node& n, int i
     rule.line = n.Mark().line + 1;
     if (!n.IsMap()) return std::unexpected(top.error(n, at, "expected a mapping"));
     if (auto ok = r.only_keys(n, {"device", "fault", "share", "pecs", "regions", "districts", "from", "to", "duration",
-                                  "max_duration", "severity", "replace"}, ""); !ok)
+                                  "max_duration", "severity", "replace", "repair"}, ""); !ok)
         return std::unexpected(ok.error());
     std::string device, fault;
     SHAILOO_TRY(device, r.text(n, "device"));
@@ -136,6 +158,7 @@ core::Result<FaultRule> read_fault(const Reader& top, const YAML::Node& n, int i
     if (rule.max_duration < rule.min_duration)
         return std::unexpected(r.error(n["max_duration"], "max_duration", "is shorter than 'duration'"));
     if (n["severity"]) { SHAILOO_TRY(rule.severity, r.get<double>(n, "severity", 0.0, 1000.0)); }
+    if (auto ok = read_repair(r, n, rule); !ok) return std::unexpected(ok.error());
     if (n["replace"]) {
         try {
             rule.replace_arbb = n["replace"].as<bool>();
@@ -221,7 +244,7 @@ core::Result<void> check_top_level(const Reader& r, const YAML::Node& root, Scen
                                       "--rate-profile`, docs/load.md), not a scenario (docs/scenarios.md)", name));
     return r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
                               "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "turned_away",
-                              "service", "regions", "districts", "desks", "opening", "cec", "display_error", "faults", "criteria"}, "");
+                              "service", "regions", "districts", "desks", "opening", "cec", "display_error", "support", "faults", "criteria"}, "");
 }
 
 // version (only 1 exists: the check rejects files written for a newer format), name, description,
@@ -362,6 +385,26 @@ core::Result<void> read_cec(const Reader& r, const YAML::Node& root, Scenario& s
     return {};
 }
 
+// The technical support organisation: support: off, or support: {crews: 0.5, help_desk_lines: 10}.
+core::Result<void> read_support(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto n = root["support"];
+    if (!n) return {};
+    if (n.IsScalar() && n.Scalar() == "off") {
+        s.support.off = true;
+        return {};
+    }
+    if (!n.IsMap()) return std::unexpected(r.error(n, "support", "expected off or {crews: SHARE, help_desk_lines: N}"));
+    if (auto ok = r.only_keys(n, {"crews", "help_desk_lines"}, "support"); !ok) return std::unexpected(ok.error());
+    const Reader f = r.within("support");
+    if (n["crews"]) { SHAILOO_TRY(s.support.crews_share, f.get<double>(n, "crews", 0.0, 100.0)); }
+    if (n["help_desk_lines"]) {
+        int lines = 0;
+        SHAILOO_TRY(lines, f.get<int>(n, "help_desk_lines", 0, 100'000));
+        s.support.help_desk_lines = lines;
+    }
+    return {};
+}
+
 // Identification desks per PEC instead of the package's: desks: {1001: 3, 1002: 2}.
 core::Result<void> read_desks(const Reader& r, const YAML::Node& root, Scenario& s) {
     const auto d = root["desks"];
@@ -494,7 +537,7 @@ core::Result<Scenario> scenario_from(const core::Result<YAML::Node>& loaded, con
     s.file = file;
     using Step = core::Result<void> (*)(const Reader&, const YAML::Node&, Scenario&);
     for (Step step : {check_top_level, read_header, read_voting_hours, read_arrivals, read_crowd, read_desk_pace,
-                      read_patience, read_turned_away, read_opening, read_cec, read_display_error, read_desks, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
+                      read_patience, read_turned_away, read_opening, read_cec, read_support, read_display_error, read_desks, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
         if (auto ok = step(r, root, s); !ok) return std::unexpected(ok.error());
     return s;
 }
@@ -611,8 +654,19 @@ core::Result<void> bind_to_package(Scenario& s, const core::ElectionPackage& pac
                                               "would never happen", s.file.string(), rule.pecs_line, at, number, pec->district,
                                               within(s.only_districts, pec->district) ? "this rule's districts" : "the scenario's districts"));
         }
+        if (rule.support_line && !support_ends(s, package, rule))
+            return core::fail(fmt::format("{}:{}: field '{}.repair': {}", s.file.string(), rule.support_line, at,
+                                          !package.support ? fmt::format("election package '{}' has no support organisation (support.yaml)", package.name)
+                                          : s.support.off ? std::string("the scenario turns support off")
+                                                          : fmt::format("technical support does not end {} of {} (docs/support.md)",
+                                                                        devices::to_string(rule.fault), to_string(rule.target))));
     }
     return {};
+}
+
+bool support_ends(const Scenario& scenario, const core::ElectionPackage& package, const FaultRule& rule) {
+    return package.support && !scenario.support.off && !rule.timed &&
+           support_way(device_kind_of(rule.target), rule.fault, rule.replace_arbb).has_value();
 }
 
 }  // namespace sim

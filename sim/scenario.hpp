@@ -120,7 +120,18 @@ struct FaultRule {
     core::Micros min_duration = 10 * core::kMinute, max_duration = 30 * core::kMinute;
     double severity = 1.0;
     bool replace_arbb = false;      ///< after the fault, the ARBB is replaced by a stationary box
+    /// Ends at the drawn duration even where technical support would end it: `repair: timed`, or a
+    /// `duration` given without `repair: support` (a replaced ARBB: only `repair: timed`).
+    bool timed = false;
+    int support_line = 0;           ///< line of an explicit `repair: support` (0: none)
     int line = 0;                   ///< line in the scenario file (for messages)
+};
+
+/// The technical support of the package as the scenario runs it (`support:`, docs/support.md).
+struct SupportSettings {
+    bool off = false;                     ///< `support: off`: every fault ends at its drawn duration
+    double crews_share = 1.0;             ///< each base keeps this share of its crews
+    std::optional<int> help_desk_lines;   ///< instead of the package's
 };
 
 /// Everything `shailoo run` needs besides the seed and thread count.
@@ -150,6 +161,7 @@ struct Scenario {
     LateOpening opening;                  ///< commissions meeting late
     std::vector<CecOutage> cec_down;      ///< the CEC's server unreachable
     DisplayError display_error = DisplayError::none;  ///< the results page's display script
+    SupportSettings support;              ///< the technical support organisation
     std::vector<FaultRule> faults;
     std::vector<Criterion> criteria;      ///< what must hold after the night (sim/criteria.hpp)
 };
@@ -189,6 +201,11 @@ bool simulated(const Scenario& scenario, const core::Pec& pec);
 /// The identification desks at `pec`: the scenario's `desks` for it, else the package's (at least 1).
 int desks_at(const Scenario& scenario, const core::Pec& pec);
 
+
+/// Whether the technical support organisation ends rule `rule`'s faults in this scenario with this
+/// package (the package has one, the scenario does not turn it off, the rule is not `repair: timed`,
+/// and support ends that fault at all: sim/support.hpp support_way).
+bool support_ends(const Scenario& scenario, const core::ElectionPackage& package, const FaultRule& rule);
 
 /// Parses a duration such as "90s", "20m", "1h30m".
 core::Result<core::Micros> parse_duration(const std::string& text);

@@ -16,6 +16,7 @@
 #include "central/publication.hpp"
 #include "sim/reconciler.hpp"
 #include "sim/roll_voter_list.hpp"
+#include "sim/support.hpp"
 
 namespace sim {
 namespace {
@@ -82,6 +83,7 @@ struct World::Shared {
     RollVoterList roll;
     SharedDay day;
     std::optional<CentralLink> link;  // made once the PECs' devices have their keys
+    std::optional<SupportDay> support;
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
         : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
 };
@@ -118,6 +120,23 @@ World::World(const core::ElectionPackage& package, const Scenario& scenario, std
         [](std::size_t, std::size_t) {});
     shared_->link.emplace(package, core::make_device_key_registry(package, keys), ":memory:");
     shared_->link->set_outages(scenario.cec_down);
+    plan_support();
+}
+
+void World::plan_support() {
+    // Every call is known before the day (the scenario's faults are planned), so the support
+    // organisation's day runs first, on one thread, and each PEC gets its outcomes back.
+    if (!package_.support || scenario_.support.off) return;
+    std::vector<SupportCall> calls;
+    for (const auto& p : pecs_) calls.insert(calls.end(), p->support_calls().begin(), p->support_calls().end());
+    shared_->support = dispatch_support(*package_.support, scenario_.support, std::move(calls), seed_);
+    const SupportDay& day = *shared_->support;
+    for (std::size_t i = 0; i < day.calls.size(); ++i) {
+        const SupportOutcome& o = day.outcomes[i];
+        const auto pec = index_of(day.calls[i].pec);
+        if (!pec) continue;
+        pecs_[*pec]->support_resolved(day.calls[i], o, o.base >= 0 ? package_.support->bases[static_cast<std::size_t>(o.base)].name : "");
+    }
 }
 
 World::~World() = default;
@@ -258,6 +277,7 @@ RunResults World::results() const {
     if (auto agg = central::aggregate(package_, stored)) r.central.results = std::move(*agg);
     else r.central.aggregation_error = agg.error().message;
     r.central.reconciliation = reconcile(r, stored);
+    r.support = shared_->support;
     if (r.central.results) {
         // What the public page would show: the published document as a browser receives it.
         auto published = nlohmann::json::parse(central::results_document(*r.central.results, package_).dump());

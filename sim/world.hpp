@@ -65,6 +65,7 @@ public:
 
 private:
     struct Shared;
+    void plan_support();
     void advance(Time limit, int threads, const std::function<void(std::size_t, std::size_t)>& progress);
     const core::ElectionPackage& package_;
     const Scenario& scenario_;

@@ -7,6 +7,7 @@
 //   [SECTION] Party list rules
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -291,6 +292,39 @@ TEST(ElectionPackageLoader, RejectsAPecInAnUnknownDistrict) {
     EXPECT_NE(broken.error().find(where((broken.dir() / "pecs.yaml").string(), line, "district") + ": district 5 lies in region 2"),
               std::string::npos)
         << broken.error();
+}
+
+// support.yaml: the organisation of 2021 (600 experts, the 712 reserve ARBB scanners), and its errors.
+TEST(ElectionPackage, HasTheSupportOrganisationOf2021) {
+    ASSERT_TRUE(package().support.has_value());
+    const auto& org = *package().support;
+    int crews = 0, scanners = 0;
+    for (const auto& b : org.bases) crews += b.crews, scanners += b.spares[4];
+    EXPECT_EQ(crews, 600);
+    EXPECT_EQ(scanners, 5'700 - 2 * 2'494);
+    for (const auto& r : package().regions)
+        EXPECT_TRUE(std::any_of(org.bases.begin(), org.bases.end(), [&](const core::SupportBase& b) { return b.region_code == r.code; }))
+            << r.name;
+}
+
+TEST(ElectionPackageLoader, NamesTheSupportFilesErrors) {
+    const std::string file = "support.yaml";
+    BrokenPackage district("support-district");
+    int line = district.replace(file, "region: 1, district: 1,", "region: 1, district: 9,");
+    EXPECT_NE(district.error().find(where((district.dir() / file).string(), line, "district") + ": no district 9 in region 1"),
+              std::string::npos) << district.error();
+    BrokenPackage typo("support-typo");
+    line = typo.replace(file, "ballot_scanner:", "arbb:");
+    EXPECT_NE(typo.error().find(where((typo.dir() / file).string(), line, "arbb") + ": unknown field"), std::string::npos) << typo.error();
+    BrokenPackage speed("support-speed");
+    line = speed.replace(file, "road_kmh: 25", "road_kmh: 900");
+    EXPECT_NE(speed.error().find(where((speed.dir() / file).string(), line, "road_kmh")), std::string::npos) << speed.error();
+    // Without support.yaml the package loads, with no organisation.
+    BrokenPackage none("support-none");
+    fs::remove(none.dir() / file);
+    auto loaded = core::load_election_package(none.dir());
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_FALSE(loaded->support.has_value());
 }
 
 TEST(ElectionPackageLoader, RejectsADuplicatePecNumber) {

@@ -50,7 +50,7 @@ using json = nlohmann::ordered_json;
 void walk(const json& node, const std::string& path, std::map<std::string, sim::FieldKind>& out) {
     using sim::FieldKind;
     if (node.is_object()) {
-        const bool counts = path == "central.rejected" || path == "reconciliation.by_check";
+        const bool counts = !sim::count_keys(path).empty();
         if (!path.ends_with("[]")) out[path] = counts ? FieldKind::counts : FieldKind::object;  // a list's items are the list's
         for (const auto& [key, value] : node.items()) walk(value, path + "." + (counts ? "*" : key), out);
     } else if (node.is_array()) {
