@@ -1,5 +1,7 @@
 #include "central/metrics.hpp"
 
+#include "central/html_text.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -37,22 +39,6 @@ void histogram(std::string& out, std::string_view name, std::string_view help, c
     samples += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative);
     samples += fmt::format("{}_sum {}\n{}_count {}\n", name, static_cast<double>(h.sum_us()) / 1e6, name, cumulative);
     family(out, name, "histogram", help, samples);
-}
-
-/// HTML text with <, >, & and quotes escaped (log lines carry text from the network).
-std::string escaped(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
 }
 
 }  // namespace
@@ -135,10 +121,10 @@ std::string operator_page(const MetricsSnapshot& m, const std::vector<LogLine>& 
     std::string alerts;
     for (auto it = latest_alerts.rbegin(); it != latest_alerts.rend(); ++it)
         alerts += fmt::format("<li><time>{}</time> PEC {} {} #{} from {}: {}</li>", core::clock_time(it->at), it->pec,
-                              escaped(it->device), it->sequence, escaped(it->peer), escaped(it->text));
+                              html_text(it->device), it->sequence, html_text(it->peer), html_text(it->text));
     std::string log;
     for (auto it = latest_log.rbegin(); it != latest_log.rend(); ++it)
-        log += fmt::format("<li><time>{}</time> {}</li>", core::clock_time(it->at), escaped(it->text));
+        log += fmt::format("<li><time>{}</time> {}</li>", core::clock_time(it->at), html_text(it->text));
     return fmt::format(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">"
         "<title>CEC ingest - operator</title><style>body{{font:14px system-ui,sans-serif;margin:1.5em;max-width:70em}}"

@@ -1,5 +1,7 @@
 #include "sim/html_page.hpp"
 
+#include "central/html_text.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -28,21 +30,7 @@ const json& part(const json& j, std::string_view key) {
     return it != j.end() && (it->is_array() || it->is_object()) ? *it : empty;
 }
 
-std::string escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string escape(std::string_view s) { return central::html_text(s); }
 
 std::string script_json(const nlohmann::ordered_json& j) {
     std::string s = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
