@@ -7,10 +7,6 @@
 #include "devices/virtual_printer.hpp"
 #include "station/report_printing.hpp"
 
-// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
-// (tests/CMakeLists.txt), and its helpers keep their short names.
-namespace ballot_box_test {
-
 using core::Ballot;
 using core::BoxKind;
 using core::InvalidReason;
@@ -302,5 +298,3 @@ TEST(BallotBox, CountsTheDistrictBallot) {
     EXPECT_TRUE(closing->final_report.consistent());
     EXPECT_NE(station::report_text(closing->final_report).find("candidate 4: 2"), std::string::npos);
 }
-
-}  // namespace ballot_box_test
