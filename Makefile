@@ -64,8 +64,10 @@ fuzz-smoke: deps
 	cmake --build --preset fuzz
 	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# Side-by-side benchmarks (Release).
+# Side-by-side benchmarks (Release). Their tools are not in the default build (`make test`, CI):
+# the target `benchmarks` builds them (bench/CMakeLists.txt).
 bench: build
+	cmake --build --preset $(PRESET) --target benchmarks
 	bench/compare-simpy.sh $(BUILD)
 	$(BUILD)/bench/bench_identification
 	bench/bench-serve.sh $(BUILD)

@@ -12,7 +12,7 @@ set -euo pipefail
 build=build/release
 if [ $# -gt 0 ] && [[ $1 != --* ]]; then build=$1; shift; fi
 exe=$build/bench/crash_soak
-[ -x "$exe" ] || { echo "crash-soak: $exe not built (cmake --build --preset release)" >&2; exit 2; }
+[ -x "$exe" ] || { echo "crash-soak: $exe not built (cmake --build --preset release --target crash_soak, or make bench)" >&2; exit 2; }
 # The soak restarts serve a thousand times: run copies of the binaries, so a rebuild meanwhile
 # cannot change them under it.
 bin=$(mktemp -d /tmp/shailoo-crash-soak-bin.XXXXXX)

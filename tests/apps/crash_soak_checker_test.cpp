@@ -10,6 +10,10 @@
 #include "central/store.hpp"
 #include "shailoo_process.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace crash_soak_checker_test {
+
 namespace {
 
 const std::filesystem::path kPackage = std::filesystem::path(SHAILOO_SOURCE_DIR) / "assets" / "kg2021";
@@ -66,3 +70,5 @@ TEST(CrashSoakChecker, FindsALostAHalfStoredAndAPhantomReport) {
     EXPECT_EQ(f.lost, 0);
     EXPECT_FALSE(f.ok());
 }
+
+}  // namespace crash_soak_checker_test

@@ -21,6 +21,10 @@
 #include "shailoo_process.hpp"
 #include "tests/central/nist_xml.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace export_command_test {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -163,3 +167,5 @@ TEST(ExportCommand, ServeAnswersResultsXmlAfterALoad) {
     EXPECT_EQ(x.string("/n:ElectionReport/n:Status"), "unofficial-partial");
     EXPECT_EQ(WEXITSTATUS(server.kill(SIGTERM)), 0);
 }
+
+}  // namespace export_command_test

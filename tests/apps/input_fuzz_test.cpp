@@ -18,6 +18,10 @@
 
 #include "shailoo_process.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace input_fuzz_test {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -141,3 +145,5 @@ TEST(InputFuzz, BrokenResultsFilesForLoadGetClearErrors) {
 }
 
 }  // namespace
+
+}  // namespace input_fuzz_test

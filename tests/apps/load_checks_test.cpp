@@ -22,6 +22,10 @@
 #include "serve_process.hpp"
 #include "shailoo_process.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace load_checks_test {
+
 namespace {
 
 using nlohmann::json;
@@ -227,3 +231,5 @@ TEST(LoadChecks, BrokenFromOrBadInputIsExitCode2NamingFileAndField) {
     expect("--bad forged=0.1", "--bad: 'forged=0.1': unknown kind 'forged'");
     expect("--bad replay=2", "the share must be a number from 0 to 1");
 }
+
+}  // namespace load_checks_test

@@ -19,6 +19,10 @@
 #include "serve_process.hpp"
 #include "shailoo_process.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace load_thresholds_test {
+
 namespace {
 
 using nlohmann::json;
@@ -192,3 +196,5 @@ TEST(LoadThresholdRuns, ThePublishedTallyEqualsTheFleetsAndARowChangedInTheStore
     EXPECT_NE(third.output.find("Thresholds: 1 of 1 hold\n"), std::string::npos) << third.output;
     EXPECT_EQ(WEXITSTATUS(server.kill(SIGTERM)), 0);
 }
+
+}  // namespace load_thresholds_test

@@ -25,6 +25,10 @@
 #include "net/tls_client.hpp"
 #include "net/tls_context.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace serve_load_test {
+
 namespace {
 
 using shailoo_test::CliRun;
@@ -182,3 +186,5 @@ TEST(ServeOps, MetricsAndTheOperatorPageFollowALoad) {
     EXPECT_NE(page.find("rejected malformed"), std::string::npos) << page;
     EXPECT_EQ(WEXITSTATUS(server.kill(SIGTERM)), 0);
 }
+
+}  // namespace serve_load_test

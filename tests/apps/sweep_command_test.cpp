@@ -10,6 +10,10 @@
 
 #include "shailoo_process.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace sweep_command_test {
+
 namespace {
 
 using shailoo_test::CliRun;
@@ -139,3 +143,5 @@ TEST(SweepCli, BadArgumentsAreExitCode2NamingThem) {
 }
 
 }  // namespace
+
+}  // namespace sweep_command_test

@@ -15,6 +15,10 @@
 #include "net/tls_frame.hpp"
 #include "ingest_server_fixture.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace ingest_server_test {
+
 using namespace central;
 using namespace net;
 using core::Ack;
@@ -136,3 +140,5 @@ TEST(IngestServer, MalformedFramesAreRefusedWithoutHarmingTheServer) {
     EXPECT_EQ(s.server->counters().bad_frames.load(), 2);
     EXPECT_EQ(stored_on_disk(s.file), 1);
 }
+
+}  // namespace ingest_server_test

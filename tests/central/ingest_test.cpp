@@ -10,6 +10,10 @@
 #include "core/wire.hpp"
 #include "ingest_fixture.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace ingest_test {
+
 using namespace ingest_fixture;
 
 TEST(Ingest, AcceptedReportIsAcknowledgedOnlyAfterItsCommit) {
@@ -264,3 +268,5 @@ TEST(Ingest, NoAcknowledgedReportIsLostWhateverWriteFails) {
     }
     EXPECT_GT(n, 10);  // every write of the run (BEGIN, one row per report, COMMIT) failed once first
 }
+
+}  // namespace ingest_test

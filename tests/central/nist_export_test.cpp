@@ -10,6 +10,10 @@
 #include "nist_xml.hpp"
 #include "stored_election_fixture.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace nist_export_test {
+
 using namespace stored_election;
 using nist_xml::Xml;
 
@@ -214,3 +218,5 @@ TEST(NistExport, BadInputIsRefusedWithTheReason) {
     p.parties[1].id = 1;
     refused(p, options(), "party-1");
 }
+
+}  // namespace nist_export_test

@@ -17,6 +17,10 @@
 #include "ingest_fixture.hpp"
 #include "power_cut_vfs.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace power_cut_test {
+
 namespace {
 
 using namespace ingest_fixture;
@@ -155,3 +159,5 @@ TEST(PowerCut, WithSynchronousOffTheSameCutsLoseAcknowledgedReports) {
     const auto c = cut_everywhere("off", "OFF", 0.0);
     EXPECT_GT(c.lost, c.acknowledged / 2) << "the VFS does not drop unsynced writes";
 }
+
+}  // namespace power_cut_test

@@ -13,6 +13,10 @@
 #include "central/publication.hpp"
 #include "ingest_fixture.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace publication_cache_test {
+
 using namespace ingest_fixture;
 
 namespace {
@@ -132,3 +136,5 @@ TEST(PublicationCache, TheNistXmlIsMadeFromThePublishedResultsOncePerBuild) {
     ASSERT_TRUE(again);
     EXPECT_EQ(*again, *xml);
 }
+
+}  // namespace publication_cache_test

@@ -4,6 +4,10 @@
 
 #include "stored_election_fixture.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace publication_test {
+
 using namespace stored_election;
 using nlohmann::json;
 
@@ -174,3 +178,5 @@ TEST(Publication, DocumentCoversEveryPecOfTheKg2021PackageBeforeAnyReport) {
     for (const auto& pec : d["pecs"]) EXPECT_EQ(pec["status"], "not_reported");
     EXPECT_TRUE(check_publication(*results, *package, d).empty());
 }
+
+}  // namespace publication_test

@@ -20,6 +20,10 @@
 #include "net/tls_context.hpp"
 #include "ingest_server_fixture.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace tls_validity_test {
+
 using namespace ingest_server_fixture;
 using namespace net;
 using core::Ack;
@@ -131,3 +135,5 @@ TEST(TlsValidity, TheServerRefusesTls12) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     EXPECT_EQ(s.server->counters().handshake_failures.load(), 1);
 }
+
+}  // namespace tls_validity_test

@@ -19,6 +19,10 @@
 
 #include "core/election_package.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace election_package_test {
+
 namespace fs = std::filesystem;
 
 // [SECTION] The package and a broken copy of it
@@ -423,3 +427,5 @@ TEST(PartyListRules, RejectsTooFewYoungCandidates) {
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("1 of 10 candidates are young"), std::string::npos) << bad.error().message;
 }
+
+}  // namespace election_package_test

@@ -9,6 +9,10 @@
 #include "core/election_package.hpp"
 #include "core/voter_roll.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace voter_roll_test {
+
 namespace {
 
 const core::ElectionPackage& package() {
@@ -131,3 +135,5 @@ TEST(VoterRoll, KeepsTheDocumentNumbersOfTwoPackagesApartOnOneThread) {
         EXPECT_EQ(core::document_of_voter(package(), i), mine);
     }
 }
+
+}  // namespace voter_roll_test

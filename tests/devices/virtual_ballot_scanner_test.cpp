@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace virtual_ballot_scanner_test {
+
 using core::Ballot;
 using devices::Compartment;
 using devices::Fault;
@@ -134,3 +138,5 @@ TEST(VirtualBallotScanner, SameSeedGivesTheSameMisreads) {
         b.route(Compartment::main_bin, i);
     }
 }
+
+}  // namespace virtual_ballot_scanner_test

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace virtual_modem_test {
+
 using devices::Fault;
 using devices::VirtualModem;
 
@@ -51,3 +55,5 @@ TEST(VirtualModem, FailAtNFailsExactlyTheNthTransfer) {
         for (int i = 0; i < 4; ++i) EXPECT_EQ(m.transmit(10, i).has_value(), i != n) << "n=" << n << " i=" << i;
     }
 }
+
+}  // namespace virtual_modem_test

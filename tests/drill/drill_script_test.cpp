@@ -7,6 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace drill_script_test {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -89,3 +93,5 @@ TEST(DrillScript, MapStepSetsTheViewAndChecksTheRegion) {
 }
 
 }  // namespace
+
+}  // namespace drill_script_test

@@ -18,6 +18,10 @@
 #include "sim/results_json.hpp"
 #include "sim/world.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace drill_session_test {
+
 // [SECTION] Opening and fault actions
 
 namespace {
@@ -372,3 +376,5 @@ TEST(DrillScript, ClearingAFaultThatIsNotActiveIsAnError) {
     const auto at_once = drill::run_script_step(*script, script->steps[5], session, kWall);
     EXPECT_TRUE(at_once) << at_once.error().message;
 }
+
+}  // namespace drill_session_test

@@ -1,7 +1,8 @@
 // Writes the binary seeds of the wire and ingest fuzz targets (tests/fuzz/corpus/{wire,ingest,
 // ingest_signed}/): frames of reports signed for the small test election of
 // tests/central/ingest_fixture.hpp, as a PEC's devices send them, and the server's Acks. Not run by
-// the tests; the committed seeds are its output:
+// the tests (nor built by default); the committed seeds are its output:
+//   cmake --build --preset release --target make_wire_seeds
 //   build/release/tests/fuzz/make_wire_seeds tests/fuzz/corpus
 #include <cstdint>
 #include <filesystem>

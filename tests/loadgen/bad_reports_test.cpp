@@ -12,6 +12,10 @@
 #include "core/wire.hpp"
 #include "loadgen/load_generator.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace bad_reports_test {
+
 namespace {
 
 const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
@@ -126,3 +130,5 @@ TEST(LoadBadMix, WrongPecNeedsASecondPec) {
     ASSERT_FALSE(out);
     EXPECT_NE(out.error().message.find("wrong_pec"), std::string::npos) << out.error().message;
 }
+
+}  // namespace bad_reports_test

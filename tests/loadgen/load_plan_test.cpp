@@ -15,6 +15,10 @@
 #include "loadgen/load_generator.hpp"
 #include "loadgen/load_histogram.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace load_plan_test {
+
 namespace {
 const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
 }
@@ -133,3 +137,5 @@ TEST(DeviceKeys, TheCommittedRegistryIsTheTrainingFleetsPublicKeys) {
                                                         package->name))
         << "regenerate with: shailoo package keys";
 }
+
+}  // namespace load_plan_test

@@ -16,6 +16,10 @@
 #include "loadgen/load_generator.hpp"
 #include "loadgen/published_check.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace published_check_test {
+
 namespace {
 
 using nlohmann::json;
@@ -163,3 +167,5 @@ TEST(LoadPublishedCheck, ANonAnsweringPageIsAnErrorNotAPass) {
     EXPECT_TRUE(check.mismatches.empty());
     EXPECT_EQ(loadgen::published_json(check).at("error"), check.error);
 }
+
+}  // namespace published_check_test

@@ -14,6 +14,10 @@
 #include "core/wire.hpp"
 #include "loadgen/load_generator.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace results_figures_test {
+
 namespace {
 
 const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
@@ -157,3 +161,5 @@ TEST(LoadFrom, BrokenResultsNameTheFileAndTheField) {
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().message, "/nonexistent/results.json: cannot be read");
 }
+
+}  // namespace results_figures_test

@@ -21,6 +21,10 @@
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace criteria_test {
+
 namespace {
 
 const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
@@ -248,3 +252,5 @@ TEST(Junit, NoCriteriaIsAnEmptySuite) {
 }
 
 }  // namespace
+
+}  // namespace criteria_test

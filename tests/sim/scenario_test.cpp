@@ -11,6 +11,10 @@
 
 #include "sim/world.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace scenario_test {
+
 namespace {
 
 const std::filesystem::path kSource = SHAILOO_SOURCE_DIR;
@@ -173,3 +177,5 @@ TEST(ScenarioDesks, PerPecDesksAreReadAndAPecNotInThePackageIsNamed) {
     EXPECT_NE(bind_error("desks-absent", "desks: {9998: 2}\n").find("field 'desks.9998': PEC 9998 is not in election package"),
               std::string::npos) << bind_error("desks-absent", "desks: {9998: 2}\n");
 }
+
+}  // namespace scenario_test

@@ -13,6 +13,10 @@
 #include "sim/sweep_plan.hpp"
 #include "sim/sweep_stats.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace sweep_test {
+
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -260,3 +264,5 @@ TEST(ScenarioOverride, ABadPathOrValueIsAnErrorNamingTheOverride) {
 }
 
 }  // namespace
+
+}  // namespace sweep_test

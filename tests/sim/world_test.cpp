@@ -17,6 +17,10 @@
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace world_test {
+
 namespace {
 
 const std::string kData = std::string(SHAILOO_SOURCE_DIR) + "/tests/data/";
@@ -337,3 +341,5 @@ TEST(World, TheDisplayErrorIsFoundByTheReconciliation) {
     EXPECT_TRUE(checks.count("stored_vs_published"));
     EXPECT_FALSE(checks.count("box_vs_stored")) << "the store itself is right";
 }
+
+}  // namespace world_test

@@ -21,6 +21,10 @@
 #include "devices/virtual_webcam.hpp"
 #include "station/face_matcher.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace identification_desk_test {
+
 // [SECTION] Test doubles and a PEC
 
 namespace {
@@ -441,3 +445,5 @@ TEST(FaceMatcher, AcceptsNearlyAllGenuineFacesAndAlmostNoImpostorsAtItsThreshold
 }
 
 }  // namespace
+
+}  // namespace identification_desk_test

@@ -15,6 +15,10 @@
 #include "devices/virtual_printer.hpp"
 #include "devices/virtual_webcam.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace polling_station_test {
+
 namespace {
 
 struct ManualClock final : core::Clock {
@@ -114,3 +118,5 @@ TEST(PollingStation, SumsTheDesksClosesTheBoxAndQueuesSignedReports) {
 }
 
 }  // namespace
+
+}  // namespace polling_station_test

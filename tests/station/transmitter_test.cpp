@@ -6,6 +6,10 @@
 #include "devices/virtual_modem.hpp"
 #include "station/transmitter.hpp"
 
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder
+// (tests/CMakeLists.txt), and its helpers keep their short names.
+namespace transmitter_test {
+
 namespace {
 
 struct ManualClock final : core::Clock {
@@ -143,3 +147,5 @@ TEST(Transmitter, EveryModemFailurePointStillDeliversEachReportExactlyOnce) {
 }
 
 }  // namespace
+
+}  // namespace transmitter_test
