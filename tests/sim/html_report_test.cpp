@@ -7,6 +7,7 @@
 
 #include "sim/html_report.hpp"
 
+namespace html_report_test {
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -60,3 +61,4 @@ TEST(HtmlReport, ThePageLoadsNothingFromOutside) {
 }
 
 }  // namespace
+}  // namespace html_report_test

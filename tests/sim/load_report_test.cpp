@@ -8,6 +8,7 @@
 
 #include <string>
 
+namespace load_report_test {
 namespace {
 
 using json = nlohmann::json;
@@ -114,3 +115,4 @@ TEST(LoadHtmlReport, ThePageLoadsNothingFromOutside) {
 }
 
 }  // namespace
+}  // namespace load_report_test

@@ -14,6 +14,7 @@
 #include "sim/support.hpp"
 #include "sim/world.hpp"
 
+namespace support_test {
 namespace {
 
 using devices::DeviceKind;
@@ -233,3 +234,4 @@ TEST(SupportInTheWorld, TheRepairFieldIsCheckedWithFileAndLine) {
 }
 
 }  // namespace
+}  // namespace support_test
