@@ -37,7 +37,7 @@ folders=()
 shopt -s nullglob
 for dir in */; do
   folder=${dir%/}
-  [[ $folder == tests || $folder == bench || $folder == build || $folder == out ]] && continue
+  [[ $folder == tests || $folder == bench || $folder == build || $folder == build-* || $folder == out ]] && continue
   [ -n "$(find "$folder" -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' -o -name '*.cc' \) -print -quit)" ] &&
     folders+=("$folder")
 done

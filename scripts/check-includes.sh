@@ -26,7 +26,7 @@ status=0
 shopt -s nullglob
 for dir in "$root"/*/; do
   folder=$(basename "$dir")
-  [[ $folder == build || $folder == out || $folder == .* ]] && continue
+  [[ $folder == build || $folder == build-* || $folder == out || $folder == .* ]] && continue
   mapfile -t files < <(find "$dir" -type f \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' -o -name '*.cc' -o -name '*.hpp.in' \) | sort)
   [ ${#files[@]} -eq 0 ] && continue
   if [[ -z ${allowed[$folder]+set} ]]; then

@@ -101,7 +101,7 @@ files=()
 shopt -s nullglob
 for dir in */; do
   folder=${dir%/}
-  [[ $folder == build || $folder == out ]] && continue
+  [[ $folder == build || $folder == build-* || $folder == out ]] && continue
   while IFS= read -r rel; do
     [[ $rel == tests/section_index/* ]] && continue
     if [[ -n ${skip[$rel]+set} ]]; then
