@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "core/yaml_fields.hpp"
+#include "sim/drill_record.hpp"
 
 namespace drill {
 namespace {
@@ -165,6 +166,24 @@ Outcome read_map(const Reader& r, const YAML::Node& v, const std::string& field,
     return {};
 }
 
+// A trainee's action: act: {trainee: aigul, do: take_call, ticket: 1, expect: accepted}.
+Outcome read_act(const Reader& r, const YAML::Node& n, const std::string& where, ScriptStep& s) {
+    if (!n.IsMap()) return r.bad(n, where, "expected a mapping: {trainee: NAME, do: ACTION, ...} (docs/trainees.md)");
+    const Reader in = r.within(where);
+    if (auto ok = in.only_keys(n, {"trainee", "role", "do", "ticket", "base", "pec", "unit", "box", "alert", "expect"}); !ok)
+        return std::unexpected(ok.error());
+    auto a = sim::read_trainee_fields(in, n);
+    if (!a) return std::unexpected(a.error());
+    s.trainee = std::move(*a);
+    if (n["expect"]) {
+        auto e = in.text(n, "expect");
+        if (!e) return std::unexpected(e.error());
+        if (*e != "accepted" && *e != "refused") return in.bad(n["expect"], "expect", fmt::format("expected accepted or refused, got '{}'", *e));
+        s.expect = *e == "accepted" ? ScriptStep::Expect::accepted : ScriptStep::Expect::refused;
+    }
+    return {};
+}
+
 // [SECTION] Reading a step
 
 // One step that is a mapping with one key.
@@ -197,6 +216,9 @@ Outcome read_keyed_step(const Reader& r, const std::string& key, const YAML::Nod
     } else if (key == "inject" || key == "clear") {
         s.kind = key == "inject" ? K::inject : K::clear;
         return read_fault(r, v, field, s);
+    } else if (key == "act") {
+        s.kind = K::act;
+        return read_act(r, v, field, s);
     } else if (key == "screenshot") {
         s.kind = K::screenshot;
         return read_screenshot(r, v, field, s);
@@ -207,8 +229,8 @@ Outcome read_keyed_step(const Reader& r, const std::string& key, const YAML::Nod
     return {};
 }
 
-constexpr std::array<std::string_view, 9> kStepKeys{"advance_to", "select", "speed",      "wait_frames", "step",
-                                                    "inject",     "clear",  "screenshot", "map"};
+constexpr std::array<std::string_view, 10> kStepKeys{"advance_to", "select", "speed",      "wait_frames", "step",
+                                                     "inject",     "clear",  "screenshot", "map",         "act"};
 
 core::Result<ScriptStep> read_step(const Reader& r, const YAML::Node& n, const std::string& where) {
     ScriptStep s;
@@ -226,7 +248,7 @@ core::Result<ScriptStep> read_step(const Reader& r, const YAML::Node& n, const s
     const std::string field = where + "." + key;
     if (std::find(kStepKeys.begin(), kStepKeys.end(), key) == kStepKeys.end())
         return r.bad(n.begin()->first, field,
-                     "unknown step (advance_to, select, speed, wait_frames, step, inject, clear, screenshot, map, pause, play)");
+                     "unknown step (advance_to, select, speed, wait_frames, step, inject, clear, act, screenshot, map, pause, play)");
     if (auto ok = read_keyed_step(r, key, n.begin()->second, field, s); !ok) return std::unexpected(ok.error());
     return s;
 }
@@ -244,6 +266,7 @@ core::Result<void> check_clear_has_effect(const ScriptStep& s, const DrillSessio
         active = active || (d.kind == kind && ((d.faults >> static_cast<unsigned>(s.action.fault)) & 1u));
     // An inject of this drill not yet applied (the world applies it as its next event) counts too.
     for (const auto& r : session.record().actions) {
+        if (r.trainee) continue;
         const auto pecs = sim::pecs_of(r);
         active = active || (r.action.enter && std::find(pecs.begin(), pecs.end(), s.selection.pec) != pecs.end() &&
                             r.action.fault == s.action.fault && sim::device_kind_of(r.action.target) == kind &&
@@ -261,6 +284,15 @@ core::Result<void> run_fault_step(const ScriptStep& s, DrillSession& session) {
         if (auto ok = check_clear_has_effect(s, session); !ok) return ok;
     auto n = session.inject(s.selection, s.action);
     if (!n) return std::unexpected(n.error());
+    return {};
+}
+
+core::Result<void> run_act_step(const ScriptStep& s, DrillSession& session) {
+    const auto done = session.act(s.trainee);
+    if (s.expect == ScriptStep::Expect::accepted && !done)
+        return core::fail(fmt::format("act: {} was refused: {}", sim::describe(s.trainee), done.error().message));
+    if (s.expect == ScriptStep::Expect::refused && done)
+        return core::fail(fmt::format("act: {} was accepted ({}), the script expects a refusal", sim::describe(s.trainee), *done));
     return {};
 }
 
@@ -321,6 +353,7 @@ core::Result<StepOutcome> run_script_step(const DrillScript& script, const Scrip
         case K::wait_frames: out.wait_frames = s.frames; break;
         case K::inject:
         case K::clear: ok = run_fault_step(s, session); break;
+        case K::act: ok = run_act_step(s, session); break;
         case K::screenshot:
             out.screenshot = s.file;
             out.wait_frames = kScreenshotFrames;

@@ -17,8 +17,10 @@ namespace drill {
 struct ScriptStep {
     /// What the step does.
     enum class Kind : std::uint8_t {
-        advance_to, select, speed, pause, play, inject, clear, step_event, step_minute, wait_frames, screenshot, map
+        advance_to, select, speed, pause, play, inject, clear, step_event, step_minute, wait_frames, screenshot, map, act
     };
+    /// What an `act` step expects of the world's answer.
+    enum class Expect : std::uint8_t { any, accepted, refused };
     Kind kind = Kind::pause;
     sim::Time time = 0;        ///< advance_to
     int pec = 0;               ///< select
@@ -28,6 +30,8 @@ struct ScriptStep {
     sim::FaultAction action;   ///< inject, clear (action.at = 0: now; inject's duration: kDefaultFaultDuration unless given)
     std::filesystem::path file;  ///< screenshot (relative: to the current directory, as --screenshot)
     MapView map;               ///< map
+    sim::TraineeAction trainee;  ///< act: a trainee's action (docs/trainees.md)
+    Expect expect = Expect::any; ///< act: `expect: accepted | refused` (any: a refusal is part of the drill)
     int line = 0;              ///< line in the script file, for messages
 };
 

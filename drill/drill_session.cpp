@@ -139,6 +139,12 @@ void DrillSession::replay_before(sim::Time t, bool including_t) {
         if (r.issued > t || (r.issued == t && !including_t)) break;
         ++replay_next_;
         world_->advance_to(r.issued, threads_);
+        if (r.trainee) {
+            if (auto ok = sim::replay_trainee_action(r, *world_); !ok)
+                notes_.push_back({world_->now(), r.trainee->pec, {}, fmt::format("replay: action {}: {}", replay_next_ - 1, ok.error().message)});
+            record_trainee(r);
+            continue;
+        }
         if (auto ok = apply_and_record(r); !ok)
             notes_.push_back({world_->now(), sim::pecs_of(r).front(), {}, fmt::format("replay: action {} failed: {}", replay_next_ - 1, ok.error().message)});
     }
@@ -267,6 +273,24 @@ core::Result<int> DrillSession::apply_and_record(sim::RecordedAction r) {
     notes_.push_back({r.issued, r.pecs.empty() ? r.action.pec : 0, r.pecs, describe(r, region ? std::string_view(region->name) : "")});
     record_.actions.push_back(std::move(r));
     return static_cast<int>(applied.size());
+}
+
+core::Result<std::string> DrillSession::act(const sim::TraineeAction& action) {
+    sim::RecordedAction r;
+    r.issued = r.action.at = world_->now();
+    r.trainee = action;
+    auto done = world_->act(action);
+    if (!done) r.refused = done.error().message;
+    record_trainee(r);
+    return done;
+}
+
+void DrillSession::record_trainee(const sim::RecordedAction& r) {
+    const sim::TraineeAction& a = *r.trainee;
+    notes_.push_back({r.issued, a.pec, {},
+                      r.refused.empty() ? fmt::format("{} {}: {}", sim::to_string(sim::role_of(a.what)), a.trainee, sim::describe(a))
+                                        : fmt::format("{} {}: {} refused: {}", sim::to_string(sim::role_of(a.what)), a.trainee, sim::describe(a), r.refused)});
+    record_.actions.push_back(r);
 }
 
 // [SECTION] Selection, live state, results

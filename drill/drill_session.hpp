@@ -118,6 +118,10 @@ public:
     /// A region or share is one action in the record and one note in the log, listing the PECs drawn.
     core::Result<int> inject(const PecSelection& selection, sim::FaultAction action);
 
+    /// A trainee's action now (sim::World::act), recorded with the trainee's id and the world's answer
+    /// whether accepted or refused, and noted in the log; returns what it did or why it was refused.
+    core::Result<std::string> act(const sim::TraineeAction& action);
+
     /// The world (read-only: changes go through the session so they are recorded).
     const sim::World& world() const { return *world_; }
     /// The election package.
@@ -136,9 +140,9 @@ public:
     const std::vector<ReportedPoint>& reported_curve() const { return curve_; }
     /// Every device fault active now (recomputed after every advance that changed fault bits).
     const std::vector<ActiveFault>& active_faults() const { return active_; }
-    /// Everything the instructor did, as recorded (saved with --record).
+    /// Everything the instructor and the trainees did, as recorded (saved with --record).
     const sim::DrillRecord& record() const { return record_; }
-    /// The instructor's actions as log lines.
+    /// The instructor's and the trainees' actions as log lines.
     const std::vector<InstructorNote>& notes() const { return notes_; }
     /// Actions of the replayed record not applied yet.
     std::size_t replay_pending() const { return replay_ ? replay_->actions.size() - replay_next_ : 0; }
@@ -162,6 +166,7 @@ private:
     void sample_curve();
     core::Result<std::vector<std::size_t>> draw_pecs(const PecSelection& selection);
     core::Result<int> apply_and_record(sim::RecordedAction action);
+    void record_trainee(const sim::RecordedAction& recorded);  // appends it to the record and the notes
     void refresh();
 
     std::unique_ptr<core::ElectionPackage> package_;

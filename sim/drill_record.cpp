@@ -2,6 +2,7 @@
 
 // Index of this file:
 //   [SECTION] Reading actions
+//   [SECTION] Reading trainees' actions
 //   [SECTION] Writing actions
 //   [SECTION] PECs, faults and durations of an action
 //   [SECTION] Loading a record
@@ -161,9 +162,101 @@ struct ActionReader {
     }
 };
 
+// [SECTION] Reading trainees' actions
+
+// Which fields a trainee's action needs besides issued, trainee, role and do.
+struct NeededFields {
+    bool ticket = false, base = false, pec = false, unit = false, box = false, alert = false;
+};
+
+NeededFields needed_fields(TraineeDo what) {
+    switch (what) {
+        case TraineeDo::take_call: case TraineeDo::guide: case TraineeDo::escalate: case TraineeDo::close_ticket: return {.ticket = true};
+        case TraineeDo::dispatch_crew: case TraineeDo::send_spare: return {.ticket = true, .base = true};
+        case TraineeDo::paper_list: case TraineeDo::devices_back: return {.pec = true, .unit = true};
+        case TraineeDo::stationary_box: return {.pec = true, .box = true};
+        case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: return {.pec = true};
+        case TraineeDo::acknowledge: return {.alert = true};
+    }
+    return {};
+}
+
+// The trainee, the action and the fields it needs (the caller checks for unknown keys).
+core::Result<TraineeAction> trainee_fields(const ActionReader& in) {
+    const YAML::Node& n = in.n;
+    TraineeAction a;
+    auto trainee = in.text("trainee");
+    if (!trainee) return std::unexpected(trainee.error());
+    if (trainee->empty()) return in.bad("trainee", "is empty");
+    a.trainee = *trainee;
+    auto what = in.text("do");
+    if (!what) return std::unexpected(what.error());
+    const auto kind = trainee_do_from(*what);
+    if (!kind) return in.bad("do", fmt::format("'{}' is not a trainee's action (docs/trainees.md)", *what));
+    a.what = *kind;
+    if (n["role"]) {
+        auto role = in.text("role");
+        if (!role) return std::unexpected(role.error());
+        if (trainee_role_from(*role) != role_of(a.what))
+            return in.bad("role", fmt::format("'{}' does not do {} ({} does)", *role, *what, to_string(role_of(a.what))));
+    }
+    const NeededFields need = needed_fields(a.what);
+    for (auto [field, wanted] : {std::pair{"ticket", need.ticket}, {"base", need.base}, {"pec", need.pec}, {"unit", need.unit}, {"box", need.box},
+                                 {"alert", need.alert}})
+        if (!wanted && n[field]) return in.bad(field, fmt::format("{} takes no {}", *what, field));
+    const auto number = [&](bool wanted, const char* field, int hi, int& out) -> core::Result<void> {
+        if (!wanted) return {};
+        if (!n[field]) return in.bad(field, fmt::format("is missing ({} needs it)", *what));
+        auto v = in.r.number_at<int>(n[field], field, 1, hi);
+        if (!v) return std::unexpected(v.error());
+        out = *v;
+        return {};
+    };
+    for (auto ok : {number(need.ticket, "ticket", 10'000'000, a.ticket), number(need.alert, "alert", 10'000'000, a.alert),
+                    number(need.unit, "unit", 64, a.unit), number(need.pec, "pec", 9999, a.pec)})
+        if (!ok) return std::unexpected(ok.error());
+    if (need.unit) a.unit -= 1;  // desks are numbered from 1 in files and on screen
+    if (need.pec && a.pec < 1000) return in.bad("pec", fmt::format("'{}' is not a 4-digit PEC number", a.pec));
+    if (need.base) {
+        auto v = in.text("base");
+        if (!v) return std::unexpected(v.error());
+        a.base = *v;
+    }
+    if (need.box) {
+        auto v = in.text("box");
+        if (!v) return std::unexpected(v.error());
+        if (*v != "party_list" && *v != "district") return in.bad("box", fmt::format("'{}' is neither party_list nor district", *v));
+        a.box = *v == "party_list" ? 0 : 1;
+    }
+    return a;
+}
+
+// `{issued, trainee, role, do, ..., refused}` (version 3).
+core::Result<RecordedAction> read_trainee_action(const ActionReader& in, const std::string& file, const std::string& where) {
+    const YAML::Node& n = in.n;
+    if (auto known = core::only_keys(file, n, {"issued", "trainee", "role", "do", "refused", "ticket", "base", "pec", "unit", "box", "alert"}, where);
+        !known)
+        return std::unexpected(known.error());
+    RecordedAction rec;
+    auto issued = in.r.time_of_day(n, "issued");
+    if (!issued) return std::unexpected(issued.error());
+    rec.issued = rec.action.at = *issued;
+    auto a = trainee_fields(in);
+    if (!a) return std::unexpected(a.error());
+    if (n["refused"]) {
+        auto v = in.text("refused");
+        if (!v) return std::unexpected(v.error());
+        rec.refused = *v;
+    }
+    rec.trainee = std::move(*a);
+    return rec;
+}
+
 core::Result<RecordedAction> read_action(const std::string& file, const YAML::Node& n, std::size_t index, int version) {
     const std::string where = fmt::format("actions[{}].", index);
     if (!n.IsMap()) return std::unexpected(core::field_error(file, n, where.substr(0, where.size() - 1), "expected a mapping"));
+    if (version >= 3 && n["trainee"])
+        return read_trainee_action(ActionReader{core::YamlReader(file).within(where.substr(0, where.size() - 1)), n}, file, where);
     auto known = version >= 2 ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
                                                           "severity", "duration", "replace"}, where)
                               : core::only_keys(file, n, {"issued", "at", "pec", "device", "unit", "fault", "action", "severity", "duration",
@@ -180,8 +273,28 @@ core::Result<RecordedAction> read_action(const std::string& file, const YAML::No
 
 // [SECTION] Writing actions
 
+// A trainee's action: who, what, the fields its kind needs, and the world's refusal if any.
+void emit_trainee_action(YAML::Emitter& out, const RecordedAction& r) {
+    const TraineeAction& a = *r.trainee;
+    out << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << core::clock_time(r.issued, core::ClockText::micros);
+    out << YAML::Key << "trainee" << YAML::Value << YAML::DoubleQuoted << a.trainee;
+    out << YAML::Key << "role" << YAML::Value << std::string(to_string(role_of(a.what)));
+    out << YAML::Key << "do" << YAML::Value << std::string(to_string(a.what));
+    const NeededFields need = needed_fields(a.what);
+    if (need.ticket) out << YAML::Key << "ticket" << YAML::Value << a.ticket;
+    if (need.base) out << YAML::Key << "base" << YAML::Value << YAML::DoubleQuoted << a.base;
+    if (need.pec) out << YAML::Key << "pec" << YAML::Value << a.pec;
+    if (need.unit) out << YAML::Key << "unit" << YAML::Value << a.unit + 1;
+    if (need.box) out << YAML::Key << "box" << YAML::Value << (a.box == 0 ? "party_list" : "district");
+    if (need.alert) out << YAML::Key << "alert" << YAML::Value << a.alert;
+    if (!r.refused.empty()) out << YAML::Key << "refused" << YAML::Value << YAML::DoubleQuoted << r.refused;
+    out << YAML::EndMap;
+}
+
 // One action as a flow mapping: `pec` or `pecs` (+ `region`, `share`), then the device and fault.
 void emit_action(YAML::Emitter& out, const RecordedAction& r) {
+    if (r.trainee) return emit_trainee_action(out, r);
     const FaultAction& a = r.action;
     out << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << core::clock_time(r.issued, core::ClockText::micros);
@@ -210,9 +323,14 @@ void emit_action(YAML::Emitter& out, const RecordedAction& r) {
 
 }  // namespace
 
+core::Result<TraineeAction> read_trainee_fields(const core::YamlReader& r, const YAML::Node& n) { return trainee_fields(ActionReader{r, n}); }
+
 // [SECTION] PECs, faults and durations of an action
 
-std::vector<int> pecs_of(const RecordedAction& r) { return r.pecs.empty() ? std::vector<int>{r.action.pec} : r.pecs; }
+std::vector<int> pecs_of(const RecordedAction& r) {
+    if (r.trainee) return {r.trainee->pec};
+    return r.pecs.empty() ? std::vector<int>{r.action.pec} : r.pecs;
+}
 
 std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceKind kind) {
     for (auto f : devices::faults_of(kind))
@@ -244,10 +362,10 @@ core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, co
         return std::unexpected(ok.error());
     auto version = reader.text(root, "version");
     if (!version) return std::unexpected(version.error());
-    const int v = *version == "1" ? 1 : *version == "2" ? 2 : 0;
+    const int v = *version == "1" ? 1 : *version == "2" ? 2 : *version == "3" ? 3 : 0;
     if (v == 0)
         return std::unexpected(core::field_error(name, root["version"], "version",
-                                                 fmt::format("'{}' is not a supported version (1, 2; this build writes {})", *version,
+                                                 fmt::format("'{}' is not a supported version (1, 2, 3; this build writes {})", *version,
                                                              kDrillRecordVersion)));
     DrillRecord r;
     auto scenario = reader.text(root, "scenario");
@@ -331,6 +449,10 @@ core::Result<void> apply_drill_record(const DrillRecord& record, World& world, i
             return core::fail(fmt::format("action {} (PEC {}, issued {}) is earlier than the world's time {}", i, pecs_of(r).front(),
                                           core::clock_time(r.issued, core::ClockText::micros), core::clock_time(world.now(), core::ClockText::micros)));
         world.advance_to(r.issued, threads);
+        if (r.trainee) {
+            if (auto ok = replay_trainee_action(r, world); !ok) return core::fail(fmt::format("action {}: {}", i, ok.error().message));
+            continue;
+        }
         for (int pec : pecs_of(r)) {
             FaultAction a = r.action;
             a.pec = pec;
@@ -339,6 +461,15 @@ core::Result<void> apply_drill_record(const DrillRecord& record, World& world, i
         }
     }
     return {};
+}
+
+core::Result<void> replay_trainee_action(const RecordedAction& r, World& world) {
+    const auto got = world.act(*r.trainee);
+    const std::string answer = got ? std::string() : got.error().message;
+    if (answer == r.refused) return {};
+    const auto said = [](const std::string& refusal) { return refusal.empty() ? std::string("accepted") : fmt::format("refused ('{}')", refusal); };
+    return core::fail(fmt::format("the replay has diverged: {} by {} at {} was {} in the session, {} now", describe(*r.trainee), r.trainee->trainee,
+                                  core::clock_time(r.issued, core::ClockText::micros), said(r.refused), said(answer)));
 }
 
 }  // namespace sim

@@ -13,7 +13,15 @@
 #include "kernel/engine.hpp"
 #include "sim/scenario.hpp"
 #include "sim/fault_action.hpp"
+#include "sim/trainee_action.hpp"
 #include "sim/views.hpp"
+
+namespace YAML {
+class Node;
+}
+namespace core {
+class YamlReader;
+}
 
 namespace sim {
 
@@ -30,9 +38,14 @@ struct RecordedAction {
     std::vector<int> pecs;  ///< the PECs a region or share injection drew, in the order applied (empty: action.pec alone)
     int region = 0;         ///< with `pecs`: the region they were drawn from (0: the whole simulated country)
     double share = 0.0;     ///< with `pecs`: the share drawn, 0..1 (0: every PEC of the region)
+    /// A trainee's action instead of a fault action (`action` and `pecs` unused): applied by
+    /// World::act at `issued` (docs/trainees.md).
+    std::optional<TraineeAction> trainee;
+    /// With `trainee`: why the world refused it (empty: it was accepted). A replay must get the same answer.
+    std::string refused;
 };
 
-/// The PECs an action addresses, in the order they are applied.
+/// The PECs an action addresses, in the order they are applied (a trainee's action: its PEC, 0 if none).
 std::vector<int> pecs_of(const RecordedAction& action);
 
 /// The instructor's actions of one session, in the order they were taken.
@@ -50,10 +63,10 @@ std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceK
 std::string format_duration(Time d);
 
 /// The version save_drill_record writes. Version 2 added `pecs`, `region` and `share` (one action per
-/// region or share injection); version 1 records (one action per PEC) are still read.
-inline constexpr int kDrillRecordVersion = 2;
+/// region or share injection), version 3 the trainees' actions; versions 1 and 2 are still read.
+inline constexpr int kDrillRecordVersion = 3;
 
-/// Loads and validates a record (version 1 or 2); errors name FILE:LINE: field. A relative `scenario`
+/// Loads and validates a record (version 1, 2 or 3); errors name FILE:LINE: field. A relative `scenario`
 /// is resolved against the record file's folder.
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file);
 /// load_drill_record of a file whose content is `text` (nothing is read; `file` names it in errors
@@ -63,7 +76,15 @@ core::Result<DrillRecord> parse_drill_record(std::string_view text, const std::f
 core::Result<void> save_drill_record(const DrillRecord& record, const std::filesystem::path& file);
 
 /// Applies every action of the record to a fresh world: advances to each action's `issued` time
-/// (with `threads`) and applies it at each of its PECs. Errors name the action (index, PEC, time).
+/// (with `threads`) and applies it at each of its PECs, or has the world act on a trainee's action.
+/// Errors name the action (index, PEC, time); a trainee's action the world answers otherwise than it
+/// did in the recorded session (accepted / refused) is an error too: the replay has diverged.
+/// Reads a trainee's action from a mapping (a record's entry, a script's `act` step): `trainee`,
+/// `do`, `role` (optional; must be the role that does it) and the fields the action needs, none it
+/// does not; other keys are the caller's to check. Errors name `r`'s file, line and field.
+core::Result<TraineeAction> read_trainee_fields(const core::YamlReader& r, const YAML::Node& n);
+/// World::act on a recorded trainee's action, checked against the answer recorded (`refused`).
+core::Result<void> replay_trainee_action(const RecordedAction& recorded, World& world);
 core::Result<void> apply_drill_record(const DrillRecord& record, World& world, int threads = 1);
 
 }  // namespace sim

@@ -66,6 +66,8 @@ public:
     std::uint32_t active_faults() const;
     /// The real desk `desk` (the PEC's station::PollingStation adds their reports up).
     const station::IdentificationDesk& desk(int desk) const { return *desks_[static_cast<std::size_t>(desk)].desk; }
+    /// The real desk `desk`, for the commission's decisions (station::IdentificationDesk::use_paper_list).
+    station::IdentificationDesk& desk(int desk) { return *desks_[static_cast<std::size_t>(desk)].desk; }
     /// Every desk device, for the inspector.
     std::vector<DeviceView> devices() const;
     /// Sets one fault listener on every desk device.

@@ -2,6 +2,7 @@
 
 // Index of this file:
 //   [SECTION] Construction
+//   [SECTION] The PEC chair's actions
 //   [SECTION] Day
 //   [SECTION] Transmission
 //   [SECTION] Views
@@ -348,6 +349,55 @@ void PecModel::replace_by_stationary_box(int box) {
     boxes_[box].box->replace_by_stationary_box(engine_.now());
     note(fmt::format("{} replaced by a stationary box; its ballots wait for the manual count", boxes_[box].scanner->id()));
     feed_waiting(box);
+}
+
+// [SECTION] The PEC chair's actions
+
+core::Result<std::string> PecModel::chair_act(const TraineeAction& action) {
+    core::Result<std::string> done = core::fail(fmt::format("{} is not a PEC chair's action", to_string(action.what)));
+    switch (action.what) {
+        case TraineeDo::paper_list: case TraineeDo::devices_back: done = chair_desk(action); break;
+        case TraineeDo::stationary_box: done = chair_box(action); break;
+        case TraineeDo::backup_channel: done = chair_modem(); break;
+        default: break;
+    }
+    note(done ? fmt::format("PEC chair {}: {}", action.trainee, *done)
+              : fmt::format("PEC chair {}: {} refused: {}", action.trainee, describe(action), done.error().message));
+    return done;
+}
+
+core::Result<std::string> PecModel::chair_desk(const TraineeAction& action) {
+    if (action.unit < 0 || action.unit >= desks_->desks())
+        return core::fail(fmt::format("PEC {} has no desk {} (it has {})", pec_.number, action.unit + 1, desks_->desks()));
+    station::IdentificationDesk& desk = desks_->desk(action.unit);
+    const bool on = action.what == TraineeDo::paper_list;
+    if (desk.on_paper_list() == on)
+        return core::fail(fmt::format("desk {} is already {}", action.unit + 1, on ? "on the paper list" : "using its devices"));
+    if (on && voting_over_) return core::fail("voting is over");
+    desk.use_paper_list(on);
+    return on ? fmt::format("desk {} identifies voters by the paper list, its biometric devices set aside", action.unit + 1)
+              : fmt::format("desk {} uses its devices again", action.unit + 1);
+}
+
+core::Result<std::string> PecModel::chair_box(const TraineeAction& action) {
+    if (action.box < 0 || action.box > 1 || !boxes_[static_cast<std::size_t>(action.box)].box)
+        return core::fail(fmt::format("PEC {} has no {} ARBB", pec_.number, action.box == 0 ? "party-list" : "district"));
+    Box& b = boxes_[static_cast<std::size_t>(action.box)];
+    if (b.box->replaced()) return core::fail(fmt::format("{} was replaced by a stationary box already", b.scanner->id()));
+    if (!b.box->voting()) return core::fail("voting is over");
+    if (b.scanner->healthy()) return core::fail(fmt::format("{} works: a stationary box replaces a failed ARBB only", b.scanner->id()));
+    replace_by_stationary_box(action.box);
+    return fmt::format("{} replaced by a stationary box", b.scanner->id());
+}
+
+core::Result<std::string> PecModel::chair_modem() {
+    using devices::Fault;
+    if (modem_->has_fault(Fault::dead))
+        return core::fail("the modem is dead: the backup channel needs a working modem; a crew must bring a spare");
+    int cleared = 0;
+    for (Fault f : {Fault::no_signal, Fault::slow, Fault::flapping}) cleared += modem_->clear_fault(f, engine_.now()) ? 1 : 0;
+    if (cleared == 0) return core::fail("the modem's channel works: nothing to switch from");
+    return std::string("modem switched to the backup channel (the other operator); the transmitter's next attempt uses it");
 }
 
 // [SECTION] Day

@@ -28,6 +28,7 @@
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/support.hpp"
+#include "sim/trainee_action.hpp"
 #include "sim/views.hpp"
 #include "sim/voter_intent.hpp"
 #include "station/ballot_box.hpp"
@@ -83,6 +84,11 @@ public:
     /// or the ARBB replaced by a stationary box, at `outcome.resolved` (never when it is -1); a crew
     /// from `base` is noted in the log when it arrives.
     void support_resolved(const SupportCall& call, const SupportOutcome& outcome, std::string_view base);
+    /// A PEC chair's action now (paper_list, devices_back, stationary_box, backup_channel;
+    /// docs/trainees.md): what it did, or why it is refused. Either way the PEC's log notes it.
+    core::Result<std::string> chair_act(const TraineeAction& action);
+    /// Notes what someone outside the PEC did about it (the help desk, the duty officer) in its log.
+    void note_from_outside(std::string text) { note(std::move(text)); }
     /// The PEC's results (complete once the day has ended); faults still on count up to `until`.
     PecResult result(Time until) const;
     /// When the CEC acknowledged the PEC's last report (0: not yet); result().reported_at without copying the results.
@@ -143,6 +149,9 @@ private:
     devices::Device* device_for(FaultTarget target, int index);
     void schedule_fault(const FaultAction& action);
     void replace_by_stationary_box(int box);
+    core::Result<std::string> chair_desk(const TraineeAction& action);
+    core::Result<std::string> chair_box(const TraineeAction& action);
+    core::Result<std::string> chair_modem();
     void note(std::string text);
     Time draw_service(const ServiceTime& t);
 

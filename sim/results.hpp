@@ -107,6 +107,7 @@ struct CentralOutcome {
     std::optional<central::Results> results;   ///< aggregation of the store (empty if it failed)
     std::string aggregation_error;
     std::vector<Discrepancy> reconciliation;
+    std::vector<int> held;                     ///< PECs the duty officer held back from publication (not in `results`)
 };
 
 /// A whole run.

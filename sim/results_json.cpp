@@ -355,15 +355,17 @@ json central_json(const CentralOutcome& c) {
     for (int i = 0; i < central::kRejectReasonCount; ++i)
         if (c.counters.rejected[static_cast<std::size_t>(i)] > 0)
             rejected[std::string(central::to_string(static_cast<central::RejectReason>(i)))] = c.counters.rejected[static_cast<std::size_t>(i)];
-    return {{"received", c.counters.received},
-            {"accepted", c.counters.accepted},
-            {"duplicates", c.counters.duplicates},
-            {"stored", c.counters.committed},
-            {"commits", c.counters.commits},
-            {"flagged", c.counters.flagged},
-            {"rejected", rejected},
-            {"alerts", c.alerts},
-            {"unreachable", c.unreachable}};
+    json out{{"received", c.counters.received},
+             {"accepted", c.counters.accepted},
+             {"duplicates", c.counters.duplicates},
+             {"stored", c.counters.committed},
+             {"commits", c.counters.commits},
+             {"flagged", c.counters.flagged},
+             {"rejected", rejected},
+             {"alerts", c.alerts},
+             {"unreachable", c.unreachable}};
+    if (!c.held.empty()) out["held_from_publication"] = c.held;  // only when a duty officer held figures back
+    return out;
 }
 
 // One district's outcome from the CEC's store, with its winner when one was elected.

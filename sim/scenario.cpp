@@ -385,7 +385,8 @@ core::Result<void> read_cec(const Reader& r, const YAML::Node& root, Scenario& s
     return {};
 }
 
-// The technical support organisation: support: off, or support: {crews: 0.5, help_desk_lines: 10}.
+// The technical support organisation: support: off, or support: {crews: 0.5, help_desk_lines: 10,
+// help_desk: automatic | trainees}.
 core::Result<void> read_support(const Reader& r, const YAML::Node& root, Scenario& s) {
     const auto n = root["support"];
     if (!n) return {};
@@ -394,13 +395,20 @@ core::Result<void> read_support(const Reader& r, const YAML::Node& root, Scenari
         return {};
     }
     if (!n.IsMap()) return std::unexpected(r.error(n, "support", "expected off or {crews: SHARE, help_desk_lines: N}"));
-    if (auto ok = r.only_keys(n, {"crews", "help_desk_lines"}, "support"); !ok) return std::unexpected(ok.error());
+    if (auto ok = r.only_keys(n, {"crews", "help_desk_lines", "help_desk"}, "support"); !ok) return std::unexpected(ok.error());
     const Reader f = r.within("support");
     if (n["crews"]) { SHAILOO_TRY(s.support.crews_share, f.get<double>(n, "crews", 0.0, 100.0)); }
     if (n["help_desk_lines"]) {
         int lines = 0;
         SHAILOO_TRY(lines, f.get<int>(n, "help_desk_lines", 0, 100'000));
         s.support.help_desk_lines = lines;
+    }
+    if (n["help_desk"]) {
+        std::string who;
+        SHAILOO_TRY(who, f.text(n, "help_desk"));
+        if (who != "automatic" && who != "trainees")
+            return std::unexpected(f.error(n["help_desk"], "help_desk", fmt::format("expected automatic or trainees, got '{}'", who)));
+        s.support.trainees = who == "trainees";
     }
     return {};
 }

@@ -132,6 +132,7 @@ struct SupportSettings {
     bool off = false;                     ///< `support: off`: every fault ends at its drawn duration
     double crews_share = 1.0;             ///< each base keeps this share of its crews
     std::optional<int> help_desk_lines;   ///< instead of the package's
+    bool trainees = false;                ///< `help_desk: trainees`: trainees answer the calls (sim/help_desk.hpp), no automatic dispatcher
 };
 
 /// Everything `shailoo run` needs besides the seed and thread count.

@@ -25,6 +25,12 @@ core::Micros minutes(double m) { return static_cast<core::Micros>(std::llround(m
 
 double draw(core::RandomStream& r, PhoneMinutes m) { return m.min + r.uniform() * (m.max - m.min); }
 
+}  // namespace
+
+int crews_on_duty(const core::SupportBase& base, const SupportSettings& settings) {
+    return static_cast<int>(std::lround(base.crews * settings.crews_share));
+}
+
 std::size_t spare_index(devices::DeviceKind kind) {
     const std::string_view name = devices::to_string(kind);
     for (std::size_t k = 0; k < core::kSpareKindCount; ++k)
@@ -32,7 +38,33 @@ std::size_t spare_index(devices::DeviceKind kind) {
     return core::kSpareKindCount;
 }
 
-}  // namespace
+CallTimes call_times(const SupportCall& call, std::uint64_t seed) {
+    core::RandomStream r(seed, static_cast<std::uint64_t>(call.pec), kSupportStream, call.stream);
+    const core::Micros talk = minutes(draw(r, phone_minutes(call.way)));
+    return {talk, minutes(draw(r, repair_minutes(call.kind)))};
+}
+
+core::Micros travel_time(const core::SupportOrganisation& org, const core::SupportBase& base, double lat, double lon) {
+    return minutes(travel_minutes(org, base, lat, lon));
+}
+
+core::Micros return_time(const core::SupportOrganisation& org, const core::SupportBase& base, double lat, double lon) {
+    return minutes(travel_minutes(org, base, lat, lon) - org.set_off_minutes);
+}
+
+void add_busy(SupportDay& day, core::Micros from, core::Micros to) {
+    auto& slots = day.busy_by_slot;
+    for (core::Micros s = from / SupportDay::kSlot; s * SupportDay::kSlot < to; ++s) {
+        if (slots.size() <= static_cast<std::size_t>(s)) slots.resize(static_cast<std::size_t>(s) + 1, 0);
+        slots[static_cast<std::size_t>(s)] += std::min(to, (s + 1) * SupportDay::kSlot) - std::max(from, s * SupportDay::kSlot);
+    }
+}
+
+void sort_calls(std::vector<SupportCall>& calls) {
+    std::stable_sort(calls.begin(), calls.end(), [](const SupportCall& a, const SupportCall& b) {
+        return std::tie(a.at, a.pec, a.stream) < std::tie(b.at, b.pec, b.stream);
+    });
+}
 
 // [SECTION] Procedures
 // Which faults support ends and how long the phone and the repair take: our estimates, documented
@@ -107,9 +139,7 @@ std::vector<Job> answer_calls(const SupportDay& day, std::vector<SupportOutcome>
     std::vector<Job> jobs;
     for (std::size_t i = 0; i < day.calls.size() && lines > 0; ++i) {
         const SupportCall& c = day.calls[i];
-        core::RandomStream r(seed, static_cast<std::uint64_t>(c.pec), kSupportStream, c.stream);
-        const core::Micros talk = minutes(draw(r, phone_minutes(c.way)));
-        const core::Micros repair = minutes(draw(r, repair_minutes(c.kind)));
+        const auto [talk, repair] = call_times(c, seed);
         out[i].answered = std::max(c.at, free_at.top());
         free_at.pop();
         free_at.push(out[i].answered + talk);
@@ -127,8 +157,7 @@ public:
     Crews(const core::SupportOrganisation& org, const SupportSettings& options, SupportDay& day) : org_(org), day_(day) {
         for (std::size_t b = 0; b < org.bases.size(); ++b) {
             spares_.push_back(org.bases[b].spares);
-            const int n = static_cast<int>(std::lround(org.bases[b].crews * options.crews_share));
-            for (int k = 0; k < n; ++k) crews_.push_back({b, 0});
+            for (int k = 0; k < crews_on_duty(org.bases[b], options); ++k) crews_.push_back({b, 0});
         }
         day.crews = static_cast<int>(crews_.size());
     }
@@ -194,26 +223,18 @@ private:
     core::Micros send(const Job& job, std::size_t crew, core::Micros t) {
         const auto& c = call(job);
         Crew& cr = crews_[crew];
-        const double m = travel_minutes(org_, org_.bases[cr.base], c.lat, c.lon);
+        const core::SupportBase& base = org_.bases[cr.base];
         const std::size_t k = spare_index(c.kind);
         --spares_[cr.base][k];
         ++day_.spares_used[k];
         SupportOutcome& o = day_.outcomes[job.call];
         o.base = static_cast<int>(cr.base);
         o.dispatched = t;
-        o.arrived = t + minutes(m);
+        o.arrived = t + travel_time(org_, base, c.lat, c.lon);
         o.resolved = o.arrived + job.repair;
-        cr.free_at = o.resolved + minutes(m - org_.set_off_minutes);
-        add_busy(t, cr.free_at);
+        cr.free_at = o.resolved + return_time(org_, base, c.lat, c.lon);
+        add_busy(day_, t, cr.free_at);
         return cr.free_at;
-    }
-
-    void add_busy(core::Micros from, core::Micros to) {
-        auto& slots = day_.busy_by_slot;
-        for (core::Micros s = from / SupportDay::kSlot; s * SupportDay::kSlot < to; ++s) {
-            if (slots.size() <= static_cast<std::size_t>(s)) slots.resize(static_cast<std::size_t>(s) + 1, 0);
-            slots[static_cast<std::size_t>(s)] += std::min(to, (s + 1) * SupportDay::kSlot) - std::max(from, s * SupportDay::kSlot);
-        }
     }
 
     const core::SupportOrganisation& org_;
@@ -227,9 +248,7 @@ private:
 SupportDay dispatch_support(const core::SupportOrganisation& org, const SupportSettings& options, std::vector<SupportCall> calls,
                             std::uint64_t seed) {
     SupportDay day;
-    std::stable_sort(calls.begin(), calls.end(), [](const SupportCall& a, const SupportCall& b) {
-        return std::tie(a.at, a.pec, a.stream) < std::tie(b.at, b.pec, b.stream);
-    });
+    sort_calls(calls);
     day.calls = std::move(calls);
     day.outcomes.resize(day.calls.size());
     day.help_desk_lines = options.help_desk_lines.value_or(org.help_desk_lines);

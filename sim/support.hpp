@@ -74,6 +74,7 @@ struct SupportOutcome {
 struct SupportDay {
     std::vector<SupportCall> calls;       ///< in the order handled: time, then PEC, then stream
     std::vector<SupportOutcome> outcomes; ///< outcomes[i] of calls[i]
+    bool trainees = false;                ///< the help desk was played by trainees (sim/help_desk.hpp), not the dispatcher
     int crews = 0;                        ///< crews on duty (after the scenario's share)
     int help_desk_lines = 0;
     std::array<std::int64_t, core::kSpareKindCount> spares_used{};  ///< in core::kSpareKinds order
@@ -95,6 +96,30 @@ SupportDay dispatch_support(const core::SupportOrganisation& org, const SupportS
 nlohmann::ordered_json support_json(const std::optional<SupportDay>& day, core::Micros hours_from, core::Micros until);
 /// The summary's lines about support (none without a support day).
 std::string support_summary(const std::optional<SupportDay>& day);
+
+/// Sorts calls in the order the help desk hears them: time, then PEC, then stream.
+void sort_calls(std::vector<SupportCall>& calls);
+
+/// The phone time and the repair time of one call, drawn from the call's own stream (seed, PEC,
+/// stream): the same whoever answers it, the automatic dispatcher or a trainee.
+struct CallTimes {
+    core::Micros talk = 0;    ///< on the phone: guidance, triage or the stationary-box decision
+    core::Micros repair = 0;  ///< a crew's swap and test at the PEC
+};
+CallTimes call_times(const SupportCall& call, std::uint64_t seed);
+
+/// Crews of a base on duty: the base's crews times the scenario's share, rounded.
+int crews_on_duty(const core::SupportBase& base, const SupportSettings& settings);
+
+/// Index of a device kind in core::kSpareKinds (core::kSpareKindCount: no spare of that kind).
+std::size_t spare_index(devices::DeviceKind kind);
+
+/// Adds a crew's time away from base, [from, to), to the day's busy_by_slot.
+void add_busy(SupportDay& day, core::Micros from, core::Micros to);
+
+/// travel_minutes as a duration; return_time is the drive back (no set-off time).
+core::Micros travel_time(const core::SupportOrganisation& org, const core::SupportBase& base, double lat, double lon);
+core::Micros return_time(const core::SupportOrganisation& org, const core::SupportBase& base, double lat, double lon);
 
 /// Minutes a crew of `base` drives to a place at (lat, lon): set-off time plus road distance
 /// (great-circle distance times the organisation's circuity) at the base's speed.

@@ -11,7 +11,7 @@ namespace sim {
 namespace {
 
 struct Counts {
-    std::int64_t phone = 0, crew = 0, stationary_box = 0, unresolved = 0;
+    std::int64_t phone = 0, crew = 0, stationary_box = 0, unresolved = 0, unanswered = 0;
     std::vector<double> answer, arrive, resolve;  // minutes from the call
 };
 
@@ -23,6 +23,7 @@ Counts count(const SupportDay& day) {
         const SupportOutcome& o = day.outcomes[i];
         (call.way == SupportWay::phone ? c.phone : call.way == SupportWay::crew ? c.crew : c.stationary_box) += 1;
         if (o.answered >= 0) c.answer.push_back(minutes(call.at, o.answered));
+        else ++c.unanswered;
         if (o.arrived >= 0) c.arrive.push_back(minutes(call.at, o.arrived));
         if (o.resolved >= 0) c.resolve.push_back(minutes(call.at, o.resolved));
         else ++c.unresolved;
@@ -57,12 +58,14 @@ nlohmann::ordered_json support_json(const std::optional<SupportDay>& day, core::
     nlohmann::ordered_json spares = nlohmann::ordered_json::object();
     for (std::size_t k = 0; k < core::kSpareKindCount; ++k) spares[core::kSpareKinds[k]] = day->spares_used[k];
     return {{"modelled", true},
+            {"help_desk", day->trainees ? "trainees" : "automatic"},
             {"help_desk_lines", day->help_desk_lines},
             {"crews", day->crews},
             {"calls", day->calls.size()},
             {"fixed_by_phone", c.phone},
             {"crew_jobs", c.crew},
             {"stationary_box_decisions", c.stationary_box},
+            {"unanswered", c.unanswered},
             {"unresolved", c.unresolved},
             {"minutes_to_answer", minute_stats(c.answer)},
             {"minutes_to_arrive", minute_stats(c.arrive)},
@@ -79,6 +82,18 @@ std::string support_summary(const std::optional<SupportDay>& day) {
     const auto j = support_json(day, 0, 0);
     const auto& r = j["minutes_to_resolve"];
     const auto& a = j["minutes_to_arrive"];
+    if (day->trainees && j["minutes_to_answer"]["count"].get<std::int64_t>() == 0)
+        return fmt::format("Technical support: {} calls on the trainees' help desk, none answered: every fault support ends lasted the rest "
+                           "of the day\n",
+                           day->calls.size());
+    if (day->trainees)
+        return fmt::format("Technical support: {} calls on the trainees' help desk, {} never answered; needed: {} phone fixes, {} crew jobs, "
+                           "{} stationary box decisions; {} never resolved\n  answered {:.1f} min after the call on average; crews arrived "
+                           "{:.1f} min after the call (90 %: {:.1f}); resolved {:.1f} min after the call (90 %: {:.1f}, longest {:.1f})\n",
+                           day->calls.size(), j["unanswered"].get<std::int64_t>(), j["fixed_by_phone"].get<std::int64_t>(),
+                           j["crew_jobs"].get<std::int64_t>(), j["stationary_box_decisions"].get<std::int64_t>(), j["unresolved"].get<std::int64_t>(),
+                           j["minutes_to_answer"]["mean"].get<double>(), a["mean"].get<double>(), a["p90"].get<double>(), r["mean"].get<double>(),
+                           r["p90"].get<double>(), r["max"].get<double>());
     return fmt::format("Technical support: {} calls on {} help desk lines, {} fixed by phone, {} crew jobs by {} crews, {} stationary boxes, "
                        "{} never resolved\n  answered in {:.1f} min on average; crews arrived {:.1f} min after the call (90 %: {:.1f}); "
                        "resolved {:.1f} min after the call (90 %: {:.1f}, longest {:.1f})\n",

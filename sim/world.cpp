@@ -1,3 +1,10 @@
+// The election-day world (sim/world.hpp).
+//
+// Index of this file:
+//   [SECTION] Building the world
+//   [SECTION] Advancing
+//   [SECTION] Trainees' actions
+//   [SECTION] Views and results
 #include "sim/world.hpp"
 
 #include <fmt/core.h>
@@ -12,6 +19,7 @@
 
 #include "devices/virtual_modem.hpp"
 #include "sim/central_link.hpp"
+#include "sim/help_desk.hpp"
 #include "sim/pec_model.hpp"
 #include "central/publication.hpp"
 #include "sim/reconciler.hpp"
@@ -79,11 +87,17 @@ void parallel_for(std::size_t n, int threads, Fn fn, Tick tick) {
 
 }  // namespace
 
+// [SECTION] Building the world
+
 struct World::Shared {
     RollVoterList roll;
     SharedDay day;
     std::optional<CentralLink> link;  // made once the PECs' devices have their keys
     std::optional<SupportDay> support;
+    std::optional<HelpDesk> desk;        // support: {help_desk: trainees}
+    std::vector<DutyAlert> alerts;       // the duty officer's
+    std::int64_t ingest_alerts_seen = 0;
+    std::vector<int> held;               // PECs held back from publication, ascending
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
         : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
 };
@@ -129,6 +143,11 @@ void World::plan_support() {
     if (!package_.support || scenario_.support.off) return;
     std::vector<SupportCall> calls;
     for (const auto& p : pecs_) calls.insert(calls.end(), p->support_calls().begin(), p->support_calls().end());
+    if (scenario_.support.trainees) {
+        // Trainees answer the calls as they ring (World::act); nothing is decided before the day.
+        shared_->desk.emplace(*package_.support, scenario_.support, std::move(calls), seed_);
+        return;
+    }
     shared_->support = dispatch_support(*package_.support, scenario_.support, std::move(calls), seed_);
     const SupportDay& day = *shared_->support;
     for (std::size_t i = 0; i < day.calls.size(); ++i) {
@@ -140,6 +159,8 @@ void World::plan_support() {
 }
 
 World::~World() = default;
+
+// [SECTION] Advancing
 
 void World::run_to_end(int threads, const std::function<void(std::size_t, std::size_t)>& progress) {
     advance(std::numeric_limits<Time>::max(), threads, progress);
@@ -209,6 +230,97 @@ core::Result<void> World::apply(const FaultAction& action) {
     return pecs_[*i]->apply(action);
 }
 
+// [SECTION] Trainees' actions
+
+core::Result<std::string> World::act(const TraineeAction& action) {
+    duty_alerts();  // the ingest's alerts up to now first, so alert numbers do not depend on who looked when
+    switch (role_of(action.what)) {
+        case TraineeRole::help_desk: return desk_act(action);
+        case TraineeRole::duty_officer: return officer_act(action);
+        case TraineeRole::pec_chair: break;
+    }
+    const auto i = index_of(action.pec);
+    if (!i) return core::fail(fmt::format("no PEC {} in this run", action.pec));
+    return pecs_[*i]->chair_act(action);
+}
+
+core::Result<std::string> World::desk_act(const TraineeAction& a) {
+    if (!shared_->desk) return core::fail("the help desk is not played by trainees in this drill (scenario support: {help_desk: trainees})");
+    HelpDesk& desk = *shared_->desk;
+    core::Result<DeskDecision> d = core::fail("?");
+    switch (a.what) {
+        case TraineeDo::take_call: d = desk.take_call(a.ticket, now_, a.trainee); break;
+        case TraineeDo::guide: d = desk.guide(a.ticket, now_); break;
+        case TraineeDo::dispatch_crew: d = desk.dispatch_crew(a.ticket, a.base, now_); break;
+        case TraineeDo::send_spare: d = desk.send_spare(a.ticket, a.base, now_); break;
+        case TraineeDo::escalate: d = desk.escalate(a.ticket, now_); break;
+        case TraineeDo::close_ticket: d = desk.close_ticket(a.ticket, now_); break;
+        default: return core::fail(fmt::format("{} is not a help desk action", to_string(a.what)));
+    }
+    if (!d) return std::unexpected(d.error());
+    const SupportCall& call = desk.day().calls[static_cast<std::size_t>(a.ticket) - 1];
+    const auto pec = index_of(call.pec);
+    if (pec) {
+        pecs_[*pec]->note_from_outside(fmt::format("help desk {}: {}", a.trainee, d->said));
+        if (d->call) {
+            const SupportOutcome& o = desk.day().outcomes[*d->call];
+            pecs_[*pec]->support_resolved(call, o, o.base >= 0 ? desk.organisation().bases[static_cast<std::size_t>(o.base)].name : "");
+        }
+    }
+    if (a.what == TraineeDo::escalate)
+        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, now_, call.pec, fmt::format("help desk {}: {}", a.trainee, d->said), "", -1});
+    return d->said;
+}
+
+core::Result<std::string> World::officer_act(const TraineeAction& a) {
+    auto& held = shared_->held;
+    const auto at = std::lower_bound(held.begin(), held.end(), a.pec);
+    const bool is_held = at != held.end() && *at == a.pec;
+    std::string said;
+    switch (a.what) {
+        case TraineeDo::acknowledge: {
+            if (a.alert < 1 || a.alert > std::ssize(shared_->alerts))
+                return core::fail(fmt::format("no alert {} (the duty officer has {})", a.alert, shared_->alerts.size()));
+            DutyAlert& alert = shared_->alerts[static_cast<std::size_t>(a.alert) - 1];
+            if (!alert.acknowledged_by.empty())
+                return core::fail(fmt::format("alert {} was acknowledged by {} already", a.alert, alert.acknowledged_by));
+            alert.acknowledged_by = a.trainee;
+            alert.acknowledged_at = now_;
+            said = fmt::format("alert {} acknowledged", a.alert);
+            break;
+        }
+        case TraineeDo::hold: case TraineeDo::release: {
+            if (!index_of(a.pec)) return core::fail(fmt::format("no PEC {} in this run", a.pec));
+            const bool hold = a.what == TraineeDo::hold;
+            if (hold == is_held) return core::fail(fmt::format("PEC {}'s figures are {} already", a.pec, hold ? "held" : "published"));
+            if (hold) held.insert(at, a.pec);
+            else held.erase(at);
+            said = fmt::format("PEC {}'s figures {} publication", a.pec, hold ? "held back from" : "released for");
+            break;
+        }
+        default: return core::fail(fmt::format("{} is not a duty officer's action", to_string(a.what)));
+    }
+    if (const auto pec = index_of(a.pec)) pecs_[*pec]->note_from_outside(fmt::format("duty officer {}: {}", a.trainee, said));
+    return said;
+}
+
+const HelpDesk* World::help_desk() const { return shared_->desk ? &*shared_->desk : nullptr; }
+
+const std::vector<DutyAlert>& World::duty_alerts() {
+    const auto& ingest = shared_->link->ingest();
+    const std::int64_t total = ingest.counters().alerts;
+    const auto& kept = ingest.alerts();
+    const auto fresh = static_cast<std::size_t>(std::min<std::int64_t>(total - shared_->ingest_alerts_seen, std::ssize(kept)));
+    for (std::size_t k = kept.size() - fresh; k < kept.size(); ++k)
+        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, kept[k].at, kept[k].pec, kept[k].text, "", -1});
+    shared_->ingest_alerts_seen = total;
+    return shared_->alerts;
+}
+
+const std::vector<int>& World::held_pecs() const { return shared_->held; }
+
+// [SECTION] Views and results
+
 PecView World::view(std::size_t i) const { return pecs_[i]->view(); }
 
 PecDetail World::detail(std::size_t i) const { return pecs_[i]->detail(); }
@@ -273,11 +385,19 @@ RunResults World::results() const {
     r.central.counters = link.ingest().counters();
     r.central.alerts = link.ingest().counters().alerts;
     r.central.unreachable = link.unreachable();
-    const auto stored = link.store().reports();
-    if (auto agg = central::aggregate(package_, stored)) r.central.results = std::move(*agg);
+    auto stored = link.store().reports();
+    const auto& held = shared_->held;
+    const auto to_publish = [&] {
+        std::vector<central::StoredReport> out;
+        for (const auto& report : stored)
+            if (!std::binary_search(held.begin(), held.end(), report.pec)) out.push_back(report);
+        return out;
+    };
+    if (auto agg = central::aggregate(package_, held.empty() ? stored : to_publish())) r.central.results = std::move(*agg);
     else r.central.aggregation_error = agg.error().message;
     r.central.reconciliation = reconcile(r, stored);
-    r.support = shared_->support;
+    r.support = shared_->desk ? std::optional<SupportDay>(shared_->desk->day()) : shared_->support;
+    r.central.held = shared_->held;
     if (r.central.results) {
         // What the public page would show: the published document as a browser receives it.
         auto published = nlohmann::json::parse(central::results_document(*r.central.results, package_).dump());

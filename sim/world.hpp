@@ -16,11 +16,24 @@
 #include "sim/fault_action.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
+#include "sim/trainee_action.hpp"
 #include "sim/views.hpp"
 
 namespace sim {
 
 class PecModel;
+class HelpDesk;
+
+/// An alert on the CEC duty officer's screen: one the ingest raised (broken control ratios, a
+/// reused sequence number, ...) or a ticket the help desk escalated.
+struct DutyAlert {
+    int number = 0;             ///< 1, 2, ... in the order they reached the duty officer
+    Time at = 0;                ///< when raised
+    int pec = 0;                ///< PEC concerned (0: none)
+    std::string text;
+    std::string acknowledged_by;  ///< the trainee who acknowledged it (empty: not yet)
+    Time acknowledged_at = -1;
+};
 
 /// The whole country (or the scenario's regions) on election day.
 class World {
@@ -47,6 +60,17 @@ public:
     /// Schedules a fault action (t >= now()). Returns an error for an unknown PEC or device.
     core::Result<void> apply(const FaultAction& action);
 
+    /// A trainee's action now (docs/trainees.md): what it did, or why it is refused (a refusal changes
+    /// nothing). Applied at now(), so a replay that advances to the same time and acts again gets the
+    /// same answer and the same world. Noted in the log of the PEC it concerns.
+    core::Result<std::string> act(const TraineeAction& action);
+    /// The help desk played by trainees (scenario `support: {help_desk: trainees}`), else nullptr.
+    const HelpDesk* help_desk() const;
+    /// The duty officer's alerts so far, oldest first.
+    const std::vector<DutyAlert>& duty_alerts();
+    /// PECs whose figures the duty officer holds back from publication.
+    const std::vector<int>& held_pecs() const;
+
     /// Number of PECs simulated.
     std::size_t pec_count() const { return pecs_.size(); }
     /// Live view of PEC i (0-based, PEC number order).
@@ -66,6 +90,8 @@ public:
 private:
     struct Shared;
     void plan_support();
+    core::Result<std::string> desk_act(const TraineeAction& action);
+    core::Result<std::string> officer_act(const TraineeAction& action);
     void advance(Time limit, int threads, const std::function<void(std::size_t, std::size_t)>& progress);
     const core::ElectionPackage& package_;
     const Scenario& scenario_;

@@ -130,6 +130,7 @@ const IdentificationResult& IdentificationDesk::identify() {
     const auto voter = list_.find_by_document(document.number);
     if (!admit(voter, document.number)) return result_;
     if (document.manual_procedure) return paper_list(std::move(document.manual_reason));
+    if (paper_list_only_) return paper_list("the commission set the desk's biometric devices aside; paper-list procedure");
     // 3. Fingerprints, 4. the face, 5. the paper-list procedure: the first that identifies the voter.
     std::string fallback_reason;
     if (match_fingerprints(*voter, fallback_reason) || match_face(*voter, document.chip_read, fallback_reason))

@@ -156,6 +156,12 @@ public:
     core::IdentificationReport report() const;
     /// Sets the number of voters on the PEC's list (shown in the report).
     void set_registered(std::int64_t voters) { registered_ = voters; }
+    /// The commission sets the desk's biometric devices aside (a degraded scanner that fails voter
+    /// after voter): from now on every admitted voter is identified by the paper-list procedure,
+    /// the document still read and checked against the list. `false` goes back to the devices.
+    void use_paper_list(bool on) { paper_list_only_ = on; }
+    /// Whether the desk is on the paper list by the commission's decision.
+    bool on_paper_list() const { return paper_list_only_; }
     /// Whether this voter has received ballots at this PEC (by the register the desk uses).
     bool has_voted(std::int64_t voter_id) const { return voted_->voted_at(voter_id).has_value(); }
 
@@ -189,6 +195,7 @@ private:
     core::IdentificationReport counts_;
     std::optional<std::int64_t> registered_;
     IdentificationResult result_;  // of the last visit (see identify())
+    bool paper_list_only_ = false;  // use_paper_list
 };
 
 }  // namespace station

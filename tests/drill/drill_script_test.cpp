@@ -1,6 +1,7 @@
 // Script steps added for the console at its documented size: `screenshot`, `map`, and the default
 // duration an `inject` shares with the fault panel (docs/trainer.md).
 #include "drill/drill_script.hpp"
+#include "sim/help_desk.hpp"
 
 #include <gtest/gtest.h>
 
@@ -90,6 +91,40 @@ TEST(DrillScript, MapStepSetsTheViewAndChecksTheRegion) {
     ASSERT_FALSE(bishkek);
     EXPECT_NE(bishkek.error().message.find("map.yaml:5: map: no PEC of region 1 is in this drill"), std::string::npos)
         << bishkek.error().message;
+}
+
+// A trainee's action from a script: recorded with the trainee's id and the world's answer; a refusal
+// does not stop the script unless the step expects an acceptance.
+TEST(DrillScript, ActStepsTakeTraineesActionsAndRecordTheirAnswers) {
+    EXPECT_NE(error_of("act_bad.yaml", "  - act: {trainee: a, do: take_call}\n").find("act_bad.yaml:3: field 'steps[0].act.ticket': is missing"),
+              std::string::npos);
+    EXPECT_NE(error_of("act_key.yaml", "  - act: {trainee: a, do: take_call, ticket: 1, colour: red}\n").find("steps[0].act.colour': unknown field"),
+              std::string::npos);
+    auto script = drill::load_drill_script(write_script("act.yaml",
+                                                        "  - act: {trainee: aigul, do: take_call, ticket: 1, expect: accepted}\n"
+                                                        "  - act: {trainee: aigul, do: guide, ticket: 1}\n"
+                                                        "  - act: {trainee: aigul, do: guide, ticket: 1, expect: accepted}\n"
+                                                        "  - act: {trainee: bakyt, role: pec_chair, do: paper_list, pec: 6001, unit: 1}\n"));
+    ASSERT_TRUE(script) << script.error().message;
+    ASSERT_EQ(script->steps[0].kind, drill::ScriptStep::Kind::act);
+    auto session = drill::DrillSession::open(kSource / "scenarios/help-desk-drill.yaml", std::nullopt, std::nullopt, core::at(12, 0), kWall, 1);
+    ASSERT_TRUE(session) << session.error().message;
+    auto& s = **session;
+    ASSERT_NE(s.world().help_desk(), nullptr);
+    const auto first = s.world().help_desk()->tickets(s.world().now()).at(0);
+    for (int i : {0, 1}) ASSERT_TRUE(drill::run_script_step(*script, script->steps[static_cast<std::size_t>(i)], s, kWall)) << i;
+    const bool by_phone = first.call->way != sim::SupportWay::crew;
+    // The third step expects the guide accepted: it is, unless the first call needs a crew.
+    EXPECT_EQ(static_cast<bool>(drill::run_script_step(*script, script->steps[2], s, kWall)), false) << "guided already, or a crew job";
+    ASSERT_TRUE(drill::run_script_step(*script, script->steps[3], s, kWall));
+    const auto& actions = s.record().actions;
+    ASSERT_EQ(actions.size(), 4u);
+    EXPECT_EQ(actions[0].trainee->trainee, "aigul");
+    EXPECT_TRUE(actions[0].refused.empty());
+    EXPECT_EQ(actions[1].refused.empty(), by_phone) << actions[1].refused;
+    EXPECT_FALSE(actions[2].refused.empty());
+    EXPECT_EQ(actions[3].trainee->what, sim::TraineeDo::paper_list);
+    EXPECT_NE(s.notes().back().text.find("pec_chair bakyt: paper_list PEC 6001 desk 1"), std::string::npos) << s.notes().back().text;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <random>
 
+#include "inline_scenario.hpp"
 #include "sim/results_json.hpp"
 #include "sim/scenario.hpp"
 #include "sim/support.hpp"
@@ -137,19 +138,7 @@ TEST(Support, OutcomesDoNotDependOnTheOrderCallsAreGiven) {
 
 // [SECTION] In the world
 
-struct Loaded {
-    sim::Scenario scenario;
-    core::ElectionPackage package;
-};
-
-Loaded load(const std::string& text) {
-    auto scenario = sim::parse_scenario(text, kData + "inline.yaml");
-    EXPECT_TRUE(scenario) << scenario.error().message;
-    auto package = core::load_election_package(scenario->package_dir);
-    EXPECT_TRUE(package) << package.error().message;
-    EXPECT_TRUE(sim::bind_to_package(*scenario, *package));
-    return {*scenario, *package};
-}
+sim_test::InlineScenario load(const std::string& text) { return sim_test::load_inline_scenario(text); }
 
 std::string talas_support(const std::string& extra = "") {
     return "version: 1\nname: t\npackage: ../../assets/kg2021\nregions: [6]\n" + extra +
@@ -198,7 +187,7 @@ TEST(SupportInTheWorld, ScannerFaultsEndWhenACrewSwapsThemAndSparesRunOut) {
 TEST(SupportInTheWorld, FewerCrewsResolveLaterAndOffMeansDrawnTimes) {
     const auto full = load(talas_support());
     const auto few = load(talas_support("support: {crews: 0.2}\n"));
-    const auto minutes = [](const Loaded& l) {
+    const auto minutes = [](const sim_test::InlineScenario& l) {
         sim::World world(l.package, l.scenario, 7, 2);
         world.run_to_end(2);
         return sim::results_to_json(world.results(), l.package, false)["support"];

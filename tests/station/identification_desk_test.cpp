@@ -265,6 +265,25 @@ TEST(IdentificationDesk, UsesThePaperListWhenTheDocumentReaderIsDeadAndStillRefu
     EXPECT_EQ(pec.desk.identify().outcome, IdentificationOutcome::refused_already_voted);
 }
 
+TEST(IdentificationDesk, OnThePaperListByTheCommissionSkipsTheBiometricsButStillChecksTheListAndTheRegister) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    pec.list.add(8, 1001);
+    pec.desk.use_paper_list(true);
+    EXPECT_TRUE(pec.desk.on_paper_list());
+    pec.voter_arrives(7);
+    const auto r = pec.desk.identify();
+    EXPECT_EQ(r.outcome, IdentificationOutcome::manual);
+    EXPECT_TRUE(r.ballots_issued);
+    EXPECT_EQ(kinds(r), (std::vector{StepKind::document_read, StepKind::list_lookup, StepKind::paper_list, StepKind::receipt}));
+    EXPECT_NE(r.reason.find("set the desk's biometric devices aside"), std::string::npos) << r.reason;
+    pec.voter_arrives(7);
+    EXPECT_EQ(pec.desk.identify().outcome, IdentificationOutcome::refused_already_voted);
+    pec.desk.use_paper_list(false);  // back to the devices: the next voter gives a fingerprint
+    pec.voter_arrives(8);
+    EXPECT_EQ(pec.desk.identify().outcome, IdentificationOutcome::fingerprint);
+}
+
 TEST(IdentificationDesk, TriesTheOtherFingerWhenTheFirstDoesNotMatch) {
     Pec pec;
     pec.list.add(7, 1001);
