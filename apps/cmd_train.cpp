@@ -39,6 +39,9 @@ void add_train_command(CLI::App& app, Runner& runner) {
         ->capture_default_str()
         ->check(CLI::Range(0, 100000000));
     cmd->add_option("--screenshot", opts->screenshot, "Save the last frame as a PNG (needs --frames)");
+    cmd->add_option("--classroom", opts->classroom,
+                    "Serve the trainee page on HOST:PORT (e.g. 0.0.0.0:8090): trainees join from their browsers as help desk, "
+                    "PEC chair or duty officer and act in the drill (docs/classroom.md)");
     cmd->add_option("--out", opts->out, "On exit, simulate the rest of the day and write DIR/results.json");
     cmd->add_option("--map", opts->map, "Country outline (GeoJSON; default: the package's ../map/kyrgyzstan.geojson)")
         ->check(CLI::ExistingFile);

@@ -124,6 +124,8 @@ public:
 
     /// The world (read-only: changes go through the session so they are recorded).
     const sim::World& world() const { return *world_; }
+    /// The CEC duty officer's alerts so far (sim::World::duty_alerts).
+    const std::vector<sim::DutyAlert>& duty_alerts() { return world_->duty_alerts(); }
     /// The election package.
     const core::ElectionPackage& package() const { return *package_; }
     /// The scenario.

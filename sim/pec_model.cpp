@@ -654,6 +654,7 @@ PecDetail PecModel::detail() const {
     d.mean_wait_s = queue_.mean_wait_s();
     d.desks = desks_->desks();
     d.desks_busy = queue_.busy();
+    for (int k = 0; k < d.desks; ++k) d.paper_list.push_back(desks_->desk(k).on_paper_list());
     d.identification = result_.identification;
     d.devices = desks_->devices();
     d.devices.push_back({power_->id(), power_->kind(), power_->active_faults()});
@@ -667,6 +668,7 @@ PecDetail PecModel::detail() const {
         d.boxes[b] = closed_ && !result_.final_reports[b].device_id.empty() ? result_.final_reports[b]
                                                                              : box.box->snapshot(core::ReportKind::initial);
         d.ballots_waiting[b] = static_cast<std::int64_t>(box.waiting.size());
+        d.replaced[b] = box.box->replaced();
     }
     return d;
 }

@@ -57,6 +57,8 @@ struct PecDetail {
     double mean_wait_s = 0.0;           ///< mean wait for a desk so far
     int desks = 0;
     int desks_busy = 0;
+    std::vector<bool> paper_list;       ///< per desk: on the paper list by the commission's decision (a PEC chair's action)
+    std::array<bool, 2> replaced{};     ///< per ARBB: replaced by a stationary box
     std::vector<DeviceView> devices;
     core::IdentificationCounts identification;
     std::array<core::ArbbReport, 2> boxes;  ///< live counters (or the final reports once closed)

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "classroom/classroom_server.hpp"
 #include "drill/drill_script.hpp"
 #include "sim/results_json.hpp"
 #include "trainer/imgui_sfml_bridge.hpp"
@@ -140,14 +141,38 @@ nlohmann::ordered_json summary_json(const drill::DrillSession& s, int frames, do
     return j;
 }
 
+// The classroom in the summary line: trainees, their actions, and the milliseconds from an action's
+// arrival at the server to its answer (median and 99th percentile, nearest rank).
+nlohmann::ordered_json classroom_json(const classroom::Classroom& room) {
+    nlohmann::ordered_json j;
+    const auto roster = room.roster();
+    std::int64_t actions = 0, refused = 0;
+    for (const auto& t : roster) actions += t.actions, refused += t.refused;
+    j["trainees"] = roster.size();
+    j["connected"] = std::count_if(roster.begin(), roster.end(), [](const classroom::Trainee& t) { return t.connected; });
+    j["actions"] = actions;
+    j["refused"] = refused;
+    auto ms = room.latencies_ms();
+    std::sort(ms.begin(), ms.end());
+    const auto rank = [&](double q) {
+        if (ms.empty()) return 0.0;
+        const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(ms.size())));
+        return ms[std::clamp<std::size_t>(k, 1, ms.size()) - 1];
+    };
+    j["answer_ms_p50"] = std::round(rank(0.5) * 10) / 10;
+    j["answer_ms_p99"] = std::round(rank(0.99) * 10) / 10;
+    return j;
+}
+
 // [SECTION] Frames
 // Events, script, world, panels, screenshots, frame statistics.
 
 // The frame loop and what it counts.
 class FrameLoop {
 public:
-    FrameLoop(const ConsoleOptions& o, drill::DrillSession& session, std::optional<drill::DrillScript> script, ConsoleState& state)
-        : o_(o), session_(session), script_(std::move(script)), state_(state) {}
+    FrameLoop(const ConsoleOptions& o, drill::DrillSession& session, std::optional<drill::DrillScript> script, ConsoleState& state,
+              classroom::Classroom* room)
+        : o_(o), session_(session), script_(std::move(script)), state_(state), room_(room) {}
 
     /// Runs frames until the window is closed or --frames is reached; the exit code so far.
     int run(sf::RenderWindow& window);
@@ -156,6 +181,7 @@ public:
 
 private:
     void run_script();
+    void serve_classroom();
     void advance_world();
     core::Result<void> take_screenshots(const sf::RenderWindow& window, bool last_frame);
     void count_frame(Clock::time_point end);
@@ -164,6 +190,7 @@ private:
     drill::DrillSession& session_;
     std::optional<drill::DrillScript> script_;
     ConsoleState& state_;
+    classroom::Classroom* room_;  // --classroom, else nullptr
     int exit_code_ = 0;
     std::size_t next_step_ = 0;
     int wait_frames_ = 0;
@@ -179,6 +206,7 @@ private:
     std::optional<Clock::time_point> steady_start_;
     std::clock_t steady_cpu_ = 0;  // process CPU time (all threads, llvmpipe's too) at steady_start
     int steady_frames_ = 0;
+    Clock::time_point published_{};  // when the classroom's views were last published
 };
 
 int FrameLoop::run(sf::RenderWindow& window) {
@@ -190,6 +218,7 @@ int FrameLoop::run(sf::RenderWindow& window) {
         }
         if (!window.isOpen()) break;
         run_script();
+        serve_classroom();
         advance_world();
         ImGuiSfmlBridge::new_frame(window, std::chrono::duration<float>(Clock::now() - last_).count());
         draw_map_panel(session_, state_);
@@ -223,6 +252,18 @@ void FrameLoop::run_script() {
         wait_frames_ = outcome->wait_frames;
         if (outcome->map) state_.map.view = *outcome->map;
         if (outcome->screenshot) shot_ = std::pair{*outcome->screenshot, drill::kScreenshotFrames};
+    }
+}
+
+// The trainees' actions go through the session as the instructor's do (recorded, noted in the log);
+// their views are published four times a second, and at once after an action.
+void FrameLoop::serve_classroom() {
+    if (!room_) return;
+    const auto requests = room_->take_requests();
+    for (const auto& r : requests) room_->answer(r, session_.act(r.action));
+    if (const auto now = Clock::now(); !requests.empty() || now - published_ >= std::chrono::milliseconds(250)) {
+        room_->publish(session_);
+        published_ = now;
     }
 }
 
@@ -281,6 +322,7 @@ void FrameLoop::report() const {
     // CPU time per frame says what the frame costs whatever else the machine is running.
     const double cpu_ms = steady_frames_ > 0 ? 1000.0 * static_cast<double>(std::clock() - steady_cpu_) / CLOCKS_PER_SEC / steady_frames_ : 0.0;
     auto summary = summary_json(session_, frames_, mean_fps, worst_ms_, screenshots_);
+    if (room_) summary["classroom"] = classroom_json(*room_);
     summary["cpu_ms_per_frame"] = std::round(cpu_ms * 10) / 10;
     fmt::print("trainer-summary: {}\n", summary.dump());
     fmt::print(stderr,
@@ -334,7 +376,18 @@ int run_console(const ConsoleOptions& o) {
     if (o.fps_limit > 0) window.setFramerateLimit(static_cast<unsigned>(o.fps_limit));
     if (auto ok = ImGuiSfmlBridge::init(window); !ok) return fail_with(ok.error().message, 2);
 
-    FrameLoop loop(o, session, std::move(opened->script), state);
+    std::optional<classroom::Classroom> room;
+    std::optional<classroom::ClassroomServer> server;
+    if (!o.classroom.empty()) {
+        room.emplace(session);
+        server.emplace(*room, o.classroom);
+        if (auto ok = server->start(); !ok) return fail_with(ok.error().message, 2);
+        state.classroom = &*room;
+        const auto colon = o.classroom.rfind(':');
+        fmt::print(stderr, "shailoo train: classroom open: trainees join at http://{}:{}/\n",
+                   colon == 0 ? "THIS-MACHINE" : o.classroom.substr(0, colon), server->port());
+    }
+    FrameLoop loop(o, session, std::move(opened->script), state, room ? &*room : nullptr);
     const int code = loop.run(window);
     ImGuiSfmlBridge::shutdown();
     loop.report();

@@ -24,6 +24,7 @@ struct ConsoleOptions {
     /// Threads that advance the world each frame (results do not depend on it).
     int threads = 2;
     int fps_limit = 60;                   ///< frame-rate cap (0: none, e.g. to measure)
+    std::string classroom;                ///< serve the trainee page on HOST:PORT (empty: no classroom; docs/classroom.md)
     int width = 1280;                     ///< window size in pixels
     int height = 800;
 };

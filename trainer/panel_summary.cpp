@@ -6,6 +6,18 @@
 
 namespace trainer {
 
+std::string classroom_line(const classroom::Classroom& room) {
+    const auto roster = room.roster();
+    std::string names;
+    int connected = 0;
+    for (const auto& t : roster) {
+        if (!t.connected) continue;
+        ++connected;
+        names += fmt::format("{}{} ({}{})", names.empty() ? "" : ", ", t.name, sim::to_string(t.role), t.pec ? fmt::format(" {}", t.pec) : "");
+    }
+    return fmt::format("trainees connected {} of {}{}{}", connected, roster.size(), names.empty() ? "" : ": ", names);
+}
+
 void draw_summary_panel(drill::DrillSession& session, ConsoleState& state) {
     place_panel(kLayout.summary);
     ImGui::Begin("Country summary", nullptr, ImGuiWindowFlags_NoCollapse);
@@ -21,7 +33,7 @@ void draw_summary_panel(drill::DrillSession& session, ConsoleState& state) {
             fmt::format("PECs with faults {}", s.pecs_with_faults),
             fmt::format("final reports printed {}", s.reports_printed),
             fmt::format("transmitted {}, acknowledged {}", s.reports_transmitted, s.reports_acknowledged),
-            fmt::format("instructor actions {}", session.record().actions.size()),
+            fmt::format("instructor and trainee actions {}", session.record().actions.size()),
         };
         for (const auto& c : cells) {
             ImGui::TableNextColumn();
@@ -29,6 +41,7 @@ void draw_summary_panel(drill::DrillSession& session, ConsoleState& state) {
         }
         ImGui::EndTable();
     }
+    if (state.classroom) wrapped_text(classroom_line(*state.classroom), ImGui::GetStyleColorVec4(ImGuiCol_Text));
     wrapped_text(fmt::format("{:.0f} frames/s, world {:.1f} ms, frame {:.1f} ms", state.stats.fps, state.stats.sim_ms, state.stats.frame_ms),
                  ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::End();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/views.hpp"
+#include "classroom/classroom.hpp"
 #include "drill/drill_session.hpp"
 #include "drill/map_outline.hpp"
 #include "drill/map_view.hpp"
@@ -83,7 +84,11 @@ struct ConsoleState {
     LogPanelState log;
     FrameStats stats;
     double wall_seconds = 0.0;  ///< seconds since the console started (for throttled refreshes)
+    const classroom::Classroom* classroom = nullptr;  ///< the trainees' classroom (--classroom), if any
 };
+
+/// "trainees connected 2 of 3: aigul (help_desk), bakyt (pec_chair 6001)" for the summary panel.
+std::string classroom_line(const classroom::Classroom& room);
 
 /// The fault targets the instructor can choose, in the order the panel lists them.
 inline constexpr std::array<sim::FaultTarget, 8> kFaultTargets{
