@@ -238,12 +238,26 @@ void Classroom::queue(Connection& c, std::string text) {
 void Classroom::answer(const Request& r, const core::Result<std::string>& result) {
     json a{{"id", r.id}, {"do", sim::to_string(r.action.what)}, {"ok", result.has_value()},
            {"text", result ? *result : result.error().message}};
+    std::function<void(std::uint64_t)> notify;
+    {
+        std::lock_guard lock(mutex_);
+        queue_answer(r, std::move(a));
+        notify = notify_;
+    }
+    if (notify) notify(r.connection);
+}
+
+void Classroom::on_answer(std::function<void(std::uint64_t)> notify) {
     std::lock_guard lock(mutex_);
+    notify_ = std::move(notify);
+}
+
+void Classroom::queue_answer(const Request& r, json a) {
     latencies_ms_.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - r.received).count());
     auto& kept = answers_[r.action.trainee];
     kept.push_back(a);
     if (kept.size() > kKeptAnswers) kept.pop_front();
-    if (!result)
+    if (!a["ok"].get<bool>())
         for (auto& t : trainees_)
             if (t.name == r.action.trainee) ++t.refused;
     if (const auto c = connections_.find(r.connection); c != connections_.end()) queue(c->second, json{{"answer", a}}.dump());

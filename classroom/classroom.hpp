@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -78,6 +79,10 @@ public:
 
     /// Every trainee, connected or not, in the order they first joined.
     std::vector<Trainee> roster() const;
+    /// Called (from the frame loop's thread, without the lock) when an answer is queued for a
+    /// connection, so the server sends it at once instead of at its next poll.
+    void on_answer(std::function<void(std::uint64_t connection)> notify);
+
     /// Milliseconds from a request's arrival to its answer, every answer so far (for the latency figures).
     std::vector<double> latencies_ms() const;
 
@@ -89,6 +94,7 @@ private:
     };
     std::string view_for(const Trainee& t) const;  // caller holds the mutex
     void queue(Connection& c, std::string text);   // caller holds the mutex
+    void queue_answer(const Request& r, nlohmann::json answer);  // caller holds the mutex
 
     mutable std::mutex mutex_;
     std::vector<int> pecs_;                          // the drill's PECs, ascending
@@ -101,6 +107,7 @@ private:
     std::string help_desk_view_, duty_view_;
     std::map<int, std::string> chair_views_;
     std::vector<double> latencies_ms_;
+    std::function<void(std::uint64_t)> notify_;
 };
 
 /// A trainee's action from an `act` message ({"do": "take_call", "ticket": 1, ...}; docs/classroom.md)

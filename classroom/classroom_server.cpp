@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <charconv>
 #include <thread>
 
@@ -31,6 +32,18 @@ using tcp = asio::ip::tcp;
 
 std::string_view trainee_page() { return kTraineePageHtml; }
 
+using Socket = websocket::stream<beast::tcp_stream>;
+
+// One page's WebSocket: only the write loop writes; the reader queues its replies in `direct`
+// and wakes the writer.
+struct ClassroomPage {
+    ClassroomPage(beast::tcp_stream stream, asio::io_context& io) : ws(std::move(stream)), wake(io) {}
+    Socket ws;
+    asio::steady_timer wake;
+    std::deque<std::string> direct;  // replies to the page's own messages
+    bool closed = false;
+};
+
 struct ClassroomServer::State {
     State(Classroom& r, std::string a) : room(r), address(std::move(a)), acceptor(io) {}
     Classroom& room;
@@ -41,24 +54,13 @@ struct ClassroomServer::State {
     std::atomic<std::uint16_t> port{0};
     std::atomic<std::int64_t> open{0};
     std::uint64_t next_connection = 1;  // the io thread's only
+    std::map<std::uint64_t, std::weak_ptr<ClassroomPage>> pages;  // the io thread's only: to wake a page's writer
 };
 
 namespace {
 
-using Socket = websocket::stream<beast::tcp_stream>;
-
-// One page's WebSocket: only the write loop writes; the reader queues its replies in `direct`
-// and wakes the writer.
-struct Page {
-    Page(beast::tcp_stream stream, asio::io_context& io) : ws(std::move(stream)), wake(io) {}
-    Socket ws;
-    asio::steady_timer wake;
-    std::deque<std::string> direct;  // replies to the page's own messages
-    bool closed = false;
-};
-
 // Sends the page's replies and what the bridge has for it, at least every 50 ms, until it closes.
-asio::awaitable<void> write_loop(ClassroomServer::State* st, std::shared_ptr<Page> page, std::uint64_t id) {
+asio::awaitable<void> write_loop(ClassroomServer::State* st, std::shared_ptr<ClassroomPage> page, std::uint64_t id) {
     boost::system::error_code ec;
     while (!page->closed) {
         std::vector<std::string> out(std::make_move_iterator(page->direct.begin()), std::make_move_iterator(page->direct.end()));
@@ -96,7 +98,7 @@ void handle(ClassroomServer::State& st, std::uint64_t id, const std::string& tex
 }
 
 asio::awaitable<void> websocket_session(ClassroomServer::State* st, beast::tcp_stream stream, http::request<http::string_body> req) {
-    auto page = std::make_shared<Page>(std::move(stream), st->io);
+    auto page = std::make_shared<ClassroomPage>(std::move(stream), st->io);
     beast::get_lowest_layer(page->ws).expires_never();
     page->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     page->ws.read_message_max(kMaxMessage);
@@ -104,6 +106,7 @@ asio::awaitable<void> websocket_session(ClassroomServer::State* st, beast::tcp_s
     co_await page->ws.async_accept(req, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
     const std::uint64_t id = st->next_connection++;
+    st->pages[id] = page;
     asio::co_spawn(st->io, write_loop(st, page, id), asio::detached);
     beast::flat_buffer buffer;
     for (;;) {
@@ -117,6 +120,7 @@ asio::awaitable<void> websocket_session(ClassroomServer::State* st, beast::tcp_s
     }
     page->closed = true;
     page->wake.cancel();
+    st->pages.erase(id);
     st->room.leave(id);
 }
 
@@ -191,6 +195,7 @@ ClassroomServer::ClassroomServer(Classroom& room, std::string address) : state_(
 
 ClassroomServer::~ClassroomServer() {
     if (!state_->thread.joinable()) return;
+    state_->room.on_answer({});
     asio::post(state_->io, [st = state_.get()] {
         boost::system::error_code ec;
         st->acceptor.close(ec);
@@ -209,6 +214,12 @@ core::Result<void> ClassroomServer::start() {
     if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) return core::fail(fmt::format("--classroom {}: {}", state_->address, ec.message()));
     state_->port = state_->acceptor.local_endpoint().port();
+    state_->room.on_answer([st = state_.get()](std::uint64_t id) {
+        asio::post(st->io, [st, id] {
+            if (const auto it = st->pages.find(id); it != st->pages.end())
+                if (const auto page = it->second.lock()) page->wake.cancel();
+        });
+    });
     asio::co_spawn(state_->io, accept_loop(state_.get()), asio::detached);
     state_->thread = std::thread([st = state_.get()] { st->io.run(); });
     return {};
