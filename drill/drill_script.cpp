@@ -113,13 +113,24 @@ Outcome read_fault_options(const Reader& r, const YAML::Node& n, const std::stri
         if (a.replace_arbb && (!a.enter || sim::device_kind_of(a.target) != devices::DeviceKind::ballot_scanner))
             return r.bad(n["replace"], where + ".replace", "only an injected ARBB fault can end in a replacement");
     }
+    if (n["support"]) {
+        try {
+            a.call_support = n["support"].as<bool>();
+        } catch (const YAML::Exception&) {
+            return r.bad(n["support"], where + ".support", "expected true or false");
+        }
+        if (a.call_support && !a.enter) return r.bad(n["support"], where + ".support", "only an inject calls the help desk");
+        if (a.call_support) a.duration = 0;  // it lasts until a trainee ends it
+        if (a.call_support && (n["duration"] || a.replace_arbb))
+            return r.bad(n["support"], where + ".support", "a fault that calls the help desk has no duration and no replace");
+    }
     return {};
 }
 
-// {pec | region [+ share] | share, device, unit, fault, severity, duration, at, replace}
+// {pec | region [+ share] | share, device, unit, fault, severity, duration, at, replace, support}
 Outcome read_fault(const Reader& r, const YAML::Node& n, const std::string& where, ScriptStep& s) {
     if (!n.IsMap()) return r.bad(n, where, "expected a mapping {pec: N, device: D, fault: F, ...}");
-    if (auto ok = r.only_keys(n, {"pec", "region", "share", "device", "unit", "fault", "severity", "duration", "at", "replace"},
+    if (auto ok = r.only_keys(n, {"pec", "region", "share", "device", "unit", "fault", "severity", "duration", "at", "replace", "support"},
                                  where);
         !ok)
         return std::unexpected(ok.error());

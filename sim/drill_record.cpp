@@ -158,6 +158,15 @@ struct ActionReader {
                 return bad("replace", "only an ARBB can be replaced by a stationary box");
         }
         if (!a.enter && (a.duration > 0 || a.replace_arbb)) return bad("action", "a 'clear' action takes no duration and no replace");
+        if (n["support"]) {
+            try {
+                a.call_support = n["support"].as<bool>();
+            } catch (const YAML::Exception&) {
+                return bad("support", "expected true or false");
+            }
+            if (a.call_support && (!a.enter || a.duration > 0 || a.replace_arbb))
+                return bad("support", "a fault that calls the help desk is entered with duration 0s and no replace");
+        }
         return {};
     }
 };
@@ -257,8 +266,10 @@ core::Result<RecordedAction> read_action(const std::string& file, const YAML::No
     if (!n.IsMap()) return std::unexpected(core::field_error(file, n, where.substr(0, where.size() - 1), "expected a mapping"));
     if (version >= 3 && n["trainee"])
         return read_trainee_action(ActionReader{core::YamlReader(file).within(where.substr(0, where.size() - 1)), n}, file, where);
-    auto known = version >= 2 ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
-                                                          "severity", "duration", "replace"}, where)
+    auto known = version >= 3   ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
+                                                            "severity", "duration", "replace", "support"}, where)
+                 : version >= 2 ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
+                                                            "severity", "duration", "replace"}, where)
                               : core::only_keys(file, n, {"issued", "at", "pec", "device", "unit", "fault", "action", "severity", "duration",
                                                           "replace"}, where);
     if (!known) return std::unexpected(known.error());
@@ -317,6 +328,7 @@ void emit_action(YAML::Emitter& out, const RecordedAction& r) {
         out << YAML::Key << "severity" << YAML::Value << fmt::format("{}", a.severity);
         out << YAML::Key << "duration" << YAML::Value << format_duration(a.duration);
         if (a.replace_arbb) out << YAML::Key << "replace" << YAML::Value << true;
+        if (a.call_support) out << YAML::Key << "support" << YAML::Value << true;
     }
     out << YAML::EndMap;
 }

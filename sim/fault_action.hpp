@@ -20,6 +20,9 @@ struct FaultAction {
     double severity = 1.0;
     Time duration = 0;          ///< > 0: cleared automatically after this long
     bool replace_arbb = false;  ///< after the fault the ARBB is replaced by a stationary box
+    /// The PEC calls the help desk played by trainees (scenario support: {help_desk: trainees}): the
+    /// fault lasts until what a trainee does ends it (no duration, no replacement; docs/trainees.md).
+    bool call_support = false;
 };
 
 }  // namespace sim

@@ -42,6 +42,14 @@ HelpDesk::HelpDesk(const core::SupportOrganisation& org, const SupportSettings& 
     day_.crews = static_cast<int>(crews_.size());
 }
 
+void HelpDesk::add_call(const SupportCall& call) {
+    const auto at = std::upper_bound(day_.calls.begin(), day_.calls.end(), call.at, [](core::Micros t, const SupportCall& c) { return t < c.at; });
+    const auto k = at - day_.calls.begin();
+    day_.calls.insert(at, call);
+    day_.outcomes.insert(day_.outcomes.begin() + k, SupportOutcome{});
+    states_.insert(states_.begin() + k, State{});
+}
+
 std::vector<Ticket> HelpDesk::tickets(core::Micros now) const {
     std::vector<Ticket> out;
     for (std::size_t i = 0; i < day_.calls.size() && day_.calls[i].at <= now; ++i) {

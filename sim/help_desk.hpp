@@ -47,6 +47,10 @@ public:
     /// `seed` draws the calls' phone and repair times (sim::call_times).
     HelpDesk(const core::SupportOrganisation& org, const SupportSettings& settings, std::vector<SupportCall> calls, std::uint64_t seed);
 
+    /// A call that was not planned (an instructor's inject): it rings at its time, after every call
+    /// that rings before or at the same time, so no ticket that has rung changes its number.
+    void add_call(const SupportCall& call);
+
     /// The tickets of the calls that have rung by `now`, oldest first.
     std::vector<Ticket> tickets(core::Micros now) const;
     /// Free crews of each base at `now` (index as in the organisation's bases).

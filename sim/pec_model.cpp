@@ -315,6 +315,16 @@ core::Result<void> PecModel::apply(const FaultAction& action) {
     if (std::find(faults.begin(), faults.end(), action.fault) == faults.end())
         return core::fail(fmt::format("{} cannot be put in fault '{}'", device->id(), devices::to_string(action.fault)));
     if (action.at < engine_.now()) return core::fail(fmt::format("PEC {}: time is already past", pec_.number));
+    if (action.call_support) {
+        const auto way = support_way(device->kind(), action.fault, false);
+        if (!action.enter || action.duration != 0 || action.replace_arbb || !way)
+            return core::fail(fmt::format("{}: a fault that calls the help desk is entered with no duration and no replacement, and is one "
+                                          "support ends (not {}; docs/support.md)", device->id(), devices::to_string(action.fault)));
+        support_calls_.push_back({.at = action.at, .pec = pec_.number, .region = pec_.region_code, .lat = pec_.lat, .lon = pec_.lon,
+                                  .kind = device->kind(), .fault = action.fault, .way = *way,
+                                  .stream = kInjectedCallStreams + support_actions_.size()});
+        support_actions_.push_back(action);
+    }
     schedule_fault(action);
     return {};
 }

@@ -38,6 +38,9 @@
 namespace sim {
 
 class IdentificationStation;
+
+/// Streams of the calls an instructor's injects make (above any scenario rule's index).
+inline constexpr std::uint64_t kInjectedCallStreams = 1'000'000;
 class RollVoterList;
 
 /// Read-only things every PEC shares (built once per run).
@@ -78,7 +81,9 @@ public:
     /// Schedules a fault action; an error names what is wrong.
     core::Result<void> apply(const FaultAction& action);
     /// The calls this PEC makes to technical support: its planned faults the support organisation
-    /// ends (sim/scenario.hpp support_ends), in the order of the scenario's rules.
+    /// ends (sim/scenario.hpp support_ends), in the order of the scenario's rules, then the
+    /// instructor's injects that call the help desk (FaultAction::call_support), in the order applied.
+    /// A call's stream is its rule's index, or kInjectedCallStreams plus its place in this list.
     const std::vector<SupportCall>& support_calls() const { return support_calls_; }
     /// What support did about one of support_calls() (matched by its stream): the fault is cleared,
     /// or the ARBB replaced by a stationary box, at `outcome.resolved` (never when it is -1); a crew

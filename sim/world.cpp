@@ -227,7 +227,11 @@ core::Result<void> World::apply(const FaultAction& action) {
     const auto i = index_of(action.pec);
     if (!i) return core::fail(fmt::format("no PEC {} in this run", action.pec));
     if (action.at < now_) return core::fail(fmt::format("PEC {}: that time is already past", action.pec));
-    return pecs_[*i]->apply(action);
+    if (action.call_support && !shared_->desk)
+        return core::fail("the help desk is not played by trainees in this drill (scenario support: {help_desk: trainees}): give the fault a duration");
+    if (auto ok = pecs_[*i]->apply(action); !ok) return ok;
+    if (action.call_support) shared_->desk->add_call(pecs_[*i]->support_calls().back());
+    return {};
 }
 
 // [SECTION] Trainees' actions

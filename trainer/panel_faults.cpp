@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/support.hpp"
 #include "trainer/panels.hpp"
 
 namespace trainer {
@@ -80,8 +81,8 @@ std::pair<sim::FaultTarget, devices::Fault> draw_device_fault(FaultPanelState& s
     return {target, faults[static_cast<std::size_t>(st.fault)]};
 }
 
-// Desk, severity, duration, replacement, when.
-void draw_options(FaultPanelState& st, sim::FaultTarget target, devices::Fault fault) {
+// Desk, severity, duration (or a call to the trainees' help desk), replacement, when.
+void draw_options(const drill::DrillSession& session, FaultPanelState& st, sim::FaultTarget target, devices::Fault fault) {
     if (desk_device(target)) {
         ImGui::SetNextItemWidth(80);
         ImGui::InputInt("desk", &st.unit);
@@ -93,13 +94,23 @@ void draw_options(FaultPanelState& st, sim::FaultTarget target, devices::Fault f
         ImGui::SliderFloat("severity", &st.severity, 0.0f, fault == devices::Fault::slow ? 20.0f : 1.0f, "%.2f");
         ImGui::SameLine();
     }
-    ImGui::SetNextItemWidth(90);
-    ImGui::InputInt("minutes (0: until cleared)", &st.duration_min, 5, 30);
-    st.duration_min = std::clamp(st.duration_min, 0, 24 * 60);
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Default %d minutes, as a script's inject without 'duration'", static_cast<int>(drill::kDefaultFaultDuration / core::kMinute));
-    if (sim::device_kind_of(target) == devices::DeviceKind::ballot_scanner) ImGui::Checkbox("then replace by a stationary box", &st.replace);
-    if (sim::device_kind_of(target) == devices::DeviceKind::ballot_scanner) ImGui::SameLine();
+    const bool callable = session.world().help_desk() && sim::support_way(sim::device_kind_of(target), fault, false);
+    if (callable) {
+        ImGui::Checkbox("the PEC calls the trainees' help desk", &st.call_support);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("The fault lasts until a trainee's action ends it (docs/trainees.md)");
+        ImGui::SameLine();
+    }
+    if (!callable || !st.call_support) {
+        ImGui::SetNextItemWidth(90);
+        ImGui::InputInt("minutes (0: until cleared)", &st.duration_min, 5, 30);
+        st.duration_min = std::clamp(st.duration_min, 0, 24 * 60);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Default %d minutes, as a script's inject without 'duration'", static_cast<int>(drill::kDefaultFaultDuration / core::kMinute));
+        if (sim::device_kind_of(target) == devices::DeviceKind::ballot_scanner) {
+            ImGui::Checkbox("then replace by a stationary box", &st.replace);
+            ImGui::SameLine();
+        }
+    }
     ImGui::Checkbox("now", &st.now);
     if (!st.now) {
         ImGui::SameLine();
@@ -118,6 +129,8 @@ std::optional<sim::FaultAction> make_action(const drill::DrillSession& session, 
     a.severity = has_severity(fault) ? static_cast<double>(st.severity) : 1.0;
     a.duration = enter ? static_cast<sim::Time>(st.duration_min) * core::kMinute : 0;
     a.replace_arbb = enter && st.replace && sim::device_kind_of(target) == devices::DeviceKind::ballot_scanner;
+    a.call_support = enter && st.call_support && session.world().help_desk() && sim::support_way(sim::device_kind_of(target), fault, false);
+    if (a.call_support) a.duration = 0, a.replace_arbb = false;
     if (!st.now) {
         auto t = core::parse_clock_time(st.at.data());
         if (!t) return show(st, t.error().message, true), std::nullopt;
@@ -198,7 +211,7 @@ void draw_faults_panel(drill::DrillSession& session, ConsoleState& state) {
         if (ImGui::BeginTabItem("Inject or clear")) {
             draw_scope(session, st);
             const auto [target, fault] = draw_device_fault(st);
-            draw_options(st, target, fault);
+            draw_options(session, st, target, fault);
             draw_buttons(session, st, target, fault);
             ImGui::EndTabItem();
         }

@@ -49,6 +49,7 @@ struct FaultPanelState {
     float severity = 1.0f;
     int duration_min = static_cast<int>(drill::kDefaultFaultDuration / core::kMinute);  ///< 0: until cleared
     bool replace = false;
+    bool call_support = true;   ///< with trainees at the help desk: the PEC calls it (the fault lasts until a trainee ends it)
     bool now = true;
     std::array<char, 16> at{"12:00"};
     std::string message;

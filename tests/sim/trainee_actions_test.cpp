@@ -180,6 +180,40 @@ TEST(TraineeHelpDesk, ASpareSentWithoutACrewArrivesAndThePecSwapsIt) {
     EXPECT_EQ(faults_of(world, 6001, devices::DeviceKind::fingerprint_scanner), 0u);
 }
 
+// The instructor's inject rings the trainees' help desk: a new ticket after every call that has rung,
+// lasting until a trainee ends it; without trainees at the help desk it is refused.
+TEST(TraineeHelpDesk, AnInstructorsInjectThatCallsTheHelpDeskRingsAsANewTicket) {
+    const auto d = load_drill();
+    sim::World world(d.package, d.scenario, 7, 1);
+    world.advance_to(core::at(9, 30), 1);
+    sim::FaultAction inject{.at = core::at(9, 30), .pec = 6020, .target = sim::FaultTarget::printer, .fault = Fault::dead, .call_support = true};
+    ASSERT_TRUE(world.apply(inject));
+    auto timed = inject;
+    timed.duration = 30 * core::kMinute;
+    const auto refused = world.apply(timed);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("with no duration and no replacement"), std::string::npos) << refused.error().message;
+    world.advance_to(core::at(9, 31), 1);
+    const auto tickets = world.help_desk()->tickets(world.now());
+    ASSERT_EQ(tickets.size(), 3u) << "6001 at 09:00, 6002 at 09:10, then the inject";
+    EXPECT_EQ(tickets[2].call->pec, 6020);
+    EXPECT_EQ(tickets[2].call->way, sim::SupportWay::crew);
+    EXPECT_EQ(tickets[2].call->kind, devices::DeviceKind::printer);
+    ASSERT_TRUE(world.act(desk(TraineeDo::take_call, 3)));
+    ASSERT_TRUE(world.act(desk(TraineeDo::send_spare, 3, nearest_base(d, 6020))));
+    const auto resolved = world.help_desk()->tickets(world.now())[2].outcome->resolved;
+    world.advance_to(resolved - core::kSecond, 1);
+    EXPECT_NE(faults_of(world, 6020, devices::DeviceKind::printer), 0u) << "no drawn end: dead until the spare is in";
+    world.advance_to(resolved, 1);
+    EXPECT_EQ(faults_of(world, 6020, devices::DeviceKind::printer), 0u);
+    // The same inject where the dispatcher plays the help desk is refused.
+    const auto automatic = load_drill(std::string(kDrill).replace(std::string(kDrill).find("help_desk: trainees"), 19, "help_desk: automatic"));
+    sim::World other(automatic.package, automatic.scenario, 7, 1);
+    const auto no = other.apply(inject);
+    ASSERT_FALSE(no);
+    EXPECT_NE(no.error().message.find("the help desk is not played by trainees"), std::string::npos);
+}
+
 // [SECTION] The PEC chair
 
 TEST(TraineePecChair, PaperListStationaryBoxAndBackupChannelHavePreconditions) {
@@ -253,6 +287,15 @@ sim::DrillRecord play(sim::World& world, const Drill& d) {
     take(core::at(9, 20), at_pec(TraineeDo::paper_list, 6005));
     take(core::at(10, 5), at_pec(TraineeDo::stationary_box, 6004));
     take(core::at(10, 6), {.trainee = "cholpon", .what = TraineeDo::hold, .pec = 6007});
+    // The instructor's inject that rings the help desk, then a trainee's answer to it.
+    world.advance_to(core::at(10, 10), 2);
+    sim::RecordedAction inject;
+    inject.issued = world.now();
+    inject.action = {.at = world.now(), .pec = 6030, .target = sim::FaultTarget::arbb_party_list, .fault = Fault::jam, .call_support = true};
+    EXPECT_TRUE(world.apply(inject.action));
+    rec.actions.push_back(inject);
+    take(core::at(10, 12), desk(TraineeDo::take_call, 4));
+    take(core::at(10, 13), desk(TraineeDo::guide, 4));
     return rec;
 }
 
@@ -261,6 +304,7 @@ TEST(TraineeRecords, AReplayedSessionGivesTheSameResultsAndADivergingOneIsAnErro
     sim::World live(d.package, d.scenario, 7, 2);
     const auto rec = play(live, d);
     ASSERT_FALSE(rec.actions[1].refused.empty());
+    ASSERT_TRUE(rec.actions[rec.actions.size() - 1].refused.empty()) << rec.actions.back().refused;
     live.run_to_end(2);
     const auto file = std::filesystem::temp_directory_path() / "trainee-record.yaml";
     ASSERT_TRUE(sim::save_drill_record(rec, file));
@@ -271,6 +315,7 @@ TEST(TraineeRecords, AReplayedSessionGivesTheSameResultsAndADivergingOneIsAnErro
         EXPECT_EQ(loaded->actions[i].trainee, rec.actions[i].trainee) << i;
         EXPECT_EQ(loaded->actions[i].refused, rec.actions[i].refused) << i;
         EXPECT_EQ(loaded->actions[i].issued, rec.actions[i].issued) << i;
+        EXPECT_EQ(loaded->actions[i].action.call_support, rec.actions[i].action.call_support) << i;
     }
     sim::World again(d.package, d.scenario, 7, 1);  // another thread count: the same world
     ASSERT_TRUE(sim::apply_drill_record(*loaded, again, 1));
