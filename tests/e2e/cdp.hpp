@@ -16,7 +16,10 @@
 // The Browser's destructor closes Chromium (Browser.close, then SIGKILL to its process group after 5 s)
 // and reaps every process of it; the test process becomes a child subreaper so that Chromium's
 // helper processes, orphaned when the browser process exits, are reaped here too (no zombies and no
-// orphans, even in a container whose PID 1 reaps nothing).
+// orphans, even in a container whose PID 1 reaps nothing). Chromium's crash handlers leave its
+// process group for sessions of their own (and come back to us as orphans): the Browser notes them
+// when it starts and reaps them too. (--disable-crashpad-for-testing would spare them, but with it
+// Debian's Chromium 156 never commits a navigation.)
 //
 // Index of this file:
 //   [SECTION] Errors and small helpers
@@ -34,8 +37,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -309,11 +314,31 @@ private:
 
 // [SECTION] Chromium's process
 
+/// Our children named chrome_crashpad* (from /proc): Chromium's crash handlers, which leave its
+/// process group and, orphaned, are adopted by us as subreaper.
+inline std::vector<pid_t> crashpad_children() {
+    std::vector<pid_t> found;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        std::ifstream in(entry.path() / "stat");
+        std::string stat;
+        if (!std::getline(in, stat)) continue;
+        const auto open = stat.find('('), close = stat.rfind(')');
+        if (open == std::string::npos || close == std::string::npos || close + 4 >= stat.size()) continue;
+        char state = 0;
+        long ppid = 0;
+        if (std::sscanf(stat.c_str() + close + 1, " %c %ld", &state, &ppid) != 2 || ppid != ::getpid()) continue;
+        if (stat.compare(open + 1, 15, "chrome_crashpad") == 0) found.push_back(static_cast<pid_t>(std::stol(stat)));
+    }
+    return found;
+}
+
 /// Headless Chromium in a process group of its own with a temporary profile; the destructor ends
 /// and reaps the whole group and removes the profile.
 class ChromiumProcess {
 public:
-    ChromiumProcess(const std::string& chromium, const std::vector<std::string>& extra_args) {
+    ChromiumProcess(const std::string& chromium, const std::vector<std::string>& extra_args)
+        : crash_handlers_before_(crashpad_children()) {
         if (chromium.empty())
             throw CdpError("no Chromium: install the Debian package chromium (scripts/install-deps.sh) or set SHAILOO_CHROMIUM");
         const char* tmp = std::getenv("TMPDIR");
@@ -376,6 +401,17 @@ public:
         }
         ::waitpid(pid_, nullptr, WNOHANG);
         pid_ = -1;
+        if (!crash_handlers_noted_) note_crash_handlers();  // the browser never came up
+        reap_crash_handlers();
+    }
+
+    /// Notes the crash handlers that started with this browser: call once it is up, before any other
+    /// Browser starts (they are told apart from other browsers' by when they appeared).
+    void note_crash_handlers() {
+        for (pid_t pid : crashpad_children())
+            if (std::find(crash_handlers_before_.begin(), crash_handlers_before_.end(), pid) == crash_handlers_before_.end())
+                crash_handlers_.push_back(pid);
+        crash_handlers_noted_ = true;
     }
 
     pid_t pid() const { return pid_; }
@@ -386,6 +422,22 @@ private:
     bool exited() const {
         siginfo_t info{};
         return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid != 0;
+    }
+
+    /// The crash handlers end with the browser; any still there after a second is killed, then reaped.
+    void reap_crash_handlers() {
+        const auto deadline = CdpClock::now() + 1s;
+        for (pid_t pid : crash_handlers_) {
+            while (::waitpid(pid, nullptr, WNOHANG) == 0) {
+                if (CdpClock::now() >= deadline) {
+                    ::kill(pid, SIGKILL);
+                    ::waitpid(pid, nullptr, 0);
+                    break;
+                }
+                std::this_thread::sleep_for(10ms);
+            }
+        }
+        crash_handlers_.clear();
     }
 
     void spawn(const std::vector<std::string>& args) {
@@ -416,6 +468,9 @@ private:
 
     std::filesystem::path profile_;
     pid_t pid_ = -1;
+    std::vector<pid_t> crash_handlers_before_;  // other browsers', there before this one started
+    std::vector<pid_t> crash_handlers_;
+    bool crash_handlers_noted_ = false;
 };
 
 // [SECTION] Browser
@@ -433,6 +488,7 @@ public:
     Browser() : Browser(Options{}) {}
     explicit Browser(const Options& options) : process_(options.chromium, options.extra_args) {
         auto [port, path] = process_.devtools_endpoint(options.start_timeout);
+        process_.note_crash_handlers();
         port_ = port;
         connection_ = std::make_unique<CdpConnection>(port_, path, options.start_timeout);
     }
@@ -467,7 +523,7 @@ public:
     pid_t pid() const { return process_.pid(); }  // also the id of its process group
 
 private:
-    ChromiumProcess process_;  // first: destroyed last, after the connections
+    ChromiumProcess process_;  // before the connection: destroyed after it
     unsigned short port_ = 0;
     std::unique_ptr<CdpConnection> connection_;
 };

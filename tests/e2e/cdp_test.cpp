@@ -3,10 +3,24 @@
 // its input and change events), a click that changes the DOM, a wait for a change a timer makes
 // later, the text of an exception thrown in the page, a wait that never comes true failing in its
 // time with the condition in the message, and no Chromium process left once the Browser is gone.
+// A second page is served by a small HTTP and WebSocket server on 127.0.0.1 (Boost.Beast, in a
+// thread of the test): two trainees' pages each send their name and wait for the server's answer.
 // One browser serves the suite (started by the first test, closed after the last); the test of the
 // cleanup starts its own. Needs the Debian package chromium; fails, never skips, without it.
+//
+// Index of this file:
+//   [SECTION] A page in a file
+//   [SECTION] A live page: HTTP and WebSocket on 127.0.0.1
+//   [SECTION] Tests
 #include <gtest/gtest.h>
 #include <signal.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
 
 #include <cerrno>
 #include <chrono>
@@ -16,6 +30,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "cdp.hpp"
 
@@ -23,6 +38,8 @@ namespace cdp_test {
 
 using namespace std::chrono_literals;
 using e2e::CdpError;
+
+// [SECTION] A page in a file
 
 /// A form for one trainee: a name field whose events are counted, a button that greets, and a
 /// button that says "ready" 400 ms after its click (a timer, as a live update would).
@@ -87,6 +104,97 @@ std::string error_of(F&& f) {
     return {};
 }
 
+// [SECTION] A live page: HTTP and WebSocket on 127.0.0.1
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using asio::ip::tcp;
+
+/// A trainee's page that talks to the server: "connected" when its WebSocket opens, then the
+/// server's answer to each name sent.
+const char* const kLivePage = R"(<!doctype html>
+<html><head><meta charset="utf-8"><title>Live</title></head>
+<body>
+  <input id="name"> <button id="send">Send</button>
+  <p id="live">offline</p>
+  <script>
+    const socket = new WebSocket('ws://' + location.host + '/live');
+    socket.onmessage = (e) => { document.querySelector('#live').textContent = e.data; };
+    document.querySelector('#send').addEventListener('click', () => socket.send(document.querySelector('#name').value));
+  </script>
+</body></html>
+)";
+
+/// One WebSocket: "connected", then "hello, NAME" 200 ms after each NAME received (a live update).
+asio::awaitable<void> live_socket(websocket::stream<tcp::socket> ws, http::request<http::string_body> request) {
+    beast::error_code ec;
+    co_await ws.async_accept(request, asio::redirect_error(asio::use_awaitable, ec));
+    std::string out = "connected";
+    while (!ec) {
+        ws.text(true);
+        co_await ws.async_write(asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+        beast::flat_buffer in;
+        if (!ec) co_await ws.async_read(in, asio::redirect_error(asio::use_awaitable, ec));
+        asio::steady_timer later(ws.get_executor(), 200ms);
+        if (!ec) co_await later.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        out = "hello, " + beast::buffers_to_string(in.data());
+    }
+}
+
+/// One connection: the page for a GET, the WebSocket for an upgrade.
+asio::awaitable<void> live_session(tcp::socket socket) {
+    beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    beast::error_code ec;
+    co_await http::async_read(socket, buffer, request, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    if (websocket::is_upgrade(request)) {
+        co_await live_socket(websocket::stream<tcp::socket>(std::move(socket)), std::move(request));
+        co_return;
+    }
+    http::response<http::string_body> response{http::status::ok, request.version()};
+    response.set(http::field::content_type, "text/html; charset=utf-8");
+    response.keep_alive(false);
+    response.body() = kLivePage;
+    response.prepare_payload();
+    co_await http::async_write(socket, response, asio::redirect_error(asio::use_awaitable, ec));
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+}
+
+/// The server on 127.0.0.1, an ephemeral port, in a thread of its own until destroyed.
+class LiveServer {
+public:
+    LiveServer() : acceptor_(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+        port_ = acceptor_.local_endpoint().port();
+        asio::co_spawn(ioc_, accept_loop(), asio::detached);
+        thread_ = std::thread([this] { ioc_.run(); });
+    }
+    ~LiveServer() {
+        ioc_.stop();
+        thread_.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+
+private:
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            beast::error_code ec;
+            tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return;
+            asio::co_spawn(ioc_, live_session(std::move(socket)), asio::detached);
+        }
+    }
+
+    asio::io_context ioc_;
+    tcp::acceptor acceptor_;
+    unsigned short port_ = 0;
+    std::thread thread_;
+};
+
+// [SECTION] Tests
+
 class CdpDriver : public ::testing::Test {
 protected:
     static void TearDownTestSuite() {
@@ -131,6 +239,23 @@ TEST_F(CdpDriver, TwoPagesAtOnceTypeAndClickIndependently) {
     EXPECT_EQ(second.text("#greeting"), "Hello, Bakyt");
     EXPECT_EQ(first.evaluate("document.querySelectorAll('#greeting .hello').length"), 2);
     EXPECT_EQ(second.evaluate("document.querySelectorAll('#greeting .hello').length"), 1);
+}
+
+// The shape of the drills to come: two trainees' pages on one server, each sending its name over
+// its WebSocket and waiting for the server's answer pushed back 200 ms later.
+TEST_F(CdpDriver, TwoTraineesGetTheirAnswersOverAWebSocket) {
+    LiveServer server;
+    auto first = browser().open(server.url());
+    auto second = browser().open(server.url());
+    const std::string live = "document.querySelector('#live').textContent";
+    EXPECT_TRUE(first.wait_for(live + " === 'connected'", 5s));
+    EXPECT_TRUE(second.wait_for(live + " === 'connected'", 5s));
+    first.type("#name", "Aigul");
+    second.type("#name", "Bakyt");
+    second.click("#send");
+    first.click("#send");
+    EXPECT_EQ(first.wait_for(live + ".startsWith('hello') && " + live, 5s), "hello, Aigul");
+    EXPECT_EQ(second.wait_for(live + ".startsWith('hello') && " + live, 5s), "hello, Bakyt");
 }
 
 TEST_F(CdpDriver, WaitForSeesAChangeATimerMakesLater) {
@@ -204,6 +329,7 @@ TEST(CdpDriverCleanup, TheBrowserLeavesNoProcessBehind) {
     EXPECT_EQ(::kill(-pid, 0), -1);
     EXPECT_EQ(errno, ESRCH) << "a process of Chromium's group " << pid << " is left";
     EXPECT_EQ(::kill(pid, 0), -1);
+    EXPECT_TRUE(e2e::crashpad_children().empty()) << "Chromium's crash handlers (a session of their own) are left";
 }
 
 }  // namespace cdp_test
