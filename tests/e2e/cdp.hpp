@@ -14,9 +14,9 @@
 //
 // Not thread-safe: drive a Browser and its Pages from one thread. A Page must not outlive its Browser.
 // The Browser's destructor closes Chromium (Browser.close, then SIGKILL to its process group after 5 s)
-// and reaps every process of it; the test process becomes a child subreaper so that Chromium's
-// helper processes, orphaned when the browser process exits, are reaped here too (no zombies and no
-// orphans, even in a container whose PID 1 reaps nothing). Chromium's crash handlers leave its
+// and reaps every process of it; while a Browser lives, the test process is a child subreaper, so
+// that Chromium's helper processes, orphaned when the browser process exits, are reaped here too (no
+// zombies and no orphans, even in a container whose PID 1 reaps nothing). Chromium's crash handlers leave its
 // process group for sessions of their own (and come back to us as orphans): the Browser notes them
 // when it starts and reaps them too. (--disable-crashpad-for-testing would spare them, but with it
 // Debian's Chromium 156 never commits a navigation.)
@@ -403,6 +403,7 @@ public:
         pid_ = -1;
         if (!crash_handlers_noted_) note_crash_handlers();  // the browser never came up
         reap_crash_handlers();
+        if (--live_browsers() == 0) ::prctl(PR_SET_CHILD_SUBREAPER, 0);  // other tests' orphans go to init again
     }
 
     /// Notes the crash handlers that started with this browser: call once it is up, before any other
@@ -418,6 +419,12 @@ public:
     std::filesystem::path log() const { return profile_ / "chromium.log"; }
 
 private:
+    /// Browsers alive in this process: the test process is a subreaper while there is one.
+    static int& live_browsers() {
+        static int count = 0;
+        return count;
+    }
+
     /// True once the browser process has exited (not reaped, so its pid and group stay reserved).
     bool exited() const {
         siginfo_t info{};
@@ -441,7 +448,7 @@ private:
     }
 
     void spawn(const std::vector<std::string>& args) {
-        ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // Chromium's helpers, orphaned when it exits, come back to us
+        if (live_browsers()++ == 0) ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // Chromium's orphaned helpers come back to us
         std::vector<char*> argv;
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
@@ -462,7 +469,10 @@ private:
         const int fork_errno = errno;
         ::close(log_fd);
         ::close(null_fd);
-        if (pid_ < 0) throw CdpError(std::string("fork failed: ") + std::strerror(fork_errno));
+        if (pid_ < 0) {
+            if (--live_browsers() == 0) ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+            throw CdpError(std::string("fork failed: ") + std::strerror(fork_errno));
+        }
         ::setpgid(pid_, pid_);  // also here, so the group exists before anything signals it
     }
 
