@@ -38,3 +38,12 @@ set(shailoo_slow_tests
 set_tests_properties(${shailoo_slow_tests} PROPERTIES LABELS slow)
 set_tests_properties(ResultsPage.ChromiumShowsExactlyTheStoredResults
                      ResultsPage.AWrongFigureInThePublishedDocumentIsCaught PROPERTIES LABELS "e2e;slow")
+# The DevTools driver's cases start a Chromium each under ctest (one process per case): 2-6 s.
+set_tests_properties(CdpDriver.EvaluateReturnsValuesAsJson
+                     CdpDriver.TwoPagesAtOnceTypeAndClickIndependently
+                     CdpDriver.TwoTraineesGetTheirAnswersOverAWebSocket
+                     CdpDriver.WaitForSeesAChangeATimerMakesLater
+                     CdpDriver.AnExceptionInThePageIsAnErrorWithItsText
+                     CdpDriver.AWaitThatNeverComesTrueFailsInItsTimeNamingTheCondition
+                     CdpDriver.OpeningAPageThatCannotLoadSaysWhy
+                     CdpDriverCleanup.TheBrowserLeavesNoProcessBehind PROPERTIES LABELS "e2e;slow")
