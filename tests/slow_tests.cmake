@@ -46,4 +46,5 @@ set_tests_properties(CdpDriver.EvaluateReturnsValuesAsJson
                      CdpDriver.AnExceptionInThePageIsAnErrorWithItsText
                      CdpDriver.AWaitThatNeverComesTrueFailsInItsTimeNamingTheCondition
                      CdpDriver.OpeningAPageThatCannotLoadSaysWhy
-                     CdpDriverCleanup.TheBrowserLeavesNoProcessBehind PROPERTIES LABELS "e2e;slow")
+                     CdpDriverCleanup.TheBrowserLeavesNoProcessBehind
+                     ClassroomInChromium.TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirActions PROPERTIES LABELS "e2e;slow")

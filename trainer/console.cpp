@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
@@ -164,6 +165,10 @@ nlohmann::ordered_json classroom_json(const classroom::Classroom& room) {
     return j;
 }
 
+// SIGINT (Ctrl-C in the terminal) or SIGTERM ends the session as closing the window does.
+volatile std::sig_atomic_t g_stop = 0;
+void request_stop(int) { g_stop = 1; }
+
 // [SECTION] Frames
 // Events, script, world, panels, screenshots, frame statistics.
 
@@ -211,6 +216,11 @@ private:
 
 int FrameLoop::run(sf::RenderWindow& window) {
     while (window.isOpen()) {
+        if (g_stop) {  // SIGINT or SIGTERM: leave as if the window were closed (record and --out written)
+            fmt::print(stderr, "shailoo train: stopped by a signal\n");
+            window.close();
+            break;
+        }
         sf::Event event;
         while (window.pollEvent(event)) {
             if (event.type == sf::Event::Closed) window.close();
@@ -387,6 +397,8 @@ int run_console(const ConsoleOptions& o) {
         fmt::print(stderr, "shailoo train: classroom open: trainees join at http://{}:{}/\n",
                    colon == 0 ? "THIS-MACHINE" : o.classroom.substr(0, colon), server->port());
     }
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
     FrameLoop loop(o, session, std::move(opened->script), state, room ? &*room : nullptr);
     const int code = loop.run(window);
     ImGuiSfmlBridge::shutdown();

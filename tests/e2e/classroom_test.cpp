@@ -1,0 +1,136 @@
+// The classroom end to end (docs/classroom.md): `shailoo train --classroom` under Xvfb on the help
+// desk drill, two trainees in two tabs of headless Chromium (driven over CDP, tests/e2e/cdp.hpp):
+// they join by name and role, click their actions, see the answers; one reloads her page and gets
+// her place and answers back; the console, stopped by SIGTERM, writes the drill record with both
+// trainees' actions and prints them in its summary line.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "cdp.hpp"
+#include "sim/drill_record.hpp"
+
+namespace classroom_e2e_test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// The console under xvfb-run in a process group of its own; SIGTERM to the console alone ends the
+// session cleanly (record written), then the group goes.
+struct Console {
+    pid_t group = -1;
+    fs::path log;
+    Console(const fs::path& dir, const fs::path& record) : log(dir / "console.log") {
+        group = ::fork();
+        if (group == 0) {
+            ::setsid();
+            const std::string command = std::string("exec xvfb-run -a -s '-screen 0 1280x800x24' '") + SHAILOO_EXE +
+                                        "' train '" + SHAILOO_SOURCE_DIR + "/scenarios/help-desk-drill.yaml' --classroom 127.0.0.1:0 " +
+                                        "--start 12:00 --speed 10 --frames 100000 --record '" + record.string() + "' >'" + log.string() + "' 2>&1";
+            ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+    }
+    // The port the console printed, waiting for it at most 60 s.
+    int port() const {
+        const std::regex open(R"(classroom open: trainees join at http://[^:]+:(\d+)/)");
+        for (int i = 0; i < 600; ++i) {
+            std::smatch m;
+            const std::string text = read_file(log);
+            if (std::regex_search(text, m, open)) return std::stoi(m[1]);
+            std::this_thread::sleep_for(100ms);
+        }
+        return -1;
+    }
+    // SIGTERM to the shailoo process of the group; waits for the group's leader to exit (60 s at most).
+    bool stop() {
+        for (const auto& entry : fs::directory_iterator("/proc")) {
+            const std::string pid = entry.path().filename();
+            if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+            if (::getpgid(std::stoi(pid)) == group && read_file(entry.path() / "comm").starts_with("shailoo")) ::kill(std::stoi(pid), SIGTERM);
+        }
+        for (int i = 0; i < 600; ++i) {
+            int status = 0;
+            if (::waitpid(group, &status, WNOHANG) == group) {
+                group = -1;
+                return true;
+            }
+            std::this_thread::sleep_for(100ms);
+        }
+        return false;
+    }
+    ~Console() {
+        if (group <= 0) return;
+        ::kill(-group, SIGKILL);
+        ::waitpid(group, nullptr, 0);
+    }
+};
+
+void join(e2e::Page& page, const std::string& name, const std::string& role, const std::string& pec = "") {
+    page.wait_for("document.getElementById('status').textContent === 'connected'", 15s);
+    page.type("#name", name);
+    page.evaluate("document.getElementById('role').value = '" + role + "'");
+    if (!pec.empty()) page.type("#pec", pec);
+    page.click("#join");
+    page.wait_for("document.getElementById('join-form').classList.contains('hidden')", 10s);
+}
+
+TEST(ClassroomInChromium, TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirActions) {
+    const fs::path dir = fs::temp_directory_path() / "shailoo-classroom-e2e";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path record = dir / "drill.yaml";
+    Console console(dir, record);
+    const int port = console.port();
+    ASSERT_GT(port, 0) << read_file(console.log);
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+    {
+        e2e::Browser browser;
+        auto desk = browser.open(url);
+        auto chair = browser.open(url);
+        join(desk, "aigul", "help_desk");
+        join(chair, "bakyt", "pec_chair", "6001");
+        // The help desk sees the calls that rang before 12:00 and takes the first.
+        desk.wait_for("document.querySelector('#tickets tr[data-state=\"ringing\"] button[data-do=\"take_call\"]') !== null", 10s);
+        desk.click("#tickets tr[data-state=\"ringing\"] button[data-do=\"take_call\"]");
+        desk.wait_for("document.querySelector('#answers li.ok') !== null", 10s);
+        EXPECT_NE(desk.text("#answers li.ok").find("take_call: ticket"), std::string::npos);
+        // The chair switches desk 1 to the paper list; his view shows it.
+        chair.wait_for("document.querySelector('#desks button[data-do=\"paper_list\"]') !== null", 10s);
+        chair.click("#desks button[data-do=\"paper_list\"]");
+        chair.wait_for("document.querySelector('#answers li.ok') !== null", 10s);
+        chair.wait_for("document.querySelector('#desks tr[data-desk=\"1\"] td:nth-child(2)').textContent === 'paper list'", 10s);
+        // A role's own actions only: the chair's page has no help desk section to act from.
+        EXPECT_EQ(chair.evaluate("document.getElementById('help_desk').classList.contains('hidden')"), true);
+        // aigul reloads her page: it joins again by itself and her answer is back.
+        desk.navigate(url);
+        desk.wait_for("document.getElementById('who').textContent.startsWith('aigul')", 15s);
+        desk.wait_for("document.querySelectorAll('#answers li').length === 1", 10s);
+    }
+    ASSERT_TRUE(console.stop()) << read_file(console.log);
+    const std::string log = read_file(console.log);
+    EXPECT_NE(log.find("\"classroom\":{\"trainees\":2"), std::string::npos) << log;
+    const auto rec = sim::load_drill_record(record);
+    ASSERT_TRUE(rec) << rec.error().message << "\n" << log;
+    std::vector<std::string> who;
+    for (const auto& a : rec->actions)
+        if (a.trainee) who.push_back(a.trainee->trainee + " " + std::string(sim::to_string(a.trainee->what)) + (a.refused.empty() ? "" : " refused"));
+    EXPECT_EQ(who, (std::vector<std::string>{"aigul take_call", "bakyt paper_list"}));
+}
+
+}  // namespace
+}  // namespace classroom_e2e_test
