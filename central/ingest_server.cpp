@@ -164,6 +164,9 @@ struct IngestServer::State {
             if (it == waiting.end()) continue;
             Ack ack{r.acknowledged ? it->second.outcome : AckOutcome::retry, 0, r.ticket, it->second.sequence,
                     r.acknowledged ? std::string(to_string(it->second.outcome)) : "not stored: " + r.error};
+            if (r.acknowledged && r.outcome)  // another ingest process on the database stored it first
+                ack = Ack{*r.outcome, static_cast<std::uint8_t>(r.reason), r.ticket, it->second.sequence,
+                          r.outcome == AckOutcome::rejected ? fmt::format("{}: {}", to_string(r.reason), r.text) : r.text};
             it->second.done(std::move(ack));
             waiting.erase(it);
         }
