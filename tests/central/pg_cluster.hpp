@@ -10,10 +10,13 @@
 // PR_SET_PDEATHSIG, so a test that crashes still takes its server with it.
 //
 // ctest runs each test in a process of its own, so "one cluster per executable" would be one per test:
-// initdb (about a second) runs once per machine into a template folder (/tmp/shailoo-pg15-template,
+// initdb (about a second) runs once per machine into a template folder (/tmp/shailoo-pg15-template-*,
 // made under a temporary name and renamed, so two test processes never see half of one), and each
 // cluster starts from a copy of it (~0.1 s). The server listens on a Unix socket in its own folder
-// only (listen_addresses empty), so no port can clash.
+// only (listen_addresses empty), so no port can clash. The test clusters run with fsync=off (a
+// cluster lives for one test process and its folder is deleted after): what they test is the
+// store's protocol (transactions, constraints, errors, lost connections), not the disk; a cluster
+// that measures durability or speed (bench/) passes fsync=on.
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -39,7 +42,7 @@
 namespace pg_cluster {
 
 inline const std::filesystem::path kBin = "/usr/lib/postgresql/15/bin";
-inline const std::filesystem::path kTemplate = "/tmp/shailoo-pg15-template";
+inline const std::filesystem::path kTemplate = "/tmp/shailoo-pg15-template-1mb-wal";
 
 /// Who runs the server: the `postgres` user when this process is root, else this process's user.
 struct ServerUser {
@@ -113,7 +116,7 @@ inline void ensure_template() {
                                              "(packages postgresql-15 and libpq-dev)", (kBin / "initdb").string()));
     const auto dir = owned_temp_dir("shailoo-pg15-initdb");
     run({(kBin / "initdb").string(), "-D", (dir / "data").string(), "-U", "shailoo", "-A", "trust", "--no-sync", "-E", "UTF8",
-         "--locale=C"},
+         "--locale=C", "--wal-segsize=1"},
         dir / "initdb.log");
     std::error_code ec;
     std::filesystem::rename(dir / "data", kTemplate, ec);  // another process may have won: use its template
@@ -145,7 +148,7 @@ public:
         }
     }
     ~Cluster() {
-        stop();
+        stop(false);
         std::error_code ec;
         std::filesystem::remove_all(dir_, ec);
     }
@@ -186,10 +189,11 @@ public:
     /// The server's log so far (for failure messages).
     std::string log() const { return tail(dir_ / "server.log"); }
 
-    /// Stops the server (fast shutdown; SIGKILL after 10 s).
-    void stop() {
+    /// Stops the server: `fast` shutdown (a checkpoint: the data folder stays usable), else immediate
+    /// (the folder is about to be deleted); SIGKILL after 10 s.
+    void stop(bool fast = true) {
         if (pid_ <= 0) return;
-        kill(pid_, SIGINT);
+        kill(pid_, fast ? SIGINT : SIGQUIT);
         for (int i = 0; i < 1000; ++i) {
             if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
                 pid_ = -1;
@@ -208,7 +212,7 @@ private:
     void start(const std::vector<std::string>& settings) {
         std::vector<std::string> argv{(kBin / "postgres").string(), "-D", (dir_ / "data").string(), "-k", dir_.string(),
                                       "-p", std::to_string(kPort), "-c", "listen_addresses=", "-c", "max_connections=40",
-                                      "-c", "shared_buffers=16MB"};
+                                      "-c", "shared_buffers=16MB", "-c", "fsync=off", "-c", "full_page_writes=off"};
         for (const auto& s : settings) {
             argv.push_back("-c");
             argv.push_back(s);
