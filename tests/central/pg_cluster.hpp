@@ -167,8 +167,10 @@ public:
     }
     /// Runs one statement on `db` as the superuser; throws with the server's words. Returns the
     /// first column of the first row ("" if none).
-    std::string sql(const std::string& db, const std::string& statement) const {
-        PGconn* conn = PQconnectdb(uri(db).c_str());
+    std::string sql(const std::string& db, const std::string& statement) const { return run_sql(uri(db), statement); }
+    /// The same on any database, by its URI.
+    static std::string run_sql(const std::string& uri, const std::string& statement) {
+        PGconn* conn = PQconnectdb(uri.c_str());
         PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // "does not exist, skipping"
         std::string error, value;
         if (PQstatus(conn) != CONNECTION_OK) {
