@@ -37,6 +37,7 @@ set(shailoo_slow_tests
   # Each PostgreSQL case starts a throwaway cluster (about a second; tests/central/pg_cluster.hpp).
   # The typed StoreContract/PostgreSQL cases are too, but their discovered names carry the type.
   ServePostgres.TwoServersOnOneDatabaseStoreTheFleetOnceAndPublishTheSamePage
+  ServeStandby.APromotedSynchronousStandbyHoldsEveryReportTheKilledPrimaryAcknowledged
   ServePostgres.AnUnreachableDatabaseIsExitCode2InTheServersWords
   PostgresStore.AnUnreachableDatabaseIsAnErrorInTheServersWords
   PostgresStore.CommitsWaitForTheWalFlushWhateverTheDatabaseDefault

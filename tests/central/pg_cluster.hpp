@@ -31,6 +31,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -147,6 +148,19 @@ public:
             throw;
         }
     }
+    /// A streaming standby of `primary` (pg_basebackup -R: standby.signal and primary_conninfo),
+    /// started and replicating; `name` is its cluster_name, the application_name the primary's
+    /// synchronous_standby_names names.
+    static std::unique_ptr<Cluster> standby_of(const Cluster& primary, const std::string& name) {
+        return std::unique_ptr<Cluster>(new Cluster(primary, name));
+    }
+    /// The server killed with SIGKILL, as a crash would (its backends notice and exit).
+    void kill_hard() {
+        if (pid_ <= 0) return;
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
     ~Cluster() {
         stop(false);
         std::error_code ec;
@@ -210,6 +224,21 @@ public:
 
 private:
     static constexpr int kPort = 54315;
+
+    Cluster(const Cluster& primary, const std::string& name) {
+        dir_ = owned_temp_dir("shailoo-pg-standby");
+        try {
+            run({(kBin / "pg_basebackup").string(), "-D", (dir_ / "data").string(), "-h", primary.dir_.string(), "-p",
+                 std::to_string(kPort), "-U", "shailoo", "-R", "-X", "stream", "-c", "fast", "--no-sync"},
+                dir_ / "basebackup.log");
+            start({"cluster_name=" + name, "hot_standby=on"});
+        } catch (...) {
+            stop();
+            std::error_code ec;
+            std::filesystem::remove_all(dir_, ec);
+            throw;
+        }
+    }
 
     void start(const std::vector<std::string>& settings) {
         std::vector<std::string> argv{(kBin / "postgres").string(), "-D", (dir_ / "data").string(), "-k", dir_.string(),
