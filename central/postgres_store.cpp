@@ -12,7 +12,9 @@
 #include <fmt/core.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <deque>
 #include <memory>
 #include <stdexcept>
@@ -319,9 +321,20 @@ core::Result<void> PostgresStore::insert(const Staged& s, CommitOutcome& out) {
 }
 
 core::Result<void> PostgresStore::write_batch(CommitOutcome& out) {
+    // Rows in (device, sequence) order: two processes whose batches hold the same reports then take
+    // their index locks in the same order, so one waits for the other instead of a deadlock (which
+    // PostgreSQL would end after deadlock_timeout by aborting a batch). A device's reports keep their
+    // sequence order; aggregation takes the latest report by sequence, not by row.
+    std::vector<const Staged*> order;
+    for (const auto& s : staged_) order.push_back(&s);
+    std::stable_sort(order.begin(), order.end(), [](const Staged* a, const Staged* b) {
+        return std::tie(a->report.device, a->report.sequence) < std::tie(b->report.device, b->report.sequence);
+    });
     if (auto w = exec_write("BEGIN", "BEGIN"); !w) return w;
-    for (const auto& s : staged_)
-        if (auto w = insert(s, out); !w) return w;
+    for (const auto* s : order)
+        if (auto w = insert(*s, out); !w) return w;
+    std::sort(out.stored_elsewhere.begin(), out.stored_elsewhere.end(),
+              [](const StoredElsewhere& a, const StoredElsewhere& b) { return a.ticket < b.ticket; });
     auto committed = exec_write("COMMIT", "COMMIT");
     if (committed && in_doubt_.fail()) return core::fail(fmt::format("{}: COMMIT: reply lost after the commit (in-doubt hook)", name_));
     return committed;
