@@ -286,9 +286,16 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
     auto& stream = seen_[h.device_id];
     if (auto it = stream.find(h.sequence); it != stream.end()) return answer_seen(d, it->second, checked.hash, h, peer, now);
     std::uint64_t last = stream.empty() ? 0 : stream.rbegin()->first;
-    if (h.sequence != last + 1 && learn_stored(h.device_id, stream)) {  // another process may have stored the ones between
-        if (auto it = stream.find(h.sequence); it != stream.end()) return answer_seen(d, it->second, checked.hash, h, peer, now);
-        last = stream.rbegin()->first;
+    if (h.sequence != last + 1) {  // another process on the same database may have stored the ones between
+        auto learnt = learn_stored(h.device_id, stream);
+        if (!learnt) {  // the store cannot be read now: no final answer, the station resends
+            d.outcome = core::AckOutcome::retry;
+            d.text = fmt::format("the store cannot be read now ({}): resend later", learnt.error().message);
+            write_log(now, fmt::format("{}: retry: {}", peer, d.text));
+            return d;
+        }
+        if (auto it = stream.find(h.sequence); *learnt && it != stream.end()) return answer_seen(d, it->second, checked.hash, h, peer, now);
+        last = stream.empty() ? 0 : stream.rbegin()->first;
     }
     if (h.sequence != last + 1)
         return reject(d, RejectReason::out_of_order_sequence,
@@ -345,9 +352,17 @@ Decision Ingest::stage(Decision d, StoredReport s, const std::vector<std::string
 
 // [SECTION] Group commit and acknowledgements
 
-bool Ingest::learn_stored(const std::string& device, std::map<std::uint64_t, Seen>& stream) {
+core::Result<bool> Ingest::learn_stored(const std::string& device, std::map<std::uint64_t, Seen>& stream) {
+    std::vector<StoredKey> keys;
+    try {
+        keys = store_.keys_of(device);
+    } catch (const StoreCorrupt&) {
+        throw;
+    } catch (const std::runtime_error& e) {  // e.g. the PostgreSQL connection is down
+        return core::fail(e.what());
+    }
     bool learnt = false;
-    for (auto& k : store_.keys_of(device)) {
+    for (auto& k : keys) {
         auto [it, added] = stream.try_emplace(k.sequence, Seen{k.body_hash, 0});
         learnt = learnt || added;
     }

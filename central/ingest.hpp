@@ -55,7 +55,8 @@ using core::to_string;
 /// The answer to one submit().
 struct Decision {
     /// What the sender's Ack will say: stored (a new report, staged; the Ack leaves after its
-    /// commit), duplicate (an identical retransmission) or rejected (the reason says why); never retry.
+    /// commit), duplicate (an identical retransmission) or rejected (the reason says why); retry only
+    /// when the store had to be asked about the device's sequences and could not be read.
     core::AckOutcome outcome = core::AckOutcome::rejected;
     RejectReason reason = RejectReason::none;    ///< why, when rejected
     std::string text;                            ///< one sentence for the log and the sender
@@ -176,8 +177,8 @@ private:
     void alert(const Decision& d, std::string text, std::string_view peer, core::Micros now);
     std::vector<Release> commit_staged(core::Micros now);
     /// Learns what the store holds of `device` that this ingest did not write (another process on
-    /// the same database); true when it learnt something.
-    bool learn_stored(const std::string& device, std::map<std::uint64_t, Seen>& stream);
+    /// the same database); true when it learnt something, an error when the store cannot be read.
+    core::Result<bool> learn_stored(const std::string& device, std::map<std::uint64_t, Seen>& stream);
     /// The answers for the staged reports another writer stored first (CommitOutcome::stored_elsewhere).
     std::unordered_map<std::uint64_t, Release> answers_for_stored_elsewhere(const CommitOutcome& outcome, core::Micros now);
 

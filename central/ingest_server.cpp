@@ -195,7 +195,7 @@ struct IngestServer::State {
                     waiting.emplace(d.ticket, Waiting{AckOutcome::duplicate, sequence, std::move(done)});
                 break;
             case AckOutcome::stored: waiting.emplace(d.ticket, Waiting{AckOutcome::stored, sequence, std::move(done)}); break;
-            case AckOutcome::retry: done(Ack{AckOutcome::retry, 0, d.ticket, sequence, d.text}); break;  // (ingest never says it)
+            case AckOutcome::retry: done(Ack{AckOutcome::retry, 0, d.ticket, sequence, d.text}); break;  // the store could not be read
         }
         // Commit now if the policy says so, or if nothing else is queued: the burst is over.
         const bool idle = queued.load(std::memory_order_acquire) == 0;

@@ -210,7 +210,7 @@ PostgresStore::PostgresStore(const std::string& uri, GroupCommitPolicy policy)
 
 PostgresStore::~PostgresStore() { PQfinish(conn_); }
 
-void PostgresStore::connect() {
+void PostgresStore::connect() const {
     // Notices ("relation already exists, skipping") are not for the operator's terminal.
     PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
     // Durable before ack: COMMIT returns only once the WAL is flushed. `off` is raised to `on` (and
@@ -232,7 +232,7 @@ std::string PostgresStore::synchronous_commit() const {
 
 int PostgresStore::backend_pid() const { return PQbackendPID(conn_); }
 
-void PostgresStore::set_up() {
+void PostgresStore::set_up() const {
     auto lock = exec(conn_, fmt::format("SELECT pg_advisory_lock({})", kSchemaLock).c_str());
     if (PQresultStatus(lock.get()) != PGRES_TUPLES_OK) throw std::runtime_error(error_text("lock for the schema", lock.get()));
     struct Unlock {
@@ -257,7 +257,7 @@ void PostgresStore::set_up() {
     if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) throw std::runtime_error(error_text("prepare insert", prepared.get()));
 }
 
-bool PostgresStore::reconnect_if_lost() {
+bool PostgresStore::reconnect_if_lost() const {
     if (PQstatus(conn_) == CONNECTION_OK) return true;
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) return false;
@@ -406,11 +406,13 @@ std::vector<StoredKey> PostgresStore::read_keys(pg_result* res) const {
 }
 
 std::vector<StoredKey> PostgresStore::keys() const {
+    reconnect_if_lost();  // a connection lost since the last statement: this one says why if it is still down
     auto r = exec(conn_, fmt::format("{} ORDER BY id", kKeyColumns).c_str());
     return read_keys(r.get());
 }
 
 std::vector<StoredKey> PostgresStore::keys_of(std::string_view device) const {
+    reconnect_if_lost();  // a connection lost since the last statement: this one says why if it is still down
     Params p;
     p.text(device);
     auto r = exec(conn_, fmt::format("{} WHERE device = $1 ORDER BY sequence", kKeyColumns).c_str(), p);
@@ -418,6 +420,7 @@ std::vector<StoredKey> PostgresStore::keys_of(std::string_view device) const {
 }
 
 std::vector<StoredReport> PostgresStore::reports() const {
+    reconnect_if_lost();  // a connection lost since the last statement: this one says why if it is still down
     auto res = exec(conn_,
                     "SELECT id, pec, box, device, sequence, kind, received_at, raw, body_hash, ballots_in_box, valid, "
                     "invalid, identified, ballots_issued, registered, violations, option_votes, preference_votes "
@@ -454,6 +457,7 @@ std::vector<StoredReport> PostgresStore::reports() const {
 }
 
 std::int64_t PostgresStore::count() const {
+    reconnect_if_lost();  // a connection lost since the last statement: this one says why if it is still down
     auto r = exec(conn_, "SELECT count(*) FROM reports");
     if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw std::runtime_error(error_text("count reports", r.get()));
     return int8_at(r.get(), 0, 0);
@@ -462,6 +466,7 @@ std::int64_t PostgresStore::count() const {
 // [SECTION] Integrity
 
 std::vector<std::string> PostgresStore::integrity_problems() const {
+    reconnect_if_lost();  // a connection lost since the last statement: this one says why if it is still down
     std::vector<std::string> problems;
     auto has = exec(conn_, "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'");
     if (PQresultStatus(has.get()) != PGRES_TUPLES_OK || PQntuples(has.get()) == 0) {

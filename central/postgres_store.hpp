@@ -13,7 +13,8 @@
 ///           violations TEXT, option_votes BYTEA, preference_votes BYTEA, UNIQUE(device, sequence))
 /// The schema is created at opening under an advisory lock, so two processes starting at once do
 /// not race. Group commit: BEGIN, one prepared INSERT ... ON CONFLICT (device, sequence) DO NOTHING
-/// RETURNING id per report, COMMIT. A lost connection is reopened at the next commit; a COMMIT
+/// RETURNING id per report, COMMIT. A lost connection is reopened at the next commit or read (the
+/// read that finds it lost fails, in libpq's words); a COMMIT
 /// whose reply is lost is in doubt and settled by reading the batch's rows back (when the
 /// database cannot be reached to settle it, the batch is dropped: the senders' retransmissions are
 /// then answered by the UNIQUE constraint, as duplicates if it was stored).
@@ -57,9 +58,9 @@ public:
 
 private:
     std::optional<std::array<std::uint8_t, 32>> stored_hash(const std::string& device, std::uint64_t sequence) const override;
-    void connect();                                     // connection settings and prepared statements
-    void set_up();                                      // schema under an advisory lock, schema version
-    bool reconnect_if_lost();                           // true when the connection is usable
+    void connect() const;                               // connection settings
+    void set_up() const;                                // schema under an advisory lock, schema version, prepared insert
+    bool reconnect_if_lost() const;                     // true when the connection is usable
     core::Result<void> exec_write(const char* what, const char* sql);
     core::Result<void> insert(const Staged& s, CommitOutcome& out);
     core::Result<void> write_batch(CommitOutcome& out);  // BEGIN, the inserts, COMMIT

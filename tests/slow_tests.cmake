@@ -44,7 +44,9 @@ set(shailoo_slow_tests
   PostgresStore.AServerErrorDuringTheBatchDropsItWithTheServersWords
   PostgresStore.ALostConnectionDropsTheBatchAndTheNextCommitReconnects
   PostgresStore.WithoutAmcheckTheIntegrityCheckSaysItDidNotCheck
-  PostgresStore.AnotherSchemaVersionIsStoreCorrupt)
+  PostgresStore.AnotherSchemaVersionIsStoreCorrupt
+  PostgresStore.AReaderWhoseConnectionWasCutReconnectsAtTheNextRead
+  PostgresStore.AnIngestThatCannotAskTheStoreAnswersRetryNotARejection)
 # ctest's script mode cannot read a property back, so the end-to-end cases name both labels.
 set_tests_properties(${shailoo_slow_tests} PROPERTIES LABELS slow)
 set_tests_properties(ResultsPage.ChromiumShowsExactlyTheStoredResults

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "central/ingest.hpp"
+#include "ingest_fixture.hpp"
 #include "pg_cluster.hpp"
 
 namespace postgres_store_test {
@@ -91,6 +93,42 @@ TEST(PostgresStore, ALostConnectionDropsTheBatchAndTheNextCommitReconnects) {
     const auto again = store.commit();
     EXPECT_TRUE(again.committed) << again.error;
     EXPECT_EQ(store.count(), 2);
+}
+
+// The results page's reader: the read that finds its connection cut fails in libpq's words, the next reconnects.
+TEST(PostgresStore, AReaderWhoseConnectionWasCutReconnectsAtTheNextRead) {
+    const auto uri = cluster().fresh_database("reader_cut");
+    PostgresStore writer(uri), reader(uri);
+    writer.stage(pg_report(1001, 1), 0);
+    ASSERT_TRUE(writer.commit().committed);
+    ASSERT_EQ(reader.count(), 1);
+    cluster().sql("postgres", fmt::format("SELECT pg_terminate_backend({})", reader.backend_pid()));
+    try {
+        (void)reader.count();
+        ADD_FAILURE() << "a read on a cut connection succeeded";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("count reports"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(reader.count(), 1);
+    EXPECT_EQ(reader.reports().size(), 1u);
+}
+
+// The ingest asks the store about a sequence it does not expect; with the store unreadable the answer
+// is retry (the station resends), never a final rejection; once it reads again, the usual answer.
+TEST(PostgresStore, AnIngestThatCannotAskTheStoreAnswersRetryNotARejection) {
+    using namespace ingest_fixture;
+    const auto uri = cluster().fresh_database("ingest_retry");
+    const auto package = small_package();
+    const auto registry = core::make_device_key_registry(package, kDeviceSecret);
+    PostgresStore store(uri);
+    Ingest ingest(package, registry, store);
+    const auto third = sign(1001, "1001-arbb-1", 3, final_party_list(1001));
+    cluster().sql("postgres", fmt::format("SELECT pg_terminate_backend({})", store.backend_pid()));
+    const auto d = ingest.submit(third, "pec", 0);
+    EXPECT_EQ(d.outcome, core::AckOutcome::retry) << d.text;
+    EXPECT_NE(d.text.find("cannot be read"), std::string::npos) << d.text;
+    const auto again = ingest.submit(third, "pec", 1);
+    EXPECT_EQ(again.reason, RejectReason::out_of_order_sequence) << again.text;
 }
 
 TEST(PostgresStore, WithoutAmcheckTheIntegrityCheckSaysItDidNotCheck) {
