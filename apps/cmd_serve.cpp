@@ -30,6 +30,7 @@
 #include "central/metrics.hpp"
 #include "central/ingest_server.hpp"
 #include "central/publication_cache.hpp"
+#include "central/report_store.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "net/tls_client.hpp"
@@ -169,7 +170,7 @@ std::optional<Endpoints> parse_endpoints(const ServeOptions& o) {
 struct Election {
     core::ElectionPackage package;
     core::DeviceKeyRegistry registry;
-    std::unique_ptr<central::Store> store;
+    std::unique_ptr<central::ReportStore> store;
 };
 
 // The package, its device key registry (checked to be the package's) and the store, or nothing
@@ -189,7 +190,7 @@ std::unique_ptr<Election> open_election(const ServeOptions& o) {
     }
     auto election = std::make_unique<Election>(Election{std::move(*package), std::move(*registry), nullptr});
     try {
-        election->store = std::make_unique<central::Store>(
+        election->store = central::open_store(
             o.db, central::GroupCommitPolicy{.max_reports = o.batch,
                                              .max_delay = static_cast<core::Micros>(o.batch_delay_ms * 1000)});
     } catch (const central::StoreCorrupt& e) {
@@ -235,7 +236,7 @@ public:
         run_threads();
         server_.shutdown();
         print_counters(server_.ingest_counters(), server_.counters(), clock_.now());
-        fmt::print("shailoo serve: stopped; store {} holds {} reports\n", o_.db, election_.store->count());
+        fmt::print("shailoo serve: stopped; store {} holds {} reports\n", election_.store->name(), election_.store->count());
         return 0;
     }
 
@@ -247,7 +248,7 @@ private:
             return false;
         }
         fmt::print("shailoo serve: {} ({} PECs, {} devices), store {} ({} reports), TLS ingest on {}:{}\n",
-                   election_.package.name, election_.package.pecs.size(), election_.registry.devices().size(), o_.db,
+                   election_.package.name, election_.package.pecs.size(), election_.registry.devices().size(), election_.store->name(),
                    election_.store->count(), endpoints_.ingest_host, server_.port());
         return true;
     }
@@ -256,7 +257,12 @@ private:
     // without --http).
     bool start_results_page() {
         if (!endpoints_.http) return true;
-        reader_ = std::make_unique<central::Store>(o_.db);
+        try {
+            reader_ = central::open_store(o_.db);
+        } catch (const std::runtime_error& e) {
+            fmt::print(stderr, "shailoo serve: --http: cannot open the store for reading: {}\n", e.what());
+            return false;
+        }
         publication_ = std::make_unique<central::PublicationCache>(election_.package, *reader_);
         http_ = std::make_unique<central::HttpServer>(
             io_, *endpoints_.http, [this] { return publication_->document(); },
@@ -273,10 +279,22 @@ private:
             return false;
         }
         publication_->run_every(
-            control_, std::chrono::seconds(1), [this] { return server_.ingest_counters().commits; },
+            control_, std::chrono::seconds(1), [this] { return page_version(); },
             [](const core::Error& e) { fmt::print(stderr, "shailoo serve: results not published: {}\n", e.message); });
         fmt::print("shailoo serve: results page on http://{}:{}/\n", endpoints_.http->address().to_string(), http_->port());
         return true;
+    }
+
+    // What the page's document is built from: this process's commits, or on a PostgreSQL database that
+    // other ingest processes may write too, the number of reports it holds (rows are never changed or
+    // deleted, so a new count is new content; -1 when it cannot be read: the refresh says why).
+    std::int64_t page_version() const {
+        if (!central::is_postgres_uri(o_.db)) return server_.ingest_counters().commits;
+        try {
+            return reader_->count();
+        } catch (const std::runtime_error&) {
+            return -1;
+        }
     }
 
     // What the operations view shows, as of now.
@@ -353,7 +371,7 @@ private:
     boost::asio::strand<boost::asio::io_context::executor_type> control_ = boost::asio::make_strand(io_);
     ConnectionCaps caps_;
     central::IngestServer server_;
-    std::unique_ptr<central::Store> reader_;  // the results page's read connection (WAL: never blocks the writer)
+    std::unique_ptr<central::ReportStore> reader_;  // the results page's read connection (never blocks the writer)
     std::unique_ptr<central::PublicationCache> publication_;
     std::unique_ptr<central::HttpServer> http_;
     std::unique_ptr<central::HttpServer> ops_;
@@ -381,7 +399,11 @@ int serve(const ServeOptions& o) {
 void add_serve_command(CLI::App& app, Runner& runner) {
     static ServeOptions o;  // outlives parsing; the runner reads it after app.parse()
     auto* cmd = app.add_subcommand("serve", "Run the CEC's TLS ingest server on a durable store (docs/serve.md)");
-    cmd->add_option("--db", o.db, "SQLite store file (created if absent)")->required();
+    cmd->add_option("--db", o.db,
+                    "The store: a SQLite file (created if absent), or a PostgreSQL database as a libpq URI "
+                    "postgresql://USER@HOST:PORT/DBNAME (schema created if absent; several serve processes may "
+                    "share it; docs/serve.md)")
+        ->required();
     cmd->add_option("--listen", o.listen, "Address to listen on, IP:PORT")->capture_default_str();
     cmd->add_option("--http", o.http, "Also serve the results page, /api/results.json and /results.xml (NIST SP 1500-100) on IP:PORT "
                     "(docs/publication.md, docs/nist-export.md)");

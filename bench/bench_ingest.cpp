@@ -1,5 +1,6 @@
 // bench_ingest: reports per second through central::Ingest into the SQLite store (WAL,
-// synchronous=FULL), group commit vs one transaction per report, in one run.
+// synchronous=FULL), group commit vs one transaction per report, in one run; with a fourth argument,
+// the same workload into the PostgreSQL store too (synchronous_commit=on, fsync=on), side by side.
 //
 // What the figure includes: protobuf decoding, device lookup, Ed25519 signature verification,
 // BLAKE2b body hash (Ingest::precheck, on V verifier threads, as the TLS server does on its
@@ -12,12 +13,16 @@
 // when no prechecked message is waiting (the pipeline ran dry), so a batch grows while a commit
 // is in progress and no report waits for a timer.
 //
-// Usage: bench_ingest [DIR] [PECS] [SINGLE]
+// Usage: bench_ingest [DIR] [PECS] [SINGLE] [POSTGRES]
 //   DIR     where the store files go (default "."); use a real disk, not tmpfs
 //   PECS    PECs in the synthetic package (default 8000: 24,000 final reports, 3.2 x a national
 //           night; PEC numbers are 4 digits on the wire, so at most 9000)
 //   SINGLE  reports sent through the one-transaction-per-report run (default 3000; it is ~100x
 //           slower, so it runs on the first SINGLE reports of the same workload)
+//   POSTGRES `cluster`: also run every case on the PostgreSQL store, on a throwaway cluster this tool
+//           starts (tests/central/pg_cluster.hpp; fsync=on, data folder under /tmp, Unix socket),
+//           a fresh database per case, and print PostgreSQL's reports/s over SQLite's; or a libpq
+//           URI of a database to use instead (its `reports` table is dropped before each case)
 #include <fmt/core.h>
 
 #include <time.h>
@@ -30,7 +35,9 @@
 #include <vector>
 
 #include "central/ingest.hpp"
+#include "central/postgres_store.hpp"
 #include "core/wire.hpp"
+#include "tests/central/pg_cluster.hpp"
 
 namespace {
 
@@ -100,13 +107,13 @@ struct RunResult {
     double writer_cpu = 0;       // writer thread's CPU time (submit + commit, excluding fsync waits)
 };
 
-RunResult run(const std::filesystem::path& file, const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry,
+RunResult run(const std::string& db, const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry,
               const std::vector<std::vector<std::uint8_t>>& messages, std::size_t count, central::GroupCommitPolicy policy,
               int verifiers) {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + s);
     RunResult out;
     {
-        central::Store store(file, policy);
+        auto opened = central::open_store(db, policy);
+        central::ReportStore& store = *opened;
         central::Ingest ingest(package, registry, store);
         std::vector<central::Prechecked> checked(count);
         std::vector<std::atomic<bool>> ready(count);
@@ -148,8 +155,40 @@ RunResult run(const std::filesystem::path& file, const core::ElectionPackage& pa
         if (out.acked != count) throw std::runtime_error(fmt::format("{} of {} reports acknowledged", out.acked, count));
         if (store.count() != static_cast<std::int64_t>(count)) throw std::runtime_error("store count differs");
     }
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
     return out;
+}
+
+/// Where each case's store goes: a fresh SQLite file, and with POSTGRES a fresh PostgreSQL database.
+class Stores {
+public:
+    Stores(std::filesystem::path dir, const std::string& postgres) : dir_(std::move(dir)), postgres_(postgres) {
+        if (postgres_ == "cluster") cluster_ = std::make_unique<pg_cluster::Cluster>(std::vector<std::string>{"fsync=on", "full_page_writes=on", "shared_buffers=128MB"});
+    }
+    bool postgres() const { return !postgres_.empty(); }
+    std::string sqlite() const {
+        const auto file = dir_ / "bench-ingest.sqlite";
+        for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + s);
+        return file.string();
+    }
+    std::string fresh_postgres(int n) {
+        if (cluster_) return cluster_->fresh_database(fmt::format("bench_{}", n));
+        pg_cluster::Cluster::run_sql(postgres_, "DROP TABLE IF EXISTS reports");
+        return postgres_;
+    }
+    ~Stores() { sqlite(); }
+
+private:
+    std::filesystem::path dir_;
+    std::string postgres_;
+    std::unique_ptr<pg_cluster::Cluster> cluster_;
+};
+
+void print_case(const char* store, const char* name, std::size_t count, const RunResult& r) {
+    fmt::print("{:<10} {:<30} {:>6} reports {:>6} commits {:>7.3f} s ({:>6.3f} s in commits) {:>8.0f} reports/s"
+               "  CPU/report: precheck {:.1f} us, writer {:.1f} us\n",
+               store, name, count, r.commits, r.seconds, r.commit_seconds, count / r.seconds, 1e6 * r.precheck_cpu / count,
+               1e6 * r.writer_cpu / count);
+    std::fflush(stdout);
 }
 
 }  // namespace
@@ -179,22 +218,26 @@ int main(int argc, char** argv) {
     }
     const std::size_t single = std::min<std::size_t>(argc > 3 ? std::stoul(argv[3]) : 3000, messages.size());
     const int verifiers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    fmt::print("{} final reports ({} PECs x 3, {:.0f} bytes average), store in {}, synchronous=FULL, {} verifier threads\n",
+    fmt::print("{} final reports ({} PECs x 3, {:.0f} bytes average), SQLite store in {} (synchronous=FULL), {} verifier threads\n",
                messages.size(), pecs, static_cast<double>(bytes) / messages.size(), dir.string(), verifiers);
-    const auto file = dir / "bench-ingest.sqlite";
+    Stores stores(dir, argc > 4 ? argv[4] : "");
     struct Case {
         const char* name;
         central::GroupCommitPolicy policy;
         std::size_t count;
     };
+    int n = 0;
+    std::vector<std::string> ratios;
     for (const auto& c : {Case{"group commit <= 256 reports", {.max_reports = 256, .max_delay = 20'000}, messages.size()},
                           Case{"group commit <= 1024 reports", {.max_reports = 1024, .max_delay = 20'000}, messages.size()},
                           Case{"one transaction per report", {.max_reports = 1, .max_delay = 0}, single}}) {
-        const auto r = run(file, package, registry, messages, c.count, c.policy, verifiers);
-        fmt::print("{:<30} {:>6} reports {:>6} commits {:>7.3f} s ({:>6.3f} s in commits) {:>8.0f} reports/s"
-                   "  CPU/report: precheck {:.1f} us, writer {:.1f} us\n",
-                   c.name, c.count, r.commits, r.seconds, r.commit_seconds, c.count / r.seconds,
-                   1e6 * r.precheck_cpu / c.count, 1e6 * r.writer_cpu / c.count);
+        const auto lite = run(stores.sqlite(), package, registry, messages, c.count, c.policy, verifiers);
+        print_case("SQLite", c.name, c.count, lite);
+        if (!stores.postgres()) continue;
+        const auto pg = run(stores.fresh_postgres(++n), package, registry, messages, c.count, c.policy, verifiers);
+        print_case("PostgreSQL", c.name, c.count, pg);
+        ratios.push_back(fmt::format("{}: PostgreSQL/SQLite = {:.2f}", c.name, lite.seconds / pg.seconds));
     }
+    for (const auto& r : ratios) fmt::print("{}\n", r);
     return 0;
 }

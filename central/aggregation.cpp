@@ -259,7 +259,7 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
     return out;
 }
 
-core::Result<Results> aggregate(const core::ElectionPackage& package, const Store& store) {
+core::Result<Results> aggregate(const core::ElectionPackage& package, const ReportStore& store) {
     return aggregate(package, store.reports());
 }
 

@@ -96,6 +96,6 @@ struct Results {
 core::Result<Results> aggregate(const core::ElectionPackage& package, const std::vector<StoredReport>& reports);
 
 /// Same, reading every report from the store.
-core::Result<Results> aggregate(const core::ElectionPackage& package, const Store& store);
+core::Result<Results> aggregate(const core::ElectionPackage& package, const ReportStore& store);
 
 }  // namespace central

@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -191,7 +192,7 @@ std::expected<Validated, Refusal> validate(Prechecked& checked, const core::Elec
 
 // [SECTION] Construction, log and alerts
 
-Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, Store& store)
+Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, ReportStore& store)
     : package_(package), registry_(registry), store_(store) {
     for (auto& k : store_.keys()) seen_[k.device][k.sequence] = Seen{k.body_hash, 0};
 }
@@ -284,7 +285,18 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
     // 7. Sequence.
     auto& stream = seen_[h.device_id];
     if (auto it = stream.find(h.sequence); it != stream.end()) return answer_seen(d, it->second, checked.hash, h, peer, now);
-    const std::uint64_t last = stream.empty() ? 0 : stream.rbegin()->first;
+    std::uint64_t last = stream.empty() ? 0 : stream.rbegin()->first;
+    if (h.sequence != last + 1) {  // another process on the same database may have stored the ones between
+        auto learnt = learn_stored(h.device_id, stream);
+        if (!learnt) {  // the store cannot be read now: no final answer, the station resends
+            d.outcome = core::AckOutcome::retry;
+            d.text = fmt::format("the store cannot be read now ({}): resend later", learnt.error().message);
+            write_log(now, fmt::format("{}: retry: {}", peer, d.text));
+            return d;
+        }
+        if (auto it = stream.find(h.sequence); *learnt && it != stream.end()) return answer_seen(d, it->second, checked.hash, h, peer, now);
+        last = stream.empty() ? 0 : stream.rbegin()->first;
+    }
     if (h.sequence != last + 1)
         return reject(d, RejectReason::out_of_order_sequence,
                       fmt::format("sequence {} of '{}', expected {}: resend in order", h.sequence, h.device_id, last + 1), peer, now);
@@ -340,6 +352,51 @@ Decision Ingest::stage(Decision d, StoredReport s, const std::vector<std::string
 
 // [SECTION] Group commit and acknowledgements
 
+core::Result<bool> Ingest::learn_stored(const std::string& device, std::map<std::uint64_t, Seen>& stream) {
+    std::vector<StoredKey> keys;
+    try {
+        keys = store_.keys_of(device);
+    } catch (const StoreCorrupt&) {
+        throw;
+    } catch (const std::runtime_error& e) {  // e.g. the PostgreSQL connection is down
+        return core::fail(e.what());
+    }
+    bool learnt = false;
+    for (auto& k : keys) {
+        auto [it, added] = stream.try_emplace(k.sequence, Seen{k.body_hash, 0});
+        learnt = learnt || added;
+    }
+    return learnt;
+}
+
+std::unordered_map<std::uint64_t, Release> Ingest::answers_for_stored_elsewhere(const CommitOutcome& outcome, core::Micros now) {
+    std::unordered_map<std::uint64_t, Release> answers;  // by store ticket
+    for (const auto& e : outcome.stored_elsewhere) {
+        const auto at = std::find(outcome.tickets.begin(), outcome.tickets.end(), e.ticket) - outcome.tickets.begin();
+        const auto& [device, sequence] = staged_keys_.at(static_cast<std::size_t>(at));
+        auto& seen = seen_[device][sequence];
+        Release r{.ticket = 0, .acknowledged = true};
+        Decision d{.pec = 0, .device = device, .sequence = sequence};
+        if (seen.hash == e.stored_hash) {
+            r.outcome = core::AckOutcome::duplicate;
+            r.text = fmt::format("identical retransmission of sequence {} (stored by another ingest process)", sequence);
+            ++counters_.duplicates;
+        } else {
+            r.outcome = core::AckOutcome::rejected;
+            r.reason = RejectReason::sequence_reused;
+            r.text = fmt::format("sequence {} of '{}' was already received with different contents (by another ingest "
+                                 "process); this report is refused: check the device and the PEC's paper protocol",
+                                 sequence, device);
+            alert(d, r.text, "store", now);
+            ++counters_.rejected[static_cast<std::size_t>(RejectReason::sequence_reused)];
+        }
+        --counters_.committed;
+        seen.hash = e.stored_hash;
+        answers.emplace(e.ticket, std::move(r));
+    }
+    return answers;
+}
+
 std::vector<Release> Ingest::commit_staged(core::Micros now) {
     std::vector<Release> out;
     if (store_.staged() == 0) return out;
@@ -352,6 +409,8 @@ std::vector<Release> Ingest::commit_staged(core::Micros now) {
         write_log(now, fmt::format("store: batch of {} reports not stored ({}); senders will retransmit",
                                    outcome.tickets.size(), outcome.error));
     }
+    // Reports another process stored first: the stored row answers for them (staged_keys_ is in ticket order).
+    const auto elsewhere = answers_for_stored_elsewhere(outcome, now);
     // Committed: mark as durable. Failed: forget them, so retransmissions are accepted as new.
     for (const auto& [device, sequence] : staged_keys_) {
         auto& stream = seen_[device];
@@ -364,7 +423,12 @@ std::vector<Release> Ingest::commit_staged(core::Micros now) {
     for (auto t : outcome.tickets) {
         auto w = waiting_.find(t);
         if (w == waiting_.end()) continue;
-        for (auto decision_ticket : w->second) out.push_back({decision_ticket, outcome.committed, outcome.error});
+        const auto answer = elsewhere.find(t);
+        for (auto decision_ticket : w->second) {
+            Release r = answer != elsewhere.end() ? answer->second : Release{.acknowledged = outcome.committed, .error = outcome.error};
+            r.ticket = decision_ticket;
+            out.push_back(std::move(r));
+        }
         waiting_.erase(w);
     }
     return out;

@@ -14,8 +14,11 @@
 ///  5. device role matches the report (ARBB-1 party list, ARBB-2 district, id-1 identification;
 ///     no district box abroad) -> wrong_box;  6. Ed25519 signature over the received body -> bad_signature;
 ///  7. sequence: the same (device, sequence) already stored or staged with the same body -> duplicate,
-///     with a different body -> sequence_reused (also an Alert); a sequence other than last + 1
-///     -> out_of_order_sequence (the transmitter sends in order and resends until acknowledged);
+///     with a different body -> sequence_reused (also an Alert); a sequence other than last + 1, also
+///     after asking the store what it holds of the device -> out_of_order_sequence (the transmitter
+///     sends in order and resends until acknowledged). With several ingest processes on one
+///     database, a report another process stored first is staged here too and the database's
+///     constraint decides at the commit: the Release then says duplicate or sequence_reused;
 ///  8. validation: option and preference counts sized as in the election package -> wrong_shape;
 ///     every count that is summed, stored or published at most the PEC's registered voters
 ///     (so no sum can wrap) -> exceeds_registered_voters, naming the field;
@@ -36,7 +39,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "central/store.hpp"
+#include "central/store.hpp"  // the SQLite store; ReportStore (central/report_store.hpp) is what the ingest uses
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "core/wire.hpp"
@@ -52,7 +55,8 @@ using core::to_string;
 /// The answer to one submit().
 struct Decision {
     /// What the sender's Ack will say: stored (a new report, staged; the Ack leaves after its
-    /// commit), duplicate (an identical retransmission) or rejected (the reason says why); never retry.
+    /// commit), duplicate (an identical retransmission) or rejected (the reason says why); retry only
+    /// when the store had to be asked about the device's sequences and could not be read.
     core::AckOutcome outcome = core::AckOutcome::rejected;
     RejectReason reason = RejectReason::none;    ///< why, when rejected
     std::string text;                            ///< one sentence for the log and the sender
@@ -68,6 +72,12 @@ struct Release {
     std::uint64_t ticket = 0;   ///< the Decision's ticket
     bool acknowledged = false;  ///< true: stored durably, send the ack; false: not stored, sender must retransmit
     std::string error;          ///< why it was not stored
+    /// Set when the database answered instead of the Decision: another ingest process on the same
+    /// database had stored this (device, sequence) first - `duplicate` when its body is the same, else
+    /// `rejected` with reason sequence_reused. Unset: the Decision's outcome stands.
+    std::optional<core::AckOutcome> outcome;
+    RejectReason reason = RejectReason::none;  ///< with outcome rejected: why
+    std::string text;                          ///< with an outcome: the sentence for the sender
 };
 
 /// Something a person at the CEC must look at.
@@ -121,7 +131,7 @@ class Ingest {
 public:
     /// Ingest for `package` with device keys `registry`, writing to `store`. Rebuilds its
     /// sequence indexes from what the store already holds (restart after a crash).
-    Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, Store& store);
+    Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, ReportStore& store);
 
     /// Handles one received message. Never throws for bad input (StoreCorrupt may propagate).
     /// Same as submit(precheck(bytes), peer, now).
@@ -166,10 +176,15 @@ private:
     Decision reject(Decision d, RejectReason reason, std::string text, std::string_view peer, core::Micros now);
     void alert(const Decision& d, std::string text, std::string_view peer, core::Micros now);
     std::vector<Release> commit_staged(core::Micros now);
+    /// Learns what the store holds of `device` that this ingest did not write (another process on
+    /// the same database); true when it learnt something, an error when the store cannot be read.
+    core::Result<bool> learn_stored(const std::string& device, std::map<std::uint64_t, Seen>& stream);
+    /// The answers for the staged reports another writer stored first (CommitOutcome::stored_elsewhere).
+    std::unordered_map<std::uint64_t, Release> answers_for_stored_elsewhere(const CommitOutcome& outcome, core::Micros now);
 
     const core::ElectionPackage& package_;
     const core::DeviceKeyRegistry& registry_;
-    Store& store_;
+    ReportStore& store_;
     std::unordered_map<std::string, std::map<std::uint64_t, Seen>> seen_;  // device -> sequence -> body
     std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> waiting_;  // store ticket -> decision tickets
     std::vector<std::pair<std::string, std::uint64_t>> staged_keys_;        // (device, sequence) in the open batch

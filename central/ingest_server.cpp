@@ -164,6 +164,9 @@ struct IngestServer::State {
             if (it == waiting.end()) continue;
             Ack ack{r.acknowledged ? it->second.outcome : AckOutcome::retry, 0, r.ticket, it->second.sequence,
                     r.acknowledged ? std::string(to_string(it->second.outcome)) : "not stored: " + r.error};
+            if (r.acknowledged && r.outcome)  // another ingest process on the database stored it first
+                ack = Ack{*r.outcome, static_cast<std::uint8_t>(r.reason), r.ticket, it->second.sequence,
+                          r.outcome == AckOutcome::rejected ? fmt::format("{}: {}", to_string(r.reason), r.text) : r.text};
             it->second.done(std::move(ack));
             waiting.erase(it);
         }
@@ -192,7 +195,7 @@ struct IngestServer::State {
                     waiting.emplace(d.ticket, Waiting{AckOutcome::duplicate, sequence, std::move(done)});
                 break;
             case AckOutcome::stored: waiting.emplace(d.ticket, Waiting{AckOutcome::stored, sequence, std::move(done)}); break;
-            case AckOutcome::retry: done(Ack{AckOutcome::retry, 0, d.ticket, sequence, d.text}); break;  // (ingest never says it)
+            case AckOutcome::retry: done(Ack{AckOutcome::retry, 0, d.ticket, sequence, d.text}); break;  // the store could not be read
         }
         // Commit now if the policy says so, or if nothing else is queued: the burst is over.
         const bool idle = queued.load(std::memory_order_acquire) == 0;

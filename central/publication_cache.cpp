@@ -1,5 +1,6 @@
 #include "central/publication_cache.hpp"
 
+#include <stdexcept>
 #include <utility>
 
 #include "central/nist_export.hpp"
@@ -7,12 +8,19 @@
 
 namespace central {
 
-PublicationCache::PublicationCache(const core::ElectionPackage& package, const Store& reader)
+PublicationCache::PublicationCache(const core::ElectionPackage& package, const ReportStore& reader)
     : package_(package), reader_(reader) {}
 
 core::Result<bool> PublicationCache::refresh(std::int64_t commits) {
     if (commits == built_at_) return false;
-    auto results = aggregate(package_, reader_);
+    core::Result<Results> results = core::fail("not read");
+    try {
+        results = aggregate(package_, reader_);
+    } catch (const StoreCorrupt&) {
+        throw;
+    } catch (const std::runtime_error& e) {  // the database cannot be read now (PostgreSQL: in the server's words)
+        return core::fail(e.what());
+    }
     if (!results) return std::unexpected(results.error());
     auto document = results_document(*results, package_).dump();
     std::lock_guard lock(mutex_);

@@ -37,7 +37,7 @@ public:
 
     /// A cache of `package`'s results as `reader` holds them; both must outlive it. Empty until the
     /// first refresh.
-    PublicationCache(const core::ElectionPackage& package, const Store& reader);
+    PublicationCache(const core::ElectionPackage& package, const ReportStore& reader);
     PublicationCache(const PublicationCache&) = delete;
     PublicationCache& operator=(const PublicationCache&) = delete;
 
@@ -65,7 +65,7 @@ private:
     void turn();
 
     const core::ElectionPackage& package_;
-    const Store& reader_;
+    const ReportStore& reader_;
     mutable std::mutex mutex_;       // guards document_, results_ and the XML
     std::string document_;
     std::shared_ptr<const Results> results_;  // what document_ was made from

@@ -2,7 +2,6 @@
 
 // Index of this file:
 //   [SECTION] Schema
-//   [SECTION] Count blobs
 //   [SECTION] Statements and errors
 //   [SECTION] Opening the store
 //   [SECTION] Group commit
@@ -10,6 +9,8 @@
 
 #include <fmt/core.h>
 #include <sqlite3.h>
+
+#include "central/count_blob.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -55,73 +56,6 @@ CREATE TABLE IF NOT EXISTS reports(
   preference_votes BLOB NOT NULL,  -- varint parties, then each party's counts encoded as below
   UNIQUE(device, sequence));
 )sql";
-
-// [SECTION] Count blobs
-
-void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
-    while (v >= 0x80) {
-        out.push_back(static_cast<std::uint8_t>(v | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<std::uint8_t>(v));
-}
-
-void put_count(std::vector<std::uint8_t>& out, std::int64_t v) {
-    put_varint(out, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
-}
-
-void put_counts(std::vector<std::uint8_t>& out, const std::vector<std::int64_t>& counts) {
-    std::size_t m = counts.size();
-    while (m > 0 && counts[m - 1] == 0) --m;
-    put_varint(out, counts.size());
-    put_varint(out, m);
-    for (std::size_t i = 0; i < m; ++i) put_count(out, counts[i]);
-}
-
-/// Reads compact count blobs; any inconsistency is a damaged file.
-class CountReader {
-public:
-    CountReader(std::span<const std::uint8_t> bytes, const std::string& file, std::int64_t id, const char* column)
-        : bytes_(bytes), file_(file), id_(id), column_(column) {}
-    std::uint64_t varint() {
-        std::uint64_t v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (pos_ >= bytes_.size()) break;
-            const auto b = bytes_[pos_++];
-            v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-            if (!(b & 0x80)) return v;
-        }
-        throw StoreCorrupt(fmt::format("{}: report {}: {} is truncated", file_, id_, column_));
-    }
-    std::int64_t count() {
-        const auto z = varint();
-        return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
-    }
-    std::vector<std::int64_t> counts() {
-        const auto n = varint();
-        const auto m = varint();
-        if (m > n || m > bytes_.size() - pos_ || n > (std::uint64_t{1} << 20))
-            throw StoreCorrupt(fmt::format("{}: report {}: {} has bad lengths", file_, id_, column_));
-        std::vector<std::int64_t> out(static_cast<std::size_t>(n), 0);
-        for (std::size_t i = 0; i < m; ++i) out[i] = count();
-        return out;
-    }
-    std::size_t length() {
-        const auto n = varint();
-        if (n > bytes_.size() - pos_) throw StoreCorrupt(fmt::format("{}: report {}: {} has a bad length", file_, id_, column_));
-        return static_cast<std::size_t>(n);
-    }
-    void expect_end() const {
-        if (pos_ != bytes_.size()) throw StoreCorrupt(fmt::format("{}: report {}: {} has trailing bytes", file_, id_, column_));
-    }
-
-private:
-    std::span<const std::uint8_t> bytes_;
-    std::size_t pos_ = 0;
-    const std::string& file_;
-    std::int64_t id_;
-    const char* column_;
-};
 
 // [SECTION] Statements and errors
 
@@ -170,15 +104,6 @@ core::DeviceRole source_from(const std::string& s, const std::string& file) {
 
 }  // namespace
 
-std::string_view box_name(core::DeviceRole source) {
-    switch (source) {
-        case core::DeviceRole::arbb_party_list: return "party_list";
-        case core::DeviceRole::arbb_district: return "district";
-        case core::DeviceRole::identification: return "identification";
-    }
-    return "unknown";
-}
-
 void Store::check(int rc, const char* what) const {
     if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return;
     const std::string msg = fmt::format("{}: {}: {} (SQLite {})", file_, what, sqlite3_errmsg(db_), rc);
@@ -191,7 +116,7 @@ void Store::check(int rc, const char* what) const {
 // [SECTION] Opening the store
 
 Store::Store(const std::filesystem::path& file, GroupCommitPolicy policy, StoreOpen open)
-    : file_(file.string()), policy_(policy) {
+    : ReportStore(policy), file_(file.string()) {
     const int flags = open.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     const int rc = sqlite3_open_v2(file_.c_str(), &db_, flags, open.vfs.empty() ? nullptr : open.vfs.c_str());
     if (rc != SQLITE_OK) {
@@ -248,7 +173,8 @@ void Store::set_up(bool read_only) {
                              "INSERT INTO reports(pec, box, device, sequence, kind, received_at, raw, body_hash, "
                              "ballots_in_box, valid, invalid, identified, ballots_issued, registered, violations, "
                              "option_votes, preference_votes) "
-                             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+                             "ON CONFLICT(device, sequence) DO NOTHING",
                              -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr),
           "prepare insert");
 }
@@ -260,17 +186,6 @@ Store::~Store() {
 
 // [SECTION] Group commit
 
-std::uint64_t Store::stage(StoredReport report, core::Micros now) {
-    const auto ticket = next_ticket_++;
-    staged_.push_back({ticket, now, std::move(report)});
-    return ticket;
-}
-
-bool Store::commit_due(core::Micros now) const {
-    if (staged_.empty()) return false;
-    return staged_.size() >= policy_.max_reports || now - staged_.front().at >= policy_.max_delay;
-}
-
 core::Result<void> Store::write(const char* what, int rc) {
     ++writes_;
     if (rc == SQLITE_DONE || rc == SQLITE_OK) return {};
@@ -278,17 +193,15 @@ core::Result<void> Store::write(const char* what, int rc) {
     return core::fail(fmt::format("{}: {}: {} (SQLite {})", file_, what, sqlite3_errmsg(db_), rc));
 }
 
-core::Result<void> Store::insert(const StoredReport& r) {
+core::Result<void> Store::insert(const Staged& s, CommitOutcome& out) {
     // One prepared statement for the life of the store (preparing it per report would cost as much as
     // the insert itself); SQLITE_STATIC: the bound buffers outlive the step.
+    const StoredReport& r = s.report;
     sqlite3_stmt* ins = insert_;
     sqlite3_reset(ins);
     const auto box = box_name(r.source);
-    option_blob_.clear();
-    put_counts(option_blob_, r.option_votes);
-    preference_blob_.clear();
-    put_varint(preference_blob_, r.preference_votes.size());
-    for (const auto& party : r.preference_votes) put_counts(preference_blob_, party);
+    count_blob::put_options(option_blob_, r);
+    count_blob::put_preferences(preference_blob_, r);
     auto text = [&](int i, std::string_view t) { sqlite3_bind_text(ins, i, t.data(), static_cast<int>(t.size()), SQLITE_STATIC); };
     auto blob = [&](int i, const void* p, std::size_t n) { sqlite3_bind_blob(ins, i, n ? p : "", static_cast<int>(n), SQLITE_STATIC); };
     sqlite3_bind_int64(ins, 1, r.pec);
@@ -312,7 +225,24 @@ core::Result<void> Store::insert(const StoredReport& r) {
     auto w = write("insert report", sqlite3_step(ins));
     sqlite3_reset(ins);
     sqlite3_clear_bindings(ins);
+    // ON CONFLICT DO NOTHING changed no row: the file already holds this (device, sequence).
+    if (w && sqlite3_changes(db_) == 0) {
+        const auto hash = stored_hash(r.device, r.sequence);
+        if (!hash) return core::fail(fmt::format("{}: insert report: conflict on ({}, {}) but no such row", file_, r.device, r.sequence));
+        out.stored_elsewhere.push_back({s.ticket, *hash});
+    }
     return w;
+}
+
+core::Result<void> Store::write_batch(CommitOutcome& out) {
+    if (fail_count_.fail()) return write("BEGIN", SQLITE_IOERR);
+    if (auto w = write("BEGIN", sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr)); !w) return w;
+    for (const auto& s : staged_)
+        if (auto w = insert(s, out); !w) return w;
+    if (fail_count_.fail()) return write("COMMIT", SQLITE_IOERR);
+    auto committed = write("COMMIT", sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr));
+    if (committed && in_doubt_.fail()) return write("COMMIT (reply lost after the sync)", SQLITE_IOERR);
+    return committed;
 }
 
 CommitOutcome Store::commit() {
@@ -322,24 +252,15 @@ CommitOutcome Store::commit() {
         out.committed = true;
         return out;
     }
-    auto run = [&]() -> core::Result<void> {
-        if (fail_count_.fail()) return write("BEGIN", SQLITE_IOERR);
-        if (auto w = write("BEGIN", sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr)); !w) return w;
-        for (const auto& s : staged_)
-            if (auto w = insert(s.report); !w) return w;
-        if (fail_count_.fail()) return write("COMMIT", SQLITE_IOERR);
-        auto committed = write("COMMIT", sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr));
-        if (committed && in_doubt_.fail()) return write("COMMIT (reply lost after the sync)", SQLITE_IOERR);
-        return committed;
-    };
-    auto result = run();
+    auto result = write_batch(out);
     if (!result) {
         if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         // In doubt: an error from COMMIT does not prove the batch missed the disk. The batch is one
         // transaction, so either every row of it is in the file or none is: look, and never drop
-        // (and so never let the senders' retransmissions collide with) a batch that is stored.
-        if (!batch_is_stored()) {
+        // a batch that is stored.
+        if (!settle_in_doubt(out)) {
             staged_.clear();
+            out.stored_elsewhere.clear();
             out.error = result.error().message;
             return out;
         }
@@ -349,24 +270,24 @@ CommitOutcome Store::commit() {
     return out;
 }
 
-bool Store::batch_is_stored() const {
+std::optional<std::array<std::uint8_t, 32>> Store::stored_hash(const std::string& device, std::uint64_t sequence) const {
     Statement q(db_, "SELECT body_hash FROM reports WHERE device = ?1 AND sequence = ?2");
-    for (const auto& s : staged_) {
-        sqlite3_reset(q.get());
-        q.bind(1, s.report.device);
-        q.bind(2, static_cast<std::int64_t>(s.report.sequence));
-        if (sqlite3_step(q.get()) != SQLITE_ROW) return false;
-        const auto hash = q.blob_at(0);
-        if (!std::equal(hash.begin(), hash.end(), s.report.body_hash.begin(), s.report.body_hash.end())) return false;
-    }
-    return true;
+    q.bind(1, device);
+    q.bind(2, static_cast<std::int64_t>(sequence));
+    if (sqlite3_step(q.get()) != SQLITE_ROW) return std::nullopt;
+    const auto h = q.blob_at(0);
+    std::array<std::uint8_t, 32> out{};
+    if (h.size() != out.size()) throw StoreCorrupt(fmt::format("{}: a body_hash of {} bytes", file_, h.size()));
+    std::memcpy(out.data(), h.data(), h.size());
+    return out;
 }
 
 // [SECTION] Reading back
 
-std::vector<StoredKey> Store::keys() const {
+std::vector<StoredKey> Store::read_keys(const char* sql, std::string_view device) const {
     std::vector<StoredKey> out;
-    Statement q(db_, "SELECT pec, box, device, sequence, kind, body_hash FROM reports ORDER BY id");
+    Statement q(db_, sql);
+    if (!device.empty()) q.bind(1, device);
     int rc;
     while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
         StoredKey k;
@@ -382,6 +303,15 @@ std::vector<StoredKey> Store::keys() const {
     }
     check(rc, "read report keys");
     return out;
+}
+
+std::vector<StoredKey> Store::keys() const {
+    return read_keys("SELECT pec, box, device, sequence, kind, body_hash FROM reports ORDER BY id", {});
+}
+
+std::vector<StoredKey> Store::keys_of(std::string_view device) const {
+    if (device.empty()) return {};
+    return read_keys("SELECT pec, box, device, sequence, kind, body_hash FROM reports WHERE device = ?1 ORDER BY sequence", device);
 }
 
 std::vector<StoredReport> Store::reports() const {
@@ -413,15 +343,7 @@ std::vector<StoredReport> Store::reports() const {
             r.ballots_issued = q.int_at(13);
             r.registered = q.int_at(14);
             r.violations = q.text_at(15);
-            const auto options = q.blob_at(16);
-            CountReader o(options, file_, ids.back(), "option_votes");
-            r.option_votes = o.counts();
-            o.expect_end();
-            const auto preferences = q.blob_at(17);
-            CountReader p(preferences, file_, ids.back(), "preference_votes");
-            r.preference_votes.resize(p.length());
-            for (auto& party : r.preference_votes) party = p.counts();
-            p.expect_end();
+            count_blob::read_counts(r, q.blob_at(16), q.blob_at(17), file_, ids.back());
             out.push_back(std::move(r));
         }
         check(rc, "read reports");

@@ -96,7 +96,7 @@ bool CentralLink::advance(Time safe) {
         const central::Decision decision = ingest_->submit(std::move(d.checked), peer, d.at);
         d.model->processed_by_cec(d.t.delivered_at);
         switch (decision.outcome) {
-            case core::AckOutcome::retry:  // (ingest never says it)
+            case core::AckOutcome::retry:  // the store could not be read: the PEC resends
             case core::AckOutcome::rejected:
                 answer(*d.model, d.at, d.t.device_id, d.t.sequence, decision.outcome, decision.text);
                 break;

@@ -33,7 +33,20 @@ set(shailoo_slow_tests
   ConsoleScript.ScreenshotStepsSavePngsOfTheWindowSize
   World.SameSeedGivesIdenticalResultsWhateverTheThreadCount
   FaultEffects.JsonIsTheSameWhateverTheThreadCount
-  LoadPlan.EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys)
+  LoadPlan.EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys
+  # Each PostgreSQL case starts a throwaway cluster (about a second; tests/central/pg_cluster.hpp).
+  # The typed StoreContract/PostgreSQL cases are too, but their discovered names carry the type.
+  ServePostgres.TwoServersOnOneDatabaseStoreTheFleetOnceAndPublishTheSamePage
+  ServeStandby.APromotedSynchronousStandbyHoldsEveryReportTheKilledPrimaryAcknowledged
+  ServePostgres.AnUnreachableDatabaseIsExitCode2InTheServersWords
+  PostgresStore.AnUnreachableDatabaseIsAnErrorInTheServersWords
+  PostgresStore.CommitsWaitForTheWalFlushWhateverTheDatabaseDefault
+  PostgresStore.AServerErrorDuringTheBatchDropsItWithTheServersWords
+  PostgresStore.ALostConnectionDropsTheBatchAndTheNextCommitReconnects
+  PostgresStore.WithoutAmcheckTheIntegrityCheckSaysItDidNotCheck
+  PostgresStore.AnotherSchemaVersionIsStoreCorrupt
+  PostgresStore.AReaderWhoseConnectionWasCutReconnectsAtTheNextRead
+  PostgresStore.AnIngestThatCannotAskTheStoreAnswersRetryNotARejection)
 # ctest's script mode cannot read a property back, so the end-to-end cases name both labels.
 set_tests_properties(${shailoo_slow_tests} PROPERTIES LABELS slow)
 set_tests_properties(ResultsPage.ChromiumShowsExactlyTheStoredResults

@@ -1,3 +1,4 @@
+// What only the SQLite store has; the contract both stores keep is store_contract_test.cpp.
 #include "central/store.hpp"
 
 #include <gtest/gtest.h>
@@ -37,28 +38,6 @@ StoredReport report(int pec, std::uint64_t sequence) {
 
 }  // namespace
 
-TEST(Store, CommittedReportsSurviveReopening) {
-    TempStoreFile file("reopen");
-    {
-        Store store(file.path());
-        store.stage(report(1001, 1), 0);
-        store.stage(report(1001, 2), 1);
-        store.stage(report(2040, 1), 2);
-        auto c = store.commit();
-        EXPECT_TRUE(c.committed) << c.error;
-        EXPECT_EQ(c.tickets, (std::vector<std::uint64_t>{1, 2, 3}));
-    }
-    Store again(file.path());
-    auto all = again.reports();
-    ASSERT_EQ(all.size(), 3u);
-    EXPECT_EQ(all[0], report(1001, 1));
-    EXPECT_EQ(all[2], report(2040, 1));
-    auto keys = again.keys();
-    EXPECT_EQ(keys[1].device, "1001-arbb-1");
-    EXPECT_EQ(keys[1].sequence, 2u);
-    EXPECT_EQ(keys[1].body_hash, report(1001, 2).body_hash);
-}
-
 TEST(Store, FileIsInWriteAheadLogMode) {
     TempStoreFile file("wal");
     { Store store(file.path()); }
@@ -68,59 +47,6 @@ TEST(Store, FileIsInWriteAheadLogMode) {
     // SQLite file header bytes 18 and 19 are 2 when the database is in WAL mode.
     EXPECT_EQ(header[18], 2);
     EXPECT_EQ(header[19], 2);
-}
-
-TEST(Store, BatchIsDueWhenFullOrWhenItsOldestReportHasWaited) {
-    TempStoreFile file("due");
-    Store store(file.path(), {.max_reports = 3, .max_delay = 500});
-    EXPECT_FALSE(store.commit_due(0));
-    store.stage(report(1001, 1), 100);
-    EXPECT_FALSE(store.commit_due(599));
-    EXPECT_TRUE(store.commit_due(600));
-    store.stage(report(1002, 1), 200);
-    store.stage(report(1003, 1), 300);
-    EXPECT_TRUE(store.commit_due(300));
-    EXPECT_TRUE(store.commit().committed);
-    EXPECT_FALSE(store.commit_due(10'000));
-}
-
-TEST(Store, SameDeviceAndSequenceTwiceRollsBackTheWholeBatch) {
-    TempStoreFile file("unique");
-    Store store(file.path());
-    store.stage(report(1001, 1), 0);
-    ASSERT_TRUE(store.commit().committed);
-    store.stage(report(1002, 1), 0);
-    store.stage(report(1001, 1), 0);  // (pec, device, sequence) already stored
-    auto c = store.commit();
-    EXPECT_FALSE(c.committed);
-    EXPECT_NE(c.error.find("UNIQUE"), std::string::npos) << c.error;
-    EXPECT_EQ(store.count(), 1);
-    EXPECT_EQ(store.staged(), 0u);
-}
-
-TEST(Store, FailureAtAnyWriteLeavesNothingOfTheBatch) {
-    // Loop N = 0, 1, 2, ...: the N-th write of the commit fails; nothing of the batch may remain.
-    int n = 0;
-    for (;; ++n) {
-        TempStoreFile file("fail-at-" + std::to_string(n));
-        Store store(file.path());
-        store.stage(report(1001, 1), 0);
-        ASSERT_TRUE(store.commit().committed);
-        store.stage(report(1001, 2), 0);
-        store.stage(report(1002, 1), 0);
-        store.fail_at(n);
-        auto c = store.commit();
-        if (c.committed) {
-            EXPECT_EQ(store.count(), 3);
-            break;
-        }
-        EXPECT_FALSE(c.error.empty());
-        EXPECT_EQ(store.count(), 1) << "fail at write " << n;
-        Store reopened(file.path());
-        EXPECT_EQ(reopened.count(), 1) << "fail at write " << n;
-    }
-    // BEGIN + 2 reports (one row each, counts in the row: schema version 2) + COMMIT = 4 writes.
-    EXPECT_EQ(n, 4);
 }
 
 TEST(Store, NonDatabaseFileThrowsStoreCorrupt) {
