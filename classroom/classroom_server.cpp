@@ -90,8 +90,10 @@ void handle(ClassroomServer::State& st, std::uint64_t id, const std::string& tex
         return replies.push_back(*joined);
     }
     if (msg.contains("act")) {
-        if (auto ok = st.room.submit(id, msg["act"]); !ok)
-            replies.push_back(nlohmann::json{{"answer", {{"id", msg["act"].value("id", 0)}, {"ok", false}, {"text", ok.error().message}}}}.dump());
+        const auto& act = msg["act"];
+        const std::uint64_t request = act.is_object() && act.contains("id") && act["id"].is_number_unsigned() ? act["id"].get<std::uint64_t>() : 0;
+        if (auto ok = st.room.submit(id, act); !ok)
+            replies.push_back(nlohmann::json{{"answer", {{"id", request}, {"ok", false}, {"text", ok.error().message}}}}.dump());
         return;
     }
     error("expected 'join' or 'act'");

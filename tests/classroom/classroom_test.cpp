@@ -158,6 +158,11 @@ TEST(ClassroomServer, TwoTraineesActOverWebSocketsAndTheirActionsReachTheWorldAn
         const auto view = desk.until("view");
         ASSERT_FALSE(view["view"]["tickets"].empty()) << view.dump();
         EXPECT_EQ(chair.until("view")["view"]["pec"], 6001);
+        // Messages of the wrong shape get an answer and leave the connection working.
+        desk.send({{"act", 5}});
+        EXPECT_EQ(desk.until("answer")["answer"]["text"], "an action needs 'do' (the action's name)");
+        desk.ws.write(asio::buffer(std::string("not json")));
+        EXPECT_EQ(desk.until("error")["error"], "a message is a JSON object (docs/classroom.md)");
         desk.send({{"act", {{"id", 1}, {"do", "take_call"}, {"ticket", 1}}}});
         const auto taken = desk.until("answer");
         EXPECT_EQ(taken["answer"]["ok"], true) << taken.dump();
