@@ -107,4 +107,28 @@ struct Server {
 };
 
 
+/// A stored report with every field set (counts, blobs, violations), distinct per PEC and sequence:
+/// what a store must give back field for field (the store tests of both databases).
+inline central::StoredReport sample_stored_report(int pec, std::uint64_t sequence) {
+    central::StoredReport r;
+    r.pec = pec;
+    r.source = core::DeviceRole::arbb_party_list;
+    r.device = std::to_string(pec) + "-arbb-1";
+    r.sequence = sequence;
+    r.kind = sequence == 1 ? "zero" : "final";
+    r.received_at = 1000 * static_cast<std::int64_t>(sequence);
+    r.raw = {1, 2, 3, static_cast<std::uint8_t>(sequence)};
+    r.body_hash[0] = static_cast<std::uint8_t>(pec);
+    r.body_hash[31] = static_cast<std::uint8_t>(sequence);
+    r.ballots_in_box = 517;
+    r.valid = 505;
+    r.invalid = 12;
+    r.ballots_issued = 520;
+    r.registered = 1500;
+    r.option_votes = {5, 300, 200};
+    r.preference_votes = {{100, 20, 0}, {}, {50, -0}};
+    r.violations = "in_box_le_identified: 517 > 510\n";
+    return r;
+}
+
 }  // namespace ingest_fixture

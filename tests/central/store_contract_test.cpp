@@ -70,27 +70,7 @@ struct BackendNames {
 using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
 TYPED_TEST_SUITE(StoreContract, Backends, BackendNames);
 
-StoredReport contract_report(int pec, std::uint64_t sequence) {
-    StoredReport r;
-    r.pec = pec;
-    r.source = core::DeviceRole::arbb_party_list;
-    r.device = std::to_string(pec) + "-arbb-1";
-    r.sequence = sequence;
-    r.kind = sequence == 1 ? "zero" : "final";
-    r.received_at = 1000 * static_cast<std::int64_t>(sequence);
-    r.raw = {1, 2, 3, static_cast<std::uint8_t>(sequence)};
-    r.body_hash[0] = static_cast<std::uint8_t>(pec);
-    r.body_hash[31] = static_cast<std::uint8_t>(sequence);
-    r.ballots_in_box = 517;
-    r.valid = 505;
-    r.invalid = 12;
-    r.ballots_issued = 520;
-    r.registered = 1500;
-    r.option_votes = {5, 300, 200};
-    r.preference_votes = {{100, 20, 0}, {}, {50, -0}};
-    r.violations = "in_box_le_identified: 517 > 510\n";
-    return r;
-}
+StoredReport contract_report(int pec, std::uint64_t sequence) { return ingest_fixture::sample_stored_report(pec, sequence); }
 
 }  // namespace
 
