@@ -1,0 +1,84 @@
+#pragma once
+/// Scoring a drill (docs/drills.md, "Scoring"): each trainee, per objective of their role, per
+/// measure the drill file names - expected, acceptable, actual, points earned, pass or fail - and
+/// overall. The rules (which measures, their limits and points) are the drill file's; this file
+/// only measures. The same function scores a live session (the console's drill panel), a headless
+/// run and a replayed record, from what the conduct observed (drill/drill_conduct.hpp).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drill/drill_file.hpp"
+#include "sim/drill_record.hpp"
+
+namespace drill {
+
+/// One PEC, once a virtual minute.
+struct PecSample {
+    sim::Time at = 0;
+    std::int64_t queue = 0;            ///< voters waiting for a desk
+    std::int64_t left_queue = 0;       ///< voters who left without voting so far
+    std::int64_t ballots_waiting = 0;  ///< ballots in the reserve slots of its ballot boxes
+    bool acknowledged = false;         ///< the CEC acknowledged its results
+};
+
+/// What the conduct saw: every PEC an inject names, each minute from the drill's start; which PEC
+/// each help desk ticket and duty officer alert is about.
+struct Observations {
+    sim::Time voting_close = 0;
+    sim::Time now = 0;                                ///< the last sample's time
+    std::map<int, std::vector<PecSample>> pecs;       ///< by PEC number
+    std::map<int, int> ticket_pec;                    ///< ticket number -> PEC
+    std::map<int, int> alert_pec;                     ///< alert number -> PEC (0: none)
+};
+
+/// One measure of one objective for one trainee.
+struct MeasureScore {
+    MeasureRule rule;
+    std::optional<double> actual;  ///< nothing: never happened (no points)
+    double earned = 0;
+    bool passed = false;
+};
+
+/// One objective for one trainee.
+struct ObjectiveScore {
+    std::string objective;
+    std::string trainee;       ///< empty: no trainee of the role acted
+    std::optional<sim::Time> fired;  ///< when its inject fired (nothing: it never did)
+    int pec = 0;               ///< the inject's PEC
+    std::vector<MeasureScore> measures;
+    double earned = 0, points = 0;
+    bool passed = false;       ///< every measure passed
+};
+
+/// One trainee overall (or "" for the roles nobody played).
+struct TraineeScore {
+    std::string trainee;
+    sim::TraineeRole role = sim::TraineeRole::help_desk;
+    double earned = 0, points = 0;
+    int objectives = 0, passed = 0;
+};
+
+/// The whole drill's scores.
+struct DrillScore {
+    std::string drill;
+    bool final = false;                    ///< scored at the drill's end (else: so far)
+    std::vector<ObjectiveScore> objectives;  ///< in the drill's order, then by trainee
+    std::vector<TraineeScore> trainees;      ///< by trainee id
+};
+
+/// When each inject fired in a record (actions carrying its name), by inject name.
+std::map<std::string, sim::Time> fired_injects(const sim::DrillRecord& record);
+
+/// Scores the record's trainees on the drill's objectives, from `seen` up to seen.now. `final`:
+/// the drill is over (seen.now is its end).
+DrillScore score_drill(const DrillFile& drill, const sim::DrillRecord& record, const Observations& seen, bool final);
+
+/// "12.5 / 20": a score as the console and the review print it.
+std::string format_points(double earned, double points);
+/// A measure's value in its unit: "4m30s" for durations, "37" for counts; "never" for nothing.
+std::string format_measure(Measure m, std::optional<double> value);
+
+}  // namespace drill
