@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <locale>
 #include <regex>
 #include <set>
 #include <stdexcept>
@@ -263,7 +264,19 @@ TEST(DrillExport, CsvHasAUsernameColumnOneColumnPerObjectiveAndOneRowPerTrainee)
     for (const auto& row : rows) EXPECT_EQ(row.size(), rows[0].size());
 }
 
+// A C++ locale writing "1.234,5" (as de_DE or ru_RU would), installed for one test.
+struct CommaDecimals : std::numpunct<char> {
+    char do_decimal_point() const override { return ','; }
+    char do_thousands_sep() const override { return '.'; }
+    std::string do_grouping() const override { return "\3"; }
+};
+struct GlobalCommaLocale {
+    std::locale before = std::locale::global(std::locale(std::locale::classic(), new CommaDecimals));
+    ~GlobalCommaLocale() { std::locale::global(before); }
+};
+
 TEST(DrillExport, CsvNumbersHaveADotAndAtMostTwoDecimals) {
+    const GlobalCommaLocale comma;  // the export must not follow it
     drill::DrillScore s = export_sample_score();
     s.objectives[0].earned = 10.0 / 3;
     s.trainees[1].earned = 1234.5678;
@@ -274,6 +287,7 @@ TEST(DrillExport, CsvNumbersHaveADotAndAtMostTwoDecimals) {
     EXPECT_EQ(rows[0].back(), "Night, \"B\"\nrun (total)");
     EXPECT_EQ(rows[1][1], "3.33");
     EXPECT_EQ(rows[1].back(), "1234.57");
+    EXPECT_EQ(drill::xapi_statements(s, c)[0]["result"]["score"]["raw"].dump(), "3.33");
 }
 
 // [SECTION] xAPI statements
