@@ -60,5 +60,9 @@ void add_compare_command(CLI::App& app, Runner& runner);
 void add_sweep_command(CLI::App& app, Runner& runner);
 /// `shailoo train`: the instructor console (apps/cmd_train.cpp, trainer/).
 void add_train_command(CLI::App& app, Runner& runner);
+/// `shailoo drill`: a drill file headless with scripted responses (apps/cmd_drill.cpp, docs/drills.md).
+void add_drill_command(CLI::App& app, Runner& runner);
+/// `shailoo review`: the after-action review of a drill record (apps/cmd_drill.cpp, docs/drills.md).
+void add_review_command(CLI::App& app, Runner& runner);
 
 }  // namespace apps

@@ -24,13 +24,19 @@ struct PecSample {
     bool acknowledged = false;         ///< the CEC acknowledged its results
 };
 
-/// What the conduct saw: every PEC an inject names, each minute from the drill's start; which PEC
-/// each help desk ticket and duty officer alert is about.
+/// What a help desk ticket is about.
+struct TicketSubject {
+    int pec = 0;
+    devices::DeviceKind kind = devices::DeviceKind::fingerprint_scanner;
+};
+
+/// What the conduct saw: every PEC an inject names, each minute from the drill's start; what each
+/// help desk ticket and which PEC each duty officer alert is about.
 struct Observations {
     sim::Time voting_close = 0;
     sim::Time now = 0;                                ///< the last sample's time
     std::map<int, std::vector<PecSample>> pecs;       ///< by PEC number
-    std::map<int, int> ticket_pec;                    ///< ticket number -> PEC
+    std::map<int, TicketSubject> tickets;             ///< by ticket number
     std::map<int, int> alert_pec;                     ///< alert number -> PEC (0: none)
 };
 
@@ -68,6 +74,11 @@ struct DrillScore {
     std::vector<ObjectiveScore> objectives;  ///< in the drill's order, then by trainee
     std::vector<TraineeScore> trainees;      ///< by trainee id
 };
+
+/// True if a trainee's action is about the inject: a ticket of its PEC and device kind, an alert
+/// about its PEC, a chair's action at its PEC (on its desk, for a desk device's inject; on its box,
+/// for an ARBB's), a duty officer's hold or release of its PEC.
+bool concerns(const sim::TraineeAction& action, const DrillInject& inject, const Observations& seen);
 
 /// When each inject fired in a record (actions carrying its name), by inject name.
 std::map<std::string, sim::Time> fired_injects(const sim::DrillRecord& record);

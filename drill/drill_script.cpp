@@ -127,6 +127,15 @@ Outcome read_fault_options(const Reader& r, const YAML::Node& n, const std::stri
     return {};
 }
 
+}  // namespace
+
+core::Result<void> read_fault_fields(const core::YamlReader& r, const YAML::Node& n, const std::string& where, sim::FaultAction& action) {
+    if (auto ok = read_device_fault(r, n, where, action); !ok) return ok;
+    return read_fault_options(r, n, where, action);
+}
+
+namespace {
+
 // {pec | region [+ share] | share, device, unit, fault, severity, duration, at, replace, support}
 Outcome read_fault(const Reader& r, const YAML::Node& n, const std::string& where, ScriptStep& s) {
     if (!n.IsMap()) return r.bad(n, where, "expected a mapping {pec: N, device: D, fault: F, ...}");
@@ -136,8 +145,7 @@ Outcome read_fault(const Reader& r, const YAML::Node& n, const std::string& wher
         return std::unexpected(ok.error());
     s.action.enter = s.kind == K::inject;
     if (auto ok = read_scope(r, n, where, s); !ok) return ok;
-    if (auto ok = read_device_fault(r, n, where, s.action); !ok) return ok;
-    return read_fault_options(r, n, where, s.action);
+    return read_fault_fields(r, n, where, s.action);
 }
 
 // [SECTION] Screenshot and map steps

@@ -4,12 +4,20 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
 #include "drill/drill_session.hpp"
 #include "drill/map_view.hpp"
+
+namespace YAML {
+class Node;
+}
+namespace core {
+class YamlReader;
+}
 
 namespace drill {
 
@@ -57,6 +65,11 @@ struct DrillScript {
 core::Result<DrillScript> load_drill_script(const std::filesystem::path& file);
 /// load_drill_script of a file whose content is `text` (nothing is read; `file` names it in errors).
 core::Result<DrillScript> parse_drill_script(std::string_view text, const std::filesystem::path& file);
+
+/// Reads an inject's device and fault fields from the mapping `n` at `where` (a script's inject or
+/// clear, a drill file's inject): `device`, `unit`, `fault`, `severity`, `duration` (default
+/// kDefaultFaultDuration), `at`, `replace`, `support`; action.enter says which. Errors name the field.
+core::Result<void> read_fault_fields(const core::YamlReader& r, const YAML::Node& n, const std::string& where, sim::FaultAction& action);
 
 /// Carries out one step on the session; returns what the console does next (frames to draw before the
 /// next step, a screenshot to take, a map view to show). Errors name the script's file and line.

@@ -120,15 +120,26 @@ void DrillSession::advance(sim::Time t) {
 }
 
 void DrillSession::advance_world(sim::Time t) {
-    // The curve's minutes after voting close: the world stops at each and the curve samples it, so a
-    // jump (run_to, a scripted advance_to) fills every minute it crosses, as playing does.
-    for (sim::Time m = next_curve_sample(); m <= t && m >= world_->now(); m = next_curve_sample()) {
+    // The world stops at each of the curve's minutes after voting close, so a jump (run_to, a
+    // scripted advance_to) fills every minute it crosses, as playing does; and where a drill's conduct
+    // says. At a stop the conduct acts before the replayed actions of that very time, as in the live
+    // session, where the stop was reached inside the advance before anyone could click.
+    for (sim::Time m = next_stop(); m <= t && m >= world_->now(); m = next_stop()) {
         replay_before(m, false);
         world_->advance_to(m, threads_);
-        sample_curve();
+        if (m == next_curve_sample()) sample_curve();
+        if (conduct_ && m == conduct_->next_stop(*this)) conduct_->at_stop(*this);
+        replay_before(m, true);
     }
     replay_before(t, true);
     world_->advance_to(t, threads_);
+}
+
+sim::Time DrillSession::next_stop() {
+    sim::Time m = next_curve_sample();
+    if (conduct_) m = std::min(m, conduct_->next_stop(*this));
+    if (replay_ && replay_next_ < replay_->actions.size()) m = std::min(m, replay_->actions[replay_next_].issued);
+    return m;
 }
 
 void DrillSession::replay_before(sim::Time t, bool including_t) {
@@ -210,9 +221,16 @@ core::Result<void> DrillSession::run_to(sim::Time t, WallTime wall_now) {
 
 // [SECTION] Instructor actions
 
-core::Result<void> DrillSession::act(sim::FaultAction action) {
+void DrillSession::attach(std::unique_ptr<DrillConduct> conduct) {
+    conduct_ = std::move(conduct);
+    record_.drill = conduct_->drill().file.string();
+    if (conduct_->next_stop(*this) == world_->now()) conduct_->at_stop(*this);
+}
+
+core::Result<void> DrillSession::act(sim::FaultAction action, std::string inject) {
     sim::RecordedAction r;
     r.action = action;
+    r.inject = std::move(inject);
     if (auto n = apply_and_record(std::move(r)); !n) return std::unexpected(n.error());
     return {};
 }
@@ -270,7 +288,9 @@ core::Result<int> DrillSession::apply_and_record(sim::RecordedAction r) {
     if (applied.empty()) return core::fail(first_error.empty() ? "no PEC chosen" : first_error);
     if (!r.pecs.empty()) r.pecs = applied;  // what the record replays: the PECs where it took effect
     const core::Region* region = package_->find_region(r.region);
-    notes_.push_back({r.issued, r.pecs.empty() ? r.action.pec : 0, r.pecs, describe(r, region ? std::string_view(region->name) : "")});
+    std::string text = describe(r, region ? std::string_view(region->name) : "");
+    if (!r.inject.empty()) text = fmt::format("drill inject '{}': {}", r.inject, text.substr(text.find(':') + 2));
+    notes_.push_back({r.issued, r.pecs.empty() ? r.action.pec : 0, r.pecs, std::move(text)});
     record_.actions.push_back(std::move(r));
     return static_cast<int>(applied.size());
 }

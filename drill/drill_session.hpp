@@ -12,6 +12,7 @@
 
 #include "core/election_package.hpp"
 #include "core/result.hpp"
+#include "drill/drill_conduct.hpp"
 #include "sim/drill_record.hpp"
 #include "sim/fault_action.hpp"
 #include "kernel/paced_clock.hpp"
@@ -111,8 +112,9 @@ public:
     /// Advances to virtual time t (pauses first); an error if t is already past.
     core::Result<void> run_to(sim::Time t, WallTime wall_now);
 
-    /// Schedules one fault action (at >= now; at < now means "now") at one PEC and records it.
-    core::Result<void> act(sim::FaultAction action);
+    /// Schedules one fault action (at >= now; at < now means "now") at one PEC and records it;
+    /// `inject`: the drill file's inject that makes it (kept in the record; empty: the instructor's).
+    core::Result<void> act(sim::FaultAction action, std::string inject = {});
     /// Applies `action` at every PEC of `selection` (the share is drawn from the drill's seed and the
     /// number of actions so far, so the same session picks the same PECs); returns how many PECs.
     /// A region or share is one action in the record and one note in the log, listing the PECs drawn.
@@ -121,6 +123,13 @@ public:
     /// A trainee's action now (sim::World::act), recorded with the trainee's id and the world's answer
     /// whether accepted or refused, and noted in the log; returns what it did or why it was refused.
     core::Result<std::string> act(const sim::TraineeAction& action);
+
+    /// Conducts a drill file from now on (docs/drills.md): the session stops where the conduct says
+    /// and lets it fire injects, take scripted responses and sample the world. The record names the
+    /// drill file. Attach right after open(), before time passes.
+    void attach(std::unique_ptr<DrillConduct> conduct);
+    /// The drill being conducted, or nullptr.
+    const DrillConduct* conduct() const { return conduct_.get(); }
 
     /// The world (read-only: changes go through the session so they are recorded).
     const sim::World& world() const { return *world_; }
@@ -165,6 +174,7 @@ private:
     void advance_world(sim::Time t);
     void replay_before(sim::Time t, bool including_t);
     sim::Time next_curve_sample() const;
+    sim::Time next_stop();
     void sample_curve();
     core::Result<std::vector<std::size_t>> draw_pecs(const PecSelection& selection);
     core::Result<int> apply_and_record(sim::RecordedAction action);
@@ -187,6 +197,7 @@ private:
     std::vector<ActiveFault> active_;
     std::uint64_t fault_bits_hash_ = 0;
     std::optional<std::size_t> selected_;
+    std::unique_ptr<DrillConduct> conduct_;
 };
 
 /// Describes a fault action for the log ("instructor: PEC 6006 arbb_party_list enters jam for 30m at 10:15:00").

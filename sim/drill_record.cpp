@@ -266,7 +266,9 @@ core::Result<RecordedAction> read_action(const std::string& file, const YAML::No
     if (!n.IsMap()) return std::unexpected(core::field_error(file, n, where.substr(0, where.size() - 1), "expected a mapping"));
     if (version >= 3 && n["trainee"])
         return read_trainee_action(ActionReader{core::YamlReader(file).within(where.substr(0, where.size() - 1)), n}, file, where);
-    auto known = version >= 3   ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
+    auto known = version >= 4   ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
+                                                            "severity", "duration", "replace", "support", "inject"}, where)
+                 : version >= 3 ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
                                                             "severity", "duration", "replace", "support"}, where)
                  : version >= 2 ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
                                                             "severity", "duration", "replace"}, where)
@@ -279,6 +281,12 @@ core::Result<RecordedAction> read_action(const std::string& file, const YAML::No
     if (auto ok = reader.pecs(r, version); !ok) return std::unexpected(ok.error());
     if (auto ok = reader.device_and_fault(r.action); !ok) return std::unexpected(ok.error());
     if (auto ok = reader.enter_or_clear(r.action); !ok) return std::unexpected(ok.error());
+    if (n["inject"]) {
+        auto name = reader.text("inject");
+        if (!name) return std::unexpected(name.error());
+        if (name->empty()) return reader.bad("inject", "is empty");
+        r.inject = *name;
+    }
     return r;
 }
 
@@ -330,6 +338,7 @@ void emit_action(YAML::Emitter& out, const RecordedAction& r) {
         if (a.replace_arbb) out << YAML::Key << "replace" << YAML::Value << true;
         if (a.call_support) out << YAML::Key << "support" << YAML::Value << true;
     }
+    if (!r.inject.empty()) out << YAML::Key << "inject" << YAML::Value << YAML::DoubleQuoted << r.inject;
     out << YAML::EndMap;
 }
 
@@ -370,14 +379,14 @@ core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, co
     const YAML::Node root = *loaded;
     if (!root.IsMap()) return core::fail(fmt::format("{}: a drill record is a YAML mapping", name));
     const core::YamlReader reader(name);
-    if (auto ok = reader.only_keys(root, {"version", "scenario", "scenario_name", "seed", "actions"}); !ok)
+    if (auto ok = reader.only_keys(root, {"version", "scenario", "scenario_name", "seed", "drill", "actions"}); !ok)
         return std::unexpected(ok.error());
     auto version = reader.text(root, "version");
     if (!version) return std::unexpected(version.error());
-    const int v = *version == "1" ? 1 : *version == "2" ? 2 : *version == "3" ? 3 : 0;
+    const int v = *version == "1" ? 1 : *version == "2" ? 2 : *version == "3" ? 3 : *version == "4" ? 4 : 0;
     if (v == 0)
         return std::unexpected(core::field_error(name, root["version"], "version",
-                                                 fmt::format("'{}' is not a supported version (1, 2, 3; this build writes {})", *version,
+                                                 fmt::format("'{}' is not a supported version (1 to 4; this build writes {})", *version,
                                                              kDrillRecordVersion)));
     DrillRecord r;
     auto scenario = reader.text(root, "scenario");
@@ -387,6 +396,13 @@ core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, co
     auto scenario_name = reader.text(root, "scenario_name");
     if (!scenario_name) return std::unexpected(scenario_name.error());
     r.scenario_name = *scenario_name;
+    if (root["drill"]) {
+        if (v < 4) return std::unexpected(core::field_error(name, root["drill"], "drill", "is new in version 4"));
+        auto drill = reader.text(root, "drill");
+        if (!drill) return std::unexpected(drill.error());
+        const std::filesystem::path dp(*drill);
+        r.drill = (dp.is_absolute() ? dp : (file.parent_path() / dp).lexically_normal()).string();
+    }
     try {
         if (!root["seed"].IsDefined()) return std::unexpected(core::field_error(name, root, "seed", "is missing"));
         r.seed = root["seed"].as<std::uint64_t>();
@@ -422,14 +438,24 @@ core::Result<DrillRecord> parse_drill_record(std::string_view text, const std::f
 
 // [SECTION] Saving a record
 
-core::Result<void> save_drill_record(const DrillRecord& record, const std::filesystem::path& file) {
-    std::filesystem::path scenario(record.scenario);
-    if (scenario.is_absolute() || std::filesystem::exists(scenario)) {
+namespace {
+
+// A file the record names, relative to the record's folder when possible.
+std::filesystem::path relative_to_record(const std::string& named, const std::filesystem::path& record_file) {
+    std::filesystem::path p(named);
+    if (p.is_absolute() || std::filesystem::exists(p)) {
         std::error_code ec;
-        const auto base = std::filesystem::absolute(file, ec).parent_path();
-        const auto rel = std::filesystem::absolute(scenario, ec).lexically_proximate(base);
-        if (!ec && !rel.empty()) scenario = rel;
+        const auto base = std::filesystem::absolute(record_file, ec).parent_path();
+        const auto rel = std::filesystem::absolute(p, ec).lexically_proximate(base);
+        if (!ec && !rel.empty()) p = rel;
     }
+    return p;
+}
+
+}  // namespace
+
+core::Result<void> save_drill_record(const DrillRecord& record, const std::filesystem::path& file) {
+    const std::filesystem::path scenario = relative_to_record(record.scenario, file);
     YAML::Emitter out;
     out << YAML::Comment("Shailoo Sim drill record (format: docs/trainer.md). Replay: shailoo train --replay FILE, shailoo run --replay FILE");
     out << YAML::BeginMap;
@@ -437,6 +463,7 @@ core::Result<void> save_drill_record(const DrillRecord& record, const std::files
     out << YAML::Key << "scenario" << YAML::Value << scenario.generic_string();
     out << YAML::Key << "scenario_name" << YAML::Value << record.scenario_name;
     out << YAML::Key << "seed" << YAML::Value << record.seed;
+    if (!record.drill.empty()) out << YAML::Key << "drill" << YAML::Value << relative_to_record(record.drill, file).generic_string();
     out << YAML::Key << "actions" << YAML::Value << YAML::BeginSeq;
     for (std::size_t i = 0; i < record.actions.size(); ++i) {
         if (record.actions[i].action.duration % core::kSecond != 0)

@@ -43,6 +43,8 @@ struct RecordedAction {
     std::optional<TraineeAction> trainee;
     /// With `trainee`: why the world refused it (empty: it was accepted). A replay must get the same answer.
     std::string refused;
+    /// A fault action a drill file's inject made: the inject's name (docs/drills.md; empty: the instructor's).
+    std::string inject;
 };
 
 /// The PECs an action addresses, in the order they are applied (a trainee's action: its PEC, 0 if none).
@@ -53,6 +55,7 @@ struct DrillRecord {
     std::string scenario;       ///< scenario file (absolute, or relative to the record file when loaded/saved)
     std::string scenario_name;  ///< the scenario's `name`, checked when replaying
     std::uint64_t seed = 0;
+    std::string drill;          ///< the drill file the session ran (docs/drills.md; empty: none), resolved like `scenario`
     std::vector<RecordedAction> actions;
 };
 
@@ -63,10 +66,11 @@ std::optional<devices::Fault> fault_from(std::string_view name, devices::DeviceK
 std::string format_duration(Time d);
 
 /// The version save_drill_record writes. Version 2 added `pecs`, `region` and `share` (one action per
-/// region or share injection), version 3 the trainees' actions; versions 1 and 2 are still read.
-inline constexpr int kDrillRecordVersion = 3;
+/// region or share injection), version 3 the trainees' actions, version 4 the drill file (`drill`) and
+/// the inject that made a fault action (`inject`); versions 1 to 3 are still read.
+inline constexpr int kDrillRecordVersion = 4;
 
-/// Loads and validates a record (version 1, 2 or 3); errors name FILE:LINE: field. A relative `scenario`
+/// Loads and validates a record (version 1 to 4); errors name FILE:LINE: field. A relative `scenario`
 /// is resolved against the record file's folder.
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file);
 /// load_drill_record of a file whose content is `text` (nothing is read; `file` names it in errors

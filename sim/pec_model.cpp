@@ -395,7 +395,8 @@ core::Result<std::string> PecModel::chair_box(const TraineeAction& action) {
     Box& b = boxes_[static_cast<std::size_t>(action.box)];
     if (b.box->replaced()) return core::fail(fmt::format("{} was replaced by a stationary box already", b.scanner->id()));
     if (!b.box->voting()) return core::fail("voting is over");
-    if (b.scanner->healthy()) return core::fail(fmt::format("{} works: a stationary box replaces a failed ARBB only", b.scanner->id()));
+    if (b.scanner->healthy() && power_->powered(engine_.now()))
+        return core::fail(fmt::format("{} works and has power: a stationary box replaces a failed ARBB only", b.scanner->id()));
     replace_by_stationary_box(action.box);
     return fmt::format("{} replaced by a stationary box", b.scanner->id());
 }

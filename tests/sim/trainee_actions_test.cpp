@@ -230,7 +230,7 @@ TEST(TraineePecChair, PaperListStationaryBoxAndBackupChannelHavePreconditions) {
     ASSERT_TRUE(world.act(at_pec(TraineeDo::devices_back, 6001)));
     EXPECT_EQ(refusal(world.act(at_pec(TraineeDo::devices_back, 6001))), "desk 1 is already using its devices");
     // A working ARBB is not replaced; 6004's dead one is.
-    EXPECT_EQ(refusal(world.act(at_pec(TraineeDo::stationary_box, 6005))), "6005-arbb-1 works: a stationary box replaces a failed ARBB only");
+    EXPECT_EQ(refusal(world.act(at_pec(TraineeDo::stationary_box, 6005))), "6005-arbb-1 works and has power: a stationary box replaces a failed ARBB only");
     ASSERT_TRUE(world.act(at_pec(TraineeDo::stationary_box, 6004)));
     EXPECT_NE(refusal(world.act(at_pec(TraineeDo::stationary_box, 6004))).find("was replaced by a stationary box already"), std::string::npos);
     // The modem: nothing to switch from before 19:50; after, the backup channel brings the signal back.
