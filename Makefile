@@ -57,7 +57,7 @@ tsan: deps
 # for FUZZ_SECONDS on a copy of its corpus: a crash, leak or sanitizer report fails (CI runs it;
 # `make test` runs the same targets once over their corpora without libFuzzer). Long sessions:
 # scripts/fuzz.sh (tests/fuzz/README.md).
-FUZZ_TARGETS := wire ingest ingest_signed http_request votes_csv package scenario drill_record drill_script rate_profile
+FUZZ_TARGETS := wire ingest ingest_signed http_request votes_csv package scenario drill_record drill_script drill_file rate_profile
 FUZZ_SECONDS ?= 5
 fuzz-smoke: deps
 	@[ -f build/fuzz/CMakeCache.txt ] || cmake --preset fuzz

@@ -1,5 +1,5 @@
 #pragma once
-/// Exporting a drill's scores for an e-learning platform (docs/drills-export.md): a gradebook CSV
+/// Exporting a drill's scores for an e-learning platform (docs/drills.md, "Exporting to Moodle and an LRS"): a gradebook CSV
 /// Moodle's "Import grades > CSV file" takes as is, and xAPI 1.0.3 statements (one per trainee and
 /// objective, one per trainee for the whole drill) for a Learning Record Store. Both are pure
 /// functions of the scores and the context: no wall clock, no locale, the same input gives the same
@@ -15,7 +15,7 @@ namespace drill {
 
 /// Where and when the drill ran, as the e-learning platform should see it. home_page and
 /// activity_base are placeholders: the trainer sets them to the CEC's Moodle and the IRI base the
-/// CEC controls (docs/drills-export.md).
+/// CEC controls (docs/drills.md, "Exporting to Moodle and an LRS").
 struct ExportContext {
     std::string drill_name;  ///< shown in Moodle and the LRS; empty: the score's drill name
     std::string drill_id;    ///< the drill's slug in activity IRIs; empty: made from the drill name

@@ -220,10 +220,10 @@ core::Result<ResponseAction> read_response(const Reader& file_reader, const YAML
     auto delay = duration_at(r, n["delay"], "delay");
     if (!delay) return std::unexpected(delay.error());
     a.delay = *delay;
-    // The PEC, ticket and alert may be left to the inject: fill them in for the one field reader.
-    YAML::Node filled = YAML::Clone(n);
+    // The PEC, ticket and alert may be left to the inject: fill them in for the one field reader (in
+    // the loaded tree itself, so the fields given keep their lines for its messages).
+    YAML::Node filled = n;
     a.pec_given = n["pec"].IsDefined(), a.ticket_given = n["ticket"].IsDefined(), a.alert_given = n["alert"].IsDefined();
-    for (const char* key : {"after", "delay"}) filled.remove(key);
     auto what = r.text(n, "do");
     if (!what) return std::unexpected(what.error());
     if (const auto kind = sim::trainee_do_from(*what)) {

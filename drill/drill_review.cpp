@@ -217,7 +217,12 @@ json counterfactual_json(const Review& r) {
         const PecOutcome yours = outcome_of(r.drill, r.session, i.name), ref = outcome_of(r.drill, r.reference, i.name);
         out.push_back(json{{"inject", i.name}, {"pec", i.action.pec}, {"fired", yours.fired ? json(hhmm(*yours.fired)) : json(nullptr)},
                            {"yours", outcome_json(yours)}, {"reference", outcome_json(ref)},
-                           {"difference", {{"voters_left", yours.voters_left - ref.voters_left}, {"queue_minutes", yours.queue_minutes - ref.queue_minutes}}},
+                           {"difference", {{"voters_left", yours.voters_left - ref.voters_left},
+                                           {"queue_minutes", yours.queue_minutes - ref.queue_minutes},
+                                           {"ballots_at_risk", yours.ballots_at_risk - ref.ballots_at_risk},
+                                           {"late_minutes", yours.acknowledged && ref.acknowledged
+                                                                ? json((*yours.acknowledged - *ref.acknowledged) / core::kMinute)
+                                                                : json(nullptr)}}},
                            {"sentence", cost_sentence(yours, ref)}});
     }
     return out;

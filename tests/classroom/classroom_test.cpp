@@ -19,6 +19,7 @@
 
 #include "classroom/classroom.hpp"
 #include "classroom/classroom_server.hpp"
+#include "drill/drill_review.hpp"
 #include "sim/help_desk.hpp"
 
 namespace classroom_test {
@@ -124,6 +125,42 @@ TEST(Classroom, ATraineeSendsOnlyTheirRolesActionsAndAChairOnlyForTheirPec) {
     EXPECT_EQ(a->pec, 6001);
     EXPECT_EQ(a->unit, 1);
     EXPECT_EQ(a->trainee, "bakyt");
+}
+
+TEST(ClassroomDrill, AClassroomSessionOfADrillReplaysToTheSameScoresInTheReview) {
+    // The ARBB drill with a class: the chair and the help desk act through the bridge as the
+    // console's frame loop applies their actions between advances of virtual time.
+    auto d = drill::load_drill_file(kSource / "drills/arbb-stationary-box.yaml");
+    ASSERT_TRUE(d) << d.error().message;
+    auto opened = drill::DrillSession::open(d->scenario, d->seed, std::nullopt, d->start, kWall, 2);
+    ASSERT_TRUE(opened) << opened.error().message;
+    drill::DrillSession& s = **opened;
+    s.attach(std::make_unique<drill::DrillConduct>(*d, drill::DrillConduct::Injects::fire));
+    classroom::Classroom room(s);
+    ASSERT_TRUE(room.join(1, "aigul", "help_desk", 0));
+    ASSERT_TRUE(room.join(2, "bakyt", "pec_chair", 6050));
+    const std::vector<std::pair<sim::Time, std::pair<std::uint64_t, json>>> clicks{
+        {core::at(10, 2) + 17 * core::kSecond, {1, {{"do", "take_call"}, {"ticket", 1}, {"id", 1}}}},
+        {core::at(10, 6) + 3 * core::kSecond, {2, {{"do", "stationary_box"}, {"box", "party_list"}, {"id", 1}}}},
+        {core::at(10, 9) + 41 * core::kSecond, {1, {{"do", "dispatch_crew"}, {"ticket", 1}, {"base", "Talas"}, {"id", 2}}}},
+        {core::at(12, 30), {1, {{"do", "close_ticket"}, {"ticket", 1}, {"id", 3}}}}};
+    for (const auto& [at, click] : clicks) {
+        ASSERT_TRUE(s.run_to(at, kWall));
+        ASSERT_TRUE(room.submit(click.first, click.second));
+        for (const auto& r : room.take_requests()) room.answer(r, s.act(r.action));
+    }
+    ASSERT_TRUE(s.run_to(d->end, kWall));
+    const drill::DrillScore live = s.conduct()->score(s);
+    ASSERT_TRUE(live.final);
+    const auto dir = std::filesystem::path(testing::TempDir()) / "classroom_drill";
+    std::filesystem::create_directories(dir);
+    ASSERT_TRUE(sim::save_drill_record(s.record(), dir / "record.yaml"));
+    auto review = drill::review_record(dir / "record.yaml", 1);
+    ASSERT_TRUE(review) << review.error().message;
+    EXPECT_EQ(drill::score_text(review->session.score), drill::score_text(live));
+    EXPECT_EQ(review->session.seen.pecs, s.conduct()->observations().pecs);
+    ASSERT_EQ(live.trainees.size(), 2u);
+    for (const auto& t : live.trainees) EXPECT_GT(t.earned, 0.0) << t.trainee;
 }
 
 // [SECTION] The server

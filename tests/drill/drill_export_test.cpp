@@ -1,4 +1,4 @@
-// The e-learning export (drill/drill_export.hpp, docs/drills-export.md): Moodle's gradebook CSV read
+// The e-learning export (drill/drill_export.hpp, docs/drills.md, "Exporting to Moodle and an LRS"): Moodle's gradebook CSV read
 // back as Moodle would, and every xAPI statement checked against the REQUIRED fields and formats of
 // xAPI 1.0.3, Part Two: Experience API Data (github.com/adlnet/xAPI-Spec, branch 1.0.3, xAPI-Data.md).
 //

@@ -123,10 +123,10 @@ TEST(DrillRecord, RejectsBadFieldsWithFileLineAndField) {
                                  "  - {issued: \"10:00\", at: \"11:00\", pec: 6001, device: printer, fault: dead, action: clear}\n")
                   .find("f.yaml:7: field 'actions[1].issued'"),
               std::string::npos);
-    auto v4 = sim::load_drill_record(write("g.yaml", "version: 4\nscenario: x\nscenario_name: X\nseed: 1\n"));
-    ASSERT_FALSE(v4);
-    EXPECT_NE(v4.error().message.find("g.yaml:1: field 'version': '4' is not a supported version (1, 2, 3"), std::string::npos)
-        << v4.error().message;
+    auto v5 = sim::load_drill_record(write("g.yaml", "version: 5\nscenario: x\nscenario_name: X\nseed: 1\n"));
+    ASSERT_FALSE(v5);
+    EXPECT_NE(v5.error().message.find("g.yaml:1: field 'version': '5' is not a supported version (1 to 4"), std::string::npos)
+        << v5.error().message;
     // `pecs` came with version 2: a version 1 record has one PEC per action.
     EXPECT_NE(error_of("h.yaml", "  - {issued: \"10:00\", at: \"10:00\", pecs: [6001], device: printer, fault: dead, action: enter}\n")
                   .find("h.yaml:6: field 'actions[0].pecs': unknown field"),
@@ -177,7 +177,7 @@ TEST(DrillRecord, Version2ListsThePecsOfOneRegionOrShareInjection) {
     ASSERT_TRUE(sim::save_drill_record(r, file));
     std::ifstream in(file);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_NE(text.find("version: 3"), std::string::npos);
+    EXPECT_NE(text.find("version: 4"), std::string::npos);
     EXPECT_NE(text.find("pecs: [6003, 6001, 6117]"), std::string::npos) << text;
     auto back = sim::load_drill_record(file);
     ASSERT_TRUE(back) << back.error().message;
@@ -188,6 +188,32 @@ TEST(DrillRecord, Version2ListsThePecsOfOneRegionOrShareInjection) {
     EXPECT_EQ(sim::pecs_of(back->actions[0]), region.pecs);
     EXPECT_TRUE(back->actions[1].pecs.empty());
     EXPECT_EQ(sim::pecs_of(back->actions[1]), std::vector<int>{6006});
+}
+
+TEST(DrillRecord, Version4KeepsTheDrillFileAndTheInjectOfAnAction) {
+    sim::DrillRecord r{(fs::path(SHAILOO_SOURCE_DIR) / "scenarios/drill-talas.yaml").string(), "Drill stage", 2021,
+                       (fs::path(SHAILOO_SOURCE_DIR) / "drills/arbb-stationary-box.yaml").string(), {}};
+    sim::RecordedAction a{core::at(10, 0), jam_at_6006()};
+    a.action.at = core::at(10, 0);
+    a.inject = "arbb-dead";
+    r.actions.push_back(a);
+    const fs::path file = temp_dir() / "v4.yaml";
+    ASSERT_TRUE(sim::save_drill_record(r, file));
+    auto back = sim::load_drill_record(file);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(fs::path(back->drill), fs::path(r.drill).lexically_normal());
+    ASSERT_EQ(back->actions.size(), 1u);
+    EXPECT_EQ(back->actions[0].inject, "arbb-dead");
+    // Older versions know neither field: a version 3 record with them is refused, naming the field.
+    const auto v3 = sim::parse_drill_record("version: 3\nscenario: s.yaml\nscenario_name: t\nseed: 1\ndrill: d.yaml\nactions: []\n", "r.yaml");
+    ASSERT_FALSE(v3);
+    EXPECT_EQ(v3.error().message, "r.yaml:5: field 'drill': is new in version 4");
+    const auto inject3 = sim::parse_drill_record(
+        "version: 3\nscenario: s.yaml\nscenario_name: t\nseed: 1\nactions:\n  - {issued: \"10:00:00\", at: \"10:00:00\", pec: 6006, "
+        "device: modem, unit: 1, fault: dead, action: enter, severity: 1, duration: 0s, inject: x}\n",
+        "r.yaml");
+    ASSERT_FALSE(inject3);
+    EXPECT_NE(inject3.error().message.find("field 'actions[0].inject': unknown field"), std::string::npos) << inject3.error().message;
 }
 
 // [SECTION] Replaying records on a world

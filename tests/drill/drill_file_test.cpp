@@ -1,0 +1,115 @@
+#include "drill/drill_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+// A namespace of its own: the file shares a unity-build batch with the other tests of its folder.
+namespace drill_file_test {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kSource(SHAILOO_SOURCE_DIR);
+const fs::path kFile = kSource / "drills/test.yaml";
+
+// A small valid drill; each test breaks one thing in it.
+const std::string kDrill = R"(version: 1
+drill: Test drill
+scenario: ../scenarios/drill-talas.yaml
+start: "08:00"
+end: "21:00"
+roles: [pec_chair, help_desk]
+injects:
+  - {name: dead, at: "10:00", pec: 6050, device: arbb_party_list, fault: dead, support: true}
+  - {name: rush, when: {queue_above: 40}, pec: 6055, device: fingerprint_scanner, unit: 2, fault: degraded, severity: 0.6, duration: 1h}
+objectives:
+  - name: Box
+    role: pec_chair
+    inject: dead
+    steps: [stationary_box]
+    measures:
+      - {measure: time_to_acknowledge, expected: 5m, acceptable: 15m, points: 10}
+      - {measure: ballots_at_risk, expected: 10, acceptable: 50, points: 5}
+model_answer:
+  - {after: dead, delay: 3m, trainee: model, do: stationary_box, box: party_list}
+  - {after: dead, delay: 1m, trainee: model, do: take_call}
+)";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+std::string error_of(const std::string& text) {
+    auto d = drill::parse_drill_file(text, kFile);
+    return d ? std::string("(loaded)") : d.error().message;
+}
+
+TEST(DrillFile, ReadsInjectsObjectivesAndTheModelAnswer) {
+    auto d = drill::parse_drill_file(kDrill, kFile);
+    ASSERT_TRUE(d) << d.error().message;
+    EXPECT_EQ(d->name, "Test drill");
+    EXPECT_EQ(d->scenario, kSource / "scenarios/drill-talas.yaml");
+    EXPECT_EQ(d->start, core::at(8, 0));
+    ASSERT_EQ(d->injects.size(), 2u);
+    EXPECT_EQ(d->injects[0].at, core::at(10, 0));
+    EXPECT_TRUE(d->injects[0].action.call_support);
+    EXPECT_EQ(d->injects[0].action.duration, 0) << "an inject lasts until someone ends it unless it says";
+    ASSERT_TRUE(d->injects[1].when);
+    EXPECT_EQ(d->injects[1].when->value, 40);
+    EXPECT_EQ(d->injects[1].action.unit, 1) << "desks are numbered from 1 in files";
+    EXPECT_EQ(d->injects[1].action.duration, core::kHour);
+    ASSERT_EQ(d->objectives.size(), 1u);
+    EXPECT_EQ(d->objectives[0].measures[0].expected, 300.0) << "durations are seconds";
+    EXPECT_EQ(d->objectives[0].measures[1].acceptable, 50.0);
+    ASSERT_EQ(d->model_answer.size(), 2u);
+    EXPECT_FALSE(d->model_answer[0].pec_given) << "the PEC is the inject's";
+    EXPECT_EQ(d->model_answer[0].action.pec, 6050);
+    EXPECT_FALSE(d->model_answer[1].ticket_given) << "the ticket is found when the action is taken";
+}
+
+TEST(DrillFile, MistakesNameTheFileLineAndField) {
+    const std::string f = kFile.string();
+    EXPECT_EQ(error_of(replaced(kDrill, "roles:", "rolez:")), f + ":6: field 'rolez': unknown field");
+    EXPECT_EQ(error_of(replaced(kDrill, "{measure: time_to_acknowledge,", "{measure: time_to_ack,")),
+              f + ":16: field 'objectives[0].measures[0].measure': 'time_to_ack' is not a measure (docs/drills.md, \"Measures\")");
+    EXPECT_EQ(error_of(replaced(kDrill, "    inject: dead", "    inject: deaf")), f + ":13: field 'objectives[0].inject': no inject is named 'deaf'");
+    EXPECT_EQ(error_of(replaced(kDrill, "    role: pec_chair", "    role: duty_officer")),
+              f + ":12: field 'objectives[0].role': duty_officer is not one of the drill's roles");
+    EXPECT_EQ(error_of(replaced(kDrill, "at: \"10:00\"", "at: \"22:00\"")),
+              f + ":8: field 'injects[0].at': is outside the drill (from its start to its end)");
+    EXPECT_EQ(error_of(replaced(kDrill, "expected: 10, acceptable: 50", "expected: 60, acceptable: 50")),
+              f + ":17: field 'objectives[0].measures[1].acceptable': is less than 'expected'");
+    EXPECT_EQ(error_of(replaced(kDrill, "{after: dead, delay: 1m", "{after: alive, delay: 1m")),
+              f + ":20: field 'model_answer[1].after': no inject is named 'alive'");
+    EXPECT_EQ(error_of(replaced(kDrill, "steps: [stationary_box]", "steps: [take_call]")),
+              f + ":14: field 'objectives[0].steps[0]': take_call is not the pec_chair's to do");
+    EXPECT_EQ(error_of(replaced(kDrill, "fault: dead, support", "fault: jammed, support")),
+              f + ":8: field 'injects[0].fault': 'jammed' is not a fault of arbb_party_list");
+    EXPECT_EQ(error_of(replaced(kDrill, "when: {queue_above: 40}", "at: \"09:00\", when: {queue_above: 40}")),
+              f + ":9: field 'injects[1].at': give a time ('at') or a condition ('when'), one of them");
+    EXPECT_EQ(error_of(replaced(kDrill, "{name: rush,", "{name: dead,")), f + ":9: field 'injects[1].name': is used by another inject");
+    EXPECT_EQ(error_of(replaced(kDrill, "trainee: model, do: stationary_box, box: party_list", "trainee: model, do: stationary_box, box: both")),
+              f + ":19: field 'model_answer[0].box': 'both' is neither party_list nor district");
+}
+
+TEST(DrillFile, EveryShippedDrillAndResponseLoads) {
+    int drills = 0;
+    for (const auto& entry : fs::directory_iterator(kSource / "drills")) {
+        if (entry.path().extension() != ".yaml") continue;
+        auto d = drill::load_drill_file(entry.path());
+        ASSERT_TRUE(d) << d.error().message;
+        EXPECT_TRUE(fs::exists(d->scenario)) << d->scenario;
+        ++drills;
+        for (const char* kind : {".good.yaml", ".poor.yaml"}) {
+            const fs::path r = kSource / "drills/responses" / (entry.path().stem().string() + kind);
+            auto responses = drill::load_responses(r, *d);
+            EXPECT_TRUE(responses) << r << ": " << (responses ? "" : responses.error().message);
+        }
+    }
+    EXPECT_GE(drills, 5);
+}
+
+}  // namespace
+}  // namespace drill_file_test
