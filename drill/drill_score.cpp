@@ -145,7 +145,7 @@ bool concerns(const sim::TraineeAction& a, const DrillInject& inject, const Obse
             switch (a.what) {
                 case sim::TraineeDo::paper_list: case sim::TraineeDo::devices_back: return !arbb && f.target != sim::FaultTarget::modem &&
                                                                                        f.target != sim::FaultTarget::power && a.unit == f.unit;
-                case sim::TraineeDo::stationary_box:
+                case sim::TraineeDo::stationary_box: case sim::TraineeDo::feed_reserve:
                     return f.target == sim::FaultTarget::power || f.target == sim::FaultTarget::arbb_any ||
                            (arbb && a.box == (f.target == sim::FaultTarget::arbb_party_list ? 0 : 1));
                 case sim::TraineeDo::backup_channel: return f.target == sim::FaultTarget::modem;

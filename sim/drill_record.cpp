@@ -183,7 +183,7 @@ NeededFields needed_fields(TraineeDo what) {
         case TraineeDo::take_call: case TraineeDo::guide: case TraineeDo::escalate: case TraineeDo::close_ticket: return {.ticket = true};
         case TraineeDo::dispatch_crew: case TraineeDo::send_spare: return {.ticket = true, .base = true};
         case TraineeDo::paper_list: case TraineeDo::devices_back: return {.pec = true, .unit = true};
-        case TraineeDo::stationary_box: return {.pec = true, .box = true};
+        case TraineeDo::stationary_box: case TraineeDo::feed_reserve: return {.pec = true, .box = true};
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: return {.pec = true};
         case TraineeDo::acknowledge: return {.alert = true};
     }

@@ -336,7 +336,9 @@ void PecModel::schedule_fault(const FaultAction& action) {
         const int box = action.target == FaultTarget::arbb_party_list ? 0 : action.target == FaultTarget::arbb_district ? 1 : -1;
         if (!action.enter) {
             device->clear_fault(action.fault, engine_.now());
-            if (box >= 0) feed_waiting(box);
+            if (box >= 0) box_works_again(box);
+            if (action.target == FaultTarget::power)  // mains is back: both ARBBs have power again
+                for (int b = 0; b < 2; ++b) box_works_again(b);
             return;
         }
         device->enter_fault(action.fault, engine_.now(), action.severity);
@@ -346,12 +348,23 @@ void PecModel::schedule_fault(const FaultAction& action) {
             const Time decision = (20 + static_cast<Time>(service_random_.uniform() * 40)) * core::kMinute;
             engine_.after(decision, [this, box] { replace_by_stationary_box(box); });
         } else if (action.duration > 0) {
-            engine_.after(action.duration, [this, device, fault = action.fault, box] {
+            engine_.after(action.duration, [this, device, fault = action.fault, box, power = action.target == FaultTarget::power] {
                 device->clear_fault(fault, engine_.now());
-                if (box >= 0) feed_waiting(box);
+                if (box >= 0) box_works_again(box);
+                if (power)
+                    for (int b = 0; b < 2; ++b) box_works_again(b);
             });
         }
     });
+}
+
+void PecModel::box_works_again(int b) {
+    Box& box = boxes_[static_cast<std::size_t>(b)];
+    if (!box.box || box.waiting.empty()) return;
+    if (!day_.scenario.chairs_feed_reserve) return feed_waiting(b);
+    if (box.held_for_chair) return;
+    box.held_for_chair = true;
+    note(fmt::format("{} works again; {} ballots in its reserve slot wait for the chair to feed them", box.scanner->id(), box.waiting.size()));
 }
 
 void PecModel::replace_by_stationary_box(int box) {
@@ -368,6 +381,7 @@ core::Result<std::string> PecModel::chair_act(const TraineeAction& action) {
     switch (action.what) {
         case TraineeDo::paper_list: case TraineeDo::devices_back: done = chair_desk(action); break;
         case TraineeDo::stationary_box: done = chair_box(action); break;
+        case TraineeDo::feed_reserve: done = chair_feed(action); break;
         case TraineeDo::backup_channel: done = chair_modem(); break;
         default: break;
     }
@@ -399,6 +413,19 @@ core::Result<std::string> PecModel::chair_box(const TraineeAction& action) {
         return core::fail(fmt::format("{} works and has power: a stationary box replaces a failed ARBB only", b.scanner->id()));
     replace_by_stationary_box(action.box);
     return fmt::format("{} replaced by a stationary box", b.scanner->id());
+}
+
+core::Result<std::string> PecModel::chair_feed(const TraineeAction& action) {
+    if (action.box < 0 || action.box > 1 || !boxes_[static_cast<std::size_t>(action.box)].box)
+        return core::fail(fmt::format("PEC {} has no {} ARBB", pec_.number, action.box == 0 ? "party-list" : "district"));
+    Box& b = boxes_[static_cast<std::size_t>(action.box)];
+    if (b.waiting.empty()) return core::fail(fmt::format("the reserve slot of {} is empty", b.scanner->id()));
+    if (!b.held_for_chair) return core::fail(fmt::format("{} does not work yet: its reserve slot is fed once it does", b.scanner->id()));
+    const std::size_t before = b.waiting.size();
+    b.held_for_chair = false;
+    feed_waiting(action.box);
+    if (!b.waiting.empty()) b.held_for_chair = b.scanner->healthy() && power_->powered(engine_.now());
+    return fmt::format("{} of {} ballots of the reserve slot fed through {}", before - b.waiting.size(), before, b.scanner->id());
 }
 
 core::Result<std::string> PecModel::chair_modem() {
@@ -518,7 +545,7 @@ void PecModel::cast(int b, const core::Ballot& ballot) {
         (void)box.box->deposit_in_stationary_box();
         return;
     }
-    if (!box.waiting.empty()) {  // the box is down: the sheet joins the reserve slot, in order
+    if (!box.waiting.empty() && !box.held_for_chair) {  // the box is down: the sheet joins the reserve slot, in order
         box.waiting.push_back(ballot);
         faults_.sheet_held(box.held_by);
         return;
@@ -553,6 +580,7 @@ void PecModel::feed_waiting(int b) {
         }
         box.waiting.pop_front();
     }
+    box.held_for_chair = false;
 }
 
 void PecModel::maybe_close() {

@@ -128,6 +128,7 @@ private:
         std::unique_ptr<station::BallotBox> box;
         std::deque<core::Ballot> waiting;  // sheets the box refused, kept in its reserve slot until it works
         bool feeding = false;              // a feed of waiting sheets is under way
+        bool held_for_chair = false;       // repaired, its reserve slot waits for the chair's feed_reserve (pec_chairs: trainees)
         station::Refusal held_by = station::Refusal::none;  // why the box last refused a sheet (the reserve slot's cause)
     };
 
@@ -156,6 +157,8 @@ private:
     void replace_by_stationary_box(int box);
     core::Result<std::string> chair_desk(const TraineeAction& action);
     core::Result<std::string> chair_box(const TraineeAction& action);
+    core::Result<std::string> chair_feed(const TraineeAction& action);
+    void box_works_again(int box);  // after a repair or mains back: feed the reserve slot, or keep it for the chair
     core::Result<std::string> chair_modem();
     void note(std::string text);
     Time draw_service(const ServiceTime& t);

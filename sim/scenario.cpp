@@ -244,7 +244,7 @@ core::Result<void> check_top_level(const Reader& r, const YAML::Node& root, Scen
                                       "--rate-profile`, docs/load.md), not a scenario (docs/scenarios.md)", name));
     return r.only_keys(root, {"version", "name", "description", "package", "seed", "voting", "arrivals",
                               "turnout_sd_pec", "party_sd_region", "booths_per_desk", "desk_pace", "patience", "turned_away",
-                              "service", "regions", "districts", "desks", "opening", "cec", "display_error", "support", "faults", "criteria"}, "");
+                              "service", "regions", "districts", "desks", "opening", "cec", "display_error", "support", "pec_chairs", "faults", "criteria"}, "");
 }
 
 // version (only 1 exists: the check rejects files written for a newer format), name, description,
@@ -413,6 +413,16 @@ core::Result<void> read_support(const Reader& r, const YAML::Node& root, Scenari
     return {};
 }
 
+// Who decides what a PEC chair decides: pec_chairs: procedure (default) | trainees.
+core::Result<void> read_pec_chairs(const Reader& r, const YAML::Node& root, Scenario& s) {
+    const auto n = root["pec_chairs"];
+    if (!n) return {};
+    if (!n.IsScalar() || (n.Scalar() != "procedure" && n.Scalar() != "trainees"))
+        return std::unexpected(r.error(n, "pec_chairs", fmt::format("expected procedure or trainees, got {}", core::describe_value(n))));
+    s.chairs_feed_reserve = n.Scalar() == "trainees";
+    return {};
+}
+
 // Identification desks per PEC instead of the package's: desks: {1001: 3, 1002: 2}.
 core::Result<void> read_desks(const Reader& r, const YAML::Node& root, Scenario& s) {
     const auto d = root["desks"];
@@ -545,7 +555,7 @@ core::Result<Scenario> scenario_from(const core::Result<YAML::Node>& loaded, con
     s.file = file;
     using Step = core::Result<void> (*)(const Reader&, const YAML::Node&, Scenario&);
     for (Step step : {check_top_level, read_header, read_voting_hours, read_arrivals, read_crowd, read_desk_pace,
-                      read_patience, read_turned_away, read_opening, read_cec, read_support, read_display_error, read_desks, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
+                      read_patience, read_turned_away, read_opening, read_cec, read_support, read_pec_chairs, read_display_error, read_desks, read_service_times, read_only_regions, read_faults, read_scenario_criteria})
         if (auto ok = step(r, root, s); !ok) return std::unexpected(ok.error());
     return s;
 }

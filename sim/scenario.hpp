@@ -141,6 +141,9 @@ struct Scenario {
     std::string name;
     std::string description;
     std::filesystem::path package_dir;    ///< resolved relative to the scenario file
+    /// `pec_chairs: trainees`: a repaired ARBB's reserve-slot ballots wait for the PEC chair's
+    /// feed_reserve (docs/trainees.md) instead of being fed at once as the procedure says.
+    bool chairs_feed_reserve = false;
     std::uint64_t seed = 2021;
     core::Micros voting_open = core::at(8, 0);
     core::Micros voting_close = core::at(20, 0);

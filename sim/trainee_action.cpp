@@ -21,7 +21,7 @@ struct DoName {
     TraineeRole role;
 };
 
-constexpr std::array<DoName, 13> kDos{{
+constexpr std::array<DoName, 14> kDos{{
     {TraineeDo::take_call, "take_call", TraineeRole::help_desk},
     {TraineeDo::guide, "guide", TraineeRole::help_desk},
     {TraineeDo::dispatch_crew, "dispatch_crew", TraineeRole::help_desk},
@@ -31,6 +31,7 @@ constexpr std::array<DoName, 13> kDos{{
     {TraineeDo::paper_list, "paper_list", TraineeRole::pec_chair},
     {TraineeDo::devices_back, "devices_back", TraineeRole::pec_chair},
     {TraineeDo::stationary_box, "stationary_box", TraineeRole::pec_chair},
+    {TraineeDo::feed_reserve, "feed_reserve", TraineeRole::pec_chair},
     {TraineeDo::backup_channel, "backup_channel", TraineeRole::pec_chair},
     {TraineeDo::acknowledge, "acknowledge", TraineeRole::duty_officer},
     {TraineeDo::hold, "hold", TraineeRole::duty_officer},
@@ -74,8 +75,8 @@ std::string describe(const TraineeAction& a) {
         case TraineeDo::dispatch_crew: case TraineeDo::send_spare: return fmt::format("{} ticket {} from {}", to_string(a.what), a.ticket, a.base);
         case TraineeDo::paper_list: case TraineeDo::devices_back:
             return fmt::format("{} PEC {} desk {}", to_string(a.what), a.pec, a.unit + 1);
-        case TraineeDo::stationary_box:
-            return fmt::format("stationary_box PEC {} {} ARBB", a.pec, a.box == 0 ? "party-list" : "district");
+        case TraineeDo::stationary_box: case TraineeDo::feed_reserve:
+            return fmt::format("{} PEC {} {} ARBB", to_string(a.what), a.pec, a.box == 0 ? "party-list" : "district");
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release:
             return fmt::format("{} PEC {}", to_string(a.what), a.pec);
         case TraineeDo::acknowledge: return fmt::format("acknowledge alert {}", a.alert);

@@ -33,6 +33,7 @@ enum class TraineeDo : std::uint8_t {
     paper_list,      ///< a desk identifies every voter by the paper list, its devices left aside
     devices_back,    ///< the desk goes back to its devices
     stationary_box,  ///< an ARBB in a fault is replaced by a stationary box
+    feed_reserve,    ///< the ballots in a repaired ARBB's reserve slot are fed through it (scenario pec_chairs: trainees)
     backup_channel,  ///< the modem's backup channel (the other operator) replaces a lost signal
     // CEC duty officer
     acknowledge,     ///< acknowledge an alert
@@ -51,7 +52,7 @@ TraineeRole role_of(TraineeDo what);
 /// One trainee action. Which fields matter depends on `what` (docs/trainees.md): `ticket` for the
 /// help desk's actions, `base` for dispatch_crew and send_spare, `pec` for the PEC chair's and hold / release,
 /// `unit` (desk, from 0) for paper_list / devices_back, `box` (0 party list, 1 district) for
-/// stationary_box, `alert` for acknowledge.
+/// stationary_box and feed_reserve, `alert` for acknowledge.
 struct TraineeAction {
     std::string trainee;      ///< the trainee's id (the name they joined with)
     TraineeDo what = TraineeDo::take_call;

@@ -7,6 +7,7 @@
 //   [SECTION] The PEC chair
 //   [SECTION] The duty officer
 //   [SECTION] Records and replay
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -240,6 +241,56 @@ TEST(TraineePecChair, PaperListStationaryBoxAndBackupChannelHavePreconditions) {
     ASSERT_TRUE(world.act(at_pec(TraineeDo::backup_channel, 6003)));
     EXPECT_EQ(faults_of(world, 6003, devices::DeviceKind::modem), 0u);
     EXPECT_EQ(refusal(world.act(at_pec(TraineeDo::backup_channel, 9999))), "no PEC 9999 in this run");
+}
+
+// PEC 6050's party-list ARBB jams at 10:00 for 30 minutes (timed); `chairs` says who feeds its reserve slot.
+Drill reserve_drill(const char* chairs) {
+    return load_drill(fmt::format(R"(version: 1
+name: reserve
+package: ../../assets/kg2021
+regions: [6]
+pec_chairs: {}
+faults:
+  - {{device: arbb_party_list, fault: jam, pecs: [6050], from: "10:00", duration: 30m}}
+  - {{device: power, fault: mains_loss, pecs: [6010], from: "11:00", duration: 1h}}
+)", chairs));
+}
+
+std::int64_t waiting_at(const sim::World& world, int pec) { return world.detail(*world.index_of(pec)).ballots_waiting[0]; }
+
+TEST(TraineePecChair, WithChairsPlayedByTraineesTheReserveSlotWaitsForFeedReserve) {
+    const auto d = reserve_drill("trainees");
+    sim::World world(d.package, d.scenario, 7, 2);
+    const TraineeAction feed{.trainee = "bakyt", .what = TraineeDo::feed_reserve, .pec = 6050, .box = 0};
+    world.advance_to(core::at(10, 20), 2);
+    ASSERT_GT(waiting_at(world, 6050), 0) << "the jammed ARBB's sheets go to its reserve slot";
+    EXPECT_EQ(refusal(world.act(feed)), "6050-arbb-1 does not work yet: its reserve slot is fed once it does");
+    world.advance_to(core::at(10, 45), 2);
+    const auto held = waiting_at(world, 6050);
+    EXPECT_GT(held, 0) << "repaired at 10:30, but the reserve slot waits for the chair";
+    const auto counted = world.detail(*world.index_of(6050)).boxes[0].ballots_in_box;
+    world.advance_to(core::at(10, 50), 2);
+    EXPECT_EQ(waiting_at(world, 6050), held) << "new voters' sheets go through the ARBB, not into the reserve slot";
+    EXPECT_GT(world.detail(*world.index_of(6050)).boxes[0].ballots_in_box, counted);
+    EXPECT_EQ(refusal(world.act(feed)), fmt::format("accepted: {0} of {0} ballots of the reserve slot fed through 6050-arbb-1", held));
+    EXPECT_EQ(waiting_at(world, 6050), 0);
+    EXPECT_EQ(refusal(world.act(feed)), "the reserve slot of 6050-arbb-1 is empty");
+}
+
+TEST(TraineePecChair, ByTheProcedureTheReserveSlotIsFedOnRepairAndWhenMainsComesBack) {
+    const auto d = reserve_drill("procedure");
+    sim::World world(d.package, d.scenario, 7, 2);
+    world.advance_to(core::at(10, 20), 2);
+    ASSERT_GT(waiting_at(world, 6050), 0);
+    world.advance_to(core::at(10, 31), 2);
+    EXPECT_EQ(waiting_at(world, 6050), 0) << "fed as soon as the jam was cleared";
+    // Mains lost at 11:00 for an hour: the UPS runs out at 11:45, sheets wait, and go through at 12:00.
+    world.advance_to(core::at(11, 59), 2);
+    ASSERT_GT(waiting_at(world, 6010), 0);
+    world.advance_to(core::at(12, 1), 2);
+    EXPECT_EQ(waiting_at(world, 6010), 0) << "mains back: the reserve slot is fed";
+    EXPECT_EQ(refusal(world.act({.trainee = "bakyt", .what = TraineeDo::feed_reserve, .pec = 6050, .box = 0})),
+              "the reserve slot of 6050-arbb-1 is empty");
 }
 
 // [SECTION] The duty officer
