@@ -44,13 +44,14 @@ bool begin_table(const char* id, std::initializer_list<std::pair<const char*, fl
     return true;
 }
 
+// The next cell's text, wrapped at the column's edge.
 void cell(const std::string& text, ImVec4 colour = ImGui::GetStyleColorVec4(ImGuiCol_Text)) {
     ImGui::TableNextColumn();
-    ImGui::TextColored(colour, "%s", text.c_str());
+    wrapped_text(text, colour);
 }
 
 void draw_injects(const drill::DrillFile& d, const DrillPanelState& st) {
-    if (!begin_table("injects", {{"inject", 1.4f}, {"PEC", 0.6f}, {"device: fault", 1.9f}, {"state", 2.0f}})) return;
+    if (!begin_table("injects", {{"inject", 1.3f}, {"PEC", 0.55f}, {"device: fault", 2.0f}, {"state", 2.0f}})) return;
     for (const drill::DrillInject& in : d.injects) {
         ImGui::TableNextRow();
         cell(in.name);
