@@ -89,6 +89,9 @@ TEST_F(DrillConsole, InjectFiresAndTheTraineesActionsAreScoredLive) {
     // The chair replaced the box 8 minutes after the inject (expected 10m): full points for the time.
     EXPECT_GE(trainees.at("bakyt")["earned"].get<double>(), 10.0) << s["drill"].dump();
     EXPECT_GT(trainees.at("aigul")["earned"].get<double>(), 0.0) << s["drill"].dump();
+    // Both responded within the acceptable limits of every measure: each passed their objective.
+    EXPECT_EQ(trainees.at("bakyt")["passed"], 1) << s["drill"].dump();
+    EXPECT_EQ(trainees.at("aigul")["passed"], 1) << s["drill"].dump();
     EXPECT_EQ(s["selected"]["pec"], 6050);
 }
 
