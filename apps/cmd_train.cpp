@@ -39,7 +39,7 @@ void add_train_command(CLI::App& app, Runner& runner) {
     cmd->add_option("--start", opts->start, "Virtual time the console opens at (HH:MM; default: the drill's start, else 06:30)");
     cmd->add_flag("--paused", opts->paused, "Open paused");
     cmd->add_option("--record", opts->record, "Save the drill record (instructor actions, YAML) to FILE on exit");
-    cmd->add_option("--replay", opts->replay, "Replay the drill record FILE (its scenario and seed unless given)")->check(CLI::ExistingFile);
+    cmd->add_option("--replay", opts->replay, "Replay the drill record FILE (its scenario and seed unless given; a drill's record conducts and scores its drill)")->check(CLI::ExistingFile);
     cmd->add_option("--script", opts->script, "Scripted instructor actions (YAML, docs/trainer.md)")->check(CLI::ExistingFile);
     cmd->add_option("--frames", opts->frames, "Render N frames, then exit (0: until the window is closed)")
         ->capture_default_str()
