@@ -21,19 +21,25 @@ void add_train_command(CLI::App& app, Runner& runner) {
         "For tests and demos: --script FILE (scripted actions; `screenshot: FILE.png` and `map:` steps capture a\n"
         "drill's moments in one run; docs/trainer.md), --frames N, --screenshot PNG (the last frame), --out DIR.\n"
         "A fault injected without a duration lasts 30 minutes, in the fault panel and in scripts (0: until cleared).\n"
-        "Prints a line 'trainer-summary: {json}' on exit (virtual time, frames, mean frames/s, selected PEC).\n"
+        "A drill: --drill FILE (drills/*.yaml, docs/drills.md) opens its scenario with its seed at its start; its\n"
+        "injects fire as virtual time passes and the drill tab (in the fault panel) scores each trainee live:\n"
+        "  xvfb-run -a -s \"-screen 0 1280x800x24\" shailoo train --drill drills/arbb-stationary-box.yaml --classroom 0.0.0.0:8090 --record r.yaml\n"
+        "The record names the drill: --replay r.yaml conducts it again (injects from the record) and scores it too.\n"
+        "Prints a line 'trainer-summary: {json}' on exit (virtual time, frames, mean frames/s, selected PEC, the drill's scores).\n"
         "Exit codes: 0 done, 1 a scripted step failed, 2 bad arguments or files, or no display.");
-    cmd->add_option("scenario", opts->scenario, "Scenario file (default: scenarios/demo-drill.yaml, or the replayed record's)")
+    cmd->add_option("scenario", opts->scenario, "Scenario file (default: scenarios/demo-drill.yaml, the replayed record's, or the drill's)")
         ->check(CLI::ExistingFile);
-    cmd->add_option("--seed", opts->seed, "Random seed (default: the scenario's, or the replayed record's)")->check(seed_check());
+    cmd->add_option("--drill", opts->drill, "Conduct the drill file FILE (docs/drills.md): its scenario, seed and start, injects and live scores")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--seed", opts->seed, "Random seed (default: the drill's, the scenario's, or the replayed record's)")->check(seed_check());
     cmd->add_option("--speed", opts->speed, "Initial speed: virtual seconds per wall second")
         ->capture_default_str()
         ->check(finite_check())
         ->check(CLI::Range(1.0, 600.0));
-    cmd->add_option("--start", opts->start, "Virtual time the console opens at (HH:MM)")->capture_default_str();
+    cmd->add_option("--start", opts->start, "Virtual time the console opens at (HH:MM; default: the drill's start, else 06:30)");
     cmd->add_flag("--paused", opts->paused, "Open paused");
     cmd->add_option("--record", opts->record, "Save the drill record (instructor actions, YAML) to FILE on exit");
-    cmd->add_option("--replay", opts->replay, "Replay the drill record FILE (its scenario and seed unless given)")->check(CLI::ExistingFile);
+    cmd->add_option("--replay", opts->replay, "Replay the drill record FILE (its scenario and seed unless given; a drill's record conducts and scores its drill)")->check(CLI::ExistingFile);
     cmd->add_option("--script", opts->script, "Scripted instructor actions (YAML, docs/trainer.md)")->check(CLI::ExistingFile);
     cmd->add_option("--frames", opts->frames, "Render N frames, then exit (0: until the window is closed)")
         ->capture_default_str()
@@ -54,7 +60,7 @@ void add_train_command(CLI::App& app, Runner& runner) {
         ->expected(2);
     cmd->callback([opts, &runner] {
         runner = [opts] {
-            if (opts->scenario.empty() && opts->replay.empty()) opts->scenario = default_path("scenarios/demo-drill.yaml");
+            if (opts->scenario.empty() && opts->replay.empty() && opts->drill.empty()) opts->scenario = default_path("scenarios/demo-drill.yaml");
             return trainer::run_console(*opts);
         };
     });

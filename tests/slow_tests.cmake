@@ -31,6 +31,10 @@ set(shailoo_slow_tests
   DrillRecordWorld.AnActionListingPecsAppliesAtEachOfThem
   DrillScript.MapStepSetsTheViewAndChecksTheRegion
   ConsoleScript.ScreenshotStepsSavePngsOfTheWindowSize
+  DrillConsole.InjectFiresAndTheTraineesActionsAreScoredLive
+  DrillConsole.RecordNamesTheDrillAndTheInject
+  DrillConsole.ScreenshotShowsTheDrillTab
+  DrillConsole.ReplayOfTheRecordScoresTheSame
   World.SameSeedGivesIdenticalResultsWhateverTheThreadCount
   FaultEffects.JsonIsTheSameWhateverTheThreadCount
   LoadPlan.EveryReportOfTheNationalFleetPassesTheIngestWithThePackageKeys

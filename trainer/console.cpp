@@ -23,6 +23,8 @@
 #include <fstream>
 
 #include "classroom/classroom_server.hpp"
+#include "drill/drill_conduct.hpp"
+#include "drill/drill_file.hpp"
 #include "drill/drill_script.hpp"
 #include "sim/results_json.hpp"
 #include "trainer/imgui_sfml_bridge.hpp"
@@ -39,35 +41,57 @@ int fail_with(const std::string& message, int code) {
 }
 
 // [SECTION] Setup
-// Display check, record, script, session, outline.
+// Display check, record, drill, script, session, outline.
 
 struct Opened {
     std::unique_ptr<drill::DrillSession> session;
     std::optional<drill::DrillScript> script;
 };
 
-// The record to replay, the script and the session; errors are input errors (exit code 2).
+// The drill to conduct: --drill's, or the one the replayed record names (its injects then come from
+// the record); nullopt without either.
+core::Result<std::optional<drill::DrillFile>> drill_of(const ConsoleOptions& o, const std::optional<sim::DrillRecord>& replay) {
+    if (!o.drill.empty() && !o.scenario.empty())
+        return core::fail(fmt::format("--drill {} and the scenario {}: give one of them (the drill file names its scenario)", o.drill, o.scenario));
+    if (!o.drill.empty() && replay)
+        return core::fail("--drill and --replay: give one of them (a drill's record names its drill file, and its replay conducts the drill)");
+    const std::string file = !o.drill.empty() ? o.drill : replay ? replay->drill : std::string();
+    if (file.empty()) return std::nullopt;
+    auto d = drill::load_drill_file(file);
+    if (!d) return std::unexpected(d.error());
+    return std::optional<drill::DrillFile>(std::move(*d));
+}
+
+// The record to replay, the drill, the script and the session; errors are input errors (exit code 2).
 core::Result<Opened> open_drill(const ConsoleOptions& o) {
     std::optional<sim::DrillRecord> replay;
-    std::string scenario = o.scenario;
     if (!o.replay.empty()) {
         auto r = sim::load_drill_record(o.replay);
         if (!r) return std::unexpected(r.error());
-        if (scenario.empty()) scenario = r->scenario;
         replay = std::move(*r);
     }
+    auto conducted = drill_of(o, replay);
+    if (!conducted) return std::unexpected(conducted.error());
+    const std::optional<drill::DrillFile>& d = *conducted;
+    std::string scenario = o.scenario;
+    if (scenario.empty() && replay) scenario = replay->scenario;
+    if (scenario.empty() && d) scenario = d->scenario.string();
     if (scenario.empty()) scenario = "scenarios/demo-drill.yaml";
+    const auto seed = o.seed || replay || !d ? o.seed : d->seed;
     Opened out;
     if (!o.script.empty()) {
         auto s = drill::load_drill_script(o.script);
         if (!s) return std::unexpected(s.error());
         out.script = std::move(*s);
     }
-    auto start = core::parse_clock_time(o.start);
+    auto start = o.start.empty() ? core::Result<sim::Time>(d ? d->start : drill::DrillSession::kDefaultStart) : core::parse_clock_time(o.start);
     if (!start) return core::fail(fmt::format("--start: {}", start.error().message));
-    auto opened = drill::DrillSession::open(scenario, o.seed, std::move(replay), *start, Clock::now(), o.threads);
+    const bool replaying = replay.has_value();
+    auto opened = drill::DrillSession::open(scenario, seed, std::move(replay), *start, Clock::now(), o.threads);
     if (!opened) return std::unexpected(opened.error());
     out.session = std::move(*opened);
+    using Injects = drill::DrillConduct::Injects;
+    if (d) out.session->attach(std::make_unique<drill::DrillConduct>(*d, replaying ? Injects::from_record : Injects::fire));
     const auto now = Clock::now();
     if (auto ok = out.session->set_speed(o.speed, now); !ok) return core::fail(fmt::format("--speed: {}", ok.error().message));
     if (o.paused) out.session->pause(now);
@@ -162,6 +186,23 @@ nlohmann::ordered_json classroom_json(const classroom::Classroom& room) {
     };
     j["answer_ms_p50"] = std::round(rank(0.5) * 10) / 10;
     j["answer_ms_p99"] = std::round(rank(0.99) * 10) / 10;
+    return j;
+}
+
+// The drill in the summary line: each trainee's points so far (final at the drill's end); a role
+// nobody played has the trainee null.
+nlohmann::ordered_json drill_json(const drill::DrillScore& score) {
+    nlohmann::ordered_json j;
+    j["name"] = score.drill;
+    j["final"] = score.final;
+    j["trainees"] = nlohmann::ordered_json::array();
+    for (const drill::TraineeScore& t : score.trainees)
+        j["trainees"].push_back({{"trainee", t.trainee.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t.trainee)},
+                                 {"role", std::string(sim::to_string(t.role))},
+                                 {"earned", t.earned},
+                                 {"points", t.points},
+                                 {"objectives", t.objectives},
+                                 {"passed", t.passed}});
     return j;
 }
 
@@ -333,6 +374,7 @@ void FrameLoop::report() const {
     const double cpu_ms = steady_frames_ > 0 ? 1000.0 * static_cast<double>(std::clock() - steady_cpu_) / CLOCKS_PER_SEC / steady_frames_ : 0.0;
     auto summary = summary_json(session_, frames_, mean_fps, worst_ms_, screenshots_);
     if (room_) summary["classroom"] = classroom_json(*room_);
+    if (const drill::DrillConduct* c = session_.conduct()) summary["drill"] = drill_json(c->score(session_));
     summary["cpu_ms_per_frame"] = std::round(cpu_ms * 10) / 10;
     fmt::print("trainer-summary: {}\n", summary.dump());
     fmt::print(stderr,

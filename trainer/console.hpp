@@ -9,10 +9,11 @@ namespace trainer {
 
 /// What `shailoo train` was asked to do.
 struct ConsoleOptions {
-    std::string scenario;                 ///< scenario file (empty with a replay: the record's)
-    std::optional<std::uint64_t> seed;    ///< default: the scenario's (or the record's)
+    std::string scenario;                 ///< scenario file (empty with a replay: the record's; with --drill: the drill's)
+    std::string drill;                    ///< drill file to conduct (docs/drills.md; empty: none)
+    std::optional<std::uint64_t> seed;    ///< default: the drill's, the scenario's (or the record's)
     double speed = 60.0;                  ///< initial speed factor, 1..600
-    std::string start = "06:30";          ///< virtual time the console opens at
+    std::string start;                    ///< virtual time the console opens at (empty: the drill's start, else 06:30)
     bool paused = false;                  ///< open paused
     std::string record;                   ///< write the drill record here on exit (empty: do not)
     std::string replay;                   ///< drill record to replay (empty: none)

@@ -1,6 +1,7 @@
 // Fault injection panel: for the selected PEC, a region or a share of PECs, every fault the device
 // models offer, now or at a chosen time, for a duration (default drill::kDefaultFaultDuration) or
-// until cleared; clearing; the list of active faults in its own tab.
+// until cleared; clearing; the list of active faults in its own tab; the drill's tab (trainer/panel_drill.cpp)
+// first while a drill is conducted.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -208,6 +209,10 @@ void draw_faults_panel(drill::DrillSession& session, ConsoleState& state) {
     ImGui::Begin("Fault injection", nullptr, ImGuiWindowFlags_NoCollapse);
     FaultPanelState& st = state.faults;
     if (ImGui::BeginTabBar("fault_tabs")) {
+        if (session.conduct() && ImGui::BeginTabItem("Drill")) {
+            draw_drill_tab(session, state);
+            ImGui::EndTabItem();
+        }
         if (ImGui::BeginTabItem("Inject or clear")) {
             draw_scope(session, st);
             const auto [target, fault] = draw_device_fault(st);

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 
 #include "sim/views.hpp"
 #include "classroom/classroom.hpp"
+#include "drill/drill_score.hpp"
 #include "drill/drill_session.hpp"
 #include "drill/map_outline.hpp"
 #include "drill/map_view.hpp"
@@ -67,6 +69,16 @@ struct LogPanelState {
     double cached_wall = -1.0;
 };
 
+/// Drill panel (a tab of the fault panel while a drill is conducted): the scores and when each inject
+/// fired, recomputed at once after an action and at most four times a second as time passes.
+struct DrillPanelState {
+    std::optional<drill::DrillScore> score;
+    std::map<std::string, sim::Time> fired;  ///< inject name -> when it fired
+    double cached_wall = -1.0;
+    sim::Time cached_at = -1;
+    std::size_t cached_actions = 0;
+};
+
 /// Frame timing the summary panel shows.
 struct FrameStats {
     double fps = 0.0;           ///< frames per second over the last second
@@ -83,6 +95,7 @@ struct ConsoleState {
     TimelinePanelState timeline;
     FaultPanelState faults;
     LogPanelState log;
+    DrillPanelState drill;
     FrameStats stats;
     double wall_seconds = 0.0;  ///< seconds since the console started (for throttled refreshes)
     const classroom::Classroom* classroom = nullptr;  ///< the trainees' classroom (--classroom), if any
@@ -141,8 +154,11 @@ void draw_map_panel(drill::DrillSession& session, ConsoleState& state);
 void draw_timeline_panel(drill::DrillSession& session, ConsoleState& state, drill::WallTime wall_now);
 /// PEC inspector: the selected PEC's queue, devices, counters, reports and transmission.
 void draw_inspector_panel(drill::DrillSession& session, ConsoleState& state);
-/// Fault injection: every fault of every device, for a PEC, a region or a share; active faults.
+/// Fault injection: every fault of every device, for a PEC, a region or a share; active faults; and,
+/// while a drill is conducted, the drill tab first.
 void draw_faults_panel(drill::DrillSession& session, ConsoleState& state);
+/// The drill tab (trainer/panel_drill.cpp): injects and their state, each trainee's scores so far.
+void draw_drill_tab(const drill::DrillSession& session, ConsoleState& state);
 /// Event log: filterable stream of what happened, instructor actions included.
 void draw_log_panel(drill::DrillSession& session, ConsoleState& state);
 /// Country summary: turnout, queues, faults, reports, frame rate.
