@@ -309,13 +309,13 @@ constexpr std::string_view kReviewScript = R"js(
   const charts = {};
   for (const s of data.series) {
     charts["pec-" + s.pec] = (canvas) => new Chart(canvas, { type: "line",
-      data: { labels: s.at, datasets: [
+      data: { labels: s.at.map((t) => t.slice(0, 5)), datasets: [
         { label: "queue, your drill", data: s.queue, borderColor: colour(2), backgroundColor: colour(2), pointRadius: 0, borderWidth: 2 },
         { label: "queue, reference", data: s.reference_queue, borderColor: colour(0), backgroundColor: colour(0), pointRadius: 0, borderDash: [6, 3] },
         { label: "left without voting, your drill", data: s.left, borderColor: colour(1), backgroundColor: colour(1), pointRadius: 0, yAxisID: "left" },
         { label: "left without voting, reference", data: s.reference_left, borderColor: colour(4), backgroundColor: colour(4), pointRadius: 0,
           borderDash: [6, 3], yAxisID: "left" }] },
-      options: { scales: { x: { title: axisTitle("time of day") }, y: { min: 0, title: axisTitle("voters waiting") },
+      options: { scales: { x: { title: axisTitle("time of day"), ticks: { maxRotation: 0, autoSkipPadding: 16 } }, y: { min: 0, title: axisTitle("voters waiting") },
                            left: { position: "right", min: 0, title: axisTitle("voters who left (so far)"), grid: { drawOnChartArea: false } } },
                  plugins: { legend: { position: "bottom" } } } });
   }
@@ -333,7 +333,10 @@ std::string counterfactual_html(const json& j) {
 }
 
 std::string timeline_html(const json& j) {
-    std::string out = "<section id=\"timeline\"><h2>Timeline</h2>\n<table class=\"verdicts\"><tr><th>time</th><th>who</th><th>what</th></tr>\n";
+    // The who column does not wrap (an inject's name); a refused action stands out.
+    std::string out = "<section id=\"timeline\"><h2>Timeline</h2>\n<style>#timeline td:nth-child(2) { white-space: nowrap; } "
+                      "#timeline tr.refused td { color: #b42318; }</style>\n"
+                      "<table class=\"verdicts\"><tr><th>time</th><th>who</th><th>what</th></tr>\n";
     for (const json& e : j["timeline"])
         out += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>\n", e["kind"].get<std::string>(),
                            sim::html::escape(e["at"].get<std::string>()), sim::html::escape(e["who"].get<std::string>()),

@@ -1,7 +1,7 @@
 #pragma once
 // Headless Chromium for the end-to-end tests (Debian package `chromium`, installed by
 // scripts/install-deps.sh): finding it, running it on a URL (--dump-dom or --screenshot), and reading
-// attributes of the DOM it dumps. Used by results_page_test.cpp and report_test.cpp; cdp.hpp (the
+// attributes of the DOM it dumps. Used by results_page_test.cpp and report_page.hpp (the reports' checks); cdp.hpp (the
 // DevTools driver for live pages) finds Chromium with find_chromium().
 #include <fmt/format.h>
 #include <sys/wait.h>

@@ -1,5 +1,5 @@
 // End-to-end check of the HTML reports (docs/report.md, docs/load.md) in headless Chromium
-// (tests/e2e/chromium.hpp), each page opened from its file and its rendered DOM read.
+// (tests/e2e/chromium.hpp, report_page.hpp), each page opened from its file and its rendered DOM read.
 // The run report: `shailoo run --report` on a one-region scenario with device faults and three
 // criteria (one passes, one fails, one optional fails): every chart the page declares was drawn by
 // Chart.js with data (the page's script sets data-rendered only then), the verdict table shows each
@@ -16,27 +16,24 @@
 #include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "../apps/serve_process.hpp"
 #include "../apps/shailoo_process.hpp"
-#include "chromium.hpp"
+#include "report_page.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read(const fs::path& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using e2e::dump_dom;
+using e2e::occurrences;
+using e2e::rendered_charts;
+using e2e::tags_with;
+using e2e::verdict_row;
 
 // tests/data/talas-faults.yaml (ARBB failures at every PEC of Talas) with criteria, the package by absolute path.
 fs::path write_scenario(const fs::path& dir) {
-    std::string text = read(fs::path(SHAILOO_SOURCE_DIR) / "tests/data/talas-faults.yaml");
+    std::string text = e2e::file_text(fs::path(SHAILOO_SOURCE_DIR) / "tests/data/talas-faults.yaml");
     text = std::regex_replace(text, std::regex("package: [^\n]*"), fmt::format("package: {}/assets/kg2021", SHAILOO_SOURCE_DIR));
     text += "criteria:\n"
             "  - {name: Turnout above 10 %, path: turnout.share, op: \">\", expected: 0.1}\n"
@@ -45,40 +42,6 @@ fs::path write_scenario(const fs::path& dir) {
     const auto file = dir / "talas-report.yaml";
     std::ofstream(file) << text;
     return file;
-}
-
-// How often `needle` occurs in `text`.
-std::size_t occurrences(const std::string& text, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
-    return n;
-}
-
-// The opening tags of elements with attribute `name` (e.g. every <figure data-chart=...>).
-std::vector<std::string> tags_with(const std::string& dom, const std::string& name) {
-    std::vector<std::string> tags;
-    for (auto at = dom.find(" " + name + "=\""); at != std::string::npos; at = dom.find(" " + name + "=\"", at + 1)) {
-        const auto open = dom.rfind('<', at), close = dom.find('>', at);
-        tags.push_back(dom.substr(open, close - open + 1));
-    }
-    return tags;
-}
-
-// The row of the verdict table for `criterion`: its cells' text, '|'-separated.
-std::string verdict_row(const std::string& dom, const std::string& criterion) {
-    auto at = dom.find(fmt::format("data-criterion=\"{}\"", criterion));
-    if (at == std::string::npos) {  // Chromium may write < and > of an attribute value as &lt; and &gt;
-        const auto escaped = std::regex_replace(std::regex_replace(criterion, std::regex("<"), "&lt;"), std::regex(">"), "&gt;");
-        at = dom.find(fmt::format("data-criterion=\"{}\"", escaped));
-    }
-    if (at == std::string::npos) return {};
-    const auto end = dom.find("</tr>", at);
-    std::string row;
-    const std::regex cell("<td[^>]*>(?:<code>)?([^<]*)");
-    const std::string html = dom.substr(at, end - at);
-    for (auto it = std::sregex_iterator(html.begin(), html.end(), cell); it != std::sregex_iterator(); ++it)
-        row += fmt::format("{}{}", row.empty() ? "" : "|", e2e::unescape((*it)[1]));  // no `+`: GCC 12's -Wrestrict false positive
-    return row;
 }
 
 struct Report {
@@ -96,46 +59,24 @@ Report report(const std::string& test) {
     return r;
 }
 
-std::string dump_dom(const fs::path& html) {
-    const auto chromium = e2e::find_chromium();
-    EXPECT_FALSE(chromium.empty()) << "headless Chromium not found: run scripts/install-deps.sh (installs the Debian "
-                                      "package 'chromium') or set SHAILOO_CHROMIUM to its path";
-    if (chromium.empty()) return {};
-    auto run = e2e::run_chromium(chromium, "file://" + fs::absolute(html).string(), "--dump-dom");
-    EXPECT_TRUE(run.ok) << run.error;
-    if (const char* shot = std::getenv("SHAILOO_E2E_REPORT_SCREENSHOT"); shot && *shot)
-        e2e::run_chromium(chromium, "file://" + fs::absolute(html).string(), fmt::format("--screenshot='{}'", shot));
-    return run.output;
-}
-
 TEST(RunReport, ChromiumDrawsEveryChartAndShowsTheVerdictsAndLinksThatHold) {
     const Report r = report("charts");
     ASSERT_EQ(r.run.code, 3) << r.run.output;  // a criterion failed on purpose; the report is still written
     ASSERT_TRUE(fs::exists(r.html)) << r.run.output;
-    const std::string page = read(r.html);
-    EXPECT_EQ(page.find("src=\"http"), std::string::npos) << "the report loads something from the network";
-    EXPECT_EQ(page.find("href=\"http"), std::string::npos) << "the report links to the network";
+    const std::string page = e2e::file_text(r.html);
+    e2e::expect_no_network(page);
 
     const std::string dom = dump_dom(r.html);
     ASSERT_FALSE(dom.empty());
     // Every chart the page declares, drawn with data; the fault timeline and the support crews are among them (this run has faults).
-    const auto body = tags_with(dom, "data-charts");
-    ASSERT_EQ(body.size(), 1u);
-    const int declared = std::stoi(e2e::attribute(body[0], "data-charts"));
-    const auto figures = tags_with(dom, "data-chart");
-    EXPECT_EQ(declared, 8);
-    EXPECT_EQ(figures.size(), static_cast<std::size_t>(declared));
-    for (const auto& f : figures) {
-        EXPECT_EQ(e2e::attribute(f, "data-rendered"), "true") << f;
-        EXPECT_EQ(e2e::attribute(f, "data-error"), "") << f;
-    }
+    EXPECT_EQ(rendered_charts(dom), 8);
     EXPECT_NE(dom.find("data-chart=\"faults\""), std::string::npos);
     EXPECT_NE(dom.find("data-chart=\"supportCrews\""), std::string::npos);  // the package's support decided the stationary boxes
 
     // The verdicts: name | figure | expected | actual | verdict.
     EXPECT_EQ(verdict_row(dom, "Turnout above 10 %").substr(0, 29), "Turnout above 10 %|turnout.sh");
     EXPECT_TRUE(verdict_row(dom, "Turnout above 10 %").ends_with("|PASS")) << verdict_row(dom, "Turnout above 10 %");
-    const std::string pecs = std::to_string(nlohmann::json::parse(read(r.dir / "out/results.json"))["pecs"].get<int>());
+    const std::string pecs = std::to_string(nlohmann::json::parse(e2e::file_text(r.dir / "out/results.json"))["pecs"].get<int>());
     EXPECT_EQ(verdict_row(dom, "Only one PEC (fails on purpose)"), "Only one PEC (fails on purpose)|pecs|== 1|" + pecs + "|FAIL");
     EXPECT_TRUE(verdict_row(dom, "No ARBB episode (optional)").ends_with("|FAIL (optional)")) << verdict_row(dom, "No ARBB episode (optional)");
 
@@ -155,7 +96,7 @@ TEST(RunReport, ChromiumDrawsEveryChartAndShowsTheVerdictsAndLinksThatHold) {
 TEST(RunReport, AChartTheLibraryCannotDrawIsNotMarkedRendered) {
     const Report r = report("broken-chart");
     ASSERT_TRUE(fs::exists(r.html)) << r.run.output;
-    std::string page = read(r.html);
+    std::string page = e2e::file_text(r.html);
     ASSERT_EQ(occurrences(page, "data-chart=\"queues\""), 1u);
     page.replace(page.find("data-chart=\"queues\""), 19, "data-chart=\"nosuch\"");
     const auto broken = r.dir / "broken.html";
@@ -168,21 +109,6 @@ TEST(RunReport, AChartTheLibraryCannotDrawIsNotMarkedRendered) {
     EXPECT_EQ(figures.size(), 8u);
     EXPECT_EQ(rendered, 7u);
     EXPECT_EQ(occurrences(dom, "data-error=\"no chart named nosuch\""), 1u);
-}
-
-// Every chart the page declares, drawn with data and without error; how many it declares.
-int rendered_charts(const std::string& dom) {
-    const auto body = tags_with(dom, "data-charts");
-    EXPECT_EQ(body.size(), 1u);
-    if (body.size() != 1) return -1;
-    const int declared = std::stoi(e2e::attribute(body[0], "data-charts"));
-    const auto figures = tags_with(dom, "data-chart");
-    EXPECT_EQ(figures.size(), static_cast<std::size_t>(declared));
-    for (const auto& f : figures) {
-        EXPECT_EQ(e2e::attribute(f, "data-rendered"), "true") << f;
-        EXPECT_EQ(e2e::attribute(f, "data-error"), "") << f;
-    }
-    return declared;
 }
 
 TEST(LoadReport, ChromiumDrawsEveryChartAndShowsTheThresholdsAndThePublishedCheck) {
@@ -198,8 +124,8 @@ TEST(LoadReport, ChromiumDrawsEveryChartAndShowsTheThresholdsAndThePublishedChec
     ASSERT_EQ(run.code, 3) << run.output;  // stored>=1000 fails on purpose; the report is still written
     ASSERT_TRUE(fs::exists(html)) << run.output;
     EXPECT_NE(run.output.find("written " + html.string()), std::string::npos) << run.output;
-    const std::string page = read(html);
-    EXPECT_EQ(page.find("src=\"http"), std::string::npos) << "the report loads something from the network";
+    const std::string page = e2e::file_text(html);
+    e2e::expect_no_network(page);
 
     const std::string dom = dump_dom(html);
     ASSERT_FALSE(dom.empty());
