@@ -80,7 +80,7 @@ int run_drill_command(const DrillOptions& o) {
         return 2;
     }
     for (const auto& p : run->problems) fmt::print(stderr, "{}: {}\n", command, p);
-    fmt::print("{}", drill::score_text(run->score));
+    if (o.review.empty()) fmt::print("{}", drill::score_text(run->score));  // the review prints it, from the record
     std::string record = o.record;
     if (record.empty() && !o.review.empty()) record = (std::filesystem::path(o.review) / "record.yaml").string();
     if (!record.empty()) {

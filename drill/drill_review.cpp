@@ -244,8 +244,11 @@ json timeline_json(const Review& r) {
         }
         out.push_back(std::move(e));
     }
-    for (const auto& c : r.session.consequences)
-        out.push_back(json{{"at", core::clock_time(c.at, core::ClockText::seconds)}, {"kind", "event"}, {"who", fmt::format("PEC {}", c.pec)}, {"text", c.text}});
+    for (const auto& c : r.session.consequences) {
+        if (c.text.starts_with("PEC chair ")) continue;  // the chair's actions are rows of their own above
+        out.push_back(json{{"at", core::clock_time(c.at, core::ClockText::seconds)}, {"kind", "event"}, {"who", fmt::format("PEC {}", c.pec)},
+                           {"text", c.text}});
+    }
     std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) { return a["at"].get<std::string>() < b["at"].get<std::string>(); });
     return out;
 }
@@ -253,17 +256,19 @@ json timeline_json(const Review& r) {
 json series_json(const Review& r) {
     json out = json::array();
     for (const auto& [pec, samples] : r.session.seen.pecs) {
-        json s{{"pec", pec}, {"at", json::array()}, {"queue", json::array()}, {"left", json::array()}, {"reference_queue", json::array()},
-               {"reference_left", json::array()}};
+        json s{{"pec", pec}, {"at", json::array()}};
+        for (const char* key : {"queue", "left", "waiting", "reference_queue", "reference_left", "reference_waiting"}) s[key] = json::array();
         for (const PecSample& x : samples) {
             s["at"].push_back(hhmm(x.at));
             s["queue"].push_back(x.queue);
             s["left"].push_back(x.left_queue);
+            s["waiting"].push_back(x.ballots_waiting);
         }
         if (const auto ref = r.reference.seen.pecs.find(pec); ref != r.reference.seen.pecs.end())
             for (const PecSample& x : ref->second) {
                 s["reference_queue"].push_back(x.queue);
                 s["reference_left"].push_back(x.left_queue);
+                s["reference_waiting"].push_back(x.ballots_waiting);
             }
         out.push_back(std::move(s));
     }
@@ -318,6 +323,15 @@ constexpr std::string_view kReviewScript = R"js(
       options: { scales: { x: { title: axisTitle("time of day"), ticks: { maxRotation: 0, autoSkipPadding: 16 } }, y: { min: 0, title: axisTitle("voters waiting") },
                            left: { position: "right", min: 0, title: axisTitle("voters who left (so far)"), grid: { drawOnChartArea: false } } },
                  plugins: { legend: { position: "bottom" } } } });
+    charts["reserve-" + s.pec] = (canvas) => new Chart(canvas, { type: "line",
+      data: { labels: s.at.map((t) => t.slice(0, 5)), datasets: [
+        { label: "ballots in a reserve slot, your drill", data: s.waiting, borderColor: colour(2), backgroundColor: colour(2), pointRadius: 0,
+          borderWidth: 2 },
+        { label: "ballots in a reserve slot, reference", data: s.reference_waiting, borderColor: colour(0), backgroundColor: colour(0),
+          pointRadius: 0, borderDash: [6, 3] }] },
+      options: { scales: { x: { title: axisTitle("time of day"), ticks: { maxRotation: 0, autoSkipPadding: 16 } },
+                           y: { min: 0, title: axisTitle("ballots waiting uncounted") } },
+                 plugins: { legend: { position: "bottom" } } } });
   }
   draw(charts);
 })(shailooReport);
@@ -363,10 +377,14 @@ std::string review_html(const Review& r, const json& j) {
                          .footer = "Made by <code>shailoo review</code> (docs/drills.md)."};
     std::string charts = "<section id=\"charts\"><h2>At the PECs of the injects</h2>\n";
     for (const json& s : j["series"]) {
-        charts += sim::html::chart_figure(fmt::format("pec-{}", s["pec"].get<int>()), fmt::format("PEC {}", s["pec"].get<int>()), 280,
+        const int pec = s["pec"].get<int>();
+        charts += sim::html::chart_figure(fmt::format("pec-{}", pec), fmt::format("PEC {}: voters", pec), 280,
                                           "Voters waiting for a desk, and voters who left without voting, once a minute: your drill "
                                           "(solid) against the reference (dashed).");
-        ++page.charts;
+        charts += sim::html::chart_figure(fmt::format("reserve-{}", pec), fmt::format("PEC {}: ballots", pec), 220,
+                                          "Ballots waiting uncounted in the reserve slots of its ARBBs, once a minute: your drill (solid) "
+                                          "against the reference (dashed).");
+        page.charts += 2;
     }
     charts += "</section>\n";
     page.body = sim::html::headline_section(headline) + counterfactual_html(j) +

@@ -50,7 +50,16 @@ set(shailoo_slow_tests
   PostgresStore.WithoutAmcheckTheIntegrityCheckSaysItDidNotCheck
   PostgresStore.AnotherSchemaVersionIsStoreCorrupt
   PostgresStore.AReaderWhoseConnectionWasCutReconnectsAtTheNextRead
-  PostgresStore.AnIngestThatCannotAskTheStoreAnswersRetryNotARejection)
+  PostgresStore.AnIngestThatCannotAskTheStoreAnswersRetryNotARejection
+  # Drills (tests/drill/drills_test.cpp, tests/classroom/): each runs Talas's day once or more.
+  DrillConduct.AConditionalInjectFiresAtTheFirstWholeMinuteItsConditionHolds
+  DrillScore.MeasuresFollowTheRulesOfTheFile
+  DrillReview.TheReplayedRecordScoresAsTheSessionDidAndTheReferenceIsTheModelAnswer
+  DrillReview.TheSameRecordGivesTheSameReviewWhateverTheThreadCount
+  ClassroomDrill.AClassroomSessionOfADrillReplaysToTheSameScoresInTheReview
+  ShippedDrills.InEachAGoodResponseScoresHigherAndCostsLessThanAPoorOne
+  ShippedDrills.InEachTheModelAnswerEarnsEveryPointAndEveryActionOfItIsAccepted)
+
 # ctest's script mode cannot read a property back, so the end-to-end cases name both labels.
 set_tests_properties(${shailoo_slow_tests} PROPERTIES LABELS slow)
 set_tests_properties(ResultsPage.ChromiumShowsExactlyTheStoredResults
@@ -64,4 +73,6 @@ set_tests_properties(CdpDriver.EvaluateReturnsValuesAsJson
                      CdpDriver.AWaitThatNeverComesTrueFailsInItsTimeNamingTheCondition
                      CdpDriver.OpeningAPageThatCannotLoadSaysWhy
                      CdpDriverCleanup.TheBrowserLeavesNoProcessBehind
-                     ClassroomInChromium.TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirActions PROPERTIES LABELS "e2e;slow")
+                     ClassroomInChromium.TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirActions
+                     AfterActionReview.ChromiumDrawsEveryChartAndShowsTheScoresAndTheCounterfactual
+                     AfterActionReview.TheGoodResponsePassesEveryMeasureAndNothingIsRefused PROPERTIES LABELS "e2e;slow")

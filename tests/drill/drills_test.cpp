@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 
 #include "drill/drill_export.hpp"
@@ -64,10 +66,10 @@ Cost cost_of(const drill::DrillFile& d, const drill::DrillRun& run, const std::s
 
 // [SECTION] Good and poor responses
 
-class ShippedDrill : public testing::TestWithParam<const char*> {};
+constexpr std::array<const char*, 5> kShipped{"arbb-stationary-box", "biometric-paper-list", "modem-outage-after-close", "mains-loss-ups",
+                                              "surge-at-close"};
 
-TEST_P(ShippedDrill, AGoodResponseScoresHigherAndCostsLessThanAPoorOne) {
-    const drill::DrillFile d = load(GetParam());
+void expect_good_beats_poor(const drill::DrillFile& d) {
     const auto good = run_with(d, "good"), poor = run_with(d, "poor");
     EXPECT_TRUE(good.score.final);
     EXPECT_GT(total(good.score), total(poor.score) + 0.25 * possible(poor.score))
@@ -86,17 +88,24 @@ TEST_P(ShippedDrill, AGoodResponseScoresHigherAndCostsLessThanAPoorOne) {
     EXPECT_TRUE(better) << "the poor response cost nothing more anywhere";
 }
 
-TEST_P(ShippedDrill, TheModelAnswerEarnsEveryPointAndEveryActionOfItIsAccepted) {
-    const drill::DrillFile d = load(GetParam());
-    auto run = drill::run_drill(d, std::nullopt, drill::DrillConduct::Injects::fire, d.model_answer, 2);
-    ASSERT_TRUE(run) << run.error().message;
-    for (const auto& a : run->record.actions)
-        EXPECT_TRUE(a.refused.empty()) << (a.trainee ? sim::describe(*a.trainee) : "") << ": " << a.refused;
-    EXPECT_DOUBLE_EQ(total(run->score), possible(run->score));
+TEST(ShippedDrills, InEachAGoodResponseScoresHigherAndCostsLessThanAPoorOne) {
+    for (const char* name : kShipped) {
+        SCOPED_TRACE(name);
+        expect_good_beats_poor(load(name));
+    }
 }
 
-INSTANTIATE_TEST_SUITE_P(Drills, ShippedDrill,
-                         testing::Values("arbb-stationary-box", "biometric-paper-list", "modem-outage-after-close", "mains-loss-ups", "surge-at-close"));
+TEST(ShippedDrills, InEachTheModelAnswerEarnsEveryPointAndEveryActionOfItIsAccepted) {
+    for (const char* name : kShipped) {
+        SCOPED_TRACE(name);
+        const drill::DrillFile d = load(name);
+        auto run = drill::run_drill(d, std::nullopt, drill::DrillConduct::Injects::fire, d.model_answer, 2);
+        ASSERT_TRUE(run) << run.error().message;
+        for (const auto& a : run->record.actions)
+            EXPECT_TRUE(a.refused.empty()) << (a.trainee ? sim::describe(*a.trainee) : "") << ": " << a.refused;
+        EXPECT_DOUBLE_EQ(total(run->score), possible(run->score));
+    }
+}
 
 // [SECTION] Injects and scoring
 
@@ -165,7 +174,9 @@ TEST(DrillReview, TheReplayedRecordScoresAsTheSessionDidAndTheReferenceIsTheMode
     // The reference: the same injects at the same times, no trainee of the record, the model's score.
     EXPECT_EQ(drill::fired_injects(review->reference.record), drill::fired_injects(poor.record));
     for (const auto& a : review->reference.record.actions)
-        if (a.trainee) EXPECT_TRUE(a.trainee->trainee.starts_with("model")) << a.trainee->trainee;
+        if (a.trainee) {
+            EXPECT_TRUE(a.trainee->trainee.starts_with("model")) << a.trainee->trainee;
+        }
     EXPECT_DOUBLE_EQ(total(review->reference.score), possible(review->reference.score));
     // Crews sent to the modems got 6003's results to the CEC later than the reference's spare.
     const auto j = drill::review_json(*review);

@@ -105,8 +105,9 @@ std::vector<std::string> shown_verdict_rows(const std::string& dom) {
 // the counterfactual above the verdicts, and the verdict rows the JSON scores.
 void expect_a_whole_review(const DrillReview& r) {
     e2e::expect_no_network(r.page);
-    EXPECT_EQ(e2e::rendered_charts(r.dom), 1);  // one inject, one PEC: its queue and the voters who left
+    EXPECT_EQ(e2e::rendered_charts(r.dom), 2);  // one inject, one PEC: its voters (queue, left) and its reserve slots' ballots
     EXPECT_EQ(e2e::occurrences(r.dom, "data-chart=\"pec-6010\""), 1u);
+    EXPECT_EQ(e2e::occurrences(r.dom, "data-chart=\"reserve-6010\""), 1u);
     const json& yours = r.data["trainees"][0];
     EXPECT_NE(r.dom.find(fmt::format("<span class=\"label\">bakyt (pec_chair)</span><span class=\"value\">{:g} / {:g}</span>",
                                      yours["earned"].get<double>(), yours["points"].get<double>())),
