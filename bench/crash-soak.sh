@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The crash soak (issue 17.4, docs/reliability.md "Crash soak"): `shailoo serve` on a fresh SQLite
-# store, a fleet of stations resending until acknowledged, SIGKILL at seeded-random moments during
+# store (or, with --postgres, a fresh database of a PostgreSQL cluster it starts), a fleet of stations
+# resending until acknowledged, SIGKILL at seeded-random moments during
 # the ingest (20-300 ms after the server listens), restart on the same file, a Jepsen-style check of
 # the file after every kill; a new store and fleet when every report is acknowledged. Not part of
 # `make test` (ctest runs 30 kills of the same code: ServeCrash).
 # Usage: bench/crash-soak.sh [BUILD_DIR] [--kills N (1000)] [--seed S (1)] [other bench/crash_soak options:
-#        --pecs, --clients, --min-delay-ms, --max-delay-ms, --work, --json; see --help]
+#        --postgres, --pecs, --clients, --min-delay-ms, --max-delay-ms, --work, --json; see --help]
 # Progress on stderr; the figures as JSON, then one line. Exit 1 on any loss, duplicate, half-stored
 # row or failed integrity check (the stores are kept for inspection).
 set -euo pipefail

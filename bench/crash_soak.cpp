@@ -27,7 +27,9 @@
 #include "core/random.hpp"
 #include "loadgen/load_generator.hpp"
 #include "loadgen/resending_fleet.hpp"
+#include "central/report_store.hpp"
 #include "tests/apps/serve_process.hpp"
+#include "tests/central/pg_cluster.hpp"
 
 namespace crash_soak {
 namespace {
@@ -84,7 +86,12 @@ struct Marks {
 bool read_store(const std::filesystem::path& db, std::vector<central::StoredReport>& rows, Figures& f) {
     ++f.integrity_checks;
     try {
-        central::Store store(db, {}, {.read_only = true});
+        // A PostgreSQL database is read through its store (reading writes nothing a server would not:
+        // at most the schema of a database the killed server never reached); its check is amcheck's.
+        const bool postgres = db.string().starts_with("postgresql:");
+        std::unique_ptr<central::ReportStore> opened =
+            postgres ? central::open_store(db.string()) : std::make_unique<central::Store>(db, central::GroupCommitPolicy{}, central::StoreOpen{.read_only = true});
+        central::ReportStore& store = *opened;
         const auto problems = store.integrity_problems();
         if (!problems.empty()) {
             ++f.integrity_failures;
@@ -180,6 +187,7 @@ struct Soak {
     core::ElectionPackage package;
     core::DeviceKeyRegistry registry;
     core::RandomStream rng;
+    std::unique_ptr<pg_cluster::Cluster> cluster;  // with options.postgres
     Figures figures;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     void report() {
@@ -237,7 +245,8 @@ bool run_cycle(Soak& s) {
     const auto plan = loadgen::plan_fleet(s.package, s.options.pecs, core::kSimulatedDeviceSecret,
                                           s.options.seed * 1'000'003 + static_cast<std::uint64_t>(f.cycles), nullptr, 1.0);
     const auto ref = make_reference(plan, s.package, s.registry);
-    const auto db = s.options.work_dir / fmt::format("cycle-{}.sqlite", f.cycles);
+    const std::filesystem::path db = s.cluster ? std::filesystem::path(s.cluster->fresh_database(fmt::format("cycle_{}", f.cycles)))
+                                               : s.options.work_dir / fmt::format("cycle-{}.sqlite", f.cycles);
     auto fleet = loadgen::ResendingFleet::start(
         plan, {.ca_file = s.options.package / "tls" / "cec-ca.pem", .threads = s.options.clients});
     if (!fleet) throw std::runtime_error("crash soak: " + fleet.error().message);
@@ -252,8 +261,10 @@ bool run_cycle(Soak& s) {
     if ((*fleet)->rejected() > 0) problem(f, "rejected: " + (*fleet)->first_rejection());
     for (std::size_t i = 0; i < plan.size(); ++i)
         if ((*fleet)->state(i) == loadgen::ReportState::duplicate) ++f.acked_as_duplicate;
-    if (went_on && f.ok()) {  // keep the files of a failed cycle for inspection
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+    if (went_on && f.ok()) {  // keep the files (the database) of a failed cycle for inspection
+        if (s.cluster) s.cluster->sql("postgres", fmt::format("DROP DATABASE \"cycle_{}\" WITH (FORCE)", f.cycles));
+        else
+            for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
     }
     s.report();
     return went_on && (*fleet)->done();
@@ -274,7 +285,9 @@ Figures run(const Options& options) {
     auto registry = core::load_device_key_registry(options.package / "device-keys.yaml", *package);
     if (!registry) throw std::runtime_error("crash soak: " + registry.error().message);
     std::filesystem::create_directories(options.work_dir);
-    Soak s{options, std::move(*package), std::move(*registry), core::RandomStream(options.seed, 0x50a4)};
+    Soak s{options, std::move(*package), std::move(*registry), core::RandomStream(options.seed, 0x50a4), nullptr, {}};
+    // Durable as a CEC would run it: fsync and full page writes on (the test clusters run without).
+    if (options.postgres) s.cluster = std::make_unique<pg_cluster::Cluster>(std::vector<std::string>{"fsync=on", "full_page_writes=on"});
     while (s.figures.kills < options.kills)
         if (!run_cycle(s)) break;
     s.report();

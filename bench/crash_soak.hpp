@@ -44,6 +44,10 @@ struct Options {
     int clients = 8;                         ///< reports in flight at most
     int min_delay_ms = 20;                   ///< a kill comes uniform in [min, max] ms after the server listens
     int max_delay_ms = 300;
+    /// Each cycle on a fresh database of a PostgreSQL cluster the soak starts (fsync on), serve
+    /// with `--db postgresql://...`; the checker reads it through central::PostgresStore and checks
+    /// it with amcheck. Otherwise a fresh SQLite file per cycle.
+    bool postgres = false;
     /// Called after every kill and every cycle, from the soak's thread.
     std::function<void(const struct Figures&)> progress;
 };

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
     app.add_option("--serve", o.serve, "The shailoo to run serve from (default: this build's)");
     app.add_option("--work", work, "Folder for the stores and serve.log (kept when a check fails)")->capture_default_str();
     app.add_option("--json", json_file, "Also write the figures to this file");
+    app.add_flag("--postgres", o.postgres,
+                 "Each cycle on a fresh database of a PostgreSQL 15 cluster the soak starts (fsync on; checked with amcheck) "
+                 "instead of a fresh SQLite file");
     CLI11_PARSE(app, argc, argv);
     if (o.min_delay_ms < 0 || o.max_delay_ms < o.min_delay_ms) {
         fmt::print(stderr, "crash_soak: need 0 <= --min-delay-ms <= --max-delay-ms\n");

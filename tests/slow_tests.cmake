@@ -15,6 +15,7 @@ set(shailoo_slow_tests
   LoadChecks.BrokenFromOrBadInputIsExitCode2NamingFileAndField
   InputFuzz.BrokenVotesTablesGetClearErrors
   ServeCrash.ThirtySigkillsDuringIngestLoseNoAcknowledgedReport
+  ServeCrash.TenSigkillsOnPostgresqlLoseNoAcknowledgedReport
   ServeCli.SigtermRightAfterTheStartLineIsACleanStop
   PowerCut.NoAcknowledgedReportIsLostWhereverThePowerGoes
   PowerCut.NoAcknowledgedReportIsLostWhenSomeUnsyncedWritesReachTheDiskAnyway
