@@ -112,8 +112,9 @@ struct VoterProfile {
 };
 
 /// Device kinds a support base keeps spares of, in the order of SupportBase::spares (the names are
-/// devices::to_string(DeviceKind)'s: "ballot_scanner" is an ARBB's scanner unit).
-inline constexpr const char* kSpareKinds[] = {"fingerprint_scanner", "document_reader", "webcam", "printer", "ballot_scanner", "modem"};
+/// devices::to_string(DeviceKind)'s: "ballot_scanner" is an ARBB's scanner unit, "power_supply" its UPS).
+inline constexpr const char* kSpareKinds[] = {"fingerprint_scanner", "document_reader", "webcam", "printer",
+                                              "ballot_scanner",      "modem",           "power_supply"};
 inline constexpr std::size_t kSpareKindCount = std::size(kSpareKinds);
 
 /// A technical support base (a territorial commission's support group): its crews set off from it

@@ -436,7 +436,7 @@ bool has_support_file(const Source& source) {
 // A base's spares: a mapping of kSpareKinds names to counts (a kind left out: none).
 void read_spares(const File& f, const YAML::Node& node, SupportBase& base) {
     if (!node.IsMap()) f.fail(node, "spares", "expected a mapping of device kinds to counts");
-    const Fields spares = f.fields(node, {"fingerprint_scanner", "document_reader", "webcam", "printer", "ballot_scanner", "modem"});
+    const Fields spares = f.fields(node, {"fingerprint_scanner", "document_reader", "webcam", "printer", "ballot_scanner", "modem", "power_supply"});
     for (std::size_t k = 0; k < kSpareKindCount; ++k)
         if (spares[kSpareKinds[k]].IsDefined()) base.spares[k] = f.get_small(spares, kSpareKinds[k], 0, 100'000);
 }

@@ -46,7 +46,7 @@ std::vector<Fault> faults_of(DeviceKind kind) {
             return {Fault::dead, Fault::jam, Fault::misfeed, Fault::misread, Fault::box_full, Fault::cover_open};
         case DeviceKind::printer: return {Fault::dead, Fault::out_of_paper};
         case DeviceKind::modem: return {Fault::dead, Fault::no_signal, Fault::slow, Fault::flapping};
-        case DeviceKind::power_supply: return {Fault::mains_loss};
+        case DeviceKind::power_supply: return {Fault::dead, Fault::mains_loss};
     }
     return {};
 }

@@ -22,7 +22,7 @@ enum class DeviceKind : std::uint8_t {
 
 /// Every fault a device model offers. Which apply to which kind: faults_of(kind).
 enum class Fault : std::uint8_t {
-    dead,             ///< device does not respond at all (any kind)
+    dead,             ///< device does not respond at all (any kind; power supply: the UPS failed, mains only)
     degraded,         ///< fingerprint scanner: dirty sensor lowers capture quality (severity 0..1)
     jam,              ///< ballot scanner: paper jam, no ballot accepted until cleared
     misfeed,          ///< ballot scanner: ballots are returned to the voter unread (severity = share)

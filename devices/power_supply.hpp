@@ -1,11 +1,11 @@
 #pragma once
-/// Power for an ARBB: mains plus a UPS that runs down while mains is off.
+/// Power for an ARBB: mains plus a UPS that runs down while mains is off (or has failed).
 #include "core/clock.hpp"
 #include "devices/device.hpp"
 
 namespace devices {
 
-/// A power supply (mains + UPS). Fault: mains_loss.
+/// A power supply (mains + UPS). Faults: mains_loss; dead (the UPS itself failed: mains only, no autonomy).
 class PowerSupply : public Device {
 public:
     /// A power supply with this device id, e.g. "1001-ups-1".

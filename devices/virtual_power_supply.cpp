@@ -15,7 +15,9 @@ void VirtualPowerSupply::advance(core::Micros now) {
     }
     if (now <= last_) return;
     const core::Micros elapsed = now - last_;
-    if (on_mains_)
+    if (dead_)
+        charge_ = 0;
+    else if (on_mains_)
         charge_ = std::min(full_, charge_ + static_cast<core::Micros>(static_cast<double>(elapsed) * kRechargeRate));
     else
         charge_ = std::max<core::Micros>(0, charge_ - elapsed);
@@ -23,6 +25,13 @@ void VirtualPowerSupply::advance(core::Micros now) {
 }
 
 void VirtualPowerSupply::fault_changed(Fault fault, bool entered, core::Micros at) {
+    if (fault == Fault::dead) {
+        if (entered == dead_) return;  // severity change only
+        advance(at);
+        dead_ = entered;
+        charge_ = dead_ ? 0 : full_;  // failed: no autonomy; replaced: the spare comes charged
+        return;
+    }
     if (fault != Fault::mains_loss) return;
     if (entered == !on_mains_) return;  // severity change only
     advance(at);

@@ -11,6 +11,12 @@ namespace devices {
 /// 12 V 7-9 Ah battery lasts about 40-60 minutes. While mains is lost the charge runs down one
 /// second per second; when it is empty the ARBB has no power until mains returns. With mains
 /// the UPS recharges at kRechargeRate (1/8: full again after 6 hours, typical for such UPSes).
+///
+/// Fault dead: the UPS itself has failed (a dead battery or unit). The equipment still runs on
+/// mains (through the UPS's bypass, or plugged into the wall), but there is no autonomy: while
+/// mains is lost there is no power at once, and autonomy_left is 0. Clearing dead means the UPS
+/// was replaced by a spare, which comes charged from the support base (kept on charge there): the
+/// charge is full again at once, whether or not mains is on.
 class VirtualPowerSupply final : public PowerSupply {
 public:
     /// Autonomy of a fully charged UPS (see class comment).
@@ -36,6 +42,7 @@ private:
     core::Micros last_ = 0;
     bool started_ = false;
     bool on_mains_ = true;
+    bool dead_ = false;  ///< the UPS has failed: no charge, no recharge
 };
 
 }  // namespace devices

@@ -728,6 +728,7 @@ struct SupportDraft {
     core::SupportBase base;
     double pecs = 0;                  // PECs it serves
     double desks = 0;                 // their identification desks
+    double arbbs = 0;                 // their ARBBs (2 per PEC at home, 1 abroad: party list only)
     double lat_sum = 0, lon_sum = 0;  // of the PECs at the base's place
     int at_place = 0;
 };
@@ -752,6 +753,7 @@ std::vector<SupportDraft> support_drafts(const core::ElectionPackage& pkg) {
         }
         it->pecs += 1;
         it->desks += pec.id_desks;
+        it->arbbs += pec.district ? 2 : 1;
     }
     for (auto& d : drafts) {
         std::vector<std::pair<std::string, int>> places;  // in order of first PEC
@@ -793,17 +795,19 @@ core::SupportOrganisation make_support(const core::ElectionPackage& pkg) {
     org.max_travel_minutes = 240;
     auto drafts = support_drafts(pkg);
     const auto npecs = static_cast<std::int64_t>(pkg.pecs.size());
-    std::int64_t desks = 0;
-    for (const auto& pec : pkg.pecs) desks += pec.id_desks;
+    std::int64_t desks = 0, arbbs = 0;
+    for (const auto& pec : pkg.pecs) desks += pec.id_desks, arbbs += pec.district ? 2 : 1;
     const auto crews = share_out(drafts, kSupportExperts, [](const SupportDraft& d) { return d.pecs; });
     // Spares per kind: ballot scanners the 2021 reserve; fingerprint scanners, printers 10 % of the
-    // desks; document readers and webcams 5 %; modems 10 % of the PECs (our estimates).
+    // desks; document readers and webcams 5 %; modems 10 % of the PECs; UPSes 10 % of the ARBBs
+    // they power (our estimates). Each kind is shared by what it serves: desks, PECs or ARBBs.
+    enum class By { desks, pecs, arbbs };
     const std::array<std::int64_t, core::kSpareKindCount> totals{desks / 10, desks / 20, desks / 20, desks / 10,
-                                                                 kBallotScannersDelivered - 2 * npecs, npecs / 10};
-    const std::array<bool, core::kSpareKindCount> per_desk{true, true, true, true, false, false};
+                                                                 kBallotScannersDelivered - 2 * npecs, npecs / 10, arbbs / 10};
+    const std::array<By, core::kSpareKindCount> by{By::desks, By::desks, By::desks, By::desks, By::pecs, By::pecs, By::arbbs};
     for (std::size_t k = 0; k < core::kSpareKindCount; ++k) {
         const auto parts = share_out(drafts, std::max<std::int64_t>(totals[k], static_cast<std::int64_t>(drafts.size())),
-                                     [&](const SupportDraft& d) { return per_desk[k] ? d.desks : d.pecs; });
+                                     [&](const SupportDraft& d) { return by[k] == By::desks ? d.desks : by[k] == By::pecs ? d.pecs : d.arbbs; });
         for (std::size_t i = 0; i < drafts.size(); ++i) drafts[i].base.spares[k] = static_cast<int>(parts[i]);
     }
     for (std::size_t i = 0; i < drafts.size(); ++i) {

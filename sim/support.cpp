@@ -83,8 +83,8 @@ std::optional<SupportWay> support_way(devices::DeviceKind kind, devices::Fault f
     using devices::Fault;
     if (kind == devices::DeviceKind::ballot_scanner && replace_arbb) return SupportWay::stationary_box;
     switch (fault) {
-        case Fault::dead:
-            return kind == devices::DeviceKind::power_supply ? std::nullopt : std::optional(SupportWay::crew);
+        case Fault::dead:  // any kind, the UPS included: a crew brings a spare
+            return SupportWay::crew;
         case Fault::jam: case Fault::misfeed: case Fault::misread: case Fault::box_full: case Fault::cover_open:
         case Fault::degraded:
             return SupportWay::phone;
@@ -107,6 +107,7 @@ PhoneMinutes repair_minutes(devices::DeviceKind kind) {
     switch (kind) {
         case devices::DeviceKind::ballot_scanner: return {20, 45};  // swap the scanner unit, zero report, test
         case devices::DeviceKind::modem: return {10, 25};
+        case devices::DeviceKind::power_supply: return {5, 15};    // unplug the dead UPS, plug in the spare, check the ARBB runs on it
         default: return {10, 20};                                   // swap a desk device, pair it, test
     }
 }

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/election_package.hpp"
@@ -298,7 +299,7 @@ TEST(ElectionPackageLoader, RejectsAPecInAnUnknownDistrict) {
         << broken.error();
 }
 
-// support.yaml: the organisation of 2021 (600 experts, the 712 reserve ARBB scanners), and its errors.
+// support.yaml: the organisation of 2021 (600 experts, the 712 reserve ARBB scanners, spare UPSes), and its errors.
 TEST(ElectionPackage, HasTheSupportOrganisationOf2021) {
     ASSERT_TRUE(package().support.has_value());
     const auto& org = *package().support;
@@ -306,6 +307,17 @@ TEST(ElectionPackage, HasTheSupportOrganisationOf2021) {
     for (const auto& b : org.bases) crews += b.crews, scanners += b.spares[4];
     EXPECT_EQ(crews, 600);
     EXPECT_EQ(scanners, 5'700 - 2 * 2'494);
+    // Spare UPSes: 10 % of the ARBBs they power (2 per PEC at home, 1 abroad), shared by ARBBs, one at least.
+    const auto ups = static_cast<std::size_t>(std::find(std::begin(core::kSpareKinds), std::end(core::kSpareKinds), std::string_view("power_supply")) -
+                                              std::begin(core::kSpareKinds));
+    ASSERT_LT(ups, core::kSpareKindCount);
+    int arbbs = 0, spare_upses = 0;
+    for (const auto& p : package().pecs) arbbs += p.district ? 2 : 1;
+    for (const auto& b : org.bases) {
+        EXPECT_GE(b.spares[ups], 1) << b.name;
+        spare_upses += b.spares[ups];
+    }
+    EXPECT_EQ(spare_upses, arbbs / 10);
     for (const auto& r : package().regions)
         EXPECT_TRUE(std::any_of(org.bases.begin(), org.bases.end(), [&](const core::SupportBase& b) { return b.region_code == r.code; }))
             << r.name;

@@ -45,3 +45,52 @@ TEST(VirtualPowerSupply, ChangingSeverityDoesNotRestartTheRunDown) {
     ups.enter_fault(Fault::mains_loss, 30 * kMinute, 0.5);
     EXPECT_FALSE(ups.powered(45 * kMinute));
 }
+
+TEST(VirtualPowerSupply, ADeadUpsLosesPowerAtOnceWhenMainsIsLost) {
+    VirtualPowerSupply ups("1001-ups");
+    const auto t0 = core::at(10, 0);
+    ups.powered(t0 - kMinute);
+    ASSERT_TRUE(ups.enter_fault(Fault::dead, t0));
+    EXPECT_EQ(ups.autonomy_left(t0), 0);
+    ups.enter_fault(Fault::mains_loss, t0 + 60 * kMinute);
+    EXPECT_FALSE(ups.powered(t0 + 60 * kMinute)) << "no autonomy: the ARBB goes dark with the mains";
+    EXPECT_EQ(ups.autonomy_left(t0 + 60 * kMinute), 0);
+    ups.clear_fault(Fault::mains_loss, t0 + 90 * kMinute);
+    EXPECT_TRUE(ups.powered(t0 + 90 * kMinute));
+}
+
+TEST(VirtualPowerSupply, ADeadUpsStillRunsOnMainsAndDoesNotRecharge) {
+    VirtualPowerSupply ups("u");
+    const auto t0 = core::at(9, 0);
+    ups.powered(t0);
+    ups.enter_fault(Fault::dead, t0);
+    EXPECT_TRUE(ups.powered(t0 + kMinute));
+    EXPECT_TRUE(ups.powered(t0 + 10 * 60 * kMinute));
+    EXPECT_EQ(ups.autonomy_left(t0 + 10 * 60 * kMinute), 0) << "ten hours on mains: a failed UPS holds no charge";
+    EXPECT_TRUE(ups.has_fault(Fault::dead));
+}
+
+TEST(VirtualPowerSupply, AReplacedUpsComesChargedWithFullAutonomy) {
+    VirtualPowerSupply ups("u");
+    const auto t0 = core::at(10, 0);
+    ups.powered(t0);
+    ups.enter_fault(Fault::dead, t0);
+    ASSERT_TRUE(ups.clear_fault(Fault::dead, t0 + 30 * kMinute));  // the spare is in
+    EXPECT_EQ(ups.autonomy_left(t0 + 30 * kMinute), VirtualPowerSupply::kFullAutonomy);
+    ups.enter_fault(Fault::mains_loss, t0 + 60 * kMinute);
+    EXPECT_TRUE(ups.powered(t0 + 104 * kMinute));
+    EXPECT_FALSE(ups.powered(t0 + 105 * kMinute)) << "the spare's 45 minutes, then dark";
+}
+
+TEST(VirtualPowerSupply, AUpsReplacedDuringAMainsLossRunsOnItsFullCharge) {
+    VirtualPowerSupply ups("u");
+    const auto t0 = core::at(10, 0);
+    ups.powered(t0);
+    ups.enter_fault(Fault::dead, t0);
+    ups.enter_fault(Fault::mains_loss, t0 + 10 * kMinute);
+    EXPECT_FALSE(ups.powered(t0 + 10 * kMinute));
+    ups.clear_fault(Fault::dead, t0 + 20 * kMinute);
+    EXPECT_TRUE(ups.powered(t0 + 20 * kMinute));
+    EXPECT_EQ(ups.autonomy_left(t0 + 50 * kMinute), 15 * kMinute);
+    EXPECT_FALSE(ups.powered(t0 + 65 * kMinute));
+}

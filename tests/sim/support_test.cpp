@@ -4,6 +4,7 @@
 // Index of this file:
 //   [SECTION] The help desk and the dispatcher
 //   [SECTION] In the world
+//   [SECTION] A failed UPS
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -53,7 +54,10 @@ TEST(Support, WhoEndsWhichFault) {
     EXPECT_EQ(sim::support_way(DeviceKind::fingerprint_scanner, Fault::dead, false), SupportWay::crew);
     EXPECT_EQ(sim::support_way(DeviceKind::ballot_scanner, Fault::dead, true), SupportWay::stationary_box);
     EXPECT_FALSE(sim::support_way(DeviceKind::modem, Fault::no_signal, false));
-    EXPECT_FALSE(sim::support_way(DeviceKind::power_supply, Fault::mains_loss, false));
+    EXPECT_FALSE(sim::support_way(DeviceKind::power_supply, Fault::mains_loss, false)) << "nothing a crew can do about the grid";
+    EXPECT_EQ(sim::support_way(DeviceKind::power_supply, Fault::dead, false), SupportWay::crew) << "a crew brings a spare UPS";
+    EXPECT_EQ(sim::spare_index(DeviceKind::power_supply), 6u);
+    EXPECT_STREQ(core::kSpareKinds[sim::spare_index(DeviceKind::power_supply)], "power_supply");
 }
 
 TEST(Support, TheHelpDeskAnswersInTurnOnItsLines) {
@@ -220,6 +224,75 @@ TEST(SupportInTheWorld, TheRepairFieldIsCheckedWithFileAndLine) {
     ASSERT_FALSE(bound);
     EXPECT_NE(bound.error().message.find("inline.yaml:5: field 'faults[0].repair': technical support does not end no_signal"), std::string::npos)
         << bound.error().message;
+}
+
+// [SECTION] A failed UPS
+
+// PEC 6001's UPS fails at 10:00 (support ends it; or `until`, e.g. ", duration: 0s": the end of the
+// day); mains is lost at 11:00 for 30 minutes, less than a charged UPS's 45.
+std::string ups_fails(const std::string& support = "", const std::string& until = "") {
+    return "version: 1\nname: t\npackage: ../../assets/kg2021\nregions: [6]\n" + support +
+           "faults:\n  - {device: power, fault: dead, pecs: [6001], from: \"10:00\"" + until + "}\n"
+           "  - {device: power, fault: mains_loss, pecs: [6001], from: \"11:00\", duration: 30m}\n";
+}
+
+const sim::PecFaultEffect* effect(const sim::RunResults& r, int pec, sim::FaultDevice device, Fault fault) {
+    for (const auto& p : r.pecs)
+        if (p.number == pec)
+            for (const auto& f : p.fault_effects)
+                if (f.device == device && f.fault == fault) return &f;
+    return nullptr;
+}
+
+TEST(SupportInTheWorld, ACrewBringsASpareUpsAndTheArbbKeepsPowerThroughTheMainsLoss) {
+    const auto l = load(ups_fails());
+    sim::World world(l.package, l.scenario, 7, 2);
+    world.run_to_end(2);
+    const auto r = world.results();
+    ASSERT_TRUE(r.support.has_value());
+    const auto& day = *r.support;
+    ASSERT_EQ(day.calls.size(), 1u) << "mains loss calls nobody: support cannot end it";
+    EXPECT_EQ(day.calls[0].kind, DeviceKind::power_supply);
+    EXPECT_EQ(day.calls[0].way, SupportWay::crew);
+    // The nearest base holding a spare UPS sends its crew.
+    const core::Pec& pec = *std::find_if(l.package.pecs.begin(), l.package.pecs.end(), [](const core::Pec& p) { return p.number == 6001; });
+    const std::size_t ups = sim::spare_index(DeviceKind::power_supply);
+    std::size_t nearest = 0;
+    for (std::size_t b = 0; b < l.package.support->bases.size(); ++b) {
+        const auto minutes = [&](std::size_t i) { return sim::travel_minutes(*l.package.support, l.package.support->bases[i], pec.lat, pec.lon); };
+        if (l.package.support->bases[b].spares[ups] > 0 && minutes(b) < minutes(nearest)) nearest = b;
+    }
+    const sim::SupportOutcome& o = day.outcomes[0];
+    EXPECT_EQ(o.base, static_cast<int>(nearest)) << l.package.support->bases[nearest].name;
+    ASSERT_GE(o.resolved, 0);
+    ASSERT_LT(o.resolved, core::at(11, 0)) << "the spare UPS is in before the mains goes";
+    EXPECT_EQ(day.spares_used[ups], 1);
+    // The replaced UPS came charged: not one sheet was held for lack of power.
+    const auto* dead = effect(r, 6001, sim::FaultDevice::power, Fault::dead);
+    ASSERT_NE(dead, nullptr);
+    EXPECT_EQ(dead->ongoing, 0);
+    EXPECT_EQ(dead->downtime, o.resolved - core::at(10, 0));
+    const auto* mains = effect(r, 6001, sim::FaultDevice::power, Fault::mains_loss);
+    ASSERT_NE(mains, nullptr);
+    EXPECT_EQ(mains->downtime, 30 * core::kMinute);
+    EXPECT_EQ(mains->sheets_held, 0);
+    const auto json = sim::results_to_json(r, l.package, false);
+    EXPECT_EQ(json["support"]["spares_used"]["power_supply"], 1);
+    EXPECT_EQ(json["support"]["crew_jobs"], 1);
+    EXPECT_EQ(json["support"]["unresolved"], 0);
+}
+
+TEST(SupportInTheWorld, WithoutSupportADeadUpsLeavesTheArbbDarkAtOnceWhenMainsGoes) {
+    const auto l = load(ups_fails("support: off\n", ", duration: 0s"));
+    sim::World world(l.package, l.scenario, 7, 2);
+    world.run_to_end(2);
+    const auto r = world.results();
+    const auto* dead = effect(r, 6001, sim::FaultDevice::power, Fault::dead);
+    ASSERT_NE(dead, nullptr);
+    EXPECT_EQ(dead->ongoing, 1) << "nobody replaced the UPS";
+    const auto* mains = effect(r, 6001, sim::FaultDevice::power, Fault::mains_loss);
+    ASSERT_NE(mains, nullptr);
+    EXPECT_GT(mains->sheets_held, 0) << "no autonomy: ballots go to the reserve slot from 11:00";
 }
 
 }  // namespace

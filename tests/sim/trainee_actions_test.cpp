@@ -215,6 +215,42 @@ TEST(TraineeHelpDesk, AnInstructorsInjectThatCallsTheHelpDeskRingsAsANewTicket) 
     EXPECT_NE(no.error().message.find("the help desk is not played by trainees"), std::string::npos);
 }
 
+// A PEC's UPS fails: the UPS is a plug-in device, so the help desk may send the spare without a crew.
+TEST(TraineeHelpDesk, ASpareUpsIsSentWithoutACrewAndTheNewUpsComesCharged) {
+    const auto d = load_drill(R"(version: 1
+name: ups
+package: ../../assets/kg2021
+regions: [6]
+support: {help_desk: trainees}
+faults:
+  - {device: power, fault: dead, pecs: [6001], from: "10:00"}
+)");
+    sim::World world(d.package, d.scenario, 7, 1);
+    world.advance_to(core::at(10, 1), 1);
+    const auto tickets = world.help_desk()->tickets(world.now());
+    ASSERT_EQ(tickets.size(), 1u);
+    EXPECT_EQ(tickets[0].call->kind, devices::DeviceKind::power_supply);
+    EXPECT_EQ(tickets[0].call->way, sim::SupportWay::crew);
+    ASSERT_TRUE(world.act(desk(TraineeDo::take_call, 1)));
+    EXPECT_EQ(refusal(world.act(desk(TraineeDo::guide, 1))),
+              "ticket 1: PEC 6001: power_supply dead cannot be fixed by phone; dispatch a crew with a spare");
+    const std::string base = nearest_base(d, 6001);
+    const auto sent = world.act(desk(TraineeDo::send_spare, 1, base));
+    ASSERT_TRUE(sent) << sent.error().message;
+    EXPECT_NE(sent->find("a spare power_supply sent from " + base + " to PEC 6001"), std::string::npos) << *sent;
+    const auto resolved = world.help_desk()->tickets(world.now())[0].outcome->resolved;
+    world.advance_to(resolved - core::kSecond, 1);
+    EXPECT_NE(faults_of(world, 6001, devices::DeviceKind::power_supply), 0u) << "dead until the PEC has plugged in the spare";
+    world.advance_to(resolved, 1);
+    EXPECT_EQ(faults_of(world, 6001, devices::DeviceKind::power_supply), 0u);
+    ASSERT_TRUE(world.act(desk(TraineeDo::close_ticket, 1)));
+    world.run_to_end(1);
+    const auto r = world.results();
+    ASSERT_TRUE(r.support.has_value());
+    EXPECT_EQ(r.support->spares_used[sim::spare_index(devices::DeviceKind::power_supply)], 1);
+    EXPECT_EQ(sim::results_to_json(r, d.package, false)["support"]["spares_used"]["power_supply"], 1);
+}
+
 // [SECTION] The PEC chair
 
 TEST(TraineePecChair, PaperListStationaryBoxAndBackupChannelHavePreconditions) {
