@@ -127,10 +127,14 @@ TEST(DrillConduct, AConditionalInjectFiresAtTheFirstWholeMinuteItsConditionHolds
 
 TEST(DrillScore, MeasuresFollowTheRulesOfTheFile) {
     const drill::DrillFile d = load("mains-loss-ups");
+    const auto chairs = [](const drill::DrillRun& run) {
+        const auto it = std::find_if(run.score.objectives.begin(), run.score.objectives.end(), [](const auto& o) { return o.trainee == "bakyt"; });
+        EXPECT_NE(it, run.score.objectives.end());
+        return *it;
+    };
     const auto poor = run_with(d, "poor");
-    ASSERT_EQ(poor.score.objectives.size(), 1u);
-    const auto& o = poor.score.objectives[0];
-    EXPECT_EQ(o.trainee, "bakyt");
+    ASSERT_EQ(poor.score.objectives.size(), 2u);
+    const auto o = chairs(poor);
     // The first stationary box (10 minutes in) was refused - the UPS still ran - so the first accepted
     // action came two hours after the inject: over the acceptable 1h30m, no points.
     const auto& ack = o.measures[0];
@@ -144,7 +148,7 @@ TEST(DrillScore, MeasuresFollowTheRulesOfTheFile) {
     EXPECT_TRUE(steps.passed);
     EXPECT_EQ(steps.earned, 0.0) << "linear from full points at 0 to none at the acceptable 1";
     const auto good = run_with(d, "good");
-    const auto& in_between = good.score.objectives[0].measures[0];  // 52 minutes: between 50m and 1h30m
+    const auto in_between = chairs(good).measures[0];  // 52 minutes: between 50m and 1h30m
     EXPECT_EQ(in_between.actual, 52 * 60.0);
     EXPECT_NEAR(in_between.earned, 10.0 * (90 - 52) / (90 - 50), 0.01);
 }

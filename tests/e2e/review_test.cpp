@@ -26,8 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr const char* kObjective = "The chair replaces both ARBBs by stationary boxes once the UPS is empty - bakyt";
-
 struct DrillReview {
     shailoo_test::CliRun run;
     fs::path html;
@@ -76,27 +74,33 @@ std::vector<TimelineRow> timeline(const std::string& dom) {
     return rows;
 }
 
-// The verdict table's rows for the objective, one per measure, as the JSON scores them: name | measure |
-// expected (acceptable) | actual: points | PASS or FAIL.
+// The verdict table's rows, one per objective, trainee and measure, as the JSON scores them:
+// objective - trainee | measure | expected (acceptable) | actual: points | PASS or FAIL.
 std::vector<std::string> expected_verdict_rows(const json& data) {
     std::vector<std::string> rows;
-    for (const json& m : data["objectives"][0]["trainees"][0]["measures"])
-        rows.push_back(fmt::format("{}|{}|{} (acceptable {})|{}: {:g} / {:g} points|{}", kObjective, m["measure"].get<std::string>(),
-                                   m["expected_text"].get<std::string>(), m["acceptable_text"].get<std::string>(),
-                                   m["actual_text"].get<std::string>(), m["earned"].get<double>(), m["points"].get<double>(),
-                                   m["passed"].get<bool>() ? "PASS" : "FAIL"));
+    for (const json& o : data["objectives"])
+        for (const json& t : o["trainees"])
+            for (const json& m : t["measures"])
+                rows.push_back(fmt::format("{} - {}|{}|{} (acceptable {})|{}: {:g} / {:g} points|{}", o["name"].get<std::string>(),
+                                           t["trainee"].get<std::string>(), m["measure"].get<std::string>(),
+                                           m["expected_text"].get<std::string>(), m["acceptable_text"].get<std::string>(),
+                                           m["actual_text"].get<std::string>(), m["earned"].get<double>(), m["points"].get<double>(),
+                                           m["passed"].get<bool>() ? "PASS" : "FAIL"));
     return rows;
 }
 
-// The verdict table's rows as the page shows them.
+// The verdict table's rows as the page shows them, in its order.
 std::vector<std::string> shown_verdict_rows(const std::string& dom) {
     std::vector<std::string> rows;
     const auto at = dom.find("<section id=\"verdicts\">");
     if (at == std::string::npos) return rows;
     std::string html = dom.substr(at, dom.find("</section>", at) - at);
-    for (auto next = html.find("data-criterion=\""); next != std::string::npos; next = html.find("data-criterion=\"")) {
-        rows.push_back(e2e::verdict_row(html, kObjective));
-        html.erase(0, html.find("</tr>", next));
+    const std::string key = "data-criterion=\"";
+    for (auto next = html.find(key); next != std::string::npos; next = html.find(key)) {
+        html.erase(0, next);  // this row first, so verdict_row finds it and not an earlier one of the same objective
+        const std::string criterion = e2e::unescape(html.substr(key.size(), html.find('"', key.size()) - key.size()));
+        rows.push_back(e2e::verdict_row(html, criterion));
+        html.erase(0, html.find("</tr>"));
     }
     return rows;
 }
@@ -105,14 +109,18 @@ std::vector<std::string> shown_verdict_rows(const std::string& dom) {
 // the counterfactual above the verdicts, and the verdict rows the JSON scores.
 void expect_a_whole_review(const DrillReview& r) {
     e2e::expect_no_network(r.page);
-    EXPECT_EQ(e2e::rendered_charts(r.dom), 2);  // one inject, one PEC: its voters (queue, left) and its reserve slots' ballots
+    EXPECT_EQ(e2e::rendered_charts(r.dom), 2);  // two injects at one PEC: its voters (queue, left) and its reserve slots' ballots
     EXPECT_EQ(e2e::occurrences(r.dom, "data-chart=\"pec-6010\""), 1u);
     EXPECT_EQ(e2e::occurrences(r.dom, "data-chart=\"reserve-6010\""), 1u);
-    const json& yours = r.data["trainees"][0];
+    const auto named = [](const json& list, const char* key, const std::string& value) {
+        const auto it = std::find_if(list.begin(), list.end(), [&](const json& e) { return e[key] == value; });
+        return it == list.end() ? json() : *it;
+    };
+    const json yours = named(r.data["trainees"], "trainee", "bakyt");
     EXPECT_NE(r.dom.find(fmt::format("<span class=\"label\">bakyt (pec_chair)</span><span class=\"value\">{:g} / {:g}</span>",
                                      yours["earned"].get<double>(), yours["points"].get<double>())),
               std::string::npos);
-    const json& reference = r.data["reference"]["scores"][0];
+    const json reference = named(r.data["reference"]["scores"], "role", "pec_chair");
     EXPECT_NE(r.dom.find(fmt::format("<span class=\"label\">reference (pec_chair)</span><span class=\"value\">{:g} / {:g}</span>",
                                      reference["earned"].get<double>(), reference["points"].get<double>())),
               std::string::npos);
@@ -120,7 +128,7 @@ void expect_a_whole_review(const DrillReview& r) {
     EXPECT_NE(counterfactual, std::string::npos);
     EXPECT_LT(counterfactual, r.dom.find("<section id=\"verdicts\">")) << "the counterfactual comes before the verdicts";
     EXPECT_EQ(element_text(r.dom, "<li data-inject=\"mains-loss\">", "</li>"),
-              "mains-loss: " + r.data["counterfactual"][0]["sentence"].get<std::string>() + ".");
+              "mains-loss: " + named(r.data["counterfactual"], "inject", "mains-loss")["sentence"].get<std::string>() + ".");
     EXPECT_EQ(shown_verdict_rows(r.dom), expected_verdict_rows(r.data));
 }
 
@@ -150,7 +158,7 @@ TEST(AfterActionReview, TheGoodResponsePassesEveryMeasureAndNothingIsRefused) {
     ASSERT_EQ(r.run.code, 0) << r.run.output;
     ASSERT_FALSE(r.dom.empty()) << r.run.output;
     expect_a_whole_review(r);
-    EXPECT_EQ(e2e::occurrences(r.dom, "<tr class=\"PASS\" data-criterion="), 3u);
+    EXPECT_EQ(e2e::occurrences(r.dom, "<tr class=\"PASS\" data-criterion="), 5u);  // the help desk's 2 measures, the chair's 3
     EXPECT_EQ(e2e::occurrences(r.dom, "<tr class=\"FAIL"), 0u);
     const auto rows = timeline(r.dom);
     EXPECT_EQ(std::count_if(rows.begin(), rows.end(), [](const TimelineRow& t) { return t.kind == "refused"; }), 0);
