@@ -312,6 +312,9 @@ core::Result<DrillFile> drill_from(const core::Result<YAML::Node>& loaded, const
     const YAML::Node root = *loaded;
     const Reader r(file.string());
     if (!root.IsMap()) return core::fail(fmt::format("{}: a drill file is a YAML mapping (docs/drills.md)", file.string()));
+    if (root["package"] && !root["drill"])
+        return core::fail(fmt::format("{}: this is a scenario (docs/scenarios.md), not a drill file: a drill file names its scenario "
+                                      "(docs/drills.md; drills/*.yaml)", file.string()));
     if (auto ok = r.only_keys(root, {"version", "drill", "description", "scenario", "seed", "start", "end", "roles", "injects", "objectives",
                                      "model_answer"});
         !ok)

@@ -378,6 +378,9 @@ core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, co
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     if (!root.IsMap()) return core::fail(fmt::format("{}: a drill record is a YAML mapping", name));
+    if (root["injects"] && root["objectives"])
+        return core::fail(fmt::format("{}: this is a drill file (docs/drills.md), not a drill record: run it with `shailoo drill FILE "
+                                      "--record RECORD` or `shailoo train --drill FILE --record RECORD`, then review RECORD", name));
     const core::YamlReader reader(name);
     if (auto ok = reader.only_keys(root, {"version", "scenario", "scenario_name", "seed", "drill", "actions"}); !ok)
         return std::unexpected(ok.error());

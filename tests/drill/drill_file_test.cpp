@@ -1,4 +1,5 @@
 #include "drill/drill_file.hpp"
+#include "sim/drill_record.hpp"
 
 #include <gtest/gtest.h>
 
@@ -92,6 +93,17 @@ TEST(DrillFile, MistakesNameTheFileLineAndField) {
     EXPECT_EQ(error_of(replaced(kDrill, "{name: rush,", "{name: dead,")), f + ":9: field 'injects[1].name': is used by another inject");
     EXPECT_EQ(error_of(replaced(kDrill, "trainee: model, do: stationary_box, box: party_list", "trainee: model, do: stationary_box, box: both")),
               f + ":19: field 'model_answer[0].box': 'both' is neither party_list nor district");
+}
+
+TEST(DrillFile, AScenarioOrARecordGivenForTheOtherIsNamedForWhatItIs) {
+    auto scenario = drill::load_drill_file(kSource / "scenarios/drill-talas.yaml");
+    ASSERT_FALSE(scenario);
+    EXPECT_NE(scenario.error().message.find("this is a scenario (docs/scenarios.md), not a drill file"), std::string::npos)
+        << scenario.error().message;
+    auto record = sim::load_drill_record(kSource / "drills/arbb-stationary-box.yaml");
+    ASSERT_FALSE(record);
+    EXPECT_NE(record.error().message.find("this is a drill file (docs/drills.md), not a drill record"), std::string::npos)
+        << record.error().message;
 }
 
 TEST(DrillFile, EveryShippedDrillAndResponseLoads) {
