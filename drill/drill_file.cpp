@@ -102,7 +102,7 @@ core::Result<DrillInject> read_inject(const Reader& file_reader, const YAML::Nod
     if (n["at"]) {
         auto t = r.time_at(n["at"], "at");
         if (!t) return std::unexpected(t.error());
-        if (*t < start || *t >= end) return r.bad(n["at"], "at", "is outside the drill (from its start to its end)");
+        if (*t <= start || *t >= end) return r.bad(n["at"], "at", "is outside the drill (after its start, before its end)");
         inject.at = *t;
     } else if (auto ok = read_condition(r, n["when"], inject); !ok) {
         return std::unexpected(ok.error());

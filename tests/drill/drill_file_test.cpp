@@ -79,7 +79,7 @@ TEST(DrillFile, MistakesNameTheFileLineAndField) {
     EXPECT_EQ(error_of(replaced(kDrill, "    role: pec_chair", "    role: duty_officer")),
               f + ":12: field 'objectives[0].role': duty_officer is not one of the drill's roles");
     EXPECT_EQ(error_of(replaced(kDrill, "at: \"10:00\"", "at: \"22:00\"")),
-              f + ":8: field 'injects[0].at': is outside the drill (from its start to its end)");
+              f + ":8: field 'injects[0].at': is outside the drill (after its start, before its end)");
     EXPECT_EQ(error_of(replaced(kDrill, "expected: 10, acceptable: 50", "expected: 60, acceptable: 50")),
               f + ":17: field 'objectives[0].measures[1].acceptable': is less than 'expected'");
     EXPECT_EQ(error_of(replaced(kDrill, "{after: dead, delay: 1m", "{after: alive, delay: 1m")),
