@@ -14,11 +14,10 @@ struct CliRun {
     std::string output;  ///< stdout and stderr together
 };
 
-/// Runs `shailoo ARGS` (the one built with these tests) and collects its exit code and output.
-inline CliRun shailoo(const std::string& args) {
-    const std::string cmd = std::string(SHAILOO_EXE) + " " + args + " 2>&1";
+/// Runs a shell command line and collects its exit code and output (stdout and stderr together).
+inline CliRun run_shell(const std::string& command) {
     CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
+    FILE* p = popen((command + " 2>&1").c_str(), "r");
     if (!p) return r;
     char buf[4096];
     while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
@@ -26,6 +25,9 @@ inline CliRun shailoo(const std::string& args) {
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
 }
+
+/// Runs `shailoo ARGS` (the one built with these tests) and collects its exit code and output.
+inline CliRun shailoo(const std::string& args) { return run_shell(std::string(SHAILOO_EXE) + " " + args); }
 
 /// A fresh, empty temporary folder named after the test.
 inline std::filesystem::path temp_dir(const std::string& name) {

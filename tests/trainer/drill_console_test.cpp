@@ -12,6 +12,8 @@
 #include <iterator>
 #include <map>
 #include <sstream>
+
+#include "tests/apps/shailoo_process.hpp"
 #include <string>
 
 #include <sys/wait.h>
@@ -26,24 +28,11 @@ const std::string kExe(SHAILOO_EXE);
 const std::string kXvfb = "ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s \"-screen 0 1280x800x24\" ";
 const std::string kDrill = (kSource / "drills/arbb-stationary-box.yaml").string();
 
-struct Ran {
-    int code = -1;
-    std::string out;
-};
-
-Ran run(const std::string& command) {
-    Ran r;
-    FILE* p = popen((command + " 2>&1").c_str(), "r");
-    if (p == nullptr) return r;
-    char buf[4096];
-    while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+using Ran = shailoo_test::CliRun;
+using shailoo_test::run_shell;
 
 nlohmann::json summary_of(const Ran& r) {
-    std::istringstream lines(r.out);
+    std::istringstream lines(r.output);
     for (std::string line; std::getline(lines, line);)
         if (line.starts_with("trainer-summary: ")) return nlohmann::json::parse(line.substr(17), nullptr, false);
     return {};
@@ -63,7 +52,7 @@ protected:
         dir_ = fs::temp_directory_path() / ("shailoo_drill_console_test_" + std::to_string(getpid()));
         fs::remove_all(dir_);
         fs::create_directories(dir_);
-        live_ = run(kXvfb + kExe + " train --drill " + kDrill + " --script " + (kSource / "tests/trainer/drill_console_actions.yaml").string() +
+        live_ = run_shell(kXvfb + kExe + " train --drill " + kDrill + " --script " + (kSource / "tests/trainer/drill_console_actions.yaml").string() +
                     " --frames 30 --fps-limit 0 --screenshot " + (dir_ / "drill.png").string() + " --record " + (dir_ / "record.yaml").string());
     }
     static inline fs::path dir_;
@@ -71,9 +60,9 @@ protected:
 };
 
 TEST_F(DrillConsole, InjectFiresAndTheTraineesActionsAreScoredLive) {
-    ASSERT_EQ(live_.code, 0) << live_.out;
+    ASSERT_EQ(live_.code, 0) << live_.output;
     const nlohmann::json s = summary_of(live_);
-    ASSERT_TRUE(s.is_object()) << live_.out;
+    ASSERT_TRUE(s.is_object()) << live_.output;
     EXPECT_EQ(s["time"].get<std::string>().substr(0, 5), "12:40");
     ASSERT_TRUE(s.contains("drill")) << s.dump();
     EXPECT_EQ(s["drill"]["name"], "ARBB failure and the stationary box");
@@ -96,7 +85,7 @@ TEST_F(DrillConsole, InjectFiresAndTheTraineesActionsAreScoredLive) {
 }
 
 TEST_F(DrillConsole, RecordNamesTheDrillAndTheInject) {
-    ASSERT_EQ(live_.code, 0) << live_.out;
+    ASSERT_EQ(live_.code, 0) << live_.output;
     std::ifstream in(dir_ / "record.yaml");
     const std::string record((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_NE(record.find("drill: "), std::string::npos) << record;
@@ -106,7 +95,7 @@ TEST_F(DrillConsole, RecordNamesTheDrillAndTheInject) {
 }
 
 TEST_F(DrillConsole, ScreenshotShowsTheDrillTab) {
-    ASSERT_EQ(live_.code, 0) << live_.out;
+    ASSERT_EQ(live_.code, 0) << live_.output;
     sf::Image shot;
     ASSERT_TRUE(shot.loadFromFile((dir_ / "drill.png").string()));
     ASSERT_EQ(shot.getSize().x, 1280u);
@@ -125,21 +114,21 @@ TEST_F(DrillConsole, ScreenshotShowsTheDrillTab) {
 
 // The record replayed by the console: the drill is conducted from the record and scores the same.
 TEST_F(DrillConsole, ReplayOfTheRecordScoresTheSame) {
-    ASSERT_EQ(live_.code, 0) << live_.out;
+    ASSERT_EQ(live_.code, 0) << live_.output;
     std::ofstream(dir_ / "replay.yaml") << "version: 1\nsteps:\n  - advance_to: \"12:40\"\n";
-    const Ran replay = run(kXvfb + kExe + " train --replay " + (dir_ / "record.yaml").string() + " --script " + (dir_ / "replay.yaml").string() +
+    const Ran replay = run_shell(kXvfb + kExe + " train --replay " + (dir_ / "record.yaml").string() + " --script " + (dir_ / "replay.yaml").string() +
                            " --frames 5 --fps-limit 0");
-    ASSERT_EQ(replay.code, 0) << replay.out;
+    ASSERT_EQ(replay.code, 0) << replay.output;
     const nlohmann::json again = summary_of(replay), live = summary_of(live_);
-    ASSERT_TRUE(again.contains("drill")) << replay.out;
+    ASSERT_TRUE(again.contains("drill")) << replay.output;
     EXPECT_EQ(again["time"], live["time"]);
     EXPECT_EQ(again["drill"], live["drill"]);
 }
 
 TEST(DrillConsoleArguments, DrillAndScenarioTogetherAreAnInputError) {
-    const Ran r = run(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --drill " + kDrill + " --frames 1");
-    EXPECT_EQ(r.code, 2) << r.out;
-    EXPECT_NE(r.out.find("give one of them"), std::string::npos) << r.out;
+    const Ran r = run_shell(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --drill " + kDrill + " --frames 1");
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("give one of them"), std::string::npos) << r.output;
 }
 
 }  // namespace
