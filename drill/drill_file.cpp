@@ -285,7 +285,7 @@ Outcome read_header(const Reader& r, const YAML::Node& root, const std::filesyst
 }
 
 Outcome read_roles(const Reader& r, const YAML::Node& n, DrillFile& d) {
-    if (!n.IsDefined() || !n.IsSequence() || n.size() == 0) return r.bad(n.IsDefined() ? n : n, "roles", "expected a list of roles, e.g. [help_desk, pec_chair]");
+    if (!n.IsDefined() || !n.IsSequence() || n.size() == 0) return r.bad(n, "roles", "expected a list of roles, e.g. [help_desk, pec_chair]");
     for (std::size_t i = 0; i < n.size(); ++i) {
         const auto role = n[i].IsScalar() ? sim::trainee_role_from(n[i].Scalar()) : std::nullopt;
         if (!role) return r.bad(n[i], fmt::format("roles[{}]", i), "expected help_desk, pec_chair or duty_officer");

@@ -24,9 +24,8 @@ namespace {
 std::vector<sim::LogEntry> consequences(const DrillSession& session, const DrillFile& drill) {
     const auto fired = fired_injects(session.record());
     if (fired.empty()) return {};
-    sim::Time first = sim::Time{0};
-    bool any = false;
-    for (const auto& [name, at] : fired) first = any ? std::min(first, at) : at, any = true;
+    const sim::Time first =
+        std::min_element(fired.begin(), fired.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->second;
     std::vector<int> pecs;
     for (const auto& i : drill.injects)
         if (std::find(pecs.begin(), pecs.end(), i.action.pec) == pecs.end()) pecs.push_back(i.action.pec);
