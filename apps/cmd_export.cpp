@@ -30,6 +30,12 @@ std::string bishkek_time_now() {
                        hms.minutes().count(), hms.seconds().count());
 }
 
+core::Micros bishkek_time_of_day() {
+    using namespace std::chrono;
+    const auto local = system_clock::now().time_since_epoch() + hours(6);
+    return duration_cast<microseconds>(local % days(1)).count();
+}
+
 namespace {
 
 struct ExportOptions {

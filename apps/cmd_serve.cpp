@@ -57,17 +57,14 @@ struct ServeOptions {
     std::size_t batch = 1024;
     double batch_delay_ms = 20;
     double stats_every_s = 5;
+    std::string voting_closes;  // empty: not checked
 };
 
 /// Server time: microseconds since local midnight (UTC+6) of the day the server started, from the
 /// system clock at start and the steady clock after (so it never runs backwards).
 class ServerClock final : public core::Clock {
 public:
-    ServerClock() : start_(std::chrono::steady_clock::now()) {
-        using namespace std::chrono;
-        const auto local = system_clock::now().time_since_epoch() + hours(6);
-        base_ = duration_cast<microseconds>(local % days(1)).count();
-    }
+    ServerClock() : start_(std::chrono::steady_clock::now()), base_(bishkek_time_of_day()) {}
     core::Micros now() const override {
         return base_ + std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
     }
@@ -205,6 +202,13 @@ std::unique_ptr<Election> open_election(const ServeOptions& o) {
 
 // [SECTION] The server
 
+// The ingest's alert rules: --voting-closes (checked when the options are parsed).
+central::IngestRules ingest_rules(const ServeOptions& o) {
+    central::IngestRules rules;
+    if (!o.voting_closes.empty()) rules.voting_closes = core::parse_clock_time(o.voting_closes).value();
+    return rules;
+}
+
 // The TLS ingest's settings: certificate and key (by default the package's training ones) and its connection cap.
 central::IngestServerOptions ingest_options(const ServeOptions& o, std::size_t max_connections) {
     const std::filesystem::path package_dir = o.package;
@@ -243,13 +247,15 @@ public:
 private:
     // Binds the TLS ingest and says what it serves, or says why it cannot.
     bool start_ingest() {
+        // Read before the writer thread starts: from then on it alone uses the store's connection.
+        const auto stored = election_.store->count();
         if (auto started = server_.start(); !started) {
             fmt::print(stderr, "shailoo serve: {}\n", started.error().message);
             return false;
         }
         fmt::print("shailoo serve: {} ({} PECs, {} devices), store {} ({} reports), TLS ingest on {}:{}\n",
                    election_.package.name, election_.package.pecs.size(), election_.registry.devices().size(), election_.store->name(),
-                   election_.store->count(), endpoints_.ingest_host, server_.port());
+                   stored, endpoints_.ingest_host, server_.port());
         return true;
     }
 
@@ -285,13 +291,15 @@ private:
         return true;
     }
 
-    // What the page's document is built from: this process's commits, or on a PostgreSQL database that
-    // other ingest processes may write too, the number of reports it holds (rows are never changed or
-    // deleted, so a new count is new content; -1 when it cannot be read: the refresh says why).
+    // What the page's document is built from: this process's commits and the changes of the operator
+    // actions in force (a hold by `shailoo cec`), or on a PostgreSQL database that other ingest
+    // processes may write too, the number of reports and operator actions it holds (rows are never
+    // changed or deleted, so a new count is new content; -1 when it cannot be read: the refresh says why).
     std::int64_t page_version() const {
-        if (!central::is_postgres_uri(o_.db)) return server_.ingest_counters().commits;
+        const auto counters = server_.ingest_counters();
+        if (!central::is_postgres_uri(o_.db)) return counters.commits + counters.oversight_changes;
         try {
-            return reader_->count();
+            return reader_->count() + static_cast<std::int64_t>(reader_->operator_actions().size());
         } catch (const std::runtime_error&) {
             return -1;
         }
@@ -364,7 +372,7 @@ private:
     const ServeOptions& o_;
     const Endpoints& endpoints_;
     Election& election_;
-    central::Ingest ingest_{election_.package, election_.registry, *election_.store};
+    central::Ingest ingest_{election_.package, election_.registry, *election_.store, ingest_rules(o_)};
     ServerClock clock_;
     boost::asio::io_context io_;
     // Timers and signals of this command share one strand: the io_context runs on several threads.
@@ -443,6 +451,14 @@ void add_serve_command(CLI::App& app, Runner& runner) {
         ->capture_default_str()
         ->check(finite_check())
         ->check(CLI::Range(0.0, 10000.0));
+    cmd->add_option("--voting-closes", o.voting_closes,
+                    "When voting closes on the server's clock, HH:MM (e.g. 20:00): a final or identification report sent "
+                    "or received before it is stored with a finding and raises an alert (default: not checked, for load "
+                    "tests at any hour)")
+        ->check([](const std::string& text) {
+            auto t = core::parse_clock_time(text);
+            return t ? std::string{} : fmt::format("'{}': {}", text, t.error().message);
+        });
     cmd->add_option("--stats-every", o.stats_every_s, "Print counters every this many seconds (0: only at exit)")
         ->capture_default_str()
         ->check(finite_check())

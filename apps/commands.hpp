@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "sim/criteria.hpp"
 #include "sim/junit.hpp"
 
@@ -54,6 +55,12 @@ void add_plan_command(CLI::App& app, Runner& runner);
 /// The wall clock as the schema's DateTimeWithZone in Bishkek time (UTC+6), e.g. "2021-11-28T23:15:00+06:00":
 /// the GeneratedDate of an export made now.
 std::string bishkek_time_now();
+/// The wall clock's time of day in Bishkek (UTC+6), in microseconds since midnight: the server's
+/// time (core::Micros) of something done now.
+core::Micros bishkek_time_of_day();
+/// `shailoo cec`: the CEC operator's actions on a store - revoke a key, hold or release a PEC's
+/// figures - and its audit log (apps/cmd_cec.cpp, docs/serve.md).
+void add_cec_command(CLI::App& app, Runner& runner);
 /// `shailoo compare`: what changed between two runs' results.json (apps/cmd_compare.cpp, sim/compare.hpp).
 void add_compare_command(CLI::App& app, Runner& runner);
 /// `shailoo sweep` and `shailoo sweep merge`: a scenario over many seeds and a grid (apps/cmd_sweep.cpp, docs/sweeps.md).

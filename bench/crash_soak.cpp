@@ -97,6 +97,11 @@ bool read_store(const std::filesystem::path& db, std::vector<central::StoredRepo
             ++f.integrity_failures;
             problem(f, fmt::format("{}: integrity_check: {}", db.string(), problems.front()));
         }
+        // The audit log survives the kill too: its chain sound, one "stored" entry per report row.
+        if (const auto audit = store.audit_problems(); !audit.empty()) {
+            ++f.integrity_failures;
+            problem(f, fmt::format("{}: audit log: {} ({} problems)", db.string(), audit.front(), audit.size()));
+        }
         rows = store.reports();
         return true;
     } catch (const std::exception& e) {

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -260,7 +262,19 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const std:
 }
 
 core::Result<Results> aggregate(const core::ElectionPackage& package, const ReportStore& store) {
-    return aggregate(package, store.reports());
+    const Oversight oversight = store.oversight();
+    return aggregate(package, store.reports(), oversight);
+}
+
+core::Result<Results> aggregate(const core::ElectionPackage& package, std::vector<StoredReport> reports, const Oversight& oversight) {
+    const auto all = static_cast<std::int64_t>(reports.size());
+    std::erase_if(reports, [&](const StoredReport& r) { return oversight.is_withheld(r.pec); });
+    auto results = aggregate(package, reports);
+    if (!results) return results;
+    results->reports_stored = all;
+    std::set_union(oversight.held.begin(), oversight.held.end(), oversight.under_review.begin(), oversight.under_review.end(),
+                   std::back_inserter(results->withheld));
+    return results;
 }
 
 }  // namespace central

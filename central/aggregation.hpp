@@ -89,13 +89,21 @@ struct Results {
     std::int64_t reports_stored = 0;         ///< every stored report
     std::int64_t reports_expected = 0;       ///< final reports expected (boxes) + identification reports
     std::int64_t reports_final = 0;          ///< final + identification reports stored
+    /// PECs whose reports were left out: held by an operator or under review after a revocation
+    /// (central/oversight.hpp), ascending. Their rows show no reports.
+    std::vector<int> withheld;
 };
 
 /// Computes the results from stored reports. Errors: a report for a PEC not in the package,
 /// counts shaped unlike the package's ballots, or inconsistent seat rules.
 core::Result<Results> aggregate(const core::ElectionPackage& package, const std::vector<StoredReport>& reports);
 
-/// Same, reading every report from the store.
+/// The published results: `reports` except those of PECs `oversight` withholds (held, or under
+/// review after a revocation: central/oversight.hpp), which are listed in Results::withheld;
+/// Results::reports_stored still counts every report.
+core::Result<Results> aggregate(const core::ElectionPackage& package, std::vector<StoredReport> reports, const Oversight& oversight);
+
+/// The published results of the store: aggregate(package, store.reports(), store.oversight()).
 core::Result<Results> aggregate(const core::ElectionPackage& package, const ReportStore& store);
 
 }  // namespace central

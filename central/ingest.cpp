@@ -192,9 +192,68 @@ std::expected<Validated, Refusal> validate(Prechecked& checked, const core::Elec
 
 // [SECTION] Construction, log and alerts
 
-Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, ReportStore& store)
-    : package_(package), registry_(registry), store_(store) {
+Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, ReportStore& store,
+               IngestRules rules)
+    : package_(package), registry_(registry), store_(store), rules_(rules) {
     for (auto& k : store_.keys()) seen_[k.device][k.sequence] = Seen{k.body_hash, 0};
+    oversight_ = store_.oversight();
+}
+
+core::Result<OperatorAction> resolve(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry,
+                                     OperatorAction action) {
+    if (action.by.empty()) return core::fail("an operator action needs the operator's name");
+    if (action.what == OperatorDo::revoke) {
+        const auto* device = registry.find(action.device);
+        if (!device) return core::fail(fmt::format("device '{}' is not in the key registry", action.device));
+        action.pec = device->pec;
+    } else if (!package.find_pec(action.pec)) {
+        return core::fail(fmt::format("PEC {} is not in the election package", action.pec));
+    }
+    return action;
+}
+
+core::Result<std::int64_t> Ingest::apply(const OperatorAction& action) {
+    auto resolved = resolve(package_, registry_, action);
+    if (!resolved) return std::unexpected(resolved.error());
+    auto number = store_.apply(*resolved);
+    if (number) {
+        oversight_ = store_.oversight();
+        ++counters_.oversight_changes;
+    }
+    return number;
+}
+
+core::Result<bool> Ingest::refresh_oversight() {
+    try {
+        auto now = store_.oversight();
+        if (now == oversight_) return false;
+        oversight_ = std::move(now);
+        ++counters_.oversight_changes;
+        return true;
+    } catch (const StoreCorrupt&) {
+        throw;
+    } catch (const std::runtime_error& e) {  // e.g. the PostgreSQL connection is down
+        return core::fail(e.what());
+    }
+}
+
+void Ingest::audit(const Decision& d, std::string action, std::string detail, core::Micros now, std::uint64_t report_ticket) {
+    if (report_ticket == 0 && store_.staged_audit() - store_.staged() >= kAuditItemsPerCommit) {
+        ++audit_overflow_[action];
+        return;
+    }
+    store_.stage_audit({.at = now, .actor = "ingest", .action = std::move(action), .pec = d.pec, .device = d.device,
+                        .sequence = d.sequence, .detail = std::move(detail), .report_ticket = report_ticket});
+}
+
+void Ingest::watch_duplicates(const Decision& d, std::string_view peer, core::Micros now) {
+    auto& w = duplicates_[d.device];
+    const core::Micros minute = now / core::kMinute;
+    if (w.minute != minute) w = {minute, 0};
+    if (++w.count == rules_.duplicates_per_minute + 1)
+        alert(d, fmt::format("more than {} identical retransmissions from '{}' in one minute: a looping device or a replay; "
+                             "check the PEC's modem", rules_.duplicates_per_minute, d.device),
+              peer, now);
 }
 
 Decision Ingest::reject(Decision d, RejectReason reason, std::string text, std::string_view peer, core::Micros now) {
@@ -203,6 +262,7 @@ Decision Ingest::reject(Decision d, RejectReason reason, std::string text, std::
     d.text = std::move(text);
     ++counters_.rejected[static_cast<std::size_t>(reason)];
     write_log(now, fmt::format("{}: rejected {}: {}", peer, to_string(reason), d.text));
+    audit(d, fmt::format("rejected:{}", to_string(reason)), d.text, now);
     return d;
 }
 
@@ -215,6 +275,7 @@ void Ingest::write_log(core::Micros now, std::string text) {
 void Ingest::alert(const Decision& d, std::string text, std::string_view peer, core::Micros now) {
     write_log(now, fmt::format("{}: ALERT PEC {} device {} sequence {}: {}", peer, d.pec, d.device, d.sequence, text));
     if (alerts_.size() == kKeptAlerts) alerts_.pop_front();
+    audit(d, "alert", text, now);
     alerts_.push_back({now, std::string(peer), d.pec, d.device, d.sequence, std::move(text)});
     ++counters_.alerts;
 }
@@ -278,9 +339,22 @@ Prechecked Ingest::precheck(std::span<const std::uint8_t> bytes) const {
 Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros now) {
     ++counters_.received;
     Decision d = decision_for(checked, next_ticket_++);
-    if (checked.rejected || !checked.report)
-        return reject(d, checked.rejected.value_or(RejectReason::malformed), std::move(checked.text), peer, now);
+    if (checked.rejected || !checked.report) {
+        const auto reason = checked.rejected.value_or(RejectReason::malformed);
+        if (reason == RejectReason::unknown_device && unknown_alerted_.size() < kKeptUnknownDevices &&
+            unknown_alerted_.insert(d.device).second)
+            alert(d, fmt::format("a message from device '{}', a key not in the registry, for PEC {}: a rogue or misconfigured "
+                                 "device; call the PEC", d.device, d.pec),
+                  peer, now);
+        return reject(d, reason, std::move(checked.text), peer, now);
+    }
     const auto& h = checked.report->header;
+    if (oversight_.is_revoked(h.device_id)) {
+        auto text = fmt::format("the CEC revoked the key of '{}': its reports are refused; call PEC {} and take its results "
+                                "through the backup channel", h.device_id, h.pec);
+        alert(d, text, peer, now);
+        return reject(d, RejectReason::revoked_device, std::move(text), peer, now);
+    }
 
     // 7. Sequence.
     auto& stream = seen_[h.device_id];
@@ -302,8 +376,16 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
                       fmt::format("sequence {} of '{}', expected {}: resend in order", h.sequence, h.device_id, last + 1), peer, now);
 
     // 8. Validate and build the stored form.
+    const core::Micros sent_at = h.sent_at;
     auto validated = validate(checked, package_, now);
     if (!validated) return reject(d, validated.error().reason, std::move(validated.error().text), peer, now);
+    if (const auto& kind = validated->stored.kind; rules_.voting_closes && (kind == "final" || kind == "identification") &&
+                                                   std::min(sent_at, now) < *rules_.voting_closes) {
+        auto finding = fmt::format("before_voting_closed: a {} report sent at {} and received at {}, voting closes at {}", kind,
+                                   core::clock_time(sent_at), core::clock_time(now), core::clock_time(*rules_.voting_closes));
+        validated->stored.violations += finding + "\n";
+        validated->findings.push_back(std::move(finding));
+    }
 
     // Stage; the acknowledgement waits for the commit.
     return stage(d, std::move(validated->stored), validated->findings, stream, peer, now);
@@ -319,6 +401,8 @@ Decision Ingest::answer_seen(Decision d, const Seen& seen, const core::BodyHash&
             d.acknowledged_now = true;
         else
             waiting_[seen.store_ticket].push_back(d.ticket);
+        audit(d, "duplicate", d.text, now);
+        watch_duplicates(d, peer, now);
         return d;
     }
     auto text = fmt::format("sequence {} of '{}' was already received with different contents; this report is "
@@ -335,6 +419,7 @@ Decision Ingest::stage(Decision d, StoredReport s, const std::vector<std::string
     const std::uint64_t sequence = s.sequence;
     const core::BodyHash hash = s.body_hash;
     const auto store_ticket = store_.stage(std::move(s), now);
+    audit(d, "stored", hex(hash), now, store_ticket);
     stream[sequence] = Seen{hash, store_ticket};
     staged_keys_.emplace_back(device, sequence);
     waiting_[store_ticket].push_back(d.ticket);
@@ -399,7 +484,18 @@ std::unordered_map<std::uint64_t, Release> Ingest::answers_for_stored_elsewhere(
 
 std::vector<Release> Ingest::commit_staged(core::Micros now) {
     std::vector<Release> out;
-    if (store_.staged() == 0) return out;
+    if (!audit_overflow_.empty()) {  // one entry for the decisions past this commit's itemised ones
+        std::string counts;
+        std::int64_t total = 0;
+        for (const auto& [action, n] : audit_overflow_) {
+            counts += fmt::format("{}{} x {}", counts.empty() ? "" : ", ", action, n);
+            total += n;
+        }
+        audit_overflow_.clear();
+        store_.stage_audit({.at = now, .actor = "ingest", .action = "not_itemised",
+                            .detail = fmt::format("{} more decisions: {}", total, counts)});
+    }
+    if (store_.staged() == 0 && store_.staged_audit() == 0) return out;
     auto outcome = store_.commit();
     if (outcome.committed) {
         ++counters_.commits;
@@ -439,6 +535,11 @@ std::vector<Release> Ingest::poll(core::Micros now) {
     return commit_staged(now);
 }
 
-std::vector<Release> Ingest::flush(core::Micros now) { return commit_staged(now); }
+std::vector<Release> Ingest::flush(core::Micros now) {
+    if (store_.staged() == 0 && !store_.commit_due(now)) return {};  // audit records alone wait for their delay
+    return commit_staged(now);
+}
+
+std::vector<Release> Ingest::finish(core::Micros now) { return commit_staged(now); }
 
 }  // namespace central

@@ -27,7 +27,17 @@
 ///     -> failed_control_ratios. Ratios against the commission's own figures (issued <=
 ///     received, in box <= issued / identified, identified = issued) and a zero report with
 ///     non-zero counters are findings, not corruption: the report is stored with its violations,
-///     counted as flagged and raised as an Alert so the DEC acts on it.
+///     counted as flagged and raised as an Alert so the DEC acts on it. So is a final or
+///     identification report sent or received before voting closed (IngestRules::voting_closes).
+///
+/// Alerts also go up for a message from a key not in the registry (a rogue device; once per device
+/// id, the first kKeptUnknownDevices ids), a revoked key, and a device whose identical
+/// retransmissions pass IngestRules::duplicates_per_minute in one minute.
+///
+/// Every decision is written to the store's audit log (central/oversight.hpp) at the next commit:
+/// a stored report's entry in its own transaction, the others in the next commit that succeeds. A
+/// commit itemises at most kAuditItemsPerCommit decisions other than stored reports; the rest are
+/// counted by action in one entry, so a flood of garbage costs the log one line per commit.
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -37,8 +47,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "central/oversight.hpp"
 #include "central/store.hpp"  // the SQLite store; ReportStore (central/report_store.hpp) is what the ingest uses
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
@@ -107,6 +119,7 @@ struct IngestCounters {
     std::int64_t failed_commits = 0;                         ///< transactions rolled back
     std::int64_t alerts = 0;                                 ///< alerts raised (Ingest::alerts() keeps the latest)
     std::int64_t log_lines = 0;                              ///< log lines written (Ingest::log() keeps the latest)
+    std::int64_t oversight_changes = 0;                      ///< times the operator actions in force changed
     std::array<std::int64_t, kRejectReasonCount> rejected{}; ///< per RejectReason
     /// Rejections for one reason.
     std::int64_t rejections(RejectReason r) const { return rejected[static_cast<std::size_t>(r)]; }
@@ -126,12 +139,29 @@ struct Prechecked {
     std::optional<core::WireReport> report;        ///< the decoded report (when not rejected)
 };
 
+/// The CEC's rules for the alerts that depend on the night, not on the package.
+struct IngestRules {
+    /// When voting closes on the server's clock (e.g. core::at(20, 0)): a final ARBB report or an
+    /// identification report sent (device clock) or received before it is stored with a finding and
+    /// an Alert. Unset: not checked (a load test runs at any hour).
+    std::optional<core::Micros> voting_closes;
+    /// Identical retransmissions one device may send in a minute before an Alert (a transmitter
+    /// resends only until acknowledged; more is a loop or a replay).
+    int duplicates_per_minute = 20;
+};
+
+/// `action` checked against the package and its key registry: a revoke names a registered device
+/// (its PEC is filled in), a hold or release a PEC of the package, and every action its operator.
+core::Result<OperatorAction> resolve(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry,
+                                     OperatorAction action);
+
 /// The ingest pipeline in front of a Store.
 class Ingest {
 public:
     /// Ingest for `package` with device keys `registry`, writing to `store`. Rebuilds its
     /// sequence indexes from what the store already holds (restart after a crash).
-    Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, ReportStore& store);
+    Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry, ReportStore& store,
+           IngestRules rules = {});
 
     /// Handles one received message. Never throws for bad input (StoreCorrupt may propagate).
     /// Same as submit(precheck(bytes), peer, now).
@@ -146,8 +176,22 @@ public:
     /// Commits the staged batch if the store's group-commit policy says it is due; returns the
     /// acknowledgements released by that commit (empty if none was due).
     std::vector<Release> poll(core::Micros now);
-    /// Commits the staged batch now (end of a burst, shutdown).
+    /// Commits the staged reports now (end of a burst); audit records with no report wait until
+    /// they are due (GroupCommitPolicy::max_delay), so a flood of rejected frames is not one
+    /// commit each.
     std::vector<Release> flush(core::Micros now);
+    /// Commits everything staged, audit records too (shutdown).
+    std::vector<Release> finish(core::Micros now);
+
+    /// An operator's action (revoke a key, hold or release a PEC), written durably with its audit
+    /// entry (ReportStore::apply) and in force for the next message. Writer thread only. A revoke
+    /// must name a device of the key registry and its PEC.
+    core::Result<std::int64_t> apply(const OperatorAction& action);
+    /// Reads the operator actions in force from the store again (another process, e.g. `shailoo cec`,
+    /// may have written some); true when they changed. Writer thread only.
+    core::Result<bool> refresh_oversight();
+    /// The operator actions in force as this ingest knows them.
+    const Oversight& oversight() const { return oversight_; }
 
     /// Counts so far.
     const IngestCounters& counters() const { return counters_; }
@@ -161,6 +205,10 @@ public:
     static constexpr std::size_t kKeptAlerts = 1000;
     /// Log lines kept for reading: a flood of garbage costs counters, not memory.
     static constexpr std::size_t kKeptLogLines = 1000;
+    /// Decisions other than stored reports one commit writes to the audit log one by one.
+    static constexpr std::size_t kAuditItemsPerCommit = 4096;
+    /// Unknown device ids remembered for their one alert.
+    static constexpr std::size_t kKeptUnknownDevices = 10'000;
 
 private:
     struct Seen {
@@ -176,6 +224,10 @@ private:
     Decision reject(Decision d, RejectReason reason, std::string text, std::string_view peer, core::Micros now);
     void alert(const Decision& d, std::string text, std::string_view peer, core::Micros now);
     std::vector<Release> commit_staged(core::Micros now);
+    /// The decision's audit record (stored reports are recorded by stage()).
+    void audit(const Decision& d, std::string action, std::string detail, core::Micros now, std::uint64_t report_ticket = 0);
+    /// Alerts on a device's identical retransmissions beyond the rules' rate.
+    void watch_duplicates(const Decision& d, std::string_view peer, core::Micros now);
     /// Learns what the store holds of `device` that this ingest did not write (another process on
     /// the same database); true when it learnt something, an error when the store cannot be read.
     core::Result<bool> learn_stored(const std::string& device, std::map<std::uint64_t, Seen>& stream);
@@ -194,6 +246,16 @@ private:
 
     std::deque<Alert> alerts_;
     std::deque<LogLine> log_;
+
+    IngestRules rules_;
+    Oversight oversight_;                                  // operator actions in force
+    std::map<std::string, std::int64_t> audit_overflow_;  // decisions not itemised in this commit, by action
+    std::unordered_set<std::string> unknown_alerted_;     // unknown device ids already alerted on
+    struct DuplicateWindow {
+        core::Micros minute = -1;
+        int count = 0;
+    };
+    std::unordered_map<std::string, DuplicateWindow> duplicates_;  // per device, the current minute
 };
 
 }  // namespace central

@@ -204,11 +204,29 @@ struct IngestServer::State {
         publish_counters();
     }
 
+    // Between submissions: commit the audit records that are due, and take up operator actions
+    // another process wrote (the next message from a revoked device is refused).
+    std::optional<asio::steady_timer> tick_timer;
+    void tick() {
+        if (closing) return;
+        const auto now = clock.now();
+        release(ingest.poll(now));
+        if (auto changed = ingest.refresh_oversight(); !changed && log)
+            log(LogLine{now, fmt::format("store: operator actions not read: {}", changed.error().message)});
+        emit_log();
+        publish_counters();
+        tick_timer->expires_after(options.oversight_every);
+        tick_timer->async_wait([this](boost::system::error_code e) {
+            if (!e) tick();
+        });
+    }
+
     void close_writer() {  // on the writer thread
         if (closing) return;
         closing = true;
+        if (tick_timer) tick_timer->cancel();
         try {
-            release(ingest.flush(clock.now()));
+            release(ingest.finish(clock.now()));
         } catch (const std::exception& e) {  // a corrupt store: nothing more can be stored
             if (log) log(LogLine{clock.now(), fmt::format("store: FATAL at shutdown: {}", e.what())});
         }
@@ -413,6 +431,8 @@ core::Result<void> IngestServer::start() {
     }
     port_ = st.acceptor.local_endpoint().port();
     st.writer_guard.emplace(st.writer_io.get_executor());
+    st.tick_timer.emplace(st.writer_io);
+    asio::post(st.writer_io, [s = state_] { s->tick(); });
     st.writer = std::thread([s = state_] {
         try {
             s->writer_io.run();
@@ -454,6 +474,22 @@ void IngestServer::shutdown() {
     // Submissions that reached the writer queue after it closed: answer "retry" here.
     st->writer_io.restart();
     st->writer_io.poll();
+}
+
+core::Result<std::int64_t> IngestServer::apply(const OperatorAction& action) {
+    auto st = state_;
+    std::promise<core::Result<std::int64_t>> done;
+    auto result = done.get_future();
+    asio::post(st->writer_io, [st, &action, &done] {
+        if (st->closing) {
+            done.set_value(core::fail("ingest server: shutting down"));
+            return;
+        }
+        auto applied = st->ingest.apply(action);
+        st->emit_log();
+        done.set_value(std::move(applied));
+    });
+    return result.get();
 }
 
 IngestCounters IngestServer::ingest_counters() const {

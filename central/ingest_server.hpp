@@ -50,6 +50,9 @@ struct IngestServerOptions {
     /// Ingest log lines handed to the LogSink in any one second at most; the rest are summed up in
     /// one line ("N more log lines not shown") when the next second starts, and at shutdown.
     std::size_t log_lines_per_second = 20;
+    /// How often the writer, between submissions, commits audit records that are due and reads the
+    /// operator actions in force from the store (another process may write them: `shailoo cec`).
+    std::chrono::milliseconds oversight_every{500};
 };
 
 /// Counts of the network layer (read from any thread).
@@ -99,6 +102,8 @@ public:
     const LatencyHistogram& ack_latency() const;
     /// Time of each group commit of the store (server clock).
     const LatencyHistogram& commit_time() const;
+    /// An operator's action (Ingest::apply), run on the writer thread; waits for its durable write.
+    core::Result<std::int64_t> apply(const OperatorAction& action);
     /// The latest ingest log lines (at most kLatest), oldest first: a copy taken on the writer thread.
     std::vector<LogLine> latest_log() const;
     /// The latest alerts (at most kLatest), oldest first.

@@ -5,6 +5,7 @@
 //   [SECTION] Parameters, results and errors
 //   [SECTION] Connecting and the schema
 //   [SECTION] Group commit
+//   [SECTION] Audit log and operator actions
 //   [SECTION] Reading back
 //   [SECTION] Integrity
 
@@ -28,9 +29,12 @@ namespace {
 
 // [SECTION] Schema and statements
 
-constexpr const char* kSchemaVersion = "2";
+constexpr const char* kSchemaVersion = "3";
 // Taken around the schema's creation, so two processes that start at once do not both create it.
 constexpr const char* kSchemaLock = "7324917017";
+// Taken (for the transaction) before the audit log's head is read: writers append to the chain one
+// at a time, whichever process they run in.
+constexpr const char* kAuditLock = "7324917018";
 
 // The SQLite store's schema in PostgreSQL's types (central/store.cpp says why the counts are blobs).
 constexpr const char* kSchema = R"sql(
@@ -55,6 +59,24 @@ CREATE TABLE IF NOT EXISTS reports(
   option_votes BYTEA NOT NULL,
   preference_votes BYTEA NOT NULL,
   CONSTRAINT reports_device_sequence UNIQUE(device, sequence));
+CREATE TABLE IF NOT EXISTS audit(
+  number BIGINT PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  pec INTEGER NOT NULL,
+  device TEXT NOT NULL,
+  sequence BIGINT NOT NULL,
+  detail TEXT NOT NULL,
+  hash BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS operator_actions(
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  device TEXT NOT NULL,
+  pec INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  reason TEXT NOT NULL);
 )sql";
 
 constexpr const char* kInsert =
@@ -247,10 +269,14 @@ void PostgresStore::set_up() const {
     if (PQresultStatus(get.get()) != PGRES_TUPLES_OK) throw std::runtime_error(error_text("read schema version", get.get()));
     if (PQntuples(get.get()) == 1) {
         const auto v = text_at(get.get(), 0, 0);
-        if (v != kSchemaVersion)
+        if (v == "2") {  // version 3 adds the audit log and operator actions: created above, empty
+            auto up = exec(conn_, "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+            if (PQresultStatus(up.get()) != PGRES_COMMAND_OK) throw std::runtime_error(error_text("upgrade the schema", up.get()));
+        } else if (v != kSchemaVersion) {
             throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}", name_, v, kSchemaVersion));
+        }
     } else {
-        auto put = exec(conn_, "INSERT INTO meta(key, value) VALUES('schema_version', '2') ON CONFLICT DO NOTHING");
+        auto put = exec(conn_, "INSERT INTO meta(key, value) VALUES('schema_version', '3') ON CONFLICT DO NOTHING");
         if (PQresultStatus(put.get()) != PGRES_COMMAND_OK) throw std::runtime_error(error_text("write schema version", put.get()));
     }
     auto prepared = wrap(PQprepare(conn_, "shailoo_insert", kInsert, 0, nullptr));
@@ -335,6 +361,7 @@ core::Result<void> PostgresStore::write_batch(CommitOutcome& out) {
         if (auto w = insert(*s, out); !w) return w;
     std::sort(out.stored_elsewhere.begin(), out.stored_elsewhere.end(),
               [](const StoredElsewhere& a, const StoredElsewhere& b) { return a.ticket < b.ticket; });
+    if (auto w = write_staged_audit(out); !w) return w;
     auto committed = exec_write("COMMIT", "COMMIT");
     if (committed && in_doubt_.fail()) return core::fail(fmt::format("{}: COMMIT: reply lost after the commit (in-doubt hook)", name_));
     return committed;
@@ -343,12 +370,13 @@ core::Result<void> PostgresStore::write_batch(CommitOutcome& out) {
 CommitOutcome PostgresStore::commit() {
     CommitOutcome out;
     for (const auto& s : staged_) out.tickets.push_back(s.ticket);
-    if (staged_.empty()) {
+    if (nothing_staged()) {
         out.committed = true;
         return out;
     }
     auto drop = [&](std::string error) {
         staged_.clear();
+        settle_staged_audit(false);
         out.stored_elsewhere.clear();
         out.error = std::move(error);
         return out;
@@ -356,7 +384,7 @@ CommitOutcome PostgresStore::commit() {
     if (!reconnect_if_lost()) return drop(fmt::format("{}: connection lost and not reopened: {}", name_, one_line(PQerrorMessage(conn_))));
     auto result = write_batch(out);
     if (!result) {
-        if (PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
+        rollback_write();
         // In doubt: an error from COMMIT (a lost reply, a lost connection) does not prove the batch
         // missed the database. It is one transaction: look whether its rows are there, and never drop
         // a batch that is stored. When the database cannot be asked, drop it: the UNIQUE constraint
@@ -370,6 +398,7 @@ CommitOutcome PostgresStore::commit() {
         if (!stored) return drop(result.error().message);
     }
     staged_.clear();
+    settle_staged_audit(true);
     out.committed = true;
     return out;
 }
@@ -382,6 +411,92 @@ std::optional<std::array<std::uint8_t, 32>> PostgresStore::stored_hash(const std
     if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw std::runtime_error(error_text("read a stored report's hash", r.get()));
     if (PQntuples(r.get()) == 0) return std::nullopt;
     return hash_at(r.get(), 0, 0, name_);
+}
+
+// [SECTION] Audit log and operator actions
+
+core::Result<void> PostgresStore::begin_write() {
+    if (!reconnect_if_lost()) return core::fail(fmt::format("{}: connection lost and not reopened: {}", name_, one_line(PQerrorMessage(conn_))));
+    return exec_write("BEGIN", "BEGIN");
+}
+
+core::Result<void> PostgresStore::commit_write() { return exec_write("COMMIT", "COMMIT"); }
+
+void PostgresStore::rollback_write() {
+    if (PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
+}
+
+core::Result<AuditEntry> PostgresStore::audit_head() const {
+    auto lock = exec(conn_, fmt::format("SELECT pg_advisory_xact_lock({})", kAuditLock).c_str());
+    if (PQresultStatus(lock.get()) != PGRES_TUPLES_OK) return core::fail(error_text("lock the audit log", lock.get()));
+    auto r = exec(conn_, "SELECT number, hash FROM audit ORDER BY number DESC LIMIT 1");
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return core::fail(error_text("read the audit log's head", r.get()));
+    AuditEntry head;
+    if (PQntuples(r.get()) == 0) return head;
+    head.number = int8_at(r.get(), 0, 0);
+    head.hash = hash_at(r.get(), 0, 1, name_);
+    return head;
+}
+
+core::Result<void> PostgresStore::insert_audit(const AuditEntry& e) {
+    ++writes_;
+    if (fail_count_.fail()) return core::fail(fmt::format("{}: insert audit entry: failed before it reached the server (fail_at)", name_));
+    Params p;
+    p.int8(e.number);
+    p.int8(e.record.at);
+    p.text(e.record.actor);
+    p.text(e.record.action);
+    p.int4(e.record.pec);
+    p.text(e.record.device);
+    p.int8(static_cast<std::int64_t>(e.record.sequence));
+    p.text(e.record.detail);
+    p.bytes(e.hash.data(), e.hash.size());
+    auto r = exec(conn_, "INSERT INTO audit(number, at, actor, action, pec, device, sequence, detail, hash) "
+                         "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)", p);
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return core::fail(error_text("insert audit entry", r.get()));
+    return {};
+}
+
+core::Result<void> PostgresStore::insert_operator_action(const OperatorAction& a) {
+    ++writes_;
+    if (fail_count_.fail()) return core::fail(fmt::format("{}: insert operator action: failed before it reached the server (fail_at)", name_));
+    Params p;
+    p.int8(a.at);
+    p.text(to_string(a.what));
+    p.text(a.device);
+    p.int4(a.pec);
+    p.text(a.by);
+    p.text(a.reason);
+    auto r = exec(conn_, "INSERT INTO operator_actions(at, action, device, pec, by, reason) VALUES($1, $2, $3, $4, $5, $6)", p);
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return core::fail(error_text("insert operator action", r.get()));
+    return {};
+}
+
+std::vector<OperatorAction> PostgresStore::operator_actions() const {
+    auto r = exec(conn_, "SELECT at, action, device, pec, by, reason FROM operator_actions ORDER BY id");
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw std::runtime_error(error_text("read operator actions", r.get()));
+    std::vector<OperatorAction> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+        auto what = parse_operator_do(text_at(r.get(), i, 1));
+        if (!what) throw StoreCorrupt(fmt::format("{}: operator_actions.action: {}", name_, what.error().message));
+        out.push_back({.what = *what, .device = text_at(r.get(), i, 2), .pec = int4_at(r.get(), i, 3), .by = text_at(r.get(), i, 4),
+                       .reason = text_at(r.get(), i, 5), .at = int8_at(r.get(), i, 0)});
+    }
+    return out;
+}
+
+std::vector<AuditEntry> PostgresStore::audit_log() const {
+    reconnect_if_lost();  // a connection lost since the last statement: this one says why if it is still down
+    auto r = exec(conn_, "SELECT number, at, actor, action, pec, device, sequence, detail, hash FROM audit ORDER BY number");
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw std::runtime_error(error_text("read the audit log", r.get()));
+    std::vector<AuditEntry> out;
+    const PGresult* q = r.get();
+    for (int i = 0; i < PQntuples(q); ++i)
+        out.push_back({.number = int8_at(q, i, 0),
+                       .record = {.at = int8_at(q, i, 1), .actor = text_at(q, i, 2), .action = text_at(q, i, 3), .pec = int4_at(q, i, 4),
+                                  .device = text_at(q, i, 5), .sequence = static_cast<std::uint64_t>(int8_at(q, i, 6)), .detail = text_at(q, i, 7)},
+                       .hash = hash_at(q, i, 8, name_)});
+    return out;
 }
 
 // [SECTION] Reading back
@@ -475,7 +590,7 @@ std::vector<std::string> PostgresStore::integrity_problems() const {
         return problems;
     }
     // Every heap page of the store's tables (verify_heapam lists what it finds wrong, one row each)...
-    for (const char* table : {"reports", "meta"}) {
+    for (const char* table : {"reports", "meta", "audit", "operator_actions"}) {
         Params p;
         p.text(table);
         auto r = wrap(PQexecParams(conn_, "SELECT coalesce(blkno::text, '?'), coalesce(offnum::text, '?'), msg FROM verify_heapam($1::text::regclass)",
@@ -489,7 +604,8 @@ std::vector<std::string> PostgresStore::integrity_problems() const {
                                            PQgetvalue(r.get(), i, 2)));
     }
     // ...and every B-tree index on them, each heap tuple looked up in its index (heapallindexed).
-    auto indexes = wrap(PQexec(conn_, "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid IN ('reports'::regclass, 'meta'::regclass)"));
+    auto indexes = wrap(PQexec(conn_, "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid IN ('reports'::regclass, "
+                                      "'meta'::regclass, 'audit'::regclass, 'operator_actions'::regclass)"));
     if (PQresultStatus(indexes.get()) != PGRES_TUPLES_OK) {
         problems.push_back(error_text("list indexes", indexes.get()));
         return problems;

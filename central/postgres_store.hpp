@@ -50,6 +50,8 @@ public:
     /// indexes; a database without the amcheck extension (postgresql-contrib) is reported as a problem.
     std::vector<std::string> integrity_problems() const override;
     const std::string& name() const override { return name_; }
+    std::vector<OperatorAction> operator_actions() const override;
+    std::vector<AuditEntry> audit_log() const override;
 
     /// The server process of this store's connection (pg_backend_pid), for tests that cut it.
     int backend_pid() const;
@@ -58,6 +60,12 @@ public:
 
 private:
     std::optional<std::array<std::uint8_t, 32>> stored_hash(const std::string& device, std::uint64_t sequence) const override;
+    core::Result<void> begin_write() override;
+    core::Result<void> commit_write() override;
+    void rollback_write() override;
+    core::Result<AuditEntry> audit_head() const override;  // under an advisory transaction lock
+    core::Result<void> insert_audit(const AuditEntry& entry) override;
+    core::Result<void> insert_operator_action(const OperatorAction& action) override;
     void connect() const;                               // connection settings
     void set_up() const;                                // schema under an advisory lock, schema version, prepared insert
     bool reconnect_if_lost() const;                     // true when the connection is usable

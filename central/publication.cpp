@@ -314,6 +314,9 @@ nlohmann::json results_document(const Results& results, const core::ElectionPack
     int pecs_complete = 0;
     json pecs = pec_rows(results, package, pecs_complete);
     doc["progress"] = progress(results, pecs_complete);
+    // PECs the CEC holds back (an operator's hold, or a revoked device's reports under review):
+    // listed, so a reader knows which figures the totals leave out.
+    if (!results.withheld.empty()) doc["progress"]["withheld_pecs"] = results.withheld;
     doc["national"] = national(results.national);
     doc["seats"] = seats(results.seats, package.rules);
     doc["parties"] = party_rows(results, package);

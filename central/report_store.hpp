@@ -21,9 +21,11 @@
 #include <string_view>
 #include <vector>
 
+#include "central/oversight.hpp"
 #include "core/clock.hpp"
 #include "core/device_keys.hpp"
 #include "core/fail_count.hpp"
+#include "core/result.hpp"
 
 namespace central {
 
@@ -105,7 +107,13 @@ public:
     std::uint64_t stage(StoredReport report, core::Micros now);
     /// Number of staged reports.
     std::size_t staged() const { return staged_.size(); }
-    /// True when the staged batch is full or its oldest report has waited max_delay.
+    /// Stages an audit record for the next commit, which numbers and chains it in its own transaction
+    /// (a stored report's record, report_ticket set, is dropped with its report if that commit fails;
+    /// any other record waits for the next commit that succeeds).
+    void stage_audit(AuditRecord record);
+    /// Number of staged audit records.
+    std::size_t staged_audit() const { return staged_audit_.size(); }
+    /// True when the staged batch is full or its oldest report or audit record has waited max_delay.
     bool commit_due(core::Micros now) const;
     /// Writes every staged report in one transaction (INSERT ... ON CONFLICT DO NOTHING: a report
     /// the database already holds is listed in stored_elsewhere). On failure the transaction is
@@ -126,6 +134,23 @@ public:
     /// The database's own integrity check of the store (SQLite: `PRAGMA integrity_check`;
     /// PostgreSQL: amcheck's verify_heapam and bt_index_check): the problems it lists, empty when sound.
     virtual std::vector<std::string> integrity_problems() const = 0;
+    /// Writes `action` and its audit entry in a transaction of their own, durable when this returns
+    /// the entry's number. An action that makes no sense after those already made (revoking a
+    /// revoked device, holding a held PEC, releasing a published one: central::replay) is refused
+    /// with nothing written; the check and the write are one transaction, so two operators cannot
+    /// both revoke. Writer thread only; staged reports and records stay staged.
+    core::Result<std::int64_t> apply(const OperatorAction& action);
+    /// The operator actions made, in order.
+    virtual std::vector<OperatorAction> operator_actions() const = 0;
+    /// The operator actions in force (replayed); throws StoreCorrupt when the stored ones do not replay.
+    Oversight oversight() const;
+    /// The whole audit log, in the order written.
+    virtual std::vector<AuditEntry> audit_log() const = 0;
+    /// Everything wrong with the audit log, empty when sound: its hash chain (verify_audit), and
+    /// whether it still matches the rows it records - each operator action row has its entry, in
+    /// order and with the same fields, and each stored report its one "stored" entry with the
+    /// report's body hash (so a row edited, added or deleted behind the server's back shows).
+    std::vector<std::string> audit_problems() const;
     /// The store's name in messages: the file, or the connection URI without its password.
     virtual const std::string& name() const = 0;
     /// The policy in force.
@@ -154,7 +179,25 @@ protected:
     /// stored body is another's; false when the batch is not stored.
     bool settle_in_doubt(CommitOutcome& out) const;
 
+    // The transaction primitives apply() and the audit log use (each counts as a database write).
+    virtual core::Result<void> begin_write() = 0;   // a write transaction that holds the audit log's head
+    virtual core::Result<void> commit_write() = 0;
+    virtual void rollback_write() = 0;              // no-op when no transaction is open
+    /// The last audit entry's number and hash (0 and zeros when the log is empty), read inside the open transaction.
+    virtual core::Result<AuditEntry> audit_head() const = 0;
+    virtual core::Result<void> insert_audit(const AuditEntry& entry) = 0;
+    virtual core::Result<void> insert_operator_action(const OperatorAction& action) = 0;
+    /// Inside the batch's open transaction, after its reports: numbers, chains and writes the staged
+    /// audit records (a record of a report another process stored first says so).
+    core::Result<void> write_staged_audit(const CommitOutcome& out);
+    /// After the batch's commit: committed, the staged records are written; not, those of its reports are dropped.
+    void settle_staged_audit(bool committed);
+    /// True when there is nothing to write.
+    bool nothing_staged() const { return staged_.empty() && staged_audit_.empty(); }
+
     std::vector<Staged> staged_;
+    std::vector<AuditRecord> staged_audit_;
+    std::int64_t audit_written_up_to_ = 0;  // number of the last audit entry the open batch wrote (0: none)
     core::FailCount fail_count_;
     core::FailCount in_doubt_;
     std::int64_t writes_ = 0;

@@ -5,6 +5,7 @@
 //   [SECTION] Statements and errors
 //   [SECTION] Opening the store
 //   [SECTION] Group commit
+//   [SECTION] Audit log and operator actions
 //   [SECTION] Reading back
 
 #include <fmt/core.h>
@@ -22,7 +23,7 @@ namespace {
 
 // [SECTION] Schema
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Version 2: the vote counts live in the report's own row as compact blobs, not one row per option
 // and per party (a final party-list report would write 22 + 21 rows and 9 KB of int64 preference
@@ -55,6 +56,24 @@ CREATE TABLE IF NOT EXISTS reports(
   option_votes BLOB NOT NULL,      -- counts ([0] against all), encoded as below
   preference_votes BLOB NOT NULL,  -- varint parties, then each party's counts encoded as below
   UNIQUE(device, sequence));
+CREATE TABLE IF NOT EXISTS audit(
+  number INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  pec INTEGER NOT NULL,
+  device TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  hash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS operator_actions(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  device TEXT NOT NULL,
+  pec INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  reason TEXT NOT NULL);
 )sql";
 
 // [SECTION] Statements and errors
@@ -160,8 +179,13 @@ void Store::set_up(bool read_only) {
     Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (sqlite3_step(get.get()) == SQLITE_ROW) {
         const auto v = get.text_at(0);
-        if (v != std::to_string(kSchemaVersion))
-            throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}", file_, v, kSchemaVersion));
+        if (v == "2" && !read_only) {  // version 3 adds the audit log and operator actions: created above, empty
+            check(sqlite3_exec(db_, "UPDATE meta SET value = '3' WHERE key = 'schema_version'", nullptr, nullptr, nullptr),
+                  "upgrade the schema to version 3");
+        } else if (v != std::to_string(kSchemaVersion)) {
+            throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}{}", file_, v, kSchemaVersion,
+                                           v == "2" ? " (open it once read-write to upgrade it)" : ""));
+        }
     } else if (read_only) {
         throw StoreCorrupt(fmt::format("{}: no schema version: not a Shailoo store (opened read only)", file_));
     } else {
@@ -239,6 +263,7 @@ core::Result<void> Store::write_batch(CommitOutcome& out) {
     if (auto w = write("BEGIN", sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr)); !w) return w;
     for (const auto& s : staged_)
         if (auto w = insert(s, out); !w) return w;
+    if (auto w = write_staged_audit(out); !w) return w;
     if (fail_count_.fail()) return write("COMMIT", SQLITE_IOERR);
     auto committed = write("COMMIT", sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr));
     if (committed && in_doubt_.fail()) return write("COMMIT (reply lost after the sync)", SQLITE_IOERR);
@@ -248,25 +273,89 @@ core::Result<void> Store::write_batch(CommitOutcome& out) {
 CommitOutcome Store::commit() {
     CommitOutcome out;
     for (const auto& s : staged_) out.tickets.push_back(s.ticket);
-    if (staged_.empty()) {
+    if (nothing_staged()) {
         out.committed = true;
         return out;
     }
     auto result = write_batch(out);
     if (!result) {
-        if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        rollback_write();
         // In doubt: an error from COMMIT does not prove the batch missed the disk. The batch is one
         // transaction, so either every row of it is in the file or none is: look, and never drop
         // a batch that is stored.
         if (!settle_in_doubt(out)) {
             staged_.clear();
+            settle_staged_audit(false);
             out.stored_elsewhere.clear();
             out.error = result.error().message;
             return out;
         }
     }
     staged_.clear();
+    settle_staged_audit(true);
     out.committed = true;
+    return out;
+}
+
+// [SECTION] Audit log and operator actions
+
+core::Result<void> Store::begin_write() {
+    if (fail_count_.fail()) return write("BEGIN", SQLITE_IOERR);
+    return write("BEGIN", sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr));
+}
+
+core::Result<void> Store::commit_write() {
+    if (fail_count_.fail()) return write("COMMIT", SQLITE_IOERR);
+    return write("COMMIT", sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr));
+}
+
+void Store::rollback_write() {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+core::Result<AuditEntry> Store::audit_head() const {
+    Statement q(db_, "SELECT number, hash FROM audit ORDER BY number DESC LIMIT 1");
+    const int rc = sqlite3_step(q.get());
+    check(rc, "read the audit log's head");
+    AuditEntry head;
+    if (rc != SQLITE_ROW) return head;
+    head.number = q.int_at(0);
+    head.hash = hash_from(q.blob_at(1), "audit.hash");
+    return head;
+}
+
+core::Result<void> Store::insert_audit(const AuditEntry& e) {
+    Statement q(db_, "INSERT INTO audit(number, at, actor, action, pec, device, sequence, detail, hash) "
+                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    q.bind(1, e.number);
+    q.bind(2, e.record.at);
+    q.bind(3, e.record.actor);
+    q.bind(4, e.record.action);
+    q.bind(5, static_cast<std::int64_t>(e.record.pec));
+    q.bind(6, e.record.device);
+    q.bind(7, static_cast<std::int64_t>(e.record.sequence));
+    q.bind(8, e.record.detail);
+    q.bind_blob(9, e.hash.data(), e.hash.size());
+    if (fail_count_.fail()) return write("insert audit entry", SQLITE_IOERR);
+    return write("insert audit entry", sqlite3_step(q.get()));
+}
+
+core::Result<void> Store::insert_operator_action(const OperatorAction& a) {
+    Statement q(db_, "INSERT INTO operator_actions(at, action, device, pec, by, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    q.bind(1, a.at);
+    q.bind(2, to_string(a.what));
+    q.bind(3, a.device);
+    q.bind(4, static_cast<std::int64_t>(a.pec));
+    q.bind(5, a.by);
+    q.bind(6, a.reason);
+    if (fail_count_.fail()) return write("insert operator action", SQLITE_IOERR);
+    return write("insert operator action", sqlite3_step(q.get()));
+}
+
+std::array<std::uint8_t, 32> Store::hash_from(const std::vector<std::uint8_t>& h, const char* column) const {
+    std::array<std::uint8_t, 32> out{};
+    if (h.size() != out.size()) throw StoreCorrupt(fmt::format("{}: a {} of {} bytes", file_, column, h.size()));
+    std::memcpy(out.data(), h.data(), h.size());
     return out;
 }
 
@@ -348,6 +437,33 @@ std::vector<StoredReport> Store::reports() const {
         }
         check(rc, "read reports");
     }
+    return out;
+}
+
+std::vector<OperatorAction> Store::operator_actions() const {
+    std::vector<OperatorAction> out;
+    Statement q(db_, "SELECT at, action, device, pec, by, reason FROM operator_actions ORDER BY id");
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+        auto what = parse_operator_do(q.text_at(1));
+        if (!what) throw StoreCorrupt(fmt::format("{}: operator_actions.action: {}", file_, what.error().message));
+        out.push_back({.what = *what, .device = q.text_at(2), .pec = static_cast<int>(q.int_at(3)), .by = q.text_at(4),
+                       .reason = q.text_at(5), .at = q.int_at(0)});
+    }
+    check(rc, "read operator actions");
+    return out;
+}
+
+std::vector<AuditEntry> Store::audit_log() const {
+    std::vector<AuditEntry> out;
+    Statement q(db_, "SELECT number, at, actor, action, pec, device, sequence, detail, hash FROM audit ORDER BY number");
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW)
+        out.push_back({.number = q.int_at(0),
+                       .record = {.at = q.int_at(1), .actor = q.text_at(2), .action = q.text_at(3), .pec = static_cast<int>(q.int_at(4)),
+                                  .device = q.text_at(5), .sequence = static_cast<std::uint64_t>(q.int_at(6)), .detail = q.text_at(7)},
+                       .hash = hash_from(q.blob_at(8), "audit.hash")});
+    check(rc, "read the audit log");
     return out;
 }
 

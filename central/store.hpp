@@ -2,11 +2,14 @@
 /// The SQLite store (central/report_store.hpp has the interface and the guarantees): one file in WAL
 /// mode with synchronous=FULL, so a committed transaction survives a power cut.
 ///
-/// Schema (version 2; store.cpp says why the counts are blobs):
+/// Schema (version 3; store.cpp says why the counts are blobs; a version 2 file is upgraded when
+/// opened read-write, by adding the two empty tables):
 ///   reports(id, pec, box, device, sequence, kind, received_at, raw, body_hash,
 ///           ballots_in_box, valid, invalid, identified, ballots_issued, registered, violations,
 ///           option_votes BLOB, preference_votes BLOB)   -- counts as varint blobs, option 0 = against all
 ///     UNIQUE(device, sequence)                          -- a device belongs to one PEC
+///   audit(number, at, actor, action, pec, device, sequence, detail, hash)  -- central/oversight.hpp
+///   operator_actions(id, at, action, device, pec, by, reason)
 /// One prepared INSERT ... ON CONFLICT(device, sequence) DO NOTHING is reused for every report; a
 /// commit writes one row per report. Several processes may write one file (WAL; each commit holds
 /// the write lock), the UNIQUE constraint keeping each report once.
@@ -53,8 +56,17 @@ public:
     /// SQLite's `PRAGMA integrity_check` of the whole file (a crash test runs it after every kill).
     std::vector<std::string> integrity_problems() const override;
     const std::string& name() const override { return file_; }
+    std::vector<OperatorAction> operator_actions() const override;
+    std::vector<AuditEntry> audit_log() const override;
 
 private:
+    core::Result<void> begin_write() override;
+    core::Result<void> commit_write() override;
+    void rollback_write() override;
+    core::Result<AuditEntry> audit_head() const override;
+    core::Result<void> insert_audit(const AuditEntry& entry) override;
+    core::Result<void> insert_operator_action(const OperatorAction& action) override;
+    std::array<std::uint8_t, 32> hash_from(const std::vector<std::uint8_t>& blob, const char* column) const;
     std::optional<std::array<std::uint8_t, 32>> stored_hash(const std::string& device, std::uint64_t sequence) const override;
     core::Result<void> write(const char* what, int rc);  // counts a write, applies the hook
     core::Result<void> insert(const Staged& s, CommitOutcome& out);

@@ -366,6 +366,7 @@ std::string_view to_string(RejectReason reason) {
         case RejectReason::wrong_shape: return "wrong_shape";
         case RejectReason::failed_control_ratios: return "failed_control_ratios";
         case RejectReason::exceeds_registered_voters: return "exceeds_registered_voters";
+        case RejectReason::revoked_device: return "revoked_device";
     }
     return "unknown";
 }

@@ -126,10 +126,11 @@ enum class RejectReason : std::uint8_t {
     wrong_shape,                ///< counts not sized as the election package's ballot
     failed_control_ratios,      ///< the device's own arithmetic does not add up
     exceeds_registered_voters,  ///< more ballots than voters registered at the PEC
+    revoked_device,             ///< the CEC revoked the device's key (central/oversight.hpp)
 };
 
 /// Number of RejectReason values.
-inline constexpr int kRejectReasonCount = 12;
+inline constexpr int kRejectReasonCount = 13;
 
 /// Stable name of a reason ("bad_signature", ...; "unknown" for a byte no reason has).
 std::string_view to_string(RejectReason reason);

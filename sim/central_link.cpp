@@ -123,6 +123,9 @@ bool CentralLink::unreachable_at(Time at) const {
 
 void CentralLink::finish(Time now) {
     if (oldest_staged_) commit(now);
+    ingest_->finish(now);  // the audit entries of the last decisions that stored nothing
 }
+
+core::Result<std::int64_t> CentralLink::apply(const central::OperatorAction& action) { return ingest_->apply(action); }
 
 }  // namespace sim

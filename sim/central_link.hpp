@@ -54,6 +54,8 @@ public:
 
     /// The ingest (counters, alerts, log).
     const central::Ingest& ingest() const { return *ingest_; }
+    /// A CEC operator's action (central::Ingest::apply): the duty officer's hold and release.
+    core::Result<std::int64_t> apply(const central::OperatorAction& action);
     /// The store.
     central::Store& store() { return *store_; }
     /// Reports stored, with the time each was acknowledged: (commit time, PEC) pairs.

@@ -97,7 +97,6 @@ struct World::Shared {
     std::optional<HelpDesk> desk;        // support: {help_desk: trainees}
     std::vector<DutyAlert> alerts;       // the duty officer's
     std::int64_t ingest_alerts_seen = 0;
-    std::vector<int> held;               // PECs held back from publication, ascending
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
         : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
 };
@@ -277,9 +276,6 @@ core::Result<std::string> World::desk_act(const TraineeAction& a) {
 }
 
 core::Result<std::string> World::officer_act(const TraineeAction& a) {
-    auto& held = shared_->held;
-    const auto at = std::lower_bound(held.begin(), held.end(), a.pec);
-    const bool is_held = at != held.end() && *at == a.pec;
     std::string said;
     switch (a.what) {
         case TraineeDo::acknowledge: {
@@ -294,11 +290,14 @@ core::Result<std::string> World::officer_act(const TraineeAction& a) {
             break;
         }
         case TraineeDo::hold: case TraineeDo::release: {
+            // The CEC's own operator action (central::Ingest::apply): durable, audited, and what the
+            // published results leave out.
             if (!index_of(a.pec)) return core::fail(fmt::format("no PEC {} in this run", a.pec));
             const bool hold = a.what == TraineeDo::hold;
-            if (hold == is_held) return core::fail(fmt::format("PEC {}'s figures are {} already", a.pec, hold ? "held" : "published"));
-            if (hold) held.insert(at, a.pec);
-            else held.erase(at);
+            auto applied = shared_->link->apply({.what = hold ? central::OperatorDo::hold : central::OperatorDo::release,
+                                                          .pec = a.pec, .by = a.trainee.empty() ? "duty officer" : a.trainee,
+                                                          .reason = "the duty officer's decision in a drill", .at = now_});
+            if (!applied) return core::fail(applied.error().message);
             said = fmt::format("PEC {}'s figures {} publication", a.pec, hold ? "held back from" : "released for");
             break;
         }
@@ -321,7 +320,7 @@ const std::vector<DutyAlert>& World::duty_alerts() {
     return shared_->alerts;
 }
 
-const std::vector<int>& World::held_pecs() const { return shared_->held; }
+const std::vector<int>& World::held_pecs() const { return shared_->link->ingest().oversight().held; }
 
 // [SECTION] Views and results
 
@@ -390,18 +389,14 @@ RunResults World::results() const {
     r.central.alerts = link.ingest().counters().alerts;
     r.central.unreachable = link.unreachable();
     auto stored = link.store().reports();
-    const auto& held = shared_->held;
-    const auto to_publish = [&] {
-        std::vector<central::StoredReport> out;
-        for (const auto& report : stored)
-            if (!std::binary_search(held.begin(), held.end(), report.pec)) out.push_back(report);
-        return out;
-    };
-    if (auto agg = central::aggregate(package_, held.empty() ? stored : to_publish())) r.central.results = std::move(*agg);
+    const auto& oversight = link.ingest().oversight();
+    const bool all_published = oversight.held.empty() && oversight.under_review.empty();
+    if (auto agg = all_published ? central::aggregate(package_, stored) : central::aggregate(package_, stored, oversight))
+        r.central.results = std::move(*agg);
     else r.central.aggregation_error = agg.error().message;
     r.central.reconciliation = reconcile(r, stored);
     r.support = shared_->desk ? std::optional<SupportDay>(shared_->desk->day()) : shared_->support;
-    r.central.held = shared_->held;
+    r.central.held = oversight.held;
     if (r.central.results) {
         // What the public page would show: the published document as a browser receives it.
         auto published = nlohmann::json::parse(central::results_document(*r.central.results, package_).dump());

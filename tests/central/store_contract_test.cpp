@@ -8,6 +8,7 @@
 //   [SECTION] Writing and reading back
 //   [SECTION] Failures, doubt, keys and integrity
 //   [SECTION] Several writers on one database
+//   [SECTION] Operator actions and the audit log
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -293,6 +294,61 @@ TYPED_TEST(StoreContract, TheSameSequenceStagedByTwoIngestsIsDecidedByTheDatabas
     // B now knows what the database holds: the original is a duplicate there, the changed one refused.
     EXPECT_EQ(b.submit(zero, "pec", 3).outcome, core::AckOutcome::duplicate);
     EXPECT_EQ(b.submit(zero_changed, "pec", 4).reason, RejectReason::sequence_reused);
+    // Both processes' decisions are in one audit chain, and it matches the rows: B's entry for the
+    // report A stored first says so.
+    a.finish(5);
+    b.finish(6);
+    const auto reader = this->open();
+    EXPECT_EQ(reader->audit_problems(), std::vector<std::string>{});
+    const auto log = reader->audit_log();
+    EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const AuditEntry& e) { return e.record.action == "stored_elsewhere"; }));
+}
+
+// [SECTION] Operator actions and the audit log
+
+TYPED_TEST(StoreContract, OperatorActionsAndTheAuditLogAreDurableChainedAndChecked) {
+    const OperatorAction revoke{.what = OperatorDo::revoke, .device = "1001-arbb-1", .pec = 1001, .by = "aida", .reason = "leaked", .at = 5};
+    const OperatorAction hold{.what = OperatorDo::hold, .pec = 1002, .by = "bolot", .reason = "check", .at = 6};
+    {
+        auto store = this->open();
+        const auto ticket = store->stage(contract_report(1001, 1), 1);
+        store->stage_audit({.at = 1, .actor = "ingest", .action = "stored", .pec = 1001, .device = "1001-arbb-1", .sequence = 1,
+                            .detail = hex(contract_report(1001, 1).body_hash), .report_ticket = ticket});
+        store->stage_audit({.at = 2, .actor = "ingest", .action = "rejected:malformed", .detail = "garbage"});
+        ASSERT_TRUE(store->commit().committed);
+        EXPECT_EQ(store->apply(revoke).value(), 3);
+        EXPECT_EQ(store->apply(hold).value(), 4);
+        const auto again = store->apply(hold);
+        ASSERT_FALSE(again);
+        EXPECT_NE(again.error().message.find("held already"), std::string::npos);
+    }
+    auto store = this->open();  // another connection, as after a restart
+    EXPECT_EQ(store->operator_actions(), (std::vector<OperatorAction>{revoke, hold}));
+    const auto oversight = store->oversight();
+    EXPECT_TRUE(oversight.is_revoked("1001-arbb-1"));
+    EXPECT_EQ(oversight.held, std::vector<int>{1002});
+    EXPECT_EQ(oversight.under_review, std::vector<int>{1001});
+    const auto log = store->audit_log();
+    ASSERT_EQ(log.size(), 4u);
+    EXPECT_EQ(log[2].record.actor, "operator:aida");
+    EXPECT_TRUE(verify_audit(log).sound());
+    EXPECT_EQ(store->audit_problems(), std::vector<std::string>{});
+}
+
+TYPED_TEST(StoreContract, TwoWritersAppendToOneUnbrokenChain) {
+    auto a = this->open(), b = this->open();
+    for (int round = 0; round < 10; ++round) {
+        for (auto* store : {a.get(), b.get()}) {
+            store->stage_audit({.at = round, .actor = "ingest", .action = "rejected:malformed", .detail = fmt::format("round {}", round)});
+            store->stage_audit({.at = round, .actor = "ingest", .action = "duplicate", .detail = fmt::format("round {}", round)});
+        }
+        ASSERT_TRUE(b->commit().committed);
+        ASSERT_TRUE(a->commit().committed);
+    }
+    const auto log = this->open()->audit_log();
+    ASSERT_EQ(log.size(), 40u);
+    const auto check = verify_audit(log);
+    EXPECT_TRUE(check.sound()) << check.why;
 }
 
 }  // namespace store_contract_test
