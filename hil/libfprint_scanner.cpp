@@ -122,8 +122,14 @@ void keep_print(FpPrint* print, RawCapture& out) {
     out.call.ok = true;
 }
 
-/// One capture: identify against an empty gallery, which returns the probe print (on the worker).
+/// One capture: identify against an empty gallery, which returns the probe print (on the worker). A
+/// match-on-chip reader runs it too, so its errors and unplugging are reported as a reader's; its
+/// print, with no image, is then refused.
 void capture_job(FpDevice* device, GCancellable* cancellable, RawCapture& out) {
+    if (!fp_device_has_feature(device, FP_DEVICE_FEATURE_IDENTIFY)) {
+        out.call.message = "the driver can neither capture images nor identify, so it gives no print";
+        return;
+    }
     GPtrArray* gallery = g_ptr_array_new_with_free_func(g_object_unref);
     FpPrint* match = nullptr;
     FpPrint* print = nullptr;
@@ -132,7 +138,7 @@ void capture_job(FpDevice* device, GCancellable* cancellable, RawCapture& out) {
         if (print)
             keep_print(print, out);
         else
-            out.call.message = "the driver returned no print";
+            out.call.ok = true;  // a match-on-chip reader may give none: the image is then missing
     } else {
         take_error(out.call, error);
     }
@@ -258,9 +264,10 @@ devices::DeviceResult<CaptureReport> LibfprintScanner::capture_report() {
                                                     fmt::format("fingerprint reader {} ({}): present the finger again (libfprint: {})", id(),
                                                                 reader_.driver, raw->call.message)});
     if (!answered || !raw->call.ok) return std::unexpected(dead(failure_words(raw->call, answered, settings_.timeout)));
-    if (!reader_.image || raw->image.pixels.empty())
+    if (!reader_.image)
         return std::unexpected(dead("a match-on-chip reader: its prints stay on the device and give no template "
                                     "(only image readers work; docs/hil.md)"));
+    if (raw->image.pixels.empty()) return std::unexpected(dead("the driver returned no print image"));
     auto minutiae = parse_fp3_minutiae(raw->fp3);
     if (!minutiae) return std::unexpected(dead(minutiae.error()));
     CaptureReport report;
