@@ -1,8 +1,8 @@
 // Index of this file:
-// [SECTION] Runtime: the worker, libfprint's context and the one-session rule
-// [SECTION] Jobs: enumerate, open, close and capture as worker jobs
-// [SECTION] Session
-// [SECTION] Scanner
+//   [SECTION] Runtime: the worker, libfprint's context and the one-session rule
+//   [SECTION] Jobs: enumerate, open, close and capture as worker jobs
+//   [SECTION] Session
+//   [SECTION] Scanner
 
 #include "hil/libfprint_scanner.hpp"
 
@@ -13,7 +13,6 @@
 #include <fp-image-device.h>
 #include <fprint.h>
 
-#include "hil/fp3_print.hpp"
 #include "hil/glib_worker.hpp"
 
 namespace hil {
@@ -277,6 +276,7 @@ devices::DeviceResult<CaptureReport> LibfprintScanner::capture_report() {
     report.capture.print = template_from_nist(*minutiae, raw->image.height);
     report.capture.quality = quality_score(report.figures);
     report.image = std::move(raw->image);
+    report.minutiae = std::move(*minutiae);
     return report;
 }
 

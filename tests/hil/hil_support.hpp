@@ -7,7 +7,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 
 #include "hil/libfprint_scanner.hpp"
 
@@ -43,6 +46,42 @@ inline hil::GreyImage load_print(const std::string& name) {
     hil::GreyImage image{w, h, std::vector<std::uint8_t>(static_cast<std::size_t>(w) * h)};
     for (std::size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = data.get()[2 * i + 1];
     return image;
+}
+
+/// How an impression differs from the print it is rendered from: a rotation about the centre and a
+/// shift, in pixels, then a crop (the margins, in pixels, blanked to the background).
+struct Perturbation {
+    double degrees = 0;
+    double dx = 0, dy = 0;
+    int crop_left = 0, crop_top = 0, crop_right = 0, crop_bottom = 0;
+};
+
+/// `image` rotated, shifted (bilinear resampling) and cropped as `p` says, the same size; what falls
+/// outside the print is the background's grey (the mean of the image's border).
+inline hil::GreyImage perturb(const hil::GreyImage& image, const Perturbation& p) {
+    const int w = image.width, h = image.height;
+    const auto at = [&](int x, int y) { return static_cast<double>(image.pixels[static_cast<std::size_t>(y * w + x)]); };
+    double border = 0;
+    for (int x = 0; x < w; ++x) border += at(x, 0) + at(x, h - 1);
+    const double background = border / (2.0 * w);
+    const double c = std::cos(p.degrees * M_PI / 180.0), s = std::sin(p.degrees * M_PI / 180.0);
+    const double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+    hil::GreyImage out{w, h, std::vector<std::uint8_t>(image.pixels.size())};
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            double v = background;
+            const bool kept = x >= p.crop_left && x < w - p.crop_right && y >= p.crop_top && y < h - p.crop_bottom;
+            // The source of output pixel (x, y): undo the shift, then the rotation about the centre.
+            const double ux = x - p.dx - cx, uy = y - p.dy - cy;
+            const double sx = c * ux + s * uy + cx, sy = -s * ux + c * uy + cy;
+            if (kept && sx >= 0 && sy >= 0 && sx < w - 1 && sy < h - 1) {
+                const int x0 = static_cast<int>(sx), y0 = static_cast<int>(sy);
+                const double fx = sx - x0, fy = sy - y0;
+                v = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+            }
+            out.pixels[static_cast<std::size_t>(y * w + x)] = static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0, 255.0)));
+        }
+    return out;
 }
 
 /// A connected client of a Unix socket, retried for up to 2 s (the driver listens once the device is open).
@@ -134,8 +173,22 @@ public:
         ::unsetenv("FP_DRIVERS_WHITELIST");
     }
 
-    /// One capture of `image`: fed to the socket once the reader waits for a finger.
+    /// One capture of `image` with the gate's figures: fed to the socket once the reader waits for a finger.
     devices::DeviceResult<hil::CaptureReport> capture(const hil::GreyImage& image) {
+        return fed(image, [&] { return scanner_->capture_report(); });
+    }
+    /// The same through FingerprintScanner::capture, the identification desk's call.
+    devices::DeviceResult<devices::FingerprintCapture> capture_for_desk(const hil::GreyImage& image) {
+        return fed(image, [&] { return scanner_->capture(core::Finger::right_index); });
+    }
+
+    hil::LibfprintScanner& scanner() { return *scanner_; }
+    const std::string& socket() const { return socket_; }
+
+private:
+    /// Runs `capture` while a feeder thread sends `image` once the reader prompts for a finger.
+    template <class Capture>
+    std::invoke_result_t<Capture> fed(const hil::GreyImage& image, Capture capture) {
         const int n = ++captures_;
         std::thread feeder([this, n, &image] {
             if (!prompt_->wait(n, std::chrono::seconds(5))) return;
@@ -144,15 +197,11 @@ public:
             client.write(header, sizeof(header));
             client.write(image.pixels.data(), image.pixels.size());
         });
-        auto report = scanner_->capture_report();
+        auto result = capture();
         feeder.join();
-        return report;
+        return result;
     }
 
-    hil::LibfprintScanner& scanner() { return *scanner_; }
-    const std::string& socket() const { return socket_; }
-
-private:
     std::string socket_;
     std::shared_ptr<FingerPrompt> prompt_ = std::make_shared<FingerPrompt>();
     std::unique_ptr<hil::LibfprintSession> session_;
