@@ -22,7 +22,7 @@ hil::GreyImage ridges(int width, int height, double degrees) {
     return image;
 }
 
-TEST(QualityGate, ParallelRidgesAreCoherentFingerAreaAndPassWithEnoughMinutiae) {
+TEST(HilQualityGate, ParallelRidgesAreCoherentFingerAreaAndPassWithEnoughMinutiae) {
     hil::QualityFigures f = hil::measure_image(ridges(128, 128, 30));
     EXPECT_GT(f.coherence, 0.9);
     EXPECT_DOUBLE_EQ(f.finger_area, 1.0);
@@ -33,7 +33,7 @@ TEST(QualityGate, ParallelRidgesAreCoherentFingerAreaAndPassWithEnoughMinutiae) 
     EXPECT_EQ(hil::judge(f), hil::QualityVerdict::too_few_minutiae);
 }
 
-TEST(QualityGate, ABlankImageHasNoFingerAreaAndNoiseIsIncoherent) {
+TEST(HilQualityGate, ABlankImageHasNoFingerAreaAndNoiseIsIncoherent) {
     hil::GreyImage blank{128, 128, std::vector<std::uint8_t>(128 * 128, 200)};
     hil::QualityFigures f = hil::measure_image(blank);
     f.minutiae = 40;
@@ -49,7 +49,7 @@ TEST(QualityGate, ABlankImageHasNoFingerAreaAndNoiseIsIncoherent) {
     EXPECT_EQ(hil::to_string(hil::judge(f)), "incoherent_ridges");
 }
 
-TEST(Fp3Print, NistMinutiaeTurnIntoTheImageFrameWithTheirDirectionOnTheFinger) {
+TEST(HilFp3Print, NistMinutiaeTurnIntoTheImageFrameWithTheirDirectionOnTheFinger) {
     // NIST: y up, theta counter-clockwise from +x in that frame. A minutia at the bottom row pointing
     // up the finger is, in the image frame (y down), at the last row pointing to smaller y: -90 degrees.
     const core::Minutia up = hil::to_project_frame({10, 0, 90}, 100);
@@ -61,7 +61,7 @@ TEST(Fp3Print, NistMinutiaeTurnIntoTheImageFrameWithTheirDirectionOnTheFinger) {
     EXPECT_EQ(hil::to_project_frame({0, 99, 0}, 100).y, 0);
 }
 
-TEST(Fp3Print, ATemplateKeepsTheMinutiaeNearestTheCentre) {
+TEST(HilFp3Print, ATemplateKeepsTheMinutiaeNearestTheCentre) {
     std::vector<hil::NistMinutia> many;
     for (int i = 0; i < 60; ++i) many.push_back({100 + (i % 2 ? i : -i) * 3, 100, 0});
     const core::FingerprintTemplate t = hil::template_from_nist(many, 200);
@@ -70,7 +70,7 @@ TEST(Fp3Print, ATemplateKeepsTheMinutiaeNearestTheCentre) {
     EXPECT_EQ(hil::template_from_nist(std::span(many).first(20), 200).count, 20);
 }
 
-TEST(Fp3Print, BytesThatAreNoFp3PrintAreRefusedWithAReason) {
+TEST(HilFp3Print, BytesThatAreNoFp3PrintAreRefusedWithAReason) {
     const std::uint8_t junk[] = {'F', 'P', '2', 0, 1, 2};
     auto parsed = hil::parse_fp3_minutiae(junk);
     ASSERT_FALSE(parsed);

@@ -29,6 +29,9 @@ shailoo_test::CliRun replay_check(const Recording& r) {
         r.bus_path + "=" + ioctl.string() + " -- " + SHAILOO_EXE + " hil check " + r.driver + " --timeout 10 2>" + errors.string() + ")");
 }
 
+/// The recording's name in test output (instead of its bytes).
+void PrintTo(const Recording& r, std::ostream* os) { *os << r.driver; }
+
 class UmockdevReader : public testing::TestWithParam<Recording> {};
 
 TEST_P(UmockdevReader, ReplayedCaptureGivesATemplateThatPassesTheQualityGate) {
