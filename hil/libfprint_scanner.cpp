@@ -210,7 +210,10 @@ std::expected<std::unique_ptr<LibfprintScanner>, std::string> LibfprintSession::
         [opened, context, index, prompt](GCancellable* cancellable) {
             opened->device = device_at(context, index);
             GError* error = nullptr;
-            if (!opened->device) return take_error(opened->call, error);
+            if (!opened->device) {
+                opened->call.message = "the device is no longer in libfprint's list";
+                return;
+            }
             if (!fp_device_open_sync(opened->device, cancellable, &error)) return take_error(opened->call, error);
             opened->call.ok = true;
             if (prompt)
