@@ -146,13 +146,23 @@ void capture_job(FpDevice* device, GCancellable* cancellable, RawCapture& out) {
     g_ptr_array_unref(gallery);
 }
 
-/// Calls the scanner's prompt when the device starts waiting for a finger (a GObject notify handler).
-void finger_status_changed(FpDevice* device, GParamSpec*, gpointer prompt) {
-    if (fp_device_get_finger_status(device) & FP_FINGER_STATUS_NEEDED) (*static_cast<std::function<void()>*>(prompt))();
+/// The scanner's prompt and the finger status last seen (touched on the worker thread only).
+struct Prompt {
+    std::function<void()> call;
+    FpFingerStatusFlags last = FP_FINGER_STATUS_NONE;
+};
+
+/// Calls the prompt once each time the device starts waiting for a finger with none on it (a
+/// GObject notify handler; the status also passes through NEEDED | PRESENT, which is no new prompt).
+void finger_status_changed(FpDevice* device, GParamSpec*, gpointer data) {
+    auto* prompt = static_cast<Prompt*>(data);
+    const FpFingerStatusFlags status = fp_device_get_finger_status(device);
+    if (status == FP_FINGER_STATUS_NEEDED && prompt->last != FP_FINGER_STATUS_NEEDED) prompt->call();
+    prompt->last = status;
 }
 
 /// Frees the prompt when its handler is disconnected.
-void free_prompt(gpointer prompt, GClosure*) { delete static_cast<std::function<void()>*>(prompt); }
+void free_prompt(gpointer prompt, GClosure*) { delete static_cast<Prompt*>(prompt); }
 
 /// "after 2.5 s" or the driver's message, for a failed call.
 std::string failure_words(const CallOutcome& call, bool answered, std::chrono::milliseconds timeout) {
@@ -218,7 +228,7 @@ std::expected<std::unique_ptr<LibfprintScanner>, std::string> LibfprintSession::
             opened->call.ok = true;
             if (prompt)
                 opened->handler = g_signal_connect_data(opened->device, "notify::finger-status", G_CALLBACK(finger_status_changed),
-                                                        new std::function<void()>(prompt), free_prompt, GConnectFlags{});
+                                                        new Prompt{prompt}, free_prompt, GConnectFlags{});
         },
         settings.timeout);
     if (!answered || !opened->call.ok)

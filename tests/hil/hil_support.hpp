@@ -138,6 +138,11 @@ struct FingerPrompt {
         }
         changed.notify_all();
     }
+    /// Prompts so far.
+    int seen() {
+        std::lock_guard lock(mutex);
+        return count;
+    }
     /// Waits until the prompt has come `n` times in all; false after `timeout`.
     bool wait(int n, std::chrono::milliseconds timeout) {
         std::unique_lock lock(mutex);
@@ -189,7 +194,9 @@ private:
     /// Runs `capture` while a feeder thread sends `image` once the reader prompts for a finger.
     template <class Capture>
     std::invoke_result_t<Capture> fed(const hil::GreyImage& image, Capture capture) {
-        const int n = ++captures_;
+        // The prompt of this capture is the first after the ones already seen (a capture's prompts
+        // all come before it returns).
+        const int n = prompt_->seen() + 1;
         std::thread feeder([this, n, &image] {
             if (!prompt_->wait(n, std::chrono::seconds(5))) return;
             SocketClient client(socket_);
@@ -206,7 +213,6 @@ private:
     std::shared_ptr<FingerPrompt> prompt_ = std::make_shared<FingerPrompt>();
     std::unique_ptr<hil::LibfprintSession> session_;
     std::unique_ptr<hil::LibfprintScanner> scanner_;
-    int captures_ = 0;
 };
 
 }  // namespace hil_test
