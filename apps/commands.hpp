@@ -71,5 +71,7 @@ void add_train_command(CLI::App& app, Runner& runner);
 void add_drill_command(CLI::App& app, Runner& runner);
 /// `shailoo review`: the after-action review of a drill record (apps/cmd_drill.cpp, docs/drills.md).
 void add_review_command(CLI::App& app, Runner& runner);
+/// `shailoo hil list` and `shailoo hil check`: physical devices for hardware in the loop (apps/cmd_hil.cpp, docs/hil.md).
+void add_hil_command(CLI::App& app, Runner& runner);
 
 }  // namespace apps

@@ -10,6 +10,7 @@ packages=(
   libpq-dev postgresql-15
   libboost-dev libboost-system-dev libprotobuf-dev protobuf-compiler
   libsfml-dev libimgui-dev libstb-dev
+  libfprint-2-dev libglib2.0-dev umockdev
   python3 python3-simpy python3-prometheus-client
   xvfb xauth libgl1-mesa-dri
   chromium
