@@ -120,7 +120,7 @@ core::Result<Oversight> replay(std::span<const OperatorAction> actions) {
                 const bool was_held = erase_sorted(o.held, a.pec);
                 const bool was_reviewed = erase_sorted(o.under_review, a.pec);
                 if (!was_held && !was_reviewed)
-                    return core::fail(fmt::format("PEC {}'s figures are published already: nothing to release", a.pec));
+                    return core::fail(fmt::format("PEC {}'s figures are published already", a.pec));
                 break;
             }
         }
