@@ -147,7 +147,8 @@ Store::Store(const std::filesystem::path& file, GroupCommitPolicy policy, StoreO
         set_up(open.read_only);
     } catch (...) {
         sqlite3_finalize(insert_);
-        insert_ = nullptr;
+        sqlite3_finalize(audit_insert_);
+        insert_ = audit_insert_ = nullptr;
         sqlite3_close(db_);
         db_ = nullptr;
         throw;
@@ -201,10 +202,16 @@ void Store::set_up(bool read_only) {
                              "ON CONFLICT(device, sequence) DO NOTHING",
                              -1, SQLITE_PREPARE_PERSISTENT, &insert_, nullptr),
           "prepare insert");
+    check(sqlite3_prepare_v3(db_,
+                             "INSERT INTO audit(number, at, actor, action, pec, device, sequence, detail, hash) "
+                             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                             -1, SQLITE_PREPARE_PERSISTENT, &audit_insert_, nullptr),
+          "prepare the audit insert");
 }
 
 Store::~Store() {
     sqlite3_finalize(insert_);
+    sqlite3_finalize(audit_insert_);
     if (db_) sqlite3_close(db_);
 }
 
@@ -325,19 +332,24 @@ core::Result<AuditEntry> Store::audit_head() const {
 }
 
 core::Result<void> Store::insert_audit(const AuditEntry& e) {
-    Statement q(db_, "INSERT INTO audit(number, at, actor, action, pec, device, sequence, detail, hash) "
-                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    q.bind(1, e.number);
-    q.bind(2, e.record.at);
-    q.bind(3, e.record.actor);
-    q.bind(4, e.record.action);
-    q.bind(5, static_cast<std::int64_t>(e.record.pec));
-    q.bind(6, e.record.device);
-    q.bind(7, static_cast<std::int64_t>(e.record.sequence));
-    q.bind(8, e.record.detail);
-    q.bind_blob(9, e.hash.data(), e.hash.size());
+    // Prepared once, like the report insert: one audit row per report, in every group commit.
+    sqlite3_stmt* ins = audit_insert_;
+    sqlite3_reset(ins);
+    auto text = [&](int i, std::string_view t) { sqlite3_bind_text(ins, i, t.data(), static_cast<int>(t.size()), SQLITE_STATIC); };
+    sqlite3_bind_int64(ins, 1, e.number);
+    sqlite3_bind_int64(ins, 2, e.record.at);
+    text(3, e.record.actor);
+    text(4, e.record.action);
+    sqlite3_bind_int64(ins, 5, e.record.pec);
+    text(6, e.record.device);
+    sqlite3_bind_int64(ins, 7, static_cast<std::int64_t>(e.record.sequence));
+    text(8, e.record.detail);
+    sqlite3_bind_blob(ins, 9, e.hash.data(), static_cast<int>(e.hash.size()), SQLITE_STATIC);
     if (fail_count_.fail()) return write("insert audit entry", SQLITE_IOERR);
-    return write("insert audit entry", sqlite3_step(q.get()));
+    auto w = write("insert audit entry", sqlite3_step(ins));
+    sqlite3_reset(ins);
+    sqlite3_clear_bindings(ins);
+    return w;
 }
 
 core::Result<void> Store::insert_operator_action(const OperatorAction& a) {

@@ -77,6 +77,7 @@ private:
 
     sqlite3* db_ = nullptr;
     sqlite3_stmt* insert_ = nullptr;                      // prepared once, reused per report
+    sqlite3_stmt* audit_insert_ = nullptr;                // prepared once, reused per audit entry
     std::vector<std::uint8_t> option_blob_, preference_blob_;  // reused encode buffers
     std::string file_;
 };
