@@ -311,7 +311,8 @@ private:
                                         .network = &server_.counters(),
                                         .http = http_ ? &http_->counters() : nullptr,
                                         .ack_latency = &server_.ack_latency(),
-                                        .commit_time = &server_.commit_time()};
+                                        .commit_time = &server_.commit_time(),
+                                        .oversight = server_.oversight()};
     }
 
     // With --ops (docs/serve.md): Prometheus metrics and the operator page, on an address of its own

@@ -99,6 +99,8 @@ struct IngestServer::State {
     IngestCounters counters_copy;
     std::vector<LogLine> latest_log;  // guarded by counters_mutex
     std::vector<Alert> latest_alerts;  // guarded by counters_mutex
+    Oversight oversight_copy;          // guarded by counters_mutex
+    bool oversight_copied = false;     // guarded by counters_mutex
     std::int64_t copied_log_lines = 0;  // log lines written when latest_log was copied
 
     /// Hands new ingest log lines to the sink, at most options.log_lines_per_second of them in
@@ -137,6 +139,10 @@ struct IngestServer::State {
 
     void publish_counters() {
         std::lock_guard lock(counters_mutex);
+        if (!oversight_copied || counters_copy.oversight_changes != ingest.counters().oversight_changes) {
+            oversight_copy = ingest.oversight();
+            oversight_copied = true;
+        }
         counters_copy = ingest.counters();
         // The operator page's copies: only when something new was logged (a line or an alert).
         const auto& lines = ingest.log();
@@ -490,6 +496,11 @@ core::Result<std::int64_t> IngestServer::apply(const OperatorAction& action) {
         done.set_value(std::move(applied));
     });
     return result.get();
+}
+
+Oversight IngestServer::oversight() const {
+    std::lock_guard lock(state_->counters_mutex);
+    return state_->oversight_copy;
 }
 
 IngestCounters IngestServer::ingest_counters() const {

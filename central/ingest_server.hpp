@@ -102,6 +102,8 @@ public:
     const LatencyHistogram& ack_latency() const;
     /// Time of each group commit of the store (server clock).
     const LatencyHistogram& commit_time() const;
+    /// The operator actions in force as of the last submission or tick: a copy taken on the writer thread.
+    Oversight oversight() const;
     /// An operator's action (Ingest::apply), run on the writer thread; waits for its durable write.
     core::Result<std::int64_t> apply(const OperatorAction& action);
     /// The latest ingest log lines (at most kLatest), oldest first: a copy taken on the writer thread.

@@ -59,6 +59,11 @@ std::string prometheus_text(const MetricsSnapshot& m) {
     }
     family(out, "shailoo_reports_rejected_total", "counter", "Messages rejected, by reason (docs/protocol.md).", rejected);
     family(out, "shailoo_alerts_total", "counter", "Alerts raised for the CEC's operators.", sample("shailoo_alerts_total", c.alerts));
+    family(out, "shailoo_revoked_keys", "gauge", "Device keys the CEC revoked (shailoo cec revoke).",
+           sample("shailoo_revoked_keys", static_cast<std::int64_t>(m.oversight.revoked.size())));
+    family(out, "shailoo_pecs_withheld", "gauge", "PECs left out of the published results: held, or under review after a revocation.",
+           sample("shailoo_pecs_withheld", static_cast<std::int64_t>(m.oversight.held.size()), "why=\"held\"") +
+               sample("shailoo_pecs_withheld", static_cast<std::int64_t>(m.oversight.under_review.size()), "why=\"under_review\""));
     family(out, "shailoo_store_commits_total", "counter", "Group commits of the store.", sample("shailoo_store_commits_total", c.commits));
     family(out, "shailoo_store_failed_commits_total", "counter", "Group commits rolled back (senders retransmit).",
            sample("shailoo_store_failed_commits_total", c.failed_commits));
@@ -122,6 +127,17 @@ std::string operator_page(const MetricsSnapshot& m, const std::vector<LogLine>& 
     for (auto it = latest_alerts.rbegin(); it != latest_alerts.rend(); ++it)
         alerts += fmt::format("<li><time>{}</time> PEC {} {} #{} from {}: {}</li>", core::clock_time(it->at), it->pec,
                               html_text(it->device), it->sequence, html_text(it->peer), html_text(it->text));
+    std::string actions;
+    for (const auto& r : m.oversight.revoked)
+        actions += fmt::format("<li><time>{}</time> key of {} (PEC {}) revoked by {}: {}</li>", core::clock_time(r.at), html_text(r.device),
+                               r.pec, html_text(r.by), html_text(r.reason));
+    auto pecs = [](const std::vector<int>& list) {
+        std::string out;
+        for (int p : list) out += fmt::format("{}{}", out.empty() ? "" : ", ", p);
+        return out.empty() ? std::string("none") : out;
+    };
+    actions += fmt::format("<li>held from publication: {}</li><li>under review after a revocation: {}</li>", pecs(m.oversight.held),
+                           pecs(m.oversight.under_review));
     std::string log;
     for (auto it = latest_log.rbegin(); it != latest_log.rend(); ++it)
         log += fmt::format("<li><time>{}</time> {}</li>", core::clock_time(it->at), html_text(it->text));
@@ -132,9 +148,10 @@ std::string operator_page(const MetricsSnapshot& m, const std::vector<LogLine>& 
         "td{{text-align:right;font-variant-numeric:tabular-nums}}li{{margin:.2em 0}}time{{color:#555;margin-right:.5em}}"
         ".alert li{{color:#a00}}</style></head><body><h1>CEC ingest - operator view</h1><p>Server time {}; "
         "this page reloads every 5 s. Metrics for Prometheus: <a href=\"/metrics\">/metrics</a>.</p>"
-        "<h2>Counters</h2><table>{}</table><h2>Rejected, by reason</h2>{}<h2>Latest alerts</h2>{}"
+        "<h2>Counters</h2><table>{}</table><h2>Operator actions in force</h2><ul>{}</ul><p>Changed with <code>shailoo cec</code>; "
+        "<code>shailoo cec audit</code> verifies the audit log.</p><h2>Rejected, by reason</h2>{}<h2>Latest alerts</h2>{}"
         "<h2>Latest log lines</h2>{}</body></html>\n",
-        core::clock_time(now), rows, reasons.empty() ? "<p>none</p>" : "<table>" + reasons + "</table>",
+        core::clock_time(now), rows, actions, reasons.empty() ? "<p>none</p>" : "<table>" + reasons + "</table>",
         alerts.empty() ? "<p>none</p>" : "<ul class=\"alert\">" + alerts + "</ul>",
         log.empty() ? "<p>none</p>" : "<ul>" + log + "</ul>");
 }

@@ -73,7 +73,7 @@ TEST(CecCommand, ARevocationAndTheAuditChainSurviveAKillOfTheServer) {
     const int pec = package->pecs.front().number;
     const std::string device = fmt::format("{}-arbb-1", pec);
     {
-        ServeProcess server(db, dir / "serve.log", {"--http", "127.0.0.1:0"});
+        ServeProcess server(db, dir / "serve.log", {"--http", "127.0.0.1:0", "--ops", "127.0.0.1:0"});
         ASSERT_NE(server.port(), 0) << server.first_line();
         ASSERT_EQ(send(server.port(), signed_zero_report(package->name, pec, device, 1)).outcome, core::AckOutcome::stored);
         const auto revoked = shailoo(fmt::format("cec revoke {} --db {} --by aida --reason 'key phished'", device, db.string()));
@@ -84,6 +84,13 @@ TEST(CecCommand, ARevocationAndTheAuditChainSurviveAKillOfTheServer) {
         // The running server takes both up: the page leaves the PECs out and names them...
         EXPECT_EQ(withheld_when_published(server.http_port(), nlohmann::json::array({pec, other})),
                   nlohmann::json::array({pec, other}));
+        // The operator view shows what is in force.
+        const auto page = http_get(server.ops_port(), "/operator");
+        EXPECT_NE(page.find(fmt::format("key of {} (PEC {}) revoked by aida: key phished", device, pec)), std::string::npos) << page;
+        EXPECT_NE(page.find(fmt::format("held from publication: {}", other)), std::string::npos) << page;
+        const auto metrics = http_get(server.ops_port(), "/metrics");
+        EXPECT_NE(metrics.find("shailoo_revoked_keys 1\n"), std::string::npos) << metrics;
+        EXPECT_NE(metrics.find("shailoo_pecs_withheld{why=\"under_review\"} 1\n"), std::string::npos) << metrics;
         // ...and refuses the key's next report with its reason.
         const auto ack = send(server.port(), signed_zero_report(package->name, pec, device, 2));
         EXPECT_EQ(ack.outcome, core::AckOutcome::rejected);
