@@ -482,22 +482,6 @@ void IngestServer::shutdown() {
     st->writer_io.poll();
 }
 
-core::Result<std::int64_t> IngestServer::apply(const OperatorAction& action) {
-    auto st = state_;
-    std::promise<core::Result<std::int64_t>> done;
-    auto result = done.get_future();
-    asio::post(st->writer_io, [st, &action, &done] {
-        if (st->closing) {
-            done.set_value(core::fail("ingest server: shutting down"));
-            return;
-        }
-        auto applied = st->ingest.apply(action);
-        st->emit_log();
-        done.set_value(std::move(applied));
-    });
-    return result.get();
-}
-
 Oversight IngestServer::oversight() const {
     std::lock_guard lock(state_->counters_mutex);
     return state_->oversight_copy;

@@ -104,8 +104,6 @@ public:
     const LatencyHistogram& commit_time() const;
     /// The operator actions in force as of the last submission or tick: a copy taken on the writer thread.
     Oversight oversight() const;
-    /// An operator's action (Ingest::apply), run on the writer thread; waits for its durable write.
-    core::Result<std::int64_t> apply(const OperatorAction& action);
     /// The latest ingest log lines (at most kLatest), oldest first: a copy taken on the writer thread.
     std::vector<LogLine> latest_log() const;
     /// The latest alerts (at most kLatest), oldest first.
