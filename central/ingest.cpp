@@ -346,6 +346,10 @@ Decision Ingest::submit(Prechecked checked, std::string_view peer, core::Micros 
             alert(d, fmt::format("a message from device '{}', a key not in the registry, for PEC {}: a rogue or misconfigured "
                                  "device; call the PEC", d.device, d.pec),
                   peer, now);
+        if (reason == RejectReason::bad_signature && bad_signature_alerted_.insert(d.device).second)  // registered ids only: bounded
+            alert(d, fmt::format("a message naming device '{}' of PEC {} failed its signature check: altered on the way or forged "
+                                 "from a captured report; call the PEC and compare its printed protocol", d.device, d.pec),
+                  peer, now);
         return reject(d, reason, std::move(checked.text), peer, now);
     }
     const auto& h = checked.report->header;

@@ -31,7 +31,8 @@
 ///     identification report sent or received before voting closed (IngestRules::voting_closes).
 ///
 /// Alerts also go up for a message from a key not in the registry (a rogue device; once per device
-/// id, the first kKeptUnknownDevices ids), a revoked key, and a device whose identical
+/// id, the first kKeptUnknownDevices ids), a message naming a registered device whose signature fails
+/// (altered on the way or forged from a capture; once per device), a revoked key, and a device whose identical
 /// retransmissions pass IngestRules::duplicates_per_minute in one minute.
 ///
 /// Every decision is written to the store's audit log (central/oversight.hpp) at the next commit:
@@ -251,6 +252,7 @@ private:
     Oversight oversight_;                                  // operator actions in force
     std::map<std::string, std::int64_t> audit_overflow_;  // decisions not itemised in this commit, by action
     std::unordered_set<std::string> unknown_alerted_;     // unknown device ids already alerted on
+    std::unordered_set<std::string> bad_signature_alerted_;  // registered devices already alerted on for a bad signature
     struct DuplicateWindow {
         core::Micros minute = -1;
         int count = 0;

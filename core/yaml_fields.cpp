@@ -12,6 +12,7 @@ Error field_error(const std::string& file, const YAML::Node& node, const std::st
 }
 
 std::string describe_value(const YAML::Node& node) {
+    if (!node.IsDefined()) return "nothing";  // a missing key of a const mapping: IsScalar would throw
     if (node.IsScalar()) return node.Scalar();
     if (node.IsSequence()) return "a list";
     if (node.IsMap()) return "a mapping";

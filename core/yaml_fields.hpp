@@ -32,7 +32,7 @@ std::string describe_value(const YAML::Node& node);
 /// exponent) and finite; nothing for anything else ("0x10", "1O", ".nan", "12 apples", a list).
 template <class T>
 std::optional<T> scalar_number(const YAML::Node& node) {
-    if (!node.IsScalar()) return std::nullopt;
+    if (!node.IsDefined() || !node.IsScalar()) return std::nullopt;  // a missing key's node throws on IsScalar
     const std::string& text = node.Scalar();
     const char* begin = text.data() + (text.size() > 1 && text[0] == '+' ? 1 : 0);  // YAML allows "+5"
     T value{};

@@ -75,7 +75,7 @@ void DrillConduct::fire(DrillSession& session, std::size_t i) {
     inject_fired_[i] = true;
     sim::FaultAction a = inject.action;
     a.at = session.world().now();
-    if (auto ok = session.act(a, inject.name); !ok)
+    if (auto ok = inject.incident ? session.act(*inject.incident, inject.name) : session.act(a, inject.name); !ok)
         problems_.push_back(fmt::format("{}:{}: inject '{}' at {}: {}", drill_.file.string(), inject.line, inject.name, core::clock_time(a.at),
                                         ok.error().message));
 }
@@ -127,11 +127,16 @@ void DrillConduct::sample(DrillSession& session) {
     const sim::World& world = session.world();
     const sim::Time now = world.now();
     for (auto& [pec, samples] : seen_.pecs) {
+        const bool wrong = world.wrong_on_page(pec, now, now + 1) > 0;
+        if (pec == 0) {  // the page as a whole (a display error's inject)
+            samples.push_back({.at = now, .wrong_on_page = wrong});
+            continue;
+        }
         const auto idx = world.index_of(pec);
         if (!idx) continue;
         const sim::PecDetail d = world.detail(*idx);
         samples.push_back({now, d.view.queue, d.left_queue, d.ballots_waiting[0] + d.ballots_waiting[1],
-                           d.view.state == sim::PecState::acknowledged});
+                           d.view.state == sim::PecState::acknowledged, wrong});
     }
     if (const sim::HelpDesk* desk = world.help_desk())
         for (const auto& t : desk->tickets(now))

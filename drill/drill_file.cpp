@@ -24,7 +24,7 @@ namespace drill {
 
 namespace {
 
-constexpr std::array<std::pair<Measure, std::string_view>, 7> kMeasures{{
+constexpr std::array<std::pair<Measure, std::string_view>, 8> kMeasures{{
     {Measure::time_to_acknowledge, "time_to_acknowledge"},
     {Measure::time_to_resolve, "time_to_resolve"},
     {Measure::steps_out_of_order, "steps_out_of_order"},
@@ -32,6 +32,7 @@ constexpr std::array<std::pair<Measure, std::string_view>, 7> kMeasures{{
     {Measure::queue_minutes, "queue_minutes"},
     {Measure::ballots_at_risk, "ballots_at_risk"},
     {Measure::report_delay, "report_delay"},
+    {Measure::published_minutes, "published_minutes"},
 }};
 
 using Reader = core::YamlReader;
@@ -87,10 +88,46 @@ Outcome read_condition(const Reader& r, const YAML::Node& n, DrillInject& inject
     return {};
 }
 
+// An incident inject's fields: `incident`, and `pec`, `box`, `copies` where the incident takes them.
+core::Result<void> read_incident(const Reader& r, const YAML::Node& n, DrillInject& inject) {
+    for (const char* field : {"device", "unit", "fault", "severity", "duration", "replace", "support"})
+        if (n[field]) return r.bad(n[field], field, "belongs to a fault inject, not an incident");
+    auto kind_name = r.text(n, "incident");
+    if (!kind_name) return std::unexpected(kind_name.error());
+    const auto kind = sim::incident_kind_from(*kind_name);
+    if (!kind) return r.bad(n["incident"], "incident", fmt::format("'{}' is not an incident (docs/drills.md, \"Incidents\")", *kind_name));
+    sim::Incident incident{.kind = *kind};
+    if (*kind == sim::IncidentKind::display_error) {
+        for (const char* field : {"pec", "box", "copies"})
+            if (n[field]) return r.bad(n[field], field, "a display error is on the public page: it takes no " + std::string(field));
+    } else {
+        auto pec = r.get<int>(n, "pec", 1000, 9999);
+        if (!pec) return std::unexpected(pec.error());
+        incident.pec = *pec;
+        if (n["box"]) {
+            auto box = r.text(n, "box");
+            if (!box) return std::unexpected(box.error());
+            if (*box != "party_list" && *box != "district") return r.bad(n["box"], "box", fmt::format("'{}' is neither party_list nor district", *box));
+            incident.box = *box == "party_list" ? 0 : 1;
+        }
+        if (n["copies"] && *kind != sim::IncidentKind::replay) return r.bad(n["copies"], "copies", "only a replay sends copies");
+        if (n["copies"]) {
+            auto copies = r.get<int>(n, "copies", 1, 1000);
+            if (!copies) return std::unexpected(copies.error());
+            incident.copies = *copies;
+        }
+    }
+    inject.incident = incident;
+    inject.action.pec = incident.pec;
+    return {};
+}
+
 core::Result<DrillInject> read_inject(const Reader& file_reader, const YAML::Node& n, const std::string& where, sim::Time start, sim::Time end) {
     const Reader r = file_reader.within(where);
     if (!n.IsMap()) return file_reader.bad(n, where, "expected a mapping {name, at or when, pec, device, fault, ...}");
-    if (auto ok = r.only_keys(n, {"name", "at", "when", "pec", "device", "unit", "fault", "severity", "duration", "replace", "support"}); !ok)
+    if (auto ok = r.only_keys(n, {"name", "at", "when", "pec", "device", "unit", "fault", "severity", "duration", "replace", "support",
+                                  "incident", "box", "copies"});
+        !ok)
         return std::unexpected(ok.error());
     DrillInject inject;
     inject.line = n.Mark().line + 1;
@@ -107,6 +144,12 @@ core::Result<DrillInject> read_inject(const Reader& file_reader, const YAML::Nod
     } else if (auto ok = read_condition(r, n["when"], inject); !ok) {
         return std::unexpected(ok.error());
     }
+    if (n["incident"]) {
+        if (auto ok = read_incident(r, n, inject); !ok) return std::unexpected(ok.error());
+        return inject;
+    }
+    for (const char* field : {"box", "copies"})
+        if (n[field]) return r.bad(n[field], field, "belongs to an incident (a fault inject names its device and fault)");
     auto pec = r.get<int>(n, "pec", 1000, 9999);
     if (!pec) return std::unexpected(pec.error());
     inject.action.pec = *pec;
@@ -229,7 +272,8 @@ core::Result<ResponseAction> read_response(const Reader& file_reader, const YAML
     if (const auto kind = sim::trainee_do_from(*what)) {
         const sim::TraineeDo k = *kind;
         const bool by_ticket = sim::role_of(k) == sim::TraineeRole::help_desk;
-        if (!a.pec_given && !by_ticket && k != sim::TraineeDo::acknowledge) filled["pec"] = inject->action.pec;
+        if (!a.pec_given && !by_ticket && k != sim::TraineeDo::acknowledge && k != sim::TraineeDo::correct_page && inject->action.pec != 0)
+            filled["pec"] = inject->action.pec;
         if (!a.ticket_given && by_ticket) filled["ticket"] = 1;  // resolved when the action is taken
         if (!a.alert_given && k == sim::TraineeDo::acknowledge) filled["alert"] = 1;
     }

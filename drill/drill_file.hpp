@@ -14,6 +14,7 @@
 #include "core/result.hpp"
 #include "kernel/engine.hpp"
 #include "sim/fault_action.hpp"
+#include "sim/incident.hpp"
 #include "sim/trainee_action.hpp"
 
 namespace drill {
@@ -26,12 +27,14 @@ struct InjectCondition {
     std::int64_t value = 0;
 };
 
-/// One inject: a fault put into one PEC's device, at a time or when a condition first holds.
+/// One inject, at a time or when a condition first holds: a fault put into one PEC's device, or a
+/// cyber incident (sim/incident.hpp) done to the running chain.
 struct DrillInject {
     std::string name;                     ///< unique in the drill; objectives and the model answer name it
     std::optional<sim::Time> at;          ///< a timed inject
     std::optional<InjectCondition> when;  ///< a conditional inject (exactly one of at / when)
     sim::FaultAction action;              ///< pec, target, unit, fault, severity, duration, replace, support (action.at unused)
+    std::optional<sim::Incident> incident;  ///< an incident instead of a fault (action.pec is its PEC, 0 for display_error)
     int line = 0;
 };
 
@@ -44,6 +47,7 @@ enum class Measure : std::uint8_t {
     queue_minutes,        ///< voter-minutes of waiting at the inject's PEC, from the inject on
     ballots_at_risk,      ///< most ballots waiting uncounted in a reserve slot at the PEC, from the inject on
     report_delay,         ///< seconds from voting close to the CEC's acknowledgement of the PEC's results
+    published_minutes,    ///< minutes the public page showed wrong figures (the inject's PEC's; a display error's: the party rows), from the inject on
 };
 std::string_view to_string(Measure m);
 std::optional<Measure> measure_from(std::string_view name);

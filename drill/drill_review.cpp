@@ -77,6 +77,7 @@ PecOutcome outcome_of(const DrillFile& drill, const DrillRun& run, const std::st
         o.voters_left = s.left_queue - first->left_queue;
         o.queue_minutes += s.queue;
         o.ballots_at_risk = std::max(o.ballots_at_risk, s.ballots_waiting);
+        o.published_minutes += s.wrong_on_page ? 1 : 0;
         if (s.acknowledged && !o.acknowledged) o.acknowledged = s.at;
     }
     return o;
@@ -107,7 +108,8 @@ core::Result<Review> review_record(const std::filesystem::path& record_file, int
 }
 
 std::string cost_sentence(const PecOutcome& yours, const PecOutcome& ref) {
-    if (!yours.fired) return fmt::format("the inject at PEC {} never fired", yours.pec);
+    const std::string where = yours.pec == 0 ? "on the public page" : fmt::format("at PEC {}", yours.pec);
+    if (!yours.fired) return fmt::format("the inject {} never fired", where);
     std::vector<std::string> cost, saved;
     const auto add = [&](std::int64_t n, std::string_view one, std::string_view many) {
         if (n != 0) (n > 0 ? cost : saved).push_back(fmt::format("{} {}", std::abs(n), std::abs(n) == 1 ? one : many));
@@ -115,6 +117,7 @@ std::string cost_sentence(const PecOutcome& yours, const PecOutcome& ref) {
     add(yours.voters_left - ref.voters_left, "voter who left", "voters who left");
     add(yours.queue_minutes - ref.queue_minutes, "voter-minute of waiting", "voter-minutes of waiting");
     add(yours.ballots_at_risk - ref.ballots_at_risk, "ballot uncounted in a reserve slot", "ballots uncounted in a reserve slot");
+    add(yours.published_minutes - ref.published_minutes, "minute of wrong figures on the public page", "minutes of wrong figures on the public page");
     std::string never;
     if (yours.acknowledged && ref.acknowledged)
         add((*yours.acknowledged - *ref.acknowledged) / core::kMinute, "minute's delay of its results at the CEC", "minutes' delay of its results at the CEC");
@@ -127,8 +130,8 @@ std::string cost_sentence(const PecOutcome& yours, const PecOutcome& ref) {
         for (std::size_t i = 0; i < v.size(); ++i) out += (i == 0 ? "" : i + 1 == v.size() ? " and " : ", ") + v[i];
         return out;
     };
-    if (cost.empty() && saved.empty()) return fmt::format("at PEC {} your response cost what the reference's did{}", yours.pec, never);
-    std::string out = fmt::format("at PEC {} your response", yours.pec);
+    if (cost.empty() && saved.empty()) return fmt::format("{} your response cost what the reference's did{}", where, never);
+    std::string out = fmt::format("{} your response", where);
     if (!cost.empty()) out += " cost " + join(cost);
     if (!saved.empty()) out += fmt::format("{} saved {}", cost.empty() ? "" : ",", join(saved));
     return out + " against the reference" + never;
@@ -207,7 +210,7 @@ json objectives_json(const Review& r) {
 
 json outcome_json(const PecOutcome& o) {
     return json{{"voters_left", o.voters_left}, {"queue_minutes", o.queue_minutes}, {"ballots_at_risk", o.ballots_at_risk},
-                {"acknowledged", o.acknowledged ? json(hhmm(*o.acknowledged)) : json(nullptr)}};
+                {"published_minutes", o.published_minutes}, {"acknowledged", o.acknowledged ? json(hhmm(*o.acknowledged)) : json(nullptr)}};
 }
 
 json counterfactual_json(const Review& r) {
@@ -219,6 +222,7 @@ json counterfactual_json(const Review& r) {
                            {"difference", {{"voters_left", yours.voters_left - ref.voters_left},
                                            {"queue_minutes", yours.queue_minutes - ref.queue_minutes},
                                            {"ballots_at_risk", yours.ballots_at_risk - ref.ballots_at_risk},
+                                           {"published_minutes", yours.published_minutes - ref.published_minutes},
                                            {"late_minutes", yours.acknowledged && ref.acknowledged
                                                                 ? json((*yours.acknowledged - *ref.acknowledged) / core::kMinute)
                                                                 : json(nullptr)}}},

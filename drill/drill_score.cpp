@@ -76,6 +76,8 @@ std::optional<double> world_measure(Measure m, const std::vector<PecSample>& s, 
             for (const auto& x : s) most = std::max(most, x.ballots_waiting);
             return static_cast<double>(most);
         }
+        case Measure::published_minutes:
+            return static_cast<double>(std::count_if(s.begin(), s.end(), [](const PecSample& x) { return x.wrong_on_page; }));
         case Measure::report_delay:
             for (const auto& x : s)
                 if (x.acknowledged) return seconds(std::max<sim::Time>(0, x.at - seen.voting_close));

@@ -22,6 +22,7 @@ struct PecSample {
     std::int64_t left_queue = 0;       ///< voters who left without voting so far
     std::int64_t ballots_waiting = 0;  ///< ballots in the reserve slots of its ballot boxes
     bool acknowledged = false;         ///< the CEC acknowledged its results
+    bool wrong_on_page = false;        ///< the public page shows wrong figures for it (PEC 0: the party rows)
     bool operator==(const PecSample&) const = default;
 };
 

@@ -332,7 +332,7 @@ core::Result<DrillScript> script_from(const core::Result<YAML::Node>& loaded, co
     if (!loaded) return std::unexpected(loaded.error());
     const YAML::Node root = *loaded;
     const Reader r(name);
-    if (!root.IsMap() || !root["steps"]) return core::fail(fmt::format("{}: a script is a mapping with 'version: 1' and 'steps'", name));
+    if (!root.IsMap() || !root["steps"] || !root["version"]) return core::fail(fmt::format("{}: a script is a mapping with 'version: 1' and 'steps'", name));
     if (auto ok = r.only_keys(root, {"version", "steps"}); !ok) return std::unexpected(ok.error());
     if (auto v = r.number_at<int>(root["version"], "version", 1, 1); !v) return std::unexpected(v.error());
     const YAML::Node steps = root["steps"];

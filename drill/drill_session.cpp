@@ -235,6 +235,15 @@ core::Result<void> DrillSession::act(sim::FaultAction action, std::string inject
     return {};
 }
 
+core::Result<void> DrillSession::act(const sim::Incident& incident, std::string inject) {
+    sim::RecordedAction r;
+    r.incident = incident;
+    r.action.pec = incident.pec;
+    r.inject = std::move(inject);
+    if (auto n = apply_and_record(std::move(r)); !n) return std::unexpected(n.error());
+    return {};
+}
+
 core::Result<int> DrillSession::inject(const PecSelection& sel, sim::FaultAction action) {
     auto chosen = draw_pecs(sel);
     if (!chosen) return std::unexpected(chosen.error());
@@ -276,6 +285,13 @@ core::Result<std::vector<std::size_t>> DrillSession::draw_pecs(const PecSelectio
 
 core::Result<int> DrillSession::apply_and_record(sim::RecordedAction r) {
     r.issued = world_->now();
+    if (r.incident) {
+        if (auto ok = world_->apply(*r.incident); !ok) return std::unexpected(ok.error());
+        const std::string what = sim::describe(*r.incident);
+        notes_.push_back({r.issued, r.incident->pec, {}, r.inject.empty() ? "incident: " + what : fmt::format("drill inject '{}': incident {}", r.inject, what)});
+        record_.actions.push_back(std::move(r));
+        return 1;
+    }
     r.action.at = std::max(r.action.at, r.issued);  // "now"
     std::vector<int> applied;
     std::string first_error;

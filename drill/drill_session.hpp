@@ -115,6 +115,8 @@ public:
     /// Schedules one fault action (at >= now; at < now means "now") at one PEC and records it;
     /// `inject`: the drill file's inject that makes it (kept in the record; empty: the instructor's).
     core::Result<void> act(sim::FaultAction action, std::string inject = {});
+    /// Starts a cyber incident now (sim::World::apply(Incident)) and records it; `inject` as above.
+    core::Result<void> act(const sim::Incident& incident, std::string inject = {});
     /// Applies `action` at every PEC of `selection` (the share is drawn from the drill's seed and the
     /// number of actions so far, so the same session picks the same PECs); returns how many PECs.
     /// A region or share is one action in the record and one note in the log, listing the PECs drawn.

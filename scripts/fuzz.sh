@@ -7,7 +7,8 @@
 #   scripts/fuzz.sh SECONDS TARGET...     e.g. scripts/fuzz.sh 5 wire ingest   (make fuzz-smoke)
 #   nice -n 19 scripts/fuzz.sh 480 scenario                                     (a long session)
 # FUZZ_BUILD (default build/fuzz) is the build folder; FUZZ_OUT (default a new temporary folder)
-# keeps each target's grown corpus and log.
+# keeps each target's grown corpus and log; FUZZ_RUNS=N stops a target after N executions (or at
+# SECONDS, whichever comes first): FUZZ_RUNS=10000000 scripts/fuzz.sh 36000 wire
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: scripts/fuzz.sh SECONDS TARGET..." >&2; exit 2; }
@@ -26,7 +27,9 @@ for t in "$@"; do
   dict=()
   if [ -f tests/fuzz/dict/"$t".dict ]; then dict=(-dict=tests/fuzz/dict/"$t".dict); fi
   start=$(date -u +%FT%TZ)
-  if ! "$exe" "$work/corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+  runs_limit=()
+  if [ -n "${FUZZ_RUNS:-}" ]; then runs_limit=(-runs="$FUZZ_RUNS"); fi
+  if ! "$exe" "$work/corpus" "${dict[@]}" "${runs_limit[@]}" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
        -artifact_prefix="$work/" > "$work/log" 2>&1; then
     tail -n 40 "$work/log" >&2
     echo "fuzz: $t FAILED (started $start); the input is in $work/, the log in $work/log" >&2
@@ -34,5 +37,6 @@ for t in "$@"; do
   fi
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log")
-  echo "fuzz: $t: $runs executions in $seconds s ($rate/s) from $start, no crash, leak or sanitizer report"
+  took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$work/log")
+  echo "fuzz: $t: $runs executions in ${took:-$seconds} s ($rate/s) from $start, no crash, leak or sanitizer report"
 done

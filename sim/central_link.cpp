@@ -1,9 +1,18 @@
 #include "sim/central_link.hpp"
 
+// Index of this file:
+//   [SECTION] Deliveries and the ingest
+//   [SECTION] Attacks on the wire (sim/incident.hpp)
+//   [SECTION] The CEC's checks of what it publishes
+
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <limits>
+#include <variant>
 
+#include "central/aggregation.hpp"
+#include "central/publication.hpp"
 #include "sim/pec_model.hpp"
 
 namespace sim {
@@ -12,6 +21,8 @@ namespace {
 constexpr std::size_t kAckBytes = 64;  // an acknowledgement frame on the downlink
 
 }  // namespace
+
+// [SECTION] Deliveries and the ingest
 
 CentralLink::CentralLink(const core::ElectionPackage& package, core::DeviceKeyRegistry registry, const std::filesystem::path& db)
     : package_(package),
@@ -63,10 +74,12 @@ void CentralLink::commit(Time at) {
         Waiting w = it->second;
         staged_.erase(it);
         if (!release.acknowledged) continue;  // not stored: no answer, the PEC resends after its timeout
-        stored_.emplace_back(at, w.model->pec().number);
-        answer(*w.model, at, w.device, w.sequence, core::AckOutcome::stored, {});
+        stored_.emplace_back(at, w.pec);
+        if (!w.final_votes.empty()) published_final(w, at);
+        if (w.model) answer(*w.model, at, w.device, w.sequence, core::AckOutcome::stored, {});
     }
     oldest_staged_.reset();
+    if (display_error_ && !page_checked_) check_page(at);
 }
 
 bool CentralLink::advance(Time safe) {
@@ -87,13 +100,26 @@ bool CentralLink::advance(Time safe) {
         Delivery d = std::move(queue_.back());
         queue_.pop_back();
         did = true;
+        handled_until_ = std::max(handled_until_, d.at);
         if (unreachable_at(d.at)) {  // no connection: no answer, the PEC's transmitter resends after its timeout
             ++unreachable_;
-            d.model->processed_by_cec(d.t.delivered_at);
+            if (d.model) d.model->processed_by_cec(d.t.delivered_at);
             continue;
         }
-        const std::string peer = fmt::format("PEC {} modem", d.pec);
+        if (d.model) capture(d);
+        std::vector<std::int64_t> final_votes;
+        if (!d.checked.rejected && d.checked.report)
+            if (const auto* arbb = std::get_if<core::ArbbReport>(&d.checked.report->payload); arbb && arbb->kind == core::ReportKind::final)
+                final_votes = arbb->option_counts;
+        const std::string peer = d.model ? fmt::format("PEC {} modem", d.pec) : fmt::format("unknown peer near PEC {}", d.pec);
         const central::Decision decision = ingest_->submit(std::move(d.checked), peer, d.at);
+        if (!d.model) {  // an attacker's message: nobody to answer
+            if (decision.outcome == core::AckOutcome::stored || (decision.outcome == core::AckOutcome::duplicate && !decision.acknowledged_now)) {
+                staged_.emplace(decision.ticket, Waiting{d.pec, nullptr, d.t.device_id, d.t.sequence, std::move(final_votes)});
+                if (!oldest_staged_) oldest_staged_ = d.at;
+            }
+            continue;
+        }
         d.model->processed_by_cec(d.t.delivered_at);
         switch (decision.outcome) {
             case core::AckOutcome::retry:  // the store could not be read: the PEC resends
@@ -107,7 +133,7 @@ bool CentralLink::advance(Time safe) {
                 }
                 [[fallthrough]];
             case core::AckOutcome::stored:
-                staged_.emplace(decision.ticket, Waiting{d.model, d.t.device_id, d.t.sequence});
+                staged_.emplace(decision.ticket, Waiting{d.pec, d.model, d.t.device_id, d.t.sequence, std::move(final_votes)});
                 if (!oldest_staged_) oldest_staged_ = d.at;
                 if (staged_.size() >= policy.max_reports) commit(d.at);
                 break;
@@ -126,6 +152,119 @@ void CentralLink::finish(Time now) {
     ingest_->finish(now);  // the audit entries of the last decisions that stored nothing
 }
 
-core::Result<std::int64_t> CentralLink::apply(const central::OperatorAction& action) { return ingest_->apply(action); }
+// [SECTION] Attacks on the wire (sim/incident.hpp)
+
+void CentralLink::capture(const Delivery& d) {
+    if (d.checked.rejected || !d.checked.report) return;
+    const auto* arbb = std::get_if<core::ArbbReport>(&d.checked.report->payload);
+    if (!arbb || arbb->kind != core::ReportKind::final) return;
+    captured_[d.t.device_id] = d.checked.raw;
+    printed_[d.t.device_id] = arbb->option_counts;
+    for (auto it = armed_.begin(); it != armed_.end();) {
+        if (it->first != d.t.device_id) {
+            ++it;
+            continue;
+        }
+        const Incident incident = it->second;
+        it = armed_.erase(it);
+        launch(incident, captured_[d.t.device_id], d.at);
+    }
+}
+
+void CentralLink::launch(const Incident& incident, const std::vector<std::uint8_t>& captured, Time at) {
+    auto messages = craft_attack(incident, captured, core::kSimulatedDeviceSecret, at);
+    if (!messages) return;  // a final report with nothing to change: the attack has nothing to send
+    for (auto& m : *messages) {
+        const Time when = at + m.after;
+        auto checked = ingest_->precheck(m.bytes);
+        station::Transmission t{checked.device, checked.sequence, std::move(m.bytes), when, 1};
+        queue_.push_back(Delivery{when, incident.pec, order_++, nullptr, std::move(t), std::move(checked)});
+        std::push_heap(queue_.begin(), queue_.end(), Later{});
+    }
+}
+
+core::Result<void> CentralLink::arm(const Incident& incident, Time now) {
+    if (incident.kind == IncidentKind::display_error) return core::fail("a display error is not an attack on the wire");
+    const auto role = incident.box == 0 ? core::DeviceRole::arbb_party_list : core::DeviceRole::arbb_district;
+    const std::string device = core::device_id(incident.pec, role);
+    if (!registry_.find(device)) return core::fail(fmt::format("PEC {} has no {} box", incident.pec, incident.box == 0 ? "party_list" : "district"));
+    if (const auto* bytes = captured(device)) {
+        if (auto probe = craft_attack(incident, *bytes, core::kSimulatedDeviceSecret, now); !probe) return std::unexpected(probe.error());
+        launch(incident, *bytes, std::max(now, handled_until_));
+    } else {
+        armed_.emplace_back(device, incident);
+    }
+    return {};
+}
+
+const std::vector<std::uint8_t>* CentralLink::captured(const std::string& device) const {
+    const auto it = captured_.find(device);
+    return it == captured_.end() ? nullptr : &it->second;
+}
+
+// [SECTION] The CEC's checks of what it publishes
+
+void CentralLink::published_final(const Waiting& w, Time at) {
+    auto& latest = latest_final_[w.device];
+    if (latest.first >= w.sequence) return;
+    latest = {w.sequence, w.final_votes};
+    const auto printed = printed_.find(w.device);
+    if (printed == printed_.end()) return;
+    const bool differs = printed->second != w.final_votes;
+    if (differs && !ingest_->oversight().is_withheld(w.pec))
+        observations_.push_back({at, w.pec, fmt::format("PEC {}'s chair: the figures the CEC publishes for '{}' (sequence {}) differ from the "
+                                                        "protocol the ARBB printed - a forged report under the box's key; revoke the key and hold the PEC",
+                                                        w.pec, w.device, w.sequence)});
+    mark_wrong(w.pec, differs && !ingest_->oversight().is_withheld(w.pec), at);
+}
+
+void CentralLink::check_page(Time at) {
+    const auto results = central::aggregate(package_, *store_);  // what the page is built from, withheld PECs left out
+    if (!results) return;
+    auto page = nlohmann::json::parse(central::results_document(*results, package_).dump());
+    shift_party_rows(page);
+    const auto differences = central::check_publication(*results, package_, page);
+    if (differences.empty()) return;  // nothing counted yet: the shifted rows show the same zeros
+    page_checked_ = true;
+    const auto& d = differences.front();
+    observations_.push_back({at, 0, fmt::format("the public page's figures differ from the store ({} differences; {}: stored {}, published {}): "
+                                                 "take the page down and republish it from the store",
+                                                 differences.size(), d.path, d.stored, d.published)});
+}
+
+void CentralLink::set_display_error(bool on, Time now) {
+    display_error_ = on;
+    page_checked_ = false;
+    mark_wrong(0, on, now);
+    if (on) check_page(now);
+}
+
+void CentralLink::mark_wrong(int pec, bool wrong, Time at) {
+    auto& spans = wrong_[pec];
+    const bool open = !spans.empty() && spans.back().second == std::numeric_limits<Time>::max();
+    if (wrong && !open) spans.emplace_back(at, std::numeric_limits<Time>::max());
+    if (!wrong && open) spans.back().second = at;
+}
+
+Time CentralLink::wrong_on_page(int pec, Time from, Time to) const {
+    const auto it = wrong_.find(pec);
+    if (it == wrong_.end()) return 0;
+    Time sum = 0;
+    for (const auto& [a, b] : it->second) sum += std::max<Time>(0, std::min(b, to) - std::max(a, from));
+    return sum;
+}
+
+core::Result<std::int64_t> CentralLink::apply(const central::OperatorAction& action) {
+    auto applied = ingest_->apply(action);
+    if (!applied) return applied;
+    // A hold or a revocation takes the PEC's figures off the page; a release puts them back.
+    for (const auto& [device, latest] : latest_final_) {
+        const auto printed = printed_.find(device);
+        const auto* registered = registry_.find(device);
+        if (printed == printed_.end() || !registered || registered->pec != action.pec) continue;
+        mark_wrong(action.pec, printed->second != latest.second && !ingest_->oversight().is_withheld(action.pec), action.at);
+    }
+    return applied;
+}
 
 }  // namespace sim

@@ -16,6 +16,7 @@
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "kernel/engine.hpp"
+#include "sim/incident.hpp"
 #include "sim/scenario.hpp"
 #include "station/transmitter.hpp"
 
@@ -61,6 +62,29 @@ public:
     /// Reports stored, with the time each was acknowledged: (commit time, PEC) pairs.
     const std::vector<std::pair<Time, int>>& stored_log() const { return stored_; }
 
+    /// Arms an attack on the wire (sim/incident.hpp, not display_error): it acts on the box's final
+    /// report as captured on the way to the CEC - at once if the CEC has received it, else the moment
+    /// it does - and its messages reach the ingest as any delivery does (they get no answer back).
+    core::Result<void> arm(const Incident& incident, Time now);
+    /// The final report a registered device last delivered, as received (an attacker's capture), if any.
+    const std::vector<std::uint8_t>* captured(const std::string& device) const;
+
+    /// What the CEC learns outside the ingest: a PEC's chair (or an observer) finding that the figures
+    /// the CEC publishes for a box differ from the protocol the ARBB printed, and the CEC's own check
+    /// of the public page against the store (it runs each time the page is rebuilt).
+    struct Observation {
+        Time at = 0;
+        int pec = 0;  ///< 0: the page as a whole
+        std::string text;
+    };
+    const std::vector<Observation>& observations() const { return observations_; }
+    /// The 2021 display error on the public page from `now` (on) or corrected at `now` (off).
+    void set_display_error(bool on, Time now);
+    bool display_error() const { return display_error_; }
+    /// Virtual time in [from, to) during which the public page showed wrong figures: its party rows
+    /// (pec 0, a display error) or PEC `pec`'s (a published report that differs from its printed protocol).
+    Time wrong_on_page(int pec, Time from, Time to) const;
+
     /// Times the CEC's server cannot be reached (scenario `cec.down`): a delivery then gets neither
     /// the ingest nor an answer.
     void set_outages(std::vector<CecOutage> outages) { outages_ = std::move(outages); }
@@ -72,7 +96,7 @@ private:
         Time at;
         int pec;
         std::uint64_t order;  // arrival order at the link, to break ties deterministically
-        PecModel* model;
+        PecModel* model;      // nullptr: an attacker's message (sim/incident.hpp), answered to no one
         station::Transmission t;
         central::Prechecked checked;
     };
@@ -84,12 +108,19 @@ private:
         }
     };
     struct Waiting {
+        int pec;
         PecModel* model;
         std::string device;
         std::uint64_t sequence;
+        std::vector<std::int64_t> final_votes;  // a final ARBB report's option counts (empty: another report)
     };
     void commit(Time at);
     bool unreachable_at(Time at) const;
+    void capture(const Delivery& d);
+    void published_final(const Waiting& w, Time at);
+    void check_page(Time at);
+    void mark_wrong(int pec, bool wrong, Time at);
+    void launch(const Incident& incident, const std::vector<std::uint8_t>& captured, Time at);
     void answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status,
                 std::string reason);
 
@@ -106,6 +137,15 @@ private:
     std::vector<std::pair<Time, int>> stored_;
     std::vector<CecOutage> outages_;
     std::int64_t unreachable_ = 0;
+    std::map<std::string, std::vector<std::uint8_t>> captured_;  // device -> its last final report delivered
+    std::vector<std::pair<std::string, Incident>> armed_;         // attacks waiting for their box's final report
+    Time handled_until_ = 0;                                      // the latest delivery handed to the ingest
+    std::map<std::string, std::vector<std::int64_t>> printed_;    // device -> option counts of the final report it printed
+    std::map<std::string, std::pair<std::uint64_t, std::vector<std::int64_t>>> latest_final_;  // device -> stored (sequence, counts)
+    std::vector<Observation> observations_;
+    bool display_error_ = false;
+    bool page_checked_ = false;                                    // the display error is found (checked once per episode)
+    std::map<int, std::vector<std::pair<Time, Time>>> wrong_;      // pec (0: party rows) -> times wrong figures were public
 };
 
 }  // namespace sim

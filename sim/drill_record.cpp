@@ -183,7 +183,8 @@ NeededFields needed_fields(TraineeDo what) {
         case TraineeDo::take_call: case TraineeDo::guide: case TraineeDo::escalate: case TraineeDo::close_ticket: return {.ticket = true};
         case TraineeDo::dispatch_crew: case TraineeDo::send_spare: return {.ticket = true, .base = true};
         case TraineeDo::paper_list: case TraineeDo::devices_back: return {.pec = true, .unit = true};
-        case TraineeDo::stationary_box: case TraineeDo::feed_reserve: return {.pec = true, .box = true};
+        case TraineeDo::stationary_box: case TraineeDo::feed_reserve: case TraineeDo::revoke: return {.pec = true, .box = true};
+        case TraineeDo::correct_page: return {};
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: return {.pec = true};
         case TraineeDo::acknowledge: return {.alert = true};
     }
@@ -261,9 +262,48 @@ core::Result<RecordedAction> read_trainee_action(const ActionReader& in, const s
     return rec;
 }
 
+// `{issued, incident, pec, box, copies, inject}` (version 5).
+core::Result<RecordedAction> read_incident_action(const std::string& file, const YAML::Node& n, const std::string& where) {
+    if (auto known = core::only_keys(file, n, {"issued", "incident", "pec", "box", "copies", "inject"}, where); !known)
+        return std::unexpected(known.error());
+    const core::YamlReader r = core::YamlReader(file).within(where.substr(0, where.size() - 1));
+    RecordedAction rec;
+    auto issued = r.time_of_day(n, "issued");
+    if (!issued) return std::unexpected(issued.error());
+    rec.issued = rec.action.at = *issued;
+    auto kind_name = r.text(n, "incident");
+    if (!kind_name) return std::unexpected(kind_name.error());
+    const auto kind = incident_kind_from(*kind_name);
+    if (!kind) return r.bad(n["incident"], "incident", fmt::format("'{}' is not an incident (docs/drills.md)", *kind_name));
+    Incident i{.kind = *kind};
+    if (*kind != IncidentKind::display_error) {
+        auto pec = r.get<int>(n, "pec", 1000, 9999);
+        if (!pec) return std::unexpected(pec.error());
+        i.pec = *pec;
+        auto box = r.text(n, "box");
+        if (!box) return std::unexpected(box.error());
+        if (*box != "party_list" && *box != "district") return r.bad(n["box"], "box", fmt::format("'{}' is neither party_list nor district", *box));
+        i.box = *box == "party_list" ? 0 : 1;
+    }
+    if (n["copies"]) {
+        auto copies = r.get<int>(n, "copies", 1, 1000);
+        if (!copies) return std::unexpected(copies.error());
+        i.copies = *copies;
+    }
+    if (n["inject"]) {
+        auto name = r.text(n, "inject");
+        if (!name) return std::unexpected(name.error());
+        rec.inject = *name;
+    }
+    rec.incident = i;
+    rec.action.pec = i.pec;
+    return rec;
+}
+
 core::Result<RecordedAction> read_action(const std::string& file, const YAML::Node& n, std::size_t index, int version) {
     const std::string where = fmt::format("actions[{}].", index);
     if (!n.IsMap()) return std::unexpected(core::field_error(file, n, where.substr(0, where.size() - 1), "expected a mapping"));
+    if (version >= 5 && n["incident"]) return read_incident_action(file, n, where);
     if (version >= 3 && n["trainee"])
         return read_trainee_action(ActionReader{core::YamlReader(file).within(where.substr(0, where.size() - 1)), n}, file, where);
     auto known = version >= 4   ? core::only_keys(file, n, {"issued", "at", "pec", "pecs", "region", "share", "device", "unit", "fault", "action",
@@ -311,9 +351,25 @@ void emit_trainee_action(YAML::Emitter& out, const RecordedAction& r) {
     out << YAML::EndMap;
 }
 
+// A cyber incident: `{issued, incident, pec, box, copies, inject}` (version 5).
+void emit_incident(YAML::Emitter& out, const RecordedAction& r) {
+    const Incident& i = *r.incident;
+    out << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << core::clock_time(r.issued, core::ClockText::micros);
+    out << YAML::Key << "incident" << YAML::Value << std::string(to_string(i.kind));
+    if (i.kind != IncidentKind::display_error) {
+        out << YAML::Key << "pec" << YAML::Value << i.pec;
+        out << YAML::Key << "box" << YAML::Value << (i.box == 0 ? "party_list" : "district");
+    }
+    if (i.kind == IncidentKind::replay) out << YAML::Key << "copies" << YAML::Value << i.copies;
+    if (!r.inject.empty()) out << YAML::Key << "inject" << YAML::Value << YAML::DoubleQuoted << r.inject;
+    out << YAML::EndMap;
+}
+
 // One action as a flow mapping: `pec` or `pecs` (+ `region`, `share`), then the device and fault.
 void emit_action(YAML::Emitter& out, const RecordedAction& r) {
     if (r.trainee) return emit_trainee_action(out, r);
+    if (r.incident) return emit_incident(out, r);
     const FaultAction& a = r.action;
     out << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << core::clock_time(r.issued, core::ClockText::micros);
@@ -350,6 +406,7 @@ core::Result<TraineeAction> read_trainee_fields(const core::YamlReader& r, const
 
 std::vector<int> pecs_of(const RecordedAction& r) {
     if (r.trainee) return {r.trainee->pec};
+    if (r.incident) return {r.incident->pec};
     return r.pecs.empty() ? std::vector<int>{r.action.pec} : r.pecs;
 }
 
@@ -386,10 +443,12 @@ core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, co
         return std::unexpected(ok.error());
     auto version = reader.text(root, "version");
     if (!version) return std::unexpected(version.error());
-    const int v = *version == "1" ? 1 : *version == "2" ? 2 : *version == "3" ? 3 : *version == "4" ? 4 : 0;
+    int v = 0;
+    for (int known = 1; known <= kDrillRecordVersion; ++known)
+        if (*version == std::to_string(known)) v = known;
     if (v == 0)
         return std::unexpected(core::field_error(name, root["version"], "version",
-                                                 fmt::format("'{}' is not a supported version (1 to 4; this build writes {})", *version,
+                                                 fmt::format("'{0}' is not a supported version (1 to {1}; this build writes {1})", *version,
                                                              kDrillRecordVersion)));
     DrillRecord r;
     auto scenario = reader.text(root, "scenario");
@@ -493,6 +552,10 @@ core::Result<void> apply_drill_record(const DrillRecord& record, World& world, i
         world.advance_to(r.issued, threads);
         if (r.trainee) {
             if (auto ok = replay_trainee_action(r, world); !ok) return core::fail(fmt::format("action {}: {}", i, ok.error().message));
+            continue;
+        }
+        if (r.incident) {
+            if (auto ok = world.apply(*r.incident); !ok) return core::fail(fmt::format("action {} ({}): {}", i, describe(*r.incident), ok.error().message));
             continue;
         }
         for (int pec : pecs_of(r)) {

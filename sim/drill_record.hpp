@@ -13,6 +13,7 @@
 #include "kernel/engine.hpp"
 #include "sim/scenario.hpp"
 #include "sim/fault_action.hpp"
+#include "sim/incident.hpp"
 #include "sim/trainee_action.hpp"
 #include "sim/views.hpp"
 
@@ -45,6 +46,9 @@ struct RecordedAction {
     std::string refused;
     /// A fault action a drill file's inject made: the inject's name (docs/drills.md; empty: the instructor's).
     std::string inject;
+    /// A cyber incident instead of a fault action (`action` and `pecs` unused; action.pec is its PEC):
+    /// applied by World::apply(Incident) at `issued`.
+    std::optional<Incident> incident;
 };
 
 /// The PECs an action addresses, in the order they are applied (a trainee's action: its PEC, 0 if none).
@@ -67,10 +71,11 @@ std::string format_duration(Time d);
 
 /// The version save_drill_record writes. Version 2 added `pecs`, `region` and `share` (one action per
 /// region or share injection), version 3 the trainees' actions, version 4 the drill file (`drill`) and
-/// the inject that made a fault action (`inject`); versions 1 to 3 are still read.
-inline constexpr int kDrillRecordVersion = 4;
+/// the inject that made a fault action (`inject`), version 5 the cyber incidents (`incident`); versions 1
+/// to 4 are still read.
+inline constexpr int kDrillRecordVersion = 5;
 
-/// Loads and validates a record (version 1 to 4); errors name FILE:LINE: field. A relative `scenario`
+/// Loads and validates a record (version 1 to 5); errors name FILE:LINE: field. A relative `scenario`
 /// is resolved against the record file's folder.
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file);
 /// load_drill_record of a file whose content is `text` (nothing is read; `file` names it in errors

@@ -21,7 +21,7 @@ struct DoName {
     TraineeRole role;
 };
 
-constexpr std::array<DoName, 14> kDos{{
+constexpr std::array<DoName, 16> kDos{{
     {TraineeDo::take_call, "take_call", TraineeRole::help_desk},
     {TraineeDo::guide, "guide", TraineeRole::help_desk},
     {TraineeDo::dispatch_crew, "dispatch_crew", TraineeRole::help_desk},
@@ -36,6 +36,8 @@ constexpr std::array<DoName, 14> kDos{{
     {TraineeDo::acknowledge, "acknowledge", TraineeRole::duty_officer},
     {TraineeDo::hold, "hold", TraineeRole::duty_officer},
     {TraineeDo::release, "release", TraineeRole::duty_officer},
+    {TraineeDo::revoke, "revoke", TraineeRole::duty_officer},
+    {TraineeDo::correct_page, "correct_page", TraineeRole::duty_officer},
 }};
 
 const DoName& entry(TraineeDo what) {
@@ -75,6 +77,8 @@ std::string describe(const TraineeAction& a) {
         case TraineeDo::dispatch_crew: case TraineeDo::send_spare: return fmt::format("{} ticket {} from {}", to_string(a.what), a.ticket, a.base);
         case TraineeDo::paper_list: case TraineeDo::devices_back:
             return fmt::format("{} PEC {} desk {}", to_string(a.what), a.pec, a.unit + 1);
+        case TraineeDo::revoke: return fmt::format("revoke the key of PEC {}'s {} ARBB", a.pec, a.box == 0 ? "party-list" : "district");
+        case TraineeDo::correct_page: return "correct_page";
         case TraineeDo::stationary_box: case TraineeDo::feed_reserve:
             return fmt::format("{} PEC {} {} ARBB", to_string(a.what), a.pec, a.box == 0 ? "party-list" : "district");
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release:

@@ -39,6 +39,8 @@ enum class TraineeDo : std::uint8_t {
     acknowledge,     ///< acknowledge an alert
     hold,            ///< hold a PEC's figures back from publication
     release,         ///< publish a held PEC's figures again
+    revoke,          ///< revoke the key of a PEC's ARBB (`box`): its later reports are refused, its PEC goes under review
+    correct_page,    ///< rebuild the public page from the store (ends a display error)
 };
 
 /// Names as in drill records and on the trainee page ("help_desk", "take_call", ...).
@@ -52,7 +54,7 @@ TraineeRole role_of(TraineeDo what);
 /// One trainee action. Which fields matter depends on `what` (docs/trainees.md): `ticket` for the
 /// help desk's actions, `base` for dispatch_crew and send_spare, `pec` for the PEC chair's and hold / release,
 /// `unit` (desk, from 0) for paper_list / devices_back, `box` (0 party list, 1 district) for
-/// stationary_box and feed_reserve, `alert` for acknowledge.
+/// stationary_box, feed_reserve and revoke, `alert` for acknowledge; correct_page needs none.
 struct TraineeAction {
     std::string trainee;      ///< the trainee's id (the name they joined with)
     TraineeDo what = TraineeDo::take_call;

@@ -97,6 +97,7 @@ struct World::Shared {
     std::optional<HelpDesk> desk;        // support: {help_desk: trainees}
     std::vector<DutyAlert> alerts;       // the duty officer's
     std::int64_t ingest_alerts_seen = 0;
+    std::size_t observations_seen = 0;   // of the CEC link's observations (page and protocol checks)
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
         : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
 };
@@ -233,6 +234,19 @@ core::Result<void> World::apply(const FaultAction& action) {
     return {};
 }
 
+core::Result<void> World::apply(const Incident& incident) {
+    if (incident.kind == IncidentKind::display_error) {
+        if (shared_->link->display_error()) return core::fail("the public page already shows a display error");
+        shared_->link->set_display_error(true, now_);
+        return {};
+    }
+    if (!index_of(incident.pec)) return core::fail(fmt::format("no PEC {} in this run", incident.pec));
+    if (auto ok = shared_->link->arm(incident, now_); !ok) return core::fail(fmt::format("{}: {}", describe(incident), ok.error().message));
+    return {};
+}
+
+Time World::wrong_on_page(int pec, Time from, Time to) const { return shared_->link->wrong_on_page(pec, from, to); }
+
 // [SECTION] Trainees' actions
 
 core::Result<std::string> World::act(const TraineeAction& action) {
@@ -301,6 +315,21 @@ core::Result<std::string> World::officer_act(const TraineeAction& a) {
             said = fmt::format("PEC {}'s figures {} publication", a.pec, hold ? "held back from" : "released for");
             break;
         }
+        case TraineeDo::revoke: {
+            if (!index_of(a.pec)) return core::fail(fmt::format("no PEC {} in this run", a.pec));
+            const std::string device = core::device_id(a.pec, a.box == 0 ? core::DeviceRole::arbb_party_list : core::DeviceRole::arbb_district);
+            auto applied = shared_->link->apply({.what = central::OperatorDo::revoke, .device = device, .pec = a.pec,
+                                                 .by = a.trainee.empty() ? "duty officer" : a.trainee,
+                                                 .reason = "the duty officer's decision in a drill", .at = now_});
+            if (!applied) return core::fail(applied.error().message);
+            said = fmt::format("the key of '{}' revoked: its reports are refused, PEC {}'s figures wait for review", device, a.pec);
+            break;
+        }
+        case TraineeDo::correct_page:
+            if (!shared_->link->display_error()) return core::fail("the public page shows the store's figures: nothing to correct");
+            shared_->link->set_display_error(false, now_);
+            said = "the public page rebuilt from the store";
+            break;
         default: return core::fail(fmt::format("{} is not a duty officer's action", to_string(a.what)));
     }
     if (const auto pec = index_of(a.pec)) pecs_[*pec]->note_from_outside(fmt::format("duty officer {}: {}", a.trainee, said));
@@ -310,13 +339,24 @@ core::Result<std::string> World::officer_act(const TraineeAction& a) {
 const HelpDesk* World::help_desk() const { return shared_->desk ? &*shared_->desk : nullptr; }
 
 const std::vector<DutyAlert>& World::duty_alerts() {
+    // The ingest's new alerts and the link's new observations, merged in time order (the ingest's
+    // first at equal times): both hold everything up to now(), so the numbering does not depend on
+    // when anyone looked.
     const auto& ingest = shared_->link->ingest();
     const std::int64_t total = ingest.counters().alerts;
     const auto& kept = ingest.alerts();
     const auto fresh = static_cast<std::size_t>(std::min<std::int64_t>(total - shared_->ingest_alerts_seen, std::ssize(kept)));
-    for (std::size_t k = kept.size() - fresh; k < kept.size(); ++k)
-        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, kept[k].at, kept[k].pec, kept[k].text, "", -1});
+    const auto& seen = shared_->link->observations();
+    std::size_t k = kept.size() - fresh, o = shared_->observations_seen;
+    while (k < kept.size() || o < seen.size()) {
+        const bool take_ingest = o == seen.size() || (k < kept.size() && kept[k].at <= seen[o].at);
+        const Time at = take_ingest ? kept[k].at : seen[o].at;
+        const int pec = take_ingest ? kept[k].pec : seen[o].pec;
+        const std::string& text = take_ingest ? kept[k++].text : seen[o++].text;
+        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, at, pec, text, "", -1});
+    }
     shared_->ingest_alerts_seen = total;
+    shared_->observations_seen = seen.size();
     return shared_->alerts;
 }
 
@@ -356,20 +396,6 @@ std::vector<LogEntry> World::log(int pec, std::size_t limit) const {
     return out;
 }
 
-namespace {
-
-// The 2021 display script's kind of error: each party's row shows the next row's votes (the last
-// row the first's). The page's figures no longer sum to what the store holds.
-void shift_party_rows(nlohmann::json& published) {
-    auto& parties = published["parties"];
-    if (!parties.is_array() || parties.size() < 2) return;
-    const auto first = parties[0]["votes"];
-    for (std::size_t i = 0; i + 1 < parties.size(); ++i) parties[i]["votes"] = parties[i + 1]["votes"];
-    parties[parties.size() - 1]["votes"] = first;
-}
-
-}  // namespace
-
 RunResults World::results() const {
     RunResults r;
     r.scenario = scenario_.name;
@@ -400,7 +426,7 @@ RunResults World::results() const {
     if (r.central.results) {
         // What the public page would show: the published document as a browser receives it.
         auto published = nlohmann::json::parse(central::results_document(*r.central.results, package_).dump());
-        if (scenario_.display_error == DisplayError::rows_shifted) shift_party_rows(published);
+        if (scenario_.display_error == DisplayError::rows_shifted || link.display_error()) shift_party_rows(published);
         for (const auto& d : central::check_publication(*r.central.results, package_, published))
             r.central.reconciliation.push_back({0, "stored_vs_published", fmt::format("{}: stored {}, published {}", d.path, d.stored, d.published)});
         for (const auto& d : reconcile_published(r, package_, published)) r.central.reconciliation.push_back(d);

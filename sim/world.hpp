@@ -17,6 +17,7 @@
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/trainee_action.hpp"
+#include "sim/incident.hpp"
 #include "sim/views.hpp"
 
 namespace sim {
@@ -64,6 +65,13 @@ public:
     /// nothing). Applied at now(), so a replay that advances to the same time and acts again gets the
     /// same answer and the same world. Noted in the log of the PEC it concerns.
     core::Result<std::string> act(const TraineeAction& action);
+    /// Starts a cyber incident (sim/incident.hpp) at now(): an attack on the wire is armed on the
+    /// CEC's link, a display error puts the public page out of step with the store until the duty
+    /// officer's correct_page.
+    core::Result<void> apply(const Incident& incident);
+    /// Virtual time in [from, to) during which the public page showed wrong figures: the party rows
+    /// (pec 0) or PEC `pec`'s (CentralLink::wrong_on_page).
+    Time wrong_on_page(int pec, Time from, Time to) const;
     /// The help desk played by trainees (scenario `support: {help_desk: trainees}`), else nullptr.
     const HelpDesk* help_desk() const;
     /// The duty officer's alerts so far, oldest first.

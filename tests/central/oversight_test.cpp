@@ -205,6 +205,20 @@ TEST(IngestAlerts, ARogueKeyIsAlertedOncePerDeviceId) {
     EXPECT_TRUE(has_alert(s.ingest, "'1001-arbb-9', a key not in the registry"));
 }
 
+TEST(IngestAlerts, ABadSignatureUnderARegisteredDeviceIsAlertedOncePerDevice) {
+    Server s("bad-signature");
+    // A captured report whose counts were changed: the body no longer matches the signature.
+    for (std::uint64_t seq = 1; seq <= 2; ++seq) {
+        auto bytes = sign(1001, "1001-arbb-1", seq, zero_report(1001, BoxKind::party_list));
+        auto envelope = core::open_envelope(bytes);
+        ASSERT_TRUE(envelope);
+        envelope->signature[0] ^= 0x01;
+        EXPECT_EQ(s.ingest.submit(core::encode_envelope(*envelope), "10.9.9.9", 0).reason, core::RejectReason::bad_signature);
+    }
+    EXPECT_EQ(s.ingest.counters().alerts, 1);
+    EXPECT_TRUE(has_alert(s.ingest, "naming device '1001-arbb-1' of PEC 1001 failed its signature check"));
+}
+
 TEST(IngestAlerts, AFinalReportBeforeVotingClosedIsStoredWithAFindingAndAlerted) {
     Server s("before-close");
     Ingest strict(s.package, s.registry, s.store, {.voting_closes = core::at(20, 0)});

@@ -125,6 +125,13 @@ TEST(Classroom, ATraineeSendsOnlyTheirRolesActionsAndAChairOnlyForTheirPec) {
     EXPECT_EQ(a->pec, 6001);
     EXPECT_EQ(a->unit, 1);
     EXPECT_EQ(a->trainee, "bakyt");
+    // The duty officer's answers to an incident, as the page's Revoke and Rebuild buttons send them.
+    const classroom::Trainee officer{"chynara", sim::TraineeRole::duty_officer, 0};
+    const auto revoke = classroom::action_from_json({{"do", "revoke"}, {"pec", 6006}, {"box", "district"}}, officer);
+    ASSERT_TRUE(revoke);
+    EXPECT_EQ(*revoke, (sim::TraineeAction{.trainee = "chynara", .what = sim::TraineeDo::revoke, .pec = 6006, .box = 1}));
+    EXPECT_TRUE(classroom::action_from_json({{"do", "correct_page"}}, officer));
+    EXPECT_EQ(refusal({{"do", "revoke"}, {"pec", 6006}}, chair), "bakyt plays pec_chair: revoke is the duty_officer's");
 }
 
 TEST(ClassroomDrill, AClassroomSessionOfADrillReplaysToTheSameScoresInTheReview) {

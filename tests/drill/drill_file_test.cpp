@@ -95,6 +95,27 @@ TEST(DrillFile, MistakesNameTheFileLineAndField) {
               f + ":19: field 'model_answer[0].box': 'both' is neither party_list nor district");
 }
 
+TEST(DrillFile, AnIncidentInjectTakesItsOwnFieldsAndNamesTheOthers) {
+    const std::string f = kFile.string();
+    const std::string fault = "{name: rush, when: {queue_above: 40}, pec: 6055, device: fingerprint_scanner, unit: 2, fault: degraded, severity: 0.6, duration: 1h}";
+    const auto with = [&](const std::string& inject) { return replaced(kDrill, fault, inject); };
+    auto d = drill::parse_drill_file(with("{name: rush, at: \"20:30\", incident: replay, pec: 6055, box: district, copies: 40}"), kFile);
+    ASSERT_TRUE(d) << d.error().message;
+    ASSERT_TRUE(d->injects[1].incident);
+    EXPECT_EQ(*d->injects[1].incident, (sim::Incident{.kind = sim::IncidentKind::replay, .pec = 6055, .box = 1, .copies = 40}));
+    EXPECT_EQ(d->injects[1].action.pec, 6055) << "the inject's PEC, for the responses and the measures";
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: phishing, pec: 6055}")),
+              f + ":9: field 'injects[1].incident': 'phishing' is not an incident (docs/drills.md, \"Incidents\")");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: stolen_key, pec: 6055, device: modem}")),
+              f + ":9: field 'injects[1].device': belongs to a fault inject, not an incident");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: display_error, pec: 6055}")),
+              f + ":9: field 'injects[1].pec': a display error is on the public page: it takes no pec");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: stolen_key, pec: 6055, copies: 3}")),
+              f + ":9: field 'injects[1].copies': only a replay sends copies");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", pec: 6055, device: modem, fault: dead, box: district}")),
+              f + ":9: field 'injects[1].box': belongs to an incident (a fault inject names its device and fault)");
+}
+
 TEST(DrillFile, AScenarioOrARecordGivenForTheOtherIsNamedForWhatItIs) {
     auto scenario = drill::load_drill_file(kSource / "scenarios/drill-talas.yaml");
     ASSERT_FALSE(scenario);

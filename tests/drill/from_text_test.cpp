@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/election_package.hpp"
+#include "core/yaml_fields.hpp"
 #include "drill/drill_script.hpp"
 #include "sim/drill_record.hpp"
 #include "sim/scenario.hpp"
@@ -94,6 +95,18 @@ TEST(YamlShapes, ADrillScriptWithAListAsAKeyIsAFieldError) {
 
 // Regression (found by the fuzz target): an inject step without `device` (or `fault`) asked yaml-cpp
 // the type of a missing node, which throws InvalidNode out of the loader.
+// Regression (found by the fuzz target, tests/fuzz/regressions/drill_script/version-missing-after-a-nul.yaml):
+// a script without `version` asked yaml-cpp the type of the missing node, which throws InvalidNode.
+TEST(YamlShapes, AScriptWithoutAVersionIsRefusedWithAMessage) {
+    const auto s = drill::parse_drill_script("steps:\n  - speed: 600\n", "d.yaml");
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().message, "d.yaml: a script is a mapping with 'version: 1' and 'steps'");
+    YAML::Node map = YAML::Load("{steps: 1}");
+    const YAML::Node& missing = static_cast<const YAML::Node&>(map)["version"];  // invalid, not just undefined
+    EXPECT_EQ(core::describe_value(missing), "nothing");
+    EXPECT_FALSE(core::scalar_number<int>(missing));
+}
+
 TEST(YamlShapes, AnInjectStepWithoutDeviceOrFaultIsAFieldError) {
     const auto s = drill::parse_drill_script("version: 1\nsteps:\n  - inject: {pec: 6006, at: \"10:00\"}\n", "d.yaml");
     ASSERT_FALSE(s);

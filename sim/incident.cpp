@@ -1,0 +1,96 @@
+#include "sim/incident.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <variant>
+
+#include "core/clock.hpp"
+#include "core/device_keys.hpp"
+#include "core/wire.hpp"
+
+namespace sim {
+namespace {
+
+constexpr std::array<std::string_view, 5> kNames{"rogue_device", "replay", "altered_replay", "stolen_key", "display_error"};
+
+/// Moves votes from the leading option to the second, enough to swap them; preferences of the party
+/// that lost votes are capped at its new count (preferences <= party votes still holds).
+core::Result<void> swap_leaders(core::ArbbReport& r) {
+    auto& c = r.option_counts;
+    if (c.size() < 2) return core::fail("the report has fewer than two options");
+    std::vector<std::size_t> order(c.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return c[a] > c[b]; });
+    const std::size_t first = order[0], second = order[1];
+    if (c[first] == 0) return core::fail("the report counts no votes: nothing to change");
+    const std::int64_t moved = std::min(c[first], (c[first] - c[second]) / 2 + 1);
+    c[first] -= moved;
+    c[second] += moved;
+    if (first >= 1 && first - 1 < r.preference_counts.size())
+        for (auto& p : r.preference_counts[first - 1]) p = std::min(p, c[first]);
+    return {};
+}
+
+}  // namespace
+
+std::string_view to_string(IncidentKind kind) { return kNames[static_cast<std::size_t>(kind)]; }
+
+std::optional<IncidentKind> incident_kind_from(std::string_view name) {
+    for (std::size_t i = 0; i < kNames.size(); ++i)
+        if (kNames[i] == name) return static_cast<IncidentKind>(i);
+    return std::nullopt;
+}
+
+std::string describe(const Incident& incident) {
+    if (incident.kind == IncidentKind::display_error) return "display_error on the public page";
+    return fmt::format("{} PEC {} {} box", to_string(incident.kind), incident.pec, incident.box == 0 ? "party_list" : "district");
+}
+
+void shift_party_rows(nlohmann::json& published) {
+    auto& parties = published["parties"];
+    if (!parties.is_array() || parties.size() < 2) return;
+    const auto first = parties[0]["votes"];
+    for (std::size_t i = 0; i + 1 < parties.size(); ++i) parties[i]["votes"] = parties[i + 1]["votes"];
+    parties[parties.size() - 1]["votes"] = first;
+}
+
+std::string rogue_device_id(int pec) { return fmt::format("{}-arbb-9", pec); }
+
+core::Result<std::vector<CraftedMessage>> craft_attack(const Incident& incident, std::span<const std::uint8_t> captured,
+                                                       std::uint64_t secret_seed, Time now) {
+    if (incident.kind == IncidentKind::display_error) return core::fail("a display error sends no message");
+    if (incident.kind == IncidentKind::replay) {
+        std::vector<CraftedMessage> out;
+        const int copies = std::max(1, incident.copies);
+        for (int k = 0; k < copies; ++k)
+            out.push_back({{captured.begin(), captured.end()}, core::kMinute * k / copies});
+        return out;
+    }
+    auto envelope = core::open_envelope(captured);
+    if (!envelope) return core::fail(fmt::format("the captured message is not a signed report: {}", envelope.error().message));
+    auto report = core::decode_body(envelope->body);
+    if (!report) return core::fail(fmt::format("the captured message cannot be read: {}", report.error().message));
+    auto* arbb = std::get_if<core::ArbbReport>(&report->payload);
+    if (!arbb || arbb->kind != core::ReportKind::final) return core::fail("the captured message is not an ARBB's final report");
+    if (auto ok = swap_leaders(*arbb); !ok) return std::unexpected(ok.error());
+    switch (incident.kind) {
+        case IncidentKind::altered_replay:  // no key: the captured signature over a changed body
+            return std::vector<CraftedMessage>{{core::encode_envelope({core::encode_body(*report), envelope->signature}), 0}};
+        case IncidentKind::stolen_key:  // the box's own key: the next sequence number, sent now
+            ++report->header.sequence;
+            report->header.sent_at = now;
+            break;
+        case IncidentKind::rogue_device:
+            report->header.device_id = arbb->device_id = rogue_device_id(report->header.pec);
+            report->header.sent_at = now;
+            break;
+        default: break;
+    }
+    const auto key = core::derive_device_keys(secret_seed, report->header.device_id).secret_key;
+    return std::vector<CraftedMessage>{{core::encode_signed_report(*report, key), 0}};
+}
+
+}  // namespace sim

@@ -1,0 +1,71 @@
+#pragma once
+/// Cyber incidents a drill injects into the running chain (issue 15; docs/drills.md, "Incidents").
+/// Each is done to the real code, nothing is animated: the attacker's messages are built from what a
+/// capture of the network would hold (the signed final report a box sent, exactly as the CEC received
+/// it) and handed to the real central::Ingest as any delivery is (sim::CentralLink::arm); the 2021
+/// display error puts the public page's party rows out of step with the store (sim::World).
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/result.hpp"
+#include "kernel/engine.hpp"
+
+namespace sim {
+
+using kernel::Time;
+
+/// What happens.
+enum class IncidentKind : std::uint8_t {
+    rogue_device,    ///< a device whose key is not in the registry sends the box's final report with changed counts
+    replay,          ///< the box's final report, captured, sent again `copies` times within a minute
+    altered_replay,  ///< the captured report with changed counts under its own sequence number and signature
+    stolen_key,      ///< the box's key in an attacker's hands: a validly signed, newer final report with changed counts
+    display_error,   ///< the public page shows each party's figures on the row below (the 2021 error) until corrected
+};
+
+/// One incident. The attacks on the wire (all but display_error) act on one box's final report: at
+/// once when the CEC has received it, otherwise the moment it does (an attacker on the wire waits for it).
+struct Incident {
+    IncidentKind kind = IncidentKind::replay;
+    int pec = 0;      ///< the PEC whose box is attacked (display_error: unused, 0)
+    int box = 0;      ///< 0 the party-list ARBB, 1 the district ARBB
+    int copies = 30;  ///< replay: copies sent, spread over one minute
+    bool operator==(const Incident&) const = default;
+};
+
+/// Stable names ("rogue_device", ...), as in drill files and records.
+std::string_view to_string(IncidentKind kind);
+std::optional<IncidentKind> incident_kind_from(std::string_view name);
+/// "stolen_key PEC 6006 party_list box": for logs and refusals.
+std::string describe(const Incident& incident);
+
+/// The 2021 display script's kind of error on a published results document (central/publication.hpp):
+/// each party's row shows the next row's votes (the last row the first's), so the page's figures no
+/// longer match the store.
+void shift_party_rows(nlohmann::json& published);
+
+/// The device id the rogue device of `pec` uses: one the registry never holds ("PPPP-arbb-9").
+std::string rogue_device_id(int pec);
+
+/// One message of an attack: its bytes and when it leaves, after the moment the attack acts.
+struct CraftedMessage {
+    std::vector<std::uint8_t> bytes;
+    Time after = 0;
+};
+
+/// The messages an attacker sends for `incident` (not display_error), built from `captured` - the
+/// signed final report the box sent - and signed, where the attack signs, with `secret_seed`'s keys
+/// (core::derive_device_keys; the simulator's devices use core::kSimulatedDeviceSecret). Counts are
+/// changed by moving votes from the leading option to the second, so every sum and control ratio
+/// still holds and only a comparison with the printed protocol shows it. Fails on bytes that are
+/// not a signed final ARBB report, or one with nothing to move.
+core::Result<std::vector<CraftedMessage>> craft_attack(const Incident& incident, std::span<const std::uint8_t> captured,
+                                                       std::uint64_t secret_seed, Time now);
+
+}  // namespace sim

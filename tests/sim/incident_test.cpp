@@ -1,0 +1,251 @@
+// Cyber incidents on the real chain (issue 15 point 1; sim/incident.hpp, docs/drills.md "Incidents"):
+// each attack's messages reach the real central::Ingest, the CEC's checks find it (or show that only
+// a comparison with the printed protocol can), and the duty officer's responses work.
+//
+// Index of this file:
+//   [SECTION] A night in Talas
+//   [SECTION] Attacks on the wire
+//   [SECTION] The display error
+//   [SECTION] Records and replay
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "central/publication.hpp"
+#include "core/device_keys.hpp"
+#include "core/wire.hpp"
+#include "inline_scenario.hpp"
+#include "sim/drill_record.hpp"
+#include "sim/incident.hpp"
+#include "sim/world.hpp"
+
+namespace incident_test {
+namespace {
+
+using sim::Incident;
+using sim::IncidentKind;
+using sim::TraineeAction;
+using sim::TraineeDo;
+
+// [SECTION] A night in Talas
+
+constexpr const char* kNight = R"(version: 1
+name: incidents
+package: ../../assets/kg2021
+regions: [6]
+)";
+
+const sim_test::InlineScenario& night() {
+    static const sim_test::InlineScenario d = sim_test::load_inline_scenario(kNight);
+    return d;
+}
+
+// The night run to its end with `incidents` started at their times (and the duty officer's `responses`).
+struct Timed {
+    sim::Time at;
+    std::optional<Incident> incident;
+    std::optional<TraineeAction> response;
+};
+
+sim::RunResults run(const std::vector<Timed>& steps, sim::World& world) {
+    for (const auto& s : steps) {
+        world.advance_to(s.at, 2);
+        if (s.incident) EXPECT_TRUE(world.apply(*s.incident)) << sim::describe(*s.incident);
+        if (s.response) {
+            auto done = world.act(*s.response);
+            EXPECT_TRUE(done) << (done ? "" : done.error().message);
+        }
+    }
+    world.run_to_end(2);
+    return world.results();
+}
+
+// The alerts of the duty officer about `pec` whose text holds `words`.
+std::vector<sim::DutyAlert> alerts_with(sim::World& world, int pec, const std::string& words) {
+    std::vector<sim::DutyAlert> out;
+    for (const auto& a : world.duty_alerts())
+        if (a.pec == pec && a.text.find(words) != std::string::npos) out.push_back(a);
+    return out;
+}
+
+// The published results document (what the public page shows).
+nlohmann::json page(const sim::RunResults& r) {
+    EXPECT_TRUE(r.central.results);
+    return central::results_document(*r.central.results, night().package);
+}
+
+bool has_finding(const sim::RunResults& r, int pec, const std::string& check) {
+    return std::any_of(r.central.reconciliation.begin(), r.central.reconciliation.end(),
+                       [&](const sim::Discrepancy& d) { return d.pec == pec && d.check == check; });
+}
+
+const sim::RunResults& baseline() {
+    static const sim::RunResults r = [] {
+        sim::World world(night().package, night().scenario, 7, 2);
+        return run({}, world);
+    }();
+    return r;
+}
+
+constexpr int kPec = 6006;
+
+// [SECTION] Attacks on the wire
+
+TEST(Incidents, AStolenKeyIsStoredFoundAgainstThePrintedProtocolAndRevocationTakesItOffThePage) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    // Armed before the box reports: the attack acts the moment the box's final report passes.
+    world.advance_to(core::at(19, 0), 2);
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::stolen_key, .pec = kPec}));
+    world.advance_to(core::at(22, 0), 2);
+    const auto found = alerts_with(world, kPec, "differ from the protocol the ARBB printed");
+    ASSERT_EQ(found.size(), 1u) << "the chair compares the published figures with the printed protocol";
+    const sim::Time forged_at = found[0].at;
+    EXPECT_GT(forged_at, core::at(20, 0));
+    EXPECT_EQ(world.wrong_on_page(kPec, 0, core::at(22, 0)), core::at(22, 0) - forged_at) << "on the page until someone acts";
+    const auto r_before = world.results();
+    EXPECT_EQ(r_before.central.counters.accepted, baseline().central.counters.accepted + 1) << "validly signed: the ingest stores it";
+    EXPECT_NE(page(r_before), page(baseline())) << "the forged figures are what the page shows";
+
+    const TraineeAction revoke{.trainee = "cholpon", .what = TraineeDo::revoke, .pec = kPec, .box = 0};
+    ASSERT_TRUE(world.act(revoke));
+    EXPECT_EQ(world.act(revoke).error().message, "device '6006-arbb-1' is revoked already");
+    const auto r = run({}, world);
+    EXPECT_EQ(world.wrong_on_page(kPec, core::at(22, 0), core::at(23, 59)), 0) << "revoked: its PEC is under review, off the page";
+    ASSERT_TRUE(r.central.results);
+    EXPECT_EQ(r.central.results->withheld, std::vector<int>{kPec});
+    EXPECT_TRUE(has_finding(r, kPec, "box_vs_stored")) << "the reconciliation shows the stored figures are not the printed ones";
+    EXPECT_FALSE(has_finding(baseline(), kPec, "box_vs_stored"));
+}
+
+TEST(Incidents, ARogueDeviceIsRefusedAndAlertedAndChangesNothing) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    const auto r = run({{core::at(19, 0), Incident{.kind = IncidentKind::rogue_device, .pec = kPec}, {}}}, world);
+    EXPECT_EQ(r.central.counters.rejections(central::RejectReason::unknown_device),
+              baseline().central.counters.rejections(central::RejectReason::unknown_device) + 1);
+    const auto found = alerts_with(world, kPec, "a key not in the registry");
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_NE(found[0].text.find(sim::rogue_device_id(kPec)), std::string::npos);
+    EXPECT_EQ(page(r), page(baseline()));
+}
+
+TEST(Incidents, AReplayIsAnsweredDuplicateAndItsRateRaisesAnAlert) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    const auto r = run({{core::at(21, 30), Incident{.kind = IncidentKind::replay, .pec = kPec, .copies = 30}, {}}}, world);
+    EXPECT_EQ(r.central.counters.duplicates, baseline().central.counters.duplicates + 30);
+    EXPECT_EQ(alerts_with(world, kPec, "identical retransmissions").size(), 1u);
+    EXPECT_EQ(page(r), page(baseline()));
+}
+
+TEST(Incidents, ChangedCountsUnderACapturedSequenceFailTheSignatureAndRaiseAnAlert) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    const auto r = run({{core::at(21, 30), Incident{.kind = IncidentKind::altered_replay, .pec = kPec}, {}}}, world);
+    EXPECT_EQ(r.central.counters.rejections(central::RejectReason::bad_signature),
+              baseline().central.counters.rejections(central::RejectReason::bad_signature) + 1);
+    EXPECT_EQ(alerts_with(world, kPec, "failed its signature check").size(), 1u);
+    EXPECT_EQ(page(r), page(baseline()));
+}
+
+TEST(Incidents, TheAttackersReportKeepsEveryControlRatioAndSwapsTheLeaders) {
+    const auto keys = core::derive_device_keys(core::kSimulatedDeviceSecret, "6006-arbb-1");
+    // craft_attack on a report made here: the leader loses just enough to fall behind the second.
+    core::ArbbReport report;
+    report.kind = core::ReportKind::final;
+    report.pec = kPec;
+    report.device_id = "6006-arbb-1";
+    report.option_counts = {3, 100, 40, 7};
+    report.preference_counts = {{90, 10}, {40, 0}, {7, 7}};
+    report.valid = 150;
+    const core::WireReport wire{{"kg2021", kPec, "6006-arbb-1", 5, core::at(20, 10)}, report};
+    const auto signed_bytes = core::encode_signed_report(wire, keys.secret_key);
+    auto crafted = sim::craft_attack({.kind = IncidentKind::stolen_key, .pec = kPec}, signed_bytes, core::kSimulatedDeviceSecret, core::at(21, 0));
+    ASSERT_TRUE(crafted) << crafted.error().message;
+    ASSERT_EQ(crafted->size(), 1u);
+    const auto envelope = core::open_envelope((*crafted)[0].bytes);
+    ASSERT_TRUE(envelope);
+    const auto forged = core::decode_body(envelope->body);
+    ASSERT_TRUE(forged);
+    EXPECT_EQ(forged->header.sequence, 6u) << "the next sequence number";
+    EXPECT_EQ(forged->header.sent_at, core::at(21, 0));
+    const auto& counts = std::get<core::ArbbReport>(forged->payload);
+    EXPECT_EQ(counts.option_counts, (std::vector<std::int64_t>{3, 69, 71, 7})) << "31 votes moved: the second now leads";
+    EXPECT_EQ(counts.preference_counts[0], (std::vector<std::int64_t>{69, 10})) << "no preference above its party's votes";
+    EXPECT_TRUE(core::verify_detached(keys.public_key, envelope->body, envelope->signature)) << "signed with the stolen key";
+    report.option_counts = {0, 0, 0, 0};
+    const auto empty = core::encode_signed_report({wire.header, report}, keys.secret_key);
+    EXPECT_EQ(sim::craft_attack({.kind = IncidentKind::stolen_key, .pec = kPec}, empty, core::kSimulatedDeviceSecret, 0).error().message,
+              "the report counts no votes: nothing to change");
+}
+
+TEST(Incidents, AnIncidentAtAPecOrBoxThatIsNotThereIsRefused) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    EXPECT_EQ(world.apply(Incident{.kind = IncidentKind::replay, .pec = 1001}).error().message, "no PEC 1001 in this run");
+}
+
+// [SECTION] The display error
+
+TEST(Incidents, TheDisplayErrorIsFoundByThePageCheckAndCorrectedByTheDutyOfficer) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    const TraineeAction correct{.trainee = "cholpon", .what = TraineeDo::correct_page};
+    world.advance_to(core::at(21, 0), 2);
+    EXPECT_EQ(world.act(correct).error().message, "the public page shows the store's figures: nothing to correct");
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::display_error}));
+    EXPECT_EQ(world.apply(Incident{.kind = IncidentKind::display_error}).error().message, "the public page already shows a display error");
+    const auto found = alerts_with(world, 0, "the public page's figures differ from the store");
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].at, core::at(21, 0)) << "the page is checked against the store as it is rebuilt";
+    world.advance_to(core::at(21, 10), 2);
+    ASSERT_TRUE(world.act(correct));
+    const auto r = run({}, world);
+    EXPECT_EQ(world.wrong_on_page(0, 0, core::at(23, 59)), 10 * core::kMinute);
+    EXPECT_FALSE(has_finding(r, 0, "stored_vs_published")) << "corrected: the page shows the store";
+
+    sim::World left(night().package, night().scenario, 7, 2);
+    const auto uncorrected = run({{core::at(21, 0), Incident{.kind = IncidentKind::display_error}, {}}}, left);
+    EXPECT_TRUE(has_finding(uncorrected, 0, "stored_vs_published")) << "left alone, the night ends with the wrong page";
+}
+
+// [SECTION] Records and replay
+
+TEST(Incidents, ARecordOfIncidentsReplaysToTheSameNight) {
+    sim::DrillRecord rec{.scenario = std::string(SHAILOO_SOURCE_DIR) + "/tests/data/inline.yaml", .scenario_name = "incidents", .seed = 7, .actions = {}};
+    const auto add = [&](sim::Time t, Incident i, std::string inject) {
+        sim::RecordedAction a;
+        a.issued = a.action.at = t;
+        a.action.pec = i.pec;
+        a.incident = i;
+        a.inject = std::move(inject);
+        rec.actions.push_back(a);
+    };
+    add(core::at(19, 0), {.kind = IncidentKind::stolen_key, .pec = kPec, .box = 1}, "stolen");
+    add(core::at(21, 0), {.kind = IncidentKind::replay, .pec = 6010, .copies = 25}, "");
+    add(core::at(21, 5), {.kind = IncidentKind::display_error}, "page");
+    const auto file = std::filesystem::temp_directory_path() / "shailoo-incident-record.yaml";
+    ASSERT_TRUE(sim::save_drill_record(rec, file));
+    const auto back = sim::load_drill_record(file);
+    std::filesystem::remove(file);
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_EQ(back->actions.size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(back->actions[i].incident, rec.actions[i].incident) << i;
+        EXPECT_EQ(back->actions[i].inject, rec.actions[i].inject) << i;
+        EXPECT_EQ(back->actions[i].issued, rec.actions[i].issued) << i;
+    }
+    sim::World a(night().package, night().scenario, 7, 1), b(night().package, night().scenario, 7, 2);
+    ASSERT_TRUE(sim::apply_drill_record(*back, a, 1));
+    ASSERT_TRUE(sim::apply_drill_record(*back, b, 2));
+    a.run_to_end(1);
+    b.run_to_end(2);
+    EXPECT_EQ(page(a.results()), page(b.results()));
+    EXPECT_EQ(a.duty_alerts().size(), b.duty_alerts().size());
+    EXPECT_EQ(a.results().central.counters.duplicates, baseline().central.counters.duplicates + 25);
+    const auto bad = sim::parse_drill_record("version: 5\nscenario: inline.yaml\nscenario_name: x\nseed: 1\nactions:\n"
+                                             "  - {issued: \"21:00\", incident: phishing, pec: 6006, box: party_list}\n",
+                                             "r.yaml");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message, "r.yaml:6: field 'actions[0].incident': 'phishing' is not an incident (docs/drills.md)");
+}
+
+}  // namespace
+}  // namespace incident_test
