@@ -42,9 +42,9 @@ sanitize: deps
 # ThreadSanitizer (clang 16, cmake --preset tsan) over the multithreaded tests: the event kernel and
 # the world run on several threads (results must not depend on the thread count). Left out for CI's
 # time, each a minute or more under TSan and no thread code of its own: the whole-country calibration,
-# the staffing planner's many nights and the CEC-outage night (the same world code runs in the Talas tests).
+# the staffing planner's many nights, the CEC-outage night and the cyber incidents' nights (the same world code runs in the Talas tests).
 TSAN_TESTS := test_kernel test_sim
-TSAN_FILTER := -Calibration.*:StaffingPlan.*:World.ReportsSentWhileTheCecIsDown*
+TSAN_FILTER := -Calibration.*:StaffingPlan.*:World.ReportsSentWhileTheCecIsDown*:Incidents.*
 tsan: deps
 	@[ -f build/tsan/CMakeCache.txt ] || cmake --preset tsan
 	cmake --build --preset tsan --target $(TSAN_TESTS)

@@ -18,9 +18,12 @@
 #include <boost/asio/strand.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -29,10 +32,12 @@
 #include "central/http_server.hpp"
 #include "central/metrics.hpp"
 #include "central/ingest_server.hpp"
+#include "central/page_watch.hpp"
 #include "central/publication_cache.hpp"
 #include "central/report_store.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
+#include "loadgen/published_check.hpp"
 #include "net/tls_client.hpp"
 
 namespace apps {
@@ -58,6 +63,8 @@ struct ServeOptions {
     double batch_delay_ms = 20;
     double stats_every_s = 5;
     std::string voting_closes;  // empty: not checked
+    std::string watch_page;     // empty: no page watched
+    double watch_every_s = 10;
 };
 
 /// Server time: microseconds since local midnight (UTC+6) of the day the server started, from the
@@ -233,7 +240,7 @@ public:
 
     // Starts every listener asked for, runs until a signal, and says what the store holds: the exit code.
     int run() {
-        if (!start_ingest() || !start_results_page() || !start_operations_view()) return 2;
+        if (!start_ingest() || !start_results_page() || !start_operations_view() || !start_page_watch()) return 2;
         std::fflush(stdout);
         print_counters_periodically();
         stop_on_signal();
@@ -288,6 +295,37 @@ private:
             control_, std::chrono::seconds(1), [this] { return page_version(); },
             [](const core::Error& e) { fmt::print(stderr, "shailoo serve: results not published: {}\n", e.message); });
         fmt::print("shailoo serve: results page on http://{}:{}/\n", endpoints_.http->address().to_string(), http_->port());
+        return true;
+    }
+
+    // With --watch-page (docs/serve.md, "Watching the public page"): a thread of its own fetches the
+    // page's document every --watch-page-every seconds and checks it against this server's builds;
+    // what PageWatch says is due goes to the ingest as an alert (true without --watch-page).
+    bool start_page_watch() {
+        if (o_.watch_page.empty()) return true;
+        auto url = loadgen::parse_published_url(o_.watch_page);
+        if (!url) {
+            fmt::print(stderr, "shailoo serve: --watch-page: {}\n", url.error().message);
+            return false;
+        }
+        if (!publication_) {
+            fmt::print(stderr, "shailoo serve: --watch-page needs --http: the page is checked against the results this server builds\n");
+            return false;
+        }
+        const auto period = std::chrono::milliseconds(static_cast<std::int64_t>(o_.watch_every_s * 1000));
+        watch_ = std::jthread([this, url = *url, period](std::stop_token stop) {
+            central::PageWatch watch;
+            std::mutex m;
+            std::condition_variable_any wake;
+            while (!stop.stop_requested()) {
+                const auto check = central::check_page(election_.package, *publication_,
+                                                       loadgen::http_get(url, url.base_path + "api/results.json", std::chrono::seconds(5)));
+                if (auto alert = watch.observe(check)) server_.raise_alert("page watch " + url.text, std::move(*alert));
+                std::unique_lock lock(m);
+                wake.wait_for(lock, stop, period, [] { return false; });
+            }
+        });
+        fmt::print("shailoo serve: watching the page {} every {} s\n", o_.watch_page, o_.watch_every_s);
         return true;
     }
 
@@ -390,6 +428,7 @@ private:
     // stop, never a kill (ServeCli.SigtermRightAfterTheStartLineIsACleanStop).
     boost::asio::signal_set signals_{control_, SIGINT, SIGTERM};
     boost::asio::steady_timer grace_{control_};
+    std::jthread watch_;  // --watch-page; declared last, so it is stopped and joined first
 };
 
 int serve(const ServeOptions& o) {
@@ -460,6 +499,14 @@ void add_serve_command(CLI::App& app, Runner& runner) {
             auto t = core::parse_clock_time(text);
             return t ? std::string{} : fmt::format("'{}': {}", text, t.error().message);
         });
+    cmd->add_option("--watch-page", o.watch_page,
+                    "Check the published results at http://HOST:PORT[/PATH] (a mirror, the display site, or this "
+                    "server's own --http) against the store every --watch-page-every seconds, figure by figure; "
+                    "a page that differs twice in a row raises an alert (needs --http; docs/serve.md)");
+    cmd->add_option("--watch-page-every", o.watch_every_s, "Seconds between two checks of --watch-page")
+        ->capture_default_str()
+        ->check(finite_check())
+        ->check(CLI::Range(0.2, 3600.0));
     cmd->add_option("--stats-every", o.stats_every_s, "Print counters every this many seconds (0: only at exit)")
         ->capture_default_str()
         ->check(finite_check())

@@ -280,6 +280,8 @@ void Ingest::alert(const Decision& d, std::string text, std::string_view peer, c
     ++counters_.alerts;
 }
 
+void Ingest::raise(std::string_view source, std::string text, core::Micros now) { alert(Decision{}, std::move(text), source, now); }
+
 // [SECTION] Checking a report
 
 Decision Ingest::submit(std::span<const std::uint8_t> bytes, std::string_view peer, core::Micros now) {

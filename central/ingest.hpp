@@ -188,6 +188,9 @@ public:
     /// entry (ReportStore::apply) and in force for the next message. Writer thread only. A revoke
     /// must name a device of the key registry and its PEC.
     core::Result<std::int64_t> apply(const OperatorAction& action);
+    /// An alert from a check outside the ingest (the published page against the store: central/page_watch.hpp),
+    /// from `source`: logged, counted and written to the audit log as the ingest's own. Writer thread only.
+    void raise(std::string_view source, std::string text, core::Micros now);
     /// Reads the operator actions in force from the store again (another process, e.g. `shailoo cec`,
     /// may have written some); true when they changed. Writer thread only.
     core::Result<bool> refresh_oversight();

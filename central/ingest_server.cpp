@@ -482,6 +482,15 @@ void IngestServer::shutdown() {
     st->writer_io.poll();
 }
 
+void IngestServer::raise_alert(std::string source, std::string text) {
+    asio::post(state_->writer_io, [s = state_, source = std::move(source), text = std::move(text)]() mutable {
+        if (s->closing) return;
+        s->ingest.raise(source, std::move(text), s->clock.now());
+        s->emit_log();
+        s->publish_counters();
+    });
+}
+
 Oversight IngestServer::oversight() const {
     std::lock_guard lock(state_->counters_mutex);
     return state_->oversight_copy;

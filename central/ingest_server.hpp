@@ -108,6 +108,9 @@ public:
     std::vector<LogLine> latest_log() const;
     /// The latest alerts (at most kLatest), oldest first.
     std::vector<Alert> latest_alerts() const;
+    /// Raises an alert from a check outside the ingest (Ingest::raise) on the writer thread, at the
+    /// server clock's now. Any thread; nothing happens once the server is shutting down.
+    void raise_alert(std::string source, std::string text);
     /// How many log lines and alerts latest_log() and latest_alerts() keep.
     static constexpr std::size_t kLatest = 50;
 

@@ -26,8 +26,17 @@ core::Result<bool> PublicationCache::refresh(std::int64_t commits) {
     std::lock_guard lock(mutex_);
     document_ = std::move(document);
     results_ = std::make_shared<const Results>(std::move(*results));
+    builds_.push_back(results_);
+    if (builds_.size() > kKeptBuilds) builds_.pop_front();
     built_at_ = commits;
     return true;
+}
+
+std::shared_ptr<const Results> PublicationCache::built_with(std::int64_t reports_stored) const {
+    std::lock_guard lock(mutex_);
+    for (auto it = builds_.rbegin(); it != builds_.rend(); ++it)
+        if ((*it)->reports_stored == reports_stored) return *it;
+    return nullptr;
 }
 
 core::Result<std::string> PublicationCache::nist_xml(const std::string& generated_date) {

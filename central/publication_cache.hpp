@@ -11,6 +11,7 @@
 /// its socket idle timeouts: the period is the only timing here, and that timer the only wait.
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -47,6 +48,11 @@ public:
     core::Result<bool> refresh(std::int64_t commits);
     /// The latest document, compact JSON (empty before the first successful build). Any thread.
     std::string document() const;
+    /// The results of the newest of the last kKeptBuilds builds that counted `reports_stored` stored
+    /// reports (what a copy of the page that lags a little was made from), or nullptr. Any thread.
+    std::shared_ptr<const Results> built_with(std::int64_t reports_stored) const;
+    /// Builds kept for built_with(): at one build a second, the last quarter of a minute or more.
+    static constexpr std::size_t kKeptBuilds = 16;
     /// The latest results as NIST SP 1500-100 XML (central/nist_export.hpp) dated `generated_date`
     /// (ISO 8601 with offset, the time of the request), made once per build; an error before the
     /// first build. Any thread.
@@ -69,6 +75,7 @@ private:
     mutable std::mutex mutex_;       // guards document_, results_ and the XML
     std::string document_;
     std::shared_ptr<const Results> results_;  // what document_ was made from
+    std::deque<std::shared_ptr<const Results>> builds_;  // the last kKeptBuilds results, newest last
     std::int64_t built_at_ = -1;     // commit count of the document (-1: none yet)
     std::string xml_;                // results_ as NIST XML, once asked for
     std::int64_t xml_built_at_ = -1; // built_at_ of xml_ (-1: none yet)

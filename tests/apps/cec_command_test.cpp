@@ -11,8 +11,10 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <mutex>
 #include <thread>
 
+#include "central/http_server.hpp"
 #include "central/store.hpp"
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
@@ -127,6 +129,45 @@ TEST(CecCommand, MistakesAreNamedAndNothingIsWritten) {
     EXPECT_NE(nobody.code, 0);
     EXPECT_NE(nobody.output.find("--by"), std::string::npos) << nobody.output;
     EXPECT_EQ(central::Store(db).audit_log().size(), 0u);
+}
+
+}  // namespace cec_command_test
+
+namespace cec_command_test {
+
+// serve --watch-page: a mirror of the results page that shows one party a different figure is
+// found against the store and raised as an alert on the operator page and in the log.
+TEST(ServePageWatch, AMirrorShowingOtherFiguresRaisesAnAlert) {
+    const auto dir = temp_dir("page-watch");
+    // The mirror, in this process: it serves whatever `shown` holds.
+    std::mutex m;
+    std::string shown = "{}";
+    boost::asio::io_context io;
+    central::HttpServer mirror(io, {boost::asio::ip::make_address("127.0.0.1"), 0}, [&] {
+        std::lock_guard lock(m);
+        return shown;
+    });
+    ASSERT_TRUE(mirror.start());
+    std::jthread mirror_thread([&] { io.run(); });
+    ServeProcess server(dir / "watch.sqlite", dir / "serve.log",
+                        {"--http", "127.0.0.1:0", "--ops", "127.0.0.1:0", "--watch-page", fmt::format("http://127.0.0.1:{}", mirror.port()),
+                         "--watch-page-every", "0.2"});
+    ASSERT_NE(server.http_port(), 0) << server.first_line();
+    auto page = nlohmann::json::parse(http_get(server.http_port(), "/api/results.json"), nullptr, false);
+    ASSERT_TRUE(page.is_object());
+    page["parties"][0]["votes"] = 7;  // the store holds no vote yet
+    {
+        std::lock_guard lock(m);
+        shown = page.dump();
+    }
+    std::string operator_page;
+    for (int i = 0; i < 100 && operator_page.find("published page") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        operator_page = http_get(server.ops_port(), "/operator");
+    }
+    EXPECT_NE(operator_page.find("the page&#39;s figures differ from the store&#39;s at 0 reports"), std::string::npos) << operator_page;
+    mirror.stop();
+    io.stop();
 }
 
 }  // namespace cec_command_test
