@@ -185,7 +185,8 @@ NeededFields needed_fields(TraineeDo what) {
         case TraineeDo::paper_list: case TraineeDo::devices_back: return {.pec = true, .unit = true};
         case TraineeDo::stationary_box: case TraineeDo::feed_reserve: case TraineeDo::revoke: return {.pec = true, .box = true};
         case TraineeDo::correct_page: return {};
-        case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: return {.pec = true};
+        case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: case TraineeDo::report_phishing:
+        case TraineeDo::follow_link: return {.pec = true};
         case TraineeDo::acknowledge: return {.alert = true};
     }
     return {};

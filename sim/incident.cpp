@@ -14,7 +14,7 @@
 namespace sim {
 namespace {
 
-constexpr std::array<std::string_view, 5> kNames{"rogue_device", "replay", "altered_replay", "stolen_key", "display_error"};
+constexpr std::array<std::string_view, 6> kNames{"rogue_device", "replay", "altered_replay", "stolen_key", "display_error", "phishing"};
 
 /// Moves votes from the leading option to the second, enough to swap them; preferences of the party
 /// that lost votes are capped at its new count (preferences <= party votes still holds).
@@ -57,11 +57,19 @@ void shift_party_rows(nlohmann::json& published) {
     parties[parties.size() - 1]["votes"] = first;
 }
 
+std::string phishing_text(const Incident& incident) {
+    return fmt::format("From: CEC technical support <support@cec-kg.help>. Subject: ARBB certificate expires tonight. "
+                       "The signing certificate of your {} ARBB ({}) expires at 20:00: results signed after that will be "
+                       "rejected. Upload its key file at https://cec-kg.help/renew within 30 minutes.",
+                       incident.box == 0 ? "party-list" : "district", fmt::format("{}-arbb-{}", incident.pec, incident.box + 1));
+}
+
 std::string rogue_device_id(int pec) { return fmt::format("{}-arbb-9", pec); }
 
 core::Result<std::vector<CraftedMessage>> craft_attack(const Incident& incident, std::span<const std::uint8_t> captured,
                                                        std::uint64_t secret_seed, Time now) {
-    if (incident.kind == IncidentKind::display_error) return core::fail("a display error sends no message");
+    if (incident.kind == IncidentKind::display_error || incident.kind == IncidentKind::phishing)
+        return core::fail(fmt::format("{} sends no report", to_string(incident.kind)));
     if (incident.kind == IncidentKind::replay) {
         std::vector<CraftedMessage> out;
         const int copies = std::max(1, incident.copies);

@@ -27,6 +27,8 @@ enum class IncidentKind : std::uint8_t {
     altered_replay,  ///< the captured report with changed counts under its own sequence number and signature
     stolen_key,      ///< the box's key in an attacker's hands: a validly signed, newer final report with changed counts
     display_error,   ///< the public page shows each party's figures on the row below (the 2021 error) until corrected
+    phishing,        ///< a message to the PEC's chair asks for the box's key file: following it leaks the key (a
+                     ///< stolen_key attack follows), reporting it warns the CEC's duty officer
 };
 
 /// One incident. The attacks on the wire (all but display_error) act on one box's final report: at
@@ -49,6 +51,9 @@ std::string describe(const Incident& incident);
 /// each party's row shows the next row's votes (the last row the first's), so the page's figures no
 /// longer match the store.
 void shift_party_rows(nlohmann::json& published);
+
+/// The phishing message a PEC's chair receives (sim::World::inbox).
+std::string phishing_text(const Incident& incident);
 
 /// The device id the rogue device of `pec` uses: one the registry never holds ("PPPP-arbb-9").
 std::string rogue_device_id(int pec);

@@ -21,7 +21,7 @@ struct DoName {
     TraineeRole role;
 };
 
-constexpr std::array<DoName, 16> kDos{{
+constexpr std::array<DoName, 18> kDos{{
     {TraineeDo::take_call, "take_call", TraineeRole::help_desk},
     {TraineeDo::guide, "guide", TraineeRole::help_desk},
     {TraineeDo::dispatch_crew, "dispatch_crew", TraineeRole::help_desk},
@@ -33,6 +33,8 @@ constexpr std::array<DoName, 16> kDos{{
     {TraineeDo::stationary_box, "stationary_box", TraineeRole::pec_chair},
     {TraineeDo::feed_reserve, "feed_reserve", TraineeRole::pec_chair},
     {TraineeDo::backup_channel, "backup_channel", TraineeRole::pec_chair},
+    {TraineeDo::report_phishing, "report_phishing", TraineeRole::pec_chair},
+    {TraineeDo::follow_link, "follow_link", TraineeRole::pec_chair},
     {TraineeDo::acknowledge, "acknowledge", TraineeRole::duty_officer},
     {TraineeDo::hold, "hold", TraineeRole::duty_officer},
     {TraineeDo::release, "release", TraineeRole::duty_officer},
@@ -81,7 +83,8 @@ std::string describe(const TraineeAction& a) {
         case TraineeDo::correct_page: return "correct_page";
         case TraineeDo::stationary_box: case TraineeDo::feed_reserve:
             return fmt::format("{} PEC {} {} ARBB", to_string(a.what), a.pec, a.box == 0 ? "party-list" : "district");
-        case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release:
+        case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: case TraineeDo::report_phishing:
+        case TraineeDo::follow_link:
             return fmt::format("{} PEC {}", to_string(a.what), a.pec);
         case TraineeDo::acknowledge: return fmt::format("acknowledge alert {}", a.alert);
     }

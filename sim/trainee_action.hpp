@@ -35,6 +35,8 @@ enum class TraineeDo : std::uint8_t {
     stationary_box,  ///< an ARBB in a fault is replaced by a stationary box
     feed_reserve,    ///< the ballots in a repaired ARBB's reserve slot are fed through it (scenario pec_chairs: trainees)
     backup_channel,  ///< the modem's backup channel (the other operator) replaces a lost signal
+    report_phishing, ///< report the phishing message in the chair's inbox to the CEC (an alert for the duty officer)
+    follow_link,     ///< follow the phishing message: the box's key file is uploaded to the sender (the mistake)
     // CEC duty officer
     acknowledge,     ///< acknowledge an alert
     hold,            ///< hold a PEC's figures back from publication

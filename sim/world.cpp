@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -98,6 +99,7 @@ struct World::Shared {
     std::vector<DutyAlert> alerts;       // the duty officer's
     std::int64_t ingest_alerts_seen = 0;
     std::size_t observations_seen = 0;   // of the CEC link's observations (page and protocol checks)
+    std::map<int, Incident> inboxes;     // PEC -> the phishing message waiting for its chair
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
         : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
 };
@@ -235,6 +237,14 @@ core::Result<void> World::apply(const FaultAction& action) {
 }
 
 core::Result<void> World::apply(const Incident& incident) {
+    if (incident.kind == IncidentKind::phishing) {
+        const auto i = index_of(incident.pec);
+        if (!i) return core::fail(fmt::format("no PEC {} in this run", incident.pec));
+        if (!shared_->inboxes.emplace(incident.pec, incident).second)
+            return core::fail(fmt::format("PEC {}'s chair has a phishing message waiting already", incident.pec));
+        pecs_[*i]->note_from_outside("the chair's inbox: " + phishing_text(incident));
+        return {};
+    }
     if (incident.kind == IncidentKind::display_error) {
         if (shared_->link->display_error()) return core::fail("the public page already shows a display error");
         shared_->link->set_display_error(true, now_);
@@ -247,6 +257,35 @@ core::Result<void> World::apply(const Incident& incident) {
 
 Time World::wrong_on_page(int pec, Time from, Time to) const { return shared_->link->wrong_on_page(pec, from, to); }
 
+std::optional<std::string> World::inbox(int pec) const {
+    const auto it = shared_->inboxes.find(pec);
+    if (it == shared_->inboxes.end()) return std::nullopt;
+    return phishing_text(it->second);
+}
+
+core::Result<std::string> World::inbox_act(const TraineeAction& a) {
+    const auto it = shared_->inboxes.find(a.pec);
+    if (it == shared_->inboxes.end()) return core::fail(fmt::format("PEC {}'s chair has no message waiting", a.pec));
+    const Incident message = it->second;
+    shared_->inboxes.erase(it);
+    std::string said;
+    if (a.what == TraineeDo::report_phishing) {
+        said = "the message reported to the CEC";
+        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, now_, a.pec,
+                                   fmt::format("PEC {}'s chair {} reports a phishing message asking for the key file of '{}-arbb-{}': "
+                                               "warn every PEC, and revoke the key if anyone sent it",
+                                               a.pec, a.trainee, a.pec, message.box + 1),
+                                   "", -1});
+    } else {
+        // The key file reaches the sender: from now on they can sign as the box (a stolen_key attack).
+        if (auto armed = shared_->link->arm({.kind = IncidentKind::stolen_key, .pec = a.pec, .box = message.box}, now_); !armed)
+            return std::unexpected(armed.error());
+        said = fmt::format("the key file of '{}-arbb-{}' uploaded to the sender", a.pec, message.box + 1);
+    }
+    pecs_[*index_of(a.pec)]->note_from_outside(fmt::format("PEC chair {}: {}", a.trainee, said));
+    return said;
+}
+
 // [SECTION] Trainees' actions
 
 core::Result<std::string> World::act(const TraineeAction& action) {
@@ -258,6 +297,7 @@ core::Result<std::string> World::act(const TraineeAction& action) {
     }
     const auto i = index_of(action.pec);
     if (!i) return core::fail(fmt::format("no PEC {} in this run", action.pec));
+    if (action.what == TraineeDo::report_phishing || action.what == TraineeDo::follow_link) return inbox_act(action);
     return pecs_[*i]->chair_act(action);
 }
 

@@ -72,6 +72,8 @@ public:
     /// Virtual time in [from, to) during which the public page showed wrong figures: the party rows
     /// (pec 0) or PEC `pec`'s (CentralLink::wrong_on_page).
     Time wrong_on_page(int pec, Time from, Time to) const;
+    /// The phishing message waiting in PEC `pec`'s chair's inbox (a `phishing` incident), if any.
+    std::optional<std::string> inbox(int pec) const;
     /// The help desk played by trainees (scenario `support: {help_desk: trainees}`), else nullptr.
     const HelpDesk* help_desk() const;
     /// The duty officer's alerts so far, oldest first.
@@ -100,6 +102,7 @@ private:
     void plan_support();
     core::Result<std::string> desk_act(const TraineeAction& action);
     core::Result<std::string> officer_act(const TraineeAction& action);
+    core::Result<std::string> inbox_act(const TraineeAction& action);
     void advance(Time limit, int threads, const std::function<void(std::size_t, std::size_t)>& progress);
     const core::ElectionPackage& package_;
     const Scenario& scenario_;

@@ -104,8 +104,8 @@ TEST(DrillFile, AnIncidentInjectTakesItsOwnFieldsAndNamesTheOthers) {
     ASSERT_TRUE(d->injects[1].incident);
     EXPECT_EQ(*d->injects[1].incident, (sim::Incident{.kind = sim::IncidentKind::replay, .pec = 6055, .box = 1, .copies = 40}));
     EXPECT_EQ(d->injects[1].action.pec, 6055) << "the inject's PEC, for the responses and the measures";
-    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: phishing, pec: 6055}")),
-              f + ":9: field 'injects[1].incident': 'phishing' is not an incident (docs/drills.md, \"Incidents\")");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: meteor, pec: 6055}")),
+              f + ":9: field 'injects[1].incident': 'meteor' is not an incident (docs/drills.md, \"Incidents\")");
     EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: stolen_key, pec: 6055, device: modem}")),
               f + ":9: field 'injects[1].device': belongs to a fault inject, not an incident");
     EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: display_error, pec: 6055}")),

@@ -183,6 +183,31 @@ TEST(Incidents, AnIncidentAtAPecOrBoxThatIsNotThereIsRefused) {
     EXPECT_EQ(world.apply(Incident{.kind = IncidentKind::replay, .pec = 1001}).error().message, "no PEC 1001 in this run");
 }
 
+TEST(Incidents, AFollowedPhishingMessageLeaksTheKeyAndAReportedOneWarnsTheCec) {
+    const auto chair = [](TraineeDo what) { return TraineeAction{.trainee = "bakyt", .what = what, .pec = kPec}; };
+    sim::World followed(night().package, night().scenario, 7, 2);
+    followed.advance_to(core::at(19, 30), 2);
+    EXPECT_EQ(followed.act(chair(TraineeDo::report_phishing)).error().message, "PEC 6006's chair has no message waiting");
+    ASSERT_TRUE(followed.apply(Incident{.kind = IncidentKind::phishing, .pec = kPec}));
+    ASSERT_TRUE(followed.inbox(kPec));
+    EXPECT_NE(followed.inbox(kPec)->find("Upload its key file"), std::string::npos);
+    followed.advance_to(core::at(19, 40), 2);
+    ASSERT_TRUE(followed.act(chair(TraineeDo::follow_link)));
+    EXPECT_FALSE(followed.inbox(kPec)) << "the message is answered";
+    EXPECT_EQ(followed.act(chair(TraineeDo::report_phishing)).error().message, "PEC 6006's chair has no message waiting");
+    const auto leaked = run({}, followed);
+    EXPECT_EQ(leaked.central.counters.accepted, baseline().central.counters.accepted + 1) << "the leaked key signs a forged report";
+    EXPECT_TRUE(has_finding(leaked, kPec, "box_vs_stored"));
+    EXPECT_EQ(alerts_with(followed, kPec, "differ from the protocol the ARBB printed").size(), 1u);
+
+    sim::World reported(night().package, night().scenario, 7, 2);
+    const auto r = run({{core::at(19, 30), Incident{.kind = IncidentKind::phishing, .pec = kPec}, {}},
+                        {core::at(19, 35), {}, chair(TraineeDo::report_phishing)}},
+                       reported);
+    EXPECT_EQ(alerts_with(reported, kPec, "reports a phishing message").size(), 1u);
+    EXPECT_EQ(page(r), page(baseline())) << "nothing leaked";
+}
+
 // [SECTION] The display error
 
 TEST(Incidents, TheDisplayErrorIsFoundByThePageCheckAndCorrectedByTheDutyOfficer) {
@@ -241,10 +266,10 @@ TEST(Incidents, ARecordOfIncidentsReplaysToTheSameNight) {
     EXPECT_EQ(a.duty_alerts().size(), b.duty_alerts().size());
     EXPECT_EQ(a.results().central.counters.duplicates, baseline().central.counters.duplicates + 25);
     const auto bad = sim::parse_drill_record("version: 5\nscenario: inline.yaml\nscenario_name: x\nseed: 1\nactions:\n"
-                                             "  - {issued: \"21:00\", incident: phishing, pec: 6006, box: party_list}\n",
+                                             "  - {issued: \"21:00\", incident: meteor, pec: 6006, box: party_list}\n",
                                              "r.yaml");
     ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().message, "r.yaml:6: field 'actions[0].incident': 'phishing' is not an incident (docs/drills.md)");
+    EXPECT_EQ(bad.error().message, "r.yaml:6: field 'actions[0].incident': 'meteor' is not an incident (docs/drills.md)");
 }
 
 }  // namespace
