@@ -92,33 +92,10 @@ Outcome read_condition(const Reader& r, const YAML::Node& n, DrillInject& inject
 core::Result<void> read_incident(const Reader& r, const YAML::Node& n, DrillInject& inject) {
     for (const char* field : {"device", "unit", "fault", "severity", "duration", "replace", "support"})
         if (n[field]) return r.bad(n[field], field, "belongs to a fault inject, not an incident");
-    auto kind_name = r.text(n, "incident");
-    if (!kind_name) return std::unexpected(kind_name.error());
-    const auto kind = sim::incident_kind_from(*kind_name);
-    if (!kind) return r.bad(n["incident"], "incident", fmt::format("'{}' is not an incident (docs/drills.md, \"Incidents\")", *kind_name));
-    sim::Incident incident{.kind = *kind};
-    if (*kind == sim::IncidentKind::display_error) {
-        for (const char* field : {"pec", "box", "copies"})
-            if (n[field]) return r.bad(n[field], field, "a display error is on the public page: it takes no " + std::string(field));
-    } else {
-        auto pec = r.get<int>(n, "pec", 1000, 9999);
-        if (!pec) return std::unexpected(pec.error());
-        incident.pec = *pec;
-        if (n["box"]) {
-            auto box = r.text(n, "box");
-            if (!box) return std::unexpected(box.error());
-            if (*box != "party_list" && *box != "district") return r.bad(n["box"], "box", fmt::format("'{}' is neither party_list nor district", *box));
-            incident.box = *box == "party_list" ? 0 : 1;
-        }
-        if (n["copies"] && *kind != sim::IncidentKind::replay) return r.bad(n["copies"], "copies", "only a replay sends copies");
-        if (n["copies"]) {
-            auto copies = r.get<int>(n, "copies", 1, 1000);
-            if (!copies) return std::unexpected(copies.error());
-            incident.copies = *copies;
-        }
-    }
-    inject.incident = incident;
-    inject.action.pec = incident.pec;
+    auto incident = sim::read_incident_fields(r, n);
+    if (!incident) return std::unexpected(incident.error());
+    inject.incident = *incident;
+    inject.action.pec = incident->pec;
     return {};
 }
 

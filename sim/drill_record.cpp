@@ -272,32 +272,15 @@ core::Result<RecordedAction> read_incident_action(const std::string& file, const
     auto issued = r.time_of_day(n, "issued");
     if (!issued) return std::unexpected(issued.error());
     rec.issued = rec.action.at = *issued;
-    auto kind_name = r.text(n, "incident");
-    if (!kind_name) return std::unexpected(kind_name.error());
-    const auto kind = incident_kind_from(*kind_name);
-    if (!kind) return r.bad(n["incident"], "incident", fmt::format("'{}' is not an incident (docs/drills.md)", *kind_name));
-    Incident i{.kind = *kind};
-    if (*kind != IncidentKind::display_error) {
-        auto pec = r.get<int>(n, "pec", 1000, 9999);
-        if (!pec) return std::unexpected(pec.error());
-        i.pec = *pec;
-        auto box = r.text(n, "box");
-        if (!box) return std::unexpected(box.error());
-        if (*box != "party_list" && *box != "district") return r.bad(n["box"], "box", fmt::format("'{}' is neither party_list nor district", *box));
-        i.box = *box == "party_list" ? 0 : 1;
-    }
-    if (n["copies"]) {
-        auto copies = r.get<int>(n, "copies", 1, 1000);
-        if (!copies) return std::unexpected(copies.error());
-        i.copies = *copies;
-    }
+    auto incident = read_incident_fields(r, n);
+    if (!incident) return std::unexpected(incident.error());
     if (n["inject"]) {
         auto name = r.text(n, "inject");
         if (!name) return std::unexpected(name.error());
         rec.inject = *name;
     }
-    rec.incident = i;
-    rec.action.pec = i.pec;
+    rec.incident = *incident;
+    rec.action.pec = incident->pec;
     return rec;
 }
 
@@ -402,6 +385,35 @@ void emit_action(YAML::Emitter& out, const RecordedAction& r) {
 }  // namespace
 
 core::Result<TraineeAction> read_trainee_fields(const core::YamlReader& r, const YAML::Node& n) { return trainee_fields(ActionReader{r, n}); }
+
+core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAML::Node& n) {
+    auto kind_name = r.text(n, "incident");
+    if (!kind_name) return std::unexpected(kind_name.error());
+    const auto kind = incident_kind_from(*kind_name);
+    if (!kind) return r.bad(n["incident"], "incident", fmt::format("'{}' is not an incident (docs/drills.md, \"Incidents\")", *kind_name));
+    Incident incident{.kind = *kind};
+    if (*kind == IncidentKind::display_error) {
+        for (const char* field : {"pec", "box", "copies"})
+            if (n[field]) return r.bad(n[field], field, "a display error is on the public page: it takes no " + std::string(field));
+        return incident;
+    }
+    auto pec = r.get<int>(n, "pec", 1000, 9999);
+    if (!pec) return std::unexpected(pec.error());
+    incident.pec = *pec;
+    if (n["box"]) {
+        auto box = r.text(n, "box");
+        if (!box) return std::unexpected(box.error());
+        if (*box != "party_list" && *box != "district") return r.bad(n["box"], "box", fmt::format("'{}' is neither party_list nor district", *box));
+        incident.box = *box == "party_list" ? 0 : 1;
+    }
+    if (n["copies"]) {
+        if (*kind != IncidentKind::replay) return r.bad(n["copies"], "copies", "only a replay sends copies");
+        auto copies = r.get<int>(n, "copies", 1, 1000);
+        if (!copies) return std::unexpected(copies.error());
+        incident.copies = *copies;
+    }
+    return incident;
+}
 
 // [SECTION] PECs, faults and durations of an action
 

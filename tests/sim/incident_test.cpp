@@ -269,7 +269,7 @@ TEST(Incidents, ARecordOfIncidentsReplaysToTheSameNight) {
                                              "  - {issued: \"21:00\", incident: meteor, pec: 6006, box: party_list}\n",
                                              "r.yaml");
     ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().message, "r.yaml:6: field 'actions[0].incident': 'meteor' is not an incident (docs/drills.md)");
+    EXPECT_EQ(bad.error().message, "r.yaml:6: field 'actions[0].incident': 'meteor' is not an incident (docs/drills.md, \"Incidents\")");
 }
 
 }  // namespace
