@@ -343,9 +343,7 @@ Json result(double earned, double points, bool success, std::optional<double> se
 Json objective_statement(const Export& x, const ObjectiveScore& o, int number) {
     const std::string iri = fmt::format("{}/objectives/{}", x.drill_iri, number);
     std::string description = fmt::format("Objective {} of the drill {}", number, x.title);
-    if (o.pec != 0) {
-        description += fmt::format(", about the inject at PEC {}", o.pec);
-    }
+    description += ", about the inject at " + inject_place(o.pec);
     Json s;
     s["id"] = name_uuid(iri + "#" + x.ctx.date + "#" + o.trainee);
     s["actor"] = agent(x, o.trainee);

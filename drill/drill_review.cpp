@@ -108,7 +108,7 @@ core::Result<Review> review_record(const std::filesystem::path& record_file, int
 }
 
 std::string cost_sentence(const PecOutcome& yours, const PecOutcome& ref) {
-    const std::string where = yours.pec == 0 ? "on the public page" : fmt::format("at PEC {}", yours.pec);
+    const std::string where = (yours.pec == 0 ? "on " : "at ") + inject_place(yours.pec);
     if (!yours.fired) return fmt::format("the inject {} never fired", where);
     std::vector<std::string> cost, saved;
     const auto add = [&](std::int64_t n, std::string_view one, std::string_view many) {
@@ -143,7 +143,7 @@ std::vector<sim::Verdict> score_verdicts(const DrillScore& score) {
         for (const MeasureScore& m : o.measures) {
             const Measure k = m.rule.measure;
             out.push_back({fmt::format("{} - {}", o.objective, o.trainee.empty() ? "nobody" : o.trainee),
-                           fmt::format("PEC {}, inject at {}", o.pec, o.fired ? core::clock_time(*o.fired) : "never"), std::string(to_string(k)),
+                           fmt::format("{}, inject at {}", inject_place(o.pec), o.fired ? core::clock_time(*o.fired) : "never"), std::string(to_string(k)),
                            fmt::format("{} (acceptable {})", format_measure(k, m.rule.expected), format_measure(k, m.rule.acceptable)),
                            fmt::format("{}: {} points", format_measure(k, m.actual), format_points(m.earned, m.rule.points)), m.passed, false});
         }

@@ -134,6 +134,8 @@ ObjectiveScore score_objective(const DrillObjective& o, const DrillFile& drill, 
 
 // [SECTION] Scoring a drill
 
+std::string inject_place(int pec) { return pec == 0 ? std::string("the public page") : fmt::format("PEC {}", pec); }
+
 bool concerns(const sim::TraineeAction& a, const DrillInject& inject, const Observations& seen) {
     const sim::FaultAction& f = inject.action;
     switch (sim::role_of(a.what)) {

@@ -82,6 +82,9 @@ struct DrillScore {
 /// for an ARBB's), a duty officer's hold or release of its PEC.
 bool concerns(const sim::TraineeAction& action, const DrillInject& inject, const Observations& seen);
 
+/// Where an inject happened, for people: "PEC 6006", or "the public page" for PEC 0 (a display error).
+std::string inject_place(int pec);
+
 /// When each inject fired in a record (actions carrying its name), by inject name.
 std::map<std::string, sim::Time> fired_injects(const sim::DrillRecord& record);
 

@@ -51,12 +51,13 @@ void cell(const std::string& text, ImVec4 colour = ImGui::GetStyleColorVec4(ImGu
 }
 
 void draw_injects(const drill::DrillFile& d, const DrillPanelState& st) {
-    if (!begin_table("injects", {{"inject", 1.3f}, {"PEC", 0.55f}, {"device: fault", 2.0f}, {"state", 2.0f}})) return;
+    if (!begin_table("injects", {{"inject", 1.3f}, {"PEC", 0.55f}, {"what", 2.0f}, {"state", 2.0f}})) return;
     for (const drill::DrillInject& in : d.injects) {
         ImGui::TableNextRow();
         cell(in.name);
-        cell(fmt::format("{}", in.action.pec));
-        cell(fmt::format("{}: {}", sim::to_string(in.action.target), devices::to_string(in.action.fault)));
+        cell(in.action.pec == 0 ? std::string("page") : fmt::format("{}", in.action.pec));  // a narrow column
+        cell(in.incident ? "incident: " + std::string(sim::to_string(in.incident->kind))
+                         : fmt::format("{}: {}", sim::to_string(in.action.target), devices::to_string(in.action.fault)));
         const std::string state = inject_state(in, st);
         cell(state, state.starts_with("fired") ? kFired : kWaiting);
     }
@@ -86,7 +87,8 @@ void draw_objective(const drill::DrillFile& d, const drill::ObjectiveScore& o, i
     ImGui::Spacing();
     wrapped_text(o.objective, ImGui::GetStyleColorVec4(ImGuiCol_Text));
     const std::string when = o.fired ? "inject at " + core::clock_time(*o.fired, core::ClockText::minutes) : "inject not fired yet";
-    wrapped_text(fmt::format("{} ({}), PEC {}, {}: {} points  {}", o.trainee.empty() ? "nobody" : o.trainee, role_of(d, o.objective), o.pec, when,
+    wrapped_text(fmt::format("{} ({}), {}, {}: {} points  {}", o.trainee.empty() ? "nobody" : o.trainee, role_of(d, o.objective),
+                             drill::inject_place(o.pec), when,
                              drill::format_points(o.earned, o.points), o.passed ? "PASS" : "FAIL"),
                  o.passed ? kPass : kFail);
     const std::string id = fmt::format("measures{}", row);
