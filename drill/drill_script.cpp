@@ -238,6 +238,14 @@ Outcome read_keyed_step(const Reader& r, const std::string& key, const YAML::Nod
     } else if (key == "act") {
         s.kind = K::act;
         return read_act(r, v, field, s);
+    } else if (key == "incident") {
+        s.kind = K::incident;
+        const Reader in = r.within(field);
+        if (!v.IsMap()) return r.bad(v, field, "expected a mapping {kind, pec, box, copies}");
+        if (auto ok = in.only_keys(v, {"kind", "pec", "box", "copies"}); !ok) return std::unexpected(ok.error());
+        auto incident = sim::read_incident_fields(in, v, "kind");
+        if (!incident) return std::unexpected(incident.error());
+        s.incident = *incident;
     } else if (key == "screenshot") {
         s.kind = K::screenshot;
         return read_screenshot(r, v, field, s);
@@ -248,8 +256,8 @@ Outcome read_keyed_step(const Reader& r, const std::string& key, const YAML::Nod
     return {};
 }
 
-constexpr std::array<std::string_view, 10> kStepKeys{"advance_to", "select", "speed",      "wait_frames", "step",
-                                                     "inject",     "clear",  "screenshot", "map",         "act"};
+constexpr std::array<std::string_view, 11> kStepKeys{"advance_to", "select", "speed",      "wait_frames", "step",    "inject",
+                                                     "clear",      "screenshot", "map",    "act",         "incident"};
 
 core::Result<ScriptStep> read_step(const Reader& r, const YAML::Node& n, const std::string& where) {
     ScriptStep s;
@@ -267,7 +275,7 @@ core::Result<ScriptStep> read_step(const Reader& r, const YAML::Node& n, const s
     const std::string field = where + "." + key;
     if (std::find(kStepKeys.begin(), kStepKeys.end(), key) == kStepKeys.end())
         return r.bad(n.begin()->first, field,
-                     "unknown step (advance_to, select, speed, wait_frames, step, inject, clear, act, screenshot, map, pause, play)");
+                     "unknown step (advance_to, select, speed, wait_frames, step, inject, clear, act, incident, screenshot, map, pause, play)");
     if (auto ok = read_keyed_step(r, key, n.begin()->second, field, s); !ok) return std::unexpected(ok.error());
     return s;
 }
@@ -373,6 +381,7 @@ core::Result<StepOutcome> run_script_step(const DrillScript& script, const Scrip
         case K::inject:
         case K::clear: ok = run_fault_step(s, session); break;
         case K::act: ok = run_act_step(s, session); break;
+        case K::incident: ok = session.act(s.incident); break;
         case K::screenshot:
             out.screenshot = s.file;
             out.wait_frames = kScreenshotFrames;

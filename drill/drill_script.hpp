@@ -25,7 +25,7 @@ namespace drill {
 struct ScriptStep {
     /// What the step does.
     enum class Kind : std::uint8_t {
-        advance_to, select, speed, pause, play, inject, clear, step_event, step_minute, wait_frames, screenshot, map, act
+        advance_to, select, speed, pause, play, inject, clear, step_event, step_minute, wait_frames, screenshot, map, act, incident
     };
     /// What an `act` step expects of the world's answer.
     enum class Expect : std::uint8_t { any, accepted, refused };
@@ -39,6 +39,7 @@ struct ScriptStep {
     std::filesystem::path file;  ///< screenshot (relative: to the current directory, as --screenshot)
     MapView map;               ///< map
     sim::TraineeAction trainee;  ///< act: a trainee's action (docs/trainees.md)
+    sim::Incident incident;      ///< incident: a cyber incident started now (docs/drills.md, "Incidents")
     Expect expect = Expect::any; ///< act: `expect: accepted | refused` (any: a refusal is part of the drill)
     int line = 0;              ///< line in the script file, for messages
 };

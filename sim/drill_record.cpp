@@ -386,11 +386,11 @@ void emit_action(YAML::Emitter& out, const RecordedAction& r) {
 
 core::Result<TraineeAction> read_trainee_fields(const core::YamlReader& r, const YAML::Node& n) { return trainee_fields(ActionReader{r, n}); }
 
-core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAML::Node& n) {
-    auto kind_name = r.text(n, "incident");
+core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAML::Node& n, const std::string& kind_field) {
+    auto kind_name = r.text(n, kind_field);
     if (!kind_name) return std::unexpected(kind_name.error());
     const auto kind = incident_kind_from(*kind_name);
-    if (!kind) return r.bad(n["incident"], "incident", fmt::format("'{}' is not an incident (docs/drills.md, \"Incidents\")", *kind_name));
+    if (!kind) return r.bad(n[kind_field], kind_field, fmt::format("'{}' is not an incident (docs/drills.md, \"Incidents\")", *kind_name));
     Incident incident{.kind = *kind};
     if (*kind == IncidentKind::display_error) {
         for (const char* field : {"pec", "box", "copies"})

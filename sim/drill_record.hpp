@@ -92,10 +92,11 @@ core::Result<void> save_drill_record(const DrillRecord& record, const std::files
 /// `do`, `role` (optional; must be the role that does it) and the fields the action needs, none it
 /// does not; other keys are the caller's to check. Errors name `r`'s file, line and field.
 core::Result<TraineeAction> read_trainee_fields(const core::YamlReader& r, const YAML::Node& n);
-/// A cyber incident's fields of mapping `n` - `incident`, and `pec`, `box` (default party_list),
-/// `copies` where its kind takes them - as a drill file's inject and a record's entry write them
-/// (the caller checks for unknown keys); errors name FILE:LINE: field.
-core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAML::Node& n);
+/// A cyber incident's fields of mapping `n` - its kind under `kind_field` (`incident` in a drill
+/// file's inject and a record's entry, `kind` in a script's `incident` step), and `pec`, `box`
+/// (default party_list), `copies` where its kind takes them (the caller checks for unknown keys);
+/// errors name FILE:LINE: field.
+core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAML::Node& n, const std::string& kind_field = "incident");
 /// World::act on a recorded trainee's action, checked against the answer recorded (`refused`).
 core::Result<void> replay_trainee_action(const RecordedAction& recorded, World& world);
 core::Result<void> apply_drill_record(const DrillRecord& record, World& world, int threads = 1);

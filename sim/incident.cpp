@@ -14,7 +14,7 @@
 namespace sim {
 namespace {
 
-constexpr std::array<std::string_view, 6> kNames{"rogue_device", "replay", "altered_replay", "stolen_key", "display_error", "phishing"};
+constexpr std::array<std::string_view, kIncidentKinds> kNames{"rogue_device", "replay", "altered_replay", "stolen_key", "display_error", "phishing"};
 
 /// Moves votes from the leading option to the second, enough to swap them; preferences of the party
 /// that lost votes are capped at its new count (preferences <= party votes still holds).

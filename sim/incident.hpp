@@ -4,6 +4,7 @@
 /// capture of the network would hold (the signed final report a box sent, exactly as the CEC received
 /// it) and handed to the real central::Ingest as any delivery is (sim::CentralLink::arm); the 2021
 /// display error puts the public page's party rows out of step with the store (sim::World).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -30,6 +31,9 @@ enum class IncidentKind : std::uint8_t {
     phishing,        ///< a message to the PEC's chair asks for the box's key file: following it leaks the key (a
                      ///< stolen_key attack follows), reporting it warns the CEC's duty officer
 };
+
+/// How many kinds there are (IncidentKind's values are 0 to kIncidentKinds - 1).
+inline constexpr std::size_t kIncidentKinds = 6;
 
 /// One incident. The attacks on the wire (all but display_error) act on one box's final report: at
 /// once when the CEC has received it, otherwise the moment it does (an attacker on the wire waits for it).

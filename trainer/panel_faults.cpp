@@ -5,8 +5,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
+#include "sim/incident.hpp"
 #include "sim/support.hpp"
 #include "trainer/panels.hpp"
 
@@ -172,6 +174,34 @@ void draw_buttons(drill::DrillSession& session, FaultPanelState& st, sim::FaultT
     draw_message(st);
 }
 
+// The Incident tab: a cyber incident (sim/incident.hpp) at the selected PEC's box, or on the page.
+void draw_incident(drill::DrillSession& session, FaultPanelState& st) {
+    std::array<const char*, sim::kIncidentKinds> kinds{};
+    for (std::size_t i = 0; i < kinds.size(); ++i) kinds[i] = sim::to_string(static_cast<sim::IncidentKind>(i)).data();  // literals: NUL-terminated
+    ImGui::Combo("incident", &st.incident, kinds.data(), static_cast<int>(kinds.size()));
+    const auto kind = static_cast<sim::IncidentKind>(st.incident);
+    if (kind != sim::IncidentKind::display_error) {
+        ImGui::RadioButton("party-list box", &st.incident_box, 0);
+        ImGui::SameLine();
+        ImGui::RadioButton("district box", &st.incident_box, 1);
+    }
+    if (kind == sim::IncidentKind::replay) ImGui::SliderInt("copies in a minute", &st.copies, 1, 1000);
+    if (ImGui::Button("Start")) {
+        sim::Incident incident{.kind = kind, .box = st.incident_box, .copies = st.copies};
+        if (kind != sim::IncidentKind::display_error) {
+            if (!session.selected()) {
+                show(st, "select a PEC on the map first", true);
+                draw_message(st);
+                return;
+            }
+            incident.pec = session.pec(*session.selected()).number;
+        }
+        if (auto ok = session.act(incident); !ok) show(st, ok.error().message, true);
+        else show(st, sim::describe(incident) + ": one action in the record", false);
+    }
+    draw_message(st);
+}
+
 void draw_active_faults(drill::DrillSession& session, FaultPanelState& st) {
     const auto& active = session.active_faults();
     if (!ImGui::BeginTable("active", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY)) return;
@@ -218,6 +248,10 @@ void draw_faults_panel(drill::DrillSession& session, ConsoleState& state) {
             const auto [target, fault] = draw_device_fault(st);
             draw_options(session, st, target, fault);
             draw_buttons(session, st, target, fault);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Incident")) {
+            draw_incident(session, st);
             ImGui::EndTabItem();
         }
         const std::string active = fmt::format("Active faults ({})###active", session.active_faults().size());

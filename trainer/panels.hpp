@@ -56,6 +56,9 @@ struct FaultPanelState {
     std::array<char, 16> at{"12:00"};
     std::string message;
     bool message_is_error = false;
+    int incident = 3;           ///< Incident tab: the kind (sim::IncidentKind; stolen_key)
+    int incident_box = 0;       ///< 0 party list, 1 district
+    int copies = 30;            ///< a replay's copies
 };
 
 /// Event log panel: filters and a cache refreshed a few times a second.

@@ -127,6 +127,31 @@ TEST(DrillScript, ActStepsTakeTraineesActionsAndRecordTheirAnswers) {
     EXPECT_NE(s.notes().back().text.find("pec_chair bakyt: paper_list PEC 6001 desk 1"), std::string::npos) << s.notes().back().text;
 }
 
+TEST(DrillScript, IncidentStepsStartACyberIncidentAndTheDutyOfficerAnswersIt) {
+    EXPECT_NE(error_of("incident_bad.yaml", "  - incident: {kind: meteor}\n").find("field 'steps[0].incident.kind': 'meteor' is not an incident"),
+              std::string::npos);
+    EXPECT_NE(error_of("incident_key.yaml", "  - incident: {kind: replay, pec: 6006, colour: red}\n").find("steps[0].incident.colour': unknown field"),
+              std::string::npos);
+    auto script = drill::load_drill_script(write_script("incident.yaml",
+                                                        "  - incident: {kind: display_error}\n"
+                                                        "  - act: {trainee: chynara, do: correct_page, expect: accepted}\n"
+                                                        "  - act: {trainee: chynara, do: correct_page, expect: refused}\n"
+                                                        "  - incident: {kind: replay, pec: 6006, box: district, copies: 25}\n"));
+    ASSERT_TRUE(script) << script.error().message;
+    EXPECT_EQ(script->steps[3].incident, (sim::Incident{.kind = sim::IncidentKind::replay, .pec = 6006, .box = 1, .copies = 25}));
+    auto session = drill::DrillSession::open(kSource / "scenarios/drill-talas.yaml", std::nullopt, std::nullopt, core::at(21, 0), kWall, 1);
+    ASSERT_TRUE(session) << session.error().message;
+    auto& s = **session;
+    for (const auto& step : script->steps) ASSERT_TRUE(drill::run_script_step(*script, step, s, kWall)) << step.line;
+    const auto& actions = s.record().actions;
+    ASSERT_EQ(actions.size(), 4u);
+    ASSERT_TRUE(actions[0].incident);
+    EXPECT_EQ(actions[0].incident->kind, sim::IncidentKind::display_error);
+    EXPECT_TRUE(actions[1].refused.empty()) << "the page was wrong: rebuilt";
+    EXPECT_FALSE(actions[2].refused.empty()) << "nothing left to correct";
+    EXPECT_EQ(actions[3].incident->copies, 25);
+}
+
 }  // namespace
 
 }  // namespace drill_script_test
