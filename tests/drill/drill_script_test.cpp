@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 // A namespace of its own: the file shares a unity-build batch with the other tests of its folder
 // (tests/CMakeLists.txt), and its helpers keep their short names.
@@ -28,6 +29,26 @@ fs::path write_script(const std::string& name, const std::string& steps) {
 std::string error_of(const std::string& name, const std::string& steps) {
     auto s = drill::load_drill_script(write_script(name, steps));
     return s ? std::string("loaded") : s.error().message;
+}
+
+// The script of `steps` is refused with a message holding `words`.
+::testing::AssertionResult refused_with(const std::string& name, const std::string& steps, const std::string& words) {
+    const std::string error = error_of(name, steps);
+    if (error.find(words) != std::string::npos) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "'" << error << "' does not say '" << words << "'";
+}
+
+// A script of `steps` loaded, and a session of `scenario` opened at `start` to run it in.
+struct Loaded {
+    drill::DrillScript script;
+    std::unique_ptr<drill::DrillSession> session;
+};
+Loaded load_and_open(const std::string& name, const std::string& steps, const std::string& scenario, sim::Time start) {
+    auto script = drill::load_drill_script(write_script(name, steps));
+    EXPECT_TRUE(script) << script.error().message;
+    auto session = drill::DrillSession::open(kSource / scenario, std::nullopt, std::nullopt, start, kWall, 1);
+    EXPECT_TRUE(session) << session.error().message;
+    return {script ? std::move(*script) : drill::DrillScript{}, session ? std::move(*session) : nullptr};
 }
 
 TEST(DrillScript, AnInjectWithoutDurationLastsTheDefaultDuration) {
@@ -96,20 +117,18 @@ TEST(DrillScript, MapStepSetsTheViewAndChecksTheRegion) {
 // A trainee's action from a script: recorded with the trainee's id and the world's answer; a refusal
 // does not stop the script unless the step expects an acceptance.
 TEST(DrillScript, ActStepsTakeTraineesActionsAndRecordTheirAnswers) {
-    EXPECT_NE(error_of("act_bad.yaml", "  - act: {trainee: a, do: take_call}\n").find("act_bad.yaml:3: field 'steps[0].act.ticket': is missing"),
-              std::string::npos);
-    EXPECT_NE(error_of("act_key.yaml", "  - act: {trainee: a, do: take_call, ticket: 1, colour: red}\n").find("steps[0].act.colour': unknown field"),
-              std::string::npos);
-    auto script = drill::load_drill_script(write_script("act.yaml",
-                                                        "  - act: {trainee: aigul, do: take_call, ticket: 1, expect: accepted}\n"
-                                                        "  - act: {trainee: aigul, do: guide, ticket: 1}\n"
-                                                        "  - act: {trainee: aigul, do: guide, ticket: 1, expect: accepted}\n"
-                                                        "  - act: {trainee: bakyt, role: pec_chair, do: paper_list, pec: 6001, unit: 1}\n"));
-    ASSERT_TRUE(script) << script.error().message;
+    EXPECT_TRUE(refused_with("act_bad.yaml", "  - act: {trainee: a, do: take_call}\n", "act_bad.yaml:3: field 'steps[0].act.ticket': is missing"));
+    EXPECT_TRUE(refused_with("act_key.yaml", "  - act: {trainee: a, do: take_call, ticket: 1, colour: red}\n", "steps[0].act.colour': unknown field"));
+    auto loaded = load_and_open("act.yaml",
+                                "  - act: {trainee: aigul, do: take_call, ticket: 1, expect: accepted}\n"
+                                "  - act: {trainee: aigul, do: guide, ticket: 1}\n"
+                                "  - act: {trainee: aigul, do: guide, ticket: 1, expect: accepted}\n"
+                                "  - act: {trainee: bakyt, role: pec_chair, do: paper_list, pec: 6001, unit: 1}\n",
+                                "scenarios/help-desk-drill.yaml", core::at(12, 0));
+    ASSERT_TRUE(loaded.session);
+    const auto* script = &loaded.script;
     ASSERT_EQ(script->steps[0].kind, drill::ScriptStep::Kind::act);
-    auto session = drill::DrillSession::open(kSource / "scenarios/help-desk-drill.yaml", std::nullopt, std::nullopt, core::at(12, 0), kWall, 1);
-    ASSERT_TRUE(session) << session.error().message;
-    auto& s = **session;
+    auto& s = *loaded.session;
     ASSERT_NE(s.world().help_desk(), nullptr);
     const auto first = s.world().help_desk()->tickets(s.world().now()).at(0);
     for (int i : {0, 1}) ASSERT_TRUE(drill::run_script_step(*script, script->steps[static_cast<std::size_t>(i)], s, kWall)) << i;
@@ -128,21 +147,18 @@ TEST(DrillScript, ActStepsTakeTraineesActionsAndRecordTheirAnswers) {
 }
 
 TEST(DrillScript, IncidentStepsStartACyberIncidentAndTheDutyOfficerAnswersIt) {
-    EXPECT_NE(error_of("incident_bad.yaml", "  - incident: {kind: meteor}\n").find("field 'steps[0].incident.kind': 'meteor' is not an incident"),
-              std::string::npos);
-    EXPECT_NE(error_of("incident_key.yaml", "  - incident: {kind: replay, pec: 6006, colour: red}\n").find("steps[0].incident.colour': unknown field"),
-              std::string::npos);
-    auto script = drill::load_drill_script(write_script("incident.yaml",
-                                                        "  - incident: {kind: display_error}\n"
-                                                        "  - act: {trainee: chynara, do: correct_page, expect: accepted}\n"
-                                                        "  - act: {trainee: chynara, do: correct_page, expect: refused}\n"
-                                                        "  - incident: {kind: replay, pec: 6006, box: district, copies: 25}\n"));
-    ASSERT_TRUE(script) << script.error().message;
-    EXPECT_EQ(script->steps[3].incident, (sim::Incident{.kind = sim::IncidentKind::replay, .pec = 6006, .box = 1, .copies = 25}));
-    auto session = drill::DrillSession::open(kSource / "scenarios/drill-talas.yaml", std::nullopt, std::nullopt, core::at(21, 0), kWall, 1);
-    ASSERT_TRUE(session) << session.error().message;
-    auto& s = **session;
-    for (const auto& step : script->steps) ASSERT_TRUE(drill::run_script_step(*script, step, s, kWall)) << step.line;
+    EXPECT_TRUE(refused_with("incident_bad.yaml", "  - incident: {kind: meteor}\n", "field 'steps[0].incident.kind': 'meteor' is not an incident"));
+    EXPECT_TRUE(refused_with("incident_key.yaml", "  - incident: {kind: replay, pec: 6006, colour: red}\n", "steps[0].incident.colour': unknown field"));
+    auto loaded = load_and_open("incident.yaml",
+                                "  - incident: {kind: display_error}\n"
+                                "  - act: {trainee: chynara, do: correct_page, expect: accepted}\n"
+                                "  - act: {trainee: chynara, do: correct_page, expect: refused}\n"
+                                "  - incident: {kind: replay, pec: 6006, box: district, copies: 25}\n",
+                                "scenarios/drill-talas.yaml", core::at(21, 0));
+    ASSERT_TRUE(loaded.session);
+    EXPECT_EQ(loaded.script.steps[3].incident, (sim::Incident{.kind = sim::IncidentKind::replay, .pec = 6006, .box = 1, .copies = 25}));
+    auto& s = *loaded.session;
+    for (const auto& step : loaded.script.steps) ASSERT_TRUE(drill::run_script_step(loaded.script, step, s, kWall)) << step.line;
     const auto& actions = s.record().actions;
     ASSERT_EQ(actions.size(), 4u);
     ASSERT_TRUE(actions[0].incident);
