@@ -215,7 +215,18 @@ void CentralLink::published_final(const Waiting& w, Time at) {
         observations_.push_back({at, w.pec, fmt::format("PEC {}'s chair: the figures the CEC publishes for '{}' (sequence {}) differ from the "
                                                         "protocol the ARBB printed - a forged report under the box's key; revoke the key and hold the PEC",
                                                         w.pec, w.device, w.sequence)});
-    mark_wrong(w.pec, differs && !ingest_->oversight().is_withheld(w.pec), at);
+    mark_wrong(w.pec, pec_wrong_on_page(w.pec), at);
+}
+
+bool CentralLink::pec_wrong_on_page(int pec) const {
+    if (ingest_->oversight().is_withheld(pec)) return false;
+    for (const auto role : {core::DeviceRole::arbb_party_list, core::DeviceRole::arbb_district}) {
+        const std::string device = core::device_id(pec, role);
+        const auto printed = printed_.find(device);
+        const auto latest = latest_final_.find(device);
+        if (printed != printed_.end() && latest != latest_final_.end() && printed->second != latest->second.second) return true;
+    }
+    return false;
 }
 
 void CentralLink::check_page(Time at) {
@@ -258,12 +269,7 @@ core::Result<std::int64_t> CentralLink::apply(const central::OperatorAction& act
     auto applied = ingest_->apply(action);
     if (!applied) return applied;
     // A hold or a revocation takes the PEC's figures off the page; a release puts them back.
-    for (const auto& [device, latest] : latest_final_) {
-        const auto printed = printed_.find(device);
-        const auto* registered = registry_.find(device);
-        if (printed == printed_.end() || !registered || registered->pec != action.pec) continue;
-        mark_wrong(action.pec, printed->second != latest.second && !ingest_->oversight().is_withheld(action.pec), action.at);
-    }
+    mark_wrong(action.pec, pec_wrong_on_page(action.pec), action.at);
     return applied;
 }
 

@@ -120,6 +120,8 @@ private:
     void published_final(const Waiting& w, Time at);
     void check_page(Time at);
     void mark_wrong(int pec, bool wrong, Time at);
+    /// Either ARBB of `pec` has published figures (latest stored final report) other than it printed.
+    bool pec_wrong_on_page(int pec) const;
     void launch(const Incident& incident, const std::vector<std::uint8_t>& captured, Time at);
     void answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status,
                 std::string reason);

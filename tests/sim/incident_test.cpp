@@ -119,6 +119,19 @@ TEST(Incidents, AStolenKeyIsStoredFoundAgainstThePrintedProtocolAndRevocationTak
     EXPECT_FALSE(has_finding(baseline(), kPec, "box_vs_stored"));
 }
 
+TEST(Incidents, AForgedBoxStaysWrongOnThePageWhateverThePecsOtherBoxReports) {
+    // The district box's key stolen: the party-list box's own, correct report must not end the time
+    // the page shows the PEC's forged figures, in whichever order the two are stored.
+    sim::World world(night().package, night().scenario, 7, 2);
+    world.advance_to(core::at(19, 0), 2);
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::stolen_key, .pec = kPec, .box = 1}));
+    world.advance_to(core::at(22, 0), 2);
+    const auto found = alerts_with(world, kPec, "differ from the protocol the ARBB printed");
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_NE(found[0].text.find("6006-arbb-2"), std::string::npos) << found[0].text;
+    EXPECT_EQ(world.wrong_on_page(kPec, 0, core::at(22, 0)), core::at(22, 0) - found[0].at);
+}
+
 TEST(Incidents, ARogueDeviceIsRefusedAndAlertedAndChangesNothing) {
     sim::World world(night().package, night().scenario, 7, 2);
     const auto r = run({{core::at(19, 0), Incident{.kind = IncidentKind::rogue_device, .pec = kPec}, {}}}, world);
