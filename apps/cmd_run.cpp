@@ -93,9 +93,9 @@ int report_verdicts(const RunOptions& o, const sim::RunSetup& setup, const nlohm
 }
 
 // Progress on stderr: a bar redrawn in place on a terminal, a line per quarter otherwise (logs, CI).
-class Progress {
+class RunProgress {
 public:
-    explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+    explicit RunProgress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
     void operator()(std::size_t done, std::size_t total) {
         if (quiet_ || total == 0) return;
         const int pct = static_cast<int>(100 * done / total);
@@ -145,7 +145,7 @@ std::optional<sim::RunResults> simulate(const RunOptions& o, const sim::RunSetup
         }
         if (!o.quiet) fmt::print(stderr, "shailoo run: replayed {} instructor action(s) from {}\n", replayed->actions.size(), o.replay);
     }
-    Progress progress(o.quiet);
+    RunProgress progress(o.quiet);
     const auto simulating = Clock::now();  // after a drill record's actions are scheduled
     world.run_to_end(o.threads, std::ref(progress));
     const auto simulated = Clock::now();

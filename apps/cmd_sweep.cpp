@@ -186,9 +186,9 @@ std::string clock_text(double seconds) {
 }
 
 // Nights done on stderr: redrawn in place on a terminal, a line per quarter otherwise.
-class Progress {
+class SweepProgress {
 public:
-    Progress(bool quiet, std::size_t total) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), total_(total), start_(Clock::now()) {}
+    SweepProgress(bool quiet, std::size_t total) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), total_(total), start_(Clock::now()) {}
     void night_done() {
         ++done_;
         if (quiet_) return;
@@ -257,7 +257,7 @@ int sweep(const SweepOptions& o) {
     if (!o.quiet)
         fmt::print(stderr, "shailoo sweep: {}, {} of {} nights (shard {}/{}), {} at once, {} thread(s) each, into {}\n", plan->scenario,
                    nights.size(), plan->nights(), plan->shard.index, plan->shard.count, o.jobs, threads, o.out);
-    Progress progress(o.quiet, nights.size());
+    SweepProgress progress(o.quiet, nights.size());
     const auto start = Clock::now();
     auto ran = sim::run_children(exe, jobs, o.jobs, [&](std::size_t job, sim::ChildEnd end) -> core::Result<void> {
         auto ok = night_finished(o, jobs[job], nights[job], end);

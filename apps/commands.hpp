@@ -52,6 +52,8 @@ void add_load_command(CLI::App& app, Runner& runner);
 void add_export_command(CLI::App& app, Runner& runner);
 /// `shailoo plan`: the staffing planner (apps/cmd_plan.cpp, docs/plan.md).
 void add_plan_command(CLI::App& app, Runner& runner);
+/// `shailoo elearn`: e-learning modules as SCORM 1.2 packages (apps/cmd_elearn.cpp, docs/elearning.md).
+void add_elearn_command(CLI::App& app, Runner& runner);
 /// The wall clock as the schema's DateTimeWithZone in Bishkek time (UTC+6), e.g. "2021-11-28T23:15:00+06:00":
 /// the GeneratedDate of an export made now.
 std::string bishkek_time_now();

@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     for (apps::AddCommand add : {&apps::add_run_command, &apps::add_package_command, &apps::add_seats_command, &apps::add_train_command,
                                  &apps::add_drill_command, &apps::add_review_command, &apps::add_serve_command, &apps::add_load_command,
                                  &apps::add_export_command, &apps::add_cec_command, &apps::add_compare_command, &apps::add_sweep_command,
-                                 &apps::add_plan_command, &apps::add_hil_command})
+                                 &apps::add_plan_command, &apps::add_hil_command, &apps::add_elearn_command})
         add(app, runner);
     if (argc > 1 && argv[1][0] != '-') {  // an unknown subcommand is named, with the list of known ones
         const CLI::App& top = app;

@@ -260,18 +260,6 @@ core::Result<ResponseAction> read_response(const Reader& file_reader, const YAML
     return a;
 }
 
-core::Result<std::vector<ResponseAction>> read_responses(const Reader& r, const YAML::Node& list, const std::string& field, const DrillFile& drill) {
-    std::vector<ResponseAction> out;
-    if (!list.IsDefined() || list.IsNull()) return out;
-    if (!list.IsSequence()) return r.bad(list, field, "expected a list of actions {after, delay, trainee, do, ...}");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        auto a = read_response(r, list[i], fmt::format("{}[{}]", field, i), drill);
-        if (!a) return std::unexpected(a.error());
-        out.push_back(std::move(*a));
-    }
-    return out;
-}
-
 // [SECTION] The file
 
 Outcome read_header(const Reader& r, const YAML::Node& root, const std::filesystem::path& file, DrillFile& d) {
@@ -353,7 +341,7 @@ core::Result<DrillFile> drill_from(const core::Result<YAML::Node>& loaded, const
         d.objectives.push_back(std::move(*o));
     }
     if (!root["model_answer"]) return r.bad(root, "model_answer", "is missing (the review's reference response)");
-    auto model = read_responses(r, root["model_answer"], "model_answer", d);
+    auto model = read_response_list(r, root["model_answer"], "model_answer", d);
     if (!model) return std::unexpected(model.error());
     d.model_answer = std::move(*model);
     return d;
@@ -366,10 +354,22 @@ core::Result<std::vector<ResponseAction>> responses_from(const core::Result<YAML
     const Reader r(file.string());
     if (!root.IsMap() || !root["responses"]) return core::fail(fmt::format("{}: a response file is a mapping with 'responses' (docs/drills.md)", file.string()));
     if (auto ok = r.only_keys(root, {"responses"}); !ok) return std::unexpected(ok.error());
-    return read_responses(r, root["responses"], "responses", drill);
+    return read_response_list(r, root["responses"], "responses", drill);
 }
 
 }  // namespace
+
+core::Result<std::vector<ResponseAction>> read_response_list(const Reader& r, const YAML::Node& list, const std::string& field, const DrillFile& drill) {
+    std::vector<ResponseAction> out;
+    if (!list.IsDefined() || list.IsNull()) return out;
+    if (!list.IsSequence()) return r.bad(list, field, "expected a list of actions {after, delay, trainee, do, ...}");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        auto a = read_response(r, list[i], fmt::format("{}[{}]", field, i), drill);
+        if (!a) return std::unexpected(a.error());
+        out.push_back(std::move(*a));
+    }
+    return out;
+}
 
 core::Result<DrillFile> load_drill_file(const std::filesystem::path& file) { return drill_from(core::load_yaml_file(file.string(), "drill file"), file); }
 

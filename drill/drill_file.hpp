@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/yaml_fields.hpp"
 #include "kernel/engine.hpp"
 #include "sim/fault_action.hpp"
 #include "sim/incident.hpp"
@@ -114,5 +115,9 @@ core::Result<DrillFile> parse_drill_file(std::string_view text, const std::files
 /// against the drill's injects.
 core::Result<std::vector<ResponseAction>> load_responses(const std::filesystem::path& file, const DrillFile& drill);
 core::Result<std::vector<ResponseAction>> parse_responses(std::string_view text, const std::filesystem::path& file, const DrillFile& drill);
+/// The list of actions at `list` (field `field` of the file `r` reads), each checked against the drill:
+/// the form of `model_answer` and of a response file's `responses`. An absent or empty list is no action.
+core::Result<std::vector<ResponseAction>> read_response_list(const core::YamlReader& r, const YAML::Node& list, const std::string& field,
+                                                             const DrillFile& drill);
 
 }  // namespace drill
