@@ -267,8 +267,8 @@ auto async_submit(std::shared_ptr<State> st, Prechecked checked, std::string pee
 
 // [SECTION] Connections (TLS, frames, idle watchdog)
 
-struct Connection {
-    Connection(tcp::socket s, ssl::context& ctx) : stream(std::move(s), ctx), timer(stream.get_executor()) {}
+struct IngestConnection {
+    IngestConnection(tcp::socket s, ssl::context& ctx) : stream(std::move(s), ctx), timer(stream.get_executor()) {}
     ssl::stream<tcp::socket> stream;
     asio::steady_timer timer;
     bool done = false;
@@ -293,7 +293,7 @@ asio::awaitable<void> read_payload(ssl::stream<tcp::socket>& stream, std::vector
 
 /// Closes the socket when the connection has been silent for the idle timeout. Each sign of life
 /// re-arms the timer (cancelling the pending wait), so central/ never reads a clock itself.
-asio::awaitable<void> watchdog(std::shared_ptr<Connection> c) {
+asio::awaitable<void> watchdog(std::shared_ptr<IngestConnection> c) {
     while (!c->done) {
         boost::system::error_code ec;
         co_await c->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -304,7 +304,7 @@ asio::awaitable<void> watchdog(std::shared_ptr<Connection> c) {
     }
 }
 
-asio::awaitable<void> session(std::shared_ptr<State> st, std::shared_ptr<Connection> c) {
+asio::awaitable<void> session(std::shared_ptr<State> st, std::shared_ptr<IngestConnection> c) {
     boost::system::error_code ec;
     const auto remote = c->stream.lowest_layer().remote_endpoint(ec);
     const std::string peer = ec ? std::string("unknown peer") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
@@ -360,7 +360,7 @@ asio::awaitable<void> session(std::shared_ptr<State> st, std::shared_ptr<Connect
 /// Closes a connection to make room for a newer one (called by the budget, from the accepting
 /// thread). A plain pointer to the counters: the budget that keeps this function lives in the same
 /// State, and a shared_ptr here would make the State own itself.
-std::function<void()> evictor(IngestServerCounters* net, std::weak_ptr<Connection> weak) {
+std::function<void()> evictor(IngestServerCounters* net, std::weak_ptr<IngestConnection> weak) {
     return [net, weak] {
         net->evicted.fetch_add(1, std::memory_order_relaxed);
         if (auto c = weak.lock())
@@ -397,7 +397,7 @@ asio::awaitable<void> listen(std::shared_ptr<State> st) {
         socket.set_option(tcp::no_delay(true), ec);  // one small ack per report: no Nagle delay (tls_client.cpp)
         const std::string peer = peer_of(socket);
         auto ex = socket.get_executor();
-        auto c = std::make_shared<Connection>(std::move(socket), *st->tls);
+        auto c = std::make_shared<IngestConnection>(std::move(socket), *st->tls);
         c->slot = st->budget.admit(peer, evictor(&st->net, c));
         if (!c->slot) {  // its address is at its limit with every connection busy: closed at once
             st->net.refused_per_peer.fetch_add(1, std::memory_order_relaxed);

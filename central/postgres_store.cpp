@@ -29,7 +29,7 @@ namespace {
 
 // [SECTION] Schema and statements
 
-constexpr const char* kSchemaVersion = "3";
+constexpr const char* kPostgresSchemaVersion = "3";
 // Taken around the schema's creation, so two processes that start at once do not both create it.
 constexpr const char* kSchemaLock = "7324917017";
 // Taken (for the transaction) before the audit log's head is read: writers append to the chain one
@@ -37,7 +37,7 @@ constexpr const char* kSchemaLock = "7324917017";
 constexpr const char* kAuditLock = "7324917018";
 
 // The SQLite store's schema in PostgreSQL's types (central/store.cpp says why the counts are blobs).
-constexpr const char* kSchema = R"sql(
+constexpr const char* kPostgresSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports(
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -170,12 +170,6 @@ bool is_corruption(const PGresult* r) {
     return state && (std::strcmp(state, "XX001") == 0 || std::strcmp(state, "XX002") == 0);
 }
 
-core::DeviceRole source_from(const std::string& s, const std::string& store) {
-    if (s == "party_list") return core::DeviceRole::arbb_party_list;
-    if (s == "district") return core::DeviceRole::arbb_district;
-    if (s == "identification") return core::DeviceRole::identification;
-    throw StoreCorrupt(fmt::format("{}: reports.box has unknown value '{}'", store, s));
-}
 
 std::array<std::uint8_t, 32> hash_at(const PGresult* r, int row, int col, const std::string& store) {
     std::array<std::uint8_t, 32> h{};
@@ -261,7 +255,7 @@ void PostgresStore::set_up() const {
         PGconn* conn;
         ~Unlock() { PQclear(PQexec(conn, fmt::format("SELECT pg_advisory_unlock({})", kSchemaLock).c_str())); }
     } unlock{conn_};
-    auto schema = wrap(PQexec(conn_, kSchema));
+    auto schema = wrap(PQexec(conn_, kPostgresSchema));
     if (PQresultStatus(schema.get()) != PGRES_COMMAND_OK) throw std::runtime_error(error_text("create schema", schema.get()));
     // amcheck for integrity_problems(); only a superuser may create it: a plain user's store works without.
     PQclear(PQexec(conn_, "CREATE EXTENSION IF NOT EXISTS amcheck"));
@@ -272,8 +266,8 @@ void PostgresStore::set_up() const {
         if (v == "2") {  // version 3 adds the audit log and operator actions: created above, empty
             auto up = exec(conn_, "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
             if (PQresultStatus(up.get()) != PGRES_COMMAND_OK) throw std::runtime_error(error_text("upgrade the schema", up.get()));
-        } else if (v != kSchemaVersion) {
-            throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}", name_, v, kSchemaVersion));
+        } else if (v != kPostgresSchemaVersion) {
+            throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}", name_, v, kPostgresSchemaVersion));
         }
     } else {
         auto put = exec(conn_, "INSERT INTO meta(key, value) VALUES('schema_version', '3') ON CONFLICT DO NOTHING");
@@ -510,7 +504,7 @@ std::vector<StoredKey> PostgresStore::read_keys(pg_result* res) const {
     for (int i = 0; i < PQntuples(res); ++i) {
         StoredKey k;
         k.pec = int4_at(res, i, 0);
-        k.source = source_from(text_at(res, i, 1), name_);
+        k.source = box_from_name(text_at(res, i, 1), name_);
         k.device = text_at(res, i, 2);
         k.sequence = static_cast<std::uint64_t>(int8_at(res, i, 3));
         k.kind = text_at(res, i, 4);
@@ -551,7 +545,7 @@ std::vector<StoredReport> PostgresStore::reports() const {
         StoredReport r;
         const auto id = int8_at(q, i, 0);
         r.pec = int4_at(q, i, 1);
-        r.source = source_from(text_at(q, i, 2), name_);
+        r.source = box_from_name(text_at(q, i, 2), name_);
         r.device = text_at(q, i, 3);
         r.sequence = static_cast<std::uint64_t>(int8_at(q, i, 4));
         r.kind = text_at(q, i, 5);

@@ -19,6 +19,12 @@ std::string_view box_name(core::DeviceRole source) {
     return "unknown";
 }
 
+core::DeviceRole box_from_name(const std::string& name, const std::string& store) {
+    for (auto role : {core::DeviceRole::arbb_party_list, core::DeviceRole::arbb_district, core::DeviceRole::identification})
+        if (name == box_name(role)) return role;
+    throw StoreCorrupt(fmt::format("{}: reports.box has unknown value '{}'", store, name));
+}
+
 std::uint64_t ReportStore::stage(StoredReport report, core::Micros now) {
     const auto ticket = next_ticket_++;
     staged_.push_back({ticket, now, std::move(report)});

@@ -38,6 +38,9 @@ public:
 /// The store's name for a report's origin, the reporting device's role (reports.box:
 /// "party_list", "district", "identification"; also in ingest's messages).
 std::string_view box_name(core::DeviceRole source);
+/// The role whose box_name is `name`, as a store reads reports.box back; anything else throws
+/// StoreCorrupt naming `store` (its file or database).
+core::DeviceRole box_from_name(const std::string& name, const std::string& store);
 
 /// One received report as stored: the raw message and the counts decoded from it.
 struct StoredReport {

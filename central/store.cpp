@@ -23,7 +23,7 @@ namespace {
 
 // [SECTION] Schema
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSqliteSchemaVersion = 3;
 
 // Version 2: the vote counts live in the report's own row as compact blobs, not one row per option
 // and per party (a final party-list report would write 22 + 21 rows and 9 KB of int64 preference
@@ -34,7 +34,7 @@ constexpr int kSchemaVersion = 3;
 // counts as zigzag varints (so a negative value a caller passes survives the round trip; the
 // ingest never stores one); counts m..n-1 are zero: preference votes for the lower places of
 // long party lists mostly are, and are not written.
-constexpr const char* kSchema = R"sql(
+constexpr const char* kSqliteSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports(
   id INTEGER PRIMARY KEY,
@@ -114,12 +114,6 @@ bool is_corruption(int rc) {
     return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
 }
 
-core::DeviceRole source_from(const std::string& s, const std::string& file) {
-    if (s == "party_list") return core::DeviceRole::arbb_party_list;
-    if (s == "district") return core::DeviceRole::arbb_district;
-    if (s == "identification") return core::DeviceRole::identification;
-    throw StoreCorrupt(fmt::format("{}: reports.box has unknown value '{}'", file, s));
-}
 
 }  // namespace
 
@@ -176,22 +170,22 @@ void Store::set_up(bool read_only) {
             throw StoreCorrupt(fmt::format("{}: integrity check failed: {}; keep the file for inspection and start "
                                            "from a copy", file_, quick.text_at(0)));
     }
-    if (!read_only) check(sqlite3_exec(db_, kSchema, nullptr, nullptr, nullptr), "create schema");
+    if (!read_only) check(sqlite3_exec(db_, kSqliteSchema, nullptr, nullptr, nullptr), "create schema");
     Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (sqlite3_step(get.get()) == SQLITE_ROW) {
         const auto v = get.text_at(0);
         if (v == "2" && !read_only) {  // version 3 adds the audit log and operator actions: created above, empty
             check(sqlite3_exec(db_, "UPDATE meta SET value = '3' WHERE key = 'schema_version'", nullptr, nullptr, nullptr),
                   "upgrade the schema to version 3");
-        } else if (v != std::to_string(kSchemaVersion)) {
-            throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}{}", file_, v, kSchemaVersion,
+        } else if (v != std::to_string(kSqliteSchemaVersion)) {
+            throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}{}", file_, v, kSqliteSchemaVersion,
                                            v == "2" ? " (open it once read-write to upgrade it)" : ""));
         }
     } else if (read_only) {
         throw StoreCorrupt(fmt::format("{}: no schema version: not a Shailoo store (opened read only)", file_));
     } else {
         Statement put(db_, "INSERT INTO meta(key, value) VALUES('schema_version', ?1)");
-        put.bind(1, std::to_string(kSchemaVersion));
+        put.bind(1, std::to_string(kSqliteSchemaVersion));
         check(sqlite3_step(put.get()), "write schema version");
     }
     check(sqlite3_prepare_v3(db_,
@@ -393,7 +387,7 @@ std::vector<StoredKey> Store::read_keys(const char* sql, std::string_view device
     while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
         StoredKey k;
         k.pec = static_cast<int>(q.int_at(0));
-        k.source = source_from(q.text_at(1), file_);
+        k.source = box_from_name(q.text_at(1), file_);
         k.device = q.text_at(2);
         k.sequence = static_cast<std::uint64_t>(q.int_at(3));
         k.kind = q.text_at(4);
@@ -428,7 +422,7 @@ std::vector<StoredReport> Store::reports() const {
             StoredReport r;
             ids.push_back(q.int_at(0));
             r.pec = static_cast<int>(q.int_at(1));
-            r.source = source_from(q.text_at(2), file_);
+            r.source = box_from_name(q.text_at(2), file_);
             r.device = q.text_at(3);
             r.sequence = static_cast<std::uint64_t>(q.int_at(4));
             r.kind = q.text_at(5);

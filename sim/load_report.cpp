@@ -42,7 +42,7 @@ std::int64_t good_planned(const json& doc) { return std::max<std::int64_t>(1, co
 
 // [SECTION] Headline figures and times
 
-std::string headline_html(const json& doc) {
+std::string load_headline_html(const json& doc) {
     const json& latency = part(doc, "latency_ms");
     return html::headline_section(
         {{"reports planned", grouped(count(doc, "planned"))},
@@ -192,7 +192,7 @@ std::string load_html_report(const nlohmann::json& load, const std::vector<Verdi
                     .footer = "Made by <code>shailoo load --report</code> from the run's load.json."};
     page.body = html::verdicts_section(verdicts, {.title = "Thresholds", .column = "threshold", .figure = "metric",
                                                   .none = "No threshold was given (--threshold)."});
-    page.body += headline_html(doc) + times_html(doc) + over_time_html(doc, page.charts) + outcomes_html(doc, page.charts) + published_html(doc);
+    page.body += load_headline_html(doc) + times_html(doc) + over_time_html(doc, page.charts) + outcomes_html(doc, page.charts) + published_html(doc);
     return html::page(page);
 }
 
