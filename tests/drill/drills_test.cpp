@@ -89,7 +89,9 @@ void expect_good_beats_poor(const drill::DrillFile& d) {
         EXPECT_LE(g.ballots_at_risk, p.ballots_at_risk) << inject.name;
         EXPECT_LE(g.late_minutes, p.late_minutes) << inject.name;
         EXPECT_LE(g.published_minutes, p.published_minutes) << inject.name;
-        if (stopped) EXPECT_EQ(p.published_minutes, 0) << inject.name << ": the CEC's checks kept it off the page";
+        if (stopped) {
+            EXPECT_EQ(p.published_minutes, 0) << inject.name << ": the CEC's checks kept it off the page";
+        }
         better = better || g.voters_left < p.voters_left || g.queue_minutes < p.queue_minutes || g.ballots_at_risk < p.ballots_at_risk ||
                  g.late_minutes < p.late_minutes || g.published_minutes < p.published_minutes;
     }
