@@ -21,7 +21,7 @@ namespace {
 
 /// Appends one metric family: its HELP and TYPE lines, then `samples` (already formatted).
 void family(std::string& out, std::string_view name, std::string_view type, std::string_view help, const std::string& samples) {
-    fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n{}", name, help, name, type, samples);
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{}", name, help, name, type, samples);
 }
 
 std::string sample(std::string_view name, std::int64_t value, std::string_view labels = {}) {
