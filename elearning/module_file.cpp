@@ -20,6 +20,11 @@ using Outcome = core::Result<void>;
 constexpr std::array<std::string_view, 5> kPlayed{"published_minutes", "voters_left", "queue_minutes", "ballots_at_risk", "results_acknowledged"};
 constexpr std::array<std::string_view, 3> kNight{"pec", "inject_at", "drill"};
 
+// An id a file name and a SCORM identifier can both carry: 1 to 64 letters, digits and '-'.
+bool is_identifier(const std::string& id) {
+    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '-'; });
+}
+
 bool known(std::span<const std::string_view> names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -83,6 +88,7 @@ core::Result<Scene> read_scene(const Reader& file_reader, const YAML::Node& n, s
     if (n["id"]) {
         auto id = r.text(n, "id");
         if (!id) return std::unexpected(id.error());
+        if (!is_identifier(*id)) return r.bad(n["id"], "id", "expected 1 to 64 letters, digits and '-' (it is the SCORM interaction's id)");
         s.id = *id;
     }
     for (auto [field, out] : {std::pair{"title", &s.title}, std::pair{"text", &s.text}}) {
@@ -128,9 +134,7 @@ Outcome read_header(const Reader& r, const YAML::Node& root, Module& m) {
         if (!t) return std::unexpected(t.error());
         *out = std::move(*t);
     }
-    const bool id_ok = !m.id.empty() && m.id.size() <= 64 &&
-                       std::all_of(m.id.begin(), m.id.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '-'; });
-    if (!id_ok) return r.bad(root["id"], "id", "expected 1 to 64 letters, digits and '-' (it names the package file)");
+    if (!is_identifier(m.id)) return r.bad(root["id"], "id", "expected 1 to 64 letters, digits and '-' (it names the package file)");
     if (root["mastery"]) {
         auto mastery = r.get<int>(root, "mastery", 1, 100);
         if (!mastery) return std::unexpected(mastery.error());

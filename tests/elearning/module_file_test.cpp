@@ -86,6 +86,7 @@ TEST(ElearningModule, ErrorsNameTheFileLineAndField) {
         {module_text("  - title: T\n    text: X\n    choices:\n      - {text: A, points: 101, feedback: Right}\n      - {text: B, points: 0, feedback: Wrong}\n"),
          {file + ":10:", "scenes[0].choices[0].points", "out of range"}},
         {module_text("  - title: T\n    txt: X\n    choices:\n" + two_choices), {file + ":", "txt"}},
+        {module_text("  - id: the alert\n    title: T\n    text: X\n    choices:\n" + two_choices), {file + ":7:", "scenes[0].id", "interaction"}},
         {"version: 1\nid: 'has spaces'\nmodule: M\ndescription: D\ndrill: ../drills/display-error.yaml\nscenes: []\n", {file + ":2:", "id", "letters, digits"}},
         {"version: 1\nid: m\nmodule: M\ndescription: D\ndrill: ../drills/absent.yaml\nscenes: []\n", {file + ":5:", "drill", "absent.yaml"}},
         {"version: 1\nid: m\nmodule: M\ndescription: D\ndrill: ../drills/cyber-night.yaml\nscenes: []\n", {file + ":", "inject", "several injects"}},
