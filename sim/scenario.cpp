@@ -18,6 +18,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <limits>
 #include <cmath>
 
 namespace sim {
@@ -225,6 +226,8 @@ core::Result<Micros> parse_duration(const std::string& text) {
             return core::fail(fmt::format("'{}' is not a duration like 90s, 20m or 1h30m", text));
         const Micros unit = *q == 'h' ? core::kHour : *q == 'm' ? core::kMinute : *q == 's' ? core::kSecond : 0;
         if (unit == 0) return core::fail(fmt::format("'{}' is not a duration like 90s, 20m or 1h30m", text));
+        if (v > (std::numeric_limits<Micros>::max() - total) / unit)  // found by fuzzing: a wrapped sum was undefined behaviour
+            return core::fail(fmt::format("'{}' is too long a duration", text.size() > 40 ? text.substr(0, 40) + "..." : text));
         total += v * unit;
         p = q + 1;
     }

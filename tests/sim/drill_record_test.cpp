@@ -98,6 +98,17 @@ TEST(DrillRecord, FormatsAndParsesDurations) {
     EXPECT_EQ(*sim::parse_duration(sim::format_duration(3 * core::kHour + 1 * core::kSecond)), 3 * core::kHour + core::kSecond);
 }
 
+// Found by fuzzing the drill record (tests/fuzz/regressions/drill_record/duration-overflow.yaml): a
+// duration whose microseconds pass 2^63 wrapped round (undefined behaviour) instead of being refused.
+TEST(DrillRecord, ADurationTooLongForItsMicrosecondsIsRefused) {
+    for (const std::string text : {"222222222222m", "2562047789h", "9223372036854775807s", "1h9223372036854775807s"}) {
+        auto d = sim::parse_duration(text);
+        ASSERT_FALSE(d) << text << " gave " << *d;
+        EXPECT_NE(d.error().message.find("too long a duration"), std::string::npos) << d.error().message;
+    }
+    EXPECT_EQ(*sim::parse_duration("2562047788h"), 2562047788LL * core::kHour);  // the most whole hours that fit
+}
+
 TEST(DrillRecord, RejectsBadFieldsWithFileLineAndField) {
     const std::string head = "version: 1\nscenario: x.yaml\nscenario_name: X\nseed: 1\nactions:\n";
     auto error_of = [&](const std::string& name, const std::string& action) {
