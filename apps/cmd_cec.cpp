@@ -1,5 +1,6 @@
 // `shailoo cec`: what an operator at the CEC does to the results server's store - revoke a device's
-// key, hold a PEC's figures back from publication or release them - and the audit log that records
+// key, hold a PEC's figures back from publication or release them, accept a revoked device's report
+// that the PEC's printed protocol confirms - and the audit log that records
 // every ingest decision and every such action (central/oversight.hpp, docs/serve.md "Operator
 // actions and the audit log"). The actions go straight into the store, in one transaction with their
 // audit entry; running `serve` processes take them up within half a second.
@@ -34,7 +35,8 @@ struct CecOptions {
     std::string keys;  // empty: PACKAGE/device-keys.yaml
     std::string by;
     std::string reason;
-    std::string device;  // revoke
+    std::string device;  // revoke, accept
+    std::uint64_t sequence = 0;  // accept
     int pec = 0;         // hold, release
     int tail = 20;       // audit: entries shown
 };
@@ -71,8 +73,8 @@ int act(const CecOptions& o, central::OperatorDo what) {
         return 2;
     }
     auto action = central::resolve(*package, *registry,
-                                   {.what = what, .device = o.device, .pec = o.pec, .by = o.by, .reason = o.reason,
-                                    .at = bishkek_time_of_day()});
+                                   {.what = what, .device = o.device, .pec = o.pec, .sequence = o.sequence, .by = o.by,
+                                    .reason = o.reason, .at = bishkek_time_of_day()});
     if (!action) {
         fmt::print(stderr, "shailoo cec {}: {}\n", central::to_string(what), action.error().message);
         return 2;
@@ -87,6 +89,11 @@ int act(const CecOptions& o, central::OperatorDo what) {
     if (what == central::OperatorDo::revoke)
         fmt::print("revoked the key of {} (PEC {}): its reports are refused from now on, and PEC {}'s figures are under "
                    "review until released (audit entry {})\n", action->device, action->pec, action->pec, *number);
+    else if (what == central::OperatorDo::accept)
+        fmt::print("accepted report {} of {} as its box's result (PEC {}): its later reports are left out{} (audit entry {})\n",
+                   action->sequence, action->device, action->pec,
+                   store->oversight().is_withheld(action->pec) ? "" : fmt::format(", and PEC {}'s figures are published again", action->pec),
+                   *number);
     else
         fmt::print("PEC {}'s figures {} publication (audit entry {})\n", action->pec,
                    what == central::OperatorDo::hold ? "held back from" : "released for", *number);
@@ -103,6 +110,9 @@ int status(const CecOptions& o) {
     fmt::print("revoked keys: {}\n", oversight.revoked.size());
     for (const auto& r : oversight.revoked)
         fmt::print("  {} (PEC {}) at {} by {}: {}\n", r.device, r.pec, core::clock_time(r.at), r.by, r.reason);
+    fmt::print("reports of revoked keys accepted: {}\n", oversight.accepted.size());
+    for (const auto& a : oversight.accepted)
+        fmt::print("  {} report {} (PEC {}) at {} by {}: {}\n", a.device, a.sequence, a.pec, core::clock_time(a.at), a.by, a.reason);
     auto list = [](const std::vector<int>& pecs) {
         std::string out;
         for (int p : pecs) out += fmt::format(" {}", p);
@@ -143,9 +153,14 @@ void add_store_options(CLI::App* cmd, CecOptions& o) {
 
 void add_action(CLI::App* cec, Runner& runner, CecOptions& o, central::OperatorDo what, const std::string& help) {
     auto* cmd = cec->add_subcommand(std::string(central::to_string(what)), help);
-    if (what == central::OperatorDo::revoke)
+    if (what == central::OperatorDo::revoke) {
         cmd->add_option("DEVICE", o.device, "The device whose key is revoked, e.g. 6006-arbb-1")->required();
-    else
+    } else if (what == central::OperatorDo::accept) {
+        cmd->add_option("DEVICE", o.device, "The revoked device, e.g. 6006-arbb-1")->required();
+        cmd->add_option("SEQUENCE", o.sequence, "The sequence number of its stored final report that the printed protocol confirms")
+            ->required()
+            ->check(CLI::PositiveNumber);
+    } else
         cmd->add_option("PEC", o.pec, "The PEC's number")->required()->check(CLI::PositiveNumber);
     add_store_options(cmd, o);
     cmd->add_option("--package", o.package, "Election package folder")->capture_default_str();
@@ -167,6 +182,10 @@ void add_cec_command(CLI::App& app, Runner& runner) {
     add_action(cec, runner, o, central::OperatorDo::hold, "Hold a PEC's figures back from publication");
     add_action(cec, runner, o, central::OperatorDo::release,
                "Publish a held PEC's figures again (also ends the review after a revocation)");
+    add_action(cec, runner, o, central::OperatorDo::accept,
+               "Accept a stored final report of a revoked device as its box's result, once the PEC's printed protocol, read "
+               "over the phone, confirms it: its later reports are left out, and the PEC leaves review when each of its revoked "
+               "devices has an accepted report");
     auto* st = cec->add_subcommand("status", "List the revoked keys, held PECs and PECs under review");
     add_store_options(st, o);
     st->callback([&runner] { runner = [] { return status(o); }; });

@@ -268,7 +268,12 @@ core::Result<Results> aggregate(const core::ElectionPackage& package, const Repo
 
 core::Result<Results> aggregate(const core::ElectionPackage& package, std::vector<StoredReport> reports, const Oversight& oversight) {
     const auto all = static_cast<std::int64_t>(reports.size());
-    std::erase_if(reports, [&](const StoredReport& r) { return oversight.is_withheld(r.pec); });
+    std::erase_if(reports, [&](const StoredReport& r) {
+        if (oversight.is_withheld(r.pec)) return true;
+        // A revoked device's reports after the one an operator accepted are not its box's result.
+        const auto accepted = oversight.accepted.empty() ? 0 : oversight.accepted_sequence(r.device);
+        return accepted != 0 && r.sequence > accepted;
+    });
     auto results = aggregate(package, reports);
     if (!results) return results;
     results->reports_stored = all;

@@ -99,7 +99,8 @@ struct Results {
 core::Result<Results> aggregate(const core::ElectionPackage& package, const std::vector<StoredReport>& reports);
 
 /// The published results: `reports` except those of PECs `oversight` withholds (held, or under
-/// review after a revocation: central/oversight.hpp), which are listed in Results::withheld;
+/// review after a revocation: central/oversight.hpp), which are listed in Results::withheld, and
+/// those of a revoked device sent after the report an operator accepted (OperatorDo::accept);
 /// Results::reports_stored still counts every report.
 core::Result<Results> aggregate(const core::ElectionPackage& package, std::vector<StoredReport> reports, const Oversight& oversight);
 

@@ -202,7 +202,7 @@ Ingest::Ingest(const core::ElectionPackage& package, const core::DeviceKeyRegist
 core::Result<OperatorAction> resolve(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry,
                                      OperatorAction action) {
     if (action.by.empty()) return core::fail("an operator action needs the operator's name");
-    if (action.what == OperatorDo::revoke) {
+    if (action.what == OperatorDo::revoke || action.what == OperatorDo::accept) {
         const auto* device = registry.find(action.device);
         if (!device) return core::fail(fmt::format("device '{}' is not in the key registry", action.device));
         action.pec = device->pec;

@@ -151,8 +151,9 @@ struct IngestRules {
     int duplicates_per_minute = 20;
 };
 
-/// `action` checked against the package and its key registry: a revoke names a registered device
-/// (its PEC is filled in), a hold or release a PEC of the package, and every action its operator.
+/// `action` checked against the package and its key registry: a revoke or an accept names a
+/// registered device (its PEC is filled in), a hold or release a PEC of the package, and every action
+/// its operator. Whether an accept's report is stored and final, ReportStore::apply checks.
 core::Result<OperatorAction> resolve(const core::ElectionPackage& package, const core::DeviceKeyRegistry& registry,
                                      OperatorAction action);
 

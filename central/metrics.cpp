@@ -131,6 +131,9 @@ std::string operator_page(const MetricsSnapshot& m, const std::vector<LogLine>& 
     for (const auto& r : m.oversight.revoked)
         actions += fmt::format("<li><time>{}</time> key of {} (PEC {}) revoked by {}: {}</li>", core::clock_time(r.at), html_text(r.device),
                                r.pec, html_text(r.by), html_text(r.reason));
+    for (const auto& a : m.oversight.accepted)
+        actions += fmt::format("<li><time>{}</time> report {} of {} (PEC {}) accepted by {}: {}</li>", core::clock_time(a.at), a.sequence,
+                               html_text(a.device), a.pec, html_text(a.by), html_text(a.reason));
     auto pecs = [](const std::vector<int>& list) {
         std::string out;
         for (int p : list) out += fmt::format("{}{}", out.empty() ? "" : ", ", p);

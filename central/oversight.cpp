@@ -85,18 +85,24 @@ std::string_view to_string(OperatorDo what) {
         case OperatorDo::revoke: return "revoke";
         case OperatorDo::hold: return "hold";
         case OperatorDo::release: return "release";
+        case OperatorDo::accept: return "accept";
     }
     return "unknown";
 }
 
 core::Result<OperatorDo> parse_operator_do(std::string_view text) {
-    for (auto what : {OperatorDo::revoke, OperatorDo::hold, OperatorDo::release})
+    for (auto what : {OperatorDo::revoke, OperatorDo::hold, OperatorDo::release, OperatorDo::accept})
         if (to_string(what) == text) return what;
-    return core::fail(fmt::format("unknown operator action '{}' (revoke, hold, release)", text));
+    return core::fail(fmt::format("unknown operator action '{}' (revoke, hold, release, accept)", text));
 }
 
 bool Oversight::is_revoked(std::string_view device) const {
     return std::any_of(revoked.begin(), revoked.end(), [&](const OperatorAction& r) { return r.device == device; });
+}
+
+std::uint64_t Oversight::accepted_sequence(std::string_view device) const {
+    const auto it = std::find_if(accepted.begin(), accepted.end(), [&](const OperatorAction& a) { return a.device == device; });
+    return it == accepted.end() ? 0 : it->sequence;
 }
 
 bool Oversight::is_withheld(int pec) const {
@@ -116,6 +122,20 @@ core::Result<Oversight> replay(std::span<const OperatorAction> actions) {
             case OperatorDo::hold:
                 if (!insert_sorted(o.held, a.pec)) return core::fail(fmt::format("PEC {}'s figures are held already", a.pec));
                 break;
+            case OperatorDo::accept: {
+                if (!o.is_revoked(a.device))
+                    return core::fail(fmt::format("device '{}' is not revoked: its reports count as they are", a.device));
+                if (a.sequence == 0) return core::fail("accept: no report's sequence number named");
+                if (const auto s = o.accepted_sequence(a.device))
+                    return core::fail(fmt::format("report {} of '{}' was accepted already", s, a.device));
+                o.accepted.push_back(a);
+                // The PEC leaves review once every revoked device of it has its accepted report.
+                const bool all = std::all_of(o.revoked.begin(), o.revoked.end(), [&](const OperatorAction& r) {
+                    return r.pec != a.pec || o.accepted_sequence(r.device) != 0;
+                });
+                if (all) erase_sorted(o.under_review, a.pec);
+                break;
+            }
             case OperatorDo::release: {
                 const bool was_held = erase_sorted(o.held, a.pec);
                 const bool was_reviewed = erase_sorted(o.under_review, a.pec);

@@ -69,9 +69,14 @@ enum class OperatorDo : std::uint8_t {
     revoke,   ///< revoke a device's key: its later reports are refused (revoked_device), its earlier ones go under review
     hold,     ///< hold a PEC's figures back from publication
     release,  ///< publish a held PEC's figures again (also ends the review of a revoked device's PEC)
+    /// accept one stored final report of a revoked device as its box's result, once the PEC's printed
+    /// protocol, read out over the backup channel (a phone call to the PEC), showed it genuine: later
+    /// reports of the device are left out of the results, and the PEC leaves review when each of its
+    /// revoked devices has an accepted report
+    accept,
 };
 
-/// Stable name ("revoke", "hold", "release").
+/// Stable name ("revoke", "hold", "release", "accept").
 std::string_view to_string(OperatorDo what);
 /// The action named `text`, or an error listing the names.
 core::Result<OperatorDo> parse_operator_do(std::string_view text);
@@ -79,8 +84,9 @@ core::Result<OperatorDo> parse_operator_do(std::string_view text);
 /// One operator action.
 struct OperatorAction {
     OperatorDo what = OperatorDo::hold;
-    std::string device;         ///< revoke: the device id
-    int pec = 0;                ///< the PEC (revoke: the device's PEC)
+    std::string device;         ///< revoke, accept: the device id
+    int pec = 0;                ///< the PEC (revoke, accept: the device's PEC)
+    std::uint64_t sequence = 0; ///< accept: the sequence number of the report accepted
     std::string by;             ///< the operator's name
     std::string reason;         ///< why, in the operator's words
     core::Micros at = 0;        ///< server time
@@ -90,18 +96,22 @@ struct OperatorAction {
 /// The operator actions in force: revoked devices and PECs whose figures are not published.
 struct Oversight {
     std::vector<OperatorAction> revoked;  ///< revocations, in the order made
+    std::vector<OperatorAction> accepted; ///< reports of revoked devices accepted as their box's result, in the order made
     std::vector<int> held;                ///< PECs held by an operator, ascending
     /// PECs whose figures wait for review: a revoked device reported for them and no operator has
     /// released them since the revocation, ascending.
     std::vector<int> under_review;
     bool is_revoked(std::string_view device) const;
+    /// The accepted report's sequence number of a revoked device (0: none accepted).
+    std::uint64_t accepted_sequence(std::string_view device) const;
     /// Held or under review: not published.
     bool is_withheld(int pec) const;
     bool operator==(const Oversight&) const = default;
 };
 
 /// The state after `actions` (in the order made); an action that makes no sense then (revoking a
-/// device twice, holding a held PEC, releasing a published one) is an error naming it.
+/// device twice, holding a held PEC, releasing a published one, accepting a report of a device that
+/// is not revoked or has one accepted already) is an error naming it.
 core::Result<Oversight> replay(std::span<const OperatorAction> actions);
 
 }  // namespace central

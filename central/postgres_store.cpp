@@ -29,7 +29,7 @@ namespace {
 
 // [SECTION] Schema and statements
 
-constexpr const char* kPostgresSchemaVersion = "3";
+constexpr const char* kPostgresSchemaVersion = "4";
 // Taken around the schema's creation, so two processes that start at once do not both create it.
 constexpr const char* kSchemaLock = "7324917017";
 // Taken (for the transaction) before the audit log's head is read: writers append to the chain one
@@ -76,7 +76,8 @@ CREATE TABLE IF NOT EXISTS operator_actions(
   device TEXT NOT NULL,
   pec INTEGER NOT NULL,
   by TEXT NOT NULL,
-  reason TEXT NOT NULL);
+  reason TEXT NOT NULL,
+  sequence BIGINT NOT NULL DEFAULT 0);
 )sql";
 
 constexpr const char* kInsert =
@@ -263,14 +264,17 @@ void PostgresStore::set_up() const {
     if (PQresultStatus(get.get()) != PGRES_TUPLES_OK) throw std::runtime_error(error_text("read schema version", get.get()));
     if (PQntuples(get.get()) == 1) {
         const auto v = text_at(get.get(), 0, 0);
-        if (v == "2") {  // version 3 adds the audit log and operator actions: created above, empty
-            auto up = exec(conn_, "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+        if (v == "2" || v == "3") {
+            // Version 3 added the audit log and operator actions (created above for a version 2
+            // store, empty); version 4 the accepted report's sequence number of an operator action.
+            auto up = wrap(PQexec(conn_, "BEGIN; ALTER TABLE operator_actions ADD COLUMN IF NOT EXISTS sequence BIGINT NOT NULL DEFAULT 0; "
+                                         "UPDATE meta SET value = '4' WHERE key = 'schema_version'; COMMIT"));
             if (PQresultStatus(up.get()) != PGRES_COMMAND_OK) throw std::runtime_error(error_text("upgrade the schema", up.get()));
         } else if (v != kPostgresSchemaVersion) {
             throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}", name_, v, kPostgresSchemaVersion));
         }
     } else {
-        auto put = exec(conn_, "INSERT INTO meta(key, value) VALUES('schema_version', '3') ON CONFLICT DO NOTHING");
+        auto put = exec(conn_, "INSERT INTO meta(key, value) VALUES('schema_version', '4') ON CONFLICT DO NOTHING");
         if (PQresultStatus(put.get()) != PGRES_COMMAND_OK) throw std::runtime_error(error_text("write schema version", put.get()));
     }
     auto prepared = wrap(PQprepare(conn_, "shailoo_insert", kInsert, 0, nullptr));
@@ -461,20 +465,22 @@ core::Result<void> PostgresStore::insert_operator_action(const OperatorAction& a
     p.int4(a.pec);
     p.text(a.by);
     p.text(a.reason);
-    auto r = exec(conn_, "INSERT INTO operator_actions(at, action, device, pec, by, reason) VALUES($1, $2, $3, $4, $5, $6)", p);
+    p.int8(static_cast<std::int64_t>(a.sequence));
+    auto r = exec(conn_, "INSERT INTO operator_actions(at, action, device, pec, by, reason, sequence) VALUES($1, $2, $3, $4, $5, $6, $7)", p);
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return core::fail(error_text("insert operator action", r.get()));
     return {};
 }
 
 std::vector<OperatorAction> PostgresStore::operator_actions() const {
-    auto r = exec(conn_, "SELECT at, action, device, pec, by, reason FROM operator_actions ORDER BY id");
+    auto r = exec(conn_, "SELECT at, action, device, pec, by, reason, sequence FROM operator_actions ORDER BY id");
     if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw std::runtime_error(error_text("read operator actions", r.get()));
     std::vector<OperatorAction> out;
     for (int i = 0; i < PQntuples(r.get()); ++i) {
         auto what = parse_operator_do(text_at(r.get(), i, 1));
         if (!what) throw StoreCorrupt(fmt::format("{}: operator_actions.action: {}", name_, what.error().message));
-        out.push_back({.what = *what, .device = text_at(r.get(), i, 2), .pec = int4_at(r.get(), i, 3), .by = text_at(r.get(), i, 4),
-                       .reason = text_at(r.get(), i, 5), .at = int8_at(r.get(), i, 0)});
+        out.push_back({.what = *what, .device = text_at(r.get(), i, 2), .pec = int4_at(r.get(), i, 3),
+                       .sequence = static_cast<std::uint64_t>(int8_at(r.get(), i, 6)), .by = text_at(r.get(), i, 4), .reason = text_at(r.get(), i, 5),
+                       .at = int8_at(r.get(), i, 0)});
     }
     return out;
 }

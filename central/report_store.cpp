@@ -78,10 +78,18 @@ core::Result<std::int64_t> ReportStore::apply(const OperatorAction& action) {
         auto actions = operator_actions();
         actions.push_back(action);
         if (auto state = replay(actions); !state) return std::unexpected(state.error());
+        if (action.what == OperatorDo::accept) {
+            const auto kept = keys_of(action.device);
+            const auto it = std::find_if(kept.begin(), kept.end(), [&](const StoredKey& k) { return k.sequence == action.sequence; });
+            if (it == kept.end())
+                return core::fail(fmt::format("'{}' has no stored report {} to accept", action.device, action.sequence));
+            if (it->kind != "final")
+                return core::fail(fmt::format("report {} of '{}' is a {} report, not a final one", action.sequence, action.device, it->kind));
+        }
         if (auto w = insert_operator_action(action); !w) return std::unexpected(w.error());
         AuditEntry entry{.number = head->number + 1,
                          .record = {.at = action.at, .actor = "operator:" + action.by, .action = std::string(to_string(action.what)),
-                                    .pec = action.pec, .device = action.device, .detail = action.reason}};
+                                    .pec = action.pec, .device = action.device, .sequence = action.sequence, .detail = action.reason}};
         entry.hash = audit_hash(head->hash, entry.number, entry.record);
         if (auto w = insert_audit(entry); !w) return std::unexpected(w.error());
         if (auto c = commit_write(); !c) return std::unexpected(c.error());
@@ -103,6 +111,7 @@ std::vector<std::string> ReportStore::audit_problems() const {
         if (!e.record.actor.starts_with("operator:")) continue;
         const OperatorAction* a = next < actions.size() ? &actions[next] : nullptr;
         if (!a || to_string(a->what) != e.record.action || a->device != e.record.device || a->pec != e.record.pec ||
+            a->sequence != e.record.sequence ||
             "operator:" + a->by != e.record.actor || a->reason != e.record.detail || a->at != e.record.at)
             problems.push_back(fmt::format("audit entry {} ({} by {}) has no matching operator action row {}", e.number,
                                            e.record.action, e.record.actor, next + 1));

@@ -23,7 +23,7 @@ namespace {
 
 // [SECTION] Schema
 
-constexpr int kSqliteSchemaVersion = 3;
+constexpr int kSqliteSchemaVersion = 4;
 
 // Version 2: the vote counts live in the report's own row as compact blobs, not one row per option
 // and per party (a final party-list report would write 22 + 21 rows and 9 KB of int64 preference
@@ -73,7 +73,8 @@ CREATE TABLE IF NOT EXISTS operator_actions(
   device TEXT NOT NULL,
   pec INTEGER NOT NULL,
   by TEXT NOT NULL,
-  reason TEXT NOT NULL);
+  reason TEXT NOT NULL,
+  sequence INTEGER NOT NULL DEFAULT 0);
 )sql";
 
 // [SECTION] Statements and errors
@@ -174,12 +175,16 @@ void Store::set_up(bool read_only) {
     Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (sqlite3_step(get.get()) == SQLITE_ROW) {
         const auto v = get.text_at(0);
-        if (v == "2" && !read_only) {  // version 3 adds the audit log and operator actions: created above, empty
-            check(sqlite3_exec(db_, "UPDATE meta SET value = '3' WHERE key = 'schema_version'", nullptr, nullptr, nullptr),
-                  "upgrade the schema to version 3");
+        if ((v == "2" || v == "3") && !read_only) {
+            // Version 3 added the audit log and operator actions (a version 2 store gets them above,
+            // empty); version 4 the accepted report's sequence number of an operator action.
+            const std::string upgrade = v == "3" ? "BEGIN; ALTER TABLE operator_actions ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0; "
+                                                   "UPDATE meta SET value = '4' WHERE key = 'schema_version'; COMMIT;"
+                                                 : "UPDATE meta SET value = '4' WHERE key = 'schema_version'";
+            check(sqlite3_exec(db_, upgrade.c_str(), nullptr, nullptr, nullptr), "upgrade the schema to version 4");
         } else if (v != std::to_string(kSqliteSchemaVersion)) {
             throw StoreCorrupt(fmt::format("{}: schema version {} but this server reads {}{}", file_, v, kSqliteSchemaVersion,
-                                           v == "2" ? " (open it once read-write to upgrade it)" : ""));
+                                           v == "2" || v == "3" ? " (open it once read-write to upgrade it)" : ""));
         }
     } else if (read_only) {
         throw StoreCorrupt(fmt::format("{}: no schema version: not a Shailoo store (opened read only)", file_));
@@ -347,13 +352,14 @@ core::Result<void> Store::insert_audit(const AuditEntry& e) {
 }
 
 core::Result<void> Store::insert_operator_action(const OperatorAction& a) {
-    Statement q(db_, "INSERT INTO operator_actions(at, action, device, pec, by, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    Statement q(db_, "INSERT INTO operator_actions(at, action, device, pec, by, reason, sequence) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     q.bind(1, a.at);
     q.bind(2, to_string(a.what));
     q.bind(3, a.device);
     q.bind(4, static_cast<std::int64_t>(a.pec));
     q.bind(5, a.by);
     q.bind(6, a.reason);
+    q.bind(7, static_cast<std::int64_t>(a.sequence));
     if (fail_count_.fail()) return write("insert operator action", SQLITE_IOERR);
     return write("insert operator action", sqlite3_step(q.get()));
 }
@@ -448,13 +454,13 @@ std::vector<StoredReport> Store::reports() const {
 
 std::vector<OperatorAction> Store::operator_actions() const {
     std::vector<OperatorAction> out;
-    Statement q(db_, "SELECT at, action, device, pec, by, reason FROM operator_actions ORDER BY id");
+    Statement q(db_, "SELECT at, action, device, pec, by, reason, sequence FROM operator_actions ORDER BY id");
     int rc;
     while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
         auto what = parse_operator_do(q.text_at(1));
         if (!what) throw StoreCorrupt(fmt::format("{}: operator_actions.action: {}", file_, what.error().message));
-        out.push_back({.what = *what, .device = q.text_at(2), .pec = static_cast<int>(q.int_at(3)), .by = q.text_at(4),
-                       .reason = q.text_at(5), .at = q.int_at(0)});
+        out.push_back({.what = *what, .device = q.text_at(2), .pec = static_cast<int>(q.int_at(3)),
+                       .sequence = static_cast<std::uint64_t>(q.int_at(6)), .by = q.text_at(4), .reason = q.text_at(5), .at = q.int_at(0)});
     }
     check(rc, "read operator actions");
     return out;

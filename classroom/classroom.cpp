@@ -105,8 +105,10 @@ json chair_view(const drill::DrillSession& s, int pec) {
             boxes.push_back({{"box", b == 0 ? "party_list" : "district"}, {"ballots", d.boxes[static_cast<std::size_t>(b)].ballots_in_box},
                              {"waiting", d.ballots_waiting[static_cast<std::size_t>(b)]}, {"replaced", d.replaced[static_cast<std::size_t>(b)]}});
     const auto message = s.world().inbox(pec);
+    const auto usb = s.world().usb_notice(pec);
     return {{"pec", pec}, {"state", sim::to_string(d.view.state)}, {"queue", d.view.queue}, {"voters", d.view.voters},
-            {"desks", desks}, {"devices", devices}, {"boxes", boxes}, {"message", message ? json(*message) : json(nullptr)}};
+            {"desks", desks}, {"devices", devices}, {"boxes", boxes}, {"message", message ? json(*message) : json(nullptr)},
+            {"usb", usb ? json(*usb) : json(nullptr)}};
 }
 
 json duty_view(drill::DrillSession& s) {

@@ -88,7 +88,7 @@ Outcome read_condition(const Reader& r, const YAML::Node& n, DrillInject& inject
     return {};
 }
 
-// An incident inject's fields: `incident`, and `pec`, `box`, `copies` where the incident takes them.
+// An incident inject's fields: `incident`, and `pec`, `box`, `copies`, `usb` where the incident takes them.
 core::Result<void> read_incident(const Reader& r, const YAML::Node& n, DrillInject& inject) {
     for (const char* field : {"device", "unit", "fault", "severity", "duration", "replace", "support"})
         if (n[field]) return r.bad(n[field], field, "belongs to a fault inject, not an incident");
@@ -103,7 +103,7 @@ core::Result<DrillInject> read_inject(const Reader& file_reader, const YAML::Nod
     const Reader r = file_reader.within(where);
     if (!n.IsMap()) return file_reader.bad(n, where, "expected a mapping {name, at or when, pec, device, fault, ...}");
     if (auto ok = r.only_keys(n, {"name", "at", "when", "pec", "device", "unit", "fault", "severity", "duration", "replace", "support",
-                                  "incident", "box", "copies"});
+                                  "incident", "box", "copies", "usb"});
         !ok)
         return std::unexpected(ok.error());
     DrillInject inject;
@@ -125,7 +125,7 @@ core::Result<DrillInject> read_inject(const Reader& file_reader, const YAML::Nod
         if (auto ok = read_incident(r, n, inject); !ok) return std::unexpected(ok.error());
         return inject;
     }
-    for (const char* field : {"box", "copies"})
+    for (const char* field : {"box", "copies", "usb"})
         if (n[field]) return r.bad(n[field], field, "belongs to an incident (a fault inject names its device and fault)");
     auto pec = r.get<int>(n, "pec", 1000, 9999);
     if (!pec) return std::unexpected(pec.error());

@@ -241,8 +241,8 @@ Outcome read_keyed_step(const Reader& r, const std::string& key, const YAML::Nod
     } else if (key == "incident") {
         s.kind = K::incident;
         const Reader in = r.within(field);
-        if (!v.IsMap()) return r.bad(v, field, "expected a mapping {kind, pec, box, copies}");
-        if (auto ok = in.only_keys(v, {"kind", "pec", "box", "copies"}); !ok) return std::unexpected(ok.error());
+        if (!v.IsMap()) return r.bad(v, field, "expected a mapping {kind, pec, box, copies, usb}");
+        if (auto ok = in.only_keys(v, {"kind", "pec", "box", "copies", "usb"}); !ok) return std::unexpected(ok.error());
         auto incident = sim::read_incident_fields(in, v, "kind");
         if (!incident) return std::unexpected(incident.error());
         s.incident = *incident;

@@ -7,7 +7,7 @@ packages=(
   libyaml-cpp-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsodium-dev libssl-dev libsqlite3-dev sqlite3 libgoogle-perftools-dev libxml2-dev libxml2-utils
-  libpq-dev postgresql-15 libzip-dev
+  libpq-dev postgresql-15 libzip-dev libusbguard-dev
   libboost-dev libboost-system-dev libprotobuf-dev protobuf-compiler
   libsfml-dev libimgui-dev libstb-dev
   libfprint-2-dev libglib2.0-dev umockdev

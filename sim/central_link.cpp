@@ -205,9 +205,10 @@ const std::vector<std::uint8_t>* CentralLink::captured(const std::string& device
 // [SECTION] The CEC's checks of what it publishes
 
 void CentralLink::published_final(const Waiting& w, Time at) {
-    auto& latest = latest_final_[w.device];
-    if (latest.first >= w.sequence) return;
-    latest = {w.sequence, w.final_votes};
+    auto& finals = finals_[w.device];
+    const bool newest = finals.empty() || finals.rbegin()->first < w.sequence;
+    finals.emplace(w.sequence, w.final_votes);
+    if (!newest) return;
     const auto printed = printed_.find(w.device);
     if (printed == printed_.end()) return;
     const bool differs = printed->second != w.final_votes;
@@ -218,15 +219,52 @@ void CentralLink::published_final(const Waiting& w, Time at) {
     mark_wrong(w.pec, pec_wrong_on_page(w.pec), at);
 }
 
+std::uint64_t CentralLink::counted_final(const std::string& device) const {
+    const auto it = finals_.find(device);
+    if (it == finals_.end() || it->second.empty()) return 0;
+    if (const auto accepted = ingest_->oversight().accepted_sequence(device)) return accepted;
+    return it->second.rbegin()->first;
+}
+
 bool CentralLink::pec_wrong_on_page(int pec) const {
     if (ingest_->oversight().is_withheld(pec)) return false;
     for (const auto role : {core::DeviceRole::arbb_party_list, core::DeviceRole::arbb_district}) {
         const std::string device = core::device_id(pec, role);
         const auto printed = printed_.find(device);
-        const auto latest = latest_final_.find(device);
-        if (printed != printed_.end() && latest != latest_final_.end() && printed->second != latest->second.second) return true;
+        const auto counted = counted_final(device);
+        if (printed != printed_.end() && counted != 0 && printed->second != finals_.at(device).at(counted)) return true;
     }
     return false;
+}
+
+std::optional<std::uint64_t> CentralLink::confirmed_final(const std::string& device) const {
+    const auto printed = printed_.find(device);
+    const auto finals = finals_.find(device);
+    if (printed == printed_.end() || finals == finals_.end()) return std::nullopt;
+    for (auto it = finals->second.rbegin(); it != finals->second.rend(); ++it)
+        if (it->second == printed->second) return it->first;
+    return std::nullopt;
+}
+
+std::string CentralLink::call_pec(int pec) const {
+    std::string said = fmt::format("PEC {}'s chair reads out the printed protocols:", pec);
+    for (const auto role : {core::DeviceRole::arbb_party_list, core::DeviceRole::arbb_district}) {
+        const std::string device = core::device_id(pec, role);
+        const char* box = role == core::DeviceRole::arbb_party_list ? "party-list" : "district";
+        if (!printed_.contains(device)) {
+            said += fmt::format(" the {} ARBB's: none the CEC has seen yet (printed at closing, sent with the final report);", box);
+            continue;
+        }
+        const auto confirmed = confirmed_final(device);
+        const auto counted = counted_final(device);
+        said += confirmed ? fmt::format(" the {} ARBB's matches stored report {} of '{}'", box, *confirmed, device)
+                          : fmt::format(" the {} ARBB's matches no report stored from '{}'", box, device);
+        if (counted != 0 && counted != confirmed)
+            said += fmt::format(", and the report the results count, {}, differs from it", counted);
+        said += ingest_->oversight().is_revoked(device) ? " (the key is revoked);" : ";";
+    }
+    said.back() = '.';
+    return said;
 }
 
 void CentralLink::check_page(Time at) {

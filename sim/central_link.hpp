@@ -78,6 +78,13 @@ public:
         std::string text;
     };
     const std::vector<Observation>& observations() const { return observations_; }
+    /// The CEC phones PEC `pec`: its chair reads out the protocols the ARBBs printed, and the duty
+    /// officer compares them with the final reports stored and the one counted for each box. The
+    /// sentence the duty officer hears.
+    std::string call_pec(int pec) const;
+    /// The highest sequence number of `device`'s stored final reports whose counts are the protocol
+    /// it printed, if any: the report a call to the PEC confirms.
+    std::optional<std::uint64_t> confirmed_final(const std::string& device) const;
     /// The 2021 display error on the public page from `now` (on) or corrected at `now` (off).
     void set_display_error(bool on, Time now);
     bool display_error() const { return display_error_; }
@@ -120,8 +127,11 @@ private:
     void published_final(const Waiting& w, Time at);
     void check_page(Time at);
     void mark_wrong(int pec, bool wrong, Time at);
-    /// Either ARBB of `pec` has published figures (latest stored final report) other than it printed.
+    /// Either ARBB of `pec` has published figures (its counted final report) other than it printed.
     bool pec_wrong_on_page(int pec) const;
+    /// The sequence number of `device`'s final report the results count: the one an operator
+    /// accepted after a revocation, else the latest stored (0: none stored).
+    std::uint64_t counted_final(const std::string& device) const;
     void launch(const Incident& incident, const std::vector<std::uint8_t>& captured, Time at);
     void answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status,
                 std::string reason);
@@ -143,7 +153,7 @@ private:
     std::vector<std::pair<std::string, Incident>> armed_;         // attacks waiting for their box's final report
     Time handled_until_ = 0;                                      // the latest delivery handed to the ingest
     std::map<std::string, std::vector<std::int64_t>> printed_;    // device -> option counts of the final report it printed
-    std::map<std::string, std::pair<std::uint64_t, std::vector<std::int64_t>>> latest_final_;  // device -> stored (sequence, counts)
+    std::map<std::string, std::map<std::uint64_t, std::vector<std::int64_t>>> finals_;  // device -> stored final reports' counts by sequence
     std::vector<Observation> observations_;
     bool display_error_ = false;
     bool page_checked_ = false;                                    // the display error is found (checked once per episode)

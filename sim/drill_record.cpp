@@ -183,10 +183,12 @@ NeededFields needed_fields(TraineeDo what) {
         case TraineeDo::take_call: case TraineeDo::guide: case TraineeDo::escalate: case TraineeDo::close_ticket: return {.ticket = true};
         case TraineeDo::dispatch_crew: case TraineeDo::send_spare: return {.ticket = true, .base = true};
         case TraineeDo::paper_list: case TraineeDo::devices_back: return {.pec = true, .unit = true};
-        case TraineeDo::stationary_box: case TraineeDo::feed_reserve: case TraineeDo::revoke: return {.pec = true, .box = true};
+        case TraineeDo::stationary_box: case TraineeDo::feed_reserve: case TraineeDo::revoke: case TraineeDo::accept:
+            return {.pec = true, .box = true};
         case TraineeDo::correct_page: return {};
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: case TraineeDo::report_phishing:
-        case TraineeDo::follow_link: return {.pec = true};
+        case TraineeDo::follow_link: case TraineeDo::call_pec: case TraineeDo::report_device: case TraineeDo::allow_device:
+            return {.pec = true};
         case TraineeDo::acknowledge: return {.alert = true};
     }
     return {};
@@ -263,9 +265,9 @@ core::Result<RecordedAction> read_trainee_action(const ActionReader& in, const s
     return rec;
 }
 
-// `{issued, incident, pec, box, copies, inject}` (version 5).
+// `{issued, incident, pec, box, copies, usb, inject}` (version 5).
 core::Result<RecordedAction> read_incident_action(const std::string& file, const YAML::Node& n, const std::string& where) {
-    if (auto known = core::only_keys(file, n, {"issued", "incident", "pec", "box", "copies", "inject"}, where); !known)
+    if (auto known = core::only_keys(file, n, {"issued", "incident", "pec", "box", "copies", "usb", "inject"}, where); !known)
         return std::unexpected(known.error());
     const core::YamlReader r = core::YamlReader(file).within(where.substr(0, where.size() - 1));
     RecordedAction rec;
@@ -335,7 +337,7 @@ void emit_trainee_action(YAML::Emitter& out, const RecordedAction& r) {
     out << YAML::EndMap;
 }
 
-// A cyber incident: `{issued, incident, pec, box, copies, inject}` (version 5).
+// A cyber incident: `{issued, incident, pec, box, copies, usb, inject}` (version 5).
 void emit_incident(YAML::Emitter& out, const RecordedAction& r) {
     const Incident& i = *r.incident;
     out << YAML::Flow << YAML::BeginMap;
@@ -343,9 +345,10 @@ void emit_incident(YAML::Emitter& out, const RecordedAction& r) {
     out << YAML::Key << "incident" << YAML::Value << std::string(to_string(i.kind));
     if (i.kind != IncidentKind::display_error) {
         out << YAML::Key << "pec" << YAML::Value << i.pec;
-        out << YAML::Key << "box" << YAML::Value << (i.box == 0 ? "party_list" : "district");
+        out << YAML::Key << "box" << YAML::Value << std::string(host_name(i.box));
     }
     if (i.kind == IncidentKind::replay) out << YAML::Key << "copies" << YAML::Value << i.copies;
+    if (i.kind == IncidentKind::usb_device) out << YAML::Key << "usb" << YAML::Value << YAML::DoubleQuoted << i.usb;
     if (!r.inject.empty()) out << YAML::Key << "inject" << YAML::Value << YAML::DoubleQuoted << r.inject;
     out << YAML::EndMap;
 }
@@ -393,7 +396,7 @@ core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAM
     if (!kind) return r.bad(n[kind_field], kind_field, fmt::format("'{}' is not an incident (docs/drills.md, \"Incidents\")", *kind_name));
     Incident incident{.kind = *kind};
     if (*kind == IncidentKind::display_error) {
-        for (const char* field : {"pec", "box", "copies"})
+        for (const char* field : {"pec", "box", "copies", "usb"})
             if (n[field]) return r.bad(n[field], field, "a display error is on the public page: it takes no " + std::string(field));
         return incident;
     }
@@ -403,8 +406,23 @@ core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAM
     if (n["box"]) {
         auto box = r.text(n, "box");
         if (!box) return std::unexpected(box.error());
-        if (*box != "party_list" && *box != "district") return r.bad(n["box"], "box", fmt::format("'{}' is neither party_list nor district", *box));
-        incident.box = *box == "party_list" ? 0 : 1;
+        const bool usb = *kind == IncidentKind::usb_device;
+        if (*box != "party_list" && *box != "district" && (!usb || *box != "station"))
+            return r.bad(n["box"], "box", fmt::format("'{}' is neither party_list nor district{}", *box, usb ? " nor station" : ""));
+        incident.box = *box == "party_list" ? 0 : *box == "district" ? 1 : kStationLaptop;
+    }
+    if (*kind == IncidentKind::usb_device) {
+        auto usb = r.text(n, "usb");
+        if (!usb) return std::unexpected(usb.error());
+        if (!usb_device(*usb)) {
+            std::string names;
+            for (const auto& d : usb_devices()) names += fmt::format("{}{}", names.empty() ? "" : ", ", d.name);
+            return r.bad(n["usb"], "usb", fmt::format("'{}' is neither a named device ({}) nor a USBGuard device description "
+                                                       "starting with 'id '", *usb, names));
+        }
+        incident.usb = *usb;
+    } else if (n["usb"]) {
+        return r.bad(n["usb"], "usb", "only a usb_device incident plugs in a device");
     }
     if (n["copies"]) {
         if (*kind != IncidentKind::replay) return r.bad(n["copies"], "copies", "only a replay sends copies");

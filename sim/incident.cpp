@@ -14,7 +14,15 @@
 namespace sim {
 namespace {
 
-constexpr std::array<std::string_view, kIncidentKinds> kNames{"rogue_device", "replay", "altered_replay", "stolen_key", "display_error", "phishing"};
+constexpr std::array<std::string_view, kIncidentKinds> kNames{"rogue_device", "replay", "altered_replay", "stolen_key",
+                                                                "display_error", "phishing", "usb_device"};
+
+constexpr std::array<NamedUsbDevice, 4> kUsbDevices{{
+    {"stick", R"(id 0781:5567 serial "4C530001090312109353" name "Cruzer Blade" with-interface 08:06:50)", true},
+    {"keyboard", R"(id 03eb:2401 name "USB Keyboard" with-interface 03:01:01)", true},
+    {"modem", R"(id 12d1:1506 name "E3372" with-interface { 02:02:ff 0a:00:00 })", false},
+    {"spoofed-modem", R"(id 12d1:1506 name "E3372" with-interface { 02:02:ff 0a:00:00 03:01:01 })", true},
+}};
 
 /// Moves votes from the leading option to the second, enough to swap them; preferences of the party
 /// that lost votes are capped at its new count (preferences <= party votes still holds).
@@ -44,8 +52,22 @@ std::optional<IncidentKind> incident_kind_from(std::string_view name) {
     return std::nullopt;
 }
 
+std::string_view host_name(int box) { return box == 0 ? "party_list" : box == 1 ? "district" : "station"; }
+
+std::span<const NamedUsbDevice> usb_devices() { return kUsbDevices; }
+
+std::optional<NamedUsbDevice> usb_device(std::string_view usb) {
+    for (const auto& d : kUsbDevices)
+        if (d.name == usb) return d;
+    if (usb.starts_with("id ")) return NamedUsbDevice{"", usb, true};
+    return std::nullopt;
+}
+
 std::string describe(const Incident& incident) {
     if (incident.kind == IncidentKind::display_error) return "display_error on the public page";
+    if (incident.kind == IncidentKind::usb_device)
+        return fmt::format("usb_device '{}' at PEC {}'s {}", incident.usb, incident.pec,
+                           incident.box == kStationLaptop ? "identification station" : incident.box == 0 ? "party-list ARBB" : "district ARBB");
     return fmt::format("{} PEC {} {} box", to_string(incident.kind), incident.pec, incident.box == 0 ? "party_list" : "district");
 }
 
@@ -68,7 +90,7 @@ std::string rogue_device_id(int pec) { return fmt::format("{}-arbb-9", pec); }
 
 core::Result<std::vector<CraftedMessage>> craft_attack(const Incident& incident, std::span<const std::uint8_t> captured,
                                                        std::uint64_t secret_seed, Time now) {
-    if (incident.kind == IncidentKind::display_error || incident.kind == IncidentKind::phishing)
+    if (incident.kind == IncidentKind::display_error || incident.kind == IncidentKind::phishing || incident.kind == IncidentKind::usb_device)
         return core::fail(fmt::format("{} sends no report", to_string(incident.kind)));
     if (incident.kind == IncidentKind::replay) {
         std::vector<CraftedMessage> out;

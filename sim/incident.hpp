@@ -30,18 +30,24 @@ enum class IncidentKind : std::uint8_t {
     display_error,   ///< the public page shows each party's figures on the row below (the 2021 error) until corrected
     phishing,        ///< a message to the PEC's chair asks for the box's key file: following it leaks the key (a
                      ///< stolen_key attack follows), reporting it warns the CEC's duty officer
+    usb_device,      ///< a USB device plugged into an ARBB or the identification station's laptop: the machine's
+                     ///< USB policy (station::UsbPolicy) decides; a blocked one waits for the chair to report or allow it
 };
 
 /// How many kinds there are (IncidentKind's values are 0 to kIncidentKinds - 1).
-inline constexpr std::size_t kIncidentKinds = 6;
+inline constexpr std::size_t kIncidentKinds = 7;
+
+/// Incident::box of a usb_device plugged into the identification station's laptop (0 and 1 are the ARBBs).
+inline constexpr int kStationLaptop = 2;
 
 /// One incident. The attacks on the wire (all but display_error) act on one box's final report: at
 /// once when the CEC has received it, otherwise the moment it does (an attacker on the wire waits for it).
 struct Incident {
     IncidentKind kind = IncidentKind::replay;
     int pec = 0;      ///< the PEC whose box is attacked (display_error: unused, 0)
-    int box = 0;      ///< 0 the party-list ARBB, 1 the district ARBB
+    int box = 0;      ///< 0 the party-list ARBB, 1 the district ARBB (usb_device: or kStationLaptop)
     int copies = 30;  ///< replay: copies sent, spread over one minute
+    std::string usb;  ///< usb_device: a named device (usb_devices()) or a USBGuard device description
     bool operator==(const Incident&) const = default;
 };
 
@@ -55,6 +61,23 @@ std::string describe(const Incident& incident);
 /// each party's row shows the next row's votes (the last row the first's), so the page's figures no
 /// longer match the store.
 void shift_party_rows(nlohmann::json& published);
+
+/// Where a usb_device is plugged in ("party_list", "district", "station"), as drill files name it.
+std::string_view host_name(int box);
+
+/// The devices a usb_device incident may name instead of a description: a USB stick, a keyboard
+/// that types what it was programmed to (a "BadUSB" device), the modem model the CEC procured (a
+/// spare: the ARBB's policy allows it), and a device that claims the modem's id with a keyboard
+/// interface too.
+struct NamedUsbDevice {
+    std::string_view name;
+    std::string_view description;  ///< in USBGuard's device rule syntax, without the leading "device"
+    bool payload;                   ///< allowed to run, it takes the machine's key file (or encrypts the station)
+};
+std::span<const NamedUsbDevice> usb_devices();
+/// The device description of `usb` (a name of usb_devices(), or a description starting with "id "),
+/// and whether it carries a payload (a description given in full is taken to carry one).
+std::optional<NamedUsbDevice> usb_device(std::string_view usb);
 
 /// The phishing message a PEC's chair receives (sim::World::inbox).
 std::string phishing_text(const Incident& incident);

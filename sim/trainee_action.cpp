@@ -21,7 +21,7 @@ struct DoName {
     TraineeRole role;
 };
 
-constexpr std::array<DoName, 18> kDos{{
+constexpr std::array<DoName, 22> kDos{{
     {TraineeDo::take_call, "take_call", TraineeRole::help_desk},
     {TraineeDo::guide, "guide", TraineeRole::help_desk},
     {TraineeDo::dispatch_crew, "dispatch_crew", TraineeRole::help_desk},
@@ -35,10 +35,14 @@ constexpr std::array<DoName, 18> kDos{{
     {TraineeDo::backup_channel, "backup_channel", TraineeRole::pec_chair},
     {TraineeDo::report_phishing, "report_phishing", TraineeRole::pec_chair},
     {TraineeDo::follow_link, "follow_link", TraineeRole::pec_chair},
+    {TraineeDo::report_device, "report_device", TraineeRole::pec_chair},
+    {TraineeDo::allow_device, "allow_device", TraineeRole::pec_chair},
     {TraineeDo::acknowledge, "acknowledge", TraineeRole::duty_officer},
     {TraineeDo::hold, "hold", TraineeRole::duty_officer},
     {TraineeDo::release, "release", TraineeRole::duty_officer},
     {TraineeDo::revoke, "revoke", TraineeRole::duty_officer},
+    {TraineeDo::call_pec, "call_pec", TraineeRole::duty_officer},
+    {TraineeDo::accept, "accept", TraineeRole::duty_officer},
     {TraineeDo::correct_page, "correct_page", TraineeRole::duty_officer},
 }};
 
@@ -80,11 +84,13 @@ std::string describe(const TraineeAction& a) {
         case TraineeDo::paper_list: case TraineeDo::devices_back:
             return fmt::format("{} PEC {} desk {}", to_string(a.what), a.pec, a.unit + 1);
         case TraineeDo::revoke: return fmt::format("revoke the key of PEC {}'s {} ARBB", a.pec, a.box == 0 ? "party-list" : "district");
+        case TraineeDo::accept:
+            return fmt::format("accept the report of PEC {}'s {} ARBB its printed protocol confirms", a.pec, a.box == 0 ? "party-list" : "district");
         case TraineeDo::correct_page: return "correct_page";
         case TraineeDo::stationary_box: case TraineeDo::feed_reserve:
             return fmt::format("{} PEC {} {} ARBB", to_string(a.what), a.pec, a.box == 0 ? "party-list" : "district");
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: case TraineeDo::report_phishing:
-        case TraineeDo::follow_link:
+        case TraineeDo::follow_link: case TraineeDo::call_pec: case TraineeDo::report_device: case TraineeDo::allow_device:
             return fmt::format("{} PEC {}", to_string(a.what), a.pec);
         case TraineeDo::acknowledge: return fmt::format("acknowledge alert {}", a.alert);
     }

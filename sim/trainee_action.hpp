@@ -37,11 +37,15 @@ enum class TraineeDo : std::uint8_t {
     backup_channel,  ///< the modem's backup channel (the other operator) replaces a lost signal
     report_phishing, ///< report the phishing message in the chair's inbox to the CEC (an alert for the duty officer)
     follow_link,     ///< follow the phishing message: the box's key file is uploaded to the sender (the mistake)
+    report_device,   ///< report the USB device a machine of the PEC blocked to the CEC (an alert for the duty officer)
+    allow_device,    ///< override the block and let the USB device work (the mistake: its payload runs)
     // CEC duty officer
     acknowledge,     ///< acknowledge an alert
     hold,            ///< hold a PEC's figures back from publication
     release,         ///< publish a held PEC's figures again
     revoke,          ///< revoke the key of a PEC's ARBB (`box`): its later reports are refused, its PEC goes under review
+    call_pec,        ///< phone the PEC: its chair reads out the protocols its ARBBs printed, compared with what the CEC stored
+    accept,          ///< after a revocation and a call, accept the box's stored report that matches the printed protocol
     correct_page,    ///< rebuild the public page from the store (ends a display error)
 };
 
@@ -54,9 +58,9 @@ std::optional<TraineeDo> trainee_do_from(std::string_view name);
 TraineeRole role_of(TraineeDo what);
 
 /// One trainee action. Which fields matter depends on `what` (docs/trainees.md): `ticket` for the
-/// help desk's actions, `base` for dispatch_crew and send_spare, `pec` for the PEC chair's and hold / release,
+/// help desk's actions, `base` for dispatch_crew and send_spare, `pec` for the PEC chair's, hold / release and call_pec,
 /// `unit` (desk, from 0) for paper_list / devices_back, `box` (0 party list, 1 district) for
-/// stationary_box, feed_reserve and revoke, `alert` for acknowledge; correct_page needs none.
+/// stationary_box, feed_reserve, revoke and accept, `alert` for acknowledge; correct_page needs none.
 struct TraineeAction {
     std::string trainee;      ///< the trainee's id (the name they joined with)
     TraineeDo what = TraineeDo::take_call;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <atomic>
+#include <deque>
 #include <chrono>
 #include <limits>
 #include <map>
@@ -26,6 +27,7 @@
 #include "sim/reconciler.hpp"
 #include "sim/roll_voter_list.hpp"
 #include "sim/support.hpp"
+#include "station/usb_policy.hpp"
 
 namespace sim {
 namespace {
@@ -100,6 +102,8 @@ struct World::Shared {
     std::int64_t ingest_alerts_seen = 0;
     std::size_t observations_seen = 0;   // of the CEC link's observations (page and protocol checks)
     std::map<int, Incident> inboxes;     // PEC -> the phishing message waiting for its chair
+    std::map<int, Time> called;          // PEC -> when the duty officer last phoned it (call_pec)
+    std::map<int, std::deque<std::pair<Incident, std::string>>> usb_notices;  // PEC -> blocked USB devices waiting for its chair, oldest first
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
         : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
 };
@@ -245,6 +249,7 @@ core::Result<void> World::apply(const Incident& incident) {
         pecs_[*i]->note_from_outside("the chair's inbox: " + phishing_text(incident));
         return {};
     }
+    if (incident.kind == IncidentKind::usb_device) return plug_usb(incident);
     if (incident.kind == IncidentKind::display_error) {
         if (shared_->link->display_error()) return core::fail("the public page already shows a display error");
         shared_->link->set_display_error(true, now_);
@@ -286,6 +291,79 @@ core::Result<std::string> World::inbox_act(const TraineeAction& a) {
     return said;
 }
 
+// A USB device plugged into one of the PEC's machines: the machine's own USBGuard policy (the
+// package's usb/station.conf or usb/arbb.conf, station::UsbPolicy) decides.
+core::Result<void> World::plug_usb(const Incident& incident) {
+    const auto i = index_of(incident.pec);
+    if (!i) return core::fail(fmt::format("no PEC {} in this run", incident.pec));
+    const auto device = usb_device(incident.usb);
+    if (!device) return core::fail(fmt::format("'{}' is neither a named USB device nor a description starting with 'id '", incident.usb));
+    const bool laptop = incident.box == kStationLaptop;
+    const auto policy = station::UsbPolicy::load((scenario_.package_dir / "usb" / (laptop ? "station.conf" : "arbb.conf")).string());
+    if (!policy) return std::unexpected(policy.error());
+    const auto decision = policy->decide(device->description);
+    if (!decision) return std::unexpected(decision.error());
+    const std::string machine = laptop ? "the identification station's laptop" : fmt::format("the {} ARBB", incident.box == 0 ? "party-list" : "district");
+    const std::string verdict = decision->line == 0 ? std::string("blocked: no rule of its policy allows it")
+                                                    : fmt::format("{} by rule {} of its policy ({})", decision->allowed ? "allowed" : "blocked",
+                                                                  decision->line, decision->rule);
+    const std::string notice = fmt::format("USB device {} plugged into {}: {}", device->description, machine, verdict);
+    pecs_[*i]->note_from_outside(notice);
+    if (!decision->allowed) {
+        shared_->usb_notices[incident.pec].emplace_back(incident, notice);
+        return {};
+    }
+    if (device->payload) return usb_payload(incident);
+    return {};
+}
+
+// What a USB device with a payload does once allowed: on an ARBB it copies the box's key file out
+// (a stolen_key attack follows the box's final report); on the station's laptop it encrypts the
+// biometric software (desk 1's fingerprint reader and webcam dead: the desk goes to the paper list).
+core::Result<void> World::usb_payload(const Incident& incident) {
+    const auto i = *index_of(incident.pec);
+    if (incident.box != kStationLaptop) {
+        if (auto armed = shared_->link->arm({.kind = IncidentKind::stolen_key, .pec = incident.pec, .box = incident.box}, now_); !armed)
+            return std::unexpected(armed.error());
+        pecs_[i]->note_from_outside(fmt::format("the device copies the key file of '{}-arbb-{}' out", incident.pec, incident.box + 1));
+        return {};
+    }
+    for (const auto target : {FaultTarget::fingerprint_scanner, FaultTarget::webcam})
+        if (auto ok = pecs_[i]->apply(FaultAction{.at = now_, .pec = incident.pec, .target = target, .unit = 0, .fault = devices::Fault::dead}); !ok)
+            return ok;
+    pecs_[i]->note_from_outside("the device encrypts the station's biometric software: desk 1's fingerprint reader and webcam stop");
+    return {};
+}
+
+std::optional<std::string> World::usb_notice(int pec) const {
+    const auto it = shared_->usb_notices.find(pec);
+    if (it == shared_->usb_notices.end()) return std::nullopt;
+    return it->second.front().second;
+}
+
+core::Result<std::string> World::device_act(const TraineeAction& a) {
+    const auto it = shared_->usb_notices.find(a.pec);
+    if (it == shared_->usb_notices.end()) return core::fail(fmt::format("no blocked USB device waits at PEC {}", a.pec));
+    const Incident incident = it->second.front().first;  // the oldest notice is the one on the chair's screen
+    it->second.pop_front();
+    if (it->second.empty()) shared_->usb_notices.erase(it);
+    std::string said;
+    if (a.what == TraineeDo::report_device) {
+        said = "the blocked USB device reported to the CEC";
+        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, now_, a.pec,
+                                   fmt::format("PEC {}'s chair {} reports a USB device ({}) plugged into its {} and blocked by the "
+                                               "machine's policy: find who brought it, and have the machine checked",
+                                               a.pec, a.trainee, incident.usb, incident.box == kStationLaptop ? "identification station" : "ARBB"),
+                                   "", -1});
+    } else {
+        said = "the block overridden: the USB device works";
+        if (usb_device(incident.usb)->payload)
+            if (auto ran = usb_payload(incident); !ran) return std::unexpected(ran.error());
+    }
+    pecs_[*index_of(a.pec)]->note_from_outside(fmt::format("PEC chair {}: {}", a.trainee, said));
+    return said;
+}
+
 // [SECTION] Trainees' actions
 
 core::Result<std::string> World::act(const TraineeAction& action) {
@@ -298,6 +376,7 @@ core::Result<std::string> World::act(const TraineeAction& action) {
     const auto i = index_of(action.pec);
     if (!i) return core::fail(fmt::format("no PEC {} in this run", action.pec));
     if (action.what == TraineeDo::report_phishing || action.what == TraineeDo::follow_link) return inbox_act(action);
+    if (action.what == TraineeDo::report_device || action.what == TraineeDo::allow_device) return device_act(action);
     return pecs_[*i]->chair_act(action);
 }
 
@@ -365,6 +444,12 @@ core::Result<std::string> World::officer_act(const TraineeAction& a) {
             said = fmt::format("the key of '{}' revoked: its reports are refused, PEC {}'s figures wait for review", device, a.pec);
             break;
         }
+        case TraineeDo::call_pec: case TraineeDo::accept: {
+            auto done = review_act(a);
+            if (!done) return done;
+            said = std::move(*done);
+            break;
+        }
         case TraineeDo::correct_page:
             if (!shared_->link->display_error()) return core::fail("the public page shows the store's figures: nothing to correct");
             shared_->link->set_display_error(false, now_);
@@ -374,6 +459,36 @@ core::Result<std::string> World::officer_act(const TraineeAction& a) {
     }
     if (const auto pec = index_of(a.pec)) pecs_[*pec]->note_from_outside(fmt::format("duty officer {}: {}", a.trainee, said));
     return said;
+}
+
+core::Result<std::string> World::review_act(const TraineeAction& a) {
+    if (!index_of(a.pec)) return core::fail(fmt::format("no PEC {} in this run", a.pec));
+    if (a.what == TraineeDo::call_pec) {
+        shared_->called[a.pec] = now_;
+        return shared_->link->call_pec(a.pec);
+    }
+    // accept: the box's report the printed protocol confirms, read out on a call since the revocation.
+    const std::string device = core::device_id(a.pec, a.box == 0 ? core::DeviceRole::arbb_party_list : core::DeviceRole::arbb_district);
+    const auto& oversight = shared_->link->ingest().oversight();
+    const auto revoked = std::find_if(oversight.revoked.begin(), oversight.revoked.end(),
+                                      [&](const central::OperatorAction& r) { return r.device == device; });
+    if (revoked == oversight.revoked.end())
+        return core::fail(fmt::format("the key of '{}' is not revoked: its reports count as they are", device));
+    const auto called = shared_->called.find(a.pec);
+    if (called == shared_->called.end() || called->second < revoked->at)
+        return core::fail(fmt::format("call PEC {} first (call_pec): only the protocol its ARBB printed tells which stored report is genuine", a.pec));
+    const auto sequence = shared_->link->confirmed_final(device);
+    if (!sequence)
+        return core::fail(fmt::format("no report stored from '{}' matches the protocol it printed: its results must reach the CEC "
+                                      "another way (not built: the DEC's manual entry)", device));
+    auto applied = shared_->link->apply({.what = central::OperatorDo::accept, .device = device, .pec = a.pec, .sequence = *sequence,
+                                         .by = a.trainee.empty() ? "duty officer" : a.trainee,
+                                         .reason = "the PEC's printed protocol, read out by its chair on the phone", .at = now_});
+    if (!applied) return core::fail(applied.error().message);
+    return fmt::format("report {} of '{}' accepted as the box's result (it matches the printed protocol){}", *sequence, device,
+                       shared_->link->ingest().oversight().is_withheld(a.pec)
+                           ? fmt::format("; PEC {} stays off the page until its other revoked box has one too, or a release", a.pec)
+                           : fmt::format("; PEC {}'s figures are published again", a.pec));
 }
 
 const HelpDesk* World::help_desk() const { return shared_->desk ? &*shared_->desk : nullptr; }
@@ -456,7 +571,7 @@ RunResults World::results() const {
     r.central.unreachable = link.unreachable();
     auto stored = link.store().reports();
     const auto& oversight = link.ingest().oversight();
-    const bool all_published = oversight.held.empty() && oversight.under_review.empty();
+    const bool all_published = oversight.held.empty() && oversight.under_review.empty() && oversight.accepted.empty();
     if (auto agg = all_published ? central::aggregate(package_, stored) : central::aggregate(package_, stored, oversight))
         r.central.results = std::move(*agg);
     else r.central.aggregation_error = agg.error().message;

@@ -74,6 +74,9 @@ public:
     Time wrong_on_page(int pec, Time from, Time to) const;
     /// The phishing message waiting in PEC `pec`'s chair's inbox (a `phishing` incident), if any.
     std::optional<std::string> inbox(int pec) const;
+    /// The notice of the oldest USB device one of PEC `pec`'s machines blocked (a `usb_device`
+    /// incident) that waits for its chair's report_device or allow_device, if any.
+    std::optional<std::string> usb_notice(int pec) const;
     /// The help desk played by trainees (scenario `support: {help_desk: trainees}`), else nullptr.
     const HelpDesk* help_desk() const;
     /// The duty officer's alerts so far, oldest first.
@@ -102,7 +105,11 @@ private:
     void plan_support();
     core::Result<std::string> desk_act(const TraineeAction& action);
     core::Result<std::string> officer_act(const TraineeAction& action);
+    core::Result<std::string> review_act(const TraineeAction& action);  // call_pec, accept
     core::Result<std::string> inbox_act(const TraineeAction& action);
+    core::Result<void> plug_usb(const Incident& incident);
+    core::Result<void> usb_payload(const Incident& incident);
+    core::Result<std::string> device_act(const TraineeAction& action);  // report_device, allow_device
     void advance(Time limit, int threads, const std::function<void(std::size_t, std::size_t)>& progress);
     const core::ElectionPackage& package_;
     const Scenario& scenario_;

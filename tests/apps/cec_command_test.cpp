@@ -81,6 +81,13 @@ TEST(CecCommand, ARevocationAndTheAuditChainSurviveAKillOfTheServer) {
         const auto revoked = shailoo(fmt::format("cec revoke {} --db {} --by aida --reason 'key phished'", device, db.string()));
         ASSERT_EQ(revoked.code, 0) << revoked.output;
         EXPECT_NE(revoked.output.find("under review"), std::string::npos) << revoked.output;
+        // Only a stored final report of the revoked key can be accepted as the box's result.
+        const auto zero = shailoo(fmt::format("cec accept {} 1 --db {} --by aida --reason 'protocol read'", device, db.string()));
+        EXPECT_EQ(zero.code, 2);
+        EXPECT_NE(zero.output.find("nothing written: report 1 of '" + device + "' is a zero report, not a final one"), std::string::npos)
+            << zero.output;
+        const auto none = shailoo(fmt::format("cec accept {} 9 --db {} --by aida --reason 'protocol read'", device, db.string()));
+        EXPECT_NE(none.output.find("has no stored report 9 to accept"), std::string::npos) << none.output;
         const int other = package->pecs.back().number;
         ASSERT_EQ(shailoo(fmt::format("cec hold {} --db {} --by aida --reason check", other, db.string())).code, 0);
         // The running server takes both up: the page leaves the PECs out and names them...
@@ -125,6 +132,9 @@ TEST(CecCommand, MistakesAreNamedAndNothingIsWritten) {
     const auto unknown = shailoo(fmt::format("cec revoke 1-arbb-7 --db {} --by a --reason r", db.string()));
     EXPECT_EQ(unknown.code, 2);
     EXPECT_NE(unknown.output.find("'1-arbb-7' is not in the key registry"), std::string::npos) << unknown.output;
+    const auto not_revoked = shailoo(fmt::format("cec accept 6006-arbb-1 2 --db {} --by a --reason r", db.string()));
+    EXPECT_EQ(not_revoked.code, 2);
+    EXPECT_NE(not_revoked.output.find("device '6006-arbb-1' is not revoked"), std::string::npos) << not_revoked.output;
     const auto nobody = shailoo(fmt::format("cec hold 6006 --db {} --reason r", db.string()));
     EXPECT_NE(nobody.code, 0);
     EXPECT_NE(nobody.output.find("--by"), std::string::npos) << nobody.output;

@@ -34,6 +34,10 @@ OperatorAction hold(int pec, core::Micros at = core::at(20, 30)) {
 OperatorAction release(int pec, core::Micros at = core::at(21, 0)) {
     return {.what = OperatorDo::release, .pec = pec, .by = "aida", .reason = "checked against the paper protocol", .at = at};
 }
+OperatorAction accept(const std::string& device, std::uint64_t sequence, core::Micros at = core::at(21, 10)) {
+    return {.what = OperatorDo::accept, .device = device, .sequence = sequence, .by = "aida",
+            .reason = "the chair read the printed protocol over the phone", .at = at};
+}
 
 /// Runs `sql` on the store file behind the server's back (an insider editing the database).
 void tamper(const std::filesystem::path& file, const std::string& sql) {
@@ -100,6 +104,31 @@ TEST(OperatorActions, ReplayRefusesWhatMakesNoSense) {
     EXPECT_TRUE(state->is_withheld(1002));
 }
 
+TEST(OperatorActions, AnAcceptNeedsARevokedDeviceAndEndsTheReviewWhenEachRevokedDeviceOfThePecHasOne) {
+    auto r1 = revoke("1001-arbb-1");
+    r1.pec = 1001;
+    auto r2 = revoke("1001-arbb-2");
+    r2.pec = 1001;
+    auto a1 = accept("1001-arbb-1", 1);
+    a1.pec = 1001;
+    auto a2 = accept("1001-arbb-2", 3);
+    a2.pec = 1001;
+    EXPECT_FALSE(replay(std::vector{a1}));          // not revoked
+    EXPECT_FALSE(replay(std::vector{r1, a1, a1}));  // accepted already
+    auto none = a1;
+    none.sequence = 0;
+    EXPECT_FALSE(replay(std::vector{r1, none}));
+    const auto one = replay(std::vector{r1, r2, a1});
+    ASSERT_TRUE(one);
+    EXPECT_TRUE(one->is_withheld(1001));  // the district ARBB's key is revoked too, nothing accepted for it
+    EXPECT_EQ(one->accepted_sequence("1001-arbb-1"), 1u);
+    const auto both = replay(std::vector{r1, r2, a1, a2});
+    ASSERT_TRUE(both);
+    EXPECT_FALSE(both->is_withheld(1001));
+    EXPECT_TRUE(both->is_revoked("1001-arbb-1"));  // an accept ends the review, not the revocation
+    EXPECT_EQ(both->accepted_sequence("1001-arbb-2"), 3u);
+}
+
 // [SECTION] Revoking a key
 
 TEST(RevokeKey, LaterReportsAreRefusedWithTheirReasonAndEarlierOnesGoUnderReview) {
@@ -154,6 +183,68 @@ TEST(RevokeKey, ARevocationSurvivesARestartAndAnotherProcessesWrite) {
     EXPECT_EQ(ingest.submit(sign(1001, "1001-arbb-1", 1, zero_report(1001, BoxKind::party_list)), "p", 1).reason,
               core::RejectReason::revoked_device);
     EXPECT_EQ(ingest.refresh_oversight().value(), false);
+}
+
+TEST(RevokeKey, TheReportThePrintedProtocolConfirmsIsAcceptedAndTheForgedLaterOneLeftOut) {
+    Server s("revoke-accept");
+    s.package.rules.seats_party_list = 10;
+    auto forged = final_party_list(1001);
+    std::swap(forged.option_counts[1], forged.option_counts[2]);  // a thief's newer report, validly signed
+    ASSERT_EQ(s.ingest.submit(sign(1001, "1001-arbb-1", 1, zero_report(1001, BoxKind::party_list)), "pec", 0).outcome,
+              core::AckOutcome::stored);
+    ASSERT_EQ(s.ingest.submit(sign(1001, "1001-arbb-1", 2, final_party_list(1001)), "pec", 1).outcome, core::AckOutcome::stored);
+    ASSERT_EQ(s.ingest.submit(sign(1001, "1001-arbb-1", 3, forged), "thief", 2).outcome, core::AckOutcome::stored);
+    s.ingest.finish(3);
+    EXPECT_EQ(aggregate(s.package, s.store)->national.option_votes[1], 200);  // the forged figures are published
+
+    ASSERT_TRUE(s.ingest.apply(revoke("1001-arbb-1")));
+    // Only a stored final report of the revoked device can be accepted; nothing is written otherwise.
+    const auto missing = s.ingest.apply(accept("1001-arbb-1", 9));
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("no stored report 9"), std::string::npos) << missing.error().message;
+    const auto zero = s.ingest.apply(accept("1001-arbb-1", 1));
+    ASSERT_FALSE(zero);
+    EXPECT_NE(zero.error().message.find("a zero report, not a final one"), std::string::npos) << zero.error().message;
+    EXPECT_FALSE(s.ingest.apply(accept("1002-arbb-1", 1)));  // not revoked
+
+    const auto number = s.ingest.apply(accept("1001-arbb-1", 2));
+    ASSERT_TRUE(number) << number.error().message;
+    const auto published = aggregate(s.package, s.store);
+    ASSERT_TRUE(published);
+    EXPECT_TRUE(published->withheld.empty());
+    EXPECT_EQ(published->national.option_votes, (std::vector<std::int64_t>{10, 380, 200}));  // the genuine report's
+    EXPECT_EQ(published->reports_stored, 3);  // the forged report is kept, only left out
+    // Later reports of the key are still refused, and the accept is in the audit log with its sequence number.
+    EXPECT_EQ(s.ingest.submit(sign(1001, "1001-arbb-1", 4, forged), "thief", core::at(21, 11)).reason, core::RejectReason::revoked_device);
+    const auto log = s.store.audit_log();
+    const auto entry = std::find_if(log.begin(), log.end(), [](const AuditEntry& e) { return e.record.action == "accept"; });
+    ASSERT_NE(entry, log.end());
+    EXPECT_EQ(entry->number, *number);
+    EXPECT_EQ(entry->record.sequence, 2u);
+    EXPECT_TRUE(s.store.audit_problems().empty());
+    // It survives the process: a new store on the file knows the accepted report.
+    Store again(s.file.path());
+    EXPECT_EQ(again.oversight().accepted_sequence("1001-arbb-1"), 2u);
+}
+
+TEST(RevokeKey, AStoreOfSchemaVersion3IsUpgradedWithItsOperatorActionsKept) {
+    TempStoreFile file("ingest-schema-3");
+    {
+        Store store(file.path());
+        auto r = revoke("1001-arbb-1");
+        r.pec = 1001;
+        ASSERT_TRUE(store.apply(r));
+    }
+    tamper(file.path(), "ALTER TABLE operator_actions DROP COLUMN sequence; UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+    EXPECT_THROW(Store(file.path(), {}, {.read_only = true}), StoreCorrupt);  // read only: it says to open it read-write once
+    Store store(file.path());
+    const auto state = store.oversight();
+    EXPECT_TRUE(state.is_revoked("1001-arbb-1"));
+    EXPECT_TRUE(store.apply({.what = OperatorDo::accept, .device = "1001-arbb-1", .pec = 1001, .sequence = 1, .by = "aida",
+                             .reason = "r", .at = 1})
+                    .error()
+                    .message.find("no stored report 1") != std::string::npos);
+    EXPECT_TRUE(store.audit_problems().empty());
 }
 
 TEST(RevokeKey, AnActionOnWhatIsNotThereIsRefusedWithNothingWritten) {

@@ -149,4 +149,19 @@ TEST(PostgresStore, AnotherSchemaVersionIsStoreCorrupt) {
     EXPECT_THROW(PostgresStore store(uri), StoreCorrupt);
 }
 
+// A store of schema version 3 (operator actions without the accepted report's sequence number) is
+// upgraded on opening, its actions kept.
+TEST(PostgresStore, ASchemaVersion3StoreIsUpgradedWithItsActionsKept) {
+    const auto uri = cluster().fresh_database("version_3");
+    {
+        PostgresStore store(uri);
+        ASSERT_TRUE(store.apply({.what = OperatorDo::hold, .pec = 1001, .by = "aida", .reason = "check", .at = 1}));
+    }
+    cluster().sql("version_3", "ALTER TABLE operator_actions DROP COLUMN sequence; UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+    PostgresStore store(uri);
+    EXPECT_EQ(store.oversight().held, std::vector<int>{1001});
+    ASSERT_TRUE(store.apply({.what = OperatorDo::release, .pec = 1001, .by = "aida", .reason = "checked", .at = 2}));
+    EXPECT_TRUE(store.audit_problems().empty());
+}
+
 }  // namespace postgres_store_test

@@ -309,28 +309,38 @@ TYPED_TEST(StoreContract, TheSameSequenceStagedByTwoIngestsIsDecidedByTheDatabas
 TYPED_TEST(StoreContract, OperatorActionsAndTheAuditLogAreDurableChainedAndChecked) {
     const OperatorAction revoke{.what = OperatorDo::revoke, .device = "1001-arbb-1", .pec = 1001, .by = "aida", .reason = "leaked", .at = 5};
     const OperatorAction hold{.what = OperatorDo::hold, .pec = 1002, .by = "bolot", .reason = "check", .at = 6};
+    const OperatorAction accept{.what = OperatorDo::accept, .device = "1001-arbb-1", .pec = 1001, .sequence = 2, .by = "aida",
+                                .reason = "the protocol read by phone", .at = 7};
     {
         auto store = this->open();
-        const auto ticket = store->stage(contract_report(1001, 1), 1);
-        store->stage_audit({.at = 1, .actor = "ingest", .action = "stored", .pec = 1001, .device = "1001-arbb-1", .sequence = 1,
-                            .detail = hex(contract_report(1001, 1).body_hash), .report_ticket = ticket});
+        for (std::uint64_t sequence : {1, 2}) {
+            const auto ticket = store->stage(contract_report(1001, sequence), 1);
+            store->stage_audit({.at = 1, .actor = "ingest", .action = "stored", .pec = 1001, .device = "1001-arbb-1", .sequence = sequence,
+                                .detail = hex(contract_report(1001, sequence).body_hash), .report_ticket = ticket});
+        }
         store->stage_audit({.at = 2, .actor = "ingest", .action = "rejected:malformed", .detail = "garbage"});
         ASSERT_TRUE(store->commit().committed);
-        EXPECT_EQ(store->apply(revoke).value(), 3);
-        EXPECT_EQ(store->apply(hold).value(), 4);
+        EXPECT_EQ(store->apply(revoke).value(), 4);
+        EXPECT_EQ(store->apply(hold).value(), 5);
         const auto again = store->apply(hold);
         ASSERT_FALSE(again);
         EXPECT_NE(again.error().message.find("held already"), std::string::npos);
+        auto not_final = accept;
+        not_final.sequence = 1;  // the zero report
+        EXPECT_FALSE(store->apply(not_final));
+        EXPECT_EQ(store->apply(accept).value(), 6);
     }
     auto store = this->open();  // another connection, as after a restart
-    EXPECT_EQ(store->operator_actions(), (std::vector<OperatorAction>{revoke, hold}));
+    EXPECT_EQ(store->operator_actions(), (std::vector<OperatorAction>{revoke, hold, accept}));
     const auto oversight = store->oversight();
     EXPECT_TRUE(oversight.is_revoked("1001-arbb-1"));
+    EXPECT_EQ(oversight.accepted_sequence("1001-arbb-1"), 2u);
     EXPECT_EQ(oversight.held, std::vector<int>{1002});
-    EXPECT_EQ(oversight.under_review, std::vector<int>{1001});
+    EXPECT_TRUE(oversight.under_review.empty());  // the accept ended 1001's review
     const auto log = store->audit_log();
-    ASSERT_EQ(log.size(), 4u);
-    EXPECT_EQ(log[2].record.actor, "operator:aida");
+    ASSERT_EQ(log.size(), 6u);
+    EXPECT_EQ(log[3].record.actor, "operator:aida");
+    EXPECT_EQ(log[5].record.sequence, 2u);
     EXPECT_TRUE(verify_audit(log).sound());
     EXPECT_EQ(store->audit_problems(), std::vector<std::string>{});
 }

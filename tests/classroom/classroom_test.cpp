@@ -131,6 +131,11 @@ TEST(Classroom, ATraineeSendsOnlyTheirRolesActionsAndAChairOnlyForTheirPec) {
     ASSERT_TRUE(revoke);
     EXPECT_EQ(*revoke, (sim::TraineeAction{.trainee = "chynara", .what = sim::TraineeDo::revoke, .pec = 6006, .box = 1}));
     EXPECT_TRUE(classroom::action_from_json({{"do", "correct_page"}}, officer));
+    // After a revocation: the Call and Accept buttons.
+    EXPECT_EQ(*classroom::action_from_json({{"do", "call_pec"}, {"pec", 6006}}, officer),
+              (sim::TraineeAction{.trainee = "chynara", .what = sim::TraineeDo::call_pec, .pec = 6006}));
+    EXPECT_EQ(*classroom::action_from_json({{"do", "accept"}, {"pec", 6006}, {"box", "party_list"}}, officer),
+              (sim::TraineeAction{.trainee = "chynara", .what = sim::TraineeDo::accept, .pec = 6006, .box = 0}));
     EXPECT_EQ(refusal({{"do", "revoke"}, {"pec", 6006}}, chair), "bakyt plays pec_chair: revoke is the duty_officer's");
 }
 

@@ -114,6 +114,19 @@ TEST(DrillFile, AnIncidentInjectTakesItsOwnFieldsAndNamesTheOthers) {
               f + ":9: field 'injects[1].copies': only a replay sends copies");
     EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", pec: 6055, device: modem, fault: dead, box: district}")),
               f + ":9: field 'injects[1].box': belongs to an incident (a fault inject names its device and fault)");
+    // A USB device: its `usb` (a named device or a USBGuard description) and `box: station` are its own.
+    d = drill::parse_drill_file(with("{name: rush, at: \"20:30\", incident: usb_device, pec: 6055, box: station, usb: keyboard}"), kFile);
+    ASSERT_TRUE(d) << d.error().message;
+    EXPECT_EQ(*d->injects[1].incident, (sim::Incident{.kind = sim::IncidentKind::usb_device, .pec = 6055, .box = sim::kStationLaptop, .usb = "keyboard"}));
+    EXPECT_TRUE(drill::parse_drill_file(with("{name: rush, at: \"20:30\", incident: usb_device, pec: 6055, usb: 'id 0781:5567 with-interface 08:06:50'}"), kFile));
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: usb_device, pec: 6055, usb: floppy}")),
+              f + ":9: field 'injects[1].usb': 'floppy' is neither a named device (stick, keyboard, modem, spoofed-modem) nor a USBGuard "
+                  "device description starting with 'id '");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: usb_device, pec: 6055}")).find(f + ":9:"), 0u) << "usb is required";
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: stolen_key, pec: 6055, box: station}")),
+              f + ":9: field 'injects[1].box': 'station' is neither party_list nor district");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: replay, pec: 6055, usb: stick}")),
+              f + ":9: field 'injects[1].usb': only a usb_device incident plugs in a device");
 }
 
 TEST(DrillFile, AScenarioOrARecordGivenForTheOtherIsNamedForWhatItIs) {

@@ -67,9 +67,10 @@ Cost cost_of(const drill::DrillFile& d, const drill::DrillRun& run, const std::s
 
 // [SECTION] Good and poor responses
 
-constexpr std::array<const char*, 12> kShipped{"arbb-stationary-box", "biometric-paper-list", "modem-outage-after-close", "mains-loss-ups",
+constexpr std::array<const char*, 13> kShipped{"arbb-stationary-box", "biometric-paper-list", "modem-outage-after-close", "mains-loss-ups",
                                                "surge-at-close",      "stolen-key",           "display-error",            "cyber-night",
-                                               "rogue-device",        "replayed-report",      "altered-report",           "phishing"};
+                                               "rogue-device",        "replayed-report",      "altered-report",           "phishing",
+                                               "removable-media"};
 // The incidents the CEC's own checks stop: whatever the duty officer does, nothing wrong reaches the
 // page, so only the response time is scored.
 constexpr std::array<std::string_view, 3> kStoppedByTheChecks{"rogue-device", "replayed-report", "altered-report"};

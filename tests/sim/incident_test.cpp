@@ -5,6 +5,7 @@
 // Index of this file:
 //   [SECTION] A night in Talas
 //   [SECTION] Attacks on the wire
+//   [SECTION] Removable media
 //   [SECTION] The display error
 //   [SECTION] Records and replay
 #include <gtest/gtest.h>
@@ -20,6 +21,7 @@
 #include "sim/drill_record.hpp"
 #include "sim/incident.hpp"
 #include "sim/world.hpp"
+#include "devices/device.hpp"
 
 namespace incident_test {
 namespace {
@@ -117,6 +119,39 @@ TEST(Incidents, AStolenKeyIsStoredFoundAgainstThePrintedProtocolAndRevocationTak
     EXPECT_EQ(r.central.results->withheld, std::vector<int>{kPec});
     EXPECT_TRUE(has_finding(r, kPec, "box_vs_stored")) << "the reconciliation shows the stored figures are not the printed ones";
     EXPECT_FALSE(has_finding(baseline(), kPec, "box_vs_stored"));
+}
+
+TEST(Incidents, ACallToThePecAndAnAcceptPutTheGenuineFiguresBackOnThePageAfterARevocation) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    world.advance_to(core::at(19, 0), 2);
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::stolen_key, .pec = kPec}));
+    world.advance_to(core::at(22, 0), 2);
+    const TraineeAction accept{.trainee = "cholpon", .what = TraineeDo::accept, .pec = kPec, .box = 0};
+    const TraineeAction call{.trainee = "cholpon", .what = TraineeDo::call_pec, .pec = kPec};
+    EXPECT_NE(world.act(accept).error().message.find("is not revoked"), std::string::npos);
+    ASSERT_TRUE(world.act({.trainee = "cholpon", .what = TraineeDo::revoke, .pec = kPec, .box = 0}));
+    EXPECT_NE(world.act(accept).error().message.find("call PEC 6006 first"), std::string::npos)
+        << "only the printed protocol tells which report is genuine";
+
+    world.advance_to(core::at(22, 5), 2);
+    const auto heard = world.act(call);
+    ASSERT_TRUE(heard);
+    EXPECT_NE(heard->find("the party-list ARBB's matches stored report"), std::string::npos) << *heard;
+    EXPECT_NE(heard->find("differs from it (the key is revoked)"), std::string::npos) << *heard;
+    EXPECT_NE(heard->find("the district ARBB's matches stored report"), std::string::npos) << *heard;
+    world.advance_to(core::at(22, 10), 2);
+    const auto accepted = world.act(accept);
+    ASSERT_TRUE(accepted) << accepted.error().message;
+    EXPECT_NE(accepted->find("PEC 6006's figures are published again"), std::string::npos) << *accepted;
+    EXPECT_FALSE(world.act(accept)) << "accepted already";
+
+    const auto r = run({}, world);
+    ASSERT_TRUE(r.central.results);
+    EXPECT_TRUE(r.central.results->withheld.empty());
+    EXPECT_EQ(world.wrong_on_page(kPec, core::at(22, 0), core::at(23, 59)), 0);
+    EXPECT_EQ(r.central.results->national.option_votes, baseline().central.results->national.option_votes)
+        << "the genuine report is counted, the forged one left out";
+    EXPECT_EQ(r.central.counters.accepted, baseline().central.counters.accepted + 1) << "the forged report is kept, not dropped";
 }
 
 TEST(Incidents, AForgedBoxStaysWrongOnThePageWhateverThePecsOtherBoxReports) {
@@ -221,6 +256,72 @@ TEST(Incidents, AFollowedPhishingMessageLeaksTheKeyAndAReportedOneWarnsTheCec) {
     EXPECT_EQ(page(r), page(baseline())) << "nothing leaked";
 }
 
+// [SECTION] Removable media
+
+// Whether desk 1's fingerprint reader of `pec` is in the dead fault now.
+bool desk_reader_dead(const sim::World& world, int pec) {
+    for (std::size_t i = 0; i < world.pec_count(); ++i) {
+        const auto d = world.detail(i);
+        if (d.view.number != pec) continue;
+        for (const auto& dev : d.devices)
+            if (dev.id == core::device_id(pec, core::DeviceRole::identification) + "-fingerprint")
+                return ((dev.faults >> static_cast<unsigned>(devices::Fault::dead)) & 1u) != 0;
+    }
+    return false;
+}
+
+TEST(Incidents, AStickInAnArbbIsRejectedByItsPolicyAndTheChairsReportReachesTheDutyOfficer) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    world.advance_to(core::at(15, 0), 2);
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = 0, .usb = "stick"}));
+    const auto notice = world.usb_notice(kPec);
+    ASSERT_TRUE(notice);
+    EXPECT_NE(notice->find("blocked by rule 10 of its policy (reject with-interface one-of { 08:*:* 03:*:* })"), std::string::npos) << *notice;
+    const TraineeAction report{.trainee = "bakyt", .what = TraineeDo::report_device, .pec = kPec};
+    ASSERT_TRUE(world.act(report));
+    EXPECT_FALSE(world.usb_notice(kPec));
+    EXPECT_EQ(alerts_with(world, kPec, "reports a USB device (stick) plugged into its ARBB").size(), 1u);
+    EXPECT_FALSE(world.act(report)) << "nothing waits any more";
+    // Two at once wait in turn: the chair answers the older first.
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = 1, .usb = "keyboard"}));
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = sim::kStationLaptop, .usb = "stick"}));
+    EXPECT_NE(world.usb_notice(kPec)->find("the district ARBB"), std::string::npos);
+    ASSERT_TRUE(world.act(report));
+    EXPECT_NE(world.usb_notice(kPec)->find("the identification station's laptop"), std::string::npos);
+    ASSERT_TRUE(world.act(report));
+    const auto r = run({}, world);
+    EXPECT_EQ(page(r), page(baseline())) << "blocked and reported: the night is the night without it";
+}
+
+TEST(Incidents, AStickTheChairAllowsOnAnArbbCopiesItsKeyAndAForgedReportFollows) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    world.advance_to(core::at(15, 0), 2);
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = 0, .usb = "stick"}));
+    ASSERT_TRUE(world.act({.trainee = "bakyt", .what = TraineeDo::allow_device, .pec = kPec}));
+    world.advance_to(core::at(23, 0), 2);
+    EXPECT_EQ(alerts_with(world, kPec, "differ from the protocol the ARBB printed").size(), 1u);
+    EXPECT_GT(world.wrong_on_page(kPec, 0, core::at(23, 0)), 0);
+}
+
+TEST(Incidents, ABadUsbKeyboardAllowedOnTheStationStopsItsBiometricsAndTheSpareModemIsSimplyAllowed) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    world.advance_to(core::at(10, 0), 2);
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = sim::kStationLaptop, .usb = "keyboard"}));
+    EXPECT_NE(world.usb_notice(kPec)->find("the identification station's laptop: blocked by rule"), std::string::npos);
+    EXPECT_FALSE(desk_reader_dead(world, kPec));
+    ASSERT_TRUE(world.act({.trainee = "bakyt", .what = TraineeDo::allow_device, .pec = kPec}));
+    world.advance_to(core::at(10, 1), 2);
+    EXPECT_TRUE(desk_reader_dead(world, kPec)) << "the payload encrypted the biometric software";
+
+    // The procured modem model on an ARBB: its policy allows it, nothing waits, nothing happens.
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = 6010, .box = 1, .usb = "modem"}));
+    EXPECT_FALSE(world.usb_notice(6010));
+    // A device claiming the modem's id with a keyboard interface is not the modem.
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = 6010, .box = 1, .usb = "spoofed-modem"}));
+    EXPECT_TRUE(world.usb_notice(6010));
+    EXPECT_FALSE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = 6011, .box = 1, .usb = "floppy"}));
+}
+
 // [SECTION] The display error
 
 TEST(Incidents, TheDisplayErrorIsFoundByThePageCheckAndCorrectedByTheDutyOfficer) {
@@ -259,13 +360,14 @@ TEST(Incidents, ARecordOfIncidentsReplaysToTheSameNight) {
     add(core::at(19, 0), {.kind = IncidentKind::stolen_key, .pec = kPec, .box = 1}, "stolen");
     add(core::at(21, 0), {.kind = IncidentKind::replay, .pec = 6010, .copies = 25}, "");
     add(core::at(21, 5), {.kind = IncidentKind::display_error}, "page");
+    add(core::at(21, 6), {.kind = IncidentKind::usb_device, .pec = 6010, .box = sim::kStationLaptop, .usb = "stick"}, "usb");
     const auto file = std::filesystem::temp_directory_path() / "shailoo-incident-record.yaml";
     ASSERT_TRUE(sim::save_drill_record(rec, file));
     const auto back = sim::load_drill_record(file);
     std::filesystem::remove(file);
     ASSERT_TRUE(back) << back.error().message;
-    ASSERT_EQ(back->actions.size(), 3u);
-    for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(back->actions.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) {
         EXPECT_EQ(back->actions[i].incident, rec.actions[i].incident) << i;
         EXPECT_EQ(back->actions[i].inject, rec.actions[i].inject) << i;
         EXPECT_EQ(back->actions[i].issued, rec.actions[i].issued) << i;
@@ -277,6 +379,7 @@ TEST(Incidents, ARecordOfIncidentsReplaysToTheSameNight) {
     b.run_to_end(2);
     EXPECT_EQ(page(a.results()), page(b.results()));
     EXPECT_EQ(a.duty_alerts().size(), b.duty_alerts().size());
+    EXPECT_TRUE(a.usb_notice(6010)) << "the stick waits, blocked, for the chair";
     EXPECT_EQ(a.results().central.counters.duplicates, baseline().central.counters.duplicates + 25);
     const auto bad = sim::parse_drill_record("version: 5\nscenario: inline.yaml\nscenario_name: x\nseed: 1\nactions:\n"
                                              "  - {issued: \"21:00\", incident: meteor, pec: 6006, box: party_list}\n",
