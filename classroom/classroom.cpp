@@ -51,8 +51,10 @@ core::Result<sim::TraineeAction> action_from_json(const json& act, const Trainee
     }
     if (act.contains("box")) {
         const std::string box = act["box"].is_string() ? act["box"].get<std::string>() : "";
-        if (box != "party_list" && box != "district") return core::fail("'box' must be party_list or district");
-        a.box = box == "party_list" ? 0 : 1;
+        const bool machine = *what == sim::TraineeDo::report_device || *what == sim::TraineeDo::allow_device;
+        if (box != "party_list" && box != "district" && (!machine || box != "station"))
+            return core::fail(machine ? "'box' must be party_list, district or station" : "'box' must be party_list or district");
+        a.box = box == "party_list" ? 0 : box == "district" ? 1 : sim::kStationLaptop;
     }
     if (trainee.role == sim::TraineeRole::pec_chair) {
         if (a.pec != 0 && a.pec != trainee.pec) return core::fail(fmt::format("{} chairs PEC {}, not PEC {}", trainee.name, trainee.pec, a.pec));
@@ -108,7 +110,7 @@ json chair_view(const drill::DrillSession& s, int pec) {
     const auto usb = s.world().usb_notice(pec);
     return {{"pec", pec}, {"state", sim::to_string(d.view.state)}, {"queue", d.view.queue}, {"voters", d.view.voters},
             {"desks", desks}, {"devices", devices}, {"boxes", boxes}, {"message", message ? json(*message) : json(nullptr)},
-            {"usb", usb ? json(*usb) : json(nullptr)}};
+            {"usb", usb ? json{{"text", usb->text}, {"box", sim::host_name(usb->box)}} : json(nullptr)}};
 }
 
 json duty_view(drill::DrillSession& s) {

@@ -252,6 +252,9 @@ core::Result<ResponseAction> read_response(const Reader& file_reader, const YAML
         if (!a.pec_given && !by_ticket && k != sim::TraineeDo::acknowledge && k != sim::TraineeDo::correct_page && inject->action.pec != 0)
             filled["pec"] = inject->action.pec;
         if (!a.ticket_given && by_ticket) filled["ticket"] = 1;  // resolved when the action is taken
+        // A USB device's report or allowance: the machine of the inject's device unless named.
+        if ((k == sim::TraineeDo::report_device || k == sim::TraineeDo::allow_device) && !n["box"].IsDefined() && inject->incident)
+            filled["box"] = std::string(sim::host_name(inject->incident->box));
         if (!a.alert_given && k == sim::TraineeDo::acknowledge) filled["alert"] = 1;
     }
     auto action = sim::read_trainee_fields(r, filled);

@@ -187,8 +187,8 @@ NeededFields needed_fields(TraineeDo what) {
             return {.pec = true, .box = true};
         case TraineeDo::correct_page: return {};
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: case TraineeDo::report_phishing:
-        case TraineeDo::follow_link: case TraineeDo::call_pec: case TraineeDo::report_device: case TraineeDo::allow_device:
-            return {.pec = true};
+        case TraineeDo::follow_link: case TraineeDo::call_pec: return {.pec = true};
+        case TraineeDo::report_device: case TraineeDo::allow_device: return {.pec = true, .box = true};
         case TraineeDo::acknowledge: return {.alert = true};
     }
     return {};
@@ -238,8 +238,11 @@ core::Result<TraineeAction> trainee_fields(const ActionReader& in) {
     if (need.box) {
         auto v = in.text("box");
         if (!v) return std::unexpected(v.error());
-        if (*v != "party_list" && *v != "district") return in.bad("box", fmt::format("'{}' is neither party_list nor district", *v));
-        a.box = *v == "party_list" ? 0 : 1;
+        // A USB device's notice may be the station laptop's: its actions name that machine too.
+        const bool machine = a.what == TraineeDo::report_device || a.what == TraineeDo::allow_device;
+        if (*v != "party_list" && *v != "district" && (!machine || *v != "station"))
+            return in.bad("box", fmt::format("'{}' is neither party_list nor district{}", *v, machine ? " nor station" : ""));
+        a.box = *v == "party_list" ? 0 : *v == "district" ? 1 : kStationLaptop;
     }
     return a;
 }
@@ -331,7 +334,7 @@ void emit_trainee_action(YAML::Emitter& out, const RecordedAction& r) {
     if (need.base) out << YAML::Key << "base" << YAML::Value << YAML::DoubleQuoted << a.base;
     if (need.pec) out << YAML::Key << "pec" << YAML::Value << a.pec;
     if (need.unit) out << YAML::Key << "unit" << YAML::Value << a.unit + 1;
-    if (need.box) out << YAML::Key << "box" << YAML::Value << (a.box == 0 ? "party_list" : "district");
+    if (need.box) out << YAML::Key << "box" << YAML::Value << std::string(host_name(a.box));
     if (need.alert) out << YAML::Key << "alert" << YAML::Value << a.alert;
     if (!r.refused.empty()) out << YAML::Key << "refused" << YAML::Value << YAML::DoubleQuoted << r.refused;
     out << YAML::EndMap;

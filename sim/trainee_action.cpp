@@ -6,6 +6,8 @@
 #include <array>
 #include <utility>
 
+#include "sim/incident.hpp"
+
 namespace sim {
 namespace {
 
@@ -90,8 +92,9 @@ std::string describe(const TraineeAction& a) {
         case TraineeDo::stationary_box: case TraineeDo::feed_reserve:
             return fmt::format("{} PEC {} {} ARBB", to_string(a.what), a.pec, a.box == 0 ? "party-list" : "district");
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: case TraineeDo::report_phishing:
-        case TraineeDo::follow_link: case TraineeDo::call_pec: case TraineeDo::report_device: case TraineeDo::allow_device:
-            return fmt::format("{} PEC {}", to_string(a.what), a.pec);
+        case TraineeDo::follow_link: case TraineeDo::call_pec: return fmt::format("{} PEC {}", to_string(a.what), a.pec);
+        case TraineeDo::report_device: case TraineeDo::allow_device:
+            return fmt::format("{} PEC {} {}", to_string(a.what), a.pec, a.box == kStationLaptop ? "station laptop" : a.box == 0 ? "party-list ARBB" : "district ARBB");
         case TraineeDo::acknowledge: return fmt::format("acknowledge alert {}", a.alert);
     }
     return "?";

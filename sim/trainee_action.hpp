@@ -60,7 +60,8 @@ TraineeRole role_of(TraineeDo what);
 /// One trainee action. Which fields matter depends on `what` (docs/trainees.md): `ticket` for the
 /// help desk's actions, `base` for dispatch_crew and send_spare, `pec` for the PEC chair's, hold / release and call_pec,
 /// `unit` (desk, from 0) for paper_list / devices_back, `box` (0 party list, 1 district) for
-/// stationary_box, feed_reserve, revoke and accept, `alert` for acknowledge; correct_page needs none.
+/// stationary_box, feed_reserve, revoke and accept (report_device, allow_device: also kStationLaptop,
+/// the identification station's laptop), `alert` for acknowledge; correct_page needs none.
 struct TraineeAction {
     std::string trainee;      ///< the trainee's id (the name they joined with)
     TraineeDo what = TraineeDo::take_call;

@@ -335,17 +335,22 @@ core::Result<void> World::usb_payload(const Incident& incident) {
     return {};
 }
 
-std::optional<std::string> World::usb_notice(int pec) const {
+std::optional<World::UsbNotice> World::usb_notice(int pec) const {
     const auto it = shared_->usb_notices.find(pec);
     if (it == shared_->usb_notices.end()) return std::nullopt;
-    return it->second.front().second;
+    return UsbNotice{it->second.front().first.box, it->second.front().second};
 }
 
 core::Result<std::string> World::device_act(const TraineeAction& a) {
+    // The oldest notice of the machine the action names.
     const auto it = shared_->usb_notices.find(a.pec);
-    if (it == shared_->usb_notices.end()) return core::fail(fmt::format("no blocked USB device waits at PEC {}", a.pec));
-    const Incident incident = it->second.front().first;  // the oldest notice is the one on the chair's screen
-    it->second.pop_front();
+    const auto notice = it == shared_->usb_notices.end()
+                            ? std::deque<std::pair<Incident, std::string>>::iterator{}
+                            : std::find_if(it->second.begin(), it->second.end(), [&](const auto& n) { return n.first.box == a.box; });
+    if (it == shared_->usb_notices.end() || notice == it->second.end())
+        return core::fail(fmt::format("no blocked USB device waits at PEC {}'s {}", a.pec, host_name(a.box)));
+    const Incident incident = notice->first;
+    it->second.erase(notice);
     if (it->second.empty()) shared_->usb_notices.erase(it);
     std::string said;
     if (a.what == TraineeDo::report_device) {

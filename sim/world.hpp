@@ -74,9 +74,14 @@ public:
     Time wrong_on_page(int pec, Time from, Time to) const;
     /// The phishing message waiting in PEC `pec`'s chair's inbox (a `phishing` incident), if any.
     std::optional<std::string> inbox(int pec) const;
-    /// The notice of the oldest USB device one of PEC `pec`'s machines blocked (a `usb_device`
-    /// incident) that waits for its chair's report_device or allow_device, if any.
-    std::optional<std::string> usb_notice(int pec) const;
+    /// A USB device one of a PEC's machines blocked (a `usb_device` incident), waiting for its
+    /// chair's report_device or allow_device.
+    struct UsbNotice {
+        int box = 0;       ///< the machine: 0, 1 the ARBBs, kStationLaptop the station's laptop
+        std::string text;  ///< what the machine's screen says
+    };
+    /// The oldest such notice at PEC `pec`, if any.
+    std::optional<UsbNotice> usb_notice(int pec) const;
     /// The help desk played by trainees (scenario `support: {help_desk: trainees}`), else nullptr.
     const HelpDesk* help_desk() const;
     /// The duty officer's alerts so far, oldest first.

@@ -136,6 +136,10 @@ TEST(Classroom, ATraineeSendsOnlyTheirRolesActionsAndAChairOnlyForTheirPec) {
               (sim::TraineeAction{.trainee = "chynara", .what = sim::TraineeDo::call_pec, .pec = 6006}));
     EXPECT_EQ(*classroom::action_from_json({{"do", "accept"}, {"pec", 6006}, {"box", "party_list"}}, officer),
               (sim::TraineeAction{.trainee = "chynara", .what = sim::TraineeDo::accept, .pec = 6006, .box = 0}));
+    // A blocked USB device: the chair's Report and Allow buttons name the machine, the station laptop too.
+    EXPECT_EQ(*classroom::action_from_json({{"do", "allow_device"}, {"box", "station"}}, chair),
+              (sim::TraineeAction{.trainee = "bakyt", .what = sim::TraineeDo::allow_device, .pec = 6001, .box = sim::kStationLaptop}));
+    EXPECT_EQ(refusal({{"do", "stationary_box"}, {"box", "station"}}, chair), "'box' must be party_list or district");
     EXPECT_EQ(refusal({{"do", "revoke"}, {"pec", 6006}}, chair), "bakyt plays pec_chair: revoke is the duty_officer's");
 }
 

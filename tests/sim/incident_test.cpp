@@ -276,19 +276,20 @@ TEST(Incidents, AStickInAnArbbIsRejectedByItsPolicyAndTheChairsReportReachesTheD
     ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = 0, .usb = "stick"}));
     const auto notice = world.usb_notice(kPec);
     ASSERT_TRUE(notice);
-    EXPECT_NE(notice->find("blocked by rule 10 of its policy (reject with-interface one-of { 08:*:* 03:*:* })"), std::string::npos) << *notice;
-    const TraineeAction report{.trainee = "bakyt", .what = TraineeDo::report_device, .pec = kPec};
+    EXPECT_NE(notice->text.find("blocked by rule 10 of its policy (reject with-interface one-of { 08:*:* 03:*:* })"), std::string::npos) << notice->text;
+    const TraineeAction report{.trainee = "bakyt", .what = TraineeDo::report_device, .pec = kPec, .box = 0};
+    EXPECT_FALSE(world.act({.trainee = "bakyt", .what = TraineeDo::report_device, .pec = kPec, .box = 1})) << "nothing at the district ARBB";
     ASSERT_TRUE(world.act(report));
     EXPECT_FALSE(world.usb_notice(kPec));
     EXPECT_EQ(alerts_with(world, kPec, "reports a USB device (stick) plugged into its ARBB").size(), 1u);
     EXPECT_FALSE(world.act(report)) << "nothing waits any more";
-    // Two at once wait in turn: the chair answers the older first.
+    // Two at once: the page shows the older; each action names its machine.
     ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = 1, .usb = "keyboard"}));
     ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = sim::kStationLaptop, .usb = "stick"}));
-    EXPECT_NE(world.usb_notice(kPec)->find("the district ARBB"), std::string::npos);
-    ASSERT_TRUE(world.act(report));
-    EXPECT_NE(world.usb_notice(kPec)->find("the identification station's laptop"), std::string::npos);
-    ASSERT_TRUE(world.act(report));
+    EXPECT_NE(world.usb_notice(kPec)->text.find("the district ARBB"), std::string::npos);
+    ASSERT_TRUE(world.act({.trainee = "bakyt", .what = TraineeDo::report_device, .pec = kPec, .box = sim::kStationLaptop}));
+    EXPECT_EQ(world.usb_notice(kPec)->box, 1);
+    ASSERT_TRUE(world.act({.trainee = "bakyt", .what = TraineeDo::report_device, .pec = kPec, .box = 1}));
     const auto r = run({}, world);
     EXPECT_EQ(page(r), page(baseline())) << "blocked and reported: the night is the night without it";
 }
@@ -297,7 +298,7 @@ TEST(Incidents, AStickTheChairAllowsOnAnArbbCopiesItsKeyAndAForgedReportFollows)
     sim::World world(night().package, night().scenario, 7, 2);
     world.advance_to(core::at(15, 0), 2);
     ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = 0, .usb = "stick"}));
-    ASSERT_TRUE(world.act({.trainee = "bakyt", .what = TraineeDo::allow_device, .pec = kPec}));
+    ASSERT_TRUE(world.act({.trainee = "bakyt", .what = TraineeDo::allow_device, .pec = kPec, .box = 0}));
     world.advance_to(core::at(23, 0), 2);
     EXPECT_EQ(alerts_with(world, kPec, "differ from the protocol the ARBB printed").size(), 1u);
     EXPECT_GT(world.wrong_on_page(kPec, 0, core::at(23, 0)), 0);
@@ -307,9 +308,9 @@ TEST(Incidents, ABadUsbKeyboardAllowedOnTheStationStopsItsBiometricsAndTheSpareM
     sim::World world(night().package, night().scenario, 7, 2);
     world.advance_to(core::at(10, 0), 2);
     ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = kPec, .box = sim::kStationLaptop, .usb = "keyboard"}));
-    EXPECT_NE(world.usb_notice(kPec)->find("the identification station's laptop: blocked by rule"), std::string::npos);
+    EXPECT_NE(world.usb_notice(kPec)->text.find("the identification station's laptop: blocked by rule"), std::string::npos);
     EXPECT_FALSE(desk_reader_dead(world, kPec));
-    ASSERT_TRUE(world.act({.trainee = "bakyt", .what = TraineeDo::allow_device, .pec = kPec}));
+    ASSERT_TRUE(world.act({.trainee = "bakyt", .what = TraineeDo::allow_device, .pec = kPec, .box = sim::kStationLaptop}));
     world.advance_to(core::at(10, 1), 2);
     EXPECT_TRUE(desk_reader_dead(world, kPec)) << "the payload encrypted the biometric software";
 
