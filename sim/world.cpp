@@ -106,6 +106,10 @@ struct World::Shared {
     std::map<int, std::deque<std::pair<Incident, std::string>>> usb_notices;  // PEC -> blocked USB devices waiting for its chair, oldest first
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
         : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
+    /// A new alert on the duty officer's screen, numbered in turn.
+    void alert(Time at, int pec, std::string text) {
+        alerts.push_back({static_cast<int>(alerts.size()) + 1, at, pec, std::move(text), "", -1});
+    }
 };
 
 World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads)
@@ -276,11 +280,9 @@ core::Result<std::string> World::inbox_act(const TraineeAction& a) {
     std::string said;
     if (a.what == TraineeDo::report_phishing) {
         said = "the message reported to the CEC";
-        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, now_, a.pec,
-                                   fmt::format("PEC {}'s chair {} reports a phishing message asking for the key file of '{}-arbb-{}': "
-                                               "warn every PEC, and revoke the key if anyone sent it",
-                                               a.pec, a.trainee, a.pec, message.box + 1),
-                                   "", -1});
+        shared_->alert(now_, a.pec, fmt::format("PEC {}'s chair {} reports a phishing message asking for the key file of '{}-arbb-{}': "
+                                                "warn every PEC, and revoke the key if anyone sent it",
+                                                a.pec, a.trainee, a.pec, message.box + 1));
     } else {
         // The key file reaches the sender: from now on they can sign as the box (a stolen_key attack).
         if (auto armed = shared_->link->arm({.kind = IncidentKind::stolen_key, .pec = a.pec, .box = message.box}, now_); !armed)
@@ -355,11 +357,9 @@ core::Result<std::string> World::device_act(const TraineeAction& a) {
     std::string said;
     if (a.what == TraineeDo::report_device) {
         said = "the blocked USB device reported to the CEC";
-        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, now_, a.pec,
-                                   fmt::format("PEC {}'s chair {} reports a USB device ({}) plugged into its {} and blocked by the "
-                                               "machine's policy: find who brought it, and have the machine checked",
-                                               a.pec, a.trainee, incident.usb, incident.box == kStationLaptop ? "identification station" : "ARBB"),
-                                   "", -1});
+        shared_->alert(now_, a.pec, fmt::format("PEC {}'s chair {} reports a USB device ({}) plugged into its {} and blocked by the "
+                                                "machine's policy: find who brought it, and have the machine checked",
+                                                a.pec, a.trainee, incident.usb, incident.box == kStationLaptop ? "identification station" : "ARBB"));
     } else {
         said = "the block overridden: the USB device works";
         if (usb_device(incident.usb)->payload)
@@ -409,7 +409,7 @@ core::Result<std::string> World::desk_act(const TraineeAction& a) {
         }
     }
     if (a.what == TraineeDo::escalate)
-        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, now_, call.pec, fmt::format("help desk {}: {}", a.trainee, d->said), "", -1});
+        shared_->alert(now_, call.pec, fmt::format("help desk {}: {}", a.trainee, d->said));
     return d->said;
 }
 
@@ -513,7 +513,7 @@ const std::vector<DutyAlert>& World::duty_alerts() {
         const Time at = take_ingest ? kept[k].at : seen[o].at;
         const int pec = take_ingest ? kept[k].pec : seen[o].pec;
         const std::string& text = take_ingest ? kept[k++].text : seen[o++].text;
-        shared_->alerts.push_back({static_cast<int>(shared_->alerts.size()) + 1, at, pec, text, "", -1});
+        shared_->alert(at, pec, text);
     }
     shared_->ingest_alerts_seen = total;
     shared_->observations_seen = seen.size();
