@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "sim/incident.hpp"
 #include "sim/support.hpp"
@@ -180,14 +182,27 @@ void draw_incident(drill::DrillSession& session, FaultPanelState& st) {
     for (std::size_t i = 0; i < kinds.size(); ++i) kinds[i] = sim::to_string(static_cast<sim::IncidentKind>(i)).data();  // literals: NUL-terminated
     ImGui::Combo("incident", &st.incident, kinds.data(), static_cast<int>(kinds.size()));
     const auto kind = static_cast<sim::IncidentKind>(st.incident);
+    const bool usb = kind == sim::IncidentKind::usb_device;
+    if (!usb && st.incident_box == sim::kStationLaptop) st.incident_box = 0;
     if (kind != sim::IncidentKind::display_error) {
         ImGui::RadioButton("party-list box", &st.incident_box, 0);
         ImGui::SameLine();
         ImGui::RadioButton("district box", &st.incident_box, 1);
+        if (usb) {
+            ImGui::SameLine();
+            ImGui::RadioButton("station laptop", &st.incident_box, sim::kStationLaptop);
+        }
     }
     if (kind == sim::IncidentKind::replay) ImGui::SliderInt("copies in a minute", &st.copies, 1, 1000);
+    const auto devices = sim::usb_devices();
+    if (usb) {
+        std::vector<const char*> names;
+        for (const auto& d : devices) names.push_back(d.name.data());  // literals: NUL-terminated
+        ImGui::Combo("device", &st.usb_device, names.data(), static_cast<int>(names.size()));
+    }
     if (ImGui::Button("Start")) {
         sim::Incident incident{.kind = kind, .box = st.incident_box, .copies = st.copies};
+        if (usb) incident.usb = std::string(devices[static_cast<std::size_t>(st.usb_device)].name);
         if (kind != sim::IncidentKind::display_error) {
             if (!session.selected()) {
                 show(st, "select a PEC on the map first", true);

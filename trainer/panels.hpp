@@ -57,8 +57,9 @@ struct FaultPanelState {
     std::string message;
     bool message_is_error = false;
     int incident = 3;           ///< Incident tab: the kind (sim::IncidentKind; stolen_key)
-    int incident_box = 0;       ///< 0 party list, 1 district
+    int incident_box = 0;       ///< 0 party list, 1 district, sim::kStationLaptop (a USB device only)
     int copies = 30;            ///< a replay's copies
+    int usb_device = 0;         ///< a USB device's index in sim::usb_devices()
 };
 
 /// Event log panel: filters and a cache refreshed a few times a second.
