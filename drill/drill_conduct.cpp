@@ -42,7 +42,8 @@ void DrillConduct::learn_fired(const DrillSession& session) {
 sim::Time DrillConduct::next_stop(const DrillSession& session) {
     learn_fired(session);
     const sim::Time now = session.world().now();
-    sim::Time m = next_minute_ <= drill_.end ? next_minute_ : kNever;
+    // A session opened after the drill's start (train --start) has its first stop now, not in the past.
+    sim::Time m = next_minute_ <= drill_.end ? std::max(next_minute_, now) : kNever;
     if (mode_ == Injects::fire)
         for (std::size_t i = 0; i < drill_.injects.size(); ++i)
             if (!inject_fired_[i] && drill_.injects[i].at) m = std::min(m, std::max(*drill_.injects[i].at, now));

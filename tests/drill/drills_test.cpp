@@ -136,6 +136,21 @@ TEST(DrillConduct, AConditionalInjectFiresAtTheFirstWholeMinuteItsConditionHolds
     EXPECT_GT(now->queue, 80);
 }
 
+TEST(DrillConduct, ASessionOpenedAfterTheDrillsStartStillFiresItsLaterInjects) {
+    // train --drill X --start 10:59 on a drill that starts at 10:30: its 11:00 inject fires at 11:00
+    // (the conduct's first stop used to be 10:31, in the past, and the session then never stopped for it).
+    const drill::DrillFile d = load("removable-media");
+    ASSERT_LT(d.start, core::at(10, 59));
+    auto session = drill::DrillSession::open(d.scenario, d.seed, std::nullopt, core::at(10, 59), drill::WallTime{}, 2);
+    ASSERT_TRUE(session) << session.error().message;
+    (*session)->attach(std::make_unique<drill::DrillConduct>(d, drill::DrillConduct::Injects::fire));
+    ASSERT_TRUE((*session)->run_to(core::at(11, 2), drill::WallTime{}));
+    const auto fired = drill::fired_injects((*session)->record());
+    ASSERT_TRUE(fired.contains("keyboard"));
+    EXPECT_EQ(fired.at("keyboard"), core::at(11, 0));
+    EXPECT_TRUE((*session)->world().usb_notice(6055));
+}
+
 TEST(DrillScore, MeasuresFollowTheRulesOfTheFile) {
     const drill::DrillFile d = load("mains-loss-ups");
     const auto chairs = [](const drill::DrillRun& run) {

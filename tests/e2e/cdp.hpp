@@ -48,6 +48,7 @@
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -269,6 +270,18 @@ public:
     std::string text(const std::string& selector, Millis timeout = kCdpCommandTimeout) {
         return evaluate_as(element_js(selector, "return e.textContent;"), "text(" + js_string(selector) + ")", timeout)
             .get<std::string>();
+    }
+
+    /// Saves what the tab shows as a PNG (for a person to look at; tests do not compare pixels).
+    void screenshot(const std::filesystem::path& png, Millis timeout = kCdpCommandTimeout) {
+        const auto shot = connection_->call("Page.captureScreenshot", {{"format", "png"}}, timeout);
+        const std::string data = shot.value("data", "");
+        std::vector<unsigned char> bytes(data.size());
+        std::size_t length = 0;
+        if (sodium_base642bin(bytes.data(), bytes.size(), data.data(), data.size(), nullptr, &length, nullptr,
+                              sodium_base64_VARIANT_ORIGINAL) != 0)
+            throw CdpError("Page.captureScreenshot did not answer base64");
+        std::ofstream(png, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(length));
     }
 
     const std::string& target_id() const { return target_id_; }
