@@ -148,7 +148,9 @@ TEST(ClassroomInChromium, AChairSeesTheBlockedUsbDeviceAndHerAnswerNamesItsMachi
     {
         e2e::Browser browser;
         auto chair = browser.open("http://127.0.0.1:" + std::to_string(port) + "/");
+        auto officer = browser.open("http://127.0.0.1:" + std::to_string(port) + "/");
         join(chair, "bakyt", "pec_chair", "6055");
+        join(officer, "chynara", "duty_officer");
         chair.wait_for("!document.getElementById('usb').classList.contains('hidden')", 30s);
         const std::string notice = chair.text("#usb-text");
         EXPECT_NE(notice.find("plugged into the identification station's laptop: blocked by rule"), std::string::npos) << notice;
@@ -158,6 +160,10 @@ TEST(ClassroomInChromium, AChairSeesTheBlockedUsbDeviceAndHerAnswerNamesItsMachi
         chair.wait_for("document.querySelector('#answers li.ok') !== null", 10s);
         EXPECT_NE(chair.text("#answers li.ok").find("the block overridden"), std::string::npos);
         chair.wait_for("document.getElementById('usb').classList.contains('hidden')", 10s);
+        // The duty officer's page has the responses to a stolen key: call the PEC, accept the confirmed report.
+        for (const char* what : {"revoke", "call_pec", "accept"})
+            EXPECT_EQ(officer.evaluate(std::string("document.querySelector('#duty_officer button[data-do=\"") + what + "\"]') !== null"), true) << what;
+        officer.screenshot(dir / "duty-officer.png");  // for a person to look at
     }
     ASSERT_TRUE(console.stop()) << read_file(console.log);
     const auto rec = sim::load_drill_record(record);
