@@ -186,7 +186,7 @@ void add_cec_command(CLI::App& app, Runner& runner) {
                "Accept a stored final report of a revoked device as its box's result, once the PEC's printed protocol, read "
                "over the phone, confirms it: its later reports are left out, and the PEC leaves review when each of its revoked "
                "devices has an accepted report");
-    auto* st = cec->add_subcommand("status", "List the revoked keys, held PECs and PECs under review");
+    auto* st = cec->add_subcommand("status", "List the revoked keys, the reports of revoked keys accepted, held PECs and PECs under review");
     add_store_options(st, o);
     st->callback([&runner] { runner = [] { return status(o); }; });
     auto* au = cec->add_subcommand("audit", "Verify the audit log's hash chain (exit 1 when broken) and show its last entries");
