@@ -91,10 +91,16 @@ void join(e2e::Page& page, const std::string& name, const std::string& role, con
     page.wait_for("document.getElementById('join-form').classList.contains('hidden')", 10s);
 }
 
-TEST(ClassroomInChromium, TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirActions) {
-    const fs::path dir = fs::temp_directory_path() / "shailoo-classroom-e2e";
+// An empty folder of this name under the temporary directory.
+fs::path fresh_dir(const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / name;
     fs::remove_all(dir);
     fs::create_directories(dir);
+    return dir;
+}
+
+TEST(ClassroomInChromium, TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirActions) {
+    const fs::path dir = fresh_dir("shailoo-classroom-e2e");
     const fs::path record = dir / "drill.yaml";
     Console console(dir, record, std::string("'") + SHAILOO_SOURCE_DIR + "/scenarios/help-desk-drill.yaml' --start 12:00 --speed 10");
     const int port = console.port();
@@ -138,9 +144,7 @@ TEST(ClassroomInChromium, TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirA
 // its chair's page as a blocked device; the chair's click on Allow sends the machine the notice
 // names, and the record keeps it (docs/drills.md, "Incidents").
 TEST(ClassroomInChromium, AChairSeesTheBlockedUsbDeviceAndHerAnswerNamesItsMachine) {
-    const fs::path dir = fs::temp_directory_path() / "shailoo-classroom-usb-e2e";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const fs::path dir = fresh_dir("shailoo-classroom-usb-e2e");
     const fs::path record = dir / "drill.yaml";
     Console console(dir, record, std::string("--drill '") + SHAILOO_SOURCE_DIR + "/drills/removable-media.yaml' --start 10:59 --speed 30");
     const int port = console.port();
