@@ -345,15 +345,15 @@ std::optional<World::UsbNotice> World::usb_notice(int pec) const {
 
 core::Result<std::string> World::device_act(const TraineeAction& a) {
     // The oldest notice of the machine the action names.
+    const auto none = [&] { return core::fail(fmt::format("no blocked USB device waits at PEC {}'s {}", a.pec, host_name(a.box))); };
     const auto it = shared_->usb_notices.find(a.pec);
-    const auto notice = it == shared_->usb_notices.end()
-                            ? std::deque<std::pair<Incident, std::string>>::iterator{}
-                            : std::find_if(it->second.begin(), it->second.end(), [&](const auto& n) { return n.first.box == a.box; });
-    if (it == shared_->usb_notices.end() || notice == it->second.end())
-        return core::fail(fmt::format("no blocked USB device waits at PEC {}'s {}", a.pec, host_name(a.box)));
+    if (it == shared_->usb_notices.end()) return none();
+    auto& waiting = it->second;
+    const auto notice = std::find_if(waiting.begin(), waiting.end(), [&](const auto& n) { return n.first.box == a.box; });
+    if (notice == waiting.end()) return none();
     const Incident incident = notice->first;
-    it->second.erase(notice);
-    if (it->second.empty()) shared_->usb_notices.erase(it);
+    waiting.erase(notice);
+    if (waiting.empty()) shared_->usb_notices.erase(it);
     std::string said;
     if (a.what == TraineeDo::report_device) {
         said = "the blocked USB device reported to the CEC";
