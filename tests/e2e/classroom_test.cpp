@@ -30,13 +30,25 @@ std::string read_file(const fs::path& p) {
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
+// An empty folder of this name under the temporary directory.
+fs::path fresh_dir(const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
 // The console under xvfb-run in a process group of its own; SIGTERM to the console alone ends the
 // session cleanly (record written), then the group goes.
 struct Console {
     pid_t group = -1;
+    fs::path dir;     // a fresh folder of the test's
+    fs::path record;  // the drill record the console writes when stopped
     fs::path log;
-    // `train ARGS --classroom 127.0.0.1:0 --frames 100000 --record RECORD`.
-    Console(const fs::path& dir, const fs::path& record, const std::string& args) : log(dir / "console.log") {
+    // `train ARGS --classroom 127.0.0.1:0 --frames 100000 --record RECORD`, its files in the fresh
+    // temporary folder `folder`.
+    Console(const std::string& folder, const std::string& args)
+        : dir(fresh_dir(folder)), record(dir / "drill.yaml"), log(dir / "console.log") {
         group = ::fork();
         if (group == 0) {
             ::setsid();
@@ -57,6 +69,11 @@ struct Console {
             std::this_thread::sleep_for(100ms);
         }
         return -1;
+    }
+    // The trainees' page, once the console has opened the classroom ("" if it never did).
+    std::string url() const {
+        const int p = port();
+        return p > 0 ? "http://127.0.0.1:" + std::to_string(p) + "/" : std::string();
     }
     // SIGTERM to the shailoo process of the group; waits for the group's leader to exit (60 s at most).
     bool stop() {
@@ -91,21 +108,10 @@ void join(e2e::Page& page, const std::string& name, const std::string& role, con
     page.wait_for("document.getElementById('join-form').classList.contains('hidden')", 10s);
 }
 
-// An empty folder of this name under the temporary directory.
-fs::path fresh_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
 TEST(ClassroomInChromium, TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirActions) {
-    const fs::path dir = fresh_dir("shailoo-classroom-e2e");
-    const fs::path record = dir / "drill.yaml";
-    Console console(dir, record, std::string("'") + SHAILOO_SOURCE_DIR + "/scenarios/help-desk-drill.yaml' --start 12:00 --speed 10");
-    const int port = console.port();
-    ASSERT_GT(port, 0) << read_file(console.log);
-    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+    Console console("shailoo-classroom-e2e", std::string("'") + SHAILOO_SOURCE_DIR + "/scenarios/help-desk-drill.yaml' --start 12:00 --speed 10");
+    const std::string url = console.url();
+    ASSERT_FALSE(url.empty()) << read_file(console.log);
     {
         e2e::Browser browser;
         auto desk = browser.open(url);
@@ -132,7 +138,7 @@ TEST(ClassroomInChromium, TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirA
     ASSERT_TRUE(console.stop()) << read_file(console.log);
     const std::string log = read_file(console.log);
     EXPECT_NE(log.find("\"classroom\":{\"trainees\":2"), std::string::npos) << log;
-    const auto rec = sim::load_drill_record(record);
+    const auto rec = sim::load_drill_record(console.record);
     ASSERT_TRUE(rec) << rec.error().message << "\n" << log;
     std::vector<std::string> who;
     for (const auto& a : rec->actions)
@@ -144,22 +150,20 @@ TEST(ClassroomInChromium, TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirA
 // its chair's page as a blocked device; the chair's click on Allow sends the machine the notice
 // names, and the record keeps it (docs/drills.md, "Incidents").
 TEST(ClassroomInChromium, AChairSeesTheBlockedUsbDeviceAndHerAnswerNamesItsMachine) {
-    const fs::path dir = fresh_dir("shailoo-classroom-usb-e2e");
-    const fs::path record = dir / "drill.yaml";
-    Console console(dir, record, std::string("--drill '") + SHAILOO_SOURCE_DIR + "/drills/removable-media.yaml' --start 10:59 --speed 30");
-    const int port = console.port();
-    ASSERT_GT(port, 0) << read_file(console.log);
+    Console console("shailoo-classroom-usb-e2e", std::string("--drill '") + SHAILOO_SOURCE_DIR + "/drills/removable-media.yaml' --start 10:59 --speed 30");
+    const std::string url = console.url();
+    ASSERT_FALSE(url.empty()) << read_file(console.log);
     {
         e2e::Browser browser;
-        auto chair = browser.open("http://127.0.0.1:" + std::to_string(port) + "/");
-        auto officer = browser.open("http://127.0.0.1:" + std::to_string(port) + "/");
+        auto chair = browser.open(url);
+        auto officer = browser.open(url);
         join(chair, "bakyt", "pec_chair", "6055");
         join(officer, "chynara", "duty_officer");
         chair.wait_for("!document.getElementById('usb').classList.contains('hidden')", 30s);
         const std::string notice = chair.text("#usb-text");
         EXPECT_NE(notice.find("plugged into the identification station's laptop: blocked by rule"), std::string::npos) << notice;
         EXPECT_EQ(chair.evaluate("document.querySelector('#usb button[data-do=\"allow_device\"]').dataset.box"), "station");
-        chair.screenshot(dir / "chair-usb-notice.png");  // for a person to look at
+        chair.screenshot(console.dir / "chair-usb-notice.png");  // for a person to look at
         chair.click("#usb button[data-do=\"allow_device\"]");
         chair.wait_for("document.querySelector('#answers li.ok') !== null", 10s);
         EXPECT_NE(chair.text("#answers li.ok").find("the block overridden"), std::string::npos);
@@ -167,10 +171,10 @@ TEST(ClassroomInChromium, AChairSeesTheBlockedUsbDeviceAndHerAnswerNamesItsMachi
         // The duty officer's page has the responses to a stolen key: call the PEC, accept the confirmed report.
         for (const char* what : {"revoke", "call_pec", "accept"})
             EXPECT_EQ(officer.evaluate(std::string("document.querySelector('#duty_officer button[data-do=\"") + what + "\"]') !== null"), true) << what;
-        officer.screenshot(dir / "duty-officer.png");  // for a person to look at
+        officer.screenshot(console.dir / "duty-officer.png");  // for a person to look at
     }
     ASSERT_TRUE(console.stop()) << read_file(console.log);
-    const auto rec = sim::load_drill_record(record);
+    const auto rec = sim::load_drill_record(console.record);
     ASSERT_TRUE(rec) << rec.error().message;
     const auto allowed = std::find_if(rec->actions.begin(), rec->actions.end(), [](const sim::RecordedAction& a) {
         return a.trainee && a.trainee->what == sim::TraineeDo::allow_device && a.refused.empty();
