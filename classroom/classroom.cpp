@@ -96,6 +96,8 @@ json chair_view(const drill::DrillSession& s, int pec) {
     const sim::PecDetail d = s.world().detail(*i);
     json desks = json::array(), devices = json::array(), boxes = json::array();
     for (std::size_t k = 0; k < d.paper_list.size(); ++k) desks.push_back({{"desk", k + 1}, {"paper_list", static_cast<bool>(d.paper_list[k])}});
+    for (const auto& a : d.access)  // a desk with a login (desk incidents): who holds it, and whether she is away
+        desks[static_cast<std::size_t>(a.desk)].update({{"operator", a.operator_name}, {"open", a.open}, {"away", a.away}});
     for (const auto& dev : d.devices) {
         json faults = json::array();
         for (unsigned f = 0; f < 32; ++f)
@@ -108,9 +110,11 @@ json chair_view(const drill::DrillSession& s, int pec) {
                              {"waiting", d.ballots_waiting[static_cast<std::size_t>(b)]}, {"replaced", d.replaced[static_cast<std::size_t>(b)]}});
     const auto message = s.world().inbox(pec);
     const auto usb = s.world().usb_notice(pec);
+    const auto desk = s.world().desk_notice(pec);
     return {{"pec", pec}, {"state", sim::to_string(d.view.state)}, {"queue", d.view.queue}, {"voters", d.view.voters},
             {"desks", desks}, {"devices", devices}, {"boxes", boxes}, {"message", message ? json(*message) : json(nullptr)},
-            {"usb", usb ? json{{"text", usb->text}, {"box", sim::host_name(usb->box)}} : json(nullptr)}};
+            {"usb", usb ? json{{"text", usb->text}, {"box", sim::host_name(usb->box)}} : json(nullptr)},
+            {"desk_notice", desk ? json{{"text", desk->text}, {"desk", desk->desk + 1}, {"pin_request", desk->pin_request}} : json(nullptr)}};
 }
 
 json duty_view(drill::DrillSession& s) {

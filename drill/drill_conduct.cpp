@@ -137,7 +137,7 @@ void DrillConduct::sample(DrillSession& session) {
         if (!idx) continue;
         const sim::PecDetail d = world.detail(*idx);
         samples.push_back({now, d.view.queue, d.left_queue, d.ballots_waiting[0] + d.ballots_waiting[1],
-                           d.view.state == sim::PecState::acknowledged, wrong});
+                           d.view.state == sim::PecState::acknowledged, wrong, d.forged_ballots});
     }
     if (const sim::HelpDesk* desk = world.help_desk())
         for (const auto& t : desk->tickets(now))

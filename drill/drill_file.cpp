@@ -24,7 +24,7 @@ namespace drill {
 
 namespace {
 
-constexpr std::array<std::pair<Measure, std::string_view>, 8> kMeasures{{
+constexpr std::array<std::pair<Measure, std::string_view>, 9> kMeasures{{
     {Measure::time_to_acknowledge, "time_to_acknowledge"},
     {Measure::time_to_resolve, "time_to_resolve"},
     {Measure::steps_out_of_order, "steps_out_of_order"},
@@ -33,6 +33,7 @@ constexpr std::array<std::pair<Measure, std::string_view>, 8> kMeasures{{
     {Measure::ballots_at_risk, "ballots_at_risk"},
     {Measure::report_delay, "report_delay"},
     {Measure::published_minutes, "published_minutes"},
+    {Measure::forged_ballots, "forged_ballots"},
 }};
 
 using Reader = core::YamlReader;
@@ -88,7 +89,7 @@ Outcome read_condition(const Reader& r, const YAML::Node& n, DrillInject& inject
     return {};
 }
 
-// An incident inject's fields: `incident`, and `pec`, `box`, `copies`, `usb` where the incident takes them.
+// An incident inject's fields: `incident`, and `pec`, `box`, `copies`, `usb`, `desk`, `away`, `ballots` where the incident takes them.
 core::Result<void> read_incident(const Reader& r, const YAML::Node& n, DrillInject& inject) {
     for (const char* field : {"device", "unit", "fault", "severity", "duration", "replace", "support"})
         if (n[field]) return r.bad(n[field], field, "belongs to a fault inject, not an incident");
@@ -103,7 +104,7 @@ core::Result<DrillInject> read_inject(const Reader& file_reader, const YAML::Nod
     const Reader r = file_reader.within(where);
     if (!n.IsMap()) return file_reader.bad(n, where, "expected a mapping {name, at or when, pec, device, fault, ...}");
     if (auto ok = r.only_keys(n, {"name", "at", "when", "pec", "device", "unit", "fault", "severity", "duration", "replace", "support",
-                                  "incident", "box", "copies", "usb"});
+                                  "incident", "box", "copies", "usb", "desk", "away", "ballots"});
         !ok)
         return std::unexpected(ok.error());
     DrillInject inject;
@@ -125,7 +126,7 @@ core::Result<DrillInject> read_inject(const Reader& file_reader, const YAML::Nod
         if (auto ok = read_incident(r, n, inject); !ok) return std::unexpected(ok.error());
         return inject;
     }
-    for (const char* field : {"box", "copies", "usb"})
+    for (const char* field : {"box", "copies", "usb", "desk", "away", "ballots"})
         if (n[field]) return r.bad(n[field], field, "belongs to an incident (a fault inject names its device and fault)");
     auto pec = r.get<int>(n, "pec", 1000, 9999);
     if (!pec) return std::unexpected(pec.error());
@@ -255,6 +256,10 @@ core::Result<ResponseAction> read_response(const Reader& file_reader, const YAML
         // A USB device's report or allowance: the machine of the inject's device unless named.
         if ((k == sim::TraineeDo::report_device || k == sim::TraineeDo::allow_device) && !n["box"].IsDefined() && inject->incident)
             filled["box"] = std::string(sim::host_name(inject->incident->box));
+        // An answer about a desk: the inject's desk unless named.
+        if ((k == sim::TraineeDo::refuse_pin || k == sim::TraineeDo::give_pin || k == sim::TraineeDo::lock_desk) && !n["unit"].IsDefined() &&
+            inject->incident)
+            filled["unit"] = inject->incident->desk + 1;
         if (!a.alert_given && k == sim::TraineeDo::acknowledge) filled["alert"] = 1;
     }
     auto action = sim::read_trainee_fields(r, filled);

@@ -78,6 +78,7 @@ PecOutcome outcome_of(const DrillFile& drill, const DrillRun& run, const std::st
         o.queue_minutes += s.queue;
         o.ballots_at_risk = std::max(o.ballots_at_risk, s.ballots_waiting);
         o.published_minutes += s.wrong_on_page ? 1 : 0;
+        o.forged_ballots = s.forged_ballots - first->forged_ballots;
         if (s.acknowledged && !o.acknowledged) o.acknowledged = s.at;
     }
     return o;
@@ -118,6 +119,7 @@ std::string cost_sentence(const PecOutcome& yours, const PecOutcome& ref) {
     add(yours.queue_minutes - ref.queue_minutes, "voter-minute of waiting", "voter-minutes of waiting");
     add(yours.ballots_at_risk - ref.ballots_at_risk, "ballot uncounted in a reserve slot", "ballots uncounted in a reserve slot");
     add(yours.published_minutes - ref.published_minutes, "minute of wrong figures on the public page", "minutes of wrong figures on the public page");
+    add(yours.forged_ballots - ref.forged_ballots, "ballot issued to a collected passport", "ballots issued to collected passports");
     std::string never;
     if (yours.acknowledged && ref.acknowledged)
         add((*yours.acknowledged - *ref.acknowledged) / core::kMinute, "minute's delay of its results at the CEC", "minutes' delay of its results at the CEC");
@@ -210,7 +212,7 @@ json objectives_json(const Review& r) {
 
 json outcome_json(const PecOutcome& o) {
     return json{{"voters_left", o.voters_left}, {"queue_minutes", o.queue_minutes}, {"ballots_at_risk", o.ballots_at_risk},
-                {"published_minutes", o.published_minutes}, {"acknowledged", o.acknowledged ? json(hhmm(*o.acknowledged)) : json(nullptr)}};
+                {"published_minutes", o.published_minutes}, {"forged_ballots", o.forged_ballots}, {"acknowledged", o.acknowledged ? json(hhmm(*o.acknowledged)) : json(nullptr)}};
 }
 
 json counterfactual_json(const Review& r) {
@@ -223,6 +225,7 @@ json counterfactual_json(const Review& r) {
                                            {"queue_minutes", yours.queue_minutes - ref.queue_minutes},
                                            {"ballots_at_risk", yours.ballots_at_risk - ref.ballots_at_risk},
                                            {"published_minutes", yours.published_minutes - ref.published_minutes},
+                                           {"forged_ballots", yours.forged_ballots - ref.forged_ballots},
                                            {"late_minutes", yours.acknowledged && ref.acknowledged
                                                                 ? json((*yours.acknowledged - *ref.acknowledged) / core::kMinute)
                                                                 : json(nullptr)}}},

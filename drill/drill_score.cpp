@@ -76,6 +76,7 @@ std::optional<double> world_measure(Measure m, const std::vector<PecSample>& s, 
             for (const auto& x : s) most = std::max(most, x.ballots_waiting);
             return static_cast<double>(most);
         }
+        case Measure::forged_ballots: return static_cast<double>(s.back().forged_ballots - s.front().forged_ballots);
         case Measure::published_minutes:
             return static_cast<double>(std::count_if(s.begin(), s.end(), [](const PecSample& x) { return x.wrong_on_page; }));
         case Measure::report_delay:
@@ -153,6 +154,8 @@ bool concerns(const sim::TraineeAction& a, const DrillInject& inject, const Obse
                     return f.target == sim::FaultTarget::power || f.target == sim::FaultTarget::arbb_any ||
                            (arbb && a.box == (f.target == sim::FaultTarget::arbb_party_list ? 0 : 1));
                 case sim::TraineeDo::backup_channel: return f.target == sim::FaultTarget::modem;
+                case sim::TraineeDo::refuse_pin: case sim::TraineeDo::give_pin: case sim::TraineeDo::lock_desk:
+                    return !inject.incident || a.unit == inject.incident->desk;
                 default: return true;
             }
         }

@@ -23,6 +23,7 @@ struct PecSample {
     std::int64_t ballots_waiting = 0;  ///< ballots in the reserve slots of its ballot boxes
     bool acknowledged = false;         ///< the CEC acknowledged its results
     bool wrong_on_page = false;        ///< the public page shows wrong figures for it (PEC 0: the party rows)
+    std::int64_t forged_ballots = 0;   ///< ballots issued to collected passports so far (sim::PecResult::forged_ballots)
     bool operator==(const PecSample&) const = default;
 };
 

@@ -25,6 +25,7 @@ Figures played_on_night(const drill::PecOutcome& o) {
             {"voters_left", std::to_string(o.voters_left)},
             {"queue_minutes", std::to_string(o.queue_minutes)},
             {"ballots_at_risk", std::to_string(o.ballots_at_risk)},
+            {"forged_ballots", std::to_string(o.forged_ballots)},
             {"results_acknowledged", o.acknowledged ? core::clock_time(*o.acknowledged, core::ClockText::minutes) : std::string("never")}};
 }
 

@@ -17,7 +17,8 @@ namespace {
 using Reader = core::YamlReader;
 using Outcome = core::Result<void>;
 
-constexpr std::array<std::string_view, 5> kPlayed{"published_minutes", "voters_left", "queue_minutes", "ballots_at_risk", "results_acknowledged"};
+constexpr std::array<std::string_view, 6> kPlayed{"published_minutes", "voters_left",          "queue_minutes",
+                                                  "ballots_at_risk",   "results_acknowledged", "forged_ballots"};
 constexpr std::array<std::string_view, 3> kNight{"pec", "inject_at", "drill"};
 
 // An id a file name and a SCORM identifier can both carry: 1 to 64 letters, digits and '-'.
@@ -39,7 +40,8 @@ Outcome check_figures(const Reader& r, const YAML::Node& node, const std::string
         if (known(kNight, name)) continue;
         if (!known(kPlayed, name))
             return r.bad(node, field, fmt::format("quotes {{{}}}, which is no figure (the night's: pec, inject_at, drill; a played "
-                                                  "choice's: published_minutes, voters_left, queue_minutes, ballots_at_risk, results_acknowledged)",
+                                                  "choice's: published_minutes, voters_left, queue_minutes, ballots_at_risk, results_acknowledged, "
+                                                  "forged_ballots)",
                                                   name));
         if (!played)
             return r.bad(node, field, fmt::format("quotes {{{}}}, a figure measured only when the choice is played on the night: give the "

@@ -182,7 +182,9 @@ NeededFields needed_fields(TraineeDo what) {
     switch (what) {
         case TraineeDo::take_call: case TraineeDo::guide: case TraineeDo::escalate: case TraineeDo::close_ticket: return {.ticket = true};
         case TraineeDo::dispatch_crew: case TraineeDo::send_spare: return {.ticket = true, .base = true};
-        case TraineeDo::paper_list: case TraineeDo::devices_back: return {.pec = true, .unit = true};
+        case TraineeDo::paper_list: case TraineeDo::devices_back: case TraineeDo::refuse_pin: case TraineeDo::give_pin:
+        case TraineeDo::lock_desk:
+            return {.pec = true, .unit = true};
         case TraineeDo::stationary_box: case TraineeDo::feed_reserve: case TraineeDo::revoke: case TraineeDo::accept:
             return {.pec = true, .box = true};
         case TraineeDo::correct_page: return {};
@@ -268,9 +270,10 @@ core::Result<RecordedAction> read_trainee_action(const ActionReader& in, const s
     return rec;
 }
 
-// `{issued, incident, pec, box, copies, usb, inject}` (version 5).
+// `{issued, incident, pec, box, copies, usb, desk, away, ballots, inject}` (version 5).
 core::Result<RecordedAction> read_incident_action(const std::string& file, const YAML::Node& n, const std::string& where) {
-    if (auto known = core::only_keys(file, n, {"issued", "incident", "pec", "box", "copies", "usb", "inject"}, where); !known)
+    if (auto known = core::only_keys(file, n, {"issued", "incident", "pec", "box", "copies", "usb", "desk", "away", "ballots", "inject"}, where);
+        !known)
         return std::unexpected(known.error());
     const core::YamlReader r = core::YamlReader(file).within(where.substr(0, where.size() - 1));
     RecordedAction rec;
@@ -340,15 +343,19 @@ void emit_trainee_action(YAML::Emitter& out, const RecordedAction& r) {
     out << YAML::EndMap;
 }
 
-// A cyber incident: `{issued, incident, pec, box, copies, usb, inject}` (version 5).
+// A cyber incident: `{issued, incident, pec, box, copies, usb, desk, away, ballots, inject}` (version 5).
 void emit_incident(YAML::Emitter& out, const RecordedAction& r) {
     const Incident& i = *r.incident;
     out << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << core::clock_time(r.issued, core::ClockText::micros);
     out << YAML::Key << "incident" << YAML::Value << std::string(to_string(i.kind));
-    if (i.kind != IncidentKind::display_error) {
-        out << YAML::Key << "pec" << YAML::Value << i.pec;
-        out << YAML::Key << "box" << YAML::Value << std::string(host_name(i.box));
+    const bool desk = i.kind == IncidentKind::pin_request || i.kind == IncidentKind::desk_break;
+    if (i.kind != IncidentKind::display_error) out << YAML::Key << "pec" << YAML::Value << i.pec;
+    if (i.kind != IncidentKind::display_error && !desk) out << YAML::Key << "box" << YAML::Value << std::string(host_name(i.box));
+    if (desk) out << YAML::Key << "desk" << YAML::Value << i.desk + 1;
+    if (i.kind == IncidentKind::desk_break) {
+        out << YAML::Key << "away" << YAML::Value << format_duration(i.away);
+        out << YAML::Key << "ballots" << YAML::Value << i.ballots;
     }
     if (i.kind == IncidentKind::replay) out << YAML::Key << "copies" << YAML::Value << i.copies;
     if (i.kind == IncidentKind::usb_device) out << YAML::Key << "usb" << YAML::Value << YAML::DoubleQuoted << i.usb;
@@ -392,6 +399,36 @@ void emit_action(YAML::Emitter& out, const RecordedAction& r) {
 
 core::Result<TraineeAction> read_trainee_fields(const core::YamlReader& r, const YAML::Node& n) { return trainee_fields(ActionReader{r, n}); }
 
+namespace {
+
+// A desk incident's `desk` (from 1), and a desk_break's `away` (a duration) and `ballots`; no other
+// incident takes them, and a desk incident takes no `box`.
+core::Result<void> read_desk_fields(const core::YamlReader& r, const YAML::Node& n, Incident& incident) {
+    const bool desk = incident.kind == IncidentKind::pin_request || incident.kind == IncidentKind::desk_break;
+    const bool on_break = incident.kind == IncidentKind::desk_break;
+    for (auto [field, takes] : {std::pair{"desk", desk}, {"away", on_break}, {"ballots", on_break}, {"box", !desk}})
+        if (!takes && n[field]) return r.bad(n[field], field, fmt::format("{} takes no {}", to_string(incident.kind), field));
+    if (!desk) return {};
+    auto number = r.get<int>(n, "desk", 1, 64);
+    if (!number) return std::unexpected(number.error());
+    incident.desk = *number - 1;
+    if (n["away"]) {
+        if (!n["away"].IsScalar()) return r.bad(n["away"], "away", "expected a duration like 30m");
+        const auto away = parse_duration(n["away"].Scalar());
+        if (!away) return r.bad(n["away"], "away", away.error().message);
+        if (*away < 5 * core::kMinute || *away > 4 * core::kHour) return r.bad(n["away"], "away", "must be from 5m to 4h");
+        incident.away = *away;
+    }
+    if (n["ballots"]) {
+        auto ballots = r.get<int>(n, "ballots", 1, 500);
+        if (!ballots) return std::unexpected(ballots.error());
+        incident.ballots = *ballots;
+    }
+    return {};
+}
+
+}  // namespace
+
 core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAML::Node& n, const std::string& kind_field) {
     auto kind_name = r.text(n, kind_field);
     if (!kind_name) return std::unexpected(kind_name.error());
@@ -399,7 +436,7 @@ core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAM
     if (!kind) return r.bad(n[kind_field], kind_field, fmt::format("'{}' is not an incident (docs/drills.md, \"Incidents\")", *kind_name));
     Incident incident{.kind = *kind};
     if (*kind == IncidentKind::display_error) {
-        for (const char* field : {"pec", "box", "copies", "usb"})
+        for (const char* field : {"pec", "box", "copies", "usb", "desk", "away", "ballots"})
             if (n[field]) return r.bad(n[field], field, "a display error is on the public page: it takes no " + std::string(field));
         return incident;
     }
@@ -427,6 +464,7 @@ core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAM
     } else if (n["usb"]) {
         return r.bad(n["usb"], "usb", "only a usb_device incident plugs in a device");
     }
+    if (auto ok = read_desk_fields(r, n, incident); !ok) return std::unexpected(ok.error());
     if (n["copies"]) {
         if (*kind != IncidentKind::replay) return r.bad(n["copies"], "copies", "only a replay sends copies");
         auto copies = r.get<int>(n, "copies", 1, 1000);

@@ -38,6 +38,8 @@ IdentificationStation::IdentificationStation(const SharedDay& day, const core::P
         d.desk->set_registered(pec.registered);
         free_.push_back(n - 1 - i);
     }
+    away_.assign(static_cast<std::size_t>(n), false);
+    held_.assign(static_cast<std::size_t>(n), false);
 }
 
 IdentificationStation::~IdentificationStation() = default;
@@ -48,7 +50,23 @@ int IdentificationStation::take_free_desk() {
     return d;
 }
 
-void IdentificationStation::release_desk(int desk) { free_.push_back(desk); }
+void IdentificationStation::release_desk(int desk) {
+    if (away_[static_cast<std::size_t>(desk)]) held_[static_cast<std::size_t>(desk)] = true;
+    else free_.push_back(desk);
+}
+
+void IdentificationStation::set_away(int desk, bool away) {
+    const auto d = static_cast<std::size_t>(desk);
+    if (away_[d] == away) return;
+    away_[d] = away;
+    if (away) {
+        const auto it = std::find(free_.begin(), free_.end(), desk);
+        if (it != free_.end()) free_.erase(it), held_[d] = true;
+    } else if (held_[d]) {
+        held_[d] = false;
+        free_.push_back(desk);
+    }
+}
 
 IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t voter_index, core::RandomStream& service_random,
                                                           core::IdentificationCounts& counts) {

@@ -3,6 +3,7 @@
 /// scanner, document reader, webcam and receipt printer, and the real station::IdentificationDesk.
 /// The simulator puts each voter's document, hand and face in front of the devices (the world side),
 /// lets the desk do its work, and turns the steps the desk took into a service time.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -49,8 +50,13 @@ public:
     int desks() const { return static_cast<int>(desks_.size()); }
     /// Takes a free desk (one must be free: the queue's servers match the desks).
     int take_free_desk();
-    /// Frees a desk.
+    /// Frees a desk (a desk whose operator is away stays out of service until she is back).
     void release_desk(int desk);
+    /// The desk's operator leaves (`away` true: it takes no voter, once its current one is served)
+    /// or is back.
+    void set_away(int desk, bool away);
+    /// Desks whose operator is away.
+    int away() const { return static_cast<int>(std::count(away_.begin(), away_.end(), true)); }
 
     /// What one visit to a desk gave.
     struct Visit {
@@ -88,6 +94,8 @@ private:
     station::VotedRegister voted_;  // one register for all desks: one voter, one vote at this PEC
     std::vector<Desk> desks_;
     std::vector<int> free_;
+    std::vector<bool> away_;      // per desk: its operator is away (set_away)
+    std::vector<bool> held_;      // per desk: free, but kept out of free_ while its operator is away
 };
 
 }  // namespace sim

@@ -15,7 +15,8 @@ namespace sim {
 namespace {
 
 constexpr std::array<std::string_view, kIncidentKinds> kNames{"rogue_device", "replay", "altered_replay", "stolen_key",
-                                                                "display_error", "phishing", "usb_device"};
+                                                                "display_error", "phishing", "usb_device", "pin_request",
+                                                                "desk_break"};
 
 constexpr std::array<NamedUsbDevice, 4> kUsbDevices{{
     {"stick", R"(id 0781:5567 serial "4C530001090312109353" name "Cruzer Blade" with-interface 08:06:50)", true},
@@ -65,6 +66,8 @@ std::optional<NamedUsbDevice> usb_device(std::string_view usb) {
 
 std::string describe(const Incident& incident) {
     if (incident.kind == IncidentKind::display_error) return "display_error on the public page";
+    if (incident.kind == IncidentKind::pin_request || incident.kind == IncidentKind::desk_break)
+        return fmt::format("{} PEC {} desk {}", to_string(incident.kind), incident.pec, incident.desk + 1);
     if (incident.kind == IncidentKind::usb_device)
         return fmt::format("usb_device '{}' at PEC {}'s {}", incident.usb, incident.pec,
                            incident.box == kStationLaptop ? "identification station" : incident.box == 0 ? "party-list ARBB" : "district ARBB");
@@ -86,11 +89,19 @@ std::string phishing_text(const Incident& incident) {
                        incident.box == 0 ? "party-list" : "district", fmt::format("{}-arbb-{}", incident.pec, incident.box + 1));
 }
 
+std::string pin_request_text(const Incident& incident, std::string_view operator_name) {
+    return fmt::format("Talant, a member of the commission, asks you for the PIN of {}, the operator of desk {}: \"She will be on her break "
+                       "soon and I will cover for her, so that the queue does not grow. She said you have it.\" He is not trained on "
+                       "the desk, and no one but its operator may log in to it.",
+                       operator_name, incident.desk + 1);
+}
+
 std::string rogue_device_id(int pec) { return fmt::format("{}-arbb-9", pec); }
 
 core::Result<std::vector<CraftedMessage>> craft_attack(const Incident& incident, std::span<const std::uint8_t> captured,
                                                        std::uint64_t secret_seed, Time now) {
-    if (incident.kind == IncidentKind::display_error || incident.kind == IncidentKind::phishing || incident.kind == IncidentKind::usb_device)
+    if (incident.kind == IncidentKind::display_error || incident.kind == IncidentKind::phishing || incident.kind == IncidentKind::usb_device ||
+        incident.kind == IncidentKind::pin_request || incident.kind == IncidentKind::desk_break)
         return core::fail(fmt::format("{} sends no report", to_string(incident.kind)));
     if (incident.kind == IncidentKind::replay) {
         std::vector<CraftedMessage> out;

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/clock.hpp"
 #include "core/result.hpp"
 #include "kernel/engine.hpp"
 
@@ -32,10 +33,16 @@ enum class IncidentKind : std::uint8_t {
                      ///< stolen_key attack follows), reporting it warns the CEC's duty officer
     usb_device,      ///< a USB device plugged into an ARBB or the identification station's laptop: the machine's
                      ///< USB policy (station::UsbPolicy) decides; a blocked one waits for the chair to report or allow it
+    pin_request,     ///< a commission member asks the chair for a desk operator's PIN: telling it lets him log in as her
+    desk_break,      ///< a desk's operator goes on a break and leaves her session open: kIntruderAfter into the break a
+                     ///< member sits down and, if the desk is open (or he knows the PIN), issues ballots to collected passports
 };
 
 /// How many kinds there are (IncidentKind's values are 0 to kIncidentKinds - 1).
-inline constexpr std::size_t kIncidentKinds = 7;
+inline constexpr std::size_t kIncidentKinds = 9;
+
+/// How long into a desk_break the member who wants the desk sits down at it.
+inline constexpr Time kIntruderAfter = 5 * core::kMinute;
 
 /// Incident::box of a usb_device plugged into the identification station's laptop (0 and 1 are the ARBBs).
 inline constexpr int kStationLaptop = 2;
@@ -48,6 +55,9 @@ struct Incident {
     int box = 0;      ///< 0 the party-list ARBB, 1 the district ARBB (usb_device: or kStationLaptop)
     int copies = 30;  ///< replay: copies sent, spread over one minute
     std::string usb;  ///< usb_device: a named device (usb_devices()) or a USBGuard device description
+    int desk = 0;     ///< pin_request, desk_break: the desk (from 0)
+    Time away = 30 * core::kMinute;  ///< desk_break: how long the operator is away
+    int ballots = 15;  ///< desk_break: ballots the member issues if he gets into the desk
     bool operator==(const Incident&) const = default;
 };
 
@@ -78,6 +88,9 @@ std::span<const NamedUsbDevice> usb_devices();
 /// The device description of `usb` (a name of usb_devices(), or a description starting with "id "),
 /// and whether it carries a payload (a description given in full is taken to carry one).
 std::optional<NamedUsbDevice> usb_device(std::string_view usb);
+
+/// What a pin_request's member says to the chair.
+std::string pin_request_text(const Incident& incident, std::string_view operator_name);
 
 /// The phishing message a PEC's chair receives (sim::World::inbox).
 std::string phishing_text(const Incident& incident);

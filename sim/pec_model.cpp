@@ -3,6 +3,7 @@
 // Index of this file:
 //   [SECTION] Construction
 //   [SECTION] The PEC chair's actions
+//   [SECTION] Desk access: logins, breaks, intruders
 //   [SECTION] Day
 //   [SECTION] Transmission
 //   [SECTION] Views
@@ -10,7 +11,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <string_view>
 #include <optional>
 
 #include "core/device_keys.hpp"
@@ -21,10 +24,13 @@ namespace sim {
 namespace {
 
 // Purposes of the PEC's random streams (keys next to the seed and PEC number).
-enum : std::uint64_t { kTurnout = 1, kArrivals, kService, kIntent, kOpening, kFaults, kDevices, kPace, kPatience, kTurnedAway, kLateOpening };
+enum : std::uint64_t { kTurnout = 1, kArrivals, kService, kIntent, kOpening, kFaults, kDevices, kPace, kPatience, kTurnedAway, kLateOpening,
+                        kDeskPins, kIntruder };
 
 constexpr double kQueueBuilding = 10;  // console: a PEC with this many waiting is "queue building"
 constexpr double kRecentWeight = 0.2;  // weight of the latest identification in the queue's perceived pace
+// The desk operators of a PEC with desk incidents, by desk.
+constexpr std::array<std::string_view, 6> kOperators{"Aida", "Bermet", "Cholpon", "Dinara", "Elnura", "Gulnara"};
 
 }  // namespace
 
@@ -383,6 +389,7 @@ core::Result<std::string> PecModel::chair_act(const TraineeAction& action) {
         case TraineeDo::stationary_box: done = chair_box(action); break;
         case TraineeDo::feed_reserve: done = chair_feed(action); break;
         case TraineeDo::backup_channel: done = chair_modem(); break;
+        case TraineeDo::lock_desk: done = chair_lock(action); break;
         default: break;
     }
     note(done ? fmt::format("PEC chair {}: {}", action.trainee, *done)
@@ -438,6 +445,114 @@ core::Result<std::string> PecModel::chair_modem() {
     return std::string("modem switched to the backup channel (the other operator); the transmitter's next attempt uses it");
 }
 
+// [SECTION] Desk access: logins, breaks, intruders
+
+core::Result<std::string> PecModel::guard_desk(int desk) {
+    if (desk < 0 || desk >= desks_->desks())
+        return core::fail(fmt::format("PEC {} has no desk {} (it has {})", pec_.number, desk + 1, desks_->desks()));
+    auto [it, added] = guarded_.try_emplace(desk);
+    GuardedDesk& g = it->second;
+    if (!added) return g.operator_name;
+    g.operator_name = kOperators[static_cast<std::size_t>(desk) % kOperators.size()];
+    // The PIN she chose: six digits, from the PEC's own stream for them.
+    core::RandomStream pins(day_.seed, static_cast<std::uint64_t>(pec_.number), kDeskPins + 100 * static_cast<std::uint64_t>(desk));
+    g.pin = fmt::format("{:06}", static_cast<int>(pins.uniform() * 1e6));
+    g.login = std::make_unique<station::DeskLogin>();
+    if (auto ok = g.login->set_pin(g.operator_name, g.pin); !ok) return std::unexpected(ok.error());
+    if (auto ok = g.login->log_in(g.operator_name, g.pin); !ok) return std::unexpected(ok.error());
+    desks_->desk(desk).require_login(g.login.get());
+    return g.operator_name;
+}
+
+void PecModel::tell_pin(int desk) {
+    if (const auto it = guarded_.find(desk); it != guarded_.end()) it->second.pin_told = true;
+}
+
+core::Result<std::string> PecModel::start_break(int desk, Time away, int ballots) {
+    auto name = guard_desk(desk);
+    if (!name) return name;
+    GuardedDesk& g = guarded_.at(desk);
+    if (g.away) return core::fail(fmt::format("desk {}'s operator is on a break already", desk + 1));
+    if (!opened_ || voting_over_) return core::fail("the desks serve voters only while voting is open");
+    g.away = true;
+    g.back = engine_.now() + away;
+    desks_->set_away(desk, true);
+    queue_.set_servers(desks_->desks() - desks_->away());
+    engine_.after(std::min(kIntruderAfter, away - 1), [this, desk, ballots] { intrude(desk, ballots); });
+    engine_.after(away, [this, desk] { back_from_break(desk); });
+    const std::string said = fmt::format("{}, the operator of desk {}, goes on a {}-minute break; her session on the desk stays open",
+                                         *name, desk + 1, away / core::kMinute);
+    note(said);
+    return said;
+}
+
+// A member sits down at the desk while its operator is away. An open session, or her PIN, gets him
+// in; then he sets the desk to the paper list and brings the passports he collected, one by one, as
+// voters would: the real desk checks each against the list and the register, and issues ballots.
+void PecModel::intrude(int desk, int ballots) {
+    GuardedDesk& g = guarded_.at(desk);
+    std::string how;
+    if (g.login->session()) how = fmt::format("finds desk {} still logged in as {}", desk + 1, *g.login->session());
+    else if (g.pin_told && g.login->log_in(g.operator_name, g.pin)) how = fmt::format("logs in to desk {} as {} with her PIN", desk + 1, g.operator_name);
+    if (how.empty() || voting_over_) {
+        note(fmt::format("a commission member tries desk {} during its operator's break: it is locked", desk + 1));
+        return;
+    }
+    station::IdentificationDesk& d = desks_->desk(desk);
+    const bool paper_list = d.on_paper_list();
+    d.use_paper_list(true);
+    core::RandomStream pick(day_.seed, static_cast<std::uint64_t>(pec_.number), kIntruder);
+    std::int64_t issued = 0;
+    for (int tries = 0; issued < ballots && tries < 20 * ballots && pec_.registered > 0; ++tries) {
+        const std::int64_t voter = pec_.first_voter + static_cast<std::int64_t>(pick.uniform() * static_cast<double>(pec_.registered));
+        if (d.has_voted(voter)) continue;
+        if (!desks_->serve(desk, voter, pick, result_.identification).ballots_issued) continue;
+        ++issued;
+        count_voter();
+        // Every sheet for the list and the candidate he works for; they go into the boxes like any voter's.
+        ++result_.truth.party[1];
+        cast(0, core::Ballot::for_party(1));
+        if (boxes_[1].box && result_.truth.district.size() > 1) {
+            ++result_.truth.district[1];
+            cast(1, core::Ballot::for_candidate(1));
+        }
+    }
+    d.use_paper_list(paper_list);
+    result_.forged_ballots += issued;
+    note(fmt::format("a commission member {} and issues {} ballots by the paper list to passports he collected; "
+                     "they go into the boxes (the real voters will be refused as having voted)",
+                     how, issued));
+}
+
+void PecModel::back_from_break(int desk) {
+    GuardedDesk& g = guarded_.at(desk);
+    g.away = false;
+    desks_->set_away(desk, false);
+    queue_.set_servers(desks_->desks() - desks_->away());
+    if (g.login->session() != g.operator_name) (void)g.login->log_in(g.operator_name, g.pin);
+    note(fmt::format("{} is back at desk {} and logged in", g.operator_name, desk + 1));
+}
+
+std::vector<PecDetail::DeskAccess> PecModel::desk_access() const {
+    std::vector<PecDetail::DeskAccess> out;
+    for (const auto& [desk, g] : guarded_)
+        out.push_back({.desk = desk, .operator_name = g.operator_name, .open = g.login->session().has_value(), .away = g.away, .back = g.back});
+    return out;
+}
+
+core::Result<std::string> PecModel::chair_lock(const TraineeAction& action) {
+    auto name = guard_desk(action.unit);
+    if (!name) return name;
+    GuardedDesk& g = guarded_.at(action.unit);
+    if (!g.login->session()) return core::fail(fmt::format("desk {} is locked already", action.unit + 1));
+    g.login->lock();
+    if (!g.away) {  // she is at the desk: she logs in again and serves on
+        (void)g.login->log_in(g.operator_name, g.pin);
+        return fmt::format("desk {} locked; {} is at it and logs in again", action.unit + 1, *name);
+    }
+    return fmt::format("desk {} locked until {} is back from her break", action.unit + 1, *name);
+}
+
 // [SECTION] Day
 
 Time PecModel::draw_service(const ServiceTime& t) {
@@ -486,10 +601,7 @@ void PecModel::identify(std::uint32_t k) {
     const auto visit = desks_->serve(desk, trips_[k].voter, service_random_, result_.identification);
     std::uint32_t intent = 0;
     if (visit.ballots_issued) {
-        ++result_.voters;
-        const auto hour = static_cast<std::size_t>(std::max<Time>(0, engine_.now() - hours_from_) / core::kHour);
-        if (result_.voters_by_hour.size() <= hour) result_.voters_by_hour.resize(hour + 1, 0);
-        ++result_.voters_by_hour[hour];
+        count_voter();
         if (free_intents_.empty()) {
             free_intents_.push_back(static_cast<std::uint32_t>(intents_.size()));
             intents_.emplace_back();
@@ -512,6 +624,13 @@ void PecModel::identify(std::uint32_t k) {
             maybe_close();
         }
     });
+}
+
+void PecModel::count_voter() {
+    ++result_.voters;
+    const auto hour = static_cast<std::size_t>(std::max<Time>(0, engine_.now() - hours_from_) / core::kHour);
+    if (result_.voters_by_hour.size() <= hour) result_.voters_by_hour.resize(hour + 1, 0);
+    ++result_.voters_by_hour[hour];
 }
 
 void PecModel::vote(std::uint32_t slot) {
@@ -694,6 +813,8 @@ PecDetail PecModel::detail() const {
     d.desks = desks_->desks();
     d.desks_busy = queue_.busy();
     for (int k = 0; k < d.desks; ++k) d.paper_list.push_back(desks_->desk(k).on_paper_list());
+    d.access = desk_access();
+    d.forged_ballots = result_.forged_ballots;
     d.identification = result_.identification;
     d.devices = desks_->devices();
     d.devices.push_back({power_->id(), power_->kind(), power_->active_faults()});

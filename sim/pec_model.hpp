@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <limits>
 #include <memory>
 #include <set>
@@ -32,6 +33,7 @@
 #include "sim/views.hpp"
 #include "sim/voter_intent.hpp"
 #include "station/ballot_box.hpp"
+#include "station/desk_login.hpp"
 #include "station/polling_station.hpp"
 #include "station/transmitter.hpp"
 
@@ -92,6 +94,20 @@ public:
     /// A PEC chair's action now (paper_list, devices_back, stationary_box, backup_channel;
     /// docs/trainees.md): what it did, or why it is refused. Either way the PEC's log notes it.
     core::Result<std::string> chair_act(const TraineeAction& action);
+    /// Desk access (the desk incidents, sim/incident.hpp): from now on desk `desk` (from 0) serves
+    /// only while its operator's session is open (station::DeskLogin; she chose a PIN and logged in
+    /// at opening). Desks of PECs no desk incident names have no login: an Argon2id hash per desk of
+    /// the whole country would cost minutes. Idempotent; returns the operator's name.
+    core::Result<std::string> guard_desk(int desk);
+    /// The member who asked for it learns desk `desk`'s PIN (a chair's give_pin).
+    void tell_pin(int desk);
+    /// The operator of `desk` leaves it for `away` without locking it (desk_break): it takes no
+    /// voter until she is back. kIntruderAfter into the break a member sits down at it; if a session
+    /// is open, or he knows the PIN, he issues `ballots` ballots by the paper list to passports he
+    /// collected (voters of the PEC who have not voted) and feeds them into the boxes.
+    core::Result<std::string> start_break(int desk, Time away, int ballots);
+    /// The desks with a login (guard_desk), in desk order.
+    std::vector<PecDetail::DeskAccess> desk_access() const;
     /// Notes what someone outside the PEC did about it (the help desk, the duty officer) in its log.
     void note_from_outside(std::string text) { note(std::move(text)); }
     /// The PEC's results (complete once the day has ended); faults still on count up to `until`.
@@ -160,6 +176,10 @@ private:
     core::Result<std::string> chair_feed(const TraineeAction& action);
     void box_works_again(int box);  // after a repair or mains back: feed the reserve slot, or keep it for the chair
     core::Result<std::string> chair_modem();
+    core::Result<std::string> chair_lock(const TraineeAction& action);
+    void intrude(int desk, int ballots);
+    void back_from_break(int desk);
+    void count_voter();  // one more voter received ballots now (result_.voters and its hour)
     void note(std::string text);
     Time draw_service(const ServiceTime& t);
 
@@ -174,6 +194,14 @@ private:
     std::vector<Intent> intents_;
     std::vector<std::uint32_t> free_intents_;
     std::unique_ptr<IdentificationStation> desks_;
+    struct GuardedDesk {  // a desk with a login (guard_desk)
+        std::unique_ptr<station::DeskLogin> login;
+        std::string operator_name, pin;
+        bool pin_told = false;  // the member who asked knows it
+        bool away = false;      // its operator is on a break
+        Time back = 0;          // when she is back
+    };
+    std::map<int, GuardedDesk> guarded_;  // by desk
     kernel::Resource queue_;
     kernel::Resource booths_;
     std::unique_ptr<devices::VirtualPowerSupply> power_;

@@ -76,6 +76,7 @@ struct PecResult {
     std::int64_t in_queue_at_close = 0;  ///< voters still queued at voting close (they still vote)
     double desk_pace = 1.0;              ///< the PEC's operator pace: multiplier on identification durations
     std::int64_t left_queue = 0;         ///< voters who came, saw the queue and left without voting
+    std::int64_t forged_ballots = 0;     ///< ballots issued to collected passports at a desk left open (a desk_break incident)
     core::IdentificationCounts identification;
     GroundTruth truth;
     std::array<core::ArbbReport, 2> final_reports;  ///< [0] party list box, [1] district box

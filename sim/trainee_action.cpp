@@ -23,7 +23,7 @@ struct DoName {
     TraineeRole role;
 };
 
-constexpr std::array<DoName, 22> kDos{{
+constexpr std::array<DoName, 25> kDos{{
     {TraineeDo::take_call, "take_call", TraineeRole::help_desk},
     {TraineeDo::guide, "guide", TraineeRole::help_desk},
     {TraineeDo::dispatch_crew, "dispatch_crew", TraineeRole::help_desk},
@@ -39,6 +39,9 @@ constexpr std::array<DoName, 22> kDos{{
     {TraineeDo::follow_link, "follow_link", TraineeRole::pec_chair},
     {TraineeDo::report_device, "report_device", TraineeRole::pec_chair},
     {TraineeDo::allow_device, "allow_device", TraineeRole::pec_chair},
+    {TraineeDo::refuse_pin, "refuse_pin", TraineeRole::pec_chair},
+    {TraineeDo::give_pin, "give_pin", TraineeRole::pec_chair},
+    {TraineeDo::lock_desk, "lock_desk", TraineeRole::pec_chair},
     {TraineeDo::acknowledge, "acknowledge", TraineeRole::duty_officer},
     {TraineeDo::hold, "hold", TraineeRole::duty_officer},
     {TraineeDo::release, "release", TraineeRole::duty_officer},
@@ -83,7 +86,8 @@ std::string describe(const TraineeAction& a) {
         case TraineeDo::take_call: case TraineeDo::guide: case TraineeDo::escalate: case TraineeDo::close_ticket:
             return fmt::format("{} ticket {}", to_string(a.what), a.ticket);
         case TraineeDo::dispatch_crew: case TraineeDo::send_spare: return fmt::format("{} ticket {} from {}", to_string(a.what), a.ticket, a.base);
-        case TraineeDo::paper_list: case TraineeDo::devices_back:
+        case TraineeDo::paper_list: case TraineeDo::devices_back: case TraineeDo::refuse_pin: case TraineeDo::give_pin:
+        case TraineeDo::lock_desk:
             return fmt::format("{} PEC {} desk {}", to_string(a.what), a.pec, a.unit + 1);
         case TraineeDo::revoke: return fmt::format("revoke the key of PEC {}'s {} ARBB", a.pec, a.box == 0 ? "party-list" : "district");
         case TraineeDo::accept:

@@ -39,6 +39,9 @@ enum class TraineeDo : std::uint8_t {
     follow_link,     ///< follow the phishing message: the box's key file is uploaded to the sender (the mistake)
     report_device,   ///< report the USB device a machine of the PEC blocked to the CEC (an alert for the duty officer)
     allow_device,    ///< override the block and let the USB device work (the mistake: its payload runs)
+    refuse_pin,      ///< refuse the member who asks for a desk operator's PIN, and report it to the CEC (an alert)
+    give_pin,        ///< tell him the PIN (the mistake: he can log in to the desk as its operator)
+    lock_desk,       ///< lock a desk's session (its operator logs in again; one on a break, when she is back)
     // CEC duty officer
     acknowledge,     ///< acknowledge an alert
     hold,            ///< hold a PEC's figures back from publication
@@ -59,7 +62,7 @@ TraineeRole role_of(TraineeDo what);
 
 /// One trainee action. Which fields matter depends on `what` (docs/trainees.md): `ticket` for the
 /// help desk's actions, `base` for dispatch_crew and send_spare, `pec` for the PEC chair's, hold / release and call_pec,
-/// `unit` (desk, from 0) for paper_list / devices_back, `box` (0 party list, 1 district) for
+/// `unit` (desk, from 0) for paper_list / devices_back / refuse_pin / give_pin / lock_desk, `box` (0 party list, 1 district) for
 /// stationary_box, feed_reserve, revoke and accept (report_device, allow_device: also kStationLaptop,
 /// the identification station's laptop), `alert` for acknowledge; correct_page needs none.
 struct TraineeAction {

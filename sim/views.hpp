@@ -58,6 +58,16 @@ struct PecDetail {
     int desks = 0;
     int desks_busy = 0;
     std::vector<bool> paper_list;       ///< per desk: on the paper list by the commission's decision (a PEC chair's action)
+    /// Per desk with a login (desk incidents only): its operator, whether a session is open, whether she is away and till when.
+    struct DeskAccess {
+        int desk = 0;  ///< from 0
+        std::string operator_name;
+        bool open = false;
+        bool away = false;
+        Time back = 0;
+    };
+    std::vector<DeskAccess> access;
+    std::int64_t forged_ballots = 0;    ///< PecResult::forged_ballots so far
     std::array<bool, 2> replaced{};     ///< per ARBB: replaced by a stationary box
     std::vector<DeviceView> devices;
     core::IdentificationCounts identification;

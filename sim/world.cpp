@@ -103,6 +103,7 @@ struct World::Shared {
     std::size_t observations_seen = 0;   // of the CEC link's observations (page and protocol checks)
     std::map<int, Incident> inboxes;     // PEC -> the phishing message waiting for its chair
     std::map<int, Time> called;          // PEC -> when the duty officer last phoned it (call_pec)
+    std::map<int, std::deque<Incident>> pin_requests;  // PEC -> members asking its chair for a desk's PIN, oldest first
     std::map<int, std::deque<std::pair<Incident, std::string>>> usb_notices;  // PEC -> blocked USB devices waiting for its chair, oldest first
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
         : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
@@ -254,6 +255,7 @@ core::Result<void> World::apply(const Incident& incident) {
         return {};
     }
     if (incident.kind == IncidentKind::usb_device) return plug_usb(incident);
+    if (incident.kind == IncidentKind::pin_request || incident.kind == IncidentKind::desk_break) return desk_incident(incident);
     if (incident.kind == IncidentKind::display_error) {
         if (shared_->link->display_error()) return core::fail("the public page already shows a display error");
         shared_->link->set_display_error(true, now_);
@@ -369,6 +371,61 @@ core::Result<std::string> World::device_act(const TraineeAction& a) {
     return said;
 }
 
+// A desk incident: a member asks the chair for an operator's PIN, or an operator leaves her desk
+// open for a break (PecModel::start_break: what happens at the desk is the PEC's).
+core::Result<void> World::desk_incident(const Incident& incident) {
+    const auto i = index_of(incident.pec);
+    if (!i) return core::fail(fmt::format("no PEC {} in this run", incident.pec));
+    if (incident.kind == IncidentKind::desk_break) {
+        auto said = pecs_[*i]->start_break(incident.desk, incident.away, incident.ballots);
+        if (!said) return core::fail(fmt::format("{}: {}", describe(incident), said.error().message));
+        return {};
+    }
+    auto name = pecs_[*i]->guard_desk(incident.desk);
+    if (!name) return core::fail(fmt::format("{}: {}", describe(incident), name.error().message));
+    shared_->pin_requests[incident.pec].push_back(incident);
+    pecs_[*i]->note_from_outside(fmt::format("a commission member asks the chair for the PIN of {}, the operator of desk {}", *name, incident.desk + 1));
+    return {};
+}
+
+std::optional<World::DeskNotice> World::desk_notice(int pec) const {
+    const auto i = index_of(pec);
+    if (!i) return std::nullopt;
+    const auto access = pecs_[*i]->desk_access();
+    if (const auto it = shared_->pin_requests.find(pec); it != shared_->pin_requests.end()) {
+        const Incident& request = it->second.front();
+        const auto desk = std::find_if(access.begin(), access.end(), [&](const auto& d) { return d.desk == request.desk; });
+        return DeskNotice{request.desk, true, pin_request_text(request, desk == access.end() ? "its operator" : desk->operator_name)};
+    }
+    for (const auto& d : access)
+        if (d.away && d.open)
+            return DeskNotice{d.desk, false, fmt::format("{}, the operator of desk {}, is on her break until {}; her session on the desk is still open.",
+                                                         d.operator_name, d.desk + 1, core::clock_time(d.back, core::ClockText::minutes))};
+    return std::nullopt;
+}
+
+core::Result<std::string> World::pin_act(const TraineeAction& a) {
+    const auto it = shared_->pin_requests.find(a.pec);
+    if (it == shared_->pin_requests.end()) return core::fail(fmt::format("no one at PEC {} is asking for a PIN", a.pec));
+    auto& waiting = it->second;
+    const auto asked = std::find_if(waiting.begin(), waiting.end(), [&](const Incident& r) { return r.desk == a.unit; });
+    if (asked == waiting.end()) return core::fail(fmt::format("no one at PEC {} is asking for desk {}'s PIN", a.pec, a.unit + 1));
+    waiting.erase(asked);
+    if (waiting.empty()) shared_->pin_requests.erase(it);
+    std::string said;
+    if (a.what == TraineeDo::refuse_pin) {
+        said = fmt::format("the PIN of desk {} refused and the request reported to the CEC", a.unit + 1);
+        shared_->alert(now_, a.pec, fmt::format("PEC {}'s chair {} reports a commission member who asked for the PIN of desk {}'s operator "
+                                                "to use the desk himself: have the DEC speak to him, and tell the chair to lock the desks at every break",
+                                                a.pec, a.trainee, a.unit + 1));
+    } else {
+        pecs_[*index_of(a.pec)]->tell_pin(a.unit);
+        said = fmt::format("the PIN of desk {} told to the member who asked", a.unit + 1);
+    }
+    pecs_[*index_of(a.pec)]->note_from_outside(fmt::format("PEC chair {}: {}", a.trainee, said));
+    return said;
+}
+
 // [SECTION] Trainees' actions
 
 core::Result<std::string> World::act(const TraineeAction& action) {
@@ -382,6 +439,7 @@ core::Result<std::string> World::act(const TraineeAction& action) {
     if (!i) return core::fail(fmt::format("no PEC {} in this run", action.pec));
     if (action.what == TraineeDo::report_phishing || action.what == TraineeDo::follow_link) return inbox_act(action);
     if (action.what == TraineeDo::report_device || action.what == TraineeDo::allow_device) return device_act(action);
+    if (action.what == TraineeDo::refuse_pin || action.what == TraineeDo::give_pin) return pin_act(action);
     return pecs_[*i]->chair_act(action);
 }
 

@@ -82,6 +82,15 @@ public:
     };
     /// The oldest such notice at PEC `pec`, if any.
     std::optional<UsbNotice> usb_notice(int pec) const;
+    /// A desk matter waiting for PEC `pec`'s chair: the oldest request for a desk operator's PIN (a
+    /// `pin_request`, answered by refuse_pin or give_pin), else a desk whose operator is on a break
+    /// with her session open (a `desk_break`, answered by lock_desk).
+    struct DeskNotice {
+        int desk = 0;              ///< from 0
+        bool pin_request = false;  ///< a request for the PIN (else an open desk)
+        std::string text;
+    };
+    std::optional<DeskNotice> desk_notice(int pec) const;
     /// The help desk played by trainees (scenario `support: {help_desk: trainees}`), else nullptr.
     const HelpDesk* help_desk() const;
     /// The duty officer's alerts so far, oldest first.
@@ -115,6 +124,8 @@ private:
     core::Result<void> plug_usb(const Incident& incident);
     core::Result<void> usb_payload(const Incident& incident);
     core::Result<std::string> device_act(const TraineeAction& action);  // report_device, allow_device
+    core::Result<void> desk_incident(const Incident& incident);         // pin_request, desk_break
+    core::Result<std::string> pin_act(const TraineeAction& action);     // refuse_pin, give_pin
     void advance(Time limit, int threads, const std::function<void(std::size_t, std::size_t)>& progress);
     const core::ElectionPackage& package_;
     const Scenario& scenario_;

@@ -122,6 +122,7 @@ struct IdentificationDesk::Document {
 
 const IdentificationResult& IdentificationDesk::identify() {
     result_.clear();
+    if (login_ && !login_->session()) return refuse(IdentificationOutcome::refused_other, "the desk is locked: an operator must log in");
     // 1. The document.
     Document document{.read = reader_.read()};
     if (!read_document(document))

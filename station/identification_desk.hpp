@@ -23,6 +23,7 @@
 #include "devices/fingerprint_scanner.hpp"
 #include "devices/printer.hpp"
 #include "devices/webcam.hpp"
+#include "station/desk_login.hpp"
 #include "station/face_matcher.hpp"
 #include "station/fingerprint_matcher.hpp"
 #include "station/voter_list.hpp"
@@ -162,6 +163,10 @@ public:
     void use_paper_list(bool on) { paper_list_only_ = on; }
     /// Whether the desk is on the paper list by the commission's decision.
     bool on_paper_list() const { return paper_list_only_; }
+    /// From now on the desk serves voters only while `login` has a session open; while it is locked
+    /// every visit is refused (refused_other, "the desk is locked"). nullptr: no login (the
+    /// simulator's desks at PECs no desk incident concerns). `login` must outlive the desk.
+    void require_login(const DeskLogin* login) { login_ = login; }
     /// Whether this voter has received ballots at this PEC (by the register the desk uses).
     bool has_voted(std::int64_t voter_id) const { return voted_->voted_at(voter_id).has_value(); }
 
@@ -196,6 +201,7 @@ private:
     std::optional<std::int64_t> registered_;
     IdentificationResult result_;  // of the last visit (see identify())
     bool paper_list_only_ = false;  // use_paper_list
+    const DeskLogin* login_ = nullptr;  // require_login
 };
 
 }  // namespace station

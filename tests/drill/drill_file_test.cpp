@@ -127,6 +127,21 @@ TEST(DrillFile, AnIncidentInjectTakesItsOwnFieldsAndNamesTheOthers) {
               f + ":9: field 'injects[1].box': 'station' is neither party_list nor district");
     EXPECT_EQ(error_of(with("{name: rush, at: \"20:30\", incident: replay, pec: 6055, usb: stick}")),
               f + ":9: field 'injects[1].usb': only a usb_device incident plugs in a device");
+    // A desk incident: `desk` from 1; a break's `away` (5m to 4h) and `ballots`; no box.
+    d = drill::parse_drill_file(with("{name: rush, at: \"13:00\", incident: desk_break, pec: 6055, desk: 2, away: 45m, ballots: 20}"), kFile);
+    ASSERT_TRUE(d) << d.error().message;
+    EXPECT_EQ(*d->injects[1].incident,
+              (sim::Incident{.kind = sim::IncidentKind::desk_break, .pec = 6055, .desk = 1, .away = 45 * core::kMinute, .ballots = 20}));
+    EXPECT_EQ(error_of(with("{name: rush, at: \"13:00\", incident: desk_break, pec: 6055, desk: 1, away: 2m}")),
+              f + ":9: field 'injects[1].away': must be from 5m to 4h");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"13:00\", incident: pin_request, pec: 6055, desk: 1, ballots: 3}")),
+              f + ":9: field 'injects[1].ballots': pin_request takes no ballots");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"13:00\", incident: pin_request, pec: 6055, desk: 1, box: district}")),
+              f + ":9: field 'injects[1].box': pin_request takes no box");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"13:00\", incident: stolen_key, pec: 6055, desk: 1}")),
+              f + ":9: field 'injects[1].desk': stolen_key takes no desk");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"13:00\", incident: pin_request, pec: 6055}")).find(f + ":9: field 'injects[1].desk'"), 0u)
+        << "desk is required";
 }
 
 TEST(DrillFile, AScenarioOrARecordGivenForTheOtherIsNamedForWhatItIs) {

@@ -6,6 +6,7 @@
 //   [SECTION] A night in Talas
 //   [SECTION] Attacks on the wire
 //   [SECTION] Removable media
+//   [SECTION] Desk access: a PIN told, a desk left logged in
 //   [SECTION] The display error
 //   [SECTION] Records and replay
 #include <gtest/gtest.h>
@@ -323,6 +324,86 @@ TEST(Incidents, ABadUsbKeyboardAllowedOnTheStationStopsItsBiometricsAndTheSpareM
     EXPECT_FALSE(world.apply(Incident{.kind = IncidentKind::usb_device, .pec = 6011, .box = 1, .usb = "floppy"}));
 }
 
+// [SECTION] Desk access: a PIN told, a desk left logged in
+
+// A PEC with several desks, its operator of desk 1 on a 30-minute break from 13:00.
+constexpr int kDeskPec = 6055;
+
+sim::PecResult result_at(const sim::RunResults& r, int pec) {
+    const auto it = std::find_if(r.pecs.begin(), r.pecs.end(), [&](const sim::PecResult& p) { return p.number == pec; });
+    EXPECT_NE(it, r.pecs.end());
+    return it == r.pecs.end() ? sim::PecResult{} : *it;
+}
+
+TEST(Incidents, ADeskLeftLoggedInIssuesBallotsToCollectedPassportsThatNoCheckOfTheCecFinds) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    world.advance_to(core::at(13, 0), 2);
+    const Incident on_break{.kind = IncidentKind::desk_break, .pec = kDeskPec, .desk = 0, .away = 30 * core::kMinute, .ballots = 15};
+    ASSERT_TRUE(world.apply(on_break));
+    const auto notice = world.desk_notice(kDeskPec);
+    ASSERT_TRUE(notice);
+    EXPECT_FALSE(notice->pin_request);
+    EXPECT_NE(notice->text.find("her session on the desk is still open"), std::string::npos) << notice->text;
+    EXPECT_FALSE(world.apply(on_break)) << "she is on her break already";
+    world.advance_to(core::at(13, 10), 2);
+    const auto detail = world.detail(*world.index_of(kDeskPec));
+    EXPECT_EQ(detail.forged_ballots, 15);
+    const auto r = run({}, world);
+    const sim::PecResult pec = result_at(r, kDeskPec), before = result_at(baseline(), kDeskPec);
+    EXPECT_EQ(pec.forged_ballots, 15);
+    EXPECT_GE(pec.identification.manual, before.identification.manual + 15) << "the real desk issued each by the paper list";
+    EXPECT_GT(pec.identification.refused_already_voted, before.identification.refused_already_voted)
+        << "voters whose passports he used came later and were refused as having voted";
+    EXPECT_EQ(pec.final_reports[0].option_counts[1], pec.truth.party[1]) << "the boxes counted his sheets as they counted any";
+    // Nothing the CEC checks sees it: no alert, no reconciliation finding, and the page shows the stored figures.
+    EXPECT_TRUE(alerts_with(world, kDeskPec, "").empty());
+    EXPECT_FALSE(std::any_of(r.central.reconciliation.begin(), r.central.reconciliation.end(),
+                             [](const sim::Discrepancy& d) { return d.pec == kDeskPec; }));
+    EXPECT_EQ(pec.reports_rejected, 0);
+}
+
+TEST(Incidents, ADeskTheChairLocksStaysShutToTheMemberUnlessHeWasToldThePin) {
+    const auto forged = [](bool told, bool locked) {
+        sim::World world(night().package, night().scenario, 7, 2);
+        world.advance_to(core::at(11, 0), 2);
+        EXPECT_TRUE(world.apply(Incident{.kind = IncidentKind::pin_request, .pec = kDeskPec, .desk = 0}));
+        const auto request = world.desk_notice(kDeskPec);
+        EXPECT_TRUE(request && request->pin_request);
+        EXPECT_NE(request->text.find("the PIN of Aida, the operator of desk 1"), std::string::npos) << request->text;
+        EXPECT_FALSE(world.act({.trainee = "bakyt", .what = TraineeDo::refuse_pin, .pec = kDeskPec, .unit = 1})) << "nobody asks for desk 2's";
+        EXPECT_TRUE(world.act({.trainee = "bakyt", .what = told ? TraineeDo::give_pin : TraineeDo::refuse_pin, .pec = kDeskPec, .unit = 0}));
+        EXPECT_FALSE(world.desk_notice(kDeskPec));
+        EXPECT_EQ(alerts_with(world, kDeskPec, "asked for the PIN of desk 1's operator").size(), told ? 0u : 1u);
+        world.advance_to(core::at(13, 0), 2);
+        EXPECT_TRUE(world.apply(Incident{.kind = IncidentKind::desk_break, .pec = kDeskPec, .desk = 0, .away = 30 * core::kMinute, .ballots = 15}));
+        world.advance_to(core::at(13, 2), 2);
+        if (locked) {
+            const auto done = world.act({.trainee = "bakyt", .what = TraineeDo::lock_desk, .pec = kDeskPec, .unit = 0});
+            EXPECT_TRUE(done && done->find("locked until Aida is back") != std::string::npos) << (done ? *done : done.error().message);
+            EXPECT_FALSE(world.desk_notice(kDeskPec)) << "nothing open any more";
+            EXPECT_FALSE(world.act({.trainee = "bakyt", .what = TraineeDo::lock_desk, .pec = kDeskPec, .unit = 0})) << "locked already";
+        }
+        world.advance_to(core::at(14, 0), 2);
+        const auto d = world.detail(*world.index_of(kDeskPec));
+        EXPECT_TRUE(d.access.size() == 1 && d.access[0].open && !d.access[0].away) << "Aida is back and logged in";
+        return d.forged_ballots;
+    };
+    EXPECT_EQ(forged(false, true), 0);
+    EXPECT_EQ(forged(true, true), 15) << "locking does not help once the PIN is out";
+    EXPECT_EQ(forged(false, false), 15);
+}
+
+TEST(Incidents, ADeskIncidentAtADeskThatIsNotThereOrOutsideVotingIsRefused) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    world.advance_to(core::at(7, 0), 2);
+    EXPECT_FALSE(world.apply(Incident{.kind = IncidentKind::desk_break, .pec = kDeskPec, .desk = 0})) << "voting is not open";
+    world.advance_to(core::at(9, 0), 2);
+    const auto no_desk = world.apply(Incident{.kind = IncidentKind::pin_request, .pec = kDeskPec, .desk = 40});
+    ASSERT_FALSE(no_desk);
+    EXPECT_NE(no_desk.error().message.find("has no desk 41"), std::string::npos) << no_desk.error().message;
+    EXPECT_FALSE(world.act({.trainee = "bakyt", .what = TraineeDo::give_pin, .pec = kDeskPec, .unit = 0})) << "nobody asked";
+}
+
 // [SECTION] The display error
 
 TEST(Incidents, TheDisplayErrorIsFoundByThePageCheckAndCorrectedByTheDutyOfficer) {
@@ -362,13 +443,14 @@ TEST(Incidents, ARecordOfIncidentsReplaysToTheSameNight) {
     add(core::at(21, 0), {.kind = IncidentKind::replay, .pec = 6010, .copies = 25}, "");
     add(core::at(21, 5), {.kind = IncidentKind::display_error}, "page");
     add(core::at(21, 6), {.kind = IncidentKind::usb_device, .pec = 6010, .box = sim::kStationLaptop, .usb = "stick"}, "usb");
+    add(core::at(21, 7), {.kind = IncidentKind::pin_request, .pec = 6010, .desk = 1}, "pin");
     const auto file = std::filesystem::temp_directory_path() / "shailoo-incident-record.yaml";
     ASSERT_TRUE(sim::save_drill_record(rec, file));
     const auto back = sim::load_drill_record(file);
     std::filesystem::remove(file);
     ASSERT_TRUE(back) << back.error().message;
-    ASSERT_EQ(back->actions.size(), 4u);
-    for (std::size_t i = 0; i < 4; ++i) {
+    ASSERT_EQ(back->actions.size(), 5u);
+    for (std::size_t i = 0; i < 5; ++i) {
         EXPECT_EQ(back->actions[i].incident, rec.actions[i].incident) << i;
         EXPECT_EQ(back->actions[i].inject, rec.actions[i].inject) << i;
         EXPECT_EQ(back->actions[i].issued, rec.actions[i].issued) << i;
@@ -381,6 +463,9 @@ TEST(Incidents, ARecordOfIncidentsReplaysToTheSameNight) {
     EXPECT_EQ(page(a.results()), page(b.results()));
     EXPECT_EQ(a.duty_alerts().size(), b.duty_alerts().size());
     EXPECT_TRUE(a.usb_notice(6010)) << "the stick waits, blocked, for the chair";
+    ASSERT_TRUE(a.desk_notice(6010));
+    EXPECT_TRUE(a.desk_notice(6010)->pin_request);
+    EXPECT_EQ(a.desk_notice(6010)->desk, 1);
     EXPECT_EQ(a.results().central.counters.duplicates, baseline().central.counters.duplicates + 25);
     const auto bad = sim::parse_drill_record("version: 5\nscenario: inline.yaml\nscenario_name: x\nseed: 1\nactions:\n"
                                              "  - {issued: \"21:00\", incident: meteor, pec: 6006, box: party_list}\n",

@@ -8,6 +8,7 @@
 //   [SECTION] Fallbacks: paper list, other finger, face
 //   [SECTION] Printer faults
 //   [SECTION] Reproducibility, fallback rates, reports
+//   [SECTION] Operators' login
 
 #include <gtest/gtest.h>
 
@@ -464,5 +465,67 @@ TEST(FaceMatcher, AcceptsNearlyAllGenuineFacesAndAlmostNoImpostorsAtItsThreshold
 }
 
 }  // namespace
+
+// [SECTION] Operators' login
+
+TEST(DeskLogin, KeepsPinsAsArgon2HashesAndLocksAnOperatorOutAfterThreeWrongOnes) {
+    station::DeskLogin login;
+    EXPECT_FALSE(login.set_pin("aida", "12a4"));
+    EXPECT_FALSE(login.set_pin("aida", "123"));
+    EXPECT_FALSE(login.set_pin("", "1234"));
+    ASSERT_TRUE(login.set_pin("aida", "4821"));
+    EXPECT_FALSE(login.session());
+    const auto unknown = login.log_in("bakyt", "4821");
+    ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().message.find("not an operator"), std::string::npos) << unknown.error().message;
+    const auto wrong = login.log_in("aida", "1111");
+    ASSERT_FALSE(wrong);
+    EXPECT_NE(wrong.error().message.find("2 tries left"), std::string::npos) << wrong.error().message;
+    ASSERT_TRUE(login.log_in("aida", "4821"));  // a right PIN clears the count
+    EXPECT_EQ(login.session(), "aida");
+    login.lock();
+    EXPECT_FALSE(login.session());
+    for (int k = 0; k < 3; ++k) EXPECT_FALSE(login.log_in("aida", "0000"));
+    EXPECT_TRUE(login.locked_out("aida"));
+    const auto out = login.log_in("aida", "4821");  // the right PIN no longer opens it
+    ASSERT_FALSE(out);
+    EXPECT_NE(out.error().message.find("locked out"), std::string::npos) << out.error().message;
+    ASSERT_TRUE(login.set_pin("aida", "90817"));  // the chair sets a new PIN
+    EXPECT_FALSE(login.locked_out("aida"));
+    EXPECT_FALSE(login.log_in("aida", "4821"));
+    EXPECT_TRUE(login.log_in("aida", "90817"));
+}
+
+TEST(DeskLogin, ANewPinEndsTheOperatorsSessionAndAnotherLoginReplacesIt) {
+    station::DeskLogin login;
+    ASSERT_TRUE(login.set_pin("aida", "4821"));
+    ASSERT_TRUE(login.set_pin("bakyt", "7310"));
+    ASSERT_TRUE(login.log_in("aida", "4821"));
+    ASSERT_TRUE(login.log_in("bakyt", "7310"));  // whoever logs in last holds the desk
+    EXPECT_EQ(login.session(), "bakyt");
+    ASSERT_TRUE(login.set_pin("bakyt", "5555"));
+    EXPECT_FALSE(login.session());
+}
+
+TEST(IdentificationDesk, ALockedDeskRefusesEveryVisitAndAnOpenSessionServes) {
+    Pec pec;
+    pec.list.add(7, 1001);
+    station::DeskLogin login;
+    ASSERT_TRUE(login.set_pin("aida", "4821"));
+    pec.desk.require_login(&login);
+    pec.voter_arrives(7);
+    const auto locked = pec.desk.identify();
+    EXPECT_EQ(locked.outcome, IdentificationOutcome::refused_other);
+    EXPECT_NE(locked.reason.find("locked"), std::string::npos) << locked.reason;
+    EXPECT_FALSE(pec.desk.has_voted(7));
+    ASSERT_TRUE(login.log_in("aida", "4821"));
+    pec.voter_arrives(7);
+    EXPECT_TRUE(pec.desk.identify().ballots_issued);
+    login.lock();
+    pec.desk.use_paper_list(true);  // the paper list does not open a locked desk either
+    pec.list.add(8, 1001);
+    pec.voter_arrives(8);
+    EXPECT_FALSE(pec.desk.identify().ballots_issued);
+}
 
 }  // namespace identification_desk_test
