@@ -91,8 +91,7 @@ std::string phishing_text(const Incident& incident) {
 
 std::string pin_request_text(const Incident& incident, std::string_view operator_name) {
     return fmt::format("Talant, a member of the commission, asks you for the PIN of {}, the operator of desk {}: \"She will be on her break "
-                       "soon and I will cover for her, so that the queue does not grow. She said you have it.\" He is not trained on "
-                       "the desk, and no one but its operator may log in to it.",
+                       "soon and I will cover for her, so that the queue does not grow. She said you have it.\"",
                        operator_name, incident.desk + 1);
 }
 

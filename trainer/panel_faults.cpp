@@ -183,8 +183,15 @@ void draw_incident(drill::DrillSession& session, FaultPanelState& st) {
     ImGui::Combo("incident", &st.incident, kinds.data(), static_cast<int>(kinds.size()));
     const auto kind = static_cast<sim::IncidentKind>(st.incident);
     const bool usb = kind == sim::IncidentKind::usb_device;
+    const bool desk = kind == sim::IncidentKind::pin_request || kind == sim::IncidentKind::desk_break;
     if (!usb && st.incident_box == sim::kStationLaptop) st.incident_box = 0;
-    if (kind != sim::IncidentKind::display_error) {
+    if (desk) {
+        ImGui::SliderInt("desk", &st.incident_desk, 1, 8);
+        if (kind == sim::IncidentKind::desk_break) {
+            ImGui::SliderInt("break (minutes)", &st.away_minutes, 5, 240);
+            ImGui::SliderInt("ballots to collected passports", &st.ballots, 1, 500);
+        }
+    } else if (kind != sim::IncidentKind::display_error) {
         ImGui::RadioButton("party-list box", &st.incident_box, 0);
         ImGui::SameLine();
         ImGui::RadioButton("district box", &st.incident_box, 1);
@@ -201,7 +208,8 @@ void draw_incident(drill::DrillSession& session, FaultPanelState& st) {
         ImGui::Combo("device", &st.usb_device, names.data(), static_cast<int>(names.size()));
     }
     if (ImGui::Button("Start")) {
-        sim::Incident incident{.kind = kind, .box = st.incident_box, .copies = st.copies};
+        sim::Incident incident{.kind = kind, .box = desk ? 0 : st.incident_box, .copies = st.copies};
+        if (desk) incident.desk = st.incident_desk - 1, incident.away = st.away_minutes * core::kMinute, incident.ballots = st.ballots;
         if (usb) incident.usb = std::string(devices[static_cast<std::size_t>(st.usb_device)].name);
         if (kind != sim::IncidentKind::display_error) {
             if (!session.selected()) {

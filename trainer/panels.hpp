@@ -60,6 +60,9 @@ struct FaultPanelState {
     int incident_box = 0;       ///< 0 party list, 1 district, sim::kStationLaptop (a USB device only)
     int copies = 30;            ///< a replay's copies
     int usb_device = 0;         ///< a USB device's index in sim::usb_devices()
+    int incident_desk = 1;      ///< a desk incident's desk (from 1)
+    int away_minutes = 30;      ///< a desk_break's length
+    int ballots = 15;           ///< a desk_break's ballots to collected passports
 };
 
 /// Event log panel: filters and a cache refreshed a few times a second.

@@ -184,5 +184,43 @@ TEST(ClassroomInChromium, AChairSeesTheBlockedUsbDeviceAndHerAnswerNamesItsMachi
     EXPECT_EQ(allowed->trainee->pec, 6055);
 }
 
+// The desk-access drill opened at 12:59: the 11:00 request for desk 1's PIN waits on the chair's
+// page; she refuses it (an alert reaches the duty officer), then at 13:00 desk 1's operator goes on
+// her break with the desk open, and the chair locks it from the page (docs/drills.md, "Incidents").
+TEST(ClassroomInChromium, AChairRefusesAPinAndLocksTheDeskItsOperatorLeftOpen) {
+    Console console("shailoo-classroom-desk-e2e", std::string("--drill '") + SHAILOO_SOURCE_DIR + "/drills/desk-access.yaml' --start 12:59 --speed 30");
+    const std::string url = console.url();
+    ASSERT_FALSE(url.empty()) << read_file(console.log);
+    {
+        e2e::Browser browser;
+        auto chair = browser.open(url);
+        auto officer = browser.open(url);
+        join(chair, "bakyt", "pec_chair", "6055");
+        join(officer, "chynara", "duty_officer");
+        chair.wait_for("!document.getElementById('desk-notice').classList.contains('hidden')", 30s);
+        EXPECT_EQ(chair.text("#desk-notice-title"), "A request for a PIN");
+        EXPECT_NE(chair.text("#desk-notice-text").find("the PIN of Aida, the operator of desk 1"), std::string::npos);
+        chair.screenshot(console.dir / "chair-pin-request.png");  // for a person to look at
+        chair.click("#desk-notice button[data-do=\"refuse_pin\"]");
+        chair.wait_for("document.querySelector('#answers li.ok') !== null", 10s);
+        officer.wait_for("document.querySelector('#alerts tr') !== null", 10s);
+        EXPECT_NE(officer.text("#alerts").find("asked for the PIN of desk 1's operator"), std::string::npos) << officer.text("#alerts");
+        chair.wait_for("document.getElementById('desk-notice-title').textContent === 'Desk 1 is open'", 30s);
+        EXPECT_NE(chair.text("#desks").find("Aida on a break (still logged in)"), std::string::npos) << chair.text("#desks");
+        chair.screenshot(console.dir / "chair-desk-open.png");  // for a person to look at
+        chair.click("#desk-notice button[data-do=\"lock_desk\"]");
+        chair.wait_for("document.getElementById('desk-notice').classList.contains('hidden')", 10s);
+        chair.wait_for("document.getElementById('desks').textContent.includes('(locked)')", 10s);
+    }
+    ASSERT_TRUE(console.stop()) << read_file(console.log);
+    const auto rec = sim::load_drill_record(console.record);
+    ASSERT_TRUE(rec) << rec.error().message;
+    std::vector<std::string> done;
+    for (const auto& a : rec->actions)
+        if (a.trainee && a.refused.empty() && a.trainee->trainee == "bakyt")
+            done.push_back(std::string(sim::to_string(a.trainee->what)) + " desk " + std::to_string(a.trainee->unit + 1));
+    EXPECT_EQ(done, (std::vector<std::string>{"refuse_pin desk 1", "lock_desk desk 1"}));
+}
+
 }  // namespace
 }  // namespace classroom_e2e_test
