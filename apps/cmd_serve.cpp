@@ -59,6 +59,7 @@ struct ServeOptions {
     int max_connections_per_peer = 512;
     int http_max_connections = 512;
     int http_max_connections_per_peer = 64;
+    std::vector<std::string> allow_from;  // empty: any address
     std::size_t batch = 1024;
     double batch_delay_ms = 20;
     double stats_every_s = 5;
@@ -88,9 +89,10 @@ void print_counters(const central::IngestCounters& c, const central::IngestServe
     std::int64_t rejected = 0;
     for (auto r : c.rejected) rejected += r;
     fmt::print("[{}] connections {} (open {}, handshake failures {}, paused at the cap {}, evicted {}, refused per address {}, "
-               "failed accepts {}), received {}, stored {} in {} commits, duplicates {}, rejected {}, flagged {}, failed commits {}\n",
+               "refused outside the allowed networks {}, failed accepts {}), received {}, stored {} in {} commits, duplicates {}, "
+               "rejected {}, flagged {}, failed commits {}\n",
                clock_text(now), n.connections.load(), n.open.load(), n.handshake_failures.load(), n.capacity_waits.load(),
-               n.evicted.load(), n.refused_per_peer.load(), n.accept_errors.load(), c.received, c.committed, c.commits, c.duplicates, rejected, c.flagged, c.failed_commits);
+               n.evicted.load(), n.refused_per_peer.load(), n.refused_network.load(), n.accept_errors.load(), c.received, c.committed, c.commits, c.duplicates, rejected, c.flagged, c.failed_commits);
     std::fflush(stdout);
 }
 
@@ -222,7 +224,8 @@ central::IngestServerOptions ingest_options(const ServeOptions& o, std::size_t m
     return {.certificate = o.certificate.empty() ? package_dir / "tls" / "training-server.pem" : std::filesystem::path(o.certificate),
             .private_key = o.private_key.empty() ? package_dir / "tls" / "training-server.key" : std::filesystem::path(o.private_key),
             .max_connections = max_connections,
-            .max_connections_per_peer = static_cast<std::size_t>(o.max_connections_per_peer)};
+            .max_connections_per_peer = static_cast<std::size_t>(o.max_connections_per_peer),
+            .allowed_peers = central::PeerFilter::parse(o.allow_from).value()};  // checked by the option's validator
 }
 
 // An ingest log line on stderr, with its time of day.
@@ -476,6 +479,14 @@ void add_serve_command(CLI::App& app, Runner& runner) {
                     "carrier NAT share an address (docs/serve.md)")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--allow-from", o.allow_from,
+                    "Take TLS ingest connections only from this network (CIDR, e.g. the mobile operators' private "
+                    "APN ranges the modems use; repeat for several). Others are closed at once, before any "
+                    "handshake: a flood from elsewhere costs nothing (docs/serve.md). Default: any address")
+        ->check([](const std::string& v) {
+            auto f = central::PeerFilter::parse({v});
+            return f ? std::string() : f.error().message;
+        });
     cmd->add_option("--http-max-connections-per-peer", o.http_max_connections_per_peer,
                     "Results page connections from one IP address at most, the same rule")
         ->capture_default_str()

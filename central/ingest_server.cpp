@@ -394,6 +394,14 @@ asio::awaitable<void> listen(std::shared_ptr<State> st) {
             continue;
         }
         st->net.connections.fetch_add(1, std::memory_order_relaxed);
+        if (!st->options.allowed_peers.empty()) {
+            const auto remote = socket.remote_endpoint(ec);
+            if (ec || !st->options.allowed_peers.allows(remote.address())) {  // not from the modems' networks: closed at once
+                st->net.refused_network.fetch_add(1, std::memory_order_relaxed);
+                socket.close(ec);
+                continue;
+            }
+        }
         socket.set_option(tcp::no_delay(true), ec);  // one small ack per report: no Nagle delay (tls_client.cpp)
         const std::string peer = peer_of(socket);
         auto ex = socket.get_executor();

@@ -25,6 +25,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "central/connection_budget.hpp"
 #include "central/ingest.hpp"
 #include "central/latency_histogram.hpp"
 #include "core/clock.hpp"
@@ -47,6 +48,9 @@ struct IngestServerOptions {
     /// connections, or is refused when all of them are busy (central/connection_budget.hpp). PECs
     /// behind one carrier NAT share an address: size it for the largest such group (docs/serve.md).
     std::size_t max_connections_per_peer = 512;
+    /// The networks connections are taken from (empty: any): a connection from elsewhere is closed
+    /// as soon as it is accepted, before a budget slot or a TLS handshake (central::PeerFilter).
+    PeerFilter allowed_peers;
     /// Ingest log lines handed to the LogSink in any one second at most; the rest are summed up in
     /// one line ("N more log lines not shown") when the next second starts, and at shutdown.
     std::size_t log_lines_per_second = 20;
@@ -65,6 +69,7 @@ struct IngestServerCounters {
     std::atomic<std::int64_t> capacity_waits{0};     ///< times accepting paused: at max_connections, every one busy
     std::atomic<std::int64_t> evicted{0};            ///< idle connections closed at a cap to make room for new ones
     std::atomic<std::int64_t> refused_per_peer{0};   ///< connections closed at once: their address at its limit, all busy
+    std::atomic<std::int64_t> refused_network{0};    ///< connections closed at once: from outside allowed_peers
     std::atomic<std::int64_t> accept_errors{0};      ///< failed accepts (e.g. out of file descriptors), each retried after 50 ms
 };
 

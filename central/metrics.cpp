@@ -83,6 +83,8 @@ std::string prometheus_text(const MetricsSnapshot& m) {
         family(out, "shailoo_ingest_refused_per_peer_total", "counter",
                "Connections closed at once: their address at its limit with every connection busy.",
                sample("shailoo_ingest_refused_per_peer_total", n.refused_per_peer.load()));
+        family(out, "shailoo_ingest_refused_network_total", "counter", "Connections closed at once: from outside the allowed networks.",
+               sample("shailoo_ingest_refused_network_total", n.refused_network.load()));
         family(out, "shailoo_ingest_accept_errors_total", "counter", "Failed accepts (e.g. no descriptor free).",
                sample("shailoo_ingest_accept_errors_total", n.accept_errors.load()));
     }
@@ -115,6 +117,7 @@ std::string operator_page(const MetricsSnapshot& m, const std::vector<LogLine>& 
         row("ingest connections open", m.network->open.load());
         row("idle connections evicted", m.network->evicted.load());
         row("connections refused (address at its limit)", m.network->refused_per_peer.load());
+        row("connections refused (outside the allowed networks)", m.network->refused_network.load());
         row("TLS handshake failures", m.network->handshake_failures.load());
     }
     std::string reasons;

@@ -4,8 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <random>
 #include <string>
 #include <vector>
+
+namespace connection_budget_test {
 
 using central::ConnectionBudget;
 
@@ -85,3 +91,85 @@ TEST(ConnectionBudget, ReleasedAndEvictedConnectionsNoLongerCountAgainstTheirPee
     budget.release(c);
     EXPECT_EQ(budget.open(), 2u);
 }
+
+namespace {
+
+// The budget's rules written as plainly as they read (connection_budget.hpp), scanning every
+// connection: the reference the indexed budget must agree with, decision by decision.
+struct PlainBudget {
+    struct Conn {
+        int id;
+        std::string peer;
+        bool busy = false;
+    };
+    std::size_t cap, per_peer;
+    std::vector<Conn> live;  // admission order; evicted and released ones are gone
+    std::size_t held(const std::string& peer) const {
+        return static_cast<std::size_t>(std::count_if(live.begin(), live.end(), [&](const Conn& c) { return c.peer == peer; }));
+    }
+    // The id closed to make room (-1: none), or nullopt when the new connection is refused.
+    std::optional<int> admit(int id, const std::string& peer) {
+        int victim = -1;
+        if (held(peer) >= per_peer) {
+            const auto it = std::find_if(live.begin(), live.end(), [&](const Conn& c) { return c.peer == peer && !c.busy; });
+            if (it == live.end()) return std::nullopt;
+            victim = it->id;
+        } else if (live.size() >= cap) {
+            std::size_t most = 0;
+            for (const Conn& c : live)
+                if (!c.busy && held(c.peer) > most) most = held(c.peer), victim = c.id;
+        }
+        std::erase_if(live, [&](const Conn& c) { return c.id == victim; });
+        live.push_back({id, peer});
+        return victim;
+    }
+};
+
+}  // namespace
+
+TEST(ConnectionBudget, ItsIndexedChoicesAreThoseOfAScanOfEveryConnectionOverARandomFlood) {
+    std::int64_t refused = 0;
+    for (const auto [cap, per_peer] : {std::pair<std::size_t, std::size_t>{16, 5}, {64, 64}, {32, 3}}) {
+        ConnectionBudget budget(cap, per_peer);
+        PlainBudget plain{cap, per_peer, {}};
+        std::vector<int> closed;
+        std::map<int, ConnectionBudget::Handle> open;  // admitted and not released (evicted ones too, until released)
+        std::mt19937 random(static_cast<unsigned>(cap * 7 + per_peer));
+        for (int step = 0; step < 20'000; ++step) {
+            const int what = static_cast<int>(random() % 10);
+            if (what < 6 || open.empty()) {  // a new connection from one of a few peers (one floods)
+                const std::string peer = random() % 2 ? "10.9.9.9" : "10.0.0." + std::to_string(random() % 12);
+                const auto expected = plain.admit(step, peer);
+                closed.clear();
+                auto slot = budget.admit(peer, [&closed, step] { closed.push_back(step); });
+                ASSERT_EQ(slot != nullptr, expected.has_value()) << "step " << step;
+                if (!slot) continue;
+                open[step] = slot;
+                ASSERT_EQ(closed.empty() ? -1 : closed.front(), *expected) << "step " << step;
+                if (*expected >= 0) {
+                    // The evicted connection ends a little later: its release is counted once.
+                    budget.release(open.at(*expected));
+                    open.erase(*expected);
+                }
+                continue;
+            }
+            auto it = std::next(open.begin(), static_cast<std::ptrdiff_t>(random() % open.size()));
+            const auto conn = std::find_if(plain.live.begin(), plain.live.end(), [&](const auto& c) { return c.id == it->first; });
+            if (what < 9) {  // busy or idle again
+                const bool busy = random() % 3 != 0;
+                budget.set_busy(it->second, busy);
+                conn->busy = busy;
+            } else {  // it ends
+                budget.release(it->second);
+                plain.live.erase(conn);
+                open.erase(it);
+            }
+        }
+        EXPECT_EQ(budget.open(), plain.live.size());
+        EXPECT_GT(budget.evicted(), 100) << "the flood made the budget choose, many times";
+        refused += budget.refused();
+    }
+    EXPECT_GT(refused, 10) << "and refused connections of a peer at its limit with every connection busy";
+}
+
+}  // namespace connection_budget_test

@@ -55,7 +55,7 @@ public:
 struct Server {
     /// `tls_name`: the certificate and key files in `tls_dir` (default: the package's training server).
     explicit Server(const std::string& name, const std::filesystem::path& tls_dir = kTls, const std::string& tls_name = "training-server",
-                    std::size_t max_connections = 4096, std::size_t max_connections_per_peer = 512)
+                    std::size_t max_connections = 4096, std::size_t max_connections_per_peer = 512, PeerFilter allowed_peers = {})
         : file(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / ("server-" + name + ".sqlite")) {
         std::filesystem::create_directories(file.parent_path());
         for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + s);
@@ -66,7 +66,8 @@ struct Server {
                                                 IngestServerOptions{.certificate = tls_dir / (tls_name + ".pem"),
                                                                     .private_key = tls_dir / (tls_name + ".key"),
                                                                     .max_connections = max_connections,
-                                                                    .max_connections_per_peer = max_connections_per_peer});
+                                                                    .max_connections_per_peer = max_connections_per_peer,
+                                                                    .allowed_peers = std::move(allowed_peers)});
         auto started = server->start();
         EXPECT_TRUE(started) << started.error().message;
         guard.emplace(io.get_executor());

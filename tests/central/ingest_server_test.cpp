@@ -40,6 +40,44 @@ TEST(IngestServer, StoresAReportOverTlsWithThePinnedCaAndAcksAfterTheCommit) {
     EXPECT_EQ(stored_on_disk(s.file), 1);
 }
 
+TEST(IngestServer, AConnectionFromOutsideTheAllowedNetworksIsClosedBeforeItsHandshakeAndOneFromInsideIsServed) {
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls) << tls.error().message;
+    {
+        Server s("allow-elsewhere", kTls, "training-server", 4096, 512, PeerFilter::parse({"10.64.0.0/10", "2001:db8::/32"}).value());
+        auto acks = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, kTimeout);
+        EXPECT_FALSE(acks) << "127.0.0.1 is not in the modems' networks";
+        EXPECT_EQ(s.server->counters().refused_network.load(), 1);
+        EXPECT_EQ(s.server->counters().handshake_failures.load(), 0) << "closed before any TLS";
+        EXPECT_EQ(stored_on_disk(s.file), 0);
+    }
+    Server s("allow-loopback", kTls, "training-server", 4096, 512, PeerFilter::parse({"10.64.0.0/10", "127.0.0.0/8"}).value());
+    auto acks = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(1, 500)}, kTimeout);
+    ASSERT_TRUE(acks) << acks.error().message;
+    EXPECT_EQ(acks->front().outcome, AckOutcome::stored);
+    EXPECT_EQ(s.server->counters().refused_network.load(), 0);
+}
+
+TEST(PeerFilter, TakesNetworksAndSingleAddressesAndNamesAnEntryThatIsNeither) {
+    const auto f = PeerFilter::parse({"10.64.0.0/10", "192.0.2.7", "2001:db8::/32"});
+    ASSERT_TRUE(f) << f.error().message;
+    EXPECT_TRUE(f->allows(std::string("10.64.3.9")));
+    EXPECT_TRUE(f->allows(std::string("10.127.255.255")));
+    EXPECT_FALSE(f->allows(std::string("10.128.0.1")));
+    EXPECT_TRUE(f->allows(std::string("192.0.2.7")));
+    EXPECT_FALSE(f->allows(std::string("192.0.2.8")));
+    EXPECT_TRUE(f->allows(std::string("::ffff:10.64.0.1"))) << "IPv4 mapped into IPv6 (a dual-stack listener)";
+    EXPECT_TRUE(f->allows(std::string("2001:db8:1::5")));
+    EXPECT_FALSE(f->allows(std::string("2001:db9::5")));
+    EXPECT_FALSE(f->allows(std::string("")));
+    EXPECT_EQ(f->describe(), "10.64.0.0/10, 192.0.2.7/32, 2001:db8::/32");
+    EXPECT_TRUE(PeerFilter{}.allows(std::string("203.0.113.1"))) << "empty: any address";
+    const auto bad = PeerFilter::parse({"10.64.0.0/10", "10.64.0.0/33"});
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("'10.64.0.0/33' is not a network"), std::string::npos) << bad.error().message;
+    EXPECT_FALSE(PeerFilter::parse({"modems"}));
+}
+
 TEST(IngestServer, ARetransmissionIsAcknowledgedAsDuplicateAndStoredOnce) {
     Server s("duplicate");
     auto tls = make_client_tls_context(kTls / "cec-ca.pem");
