@@ -130,7 +130,7 @@ void DrillConduct::sample(DrillSession& session) {
     for (auto& [pec, samples] : seen_.pecs) {
         const bool wrong = world.wrong_on_page(pec, now, now + 1) > 0;
         if (pec == 0) {  // the page as a whole (a display error's inject)
-            samples.push_back({.at = now, .wrong_on_page = wrong});
+            samples.push_back({.at = now, .wrong_on_page = wrong, .reports_cut = world.connections_cut()});
             continue;
         }
         const auto idx = world.index_of(pec);

@@ -79,6 +79,7 @@ PecOutcome outcome_of(const DrillFile& drill, const DrillRun& run, const std::st
         o.ballots_at_risk = std::max(o.ballots_at_risk, s.ballots_waiting);
         o.published_minutes += s.wrong_on_page ? 1 : 0;
         o.forged_ballots = s.forged_ballots - first->forged_ballots;
+        o.reports_cut = s.reports_cut - first->reports_cut;
         if (s.acknowledged && !o.acknowledged) o.acknowledged = s.at;
     }
     return o;
@@ -109,7 +110,7 @@ core::Result<Review> review_record(const std::filesystem::path& record_file, int
 }
 
 std::string cost_sentence(const PecOutcome& yours, const PecOutcome& ref) {
-    const std::string where = (yours.pec == 0 ? "on " : "at ") + inject_place(yours.pec);
+    const std::string where = "at " + inject_place(yours.pec);
     if (!yours.fired) return fmt::format("the inject {} never fired", where);
     std::vector<std::string> cost, saved;
     const auto add = [&](std::int64_t n, std::string_view one, std::string_view many) {
@@ -120,6 +121,7 @@ std::string cost_sentence(const PecOutcome& yours, const PecOutcome& ref) {
     add(yours.ballots_at_risk - ref.ballots_at_risk, "ballot uncounted in a reserve slot", "ballots uncounted in a reserve slot");
     add(yours.published_minutes - ref.published_minutes, "minute of wrong figures on the public page", "minutes of wrong figures on the public page");
     add(yours.forged_ballots - ref.forged_ballots, "ballot issued to a collected passport", "ballots issued to collected passports");
+    add(yours.reports_cut - ref.reports_cut, "report cut off on its way to the ingest", "reports cut off on their way to the ingest");
     std::string never;
     if (yours.acknowledged && ref.acknowledged)
         add((*yours.acknowledged - *ref.acknowledged) / core::kMinute, "minute's delay of its results at the CEC", "minutes' delay of its results at the CEC");
@@ -212,7 +214,7 @@ json objectives_json(const Review& r) {
 
 json outcome_json(const PecOutcome& o) {
     return json{{"voters_left", o.voters_left}, {"queue_minutes", o.queue_minutes}, {"ballots_at_risk", o.ballots_at_risk},
-                {"published_minutes", o.published_minutes}, {"forged_ballots", o.forged_ballots}, {"acknowledged", o.acknowledged ? json(hhmm(*o.acknowledged)) : json(nullptr)}};
+                {"published_minutes", o.published_minutes}, {"forged_ballots", o.forged_ballots}, {"reports_cut", o.reports_cut}, {"acknowledged", o.acknowledged ? json(hhmm(*o.acknowledged)) : json(nullptr)}};
 }
 
 json counterfactual_json(const Review& r) {
@@ -226,6 +228,7 @@ json counterfactual_json(const Review& r) {
                                            {"ballots_at_risk", yours.ballots_at_risk - ref.ballots_at_risk},
                                            {"published_minutes", yours.published_minutes - ref.published_minutes},
                                            {"forged_ballots", yours.forged_ballots - ref.forged_ballots},
+                                           {"reports_cut", yours.reports_cut - ref.reports_cut},
                                            {"late_minutes", yours.acknowledged && ref.acknowledged
                                                                 ? json((*yours.acknowledged - *ref.acknowledged) / core::kMinute)
                                                                 : json(nullptr)}}},

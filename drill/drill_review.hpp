@@ -44,6 +44,7 @@ struct PecOutcome {
     std::int64_t ballots_at_risk = 0;   ///< most ballots waiting in a reserve slot
     std::int64_t published_minutes = 0; ///< minutes the public page showed wrong figures (PEC 0: its party rows)
     std::int64_t forged_ballots = 0;    ///< ballots issued to collected passports (a desk left open)
+    std::int64_t reports_cut = 0;       ///< PECs' reports a flood on the ingest cut off (the inject's PEC 0)
     std::optional<sim::Time> acknowledged;  ///< when the CEC acknowledged its results
 };
 /// The outcome at the PEC of inject `name` in a run.

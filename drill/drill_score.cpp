@@ -77,6 +77,7 @@ std::optional<double> world_measure(Measure m, const std::vector<PecSample>& s, 
             return static_cast<double>(most);
         }
         case Measure::forged_ballots: return static_cast<double>(s.back().forged_ballots - s.front().forged_ballots);
+        case Measure::reports_cut: return static_cast<double>(s.back().reports_cut - s.front().reports_cut);
         case Measure::published_minutes:
             return static_cast<double>(std::count_if(s.begin(), s.end(), [](const PecSample& x) { return x.wrong_on_page; }));
         case Measure::report_delay:
@@ -135,7 +136,7 @@ ObjectiveScore score_objective(const DrillObjective& o, const DrillFile& drill, 
 
 // [SECTION] Scoring a drill
 
-std::string inject_place(int pec) { return pec == 0 ? std::string("the public page") : fmt::format("PEC {}", pec); }
+std::string inject_place(int pec) { return pec == 0 ? std::string("the CEC") : fmt::format("PEC {}", pec); }
 
 bool concerns(const sim::TraineeAction& a, const DrillInject& inject, const Observations& seen) {
     const sim::FaultAction& f = inject.action;

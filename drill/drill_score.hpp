@@ -24,6 +24,7 @@ struct PecSample {
     bool acknowledged = false;         ///< the CEC acknowledged its results
     bool wrong_on_page = false;        ///< the public page shows wrong figures for it (PEC 0: the party rows)
     std::int64_t forged_ballots = 0;   ///< ballots issued to collected passports so far (sim::PecResult::forged_ballots)
+    std::int64_t reports_cut = 0;      ///< PEC 0 only: PECs' connections a flood closed before their report arrived, so far
     bool operator==(const PecSample&) const = default;
 };
 

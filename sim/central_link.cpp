@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "central/aggregation.hpp"
+#include "central/ingest_server.hpp"
 #include "central/publication.hpp"
 #include "sim/pec_model.hpp"
 
@@ -57,6 +58,7 @@ std::optional<Time> CentralLink::next_work() const {
         const Time due = *oldest_staged_ + central::GroupCommitPolicy{}.max_delay;
         next = next ? std::min(*next, due) : due;
     }
+    if (const auto full = flood_full()) next = next ? std::min(*next, *full) : *full;
     return next;
 }
 
@@ -87,6 +89,13 @@ bool CentralLink::advance(Time safe) {
     const central::GroupCommitPolicy policy;
     for (;;) {
         const std::optional<Time> due = oldest_staged_ ? std::optional<Time>(*oldest_staged_ + policy.max_delay) : std::nullopt;
+        if (const auto full = flood_full()) {  // the flood fills the budget before anything else is due
+            if (*full < safe && (queue_.empty() || *full <= queue_.front().at) && (!due || *full <= *due)) {
+                check_flood(*full);
+                did = true;
+                continue;
+            }
+        }
         const bool delivery_next = !queue_.empty() && queue_.front().at < safe && (!due || queue_.front().at < *due);
         if (!delivery_next) {
             if (due && *due < safe) {
@@ -101,8 +110,9 @@ bool CentralLink::advance(Time safe) {
         queue_.pop_back();
         did = true;
         handled_until_ = std::max(handled_until_, d.at);
-        if (unreachable_at(d.at)) {  // no connection: no answer, the PEC's transmitter resends after its timeout
-            ++unreachable_;
+        const bool unreachable = unreachable_at(d.at);
+        if (unreachable || cut_by_flood(d)) {  // no connection: no answer, the PEC's transmitter resends after its timeout
+            unreachable_ += unreachable ? 1 : 0;
             if (d.model) d.model->processed_by_cec(d.t.delivered_at);
             continue;
         }
@@ -139,6 +149,49 @@ bool CentralLink::advance(Time safe) {
                 break;
         }
     }
+}
+
+bool CentralLink::cut_by_flood(const Delivery& d) {
+    if (!d.model || !flood_ || !flood_->active(d.at)) return false;
+    const bool cut = !flood_->survives(d.t.sent_at, d.at, modem_address(d.pec));
+    connections_cut_ += cut ? 1 : 0;
+    return cut;
+}
+
+std::optional<Time> CentralLink::flood_full() const {
+    if (!flood_ || flood_seen_) return std::nullopt;
+    return flood_->full_at();
+}
+
+// The moment the flood fills the ingest's budget: the operator page's eviction counter starts to
+// climb, thousands a second, and the CEC's monitoring raises it (nothing to see if the ingest was
+// restricted in time).
+void CentralLink::check_flood(Time at) {
+    flood_seen_ = true;
+    flood_->advance_to(at - 1);  // the arrivals that fill it, one by one (no fast-forward over them)
+    flood_->advance_to(at + 1);
+    if (flood_->evicted() == 0) return;
+    observations_.push_back({at, 0, fmt::format("the ingest is at its cap of {} connections and closes idle ones to make room, thousands a "
+                                                "second, from addresses outside the modems' networks: a flood of connections. The PECs' "
+                                                "reports may be cut off before they arrive",
+                                                central::IngestServerOptions{}.max_connections)});
+}
+
+core::Result<void> CentralLink::start_flood(const Incident& incident, Time now) {
+    if (flood_ && flood_->active(now)) return core::fail("a flood is on the ingest already");
+    const central::IngestServerOptions server;  // the caps `shailoo serve` runs with by default
+    flood_ = std::make_unique<FloodModel>(now, now + incident.lasts, incident.rate, incident.addresses, server.max_connections,
+                                          server.max_connections_per_peer);
+    flood_seen_ = false;
+    if (restricted_) flood_->restrict_to_modems(now);
+    return {};
+}
+
+bool CentralLink::restrict_ingest(Time now) {
+    if (restricted_) return false;
+    restricted_ = now;
+    if (flood_) flood_->restrict_to_modems(now);
+    return true;
 }
 
 bool CentralLink::unreachable_at(Time at) const {

@@ -16,6 +16,7 @@
 #include "core/device_keys.hpp"
 #include "core/election_package.hpp"
 #include "kernel/engine.hpp"
+#include "sim/flood.hpp"
 #include "sim/incident.hpp"
 #include "sim/scenario.hpp"
 #include "station/transmitter.hpp"
@@ -98,6 +99,15 @@ public:
     /// Deliveries that found the server unreachable.
     std::int64_t unreachable() const { return unreachable_; }
 
+    /// A flood of connections on the ingest from `now` (a `flood` incident, sim/flood.hpp). Fails
+    /// while another is on.
+    core::Result<void> start_flood(const Incident& incident, Time now);
+    /// The duty officer restricts the ingest to the modems' networks from `now` (for a flood now
+    /// or later). False if it was already.
+    bool restrict_ingest(Time now);
+    /// PEC connections a flood closed before their report arrived, so far.
+    std::int64_t connections_cut() const { return connections_cut_; }
+
 private:
     struct Delivery {
         Time at;
@@ -158,6 +168,13 @@ private:
     bool display_error_ = false;
     bool page_checked_ = false;                                    // the display error is found (checked once per episode)
     std::map<int, std::vector<std::pair<Time, Time>>> wrong_;      // pec (0: party rows) -> times wrong figures were public
+    std::unique_ptr<FloodModel> flood_;                            // the latest flood, if any
+    bool flood_seen_ = false;                                      // its evictions raised the alert
+    std::optional<Time> restricted_;                               // the ingest takes only the modems' networks from then
+    std::int64_t connections_cut_ = 0;
+    bool cut_by_flood(const Delivery& d);                          // a flood's budget closed the delivery's connection
+    std::optional<Time> flood_full() const;                        // when the flood fills the budget, until checked
+    void check_flood(Time at);
 };
 
 }  // namespace sim

@@ -187,7 +187,7 @@ NeededFields needed_fields(TraineeDo what) {
             return {.pec = true, .unit = true};
         case TraineeDo::stationary_box: case TraineeDo::feed_reserve: case TraineeDo::revoke: case TraineeDo::accept:
             return {.pec = true, .box = true};
-        case TraineeDo::correct_page: return {};
+        case TraineeDo::correct_page: case TraineeDo::restrict_ingest: return {};
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: case TraineeDo::report_phishing:
         case TraineeDo::follow_link: case TraineeDo::call_pec: return {.pec = true};
         case TraineeDo::report_device: case TraineeDo::allow_device: return {.pec = true, .box = true};
@@ -270,9 +270,11 @@ core::Result<RecordedAction> read_trainee_action(const ActionReader& in, const s
     return rec;
 }
 
-// `{issued, incident, pec, box, copies, usb, desk, away, ballots, inject}` (version 5).
+// `{issued, incident, pec, box, copies, usb, desk, away, ballots, rate, addresses, lasts, inject}` (version 5).
 core::Result<RecordedAction> read_incident_action(const std::string& file, const YAML::Node& n, const std::string& where) {
-    if (auto known = core::only_keys(file, n, {"issued", "incident", "pec", "box", "copies", "usb", "desk", "away", "ballots", "inject"}, where);
+    if (auto known = core::only_keys(file, n, {"issued", "incident", "pec", "box", "copies", "usb", "desk", "away", "ballots", "rate",
+                                                    "addresses", "lasts", "inject"},
+                                   where);
         !known)
         return std::unexpected(known.error());
     const core::YamlReader r = core::YamlReader(file).within(where.substr(0, where.size() - 1));
@@ -343,15 +345,21 @@ void emit_trainee_action(YAML::Emitter& out, const RecordedAction& r) {
     out << YAML::EndMap;
 }
 
-// A cyber incident: `{issued, incident, pec, box, copies, usb, desk, away, ballots, inject}` (version 5).
+// A cyber incident: `{issued, incident, pec, box, copies, usb, desk, away, ballots, rate, addresses, lasts, inject}` (version 5).
 void emit_incident(YAML::Emitter& out, const RecordedAction& r) {
     const Incident& i = *r.incident;
     out << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "issued" << YAML::Value << YAML::DoubleQuoted << core::clock_time(r.issued, core::ClockText::micros);
     out << YAML::Key << "incident" << YAML::Value << std::string(to_string(i.kind));
     const bool desk = i.kind == IncidentKind::pin_request || i.kind == IncidentKind::desk_break;
-    if (i.kind != IncidentKind::display_error) out << YAML::Key << "pec" << YAML::Value << i.pec;
-    if (i.kind != IncidentKind::display_error && !desk) out << YAML::Key << "box" << YAML::Value << std::string(host_name(i.box));
+    const bool cec = i.kind == IncidentKind::display_error || i.kind == IncidentKind::flood;
+    if (!cec) out << YAML::Key << "pec" << YAML::Value << i.pec;
+    if (!cec && !desk) out << YAML::Key << "box" << YAML::Value << std::string(host_name(i.box));
+    if (i.kind == IncidentKind::flood) {
+        out << YAML::Key << "rate" << YAML::Value << i.rate;
+        out << YAML::Key << "addresses" << YAML::Value << i.addresses;
+        out << YAML::Key << "lasts" << YAML::Value << format_duration(i.lasts);
+    }
     if (desk) out << YAML::Key << "desk" << YAML::Value << i.desk + 1;
     if (i.kind == IncidentKind::desk_break) {
         out << YAML::Key << "away" << YAML::Value << format_duration(i.away);
@@ -427,6 +435,28 @@ core::Result<void> read_desk_fields(const core::YamlReader& r, const YAML::Node&
     return {};
 }
 
+// A flood's `rate` (connections a second), `addresses` and `lasts` (a duration).
+core::Result<void> read_flood_fields(const core::YamlReader& r, const YAML::Node& n, Incident& incident) {
+    if (n["rate"]) {
+        auto rate = r.get<int>(n, "rate", 1, 200'000);
+        if (!rate) return std::unexpected(rate.error());
+        incident.rate = *rate;
+    }
+    if (n["addresses"]) {
+        auto addresses = r.get<int>(n, "addresses", 1, 131'072);
+        if (!addresses) return std::unexpected(addresses.error());
+        incident.addresses = *addresses;
+    }
+    if (n["lasts"]) {
+        if (!n["lasts"].IsScalar()) return r.bad(n["lasts"], "lasts", "expected a duration like 20m");
+        const auto lasts = parse_duration(n["lasts"].Scalar());
+        if (!lasts) return r.bad(n["lasts"], "lasts", lasts.error().message);
+        if (*lasts < core::kMinute || *lasts > 4 * core::kHour) return r.bad(n["lasts"], "lasts", "must be from 1m to 4h");
+        incident.lasts = *lasts;
+    }
+    return {};
+}
+
 }  // namespace
 
 core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAML::Node& n, const std::string& kind_field) {
@@ -435,9 +465,14 @@ core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAM
     const auto kind = incident_kind_from(*kind_name);
     if (!kind) return r.bad(n[kind_field], kind_field, fmt::format("'{}' is not an incident (docs/drills.md, \"Incidents\")", *kind_name));
     Incident incident{.kind = *kind};
-    if (*kind == IncidentKind::display_error) {
+    for (const char* field : {"rate", "addresses", "lasts"})
+        if (*kind != IncidentKind::flood && n[field]) return r.bad(n[field], field, fmt::format("{} takes no {}", *kind_name, field));
+    if (*kind == IncidentKind::display_error || *kind == IncidentKind::flood) {
+        const std::string where = *kind == IncidentKind::flood ? "a flood is on the CEC's ingest" : "a display error is on the public page";
         for (const char* field : {"pec", "box", "copies", "usb", "desk", "away", "ballots"})
-            if (n[field]) return r.bad(n[field], field, "a display error is on the public page: it takes no " + std::string(field));
+            if (n[field]) return r.bad(n[field], field, where + ": it takes no " + std::string(field));
+        if (*kind == IncidentKind::flood)
+            if (auto ok = read_flood_fields(r, n, incident); !ok) return std::unexpected(ok.error());
         return incident;
     }
     auto pec = r.get<int>(n, "pec", 1000, 9999);

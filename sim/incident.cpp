@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::array<std::string_view, kIncidentKinds> kNames{"rogue_device", "replay", "altered_replay", "stolen_key",
                                                                 "display_error", "phishing", "usb_device", "pin_request",
-                                                                "desk_break"};
+                                                                "desk_break",   "flood"};
 
 constexpr std::array<NamedUsbDevice, 4> kUsbDevices{{
     {"stick", R"(id 0781:5567 serial "4C530001090312109353" name "Cruzer Blade" with-interface 08:06:50)", true},
@@ -66,6 +66,9 @@ std::optional<NamedUsbDevice> usb_device(std::string_view usb) {
 
 std::string describe(const Incident& incident) {
     if (incident.kind == IncidentKind::display_error) return "display_error on the public page";
+    if (incident.kind == IncidentKind::flood)
+        return fmt::format("flood of {} connections a second from {} addresses on the ingest for {} minutes", incident.rate, incident.addresses,
+                           incident.lasts / core::kMinute);
     if (incident.kind == IncidentKind::pin_request || incident.kind == IncidentKind::desk_break)
         return fmt::format("{} PEC {} desk {}", to_string(incident.kind), incident.pec, incident.desk + 1);
     if (incident.kind == IncidentKind::usb_device)
@@ -100,7 +103,7 @@ std::string rogue_device_id(int pec) { return fmt::format("{}-arbb-9", pec); }
 core::Result<std::vector<CraftedMessage>> craft_attack(const Incident& incident, std::span<const std::uint8_t> captured,
                                                        std::uint64_t secret_seed, Time now) {
     if (incident.kind == IncidentKind::display_error || incident.kind == IncidentKind::phishing || incident.kind == IncidentKind::usb_device ||
-        incident.kind == IncidentKind::pin_request || incident.kind == IncidentKind::desk_break)
+        incident.kind == IncidentKind::pin_request || incident.kind == IncidentKind::desk_break || incident.kind == IncidentKind::flood)
         return core::fail(fmt::format("{} sends no report", to_string(incident.kind)));
     if (incident.kind == IncidentKind::replay) {
         std::vector<CraftedMessage> out;

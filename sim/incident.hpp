@@ -36,10 +36,12 @@ enum class IncidentKind : std::uint8_t {
     pin_request,     ///< a commission member asks the chair for a desk operator's PIN: telling it lets him log in as her
     desk_break,      ///< a desk's operator goes on a break and leaves her session open: kIntruderAfter into the break a
                      ///< member sits down and, if the desk is open (or he knows the PIN), issues ballots to collected passports
+    flood,           ///< a flood of connections on the CEC's ingest (sim/flood.hpp): at the connection cap the budget
+                     ///< closes the PECs' connections before their reports arrive, until the ingest is restricted
 };
 
 /// How many kinds there are (IncidentKind's values are 0 to kIncidentKinds - 1).
-inline constexpr std::size_t kIncidentKinds = 9;
+inline constexpr std::size_t kIncidentKinds = 10;
 
 /// How long into a desk_break the member who wants the desk sits down at it.
 inline constexpr Time kIntruderAfter = 5 * core::kMinute;
@@ -58,6 +60,9 @@ struct Incident {
     int desk = 0;     ///< pin_request, desk_break: the desk (from 0)
     Time away = 30 * core::kMinute;  ///< desk_break: how long the operator is away
     int ballots = 15;  ///< desk_break: ballots the member issues if he gets into the desk
+    int rate = 12'000;        ///< flood: connections a second
+    int addresses = 20'000;   ///< flood: the addresses they come from
+    Time lasts = 20 * core::kMinute;  ///< flood: how long it goes on
     bool operator==(const Incident&) const = default;
 };
 

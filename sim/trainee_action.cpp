@@ -23,7 +23,7 @@ struct DoName {
     TraineeRole role;
 };
 
-constexpr std::array<DoName, 25> kDos{{
+constexpr std::array<DoName, 26> kDos{{
     {TraineeDo::take_call, "take_call", TraineeRole::help_desk},
     {TraineeDo::guide, "guide", TraineeRole::help_desk},
     {TraineeDo::dispatch_crew, "dispatch_crew", TraineeRole::help_desk},
@@ -49,6 +49,7 @@ constexpr std::array<DoName, 25> kDos{{
     {TraineeDo::call_pec, "call_pec", TraineeRole::duty_officer},
     {TraineeDo::accept, "accept", TraineeRole::duty_officer},
     {TraineeDo::correct_page, "correct_page", TraineeRole::duty_officer},
+    {TraineeDo::restrict_ingest, "restrict_ingest", TraineeRole::duty_officer},
 }};
 
 const DoName& entry(TraineeDo what) {
@@ -93,6 +94,7 @@ std::string describe(const TraineeAction& a) {
         case TraineeDo::accept:
             return fmt::format("accept the report of PEC {}'s {} ARBB its printed protocol confirms", a.pec, a.box == 0 ? "party-list" : "district");
         case TraineeDo::correct_page: return "correct_page";
+        case TraineeDo::restrict_ingest: return "restrict_ingest";
         case TraineeDo::stationary_box: case TraineeDo::feed_reserve:
             return fmt::format("{} PEC {} {} ARBB", to_string(a.what), a.pec, a.box == 0 ? "party-list" : "district");
         case TraineeDo::backup_channel: case TraineeDo::hold: case TraineeDo::release: case TraineeDo::report_phishing:

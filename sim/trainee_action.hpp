@@ -50,6 +50,7 @@ enum class TraineeDo : std::uint8_t {
     call_pec,        ///< phone the PEC: its chair reads out the protocols its ARBBs printed, compared with what the CEC stored
     accept,          ///< after a revocation and a call, accept the box's stored report that matches the printed protocol
     correct_page,    ///< rebuild the public page from the store (ends a display error)
+    restrict_ingest, ///< take ingest connections only from the modems' networks (central::PeerFilter): a flood from elsewhere is closed at accept
 };
 
 /// Names as in drill records and on the trainee page ("help_desk", "take_call", ...).

@@ -256,6 +256,7 @@ core::Result<void> World::apply(const Incident& incident) {
     }
     if (incident.kind == IncidentKind::usb_device) return plug_usb(incident);
     if (incident.kind == IncidentKind::pin_request || incident.kind == IncidentKind::desk_break) return desk_incident(incident);
+    if (incident.kind == IncidentKind::flood) return shared_->link->start_flood(incident, now_);
     if (incident.kind == IncidentKind::display_error) {
         if (shared_->link->display_error()) return core::fail("the public page already shows a display error");
         shared_->link->set_display_error(true, now_);
@@ -267,6 +268,8 @@ core::Result<void> World::apply(const Incident& incident) {
 }
 
 Time World::wrong_on_page(int pec, Time from, Time to) const { return shared_->link->wrong_on_page(pec, from, to); }
+
+std::int64_t World::connections_cut() const { return shared_->link->connections_cut(); }
 
 std::optional<std::string> World::inbox(int pec) const {
     const auto it = shared_->inboxes.find(pec);
@@ -517,6 +520,10 @@ core::Result<std::string> World::officer_act(const TraineeAction& a) {
             if (!shared_->link->display_error()) return core::fail("the public page shows the store's figures: nothing to correct");
             shared_->link->set_display_error(false, now_);
             said = "the public page rebuilt from the store";
+            break;
+        case TraineeDo::restrict_ingest:
+            if (!shared_->link->restrict_ingest(now_)) return core::fail("the ingest takes connections only from the modems' networks already");
+            said = fmt::format("the ingest takes connections only from the modems' networks ({}): others are closed at accept", kModemNetwork);
             break;
         default: return core::fail(fmt::format("{} is not a duty officer's action", to_string(a.what)));
     }

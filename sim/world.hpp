@@ -72,6 +72,8 @@ public:
     /// Virtual time in [from, to) during which the public page showed wrong figures: the party rows
     /// (pec 0) or PEC `pec`'s (CentralLink::wrong_on_page).
     Time wrong_on_page(int pec, Time from, Time to) const;
+    /// PECs' connections a flood on the ingest closed before their report arrived, so far (sim/flood.hpp).
+    std::int64_t connections_cut() const;
     /// The phishing message waiting in PEC `pec`'s chair's inbox (a `phishing` incident), if any.
     std::optional<std::string> inbox(int pec) const;
     /// A USB device one of a PEC's machines blocked (a `usb_device` incident), waiting for its

@@ -32,7 +32,7 @@ std::vector<Transmission> Transmitter::poll() {
             o.backoff = std::min(o.backoff * 2, policy_.max_backoff);
             continue;
         }
-        sent.push_back(Transmission{o.state.device_id, o.state.sequence, o.bytes, *delivered, o.state.attempts});
+        sent.push_back(Transmission{o.state.device_id, o.state.sequence, o.bytes, *delivered, o.state.attempts, now});
         // If no answer comes, send again; the CEC acknowledges a retransmission as a duplicate.
         o.next_attempt = *delivered + policy_.ack_timeout;
         o.backoff = policy_.first_backoff;

@@ -33,6 +33,7 @@ struct Transmission {
     std::vector<std::uint8_t> bytes;
     core::Micros delivered_at = 0;  ///< when the last byte reached the CEC
     int attempt = 0;                ///< 1 for the first send
+    core::Micros sent_at = 0;       ///< when the modem began to send (its connection opened)
 };
 
 /// Where one report stands.

@@ -142,6 +142,16 @@ TEST(DrillFile, AnIncidentInjectTakesItsOwnFieldsAndNamesTheOthers) {
               f + ":9: field 'injects[1].desk': stolen_key takes no desk");
     EXPECT_EQ(error_of(with("{name: rush, at: \"13:00\", incident: pin_request, pec: 6055}")).find(f + ":9: field 'injects[1].desk'"), 0u)
         << "desk is required";
+    // A flood on the CEC's ingest: no PEC; its rate, addresses and length.
+    d = drill::parse_drill_file(with("{name: rush, at: \"20:01\", incident: flood, rate: 9000, addresses: 300, lasts: 10m}"), kFile);
+    ASSERT_TRUE(d) << d.error().message;
+    EXPECT_EQ(*d->injects[1].incident,
+              (sim::Incident{.kind = sim::IncidentKind::flood, .rate = 9000, .addresses = 300, .lasts = 10 * core::kMinute}));
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:01\", incident: flood, pec: 6055}")),
+              f + ":9: field 'injects[1].pec': a flood is on the CEC's ingest: it takes no pec");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:01\", incident: flood, lasts: 5h}")), f + ":9: field 'injects[1].lasts': must be from 1m to 4h");
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:01\", incident: replay, pec: 6055, rate: 5}")),
+              f + ":9: field 'injects[1].rate': replay takes no rate");
 }
 
 TEST(DrillFile, AScenarioOrARecordGivenForTheOtherIsNamedForWhatItIs) {

@@ -56,21 +56,21 @@ double possible(const drill::DrillScore& s) {
 
 // The world's outcome at an inject's PEC as one comparable tuple, lower is better in each part.
 struct Cost {
-    std::int64_t voters_left, queue_minutes, ballots_at_risk, late_minutes, published_minutes, forged_ballots;
+    std::int64_t voters_left, queue_minutes, ballots_at_risk, late_minutes, published_minutes, forged_ballots, reports_cut;
 };
 
 Cost cost_of(const drill::DrillFile& d, const drill::DrillRun& run, const std::string& inject) {
     const auto o = drill::outcome_of(d, run, inject);
     const std::int64_t late = o.acknowledged ? (*o.acknowledged - run.seen.voting_close) / core::kMinute : 24 * 60;
-    return {o.voters_left, o.queue_minutes, o.ballots_at_risk, late, o.published_minutes, o.forged_ballots};
+    return {o.voters_left, o.queue_minutes, o.ballots_at_risk, late, o.published_minutes, o.forged_ballots, o.reports_cut};
 }
 
 // [SECTION] Good and poor responses
 
-constexpr std::array<const char*, 14> kShipped{"arbb-stationary-box", "biometric-paper-list", "modem-outage-after-close", "mains-loss-ups",
+constexpr std::array<const char*, 15> kShipped{"arbb-stationary-box", "biometric-paper-list", "modem-outage-after-close", "mains-loss-ups",
                                                "surge-at-close",      "stolen-key",           "display-error",            "cyber-night",
                                                "rogue-device",        "replayed-report",      "altered-report",           "phishing",
-                                               "removable-media",     "desk-access"};
+                                               "removable-media",     "desk-access",          "ingest-flood"};
 // The incidents the CEC's own checks stop: whatever the duty officer does, nothing wrong reaches the
 // page, so only the response time is scored.
 constexpr std::array<std::string_view, 3> kStoppedByTheChecks{"rogue-device", "replayed-report", "altered-report"};
@@ -91,11 +91,13 @@ void expect_good_beats_poor(const drill::DrillFile& d) {
         EXPECT_LE(g.late_minutes, p.late_minutes) << inject.name;
         EXPECT_LE(g.published_minutes, p.published_minutes) << inject.name;
         EXPECT_LE(g.forged_ballots, p.forged_ballots) << inject.name;
+        EXPECT_LE(g.reports_cut, p.reports_cut) << inject.name;
         if (stopped) {
             EXPECT_EQ(p.published_minutes, 0) << inject.name << ": the CEC's checks kept it off the page";
         }
         better = better || g.voters_left < p.voters_left || g.queue_minutes < p.queue_minutes || g.ballots_at_risk < p.ballots_at_risk ||
-                 g.late_minutes < p.late_minutes || g.published_minutes < p.published_minutes || g.forged_ballots < p.forged_ballots;
+                 g.late_minutes < p.late_minutes || g.published_minutes < p.published_minutes || g.forged_ballots < p.forged_ballots ||
+                 g.reports_cut < p.reports_cut;
     }
     EXPECT_TRUE(better || stopped) << "the poor response cost nothing more anywhere";
 }

@@ -7,6 +7,7 @@
 //   [SECTION] Attacks on the wire
 //   [SECTION] Removable media
 //   [SECTION] Desk access: a PIN told, a desk left logged in
+//   [SECTION] A flood of connections on the ingest
 //   [SECTION] The display error
 //   [SECTION] Records and replay
 #include <gtest/gtest.h>
@@ -404,6 +405,44 @@ TEST(Incidents, ADeskIncidentAtADeskThatIsNotThereOrOutsideVotingIsRefused) {
     EXPECT_FALSE(world.act({.trainee = "bakyt", .what = TraineeDo::give_pin, .pec = kDeskPec, .unit = 0})) << "nobody asked";
 }
 
+// [SECTION] A flood of connections on the ingest
+
+TEST(Incidents, AFloodOnTheIngestCutsThePecsReportsOffUntilTheDutyOfficerRestrictsItToTheModemsNetworks) {
+    const auto night_with = [](std::optional<sim::Time> restrict_at) {
+        sim::World world(night().package, night().scenario, 7, 2);
+        world.advance_to(core::at(20, 1), 2);
+        EXPECT_TRUE(world.apply(Incident{.kind = IncidentKind::flood, .rate = 12'000, .addresses = 20'000, .lasts = 20 * core::kMinute}));
+        EXPECT_FALSE(world.apply(Incident{.kind = IncidentKind::flood})) << "one flood at a time";
+        world.advance_to(core::at(20, 2), 2);
+        EXPECT_EQ(alerts_with(world, 0, "a flood of connections").size(), 1u) << "the budget's closures climb at once";
+        if (restrict_at) {
+            world.advance_to(*restrict_at, 2);
+            const TraineeAction restrict{.trainee = "chynara", .what = TraineeDo::restrict_ingest};
+            EXPECT_TRUE(world.act(restrict));
+            EXPECT_FALSE(world.act(restrict)) << "restricted already";
+        }
+        auto r = run({}, world);
+        return std::pair{world.connections_cut(), r};
+    };
+    const auto [cut, flooded] = night_with(std::nullopt);
+    EXPECT_GT(cut, 50) << "the PECs' connections closed before their reports arrived";
+    // Nothing lost, nothing twice: once the flood is over every report is stored, and the page is the night's.
+    EXPECT_EQ(flooded.central.counters.committed, baseline().central.counters.committed);
+    EXPECT_EQ(page(flooded), page(baseline()));
+    const auto last_report = [](const sim::RunResults& r) {
+        sim::Time last = 0;
+        for (const auto& p : r.pecs) last = std::max(last, p.reported_at);
+        return last;
+    };
+    std::int64_t later = 0;
+    for (std::size_t i = 0; i < flooded.pecs.size(); ++i) later += flooded.pecs[i].reported_at > baseline().pecs[i].reported_at ? 1 : 0;
+    EXPECT_GT(later, 20) << "their modems sent them again, a minute later each time, until the flood ended";
+    EXPECT_GE(last_report(flooded), last_report(baseline()));
+    const auto [cut_restricted, restricted] = night_with(core::at(20, 4));
+    EXPECT_EQ(cut_restricted, 0) << "restricted before the PECs reported: the flood closed at accept";
+    EXPECT_EQ(page(restricted), page(baseline()));
+}
+
 // [SECTION] The display error
 
 TEST(Incidents, TheDisplayErrorIsFoundByThePageCheckAndCorrectedByTheDutyOfficer) {
@@ -444,13 +483,14 @@ TEST(Incidents, ARecordOfIncidentsReplaysToTheSameNight) {
     add(core::at(21, 5), {.kind = IncidentKind::display_error}, "page");
     add(core::at(21, 6), {.kind = IncidentKind::usb_device, .pec = 6010, .box = sim::kStationLaptop, .usb = "stick"}, "usb");
     add(core::at(21, 7), {.kind = IncidentKind::pin_request, .pec = 6010, .desk = 1}, "pin");
+    add(core::at(21, 8), {.kind = IncidentKind::flood, .rate = 9'000, .addresses = 512, .lasts = 3 * core::kMinute}, "flood");
     const auto file = std::filesystem::temp_directory_path() / "shailoo-incident-record.yaml";
     ASSERT_TRUE(sim::save_drill_record(rec, file));
     const auto back = sim::load_drill_record(file);
     std::filesystem::remove(file);
     ASSERT_TRUE(back) << back.error().message;
-    ASSERT_EQ(back->actions.size(), 5u);
-    for (std::size_t i = 0; i < 5; ++i) {
+    ASSERT_EQ(back->actions.size(), 6u);
+    for (std::size_t i = 0; i < 6; ++i) {
         EXPECT_EQ(back->actions[i].incident, rec.actions[i].incident) << i;
         EXPECT_EQ(back->actions[i].inject, rec.actions[i].inject) << i;
         EXPECT_EQ(back->actions[i].issued, rec.actions[i].issued) << i;
