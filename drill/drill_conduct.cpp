@@ -130,7 +130,8 @@ void DrillConduct::sample(DrillSession& session) {
     for (auto& [pec, samples] : seen_.pecs) {
         const bool wrong = world.wrong_on_page(pec, now, now + 1) > 0;
         if (pec == 0) {  // the page as a whole (a display error's inject)
-            samples.push_back({.at = now, .wrong_on_page = wrong, .reports_cut = world.connections_cut()});
+            samples.push_back({.at = now, .wrong_on_page = wrong, .reports_cut = world.connections_cut(),
+                               .page_down = world.page_unreachable(now, now + 1) > 0});
             continue;
         }
         const auto idx = world.index_of(pec);

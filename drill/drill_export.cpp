@@ -343,7 +343,7 @@ Json result(double earned, double points, bool success, std::optional<double> se
 Json objective_statement(const Export& x, const ObjectiveScore& o, int number) {
     const std::string iri = fmt::format("{}/objectives/{}", x.drill_iri, number);
     std::string description = fmt::format("Objective {} of the drill {}", number, x.title);
-    description += ", about the inject at " + inject_place(o.pec);
+    description += (o.pec == 0 ? ", about the inject on " : ", about the inject at ") + o.place;
     Json s;
     s["id"] = name_uuid(iri + "#" + x.ctx.date + "#" + o.trainee);
     s["actor"] = agent(x, o.trainee);

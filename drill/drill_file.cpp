@@ -24,7 +24,7 @@ namespace drill {
 
 namespace {
 
-constexpr std::array<std::pair<Measure, std::string_view>, 10> kMeasures{{
+constexpr std::array<std::pair<Measure, std::string_view>, 11> kMeasures{{
     {Measure::time_to_acknowledge, "time_to_acknowledge"},
     {Measure::time_to_resolve, "time_to_resolve"},
     {Measure::steps_out_of_order, "steps_out_of_order"},
@@ -35,6 +35,7 @@ constexpr std::array<std::pair<Measure, std::string_view>, 10> kMeasures{{
     {Measure::published_minutes, "published_minutes"},
     {Measure::forged_ballots, "forged_ballots"},
     {Measure::reports_cut, "reports_cut"},
+    {Measure::page_down_minutes, "page_down_minutes"},
 }};
 
 using Reader = core::YamlReader;
@@ -90,8 +91,8 @@ Outcome read_condition(const Reader& r, const YAML::Node& n, DrillInject& inject
     return {};
 }
 
-// An incident inject's fields: `incident`, and `pec`, `box`, `copies`, `usb`, `desk`, `away`, `ballots`, `rate`, `addresses`,
-// `lasts` where the incident takes them.
+// An incident inject's fields: `incident`, and `pec`, `box`, `copies`, `usb`, `desk`, `away`, `ballots`, `target`, `rate`,
+// `addresses`, `lasts` where the incident takes them.
 core::Result<void> read_incident(const Reader& r, const YAML::Node& n, DrillInject& inject) {
     for (const char* field : {"device", "unit", "fault", "severity", "duration", "replace", "support"})
         if (n[field]) return r.bad(n[field], field, "belongs to a fault inject, not an incident");
@@ -106,7 +107,7 @@ core::Result<DrillInject> read_inject(const Reader& file_reader, const YAML::Nod
     const Reader r = file_reader.within(where);
     if (!n.IsMap()) return file_reader.bad(n, where, "expected a mapping {name, at or when, pec, device, fault, ...}");
     if (auto ok = r.only_keys(n, {"name", "at", "when", "pec", "device", "unit", "fault", "severity", "duration", "replace", "support",
-                                  "incident", "box", "copies", "usb", "desk", "away", "ballots", "rate", "addresses", "lasts"});
+                                  "incident", "box", "copies", "usb", "desk", "away", "ballots", "target", "rate", "addresses", "lasts"});
         !ok)
         return std::unexpected(ok.error());
     DrillInject inject;
@@ -128,7 +129,7 @@ core::Result<DrillInject> read_inject(const Reader& file_reader, const YAML::Nod
         if (auto ok = read_incident(r, n, inject); !ok) return std::unexpected(ok.error());
         return inject;
     }
-    for (const char* field : {"box", "copies", "usb", "desk", "away", "ballots", "rate", "addresses", "lasts"})
+    for (const char* field : {"box", "copies", "usb", "desk", "away", "ballots", "target", "rate", "addresses", "lasts"})
         if (n[field]) return r.bad(n[field], field, "belongs to an incident (a fault inject names its device and fault)");
     auto pec = r.get<int>(n, "pec", 1000, 9999);
     if (!pec) return std::unexpected(pec.error());

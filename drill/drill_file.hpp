@@ -51,6 +51,7 @@ enum class Measure : std::uint8_t {
     published_minutes,    ///< minutes the public page showed wrong figures (the inject's PEC's; a display error's: the party rows), from the inject on
     forged_ballots,       ///< ballots issued at the inject's PEC to collected passports at a desk left open (desk_break), from the inject on
     reports_cut,          ///< PECs' reports whose connection a flood on the ingest closed before they arrived, from the inject on
+    page_down_minutes,    ///< minutes the results page did not answer the CEC's probe (a flood on it), from the inject on
 };
 std::string_view to_string(Measure m);
 std::optional<Measure> measure_from(std::string_view name);

@@ -64,6 +64,7 @@ PecOutcome outcome_of(const DrillFile& drill, const DrillRun& run, const std::st
     const DrillInject* in = drill.inject(inject);
     if (!in) return o;
     o.pec = in->action.pec;
+    o.place = inject_place(*in);
     const auto fired = fired_injects(run.record);
     const auto f = fired.find(inject);
     if (f == fired.end()) return o;
@@ -80,6 +81,7 @@ PecOutcome outcome_of(const DrillFile& drill, const DrillRun& run, const std::st
         o.published_minutes += s.wrong_on_page ? 1 : 0;
         o.forged_ballots = s.forged_ballots - first->forged_ballots;
         o.reports_cut = s.reports_cut - first->reports_cut;
+        o.page_down_minutes += s.page_down ? 1 : 0;
         if (s.acknowledged && !o.acknowledged) o.acknowledged = s.at;
     }
     return o;
@@ -110,7 +112,7 @@ core::Result<Review> review_record(const std::filesystem::path& record_file, int
 }
 
 std::string cost_sentence(const PecOutcome& yours, const PecOutcome& ref) {
-    const std::string where = "at " + inject_place(yours.pec);
+    const std::string where = (yours.pec == 0 ? "on " : "at ") + yours.place;
     if (!yours.fired) return fmt::format("the inject {} never fired", where);
     std::vector<std::string> cost, saved;
     const auto add = [&](std::int64_t n, std::string_view one, std::string_view many) {
@@ -122,6 +124,7 @@ std::string cost_sentence(const PecOutcome& yours, const PecOutcome& ref) {
     add(yours.published_minutes - ref.published_minutes, "minute of wrong figures on the public page", "minutes of wrong figures on the public page");
     add(yours.forged_ballots - ref.forged_ballots, "ballot issued to a collected passport", "ballots issued to collected passports");
     add(yours.reports_cut - ref.reports_cut, "report cut off on its way to the ingest", "reports cut off on their way to the ingest");
+    add(yours.page_down_minutes - ref.page_down_minutes, "minute the results page did not answer", "minutes the results page did not answer");
     std::string never;
     if (yours.acknowledged && ref.acknowledged)
         add((*yours.acknowledged - *ref.acknowledged) / core::kMinute, "minute's delay of its results at the CEC", "minutes' delay of its results at the CEC");
@@ -147,7 +150,7 @@ std::vector<sim::Verdict> score_verdicts(const DrillScore& score) {
         for (const MeasureScore& m : o.measures) {
             const Measure k = m.rule.measure;
             out.push_back({fmt::format("{} - {}", o.objective, o.trainee.empty() ? "nobody" : o.trainee),
-                           fmt::format("{}, inject at {}", inject_place(o.pec), o.fired ? core::clock_time(*o.fired) : "never"), std::string(to_string(k)),
+                           fmt::format("{}, inject at {}", o.place, o.fired ? core::clock_time(*o.fired) : "never"), std::string(to_string(k)),
                            fmt::format("{} (acceptable {})", format_measure(k, m.rule.expected), format_measure(k, m.rule.acceptable)),
                            fmt::format("{}: {} points", format_measure(k, m.actual), format_points(m.earned, m.rule.points)), m.passed, false});
         }
@@ -214,7 +217,7 @@ json objectives_json(const Review& r) {
 
 json outcome_json(const PecOutcome& o) {
     return json{{"voters_left", o.voters_left}, {"queue_minutes", o.queue_minutes}, {"ballots_at_risk", o.ballots_at_risk},
-                {"published_minutes", o.published_minutes}, {"forged_ballots", o.forged_ballots}, {"reports_cut", o.reports_cut}, {"acknowledged", o.acknowledged ? json(hhmm(*o.acknowledged)) : json(nullptr)}};
+                {"published_minutes", o.published_minutes}, {"forged_ballots", o.forged_ballots}, {"reports_cut", o.reports_cut}, {"page_down_minutes", o.page_down_minutes}, {"acknowledged", o.acknowledged ? json(hhmm(*o.acknowledged)) : json(nullptr)}};
 }
 
 json counterfactual_json(const Review& r) {
@@ -229,6 +232,7 @@ json counterfactual_json(const Review& r) {
                                            {"published_minutes", yours.published_minutes - ref.published_minutes},
                                            {"forged_ballots", yours.forged_ballots - ref.forged_ballots},
                                            {"reports_cut", yours.reports_cut - ref.reports_cut},
+                                           {"page_down_minutes", yours.page_down_minutes - ref.page_down_minutes},
                                            {"late_minutes", yours.acknowledged && ref.acknowledged
                                                                 ? json((*yours.acknowledged - *ref.acknowledged) / core::kMinute)
                                                                 : json(nullptr)}}},

@@ -38,6 +38,7 @@ core::Result<DrillRun> run_drill(const DrillFile& drill, std::optional<sim::Dril
 /// What one PEC of an inject looked like from the inject to the drill's end.
 struct PecOutcome {
     int pec = 0;
+    std::string place;  ///< inject_place of the inject
     std::optional<sim::Time> fired;
     std::int64_t voters_left = 0;
     std::int64_t queue_minutes = 0;     ///< voter-minutes of waiting
@@ -45,6 +46,7 @@ struct PecOutcome {
     std::int64_t published_minutes = 0; ///< minutes the public page showed wrong figures (PEC 0: its party rows)
     std::int64_t forged_ballots = 0;    ///< ballots issued to collected passports (a desk left open)
     std::int64_t reports_cut = 0;       ///< PECs' reports a flood on the ingest cut off (the inject's PEC 0)
+    std::int64_t page_down_minutes = 0; ///< minutes the results page did not answer the CEC's probe (PEC 0)
     std::optional<sim::Time> acknowledged;  ///< when the CEC acknowledged its results
 };
 /// The outcome at the PEC of inject `name` in a run.

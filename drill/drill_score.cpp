@@ -78,6 +78,8 @@ std::optional<double> world_measure(Measure m, const std::vector<PecSample>& s, 
         }
         case Measure::forged_ballots: return static_cast<double>(s.back().forged_ballots - s.front().forged_ballots);
         case Measure::reports_cut: return static_cast<double>(s.back().reports_cut - s.front().reports_cut);
+        case Measure::page_down_minutes:
+            return static_cast<double>(std::count_if(s.begin(), s.end(), [](const PecSample& x) { return x.page_down; }));
         case Measure::published_minutes:
             return static_cast<double>(std::count_if(s.begin(), s.end(), [](const PecSample& x) { return x.wrong_on_page; }));
         case Measure::report_delay:
@@ -106,6 +108,7 @@ ObjectiveScore score_objective(const DrillObjective& o, const DrillFile& drill, 
     os.objective = o.name;
     os.trainee = trainee;
     os.pec = drill.inject(o.inject)->action.pec;
+    os.place = inject_place(*drill.inject(o.inject));
     const auto f = fired.find(o.inject);
     if (f != fired.end()) os.fired = f->second;
     std::vector<const sim::RecordedAction*> done;
@@ -136,7 +139,11 @@ ObjectiveScore score_objective(const DrillObjective& o, const DrillFile& drill, 
 
 // [SECTION] Scoring a drill
 
-std::string inject_place(int pec) { return pec == 0 ? std::string("the CEC") : fmt::format("PEC {}", pec); }
+std::string inject_place(const DrillInject& inject) {
+    if (inject.action.pec != 0) return fmt::format("PEC {}", inject.action.pec);
+    if (inject.incident && inject.incident->kind == sim::IncidentKind::flood) return inject.incident->on_page ? "the results page" : "the CEC's ingest";
+    return "the public page";
+}
 
 bool concerns(const sim::TraineeAction& a, const DrillInject& inject, const Observations& seen) {
     const sim::FaultAction& f = inject.action;

@@ -25,6 +25,7 @@ struct PecSample {
     bool wrong_on_page = false;        ///< the public page shows wrong figures for it (PEC 0: the party rows)
     std::int64_t forged_ballots = 0;   ///< ballots issued to collected passports so far (sim::PecResult::forged_ballots)
     std::int64_t reports_cut = 0;      ///< PEC 0 only: PECs' connections a flood closed before their report arrived, so far
+    bool page_down = false;            ///< PEC 0 only: the results page did not answer the CEC's probe (a flood on it)
     bool operator==(const PecSample&) const = default;
 };
 
@@ -58,6 +59,7 @@ struct ObjectiveScore {
     std::string trainee;       ///< empty: no trainee of the role acted
     std::optional<sim::Time> fired;  ///< when its inject fired (nothing: it never did)
     int pec = 0;               ///< the inject's PEC
+    std::string place;         ///< inject_place of the inject
     std::vector<MeasureScore> measures;
     double earned = 0, points = 0;
     bool passed = false;       ///< every measure passed
@@ -84,8 +86,9 @@ struct DrillScore {
 /// for an ARBB's), a duty officer's hold or release of its PEC.
 bool concerns(const sim::TraineeAction& action, const DrillInject& inject, const Observations& seen);
 
-/// Where an inject happened, for people: "PEC 6006", or "the public page" for PEC 0 (a display error).
-std::string inject_place(int pec);
+/// Where an inject happened, for people: "PEC 6006"; for the incidents at the CEC "the public page"
+/// (a display error), "the results page" or "the CEC's ingest" (a flood).
+std::string inject_place(const DrillInject& inject);
 
 /// When each inject fired in a record (actions carrying its name), by inject name.
 std::map<std::string, sim::Time> fired_injects(const sim::DrillRecord& record);

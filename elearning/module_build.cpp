@@ -14,7 +14,7 @@ using Figures = std::map<std::string, std::string>;
 // The night's figures, known without playing it.
 Figures night_of(const Module& m) {
     const drill::DrillInject* inject = m.drill.inject(m.inject);
-    return {{"pec", drill::inject_place(inject->action.pec)},
+    return {{"pec", drill::inject_place(*inject)},
             {"inject_at", inject->at ? core::clock_time(*inject->at, core::ClockText::minutes) : std::string("when its condition held")},
             {"drill", m.drill.name}};
 }

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "central/aggregation.hpp"
+#include "central/http_server.hpp"
 #include "central/ingest_server.hpp"
 #include "central/publication.hpp"
 #include "sim/pec_model.hpp"
@@ -58,7 +59,8 @@ std::optional<Time> CentralLink::next_work() const {
         const Time due = *oldest_staged_ + central::GroupCommitPolicy{}.max_delay;
         next = next ? std::min(*next, due) : due;
     }
-    if (const auto full = flood_full()) next = next ? std::min(*next, *full) : *full;
+    for (const auto t : {flood_full(), probe_due()})
+        if (t) next = next ? std::min(*next, *t) : *t;
     return next;
 }
 
@@ -89,12 +91,17 @@ bool CentralLink::advance(Time safe) {
     const central::GroupCommitPolicy policy;
     for (;;) {
         const std::optional<Time> due = oldest_staged_ ? std::optional<Time>(*oldest_staged_ + policy.max_delay) : std::nullopt;
-        if (const auto full = flood_full()) {  // the flood fills the budget before anything else is due
-            if (*full < safe && (queue_.empty() || *full <= queue_.front().at) && (!due || *full <= *due)) {
-                check_flood(*full);
-                did = true;
-                continue;
-            }
+        // The floods' own moments - the ingest's budget filling, the page's probe - before anything due later.
+        const auto first = [&](std::optional<Time> t) { return t && *t < safe && (queue_.empty() || *t <= queue_.front().at) && (!due || *t <= *due); };
+        if (const auto full = flood_full(); first(full)) {
+            check_flood(*full);
+            did = true;
+            continue;
+        }
+        if (const auto probe = probe_due(); first(probe)) {
+            probe_page(*probe);
+            did = true;
+            continue;
         }
         const bool delivery_next = !queue_.empty() && queue_.front().at < safe && (!due || queue_.front().at < *due);
         if (!delivery_next) {
@@ -177,7 +184,52 @@ void CentralLink::check_flood(Time at) {
                                                 central::IngestServerOptions{}.max_connections)});
 }
 
+std::optional<Time> CentralLink::probe_due() const {
+    if (!page_flood_) return std::nullopt;
+    return next_probe_;
+}
+
+// One request of the CEC's availability probe to the results page, through the page's budget.
+void CentralLink::probe_page(Time at) {
+    const bool answered = page_flood_->survives(at, at + kPageRequest, kProbeAddress);
+    if (!answered && !page_down_since_) {
+        page_down_since_ = at;
+        if (!page_alerted_)
+            observations_.push_back({at, 0, fmt::format("the results page does not answer the CEC's availability probe: its budget of {} "
+                                                        "connections closes idle ones thousands a second, from addresses all over: a flood "
+                                                        "of connections on the page. The server cannot tell them from the public's: the "
+                                                        "hosting provider's filtering must take them",
+                                                        central::HttpServerLimits{}.max_connections)});
+        page_alerted_ = true;
+    } else if (answered && page_down_since_) {
+        page_down_.emplace_back(*page_down_since_, at);
+        page_down_since_.reset();
+    }
+    next_probe_ = at + kProbeEvery;
+    if (page_flood_->active(next_probe_)) return;
+    if (page_down_since_) page_down_.emplace_back(*page_down_since_, next_probe_);  // the flood is over: the page answers again
+    page_down_since_.reset();
+    page_flood_.reset();
+}
+
+Time CentralLink::page_unreachable(Time from, Time to) const {
+    Time total = 0;
+    const auto add = [&](Time a, Time b) { total += std::max<Time>(0, std::min(b, to) - std::max(a, from)); };
+    for (const auto& [a, b] : page_down_) add(a, b);
+    if (page_down_since_) add(*page_down_since_, to);
+    return total;
+}
+
 core::Result<void> CentralLink::start_flood(const Incident& incident, Time now) {
+    if (incident.on_page) {
+        if (page_flood_) return core::fail("a flood is on the results page already");
+        const central::HttpServerLimits page;  // the page's caps `shailoo serve` runs with by default
+        page_flood_ = std::make_unique<FloodModel>(now, now + incident.lasts, incident.rate, incident.addresses, page.max_connections,
+                                                   page.max_connections_per_peer);
+        next_probe_ = now;
+        page_alerted_ = false;
+        return {};
+    }
     if (flood_ && flood_->active(now)) return core::fail("a flood is on the ingest already");
     const central::IngestServerOptions server;  // the caps `shailoo serve` runs with by default
     flood_ = std::make_unique<FloodModel>(now, now + incident.lasts, incident.rate, incident.addresses, server.max_connections,

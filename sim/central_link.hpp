@@ -107,6 +107,9 @@ public:
     bool restrict_ingest(Time now);
     /// PEC connections a flood closed before their report arrived, so far.
     std::int64_t connections_cut() const { return connections_cut_; }
+    /// Virtual time in [from, to) during which the results page did not answer the CEC's probe (a
+    /// flood on the page, sim/flood.hpp).
+    Time page_unreachable(Time from, Time to) const;
 
 private:
     struct Delivery {
@@ -175,6 +178,13 @@ private:
     bool cut_by_flood(const Delivery& d);                          // a flood's budget closed the delivery's connection
     std::optional<Time> flood_full() const;                        // when the flood fills the budget, until checked
     void check_flood(Time at);
+    std::unique_ptr<FloodModel> page_flood_;                       // a flood on the results page, while on
+    Time next_probe_ = 0;                                          // the availability probe's next request, during it
+    std::optional<Time> page_down_since_;                          // the probe fails since then
+    std::vector<std::pair<Time, Time>> page_down_;                 // times the probe failed, closed
+    bool page_alerted_ = false;
+    std::optional<Time> probe_due() const;
+    void probe_page(Time at);
 };
 
 }  // namespace sim

@@ -270,10 +270,10 @@ core::Result<RecordedAction> read_trainee_action(const ActionReader& in, const s
     return rec;
 }
 
-// `{issued, incident, pec, box, copies, usb, desk, away, ballots, rate, addresses, lasts, inject}` (version 5).
+// `{issued, incident, pec, box, copies, usb, desk, away, ballots, target, rate, addresses, lasts, inject}` (version 5).
 core::Result<RecordedAction> read_incident_action(const std::string& file, const YAML::Node& n, const std::string& where) {
     if (auto known = core::only_keys(file, n, {"issued", "incident", "pec", "box", "copies", "usb", "desk", "away", "ballots", "rate",
-                                                    "addresses", "lasts", "inject"},
+                                                    "addresses", "lasts", "target", "inject"},
                                    where);
         !known)
         return std::unexpected(known.error());
@@ -345,7 +345,7 @@ void emit_trainee_action(YAML::Emitter& out, const RecordedAction& r) {
     out << YAML::EndMap;
 }
 
-// A cyber incident: `{issued, incident, pec, box, copies, usb, desk, away, ballots, rate, addresses, lasts, inject}` (version 5).
+// A cyber incident: `{issued, incident, pec, box, copies, usb, desk, away, ballots, target, rate, addresses, lasts, inject}` (version 5).
 void emit_incident(YAML::Emitter& out, const RecordedAction& r) {
     const Incident& i = *r.incident;
     out << YAML::Flow << YAML::BeginMap;
@@ -356,6 +356,7 @@ void emit_incident(YAML::Emitter& out, const RecordedAction& r) {
     if (!cec) out << YAML::Key << "pec" << YAML::Value << i.pec;
     if (!cec && !desk) out << YAML::Key << "box" << YAML::Value << std::string(host_name(i.box));
     if (i.kind == IncidentKind::flood) {
+        out << YAML::Key << "target" << YAML::Value << (i.on_page ? "page" : "ingest");
         out << YAML::Key << "rate" << YAML::Value << i.rate;
         out << YAML::Key << "addresses" << YAML::Value << i.addresses;
         out << YAML::Key << "lasts" << YAML::Value << format_duration(i.lasts);
@@ -435,8 +436,14 @@ core::Result<void> read_desk_fields(const core::YamlReader& r, const YAML::Node&
     return {};
 }
 
-// A flood's `rate` (connections a second), `addresses` and `lasts` (a duration).
+// A flood's `target` (ingest or page), `rate` (connections a second), `addresses` and `lasts` (a duration).
 core::Result<void> read_flood_fields(const core::YamlReader& r, const YAML::Node& n, Incident& incident) {
+    if (n["target"]) {
+        auto target = r.text(n, "target");
+        if (!target) return std::unexpected(target.error());
+        if (*target != "ingest" && *target != "page") return r.bad(n["target"], "target", fmt::format("'{}' is neither ingest nor page", *target));
+        incident.on_page = *target == "page";
+    }
     if (n["rate"]) {
         auto rate = r.get<int>(n, "rate", 1, 200'000);
         if (!rate) return std::unexpected(rate.error());
@@ -465,7 +472,7 @@ core::Result<Incident> read_incident_fields(const core::YamlReader& r, const YAM
     const auto kind = incident_kind_from(*kind_name);
     if (!kind) return r.bad(n[kind_field], kind_field, fmt::format("'{}' is not an incident (docs/drills.md, \"Incidents\")", *kind_name));
     Incident incident{.kind = *kind};
-    for (const char* field : {"rate", "addresses", "lasts"})
+    for (const char* field : {"rate", "addresses", "lasts", "target"})
         if (*kind != IncidentKind::flood && n[field]) return r.bad(n[field], field, fmt::format("{} takes no {}", *kind_name, field));
     if (*kind == IncidentKind::display_error || *kind == IncidentKind::flood) {
         const std::string where = *kind == IncidentKind::flood ? "a flood is on the CEC's ingest" : "a display error is on the public page";

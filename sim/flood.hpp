@@ -40,6 +40,12 @@ std::string modem_address(int pec);
 /// How long a flood connection outlives the flood: the server closes a connection silent for its
 /// idle timeout (central::IngestServerOptions::idle_timeout) once the clients stop trickling.
 inline constexpr Time kFloodLinger = 30 * core::kSecond;
+/// The CEC's availability probe of the results page (its monitoring): one request every kProbeEvery
+/// from kProbeAddress, whose connection is idle from its opening until its request has arrived
+/// (kPageRequest: a round trip and a short GET). A flood on the page is seen by the probe failing.
+inline constexpr Time kProbeEvery = 10 * core::kSecond;
+inline constexpr Time kPageRequest = 100'000;
+inline constexpr const char* kProbeAddress = "192.0.2.10";
 
 class FloodModel {
 public:

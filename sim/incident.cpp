@@ -67,8 +67,8 @@ std::optional<NamedUsbDevice> usb_device(std::string_view usb) {
 std::string describe(const Incident& incident) {
     if (incident.kind == IncidentKind::display_error) return "display_error on the public page";
     if (incident.kind == IncidentKind::flood)
-        return fmt::format("flood of {} connections a second from {} addresses on the ingest for {} minutes", incident.rate, incident.addresses,
-                           incident.lasts / core::kMinute);
+        return fmt::format("flood of {} connections a second from {} addresses on the {} for {} minutes", incident.rate, incident.addresses,
+                           incident.on_page ? "results page" : "ingest", incident.lasts / core::kMinute);
     if (incident.kind == IncidentKind::pin_request || incident.kind == IncidentKind::desk_break)
         return fmt::format("{} PEC {} desk {}", to_string(incident.kind), incident.pec, incident.desk + 1);
     if (incident.kind == IncidentKind::usb_device)

@@ -37,7 +37,8 @@ enum class IncidentKind : std::uint8_t {
     desk_break,      ///< a desk's operator goes on a break and leaves her session open: kIntruderAfter into the break a
                      ///< member sits down and, if the desk is open (or he knows the PIN), issues ballots to collected passports
     flood,           ///< a flood of connections on the CEC's ingest (sim/flood.hpp): at the connection cap the budget
-                     ///< closes the PECs' connections before their reports arrive, until the ingest is restricted
+                     ///< closes the PECs' connections before their reports arrive, until the ingest is restricted;
+                     ///< or on the results page (`on_page`): the CEC's availability probe of the page fails
 };
 
 /// How many kinds there are (IncidentKind's values are 0 to kIncidentKinds - 1).
@@ -63,6 +64,7 @@ struct Incident {
     int rate = 12'000;        ///< flood: connections a second
     int addresses = 20'000;   ///< flood: the addresses they come from
     Time lasts = 20 * core::kMinute;  ///< flood: how long it goes on
+    bool on_page = false;     ///< flood: on the results page instead of the ingest
     bool operator==(const Incident&) const = default;
 };
 

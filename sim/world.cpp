@@ -271,6 +271,8 @@ Time World::wrong_on_page(int pec, Time from, Time to) const { return shared_->l
 
 std::int64_t World::connections_cut() const { return shared_->link->connections_cut(); }
 
+Time World::page_unreachable(Time from, Time to) const { return shared_->link->page_unreachable(from, to); }
+
 std::optional<std::string> World::inbox(int pec) const {
     const auto it = shared_->inboxes.find(pec);
     if (it == shared_->inboxes.end()) return std::nullopt;

@@ -74,6 +74,8 @@ public:
     Time wrong_on_page(int pec, Time from, Time to) const;
     /// PECs' connections a flood on the ingest closed before their report arrived, so far (sim/flood.hpp).
     std::int64_t connections_cut() const;
+    /// Virtual time in [from, to) during which the results page did not answer the CEC's probe (a flood on the page).
+    Time page_unreachable(Time from, Time to) const;
     /// The phishing message waiting in PEC `pec`'s chair's inbox (a `phishing` incident), if any.
     std::optional<std::string> inbox(int pec) const;
     /// A USB device one of a PEC's machines blocked (a `usb_device` incident), waiting for its

@@ -88,7 +88,7 @@ void draw_objective(const drill::DrillFile& d, const drill::ObjectiveScore& o, i
     wrapped_text(o.objective, ImGui::GetStyleColorVec4(ImGuiCol_Text));
     const std::string when = o.fired ? "inject at " + core::clock_time(*o.fired, core::ClockText::minutes) : "inject not fired yet";
     wrapped_text(fmt::format("{} ({}), {}, {}: {} points  {}", o.trainee.empty() ? "nobody" : o.trainee, role_of(d, o.objective),
-                             drill::inject_place(o.pec), when,
+                             o.place, when,
                              drill::format_points(o.earned, o.points), o.passed ? "PASS" : "FAIL"),
                  o.passed ? kPass : kFail);
     const std::string id = fmt::format("measures{}", row);

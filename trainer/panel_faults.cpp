@@ -185,7 +185,13 @@ void draw_incident(drill::DrillSession& session, FaultPanelState& st) {
     const bool usb = kind == sim::IncidentKind::usb_device;
     const bool desk = kind == sim::IncidentKind::pin_request || kind == sim::IncidentKind::desk_break;
     if (!usb && st.incident_box == sim::kStationLaptop) st.incident_box = 0;
-    if (desk) {
+    const bool cec = kind == sim::IncidentKind::display_error || kind == sim::IncidentKind::flood;  // no PEC
+    if (kind == sim::IncidentKind::flood) {
+        ImGui::SliderInt("connections a second", &st.flood_rate, 100, 50'000);
+        ImGui::SliderInt("from addresses", &st.flood_addresses, 1, 131'072);
+        ImGui::SliderInt("minutes", &st.flood_minutes, 1, 240);
+        ImGui::Checkbox("on the results page (else the ingest)", &st.flood_on_page);
+    } else if (desk) {
         ImGui::SliderInt("desk", &st.incident_desk, 1, 8);
         if (kind == sim::IncidentKind::desk_break) {
             ImGui::SliderInt("break (minutes)", &st.away_minutes, 5, 240);
@@ -210,8 +216,11 @@ void draw_incident(drill::DrillSession& session, FaultPanelState& st) {
     if (ImGui::Button("Start")) {
         sim::Incident incident{.kind = kind, .box = desk ? 0 : st.incident_box, .copies = st.copies};
         if (desk) incident.desk = st.incident_desk - 1, incident.away = st.away_minutes * core::kMinute, incident.ballots = st.ballots;
+        if (kind == sim::IncidentKind::flood)
+            incident.rate = st.flood_rate, incident.addresses = st.flood_addresses, incident.lasts = st.flood_minutes * core::kMinute,
+            incident.on_page = st.flood_on_page;
         if (usb) incident.usb = std::string(devices[static_cast<std::size_t>(st.usb_device)].name);
-        if (kind != sim::IncidentKind::display_error) {
+        if (!cec) {
             if (!session.selected()) {
                 show(st, "select a PEC on the map first", true);
                 draw_message(st);

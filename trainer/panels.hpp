@@ -63,6 +63,10 @@ struct FaultPanelState {
     int incident_desk = 1;      ///< a desk incident's desk (from 1)
     int away_minutes = 30;      ///< a desk_break's length
     int ballots = 15;           ///< a desk_break's ballots to collected passports
+    int flood_rate = 12'000;    ///< a flood's connections a second
+    int flood_addresses = 20'000;  ///< the addresses it comes from
+    int flood_minutes = 20;     ///< how long it lasts
+    bool flood_on_page = false; ///< on the results page instead of the ingest
 };
 
 /// Event log panel: filters and a cache refreshed a few times a second.

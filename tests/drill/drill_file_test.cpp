@@ -150,6 +150,11 @@ TEST(DrillFile, AnIncidentInjectTakesItsOwnFieldsAndNamesTheOthers) {
     EXPECT_EQ(error_of(with("{name: rush, at: \"20:01\", incident: flood, pec: 6055}")),
               f + ":9: field 'injects[1].pec': a flood is on the CEC's ingest: it takes no pec");
     EXPECT_EQ(error_of(with("{name: rush, at: \"20:01\", incident: flood, lasts: 5h}")), f + ":9: field 'injects[1].lasts': must be from 1m to 4h");
+    d = drill::parse_drill_file(with("{name: rush, at: \"20:01\", incident: flood, target: page}"), kFile);
+    ASSERT_TRUE(d) << d.error().message;
+    EXPECT_TRUE(d->injects[1].incident->on_page);
+    EXPECT_EQ(error_of(with("{name: rush, at: \"20:01\", incident: flood, target: modem}")),
+              f + ":9: field 'injects[1].target': 'modem' is neither ingest nor page");
     EXPECT_EQ(error_of(with("{name: rush, at: \"20:01\", incident: replay, pec: 6055, rate: 5}")),
               f + ":9: field 'injects[1].rate': replay takes no rate");
 }

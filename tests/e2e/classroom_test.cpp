@@ -169,7 +169,7 @@ TEST(ClassroomInChromium, AChairSeesTheBlockedUsbDeviceAndHerAnswerNamesItsMachi
         EXPECT_NE(chair.text("#answers li.ok").find("the block overridden"), std::string::npos);
         chair.wait_for("document.getElementById('usb').classList.contains('hidden')", 10s);
         // The duty officer's page has the responses to a stolen key: call the PEC, accept the confirmed report.
-        for (const char* what : {"revoke", "call_pec", "accept"})
+        for (const char* what : {"revoke", "call_pec", "accept", "restrict_ingest"})
             EXPECT_EQ(officer.evaluate(std::string("document.querySelector('#duty_officer button[data-do=\"") + what + "\"]') !== null"), true) << what;
         officer.screenshot(console.dir / "duty-officer.png");  // for a person to look at
     }

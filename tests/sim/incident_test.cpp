@@ -21,6 +21,7 @@
 #include "core/wire.hpp"
 #include "inline_scenario.hpp"
 #include "sim/drill_record.hpp"
+#include "sim/flood.hpp"
 #include "sim/incident.hpp"
 #include "sim/world.hpp"
 #include "devices/device.hpp"
@@ -443,6 +444,25 @@ TEST(Incidents, AFloodOnTheIngestCutsThePecsReportsOffUntilTheDutyOfficerRestric
     EXPECT_EQ(page(restricted), page(baseline()));
 }
 
+TEST(Incidents, AFloodOnTheResultsPageMakesTheCecsProbeFailUntilItEnds) {
+    sim::World world(night().package, night().scenario, 7, 2);
+    world.advance_to(core::at(20, 40), 2);
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::flood, .rate = 12'000, .addresses = 20'000, .lasts = 10 * core::kMinute, .on_page = true}));
+    EXPECT_FALSE(world.apply(Incident{.kind = IncidentKind::flood, .on_page = true})) << "one flood on the page at a time";
+    EXPECT_TRUE(world.apply(Incident{.kind = IncidentKind::flood, .rate = 500, .addresses = 10, .lasts = core::kMinute})) << "the ingest's is another";
+    world.advance_to(core::at(21, 0), 2);
+    EXPECT_EQ(alerts_with(world, 0, "a flood of connections on the page").size(), 1u);
+    const sim::Time down = world.page_unreachable(core::at(20, 40), core::at(21, 0));
+    EXPECT_GE(down, 9 * core::kMinute);
+    EXPECT_LE(down, 10 * core::kMinute + sim::kProbeEvery);
+    EXPECT_EQ(world.page_unreachable(core::at(20, 51), core::at(21, 0)), 0) << "the flood is over";
+    // As many addresses, slower: 3,000 a second put 300 connections into a request's 0.1 s, under the page's 512.
+    ASSERT_TRUE(world.apply(Incident{.kind = IncidentKind::flood, .rate = 3'000, .addresses = 20'000, .lasts = 5 * core::kMinute, .on_page = true}));
+    world.advance_to(core::at(21, 10), 2);
+    EXPECT_EQ(world.page_unreachable(core::at(21, 0), core::at(21, 10)), 0);
+    EXPECT_EQ(world.connections_cut(), 0) << "the page's floods and a slow one on the ingest cut no PEC's report";
+}
+
 // [SECTION] The display error
 
 TEST(Incidents, TheDisplayErrorIsFoundByThePageCheckAndCorrectedByTheDutyOfficer) {
@@ -484,13 +504,14 @@ TEST(Incidents, ARecordOfIncidentsReplaysToTheSameNight) {
     add(core::at(21, 6), {.kind = IncidentKind::usb_device, .pec = 6010, .box = sim::kStationLaptop, .usb = "stick"}, "usb");
     add(core::at(21, 7), {.kind = IncidentKind::pin_request, .pec = 6010, .desk = 1}, "pin");
     add(core::at(21, 8), {.kind = IncidentKind::flood, .rate = 9'000, .addresses = 512, .lasts = 3 * core::kMinute}, "flood");
+    add(core::at(21, 9), {.kind = IncidentKind::flood, .rate = 20'000, .addresses = 70'000, .lasts = core::kHour, .on_page = true}, "page");
     const auto file = std::filesystem::temp_directory_path() / "shailoo-incident-record.yaml";
     ASSERT_TRUE(sim::save_drill_record(rec, file));
     const auto back = sim::load_drill_record(file);
     std::filesystem::remove(file);
     ASSERT_TRUE(back) << back.error().message;
-    ASSERT_EQ(back->actions.size(), 6u);
-    for (std::size_t i = 0; i < 6; ++i) {
+    ASSERT_EQ(back->actions.size(), 7u);
+    for (std::size_t i = 0; i < 7; ++i) {
         EXPECT_EQ(back->actions[i].incident, rec.actions[i].incident) << i;
         EXPECT_EQ(back->actions[i].inject, rec.actions[i].inject) << i;
         EXPECT_EQ(back->actions[i].issued, rec.actions[i].issued) << i;
