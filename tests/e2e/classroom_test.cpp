@@ -108,6 +108,16 @@ void join(e2e::Page& page, const std::string& name, const std::string& role, con
     page.wait_for("document.getElementById('join-form').classList.contains('hidden')", 10s);
 }
 
+// PEC 6055's chair (bakyt) and the CEC's duty officer (chynara), joined in one browser.
+struct ChairAndOfficer {
+    explicit ChairAndOfficer(const std::string& url) : chair(browser.open(url)), officer(browser.open(url)) {
+        join(chair, "bakyt", "pec_chair", "6055");
+        join(officer, "chynara", "duty_officer");
+    }
+    e2e::Browser browser;
+    e2e::Page chair, officer;
+};
+
 TEST(ClassroomInChromium, TwoTraineesActFromTheirBrowsersAndTheRecordKeepsTheirActions) {
     Console console("shailoo-classroom-e2e", std::string("'") + SHAILOO_SOURCE_DIR + "/scenarios/help-desk-drill.yaml' --start 12:00 --speed 10");
     const std::string url = console.url();
@@ -154,11 +164,9 @@ TEST(ClassroomInChromium, AChairSeesTheBlockedUsbDeviceAndHerAnswerNamesItsMachi
     const std::string url = console.url();
     ASSERT_FALSE(url.empty()) << read_file(console.log);
     {
-        e2e::Browser browser;
-        auto chair = browser.open(url);
-        auto officer = browser.open(url);
-        join(chair, "bakyt", "pec_chair", "6055");
-        join(officer, "chynara", "duty_officer");
+        ChairAndOfficer pages(url);
+        auto& chair = pages.chair;
+        auto& officer = pages.officer;
         chair.wait_for("!document.getElementById('usb').classList.contains('hidden')", 30s);
         const std::string notice = chair.text("#usb-text");
         EXPECT_NE(notice.find("plugged into the identification station's laptop: blocked by rule"), std::string::npos) << notice;
@@ -192,11 +200,9 @@ TEST(ClassroomInChromium, AChairRefusesAPinAndLocksTheDeskItsOperatorLeftOpen) {
     const std::string url = console.url();
     ASSERT_FALSE(url.empty()) << read_file(console.log);
     {
-        e2e::Browser browser;
-        auto chair = browser.open(url);
-        auto officer = browser.open(url);
-        join(chair, "bakyt", "pec_chair", "6055");
-        join(officer, "chynara", "duty_officer");
+        ChairAndOfficer pages(url);
+        auto& chair = pages.chair;
+        auto& officer = pages.officer;
         chair.wait_for("!document.getElementById('desk-notice').classList.contains('hidden')", 30s);
         EXPECT_EQ(chair.text("#desk-notice-title"), "A request for a PIN");
         EXPECT_NE(chair.text("#desk-notice-text").find("the PIN of Aida, the operator of desk 1"), std::string::npos);
