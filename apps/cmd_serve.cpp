@@ -266,6 +266,8 @@ private:
         fmt::print("shailoo serve: {} ({} PECs, {} devices), store {} ({} reports), TLS ingest on {}:{}\n",
                    election_.package.name, election_.package.pecs.size(), election_.registry.devices().size(), election_.store->name(),
                    stored, endpoints_.ingest_host, server_.port());
+        if (!o_.allow_from.empty())
+            fmt::print("shailoo serve: TLS ingest takes connections only from {}\n", central::PeerFilter::parse(o_.allow_from)->describe());
         return true;
     }
 
