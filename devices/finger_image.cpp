@@ -40,10 +40,10 @@ static_assert(kPatternWidth % kStride == 0 && kPatternHeight % kStride == 0, "th
 static_assert(kPatternWidth >= 2 * (kFingertipHalfWidth + kGrowMargin) && kPatternHeight >= 2 * (kFingertipHalfHeight + kGrowMargin),
               "the grid holds the grown area");
 // Growth: iterations, the gain before the saturation (a weak extension of a ridge grows to full
-// contrast in a few iterations), and the seeds' radius (Gaussian weight sd, and the cut-off).
+// contrast in a few iterations), and the seeds' radii (imposed whole within the core, tapered to 0 at the radius).
 constexpr int kGrowIterations = 8;
 constexpr float kGrowGain = 6.0f;
-constexpr float kSeedSigma = 4.0f, kSeedRadius = 10.0f;
+constexpr float kSeedCore = 5.0f, kSeedRadius = 10.0f;
 
 // A buffer from fftwf_malloc: aligned for FFTW's vector code, as the arrays the plans were made with
 // (fftwf_execute_dft_* on new arrays requires the same alignment).
@@ -163,7 +163,10 @@ std::vector<Seed> minutia_seeds(const SyntheticFinger& finger) {
                 if (d2 > kSeedRadius * kSeedRadius) continue;
                 const float along = dx * tx + dy * ty, across = -dx * ty + dy * tx;
                 const float phase = kTwoPi * kRidgeFrequency * across + std::atan2(across, along) + offset;
-                seeds.push_back({y * kPatternWidth + x, std::exp(-d2 / (2 * kSeedSigma * kSeedSigma)), std::cos(phase)});
+                // Weight 1 within kSeedCore, a cosine taper to 0 at kSeedRadius; values saturated as the grown pattern's.
+                const float r = std::sqrt(d2), taper = std::clamp((r - kSeedCore) / (kSeedRadius - kSeedCore), 0.0f, 1.0f);
+                const float weight = 0.5f + 0.5f * std::cos(taper * kTwoPi / 2);
+                seeds.push_back({y * kPatternWidth + x, weight, std::clamp(1.5f * std::cos(phase), -1.0f, 1.0f)});
             }
     }
     return seeds;
