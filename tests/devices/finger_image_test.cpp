@@ -49,6 +49,19 @@ double share_differing(const devices::FingerImage& a, const devices::FingerImage
     return static_cast<double>(n) / all;
 }
 
+TEST(FingerImage, TheFingerKeepsTheOrientationFieldItsMinutiaeFollow) {
+    // The images' ridges follow SyntheticFinger::orientation; the minutiae's directions came from the
+    // same field (along the ridge, one way or the other).
+    for (std::uint64_t seed = 1; seed < 40; ++seed) {
+        const auto f = finger(seed);
+        for (int i = 0; i < f.count; ++i) {
+            const auto& m = f.minutiae[i];
+            const double off = std::fmod(static_cast<double>(m.angle) - f.orientation.at(m.x, m.y) + 1024.0, 128.0);
+            EXPECT_LT(std::min(off, 128.0 - off), 0.01) << "seed " << seed << " minutia " << i;
+        }
+    }
+}
+
 TEST(FingerImage, IsByteIdenticalForTheSameFingerConditionsAndStream) {
     const devices::CaptureConditions conditions{0.7, 0.2};
     core::RandomStream s1(7, 1), s2(7, 1);
