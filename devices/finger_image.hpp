@@ -71,7 +71,8 @@ struct RidgePattern {
 /// The finger's ridge pattern, grown from its minutiae along its orientation field (the same every time).
 RidgePattern grow_ridge_pattern(const SyntheticFinger& finger);
 
-/// An impression of the grown pattern under `conditions` as a `size` image, drawing its variation from `stream`.
+/// An impression of the grown pattern under `conditions` as a `size` image (width and height positive),
+/// drawing its variation from `stream`.
 FingerImage render_impression(const RidgePattern& ridges, const CaptureConditions& conditions, core::RandomStream& stream,
                               ImageSize size);
 
