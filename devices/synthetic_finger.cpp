@@ -28,7 +28,7 @@ constexpr std::uint64_t kMasterPurpose = 0x66696e6765720001ULL;     // "finger" 
 constexpr std::uint64_t kEnrolmentPurpose = 0x66696e6765720002ULL;  // "finger" 2
 
 // Fingertip contact area: an ellipse of 13 x 17 mm at 500 dpi.
-constexpr float kHalfWidth = 130.0f, kHalfHeight = 170.0f;
+constexpr float kHalfWidth = kFingertipHalfWidth, kHalfHeight = kFingertipHalfHeight;
 // Minutiae are spread on a jittered grid (one candidate per cell): even coverage without
 // the cost of Poisson-disk sampling. 36 px is about 4 ridge periods.
 constexpr float kCell = 36.0f;
@@ -96,11 +96,7 @@ struct UnitCircle {
 const UnitCircle kUnitCircle;
 
 // The finger's ridge pattern and minutiae density: the first draws of its stream.
-struct RidgeModel {
-    struct Point { float x = 0, y = 0; };
-    Point cores[2], deltas[2];
-    int ncores = 0;
-    float base = 0;  // orientation offset, 1/256 turn
+struct RidgeModel : RidgeOrientation {
     float keep = 0;  // share of the candidates kept
 
     explicit RidgeModel(core::RandomStream& rs) {
@@ -126,23 +122,7 @@ struct RidgeModel {
         keep = static_cast<float>(0.55 + rs.uniform() * 0.25);  // minutiae density differs between fingers
     }
 
-    // Ridge orientation (1/256 turn, modulo 128) at (x, y): Sherlock-Monro zero-pole model,
-    // base + (sum of arg(z - core) - sum of arg(z - delta)) / 2. The sum of arguments is the
-    // argument of a product, so one atan2 per minutia: w = prod (z - core_k) * conj(z - delta_k).
-    // (Modulo a whole turn before halving: the orientation is the same modulo half a turn.)
-    float orientation(float x, float y) const {
-        if (ncores == 0) return base + 22.0f * (x * (1.0f / kHalfWidth)) * std::max(0.0f, 1.0f - std::fabs(y) * (1.0f / 220.0f));
-        float wr = 1.0f, wi = 0.0f;
-        for (int k = 0; k < ncores; ++k) {
-            const float cr = x - cores[k].x, ci = y - cores[k].y;   // z - core
-            const float dr = x - deltas[k].x, di = -(y - deltas[k].y);  // conj(z - delta)
-            const float pr = cr * dr - ci * di, pi = cr * di + ci * dr;
-            const float nr = wr * pr - wi * pi;
-            wi = wr * pi + wi * pr;
-            wr = nr;
-        }
-        return base + 0.5f * core::angle_units(wr, wi);
-    }
+    float orientation(float x, float y) const { return at(x, y); }
 };
 
 // [SECTION] The master finger's minutiae
@@ -367,7 +347,7 @@ inline __m512 angle_units_x16(__m512 x, __m512 y) {
     return _mm512_mask_mov_ps(u, to_zero, zero);
 }
 
-// RidgeModel::orientation in 16 lanes.
+// RidgeOrientation::at in 16 lanes.
 [[SHAILOO_SYNTH_TARGET, gnu::always_inline]]
 inline __m512 orientation_x16(const RidgeModel& model, __m512 x, __m512 y) {
     const __m512 base = _mm512_set1_ps(model.base);
@@ -660,6 +640,23 @@ const int kVectorWidth = [] {
 
 // [SECTION] Public functions
 
+// Sherlock-Monro zero-pole model: base + (sum of arg(z - core) - sum of arg(z - delta)) / 2. The sum
+// of arguments is the argument of a product, so one atan2 per point: w = prod (z - core_k) *
+// conj(z - delta_k). (Modulo a whole turn before halving: the orientation is the same modulo half a turn.)
+float RidgeOrientation::at(float x, float y) const {
+    if (ncores == 0) return base + 22.0f * (x * (1.0f / kHalfWidth)) * std::max(0.0f, 1.0f - std::fabs(y) * (1.0f / 220.0f));
+    float wr = 1.0f, wi = 0.0f;
+    for (int k = 0; k < ncores; ++k) {
+        const float cr = x - cores[k].x, ci = y - cores[k].y;       // z - core
+        const float dr = x - deltas[k].x, di = -(y - deltas[k].y);  // conj(z - delta)
+        const float pr = cr * dr - ci * di, pi = cr * di + ci * dr;
+        const float nr = wr * pr - wi * pi;
+        wi = wr * pi + wi * pr;
+        wr = nr;
+    }
+    return base + 0.5f * core::angle_units(wr, wi);
+}
+
 int synthetic_finger_vector_width() {
 #ifdef SHAILOO_SYNTH_AVX512
     return kVectorWidth;
@@ -672,6 +669,7 @@ SyntheticFinger SyntheticFinger::generate(std::uint64_t biometric_seed, core::Fi
     core::RandomStream rs(biometric_seed, kMasterPurpose, static_cast<std::uint64_t>(finger));
     const RidgeModel model(rs);
     SyntheticFinger f;
+    f.orientation = static_cast<const RidgeOrientation&>(model);
 #ifdef SHAILOO_SYNTH_AVX512
     if (std::min(kVectorWidth, max_vector_width) >= 512) {
         place_minutiae_avx512(model, rs, f);

@@ -22,6 +22,25 @@ namespace devices {
 /// Most minutiae a master finger has.
 inline constexpr int kMaxMasterMinutiae = 64;
 
+/// Half axes of the fingertip's contact ellipse (13 x 17 mm at 500 dpi), in pixels.
+inline constexpr float kFingertipHalfWidth = 130.0f, kFingertipHalfHeight = 170.0f;
+
+/// The finger's ridge orientation field: the zero-pole model of Sherlock and Monro with the pattern
+/// class's cores and deltas (one each for a loop, two each for a whorl), or, for an arch (no core),
+/// a smooth field that bends across the finger. The minutiae's directions follow it, and so do the
+/// rendered ridges (devices/finger_image.hpp).
+struct RidgeOrientation {
+    struct Point {
+        float x = 0, y = 0;
+    };
+    Point cores[2]{}, deltas[2]{};  ///< fingertip coordinates; the first `ncores` are used
+    int ncores = 0;                 ///< 0 arch, 1 loop, 2 whorl
+    float base = 0;                 ///< orientation offset, 1/256 turn
+
+    /// Ridge direction at fingertip point (x, y): 1/256 turn, meaningful modulo 128 (half a turn).
+    float at(float x, float y) const;
+};
+
 /// A minutia of the master finger, in fingertip coordinates (pixels at 500 dpi, centre at 0, 0).
 struct MasterMinutia {
     float x = 0, y = 0;
@@ -33,6 +52,7 @@ struct MasterMinutia {
 struct SyntheticFinger {
     int count = 0;                                            ///< minutiae in use
     std::array<MasterMinutia, kMaxMasterMinutiae> minutiae{}; ///< first `count` are valid
+    RidgeOrientation orientation{};                           ///< the ridge field the minutiae lie in
 
     /// The finger `finger` of the person with this biometric seed (always the same for the same inputs).
     /// `max_vector_width` caps the vector unit used (512: AVX-512 where the CPU has it; 0: the

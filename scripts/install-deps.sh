@@ -10,7 +10,7 @@ packages=(
   libpq-dev postgresql-15 libzip-dev libusbguard-dev
   libboost-dev libboost-system-dev libprotobuf-dev protobuf-compiler
   libsfml-dev libimgui-dev libstb-dev
-  libfprint-2-dev libglib2.0-dev umockdev
+  libfprint-2-dev libglib2.0-dev umockdev libfftw3-dev
   python3 python3-simpy python3-prometheus-client
   xvfb xauth libgl1-mesa-dri
   chromium
