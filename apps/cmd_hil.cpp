@@ -84,11 +84,12 @@ int run_hil_check(const HilOptions& o) {
 
 void add_hil_command(CLI::App& app, Runner& runner) {
     auto opts = std::make_shared<HilOptions>();
-    auto* cmd = app.add_subcommand("hil", "Physical devices for hardware in the loop: list them, check a fingerprint reader");
+    auto* cmd = app.add_subcommand("hil", "Physical devices for hardware in the loop: list them, check a fingerprint reader, send over a real link");
     cmd->require_subcommand(1);
     cmd->footer(
         "Fingerprint readers come through libfprint: image readers give templates for the project's matcher;\n"
-        "match-on-chip readers are listed but refused. SANE ballot scanners are not supported yet. See docs/hil.md.");
+        "match-on-chip readers are listed but refused. SANE ballot scanners are not supported yet.\n"
+        "`hil send` sends a PEC's reports over a real TLS link; `hil delay` delays a link. See docs/hil.md.");
     auto* list = cmd->add_subcommand("list", "List attached fingerprint readers (driver, kind image/match-on-chip, name)");
     list->add_option("--timeout", opts->timeout, "seconds libfprint may take to list its devices")
         ->capture_default_str()
@@ -104,6 +105,7 @@ void add_hil_command(CLI::App& app, Runner& runner) {
         ->check(CLI::Range(0.1, 600.0));
     check->footer("Exit code: 0 the capture passed the quality gate, 1 it was refused or the reader failed, 2 no such reader.");
     check->callback([opts, &runner] { runner = [opts] { return run_hil_check(*opts); }; });
+    add_hil_link_commands(*cmd, runner);
 }
 
 }  // namespace apps

@@ -68,20 +68,6 @@ struct ServeOptions {
     double watch_every_s = 10;
 };
 
-/// Server time: microseconds since local midnight (UTC+6) of the day the server started, from the
-/// system clock at start and the steady clock after (so it never runs backwards).
-class ServerClock final : public core::Clock {
-public:
-    ServerClock() : start_(std::chrono::steady_clock::now()), base_(bishkek_time_of_day()) {}
-    core::Micros now() const override {
-        return base_ + std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
-    }
-
-private:
-    std::chrono::steady_clock::time_point start_;
-    core::Micros base_ = 0;
-};
-
 /// The wall clock's time of day with milliseconds (the server may run past midnight).
 std::string clock_text(core::Micros t) { return core::clock_time(t % (24 * core::kHour), core::ClockText::millis); }
 
@@ -417,7 +403,7 @@ private:
     const Endpoints& endpoints_;
     Election& election_;
     central::Ingest ingest_{election_.package, election_.registry, *election_.store, ingest_rules(o_)};
-    ServerClock clock_;
+    WallClock clock_;
     boost::asio::io_context io_;
     // Timers and signals of this command share one strand: the io_context runs on several threads.
     boost::asio::strand<boost::asio::io_context::executor_type> control_ = boost::asio::make_strand(io_);

@@ -1,6 +1,7 @@
 #pragma once
 /// Subcommands of `shailoo`. Each lives in apps/cmd_<name>.cpp and adds itself to the parser;
 /// after parsing, main() calls the runner of the subcommand that was chosen.
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -60,6 +61,20 @@ std::string bishkek_time_now();
 /// The wall clock's time of day in Bishkek (UTC+6), in microseconds since midnight: the server's
 /// time (core::Micros) of something done now.
 core::Micros bishkek_time_of_day();
+/// Time for real code run by a command (the ingest server, a socket modem's transmitter):
+/// microseconds since local midnight (UTC+6) of the day the command started, from the system clock
+/// at start and the steady clock after (so it never runs backwards).
+class WallClock final : public core::Clock {
+public:
+    WallClock() : start_(std::chrono::steady_clock::now()), base_(bishkek_time_of_day()) {}
+    core::Micros now() const override {
+        return base_ + std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
+    }
+
+private:
+    std::chrono::steady_clock::time_point start_;
+    core::Micros base_ = 0;
+};
 /// `shailoo cec`: the CEC operator's actions on a store - revoke a key, hold or release a PEC's
 /// figures - and its audit log (apps/cmd_cec.cpp, docs/serve.md).
 void add_cec_command(CLI::App& app, Runner& runner);
@@ -75,5 +90,8 @@ void add_drill_command(CLI::App& app, Runner& runner);
 void add_review_command(CLI::App& app, Runner& runner);
 /// `shailoo hil list` and `shailoo hil check`: physical devices for hardware in the loop (apps/cmd_hil.cpp, docs/hil.md).
 void add_hil_command(CLI::App& app, Runner& runner);
+/// `shailoo hil send` and `shailoo hil delay` under `hil`: a PEC's reports over a real network link
+/// (apps/cmd_hil_link.cpp, docs/hil.md).
+void add_hil_link_commands(CLI::App& hil, Runner& runner);
 
 }  // namespace apps

@@ -23,7 +23,7 @@ std::vector<Transmission> Transmitter::poll() {
     for (auto& o : outgoing_) {
         if (o.state.acknowledged || o.state.rejected || o.next_attempt > now) continue;
         ++o.state.attempts;
-        const auto delivered = modem_.transmit(o.bytes.size(), now);
+        const auto delivered = modem_.send(o.bytes, now);
         if (!delivered) {
             // No link: try again later, waiting twice as long each time (bounded).
             ++o.state.modem_failures;

@@ -27,9 +27,12 @@ inline const std::filesystem::path kServePackage = std::filesystem::path(SHAILOO
 class ServeProcess {
 public:
     /// `extra`: more arguments; with "--http" and "--ops", the page's and the operations port are read
-    /// from the lines that name them. `exe`: the shailoo to run (default: this build's).
+    /// from the lines that name them. `exe`: the shailoo to run (default: this build's). `wrapper`: a
+    /// command that runs it (e.g. {"ip", "netns", "exec", NAME}: in a network namespace); `listen`: its
+    /// --listen address.
     ServeProcess(const std::filesystem::path& db, const std::filesystem::path& log, std::vector<std::string> extra = {},
-                 const std::filesystem::path& exe = SHAILOO_EXE) {
+                 const std::filesystem::path& exe = SHAILOO_EXE, const std::vector<std::string>& wrapper = {},
+                 const std::string& listen = "127.0.0.1:0") {
         int out[2];
         if (pipe(out) != 0) return;
         pid_ = fork();
@@ -40,11 +43,14 @@ public:
             close(out[0]);
             close(out[1]);
             const std::string db_arg = db.string(), pkg = kServePackage.string();
-            std::vector<const char*> argv{exe.c_str(), "serve", "--db", db_arg.c_str(), "--listen", "127.0.0.1:0",
-                                          "--package", pkg.c_str(), "--stats-every", "0"};
+            std::vector<const char*> argv;
+            for (const auto& w : wrapper) argv.push_back(w.c_str());
+            for (const char* a : {exe.c_str(), "serve", "--db", db_arg.c_str(), "--listen", listen.c_str(), "--package", pkg.c_str(),
+                                  "--stats-every", "0"})
+                argv.push_back(a);
             for (const auto& e : extra) argv.push_back(e.c_str());
             argv.push_back(nullptr);
-            execv(exe.c_str(), const_cast<char* const*>(argv.data()));
+            execvp(argv.front(), const_cast<char* const*>(argv.data()));
             _exit(127);
         }
         close(out[1]);
