@@ -74,6 +74,7 @@ struct Captures {
     std::vector<std::vector<core::FingerprintTemplate>> accepted;  // per finger
     std::vector<int> classes;                                      // per finger, pattern_class
     std::vector<double> grow_ms, render_ms, first_ms;              // per finger, per impression, grow + first render
+    std::vector<double> decision_ms;  // per impression after a finger's first accepted one: capture through virtual_image to the match decision
     std::vector<double> minutiae, coherence;                       // per impression: libfprint's count, the gate's figure
     std::map<std::string, int> refused;                             // by verdict
     int impressions = 0;
@@ -82,6 +83,7 @@ struct Captures {
 // Renders and captures `impressions` impressions of each of `fingers` fingers. Conditions: the skin of
 // a voter aged 18 to 80 (uniform, drawn per finger), a clean sensor.
 std::optional<Captures> capture_all(hil_test::VirtualImageReader& reader, int fingers, int impressions, std::uint64_t seed) {
+    const station::FingerprintMatcher matcher(station::MatcherSettings{hil::kLibfprintThreshold});
     Captures out;
     out.accepted.resize(static_cast<std::size_t>(fingers));
     for (int f = 0; f < fingers; ++f) {
@@ -99,8 +101,17 @@ std::optional<Captures> capture_all(hil_test::VirtualImageReader& reader, int fi
             out.render_ms.push_back(ms_since(start));
             if (k == 0) out.first_ms.push_back(out.grow_ms.back() + out.render_ms.back());
             ++out.impressions;
+            // Capture to decision, as at the desk: the image goes to the reader when it asks for a finger,
+            // libfprint captures and extracts, the adapter gates and builds the template, the matcher decides
+            // against the finger's enrolled (first accepted) template.
+            start = Clock::now();
             auto c = reader.capture(hil::GreyImage{image.width, image.height, image.pixels});
             if (!c) return fmt::print(stderr, "capture failed: {}\n", c.error().message), std::nullopt;
+            auto& enrolled = out.accepted[static_cast<std::size_t>(f)];
+            if (!enrolled.empty() && c->verdict == hil::QualityVerdict::accepted) {
+                [[maybe_unused]] const volatile bool match = matcher.verify(enrolled.front(), c->capture.print);
+                out.decision_ms.push_back(ms_since(start));
+            }
             out.minutiae.push_back(c->figures.minutiae);
             out.coherence.push_back(c->figures.coherence);
             if (c->verdict != hil::QualityVerdict::accepted) {
@@ -165,6 +176,7 @@ int main(int argc, char** argv) {
     print_times("ridge pattern grown per finger", captures->grow_ms);
     print_times("impression rendered from the pattern", captures->render_ms);
     print_times("first impression from the finger (grow + render)", captures->first_ms);
+    print_times("capture to decision through virtual_image (libfprint capture and NBIS, gate, template, match)", captures->decision_ms);
     int refused = 0;
     std::string reasons;
     for (const auto& [verdict, n] : captures->refused) refused += n, reasons += fmt::format(" {} {}", verdict, n);

@@ -19,6 +19,23 @@ Time draw(const ServiceTime& t, core::RandomStream& r) {
 
 }  // namespace
 
+core::Result<void> check_external_readers(const core::ElectionPackage& package, const Scenario& scenario,
+                                          const std::vector<ExternalFingerprintReader*>& readers) {
+    for (std::size_t i = 0; i < readers.size(); ++i) {
+        const ExternalFingerprintReader* r = readers[i];
+        if (!r || !r->scanner) return core::fail(fmt::format("external fingerprint reader {} has no scanner", i + 1));
+        const auto pec = std::find_if(package.pecs.begin(), package.pecs.end(), [&](const core::Pec& p) { return p.number == r->pec; });
+        if (pec == package.pecs.end()) return core::fail(fmt::format("PEC {}: no such PEC in the package", r->pec));
+        if (!simulated(scenario, *pec)) return core::fail(fmt::format("PEC {}: the scenario does not simulate it (only_regions)", r->pec));
+        if (const int desks = desks_at(scenario, *pec); r->desk < 1 || r->desk > desks)
+            return core::fail(fmt::format("PEC {} desk {}: the PEC has desks 1 to {}", r->pec, r->desk, desks));
+        for (std::size_t j = 0; j < i; ++j)
+            if (readers[j]->pec == r->pec && readers[j]->desk == r->desk)
+                return core::fail(fmt::format("PEC {} desk {}: two readers for one desk", r->pec, r->desk));
+    }
+    return {};
+}
+
 IdentificationStation::IdentificationStation(const SharedDay& day, const core::Pec& pec, const core::Clock& clock,
                                              core::RandomStream random)
     : day_(day) {
@@ -33,8 +50,13 @@ IdentificationStation::IdentificationStation(const SharedDay& day, const core::P
         d.webcam = std::make_unique<devices::VirtualWebcam>(prefix + "-webcam", core::RandomStream(random.next_u64()));
         d.printer = std::make_unique<devices::VirtualPrinter>(prefix + "-printer");
         d.printer->keep_log(false);
-        d.desk = std::make_unique<station::IdentificationDesk>(pec.number, *d.scanner, *d.reader, *d.webcam, *d.printer,
-                                                               day.roll, clock, station::DeskSettings{}, &voted_);
+        for (ExternalFingerprintReader* e : day.external_readers)
+            if (e->pec == pec.number && e->desk == i + 1) d.external = e;
+        station::DeskSettings settings;
+        if (d.external) settings.fingerprint = d.external->matcher;
+        const station::VoterList& list = d.external && d.external->list ? *d.external->list : day.roll;
+        d.desk = std::make_unique<station::IdentificationDesk>(pec.number, d.fingerprint(), *d.reader, *d.webcam, *d.printer, list,
+                                                               clock, settings, &voted_);
         d.desk->set_registered(pec.registered);
         free_.push_back(n - 1 - i);
     }
@@ -78,6 +100,11 @@ IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t
     }
     const station::IdentificationResult& r = d.desk->identify();
     const bool visitor = voter_index < 0;
+    if (d.external) {
+        station::count_outcome(d.external->counts, r);
+        d.external->captures += std::count_if(r.steps.begin(), r.steps.end(),
+                                              [](const auto& step) { return step.kind == station::StepKind::fingerprint_capture; });
+    }
 
     d.reader->take_back();
     d.scanner->remove_hand();
@@ -116,8 +143,13 @@ void IdentificationStation::present_voter(Desk& d, std::int64_t voter_index, cor
                        .photo_of = biometric_seed,  // the chip photo is made only if the desk reads it
                        .mrz_damaged = mrz_damaged,
                        .chip_damaged = chip_damaged});
-    d.scanner->present_hand(biometric_seed, devices::skin_quality_for_age(core::age_of(day_.package, voter_index)));
-    d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(biometric_seed, RollVoterList::kEnrolled[0]));
+    const double skin = devices::skin_quality_for_age(core::age_of(day_.package, voter_index));
+    if (d.external) {
+        if (d.external->present) d.external->present(biometric_seed, skin);
+    } else {
+        d.scanner->present_hand(biometric_seed, skin);
+        d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(biometric_seed, RollVoterList::kEnrolled[0]));
+    }
     d.webcam->present_face(biometric_seed, 0.6 + 0.4 * service_random.uniform());
 }
 
@@ -137,7 +169,7 @@ devices::Device* IdentificationStation::device(FaultTarget target, int desk) {
     if (desk < 0 || desk >= desks()) return nullptr;
     Desk& d = desks_[static_cast<std::size_t>(desk)];
     switch (target) {
-        case FaultTarget::fingerprint_scanner: return d.scanner.get();
+        case FaultTarget::fingerprint_scanner: return &d.fingerprint();
         case FaultTarget::document_reader: return d.reader.get();
         case FaultTarget::webcam: return d.webcam.get();
         case FaultTarget::printer: return d.printer.get();
@@ -148,22 +180,22 @@ devices::Device* IdentificationStation::device(FaultTarget target, int desk) {
 std::uint32_t IdentificationStation::active_faults() const {
     std::uint32_t f = 0;
     for (const auto& d : desks_)
-        f |= d.scanner->active_faults() | d.reader->active_faults() | d.webcam->active_faults() | d.printer->active_faults();
+        f |= d.fingerprint().active_faults() | d.reader->active_faults() | d.webcam->active_faults() | d.printer->active_faults();
     return f;
 }
 
 std::vector<DeviceView> IdentificationStation::devices() const {
     std::vector<DeviceView> out;
     for (const auto& d : desks_)
-        for (const devices::Device* dev : {static_cast<const devices::Device*>(d.reader.get()), static_cast<const devices::Device*>(d.scanner.get()),
+        for (const devices::Device* dev : {static_cast<const devices::Device*>(d.reader.get()), static_cast<const devices::Device*>(&d.fingerprint()),
                                            static_cast<const devices::Device*>(d.webcam.get()), static_cast<const devices::Device*>(d.printer.get())})
-            out.push_back({dev->id(), dev->kind(), dev->active_faults()});
+            out.push_back({dev->id(), dev->kind(), dev->active_faults(), d.external && dev == &d.fingerprint()});
     return out;
 }
 
 void IdentificationStation::on_fault(const devices::Device::FaultListener& listener) {
     for (auto& d : desks_) {
-        d.scanner->on_fault(listener);
+        d.fingerprint().on_fault(listener);
         d.reader->on_fault(listener);
         d.webcam->on_fault(listener);
         d.printer->on_fault(listener);

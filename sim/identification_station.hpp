@@ -5,10 +5,12 @@
 /// lets the desk do its work, and turns the steps the desk took into a service time.
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include "core/election_package.hpp"
+#include "core/result.hpp"
 #include "core/random.hpp"
 #include "devices/virtual_document_reader.hpp"
 #include "devices/virtual_fingerprint_scanner.hpp"
@@ -18,11 +20,40 @@
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/views.hpp"
+#include "station/fingerprint_matcher.hpp"
 #include "station/identification_desk.hpp"
+#include "station/voter_list.hpp"
 
 namespace sim {
 
+/// A fingerprint reader from outside the simulation in one identification desk's slot (hardware in
+/// the loop, docs/hil.md): the desk's real code captures on it instead of its virtual scanner, and
+/// matches against templates enrolled through the same path, at that path's threshold. The caller
+/// owns it and everything it points at, for the whole run; the PEC's thread uses it (one PEC runs on
+/// one thread at a time).
+struct ExternalFingerprintReader {
+    int pec = 0;   ///< PEC number
+    int desk = 1;  ///< desk number, 1-based (as in the device id "PEC-id-DESK")
+    devices::FingerprintScanner* scanner = nullptr;  ///< e.g. a hil::LibfprintScanner
+    /// The world puts the voter's hand at the reader (the voter's biometric seed and skin quality):
+    /// for a rendered-image reader, which finger to render next; empty for a person at a real reader.
+    std::function<void(std::uint64_t biometric_seed, double skin_quality)> present;
+    /// The list the desk matches against: templates enrolled through this reader's path (the roll's
+    /// are the virtual scanners'); nullptr: the roll.
+    const station::VoterList* list = nullptr;
+    station::MatcherSettings matcher;  ///< e.g. hil::kLibfprintThreshold
+    /// Written by the PEC's thread: the outcomes of the visits this desk served, and its captures.
+    core::IdentificationCounts counts;
+    std::int64_t captures = 0;
+};
+
 struct SharedDay;
+
+/// Whether each reader has a scanner and stands at a desk the run has (a PEC of the package the
+/// scenario simulates, a desk from 1 to its number of desks), one reader per desk; the error names
+/// the PEC and desk.
+core::Result<void> check_external_readers(const core::ElectionPackage& package, const Scenario& scenario,
+                                          const std::vector<ExternalFingerprintReader*>& readers);
 
 /// Visitors the desk must turn away (scenario `turned_away`) travel as trips with a negative voter
 /// number, which no voter of the roll has: -1 - (2 x person + kind), `person` being whose document
@@ -81,7 +112,11 @@ public:
 
 private:
     struct Desk {
+        // The virtual scanner is made even where an external reader stands in (the PEC's random
+        // draws, and so every other device, stay as without it).
         std::unique_ptr<devices::VirtualFingerprintScanner> scanner;
+        ExternalFingerprintReader* external = nullptr;
+        devices::FingerprintScanner& fingerprint() const { return external ? *external->scanner : *scanner; }
         std::unique_ptr<devices::VirtualDocumentReader> reader;
         std::unique_ptr<devices::VirtualWebcam> webcam;
         std::unique_ptr<devices::VirtualPrinter> printer;

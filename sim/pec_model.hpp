@@ -40,6 +40,7 @@
 namespace sim {
 
 class IdentificationStation;
+struct ExternalFingerprintReader;
 
 /// Streams of the calls an instructor's injects make (above any scenario rule's index).
 inline constexpr std::uint64_t kInjectedCallStreams = 1'000'000;
@@ -53,6 +54,7 @@ struct SharedDay {
     IntentModel intents;
     std::vector<double> arrival_cdf;  ///< cumulative arrival weight per hour of voting, last = 1
     const RollVoterList& roll;
+    std::vector<ExternalFingerprintReader*> external_readers = {};  ///< desks whose reader is outside the simulation
 };
 
 /// One PEC's day.

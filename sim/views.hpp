@@ -37,6 +37,7 @@ struct DeviceView {
     std::string id;
     devices::DeviceKind kind = devices::DeviceKind::printer;
     std::uint32_t faults = 0;  ///< bit set of active devices::Fault
+    bool physical = false;     ///< a device from outside the simulation (hardware in the loop)
 };
 
 /// A live view of one PEC (for the console and the tests).

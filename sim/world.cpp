@@ -22,6 +22,7 @@
 #include "devices/virtual_modem.hpp"
 #include "sim/central_link.hpp"
 #include "sim/help_desk.hpp"
+#include "sim/identification_station.hpp"
 #include "sim/pec_model.hpp"
 #include "central/publication.hpp"
 #include "sim/reconciler.hpp"
@@ -105,16 +106,21 @@ struct World::Shared {
     std::map<int, Time> called;          // PEC -> when the duty officer last phoned it (call_pec)
     std::map<int, std::deque<Incident>> pin_requests;  // PEC -> members asking its chair for a desk's PIN, oldest first
     std::map<int, std::deque<std::pair<Incident, std::string>>> usb_notices;  // PEC -> blocked USB devices waiting for its chair, oldest first
-    Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed)
-        : roll(package), day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll} {}
+    Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, std::vector<ExternalFingerprintReader*> readers)
+        : roll(package),
+          day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll, std::move(readers)} {}
     /// A new alert on the duty officer's screen, numbered in turn.
     void alert(Time at, int pec, std::string text) {
         alerts.push_back({static_cast<int>(alerts.size()) + 1, at, pec, std::move(text), "", -1});
     }
 };
 
-World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads)
-    : package_(package), scenario_(scenario), seed_(seed), shared_(std::make_unique<Shared>(package, scenario, seed)) {
+World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads,
+             std::vector<ExternalFingerprintReader*> external_readers)
+    : package_(package), scenario_(scenario), seed_(seed),
+      shared_(std::make_unique<Shared>(package, scenario, seed, std::move(external_readers))) {
+    if (auto checked = check_external_readers(package, scenario, shared_->day.external_readers); !checked)
+        throw std::invalid_argument("sim::World: " + checked.error().message);
     // Region names are resolved by sim::bind_to_package; a World of an unbound scenario would
     // quietly simulate more regions than the file says.
     bool bound = scenario.only_regions.size() == scenario.only_region_refs.size();

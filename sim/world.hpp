@@ -22,6 +22,8 @@
 
 namespace sim {
 
+struct ExternalFingerprintReader;  // sim/identification_station.hpp
+
 class PecModel;
 class HelpDesk;
 
@@ -42,7 +44,10 @@ public:
     /// Builds every PEC from the package (only the scenario's regions if it names some), on
     /// `threads` threads (each PEC plans its voters and faults from its own random streams, so
     /// the world is the same whatever the thread count).
-    World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads = 1);
+    /// `external_readers`: identification desks whose fingerprint reader is outside the simulation
+    /// (hardware in the loop; check them first with check_external_readers).
+    World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads = 1,
+          std::vector<ExternalFingerprintReader*> external_readers = {});
     ~World();
     World(const World&) = delete;
     World& operator=(const World&) = delete;

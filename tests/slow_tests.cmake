@@ -2,6 +2,7 @@
 # the cases that take a second or more get the label `slow`, so `ctest -LE slow` is a quick loop.
 # Add a case here when it grows slow (house style: slow tests carry the label).
 set(shailoo_slow_tests
+  HilInAWholeCountryRun.AVirtualImageReaderAtOneDeskIdentifiesThatPecsVotersAndNoOtherPecChanges
   ImpairedLink.ARateLimitedLinkDeliversEveryReportOnce
   ImpairedLink.ALinkThatLosesAFifthOfItsPacketsDeliversEveryReportOnce
   ImpairedLink.ALinkDownAtTheSendIsWaitedForAndEveryReportGoesOnceItIsUp
