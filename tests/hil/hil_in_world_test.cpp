@@ -141,6 +141,16 @@ TEST(HilInAWholeCountryRun, AVirtualImageReaderAtOneDeskIdentifiesThatPecsVoters
         EXPECT_EQ(a.final_reports[0].option_counts, b.final_reports[0].option_counts) << "PEC " << a.number;
         EXPECT_EQ(a.reported_at, b.reported_at) << "PEC " << a.number;
     }
+    // The inspector's device list marks the reader as physical, and only it.
+    const auto index = world.index_of(kPec);
+    ASSERT_TRUE(index);
+    int physical = 0;
+    for (const auto& dev : world.detail(*index).devices)
+        if (dev.physical) {
+            ++physical;
+            EXPECT_EQ(dev.id, voter.id());
+        }
+    EXPECT_EQ(physical, 1);
     // Every capture went through libfprint, and the reader identified the voters by their fingers:
     // the image path's FNMR at its threshold is about 0.1 % a comparison (docs/hil.md), and the desk
     // tries two captures of each of up to four fingers before it falls back to the face.
