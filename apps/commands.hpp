@@ -75,5 +75,7 @@ void add_drill_command(CLI::App& app, Runner& runner);
 void add_review_command(CLI::App& app, Runner& runner);
 /// `shailoo hil list` and `shailoo hil check`: physical devices for hardware in the loop (apps/cmd_hil.cpp, docs/hil.md).
 void add_hil_command(CLI::App& app, Runner& runner);
+/// `shailoo ballots print`: the package's ballots as PDF and PNG (apps/cmd_ballots.cpp, docs/hil.md).
+void add_ballots_command(CLI::App& app, Runner& runner);
 
 }  // namespace apps
