@@ -6,8 +6,8 @@
 /// SANE's answers become the device's faults, with the backend's own words (sane_strstatus):
 /// SANE_STATUS_JAMMED -> jam, SANE_STATUS_NO_DOCS -> misfeed (no sheet in the feed),
 /// SANE_STATUS_COVER_OPEN -> cover_open, every other failure (I/O error, device busy, out of memory,
-/// access denied...) -> dead. A fault is entered when SANE reports it and cleared by the next sheet
-/// that scans. A sheet that scans but whose marks cannot be read (no corner marks, a code failing
+/// access denied...) -> dead. jam, cover_open and dead are entered as states when SANE reports them
+/// and cleared by the next sheet that scans; misfeed concerns one sheet and is only returned. A sheet that scans but whose marks cannot be read (no corner marks, a code failing
 /// its check) is held as read, unreadable (core::BallotMarks::readable = false): the ARBB drops it
 /// into the invalid compartment as it would any unreadable sheet. SANE has no bin or diverter
 /// control: route() counts the sheet; a real ARBB's transport would act here.

@@ -14,6 +14,7 @@
 #include "devices/virtual_printer.hpp"
 #include "hil/sane_ballot_scanner.hpp"
 #include "station/ballot_box.hpp"
+#include "tests/apps/shailoo_process.hpp"
 #include "tests/hil/mark_simulator.hpp"
 
 namespace sane_ballot_scanner_test {
@@ -119,6 +120,26 @@ TEST(SaneBallotScanner, APictureThatIsNoBallotIsHeldAsUnreadableAndBadSetupIsNam
     auto no_device = hil::SaneBallotScanner::open("x", "pnm:7", hil::MarkReader({pnm.sheet}));
     ASSERT_FALSE(no_device);
     EXPECT_NE(no_device.error().message.find("pnm:7"), std::string::npos) << no_device.error().message;
+}
+
+TEST(SaneBallotScanner, ShailooBallotsPrintsTheFormsAndScansASheet) {
+    PnmScanner pnm;  // also sets SANE_CONFIG_DIR, which the child process inherits
+    const auto out = shailoo_test::temp_dir("ballots-print");
+    const auto print = shailoo_test::shailoo("ballots print --district 12 --dpi 100 --out " + out.string());
+    ASSERT_EQ(print.code, 0) << print.output;
+    for (const char* file : {"party_list.pdf", "party_list.png", "district-12.pdf", "district-12.png"})
+        EXPECT_TRUE(std::filesystem::exists(out / file)) << file;
+    const auto bad = shailoo_test::shailoo("ballots print --district 40 --out " + out.string());
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.output.find("--district 40"), std::string::npos) << bad.output;
+
+    const auto scan = shailoo_test::shailoo("ballots scan --device pnm:0 --district 12 --dpi 200 --option filename=" + pnm.pgm);
+    EXPECT_EQ(scan.code, 0) << scan.output;
+    EXPECT_NE(scan.output.find("district ballot of district 12"), std::string::npos) << scan.output;
+    EXPECT_NE(scan.output.find("valid: option 4"), std::string::npos) << scan.output;
+    const auto jam = shailoo_test::shailoo("ballots scan --device pnm:0 --district 12 --option status-jammed=yes --option filename=" + pnm.pgm);
+    EXPECT_EQ(jam.code, 1);
+    EXPECT_NE(jam.output.find("Document feeder jammed"), std::string::npos) << jam.output;
 }
 
 }  // namespace
