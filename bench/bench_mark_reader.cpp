@@ -5,7 +5,8 @@
 // noise, then read. Prints the boxes read and misread (false and missed marks), the error rate per
 // box, the sheets refused as unreadable, the sheets core::classify judges differently from the
 // truth, the fill ratios either side of the threshold, and the time per sheet (measured here).
-// Usage: bench_mark_reader [SHEETS [DPI [SEED [FILL_THRESHOLD]]]] (defaults 2000 200 1 and the reader's default).
+// Usage: bench_mark_reader [SHEETS [DPI [SEED [FILL_THRESHOLD [MAX_SKEW_DEG [NOISE_SIGMA]]]]]]
+// (defaults 2000 200 1, the reader's default threshold, and mark_sim::ScanConditions' 3 degrees and 8 grey levels).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -60,10 +61,10 @@ void dump_box(const mark_sim::ScannedSheet& scan, const hil::SheetSquare& box, d
 
 /// Scans and reads one marked sheet, adding to the tally.
 void one_sheet(const hil::BallotSheet& sheet, const hil::SheetImage& blank, const hil::MarkReader& reader, std::mt19937_64& rng,
-               Tally& t) {
+               const mark_sim::ScanConditions& conditions, Tally& t) {
     const auto start = std::chrono::steady_clock::now();
     const std::vector<bool> vote = mark_sim::random_vote(sheet, rng);
-    const mark_sim::ScannedSheet scan = mark_sim::scan_marked(sheet, blank, vote, rng);
+    const mark_sim::ScannedSheet scan = mark_sim::scan_marked(sheet, blank, vote, rng, conditions);
     const auto read_start = std::chrono::steady_clock::now();
     auto reading = reader.read(mark_sim::view_of_scan(scan, blank.dpi));
     const auto end = std::chrono::steady_clock::now();
@@ -86,7 +87,13 @@ void one_sheet(const hil::BallotSheet& sheet, const hil::SheetImage& blank, cons
         if (seen != vote[i]) dump_box(scan, sheet.boxes[i].square, blank.dpi, fmt::format("misread-{}-box-{}-fill-{:.3f}", t.sheets, i, reading->fills[i]));
         (vote[i] ? t.marked_fills : t.blank_fills).push_back(reading->fills[i]);
     }
-    if (!same_class(truth, core::classify(reading->marks, sheet.layout))) ++t.misclassified;
+    if (!same_class(truth, core::classify(reading->marks, sheet.layout))) {
+        ++t.misclassified;
+        if (std::getenv("BENCH_MARK_READER_DUMP"))
+            fmt::print(stderr, "sheet {} misclassified: {} ballot, ink {:.0f}, paper {:.0f}{}\n", t.sheets, core::to_string(sheet.kind), reading->ink,
+                       reading->paper, reading->upside_down ? ", read upside down" : "");
+        dump(scan, fmt::format("misclassified-{}", t.sheets));
+    }
 }
 
 double quantile(std::vector<double>& v, double share) {
@@ -120,6 +127,9 @@ int main(int argc, char** argv) {
     const auto seed = static_cast<std::uint64_t>(argc > 3 ? parse_number(argv[3], "SEED", 0, 1e15) : 1);
     hil::MarkReaderSettings settings;
     if (argc > 4) settings.fill_threshold = parse_number(argv[4], "FILL_THRESHOLD", 0.0, 1.0);
+    mark_sim::ScanConditions conditions;
+    if (argc > 5) conditions.max_skew_deg = parse_number(argv[5], "MAX_SKEW_DEG", 0.0, 10.0);
+    if (argc > 6) conditions.noise_sigma = parse_number(argv[6], "NOISE_SIGMA", 2.0, 60.0);
     auto package = core::load_election_package(std::string(SHAILOO_SOURCE_DIR) + "/assets/kg2021");
     if (!package) {
         fmt::print(stderr, "bench_mark_reader: {}\n", package.error().message);
@@ -136,9 +146,10 @@ int main(int argc, char** argv) {
         const std::size_t form = k % 2 == 0 ? 0 : 1 + static_cast<std::size_t>(mark_sim::below(rng, static_cast<int>(forms.size()) - 1));
         auto [it, fresh] = blanks.try_emplace(form);
         if (fresh) it->second = hil::render_sheet(forms[form], dpi);
-        one_sheet(forms[form], it->second, reader, rng, form == 0 ? party : district);
+        one_sheet(forms[form], it->second, reader, rng, conditions, form == 0 ? party : district);
     }
-    fmt::print("bench_mark_reader: {} sheets at {} dpi, seed {}\n", sheets, dpi, seed);
+    fmt::print("bench_mark_reader: {} sheets at {} dpi, seed {}, skew up to {} degrees, noise sigma up to {}\n", sheets, dpi, seed,
+               conditions.max_skew_deg, conditions.noise_sigma);
     fmt::print("-- party list ballots (A3, {} boxes each)\n", forms[0].boxes.size());
     print_tally(party, reader);
     fmt::print("-- district ballots (A4)\n");

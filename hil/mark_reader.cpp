@@ -44,9 +44,10 @@ std::vector<cv::Point2f> square_blobs(const cv::Mat& ink, double side_px) {
         if (box.width < 0.75 * side_px || box.width > 1.35 * side_px) continue;
         if (box.height < 0.75 * side_px || box.height > 1.35 * side_px) continue;
         const cv::Moments m = cv::moments(c);
-        // Solid and square: the area is near side^2 (a 3-degree skew still fills 90 % of its box).
+        // Solid and square: the area is near side^2, and it fills its upright bounding box (a square
+        // turned by 3 degrees fills 90 % of it, by 10 degrees 74 %).
         if (m.m00 < 0.70 * side_px * side_px || m.m00 > 1.30 * side_px * side_px) continue;
-        if (m.m00 < 0.80 * box.area()) continue;
+        if (m.m00 < 0.70 * box.area()) continue;
         found.push_back({static_cast<float>(m.m10 / m.m00), static_cast<float>(m.m01 / m.m00)});
     }
     return found;
@@ -78,14 +79,35 @@ struct PageFound {
     const BallotSheet* geometry = nullptr;
 };
 
+/// The centre of the fiducial near `rough` (px), measured at full resolution: the centroid of the
+/// ink (Otsu's threshold in a window twice the fiducial's side) around it.
+cv::Point2f refine_centre(const cv::Mat& scan, cv::Point2f rough, double side_px) {
+    const int half = static_cast<int>(std::lround(side_px));
+    const cv::Rect window = cv::Rect(static_cast<int>(rough.x) - half, static_cast<int>(rough.y) - half, 2 * half, 2 * half) &
+                            cv::Rect(0, 0, scan.cols, scan.rows);
+    if (window.area() <= 0) return rough;
+    cv::Mat ink;
+    cv::threshold(scan(window), ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    const cv::Moments m = cv::moments(ink, true);
+    if (m.m00 <= 0) return rough;
+    return {static_cast<float>(window.x + m.m10 / m.m00), static_cast<float>(window.y + m.m01 / m.m00)};
+}
+
+/// Search resolution for the fiducials: averaging the scan down to it takes the sensor's noise out
+/// of Otsu's threshold (and the search is 10-20 times faster); centres are then refined at full resolution.
+constexpr double kSearchDpi = 60.0;
+
 core::Result<PageFound> find_page(const cv::Mat& scan, double dpi, const std::vector<BallotSheet>& sheets) {
     if (sheets.empty()) return core::fail("the mark reader knows no ballot forms");
-    const double px_mm = dpi / 25.4;
-    cv::Mat ink;
-    cv::threshold(scan, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-    const std::vector<cv::Point2f> blobs = square_blobs(ink, sheets.front().fiducials[0].size * px_mm);
+    const double px_mm = dpi / 25.4, scale = std::min(1.0, kSearchDpi / dpi);
+    const double side_px = sheets.front().fiducials[0].size * px_mm;
+    cv::Mat small, ink;
+    cv::resize(scan, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    cv::threshold(small, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    const std::vector<cv::Point2f> blobs = square_blobs(ink, side_px * scale);
     if (blobs.size() < 4) return core::fail(fmt::format("corner marks not found ({} of 4 seen)", blobs.size()));
     PageFound page{corner_blobs(blobs), nullptr};
+    for (cv::Point2f& c : page.corners) c = refine_centre(scan, c * static_cast<float>(1.0 / scale), side_px);
     const double top = cv::norm(page.corners[1] - page.corners[0]) / px_mm;
     const double left = cv::norm(page.corners[2] - page.corners[0]) / px_mm;
     const double bottom = cv::norm(page.corners[3] - page.corners[2]) / px_mm;

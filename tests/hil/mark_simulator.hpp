@@ -142,8 +142,10 @@ inline ScannedSheet scan_marked(const hil::BallotSheet& sheet, const hil::SheetI
     cv::Mat page = cv::Mat(blank.height, blank.width, CV_8UC1, const_cast<std::uint8_t*>(blank.pixels.data())).clone();
     for (std::size_t i = 0; i < sheet.boxes.size(); ++i)
         if (marked[i]) draw_mark(page, sheet.boxes[i].square, px_mm, rng);
-    for (int k = below(rng, conditions.specks + 1); k > 0; --k)
-        cv::circle(page, cv::Point(below(rng, page.cols), below(rng, page.rows)), 1 + below(rng, 2), cv::Scalar(uniform(rng, 40, 160)), cv::FILLED);
+    for (int k = below(rng, conditions.specks + 1); k > 0; --k) {  // dust specks of 0.1-0.25 mm radius, whatever the dpi
+        const int radius = std::max(1, static_cast<int>(std::lround(uniform(rng, 0.1, 0.25) * px_mm)));
+        cv::circle(page, cv::Point(below(rng, page.cols), below(rng, page.rows)), radius, cv::Scalar(uniform(rng, 40, 160)), cv::FILLED);
+    }
     // Printing and paper: black toner is not 0, paper not 255.
     const double ink = uniform(rng, 10, 45), paper = uniform(rng, 215, 250);
     page.convertTo(page, CV_8U, (paper - ink) / 255.0, ink);
