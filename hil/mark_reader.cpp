@@ -41,13 +41,14 @@ std::vector<cv::Point2f> square_blobs(const cv::Mat& ink, double side_px) {
     std::vector<cv::Point2f> found;
     for (const auto& c : contours) {
         const cv::Rect box = cv::boundingRect(c);
-        if (box.width < 0.75 * side_px || box.width > 1.35 * side_px) continue;
-        if (box.height < 0.75 * side_px || box.height > 1.35 * side_px) continue;
+        if (box.width < 0.75 * side_px || box.width > 1.45 * side_px) continue;
+        if (box.height < 0.75 * side_px || box.height > 1.45 * side_px) continue;
         const cv::Moments m = cv::moments(c);
         // Solid and square: the area is near side^2, and it fills its upright bounding box (a square
-        // turned by 3 degrees fills 90 % of it, by 10 degrees 74 %).
-        if (m.m00 < 0.70 * side_px * side_px || m.m00 > 1.30 * side_px * side_px) continue;
-        if (m.m00 < 0.70 * box.area()) continue;
+        // turned by 3 degrees fills 90 % of it, by 10 degrees 74 %; the traced outline of a 14-pixel
+        // square encloses a little less).
+        if (m.m00 < 0.60 * side_px * side_px || m.m00 > 1.30 * side_px * side_px) continue;
+        if (m.m00 < 0.62 * box.area()) continue;
         found.push_back({static_cast<float>(m.m10 / m.m00), static_cast<float>(m.m01 / m.m00)});
     }
     return found;
@@ -93,6 +94,20 @@ cv::Point2f refine_centre(const cv::Mat& scan, cv::Point2f rough, double side_px
     return {static_cast<float>(window.x + m.m10 / m.m00), static_cast<float>(window.y + m.m01 / m.m00)};
 }
 
+/// The grey level halfway between the darkest pixel (the fiducials' solid ink, noise averaged out)
+/// and the median (paper or the scanner's backing): not Otsu's threshold, which assumes two classes
+/// and may split paper from a darker or lighter backing instead of ink from paper.
+double ink_cut(const cv::Mat& small) {
+    std::array<int, 256> histogram{};
+    for (int y = 0; y < small.rows; ++y)
+        for (const std::uint8_t* p = small.ptr<std::uint8_t>(y), *end = p + small.cols; p != end; ++p) ++histogram[*p];
+    int darkest = 0;
+    while (darkest < 255 && histogram[darkest] == 0) ++darkest;
+    int median = 0;
+    for (long seen = 0; median < 255 && (seen += histogram[median]) * 2 < static_cast<long>(small.total()); ++median) {}
+    return darkest + 0.5 * (median - darkest);
+}
+
 /// Search resolution for the fiducials: averaging the scan down to it takes the sensor's noise out
 /// of Otsu's threshold (and the search is 10-20 times faster); centres are then refined at full resolution.
 constexpr double kSearchDpi = 60.0;
@@ -103,7 +118,7 @@ core::Result<PageFound> find_page(const cv::Mat& scan, double dpi, const std::ve
     const double side_px = sheets.front().fiducials[0].size * px_mm;
     cv::Mat small, ink;
     cv::resize(scan, small, cv::Size(), scale, scale, cv::INTER_AREA);
-    cv::threshold(small, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    cv::threshold(small, ink, ink_cut(small), 255, cv::THRESH_BINARY_INV);
     const std::vector<cv::Point2f> blobs = square_blobs(ink, side_px * scale);
     if (blobs.size() < 4) return core::fail(fmt::format("corner marks not found ({} of 4 seen)", blobs.size()));
     PageFound page{corner_blobs(blobs), nullptr};

@@ -4,11 +4,13 @@
 /// Method - the usual OMR pipeline of fiducial registration and fill-ratio thresholding (the one
 /// open-source OMR tools such as OMRChecker and FormScanner follow):
 /// 1. Page finding: the scan, averaged down to 60 dpi (cv::resize, INTER_AREA: the sensor's noise
-///    goes), is binarised with Otsu's threshold (N. Otsu, "A threshold selection method from
-///    gray-level histograms", IEEE Trans. SMC 9(1), 1979; cv::threshold), its contours traced
-///    (Suzuki and Abe 1985; cv::findContours), and the four corner fiducials are the solid squares of
-///    the expected size lying furthest towards the four corners; each centre is then refined at full
-///    resolution (the ink centroid in a window round it, Otsu's threshold again).
+///    goes), is binarised halfway between its darkest level and its median (paper or backing), its
+///    contours traced (Suzuki and Abe, "Topological structural analysis of digitized binary images
+///    by border following", CVGIP 30(1), 1985; cv::findContours), and the four corner fiducials are
+///    the solid squares of the expected size lying furthest towards the four corners; each centre is
+///    then refined at full resolution: the ink centroid in a window round it, binarised with Otsu's
+///    threshold (N. Otsu, "A threshold selection method from gray-level histograms", IEEE Trans. SMC
+///    9(1), 1979), which fits there (ink and paper only).
 /// 2. Straightening: the projective transform taking the four fiducial centres to where the layout
 ///    puts them (cv::getPerspectiveTransform, a homography) resamples the page onto the layout's
 ///    grid (cv::warpPerspective, bilinear), undoing shift, skew, scale and keystone (four-point
