@@ -10,6 +10,7 @@
 
 #include "apps/commands.hpp"
 #include "hil/libfprint_scanner.hpp"
+#include "hil/sane_ballot_scanner.hpp"
 
 namespace apps {
 
@@ -33,7 +34,14 @@ int run_hil_list(const HilOptions& o) {
     if ((*session)->readers().empty()) fmt::print("  none attached\n");
     for (const hil::ReaderInfo& r : (*session)->readers())
         fmt::print("  {}  {:<24} {:<14} {}  [{}]\n", r.index, r.driver, r.image ? "image" : "match-on-chip", r.name, r.device_id);
-    fmt::print("Ballot scanners (SANE): not supported yet\n");
+    auto scanners = hil::sane_devices();
+    if (!scanners) {
+        fmt::print(stderr, "shailoo hil list: {}\n", scanners.error().message);
+        return 1;
+    }
+    fmt::print("Ballot scanners (SANE):\n");
+    if (scanners->empty()) fmt::print("  none found\n");
+    for (const hil::SaneDeviceInfo& d : *scanners) fmt::print("  {:<32} {} {} ({})\n", d.name, d.vendor, d.model, d.type);
     return 0;
 }
 
@@ -84,13 +92,14 @@ int run_hil_check(const HilOptions& o) {
 
 void add_hil_command(CLI::App& app, Runner& runner) {
     auto opts = std::make_shared<HilOptions>();
-    auto* cmd = app.add_subcommand("hil", "Physical devices for hardware in the loop: list them, check a fingerprint reader, send over a real link");
+    auto* cmd = app.add_subcommand("hil", "Physical devices for hardware in the loop: list them (fingerprint readers, SANE scanners), check a fingerprint reader, send over a real link");
     cmd->require_subcommand(1);
     cmd->footer(
         "Fingerprint readers come through libfprint: image readers give templates for the project's matcher;\n"
-        "match-on-chip readers are listed but refused. SANE ballot scanners are not supported yet.\n"
+        "match-on-chip readers are listed but refused. Ballot scanners come through SANE (listed here; the ARBB uses\n"
+        "hil::SaneBallotScanner with the mark reader; printable ballots: `shailoo ballots print`).\n"
         "`hil send` sends a PEC's reports over a real TLS link; `hil delay` delays a link. See docs/hil.md.");
-    auto* list = cmd->add_subcommand("list", "List attached fingerprint readers (driver, kind image/match-on-chip, name)");
+    auto* list = cmd->add_subcommand("list", "List attached fingerprint readers (driver, kind image/match-on-chip, name) and SANE scanners");
     list->add_option("--timeout", opts->timeout, "seconds libfprint may take to list its devices")
         ->capture_default_str()
         ->check(finite_check())

@@ -93,5 +93,7 @@ void add_hil_command(CLI::App& app, Runner& runner);
 /// `shailoo hil send` and `shailoo hil delay` under `hil`: a PEC's reports over a real network link
 /// (apps/cmd_hil_link.cpp, docs/hil.md).
 void add_hil_link_commands(CLI::App& hil, Runner& runner);
+/// `shailoo ballots print`: the package's ballots as PDF and PNG (apps/cmd_ballots.cpp, docs/hil.md).
+void add_ballots_command(CLI::App& app, Runner& runner);
 
 }  // namespace apps

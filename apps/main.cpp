@@ -67,7 +67,7 @@ const CLI::Validator& apps::finite_check() {
 
 int main(int argc, char** argv) {
     CLI::App app{"Shailoo Sim - election-night simulation and training platform.\n"
-                 "Runs the real PEC and CEC software against a simulated election night (physical fingerprint readers: `shailoo hil`)."};
+                 "Runs the real PEC and CEC software against a simulated election night (physical fingerprint readers and SANE scanners: `shailoo hil`; printable ballots: `shailoo ballots print`)."};
     app.require_subcommand(1);
     // A bad argument gets its message and a one-line hint, not the whole help.
     app.failure_message([](const CLI::App* top, const CLI::Error& e) {
@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
     for (apps::AddCommand add : {&apps::add_run_command, &apps::add_package_command, &apps::add_seats_command, &apps::add_train_command,
                                  &apps::add_drill_command, &apps::add_review_command, &apps::add_serve_command, &apps::add_load_command,
                                  &apps::add_export_command, &apps::add_cec_command, &apps::add_compare_command, &apps::add_sweep_command,
-                                 &apps::add_plan_command, &apps::add_hil_command, &apps::add_elearn_command})
+                                 &apps::add_plan_command, &apps::add_hil_command, &apps::add_ballots_command,
+                                 &apps::add_elearn_command})
         add(app, runner);
     if (argc > 1 && argv[1][0] != '-') {  // an unknown subcommand is named, with the list of known ones
         const CLI::App& top = app;

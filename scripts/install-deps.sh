@@ -11,6 +11,8 @@ packages=(
   libboost-dev libboost-system-dev libprotobuf-dev protobuf-compiler
   libsfml-dev libimgui-dev libstb-dev
   libfprint-2-dev libglib2.0-dev umockdev libfftw3-dev
+  libcairo2-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libsane-dev sane-utils fonts-dejavu-core
+  iproute2 nftables
   python3 python3-simpy python3-prometheus-client
   xvfb xauth libgl1-mesa-dri
   chromium
