@@ -77,6 +77,8 @@ void CentralLink::commit(Time at) {
         if (it == staged_.end()) continue;
         Waiting w = it->second;
         staged_.erase(it);
+        // The answer is decided now: the PEC may run on past the report's delivery once it is scheduled.
+        if (w.model) w.model->processed_by_cec(w.delivered_at);
         if (!release.acknowledged) continue;  // not stored: no answer, the PEC resends after its timeout
         stored_.emplace_back(at, w.pec);
         if (!w.final_votes.empty()) published_final(w, at);
@@ -137,7 +139,11 @@ bool CentralLink::advance(Time safe) {
             }
             continue;
         }
-        d.model->processed_by_cec(d.t.delivered_at);
+        // A report answered now frees the PEC now; a staged one when its batch commits (commit()): its
+        // answer leaves then, and the PEC must not run past the moment that answer can reach it.
+        const bool answered_now = decision.outcome == core::AckOutcome::retry || decision.outcome == core::AckOutcome::rejected ||
+                                  (decision.outcome == core::AckOutcome::duplicate && decision.acknowledged_now);
+        if (answered_now) d.model->processed_by_cec(d.t.delivered_at);
         switch (decision.outcome) {
             case core::AckOutcome::retry:  // the store could not be read: the PEC resends
             case core::AckOutcome::rejected:
@@ -150,7 +156,7 @@ bool CentralLink::advance(Time safe) {
                 }
                 [[fallthrough]];
             case core::AckOutcome::stored:
-                staged_.emplace(decision.ticket, Waiting{d.pec, d.model, d.t.device_id, d.t.sequence, std::move(final_votes)});
+                staged_.emplace(decision.ticket, Waiting{d.pec, d.model, d.t.device_id, d.t.sequence, std::move(final_votes), d.t.delivered_at});
                 if (!oldest_staged_) oldest_staged_ = d.at;
                 if (staged_.size() >= policy.max_reports) commit(d.at);
                 break;

@@ -133,6 +133,7 @@ private:
         std::string device;
         std::uint64_t sequence;
         std::vector<std::int64_t> final_votes;  // a final ARBB report's option counts (empty: another report)
+        Time delivered_at = 0;                   // when it reached the CEC: the PEC waits for its answer from then
     };
     void commit(Time at);
     bool unreachable_at(Time at) const;

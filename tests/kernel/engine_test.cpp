@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -25,6 +26,17 @@ TEST(Engine, StartsAtTheGivenTimeAndIsTheClockOfRealCode) {
     EXPECT_EQ(engine.pending(), 0u);
     EXPECT_FALSE(engine.next_time().has_value());
     EXPECT_FALSE(engine.step());
+}
+
+TEST(Engine, RefusesAnEventInThePastInEveryBuild) {
+    Engine engine(core::at(7, 0));
+    int ran = 0;
+    engine.at(core::at(8, 0), [&] { ++ran; });
+    ASSERT_TRUE(engine.step());
+    EXPECT_THROW(engine.at(core::at(7, 59), [&] { ++ran; }), std::logic_error);
+    engine.at(core::at(8, 0), [&] { ++ran; });  // now itself is not the past
+    EXPECT_TRUE(engine.step());
+    EXPECT_EQ(ran, 2);
 }
 
 TEST(Engine, RunsEventsInTimeOrderWhateverTheOrderTheyWereScheduledIn) {
