@@ -136,7 +136,13 @@ std::optional<sim::RunResults> simulate(const RunOptions& o, const sim::RunSetup
     const auto seconds = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); };
     const std::clock_t cpu_start = std::clock();  // the process's CPU time, all threads
     const auto start = Clock::now();
-    sim::World world(setup.package, setup.scenario, setup.seed, o.threads);
+    // A record made with physical readers brings their captures: the same desks get them again.
+    sim::ReplayedHardware hardware = setup.replay ? sim::replay_hardware(setup.replay->hardware) : sim::ReplayedHardware{};
+    if (auto checked = sim::check_external_readers(setup.package, setup.scenario, hardware.for_world()); !checked) {
+        fmt::print(stderr, "shailoo run: drill record {}: hardware: {}\n", o.replay, checked.error().message);
+        return std::nullopt;
+    }
+    sim::World world(setup.package, setup.scenario, setup.seed, o.threads, hardware.for_world());
     const auto built = Clock::now();
     if (const auto& replayed = setup.replay) {
         if (auto ok = sim::apply_drill_record(*replayed, world, o.threads); !ok) {
@@ -149,6 +155,10 @@ std::optional<sim::RunResults> simulate(const RunOptions& o, const sim::RunSetup
     const auto simulating = Clock::now();  // after a drill record's actions are scheduled
     world.run_to_end(o.threads, std::ref(progress));
     const auto simulated = Clock::now();
+    if (const std::string diverged = hardware.divergence(); !diverged.empty()) {
+        fmt::print(stderr, "shailoo run: drill record {}: the replay has diverged from the session: {}\n", o.replay, diverged);
+        return std::nullopt;
+    }
     sim::RunResults results = world.results();
     const auto end = Clock::now();
     results.wall_s = seconds(start, end);

@@ -1,15 +1,47 @@
 // `shailoo train`: the instructor console (trainer/), a drill on the simulated election night.
 #include <CLI/CLI.hpp>
 
+#include <fmt/core.h>
+
+#include <cmath>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "apps/commands.hpp"
+#include "apps/hil_drill.hpp"
 #include "trainer/console.hpp"
 
 namespace apps {
 
+namespace {
+
+struct TrainHil {
+    std::vector<std::string> slots;      // --hil
+    std::vector<std::string> voters;     // --hil-voter
+    double timeout = 15.0;               // --hil-timeout, seconds
+};
+
+// The console, with the physical readers of --hil open for its whole run.
+int run_train(trainer::ConsoleOptions options, const TrainHil& hil) {
+    if (hil.slots.empty()) {
+        if (!hil.voters.empty()) return fmt::print(stderr, "shailoo train: --hil-voter needs a --hil reader at the voter's PEC\n"), 2;
+        return trainer::run_console(options);
+    }
+    if (!options.replay.empty())
+        return fmt::print(stderr, "shailoo train: --hil with --replay: a replay gives the record's captures back; no hardware is needed\n"), 2;
+    auto drill = HilDrill::open(hil.slots, hil.voters, std::chrono::milliseconds(std::llround(hil.timeout * 1000.0)));
+    if (!drill) return fmt::print(stderr, "shailoo train: {}\n", drill.error().message), 2;
+    options.readers = (*drill)->readers();
+    options.last_image = [d = drill->get()] { return d->last_image(); };
+    return trainer::run_console(options);
+}
+
+}  // namespace
+
 void add_train_command(CLI::App& app, Runner& runner) {
     auto opts = std::make_shared<trainer::ConsoleOptions>();
+    auto hil = std::make_shared<TrainHil>();
     auto* cmd = app.add_subcommand("train", "Run a drill in the instructor console (window: map, timeline, inspector, faults, log, summary)");
     cmd->footer(
         "The simulated night runs paced to the wall clock (x1 to x600); the instructor pauses, steps, selects PECs\n"
@@ -25,6 +57,10 @@ void add_train_command(CLI::App& app, Runner& runner) {
         "injects fire as virtual time passes and the drill tab (in the fault panel) scores each trainee live:\n"
         "  xvfb-run -a -s \"-screen 0 1280x800x24\" shailoo train --drill drills/arbb-stationary-box.yaml --classroom 0.0.0.0:8090 --record r.yaml\n"
         "The record names the drill: --replay r.yaml conducts it again (injects from the record) and scores it too.\n"
+        "Hardware in the loop (docs/hil.md): --hil 6006:desk1=elan puts a libfprint reader (`shailoo hil list`) at desk 1 of\n"
+        "PEC 6006 for the voters trainees play (--hil-voter FILE, made by `shailoo hil enroll`): when such a voter comes to\n"
+        "a desk, the desk's real code captures on the reader and the world waits for it (at most --hil-timeout). The record\n"
+        "keeps every capture, so --replay gives them back without the reader (and so does `shailoo run --replay`).\n"
         "Prints a line 'trainer-summary: {json}' on exit (virtual time, frames, mean frames/s, selected PEC, the drill's scores).\n"
         "Exit codes: 0 done, 1 a scripted step failed, 2 bad arguments or files, or no display.");
     cmd->add_option("scenario", opts->scenario, "Scenario file (default: scenarios/demo-drill.yaml, the replayed record's, or the drill's)")
@@ -58,10 +94,17 @@ void add_train_command(CLI::App& app, Runner& runner) {
                   opts->width >= 640 && opts->height >= 480;
        }, "Window size in pixels, e.g. --size 1280 800 (at least 640 480)")
         ->expected(2);
-    cmd->callback([opts, &runner] {
-        runner = [opts] {
+    cmd->add_option("--hil", hil->slots, "PEC:SLOT=DEVICE: a physical fingerprint reader at a desk, e.g. 6006:desk1=elan (repeatable)");
+    cmd->add_option("--hil-voter", hil->voters, "An enrolment (`shailoo hil enroll`): the voter a trainee plays at the reader of its PEC (repeatable)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--hil-timeout", hil->timeout, "Seconds a reader may take for one capture before it counts as dead")
+        ->capture_default_str()
+        ->check(finite_check())
+        ->check(CLI::Range(1.0, 600.0));
+    cmd->callback([opts, hil, &runner] {
+        runner = [opts, hil] {
             if (opts->scenario.empty() && opts->replay.empty() && opts->drill.empty()) opts->scenario = default_path("scenarios/demo-drill.yaml");
-            return trainer::run_console(*opts);
+            return run_train(*opts, *hil);
         };
     });
 }

@@ -13,6 +13,13 @@ struct FingerprintCapture {
     int quality = 0;                  ///< 0 (unusable) .. 100 (excellent), NFIQ-like scale
 };
 
+/// What a physical reader gave the desk for one capture (hardware in the loop): kept in a drill
+/// record so a replay gives the desk the same again without the hardware (docs/hil.md).
+struct FingerprintDelivery {
+    DeviceResult<FingerprintCapture> result;  ///< the capture, or the reader's error (fault and words)
+    std::int64_t wall_ms = 0;                 ///< how long the reader took, wall clock
+};
+
 /// A fingerprint scanner. Faults: dead (no capture), degraded (dirty sensor, worse captures).
 class FingerprintScanner : public Device {
 public:

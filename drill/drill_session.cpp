@@ -88,7 +88,8 @@ std::string format_pec_list(std::vector<int> pecs) {
 core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesystem::path& scenario_file,
                                                                std::optional<std::uint64_t> seed,
                                                                std::optional<sim::DrillRecord> replay, sim::Time start,
-                                                               WallTime wall_now, int threads) {
+                                                               WallTime wall_now, int threads,
+                                                               std::vector<sim::ExternalFingerprintReader*> readers) {
     auto setup = sim::open_run(scenario_file, std::move(replay), seed);
     if (!setup) return std::unexpected(setup.error());
 
@@ -97,7 +98,17 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
     s->scenario_ = std::make_unique<sim::Scenario>(std::move(setup->scenario));
     s->package_ = std::make_unique<core::ElectionPackage>(std::move(setup->package));
     const std::uint64_t used_seed = setup->seed;
-    s->world_ = std::make_unique<sim::World>(*s->package_, *s->scenario_, used_seed, std::max(1, threads));
+    if (setup->replay && !setup->replay->hardware.empty()) {
+        if (!readers.empty())
+            return core::fail("the replayed record brings its physical readers' captures: replay it without --hil (no hardware is needed)");
+        s->replayed_ = std::make_unique<sim::ReplayedHardware>(sim::replay_hardware(setup->replay->hardware));
+        readers = s->replayed_->for_world();
+    } else if (setup->replay && !readers.empty()) {
+        return core::fail("the replayed record was made without physical readers: --hil would change the night it replays");
+    }
+    if (auto checked = sim::check_external_readers(*s->package_, *s->scenario_, readers); !checked) return std::unexpected(checked.error());
+    s->readers_ = std::move(readers);
+    s->world_ = std::make_unique<sim::World>(*s->package_, *s->scenario_, used_seed, std::max(1, threads), s->readers_);
     s->record_.scenario = scenario_file.string();
     s->record_.scenario_name = s->scenario_->name;
     s->record_.seed = used_seed;
@@ -360,6 +371,13 @@ void DrillSession::refresh() {
         hash = (hash ^ (v.active_faults * 2654435761ULL + i)) * 1099511628211ULL;
     }
     summary_ = s;
+    std::size_t deliveries = 0;
+    for (const sim::ExternalFingerprintReader* r : readers_) deliveries += r->delivered.size() + 1;
+    if (deliveries != deliveries_seen_) {  // the record's `hardware`, as the readers stand now
+        deliveries_seen_ = deliveries;
+        record_.hardware.clear();
+        for (const sim::ExternalFingerprintReader* r : readers_) record_.hardware.push_back(sim::record_of(*r));
+    }
     if (hash != fault_bits_hash_) {
         fault_bits_hash_ = hash;
         active_.clear();

@@ -85,10 +85,16 @@ public:
     /// and advances it to `start`. `replay`, if given, is a record whose actions are re-applied
     /// as time passes their `issued` times; its scenario name and seed must match. The paced clock
     /// starts at `start` at the later of `wall_now` and the moment loading is done.
+    /// `readers`: physical fingerprint readers at desks (hardware in the loop, docs/hil.md; the caller
+    /// owns them for the session's life); what they deliver goes into the record's `hardware`. A
+    /// replayed record with `hardware` brings its own readers, which give its captures back
+    /// (sim::ReplayedFingerprintReader), so `readers` must then be empty; a record without is
+    /// replayed without readers.
     static core::Result<std::unique_ptr<DrillSession>> open(const std::filesystem::path& scenario_file,
                                                            std::optional<std::uint64_t> seed,
                                                            std::optional<sim::DrillRecord> replay, sim::Time start,
-                                                           WallTime wall_now, int threads = 2);
+                                                           WallTime wall_now, int threads = 2,
+                                                           std::vector<sim::ExternalFingerprintReader*> readers = {});
 
     /// Advances the world towards the paced clock's target for `wall_now` (replaying due actions),
     /// spending at most `budget` of wall time so the console stays responsive. If the world cannot
@@ -157,6 +163,14 @@ public:
     const sim::DrillRecord& record() const { return record_; }
     /// The instructor's and the trainees' actions as log lines.
     const std::vector<InstructorNote>& notes() const { return notes_; }
+    /// The physical fingerprint readers of the session (a replay's: the record's, replayed).
+    const std::vector<sim::ExternalFingerprintReader*>& readers() const { return readers_; }
+    /// Empty unless the replayed readers were asked for more captures than the record holds, or the
+    /// night is over and some of the record's were never asked for (the replay has diverged from
+    /// the session): then what differed, per reader.
+    std::string hardware_divergence() const {
+        return replayed_ ? replayed_->divergence(!world_->next_event_time().has_value()) : std::string();
+    }
     /// Actions of the replayed record not applied yet.
     std::size_t replay_pending() const { return replay_ ? replay_->actions.size() - replay_next_ : 0; }
 
@@ -185,6 +199,9 @@ private:
 
     std::unique_ptr<core::ElectionPackage> package_;
     std::unique_ptr<sim::Scenario> scenario_;
+    std::unique_ptr<sim::ReplayedHardware> replayed_;  // before world_: the world uses its readers
+    std::vector<sim::ExternalFingerprintReader*> readers_;
+    std::size_t deliveries_seen_ = 0;
     std::unique_ptr<sim::World> world_;
     std::vector<const core::Pec*> pecs_;
     kernel::PacedClock clock_{0, WallTime{}};

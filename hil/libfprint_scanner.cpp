@@ -294,15 +294,25 @@ devices::DeviceResult<CaptureReport> LibfprintScanner::capture_report() {
 }
 
 devices::DeviceResult<devices::FingerprintCapture> LibfprintScanner::capture(core::Finger) {
+    const auto started = std::chrono::steady_clock::now();
     auto report = capture_report();
-    if (!report) return std::unexpected(std::move(report.error()));
-    if (report->verdict != QualityVerdict::accepted)
-        return std::unexpected(devices::DeviceError{
+    devices::DeviceResult<devices::FingerprintCapture> result;
+    if (!report) {
+        result = std::unexpected(report.error());
+    } else if (report->verdict != QualityVerdict::accepted) {
+        result = std::unexpected(devices::DeviceError{
             devices::Fault::degraded,
             fmt::format("fingerprint reader {}: capture refused by the quality gate: {} ({} minutiae, finger area {:.2f}, coherence {:.2f}); "
                         "present the finger again",
                         id(), to_string(report->verdict), report->figures.minutiae, report->figures.finger_area, report->figures.coherence)});
-    return std::move(report->capture);
+    } else {
+        result = report->capture;
+    }
+    if (settings_.on_capture) {
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        settings_.on_capture(devices::FingerprintDelivery{result, took.count()}, report ? &report->image : nullptr);
+    }
+    return result;
 }
 
 }  // namespace hil

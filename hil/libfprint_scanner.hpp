@@ -55,6 +55,10 @@ struct ScannerSettings {
     /// Called on the worker thread when the reader starts waiting for a finger (a prompt; tests feed
     /// virtual_image then). Must not block or call the scanner.
     std::function<void()> on_finger_needed;
+    /// Called on the caller's thread after each capture() (the desk's path, not capture_report) with
+    /// what it gave the desk and how long it took, and the image when libfprint returned one (else
+    /// nullptr): a drill records it (sim/hil_record.hpp) and the console shows the image.
+    std::function<void(const devices::FingerprintDelivery&, const GreyImage*)> on_capture;
 };
 
 /// What one capture gave, accepted by the quality gate or not.

@@ -553,7 +553,7 @@ core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, co
         return core::fail(fmt::format("{}: this is a drill file (docs/drills.md), not a drill record: run it with `shailoo drill FILE "
                                       "--record RECORD` or `shailoo train --drill FILE --record RECORD`, then review RECORD", name));
     const core::YamlReader reader(name);
-    if (auto ok = reader.only_keys(root, {"version", "scenario", "scenario_name", "seed", "drill", "actions"}); !ok)
+    if (auto ok = reader.only_keys(root, {"version", "scenario", "scenario_name", "seed", "drill", "actions", "hardware"}); !ok)
         return std::unexpected(ok.error());
     auto version = reader.text(root, "version");
     if (!version) return std::unexpected(version.error());
@@ -598,6 +598,12 @@ core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, co
             r.actions.push_back(*a);
             ++i;
         }
+    }
+    if (const YAML::Node hardware = root["hardware"]; hardware.IsDefined() && !hardware.IsNull()) {
+        if (v < 6) return std::unexpected(core::field_error(name, hardware, "hardware", "is new in version 6"));
+        auto readers = read_hil_readers(reader, hardware);
+        if (!readers) return std::unexpected(readers.error());
+        r.hardware = std::move(*readers);
     }
     return r;
 }
@@ -646,7 +652,12 @@ core::Result<void> save_drill_record(const DrillRecord& record, const std::files
             return core::fail(fmt::format("{}: action {}: duration must be whole seconds", file.string(), i));
         emit_action(out, record.actions[i]);
     }
-    out << YAML::EndSeq << YAML::EndMap;
+    out << YAML::EndSeq;
+    if (!record.hardware.empty()) {
+        out << YAML::Key << "hardware" << YAML::Value;
+        emit_hil_readers(out, record.hardware);
+    }
+    out << YAML::EndMap;
     if (!out.good()) return core::fail(fmt::format("{}: cannot write the record: {}", file.string(), out.GetLastError()));
     std::ofstream f(file);
     f << out.c_str() << '\n';

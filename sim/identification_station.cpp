@@ -12,9 +12,55 @@ namespace {
 
 enum : std::uint64_t { kDocumentCondition = 11, kFaceQuality = 12 };
 
+// The roll, with the template each bound voter enrolled on the physical reader: one finger for them
+// (the first the desk asks for), every other voter as the roll has them.
+class BoundVoterList final : public station::VoterList {
+public:
+    BoundVoterList(const RollVoterList& roll, const std::vector<BoundVoter>& bound) : roll_(roll), bound_(bound) {}
+    std::optional<station::VoterRecord> find_by_document(std::string_view document) const override {
+        auto record = roll_.find_by_document(document);
+        if (record && of(record->voter_id)) record->fingers = std::span<const core::Finger>(RollVoterList::kEnrolled.data(), 1);
+        return record;
+    }
+    core::FingerprintTemplate enrolled_template(const station::VoterRecord& voter, core::Finger finger) const override {
+        const BoundVoter* b = of(voter.voter_id);
+        return b ? b->print : roll_.enrolled_template(voter, finger);
+    }
+    devices::FaceFeatures registration_photo(const station::VoterRecord& voter) const override { return roll_.registration_photo(voter); }
+
+private:
+    const BoundVoter* of(std::int64_t voter) const {
+        const auto it = std::find_if(bound_.begin(), bound_.end(), [&](const BoundVoter& b) { return b.voter == voter; });
+        return it == bound_.end() ? nullptr : &*it;
+    }
+    const RollVoterList& roll_;
+    const std::vector<BoundVoter>& bound_;
+};
+
 Time draw(const ServiceTime& t, core::RandomStream& r) {
     const double s = t.median_s * std::exp(t.sigma * r.normal());
     return std::max<Time>(core::kSecond / 2, static_cast<Time>(s * static_cast<double>(core::kSecond)));
+}
+
+// Reader i's bound voters are on its PEC's roll, and bound once in that PEC.
+core::Result<void> check_bound_voters(const core::ElectionPackage& package, const std::vector<ExternalFingerprintReader*>& readers,
+                                      std::size_t i) {
+    const ExternalFingerprintReader& r = *readers[i];
+    const auto bound_by = [](const ExternalFingerprintReader& reader, std::size_t end, std::int64_t voter) {
+        return std::any_of(reader.bound.begin(), reader.bound.begin() + static_cast<std::ptrdiff_t>(end),
+                           [&](const BoundVoter& b) { return b.voter == voter; });
+    };
+    for (std::size_t k = 0; k < r.bound.size(); ++k) {
+        const std::int64_t v = r.bound[k].voter;
+        const core::Pec* on = core::pec_of_voter(package, v);
+        if (!on || on->number != r.pec)
+            return core::fail(fmt::format("PEC {} desk {}: voter {} is not on this PEC's roll", r.pec, r.desk, v));
+        if (bound_by(r, k, v)) return core::fail(fmt::format("PEC {} desk {}: voter {} is bound twice", r.pec, r.desk, v));
+        for (std::size_t j = 0; j < i; ++j)
+            if (bound_by(*readers[j], readers[j]->bound.size(), v))
+                return core::fail(fmt::format("PEC {} desk {}: voter {} is bound to desk {}'s reader too", r.pec, r.desk, v, readers[j]->desk));
+    }
+    return {};
 }
 
 }  // namespace
@@ -32,6 +78,7 @@ core::Result<void> check_external_readers(const core::ElectionPackage& package, 
         for (std::size_t j = 0; j < i; ++j)
             if (readers[j]->pec == r->pec && readers[j]->desk == r->desk)
                 return core::fail(fmt::format("PEC {} desk {}: two readers for one desk", r->pec, r->desk));
+        if (auto bound = check_bound_voters(package, readers, i); !bound) return bound;
     }
     return {};
 }
@@ -51,13 +98,22 @@ IdentificationStation::IdentificationStation(const SharedDay& day, const core::P
         d.printer = std::make_unique<devices::VirtualPrinter>(prefix + "-printer");
         d.printer->keep_log(false);
         for (ExternalFingerprintReader* e : day.external_readers)
-            if (e->pec == pec.number && e->desk == i + 1) d.external = e;
+            if (e->pec == pec.number && e->desk == i + 1) {
+                (e->bound.empty() ? d.external : d.bound) = e;
+                e->clock.follow(&clock);
+            }
         station::DeskSettings settings;
         if (d.external) settings.fingerprint = d.external->matcher;
         const station::VoterList& list = d.external && d.external->list ? *d.external->list : day.roll;
         d.desk = std::make_unique<station::IdentificationDesk>(pec.number, d.fingerprint(), *d.reader, *d.webcam, *d.printer, list,
                                                                clock, settings, &voted_);
         d.desk->set_registered(pec.registered);
+        if (d.bound) {
+            d.bound_list = std::make_unique<BoundVoterList>(day.roll, d.bound->bound);
+            d.bound_desk = std::make_unique<station::IdentificationDesk>(pec.number, *d.bound->scanner, *d.reader, *d.webcam, *d.printer,
+                                                                         *d.bound_list, clock,
+                                                                         station::DeskSettings{.fingerprint = d.bound->matcher}, &voted_);
+        }
         free_.push_back(n - 1 - i);
     }
     away_.assign(static_cast<std::size_t>(n), false);
@@ -92,18 +148,23 @@ void IdentificationStation::set_away(int desk, bool away) {
 
 IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t voter_index, core::RandomStream& service_random,
                                                           core::IdentificationCounts& counts) {
-    Desk& d = desks_[static_cast<std::size_t>(desk)];
+    // A bound voter goes to the physical reader's desk and its own station desk (as the commission
+    // set the desk: paper list or devices).
+    Desk* bound = bound_desk_of(voter_index);
+    Desk& d = bound ? *bound : desks_[static_cast<std::size_t>(desk)];
+    station::IdentificationDesk& real = bound ? *d.bound_desk : *d.desk;
+    if (bound) real.use_paper_list(d.desk->on_paper_list());
     if (voter_index < 0) {
         present_turned_away(d, voter_index);
     } else {
-        present_voter(d, voter_index, service_random);
+        present_voter(d, voter_index, bound || d.external, service_random);
     }
-    const station::IdentificationResult& r = d.desk->identify();
+    const station::IdentificationResult& r = real.identify();
     const bool visitor = voter_index < 0;
-    if (d.external) {
-        station::count_outcome(d.external->counts, r);
-        d.external->captures += std::count_if(r.steps.begin(), r.steps.end(),
-                                              [](const auto& step) { return step.kind == station::StepKind::fingerprint_capture; });
+    if (ExternalFingerprintReader* e = bound ? d.bound : d.external) {
+        station::count_outcome(e->counts, r);
+        e->captures += std::count_if(r.steps.begin(), r.steps.end(),
+                                     [](const auto& step) { return step.kind == station::StepKind::fingerprint_capture; });
     }
 
     d.reader->take_back();
@@ -131,7 +192,15 @@ IdentificationStation::Visit IdentificationStation::serve(int desk, std::int64_t
     return Visit{r.ballots_issued, std::max<Time>(service, core::kSecond)};
 }
 
-void IdentificationStation::present_voter(Desk& d, std::int64_t voter_index, core::RandomStream& service_random) {
+IdentificationStation::Desk* IdentificationStation::bound_desk_of(std::int64_t voter_index) {
+    if (voter_index < 0) return nullptr;
+    for (Desk& d : desks_)
+        if (d.bound && std::any_of(d.bound->bound.begin(), d.bound->bound.end(), [&](const BoundVoter& b) { return b.voter == voter_index; }))
+            return &d;
+    return nullptr;
+}
+
+void IdentificationStation::present_voter(Desk& d, std::int64_t voter_index, bool on_reader, core::RandomStream& service_random) {
     // Only what the devices see of the voter is derived (not a whole core::Voter): the desk goes by the
     // document number, so the document's personal number (the birth date's work) is left out.
     const std::uint64_t biometric_seed = core::biometric_seed_of(day_.package, voter_index);
@@ -144,8 +213,9 @@ void IdentificationStation::present_voter(Desk& d, std::int64_t voter_index, cor
                        .mrz_damaged = mrz_damaged,
                        .chip_damaged = chip_damaged});
     const double skin = devices::skin_quality_for_age(core::age_of(day_.package, voter_index));
-    if (d.external) {
-        if (d.external->present) d.external->present(biometric_seed, skin);
+    if (on_reader) {
+        const ExternalFingerprintReader& e = d.external ? *d.external : *d.bound;
+        if (e.present) e.present(biometric_seed, skin);
     } else {
         d.scanner->present_hand(biometric_seed, skin);
         d.scanner->share_finger(RollVoterList::kEnrolled[0], day_.roll.master(biometric_seed, RollVoterList::kEnrolled[0]));
@@ -179,8 +249,10 @@ devices::Device* IdentificationStation::device(FaultTarget target, int desk) {
 
 std::uint32_t IdentificationStation::active_faults() const {
     std::uint32_t f = 0;
-    for (const auto& d : desks_)
+    for (const auto& d : desks_) {
         f |= d.fingerprint().active_faults() | d.reader->active_faults() | d.webcam->active_faults() | d.printer->active_faults();
+        if (d.bound) f |= d.bound->scanner->active_faults();
+    }
     return f;
 }
 
@@ -190,12 +262,22 @@ std::vector<DeviceView> IdentificationStation::devices() const {
         for (const devices::Device* dev : {static_cast<const devices::Device*>(d.reader.get()), static_cast<const devices::Device*>(&d.fingerprint()),
                                            static_cast<const devices::Device*>(d.webcam.get()), static_cast<const devices::Device*>(d.printer.get())})
             out.push_back({dev->id(), dev->kind(), dev->active_faults(), d.external && dev == &d.fingerprint()});
+    for (const auto& d : desks_)
+        if (d.bound) out.push_back({d.bound->scanner->id(), d.bound->scanner->kind(), d.bound->scanner->active_faults(), true});
+    return out;
+}
+
+std::vector<const station::IdentificationDesk*> IdentificationStation::bound_desks() const {
+    std::vector<const station::IdentificationDesk*> out;
+    for (const auto& d : desks_)
+        if (d.bound_desk) out.push_back(d.bound_desk.get());
     return out;
 }
 
 void IdentificationStation::on_fault(const devices::Device::FaultListener& listener) {
     for (auto& d : desks_) {
         d.fingerprint().on_fault(listener);
+        if (d.bound) d.bound->scanner->on_fault(listener);
         d.reader->on_fault(listener);
         d.webcam->on_fault(listener);
         d.printer->on_fault(listener);

@@ -26,12 +26,36 @@
 
 namespace sim {
 
+/// A voter a person at a physical reader plays (a trainee, `shailoo hil enroll`): the voter's index
+/// in the national roll and the template enrolled for them on that reader (one finger, the first
+/// the desk asks for).
+struct BoundVoter {
+    std::int64_t voter = 0;
+    core::FingerprintTemplate print;
+};
+
 /// A fingerprint reader from outside the simulation in one identification desk's slot (hardware in
 /// the loop, docs/hil.md): the desk's real code captures on it instead of its virtual scanner, and
 /// matches against templates enrolled through the same path, at that path's threshold. The caller
 /// owns it and everything it points at, for the whole run; the PEC's thread uses it (one PEC runs on
 /// one thread at a time).
+///
+/// Two ways to use one. Without `bound` every voter served at the desk is identified on the reader
+/// (rendered fingers fed to it, tests and benchmarks). With `bound` (a drill: a trainee plays a voter)
+/// only those voters are identified on it, at its desk's other devices whichever desk the queue gave
+/// them, by a second station::IdentificationDesk that shares the PEC's register; every other voter
+/// is served exactly as without the reader, on the desk's virtual scanner.
 struct ExternalFingerprintReader {
+    /// A clock that reads the clock of the reader's PEC once the world has built it (before: time 0).
+    class PecClock final : public core::Clock {
+    public:
+        void follow(const core::Clock* pec) { pec_ = pec; }
+        core::Micros now() const override { return pec_ ? pec_->now() : 0; }
+
+    private:
+        const core::Clock* pec_ = nullptr;
+    };
+
     int pec = 0;   ///< PEC number
     int desk = 1;  ///< desk number, 1-based (as in the device id "PEC-id-DESK")
     devices::FingerprintScanner* scanner = nullptr;  ///< e.g. a hil::LibfprintScanner
@@ -39,19 +63,31 @@ struct ExternalFingerprintReader {
     /// for a rendered-image reader, which finger to render next; empty for a person at a real reader.
     std::function<void(std::uint64_t biometric_seed, double skin_quality)> present;
     /// The list the desk matches against: templates enrolled through this reader's path (the roll's
-    /// are the virtual scanners'); nullptr: the roll.
+    /// are the virtual scanners'); nullptr: the roll. Unused with `bound`.
     const station::VoterList* list = nullptr;
+    /// The voters identified on the reader, each with the template enrolled on it (empty: every voter
+    /// served at the desk).
+    std::vector<BoundVoter> bound;
     station::MatcherSettings matcher;  ///< e.g. hil::kLibfprintThreshold
+    /// What the reader is (driver and name), for the drill record.
+    std::string device;
+    /// The PEC's clock, followed from when the world builds the PEC: give it to the scanner for the
+    /// times of its fault events.
+    PecClock clock;
     /// Written by the PEC's thread: the outcomes of the visits this desk served, and its captures.
     core::IdentificationCounts counts;
     std::int64_t captures = 0;
+    /// What the reader delivered, capture by capture, for the drill record (sim/hil_record.hpp):
+    /// appended on the PEC's thread by whatever feeds the desk (hil::ScannerSettings::on_capture, a
+    /// sim::ReplayedFingerprintReader).
+    std::vector<devices::FingerprintDelivery> delivered;
 };
 
 struct SharedDay;
 
 /// Whether each reader has a scanner and stands at a desk the run has (a PEC of the package the
-/// scenario simulates, a desk from 1 to its number of desks), one reader per desk; the error names
-/// the PEC and desk.
+/// scenario simulates, a desk from 1 to its number of desks), one reader per desk, and its bound
+/// voters are on that PEC's roll, each bound once; the error names the PEC, desk and voter.
 core::Result<void> check_external_readers(const core::ElectionPackage& package, const Scenario& scenario,
                                           const std::vector<ExternalFingerprintReader*>& readers);
 
@@ -105,8 +141,11 @@ public:
     const station::IdentificationDesk& desk(int desk) const { return *desks_[static_cast<std::size_t>(desk)].desk; }
     /// The real desk `desk`, for the commission's decisions (station::IdentificationDesk::use_paper_list).
     station::IdentificationDesk& desk(int desk) { return *desks_[static_cast<std::size_t>(desk)].desk; }
-    /// Every desk device, for the inspector.
+    /// Every desk device, for the inspector (a bound reader after its desk's devices).
     std::vector<DeviceView> devices() const;
+    /// The desks that identify only bound voters on a physical reader (ExternalFingerprintReader::bound),
+    /// whose counts belong in the PEC's identification report too.
+    std::vector<const station::IdentificationDesk*> bound_desks() const;
     /// Sets one fault listener on every desk device.
     void on_fault(const devices::Device::FaultListener& listener);
 
@@ -115,14 +154,19 @@ private:
         // The virtual scanner is made even where an external reader stands in (the PEC's random
         // draws, and so every other device, stay as without it).
         std::unique_ptr<devices::VirtualFingerprintScanner> scanner;
-        ExternalFingerprintReader* external = nullptr;
+        ExternalFingerprintReader* external = nullptr;  // every voter of this desk on the reader
         devices::FingerprintScanner& fingerprint() const { return external ? *external->scanner : *scanner; }
+        // A reader with bound voters: their list (the roll, their templates) and the desk that serves them.
+        ExternalFingerprintReader* bound = nullptr;
+        std::unique_ptr<station::VoterList> bound_list;
+        std::unique_ptr<station::IdentificationDesk> bound_desk;
         std::unique_ptr<devices::VirtualDocumentReader> reader;
         std::unique_ptr<devices::VirtualWebcam> webcam;
         std::unique_ptr<devices::VirtualPrinter> printer;
         std::unique_ptr<station::IdentificationDesk> desk;
     };
-    void present_voter(Desk& d, std::int64_t voter_index, core::RandomStream& service_random);
+    void present_voter(Desk& d, std::int64_t voter_index, bool on_reader, core::RandomStream& service_random);
+    Desk* bound_desk_of(std::int64_t voter_index);
     void present_turned_away(Desk& d, std::int64_t visitor);
 
     const SharedDay& day_;

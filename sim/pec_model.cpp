@@ -80,6 +80,7 @@ void PecModel::build_station() {
         keys[r] = core::derive_device_keys(core::kSimulatedDeviceSecret, core::device_id(pec.number, core::kDeviceRoles[r]));
     station_ = std::make_unique<station::PollingStation>(day.package.name, pec.number, pec.registered, keys, *transmitter_, engine_);
     for (int d = 0; d < desks_->desks(); ++d) station_->add_desk(desks_->desk(d));
+    for (const station::IdentificationDesk* d : desks_->bound_desks()) station_->add_desk(*d);
 }
 
 void PecModel::add_boxes(const core::District* district) {

@@ -26,6 +26,7 @@
 #include "drill/drill_conduct.hpp"
 #include "drill/drill_file.hpp"
 #include "drill/drill_script.hpp"
+#include "sim/identification_station.hpp"
 #include "sim/results_json.hpp"
 #include "trainer/imgui_sfml_bridge.hpp"
 #include "trainer/panels.hpp"
@@ -87,7 +88,7 @@ core::Result<Opened> open_drill(const ConsoleOptions& o) {
     auto start = o.start.empty() ? core::Result<sim::Time>(d ? d->start : drill::DrillSession::kDefaultStart) : core::parse_clock_time(o.start);
     if (!start) return core::fail(fmt::format("--start: {}", start.error().message));
     const bool replaying = replay.has_value();
-    auto opened = drill::DrillSession::open(scenario, seed, std::move(replay), *start, Clock::now(), o.threads);
+    auto opened = drill::DrillSession::open(scenario, seed, std::move(replay), *start, Clock::now(), o.threads, o.readers);
     if (!opened) return std::unexpected(opened.error());
     out.session = std::move(*opened);
     using Injects = drill::DrillConduct::Injects;
@@ -164,6 +165,28 @@ nlohmann::ordered_json summary_json(const drill::DrillSession& s, int frames, do
     j["screenshots"] = screenshots;
     if (const auto sel = s.selected()) j["selected"] = selected_json(s, *sel);
     return j;
+}
+
+// The physical readers in the summary line: where, what, whom, and what the desk made of them.
+nlohmann::ordered_json hardware_json(const drill::DrillSession& s) {
+    nlohmann::ordered_json readers = nlohmann::ordered_json::array();
+    for (const sim::ExternalFingerprintReader* r : s.readers()) {
+        nlohmann::ordered_json j;
+        j["pec"] = r->pec;
+        j["desk"] = r->desk;
+        j["device"] = r->device;
+        j["bound"] = r->bound.size();
+        j["captures"] = r->delivered.size();
+        j["failed_captures"] = std::count_if(r->delivered.begin(), r->delivered.end(), [](const auto& d) { return !d.result; });
+        j["identified_by_fingerprint"] = r->counts.fingerprint + r->counts.other_finger;
+        j["identified_otherwise"] = r->counts.face + r->counts.manual;
+        j["refused"] = r->counts.refused();
+        readers.push_back(j);
+    }
+    nlohmann::ordered_json out;
+    out["readers"] = readers;
+    out["diverged"] = s.hardware_divergence();  // empty unless a replay's readers were asked for other captures
+    return out;
 }
 
 // The classroom in the summary line: trainees, their actions, and the milliseconds from an action's
@@ -375,6 +398,7 @@ void FrameLoop::report() const {
     auto summary = summary_json(session_, frames_, mean_fps, worst_ms_, screenshots_);
     if (room_) summary["classroom"] = classroom_json(*room_);
     if (const drill::DrillConduct* c = session_.conduct()) summary["drill"] = drill_json(c->score(session_));
+    if (!session_.readers().empty()) summary["hardware"] = hardware_json(session_);
     summary["cpu_ms_per_frame"] = std::round(cpu_ms * 10) / 10;
     fmt::print("trainer-summary: {}\n", summary.dump());
     fmt::print(stderr,
@@ -383,16 +407,25 @@ void FrameLoop::report() const {
                frames_, elapsed, steady_frames_, steady_s, mean_fps, worst_ms_, cpu_ms, core::clock_time(session_.world().now()));
 }
 
-// --record and --out; an exit code 2 on a write error.
+// --record, the record, after the rest of the day with --out (a physical reader may capture then too).
+int write_record(const ConsoleOptions& o, const drill::DrillSession& session) {
+    if (o.record.empty()) return 0;
+    std::error_code ec;  // a missing folder is created, as for --out; a failure shows when writing
+    if (const auto parent = std::filesystem::path(o.record).parent_path(); !parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (auto ok = sim::save_drill_record(session.record(), o.record); !ok) return fail_with(ok.error().message, 2);
+    fmt::print(stderr, "shailoo train: {} instructor action(s) recorded in {}\n", session.record().actions.size(), o.record);
+    return 0;
+}
+
+// --record and --out; an exit code 2 on a write error, 1 when replayed readers diverged from their record.
 int write_outputs(const ConsoleOptions& o, drill::DrillSession& session) {
-    if (!o.record.empty()) {
-        std::error_code ec;  // a missing folder is created, as for --out; a failure shows when writing
-        if (const auto parent = std::filesystem::path(o.record).parent_path(); !parent.empty()) std::filesystem::create_directories(parent, ec);
-        if (auto ok = sim::save_drill_record(session.record(), o.record); !ok) return fail_with(ok.error().message, 2);
-        fmt::print(stderr, "shailoo train: {} instructor action(s) recorded in {}\n", session.record().actions.size(), o.record);
+    if (o.out.empty()) {
+        if (const std::string diverged = session.hardware_divergence(); !diverged.empty())
+            fmt::print(stderr, "shailoo train: so far the replay has diverged from the session: {}\n", diverged);
+        return write_record(o, session);
     }
-    if (o.out.empty()) return 0;
     const sim::RunResults results = session.finish(std::max(2, o.threads));  // one long run: threads pay off
+    if (const int written = write_record(o, session); written != 0) return written;
     std::error_code ec;
     std::filesystem::create_directories(o.out, ec);
     const auto path = std::filesystem::path(o.out) / "results.json";
@@ -402,6 +435,8 @@ int write_outputs(const ConsoleOptions& o, drill::DrillSession& session) {
     file.close();
     if (ec || !file) return fail_with(fmt::format("cannot write {}", path.string()), 2);
     fmt::print(stderr, "shailoo train: the rest of the day simulated; results: {}\n", path.string());
+    if (const std::string diverged = session.hardware_divergence(); !diverged.empty())
+        return fail_with(fmt::format("the replay has diverged from the session: {}", diverged), 1);
     return 0;
 }
 
@@ -418,6 +453,7 @@ int run_console(const ConsoleOptions& o) {
     if (!opened) return fail_with(opened.error().message, 2);
     drill::DrillSession& session = *opened->session;
     ConsoleState state;
+    state.inspector.last_image = o.last_image;
     if (auto ok = load_outline(o, session, state.map); !ok) return fail_with(ok.error().message, 2);
 
     sf::ContextSettings gl(0, 0, 0, 3, 0);

@@ -2,10 +2,23 @@
 /// The instructor console: one window with the six panels over a drill::DrillSession, paced to the wall
 /// clock; scripted and headless-friendly for tests (--script, --frames, --screenshot).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
+
+namespace sim {
+struct ExternalFingerprintReader;  // sim/identification_station.hpp
+}
 
 namespace trainer {
+
+/// The last image a physical fingerprint reader captured, for the inspector (hardware in the loop).
+struct ReaderImage {
+    std::uint64_t serial = 0;         ///< changes with every new image (0: none yet)
+    int width = 0, height = 0;
+    std::vector<std::uint8_t> grey;   ///< width x height, 8-bit grey, rows top down
+};
 
 /// What `shailoo train` was asked to do.
 struct ConsoleOptions {
@@ -28,6 +41,11 @@ struct ConsoleOptions {
     std::string classroom;                ///< serve the trainee page on HOST:PORT (empty: no classroom; docs/classroom.md)
     int width = 1280;                     ///< window size in pixels
     int height = 800;
+    /// Physical fingerprint readers at desks (hardware in the loop, docs/hil.md; owned by the caller,
+    /// apps/cmd_train.cpp, for the whole run). Empty with a replay: a record with `hardware` brings its own.
+    std::vector<sim::ExternalFingerprintReader*> readers;
+    /// The readers' last captured image (called on the console's thread; empty: no images).
+    std::function<ReaderImage()> last_image;
 };
 
 /// Runs the console; returns the exit code (0 ok, 1 a scripted step failed, 2 bad arguments,

@@ -4,8 +4,12 @@
 // the tab that matters for its state (devices when one is in a fault, transmission once closed).
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <string>
 
+#include "sim/identification_station.hpp"
 #include "trainer/panels.hpp"
 
 namespace trainer {
@@ -19,9 +23,12 @@ bool closed_or_later(sim::PecState s) {
     return s == sim::PecState::closed || s == sim::PecState::transmitted || s == sim::PecState::acknowledged;
 }
 
-Tab tab_for(const sim::PecView& v) {
-    if (closed_or_later(v.state)) return Tab::transmission;
-    return v.active_faults != 0 ? Tab::devices : Tab::voting;
+// The tab a newly selected PEC opens on: its transmission once closed, else its devices when one is
+// in fault or physical (hardware in the loop), else its voting.
+Tab tab_for(const sim::PecDetail& d) {
+    if (closed_or_later(d.view.state)) return Tab::transmission;
+    const bool physical = std::any_of(d.devices.begin(), d.devices.end(), [](const sim::DeviceView& dev) { return dev.physical; });
+    return d.view.active_faults != 0 || physical ? Tab::devices : Tab::voting;
 }
 
 void draw_header(const drill::DrillSession& session, const core::Pec& pec, const sim::PecDetail& d) {
@@ -74,14 +81,88 @@ void draw_devices(const sim::PecDetail& d) {
     ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableHeadersRow();
-    for (const auto& dev : d.devices) {
+    // Physical devices first (hardware in the loop): the ones the trainer watches.
+    std::vector<const sim::DeviceView*> rows;
+    for (const auto& dev : d.devices)
+        if (dev.physical) rows.push_back(&dev);
+    for (const auto& dev : d.devices)
+        if (!dev.physical) rows.push_back(&dev);
+    for (const sim::DeviceView* row : rows) {
+        const sim::DeviceView& dev = *row;
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(dev.id.c_str());
+        ImGui::TextUnformatted(dev.physical ? (dev.id + " (physical)").c_str() : dev.id.c_str());
         ImGui::TableNextColumn();
         wrapped_text(dev.faults == 0 ? "ok" : fault_names(dev.faults), dev.faults == 0 ? kOk : kBad);
     }
     ImGui::EndTable();
+}
+
+// The last image of the physical readers, as a texture refreshed when a new one came (nullptr: none).
+const sf::Texture* reader_texture(InspectorPanelState& state) {
+    if (!state.last_image) return nullptr;
+    ReaderImage image = state.last_image();
+    if (image.serial != 0 && image.serial != state.image_serial && image.width > 0 && image.height > 0) {
+        std::vector<sf::Uint8> rgba(image.grey.size() * 4);
+        for (std::size_t i = 0; i < image.grey.size(); ++i)
+            rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = image.grey[i], rgba[4 * i + 3] = 255;
+        auto texture = std::make_unique<sf::Texture>();
+        if (texture->create(static_cast<unsigned>(image.width), static_cast<unsigned>(image.height))) {
+            texture->update(rgba.data());
+            state.image = std::move(texture);
+        }
+        state.image_serial = image.serial;
+    }
+    return state.image.get();
+}
+
+// The minutiae of a template, fitted into a box of `size` (a replay has no images: the template is
+// what the record keeps).
+void draw_minutiae(const core::FingerprintTemplate& print, ImVec2 size) {
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(at, ImVec2(at.x + size.x, at.y + size.y), IM_COL32(235, 235, 235, 255));
+    const auto minutiae = print.valid_minutiae();
+    float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
+    for (const core::Minutia& m : minutiae) x0 = std::min(x0, float(m.x)), y0 = std::min(y0, float(m.y)), x1 = std::max(x1, float(m.x)), y1 = std::max(y1, float(m.y));
+    const float margin = 12.0f;
+    const float scale = std::min((size.x - 2 * margin) / std::max(1.0f, x1 - x0), (size.y - 2 * margin) / std::max(1.0f, y1 - y0));
+    for (const core::Minutia& m : minutiae) {
+        const ImVec2 p(at.x + margin + (m.x - x0) * scale, at.y + margin + (m.y - y0) * scale);
+        const float a = static_cast<float>(m.angle) * 6.2831853f / 256.0f;
+        draw->AddCircle(p, 3.0f, IM_COL32(20, 20, 20, 255));
+        draw->AddLine(p, ImVec2(p.x + 8.0f * std::cos(a), p.y - 8.0f * std::sin(a)), IM_COL32(20, 20, 20, 255));
+    }
+    ImGui::Dummy(size);
+    ImGui::TextDisabled("(minutiae: a replay keeps no image)");
+}
+
+// The physical readers at this PEC: what each is, whom it serves, its captures and the last one.
+void draw_hardware(drill::DrillSession& session, InspectorPanelState& state, int pec) {
+    for (const sim::ExternalFingerprintReader* r : session.readers()) {
+        if (r->pec != pec) continue;
+        ImGui::Separator();
+        ImGui::TextColored(kOk, "physical reader at desk %d: %s", r->desk, r->device.c_str());
+        std::string voters;
+        for (const sim::BoundVoter& b : r->bound) voters += fmt::format("{}{}", voters.empty() ? "" : ", ", b.voter);
+        ImGui::TextWrapped("plays voter(s) %s; %zu capture(s)", voters.c_str(), r->delivered.size());
+        if (r->delivered.empty()) continue;
+        const devices::FingerprintDelivery& last = r->delivered.back();
+        if (!last.result) {
+            wrapped_text(fmt::format("last capture: {} ({} ms)", last.result.error().message, last.wall_ms), kBad);
+            continue;
+        }
+        ImGui::Text("last capture: quality %d, %d minutiae, %lld ms", last.result->quality, static_cast<int>(last.result->print.count),
+                    static_cast<long long>(last.wall_ms));
+        const float w = std::min(ImGui::GetContentRegionAvail().x, 110.0f);
+        if (const sf::Texture* t = reader_texture(state)) {
+            const auto size = t->getSize();
+            ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(t->getNativeHandle())),
+                         ImVec2(w, w * static_cast<float>(size.y) / static_cast<float>(size.x)));
+        } else {
+            draw_minutiae(last.result->print, ImVec2(w, w * 1.33f));
+        }
+    }
 }
 
 void draw_transmission(const sim::PecDetail& d) {
@@ -140,7 +221,7 @@ void draw_inspector_panel(drill::DrillSession& session, ConsoleState& state) {
     }
     const core::Pec& pec = session.pec(*sel);
     const sim::PecDetail d = session.world().detail(*sel);
-    const std::optional<Tab> open = state.inspector.shown != sel ? std::optional(tab_for(d.view)) : std::nullopt;
+    const std::optional<Tab> open = state.inspector.shown != sel ? std::optional(tab_for(d)) : std::nullopt;
     state.inspector.shown = sel;
     draw_header(session, pec, d);
     if (ImGui::BeginTabBar("inspector_tabs")) {
@@ -148,7 +229,11 @@ void draw_inspector_panel(drill::DrillSession& session, ConsoleState& state) {
         int faulty = 0;
         for (const auto& dev : d.devices) faulty += dev.faults != 0;
         const std::string devices = faulty > 0 ? fmt::format("Devices ({} in fault)###devices", faulty) : std::string("Devices###devices");
-        if (begin_tab(devices.c_str(), Tab::devices, open)) draw_devices(d), ImGui::EndTabItem();
+        if (begin_tab(devices.c_str(), Tab::devices, open)) {
+            draw_hardware(session, state.inspector, pec.number);
+            draw_devices(d);
+            ImGui::EndTabItem();
+        }
         if (begin_tab("Transmission", Tab::transmission, open)) draw_transmission(d), ImGui::EndTabItem();
         if (begin_tab("Log", Tab::log, open)) draw_pec_log(session, pec.number), ImGui::EndTabItem();
         ImGui::EndTabBar();

@@ -2,10 +2,13 @@
 /// The console's panels, one file each (trainer/panel_<name>.cpp), and the state each keeps
 /// between frames. Panels only read the drill::DrillSession and call its actions; nothing here changes
 /// the world directly, so every change is recorded.
+#include <SFML/Graphics/Texture.hpp>
 #include <imgui.h>
 
 #include <array>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,6 +20,7 @@
 #include "drill/drill_session.hpp"
 #include "drill/map_outline.hpp"
 #include "drill/map_view.hpp"
+#include "trainer/console.hpp"
 
 namespace trainer {
 
@@ -32,6 +36,10 @@ struct MapPanelState {
 /// PEC inspector: which PEC the tabs were last chosen for.
 struct InspectorPanelState {
     std::optional<std::size_t> shown;    ///< the PEC the inspector showed last frame
+    /// The physical readers' last image (ConsoleOptions::last_image; empty: none) and its texture.
+    std::function<ReaderImage()> last_image;
+    std::unique_ptr<sf::Texture> image;
+    std::uint64_t image_serial = 0;
 };
 
 /// Timeline panel: the "run to" field and the last message.

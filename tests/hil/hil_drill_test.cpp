@@ -1,0 +1,176 @@
+// A drill with a physical reader, end to end through the command line (docs/hil.md, "Drills with
+// hardware"): `shailoo hil enroll` binds the "trainee" at a libfprint virtual_image reader to a voter
+// of PEC 6006, `shailoo train --hil 6006:desk1=virtual_image --hil-voter` runs the drill under Xvfb
+// while this test puts the trainee's finger on the reader whenever it asks, and the record replays
+// without the reader - in the console and in `shailoo run` - to the same results.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "tests/hil/hil_support.hpp"
+
+namespace hil_drill_test {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kSource(SHAILOO_SOURCE_DIR);
+const std::string kExe(SHAILOO_EXE);
+const std::string kXvfb = "ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s \"-screen 0 1280x800x24\" ";
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+int count_of(const std::string& text, const std::string& what) {
+    int n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+// Runs `command` (output to `log`) while a feeder puts `image` on the virtual_image reader at
+// `socket` each time the command's output asks for a finger. Returns the exit code.
+int run_with_finger(const std::string& command, const fs::path& log, const std::string& socket, const hil::GreyImage& image) {
+    std::atomic<bool> done = false;
+    std::thread feeder([&] {
+        int fed = 0;
+        while (!done) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (count_of(read_file(log), "place the finger") <= fed) continue;
+            ++fed;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the reader waits for the finger after it says so
+            try {
+                hil_test::SocketClient client(socket);
+                const int header[2] = {image.width, image.height};
+                client.write(header, sizeof(header));
+                client.write(image.pixels.data(), image.pixels.size());
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << "feeding the reader: " << e.what();
+            }
+        }
+    });
+    const int status = std::system((command + " >" + log.string() + " 2>&1").c_str());
+    done = true;
+    feeder.join();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+nlohmann::json results_without_perf(const fs::path& file) {
+    std::ifstream in(file);
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_object()) j.erase("perf");
+    return j;
+}
+
+nlohmann::json summary_of(const std::string& output) {
+    const auto at = output.find("trainer-summary: ");
+    if (at == std::string::npos) return {};
+    return nlohmann::json::parse(output.substr(at + 17, output.find('\n', at) - at - 17), nullptr, false);
+}
+
+TEST(HilDrill, ATraineeEnrolledAtAReaderIsIdentifiedOnItInADrillAndTheRecordReplaysWithoutIt) {
+    const fs::path dir = fs::temp_directory_path() / ("shailoo_hil_drill_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string socket = (dir / "virtual_image.socket").string();
+    const std::string reader_env = "FP_VIRTUAL_IMAGE=" + socket + " FP_DRIVERS_WHITELIST=virtual_image ";
+    const hil::GreyImage finger = hil_test::load_print("whorl");
+    const std::string scenario = (kSource / "scenarios/demo-drill.yaml").string();
+
+    // The trainee enrols as voter 0 of PEC 6006's roll (its first voter).
+    const fs::path enrolment = dir / "trainee.yaml";
+    const int enrolled = run_with_finger(reader_env + kExe + " hil enroll virtual_image --pec 6006 --captures 2 --scenario " + scenario +
+                                             " --out " + enrolment.string(),
+                                         dir / "enroll.log", socket, finger);
+    ASSERT_EQ(enrolled, 0) << read_file(dir / "enroll.log");
+    EXPECT_NE(read_file(enrolment).find("pec: 6006"), std::string::npos) << read_file(enrolment);
+
+    // The drill: played to the end of voting (the trainee's voter comes to a desk on the way), the
+    // inspector on PEC 6006 captured, then the rest of the night headless.
+    const fs::path record = dir / "drill.yaml", script = dir / "script.yaml";
+    const auto script_for = [&](const std::string& shot) {
+        std::ofstream(script) << "version: 1\nsteps:\n  - advance_to: \"19:59\"\n  - select: 6006\n  - screenshot: " << (dir / shot).string() << "\n";
+    };
+    script_for("live.png");
+    const int trained = run_with_finger(reader_env + kXvfb + kExe + " train " + scenario + " --hil 6006:desk1=virtual_image --hil-voter " +
+                                            enrolment.string() + " --script " + script.string() + " --frames 8 --fps-limit 0 --record " +
+                                            record.string() + " --out " + (dir / "live").string(),
+                                        dir / "train.log", socket, finger);
+    const std::string train_log = read_file(dir / "train.log");
+    ASSERT_EQ(trained, 0) << train_log;
+    EXPECT_NE(train_log.find("PEC 6006 desk 1: captured"), std::string::npos) << train_log;
+    const std::string saved = read_file(record);
+    EXPECT_NE(saved.find("hardware:"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("virtual_image"), std::string::npos) << saved;
+    const nlohmann::json live = summary_of(train_log)["hardware"]["readers"][0];
+    EXPECT_EQ(live["identified_by_fingerprint"], 1) << train_log;  // the same finger as enrolled
+    EXPECT_EQ(live["captures"], 1) << train_log;
+    EXPECT_TRUE(fs::exists(dir / "live.png"));
+
+    // Replayed in the console, without the reader: the same results, and the desk's outcome again.
+    const fs::path replay_log = dir / "replay.log";
+    script_for("replayed.png");
+    const int replayed = std::system((kXvfb + kExe + " train --replay " + record.string() + " --script " + script.string() +
+                                      " --frames 8 --fps-limit 0 --out " +
+                                      (dir / "replayed").string() + " >" + replay_log.string() + " 2>&1")
+                                         .c_str());
+    const std::string replay_output = read_file(replay_log);
+    ASSERT_EQ(WEXITSTATUS(replayed), 0) << replay_output;
+    EXPECT_EQ(results_without_perf(dir / "replayed/results.json"), results_without_perf(dir / "live/results.json"));
+    const nlohmann::json hardware = summary_of(replay_output)["hardware"];
+    ASSERT_TRUE(hardware.is_object()) << replay_output;
+    EXPECT_EQ(hardware["diverged"], "");
+    EXPECT_EQ(hardware["readers"][0], live) << replay_output;
+    EXPECT_TRUE(fs::exists(dir / "replayed.png"));
+
+    // And headless, in `shailoo run --replay`.
+    const fs::path run_log = dir / "run.log";
+    const int ran = std::system((kExe + " run --replay " + record.string() + " --quiet --out " + (dir / "run").string() + " >" +
+                                 run_log.string() + " 2>&1")
+                                    .c_str());
+    ASSERT_EQ(WEXITSTATUS(ran), 0) << read_file(run_log);
+    EXPECT_EQ(results_without_perf(dir / "run/results.json"), results_without_perf(dir / "live/results.json"));
+
+    // --hil with --replay is refused, as is a slot a drill does not take yet.
+    const fs::path refused_log = dir / "refused.log";
+    EXPECT_EQ(WEXITSTATUS(std::system((kExe + " train --replay " + record.string() + " --hil 6006:desk1=virtual_image --hil-voter " +
+                                       enrolment.string() + " >" + refused_log.string() + " 2>&1")
+                                          .c_str())),
+              2);
+    EXPECT_NE(read_file(refused_log).find("a replay gives the record's captures back"), std::string::npos) << read_file(refused_log);
+    EXPECT_EQ(WEXITSTATUS(std::system((kExe + " train --hil 6006:arbb1=x >" + refused_log.string() + " 2>&1").c_str())), 2);
+    EXPECT_NE(read_file(refused_log).find("slot 'arbb1': a drill takes fingerprint readers at identification desks"), std::string::npos)
+        << read_file(refused_log);
+    if (!HasFailure() && !std::getenv("SHAILOO_KEEP_TEST_FILES")) fs::remove_all(dir);
+}
+
+TEST(HilDrill, EnrollRefusesAVoterOffThePecsRollAndAPecNotInThePackage) {
+    const fs::path log = fs::temp_directory_path() / ("shailoo_hil_enroll_" + std::to_string(::getpid()) + ".log");
+    const auto refused = [&](const std::string& args) {
+        const int status = std::system((kExe + " hil enroll virtual_image --out /nonexistent/e.yaml " + args + " >" + log.string() + " 2>&1").c_str());
+        return std::make_pair(WEXITSTATUS(status), read_file(log));
+    };
+    auto [code, text] = refused("--pec 6006 --voter 0");
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(text.find("voter 0 is not on PEC 6006's roll (its voters are "), std::string::npos) << text;
+    std::tie(code, text) = refused("--pec 99");
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(text.find("--pec 99: no such PEC in"), std::string::npos) << text;
+    std::tie(code, text) = refused("--pec 6006 --document XX12");
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(text.find("--document: "), std::string::npos) << text;
+    fs::remove(log);
+}
+
+}  // namespace
+}  // namespace hil_drill_test

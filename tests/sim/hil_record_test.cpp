@@ -1,0 +1,219 @@
+// Physical fingerprint readers in a drill record (sim/hil_record.hpp): the `hardware` list written
+// and read back exactly, its errors named, and a world whose reader serves bound voters replayed from
+// the record without the reader, to the same results.
+#include "sim/hil_record.hpp"
+
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "core/minutiae_text.hpp"
+#include "core/random.hpp"
+#include "core/voter_roll.hpp"
+#include "sim/drill_record.hpp"
+#include "sim/results_json.hpp"
+#include "sim/run_setup.hpp"
+#include "sim/world.hpp"
+#include "devices/virtual_fingerprint_scanner.hpp"
+
+namespace hil_record_test {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kPec = 6006;
+
+// A finger of its own for each seed: 32 minutiae at random places (distinct fingers do not match).
+core::FingerprintTemplate finger_of(std::uint64_t seed) {
+    core::RandomStream r(seed, 0, 404);
+    std::vector<core::Minutia> m;
+    for (int i = 0; i < 32; ++i)
+        m.push_back({static_cast<std::int16_t>(20 + r.uniform() * 260), static_cast<std::int16_t>(20 + r.uniform() * 360),
+                     static_cast<std::uint8_t>(r.uniform() * 256), r.bernoulli(0.5) ? core::MinutiaType::ending : core::MinutiaType::bifurcation});
+    return core::FingerprintTemplate::from_minutiae(m);
+}
+
+// Stands in for a physical reader: whoever the world presents puts their own finger on it, except
+// that every third capture is refused by the "quality gate", the voters with an odd index put
+// someone else's finger (so their desk falls back), and the reader is unplugged at its tenth
+// capture (dead, as hil::LibfprintScanner then is). Records what it delivered, as hil does.
+class ScriptedReader final : public devices::FingerprintScanner {
+public:
+    ScriptedReader(sim::ExternalFingerprintReader& slot, const core::ElectionPackage& package)
+        : FingerprintScanner(sim::hil_reader_id(kPec, 1)), slot_(slot) {
+        for (const sim::BoundVoter& b : slot.bound) odd_[core::biometric_seed_of(package, b.voter)] = b.voter % 2 == 1;
+    }
+    void present(std::uint64_t seed) { seed_ = seed; }
+    core::Micros dead_at = -1;
+    devices::DeviceResult<devices::FingerprintCapture> capture(core::Finger) override {
+        devices::FingerprintDelivery d{devices::FingerprintCapture{finger_of(odd_.at(seed_) ? seed_ + 1 : seed_), 70}, 800 + count_};
+        if (++count_ % 3 == 0) d.result = std::unexpected(devices::DeviceError{devices::Fault::degraded, "present the finger again"});
+        if (count_ == 10 || has_fault(devices::Fault::dead)) {
+            d.result = std::unexpected(devices::DeviceError{devices::Fault::dead, "unplugged"});
+            if (!has_fault(devices::Fault::dead)) enter_fault(devices::Fault::dead, slot_.clock.now()), dead_at = slot_.clock.now();
+        }
+        slot_.delivered.push_back(d);
+        return d.result;
+    }
+
+private:
+    sim::ExternalFingerprintReader& slot_;
+    std::map<std::uint64_t, bool> odd_;
+    std::uint64_t seed_ = 0;
+    int count_ = 0;
+};
+
+
+sim::RunSetup demo() {
+    auto setup = sim::open_run(fs::path(SHAILOO_SOURCE_DIR) / "scenarios/demo-drill.yaml", std::nullopt, std::nullopt);
+    EXPECT_TRUE(setup) << setup.error().message;
+    return std::move(*setup);
+}
+
+// The first `n` voters of PEC 6006, each bound with their own finger.
+std::vector<sim::BoundVoter> first_voters(const core::ElectionPackage& package, int n) {
+    const auto pec = std::find_if(package.pecs.begin(), package.pecs.end(), [](const core::Pec& p) { return p.number == kPec; });
+    std::vector<sim::BoundVoter> out;
+    for (int i = 0; i < n; ++i) {
+        const std::int64_t v = pec->first_voter + i;
+        out.push_back({v, finger_of(core::biometric_seed_of(package, v))});
+    }
+    return out;
+}
+
+std::string results_text(sim::World& world, const core::ElectionPackage& package) {
+    world.run_to_end(2);
+    return sim::results_to_json(world.results(), package, false).dump();
+}
+
+TEST(HilRecord, ABoundReaderServesOnlyItsVotersAndAReplayOfItsCapturesGivesTheSameNight) {
+    sim::RunSetup setup = demo();
+    sim::World plain(setup.package, setup.scenario, setup.seed, 2);
+    plain.run_to_end(2);
+    const sim::RunResults before = plain.results();
+
+    sim::ExternalFingerprintReader slot{.pec = kPec, .desk = 1, .matcher = {0.075}};
+    slot.bound = first_voters(setup.package, 40);
+    slot.device = "scripted (test)";
+    ScriptedReader reader(slot, setup.package);
+    slot.scanner = &reader;
+    slot.present = [&reader](std::uint64_t seed, double) { reader.present(seed); };
+    sim::World live(setup.package, setup.scenario, setup.seed, 2, {&slot});
+    const std::string live_results = results_text(live, setup.package);
+
+    // Only the bound voters met the reader; those who came were identified, the odd ones not by finger.
+    EXPECT_GT(slot.counts.identified(), 5);
+    EXPECT_LE(slot.counts.identified(), 40);
+    EXPECT_GT(slot.counts.fingerprint + slot.counts.other_finger, 0);
+    EXPECT_GT(slot.counts.face + slot.counts.manual, 0);
+    // Every capture the desk counted came from the reader; the refused ones are delivered too.
+    EXPECT_EQ(slot.captures, std::count_if(slot.delivered.begin(), slot.delivered.end(), [](const auto& d) { return d.result.has_value(); }));
+    EXPECT_GT(slot.delivered.size(), static_cast<std::size_t>(slot.captures));
+    const sim::RunResults after = live.results();
+    for (std::size_t i = 0; i < after.pecs.size(); ++i) {
+        if (after.pecs[i].number == kPec) {
+            EXPECT_GE(after.pecs[i].identification.identified(), slot.counts.identified());  // the reader's desk adds to the PEC's report
+            continue;
+        }
+        EXPECT_EQ(after.pecs[i].identification, before.pecs[i].identification) << "PEC " << after.pecs[i].number;
+        EXPECT_EQ(after.pecs[i].reported_at, before.pecs[i].reported_at) << "PEC " << after.pecs[i].number;
+    }
+
+    // The record's hardware, written and read back, replayed without the reader: the same night, byte for byte.
+    sim::DrillRecord record{.scenario = setup.scenario.file.string(), .scenario_name = setup.scenario.name, .seed = setup.seed};
+    record.hardware.push_back(sim::record_of(slot));
+    const fs::path file = fs::temp_directory_path() / "shailoo_hil_record_test.yaml";
+    ASSERT_TRUE(sim::save_drill_record(record, file));
+    auto loaded = sim::load_drill_record(file);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    ASSERT_EQ(loaded->hardware.size(), 1u);
+    sim::ReplayedHardware replayed = sim::replay_hardware(loaded->hardware);
+    sim::World again(setup.package, setup.scenario, setup.seed, 1, replayed.for_world());
+    EXPECT_EQ(results_text(again, setup.package), live_results);
+    EXPECT_EQ(replayed.divergence(), "");
+    EXPECT_EQ(replayed.readers[0]->counts, slot.counts);
+    // The reader died in the live night, at a time of that night, and so did its replay.
+    EXPECT_GT(reader.dead_at, core::at(7, 0));
+    EXPECT_EQ(replayed.scanners[0]->has_fault(devices::Fault::dead), reader.has_fault(devices::Fault::dead));
+    ASSERT_EQ(replayed.readers[0]->delivered.size(), slot.delivered.size());
+
+    // A record cut short: the replay says it diverged.
+    loaded->hardware[0].deliveries.resize(slot.delivered.size() / 2);
+    sim::ReplayedHardware cut = sim::replay_hardware(loaded->hardware);
+    sim::World short_of(setup.package, setup.scenario, setup.seed, 1, cut.for_world());
+    results_text(short_of, setup.package);
+    EXPECT_NE(cut.divergence().find("capture(s) beyond the record"), std::string::npos) << cut.divergence();
+}
+
+TEST(HilRecord, TheHardwareListReadsBackEveryFieldAndANamedErrorForEachMistake) {
+    sim::HilReaderRecord r{.pec = kPec, .desk = 2, .device = "elan (ElanTech \"Fingerprint\" Sensor)", .threshold = 0.075};
+    r.bound.push_back({6006123, finger_of(1)});
+    r.deliveries.push_back({devices::FingerprintCapture{finger_of(2), 64}, 812});
+    r.deliveries.push_back({std::unexpected(devices::DeviceError{devices::Fault::dead, "fingerprint reader x: unplugged: No such device"}), 10003});
+    sim::DrillRecord record{.scenario = "x.yaml", .scenario_name = "x", .seed = 5};
+    record.hardware = {r};
+    const fs::path file = fs::temp_directory_path() / "shailoo_hil_record_fields.yaml";
+    ASSERT_TRUE(sim::save_drill_record(record, file));
+    auto loaded = sim::load_drill_record(file);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    const sim::HilReaderRecord& back = loaded->hardware.at(0);
+    EXPECT_EQ(back.pec, kPec);
+    EXPECT_EQ(back.desk, 2);
+    EXPECT_EQ(back.device, r.device);
+    EXPECT_EQ(back.threshold, 0.075);
+    ASSERT_EQ(back.bound.size(), 1u);
+    EXPECT_EQ(back.bound[0].voter, 6006123);
+    EXPECT_TRUE(std::equal(back.bound[0].print.valid_minutiae().begin(), back.bound[0].print.valid_minutiae().end(),
+                           r.bound[0].print.valid_minutiae().begin(), r.bound[0].print.valid_minutiae().end()));
+    ASSERT_EQ(back.deliveries.size(), 2u);
+    EXPECT_EQ(back.deliveries[0].wall_ms, 812);
+    ASSERT_TRUE(back.deliveries[0].result);
+    EXPECT_EQ(back.deliveries[0].result->quality, 64);
+    EXPECT_EQ(back.deliveries[0].result->print.cylinders[5].bits[0], r.deliveries[0].result->print.cylinders[5].bits[0]);
+    ASSERT_FALSE(back.deliveries[1].result);
+    EXPECT_EQ(back.deliveries[1].result.error().cause, devices::Fault::dead);
+    EXPECT_EQ(back.deliveries[1].result.error().message, "fingerprint reader x: unplugged: No such device");
+
+    const auto error_of = [](const std::string& hardware, int version = 6) {
+        auto parsed = sim::parse_drill_record(
+            fmt::format("version: {}\nscenario: x.yaml\nscenario_name: x\nseed: 1\nactions: []\nhardware:\n{}", version, hardware), "r.yaml");
+        return parsed ? std::string("accepted") : parsed.error().message;
+    };
+    const std::string ok = "  - {pec: 6006, desk: 1, device: d, threshold: 0.075, bound: [{voter: 5, minutiae: \"1,2,3,e\"}], captures: []}\n";
+    EXPECT_EQ(error_of(ok), "accepted");
+    EXPECT_NE(error_of(ok, 5).find("'hardware': is new in version 6"), std::string::npos) << error_of(ok, 5);
+    EXPECT_NE(error_of("  - {pec: 6006, desk: 1, device: d, threshold: 0.075, bound: [{voter: 5, minutiae: \"1,2,300,e\"}]}\n")
+                  .find("hardware[0].bound[0].minutiae': minutia 1 ('1,2,300,e'): the angle must be 0 to 255"),
+              std::string::npos);
+    EXPECT_NE(error_of("  - {pec: 6006, desk: 1, device: d, threshold: 0.075, captures: [{wall_ms: 3, fault: jam, message: m}]}\n")
+                  .find("hardware[0].captures[0].fault': expected dead or degraded"),
+              std::string::npos);
+    EXPECT_NE(error_of("  - {pec: 6006, desk: 1, device: d, threshold: 0.075, captures: [{wall_ms: 3, quality: 50}]}\n")
+                  .find("hardware[0].captures[0].minutiae"),
+              std::string::npos);
+    EXPECT_NE(error_of("  - {pec: 6006, desk: 1, device: d, threshold: 0.075, colour: red}\n").find("colour"), std::string::npos);
+    EXPECT_NE(error_of(ok + ok).find("a second reader at PEC 6006 desk 1"), std::string::npos) << error_of(ok + ok);
+}
+
+TEST(HilRecord, BoundVotersMustBeOnTheReadersPecAndBoundOnce) {
+    sim::RunSetup setup = demo();
+    devices::VirtualFingerprintScanner scanner("reader", core::RandomStream(1));
+    std::vector<sim::BoundVoter> voters = first_voters(setup.package, 2);
+    const auto refused = [&](std::vector<sim::BoundVoter> bound, std::vector<sim::BoundVoter> second = {}) {
+        sim::ExternalFingerprintReader a{.pec = kPec, .desk = 1, .scanner = &scanner}, b{.pec = kPec, .desk = 2, .scanner = &scanner};
+        a.bound = std::move(bound), b.bound = std::move(second);
+        std::vector<sim::ExternalFingerprintReader*> readers{&a};
+        if (!b.bound.empty()) readers.push_back(&b);
+        auto checked = sim::check_external_readers(setup.package, setup.scenario, readers);
+        return checked ? std::string("accepted") : checked.error().message;
+    };
+    EXPECT_EQ(refused(voters), "accepted");
+    EXPECT_EQ(refused({voters[0], voters[0]}), fmt::format("PEC 6006 desk 1: voter {} is bound twice", voters[0].voter));
+    EXPECT_EQ(refused({{0, voters[0].print}}), "PEC 6006 desk 1: voter 0 is not on this PEC's roll");
+    EXPECT_EQ(refused({voters[0]}, {voters[0]}), fmt::format("PEC 6006 desk 2: voter {} is bound to desk 1's reader too", voters[0].voter));
+}
+
+}  // namespace
+}  // namespace hil_record_test
