@@ -138,7 +138,7 @@ std::optional<sim::RunResults> simulate(const RunOptions& o, const sim::RunSetup
     const auto start = Clock::now();
     // A record made with physical readers brings their captures: the same desks get them again.
     sim::ReplayedHardware hardware = setup.replay ? sim::replay_hardware(setup.replay->hardware) : sim::ReplayedHardware{};
-    if (auto checked = sim::check_external_readers(setup.package, setup.scenario, hardware.for_world()); !checked) {
+    if (auto checked = sim::check_hardware(setup.package, setup.scenario, hardware.for_world()); !checked) {
         fmt::print(stderr, "shailoo run: drill record {}: hardware: {}\n", o.replay, checked.error().message);
         return std::nullopt;
     }

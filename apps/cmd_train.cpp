@@ -4,12 +4,15 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "apps/commands.hpp"
 #include "apps/hil_drill.hpp"
+#include "drill/drill_file.hpp"
+#include "sim/run_setup.hpp"
 #include "trainer/console.hpp"
 
 namespace apps {
@@ -17,23 +20,36 @@ namespace apps {
 namespace {
 
 struct TrainHil {
-    std::vector<std::string> slots;      // --hil
-    std::vector<std::string> voters;     // --hil-voter
-    double timeout = 15.0;               // --hil-timeout, seconds
+    std::vector<std::string> slots;            // --hil
+    std::vector<std::string> voters;           // --hil-voter
+    std::vector<std::string> scanner_options;  // --hil-scanner-option
+    double timeout = 15.0;                     // --hil-timeout, seconds
+    double sheet_wait = 15.0;                  // --hil-sheet-wait, seconds
 };
 
-// The console, with the physical readers of --hil open for its whole run.
+// The console, with the physical devices of --hil open for its whole run.
 int run_train(trainer::ConsoleOptions options, const TrainHil& hil) {
     if (hil.slots.empty()) {
-        if (!hil.voters.empty()) return fmt::print(stderr, "shailoo train: --hil-voter needs a --hil reader at the voter's PEC\n"), 2;
+        if (!hil.voters.empty()) return fmt::print(stderr, "shailoo train: --hil-voter needs a --hil device at the voter's PEC\n"), 2;
         return trainer::run_console(options);
     }
     if (!options.replay.empty())
-        return fmt::print(stderr, "shailoo train: --hil with --replay: a replay gives the record's captures back; no hardware is needed\n"), 2;
-    auto drill = HilDrill::open(hil.slots, hil.voters, std::chrono::milliseconds(std::llround(hil.timeout * 1000.0)));
-    if (!drill) return fmt::print(stderr, "shailoo train: {}\n", drill.error().message), 2;
-    options.readers = (*drill)->readers();
-    options.last_image = [d = drill->get()] { return d->last_image(); };
+        return fmt::print(stderr, "shailoo train: --hil with --replay: a replay gives the record's captures and sheets back; no hardware is needed\n"), 2;
+    std::filesystem::path scenario = options.scenario;  // the drill's package: the ballots the scanners read
+    if (!options.drill.empty()) {
+        auto d = drill::load_drill_file(options.drill);
+        if (!d) return fmt::print(stderr, "shailoo train: {}\n", d.error().message), 2;
+        scenario = d->scenario;
+    }
+    auto setup = sim::open_run(scenario, std::nullopt, std::nullopt);
+    if (!setup) return fmt::print(stderr, "shailoo train: {}\n", setup.error().message), 2;
+    const auto ms = [](double s) { return std::chrono::milliseconds(std::llround(s * 1000.0)); };
+    const HilRequest request{hil.slots, hil.voters, hil.scanner_options, ms(hil.timeout), ms(hil.sheet_wait)};
+    auto opened = HilDrill::open(request, setup->package);
+    if (!opened) return fmt::print(stderr, "shailoo train: {}\n", opened.error().message), 2;
+    options.hardware = (*opened)->hardware();
+    options.last_image = [d = opened->get()] { return d->last_image(); };
+    options.last_sheet = [d = opened->get()] { return d->last_sheet(); };
     return trainer::run_console(options);
 }
 
@@ -59,8 +75,10 @@ void add_train_command(CLI::App& app, Runner& runner) {
         "The record names the drill: --replay r.yaml conducts it again (injects from the record) and scores it too.\n"
         "Hardware in the loop (docs/hil.md): --hil 6006:desk1=elan puts a libfprint reader (`shailoo hil list`) at desk 1 of\n"
         "PEC 6006 for the voters trainees play (--hil-voter FILE, made by `shailoo hil enroll`): when such a voter comes to\n"
-        "a desk, the desk's real code captures on the reader and the world waits for it (at most --hil-timeout). The record\n"
-        "keeps every capture, so --replay gives them back without the reader (and so does `shailoo run --replay`).\n"
+        "a desk, the desk's real code captures on the reader and the world waits for it (at most --hil-timeout).\n"
+        "--hil 6006:arbb-party=DEVICE puts a SANE scanner in the party-list ARBB: those voters' sheets, marked by the trainee\n"
+        "as the console says (print them with `shailoo ballots print`), are read on it and counted by the ARBB. The record\n"
+        "keeps every capture and sheet, so --replay gives them back without the hardware (and so does `shailoo run --replay`).\n"
         "Prints a line 'trainer-summary: {json}' on exit (virtual time, frames, mean frames/s, selected PEC, the drill's scores).\n"
         "Exit codes: 0 done, 1 a scripted step failed, 2 bad arguments or files, or no display.");
     cmd->add_option("scenario", opts->scenario, "Scenario file (default: scenarios/demo-drill.yaml, the replayed record's, or the drill's)")
@@ -94,13 +112,22 @@ void add_train_command(CLI::App& app, Runner& runner) {
                   opts->width >= 640 && opts->height >= 480;
        }, "Window size in pixels, e.g. --size 1280 800 (at least 640 480)")
         ->expected(2);
-    cmd->add_option("--hil", hil->slots, "PEC:SLOT=DEVICE: a physical fingerprint reader at a desk, e.g. 6006:desk1=elan (repeatable)");
-    cmd->add_option("--hil-voter", hil->voters, "An enrolment (`shailoo hil enroll`): the voter a trainee plays at the reader of its PEC (repeatable)")
+    cmd->add_option("--hil", hil->slots,
+                    "PEC:SLOT=DEVICE: a physical device in a PEC's slot: a fingerprint reader at a desk (6006:desk1=elan) or a SANE "
+                    "scanner in an ARBB (6006:arbb-party=DEVICE, 6006:arbb-district=DEVICE) (repeatable)");
+    cmd->add_option("--hil-voter", hil->voters, "An enrolment (`shailoo hil enroll`): the voter a trainee plays at the devices of its PEC (repeatable)")
         ->check(CLI::ExistingFile);
+    cmd->add_option("--hil-scanner-option", hil->scanner_options,
+                    "NAME=VALUE: a SANE backend option for the --hil scanners (e.g. source=ADF, or the pnm backend's filename=FILE; repeatable)");
     cmd->add_option("--hil-timeout", hil->timeout, "Seconds a reader may take for one capture before it counts as dead")
         ->capture_default_str()
         ->check(finite_check())
         ->check(CLI::Range(1.0, 600.0));
+    cmd->add_option("--hil-sheet-wait", hil->sheet_wait,
+                    "Seconds the world waits for a trainee's sheet after saying what to mark (a scanner with a paper sensor: until it is loaded)")
+        ->capture_default_str()
+        ->check(finite_check())
+        ->check(CLI::Range(0.0, 600.0));
     cmd->callback([opts, hil, &runner] {
         runner = [opts, hil] {
             if (opts->scenario.empty() && opts->replay.empty() && opts->drill.empty()) opts->scenario = default_path("scenarios/demo-drill.yaml");

@@ -1,52 +1,73 @@
 #pragma once
 // The physical devices of a drill (`shailoo train --hil PEC:SLOT=DEVICE --hil-voter FILE`, docs/hil.md):
-// libfprint readers at identification desks, each with the voters trainees play at it (enrolled by
-// `shailoo hil enroll`), recording what they deliver for the drill record.
+// libfprint readers at identification desks and SANE scanners in ARBB slots, each serving the voters
+// trainees play (enrolled by `shailoo hil enroll`), recording what they deliver for the drill record.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "core/election_package.hpp"
 #include "core/result.hpp"
 #include "hil/libfprint_scanner.hpp"
-#include "sim/identification_station.hpp"
+#include "hil/sane_ballot_scanner.hpp"
+#include "sim/hardware.hpp"
 #include "trainer/console.hpp"
 
 namespace apps {
 
-/// One `--hil` argument: PEC, slot (only `deskN` for now) and the device.
+/// One `--hil` argument: PEC, slot and the device.
 struct HilSlot {
     int pec = 0;
-    int desk = 0;        ///< 1-based
-    std::string device;  ///< libfprint selector: index, driver or device id
+    int desk = 0;        ///< `deskN`: 1-based; 0 for an ARBB slot
+    int box = -1;        ///< `arbb-party` 0, `arbb-district` 1; -1 for a desk
+    std::string device;  ///< libfprint selector (index, driver, device id) or SANE device name
 };
-/// Reads "PEC:deskN=DEVICE"; the error says what is wrong and which slots exist.
+/// Reads "PEC:deskN=DEVICE", "PEC:arbb-party=DEVICE" or "PEC:arbb-district=DEVICE"; the error says
+/// what is wrong and which slots exist.
 core::Result<HilSlot> parse_hil_slot(std::string_view text);
 
-/// The readers, open, with their voters bound; alive for the whole drill.
+/// What `shailoo train` asks of the hardware.
+struct HilRequest {
+    std::vector<std::string> slots;        ///< --hil
+    std::vector<std::string> enrolments;   ///< --hil-voter
+    std::vector<std::string> scanner_options;  ///< --hil-scanner-option NAME=VALUE (SANE backend options)
+    std::chrono::milliseconds timeout{15'000};
+    /// How long the world waits for a trainee's sheet after saying what to mark (a scanner with a
+    /// paper sensor: until the sheet is loaded, at most this long).
+    std::chrono::milliseconds sheet_wait{15'000};
+};
+
+/// The devices, open, with their voters; alive for the whole drill.
 class HilDrill {
 public:
-    /// Opens each slot's reader (one libfprint session) and binds each enrolment to the reader of its
-    /// PEC; every reader must have a voter. `timeout`: longest capture before the reader counts as dead.
-    static core::Result<std::unique_ptr<HilDrill>> open(const std::vector<std::string>& slots, const std::vector<std::string>& enrolments,
-                                                        std::chrono::milliseconds timeout);
-    /// The readers for the drill session.
-    std::vector<sim::ExternalFingerprintReader*> readers() const;
-    /// The last image any reader captured.
+    /// Opens each slot's device and binds each enrolment to every device of its PEC; every device
+    /// must serve a voter. `package`: the drill's (the ballots the scanners read).
+    static core::Result<std::unique_ptr<HilDrill>> open(const HilRequest& request, const core::ElectionPackage& package);
+    /// The devices for the drill session.
+    sim::Hardware hardware() const;
+    /// The last image any reader captured, and the last sheet any scanner scanned.
     trainer::ReaderImage last_image() const;
+    trainer::ReaderImage last_sheet() const;
 
 private:
     HilDrill() = default;
     core::Result<void> open_reader(const HilSlot& slot, std::chrono::milliseconds timeout);
-    void delivered(sim::ExternalFingerprintReader& reader, const devices::FingerprintDelivery& d, const hil::GreyImage* image);
+    core::Result<void> open_scanner(const HilSlot& slot, const HilRequest& request, const core::ElectionPackage& package);
+    void captured(sim::ExternalFingerprintReader& reader, const devices::FingerprintDelivery& d, const hil::GreyImage* image);
+    void scanned(sim::ExternalBallotScanner& scanner, const devices::BallotDelivery& d, const hil::SheetImage* image);
 
     std::unique_ptr<hil::LibfprintSession> session_;
     std::vector<std::unique_ptr<sim::ExternalFingerprintReader>> readers_;
-    std::vector<std::unique_ptr<hil::LibfprintScanner>> scanners_;  // after session_: closed before it
+    std::vector<std::unique_ptr<hil::LibfprintScanner>> reader_devices_;  // after session_: closed before it
+    std::vector<std::unique_ptr<sim::ExternalBallotScanner>> scanners_;
+    std::vector<std::unique_ptr<hil::SaneBallotScanner>> scanner_devices_;
     mutable std::mutex mutex_;
-    trainer::ReaderImage last_;
+    trainer::ReaderImage last_image_, last_sheet_;
 };
 
 }  // namespace apps

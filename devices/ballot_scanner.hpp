@@ -16,6 +16,14 @@ enum class Compartment : std::uint8_t {
     return_to_voter,  ///< handed back unread or refused (e.g. a ballot of the other box's form)
 };
 
+/// What a physical ballot scanner read for the ARBB from one sheet (hardware in the loop): kept in a
+/// drill record so a replay gives the box the same again without the scanner (docs/hil.md).
+struct BallotDelivery {
+    DeviceResult<core::BallotMarks> result;  ///< the marks read, or the scanner's error (fault and words)
+    std::int64_t wall_ms = 0;                ///< how long the scanner took, wall clock
+    bool no_sheet = false;                   ///< the paper sensor said no sheet (sheet_waiting false; nothing read)
+};
+
 /// A ballot scanner. Faults: dead, jam, misfeed, misread, box_full, cover_open.
 class BallotScanner : public Device {
 public:

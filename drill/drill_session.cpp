@@ -89,7 +89,7 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
                                                                std::optional<std::uint64_t> seed,
                                                                std::optional<sim::DrillRecord> replay, sim::Time start,
                                                                WallTime wall_now, int threads,
-                                                               std::vector<sim::ExternalFingerprintReader*> readers) {
+                                                               sim::Hardware hardware) {
     auto setup = sim::open_run(scenario_file, std::move(replay), seed);
     if (!setup) return std::unexpected(setup.error());
 
@@ -99,16 +99,16 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
     s->package_ = std::make_unique<core::ElectionPackage>(std::move(setup->package));
     const std::uint64_t used_seed = setup->seed;
     if (setup->replay && !setup->replay->hardware.empty()) {
-        if (!readers.empty())
-            return core::fail("the replayed record brings its physical readers' captures: replay it without --hil (no hardware is needed)");
+        if (!hardware.empty())
+            return core::fail("the replayed record brings its physical devices' captures and sheets: replay it without --hil (no hardware is needed)");
         s->replayed_ = std::make_unique<sim::ReplayedHardware>(sim::replay_hardware(setup->replay->hardware));
-        readers = s->replayed_->for_world();
-    } else if (setup->replay && !readers.empty()) {
-        return core::fail("the replayed record was made without physical readers: --hil would change the night it replays");
+        hardware = s->replayed_->for_world();
+    } else if (setup->replay && !hardware.empty()) {
+        return core::fail("the replayed record was made without physical devices: --hil would change the night it replays");
     }
-    if (auto checked = sim::check_external_readers(*s->package_, *s->scenario_, readers); !checked) return std::unexpected(checked.error());
-    s->readers_ = std::move(readers);
-    s->world_ = std::make_unique<sim::World>(*s->package_, *s->scenario_, used_seed, std::max(1, threads), s->readers_);
+    if (auto checked = sim::check_hardware(*s->package_, *s->scenario_, hardware); !checked) return std::unexpected(checked.error());
+    s->hardware_ = std::move(hardware);
+    s->world_ = std::make_unique<sim::World>(*s->package_, *s->scenario_, used_seed, std::max(1, threads), s->hardware_);
     s->record_.scenario = scenario_file.string();
     s->record_.scenario_name = s->scenario_->name;
     s->record_.seed = used_seed;
@@ -372,11 +372,11 @@ void DrillSession::refresh() {
     }
     summary_ = s;
     std::size_t deliveries = 0;
-    for (const sim::ExternalFingerprintReader* r : readers_) deliveries += r->delivered.size() + 1;
-    if (deliveries != deliveries_seen_) {  // the record's `hardware`, as the readers stand now
+    for (const sim::ExternalFingerprintReader* r : hardware_.readers) deliveries += r->delivered.size() + 1;
+    for (const sim::ExternalBallotScanner* b : hardware_.scanners) deliveries += b->delivered.size() + 1;
+    if (deliveries != deliveries_seen_) {  // the record's `hardware`, as the devices stand now
         deliveries_seen_ = deliveries;
-        record_.hardware.clear();
-        for (const sim::ExternalFingerprintReader* r : readers_) record_.hardware.push_back(sim::record_of(*r));
+        record_.hardware = sim::record_of(hardware_);
     }
     if (hash != fault_bits_hash_) {
         fault_bits_hash_ = hash;

@@ -85,16 +85,16 @@ public:
     /// and advances it to `start`. `replay`, if given, is a record whose actions are re-applied
     /// as time passes their `issued` times; its scenario name and seed must match. The paced clock
     /// starts at `start` at the later of `wall_now` and the moment loading is done.
-    /// `readers`: physical fingerprint readers at desks (hardware in the loop, docs/hil.md; the caller
-    /// owns them for the session's life); what they deliver goes into the record's `hardware`. A
-    /// replayed record with `hardware` brings its own readers, which give its captures back
-    /// (sim::ReplayedFingerprintReader), so `readers` must then be empty; a record without is
-    /// replayed without readers.
+    /// `hardware`: physical fingerprint readers at desks and ballot scanners in ARBB slots (hardware in
+    /// the loop, docs/hil.md; the caller owns them for the session's life); what they deliver goes
+    /// into the record's `hardware`. A replayed record with `hardware` brings its own devices, which
+    /// give its captures and sheets back (sim/hil_record.hpp), so `hardware` must then be empty; a
+    /// record without is replayed without devices.
     static core::Result<std::unique_ptr<DrillSession>> open(const std::filesystem::path& scenario_file,
                                                            std::optional<std::uint64_t> seed,
                                                            std::optional<sim::DrillRecord> replay, sim::Time start,
                                                            WallTime wall_now, int threads = 2,
-                                                           std::vector<sim::ExternalFingerprintReader*> readers = {});
+                                                           sim::Hardware hardware = {});
 
     /// Advances the world towards the paced clock's target for `wall_now` (replaying due actions),
     /// spending at most `budget` of wall time so the console stays responsive. If the world cannot
@@ -163,8 +163,8 @@ public:
     const sim::DrillRecord& record() const { return record_; }
     /// The instructor's and the trainees' actions as log lines.
     const std::vector<InstructorNote>& notes() const { return notes_; }
-    /// The physical fingerprint readers of the session (a replay's: the record's, replayed).
-    const std::vector<sim::ExternalFingerprintReader*>& readers() const { return readers_; }
+    /// The physical devices of the session (a replay's: the record's, replayed).
+    const sim::Hardware& hardware() const { return hardware_; }
     /// Empty unless the replayed readers were asked for more captures than the record holds, or the
     /// night is over and some of the record's were never asked for (the replay has diverged from
     /// the session): then what differed, per reader.
@@ -200,7 +200,7 @@ private:
     std::unique_ptr<core::ElectionPackage> package_;
     std::unique_ptr<sim::Scenario> scenario_;
     std::unique_ptr<sim::ReplayedHardware> replayed_;  // before world_: the world uses its readers
-    std::vector<sim::ExternalFingerprintReader*> readers_;
+    sim::Hardware hardware_;
     std::size_t deliveries_seen_ = 0;
     std::unique_ptr<sim::World> world_;
     std::vector<const core::Pec*> pecs_;

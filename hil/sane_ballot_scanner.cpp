@@ -11,6 +11,7 @@
 #include <sane/saneopts.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
@@ -185,6 +186,7 @@ core::Result<std::unique_ptr<SaneBallotScanner>> SaneBallotScanner::open(std::st
         return core::fail(fmt::format("ballot scanner {}: cannot open SANE device '{}': {}", id, device, sane_strstatus(s)));
     }
     std::unique_ptr<SaneBallotScanner> scanner(new SaneBallotScanner(std::move(id), device, std::move(reader), std::move(handle)));
+    scanner->on_read_ = options.on_read;
     for (const auto& [name, value] : options.extra)
         if (auto ok = scanner->set_option(name, value); !ok) return std::unexpected(ok.error());
     if (auto ok = scanner->ask_grey_and_dpi(options.dpi); !ok) return std::unexpected(ok.error());
@@ -271,15 +273,32 @@ devices::DeviceResult<SheetImage> SaneBallotScanner::scan_sheet(core::Micros now
 
 // [SECTION] The BallotScanner interface
 
-bool SaneBallotScanner::sheet_waiting() const {
+std::optional<bool> SaneBallotScanner::paper_loaded() const {
     const int sensor = handle_->find("page-loaded");
-    if (sensor < 0) return true;
+    if (sensor < 0) return std::nullopt;
     SANE_Word loaded = SANE_TRUE;
-    if (sane_control_option(handle_->h, sensor, SANE_ACTION_GET_VALUE, &loaded, nullptr) != SANE_STATUS_GOOD) return true;
+    if (sane_control_option(handle_->h, sensor, SANE_ACTION_GET_VALUE, &loaded, nullptr) != SANE_STATUS_GOOD) return std::nullopt;
     return loaded == SANE_TRUE;
 }
 
+bool SaneBallotScanner::sheet_waiting() const {
+    const std::optional<bool> loaded = paper_loaded();
+    if (loaded == false && on_read_) on_read_(devices::BallotDelivery{.no_sheet = true}, nullptr);
+    return loaded.value_or(true);
+}
+
 devices::DeviceResult<core::BallotMarks> SaneBallotScanner::read(core::Micros now) {
+    const auto started = std::chrono::steady_clock::now();
+    std::optional<SheetImage> image;
+    auto result = read_sheet(now, image);
+    if (on_read_) {
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        on_read_(devices::BallotDelivery{result, took.count()}, image ? &*image : nullptr);
+    }
+    return result;
+}
+
+devices::DeviceResult<core::BallotMarks> SaneBallotScanner::read_sheet(core::Micros now, std::optional<SheetImage>& scanned) {
     if (held_)
         return std::unexpected(devices::DeviceError{devices::Fault::misfeed,
                                                     fmt::format("ballot scanner {}: a sheet is still in the transport: route it first", id())});
@@ -287,6 +306,7 @@ devices::DeviceResult<core::BallotMarks> SaneBallotScanner::read(core::Micros no
     auto image = scan_sheet(now);
     if (!image) return std::unexpected(std::move(image.error()));
     held_ = true;
+    scanned = *image;
     auto reading = reader_.read(view_of(*image));
     if (!reading) {
         last_problem_ = reading.error().message;

@@ -12,6 +12,7 @@
 /// into the invalid compartment as it would any unreadable sheet. SANE has no bin or diverter
 /// control: route() counts the sheet; a real ARBB's transport would act here.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ struct SaneScannerOptions {
     /// Backend options set after open, by SANE name, e.g. {"filename", "/tmp/sheet.pgm"} for the
     /// `pnm` backend or {"source", "ADF"}. Booleans take yes/no, numbers their decimal value.
     std::vector<std::pair<std::string, std::string>> extra;
+    /// Called on the caller's thread after each read() with what it gave the ARBB and how long it
+    /// took, and the scanned image when there was one (else nullptr); and when sheet_waiting() says
+    /// no sheet (`no_sheet`). A drill records it (sim/hil_record.hpp) and the console shows the image.
+    std::function<void(const devices::BallotDelivery&, const SheetImage*)> on_read;
 };
 
 /// A SANE device's name and model, as sane_get_devices lists it.
@@ -54,6 +59,8 @@ public:
     /// The device's paper sensor ("page-loaded") where it has one; otherwise true: the feed is
     /// tried, and an empty feed answers misfeed.
     bool sheet_waiting() const override;
+    /// The paper sensor ("page-loaded") now, without telling on_read; nullopt when the device has none.
+    std::optional<bool> paper_loaded() const;
     devices::DeviceResult<core::BallotMarks> read(core::Micros now) override;
     devices::DeviceResult<void> route(devices::Compartment where, core::Micros now) override;
     std::int64_t sheets_dropped() const override { return dropped_; }
@@ -74,8 +81,11 @@ private:
     devices::DeviceError fault_from(int status, const char* operation, core::Micros now);
     core::Result<void> ask_grey_and_dpi(double dpi);
 
+    devices::DeviceResult<core::BallotMarks> read_sheet(core::Micros now, std::optional<SheetImage>& image);
+
     std::string device_;
     MarkReader reader_;
+    std::function<void(const devices::BallotDelivery&, const SheetImage*)> on_read_;
     std::unique_ptr<Handle> handle_;
     double dpi_ = 0.0;
     bool held_ = false;

@@ -601,9 +601,9 @@ core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, co
     }
     if (const YAML::Node hardware = root["hardware"]; hardware.IsDefined() && !hardware.IsNull()) {
         if (v < 6) return std::unexpected(core::field_error(name, hardware, "hardware", "is new in version 6"));
-        auto readers = read_hil_readers(reader, hardware);
-        if (!readers) return std::unexpected(readers.error());
-        r.hardware = std::move(*readers);
+        auto devices = read_hardware(reader, hardware);
+        if (!devices) return std::unexpected(devices.error());
+        r.hardware = std::move(*devices);
     }
     return r;
 }
@@ -655,7 +655,7 @@ core::Result<void> save_drill_record(const DrillRecord& record, const std::files
     out << YAML::EndSeq;
     if (!record.hardware.empty()) {
         out << YAML::Key << "hardware" << YAML::Value;
-        emit_hil_readers(out, record.hardware);
+        emit_hardware(out, record.hardware);
     }
     out << YAML::EndMap;
     if (!out.good()) return core::fail(fmt::format("{}: cannot write the record: {}", file.string(), out.GetLastError()));

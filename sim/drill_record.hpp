@@ -62,9 +62,9 @@ struct DrillRecord {
     std::uint64_t seed = 0;
     std::string drill;          ///< the drill file the session ran (docs/drills.md; empty: none), resolved like `scenario`
     std::vector<RecordedAction> actions;
-    /// Physical fingerprint readers of the session and what they delivered (hardware in the loop,
-    /// sim/hil_record.hpp; empty: none).
-    std::vector<HilReaderRecord> hardware;
+    /// Physical fingerprint readers and ballot scanners of the session and what they delivered
+    /// (hardware in the loop, sim/hil_record.hpp; empty: none).
+    HardwareRecord hardware;
 };
 
 /// The fault with this name for a device kind, or nullopt if that kind has no such fault.
@@ -76,7 +76,7 @@ std::string format_duration(Time d);
 /// The version save_drill_record writes. Version 2 added `pecs`, `region` and `share` (one action per
 /// region or share injection), version 3 the trainees' actions, version 4 the drill file (`drill`) and
 /// the inject that made a fault action (`inject`), version 5 the cyber incidents (`incident`), version 6
-/// the physical readers (`hardware`); versions 1 to 5 are still read.
+/// the physical readers and scanners (`hardware`); versions 1 to 5 are still read.
 inline constexpr int kDrillRecordVersion = 6;
 
 /// Loads and validates a record (version 1 to 6); errors name FILE:LINE: field. A relative `scenario`

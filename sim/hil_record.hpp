@@ -1,8 +1,9 @@
 #pragma once
 /// Hardware in the loop in a drill record (docs/hil.md, "Drills with hardware"): each physical
-/// fingerprint reader of the session, the voters it served and every capture it delivered. A replay
-/// gives the same desks the same captures at the device interface, without the hardware: the
-/// desk's real code, the matcher and the readers' faults run again; libfprint does not.
+/// fingerprint reader and ballot scanner of the session, the voters it served and everything it
+/// delivered. A replay gives the same desks and ARBBs the same captures and sheets at the device
+/// interface, without the hardware: the desk's and the ARBB's real code, the matcher and the
+/// devices' faults run again; libfprint, SANE and the mark reader do not.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,7 +11,8 @@
 
 #include "core/result.hpp"
 #include "devices/fingerprint_scanner.hpp"
-#include "sim/identification_station.hpp"
+#include "devices/ballot_scanner.hpp"
+#include "sim/hardware.hpp"
 
 namespace YAML {
 class Emitter;
@@ -32,13 +34,30 @@ struct HilReaderRecord {
     std::vector<devices::FingerprintDelivery> deliveries;  ///< every capture, in the order the desk asked
 };
 
-/// The record of a session's reader now (what ExternalFingerprintReader holds).
-HilReaderRecord record_of(const ExternalFingerprintReader& reader);
+/// One physical ballot scanner of a drill as its record keeps it.
+struct HilScannerRecord {
+    int pec = 0;
+    int box = 0;                                      ///< 0 the party-list ARBB, 1 the district one
+    std::string device;                               ///< what it was (SANE device)
+    std::vector<std::int64_t> voters;                 ///< whose sheets went through it
+    std::vector<devices::BallotDelivery> deliveries;  ///< every read (and empty feed), in order
+};
 
-/// Reads a record's `hardware` list (`node` is the list); errors name FILE:LINE: field.
-core::Result<std::vector<HilReaderRecord>> read_hil_readers(const core::YamlReader& reader, const YAML::Node& node);
-/// Writes the readers as the `hardware` list's value.
-void emit_hil_readers(YAML::Emitter& out, const std::vector<HilReaderRecord>& readers);
+/// A session's physical devices as its record keeps them (the record's `hardware` list).
+struct HardwareRecord {
+    std::vector<HilReaderRecord> readers;
+    std::vector<HilScannerRecord> scanners;
+    bool empty() const { return readers.empty() && scanners.empty(); }
+};
+
+/// The record of a session's devices now (what the Hardware's entries hold).
+HardwareRecord record_of(const Hardware& hardware);
+
+/// Reads a record's `hardware` list (`node` is the list: readers with `desk`, scanners with `box`);
+/// errors name FILE:LINE: field.
+core::Result<HardwareRecord> read_hardware(const core::YamlReader& reader, const YAML::Node& node);
+/// Writes the devices as the `hardware` list's value.
+void emit_hardware(YAML::Emitter& out, const HardwareRecord& hardware);
 
 /// A fingerprint scanner that gives back a record's deliveries in order: a capture as it was, an
 /// error with its words, and with a `dead` error the scanner enters the dead fault (at its clock's
@@ -64,21 +83,52 @@ private:
     std::vector<devices::FingerprintDelivery>* delivered_;
 };
 
-/// A record's readers made ready for a world: each an ExternalFingerprintReader at its desk with its
-/// bound voters, on a ReplayedFingerprintReader (ids "PEC-id-DESK-fingerprint-hil").
+/// A ballot scanner that gives back a record's reads in order, as hil::SaneBallotScanner gave them:
+/// an empty feed, marks (held until routed), or an error with its words; jam, cover_open and dead
+/// are entered as states (at its clock's time) and cleared by the next sheet read. Asked for more
+/// than the record holds, it answers `dead` and counts the read in excess().
+class ReplayedBallotScanner final : public devices::BallotScanner {
+public:
+    ReplayedBallotScanner(std::string id, std::vector<devices::BallotDelivery> deliveries, const core::Clock* clock,
+                          std::vector<devices::BallotDelivery>* delivered);
+    bool sheet_waiting() const override;
+    devices::DeviceResult<core::BallotMarks> read(core::Micros now) override;
+    devices::DeviceResult<void> route(devices::Compartment where, core::Micros now) override;
+    std::int64_t sheets_dropped() const override { return dropped_; }
+    std::int64_t excess() const { return excess_; }
+    std::size_t pending() const { return deliveries_.size() - next_; }
+
+private:
+    std::vector<devices::BallotDelivery> deliveries_;
+    mutable std::size_t next_ = 0;  // sheet_waiting() takes a recorded empty feed
+    std::int64_t excess_ = 0;
+    bool held_ = false;
+    std::int64_t dropped_ = 0;
+    const core::Clock* clock_;
+    std::vector<devices::BallotDelivery>* delivered_;
+};
+
+/// A record's devices made ready for a world: each reader an ExternalFingerprintReader at its desk
+/// with its bound voters, on a ReplayedFingerprintReader (id "PEC-id-DESK-fingerprint-hil"), each
+/// scanner an ExternalBallotScanner on a ReplayedBallotScanner (id "PEC-arbb-N-hil").
 struct ReplayedHardware {
     std::vector<std::unique_ptr<ExternalFingerprintReader>> readers;
-    std::vector<std::unique_ptr<ReplayedFingerprintReader>> scanners;
-    /// The readers to give sim::World.
-    std::vector<ExternalFingerprintReader*> for_world() const;
-    /// Empty when no reader was asked for a capture beyond its record and, once the night is over
-    /// (`night_over`), every reader gave all of its record's captures; else what differed, per reader.
+    std::vector<std::unique_ptr<ReplayedFingerprintReader>> reader_devices;
+    std::vector<std::unique_ptr<ExternalBallotScanner>> scanners;
+    std::vector<std::unique_ptr<ReplayedBallotScanner>> scanner_devices;
+    /// The devices to give sim::World.
+    Hardware for_world() const;
+    /// Empty when no device was asked for more than its record holds and, once the night is over
+    /// (`night_over`), every device gave all of its record's; else what differed, per device.
     std::string divergence(bool night_over = true) const;
 };
-ReplayedHardware replay_hardware(const std::vector<HilReaderRecord>& readers);
+ReplayedHardware replay_hardware(const HardwareRecord& record);
 
 /// The id a physical reader at desk `desk` (1-based) of PEC `pec` takes: "PPPP-id-D-fingerprint-hil"
 /// (the desk's virtual scanner keeps "PPPP-id-D-fingerprint").
 std::string hil_reader_id(int pec, int desk);
+/// The id a physical scanner in ARBB `box` (0 party list, 1 district) of PEC `pec` takes:
+/// "PPPP-arbb-N-hil" (the ARBB's virtual scanner keeps "PPPP-arbb-N").
+std::string hil_scanner_id(int pec, int box);
 
 }  // namespace sim

@@ -26,6 +26,17 @@
 
 namespace sim {
 
+/// A clock that reads the clock of a physical device's PEC once the world has built the PEC (before:
+/// time 0): given to the device for the times of its fault events.
+class PecClock final : public core::Clock {
+public:
+    void follow(const core::Clock* pec) { pec_ = pec; }
+    core::Micros now() const override { return pec_ ? pec_->now() : 0; }
+
+private:
+    const core::Clock* pec_ = nullptr;
+};
+
 /// A voter a person at a physical reader plays (a trainee, `shailoo hil enroll`): the voter's index
 /// in the national roll and the template enrolled for them on that reader (one finger, the first
 /// the desk asks for).
@@ -46,16 +57,6 @@ struct BoundVoter {
 /// them, by a second station::IdentificationDesk that shares the PEC's register; every other voter
 /// is served exactly as without the reader, on the desk's virtual scanner.
 struct ExternalFingerprintReader {
-    /// A clock that reads the clock of the reader's PEC once the world has built it (before: time 0).
-    class PecClock final : public core::Clock {
-    public:
-        void follow(const core::Clock* pec) { pec_ = pec; }
-        core::Micros now() const override { return pec_ ? pec_->now() : 0; }
-
-    private:
-        const core::Clock* pec_ = nullptr;
-    };
-
     int pec = 0;   ///< PEC number
     int desk = 1;  ///< desk number, 1-based (as in the device id "PEC-id-DESK")
     devices::FingerprintScanner* scanner = nullptr;  ///< e.g. a hil::LibfprintScanner

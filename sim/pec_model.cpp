@@ -97,8 +97,15 @@ void PecModel::add_boxes(const core::District* district) {
         box.scanner = std::make_unique<devices::VirtualBallotScanner>(
             id, options, core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices, 100 + b));
         box.printer = std::make_unique<devices::VirtualPrinter>(id + "-printer");
+        for (ExternalBallotScanner* e : day.external_scanners)
+            if (e->pec == pec.number && e->box == b) box.external = e;
+        if (box.external) {
+            box.external->clock.follow(&engine_);
+            box.switched = std::make_unique<SwitchedBallotScanner>(*box.scanner, *box.external->scanner);
+        }
+        devices::BallotScanner& reads = box.switched ? static_cast<devices::BallotScanner&>(*box.switched) : *box.scanner;
         box.box = std::make_unique<station::BallotBox>(pec.number, party ? core::BoxKind::party_list : core::BoxKind::district,
-                                                       options, party ? list_sizes : std::vector<int>{}, *box.scanner,
+                                                       options, party ? list_sizes : std::vector<int>{}, reads,
                                                        *box.printer, *power_, engine_);
         station_->set_box(static_cast<std::size_t>(b), *box.box);
     }
@@ -145,8 +152,10 @@ void PecModel::listen_to_faults() {
     };
     power_->on_fault(listener(FaultDevice::power));
     modem_->on_fault(listener(FaultDevice::modem));
-    for (auto& box : boxes_)
+    for (auto& box : boxes_) {
         if (box.scanner) box.scanner->on_fault(listener(FaultDevice::arbb)), box.printer->on_fault(listener(FaultDevice::arbb_printer));
+        if (box.external) box.external->scanner->on_fault(listener(FaultDevice::arbb));
+    }
     desks_->on_fault(listener(std::nullopt));
 }
 
@@ -512,10 +521,10 @@ void PecModel::intrude(int desk, int ballots) {
         count_voter();
         // Every sheet for the list and the candidate he works for; they go into the boxes like any voter's.
         ++result_.truth.party[1];
-        cast(0, core::Ballot::for_party(1));
+        cast(0, core::Ballot::for_party(1), -1);  // the operator's sheets, not the voter's: never a trainee's
         if (boxes_[1].box && result_.truth.district.size() > 1) {
             ++result_.truth.district[1];
-            cast(1, core::Ballot::for_candidate(1));
+            cast(1, core::Ballot::for_candidate(1), -1);
         }
     }
     d.use_paper_list(paper_list);
@@ -610,6 +619,8 @@ void PecModel::identify(std::uint32_t k) {
         intent = free_intents_.back();
         free_intents_.pop_back();
         intents_[intent] = day_.intents.draw(pec_, intent_random_);
+        intent_voters_.resize(intents_.size());
+        intent_voters_[intent] = trips_[k].voter;
     }
     const auto service = std::max<Time>(core::kSecond, static_cast<Time>(static_cast<double>(visit.service) * result_.desk_pace));
     recent_service_s_ += kRecentWeight * (static_cast<double>(service) / core::kSecond - recent_service_s_);
@@ -642,11 +653,11 @@ void PecModel::vote(std::uint32_t slot) {
             auto& truth = result_.truth;
             if (intent.party < 0) ++truth.party_spoilt;
             else ++truth.party[intent.party];
-            cast(0, intent.party_ballot);
+            cast(0, intent.party_ballot, intent_voters_[slot]);
             if (intent.has_district && boxes_[1].box) {
                 if (intent.district < 0) ++truth.district_spoilt;
                 else ++truth.district[intent.district];
-                cast(1, intent.district_ballot);
+                cast(1, intent.district_ballot, intent_voters_[slot]);
             }
             free_intents_.push_back(slot);  // the sheets are in the boxes (or their reserve slots) now
             const Time feeding = draw_service(day_.scenario.service.arbb) * (boxes_[1].box ? 2 : 1);
@@ -659,7 +670,7 @@ void PecModel::vote(std::uint32_t slot) {
     });
 }
 
-void PecModel::cast(int b, const core::Ballot& ballot) {
+void PecModel::cast(int b, const core::Ballot& ballot, std::int64_t voter) {
     Box& box = boxes_[b];
     if (box.box->replaced()) {
         (void)box.box->deposit_in_stationary_box();
@@ -670,6 +681,9 @@ void PecModel::cast(int b, const core::Ballot& ballot) {
         faults_.sheet_held(box.held_by);
         return;
     }
+    if (box.external && std::find(box.external->voters.begin(), box.external->voters.end(), voter) != box.external->voters.end() &&
+        cast_on_external(box, ballot, voter))
+        return;
     // A misfed sheet is handed back and the voter inserts it again (three tries, then the reserve slot).
     for (int attempt = 0; attempt < 3; ++attempt) {
         box.scanner->insert(ballot);
@@ -681,6 +695,24 @@ void PecModel::cast(int b, const core::Ballot& ballot) {
     }
     box.waiting.push_back(ballot);
     faults_.sheet_held(box.held_by);
+}
+
+// A trainee's voter: the person at the physical scanner is told what the voter meant and feeds the
+// sheet, again after a jam or an empty feed (three tries); the box counts what the scanner read. A
+// sheet the physical scanner never took goes the way of every other sheet (the ARBB's own scanner).
+// Returns whether the physical scanner took it.
+bool PecModel::cast_on_external(Box& box, const core::Ballot& ballot, std::int64_t voter) {
+    ExternalBallotScanner& e = *box.external;
+    box.switched->use_external(true);
+    bool counted = false;
+    for (int attempt = 0; attempt < 3 && !counted; ++attempt) {
+        if (e.present) e.present(voter, ballot);
+        const station::BallotOutcome outcome = box.box->accept();
+        counted = outcome.result == station::BallotResult::counted_valid || outcome.result == station::BallotResult::counted_invalid;
+    }
+    box.switched->use_external(false);
+    if (counted) ++e.sheets;
+    return counted;
 }
 
 void PecModel::feed_waiting(int b) {
@@ -825,6 +857,7 @@ PecDetail PecModel::detail() const {
         const Box& box = boxes_[b];
         if (!box.box) continue;
         d.devices.push_back({box.scanner->id(), box.scanner->kind(), box.scanner->active_faults()});
+        if (box.external) d.devices.push_back({box.external->scanner->id(), box.external->scanner->kind(), box.external->scanner->active_faults(), true});
         d.devices.push_back({box.printer->id(), box.printer->kind(), box.printer->active_faults()});
         d.boxes[b] = closed_ && !result_.final_reports[b].device_id.empty() ? result_.final_reports[b]
                                                                              : box.box->snapshot(core::ReportKind::initial);
@@ -850,8 +883,10 @@ PecView PecModel::view() const {
     v.queue = static_cast<std::int64_t>(queue_.queue_length());
     v.voters = result_.voters;
     v.active_faults = desks_->active_faults() | power_->active_faults() | modem_->active_faults();
-    for (const auto& box : boxes_)
+    for (const auto& box : boxes_) {
         if (box.scanner) v.active_faults |= box.scanner->active_faults() | box.printer->active_faults();
+        if (box.external) v.active_faults |= box.external->scanner->active_faults();
+    }
     if (closed_ && transmitter_->done() && result_.reported_at > 0) v.state = PecState::acknowledged;
     else if (closed_ && transmitter_->pending() > 0 && [&] {
                  const auto states = transmitter_->states();

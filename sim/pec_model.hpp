@@ -41,6 +41,8 @@ namespace sim {
 
 class IdentificationStation;
 struct ExternalFingerprintReader;
+struct ExternalBallotScanner;
+class SwitchedBallotScanner;
 
 /// Streams of the calls an instructor's injects make (above any scenario rule's index).
 inline constexpr std::uint64_t kInjectedCallStreams = 1'000'000;
@@ -55,6 +57,7 @@ struct SharedDay {
     std::vector<double> arrival_cdf;  ///< cumulative arrival weight per hour of voting, last = 1
     const RollVoterList& roll;
     std::vector<ExternalFingerprintReader*> external_readers = {};  ///< desks whose reader is outside the simulation
+    std::vector<ExternalBallotScanner*> external_scanners = {};     ///< ARBB slots whose scanner is outside the simulation
 };
 
 /// One PEC's day.
@@ -142,6 +145,10 @@ public:
 private:
     struct Box {
         std::unique_ptr<devices::VirtualBallotScanner> scanner;
+        // A physical scanner in this ARBB's slot for the voters trainees play: the box reads through
+        // `switched`, which hands each read to the virtual scanner or, for those voters' sheets, to it.
+        ExternalBallotScanner* external = nullptr;
+        std::unique_ptr<SwitchedBallotScanner> switched;
         std::unique_ptr<devices::VirtualPrinter> printer;
         std::unique_ptr<station::BallotBox> box;
         std::deque<core::Ballot> waiting;  // sheets the box refused, kept in its reserve slot until it works
@@ -165,7 +172,8 @@ private:
     void arrive(std::uint32_t k);
     void identify(std::uint32_t k);
     void vote(std::uint32_t slot);
-    void cast(int b, const core::Ballot& ballot);
+    void cast(int b, const core::Ballot& ballot, std::int64_t voter);
+    bool cast_on_external(Box& box, const core::Ballot& ballot, std::int64_t voter);
     void feed_waiting(int b);
     void maybe_close();
     void close_station();
@@ -194,6 +202,7 @@ private:
     // What the voters between the desk and the boxes will mark, in reused slots: only the few
     // voters inside at a time hold one (an Intent is 164 bytes; a PEC plans up to a few thousand trips).
     std::vector<Intent> intents_;
+    std::vector<std::int64_t> intent_voters_;  // per slot of intents_: whose intent it is
     std::vector<std::uint32_t> free_intents_;
     std::unique_ptr<IdentificationStation> desks_;
     struct GuardedDesk {  // a desk with a login (guard_desk)

@@ -106,9 +106,10 @@ struct World::Shared {
     std::map<int, Time> called;          // PEC -> when the duty officer last phoned it (call_pec)
     std::map<int, std::deque<Incident>> pin_requests;  // PEC -> members asking its chair for a desk's PIN, oldest first
     std::map<int, std::deque<std::pair<Incident, std::string>>> usb_notices;  // PEC -> blocked USB devices waiting for its chair, oldest first
-    Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, std::vector<ExternalFingerprintReader*> readers)
+    Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, Hardware hardware)
         : roll(package),
-          day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll, std::move(readers)} {}
+          day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll, std::move(hardware.readers),
+              std::move(hardware.scanners)} {}
     /// A new alert on the duty officer's screen, numbered in turn.
     void alert(Time at, int pec, std::string text) {
         alerts.push_back({static_cast<int>(alerts.size()) + 1, at, pec, std::move(text), "", -1});
@@ -116,10 +117,10 @@ struct World::Shared {
 };
 
 World::World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads,
-             std::vector<ExternalFingerprintReader*> external_readers)
+             Hardware hardware)
     : package_(package), scenario_(scenario), seed_(seed),
-      shared_(std::make_unique<Shared>(package, scenario, seed, std::move(external_readers))) {
-    if (auto checked = check_external_readers(package, scenario, shared_->day.external_readers); !checked)
+      shared_(std::make_unique<Shared>(package, scenario, seed, std::move(hardware))) {
+    if (auto checked = check_hardware(package, scenario, {shared_->day.external_readers, shared_->day.external_scanners}); !checked)
         throw std::invalid_argument("sim::World: " + checked.error().message);
     // Region names are resolved by sim::bind_to_package; a World of an unbound scenario would
     // quietly simulate more regions than the file says.

@@ -17,12 +17,12 @@
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/trainee_action.hpp"
+#include "sim/hardware.hpp"
 #include "sim/incident.hpp"
 #include "sim/views.hpp"
 
 namespace sim {
 
-struct ExternalFingerprintReader;  // sim/identification_station.hpp
 
 class PecModel;
 class HelpDesk;
@@ -44,10 +44,11 @@ public:
     /// Builds every PEC from the package (only the scenario's regions if it names some), on
     /// `threads` threads (each PEC plans its voters and faults from its own random streams, so
     /// the world is the same whatever the thread count).
-    /// `external_readers`: identification desks whose fingerprint reader is outside the simulation
-    /// (hardware in the loop; check them first with check_external_readers).
+    /// `hardware`: fingerprint readers at desks and ballot scanners in ARBB slots from outside the
+    /// simulation (hardware in the loop; check them first with check_hardware: the World throws
+    /// std::invalid_argument on a list it refuses).
     World(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, int threads = 1,
-          std::vector<ExternalFingerprintReader*> external_readers = {});
+          Hardware hardware = {});
     ~World();
     World(const World&) = delete;
     World& operator=(const World&) = delete;

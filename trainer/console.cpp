@@ -88,7 +88,7 @@ core::Result<Opened> open_drill(const ConsoleOptions& o) {
     auto start = o.start.empty() ? core::Result<sim::Time>(d ? d->start : drill::DrillSession::kDefaultStart) : core::parse_clock_time(o.start);
     if (!start) return core::fail(fmt::format("--start: {}", start.error().message));
     const bool replaying = replay.has_value();
-    auto opened = drill::DrillSession::open(scenario, seed, std::move(replay), *start, Clock::now(), o.threads, o.readers);
+    auto opened = drill::DrillSession::open(scenario, seed, std::move(replay), *start, Clock::now(), o.threads, o.hardware);
     if (!opened) return std::unexpected(opened.error());
     out.session = std::move(*opened);
     using Injects = drill::DrillConduct::Injects;
@@ -170,7 +170,7 @@ nlohmann::ordered_json summary_json(const drill::DrillSession& s, int frames, do
 // The physical readers in the summary line: where, what, whom, and what the desk made of them.
 nlohmann::ordered_json hardware_json(const drill::DrillSession& s) {
     nlohmann::ordered_json readers = nlohmann::ordered_json::array();
-    for (const sim::ExternalFingerprintReader* r : s.readers()) {
+    for (const sim::ExternalFingerprintReader* r : s.hardware().readers) {
         nlohmann::ordered_json j;
         j["pec"] = r->pec;
         j["desk"] = r->desk;
@@ -183,8 +183,21 @@ nlohmann::ordered_json hardware_json(const drill::DrillSession& s) {
         j["refused"] = r->counts.refused();
         readers.push_back(j);
     }
+    nlohmann::ordered_json scanners = nlohmann::ordered_json::array();
+    for (const sim::ExternalBallotScanner* b : s.hardware().scanners) {
+        nlohmann::ordered_json j;
+        j["pec"] = b->pec;
+        j["box"] = b->box == 0 ? "party_list" : "district";
+        j["device"] = b->device;
+        j["voters"] = b->voters.size();
+        j["sheets_counted"] = b->sheets;
+        j["reads"] = b->delivered.size();
+        j["failed_reads"] = std::count_if(b->delivered.begin(), b->delivered.end(), [](const auto& d) { return d.no_sheet || !d.result; });
+        scanners.push_back(j);
+    }
     nlohmann::ordered_json out;
     out["readers"] = readers;
+    out["scanners"] = scanners;
     out["diverged"] = s.hardware_divergence();  // empty unless a replay's readers were asked for other captures
     return out;
 }
@@ -398,7 +411,7 @@ void FrameLoop::report() const {
     auto summary = summary_json(session_, frames_, mean_fps, worst_ms_, screenshots_);
     if (room_) summary["classroom"] = classroom_json(*room_);
     if (const drill::DrillConduct* c = session_.conduct()) summary["drill"] = drill_json(c->score(session_));
-    if (!session_.readers().empty()) summary["hardware"] = hardware_json(session_);
+    if (!session_.hardware().empty()) summary["hardware"] = hardware_json(session_);
     summary["cpu_ms_per_frame"] = std::round(cpu_ms * 10) / 10;
     fmt::print("trainer-summary: {}\n", summary.dump());
     fmt::print(stderr,
@@ -453,7 +466,8 @@ int run_console(const ConsoleOptions& o) {
     if (!opened) return fail_with(opened.error().message, 2);
     drill::DrillSession& session = *opened->session;
     ConsoleState state;
-    state.inspector.last_image = o.last_image;
+    state.inspector.finger.source = o.last_image;
+    state.inspector.sheet.source = o.last_sheet;
     if (auto ok = load_outline(o, session, state.map); !ok) return fail_with(ok.error().message, 2);
 
     sf::ContextSettings gl(0, 0, 0, 3, 0);

@@ -7,9 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace sim {
-struct ExternalFingerprintReader;  // sim/identification_station.hpp
-}
+#include "sim/hardware.hpp"
 
 namespace trainer {
 
@@ -41,11 +39,14 @@ struct ConsoleOptions {
     std::string classroom;                ///< serve the trainee page on HOST:PORT (empty: no classroom; docs/classroom.md)
     int width = 1280;                     ///< window size in pixels
     int height = 800;
-    /// Physical fingerprint readers at desks (hardware in the loop, docs/hil.md; owned by the caller,
-    /// apps/cmd_train.cpp, for the whole run). Empty with a replay: a record with `hardware` brings its own.
-    std::vector<sim::ExternalFingerprintReader*> readers;
+    /// Physical fingerprint readers at desks and ballot scanners in ARBB slots (hardware in the loop,
+    /// docs/hil.md; owned by the caller, apps/cmd_train.cpp, for the whole run). Empty with a replay:
+    /// a record with `hardware` brings its own.
+    sim::Hardware hardware;
     /// The readers' last captured image (called on the console's thread; empty: no images).
     std::function<ReaderImage()> last_image;
+    /// The scanners' last scanned sheet (called on the console's thread; empty: no images).
+    std::function<ReaderImage()> last_sheet;
 };
 
 /// Runs the console; returns the exit code (0 ok, 1 a scripted step failed, 2 bad arguments,

@@ -98,22 +98,28 @@ void draw_devices(const sim::PecDetail& d) {
     ImGui::EndTable();
 }
 
-// The last image of the physical readers, as a texture refreshed when a new one came (nullptr: none).
-const sf::Texture* reader_texture(InspectorPanelState& state) {
-    if (!state.last_image) return nullptr;
-    ReaderImage image = state.last_image();
-    if (image.serial != 0 && image.serial != state.image_serial && image.width > 0 && image.height > 0) {
-        std::vector<sf::Uint8> rgba(image.grey.size() * 4);
-        for (std::size_t i = 0; i < image.grey.size(); ++i)
-            rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = image.grey[i], rgba[4 * i + 3] = 255;
+// A device's last image as a texture, made again when a new one came (nullptr: none).
+const sf::Texture* texture_of(DeviceImage& image) {
+    if (!image.source) return nullptr;
+    ReaderImage now = image.source();
+    if (now.serial != 0 && now.serial != image.serial && now.width > 0 && now.height > 0) {
+        std::vector<sf::Uint8> rgba(now.grey.size() * 4);
+        for (std::size_t i = 0; i < now.grey.size(); ++i) rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = now.grey[i], rgba[4 * i + 3] = 255;
         auto texture = std::make_unique<sf::Texture>();
-        if (texture->create(static_cast<unsigned>(image.width), static_cast<unsigned>(image.height))) {
+        if (texture->create(static_cast<unsigned>(now.width), static_cast<unsigned>(now.height))) {
             texture->update(rgba.data());
-            state.image = std::move(texture);
+            image.texture = std::move(texture);
         }
-        state.image_serial = image.serial;
+        image.serial = now.serial;
     }
-    return state.image.get();
+    return image.texture.get();
+}
+
+// `texture` `width` pixels wide in the panel.
+void draw_texture(const sf::Texture& texture, float width) {
+    const auto size = texture.getSize();
+    ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture.getNativeHandle())),
+                 ImVec2(width, width * static_cast<float>(size.y) / static_cast<float>(size.x)));
 }
 
 // The minutiae of a template, fitted into a box of `size` (a replay has no images: the template is
@@ -137,9 +143,33 @@ void draw_minutiae(const core::FingerprintTemplate& print, ImVec2 size) {
     ImGui::TextDisabled("(minutiae: a replay keeps no image)");
 }
 
+// "option 3, place 5" for marks read (the first option and preference of each).
+std::string marks_text(const core::BallotMarks& m) {
+    if (!m.readable) return "unreadable";
+    std::string out;
+    for (int i = 0; i < std::min<int>(m.sheet.option_marks, core::MarkSheet::kMaxMarks); ++i)
+        out += fmt::format("{}option {}", out.empty() ? "" : ", ", m.sheet.options[i]);
+    for (int i = 0; i < std::min<int>(m.sheet.preference_marks, core::MarkSheet::kMaxMarks); ++i)
+        out += fmt::format("{}place {} of party {}", out.empty() ? "" : ", ", m.sheet.preferences[i].position, m.sheet.preferences[i].party);
+    return out.empty() ? "blank" : out;
+}
+
+// A physical ballot scanner in one of this PEC's ARBBs: what it is, whose sheets, the last read.
+void draw_scanner(const sim::ExternalBallotScanner& b, InspectorPanelState& state) {
+    ImGui::Separator();
+    ImGui::TextColored(kOk, "physical scanner in the %s ARBB: %s", b.box == 0 ? "party-list" : "district", b.device.c_str());
+    ImGui::TextWrapped("sheets of %zu voter(s); %lld counted, %zu read(s)", b.voters.size(), static_cast<long long>(b.sheets), b.delivered.size());
+    if (b.delivered.empty()) return;
+    const devices::BallotDelivery& last = b.delivered.back();
+    if (last.no_sheet) wrapped_text("last: no sheet in the feed", kBad);
+    else if (!last.result) wrapped_text(fmt::format("last: {} ({} ms)", last.result.error().message, last.wall_ms), kBad);
+    else ImGui::TextWrapped("last sheet: %s (%lld ms)", marks_text(*last.result).c_str(), static_cast<long long>(last.wall_ms));
+    if (const sf::Texture* t = texture_of(state.sheet)) draw_texture(*t, std::min(ImGui::GetContentRegionAvail().x, 110.0f));
+}
+
 // The physical readers at this PEC: what each is, whom it serves, its captures and the last one.
 void draw_hardware(drill::DrillSession& session, InspectorPanelState& state, int pec) {
-    for (const sim::ExternalFingerprintReader* r : session.readers()) {
+    for (const sim::ExternalFingerprintReader* r : session.hardware().readers) {
         if (r->pec != pec) continue;
         ImGui::Separator();
         ImGui::TextColored(kOk, "physical reader at desk %d: %s", r->desk, r->device.c_str());
@@ -155,14 +185,11 @@ void draw_hardware(drill::DrillSession& session, InspectorPanelState& state, int
         ImGui::Text("last capture: quality %d, %d minutiae, %lld ms", last.result->quality, static_cast<int>(last.result->print.count),
                     static_cast<long long>(last.wall_ms));
         const float w = std::min(ImGui::GetContentRegionAvail().x, 110.0f);
-        if (const sf::Texture* t = reader_texture(state)) {
-            const auto size = t->getSize();
-            ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(t->getNativeHandle())),
-                         ImVec2(w, w * static_cast<float>(size.y) / static_cast<float>(size.x)));
-        } else {
-            draw_minutiae(last.result->print, ImVec2(w, w * 1.33f));
-        }
+        if (const sf::Texture* t = texture_of(state.finger)) draw_texture(*t, w);
+        else draw_minutiae(last.result->print, ImVec2(w, w * 1.33f));
     }
+    for (const sim::ExternalBallotScanner* b : session.hardware().scanners)
+        if (b->pec == pec) draw_scanner(*b, state);
 }
 
 void draw_transmission(const sim::PecDetail& d) {

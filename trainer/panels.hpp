@@ -34,12 +34,18 @@ struct MapPanelState {
 };
 
 /// PEC inspector: which PEC the tabs were last chosen for.
+/// An image a physical device delivered (ConsoleOptions::last_image, last_sheet; empty: none) and
+/// its texture, made again when a new image comes.
+struct DeviceImage {
+    std::function<ReaderImage()> source;
+    std::unique_ptr<sf::Texture> texture;
+    std::uint64_t serial = 0;
+};
+
 struct InspectorPanelState {
     std::optional<std::size_t> shown;    ///< the PEC the inspector showed last frame
-    /// The physical readers' last image (ConsoleOptions::last_image; empty: none) and its texture.
-    std::function<ReaderImage()> last_image;
-    std::unique_ptr<sf::Texture> image;
-    std::uint64_t image_serial = 0;
+    DeviceImage finger;                  ///< the physical readers' last captured image
+    DeviceImage sheet;                   ///< the physical scanners' last scanned sheet
 };
 
 /// Timeline panel: the "run to" field and the last message.

@@ -13,9 +13,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <regex>
 #include <thread>
 
+#include "hil/ballot_sheet.hpp"
+#include "hil/enrolment.hpp"
 #include "tests/hil/hil_support.hpp"
+#include "tests/hil/mark_simulator.hpp"
 
 namespace hil_drill_test {
 namespace {
@@ -70,6 +74,16 @@ nlohmann::json results_without_perf(const fs::path& file) {
     nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
     if (j.is_object()) j.erase("perf");
     return j;
+}
+
+// `shailoo run --replay RECORD` into dir/run: its results.json must be the live session's (dir/live).
+void expect_headless_replay_matches(const fs::path& record, const fs::path& dir) {
+    const fs::path log = dir / "run.log";
+    const int ran = std::system((kExe + " run --replay " + record.string() + " --quiet --out " + (dir / "run").string() + " >" + log.string() +
+                                 " 2>&1")
+                                    .c_str());
+    ASSERT_EQ(WEXITSTATUS(ran), 0) << read_file(log);
+    EXPECT_EQ(results_without_perf(dir / "run/results.json"), results_without_perf(dir / "live/results.json"));
 }
 
 nlohmann::json summary_of(const std::string& output) {
@@ -134,12 +148,7 @@ TEST(HilDrill, ATraineeEnrolledAtAReaderIsIdentifiedOnItInADrillAndTheRecordRepl
     EXPECT_TRUE(fs::exists(dir / "replayed.png"));
 
     // And headless, in `shailoo run --replay`.
-    const fs::path run_log = dir / "run.log";
-    const int ran = std::system((kExe + " run --replay " + record.string() + " --quiet --out " + (dir / "run").string() + " >" +
-                                 run_log.string() + " 2>&1")
-                                    .c_str());
-    ASSERT_EQ(WEXITSTATUS(ran), 0) << read_file(run_log);
-    EXPECT_EQ(results_without_perf(dir / "run/results.json"), results_without_perf(dir / "live/results.json"));
+    expect_headless_replay_matches(record, dir);
 
     // --hil with --replay is refused, as is a slot a drill does not take yet.
     const fs::path refused_log = dir / "refused.log";
@@ -147,10 +156,85 @@ TEST(HilDrill, ATraineeEnrolledAtAReaderIsIdentifiedOnItInADrillAndTheRecordRepl
                                        enrolment.string() + " >" + refused_log.string() + " 2>&1")
                                           .c_str())),
               2);
-    EXPECT_NE(read_file(refused_log).find("a replay gives the record's captures back"), std::string::npos) << read_file(refused_log);
-    EXPECT_EQ(WEXITSTATUS(std::system((kExe + " train --hil 6006:arbb1=x >" + refused_log.string() + " 2>&1").c_str())), 2);
-    EXPECT_NE(read_file(refused_log).find("slot 'arbb1': a drill takes fingerprint readers at identification desks"), std::string::npos)
+    EXPECT_NE(read_file(refused_log).find("a replay gives the record's captures and sheets back"), std::string::npos) << read_file(refused_log);
+    EXPECT_EQ(WEXITSTATUS(std::system((kExe + " train --hil 6006:modem=x >" + refused_log.string() + " 2>&1").c_str())), 2);
+    EXPECT_NE(read_file(refused_log).find("slot 'modem': a drill takes fingerprint readers at identification desks (desk1, desk2, ...) and ballot scanners"), std::string::npos)
         << read_file(refused_log);
+    if (!HasFailure() && !std::getenv("SHAILOO_KEEP_TEST_FILES")) fs::remove_all(dir);
+}
+
+// The trainee at the scanner: each time the console says what to mark on a voter's party-list
+// sheet, the sheet is marked so, scanned (mark_sim: a pen, skew, noise) and put where the pnm
+// backend reads it. Runs `command` meanwhile; returns its exit code.
+int run_with_sheets(const std::string& command, const fs::path& log, const fs::path& pnm_file) {
+    const hil::BallotSheet sheet = *hil::party_list_sheet(mark_sim::kg2021());
+    const hil::SheetImage blank = hil::render_sheet(sheet, 200);
+    std::atomic<bool> done = false;
+    std::thread trainee([&] {
+        std::mt19937_64 rng(7);
+        int fed = 0;
+        const std::regex asked("sheet: mark option ([0-9]+)(, and place ([0-9]+) of its list)?");
+        while (!done) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            const std::string text = read_file(log);
+            std::vector<std::smatch> prompts;
+            for (auto it = std::sregex_iterator(text.begin(), text.end(), asked); it != std::sregex_iterator(); ++it) prompts.push_back(*it);
+            if (static_cast<int>(prompts.size()) <= fed) continue;
+            const std::smatch& m = prompts[static_cast<std::size_t>(fed++)];
+            std::vector<bool> marked(sheet.boxes.size(), false);
+            marked[static_cast<std::size_t>(mark_sim::box_index(sheet, std::stoi(m[1]), 0))] = true;
+            if (m[3].matched) marked[static_cast<std::size_t>(mark_sim::box_index(sheet, std::stoi(m[1]), std::stoi(m[3])))] = true;
+            const mark_sim::ScannedSheet scan = mark_sim::scan_marked(sheet, blank, marked, rng);
+            const fs::path part = pnm_file.parent_path() / "sheet.part.pgm";
+            cv::imwrite(part.string(), scan.image);
+            fs::rename(part, pnm_file);  // whole, before the scanner reads it
+        }
+    });
+    const int status = std::system((command + " >" + log.string() + " 2>&1").c_str());
+    done = true;
+    trainee.join();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(HilDrill, ATraineesMarkedSheetIsReadOnASaneScannerInTheArbbAndTheRecordReplaysWithoutIt) {
+    const fs::path dir = fs::temp_directory_path() / ("shailoo_hil_arbb_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "dll.conf") << "pnm\n";
+    const std::string sane_env = "SANE_CONFIG_DIR=" + dir.string() + " ";
+    const fs::path pnm_file = dir / "sheet.pgm";
+    // The trainee plays PEC 6006's first voter (an enrolment written here: no reader is needed).
+    const core::Pec& pec = *std::find_if(mark_sim::kg2021().pecs.begin(), mark_sim::kg2021().pecs.end(), [](const core::Pec& p) { return p.number == 6006; });
+    hil::Enrolment e{.pec = 6006, .voter = pec.first_voter, .document = "-", .reader = "none", .quality = 50};
+    e.print = core::FingerprintTemplate::from_minutiae(std::vector<core::Minutia>{{10, 10, 0, core::MinutiaType::ending}});
+    ASSERT_TRUE(hil::save_enrolment(e, dir / "trainee.yaml"));
+
+    const std::string scenario = (kSource / "scenarios/demo-drill.yaml").string();
+    const fs::path record = dir / "drill.yaml", script = dir / "script.yaml";
+    std::ofstream(script) << "version: 1\nsteps:\n  - advance_to: \"19:59\"\n  - select: 6006\n  - screenshot: " << (dir / "arbb.png").string() << "\n";
+    const int trained = run_with_sheets(sane_env + kXvfb + kExe + " train " + scenario + " --hil 6006:arbb-party=pnm:0 --hil-scanner-option filename=" +
+                                            pnm_file.string() + " --hil-voter " + (dir / "trainee.yaml").string() + " --script " +
+                                            script.string() + " --hil-sheet-wait 2 --frames 8 --fps-limit 0 --record " + record.string() +
+                                            " --out " + (dir / "live").string(),
+                                        dir / "train.log", pnm_file);
+    const std::string train_log = read_file(dir / "train.log");
+    ASSERT_EQ(trained, 0) << train_log;
+    EXPECT_NE(train_log.find("PEC 6006 party-list ARBB: sheet read, 1 option mark(s)"), std::string::npos) << train_log;
+    const std::string saved = read_file(record);
+    EXPECT_NE(saved.find("box: party_list"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("readable: true"), std::string::npos) << saved;
+    const nlohmann::json scanner = summary_of(train_log)["hardware"]["scanners"][0];
+    EXPECT_EQ(scanner["sheets_counted"], 1) << train_log;
+    EXPECT_TRUE(fs::exists(dir / "arbb.png"));
+
+    // Replayed headless and in the console, without SANE: the same results.
+    expect_headless_replay_matches(record, dir);
+    const fs::path replay_log = dir / "replay.log";
+    const int replayed = std::system((kXvfb + kExe + " train --replay " + record.string() + " --frames 3 --fps-limit 0 --out " +
+                                      (dir / "replayed").string() + " >" + replay_log.string() + " 2>&1")
+                                         .c_str());
+    ASSERT_EQ(WEXITSTATUS(replayed), 0) << read_file(replay_log);
+    EXPECT_EQ(results_without_perf(dir / "replayed/results.json"), results_without_perf(dir / "live/results.json"));
     if (!HasFailure() && !std::getenv("SHAILOO_KEEP_TEST_FILES")) fs::remove_all(dir);
 }
 

@@ -123,7 +123,7 @@ TEST(HilInAWholeCountryRun, AVirtualImageReaderAtOneDeskIdentifiesThatPecsVoters
     sim::ExternalFingerprintReader slot{.pec = kPec, .desk = 1, .scanner = &voter,
                                         .present = [&voter](std::uint64_t seed, double skin) { voter.present(seed, skin); },
                                         .list = &enrolled, .matcher = {hil::kLibfprintThreshold}};
-    sim::World world(*package, *scenario, scenario->seed, 2, {&slot});
+    sim::World world(*package, *scenario, scenario->seed, 2, sim::Hardware{{&slot}});
     world.run_to_end(2);
     const auto after = world.results();
 
@@ -186,7 +186,7 @@ TEST(HilInAWholeCountryRun, ReadersAtDesksTheRunDoesNotHaveAreRefusedNamingPecAn
     sim::ExternalFingerprintReader same{.pec = kPec, .desk = 1, .scanner = &scanner};
     EXPECT_EQ(refused({.pec = kPec, .desk = 1, .scanner = &scanner}, &same), "PEC 8155 desk 1: two readers for one desk");
     sim::ExternalFingerprintReader bad{.pec = kPec, .desk = 0, .scanner = &scanner};
-    EXPECT_THROW(sim::World(*package, *scenario, scenario->seed, 1, {&bad}), std::invalid_argument);
+    EXPECT_THROW(sim::World(*package, *scenario, scenario->seed, 1, sim::Hardware{{&bad}}), std::invalid_argument);
 }
 
 }  // namespace

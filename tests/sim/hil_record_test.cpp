@@ -3,11 +3,19 @@
 // the record without the reader, to the same results.
 #include "sim/hil_record.hpp"
 
+// Index of this file:
+//   [SECTION] Stand-ins for physical devices
+//   [SECTION] A reader at a desk
+//   [SECTION] A scanner in an ARBB
+//   [SECTION] The record's hardware list
+
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <map>
+#include <numeric>
+#include <optional>
 
 #include "core/minutiae_text.hpp"
 #include "core/random.hpp"
@@ -24,6 +32,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kPec = 6006;
+
+// [SECTION] Stand-ins for physical devices
 
 // A finger of its own for each seed: 32 minutiae at random places (distinct fingers do not match).
 core::FingerprintTemplate finger_of(std::uint64_t seed) {
@@ -88,6 +98,28 @@ std::string results_text(sim::World& world, const core::ElectionPackage& package
     return sim::results_to_json(world.results(), package, false).dump();
 }
 
+// A night with `hardware` recorded, written to `name`, read back and replayed without the devices.
+struct Replay {
+    std::optional<sim::DrillRecord> loaded;
+    sim::ReplayedHardware hardware;
+    std::string results;
+};
+Replay replay_through_a_file(const sim::RunSetup& setup, const sim::Hardware& hardware, const std::string& name) {
+    sim::DrillRecord record{.scenario = setup.scenario.file.string(), .scenario_name = setup.scenario.name, .seed = setup.seed};
+    record.hardware = sim::record_of(hardware);
+    const fs::path file = fs::temp_directory_path() / name;
+    EXPECT_TRUE(sim::save_drill_record(record, file));
+    auto loaded = sim::load_drill_record(file);
+    EXPECT_TRUE(loaded) << loaded.error().message;
+    if (!loaded) return {};
+    Replay out{*loaded, sim::replay_hardware(loaded->hardware), {}};
+    sim::World again(setup.package, setup.scenario, setup.seed, 1, out.hardware.for_world());
+    out.results = results_text(again, setup.package);
+    return out;
+}
+
+// [SECTION] A reader at a desk
+
 TEST(HilRecord, ABoundReaderServesOnlyItsVotersAndAReplayOfItsCapturesGivesTheSameNight) {
     sim::RunSetup setup = demo();
     sim::World plain(setup.package, setup.scenario, setup.seed, 2);
@@ -100,7 +132,7 @@ TEST(HilRecord, ABoundReaderServesOnlyItsVotersAndAReplayOfItsCapturesGivesTheSa
     ScriptedReader reader(slot, setup.package);
     slot.scanner = &reader;
     slot.present = [&reader](std::uint64_t seed, double) { reader.present(seed); };
-    sim::World live(setup.package, setup.scenario, setup.seed, 2, {&slot});
+    sim::World live(setup.package, setup.scenario, setup.seed, 2, sim::Hardware{{&slot}});
     const std::string live_results = results_text(live, setup.package);
 
     // Only the bound voters met the reader; those who came were identified, the odd ones not by finger.
@@ -122,30 +154,103 @@ TEST(HilRecord, ABoundReaderServesOnlyItsVotersAndAReplayOfItsCapturesGivesTheSa
     }
 
     // The record's hardware, written and read back, replayed without the reader: the same night, byte for byte.
-    sim::DrillRecord record{.scenario = setup.scenario.file.string(), .scenario_name = setup.scenario.name, .seed = setup.seed};
-    record.hardware.push_back(sim::record_of(slot));
-    const fs::path file = fs::temp_directory_path() / "shailoo_hil_record_test.yaml";
-    ASSERT_TRUE(sim::save_drill_record(record, file));
-    auto loaded = sim::load_drill_record(file);
-    ASSERT_TRUE(loaded) << loaded.error().message;
-    ASSERT_EQ(loaded->hardware.size(), 1u);
-    sim::ReplayedHardware replayed = sim::replay_hardware(loaded->hardware);
-    sim::World again(setup.package, setup.scenario, setup.seed, 1, replayed.for_world());
-    EXPECT_EQ(results_text(again, setup.package), live_results);
+    Replay replay = replay_through_a_file(setup, sim::Hardware{{&slot}}, "shailoo_hil_record_test.yaml");
+    ASSERT_TRUE(replay.loaded);
+    ASSERT_EQ(replay.loaded->hardware.readers.size(), 1u);
+    const sim::ReplayedHardware& replayed = replay.hardware;
+    EXPECT_EQ(replay.results, live_results);
     EXPECT_EQ(replayed.divergence(), "");
     EXPECT_EQ(replayed.readers[0]->counts, slot.counts);
     // The reader died in the live night, at a time of that night, and so did its replay.
     EXPECT_GT(reader.dead_at, core::at(7, 0));
-    EXPECT_EQ(replayed.scanners[0]->has_fault(devices::Fault::dead), reader.has_fault(devices::Fault::dead));
+    EXPECT_EQ(replayed.reader_devices[0]->has_fault(devices::Fault::dead), reader.has_fault(devices::Fault::dead));
     ASSERT_EQ(replayed.readers[0]->delivered.size(), slot.delivered.size());
 
     // A record cut short: the replay says it diverged.
-    loaded->hardware[0].deliveries.resize(slot.delivered.size() / 2);
+    std::optional<sim::DrillRecord>& loaded = replay.loaded;
+    loaded->hardware.readers[0].deliveries.resize(slot.delivered.size() / 2);
     sim::ReplayedHardware cut = sim::replay_hardware(loaded->hardware);
     sim::World short_of(setup.package, setup.scenario, setup.seed, 1, cut.for_world());
     results_text(short_of, setup.package);
     EXPECT_NE(cut.divergence().find("capture(s) beyond the record"), std::string::npos) << cut.divergence();
 }
+
+// [SECTION] A scanner in an ARBB
+
+// Stands in for a physical ballot scanner: the person at it feeds the sheet the voter meant, except
+// that every fifth voter's sheet is marked for the next party and the third read jams (the next
+// sheet that scans ends the jam, as on a SANE scanner). Records what it delivered, as hil does.
+class ScriptedBallotScanner final : public devices::BallotScanner {
+public:
+    explicit ScriptedBallotScanner(sim::ExternalBallotScanner& slot) : BallotScanner(sim::hil_scanner_id(kPec, 0)), slot_(slot) {}
+    void present(std::int64_t voter, const core::Ballot& meant) {
+        fed_ = meant.sheet;
+        if (voter % 5 == 0 && fed_.option_marks == 1 && fed_.options[0] > 0) fed_.options[0] = static_cast<std::uint8_t>(fed_.options[0] % 20 + 1),
+                                                                              fed_.preference_marks = 0, ++marked_otherwise;
+    }
+    bool sheet_waiting() const override { return true; }
+    devices::DeviceResult<core::BallotMarks> read(core::Micros now) override {
+        devices::BallotDelivery d{core::BallotMarks{fed_, true}, 2000};
+        if (++reads_ == 3) {
+            d.result = std::unexpected(devices::DeviceError{devices::Fault::jam, "Document feeder jammed"});
+            enter_fault(devices::Fault::jam, now);
+        } else if (has_fault(devices::Fault::jam)) {
+            clear_fault(devices::Fault::jam, now);
+        }
+        if (d.result) held_ = true;
+        slot_.delivered.push_back(d);
+        return d.result;
+    }
+    devices::DeviceResult<void> route(devices::Compartment where, core::Micros) override {
+        held_ = false;
+        if (where != devices::Compartment::return_to_voter) ++dropped_;
+        return {};
+    }
+    std::int64_t sheets_dropped() const override { return dropped_; }
+    int marked_otherwise = 0;
+
+private:
+    sim::ExternalBallotScanner& slot_;
+    core::MarkSheet fed_;
+    int reads_ = 0;
+    bool held_ = false;
+    std::int64_t dropped_ = 0;
+};
+
+TEST(HilRecord, AScannerInAnArbbCountsWhatTheTraineeFedAndAReplayOfItsSheetsGivesTheSameNight) {
+    sim::RunSetup setup = demo();
+    sim::ExternalBallotScanner slot{.pec = kPec, .box = 0, .device = "scripted (test)"};
+    for (const sim::BoundVoter& b : first_voters(setup.package, 60)) slot.voters.push_back(b.voter);
+    ScriptedBallotScanner scanner(slot);
+    slot.scanner = &scanner;
+    slot.present = [&scanner](std::int64_t voter, const core::Ballot& meant) { scanner.present(voter, meant); };
+    sim::World live(setup.package, setup.scenario, setup.seed, 2, sim::Hardware{{}, {&slot}});
+    const std::string live_results = results_text(live, setup.package);
+    EXPECT_GT(slot.sheets, 5);
+    EXPECT_EQ(static_cast<std::size_t>(slot.sheets) + 1, slot.delivered.size());  // one jam, the sheet fed again
+    ASSERT_GT(scanner.marked_otherwise, 0);
+    // The ARBB counted what was fed: its party counts differ from the ground truth, its total does not.
+    const sim::RunResults after = live.results();
+    const auto pec = std::find_if(after.pecs.begin(), after.pecs.end(), [](const auto& p) { return p.number == kPec; });
+    ASSERT_NE(pec, after.pecs.end());
+    const auto& counted = pec->final_reports[0].option_counts;
+    EXPECT_NE(counted, pec->truth.party);
+    EXPECT_EQ(std::accumulate(counted.begin(), counted.end(), std::int64_t{0}),
+              std::accumulate(pec->truth.party.begin(), pec->truth.party.end(), std::int64_t{0}));
+    // The inspector lists the scanner as physical.
+    int physical = 0;
+    for (const auto& dev : live.detail(*live.index_of(kPec)).devices) physical += dev.physical && dev.id == scanner.id();
+    EXPECT_EQ(physical, 1);
+
+    const Replay replay = replay_through_a_file(setup, sim::Hardware{{}, {&slot}}, "shailoo_hil_scanner_record_test.yaml");
+    ASSERT_TRUE(replay.loaded);
+    ASSERT_EQ(replay.loaded->hardware.scanners.size(), 1u);
+    EXPECT_EQ(replay.results, live_results);
+    EXPECT_EQ(replay.hardware.divergence(), "");
+    EXPECT_EQ(replay.hardware.scanners[0]->sheets, slot.sheets);
+}
+
+// [SECTION] The record's hardware list
 
 TEST(HilRecord, TheHardwareListReadsBackEveryFieldAndANamedErrorForEachMistake) {
     sim::HilReaderRecord r{.pec = kPec, .desk = 2, .device = "elan (ElanTech \"Fingerprint\" Sensor)", .threshold = 0.075};
@@ -153,12 +258,22 @@ TEST(HilRecord, TheHardwareListReadsBackEveryFieldAndANamedErrorForEachMistake) 
     r.deliveries.push_back({devices::FingerprintCapture{finger_of(2), 64}, 812});
     r.deliveries.push_back({std::unexpected(devices::DeviceError{devices::Fault::dead, "fingerprint reader x: unplugged: No such device"}), 10003});
     sim::DrillRecord record{.scenario = "x.yaml", .scenario_name = "x", .seed = 5};
-    record.hardware = {r};
+    record.hardware.readers = {r};
+    sim::HilScannerRecord scan{.pec = kPec, .box = 1, .device = "pnm:0", .voters = {6006123, 6006124}};
+    core::MarkSheet marks;
+    marks.form = core::BoxKind::party_list;
+    marks.mark_option(3);
+    marks.mark_preference(3, 5);
+    scan.deliveries.push_back({core::BallotMarks{marks, true}, 2100});
+    scan.deliveries.push_back({core::BallotMarks{core::MarkSheet{}, false}, 1900});
+    scan.deliveries.push_back({std::unexpected(devices::DeviceError{devices::Fault::jam, "Document feeder jammed"}), 40});
+    scan.deliveries.push_back({core::BallotMarks{}, 3, true});
+    record.hardware.scanners = {scan};
     const fs::path file = fs::temp_directory_path() / "shailoo_hil_record_fields.yaml";
     ASSERT_TRUE(sim::save_drill_record(record, file));
     auto loaded = sim::load_drill_record(file);
     ASSERT_TRUE(loaded) << loaded.error().message;
-    const sim::HilReaderRecord& back = loaded->hardware.at(0);
+    const sim::HilReaderRecord& back = loaded->hardware.readers.at(0);
     EXPECT_EQ(back.pec, kPec);
     EXPECT_EQ(back.desk, 2);
     EXPECT_EQ(back.device, r.device);
@@ -175,6 +290,23 @@ TEST(HilRecord, TheHardwareListReadsBackEveryFieldAndANamedErrorForEachMistake) 
     ASSERT_FALSE(back.deliveries[1].result);
     EXPECT_EQ(back.deliveries[1].result.error().cause, devices::Fault::dead);
     EXPECT_EQ(back.deliveries[1].result.error().message, "fingerprint reader x: unplugged: No such device");
+    ASSERT_EQ(loaded->hardware.scanners.size(), 1u);
+    const sim::HilScannerRecord& sb = loaded->hardware.scanners[0];
+    EXPECT_EQ(sb.pec, kPec);
+    EXPECT_EQ(sb.box, 1);
+    EXPECT_EQ(sb.device, "pnm:0");
+    EXPECT_EQ(sb.voters, scan.voters);
+    ASSERT_EQ(sb.deliveries.size(), 4u);
+    ASSERT_TRUE(sb.deliveries[0].result);
+    EXPECT_EQ(sb.deliveries[0].wall_ms, 2100);
+    EXPECT_EQ(sb.deliveries[0].result->sheet.option_marks, 1);
+    EXPECT_EQ(sb.deliveries[0].result->sheet.options[0], 3);
+    EXPECT_EQ(sb.deliveries[0].result->sheet.preference_marks, 1);
+    EXPECT_EQ(sb.deliveries[0].result->sheet.preferences[0].position, 5);
+    EXPECT_FALSE(sb.deliveries[1].result->readable);
+    EXPECT_EQ(sb.deliveries[2].result.error().cause, devices::Fault::jam);
+    EXPECT_EQ(sb.deliveries[2].result.error().message, "Document feeder jammed");
+    EXPECT_TRUE(sb.deliveries[3].no_sheet);
 
     const auto error_of = [](const std::string& hardware, int version = 6) {
         auto parsed = sim::parse_drill_record(
@@ -195,6 +327,16 @@ TEST(HilRecord, TheHardwareListReadsBackEveryFieldAndANamedErrorForEachMistake) 
               std::string::npos);
     EXPECT_NE(error_of("  - {pec: 6006, desk: 1, device: d, threshold: 0.075, colour: red}\n").find("colour"), std::string::npos);
     EXPECT_NE(error_of(ok + ok).find("a second reader at PEC 6006 desk 1"), std::string::npos) << error_of(ok + ok);
+    const std::string arbb = "  - {pec: 6006, box: party_list, device: pnm, voters: [5], reads: [{wall_ms: 9, form: party_list, options: [3], preferences: [\"3/5\"], readable: true}]}\n";
+    EXPECT_EQ(error_of(arbb), "accepted");
+    EXPECT_NE(error_of("  - {pec: 6006, box: middle, device: pnm}\n").find("hardware[0].box': expected party_list or district"), std::string::npos);
+    EXPECT_NE(error_of("  - {pec: 6006, box: district, device: pnm, reads: [{wall_ms: 9, form: district, options: [1], preferences: [\"3-5\"], readable: true}]}\n")
+                  .find("hardware[0].reads[0].preferences[0]': expected \"party/place\""),
+              std::string::npos);
+    EXPECT_NE(error_of("  - {pec: 6006, box: district, device: pnm, reads: [{wall_ms: 9, fault: out_of_paper, message: m}]}\n")
+                  .find("hardware[0].reads[0].fault': expected one of a ballot scanner's faults"),
+              std::string::npos);
+    EXPECT_NE(error_of(arbb + arbb).find("a second scanner in PEC 6006's ARBB 1"), std::string::npos) << error_of(arbb + arbb);
 }
 
 TEST(HilRecord, BoundVotersMustBeOnTheReadersPecAndBoundOnce) {
