@@ -34,7 +34,7 @@ int run_train(trainer::ConsoleOptions options, const TrainHil& hil) {
         return trainer::run_console(options);
     }
     if (!options.replay.empty())
-        return fmt::print(stderr, "shailoo train: --hil with --replay: a replay gives the record's captures and sheets back; no hardware is needed\n"), 2;
+        return fmt::print(stderr, "shailoo train: --hil with --replay: a replay gives the record's captures, sheets and link outcomes back; no hardware is needed\n"), 2;
     std::filesystem::path scenario = options.scenario;  // the drill's package: the ballots the scanners read
     if (!options.drill.empty()) {
         auto d = drill::load_drill_file(options.drill);
@@ -44,13 +44,35 @@ int run_train(trainer::ConsoleOptions options, const TrainHil& hil) {
     auto setup = sim::open_run(scenario, std::nullopt, std::nullopt);
     if (!setup) return fmt::print(stderr, "shailoo train: {}\n", setup.error().message), 2;
     const auto ms = [](double s) { return std::chrono::milliseconds(std::llround(s * 1000.0)); };
-    const HilRequest request{hil.slots, hil.voters, hil.scanner_options, ms(hil.timeout), ms(hil.sheet_wait)};
+    const HilRequest request{hil.slots, hil.voters, hil.scanner_options, setup->scenario.package_dir / "tls", ms(hil.timeout), ms(hil.sheet_wait)};
     auto opened = HilDrill::open(request, setup->package);
     if (!opened) return fmt::print(stderr, "shailoo train: {}\n", opened.error().message), 2;
     options.hardware = (*opened)->hardware();
     options.last_image = [d = opened->get()] { return d->last_image(); };
     options.last_sheet = [d = opened->get()] { return d->last_sheet(); };
     return trainer::run_console(options);
+}
+
+// The --hil options (docs/hil.md, "Drills with hardware").
+void add_hil_options(CLI::App& cmd, TrainHil& hil) {
+    cmd.add_option("--hil", hil.slots,
+                    "PEC:SLOT=DEVICE: a physical device in a PEC's slot: a fingerprint reader at a desk (6006:desk1=elan), a SANE "
+                    "scanner in an ARBB (6006:arbb-party=DEVICE, 6006:arbb-district=DEVICE) or the modem's real link "
+                    "(6006:modem=IP:PORT[,via=HOST:PORT]) (repeatable)");
+    cmd.add_option("--hil-voter", hil.voters, "An enrolment (`shailoo hil enroll`): the voter a trainee plays at the devices of its PEC (repeatable)")
+        ->check(CLI::ExistingFile);
+    cmd.add_option("--hil-scanner-option", hil.scanner_options,
+                    "NAME=VALUE: a SANE backend option for the --hil scanners (e.g. source=ADF, or the pnm backend's filename=FILE; repeatable)");
+    cmd.add_option("--hil-timeout", hil.timeout,
+                    "Seconds a reader may take for one capture before it counts as dead, and a modem link for a report or an answer")
+        ->capture_default_str()
+        ->check(finite_check())
+        ->check(CLI::Range(1.0, 600.0));
+    cmd.add_option("--hil-sheet-wait", hil.sheet_wait,
+                    "Seconds the world waits for a trainee's sheet after saying what to mark (a scanner with a paper sensor: until it is loaded)")
+        ->capture_default_str()
+        ->check(finite_check())
+        ->check(CLI::Range(0.0, 600.0));
 }
 
 }  // namespace
@@ -77,8 +99,12 @@ void add_train_command(CLI::App& app, Runner& runner) {
         "PEC 6006 for the voters trainees play (--hil-voter FILE, made by `shailoo hil enroll`): when such a voter comes to\n"
         "a desk, the desk's real code captures on the reader and the world waits for it (at most --hil-timeout).\n"
         "--hil 6006:arbb-party=DEVICE puts a SANE scanner in the party-list ARBB: those voters' sheets, marked by the trainee\n"
-        "as the console says (print them with `shailoo ballots print`), are read on it and counted by the ARBB. The record\n"
-        "keeps every capture and sheet, so --replay gives them back without the hardware (and so does `shailoo run --replay`).\n"
+        "as the console says (print them with `shailoo ballots print`), are read on it and counted by the ARBB.\n"
+        "--hil 6006:modem=127.0.0.1:7443[,via=HOST:PORT] sends PEC 6006's reports over a real TLS link: the drill's CEC\n"
+        "answers on that address (training certificate), the PEC's modem dials it (or VIA: a relay such as `shailoo hil\n"
+        "delay`, or a path through network namespaces) and the CEC's answers come back over it; impair it with the kernel.\n"
+        "The record keeps every capture, sheet and link outcome, so --replay gives them back without the hardware (and so\n"
+        "does `shailoo run --replay`).\n"
         "Prints a line 'trainer-summary: {json}' on exit (virtual time, frames, mean frames/s, selected PEC, the drill's scores).\n"
         "Exit codes: 0 done, 1 a scripted step failed, 2 bad arguments or files, or no display.");
     cmd->add_option("scenario", opts->scenario, "Scenario file (default: scenarios/demo-drill.yaml, the replayed record's, or the drill's)")
@@ -112,22 +138,7 @@ void add_train_command(CLI::App& app, Runner& runner) {
                   opts->width >= 640 && opts->height >= 480;
        }, "Window size in pixels, e.g. --size 1280 800 (at least 640 480)")
         ->expected(2);
-    cmd->add_option("--hil", hil->slots,
-                    "PEC:SLOT=DEVICE: a physical device in a PEC's slot: a fingerprint reader at a desk (6006:desk1=elan) or a SANE "
-                    "scanner in an ARBB (6006:arbb-party=DEVICE, 6006:arbb-district=DEVICE) (repeatable)");
-    cmd->add_option("--hil-voter", hil->voters, "An enrolment (`shailoo hil enroll`): the voter a trainee plays at the devices of its PEC (repeatable)")
-        ->check(CLI::ExistingFile);
-    cmd->add_option("--hil-scanner-option", hil->scanner_options,
-                    "NAME=VALUE: a SANE backend option for the --hil scanners (e.g. source=ADF, or the pnm backend's filename=FILE; repeatable)");
-    cmd->add_option("--hil-timeout", hil->timeout, "Seconds a reader may take for one capture before it counts as dead")
-        ->capture_default_str()
-        ->check(finite_check())
-        ->check(CLI::Range(1.0, 600.0));
-    cmd->add_option("--hil-sheet-wait", hil->sheet_wait,
-                    "Seconds the world waits for a trainee's sheet after saying what to mark (a scanner with a paper sensor: until it is loaded)")
-        ->capture_default_str()
-        ->check(finite_check())
-        ->check(CLI::Range(0.0, 600.0));
+    add_hil_options(*cmd, *hil);
     cmd->callback([opts, hil, &runner] {
         runner = [opts, hil] {
             if (opts->scenario.empty() && opts->replay.empty() && opts->drill.empty()) opts->scenario = default_path("scenarios/demo-drill.yaml");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <span>
 #include <thread>
 
 #include "hil/ballot_sheet.hpp"
@@ -25,16 +26,26 @@ core::Result<HilSlot> parse_hil_slot(std::string_view text) {
         return bad("the PEC must be a PEC number, e.g. 6006");
     if (name == "arbb-party" || name == "arbb-district") {
         slot.box = name == "arbb-party" ? 0 : 1;
+    } else if (name == "modem") {
+        slot.modem = true;
     } else {
         const std::string_view digits = name.starts_with("desk") ? name.substr(4) : std::string_view();
         if (auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), slot.desk);
             digits.empty() || ec != std::errc() || p != digits.data() + digits.size() || slot.desk <= 0)
-            return bad(fmt::format("slot '{}': a drill takes fingerprint readers at identification desks (desk1, desk2, ...) and ballot "
-                                   "scanners in the ARBBs (arbb-party, arbb-district); a real modem link works through `shailoo hil "
-                                   "send`, not yet in a drill (docs/hil.md)",
+            return bad(fmt::format("slot '{}': a drill takes fingerprint readers at identification desks (desk1, desk2, ...), ballot "
+                                   "scanners in the ARBBs (arbb-party, arbb-district) and the modem's real link (modem)",
                                    name));
     }
     slot.device = std::string(text.substr(equals + 1));
+    if (slot.modem) {
+        const auto comma = slot.device.find(',');
+        if (comma != std::string::npos) {
+            if (slot.device.compare(comma + 1, 4, "via=") != 0 || slot.device.size() == comma + 5)
+                return bad("a modem link is IP:PORT (the CEC's end) and optionally ,via=HOST:PORT (where the PEC's end dials)");
+            slot.via = slot.device.substr(comma + 5);
+            slot.device.resize(comma);
+        }
+    }
     if (slot.device.empty()) return bad("no DEVICE after '='");
     return slot;
 }
@@ -47,13 +58,16 @@ core::Result<std::unique_ptr<HilDrill>> HilDrill::open(const HilRequest& request
         if (!slot) return std::unexpected(slot.error());
         slots.push_back(*slot);
     }
-    if (std::any_of(slots.begin(), slots.end(), [](const HilSlot& s) { return s.box < 0; })) {
+    if (std::any_of(slots.begin(), slots.end(), [](const HilSlot& s) { return s.box < 0 && !s.modem; })) {
         auto session = hil::LibfprintSession::start(request.timeout);
         if (!session) return core::fail(fmt::format("--hil: {}", session.error()));
         drill->session_ = std::move(*session);
     }
     for (const HilSlot& slot : slots)
-        if (auto ok = slot.box < 0 ? drill->open_reader(slot, request.timeout) : drill->open_scanner(slot, request, package); !ok)
+        if (auto ok = slot.modem     ? drill->open_modem(slot, request)
+                      : slot.box < 0 ? drill->open_reader(slot, request.timeout)
+                                     : drill->open_scanner(slot, request, package);
+            !ok)
             return std::unexpected(ok.error());
     for (const std::string& file : request.enrolments) {
         auto e = hil::load_enrolment(file);
@@ -64,7 +78,7 @@ core::Result<std::unique_ptr<HilDrill>> HilDrill::open(const HilRequest& request
         for (const auto& s : drill->scanners_)
             if (s->pec == e->pec) s->voters.push_back(e->voter), used = true;
         if (!used)
-            return core::fail(fmt::format("--hil-voter {}: voter {} is on PEC {}'s roll, but no --hil device stands at PEC {}", file, e->voter,
+            return core::fail(fmt::format("--hil-voter {}: voter {} is on PEC {}'s roll, but no --hil reader or scanner stands at PEC {}", file, e->voter,
                                           e->pec, e->pec));
     }
     for (const auto& r : drill->readers_)
@@ -205,10 +219,67 @@ void HilDrill::scanned(sim::ExternalBallotScanner& scanner, const devices::Ballo
                     d.result->readable ? "" : ", unreadable", d.wall_ms);
 }
 
+namespace {
+
+// A modem link that tells the instructor each leg it carried, on stderr.
+class TellingLink final : public devices::ModemLink {
+public:
+    TellingLink(int pec, std::unique_ptr<hil::ModemLink> link) : pec_(pec), link_(std::move(link)) {}
+    devices::LinkDelivery carry_report(std::span<const std::uint8_t> report, std::uint64_t& ticket) override {
+        return tell(link_->carry_report(report, ticket), "report");
+    }
+    devices::LinkDelivery carry_answer(std::uint64_t ticket, const core::Ack& ack) override {
+        return tell(link_->carry_answer(ticket, ack), fmt::format("answer ({})", core::to_string(ack.outcome)));
+    }
+
+private:
+    devices::LinkDelivery tell(devices::LinkDelivery d, const std::string& what) const {
+        if (d.arrived) fmt::print(stderr, "shailoo train: PEC {} modem link: {} carried ({} ms)\n", pec_, what, d.wall_ms);
+        else fmt::print(stderr, "shailoo train: PEC {} modem link: {} lost: {} ({} ms)\n", pec_, what, d.error, d.wall_ms);
+        return d;
+    }
+    int pec_;
+    std::unique_ptr<hil::ModemLink> link_;
+};
+
+}  // namespace
+
+core::Result<void> HilDrill::open_modem(const HilSlot& slot, const HilRequest& request) {
+    const std::string where = fmt::format("--hil {}:modem={}{}", slot.pec, slot.device, slot.via.empty() ? "" : ",via=" + slot.via);
+    for (const auto& m : modems_)
+        if (m->pec == slot.pec) return core::fail(fmt::format("{}: PEC {} has one modem", where, slot.pec));
+    auto listen = net::parse_server_address(slot.device);
+    if (!listen) return core::fail(fmt::format("{}: {}", where, listen.error().message));
+    hil::ModemLinkSettings settings{.listen = *listen,
+                                    .dial = std::nullopt,
+                                    .certificate = request.tls / "training-server.pem",
+                                    .private_key = request.tls / "training-server.key",
+                                    .ca = request.tls / "cec-ca.pem",
+                                    .server_name = "localhost",
+                                    .timeout = request.timeout};
+    if (!slot.via.empty()) {
+        auto via = net::parse_server_address(slot.via);
+        if (!via) return core::fail(fmt::format("{}: via: {}", where, via.error().message));
+        settings.dial = *via;
+    }
+    auto link = hil::ModemLink::open(settings);
+    if (!link) return core::fail(fmt::format("{}: {}", where, link.error().message));
+    const net::ServerAddress cec = (*link)->cec_end(), pec = (*link)->pec_dials();
+    auto modem = std::make_unique<sim::ExternalModem>();
+    modem->pec = slot.pec;
+    modem->device = fmt::format("CEC end {}:{}, PEC end dials {}:{}", cec.host, cec.port, pec.host, pec.port);
+    fmt::print(stderr, "shailoo train: PEC {}'s modem sends over a real link: {}\n", slot.pec, modem->device);
+    links_.push_back(std::make_unique<TellingLink>(slot.pec, std::move(*link)));
+    modem->link = links_.back().get();
+    modems_.push_back(std::move(modem));
+    return {};
+}
+
 sim::Hardware HilDrill::hardware() const {
     sim::Hardware out;
     for (const auto& r : readers_) out.readers.push_back(r.get());
     for (const auto& s : scanners_) out.scanners.push_back(s.get());
+    for (const auto& m : modems_) out.modems.push_back(m.get());
     return out;
 }
 

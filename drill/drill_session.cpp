@@ -100,7 +100,7 @@ core::Result<std::unique_ptr<DrillSession>> DrillSession::open(const std::filesy
     const std::uint64_t used_seed = setup->seed;
     if (setup->replay && !setup->replay->hardware.empty()) {
         if (!hardware.empty())
-            return core::fail("the replayed record brings its physical devices' captures and sheets: replay it without --hil (no hardware is needed)");
+            return core::fail("the replayed record brings its physical devices' captures, sheets and link outcomes: replay it without --hil (no hardware is needed)");
         s->replayed_ = std::make_unique<sim::ReplayedHardware>(sim::replay_hardware(setup->replay->hardware));
         hardware = s->replayed_->for_world();
     } else if (setup->replay && !hardware.empty()) {
@@ -374,6 +374,7 @@ void DrillSession::refresh() {
     std::size_t deliveries = 0;
     for (const sim::ExternalFingerprintReader* r : hardware_.readers) deliveries += r->delivered.size() + 1;
     for (const sim::ExternalBallotScanner* b : hardware_.scanners) deliveries += b->delivered.size() + 1;
+    for (const sim::ExternalModem* m : hardware_.modems) deliveries += m->delivered.size() + 1;
     if (deliveries != deliveries_seen_) {  // the record's `hardware`, as the devices stand now
         deliveries_seen_ = deliveries;
         record_.hardware = sim::record_of(hardware_);

@@ -8,7 +8,9 @@
 #   nice -n 19 scripts/fuzz.sh 480 scenario                                     (a long session)
 # FUZZ_BUILD (default build/fuzz) is the build folder; FUZZ_OUT (default a new temporary folder)
 # keeps each target's grown corpus and log; FUZZ_RUNS=N stops a target after N executions (or at
-# SECONDS, whichever comes first): FUZZ_RUNS=10000000 scripts/fuzz.sh 36000 wire
+# SECONDS, whichever comes first): FUZZ_RUNS=10000000 scripts/fuzz.sh 36000 wire; FUZZ_TIMEOUT (default 10)
+# is the seconds one input may take before libFuzzer reports a timeout (raise it for a long run at
+# `nice -n 19` beside builds, whose starvation can stall one input for seconds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: scripts/fuzz.sh SECONDS TARGET..." >&2; exit 2; }
@@ -29,7 +31,7 @@ for t in "$@"; do
   start=$(date -u +%FT%TZ)
   runs_limit=()
   if [ -n "${FUZZ_RUNS:-}" ]; then runs_limit=(-runs="$FUZZ_RUNS"); fi
-  if ! "$exe" "$work/corpus" "${dict[@]}" "${runs_limit[@]}" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+  if ! "$exe" "$work/corpus" "${dict[@]}" "${runs_limit[@]}" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1 \
        -artifact_prefix="$work/" > "$work/log" 2>&1; then
     tail -n 40 "$work/log" >&2
     echo "fuzz: $t FAILED (started $start); the input is in $work/, the log in $work/log" >&2

@@ -18,11 +18,6 @@
 #include "sim/pec_model.hpp"
 
 namespace sim {
-namespace {
-
-constexpr std::size_t kAckBytes = 64;  // an acknowledgement frame on the downlink
-
-}  // namespace
 
 // [SECTION] Deliveries and the ingest
 
@@ -66,9 +61,7 @@ std::optional<Time> CentralLink::next_work() const {
 
 void CentralLink::answer(PecModel& pec, Time at, const std::string& device, std::uint64_t sequence,
                          core::AckOutcome status, std::string reason) {
-    // The answer goes back over the PEC's modem; if the link is down it is lost and the PEC resends.
-    const auto arrives = pec.modem().transmit(kAckBytes, at);
-    if (arrives) pec.deliver_ack(*arrives, device, sequence, status, std::move(reason));
+    pec.answer(at, device, sequence, status, std::move(reason));
 }
 
 void CentralLink::commit(Time at) {
@@ -92,9 +85,10 @@ bool CentralLink::advance(Time safe) {
     bool did = false;
     const central::GroupCommitPolicy policy;
     for (;;) {
-        const std::optional<Time> due = oldest_staged_ ? std::optional<Time>(*oldest_staged_ + policy.max_delay) : std::nullopt;
+        // The group commit due (never, with nothing staged).
+        const Time due = oldest_staged_ ? *oldest_staged_ + policy.max_delay : std::numeric_limits<Time>::max();
         // The floods' own moments - the ingest's budget filling, the page's probe - before anything due later.
-        const auto first = [&](std::optional<Time> t) { return t && *t < safe && (queue_.empty() || *t <= queue_.front().at) && (!due || *t <= *due); };
+        const auto first = [&](std::optional<Time> t) { return t && *t < safe && (queue_.empty() || *t <= queue_.front().at) && *t <= due; };
         if (const auto full = flood_full(); first(full)) {
             check_flood(*full);
             did = true;
@@ -105,10 +99,10 @@ bool CentralLink::advance(Time safe) {
             did = true;
             continue;
         }
-        const bool delivery_next = !queue_.empty() && queue_.front().at < safe && (!due || queue_.front().at < *due);
+        const bool delivery_next = !queue_.empty() && queue_.front().at < safe && queue_.front().at < due;
         if (!delivery_next) {
-            if (due && *due < safe) {
-                commit(*due);
+            if (due < safe) {
+                commit(due);
                 did = true;
                 continue;
             }

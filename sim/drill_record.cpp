@@ -603,6 +603,8 @@ core::Result<DrillRecord> record_from(const core::Result<YAML::Node>& loaded, co
         if (v < 6) return std::unexpected(core::field_error(name, hardware, "hardware", "is new in version 6"));
         auto devices = read_hardware(reader, hardware);
         if (!devices) return std::unexpected(devices.error());
+        if (v < 7 && !devices->modems.empty())
+            return std::unexpected(core::field_error(name, hardware, "hardware", "a modem link (`link`) is new in version 7"));
         r.hardware = std::move(*devices);
     }
     return r;

@@ -76,10 +76,11 @@ std::string format_duration(Time d);
 /// The version save_drill_record writes. Version 2 added `pecs`, `region` and `share` (one action per
 /// region or share injection), version 3 the trainees' actions, version 4 the drill file (`drill`) and
 /// the inject that made a fault action (`inject`), version 5 the cyber incidents (`incident`), version 6
-/// the physical readers and scanners (`hardware`); versions 1 to 5 are still read.
-inline constexpr int kDrillRecordVersion = 6;
+/// the physical readers and scanners (`hardware`), version 7 the modem links in `hardware`; versions
+/// 1 to 6 are still read.
+inline constexpr int kDrillRecordVersion = 7;
 
-/// Loads and validates a record (version 1 to 6); errors name FILE:LINE: field. A relative `scenario`
+/// Loads and validates a record (version 1 to 7); errors name FILE:LINE: field. A relative `scenario`
 /// is resolved against the record file's folder.
 core::Result<DrillRecord> load_drill_record(const std::filesystem::path& file);
 /// load_drill_record of a file whose content is `text` (nothing is read; `file` names it in errors

@@ -1,16 +1,22 @@
 #pragma once
 /// Physical devices in a run or a drill (hardware in the loop, docs/hil.md): fingerprint readers at
-/// identification desks (sim/identification_station.hpp) and ballot scanners in an ARBB's slot. The
-/// caller owns them and everything they point at for the whole run; a PEC's thread uses its own.
+/// identification desks (sim/identification_station.hpp), ballot scanners in an ARBB's slot and a
+/// PEC modem's real network link. The caller owns them and everything they point at for the whole
+/// run; a PEC's thread uses its own.
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/ballot.hpp"
 #include "core/election_package.hpp"
 #include "core/result.hpp"
 #include "devices/ballot_scanner.hpp"
+#include "devices/modem.hpp"
 #include "sim/identification_station.hpp"
 #include "sim/scenario.hpp"
 
@@ -37,11 +43,47 @@ struct ExternalBallotScanner {
     std::vector<devices::BallotDelivery> delivered;
 };
 
-/// The physical devices of a run: readers at desks and scanners in ARBB slots.
+/// A real network link between one PEC's modem and the simulated CEC (a hil::ModemLink, or a drill
+/// record's replay): every report the PEC's transmitter sends crosses it to the CEC, and every answer
+/// of the CEC crosses it back. The PEC's modelled modem still applies its faults and its healthy
+/// link's time (sim::LinkedModem); the real link adds its own failures and its own time on top.
+struct ExternalModem {
+    int pec = 0;
+    devices::ModemLink* link = nullptr;
+    std::string device;                            ///< what the link is (its ends), for the record
+    /// What the link did, report by report and answer by answer, in order (written on the PEC's
+    /// thread for reports and on the CEC's for answers; never both at once).
+    std::vector<devices::LinkDelivery> delivered;
+};
+
+/// The physical devices of a run: readers at desks, scanners in ARBB slots, modem links.
 struct Hardware {
     std::vector<ExternalFingerprintReader*> readers;
     std::vector<ExternalBallotScanner*> scanners;
-    bool empty() const { return readers.empty() && scanners.empty(); }
+    std::vector<ExternalModem*> modems;
+    bool empty() const { return readers.empty() && scanners.empty() && modems.empty(); }
+};
+
+/// The modem a PEC with a real link sends through (its transmitter's modem). A report goes first
+/// through the PEC's modelled modem (its faults refuse it; its healthy-link time is the least the
+/// report takes), then over the real link; it arrives at the later of the two times. The CEC's
+/// answer goes back the same two ways (answer()). The least time is also what keeps the simulation's
+/// synchronisation (docs/architecture.md): nothing arrives sooner than a modelled modem allows.
+class LinkedModem final : public devices::Modem {
+public:
+    /// `modelled`: the PEC's virtual modem (id "PPPP-modem"); `external`: the link. Id "PPPP-modem-hil".
+    LinkedModem(devices::Modem& modelled, ExternalModem& external);
+    devices::DeviceResult<core::Micros> transmit(std::size_t bytes, core::Micros now) override;
+    devices::DeviceResult<core::Micros> send(std::span<const std::uint8_t> message, core::Micros now) override;
+    /// The CEC's answer to `device`'s report `sequence`, given at `at`, which the modelled modem would
+    /// bring to the PEC at `modelled`: when it arrives over the link, or nullopt when the link lost it.
+    std::optional<core::Micros> answer(const std::string& device, std::uint64_t sequence, const core::Ack& ack, core::Micros at,
+                                       core::Micros modelled);
+
+private:
+    devices::Modem& modelled_;
+    ExternalModem& external_;
+    std::map<std::pair<std::string, std::uint64_t>, std::deque<std::uint64_t>> waiting_;  // report -> tickets of its copies on the link
 };
 
 /// The scanner an ARBB with a physical scanner reads through: the ARBB's virtual scanner, or the
@@ -65,7 +107,8 @@ private:
 };
 
 /// check_external_readers, and each scanner has a device, stands in an ARBB the PEC has (the district
-/// one only in a PEC with a district), one per ARBB, its voters on that PEC's roll; errors name them.
+/// one only in a PEC with a district), one per ARBB, its voters on that PEC's roll; each modem link
+/// has a link and stands at a simulated PEC, one per PEC; errors name them.
 core::Result<void> check_hardware(const core::ElectionPackage& package, const Scenario& scenario, const Hardware& hardware);
 
 }  // namespace sim

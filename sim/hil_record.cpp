@@ -4,6 +4,7 @@
 //   [SECTION] Reading and writing the `hardware` list
 //   [SECTION] Replaying a reader
 //   [SECTION] Replaying a ballot scanner
+//   [SECTION] Replaying a modem link
 //   [SECTION] Replaying a session's devices
 
 #include <fmt/core.h>
@@ -26,6 +27,7 @@ HardwareRecord record_of(const Hardware& hardware) {
     for (const ExternalFingerprintReader* r : hardware.readers)
         out.readers.push_back({r->pec, r->desk, r->device, r->matcher.threshold, r->bound, r->delivered});
     for (const ExternalBallotScanner* s : hardware.scanners) out.scanners.push_back({s->pec, s->box, s->device, s->voters, s->delivered});
+    for (const ExternalModem* m : hardware.modems) out.modems.push_back({m->pec, m->device, m->delivered});
     return out;
 }
 
@@ -197,6 +199,55 @@ core::Result<HilScannerRecord> read_scanner(const core::YamlReader& r, const YAM
     return out;
 }
 
+// One leg the link carried: `leg` (report or answer), `wall_ms`, and `error` when it did not arrive.
+core::Result<devices::LinkDelivery> read_leg(const core::YamlReader& r, const YAML::Node& n) {
+    if (auto ok = r.only_keys(n, {"leg", "wall_ms", "error"}); !ok) return std::unexpected(ok.error());
+    auto leg = r.text(n, "leg");
+    if (!leg) return std::unexpected(leg.error());
+    if (*leg != "report" && *leg != "answer") return r.bad(n["leg"], "leg", "expected report or answer");
+    auto wall = r.get<std::int64_t>(n, "wall_ms", 0, std::int64_t{24} * 3600 * 1000);
+    if (!wall) return std::unexpected(wall.error());
+    devices::LinkDelivery d{*leg == "answer", true, {}, *wall};
+    if (n["error"]) {
+        auto error = r.text(n, "error");
+        if (!error) return std::unexpected(error.error());
+        d.arrived = false;
+        d.error = *error;
+    }
+    return d;
+}
+
+core::Result<HilModemRecord> read_modem(const core::YamlReader& r, const YAML::Node& n) {
+    if (auto ok = r.only_keys(n, {"pec", "link", "carried"}); !ok) return std::unexpected(ok.error());
+    HilModemRecord out;
+    auto pec = r.get<int>(n, "pec", 1, 999'999);
+    auto link = r.text(n, "link");
+    if (!pec || !link) return std::unexpected(!pec ? pec.error() : link.error());
+    out.pec = *pec, out.link = *link;
+    if (const YAML::Node legs = n["carried"]; legs.IsDefined() && !legs.IsNull()) {
+        if (!legs.IsSequence()) return r.bad(legs, "carried", "expected a list");
+        for (std::size_t i = 0; i < legs.size(); ++i) {
+            auto d = read_leg(r.within(fmt::format("carried[{}]", i)), legs[i]);
+            if (!d) return std::unexpected(d.error());
+            out.deliveries.push_back(*d);
+        }
+    }
+    return out;
+}
+
+void emit_modem(YAML::Emitter& out, const HilModemRecord& m) {
+    out << YAML::BeginMap << YAML::Key << "pec" << YAML::Value << m.pec;
+    out << YAML::Key << "link" << YAML::Value << YAML::DoubleQuoted << m.link;
+    out << YAML::Key << "carried" << YAML::Value << YAML::BeginSeq;
+    for (const devices::LinkDelivery& d : m.deliveries) {
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << "leg" << YAML::Value << (d.answer ? "answer" : "report") << YAML::Key << "wall_ms"
+            << YAML::Value << d.wall_ms;
+        if (!d.arrived) out << YAML::Key << "error" << YAML::Value << YAML::DoubleQuoted << d.error;
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq << YAML::EndMap;
+}
+
 void emit_reader(YAML::Emitter& out, const HilReaderRecord& r) {
     out << YAML::BeginMap << YAML::Key << "pec" << YAML::Value << r.pec << YAML::Key << "desk" << YAML::Value << r.desk;
     out << YAML::Key << "device" << YAML::Value << YAML::DoubleQuoted << r.device;
@@ -252,11 +303,19 @@ void emit_scanner(YAML::Emitter& out, const HilScannerRecord& s) {
 }  // namespace
 
 core::Result<HardwareRecord> read_hardware(const core::YamlReader& reader, const YAML::Node& node) {
-    if (!node.IsSequence()) return reader.bad(node, "hardware", "expected a list of readers and scanners");
+    if (!node.IsSequence()) return reader.bad(node, "hardware", "expected a list of readers, scanners and modem links");
     HardwareRecord out;
     for (std::size_t i = 0; i < node.size(); ++i) {
         const core::YamlReader item = reader.within(fmt::format("hardware[{}]", i));
         const std::string where = fmt::format("hardware[{}]", i);
+        if (node[i].IsMap() && node[i]["link"]) {
+            auto m = read_modem(item, node[i]);
+            if (!m) return std::unexpected(m.error());
+            for (const HilModemRecord& earlier : out.modems)
+                if (earlier.pec == m->pec) return reader.bad(node[i], where, fmt::format("a second modem link at PEC {}", m->pec));
+            out.modems.push_back(std::move(*m));
+            continue;
+        }
         if (node[i].IsMap() && node[i]["box"]) {
             auto s = read_scanner(item, node[i]);
             if (!s) return std::unexpected(s.error());
@@ -280,6 +339,7 @@ void emit_hardware(YAML::Emitter& out, const HardwareRecord& hardware) {
     out << YAML::BeginSeq;
     for (const HilReaderRecord& r : hardware.readers) emit_reader(out, r);
     for (const HilScannerRecord& s : hardware.scanners) emit_scanner(out, s);
+    for (const HilModemRecord& m : hardware.modems) emit_modem(out, m);
     out << YAML::EndSeq;
 }
 
@@ -345,12 +405,34 @@ devices::DeviceResult<void> ReplayedBallotScanner::route(devices::Compartment wh
     return {};
 }
 
+// [SECTION] Replaying a modem link
+
+ReplayedModemLink::ReplayedModemLink(std::string name, std::vector<devices::LinkDelivery> deliveries) : name_(std::move(name)) {
+    for (devices::LinkDelivery& d : deliveries) legs_[d.answer ? 1 : 0].push_back(std::move(d));
+}
+
+devices::LinkDelivery ReplayedModemLink::next(bool answer) {
+    const int leg = answer ? 1 : 0;
+    if (next_[leg] < legs_[leg].size()) return legs_[leg][next_[leg]++];
+    ++excess_;
+    return {answer, false,
+            fmt::format("modem link {}: the drill record holds no {} here (the replay has diverged)", name_, answer ? "answer" : "report"), 0};
+}
+
+devices::LinkDelivery ReplayedModemLink::carry_report(std::span<const std::uint8_t>, std::uint64_t& ticket) {
+    ticket = ++tickets_;
+    return next(false);
+}
+
+devices::LinkDelivery ReplayedModemLink::carry_answer(std::uint64_t, const core::Ack&) { return next(true); }
+
 // [SECTION] Replaying a session's devices
 
 Hardware ReplayedHardware::for_world() const {
     Hardware out;
     for (const auto& r : readers) out.readers.push_back(r.get());
     for (const auto& s : scanners) out.scanners.push_back(s.get());
+    for (const auto& m : modems) out.modems.push_back(m.get());
     return out;
 }
 
@@ -362,6 +444,7 @@ std::string ReplayedHardware::divergence(bool night_over) const {
     };
     for (const auto& s : reader_devices) note(s->id(), s->excess(), s->pending(), "capture(s)");
     for (const auto& s : scanner_devices) note(s->id(), s->excess(), s->pending(), "read(s)");
+    for (const auto& l : modem_links) note("modem link " + l->name(), l->excess(), l->pending(), "report(s) or answer(s)");
     return out;
 }
 
@@ -391,6 +474,15 @@ ReplayedHardware replay_hardware(const HardwareRecord& record) {
         scanner->scanner = device.get();
         out.scanners.push_back(std::move(scanner));
         out.scanner_devices.push_back(std::move(device));
+    }
+    for (const HilModemRecord& rec : record.modems) {
+        auto modem = std::make_unique<ExternalModem>();
+        modem->pec = rec.pec;
+        modem->device = rec.link;
+        auto link = std::make_unique<ReplayedModemLink>(rec.link, rec.deliveries);
+        modem->link = link.get();
+        out.modems.push_back(std::move(modem));
+        out.modem_links.push_back(std::move(link));
     }
     return out;
 }

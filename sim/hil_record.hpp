@@ -1,9 +1,10 @@
 #pragma once
 /// Hardware in the loop in a drill record (docs/hil.md, "Drills with hardware"): each physical
-/// fingerprint reader and ballot scanner of the session, the voters it served and everything it
-/// delivered. A replay gives the same desks and ARBBs the same captures and sheets at the device
-/// interface, without the hardware: the desk's and the ARBB's real code, the matcher and the
-/// devices' faults run again; libfprint, SANE and the mark reader do not.
+/// fingerprint reader, ballot scanner and modem link of the session, the voters it served and
+/// everything it delivered. A replay gives the same desks, ARBBs and transmitters the same captures,
+/// sheets and link outcomes at the device interface, without the hardware: the desk's, the ARBB's
+/// and the transmitter's real code, the matcher, the CEC and the devices' faults run again;
+/// libfprint, SANE, the mark reader and the network do not.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include "core/result.hpp"
 #include "devices/fingerprint_scanner.hpp"
 #include "devices/ballot_scanner.hpp"
+#include "devices/modem.hpp"
 #include "sim/hardware.hpp"
 
 namespace YAML {
@@ -43,18 +45,26 @@ struct HilScannerRecord {
     std::vector<devices::BallotDelivery> deliveries;  ///< every read (and empty feed), in order
 };
 
+/// One modem link of a drill as its record keeps it.
+struct HilModemRecord {
+    int pec = 0;
+    std::string link;                               ///< what it was (its ends)
+    std::vector<devices::LinkDelivery> deliveries;  ///< every report and answer it carried, in order
+};
+
 /// A session's physical devices as its record keeps them (the record's `hardware` list).
 struct HardwareRecord {
     std::vector<HilReaderRecord> readers;
     std::vector<HilScannerRecord> scanners;
-    bool empty() const { return readers.empty() && scanners.empty(); }
+    std::vector<HilModemRecord> modems;
+    bool empty() const { return readers.empty() && scanners.empty() && modems.empty(); }
 };
 
 /// The record of a session's devices now (what the Hardware's entries hold).
 HardwareRecord record_of(const Hardware& hardware);
 
-/// Reads a record's `hardware` list (`node` is the list: readers with `desk`, scanners with `box`);
-/// errors name FILE:LINE: field.
+/// Reads a record's `hardware` list (`node` is the list: readers with `desk`, scanners with `box`,
+/// modem links with `link`); errors name FILE:LINE: field.
 core::Result<HardwareRecord> read_hardware(const core::YamlReader& reader, const YAML::Node& node);
 /// Writes the devices as the `hardware` list's value.
 void emit_hardware(YAML::Emitter& out, const HardwareRecord& hardware);
@@ -108,14 +118,42 @@ private:
     std::vector<devices::BallotDelivery>* delivered_;
 };
 
+/// A modem link that gives back a record's outcomes: the n-th report it carries gets the record's
+/// n-th report leg, the n-th answer its n-th answer leg (each arrives, or fails with the network's
+/// words, after the wall time recorded). Reports and answers are matched each in their own order:
+/// which of a report and an answer came first in wall time depends on how the session's frames cut
+/// the night, their virtual times do not. Asked for more of either than the record holds, it fails
+/// the leg and counts it in excess(): the replay has diverged.
+class ReplayedModemLink final : public devices::ModemLink {
+public:
+    /// Replays `deliveries` for the link `name` (for messages).
+    ReplayedModemLink(std::string name, std::vector<devices::LinkDelivery> deliveries);
+    devices::LinkDelivery carry_report(std::span<const std::uint8_t> report, std::uint64_t& ticket) override;
+    devices::LinkDelivery carry_answer(std::uint64_t ticket, const core::Ack& ack) override;
+    const std::string& name() const { return name_; }
+    std::int64_t excess() const { return excess_; }
+    std::size_t pending() const { return legs_[0].size() - next_[0] + legs_[1].size() - next_[1]; }
+
+private:
+    devices::LinkDelivery next(bool answer);
+    std::string name_;
+    std::vector<devices::LinkDelivery> legs_[2];  // the reports, the answers
+    std::size_t next_[2] = {0, 0};
+    std::int64_t excess_ = 0;
+    std::uint64_t tickets_ = 0;
+};
+
 /// A record's devices made ready for a world: each reader an ExternalFingerprintReader at its desk
 /// with its bound voters, on a ReplayedFingerprintReader (id "PEC-id-DESK-fingerprint-hil"), each
-/// scanner an ExternalBallotScanner on a ReplayedBallotScanner (id "PEC-arbb-N-hil").
+/// scanner an ExternalBallotScanner on a ReplayedBallotScanner (id "PEC-arbb-N-hil"), each modem
+/// link an ExternalModem on a ReplayedModemLink.
 struct ReplayedHardware {
     std::vector<std::unique_ptr<ExternalFingerprintReader>> readers;
     std::vector<std::unique_ptr<ReplayedFingerprintReader>> reader_devices;
     std::vector<std::unique_ptr<ExternalBallotScanner>> scanners;
     std::vector<std::unique_ptr<ReplayedBallotScanner>> scanner_devices;
+    std::vector<std::unique_ptr<ExternalModem>> modems;
+    std::vector<std::unique_ptr<ReplayedModemLink>> modem_links;
     /// The devices to give sim::World.
     Hardware for_world() const;
     /// Empty when no device was asked for more than its record holds and, once the night is over

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "core/device_keys.hpp"
+#include "sim/hardware.hpp"
 #include "sim/identification_station.hpp"
 #include "sim/world.hpp"
 
@@ -73,7 +74,9 @@ void PecModel::build_station() {
     power_ = std::make_unique<devices::VirtualPowerSupply>(fmt::format("{}-ups", pec.number));
     modem_ = std::make_unique<devices::VirtualModem>(fmt::format("{}-modem", pec.number),
                                                      core::RandomStream(day.seed, static_cast<std::uint64_t>(pec.number), kDevices, 200));
-    transmitter_ = std::make_unique<station::Transmitter>(*modem_, engine_);
+    for (ExternalModem* e : day.external_modems)
+        if (e->pec == pec.number) linked_modem_ = std::make_unique<LinkedModem>(*modem_, *e);
+    transmitter_ = std::make_unique<station::Transmitter>(linked_modem_ ? static_cast<devices::Modem&>(*linked_modem_) : *modem_, engine_);
     // Each reporting device holds its own key pair (derived as in a provisioned device).
     std::array<core::DeviceKeyPair, 3> keys;
     for (std::size_t r = 0; r < keys.size(); ++r)
@@ -813,6 +816,20 @@ void PecModel::processed_by_cec(Time delivered_at) {
     if (auto it = in_flight_.find(delivered_at); it != in_flight_.end()) in_flight_.erase(it);
 }
 
+void PecModel::answer(Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status, std::string reason) {
+    // An Ack frame (core::encode_ack) with a short text: what the answer costs the downlink.
+    constexpr std::size_t kAckBytes = 64;
+    auto arrives = modem_->transmit(kAckBytes, at);
+    if (!arrives) return;  // the link is down: the answer is lost and the PEC resends
+    if (linked_modem_) {
+        const core::Ack ack{.outcome = status, .reason = 0, .ticket = 0, .sequence = sequence, .text = reason};
+        const auto over_link = linked_modem_->answer(device, sequence, ack, at, *arrives);
+        if (!over_link) return;
+        arrives = *over_link;
+    }
+    deliver_ack(*arrives, device, sequence, status, std::move(reason));
+}
+
 void PecModel::deliver_ack(Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status,
                            std::string reason) {
     engine_.at(at, [this, device, sequence, status, reason = std::move(reason)] {
@@ -852,6 +869,7 @@ PecDetail PecModel::detail() const {
     d.devices = desks_->devices();
     d.devices.push_back({power_->id(), power_->kind(), power_->active_faults()});
     d.devices.push_back({modem_->id(), modem_->kind(), modem_->active_faults()});
+    if (linked_modem_) d.devices.push_back({linked_modem_->id(), linked_modem_->kind(), linked_modem_->active_faults(), true});
     d.transmission = transmitter_->states();
     for (int b = 0; b < 2; ++b) {
         const Box& box = boxes_[b];

@@ -42,6 +42,8 @@ namespace sim {
 class IdentificationStation;
 struct ExternalFingerprintReader;
 struct ExternalBallotScanner;
+struct ExternalModem;
+class LinkedModem;
 class SwitchedBallotScanner;
 
 /// Streams of the calls an instructor's injects make (above any scenario rule's index).
@@ -58,6 +60,7 @@ struct SharedDay {
     const RollVoterList& roll;
     std::vector<ExternalFingerprintReader*> external_readers = {};  ///< desks whose reader is outside the simulation
     std::vector<ExternalBallotScanner*> external_scanners = {};     ///< ARBB slots whose scanner is outside the simulation
+    std::vector<ExternalModem*> external_modems = {};               ///< PECs whose modem sends over a real link
 };
 
 /// One PEC's day.
@@ -79,12 +82,13 @@ public:
     std::optional<Time> next_event() const { return engine_.next_time(); }
     /// Reports the modem delivered since the last call (the network carries them to the CEC).
     std::vector<station::Transmission> take_outbox();
+    /// The CEC's answer to one report, given at `at`, goes back over the PEC's modem (and its real
+    /// link, if it has one); if the link loses it the PEC never hears it and resends.
+    void answer(Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status, std::string reason);
     /// The CEC's answer to one report reaches the PEC's modem at `at` (>= the PEC's time).
     void deliver_ack(Time at, const std::string& device, std::uint64_t sequence, core::AckOutcome status, std::string reason);
     /// The CEC has handled the report delivered at `delivered_at` (its answer, if any, is scheduled).
     void processed_by_cec(Time delivered_at);
-    /// The PEC's modem, for the downlink of acknowledgements.
-    devices::VirtualModem& modem() { return *modem_; }
     /// Schedules a fault action; an error names what is wrong.
     core::Result<void> apply(const FaultAction& action);
     /// The calls this PEC makes to technical support: its planned faults the support organisation
@@ -217,6 +221,7 @@ private:
     kernel::Resource booths_;
     std::unique_ptr<devices::VirtualPowerSupply> power_;
     std::unique_ptr<devices::VirtualModem> modem_;
+    std::unique_ptr<LinkedModem> linked_modem_;  // the modem the transmitter sends through when the PEC has a real link
     std::unique_ptr<station::Transmitter> transmitter_;
     std::unique_ptr<station::PollingStation> station_;  // the PEC's closing, reports and their signing
     std::vector<station::Transmission> outbox_;

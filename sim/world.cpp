@@ -109,7 +109,7 @@ struct World::Shared {
     Shared(const core::ElectionPackage& package, const Scenario& scenario, std::uint64_t seed, Hardware hardware)
         : roll(package),
           day{package, scenario, seed, IntentModel(package, scenario, seed), arrival_cdf(scenario), roll, std::move(hardware.readers),
-              std::move(hardware.scanners)} {}
+              std::move(hardware.scanners), std::move(hardware.modems)} {}
     /// A new alert on the duty officer's screen, numbered in turn.
     void alert(Time at, int pec, std::string text) {
         alerts.push_back({static_cast<int>(alerts.size()) + 1, at, pec, std::move(text), "", -1});
@@ -120,7 +120,8 @@ World::World(const core::ElectionPackage& package, const Scenario& scenario, std
              Hardware hardware)
     : package_(package), scenario_(scenario), seed_(seed),
       shared_(std::make_unique<Shared>(package, scenario, seed, std::move(hardware))) {
-    if (auto checked = check_hardware(package, scenario, {shared_->day.external_readers, shared_->day.external_scanners}); !checked)
+    if (auto checked = check_hardware(package, scenario, {shared_->day.external_readers, shared_->day.external_scanners,
+                                                            shared_->day.external_modems}); !checked)
         throw std::invalid_argument("sim::World: " + checked.error().message);
     // Region names are resolved by sim::bind_to_package; a World of an unbound scenario would
     // quietly simulate more regions than the file says.
@@ -181,7 +182,7 @@ World::~World() = default;
 // [SECTION] Advancing
 
 void World::run_to_end(int threads, const std::function<void(std::size_t, std::size_t)>& progress) {
-    advance(std::numeric_limits<Time>::max(), threads, progress);
+    advance(kNightHorizon, threads, progress);
     Time end = std::max(now_, core::at(24, 0));
     for (const auto& p : pecs_) end = std::max(end, p->reported_at());
     shared_->link->finish(end);

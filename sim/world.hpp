@@ -39,6 +39,11 @@ struct DutyAlert {
 };
 
 /// The whole country (or the scenario's regions) on election day.
+/// The latest a run goes: midnight at the end of the day after election day. A PEC that could not
+/// report by then (its modem dead until cleared, its link never back) stays unreported; its
+/// transmitter would retry every few minutes for ever, and the night would never end.
+inline constexpr Time kNightHorizon = core::at(48, 0);
+
 class World {
 public:
     /// Builds every PEC from the package (only the scenario's regions if it names some), on
@@ -53,8 +58,9 @@ public:
     World(const World&) = delete;
     World& operator=(const World&) = delete;
 
-    /// Runs every PEC to the end of its day on `threads` threads; `progress(done, total)` is called
-    /// from the calling thread about ten times a second and once at the end.
+    /// Runs every PEC to the end of its day on `threads` threads, at the latest to kNightHorizon;
+    /// `progress(done, total)` is called from the calling thread about ten times a second and once at
+    /// the end.
     void run_to_end(int threads, const std::function<void(std::size_t, std::size_t)>& progress = {});
     /// Advances every PEC and the CEC to virtual time t (the trainer's frame step): the same
     /// co-simulation as run_to_end, stopped at t.

@@ -167,7 +167,7 @@ nlohmann::ordered_json summary_json(const drill::DrillSession& s, int frames, do
     return j;
 }
 
-// The physical readers in the summary line: where, what, whom, and what the desk made of them.
+// The physical devices in the summary line: where, what, whom, and what the desk, the ARBB and the link made of them.
 nlohmann::ordered_json hardware_json(const drill::DrillSession& s) {
     nlohmann::ordered_json readers = nlohmann::ordered_json::array();
     for (const sim::ExternalFingerprintReader* r : s.hardware().readers) {
@@ -195,9 +195,24 @@ nlohmann::ordered_json hardware_json(const drill::DrillSession& s) {
         j["failed_reads"] = std::count_if(b->delivered.begin(), b->delivered.end(), [](const auto& d) { return d.no_sheet || !d.result; });
         scanners.push_back(j);
     }
+    nlohmann::ordered_json modems = nlohmann::ordered_json::array();
+    for (const sim::ExternalModem* m : s.hardware().modems) {
+        nlohmann::ordered_json j;
+        j["pec"] = m->pec;
+        j["link"] = m->device;
+        for (const bool answer : {false, true}) {
+            const auto leg = [&](bool arrived) {
+                return std::count_if(m->delivered.begin(), m->delivered.end(), [&](const auto& d) { return d.answer == answer && d.arrived == arrived; });
+            };
+            j[answer ? "answers_delivered" : "reports_delivered"] = leg(true);
+            j[answer ? "answers_lost" : "reports_failed"] = leg(false);
+        }
+        modems.push_back(j);
+    }
     nlohmann::ordered_json out;
     out["readers"] = readers;
     out["scanners"] = scanners;
+    out["modems"] = modems;
     out["diverged"] = s.hardware_divergence();  // empty unless a replay's readers were asked for other captures
     return out;
 }

@@ -167,7 +167,22 @@ void draw_scanner(const sim::ExternalBallotScanner& b, InspectorPanelState& stat
     if (const sf::Texture* t = texture_of(state.sheet)) draw_texture(*t, std::min(ImGui::GetContentRegionAvail().x, 110.0f));
 }
 
-// The physical readers at this PEC: what each is, whom it serves, its captures and the last one.
+// The PEC's modem on a real link: what the link is, what it carried, and its last failure.
+void draw_modem_link(const sim::ExternalModem& m) {
+    ImGui::Separator();
+    wrapped_text(fmt::format("modem on a real link: {}", m.device), kOk);
+    std::int64_t reports = 0, answers = 0, failed = 0;
+    for (const devices::LinkDelivery& d : m.delivered) (d.arrived ? (d.answer ? answers : reports) : failed) += 1;
+    ImGui::TextWrapped("%lld report(s) reached the CEC, %lld answer(s) came back, %lld lost on the link", static_cast<long long>(reports),
+                       static_cast<long long>(answers), static_cast<long long>(failed));
+    if (m.delivered.empty()) return;
+    const devices::LinkDelivery& last = m.delivered.back();
+    const char* leg = last.answer ? "answer" : "report";
+    if (last.arrived) ImGui::TextWrapped("last: %s over the link in %lld ms", leg, static_cast<long long>(last.wall_ms));
+    else wrapped_text(fmt::format("last: {} lost: {} ({} ms)", leg, last.error, last.wall_ms), kBad);
+}
+
+// The physical devices at this PEC: what each is, whom it serves, what it did and the last one.
 void draw_hardware(drill::DrillSession& session, InspectorPanelState& state, int pec) {
     for (const sim::ExternalFingerprintReader* r : session.hardware().readers) {
         if (r->pec != pec) continue;
@@ -190,6 +205,8 @@ void draw_hardware(drill::DrillSession& session, InspectorPanelState& state, int
     }
     for (const sim::ExternalBallotScanner* b : session.hardware().scanners)
         if (b->pec == pec) draw_scanner(*b, state);
+    for (const sim::ExternalModem* m : session.hardware().modems)
+        if (m->pec == pec) draw_modem_link(*m);
 }
 
 void draw_transmission(const sim::PecDetail& d) {
@@ -261,7 +278,12 @@ void draw_inspector_panel(drill::DrillSession& session, ConsoleState& state) {
             draw_devices(d);
             ImGui::EndTabItem();
         }
-        if (begin_tab("Transmission", Tab::transmission, open)) draw_transmission(d), ImGui::EndTabItem();
+        if (begin_tab("Transmission", Tab::transmission, open)) {
+            for (const sim::ExternalModem* m : session.hardware().modems)
+                if (m->pec == pec.number) draw_modem_link(*m);
+            draw_transmission(d);
+            ImGui::EndTabItem();
+        }
         if (begin_tab("Log", Tab::log, open)) draw_pec_log(session, pec.number), ImGui::EndTabItem();
         ImGui::EndTabBar();
     }

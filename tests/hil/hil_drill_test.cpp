@@ -3,6 +3,14 @@
 // of PEC 6006, `shailoo train --hil 6006:desk1=virtual_image --hil-voter` runs the drill under Xvfb
 // while this test puts the trainee's finger on the reader whenever it asks, and the record replays
 // without the reader - in the console and in `shailoo run` - to the same results.
+
+// Index of this file:
+//   [SECTION] Helpers
+//   [SECTION] A reader at a desk
+//   [SECTION] A scanner in an ARBB
+//   [SECTION] A modem on a real link
+//   [SECTION] Enrolment's refusals
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -16,13 +24,19 @@
 #include <regex>
 #include <thread>
 
+#include <fmt/core.h>
+
 #include "hil/ballot_sheet.hpp"
+#include "hil/delay_relay.hpp"
 #include "hil/enrolment.hpp"
+#include "tests/hil/free_port.hpp"
 #include "tests/hil/hil_support.hpp"
 #include "tests/hil/mark_simulator.hpp"
 
 namespace hil_drill_test {
 namespace {
+
+// [SECTION] Helpers
 
 namespace fs = std::filesystem;
 const fs::path kSource(SHAILOO_SOURCE_DIR);
@@ -92,6 +106,8 @@ nlohmann::json summary_of(const std::string& output) {
     return nlohmann::json::parse(output.substr(at + 17, output.find('\n', at) - at - 17), nullptr, false);
 }
 
+// [SECTION] A reader at a desk
+
 TEST(HilDrill, ATraineeEnrolledAtAReaderIsIdentifiedOnItInADrillAndTheRecordReplaysWithoutIt) {
     const fs::path dir = fs::temp_directory_path() / ("shailoo_hil_drill_" + std::to_string(::getpid()));
     fs::remove_all(dir);
@@ -156,12 +172,17 @@ TEST(HilDrill, ATraineeEnrolledAtAReaderIsIdentifiedOnItInADrillAndTheRecordRepl
                                        enrolment.string() + " >" + refused_log.string() + " 2>&1")
                                           .c_str())),
               2);
-    EXPECT_NE(read_file(refused_log).find("a replay gives the record's captures and sheets back"), std::string::npos) << read_file(refused_log);
-    EXPECT_EQ(WEXITSTATUS(std::system((kExe + " train --hil 6006:modem=x >" + refused_log.string() + " 2>&1").c_str())), 2);
-    EXPECT_NE(read_file(refused_log).find("slot 'modem': a drill takes fingerprint readers at identification desks (desk1, desk2, ...) and ballot scanners"), std::string::npos)
+    EXPECT_NE(read_file(refused_log).find("a replay gives the record's captures, sheets and link outcomes back"), std::string::npos)
+        << read_file(refused_log);
+    EXPECT_EQ(WEXITSTATUS(std::system((kExe + " train --hil 6006:printer=x >" + refused_log.string() + " 2>&1").c_str())), 2);
+    EXPECT_NE(read_file(refused_log).find("slot 'printer': a drill takes fingerprint readers at identification desks (desk1, desk2, ...), ballot "
+                                          "scanners in the ARBBs (arbb-party, arbb-district) and the modem's real link (modem)"),
+              std::string::npos)
         << read_file(refused_log);
     if (!HasFailure() && !std::getenv("SHAILOO_KEEP_TEST_FILES")) fs::remove_all(dir);
 }
+
+// [SECTION] A scanner in an ARBB
 
 // The trainee at the scanner: each time the console says what to mark on a voter's party-list
 // sheet, the sheet is marked so, scanned (mark_sim: a pen, skew, noise) and put where the pnm
@@ -237,6 +258,74 @@ TEST(HilDrill, ATraineesMarkedSheetIsReadOnASaneScannerInTheArbbAndTheRecordRepl
     EXPECT_EQ(results_without_perf(dir / "replayed/results.json"), results_without_perf(dir / "live/results.json"));
     if (!HasFailure() && !std::getenv("SHAILOO_KEEP_TEST_FILES")) fs::remove_all(dir);
 }
+
+// [SECTION] A modem on a real link
+
+TEST(HilDrill, APecsReportsCrossARealLinkThroughADelayStageAndTheRecordReplaysWithoutIt) {
+    const fs::path dir = fs::temp_directory_path() / ("shailoo_hil_modem_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    // The link: the drill's CEC answers on one loopback port; PEC 6006's modem dials a delay stage
+    // (100 ms each way, as `shailoo hil delay` runs it) in front of it.
+    const std::uint16_t cec = hil_test::free_port();
+    hil::DelaySettings delay;
+    delay.delay = std::chrono::milliseconds(100);
+    auto relay = hil::DelayRelay::start({boost::asio::ip::make_address("127.0.0.1"), 0}, {boost::asio::ip::make_address("127.0.0.1"), cec}, delay);
+    ASSERT_TRUE(relay) << relay.error().message;
+    const std::string slot = fmt::format("6006:modem=127.0.0.1:{},via=127.0.0.1:{}", cec, (*relay)->port());
+
+    const std::string scenario = (kSource / "scenarios/demo-drill.yaml").string();
+    const fs::path record = dir / "drill.yaml", script = dir / "script.yaml", log = dir / "train.log";
+    std::ofstream(script) << "version: 1\nsteps:\n  - advance_to: \"21:00\"\n  - select: 6006\n  - screenshot: " << (dir / "link.png").string() << "\n";
+    const int trained = std::system((kXvfb + kExe + " train " + scenario + " --hil " + slot + " --script " + script.string() +
+                                     " --frames 8 --fps-limit 0 --record " + record.string() + " --out " + (dir / "live").string() + " >" +
+                                     log.string() + " 2>&1")
+                                        .c_str());
+    const std::string train_log = read_file(log);
+    ASSERT_EQ(WEXITSTATUS(trained), 0) << train_log;
+    EXPECT_NE(train_log.find(fmt::format("PEC 6006's modem sends over a real link: CEC end 127.0.0.1:{}, PEC end dials 127.0.0.1:{}", cec,
+                                         (*relay)->port())),
+              std::string::npos)
+        << train_log;
+    // The party-list, district and identification reports crossed, and the CEC's answers came back.
+    EXPECT_GE(count_of(train_log, "PEC 6006 modem link: report carried"), 3) << train_log;
+    EXPECT_GE(count_of(train_log, "PEC 6006 modem link: answer (stored) carried"), 3) << train_log;
+    const nlohmann::json modem = summary_of(train_log)["hardware"]["modems"][0];
+    EXPECT_GE(modem["reports_delivered"], 3) << train_log;
+    EXPECT_EQ(modem["reports_failed"], 0) << train_log;
+    EXPECT_EQ(modem["answers_lost"], 0) << train_log;
+    EXPECT_GE((*relay)->counters().connections, 3);
+    // Each leg took the stage's time at least (the report: the TLS handshake and the frame, two passes).
+    const std::string saved = read_file(record);
+    const std::regex leg("\\{leg: (report|answer), wall_ms: ([0-9]+)\\}");
+    int legs = 0;
+    for (auto it = std::sregex_iterator(saved.begin(), saved.end(), leg); it != std::sregex_iterator(); ++it, ++legs)
+        EXPECT_GE(std::stoi((*it)[2]), 100) << (*it)[0];
+    EXPECT_GE(legs, 6) << saved;
+    const nlohmann::json live = results_without_perf(dir / "live/results.json");
+    int found = 0;
+    for (const auto& p : live["pec_results"])
+        if (p["number"] == 6006) {
+            EXPECT_NE(p["reported_at"], "") << p.dump();  // every report acknowledged
+            ++found;
+        }
+    EXPECT_EQ(found, 1);
+    EXPECT_TRUE(fs::exists(dir / "link.png"));
+
+    // Replayed without the link, headless and in the console: the same results.
+    (*relay).reset();
+    expect_headless_replay_matches(record, dir);
+    const fs::path replay_log = dir / "replay.log";
+    const int replayed = std::system((kXvfb + kExe + " train --replay " + record.string() + " --script " + script.string() +
+                                      " --frames 8 --fps-limit 0 --out " + (dir / "replayed").string() + " >" + replay_log.string() + " 2>&1")
+                                         .c_str());
+    ASSERT_EQ(WEXITSTATUS(replayed), 0) << read_file(replay_log);
+    EXPECT_EQ(results_without_perf(dir / "replayed/results.json"), live);
+    EXPECT_EQ(summary_of(read_file(replay_log))["hardware"]["modems"][0], modem);
+    if (!HasFailure() && !std::getenv("SHAILOO_KEEP_TEST_FILES")) fs::remove_all(dir);
+}
+
+// [SECTION] Enrolment's refusals
 
 TEST(HilDrill, EnrollRefusesAVoterOffThePecsRollAndAPecNotInThePackage) {
     const fs::path log = fs::temp_directory_path() / ("shailoo_hil_enroll_" + std::to_string(::getpid()) + ".log");

@@ -6,6 +6,7 @@
 
 #include "../central/ingest_server_fixture.hpp"
 #include "hil/delay_relay.hpp"
+#include "tests/hil/free_port.hpp"
 #include "hil/socket_modem.hpp"
 #include "station/transmitter.hpp"
 
@@ -21,13 +22,6 @@ public:
     core::Micros t = core::at(20, 5);
 };
 
-/// A loopback port nothing listens on (the OS gave it, and it was closed again).
-std::uint16_t closed_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return a.local_endpoint().port();
-}
-
 hil::SocketModemSettings settings_for(std::uint16_t port, const core::Clock& clock) {
     return {.server = {"127.0.0.1", port}, .server_name = {}, .ca = ingest_server_fixture::kTls / "cec-ca.pem", .timeout = 5000ms,
             .clock = &clock};
@@ -41,7 +35,7 @@ void deliver_acks(hil::SocketModem& modem, station::Transmitter& tx) {
 TEST(SocketModem, ATransmitterOverItRetriesWhileNoServerAnswersAndEachReportIsStoredOnce) {
     Server server("socket-modem");
     ManualClock clock;
-    const std::uint16_t port = closed_port();
+    const std::uint16_t port = hil_test::free_port();
     auto modem = hil::SocketModem::open("1001-modem-1", settings_for(port, clock));
     ASSERT_TRUE(modem) << modem.error().message;
     station::Transmitter tx(**modem, clock);
@@ -122,7 +116,7 @@ TEST(DelayRelay, HoldsEveryChunkForItsDelayAndPassesTheExchangeOnWhole) {
 }
 
 TEST(DelayRelay, CountsAConnectionWhoseTargetIsUnreachableAndRefusesANegativeDelay) {
-    const std::uint16_t nowhere = closed_port();
+    const std::uint16_t nowhere = hil_test::free_port();
     auto relay = hil::DelayRelay::start({boost::asio::ip::make_address("127.0.0.1"), 0},
                                         {boost::asio::ip::make_address("127.0.0.1"), nowhere}, {});
     ASSERT_TRUE(relay) << relay.error().message;

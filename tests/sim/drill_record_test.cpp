@@ -134,10 +134,10 @@ TEST(DrillRecord, RejectsBadFieldsWithFileLineAndField) {
                                  "  - {issued: \"10:00\", at: \"11:00\", pec: 6001, device: printer, fault: dead, action: clear}\n")
                   .find("f.yaml:7: field 'actions[1].issued'"),
               std::string::npos);
-    auto v7 = sim::load_drill_record(write("g.yaml", "version: 7\nscenario: x\nscenario_name: X\nseed: 1\n"));
-    ASSERT_FALSE(v7);
-    EXPECT_NE(v7.error().message.find("g.yaml:1: field 'version': '7' is not a supported version (1 to 6"), std::string::npos)
-        << v7.error().message;
+    auto v8 = sim::load_drill_record(write("g.yaml", "version: 8\nscenario: x\nscenario_name: X\nseed: 1\n"));
+    ASSERT_FALSE(v8);
+    EXPECT_NE(v8.error().message.find("g.yaml:1: field 'version': '8' is not a supported version (1 to 7"), std::string::npos)
+        << v8.error().message;
     // `pecs` came with version 2: a version 1 record has one PEC per action.
     EXPECT_NE(error_of("h.yaml", "  - {issued: \"10:00\", at: \"10:00\", pecs: [6001], device: printer, fault: dead, action: enter}\n")
                   .find("h.yaml:6: field 'actions[0].pecs': unknown field"),
@@ -188,7 +188,7 @@ TEST(DrillRecord, Version2ListsThePecsOfOneRegionOrShareInjection) {
     ASSERT_TRUE(sim::save_drill_record(r, file));
     std::ifstream in(file);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_NE(text.find("version: 6"), std::string::npos);
+    EXPECT_NE(text.find("version: 7"), std::string::npos);
     EXPECT_NE(text.find("pecs: [6003, 6001, 6117]"), std::string::npos) << text;
     auto back = sim::load_drill_record(file);
     ASSERT_TRUE(back) << back.error().message;

@@ -7,6 +7,7 @@
 //   [SECTION] Stand-ins for physical devices
 //   [SECTION] A reader at a desk
 //   [SECTION] A scanner in an ARBB
+//   [SECTION] A modem on a real link
 //   [SECTION] The record's hardware list
 
 #include <fmt/core.h>
@@ -250,6 +251,115 @@ TEST(HilRecord, AScannerInAnArbbCountsWhatTheTraineeFedAndAReplayOfItsSheetsGive
     EXPECT_EQ(replay.hardware.scanners[0]->sheets, slot.sheets);
 }
 
+// [SECTION] A modem on a real link
+
+// Stands in for a real link (hil::ModemLink): the first report finds no route, the first answer that
+// comes back is lost (the PEC's end timed out), and the rest cross in 1.5 s each way (slower than
+// the modelled modem's 0.4 s, so the link's time shows). Records what it carried, as the world does.
+class ScriptedLink final : public devices::ModemLink {
+public:
+    devices::LinkDelivery carry_report(std::span<const std::uint8_t> report, std::uint64_t& ticket) override {
+        ticket = ++tickets_;
+        reports.push_back(std::vector<std::uint8_t>(report.begin(), report.end()));
+        if (reports.size() == 1) return {false, false, "127.0.0.1:7443: connect: Network is unreachable", 3};
+        return {false, true, {}, 1500};
+    }
+    devices::LinkDelivery carry_answer(std::uint64_t, const core::Ack& ack) override {
+        answers.push_back(ack);
+        if (answers.size() == 1) return {true, false, "127.0.0.1:7443: reading the ack: timed out", 10000};
+        return {true, true, {}, 1500};
+    }
+    std::vector<std::vector<std::uint8_t>> reports;
+    std::vector<core::Ack> answers;
+
+private:
+    std::uint64_t tickets_ = 0;
+};
+
+TEST(HilRecord, AModemOnARealLinkDeliversEveryReportOnceThroughItsFailuresAndAReplayGivesTheSameNight) {
+    sim::RunSetup setup = demo();
+    sim::World plain(setup.package, setup.scenario, setup.seed, 2);
+    plain.run_to_end(2);
+    const sim::RunResults before = plain.results();
+
+    ScriptedLink link;
+    sim::ExternalModem slot{.pec = kPec, .link = &link, .device = "scripted (test)", .delivered = {}};
+    sim::World live(setup.package, setup.scenario, setup.seed, 2, sim::Hardware{{}, {}, {&slot}});
+    // The live night in a console's frames (one virtual second each, as at x60, while PEC 6006 reports):
+    // where the frames cut the night decides whether a report or an answer crossed the link first,
+    // not their virtual times; the replay below runs the night in one go.
+    for (core::Micros t = core::at(20, 0); t < core::at(20, 40); t += core::kSecond) live.advance_to(t, 2);
+    const std::string live_results = results_text(live, setup.package);
+    const sim::RunResults after = live.results();
+
+    // The PEC's reports went over the link: one found no route and was sent again, one answer was
+    // lost and its report sent again, which the CEC answered `duplicate`; every report is stored once.
+    ASSERT_GE(link.reports.size(), 4u);
+    ASSERT_GE(link.answers.size(), 3u);
+    EXPECT_GE(std::count(link.reports.begin(), link.reports.end(), link.reports[0]), 2);  // the same signed report, resent
+    EXPECT_EQ(after.central.counters.committed, before.central.counters.committed);
+    EXPECT_EQ(after.central.counters.duplicates, before.central.counters.duplicates + 1);
+    EXPECT_EQ(std::count_if(link.answers.begin(), link.answers.end(), [](const core::Ack& a) { return a.outcome == core::AckOutcome::duplicate; }), 1);
+    ASSERT_EQ(slot.delivered.size(), link.reports.size() + link.answers.size());
+    EXPECT_FALSE(slot.delivered[0].arrived);
+    EXPECT_EQ(slot.delivered[0].error, "127.0.0.1:7443: connect: Network is unreachable");
+    for (std::size_t i = 0; i < after.pecs.size(); ++i) {
+        if (after.pecs[i].number == kPec) {
+            EXPECT_GT(after.pecs[i].reported_at, before.pecs[i].reported_at) << "the link's failures and its 1.5 s legs take time";
+            EXPECT_EQ(after.pecs[i].reports_rejected, 0);
+            EXPECT_EQ(after.pecs[i].final_reports[0].option_counts, before.pecs[i].final_reports[0].option_counts);
+            continue;
+        }
+        EXPECT_EQ(after.pecs[i].reported_at, before.pecs[i].reported_at) << "PEC " << after.pecs[i].number;
+    }
+    // The inspector lists the link as the PEC's physical modem.
+    int physical = 0;
+    for (const auto& dev : live.detail(*live.index_of(kPec)).devices) physical += dev.physical && dev.kind == devices::DeviceKind::modem;
+    EXPECT_EQ(physical, 1);
+
+    const Replay replay = replay_through_a_file(setup, sim::Hardware{{}, {}, {&slot}}, "shailoo_hil_modem_record_test.yaml");
+    ASSERT_TRUE(replay.loaded);
+    ASSERT_EQ(replay.loaded->hardware.modems.size(), 1u);
+    EXPECT_EQ(replay.results, live_results);
+    EXPECT_EQ(replay.hardware.divergence(), "");
+    ASSERT_EQ(replay.hardware.modems[0]->delivered.size(), slot.delivered.size());
+
+    // A record whose first report arrived, where the live link refused it: the replay says it diverged.
+    sim::HardwareRecord changed = replay.loaded->hardware;
+    changed.modems[0].deliveries[0] = {false, true, {}, 1500};
+    sim::ReplayedHardware other = sim::replay_hardware(changed);
+    sim::World otherwise(setup.package, setup.scenario, setup.seed, 1, other.for_world());
+    results_text(otherwise, setup.package);
+    EXPECT_NE(other.divergence().find("modem link scripted (test)"), std::string::npos) << other.divergence();
+}
+
+// A link that never delivers (the cable was pulled and never put back).
+class DeadLink final : public devices::ModemLink {
+public:
+    devices::LinkDelivery carry_report(std::span<const std::uint8_t>, std::uint64_t& ticket) override {
+        ticket = ++reports;
+        return {false, false, "127.0.0.1:7443: connect: Network is unreachable", 1};
+    }
+    devices::LinkDelivery carry_answer(std::uint64_t, const core::Ack&) override { return {true, false, "no connection", 0}; }
+    std::uint64_t reports = 0;
+};
+
+TEST(HilRecord, ALinkThatNeverComesBackLeavesItsPecUnreportedAndTheNightStillEnds) {
+    sim::RunSetup setup = demo();
+    DeadLink link;
+    sim::ExternalModem slot{.pec = kPec, .link = &link, .device = "dead (test)", .delivered = {}};
+    sim::World live(setup.package, setup.scenario, setup.seed, 2, sim::Hardware{{}, {}, {&slot}});
+    live.run_to_end(2);  // returns: the night ends at sim::kNightHorizon at the latest
+    const sim::RunResults after = live.results();
+    const auto pec = std::find_if(after.pecs.begin(), after.pecs.end(), [](const auto& p) { return p.number == kPec; });
+    ASSERT_NE(pec, after.pecs.end());
+    EXPECT_EQ(pec->reported_at, 0);
+    // Three reports from about 20:15 to the horizon, resent every 5 minutes once the backoff is at its cap.
+    EXPECT_GT(link.reports, 3u * 300u);
+    EXPECT_LT(link.reports, 3u * 350u);
+    EXPECT_EQ(slot.delivered.size(), link.reports);
+}
+
 // [SECTION] The record's hardware list
 
 TEST(HilRecord, TheHardwareListReadsBackEveryFieldAndANamedErrorForEachMistake) {
@@ -337,6 +447,33 @@ TEST(HilRecord, TheHardwareListReadsBackEveryFieldAndANamedErrorForEachMistake) 
                   .find("hardware[0].reads[0].fault': expected one of a ballot scanner's faults"),
               std::string::npos);
     EXPECT_NE(error_of(arbb + arbb).find("a second scanner in PEC 6006's ARBB 1"), std::string::npos) << error_of(arbb + arbb);
+
+    // Modem links (version 7): every leg read back, and the mistakes named.
+    const std::string link = "  - {pec: 6006, link: \"CEC end 127.0.0.1:7443\", carried: [{leg: report, wall_ms: 3, error: \"connect: refused\"}, "
+                             "{leg: report, wall_ms: 12}, {leg: answer, wall_ms: 4}]}\n";
+    auto links = sim::parse_drill_record("version: 7\nscenario: x.yaml\nscenario_name: x\nseed: 1\nhardware:\n" + link, "r.yaml");
+    ASSERT_TRUE(links) << links.error().message;
+    ASSERT_EQ(links->hardware.modems.size(), 1u);
+    const sim::HilModemRecord& m = links->hardware.modems[0];
+    EXPECT_EQ(m.pec, kPec);
+    EXPECT_EQ(m.link, "CEC end 127.0.0.1:7443");
+    ASSERT_EQ(m.deliveries.size(), 3u);
+    EXPECT_FALSE(m.deliveries[0].arrived);
+    EXPECT_EQ(m.deliveries[0].error, "connect: refused");
+    EXPECT_TRUE(m.deliveries[1].arrived && !m.deliveries[1].answer && m.deliveries[1].wall_ms == 12);
+    EXPECT_TRUE(m.deliveries[2].arrived && m.deliveries[2].answer);
+    sim::DrillRecord with_link{.scenario = "x.yaml", .scenario_name = "x", .seed = 5};
+    with_link.hardware.modems = {m};
+    ASSERT_TRUE(sim::save_drill_record(with_link, file));
+    auto again = sim::load_drill_record(file);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->hardware.modems.at(0).deliveries.size(), 3u);
+    EXPECT_EQ(again->hardware.modems[0].deliveries[0].error, "connect: refused");
+    EXPECT_NE(error_of(link).find("a modem link (`link`) is new in version 7"), std::string::npos) << error_of(link);
+    EXPECT_NE(error_of("  - {pec: 6006, link: l, carried: [{leg: sideways, wall_ms: 3}]}\n", 7).find("hardware[0].carried[0].leg': expected report or answer"),
+              std::string::npos);
+    EXPECT_NE(error_of("  - {pec: 6006, link: l, carried: [{leg: report}]}\n", 7).find("hardware[0].carried[0].wall_ms"), std::string::npos);
+    EXPECT_NE(error_of(link + link, 7).find("a second modem link at PEC 6006"), std::string::npos) << error_of(link + link, 7);
 }
 
 TEST(HilRecord, BoundVotersMustBeOnTheReadersPecAndBoundOnce) {

@@ -102,7 +102,7 @@ TEST_F(Console, InjectedFaultChangesTheOutcomeAndReplayReproducesIt) {
     {  // the share of Talas is one action of the record (version 2), with the 6 PECs it drew
         std::ifstream in(dir_ / "record.yaml");
         const std::string record((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        EXPECT_NE(record.find("version: 6"), std::string::npos) << record;  // sim::kDrillRecordVersion
+        EXPECT_NE(record.find("version: 7"), std::string::npos) << record;  // sim::kDrillRecordVersion
         const auto pecs = record.find("region: 6, share: 0.05, pecs: [");
         ASSERT_NE(pecs, std::string::npos) << record;
         const std::string list = record.substr(record.find('[', pecs), record.find(']', pecs) - record.find('[', pecs));
