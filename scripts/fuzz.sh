@@ -10,7 +10,8 @@
 # keeps each target's grown corpus and log; FUZZ_RUNS=N stops a target after N executions (or at
 # SECONDS, whichever comes first): FUZZ_RUNS=10000000 scripts/fuzz.sh 36000 wire; FUZZ_TIMEOUT (default 10)
 # is the seconds one input may take before libFuzzer reports a timeout (raise it for a long run at
-# `nice -n 19` beside builds, whose starvation can stall one input for seconds)
+# `nice -n 19` beside builds, whose starvation can stall one input for seconds); FUZZ_RESUME=1 goes on
+# from the corpus a session before grew in FUZZ_OUT/TARGET (set FUZZ_OUT to the same folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: scripts/fuzz.sh SECONDS TARGET..." >&2; exit 2; }
@@ -22,7 +23,14 @@ for t in "$@"; do
   exe="$build/tests/fuzz/fuzz_$t"
   [ -x "$exe" ] || { echo "fuzz: $exe is missing (cmake --preset fuzz && cmake --build --preset fuzz)" >&2; exit 2; }
   work="$out/$t"
-  rm -rf "$work"
+  # FUZZ_RESUME=1 keeps the corpus an earlier session grew in FUZZ_OUT/TARGET (a campaign in several
+  # sessions); the log of each session is kept beside it as log.N.
+  if [ "${FUZZ_RESUME:-0}" = 1 ] && [ -d "$work/corpus" ]; then
+    n=1; while [ -f "$work/log.$n" ]; do n=$((n + 1)); done
+    if [ -f "$work/log" ]; then mv "$work/log" "$work/log.$n"; fi
+  else
+    rm -rf "$work"
+  fi
   mkdir -p "$work/corpus"
   cp -r tests/fuzz/corpus/"$t"/. "$work/corpus/"
   if [ -d tests/fuzz/regressions/"$t" ]; then cp -r tests/fuzz/regressions/"$t"/. "$work/corpus/"; fi
