@@ -306,8 +306,8 @@ devices::DeviceResult<core::BallotMarks> SaneBallotScanner::read_sheet(core::Mic
     auto image = scan_sheet(now);
     if (!image) return std::unexpected(std::move(image.error()));
     held_ = true;
-    scanned = *image;
-    auto reading = reader_.read(view_of(*image));
+    scanned = std::move(*image);  // read where the hook (if any) will see it: no copy of the page
+    auto reading = reader_.read(view_of(*scanned));
     if (!reading) {
         last_problem_ = reading.error().message;
         last_reading_.reset();
