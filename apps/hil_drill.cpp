@@ -64,7 +64,7 @@ core::Result<std::unique_ptr<HilDrill>> HilDrill::open(const HilRequest& request
         drill->session_ = std::move(*session);
     }
     for (const HilSlot& slot : slots)
-        if (auto ok = slot.modem     ? drill->open_modem(slot, request)
+        if (auto ok = slot.modem     ? drill->open_modem(slot, request, package)
                       : slot.box < 0 ? drill->open_reader(slot, request.timeout)
                                      : drill->open_scanner(slot, request, package);
             !ok)
@@ -244,8 +244,10 @@ private:
 
 }  // namespace
 
-core::Result<void> HilDrill::open_modem(const HilSlot& slot, const HilRequest& request) {
+core::Result<void> HilDrill::open_modem(const HilSlot& slot, const HilRequest& request, const core::ElectionPackage& package) {
     const std::string where = fmt::format("--hil {}:modem={}{}", slot.pec, slot.device, slot.via.empty() ? "" : ",via=" + slot.via);
+    if (std::none_of(package.pecs.begin(), package.pecs.end(), [&](const core::Pec& p) { return p.number == slot.pec; }))
+        return core::fail(fmt::format("{}: PEC {} is not in the drill's package", where, slot.pec));
     for (const auto& m : modems_)
         if (m->pec == slot.pec) return core::fail(fmt::format("{}: PEC {} has one modem", where, slot.pec));
     auto listen = net::parse_server_address(slot.device);

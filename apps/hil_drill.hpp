@@ -64,7 +64,7 @@ private:
     HilDrill() = default;
     core::Result<void> open_reader(const HilSlot& slot, std::chrono::milliseconds timeout);
     core::Result<void> open_scanner(const HilSlot& slot, const HilRequest& request, const core::ElectionPackage& package);
-    core::Result<void> open_modem(const HilSlot& slot, const HilRequest& request);
+    core::Result<void> open_modem(const HilSlot& slot, const HilRequest& request, const core::ElectionPackage& package);
     void captured(sim::ExternalFingerprintReader& reader, const devices::FingerprintDelivery& d, const hil::GreyImage* image);
     void scanned(sim::ExternalBallotScanner& scanner, const devices::BallotDelivery& d, const hil::SheetImage* image);
 

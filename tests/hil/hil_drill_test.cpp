@@ -322,6 +322,14 @@ TEST(HilDrill, APecsReportsCrossARealLinkThroughADelayStageAndTheRecordReplaysWi
     ASSERT_EQ(WEXITSTATUS(replayed), 0) << read_file(replay_log);
     EXPECT_EQ(results_without_perf(dir / "replayed/results.json"), live);
     EXPECT_EQ(summary_of(read_file(replay_log))["hardware"]["modems"][0], modem);
+
+    // A link at a PEC the package lacks, or whose CEC end is not an IP address, is refused before anything opens.
+    const fs::path refused = dir / "refused.log";
+    for (const auto& [arg, says] : {std::pair<std::string, std::string>{"9999:modem=127.0.0.1:0", "PEC 9999 is not in the drill's package"},
+                                    {"6006:modem=localhost:7443", "the CEC's end needs an IP address to listen on"}}) {
+        EXPECT_EQ(WEXITSTATUS(std::system((kExe + " train --hil " + arg + " >" + refused.string() + " 2>&1").c_str())), 2) << arg;
+        EXPECT_NE(read_file(refused).find(says), std::string::npos) << read_file(refused);
+    }
     if (!HasFailure() && !std::getenv("SHAILOO_KEEP_TEST_FILES")) fs::remove_all(dir);
 }
 
