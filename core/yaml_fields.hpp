@@ -112,6 +112,20 @@ public:
     Result<Micros> time_at(const YAML::Node& node, const std::string& field) const;
     /// The whole numbers of the list `map[field]`, each within [lo, hi]; an absent field is an empty list.
     Result<std::vector<int>> ints(const YAML::Node& map, const std::string& field, int lo, int hi) const;
+    /// Reads each item of the list `map[field]` with `read(reader within "field[i]", item)`, which
+    /// returns a Result, and appends it to `out`; an absent or null field adds nothing.
+    template <class Read, class T>
+    Result<void> list(const YAML::Node& map, const std::string& field, Read read, std::vector<T>& out) const {
+        const YAML::Node items = map[field];
+        if (!items.IsDefined() || items.IsNull()) return {};
+        if (!items.IsSequence()) return bad(items, field, "expected a list");
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            auto item = read(within(fmt::format("{}[{}]", field, i)), items[i]);
+            if (!item) return std::unexpected(item.error());
+            out.push_back(std::move(*item));
+        }
+        return {};
+    }
     /// Rejects keys of `map` not in `known` (a typo must not fall back to a default silently);
     /// `where` is the map's path below this reader ("" for the reader's own mapping).
     Result<void> only_keys(const YAML::Node& map, std::initializer_list<std::string_view> known, const std::string& where = "") const {

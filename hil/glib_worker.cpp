@@ -9,14 +9,15 @@
 
 namespace hil {
 
-namespace {
-
-/// One job and whether it has returned.
-struct Job {
+/// One job and whether it has returned (outside the anonymous namespace: GlibWorker::Shared holds
+/// them, and a named class's member must not have an internal-linkage type).
+struct GlibJob {
     std::function<void(GCancellable*)> fn;
     std::chrono::milliseconds timeout{0};
     bool done = false;
 };
+
+namespace {
 
 /// Cancels the job's cancellable (a GSourceFunc on the worker's timer).
 gboolean cancel_job(gpointer cancellable) {
@@ -25,7 +26,7 @@ gboolean cancel_job(gpointer cancellable) {
 }
 
 /// Runs one job with its cancellable and the timer that cancels it.
-void run_job(Job& job) {
+void run_job(GlibJob& job) {
     GCancellable* cancellable = g_cancellable_new();
     GSource* timer = g_timeout_source_new(static_cast<guint>(job.timeout.count()));
     g_source_set_callback(timer, cancel_job, cancellable, nullptr);
@@ -42,7 +43,7 @@ void run_job(Job& job) {
 struct GlibWorker::Shared {
     std::mutex mutex;
     std::condition_variable changed;
-    std::deque<std::shared_ptr<Job>> jobs;
+    std::deque<std::shared_ptr<GlibJob>> jobs;
     bool stop = false;
     bool ready = false;
     bool owner = false;
@@ -62,7 +63,7 @@ void worker_main(std::shared_ptr<GlibWorker::Shared> s) {
     }
     s->changed.notify_all();
     while (owner) {
-        std::shared_ptr<Job> job;
+        std::shared_ptr<GlibJob> job;
         {
             std::unique_lock lock(s->mutex);
             s->changed.wait(lock, [&] { return s->stop || !s->jobs.empty(); });
@@ -117,7 +118,7 @@ GlibWorker::~GlibWorker() {
 }
 
 bool GlibWorker::run(std::function<void(GCancellable*)> job, std::chrono::milliseconds timeout) {
-    auto j = std::make_shared<Job>();
+    auto j = std::make_shared<GlibJob>();
     j->fn = std::move(job);
     j->timeout = timeout;
     std::unique_lock lock(shared_->mutex);

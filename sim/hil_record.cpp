@@ -90,26 +90,10 @@ core::Result<HilReaderRecord> read_reader(const core::YamlReader& r, const YAML:
     auto threshold = r.get<double>(n, "threshold", 0.0, 1.0);
     if (!threshold) return std::unexpected(threshold.error());
     out.threshold = *threshold;
-    for (const char* list : {"bound", "captures"}) {
-        const YAML::Node items = n[list];
-        if (!items.IsDefined() || items.IsNull()) continue;
-        if (!items.IsSequence()) return r.bad(items, list, "expected a list");
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            const core::YamlReader item = r.within(fmt::format("{}[{}]", list, i));
-            if (std::string_view(list) == "bound") {
-                auto b = read_bound(item, items[i]);
-                if (!b) return std::unexpected(b.error());
-                out.bound.push_back(*b);
-            } else {
-                auto d = read_delivery(item, items[i]);
-                if (!d) return std::unexpected(d.error());
-                out.deliveries.push_back(*d);
-            }
-        }
-    }
+    if (auto ok = r.list(n, "bound", read_bound, out.bound); !ok) return std::unexpected(ok.error());
+    if (auto ok = r.list(n, "captures", read_delivery, out.deliveries); !ok) return std::unexpected(ok.error());
     return out;
 }
-
 
 // One sheet's marks: `form`, `options`, `preferences` ("party/place"), `readable`.
 core::Result<core::BallotMarks> read_marks(const core::YamlReader& r, const YAML::Node& n) {
@@ -188,14 +172,7 @@ core::Result<HilScannerRecord> read_scanner(const core::YamlReader& r, const YAM
             out.voters.push_back(*v);
         }
     }
-    if (const YAML::Node reads = n["reads"]; reads.IsDefined() && !reads.IsNull()) {
-        if (!reads.IsSequence()) return r.bad(reads, "reads", "expected a list");
-        for (std::size_t i = 0; i < reads.size(); ++i) {
-            auto d = read_sheet(r.within(fmt::format("reads[{}]", i)), reads[i]);
-            if (!d) return std::unexpected(d.error());
-            out.deliveries.push_back(*d);
-        }
-    }
+    if (auto ok = r.list(n, "reads", read_sheet, out.deliveries); !ok) return std::unexpected(ok.error());
     return out;
 }
 
@@ -224,14 +201,7 @@ core::Result<HilModemRecord> read_modem(const core::YamlReader& r, const YAML::N
     auto link = r.text(n, "link");
     if (!pec || !link) return std::unexpected(!pec ? pec.error() : link.error());
     out.pec = *pec, out.link = *link;
-    if (const YAML::Node legs = n["carried"]; legs.IsDefined() && !legs.IsNull()) {
-        if (!legs.IsSequence()) return r.bad(legs, "carried", "expected a list");
-        for (std::size_t i = 0; i < legs.size(); ++i) {
-            auto d = read_leg(r.within(fmt::format("carried[{}]", i)), legs[i]);
-            if (!d) return std::unexpected(d.error());
-            out.deliveries.push_back(*d);
-        }
-    }
+    if (auto ok = r.list(n, "carried", read_leg, out.deliveries); !ok) return std::unexpected(ok.error());
     return out;
 }
 

@@ -24,6 +24,22 @@ TEST(YamlReader, NamesTheFileTheLineAndTheFullPathOfAField) {
     EXPECT_TRUE(top.ints(kDoc, "absent", 0, 1)->empty());
 }
 
+// A list field: each item is read within "field[i]", so its errors name the item; an absent field is
+// an empty list, and a field that is no list is an error.
+TEST(YamlReader, ReadsAListItemByItemAndNamesTheItemThatIsWrong) {
+    const core::YamlReader top("s.yaml");
+    auto share = [](const core::YamlReader& r, const YAML::Node& item) { return r.get(item, "share", 0.0, 1.0); };
+    std::vector<double> shares;
+    EXPECT_EQ(message(top.list(kDoc, "faults", share, shares)), "s.yaml:3: field 'faults[0].share': 1.5 is out of range [0, 1]");
+    EXPECT_TRUE(shares.empty());
+    const YAML::Node good = YAML::Load("faults:\n  - {share: 0.25}\n  - {share: 0.5}\n");
+    EXPECT_TRUE(top.list(good, "faults", share, shares));
+    EXPECT_EQ(shares, (std::vector<double>{0.25, 0.5}));
+    EXPECT_TRUE(top.list(kDoc, "absent", share, shares));
+    EXPECT_EQ(shares.size(), 2u);
+    EXPECT_EQ(message(top.list(kDoc, "name", share, shares)), "s.yaml:1: field 'name': expected a list");
+}
+
 }  // namespace
 
 // Every YAML number field of the project reads numbers the same strict way (core::scalar_number):

@@ -57,7 +57,9 @@ struct Timed {
 sim::RunResults run(const std::vector<Timed>& steps, sim::World& world) {
     for (const auto& s : steps) {
         world.advance_to(s.at, 2);
-        if (s.incident) EXPECT_TRUE(world.apply(*s.incident)) << sim::describe(*s.incident);
+        if (s.incident) {
+            EXPECT_TRUE(world.apply(*s.incident)) << sim::describe(*s.incident);
+        }
         if (s.response) {
             auto done = world.act(*s.response);
             EXPECT_TRUE(done) << (done ? "" : done.error().message);
