@@ -274,7 +274,9 @@ void describe_portable(FingerprintTemplate& t) {
 // GCC 12's AVX-512 intrinsics start many results from _mm512_undefined_epi32(), which trips false
 // -Wmaybe-uninitialized warnings once inlined here.
 #pragma GCC diagnostic push
+#if !defined(__clang__)  // clang has no -Wmaybe-uninitialized (and warns about the unknown group)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
 // The cell rows of 16 neighbour pairs (32-bit lanes; alpha and dtheta in 1/256 turn, any bits above
