@@ -54,9 +54,10 @@ tsan: deps
 	done
 
 # libFuzzer (clang 16, ASan + UBSan, cmake --preset fuzz) over every fuzz target of tests/fuzz/, each
-# for FUZZ_SECONDS on a copy of its corpus: a crash, leak or sanitizer report fails (CI runs it;
-# `make test` runs the same targets once over their corpora without libFuzzer). Long sessions:
-# scripts/fuzz.sh (tests/fuzz/README.md).
+# for FUZZ_SECONDS on a copy of its corpus: a crash, leak or sanitizer report fails. Not in CI (its
+# build would take CI too near its 30 minutes; docs/reliability.md, "Cost in CI"): `make test` runs
+# the same targets once over their corpora without libFuzzer. Long sessions: scripts/fuzz.sh
+# (tests/fuzz/README.md).
 FUZZ_TARGETS := wire ingest ingest_signed http_request votes_csv package scenario drill_record drill_script drill_file rate_profile
 FUZZ_SECONDS ?= 5
 fuzz-smoke: deps
