@@ -26,6 +26,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -164,7 +165,11 @@ struct IngestServer::State {
         return releases;
     }
 
+    /// Answers the reports a commit released. The counters are published first: a client holding
+    /// its ack finds it counted in ingest_counters() and /metrics.
     void release(const std::vector<Release>& releases) {
+        if (releases.empty()) return;
+        publish_counters();
         for (const auto& r : releases) {
             auto it = waiting.find(r.ticket);
             if (it == waiting.end()) continue;
@@ -176,7 +181,7 @@ struct IngestServer::State {
             it->second.done(std::move(ack));
             waiting.erase(it);
         }
-        if (!releases.empty() && on_commit) on_commit(ingest.counters());
+        if (on_commit) on_commit(ingest.counters());
     }
 
     // [SECTION] Submission: connection -> writer -> connection
@@ -189,25 +194,27 @@ struct IngestServer::State {
         const auto now = clock.now();
         const auto sequence = checked.sequence;
         auto d = ingest.submit(std::move(checked), peer, now);
+        std::optional<Ack> answer_now;  // sent once the counters count it (release())
         switch (d.outcome) {
             case AckOutcome::rejected:
-                done(Ack{AckOutcome::rejected, static_cast<std::uint8_t>(d.reason), d.ticket, sequence,
-                         fmt::format("{}: {}", to_string(d.reason), d.text)});
+                answer_now = Ack{AckOutcome::rejected, static_cast<std::uint8_t>(d.reason), d.ticket, sequence,
+                                 fmt::format("{}: {}", to_string(d.reason), d.text)};
                 break;
             case AckOutcome::duplicate:
                 if (d.acknowledged_now)
-                    done(Ack{AckOutcome::duplicate, 0, d.ticket, sequence, d.text});
+                    answer_now = Ack{AckOutcome::duplicate, 0, d.ticket, sequence, d.text};
                 else
                     waiting.emplace(d.ticket, Waiting{AckOutcome::duplicate, sequence, std::move(done)});
                 break;
             case AckOutcome::stored: waiting.emplace(d.ticket, Waiting{AckOutcome::stored, sequence, std::move(done)}); break;
-            case AckOutcome::retry: done(Ack{AckOutcome::retry, 0, d.ticket, sequence, d.text}); break;  // the store could not be read
+            case AckOutcome::retry: answer_now = Ack{AckOutcome::retry, 0, d.ticket, sequence, d.text}; break;  // the store could not be read
         }
         // Commit now if the policy says so, or if nothing else is queued: the burst is over.
         const bool idle = queued.load(std::memory_order_acquire) == 0;
         release(commit(idle));
         emit_log();
         publish_counters();
+        if (answer_now) done(std::move(*answer_now));
     }
 
     // Between submissions: commit the audit records that are due, and take up operator actions

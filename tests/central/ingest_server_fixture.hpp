@@ -51,11 +51,13 @@ public:
     core::Micros now() const override { return core::at(20, 30); }
 };
 
-/// A server on its own io_context thread, with a store in the build tree.
+/// A server on its own io_context thread, with a store in the build tree; `log` and `on_commit`
+/// are handed to the IngestServer (run on its writer thread).
 struct Server {
     /// `tls_name`: the certificate and key files in `tls_dir` (default: the package's training server).
     explicit Server(const std::string& name, const std::filesystem::path& tls_dir = kTls, const std::string& tls_name = "training-server",
-                    std::size_t max_connections = 4096, std::size_t max_connections_per_peer = 512, PeerFilter allowed_peers = {})
+                    std::size_t max_connections = 4096, std::size_t max_connections_per_peer = 512, PeerFilter allowed_peers = {},
+                    IngestServer::LogSink log = {}, IngestServer::CommitHook on_commit = {})
         : file(std::filesystem::path(SHAILOO_BINARY_DIR) / "test-stores" / ("server-" + name + ".sqlite")) {
         std::filesystem::create_directories(file.parent_path());
         for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + s);
@@ -67,7 +69,8 @@ struct Server {
                                                                     .private_key = tls_dir / (tls_name + ".key"),
                                                                     .max_connections = max_connections,
                                                                     .max_connections_per_peer = max_connections_per_peer,
-                                                                    .allowed_peers = std::move(allowed_peers)});
+                                                                    .allowed_peers = std::move(allowed_peers)},
+                                                std::move(log), std::move(on_commit));
         auto started = server->start();
         EXPECT_TRUE(started) << started.error().message;
         guard.emplace(io.get_executor());

@@ -152,6 +152,32 @@ TEST(IngestServer, AVerifiedCertificateIsRememberedOnlyForThatCertificateAndName
     EXPECT_EQ(stored_on_disk(impostor.file), 0);
 }
 
+// A client that holds its ack finds its report counted (ingest_counters(), which /metrics shows):
+// the writer publishes the counters before it answers. Slow log and commit hooks on the writer
+// widen the gap between the two that ServeOps.MetricsAndTheOperatorPageFollowALoad once fell into.
+TEST(IngestServer, AReportIsCountedBeforeItsAckLeaves) {
+    auto slow = [](auto&&...) { std::this_thread::sleep_for(std::chrono::milliseconds(50)); };
+    Server s("counted-first", kTls, "training-server", 4096, 512, {}, slow, slow);
+    auto tls = make_client_tls_context(kTls / "cec-ca.pem");
+    ASSERT_TRUE(tls);
+    for (std::int64_t i = 1; i <= 3; ++i) {  // rejections: answered at once, with a log line
+        auto garbage = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {std::vector<std::uint8_t>(100, 0xAB)}, kTimeout);
+        ASSERT_TRUE(garbage) << garbage.error().message;
+        EXPECT_EQ(garbage->front().outcome, AckOutcome::rejected);
+        const auto c = s.server->ingest_counters();
+        EXPECT_EQ(c.received, i);
+        EXPECT_EQ(c.rejections(RejectReason::malformed), i);
+    }
+    for (std::uint64_t sequence = 1; sequence <= 3; ++sequence) {  // stored: answered after the commit
+        auto ok = exchange_blocking(**tls, s.endpoint(), "127.0.0.1", {identification(sequence, 500)}, kTimeout);
+        ASSERT_TRUE(ok) << ok.error().message;
+        EXPECT_EQ(ok->front().outcome, AckOutcome::stored);
+        const auto c = s.server->ingest_counters();
+        EXPECT_EQ(c.received, 3 + static_cast<std::int64_t>(sequence));
+        EXPECT_EQ(c.committed, static_cast<std::int64_t>(sequence));
+    }
+}
+
 TEST(IngestServer, MalformedFramesAreRefusedWithoutHarmingTheServer) {
     Server s("malformed");
     auto tls = make_client_tls_context(kTls / "cec-ca.pem");
