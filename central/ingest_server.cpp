@@ -194,7 +194,7 @@ struct IngestServer::State {
         const auto now = clock.now();
         const auto sequence = checked.sequence;
         auto d = ingest.submit(std::move(checked), peer, now);
-        std::optional<Ack> answer_now;  // sent once the counters count it (release())
+        std::optional<Ack> answer_now;  // sent after publish_counters() below: a client with its ack finds it counted
         switch (d.outcome) {
             case AckOutcome::rejected:
                 answer_now = Ack{AckOutcome::rejected, static_cast<std::uint8_t>(d.reason), d.ticket, sequence,
@@ -207,7 +207,9 @@ struct IngestServer::State {
                     waiting.emplace(d.ticket, Waiting{AckOutcome::duplicate, sequence, std::move(done)});
                 break;
             case AckOutcome::stored: waiting.emplace(d.ticket, Waiting{AckOutcome::stored, sequence, std::move(done)}); break;
-            case AckOutcome::retry: answer_now = Ack{AckOutcome::retry, 0, d.ticket, sequence, d.text}; break;  // the store could not be read
+            case AckOutcome::retry:  // the store could not be read
+                answer_now = Ack{AckOutcome::retry, 0, d.ticket, sequence, d.text};
+                break;
         }
         // Commit now if the policy says so, or if nothing else is queued: the burst is over.
         const bool idle = queued.load(std::memory_order_acquire) == 0;
