@@ -194,7 +194,7 @@ struct IngestServer::State {
         const auto now = clock.now();
         const auto sequence = checked.sequence;
         auto d = ingest.submit(std::move(checked), peer, now);
-        std::optional<Ack> answer_now;  // sent after publish_counters() below: a client with its ack finds it counted
+        std::optional<Ack> answer_now;  // sent once the counters are published: a client with its ack finds it counted
         switch (d.outcome) {
             case AckOutcome::rejected:
                 answer_now = Ack{AckOutcome::rejected, static_cast<std::uint8_t>(d.reason), d.ticket, sequence,
@@ -213,9 +213,10 @@ struct IngestServer::State {
         }
         // Commit now if the policy says so, or if nothing else is queued: the burst is over.
         const bool idle = queued.load(std::memory_order_acquire) == 0;
-        release(commit(idle));
+        const auto released = commit(idle);
+        release(released);  // publishes the counters when it answers anyone
         emit_log();
-        publish_counters();
+        if (released.empty()) publish_counters();
         if (answer_now) done(std::move(*answer_now));
     }
 
