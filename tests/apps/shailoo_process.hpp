@@ -29,6 +29,12 @@ inline CliRun run_shell(const std::string& command) {
 /// Runs `shailoo ARGS` (the one built with these tests) and collects its exit code and output.
 inline CliRun shailoo(const std::string& args) { return run_shell(std::string(SHAILOO_EXE) + " " + args); }
 
+/// Put before a command line, runs it under a virtual display (Xvfb; Mesa's software renderer), as
+/// the console's tests run `shailoo train`. Leak checking is off for that process: Mesa's llvmpipe
+/// driver is loaded and unloaded with dlopen and leaves allocations LeakSanitizer cannot attribute
+/// (sanitizer builds only; no effect otherwise).
+inline const std::string kXvfb = "ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s \"-screen 0 1280x800x24\" ";
+
 /// A fresh, empty temporary folder named after the test.
 inline std::filesystem::path temp_dir(const std::string& name) {
     auto dir = std::filesystem::temp_directory_path() / ("shailoo-test-" + name);

@@ -25,10 +25,12 @@
 #include <thread>
 
 #include <fmt/core.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include "hil/ballot_sheet.hpp"
 #include "hil/delay_relay.hpp"
 #include "hil/enrolment.hpp"
+#include "tests/apps/shailoo_process.hpp"
 #include "tests/hil/free_port.hpp"
 #include "tests/hil/hil_support.hpp"
 #include "tests/hil/mark_simulator.hpp"
@@ -41,7 +43,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kSource(SHAILOO_SOURCE_DIR);
 const std::string kExe(SHAILOO_EXE);
-const std::string kXvfb = "ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s \"-screen 0 1280x800x24\" ";
+using shailoo_test::kXvfb;
 
 std::string read_file(const fs::path& p) {
     std::ifstream in(p);

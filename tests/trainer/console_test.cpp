@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,31 +15,16 @@
 
 #include <unistd.h>
 
+#include "tests/apps/shailoo_process.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 const fs::path kSource(SHAILOO_SOURCE_DIR);
 const std::string kExe(SHAILOO_EXE);
-// Leak checking is off for the console process: Mesa's llvmpipe driver is loaded and unloaded with
-// dlopen and leaves allocations LeakSanitizer cannot attribute (sanitizer builds only; no effect otherwise).
-const std::string kXvfb = "ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s \"-screen 0 1280x800x24\" ";
-
-struct CommandResult {
-    int code = -1;
-    std::string out;
-};
-
-// Runs a shell command, capturing stdout and stderr together.
-CommandResult run(const std::string& command) {
-    CommandResult r;
-    FILE* p = popen((command + " 2>&1").c_str(), "r");
-    if (p == nullptr) return r;
-    char buf[4096];
-    while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+using shailoo_test::kXvfb;
+using shailoo_test::CliRun;
+using shailoo_test::run_shell;
 
 nlohmann::json results_without_perf(const fs::path& file) {
     std::ifstream in(file);
@@ -57,25 +41,25 @@ protected:
         dir_ = fs::temp_directory_path() / ("shailoo_console_test_" + std::to_string(getpid()));
         fs::remove_all(dir_);
         fs::create_directories(dir_);
-        drill_ = run(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --script " +
+        drill_ = run_shell(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --script " +
                      (kSource / "tests/trainer/console_actions.yaml").string() + " --frames 40 --fps-limit 0 --screenshot " +
                      (dir_ / "shot.png").string() + " --record " + (dir_ / "record.yaml").string() + " --out " +
                      (dir_ / "train").string());
     }
     static nlohmann::json summary() {
-        std::istringstream lines(drill_.out);
+        std::istringstream lines(drill_.output);
         for (std::string line; std::getline(lines, line);)
             if (line.starts_with("trainer-summary: ")) return nlohmann::json::parse(line.substr(17), nullptr, false);
         return {};
     }
     static inline fs::path dir_;
-    static inline CommandResult drill_;
+    static inline CliRun drill_;
 };
 
 TEST_F(Console, ScriptedDrillRunsAndTheInjectedFaultReachesTheDevice) {
-    ASSERT_EQ(drill_.code, 0) << drill_.out;
+    ASSERT_EQ(drill_.code, 0) << drill_.output;
     const nlohmann::json s = summary();
-    ASSERT_TRUE(s.is_object()) << drill_.out;
+    ASSERT_TRUE(s.is_object()) << drill_.output;
     EXPECT_EQ(s["frames"], 40);
     EXPECT_EQ(s["pecs"], 176);
     EXPECT_EQ(s["actions"], 2 + 1);  // 6006, 6020, and 5 % of Talas's 117 PECs: one action listing its 6 PECs
@@ -91,7 +75,7 @@ TEST_F(Console, ScriptedDrillRunsAndTheInjectedFaultReachesTheDevice) {
 }
 
 TEST_F(Console, InjectedFaultChangesTheOutcomeAndReplayReproducesIt) {
-    ASSERT_EQ(drill_.code, 0) << drill_.out;
+    ASSERT_EQ(drill_.code, 0) << drill_.output;
     const auto trained = results_without_perf(dir_ / "train/results.json");
     ASSERT_TRUE(trained.is_object());
     {  // a paced session's timings are no performance figures: its results.json has none
@@ -108,12 +92,12 @@ TEST_F(Console, InjectedFaultChangesTheOutcomeAndReplayReproducesIt) {
         const std::string list = record.substr(record.find('[', pecs), record.find(']', pecs) - record.find('[', pecs));
         EXPECT_EQ(std::count(list.begin(), list.end(), ','), 5) << list;  // 6 PECs
     }
-    const CommandResult replayed = run(kExe + " run --replay " + (dir_ / "record.yaml").string() + " --threads 2 -q --out " + (dir_ / "replayed").string());
-    ASSERT_EQ(replayed.code, 0) << replayed.out;
+    const CliRun replayed = run_shell(kExe + " run --replay " + (dir_ / "record.yaml").string() + " --threads 2 -q --out " + (dir_ / "replayed").string());
+    ASSERT_EQ(replayed.code, 0) << replayed.output;
     EXPECT_EQ(results_without_perf(dir_ / "replayed/results.json"), trained);
 
-    const CommandResult plain = run(kExe + " run " + (kSource / "scenarios/demo-drill.yaml").string() + " --threads 2 -q --out " + (dir_ / "plain").string());
-    ASSERT_EQ(plain.code, 0) << plain.out;
+    const CliRun plain = run_shell(kExe + " run " + (kSource / "scenarios/demo-drill.yaml").string() + " --threads 2 -q --out " + (dir_ / "plain").string());
+    ASSERT_EQ(plain.code, 0) << plain.output;
     const auto untouched = results_without_perf(dir_ / "plain/results.json");
     EXPECT_NE(untouched, trained);
 
@@ -132,7 +116,7 @@ TEST_F(Console, InjectedFaultChangesTheOutcomeAndReplayReproducesIt) {
 }
 
 TEST_F(Console, ScreenshotShowsThePanels) {
-    ASSERT_EQ(drill_.code, 0) << drill_.out;
+    ASSERT_EQ(drill_.code, 0) << drill_.output;
     sf::Image shot;
     ASSERT_TRUE(shot.loadFromFile((dir_ / "shot.png").string()));
     ASSERT_EQ(shot.getSize().x, 1280u);
@@ -170,11 +154,11 @@ TEST(ConsoleScript, ScreenshotStepsSavePngsOfTheWindowSize) {
                                       << "  - screenshot: " << (dir / "night.png").string() << "\n"
                                       << "  - map: {region: 6, zoom: 2}\n"
                                       << "  - screenshot: " << (dir / "new/talas.png").string() << "\n";
-    const CommandResult r = run(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --size 1024 700 --frames 8" +
+    const CliRun r = run_shell(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --size 1024 700 --frames 8" +
                                 " --fps-limit 0 --script " + (dir / "shots.yaml").string());
-    ASSERT_EQ(r.code, 0) << r.out;
-    EXPECT_NE(r.out.find("\"screenshots\":2"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("\"reported_curve_points\":46"), std::string::npos) << r.out;  // 20:00 to 20:45, filled by advance_to
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("\"screenshots\":2"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("\"reported_curve_points\":46"), std::string::npos) << r.output;  // 20:00 to 20:45, filled by advance_to
     for (const char* name : {"night.png", "new/talas.png"}) {
         sf::Image shot;
         ASSERT_TRUE(shot.loadFromFile((dir / name).string())) << name;
@@ -182,24 +166,24 @@ TEST(ConsoleScript, ScreenshotStepsSavePngsOfTheWindowSize) {
         EXPECT_EQ(shot.getSize().y, 700u) << name;
     }
     // Too few frames for the last screenshot: the run says so and fails.
-    const CommandResult short_run = run(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() +
+    const CliRun short_run = run_shell(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() +
                                         " --frames 3 --fps-limit 0 --script " + (dir / "shots.yaml").string());
-    EXPECT_EQ(short_run.code, 1) << short_run.out;
-    EXPECT_NE(short_run.out.find("talas.png not taken"), std::string::npos) << short_run.out;
+    EXPECT_EQ(short_run.code, 1) << short_run.output;
+    EXPECT_NE(short_run.output.find("talas.png not taken"), std::string::npos) << short_run.output;
 }
 
 TEST(ConsoleWithoutDisplay, FailsWithAHintToUseXvfb) {
-    const CommandResult r = run("env -u DISPLAY " + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --frames 1");
+    const CliRun r = run_shell("env -u DISPLAY " + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --frames 1");
     EXPECT_EQ(r.code, 2);
-    EXPECT_NE(r.out.find("xvfb-run"), std::string::npos) << r.out;
+    EXPECT_NE(r.output.find("xvfb-run"), std::string::npos) << r.output;
 }
 
 TEST(ConsoleArguments, BadScriptIsAnInputError) {
     const fs::path bad = fs::temp_directory_path() / "shailoo_console_bad_script.yaml";
     std::ofstream(bad) << "version: 1\nsteps:\n  - inject: {pec: 6001, device: toaster, fault: dead}\n";
-    const CommandResult r = run(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --frames 1 --script " + bad.string());
+    const CliRun r = run_shell(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --frames 1 --script " + bad.string());
     EXPECT_EQ(r.code, 2);
-    EXPECT_NE(r.out.find(":3: field 'steps[0].inject.device': unknown device 'toaster'"), std::string::npos) << r.out;
+    EXPECT_NE(r.output.find(":3: field 'steps[0].inject.device': unknown device 'toaster'"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kSource(SHAILOO_SOURCE_DIR);
 const std::string kExe(SHAILOO_EXE);
-const std::string kXvfb = "ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s \"-screen 0 1280x800x24\" ";
+using shailoo_test::kXvfb;
 const std::string kDrill = (kSource / "drills/arbb-stationary-box.yaml").string();
 
 using Ran = shailoo_test::CliRun;
