@@ -42,9 +42,9 @@ protected:
         fs::remove_all(dir_);
         fs::create_directories(dir_);
         drill_ = run_shell(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --script " +
-                     (kSource / "tests/trainer/console_actions.yaml").string() + " --frames 40 --fps-limit 0 --screenshot " +
-                     (dir_ / "shot.png").string() + " --record " + (dir_ / "record.yaml").string() + " --out " +
-                     (dir_ / "train").string());
+                           (kSource / "tests/trainer/console_actions.yaml").string() + " --frames 40 --fps-limit 0 --screenshot " +
+                           (dir_ / "shot.png").string() + " --record " + (dir_ / "record.yaml").string() + " --out " +
+                           (dir_ / "train").string());
     }
     static nlohmann::json summary() {
         std::istringstream lines(drill_.output);
@@ -155,7 +155,7 @@ TEST(ConsoleScript, ScreenshotStepsSavePngsOfTheWindowSize) {
                                       << "  - map: {region: 6, zoom: 2}\n"
                                       << "  - screenshot: " << (dir / "new/talas.png").string() << "\n";
     const CliRun r = run_shell(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() + " --size 1024 700 --frames 8" +
-                                " --fps-limit 0 --script " + (dir / "shots.yaml").string());
+                               " --fps-limit 0 --script " + (dir / "shots.yaml").string());
     ASSERT_EQ(r.code, 0) << r.output;
     EXPECT_NE(r.output.find("\"screenshots\":2"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("\"reported_curve_points\":46"), std::string::npos) << r.output;  // 20:00 to 20:45, filled by advance_to
@@ -167,7 +167,7 @@ TEST(ConsoleScript, ScreenshotStepsSavePngsOfTheWindowSize) {
     }
     // Too few frames for the last screenshot: the run says so and fails.
     const CliRun short_run = run_shell(kXvfb + kExe + " train " + (kSource / "scenarios/demo-drill.yaml").string() +
-                                        " --frames 3 --fps-limit 0 --script " + (dir / "shots.yaml").string());
+                                       " --frames 3 --fps-limit 0 --script " + (dir / "shots.yaml").string());
     EXPECT_EQ(short_run.code, 1) << short_run.output;
     EXPECT_NE(short_run.output.find("talas.png not taken"), std::string::npos) << short_run.output;
 }
